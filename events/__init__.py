@@ -1,0 +1,41 @@
+"""The vocabulary of the ledger: every fact it can record, as frozen pydantic models.
+
+Events are named in the past tense and carry what is needed to explain them later:
+who recorded them (``actor``), the date they took effect in the world (``on``) and,
+where a rule demands one, the reason. The moment of recording is the library's
+``timestamp``; it is set when the event is created and never supplied by a user.
+"""
+
+from __future__ import annotations
+
+from events.base import Kind, LedgerEvent, Scope, Status
+from events.recommendation import (
+    DeadlineExtended,
+    DeadlineSet,
+    EventCorrected,
+    OwnerAssigned,
+    ProgressNoted,
+    RecommendationClosed,
+    RecommendationEvent,
+    RecommendationIssued,
+    StatusChanged,
+)
+from events.report import ReportEvent, ReportRegistered
+
+__all__ = [
+    "DeadlineExtended",
+    "DeadlineSet",
+    "EventCorrected",
+    "Kind",
+    "LedgerEvent",
+    "OwnerAssigned",
+    "ProgressNoted",
+    "RecommendationClosed",
+    "RecommendationEvent",
+    "RecommendationIssued",
+    "ReportEvent",
+    "ReportRegistered",
+    "Scope",
+    "Status",
+    "StatusChanged",
+]

@@ -1,0 +1,60 @@
+"""What every recorded fact has in common."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import CanMutateAggregate
+from pydantic import BaseModel, ConfigDict
+
+
+class Status(str, Enum):
+    """RAGW, plus CLOSED: taken off the tracker without being implemented."""
+
+    GREEN = "GREEN"
+    AMBER = "AMBER"
+    RED = "RED"
+    WHITE = "WHITE"
+    CLOSED = "CLOSED"
+
+
+class Kind(str, Enum):
+    RECOMMENDATION = "recommendation"
+    AFI = "afi"
+    CONCERN = "concern"
+
+
+class Scope(str, Enum):
+    NATIONAL = "national"
+    FORCE = "force"
+
+
+class LedgerEvent(BaseModel, CanMutateAggregate[UUID]):
+    """Base of every event: identity in its stream, who, when recorded, when effective."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: Bumped when an event's shape changes; stored events are upcast on read
+    #: by ``upcast_vN_vN+1`` class methods, so old ledgers stay readable forever.
+    class_version: ClassVar[int] = 1
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
+    actor: str
+    on: date
+
+    def apply(self, aggregate: Any) -> None:
+        # The aggregate, not the event, knows how it evolves.
+        aggregate.when(self)
+
+    def payload(self) -> dict[str, Any]:
+        """The event's own facts, JSON-ready, without the envelope."""
+        return self.model_dump(
+            mode="json",
+            exclude={"originator_id", "originator_version", "timestamp", "actor", "on"}
+            | {"originator_topic"},
+        )

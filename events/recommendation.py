@@ -1,0 +1,78 @@
+"""Events in the life of one recommendation (an item on the board)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import CanInitAggregate
+
+from events.base import Kind, LedgerEvent, Status
+
+
+class RecommendationEvent(LedgerEvent):
+    """Something that happened to a recommendation."""
+
+
+class RecommendationIssued(RecommendationEvent, CanInitAggregate[UUID]):
+    """The item was put on the tracker with what the report and the force said of it.
+
+    ``due`` is the original due date; ``due_text`` is the due date as it was written
+    (``"No deadline set by HMICFRS December 2019 set to align with the next
+    inspection"``). Later dates written in the same text are recorded as
+    :class:`DeadlineExtended` events in the same transaction.
+    """
+
+    originator_topic: str
+    report: str
+    ref: str
+    kind: Kind
+    text: str
+    owner: str | None = None
+    lead: str | None = None
+    due: date | None = None
+    due_text: str | None = None
+    status: Status | None = None
+    reason: str | None = None
+
+
+class StatusChanged(RecommendationEvent):
+    status: Status
+    reason: str | None = None
+
+
+class DeadlineSet(RecommendationEvent):
+    """A due date was set where there was none ("to be set")."""
+
+    due: date
+    due_text: str | None = None
+    reason: str | None = None
+
+
+class DeadlineExtended(RecommendationEvent):
+    """The due date moved later; the original is kept in the earlier events."""
+
+    previous_due: date | None
+    due: date
+    reason: str
+
+
+class ProgressNoted(RecommendationEvent):
+    text: str
+
+
+class OwnerAssigned(RecommendationEvent):
+    owner: str
+
+
+class RecommendationClosed(RecommendationEvent):
+    """Taken off the tracker without being implemented (e.g. superseded)."""
+
+    reason: str
+
+
+class EventCorrected(RecommendationEvent):
+    """Retracts an earlier event of the same item, which stays in the history."""
+
+    corrects: str
+    reason: str

@@ -1,0 +1,267 @@
+"""Aggregates: an inspection report, and one recommendation. Rules live here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import BaseAggregate
+
+from events import (
+    DeadlineExtended,
+    DeadlineSet,
+    EventCorrected,
+    Kind,
+    OwnerAssigned,
+    ProgressNoted,
+    RecommendationClosed,
+    RecommendationEvent,
+    RecommendationIssued,
+    ReportEvent,
+    ReportRegistered,
+    Scope,
+    Status,
+    StatusChanged,
+)
+from ledger.due import Due
+from ledger.errors import RuleBrokenError
+from ledger.keys import recommendation_id, report_id
+from ledger.state import ItemState, corrected_version, fold_item
+
+NEEDS_REASON = frozenset({Status.RED, Status.WHITE})
+
+
+class Report(BaseAggregate[UUID]):
+    Event = ReportEvent
+    Registered = ReportRegistered
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        code: str,
+        title: str,
+        scope: Scope,
+        published: date,
+        inspectorates: Sequence[str],
+        makes: int | None,
+        actor: str,
+        on: date,
+    ) -> Report:
+        return cls._create(
+            ReportRegistered,
+            id=report_id(code),
+            code=code,
+            title=title,
+            scope=scope,
+            published=published,
+            inspectorates=tuple(inspectorates),
+            makes=makes,
+            actor=actor,
+            on=on,
+        )
+
+    def when(self, event: ReportEvent) -> None:
+        if isinstance(event, ReportRegistered):
+            self.code: str = event.code
+            self.title: str = event.title
+            self.scope: Scope = event.scope
+            self.published: date = event.published
+
+
+class Recommendation(BaseAggregate[UUID]):
+    """One item on the tracker. Its state is always the fold of its own events."""
+
+    Event = RecommendationEvent
+    Issued = RecommendationIssued
+
+    @classmethod
+    def issue(
+        cls,
+        *,
+        report: Report,
+        ref: str,
+        kind: Kind,
+        text: str,
+        owner: str | None,
+        lead: str | None,
+        due: Due,
+        status: Status | None,
+        reason: str | None,
+        actor: str,
+        on: date,
+    ) -> Recommendation:
+        if status is Status.CLOSED:
+            raise RuleBrokenError(
+                "an item cannot be added as CLOSED; add it with its last status, "
+                "then record `ragw close KEY --reason ...`"
+            )
+        if status in NEEDS_REASON and not reason:
+            raise RuleBrokenError(
+                f"{status.value} needs a reason: add --reason "
+                '"why it is ' + status.value + '" (RAGW definitions require a rationale)'
+            )
+        item = cls._create(
+            RecommendationIssued,
+            id=recommendation_id(report.code, ref),
+            report=report.code,
+            ref=ref,
+            kind=kind,
+            text=text,
+            owner=owner,
+            lead=lead,
+            due=due.original,
+            due_text=due.text or None,
+            status=status,
+            reason=reason,
+            actor=actor,
+            on=on,
+        )
+        previous = due.original
+        for extended_to in due.extensions:
+            item.trigger_event(
+                DeadlineExtended,
+                previous_due=previous,
+                due=extended_to,
+                reason=f"recorded with the item as {due.text!r}",
+                actor=actor,
+                on=on,
+            )
+            previous = extended_to
+        return item
+
+    def when(self, event: RecommendationEvent) -> None:
+        if isinstance(event, RecommendationIssued):
+            self.key: str = f"{event.report}/{event.ref}"
+            self.history: list[RecommendationEvent] = []
+        self.history.append(event)
+
+    # Reads used by the rules -------------------------------------------------------
+
+    def state_as_at(self, on: date) -> ItemState:
+        state = fold_item(self.history, as_at=on)
+        if state is None:
+            issued = self.history[0].on
+            raise RuleBrokenError(
+                f"--on {on.isoformat()} is before {self.key} was added "
+                f"({issued.isoformat()}); give a date on or after that"
+            )
+        if state.is_closed:
+            raise RuleBrokenError(
+                f"{self.key} was closed on {state.closed_on}; a closed item cannot change. "
+                "If closing it was a mistake, retract it with `ragw correct ID --reason ...` "
+                f"(ids in `ragw history {self.key}`)"
+            )
+        return state
+
+    # Commands ------------------------------------------------------------------------
+
+    def change_status(self, status: Status, reason: str | None, actor: str, on: date) -> None:
+        if status is Status.CLOSED:
+            raise RuleBrokenError(
+                f"CLOSED is not a colour; use `ragw close {self.key} --reason ...`"
+            )
+        if status in NEEDS_REASON and not reason:
+            raise RuleBrokenError(
+                f"{status.value} needs a reason: add --reason "
+                f'"why {self.key} is {status.value}" (RAGW definitions require a rationale)'
+            )
+        self.state_as_at(on)
+        self.trigger_event(StatusChanged, status=status, reason=reason, actor=actor, on=on)
+
+    def set_deadline(self, due: Due, reason: str | None, actor: str, on: date) -> None:
+        state = self.state_as_at(on)
+        if state.due is not None:
+            raise RuleBrokenError(
+                f"{self.key} is already due {state.due.isoformat()}; to move it later use "
+                f"`ragw extend {self.key} --to DATE --reason ...`"
+            )
+        if due.original is None:
+            raise RuleBrokenError(f"{due.text!r} names no date; give the date it is due")
+        self.trigger_event(
+            DeadlineSet,
+            due=due.original,
+            due_text=due.text,
+            reason=reason,
+            actor=actor,
+            on=on,
+        )
+        previous = due.original
+        for extended_to in due.extensions:
+            self.trigger_event(
+                DeadlineExtended,
+                previous_due=previous,
+                due=extended_to,
+                reason=reason or f"recorded as {due.text!r}",
+                actor=actor,
+                on=on,
+            )
+            previous = extended_to
+
+    def extend_deadline(self, to: date, reason: str, actor: str, on: date) -> None:
+        state = self.state_as_at(on)
+        if state.due is None:
+            raise RuleBrokenError(
+                f"{self.key} has no due date to extend; set one with "
+                f"`ragw due {self.key} DATE`"
+            )
+        if to <= state.due:
+            raise RuleBrokenError(
+                f"--to {to.isoformat()} is not later than the current due date of "
+                f"{self.key} ({state.due.isoformat()}); an extension must move it later"
+            )
+        self.trigger_event(
+            DeadlineExtended,
+            previous_due=state.due,
+            due=to,
+            reason=reason,
+            actor=actor,
+            on=on,
+        )
+
+    def note_progress(self, text: str, actor: str, on: date) -> None:
+        self.state_as_at(on)
+        self.trigger_event(ProgressNoted, text=text, actor=actor, on=on)
+
+    def assign_owner(self, owner: str, actor: str, on: date) -> None:
+        self.state_as_at(on)
+        self.trigger_event(OwnerAssigned, owner=owner, actor=actor, on=on)
+
+    def close(self, reason: str, actor: str, on: date) -> None:
+        self.state_as_at(on)
+        latest = fold_item(self.history)
+        if latest is not None and latest.last_on is not None and on < latest.last_on:
+            raise RuleBrokenError(
+                f"{self.key} has changes that took effect on {latest.last_on.isoformat()}, "
+                f"after --on {on.isoformat()}; close it on or after that date"
+            )
+        self.trigger_event(RecommendationClosed, reason=reason, actor=actor, on=on)
+
+    def correct(self, version: int, reason: str, actor: str, on: date) -> None:
+        target_id = f"{self.key}@{version}"
+        if not 1 <= version <= self.version:
+            raise RuleBrokenError(
+                f"there is no event {target_id}; {self.key} has events "
+                f"{self.key}@1 to {self.key}@{self.version} (see `ragw history {self.key}`)"
+            )
+        target = self.history[version - 1]
+        if isinstance(target, RecommendationIssued):
+            raise RuleBrokenError(
+                f"{target_id} is the item's issue and cannot be retracted; correct the "
+                "later events that are wrong, or close the item with a reason"
+            )
+        if isinstance(target, EventCorrected):
+            raise RuleBrokenError(
+                f"{target_id} is itself a correction and cannot be retracted; "
+                "record the change again instead"
+            )
+        for event in self.history:
+            if isinstance(event, EventCorrected) and corrected_version(event) == version:
+                raise RuleBrokenError(
+                    f"{target_id} was already corrected by "
+                    f"{self.key}@{event.originator_version}"
+                )
+        self.trigger_event(
+            EventCorrected, corrects=target_id, reason=reason, actor=actor, on=on
+        )

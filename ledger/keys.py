@@ -1,0 +1,69 @@
+"""Keys users type, and the stream ids they map to.
+
+A report is ``CODE``; a recommendation is ``CODE/REF``; an event is
+``<key>@<version>`` (``PEEL1819/4@3`` is the third event of that item). Stream ids are
+derived from keys, so the store itself refuses a second report with the same code
+even when two writers race.
+"""
+
+from __future__ import annotations
+
+import re
+from uuid import UUID, uuid5
+
+from ledger.errors import InvalidInputError
+
+NAMESPACE = UUID("5b0c3a56-0e0e-4d2e-9b0a-7261677700a1")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$")
+
+
+def check_code(code: str) -> str:
+    code = code.strip()
+    if not _CODE.match(code):
+        raise InvalidInputError(
+            f"report code {code!r} is not valid; use letters, digits, '.', '_' or '-' "
+            "(e.g. PEEL1819), at most 40 characters"
+        )
+    return code
+
+
+def check_ref(ref: str) -> str:
+    ref = ref.strip()
+    if not _REF.match(ref):
+        raise InvalidInputError(
+            f"ref {ref!r} is not valid; use the report's own numbering "
+            "(e.g. 4, 4a, 17), letters and digits only"
+        )
+    return ref
+
+
+def split_key(key: str) -> tuple[str, str]:
+    code, sep, ref = key.strip().partition("/")
+    if not sep:
+        raise InvalidInputError(
+            f"{key!r} is not a recommendation key; write CODE/REF, e.g. PEEL1819/4"
+        )
+    return check_code(code), check_ref(ref)
+
+
+def report_id(code: str) -> UUID:
+    return uuid5(NAMESPACE, f"report:{code}")
+
+
+def recommendation_id(code: str, ref: str) -> UUID:
+    return uuid5(NAMESPACE, f"recommendation:{code}/{ref}")
+
+
+def event_id(stream_key: str, version: int) -> str:
+    return f"{stream_key}@{version}"
+
+
+def split_event_id(text: str) -> tuple[str, int]:
+    key, sep, version = text.strip().rpartition("@")
+    if not sep or not key or not version.isdigit() or int(version) < 1:
+        raise InvalidInputError(
+            f"{text!r} is not an event id; ids look like PEEL1819/4@3 "
+            "(see `ragw history KEY` or `ragw log`)"
+        )
+    return key, int(version)

@@ -1,0 +1,150 @@
+"""The state of one recommendation, folded from its events.
+
+One fold serves every question about time. ``as_at`` keeps the events that took
+effect on or before a date; ``known_at`` keeps the events recorded by a moment.
+Corrections recorded within ``known_at`` retract the events they name. What remains
+is applied in order of effect (``on``), ties in the order recorded, so an update typed
+in late counts from the day it says it took effect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from events import (
+    DeadlineExtended,
+    DeadlineSet,
+    EventCorrected,
+    Kind,
+    OwnerAssigned,
+    ProgressNoted,
+    RecommendationClosed,
+    RecommendationEvent,
+    RecommendationIssued,
+    Status,
+    StatusChanged,
+)
+
+#: Statuses in which an item past its due date is not overdue.
+NOT_OVERDUE = frozenset({Status.GREEN, Status.WHITE, Status.CLOSED})
+
+
+@dataclass
+class ItemState:
+    """What the board says of one item at one point in (both kinds of) time."""
+
+    report: str
+    ref: str
+    kind: Kind
+    text: str
+    issued_on: date
+    owner: str | None = None
+    lead: str | None = None
+    status: Status | None = None
+    status_on: date | None = None
+    status_reason: str | None = None
+    due: date | None = None
+    original_due: date | None = None
+    due_text: str | None = None
+    extensions: list[tuple[date, str]] = field(default_factory=list)
+    comment: str | None = None
+    comment_on: date | None = None
+    closed_on: date | None = None
+    last_on: date | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.report}/{self.ref}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status is Status.CLOSED
+
+    def overdue_as_at(self, day: date) -> bool:
+        return self.due is not None and self.due < day and self.status not in NOT_OVERDUE
+
+
+def effective_events(
+    events: Iterable[RecommendationEvent],
+    as_at: date | None = None,
+    known_at: datetime | None = None,
+) -> list[RecommendationEvent]:
+    """The events of one item that count, in order of effect."""
+    known = [e for e in events if known_at is None or e.timestamp <= known_at]
+    retracted = {corrected_version(e) for e in known if isinstance(e, EventCorrected)}
+    counted = [
+        e
+        for e in known
+        if not isinstance(e, EventCorrected)
+        and e.originator_version not in retracted
+        and (as_at is None or e.on <= as_at)
+    ]
+    counted.sort(key=lambda e: (e.on, e.originator_version))
+    return counted
+
+
+def fold_item(
+    events: Sequence[RecommendationEvent],
+    as_at: date | None = None,
+    known_at: datetime | None = None,
+) -> ItemState | None:
+    """The item as at ``as_at`` as known at ``known_at``; None when not on the board."""
+    state: ItemState | None = None
+    for event in effective_events(events, as_at, known_at):
+        if isinstance(event, RecommendationIssued):
+            state = ItemState(
+                report=event.report,
+                ref=event.ref,
+                kind=event.kind,
+                text=event.text,
+                issued_on=event.on,
+                owner=event.owner,
+                lead=event.lead,
+                status=event.status,
+                status_on=event.on if event.status else None,
+                status_reason=event.reason,
+                due=event.due,
+                original_due=event.due,
+                due_text=event.due_text,
+            )
+        elif state is not None:
+            apply_to_state(state, event)
+        if state is not None:
+            state.last_on = event.on
+    return state
+
+
+def apply_to_state(state: ItemState, event: RecommendationEvent) -> None:
+    if state.is_closed:
+        return  # closing is final; later facts cannot reopen it (a correction can)
+    if isinstance(event, StatusChanged):
+        state.status, state.status_on, state.status_reason = (
+            event.status,
+            event.on,
+            event.reason,
+        )
+    elif isinstance(event, DeadlineSet):
+        state.due, state.due_text = event.due, event.due_text
+        if state.original_due is None:
+            state.original_due = event.due
+    elif isinstance(event, DeadlineExtended):
+        state.due = event.due
+        state.extensions.append((event.due, event.reason))
+    elif isinstance(event, ProgressNoted):
+        state.comment, state.comment_on = event.text, event.on
+    elif isinstance(event, OwnerAssigned):
+        state.owner = event.owner
+    elif isinstance(event, RecommendationClosed):
+        state.status, state.status_on, state.status_reason = (
+            Status.CLOSED,
+            event.on,
+            event.reason,
+        )
+        state.closed_on = event.on
+
+
+def corrected_version(correction: EventCorrected) -> int:
+    """Corrections name an event of their own item: ``CODE/REF@version``."""
+    return int(correction.corrects.rpartition("@")[2])
