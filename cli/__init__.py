@@ -1,0 +1,1 @@
+"""The ``ragw`` command line: parse, call the ledger, render. Nothing else."""

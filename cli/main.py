@@ -1,0 +1,511 @@
+"""``ragw``: the command line over :class:`ledger.Ledger`.
+
+Each command parses its input, calls one ledger method and renders the result.
+Refusals from the ledger become one ``Error:`` line and exit status 1, once, here.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from cli.render import Output, emit, format_option
+from ledger.errors import InvalidInputError, LedgerError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ledger.application import Ledger
+
+DEFAULT_DB = "ragw.db"
+
+
+class Session:
+    """Opens the ledger on first use, so ``--help`` never touches a database."""
+
+    def __init__(self, target: str, actor: str) -> None:
+        self.target = target
+        self.actor = actor
+        self._ledger: Ledger | None = None
+        self._created: Path | None = None
+
+    def ledger(self, *, write: bool) -> Ledger:
+        if self._ledger is None:
+            from ledger import open_ledger
+            from ledger.persistence import is_postgres
+
+            if write and not is_postgres(self.target) and not Path(self.target).exists():
+                self._created = Path(self.target)
+            self._ledger = open_ledger(self.target, create=write)
+        return self._ledger
+
+    def abandon(self) -> None:
+        """After a refusal: a ledger file this command created holds nothing; remove it."""
+        created, self._created = self._created, None
+        self.close()
+        if created is not None:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{created}{suffix}").unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._ledger is not None:
+            self._ledger.close()
+            self._ledger = None
+
+
+class LedgerGroup(click.Group):
+    """Translates refusals into ``Error: ...`` and exit 1, and cleans up after them."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LedgerError as error:
+            session = ctx.find_object(Session)
+            if session is not None:
+                session.abandon()
+            raise click.ClickException(" ".join(str(error).split())) from None
+
+
+def refuse(message: str) -> NoReturn:
+    raise InvalidInputError(message)
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    from ledger.due import parse_iso_date
+
+    return parse_iso_date(value, option)
+
+
+def parse_moment(value: str | None) -> datetime | None:
+    """An ISO 8601 moment; a bare date means the end of that day; no zone means local."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            moment = datetime.combine(date.fromisoformat(text), time.max)
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        refuse(
+            f"--as-known-at {value!r} is not a date-time; write ISO 8601, "
+            "e.g. 2019-11-03T10:15:00+00:00 or 2019-11-03"
+        )
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def session_of(ctx: click.Context) -> Session:
+    return ctx.ensure_object(Session)
+
+
+def record(ctx: click.Context, write: Callable[[Ledger, str], list[str]]) -> None:
+    """Run one write and print the ids of what it recorded, one a line."""
+    session = session_of(ctx)
+    ids = write(session.ledger(write=True), session.actor)
+    for event_id in ids:
+        click.echo(f"recorded {event_id}")
+
+
+on_option = click.option(
+    "--on", "on", metavar="DATE",
+    help="The date the change took effect (YYYY-MM-DD). Default: today; never in the future.",
+)  # fmt: skip
+
+
+@click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db", "target", envvar="RAGW_DB", default=DEFAULT_DB, show_default=True,
+    metavar="TARGET", help="A SQLite file, or a postgresql://user:pass@host:port/db URL. Env: RAGW_DB.",
+)  # fmt: skip
+@click.option(
+    "--actor", envvar="RAGW_ACTOR", default=None, metavar="NAME",
+    help="Who records the change. Env: RAGW_ACTOR. Default: your login name.",
+)  # fmt: skip
+@click.version_option(package_name="ragw", prog_name="ragw")
+@click.pass_context
+def main(ctx: click.Context, target: str, actor: str | None) -> None:
+    """An audit ledger of inspection recommendations and their RAGW status.
+
+    Every change is an event that is never edited; the board can be shown as it
+    stood on any date, or as the ledger showed it at any moment.
+
+    \b
+    Examples:
+      ragw report add PEEL1819 --title "PEEL 2018/19" --scope force --published 2019-05-02
+      ragw rec add PEEL1819 4 --kind afi --text "Improve lifetime management" --due "December 2019"
+      ragw status PEEL1819/4 GREEN --on 2019-11-01
+      ragw board --as-at 2019-11-01
+      ragw history PEEL1819/4
+    """
+    if not actor:
+        try:
+            actor = getpass.getuser()
+        except Exception:  # no login name in some containers
+            actor = "unknown"
+    session = Session(target, actor)
+    ctx.obj = session
+    ctx.call_on_close(session.close)
+
+
+# Writes -----------------------------------------------------------------------------
+
+
+@main.group(cls=LedgerGroup)
+def report() -> None:
+    """Inspection reports."""
+
+
+@report.command("add")
+@click.argument("code")
+@click.option("--title", required=True, help="The report's title.")
+@click.option("--scope", required=True, metavar="national|force", help="A national (thematic) or a force report.")
+@click.option("--published", required=True, metavar="DATE", help="Publication date (YYYY-MM-DD).")
+@click.option("--inspectorate", "inspectorates", multiple=True, metavar="NAME", help="HMICFRS, HMI Prisons... (repeatable).")
+@click.option("--makes", type=int, default=None, metavar="N", help="How many recommendations the report makes in all.")
+@on_option
+@click.pass_context
+def report_add(
+    ctx: click.Context, code: str, title: str, scope: str, published: str,
+    inspectorates: tuple[str, ...], makes: int | None, on: str | None,
+) -> None:  # fmt: skip
+    """Register an inspection report under a CODE of your choosing.
+
+    \b
+    Example:
+      ragw report add BETRAYAL --title "Shining a light on betrayal" \\
+          --scope national --published 2019-09-01 --inspectorate HMICFRS --makes 6
+    """
+    published_on = parse_day(published, "--published")
+    assert published_on is not None
+    record(ctx, lambda ledger, actor: ledger.register_report(
+        code, title=title, scope=scope, published=published_on,
+        inspectorates=inspectorates, makes=makes, actor=actor, on=parse_day(on, "--on"),
+    ))  # fmt: skip
+
+
+@main.group(cls=LedgerGroup)
+def rec() -> None:
+    """Recommendations (items on the board)."""
+
+
+@rec.command("add")
+@click.argument("code")
+@click.argument("ref")
+@click.option("--kind", required=True, metavar="recommendation|afi|concern", help="What the report calls it.")
+@click.option("--text", required=True, help="The recommendation's text.")
+@click.option("--owner", default=None, metavar="ROLE", help="Who owns it, e.g. 'D/Supt PSD'.")
+@click.option("--lead", default=None, metavar="BODY", help="Who must deliver it when it is not the force.")
+@click.option("--due", default=None, metavar="DUE", help="Due date in any form papers use: 2020-11-30, 'November 2020', 'within three months', 'to be set', 'October 2018 Now January 2020'.")
+@click.option("--status", default=None, metavar="STATUS", help="GREEN, AMBER, RED or WHITE; omit while not yet assessed.")
+@click.option("--reason", default=None, help="Why, for RED or WHITE.")
+@on_option
+@click.pass_context
+def rec_add(
+    ctx: click.Context, code: str, ref: str, kind: str, text: str, owner: str | None,
+    lead: str | None, due: str | None, status: str | None, reason: str | None, on: str | None,
+) -> None:  # fmt: skip
+    """Add recommendation REF of report CODE; its key is CODE/REF.
+
+    The item is on the board from its --on date.
+
+    \b
+    Example:
+      ragw rec add BETRAYAL 4a --kind recommendation --text "Record corruption..." \\
+          --due "April 2020" --status AMBER --owner "D/Supt PSD" --on 2019-11-01
+    """
+    record(ctx, lambda ledger, actor: ledger.issue_recommendation(
+        code, ref, kind=kind, text=text, owner=owner, lead=lead, due=due,
+        status=status, reason=reason, actor=actor, on=parse_day(on, "--on"),
+    ))  # fmt: skip
+
+
+@main.command()
+@click.argument("key")
+@click.argument("status", metavar="GREEN|AMBER|RED|WHITE")
+@click.option("--reason", default=None, help="Why; required for RED and WHITE.")
+@on_option
+@click.pass_context
+def status(ctx: click.Context, key: str, status: str, reason: str | None, on: str | None) -> None:
+    """Record a new RAGW status for KEY.
+
+    \b
+    Examples:
+      ragw status PEEL1819/4 GREEN --on 2019-11-01
+      ragw status FRAUD/9 RED --reason "Policy still at consultation"
+    """
+    record(ctx, lambda ledger, actor: ledger.change_status(
+        key, status, reason=reason, actor=actor, on=parse_day(on, "--on")))
+
+
+@main.command()
+@click.argument("key")
+@click.option("--to", "to", default=None, metavar="DATE", help="The new due date (YYYY-MM-DD), later than the current one.")
+@click.option("--reason", default=None, help="The justification (required).")
+@on_option
+@click.pass_context
+def extend(ctx: click.Context, key: str, to: str | None, reason: str | None, on: str | None) -> None:
+    """Extend KEY's due date, with a justification. The original date is kept.
+
+    \b
+    Example:
+      ragw extend HATE/6 --to 2020-01-31 --reason "Bedding in the new Force Resolution Centre"
+    """
+    if to is None:
+        refuse("an extension needs --to DATE, the new due date (YYYY-MM-DD)")
+    new_due = parse_day(to, "--to")
+    assert new_due is not None
+    record(ctx, lambda ledger, actor: ledger.extend_deadline(
+        key, to=new_due, reason=reason or "", actor=actor, on=parse_day(on, "--on")))
+
+
+@main.command()
+@click.argument("key")
+@click.argument("due", metavar="DUE")
+@click.option("--reason", default=None, help="Who set it, or why.")
+@on_option
+@click.pass_context
+def due(ctx: click.Context, key: str, due: str, reason: str | None, on: str | None) -> None:
+    """Set a due date for KEY where none was set ("to be set").
+
+    \b
+    Example:
+      ragw due CYBER/2 "March 2020" --reason "Set by the force to align with the next inspection"
+    """
+    record(ctx, lambda ledger, actor: ledger.set_deadline(
+        key, due, reason=reason, actor=actor, on=parse_day(on, "--on")))
+
+
+@main.command()
+@click.argument("key")
+@click.argument("text")
+@on_option
+@click.pass_context
+def note(ctx: click.Context, key: str, text: str, on: str | None) -> None:
+    """Record progress on KEY (the latest note is the board's comment).
+
+    \b
+    Example:
+      ragw note PEEL1819/5 "Peer review booked for 20 November"
+    """
+    record(ctx, lambda ledger, actor: ledger.note_progress(
+        key, text, actor=actor, on=parse_day(on, "--on")))
+
+
+@main.command()
+@click.argument("key")
+@click.argument("owner")
+@on_option
+@click.pass_context
+def assign(ctx: click.Context, key: str, owner: str, on: str | None) -> None:
+    """Make OWNER (a role) responsible for KEY.
+
+    \b
+    Example:
+      ragw assign BETRAYAL/5 "D/Supt PSD"
+    """
+    record(ctx, lambda ledger, actor: ledger.assign_owner(
+        key, owner, actor=actor, on=parse_day(on, "--on")))
+
+
+@main.command()
+@click.argument("key")
+@click.option("--reason", default=None, help="Why it comes off the tracker (required).")
+@on_option
+@click.pass_context
+def close(ctx: click.Context, key: str, reason: str | None, on: str | None) -> None:
+    """Take KEY off the tracker without implementing it (e.g. superseded).
+
+    \b
+    Example:
+      ragw close PEEL17/3 --reason "Superseded by PEEL 2018/19 AFI 4"
+    """
+    record(ctx, lambda ledger, actor: ledger.close_recommendation(
+        key, reason=reason or "", actor=actor, on=parse_day(on, "--on")))
+
+
+@main.command()
+@click.argument("event_id")
+@click.option("--reason", default=None, help="What was wrong (required).")
+@on_option
+@click.pass_context
+def correct(ctx: click.Context, event_id: str, reason: str | None, on: str | None) -> None:
+    """Retract a mistaken event. It stays in the history, marked as corrected.
+
+    \b
+    Example:
+      ragw correct PEEL1819/4@3 --reason "GREEN was recorded against the wrong item"
+    """
+    record(ctx, lambda ledger, actor: ledger.correct_event(
+        event_id, reason=reason or "", actor=actor, on=parse_day(on, "--on")))
+
+
+# Reads ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--as-at", "as_at", default=None, metavar="DATE", help="The board as it stood on this date. Default: today.")
+@click.option("--as-known-at", "as_known_at", default=None, metavar="DATETIME", help="Only what had been recorded by this moment (ISO 8601).")
+@click.option("--report", "report_code", default=None, metavar="CODE", help="Only this report's items.")
+@click.option("--owner", default=None, metavar="ROLE", help="Only this owner's items.")
+@click.option("--status", "status_filter", default=None, metavar="STATUS", help="Only items with this status (GREEN, AMBER, RED, WHITE, CLOSED, 'NOT ASSESSED').")
+@click.option("--overdue", is_flag=True, help="Only items past their due date and not GREEN, WHITE or CLOSED.")
+@format_option
+@click.pass_context
+def board(
+    ctx: click.Context, as_at: str | None, as_known_at: str | None, report_code: str | None,
+    owner: str | None, status_filter: str | None, overdue: bool, fmt: str,
+) -> None:  # fmt: skip
+    """The RAGW board: every item's status and due date.
+
+    \b
+    Examples:
+      ragw board
+      ragw board --as-at 2019-11-01 --report PEEL1819
+      ragw board --as-at 2019-11-01 --as-known-at 2019-11-05T09:00:00Z --format json
+      ragw board --overdue
+    """
+    from projections.board import BOARD_STATUSES, board_as_at
+
+    day = parse_day(as_at, "--as-at") or date.today()
+    known = parse_moment(as_known_at)
+    wanted = " ".join(status_filter.upper().split()) if status_filter else None
+    if wanted is not None and wanted not in BOARD_STATUSES:
+        refuse(f"--status {status_filter!r} is not known; use one of {', '.join(BOARD_STATUSES)}")
+    ledger = session_of(ctx).ledger(write=False)
+    result = board_as_at(
+        (event for _, event in ledger.read_log()), as_at=day, as_known_at=known,
+        report=report_code, owner=owner, status=wanted, overdue=overdue,
+    )  # fmt: skip
+    counts = result.counts()
+    known_text = f"as known at {known.isoformat()}" if known else "as known now"
+    emit(
+        Output(
+            document=result.to_json(),
+            columns=["key", "kind", "status", "due", "overdue", "owner"],
+            rows=[
+                [i.key, i.kind, i.status or "NOT ASSESSED", i.due, "OVERDUE" if i.overdue else "",
+                 i.owner]
+                for i in result.items
+            ],  # fmt: skip
+            title=f"Board as at {day.isoformat()}, {known_text}: {len(result.items)} items",
+            footer="  ".join(f"{name}: {n}" for name, n in sorted(counts.items())) or None,
+        ),
+        fmt,
+    )
+
+
+@main.command()
+@click.argument("key")
+@format_option
+@click.pass_context
+def history(ctx: click.Context, key: str, fmt: str) -> None:
+    """Every event of KEY, in the order recorded, corrections included.
+
+    \b
+    Example:
+      ragw history PEEL1819/4
+    """
+    from ledger.state import fold_item
+    from projections.log import describe, history_of, records_of
+
+    ledger = session_of(ctx).ledger(write=False)
+    item = ledger.get_recommendation(key)  # refuses unknown keys
+    records = history_of(records_of(ledger.read_log()), item.key)
+    state = fold_item(item.history)
+    footer = None
+    if state is not None:
+        extended = len(state.extensions)
+        footer = (
+            f"Now {state.status.value if state.status else 'NOT ASSESSED'}; "
+            f"original due {state.original_due or 'not set'}, current due {state.due or 'not set'}"
+            f", extended {extended} time{'s' if extended != 1 else ''}"
+        )
+    emit(
+        Output(
+            document={"key": item.key, "events": [r.to_json(with_key=False) for r in records]},
+            columns=["id", "on", "type", "details", "recorded at", "actor", "corrected by"],
+            rows=[
+                [r.id, r.on, r.type, describe(r), r.recorded_at.isoformat(timespec="seconds"),
+                 r.actor, r.corrected_by]
+                for r in records
+            ],  # fmt: skip
+            title=f"History of {item.key}",
+            footer=footer,
+            wrap={"details": 60},
+        ),
+        fmt,
+    )
+
+
+@main.command()
+@format_option
+@click.pass_context
+def log(ctx: click.Context, fmt: str) -> None:
+    """Every event in the ledger, in the order recorded.
+
+    \b
+    Examples:
+      ragw log
+      ragw log --format json > events.json
+    """
+    from projections.log import describe, records_of
+
+    ledger = session_of(ctx).ledger(write=False)
+    records = records_of(ledger.read_log())
+    emit(
+        Output(
+            document={"events": [r.to_json() for r in records]},
+            columns=["id", "type", "on", "recorded at", "actor", "details"],
+            rows=[
+                [r.id, r.type, r.on, r.recorded_at.isoformat(timespec="seconds"), r.actor,
+                 describe(r)]
+                for r in records
+            ],  # fmt: skip
+            wrap={"details": 60},
+        ),
+        fmt,
+    )
+
+
+@main.command()
+@click.option("--db", "demo_target", default=None, metavar="TARGET", help="Build the demo ledger here (an empty or new ledger) instead of a temporary folder.")
+@format_option
+@click.pass_context
+def demo(ctx: click.Context, demo_target: str | None, fmt: str) -> None:
+    """Build a ledger from a real committee paper and show its board.
+
+    The paper is the City of London Police appendix of HMICFRS recommendations
+    reported in November 2019: 14 reports, every item with its status, due date
+    and comment. Without --db the ledger lives in a temporary folder.
+
+    \b
+    Examples:
+      ragw demo
+      ragw --db demo.db demo && ragw --db demo.db history PEEL1819/1
+    """
+    import tempfile
+
+    from ledger.demo import DEMO_DATE, build_demo
+
+    session = session_of(ctx)
+    source = click.get_current_context().find_root().get_parameter_source("target")
+    if demo_target is None and source is not None and source.name == "DEFAULT":
+        folder = tempfile.mkdtemp(prefix="ragw-demo-")
+        session.target = os.path.join(folder, "ragw.db")
+    elif demo_target is not None:
+        session.target = demo_target
+    ledger = session.ledger(write=True)
+    recorded = build_demo(ledger, actor=session.actor)
+    click.echo(f"Built a demo ledger at {session.target}: {recorded} events.", err=True)
+    ctx.invoke(board, as_at=DEMO_DATE.isoformat(), as_known_at=None, report_code=None,
+               owner=None, status_filter=None, overdue=False, fmt=fmt)  # fmt: skip
+    click.echo(
+        f"\nTry: ragw --db {session.target} history PEEL1819/1", err=True
+    )

@@ -1,0 +1,354 @@
+"""The ledger: one application whose methods are the command API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
+
+from events import Kind, LedgerEvent, Scope, Status
+from ledger.aggregates import Recommendation, Report
+from ledger.due import parse_due
+from ledger.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    RuleBrokenError,
+)
+from ledger.keys import (
+    check_code,
+    check_ref,
+    recommendation_id,
+    report_id,
+    split_event_id,
+    split_key,
+)
+from ledger.persistence import PydanticMapper
+
+A = TypeVar("A", Report, Recommendation)
+
+KINDS = {
+    "recommendation": Kind.RECOMMENDATION,
+    "rec": Kind.RECOMMENDATION,
+    "afi": Kind.AFI,
+    "area for improvement": Kind.AFI,
+    "areas for improvement": Kind.AFI,
+    "concern": Kind.CONCERN,
+    "cause of concern": Kind.CONCERN,
+}
+#: Papers print NEW GREEN / NEW RED; the stored status is the colour.
+STATUSES = {s.value: s for s in Status} | {"NEW GREEN": Status.GREEN, "NEW RED": Status.RED}
+MAX_TEXT = 20_000
+
+
+def parse_kind(text: str) -> Kind:
+    kind = KINDS.get(" ".join(text.lower().split()))
+    if kind is None:
+        raise InvalidInputError(
+            f"kind {text!r} is not known; use recommendation, afi (area for improvement) "
+            "or concern (cause of concern)"
+        )
+    return kind
+
+
+def parse_status(text: str) -> Status:
+    status = STATUSES.get(" ".join(text.upper().split()))
+    if status is None:
+        raise InvalidInputError(
+            f"status {text!r} is not known; use GREEN, AMBER, RED or WHITE"
+        )
+    return status
+
+
+def parse_scope(text: str) -> Scope:
+    try:
+        return Scope(text.strip().lower())
+    except ValueError:
+        raise InvalidInputError(
+            f"scope {text!r} is not known; use national or force"
+        ) from None
+
+
+def clean_text(value: str | None, what: str, *, required: bool) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise InvalidInputError(f"{what} is empty; give the text")
+        return None
+    if len(text) > MAX_TEXT:
+        raise InvalidInputError(
+            f"{what} is {len(text)} characters long; the limit is {MAX_TEXT}"
+        )
+    return text
+
+
+class Ledger(Application[UUID]):
+    """An audit ledger of inspection reports and their recommendations."""
+
+    name = "ragw"
+    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
+
+    #: Where "today" comes from; the future is refused against it.
+    today: Callable[[], date] = staticmethod(date.today)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=PydanticMapper
+        )
+
+    def construct_transcoder(self) -> Transcoder:
+        return self.factory.transcoder()
+
+    # Reports -------------------------------------------------------------------------
+
+    def register_report(
+        self,
+        code: str,
+        *,
+        title: str,
+        scope: str | Scope,
+        published: date,
+        inspectorates: Sequence[str] = (),
+        makes: int | None = None,
+        actor: str,
+        on: date | None = None,
+    ) -> list[str]:
+        code = check_code(code)
+        on = self._check_on(on)
+        if published > self.today():
+            raise RuleBrokenError(
+                f"--published {published.isoformat()} is in the future; "
+                "register a report once it is published"
+            )
+        if makes is not None and makes < 0:
+            raise InvalidInputError("--makes must be 0 or more: the recommendations it makes")
+        if report_id(code) in self.repository:
+            raise AlreadyExistsError(
+                f"report {code} already exists; choose another code "
+                f"(see `ragw board --report {code}`)"
+            )
+        report = Report.register(
+            code=code,
+            title=clean_text(title, "--title", required=True) or "",
+            scope=scope if isinstance(scope, Scope) else parse_scope(scope),
+            published=published,
+            inspectorates=[i.strip() for i in inspectorates if i.strip()],
+            makes=makes,
+            actor=actor,
+            on=on,
+        )
+        return self._save(report, what=f"report {code}")
+
+    def get_report(self, code: str) -> Report:
+        return self._get(Report, report_id(check_code(code)), f"no report {code}; "
+                         "register it with `ragw report add` (see `ragw board`)")
+
+    # Recommendations -------------------------------------------------------------------
+
+    def issue_recommendation(
+        self,
+        code: str,
+        ref: str,
+        *,
+        kind: str | Kind,
+        text: str,
+        owner: str | None = None,
+        lead: str | None = None,
+        due: str | None = None,
+        status: str | Status | None = None,
+        reason: str | None = None,
+        actor: str,
+        on: date | None = None,
+    ) -> list[str]:
+        item = self.prepare_recommendation(
+            code, ref, kind=kind, text=text, owner=owner, lead=lead, due=due,
+            status=status, reason=reason, actor=actor, on=on,
+        )  # fmt: skip
+        return self._save(item, what=item.key)
+
+    def prepare_recommendation(
+        self,
+        code: str,
+        ref: str,
+        *,
+        kind: str | Kind,
+        text: str,
+        owner: str | None = None,
+        lead: str | None = None,
+        due: str | None = None,
+        status: str | Status | None = None,
+        reason: str | None = None,
+        actor: str,
+        on: date | None = None,
+        report: Report | None = None,
+    ) -> Recommendation:
+        """Check and build a new item without saving it (batches save many at once)."""
+        report = report or self.get_report(code)
+        ref = check_ref(ref)
+        on = self._check_on(on, not_before=report.published, since="its report was published")
+        if recommendation_id(report.code, ref) in self.repository:
+            raise AlreadyExistsError(
+                f"{report.code}/{ref} already exists; refs are unique within a report "
+                f"(see `ragw history {report.code}/{ref}`)"
+            )
+        if isinstance(status, str):
+            status = parse_status(status) if status.strip() else None
+        return Recommendation.issue(
+            report=report,
+            ref=ref,
+            kind=kind if isinstance(kind, Kind) else parse_kind(kind),
+            text=clean_text(text, "--text", required=True) or "",
+            owner=clean_text(owner, "--owner", required=False),
+            lead=clean_text(lead, "--lead", required=False),
+            due=parse_due(due, report.published),
+            status=status,
+            reason=clean_text(reason, "--reason", required=False),
+            actor=actor,
+            on=on,
+        )
+
+    def get_recommendation(self, key: str) -> Recommendation:
+        code, ref = split_key(key)
+        return self._get(
+            Recommendation,
+            recommendation_id(code, ref),
+            f"no recommendation {code}/{ref}; see `ragw board --report {code}` for its items",
+        )
+
+    def change_status(
+        self, key: str, status: str | Status, *, reason: str | None = None,
+        actor: str, on: date | None = None,
+    ) -> list[str]:  # fmt: skip
+        status = status if isinstance(status, Status) else parse_status(status)
+        reason = clean_text(reason, "--reason", required=False)
+        return self._change(key, on, lambda item, day: item.change_status(status, reason, actor, day))
+
+    def set_deadline(
+        self, key: str, due: str, *, reason: str | None = None,
+        actor: str, on: date | None = None,
+    ) -> list[str]:  # fmt: skip
+        reason = clean_text(reason, "--reason", required=False)
+
+        def record(item: Recommendation, day: date) -> None:
+            published = self.get_report(item.history[0].report).published  # type: ignore[attr-defined]
+            item.set_deadline(parse_due(due, published), reason, actor, day)
+
+        return self._change(key, on, record)
+
+    def extend_deadline(
+        self, key: str, *, to: date, reason: str, actor: str, on: date | None = None
+    ) -> list[str]:
+        why = self._reason(reason, "an extension", key)
+        return self._change(key, on, lambda item, day: item.extend_deadline(to, why, actor, day))
+
+    def note_progress(
+        self, key: str, text: str, *, actor: str, on: date | None = None
+    ) -> list[str]:
+        note = clean_text(text, "the note", required=True) or ""
+        return self._change(key, on, lambda item, day: item.note_progress(note, actor, day))
+
+    def assign_owner(
+        self, key: str, owner: str, *, actor: str, on: date | None = None
+    ) -> list[str]:
+        who = clean_text(owner, "the owner", required=True) or ""
+        return self._change(key, on, lambda item, day: item.assign_owner(who, actor, day))
+
+    def close_recommendation(
+        self, key: str, *, reason: str, actor: str, on: date | None = None
+    ) -> list[str]:
+        why = self._reason(reason, "closing", key)
+        return self._change(key, on, lambda item, day: item.close(why, actor, day))
+
+    def correct_event(
+        self, event_id: str, *, reason: str, actor: str, on: date | None = None
+    ) -> list[str]:
+        key, version = split_event_id(event_id)
+        if "/" not in key:
+            raise RuleBrokenError(
+                f"{event_id} is an event of report {key}; only a recommendation's "
+                "events can be corrected (ids like PEEL1819/4@3)"
+            )
+        why = self._reason(reason, "a correction", key)
+        return self._change(key, on, lambda item, day: item.correct(version, why, actor, day))
+
+    # Reads --------------------------------------------------------------------------
+
+    def read_log(self, page_size: int = 1000) -> Iterator[tuple[int, LedgerEvent]]:
+        """Every event with its position, in the order recorded."""
+        start = 1
+        while True:
+            page = self.recorder.select_notifications(start=start, limit=page_size)
+            for notification in page:
+                yield notification.id, self.mapper.to_domain_event(notification)  # type: ignore[misc]
+            if len(page) < page_size:
+                return
+            start = page[-1].id + 1
+
+    def count_events(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    # Helpers -------------------------------------------------------------------------
+
+    def _check_on(
+        self, on: date | None, *, not_before: date | None = None, since: str = ""
+    ) -> date:
+        today = self.today()
+        on = on or today
+        if on > today:
+            raise RuleBrokenError(
+                f"--on {on.isoformat()} is in the future; record a change once it has "
+                "happened (today is {today})".replace("{today}", today.isoformat())
+            )
+        if not_before is not None and on < not_before:
+            raise RuleBrokenError(
+                f"--on {on.isoformat()} is before {since} ({not_before.isoformat()}); "
+                "give a date on or after that"
+            )
+        return on
+
+    def _reason(self, reason: str | None, what: str, key: str) -> str:
+        text = clean_text(reason, "--reason", required=False)
+        if not text:
+            raise RuleBrokenError(f'{what} needs a reason: add --reason "why" for {key}')
+        return text
+
+    def _change(
+        self, key: str, on: date | None, command: Callable[[Recommendation, date], None]
+    ) -> list[str]:
+        item = self.get_recommendation(key)
+        day = self._check_on(on)
+        command(item, day)
+        return self._save(item, what=item.key)
+
+    def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFoundError(missing) from None
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(missing)
+        return aggregate
+
+    def _save(self, *aggregates: Any, what: str) -> list[str]:
+        recorded = [
+            f"{stream_key(aggregate)}@{event.originator_version}"
+            for aggregate in aggregates
+            for event in aggregate.pending_events
+        ]
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            raise ConflictError(
+                f"{what} was changed by another writer at the same moment; nothing was "
+                "recorded; run the command again"
+            ) from None
+        return recorded
+
+
+def stream_key(aggregate: Report | Recommendation) -> str:
+    return aggregate.code if isinstance(aggregate, Report) else aggregate.key

@@ -1,0 +1,108 @@
+"""How events are stored, and where.
+
+Events are pydantic models; the mapper stores ``model_dump(mode="json")`` as JSON and
+validates it back on read, upcasting older shapes (``class_version``) on the way, so a
+ledger written by an earlier ragw stays readable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import unquote, urlsplit
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.utils import get_topic, resolve_topic
+from pydantic import BaseModel
+
+from ledger.errors import InvalidInputError
+
+_ENVELOPE = {"originator_id", "originator_version"}
+
+
+class PydanticMapper(Mapper[UUID]):
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        model = cast(BaseModel, domain_event)
+        state: dict[str, Any] = model.model_dump(mode="json", exclude=_ENVELOPE)
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        stored = self.transcoder.encode(state)
+        if self.compressor:
+            stored = self.compressor.compress(stored)
+        if self.cipher:
+            stored = self.cipher.encrypt(stored)
+        return StoredEvent(
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
+            topic=get_topic(type(domain_event)),
+            state=stored,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        data = stored_event.state
+        if self.cipher:
+            data = self.cipher.decrypt(data)
+        if self.compressor:
+            data = self.compressor.decompress(data)
+        state: dict[str, Any] = self.transcoder.decode(data)
+        cls = resolve_topic(stored_event.topic)
+        version = state.pop("class_version", 1)
+        while version < getattr(cls, "class_version", 1):
+            getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+            version += 1
+        return cast(
+            DomainEventProtocol[UUID],
+            cls(
+                originator_id=stored_event.originator_id,
+                originator_version=stored_event.originator_version,
+                **state,
+            ),
+        )
+
+
+def is_postgres(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def storage_env(target: str) -> dict[str, str]:
+    """The eventsourcing settings for a ``--db`` target: a SQLite path or a URL."""
+    if is_postgres(target):
+        url = urlsplit(target)
+        dbname = url.path.lstrip("/")
+        if not dbname or not url.hostname:
+            raise InvalidInputError(
+                f"{redact(target)} is not a complete PostgreSQL URL; "
+                "write postgresql://user:password@host:5432/dbname"
+            )
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": unquote(dbname),
+            "POSTGRES_HOST": url.hostname,
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or ""),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_CONNECT_TIMEOUT": "10",
+            # Writers wait for a moment instead of failing at once on a busy table.
+            "POSTGRES_LOCK_TIMEOUT": "30",
+        }
+        return env
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(Path(target)),
+        # Concurrent writers queue for the file's lock rather than failing at once.
+        "SQLITE_LOCK_TIMEOUT": "30",
+    }
+
+
+def redact(target: str) -> str:
+    """A target fit to print: never a password."""
+    if not is_postgres(target):
+        return target
+    url = urlsplit(target)
+    if url.password is None:
+        return target
+    netloc = f"{url.username}:***@{url.hostname}" + (f":{url.port}" if url.port else "")
+    return url._replace(netloc=netloc).geturl()

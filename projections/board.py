@@ -1,0 +1,149 @@
+"""The RAGW board as at a date, as known at a moment."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from events import (
+    LedgerEvent,
+    RecommendationEvent,
+    ReportRegistered,
+    Scope,
+    Status,
+)
+from ledger.state import ItemState, fold_item
+
+
+@dataclass(frozen=True)
+class BoardItem:
+    key: str
+    report: str
+    ref: str
+    kind: str
+    scope: str
+    status: str | None
+    due: date | None
+    overdue: bool
+    owner: str | None
+    title: str
+    text: str
+    lead: str | None
+    comment: str | None
+    state: ItemState
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "report": self.report,
+            "ref": self.ref,
+            "kind": self.kind,
+            "scope": self.scope,
+            "status": self.status,
+            "due": self.due.isoformat() if self.due else None,
+            "overdue": self.overdue,
+            "owner": self.owner,
+            "lead": self.lead,
+            "text": self.text,
+            "comment": self.comment,
+        }
+
+
+@dataclass(frozen=True)
+class Board:
+    as_at: date
+    as_known_at: datetime | None
+    items: list[BoardItem]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_at": self.as_at.isoformat(),
+            "as_known_at": self.as_known_at.isoformat() if self.as_known_at else None,
+            "items": [item.to_json() for item in self.items],
+        }
+
+    def counts(self) -> dict[str, int]:
+        counted: dict[str, int] = defaultdict(int)
+        for item in self.items:
+            counted[item.status or "NOT ASSESSED"] += 1
+        return dict(counted)
+
+
+def natural_key(ref: str) -> tuple[Any, ...]:
+    """Refs sort as the reports number them: 2, 4, 4a, 4b, 10."""
+    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"\d+|\D+", ref))
+
+
+def board_as_at(
+    events: Iterable[LedgerEvent],
+    *,
+    as_at: date,
+    as_known_at: datetime | None = None,
+    report: str | None = None,
+    owner: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+) -> Board:
+    """Every item on the board as at ``as_at``, using only what was recorded by
+    ``as_known_at`` (everything, when None). Filters narrow the items shown."""
+    reports: dict[str, ReportRegistered] = {}
+    streams: dict[object, list[RecommendationEvent]] = defaultdict(list)
+    for event in events:
+        if isinstance(event, ReportRegistered):
+            reports[event.code] = event
+        elif isinstance(event, RecommendationEvent):
+            streams[event.originator_id].append(event)
+
+    items: list[BoardItem] = []
+    for stream in streams.values():
+        state = fold_item(stream, as_at=as_at, known_at=as_known_at)
+        if state is None:
+            continue
+        registered = reports[state.report]
+        item = BoardItem(
+            key=state.key,
+            report=state.report,
+            ref=state.ref,
+            kind=state.kind.value,
+            scope=Scope(registered.scope).value,
+            status=state.status.value if state.status else None,
+            due=state.due,
+            overdue=state.overdue_as_at(as_at),
+            owner=state.owner,
+            title=registered.title,
+            text=state.text,
+            lead=state.lead,
+            comment=state.comment,
+            state=state,
+        )
+        if _shown(item, report=report, owner=owner, status=status, overdue=overdue):
+            items.append(item)
+    items.sort(
+        key=lambda i: (
+            -reports[i.report].published.toordinal(),
+            i.report,
+            natural_key(i.ref),
+        )
+    )
+    return Board(as_at=as_at, as_known_at=as_known_at, items=items)
+
+
+def _shown(
+    item: BoardItem, *, report: str | None, owner: str | None, status: str | None,
+    overdue: bool,
+) -> bool:  # fmt: skip
+    if report is not None and item.report != report:
+        return False
+    if owner is not None and (item.owner or "").casefold() != owner.casefold():
+        return False
+    if status is not None and (item.status or "NOT ASSESSED") != status:
+        return False
+    return not overdue or item.overdue
+
+
+#: What ``--status`` accepts: a colour, CLOSED, or the state before the first colour.
+BOARD_STATUSES = [s.value for s in Status] + ["NOT ASSESSED"]

@@ -1,0 +1,124 @@
+"""The ledger's events as records a person or a script can read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from events import EventCorrected, LedgerEvent, RecommendationIssued, ReportRegistered
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One recorded event: its id, what it is about, when, who, and its facts."""
+
+    position: int
+    id: str
+    type: str
+    key: str
+    on: date
+    recorded_at: datetime
+    actor: str
+    payload: dict[str, Any]
+    event: LedgerEvent = field(repr=False, compare=False)
+    corrected_by: str | None = None
+
+    def to_json(self, *, with_key: bool = True) -> dict[str, Any]:
+        document: dict[str, Any] = {"id": self.id, "type": self.type}
+        if with_key:
+            document["key"] = self.key
+        document |= {
+            "on": self.on.isoformat(),
+            "recorded_at": iso_utc(self.recorded_at),
+            "actor": self.actor,
+        }
+        document |= self.payload
+        if self.corrected_by is not None or self.type != "EventCorrected":
+            document["corrected_by"] = self.corrected_by
+        return document
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def records_of(events: Iterable[tuple[int, LedgerEvent]]) -> list[EventRecord]:
+    """Records in recorded order, each marked with the correction that retracts it."""
+    keys: dict[UUID, str] = {}
+    records: list[EventRecord] = []
+    for position, event in events:
+        if isinstance(event, ReportRegistered):
+            keys[event.originator_id] = event.code
+        elif isinstance(event, RecommendationIssued):
+            keys[event.originator_id] = f"{event.report}/{event.ref}"
+        key = keys.get(event.originator_id, str(event.originator_id))
+        records.append(
+            EventRecord(
+                position=position,
+                id=f"{key}@{event.originator_version}",
+                type=type(event).__name__,
+                key=key,
+                on=event.on,
+                recorded_at=event.timestamp,
+                actor=event.actor,
+                payload=event.payload(),
+                event=event,
+            )
+        )
+    corrections = {
+        record.payload["corrects"]: record.id
+        for record in records
+        if isinstance(record.event, EventCorrected)
+    }
+    return [
+        _with_correction(record, corrections.get(record.id)) if record.id in corrections
+        else record
+        for record in records
+    ]  # fmt: skip
+
+
+def _with_correction(record: EventRecord, correction_id: str | None) -> EventRecord:
+    return EventRecord(**{**record.__dict__, "corrected_by": correction_id})
+
+
+def history_of(records: Iterable[EventRecord], key: str) -> list[EventRecord]:
+    return [record for record in records if record.key == key]
+
+
+def describe(record: EventRecord) -> str:
+    """One line a committee member can read: what the event says."""
+    p = record.payload
+    kind = record.type
+    if kind == "ReportRegistered":
+        by = f" by {', '.join(p['inspectorates'])}" if p.get("inspectorates") else ""
+        return f"{p['scope']} report {p['title']!r}{by}, published {p['published']}"
+    if kind == "RecommendationIssued":
+        parts = [f"{p['kind']}: {p['text']}"]
+        if p.get("status"):
+            parts.append(f"status {p['status']}" + (f" ({p['reason']})" if p.get("reason") else ""))
+        if p.get("due_text") or p.get("due"):
+            parts.append(f"due {p.get('due') or 'not set'}" + (
+                f" (written {p['due_text']!r})" if p.get("due_text") else ""))  # fmt: skip
+        if p.get("owner"):
+            parts.append(f"owner {p['owner']}")
+        if p.get("lead"):
+            parts.append(f"lead {p['lead']}")
+        return "; ".join(parts)
+    if kind == "StatusChanged":
+        return f"-> {p['status']}" + (f": {p['reason']}" if p.get("reason") else "")
+    if kind == "DeadlineSet":
+        return f"due {p['due']}" + (f": {p['reason']}" if p.get("reason") else "")
+    if kind == "DeadlineExtended":
+        return f"due {p['previous_due'] or 'not set'} -> {p['due']}: {p['reason']}"
+    if kind == "ProgressNoted":
+        return str(p["text"])
+    if kind == "OwnerAssigned":
+        return f"owner -> {p['owner']}"
+    if kind == "RecommendationClosed":
+        return f"closed: {p['reason']}"
+    if kind == "EventCorrected":
+        return f"retracts {p['corrects']}: {p['reason']}"
+    return ", ".join(f"{k}={v}" for k, v in p.items())
