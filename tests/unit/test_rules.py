@@ -1,0 +1,191 @@
+"""The ledger's rules: each refusal says how to fix it and writes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from ledger import (
+    AlreadyExistsError,
+    InvalidInputError,
+    Ledger,
+    LedgerError,
+    NotFoundError,
+    RuleBrokenError,
+)
+from tests.conftest import memory_ledger
+
+ME = "Strategic Development"
+
+
+@pytest.fixture
+def ledger() -> Ledger:
+    ledger = memory_ledger(today=date(2020, 6, 1))
+    ledger.register_report(
+        "FRAUD19", title="Fraud: Time to Choose", scope="national",
+        published=date(2019, 4, 1), inspectorates=["HMICFRS"], actor=ME, on=date(2019, 4, 1),
+    )  # fmt: skip
+    ledger.issue_recommendation(
+        "FRAUD19", "9", kind="recommendation", text="Publish the force's fraud policy",
+        due="September 2019", status="AMBER", actor=ME, on=date(2019, 5, 1),
+    )  # fmt: skip
+    return ledger
+
+
+def refused(ledger: Ledger, command: Callable[[], object], error: type[LedgerError]) -> str:
+    before = ledger.count_events()
+    with pytest.raises(error) as raised:
+        command()
+    assert ledger.count_events() == before, "a refused command wrote an event"
+    return str(raised.value)
+
+
+def test_red_without_a_reason_is_refused(ledger: Ledger) -> None:
+    message = refused(ledger, lambda: ledger.change_status("FRAUD19/9", "RED", actor=ME), RuleBrokenError)
+    assert "--reason" in message
+
+
+def test_white_without_a_reason_is_refused(ledger: Ledger) -> None:
+    refused(ledger, lambda: ledger.change_status("FRAUD19/9", "WHITE", actor=ME), RuleBrokenError)
+
+
+def test_an_item_added_as_red_needs_a_reason(ledger: Ledger) -> None:
+    refused(ledger, lambda: ledger.issue_recommendation(
+        "FRAUD19", "1", kind="recommendation", text="t", status="NEW RED", actor=ME,
+        on=date(2019, 5, 1)), RuleBrokenError)  # fmt: skip
+
+
+def test_red_with_a_reason_is_recorded(ledger: Ledger) -> None:
+    ids = ledger.change_status("FRAUD19/9", "red", reason="Policy still at consultation", actor=ME)
+    assert ids == ["FRAUD19/9@2"]
+
+
+def test_an_extension_needs_a_reason(ledger: Ledger) -> None:
+    refused(ledger, lambda: ledger.extend_deadline(
+        "FRAUD19/9", to=date(2019, 12, 31), reason=" ", actor=ME), RuleBrokenError)  # fmt: skip
+
+
+def test_an_extension_must_be_later_than_the_current_due_date(ledger: Ledger) -> None:
+    message = refused(ledger, lambda: ledger.extend_deadline(
+        "FRAUD19/9", to=date(2019, 9, 30), reason="r", actor=ME), RuleBrokenError)  # fmt: skip
+    assert "2019-09-30" in message
+
+
+def test_an_extension_of_an_item_with_no_due_date_points_to_setting_one(ledger: Ledger) -> None:
+    ledger.issue_recommendation("FRAUD19", "13", kind="recommendation", text="t", due="To be set",
+                                actor=ME, on=date(2019, 5, 1))  # fmt: skip
+    message = refused(ledger, lambda: ledger.extend_deadline(
+        "FRAUD19/13", to=date(2020, 3, 31), reason="r", actor=ME), RuleBrokenError)  # fmt: skip
+    assert "ragw due" in message
+
+
+def test_a_change_dated_in_the_future_is_refused(ledger: Ledger) -> None:
+    refused(ledger, lambda: ledger.note_progress(
+        "FRAUD19/9", "n", actor=ME, on=date(2020, 6, 2)), RuleBrokenError)  # fmt: skip
+
+
+def test_an_item_dated_before_its_report_was_published_is_refused(ledger: Ledger) -> None:
+    message = refused(ledger, lambda: ledger.issue_recommendation(
+        "FRAUD19", "1", kind="recommendation", text="t", actor=ME, on=date(2019, 3, 31)),
+        RuleBrokenError)  # fmt: skip
+    assert "published" in message
+
+
+def test_a_change_dated_before_the_item_was_added_is_refused(ledger: Ledger) -> None:
+    refused(ledger, lambda: ledger.change_status(
+        "FRAUD19/9", "GREEN", actor=ME, on=date(2019, 4, 30)), RuleBrokenError)  # fmt: skip
+
+
+def test_unknown_keys_are_refused(ledger: Ledger) -> None:
+    refused(ledger, lambda: ledger.change_status("FRAUD19/99", "GREEN", actor=ME), NotFoundError)
+    refused(ledger, lambda: ledger.note_progress("NOPE/1", "n", actor=ME), NotFoundError)
+    refused(ledger, lambda: ledger.issue_recommendation(
+        "NOPE", "1", kind="afi", text="t", actor=ME), NotFoundError)  # fmt: skip
+    refused(ledger, lambda: ledger.note_progress("FRAUD19", "n", actor=ME), InvalidInputError)
+
+
+def test_report_codes_are_unique(ledger: Ledger) -> None:
+    refused(ledger, lambda: ledger.register_report(
+        "FRAUD19", title="Again", scope="force", published=date(2019, 4, 1), actor=ME),
+        AlreadyExistsError)  # fmt: skip
+
+
+def test_refs_are_unique_within_a_report(ledger: Ledger) -> None:
+    refused(ledger, lambda: ledger.issue_recommendation(
+        "FRAUD19", "9", kind="afi", text="t", actor=ME, on=date(2019, 5, 1)), AlreadyExistsError)
+
+
+def test_a_closed_item_accepts_only_corrections(ledger: Ledger) -> None:
+    ledger.close_recommendation("FRAUD19/9", reason="Superseded", actor=ME, on=date(2020, 1, 1))
+    for change in (
+        lambda: ledger.change_status("FRAUD19/9", "GREEN", actor=ME),
+        lambda: ledger.note_progress("FRAUD19/9", "n", actor=ME),
+        lambda: ledger.assign_owner("FRAUD19/9", "DCI Crime", actor=ME),
+        lambda: ledger.extend_deadline("FRAUD19/9", to=date(2021, 1, 1), reason="r", actor=ME),
+        lambda: ledger.close_recommendation("FRAUD19/9", reason="again", actor=ME),
+    ):
+        assert "closed" in refused(ledger, change, RuleBrokenError)
+    ledger.correct_event("FRAUD19/9@2", reason="Closed by mistake", actor=ME)
+    ledger.change_status("FRAUD19/9", "GREEN", actor=ME)
+
+
+def test_a_change_dated_before_a_closure_is_history_not_a_change_to_a_closed_item(
+    ledger: Ledger,
+) -> None:
+    ledger.close_recommendation("FRAUD19/9", reason="Superseded", actor=ME, on=date(2020, 1, 1))
+    ledger.note_progress("FRAUD19/9", "typed in late", actor=ME, on=date(2019, 12, 1))
+
+
+def test_an_item_cannot_be_closed_before_its_latest_change(ledger: Ledger) -> None:
+    ledger.note_progress("FRAUD19/9", "n", actor=ME, on=date(2020, 2, 1))
+    refused(ledger, lambda: ledger.close_recommendation(
+        "FRAUD19/9", reason="r", actor=ME, on=date(2020, 1, 1)), RuleBrokenError)  # fmt: skip
+
+
+def test_a_correction_of_a_missing_event_is_refused(ledger: Ledger) -> None:
+    refused(ledger, lambda: ledger.correct_event("FRAUD19/9@7", reason="r", actor=ME), RuleBrokenError)
+    refused(ledger, lambda: ledger.correct_event("FRAUD19/9", reason="r", actor=ME), InvalidInputError)
+
+
+def test_an_event_can_be_corrected_only_once(ledger: Ledger) -> None:
+    ledger.change_status("FRAUD19/9", "GREEN", actor=ME)
+    ledger.correct_event("FRAUD19/9@2", reason="wrong item", actor=ME)
+    message = refused(ledger, lambda: ledger.correct_event(
+        "FRAUD19/9@2", reason="again", actor=ME), RuleBrokenError)  # fmt: skip
+    assert "already corrected by FRAUD19/9@3" in message
+
+
+def test_a_correction_needs_a_reason_and_cannot_itself_be_retracted(ledger: Ledger) -> None:
+    ledger.change_status("FRAUD19/9", "GREEN", actor=ME)
+    refused(ledger, lambda: ledger.correct_event("FRAUD19/9@2", reason="", actor=ME), RuleBrokenError)
+    ledger.correct_event("FRAUD19/9@2", reason="wrong item", actor=ME)
+    refused(ledger, lambda: ledger.correct_event("FRAUD19/9@3", reason="r", actor=ME), RuleBrokenError)
+
+
+def test_closing_is_not_a_colour(ledger: Ledger) -> None:
+    refused(ledger, lambda: ledger.change_status("FRAUD19/9", "CLOSED", actor=ME), RuleBrokenError)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("kind", "suggestion"), ("status", "PURPLE"), ("due", "soon"), ("text", "   ")],
+)
+def test_bad_values_are_refused_with_what_to_write_instead(
+    ledger: Ledger, field: str, value: str
+) -> None:
+    values: dict[str, object] = {"kind": "afi", "text": "t", "status": None, "due": None} | {field: value}
+    refused(ledger, lambda: ledger.issue_recommendation(
+        "FRAUD19", "2", actor=ME, on=date(2019, 5, 1), **values), InvalidInputError)  # type: ignore[arg-type]
+
+
+def test_a_report_cannot_be_published_in_the_future(ledger: Ledger) -> None:
+    refused(ledger, lambda: ledger.register_report(
+        "NEXT", title="t", scope="force", published=date(2020, 7, 1), actor=ME), RuleBrokenError)
+
+
+@pytest.mark.parametrize("code", ["", "a b", "x/y", "PEEL@1", "é"])
+def test_report_codes_must_be_plain(ledger: Ledger, code: str) -> None:
+    refused(ledger, lambda: ledger.register_report(
+        code, title="t", scope="force", published=date(2019, 7, 1), actor=ME), InvalidInputError)

@@ -1,0 +1,186 @@
+"""'As at' a date and 'as known at' a moment: two filters of one fold."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from events import (
+    DeadlineExtended,
+    DeadlineSet,
+    EventCorrected,
+    LedgerEvent,
+    OwnerAssigned,
+    RecommendationClosed,
+    RecommendationEvent,
+    RecommendationIssued,
+    StatusChanged,
+)
+from ledger import Ledger, LedgerError
+from projections import board_as_at
+from tests.conftest import memory_ledger
+
+ME = "Strategic Development"
+START = date(2019, 1, 1)
+TODAY = date(2021, 1, 1)
+
+
+def all_events(ledger: Ledger) -> list[LedgerEvent]:
+    return [event for _, event in ledger.read_log()]
+
+
+def statuses(ledger: Ledger, **when: Any) -> dict[str, str | None]:
+    return {i.key: i.status for i in board_as_at(all_events(ledger), **when).items}
+
+
+def seeded() -> Ledger:
+    ledger = memory_ledger(today=TODAY)
+    ledger.register_report("HATE18", title="Understanding the difference", scope="national",
+                           published=date(2018, 7, 1), actor=ME, on=START)  # fmt: skip
+    ledger.issue_recommendation("HATE18", "6", kind="concern", text="Apply the cyber-enabled flag",
+                                due="October 2018", status="AMBER", actor=ME, on=START)  # fmt: skip
+    return ledger
+
+
+def test_an_update_typed_in_late_counts_from_the_day_it_took_effect() -> None:
+    ledger = seeded()
+    ledger.change_status("HATE18/6", "GREEN", actor=ME, on=date(2019, 5, 1))
+    assert statuses(ledger, as_at=date(2019, 4, 30)) == {"HATE18/6": "AMBER"}
+    assert statuses(ledger, as_at=date(2019, 5, 1)) == {"HATE18/6": "GREEN"}
+
+
+def test_an_item_is_on_the_board_from_the_date_it_was_added() -> None:
+    ledger = seeded()
+    assert statuses(ledger, as_at=START - timedelta(days=1)) == {}
+    assert statuses(ledger, as_at=START) == {"HATE18/6": "AMBER"}
+
+
+def test_a_corrected_mistake_shows_as_known_before_its_correction_and_not_after() -> None:
+    ledger = seeded()
+    ledger.change_status("HATE18/6", "GREEN", actor=ME, on=date(2019, 5, 1))
+    before_correction = all_events(ledger)[-1].timestamp
+    ledger.correct_event("HATE18/6@2", reason="GREEN was for item 8", actor=ME)
+    day = date(2019, 6, 1)
+    assert statuses(ledger, as_at=day) == {"HATE18/6": "AMBER"}
+    assert statuses(ledger, as_at=day, as_known_at=before_correction) == {"HATE18/6": "GREEN"}
+
+
+def test_an_item_is_overdue_when_past_its_due_date_and_not_green_white_or_closed() -> None:
+    ledger = seeded()
+    ledger.issue_recommendation("HATE18", "8", kind="recommendation", text="Review guidance",
+                                due="March 2019", status="AMBER", actor=ME, on=START)  # fmt: skip
+
+    def overdue(day: date) -> bool:
+        board = board_as_at(all_events(ledger), as_at=day, report="HATE18")
+        return next(i for i in board.items if i.ref == "8").overdue
+
+    assert not overdue(date(2019, 3, 31))
+    assert overdue(date(2019, 4, 1))
+    ledger.change_status("HATE18/8", "WHITE", reason="NPCC lead", actor=ME, on=date(2019, 4, 2))
+    assert not overdue(date(2019, 4, 2))
+    assert overdue(date(2019, 4, 1)), "history as at an earlier date is unchanged"
+
+
+def test_an_extension_moves_the_due_date_and_keeps_the_original() -> None:
+    ledger = seeded()
+    ledger.extend_deadline("HATE18/6", to=date(2020, 1, 31), reason="Bedding in", actor=ME,
+                           on=date(2019, 4, 1))  # fmt: skip
+    before, after = (board_as_at(all_events(ledger), as_at=d).items[0]
+                     for d in (date(2019, 3, 31), date(2019, 4, 1)))  # fmt: skip
+    assert before.due == date(2018, 10, 31) and after.due == date(2020, 1, 31)
+    assert after.state.original_due == date(2018, 10, 31)
+    assert after.state.extensions == [(date(2020, 1, 31), "Bedding in")]
+
+
+# The property: the board equals a naive replay of exactly the events that pass the filters.
+
+operations = st.lists(
+    st.tuples(
+        st.sampled_from(["status", "extend", "assign", "note", "close", "correct", "due"]),
+        st.integers(0, 2),  # which item
+        st.integers(0, (TODAY - START).days),  # effective day
+        st.sampled_from(["GREEN", "AMBER", "RED", "WHITE"]),
+        st.integers(1, 400),  # days of an extension, or which event to correct
+    ),
+    max_size=25,
+)
+
+
+def build_history(ops: list[tuple[str, int, int, str, int]]) -> Ledger:
+    ledger = memory_ledger(today=TODAY)
+    ledger.register_report("R", title="t", scope="force", published=START, actor=ME, on=START)
+    for ref in range(3):
+        ledger.issue_recommendation("R", str(ref), kind="afi", text="t",
+                                    due=None if ref == 2 else "March 2019", actor=ME,
+                                    on=START + timedelta(days=30 * ref))  # fmt: skip
+    for op, ref, day, colour, number in ops:
+        key, on = f"R/{ref}", START + timedelta(days=day)
+        try:
+            if op == "status":
+                ledger.change_status(key, colour, reason="why", actor=ME, on=on)
+            elif op == "extend":
+                current = ledger.get_recommendation(key).state_as_at(on).due or START
+                ledger.extend_deadline(key, to=current + timedelta(days=number), reason="r", actor=ME, on=on)
+            elif op == "assign":
+                ledger.assign_owner(key, f"owner {number % 3}", actor=ME, on=on)
+            elif op == "note":
+                ledger.note_progress(key, f"note {number}", actor=ME, on=on)
+            elif op == "close":
+                ledger.close_recommendation(key, reason="superseded", actor=ME, on=on)
+            elif op == "due":
+                ledger.set_deadline(key, (START + timedelta(days=number)).isoformat(), actor=ME, on=on)
+            else:
+                item = ledger.get_recommendation(key)
+                ledger.correct_event(f"{key}@{1 + number % item.version}", reason="r", actor=ME, on=on)
+        except LedgerError:
+            pass  # a refused command is part of a realistic history too
+    return ledger
+
+
+def naive_replay(events: list[LedgerEvent], as_at: date, known_at: datetime) -> dict[str, tuple[Any, ...]]:
+    """The board written as simply as possible, independently of the projection."""
+    known = [e for e in events if e.timestamp <= known_at]
+    retracted = {(e.originator_id, int(e.corrects.split("@")[1]))
+                 for e in known if isinstance(e, EventCorrected)}  # fmt: skip
+    per_item: dict[object, list[RecommendationEvent]] = defaultdict(list)
+    for e in known:
+        if (isinstance(e, RecommendationEvent) and not isinstance(e, EventCorrected)
+                and (e.originator_id, e.originator_version) not in retracted and e.on <= as_at):  # fmt: skip
+            per_item[e.originator_id].append(e)
+    board = {}
+    for item_events in per_item.values():
+        item_events.sort(key=lambda e: (e.on, e.originator_version))
+        issued = item_events[0]
+        assert isinstance(issued, RecommendationIssued)
+        status, due, owner = issued.status, issued.due, issued.owner
+        for e in item_events[1:]:
+            if status == "CLOSED":
+                break
+            if isinstance(e, StatusChanged):
+                status = e.status
+            elif isinstance(e, (DeadlineSet, DeadlineExtended)):
+                due = e.due
+            elif isinstance(e, OwnerAssigned):
+                owner = e.owner
+            elif isinstance(e, RecommendationClosed):
+                status = "CLOSED"
+        key = f"{issued.report}/{issued.ref}"
+        board[key] = (status.value if hasattr(status, "value") else status, due, owner)
+    return board
+
+
+@settings(max_examples=60, deadline=None)
+@given(operations, st.integers(0, (TODAY - START).days), st.data())
+def test_the_board_as_at_and_as_known_at_equals_a_naive_replay_of_the_filtered_events(
+    ops: list[tuple[str, int, int, str, int]], day: int, data: st.DataObject
+) -> None:
+    events = all_events(build_history(ops))
+    known_at = data.draw(st.sampled_from([e.timestamp for e in events]))
+    as_at = START + timedelta(days=day)
+    board = board_as_at(events, as_at=as_at, as_known_at=known_at)
+    shown = {i.key: (i.status, i.due, i.owner) for i in board.items}
+    assert shown == naive_replay(events, as_at, known_at)
