@@ -165,10 +165,27 @@ def report() -> None:
 @report.command("add")
 @click.argument("code")
 @click.option("--title", required=True, help="The report's title.")
-@click.option("--scope", required=True, metavar="national|force", help="A national (thematic) or a force report.")
+@click.option(
+    "--scope",
+    required=True,
+    metavar="national|force",
+    help="A national (thematic) or a force report.",
+)
 @click.option("--published", required=True, metavar="DATE", help="Publication date (YYYY-MM-DD).")
-@click.option("--inspectorate", "inspectorates", multiple=True, metavar="NAME", help="HMICFRS, HMI Prisons... (repeatable).")
-@click.option("--makes", type=int, default=None, metavar="N", help="How many recommendations the report makes in all.")
+@click.option(
+    "--inspectorate",
+    "inspectorates",
+    multiple=True,
+    metavar="NAME",
+    help="HMICFRS, HMI Prisons... (repeatable).",
+)
+@click.option(
+    "--makes",
+    type=int,
+    default=None,
+    metavar="N",
+    help="How many recommendations the report makes in all.",
+)
 @on_option
 @click.pass_context
 def report_add(
@@ -198,12 +215,26 @@ def rec() -> None:
 @rec.command("add")
 @click.argument("code")
 @click.argument("ref")
-@click.option("--kind", required=True, metavar="recommendation|afi|concern", help="What the report calls it.")
+@click.option(
+    "--kind", required=True, metavar="recommendation|afi|concern", help="What the report calls it."
+)
 @click.option("--text", required=True, help="The recommendation's text.")
 @click.option("--owner", default=None, metavar="ROLE", help="Who owns it, e.g. 'D/Supt PSD'.")
-@click.option("--lead", default=None, metavar="BODY", help="Who must deliver it when it is not the force.")
-@click.option("--due", default=None, metavar="DUE", help="Due date in any form papers use: 2020-11-30, 'November 2020', 'within three months', 'to be set', 'October 2018 Now January 2020'.")
-@click.option("--status", default=None, metavar="STATUS", help="GREEN, AMBER, RED or WHITE; omit while not yet assessed.")
+@click.option(
+    "--lead", default=None, metavar="BODY", help="Who must deliver it when it is not the force."
+)
+@click.option(
+    "--due",
+    default=None,
+    metavar="DUE",
+    help="Due date in any form papers use: 2020-11-30, 'November 2020', 'within three months', 'to be set', 'October 2018 Now January 2020'.",
+)
+@click.option(
+    "--status",
+    default=None,
+    metavar="STATUS",
+    help="GREEN, AMBER, RED or WHITE; omit while not yet assessed.",
+)
 @click.option("--reason", default=None, help="Why, for RED or WHITE.")
 @on_option
 @click.pass_context
@@ -240,17 +271,29 @@ def status(ctx: click.Context, key: str, status: str, reason: str | None, on: st
       ragw status PEEL1819/4 GREEN --on 2019-11-01
       ragw status FRAUD/9 RED --reason "Policy still at consultation"
     """
-    record(ctx, lambda ledger, actor: ledger.change_status(
-        key, status, reason=reason, actor=actor, on=parse_day(on, "--on")))
+    record(
+        ctx,
+        lambda ledger, actor: ledger.change_status(
+            key, status, reason=reason, actor=actor, on=parse_day(on, "--on")
+        ),
+    )
 
 
 @main.command()
 @click.argument("key")
-@click.option("--to", "to", default=None, metavar="DATE", help="The new due date (YYYY-MM-DD), later than the current one.")
+@click.option(
+    "--to",
+    "to",
+    default=None,
+    metavar="DATE",
+    help="The new due date (YYYY-MM-DD), later than the current one.",
+)
 @click.option("--reason", default=None, help="The justification (required).")
 @on_option
 @click.pass_context
-def extend(ctx: click.Context, key: str, to: str | None, reason: str | None, on: str | None) -> None:
+def extend(
+    ctx: click.Context, key: str, to: str | None, reason: str | None, on: str | None
+) -> None:
     """Extend KEY's due date, with a justification. The original date is kept.
 
     \b
@@ -261,8 +304,12 @@ def extend(ctx: click.Context, key: str, to: str | None, reason: str | None, on:
         refuse("an extension needs --to DATE, the new due date (YYYY-MM-DD)")
     new_due = parse_day(to, "--to")
     assert new_due is not None
-    record(ctx, lambda ledger, actor: ledger.extend_deadline(
-        key, to=new_due, reason=reason or "", actor=actor, on=parse_day(on, "--on")))
+    record(
+        ctx,
+        lambda ledger, actor: ledger.extend_deadline(
+            key, to=new_due, reason=reason or "", actor=actor, on=parse_day(on, "--on")
+        ),
+    )
 
 
 @main.command()
@@ -278,8 +325,12 @@ def due(ctx: click.Context, key: str, due: str, reason: str | None, on: str | No
     Example:
       ragw due CYBER/2 "March 2020" --reason "Set by the force to align with the next inspection"
     """
-    record(ctx, lambda ledger, actor: ledger.set_deadline(
-        key, due, reason=reason, actor=actor, on=parse_day(on, "--on")))
+    record(
+        ctx,
+        lambda ledger, actor: ledger.set_deadline(
+            key, due, reason=reason, actor=actor, on=parse_day(on, "--on")
+        ),
+    )
 
 
 @main.command()
@@ -294,8 +345,12 @@ def note(ctx: click.Context, key: str, text: str, on: str | None) -> None:
     Example:
       ragw note PEEL1819/5 "Peer review booked for 20 November"
     """
-    record(ctx, lambda ledger, actor: ledger.note_progress(
-        key, text, actor=actor, on=parse_day(on, "--on")))
+    record(
+        ctx,
+        lambda ledger, actor: ledger.note_progress(
+            key, text, actor=actor, on=parse_day(on, "--on")
+        ),
+    )
 
 
 @main.command()
@@ -310,8 +365,12 @@ def assign(ctx: click.Context, key: str, owner: str, on: str | None) -> None:
     Example:
       ragw assign BETRAYAL/5 "D/Supt PSD"
     """
-    record(ctx, lambda ledger, actor: ledger.assign_owner(
-        key, owner, actor=actor, on=parse_day(on, "--on")))
+    record(
+        ctx,
+        lambda ledger, actor: ledger.assign_owner(
+            key, owner, actor=actor, on=parse_day(on, "--on")
+        ),
+    )
 
 
 @main.command()
@@ -326,8 +385,12 @@ def close(ctx: click.Context, key: str, reason: str | None, on: str | None) -> N
     Example:
       ragw close PEEL17/3 --reason "Superseded by PEEL 2018/19 AFI 4"
     """
-    record(ctx, lambda ledger, actor: ledger.close_recommendation(
-        key, reason=reason or "", actor=actor, on=parse_day(on, "--on")))
+    record(
+        ctx,
+        lambda ledger, actor: ledger.close_recommendation(
+            key, reason=reason or "", actor=actor, on=parse_day(on, "--on")
+        ),
+    )
 
 
 @main.command()
@@ -342,20 +405,46 @@ def correct(ctx: click.Context, event_id: str, reason: str | None, on: str | Non
     Example:
       ragw correct PEEL1819/4@3 --reason "GREEN was recorded against the wrong item"
     """
-    record(ctx, lambda ledger, actor: ledger.correct_event(
-        event_id, reason=reason or "", actor=actor, on=parse_day(on, "--on")))
+    record(
+        ctx,
+        lambda ledger, actor: ledger.correct_event(
+            event_id, reason=reason or "", actor=actor, on=parse_day(on, "--on")
+        ),
+    )
 
 
 # Reads ------------------------------------------------------------------------------
 
 
 @main.command()
-@click.option("--as-at", "as_at", default=None, metavar="DATE", help="The board as it stood on this date. Default: today.")
-@click.option("--as-known-at", "as_known_at", default=None, metavar="DATETIME", help="Only what had been recorded by this moment (ISO 8601).")
-@click.option("--report", "report_code", default=None, metavar="CODE", help="Only this report's items.")
+@click.option(
+    "--as-at",
+    "as_at",
+    default=None,
+    metavar="DATE",
+    help="The board as it stood on this date. Default: today.",
+)
+@click.option(
+    "--as-known-at",
+    "as_known_at",
+    default=None,
+    metavar="DATETIME",
+    help="Only what had been recorded by this moment (ISO 8601).",
+)
+@click.option(
+    "--report", "report_code", default=None, metavar="CODE", help="Only this report's items."
+)
 @click.option("--owner", default=None, metavar="ROLE", help="Only this owner's items.")
-@click.option("--status", "status_filter", default=None, metavar="STATUS", help="Only items with this status (GREEN, AMBER, RED, WHITE, CLOSED, 'NOT ASSESSED').")
-@click.option("--overdue", is_flag=True, help="Only items past their due date and not GREEN, WHITE or CLOSED.")
+@click.option(
+    "--status",
+    "status_filter",
+    default=None,
+    metavar="STATUS",
+    help="Only items with this status (GREEN, AMBER, RED, WHITE, CLOSED, 'NOT ASSESSED').",
+)
+@click.option(
+    "--overdue", is_flag=True, help="Only items past their due date and not GREEN, WHITE or CLOSED."
+)
 @format_option
 @click.pass_context
 def board(
@@ -390,10 +479,16 @@ def board(
             document=result.to_json(),
             columns=["key", "kind", "status", "due", "overdue", "owner"],
             rows=[
-                [i.key, i.kind, i.status or "NOT ASSESSED", i.due, "OVERDUE" if i.overdue else "",
-                 i.owner]
+                [
+                    i.key,
+                    i.kind,
+                    i.status or "NOT ASSESSED",
+                    i.due,
+                    "OVERDUE" if i.overdue else "",
+                    i.owner,
+                ]
                 for i in result.items
-            ],  # fmt: skip
+            ],
             title=f"Board as at {day.isoformat()}, {known_text}: {len(result.items)} items",
             footer="  ".join(f"{name}: {n}" for name, n in sorted(counts.items())) or None,
         ),
@@ -432,10 +527,17 @@ def history(ctx: click.Context, key: str, fmt: str) -> None:
             document={"key": item.key, "events": [r.to_json(with_key=False) for r in records]},
             columns=["id", "on", "type", "details", "recorded at", "actor", "corrected by"],
             rows=[
-                [r.id, r.on, r.type, describe(r), r.recorded_at.isoformat(timespec="seconds"),
-                 r.actor, r.corrected_by]
+                [
+                    r.id,
+                    r.on,
+                    r.type,
+                    describe(r),
+                    r.recorded_at.isoformat(timespec="seconds"),
+                    r.actor,
+                    r.corrected_by,
+                ]
                 for r in records
-            ],  # fmt: skip
+            ],
             title=f"History of {item.key}",
             footer=footer,
             wrap={"details": 60},
@@ -464,10 +566,16 @@ def log(ctx: click.Context, fmt: str) -> None:
             document={"events": [r.to_json() for r in records]},
             columns=["id", "type", "on", "recorded at", "actor", "details"],
             rows=[
-                [r.id, r.type, r.on, r.recorded_at.isoformat(timespec="seconds"), r.actor,
-                 describe(r)]
+                [
+                    r.id,
+                    r.type,
+                    r.on,
+                    r.recorded_at.isoformat(timespec="seconds"),
+                    r.actor,
+                    describe(r),
+                ]
                 for r in records
-            ],  # fmt: skip
+            ],
             wrap={"details": 60},
         ),
         fmt,
@@ -475,7 +583,13 @@ def log(ctx: click.Context, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--db", "demo_target", default=None, metavar="TARGET", help="Build the demo ledger here (an empty or new ledger) instead of a temporary folder.")
+@click.option(
+    "--db",
+    "demo_target",
+    default=None,
+    metavar="TARGET",
+    help="Build the demo ledger here (an empty or new ledger) instead of a temporary folder.",
+)
 @format_option
 @click.pass_context
 def demo(ctx: click.Context, demo_target: str | None, fmt: str) -> None:
@@ -506,6 +620,4 @@ def demo(ctx: click.Context, demo_target: str | None, fmt: str) -> None:
     click.echo(f"Built a demo ledger at {session.target}: {recorded} events.", err=True)
     ctx.invoke(board, as_at=DEMO_DATE.isoformat(), as_known_at=None, report_code=None,
                owner=None, status_filter=None, overdue=False, fmt=fmt)  # fmt: skip
-    click.echo(
-        f"\nTry: ragw --db {session.target} history PEEL1819/1", err=True
-    )
+    click.echo(f"\nTry: ragw --db {session.target} history PEEL1819/1", err=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -11,7 +11,7 @@ from eventsourcing.domain import CanMutateAggregate
 from pydantic import BaseModel, ConfigDict
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """RAGW, plus CLOSED: taken off the tracker without being implemented."""
 
     GREEN = "GREEN"
@@ -21,13 +21,13 @@ class Status(str, Enum):
     CLOSED = "CLOSED"
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     RECOMMENDATION = "recommendation"
     AFI = "afi"
     CONCERN = "concern"
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     NATIONAL = "national"
     FORCE = "force"
 

@@ -203,8 +203,7 @@ class Recommendation(BaseAggregate[UUID]):
         state = self.state_as_at(on)
         if state.due is None:
             raise RuleBrokenError(
-                f"{self.key} has no due date to extend; set one with "
-                f"`ragw due {self.key} DATE`"
+                f"{self.key} has no due date to extend; set one with `ragw due {self.key} DATE`"
             )
         if to <= state.due:
             raise RuleBrokenError(
@@ -259,9 +258,6 @@ class Recommendation(BaseAggregate[UUID]):
         for event in self.history:
             if isinstance(event, EventCorrected) and corrected_version(event) == version:
                 raise RuleBrokenError(
-                    f"{target_id} was already corrected by "
-                    f"{self.key}@{event.originator_version}"
+                    f"{target_id} was already corrected by {self.key}@{event.originator_version}"
                 )
-        self.trigger_event(
-            EventCorrected, corrects=target_id, reason=reason, actor=actor, on=on
-        )
+        self.trigger_event(EventCorrected, corrects=target_id, reason=reason, actor=actor, on=on)

@@ -59,9 +59,7 @@ def parse_kind(text: str) -> Kind:
 def parse_status(text: str) -> Status:
     status = STATUSES.get(" ".join(text.upper().split()))
     if status is None:
-        raise InvalidInputError(
-            f"status {text!r} is not known; use GREEN, AMBER, RED or WHITE"
-        )
+        raise InvalidInputError(f"status {text!r} is not known; use GREEN, AMBER, RED or WHITE")
     return status
 
 
@@ -69,9 +67,7 @@ def parse_scope(text: str) -> Scope:
     try:
         return Scope(text.strip().lower())
     except ValueError:
-        raise InvalidInputError(
-            f"scope {text!r} is not known; use national or force"
-        ) from None
+        raise InvalidInputError(f"scope {text!r} is not known; use national or force") from None
 
 
 def clean_text(value: str | None, what: str, *, required: bool) -> str | None:
@@ -81,9 +77,7 @@ def clean_text(value: str | None, what: str, *, required: bool) -> str | None:
             raise InvalidInputError(f"{what} is empty; give the text")
         return None
     if len(text) > MAX_TEXT:
-        raise InvalidInputError(
-            f"{what} is {len(text)} characters long; the limit is {MAX_TEXT}"
-        )
+        raise InvalidInputError(f"{what} is {len(text)} characters long; the limit is {MAX_TEXT}")
     return text
 
 
@@ -145,8 +139,11 @@ class Ledger(Application[UUID]):
         return self._save(report, what=f"report {code}")
 
     def get_report(self, code: str) -> Report:
-        return self._get(Report, report_id(check_code(code)), f"no report {code}; "
-                         "register it with `ragw report add` (see `ragw board`)")
+        return self._get(
+            Report,
+            report_id(check_code(code)),
+            f"no report {code}; register it with `ragw report add` (see `ragw board`)",
+        )
 
     # Recommendations -------------------------------------------------------------------
 
@@ -226,7 +223,9 @@ class Ledger(Application[UUID]):
     ) -> list[str]:  # fmt: skip
         status = status if isinstance(status, Status) else parse_status(status)
         reason = clean_text(reason, "--reason", required=False)
-        return self._change(key, on, lambda item, day: item.change_status(status, reason, actor, day))
+        return self._change(
+            key, on, lambda item, day: item.change_status(status, reason, actor, day)
+        )
 
     def set_deadline(
         self, key: str, due: str, *, reason: str | None = None,
@@ -327,7 +326,7 @@ class Ledger(Application[UUID]):
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFoundError(missing) from None
         if not isinstance(aggregate, cls):

@@ -61,7 +61,9 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
                 lead=row.get("lead"),
                 due=row["due"],
                 status=status,
-                reason=(row["comment"] or row.get("lead")) if status.endswith(("RED", "WHITE")) else None,
+                reason=(row["comment"] or row.get("lead"))
+                if status.endswith(("RED", "WHITE"))
+                else None,
                 actor=actor,
                 on=on,
                 report=report,

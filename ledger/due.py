@@ -15,6 +15,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 
 from ledger.errors import InvalidInputError
 
@@ -96,10 +97,8 @@ def parse_due(text: str | None, published: date | None = None) -> Due:
     for match in _MENTION.finditer(written):
         dates.append(_mention_to_date(match, written, published))
     if not dates and written and not _NO_DATE.search(written):
-        raise InvalidInputError(
-            f"cannot read the due date {written!r}; write e.g. {EXAMPLES}"
-        )
-    for earlier, later in zip(dates, dates[1:], strict=False):
+        raise InvalidInputError(f"cannot read the due date {written!r}; write e.g. {EXAMPLES}")
+    for earlier, later in pairwise(dates):
         if later <= earlier:
             raise InvalidInputError(
                 f"due date {written!r} moves from {earlier.isoformat()} to "
@@ -127,8 +126,7 @@ def _mention_to_date(match: re.Match[str], written: str, published: date | None)
         ) from None
     if published is None:
         raise InvalidInputError(
-            f"due date {written!r} counts from the report's publication, "
-            "which is not known here"
+            f"due date {written!r} counts from the report's publication, which is not known here"
         )
     if groups["immediate"]:
         return published

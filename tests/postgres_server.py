@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -35,7 +36,9 @@ class PostgresServer:
         return self.url(dbname)
 
     def stop(self) -> None:
-        _run_as_server_user([f"{self.bin_dir}/pg_ctl", "-D", f"{self.folder}/data", "-m", "immediate", "stop"])
+        _run_as_server_user(
+            [f"{self.bin_dir}/pg_ctl", "-D", f"{self.folder}/data", "-m", "immediate", "stop"]
+        )
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -64,17 +67,38 @@ def start() -> PostgresServer:
     os.chmod(folder, 0o777)
     data = f"{folder}/data"
     done = _run_as_server_user(
-        [f"{bin_dir}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]
+        [
+            f"{bin_dir}/initdb",
+            "-D",
+            data,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]
     )
     if done.returncode:
         raise RuntimeError(f"initdb failed: {done.stderr.strip()}")
     port = _free_port()
     options = f"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off -c max_connections=200"
     done = _run_as_server_user(
-        [f"{bin_dir}/pg_ctl", "-D", data, "-o", options, "-l", f"{folder}/server.log", "-w", "start"]
+        [
+            f"{bin_dir}/pg_ctl",
+            "-D",
+            data,
+            "-o",
+            options,
+            "-l",
+            f"{folder}/server.log",
+            "-w",
+            "start",
+        ]
     )
     if done.returncode:
-        log = open(f"{folder}/server.log").read() if os.path.exists(f"{folder}/server.log") else ""
+        log_file = Path(folder, "server.log")
+        log = log_file.read_text() if log_file.exists() else ""
         raise RuntimeError(f"PostgreSQL did not start: {done.stderr.strip()} {log[-500:]}")
     server = PostgresServer(folder=folder, port=port, bin_dir=bin_dir)
     deadline = time.monotonic() + 30

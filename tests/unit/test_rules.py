@@ -43,7 +43,9 @@ def refused(ledger: Ledger, command: Callable[[], object], error: type[LedgerErr
 
 
 def test_red_without_a_reason_is_refused(ledger: Ledger) -> None:
-    message = refused(ledger, lambda: ledger.change_status("FRAUD19/9", "RED", actor=ME), RuleBrokenError)
+    message = refused(
+        ledger, lambda: ledger.change_status("FRAUD19/9", "RED", actor=ME), RuleBrokenError
+    )
     assert "--reason" in message
 
 
@@ -113,8 +115,13 @@ def test_report_codes_are_unique(ledger: Ledger) -> None:
 
 
 def test_refs_are_unique_within_a_report(ledger: Ledger) -> None:
-    refused(ledger, lambda: ledger.issue_recommendation(
-        "FRAUD19", "9", kind="afi", text="t", actor=ME, on=date(2019, 5, 1)), AlreadyExistsError)
+    refused(
+        ledger,
+        lambda: ledger.issue_recommendation(
+            "FRAUD19", "9", kind="afi", text="t", actor=ME, on=date(2019, 5, 1)
+        ),
+        AlreadyExistsError,
+    )
 
 
 def test_a_closed_item_accepts_only_corrections(ledger: Ledger) -> None:
@@ -145,8 +152,12 @@ def test_an_item_cannot_be_closed_before_its_latest_change(ledger: Ledger) -> No
 
 
 def test_a_correction_of_a_missing_event_is_refused(ledger: Ledger) -> None:
-    refused(ledger, lambda: ledger.correct_event("FRAUD19/9@7", reason="r", actor=ME), RuleBrokenError)
-    refused(ledger, lambda: ledger.correct_event("FRAUD19/9", reason="r", actor=ME), InvalidInputError)
+    refused(
+        ledger, lambda: ledger.correct_event("FRAUD19/9@7", reason="r", actor=ME), RuleBrokenError
+    )
+    refused(
+        ledger, lambda: ledger.correct_event("FRAUD19/9", reason="r", actor=ME), InvalidInputError
+    )
 
 
 def test_an_event_can_be_corrected_only_once(ledger: Ledger) -> None:
@@ -159,9 +170,13 @@ def test_an_event_can_be_corrected_only_once(ledger: Ledger) -> None:
 
 def test_a_correction_needs_a_reason_and_cannot_itself_be_retracted(ledger: Ledger) -> None:
     ledger.change_status("FRAUD19/9", "GREEN", actor=ME)
-    refused(ledger, lambda: ledger.correct_event("FRAUD19/9@2", reason="", actor=ME), RuleBrokenError)
+    refused(
+        ledger, lambda: ledger.correct_event("FRAUD19/9@2", reason="", actor=ME), RuleBrokenError
+    )
     ledger.correct_event("FRAUD19/9@2", reason="wrong item", actor=ME)
-    refused(ledger, lambda: ledger.correct_event("FRAUD19/9@3", reason="r", actor=ME), RuleBrokenError)
+    refused(
+        ledger, lambda: ledger.correct_event("FRAUD19/9@3", reason="r", actor=ME), RuleBrokenError
+    )
 
 
 def test_closing_is_not_a_colour(ledger: Ledger) -> None:
@@ -175,17 +190,34 @@ def test_closing_is_not_a_colour(ledger: Ledger) -> None:
 def test_bad_values_are_refused_with_what_to_write_instead(
     ledger: Ledger, field: str, value: str
 ) -> None:
-    values: dict[str, object] = {"kind": "afi", "text": "t", "status": None, "due": None} | {field: value}
-    refused(ledger, lambda: ledger.issue_recommendation(
-        "FRAUD19", "2", actor=ME, on=date(2019, 5, 1), **values), InvalidInputError)  # type: ignore[arg-type]
+    values: dict[str, object] = {"kind": "afi", "text": "t", "status": None, "due": None} | {
+        field: value
+    }
+    refused(
+        ledger,
+        lambda: ledger.issue_recommendation(
+            "FRAUD19", "2", actor=ME, on=date(2019, 5, 1), **values
+        ),
+        InvalidInputError,
+    )  # type: ignore[arg-type]
 
 
 def test_a_report_cannot_be_published_in_the_future(ledger: Ledger) -> None:
-    refused(ledger, lambda: ledger.register_report(
-        "NEXT", title="t", scope="force", published=date(2020, 7, 1), actor=ME), RuleBrokenError)
+    refused(
+        ledger,
+        lambda: ledger.register_report(
+            "NEXT", title="t", scope="force", published=date(2020, 7, 1), actor=ME
+        ),
+        RuleBrokenError,
+    )
 
 
 @pytest.mark.parametrize("code", ["", "a b", "x/y", "PEEL@1", "é"])
 def test_report_codes_must_be_plain(ledger: Ledger, code: str) -> None:
-    refused(ledger, lambda: ledger.register_report(
-        code, title="t", scope="force", published=date(2019, 7, 1), actor=ME), InvalidInputError)
+    refused(
+        ledger,
+        lambda: ledger.register_report(
+            code, title="t", scope="force", published=date(2019, 7, 1), actor=ME
+        ),
+        InvalidInputError,
+    )

@@ -124,7 +124,9 @@ def build_history(ops: list[tuple[str, int, int, str, int]]) -> Ledger:
                 ledger.change_status(key, colour, reason="why", actor=ME, on=on)
             elif op == "extend":
                 current = ledger.get_recommendation(key).state_as_at(on).due or START
-                ledger.extend_deadline(key, to=current + timedelta(days=number), reason="r", actor=ME, on=on)
+                ledger.extend_deadline(
+                    key, to=current + timedelta(days=number), reason="r", actor=ME, on=on
+                )
             elif op == "assign":
                 ledger.assign_owner(key, f"owner {number % 3}", actor=ME, on=on)
             elif op == "note":
@@ -132,16 +134,22 @@ def build_history(ops: list[tuple[str, int, int, str, int]]) -> Ledger:
             elif op == "close":
                 ledger.close_recommendation(key, reason="superseded", actor=ME, on=on)
             elif op == "due":
-                ledger.set_deadline(key, (START + timedelta(days=number)).isoformat(), actor=ME, on=on)
+                ledger.set_deadline(
+                    key, (START + timedelta(days=number)).isoformat(), actor=ME, on=on
+                )
             else:
                 item = ledger.get_recommendation(key)
-                ledger.correct_event(f"{key}@{1 + number % item.version}", reason="r", actor=ME, on=on)
+                ledger.correct_event(
+                    f"{key}@{1 + number % item.version}", reason="r", actor=ME, on=on
+                )
         except LedgerError:
             pass  # a refused command is part of a realistic history too
     return ledger
 
 
-def naive_replay(events: list[LedgerEvent], as_at: date, known_at: datetime) -> dict[str, tuple[Any, ...]]:
+def naive_replay(
+    events: list[LedgerEvent], as_at: date, known_at: datetime
+) -> dict[str, tuple[Any, ...]]:
     """The board written as simply as possible, independently of the projection."""
     known = [e for e in events if e.timestamp <= known_at]
     retracted = {(e.originator_id, int(e.corrects.split("@")[1]))
