@@ -489,7 +489,8 @@ def board(
                 ]
                 for i in result.items
             ],
-            title=f"Board as at {day.isoformat()}, {known_text}: {len(result.items)} items",
+            title=f"Board as at {day.isoformat()}, {known_text}: {len(result.items)} item"
+            + ("" if len(result.items) == 1 else "s"),
             footer="  ".join(f"{name}: {n}" for name, n in sorted(counts.items())) or None,
         ),
         fmt,
