@@ -118,17 +118,7 @@ class Recommendation(BaseAggregate[UUID]):
             actor=actor,
             on=on,
         )
-        previous = due.original
-        for extended_to in due.extensions:
-            item.trigger_event(
-                DeadlineExtended,
-                previous_due=previous,
-                due=extended_to,
-                reason=f"recorded with the item as {due.text!r}",
-                actor=actor,
-                on=on,
-            )
-            previous = extended_to
+        item.record_written_extensions(due, f"recorded with the item as {due.text!r}", actor, on)
         return item
 
     def when(self, event: RecommendationEvent) -> None:
@@ -187,13 +177,18 @@ class Recommendation(BaseAggregate[UUID]):
             actor=actor,
             on=on,
         )
+        self.record_written_extensions(due, reason or f"recorded as {due.text!r}", actor, on)
+
+    def record_written_extensions(self, due: Due, reason: str, actor: str, on: date) -> None:
+        """A due date written with later dates ("October 2018 Now January 2020") keeps its
+        original; each later date is an extension of the one before it."""
         previous = due.original
         for extended_to in due.extensions:
             self.trigger_event(
                 DeadlineExtended,
                 previous_due=previous,
                 due=extended_to,
-                reason=reason or f"recorded as {due.text!r}",
+                reason=reason,
                 actor=actor,
                 on=on,
             )
