@@ -509,11 +509,11 @@ def history(ctx: click.Context, key: str, fmt: str) -> None:
       ragw history PEEL1819/4
     """
     from ledger.state import fold_item
-    from projections.log import describe, history_of, records_of
+    from projections.log import describe, records_of
 
     ledger = session_of(ctx).ledger(write=False)
     item = ledger.get_recommendation(key)  # refuses unknown keys
-    records = history_of(records_of(ledger.read_log()), item.key)
+    records = records_of(item.history)  # the item's own stream: no scan of the whole log
     state = fold_item(item.history)
     footer = None
     if state is not None:
@@ -561,7 +561,7 @@ def log(ctx: click.Context, fmt: str) -> None:
     from projections.log import describe, records_of
 
     ledger = session_of(ctx).ledger(write=False)
-    records = records_of(ledger.read_log())
+    records = records_of(event for _, event in ledger.read_log())
     emit(
         Output(
             document={"events": [r.to_json() for r in records]},
@@ -610,7 +610,7 @@ def demo(ctx: click.Context, demo_target: str | None, fmt: str) -> None:
     from ledger.demo import DEMO_DATE, build_demo
 
     session = session_of(ctx)
-    source = click.get_current_context().find_root().get_parameter_source("target")
+    source = ctx.find_root().get_parameter_source("target")
     if demo_target is None and source is not None and source.name == "DEFAULT":
         folder = tempfile.mkdtemp(prefix="ragw-demo-")
         session.target = os.path.join(folder, "ragw.db")

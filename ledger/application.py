@@ -136,7 +136,7 @@ class Ledger(Application[UUID]):
             actor=actor,
             on=on,
         )
-        return self._save(report, what=f"report {code}")
+        return self.save_all(report, what=f"report {code}")
 
     def get_report(self, code: str) -> Report:
         return self._get(
@@ -166,7 +166,7 @@ class Ledger(Application[UUID]):
             code, ref, kind=kind, text=text, owner=owner, lead=lead, due=due,
             status=status, reason=reason, actor=actor, on=on,
         )  # fmt: skip
-        return self._save(item, what=item.key)
+        return self.save_all(item, what=item.key)
 
     def prepare_recommendation(
         self,
@@ -301,7 +301,7 @@ class Ledger(Application[UUID]):
         if on > today:
             raise RuleBrokenError(
                 f"--on {on.isoformat()} is in the future; record a change once it has "
-                "happened (today is {today})".replace("{today}", today.isoformat())
+                f"happened (today is {today.isoformat()})"
             )
         if not_before is not None and on < not_before:
             raise RuleBrokenError(
@@ -322,7 +322,7 @@ class Ledger(Application[UUID]):
         item = self.get_recommendation(key)
         day = self._check_on(on)
         command(item, day)
-        return self._save(item, what=item.key)
+        return self.save_all(item, what=item.key)
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
         try:
@@ -333,7 +333,8 @@ class Ledger(Application[UUID]):
             raise NotFoundError(missing)
         return aggregate
 
-    def _save(self, *aggregates: Any, what: str) -> list[str]:
+    def save_all(self, *aggregates: Any, what: str) -> list[str]:
+        """Save in one transaction; return the ids recorded. ``what`` names it in a conflict."""
         recorded = [
             f"{stream_key(aggregate)}@{event.originator_version}"
             for aggregate in aggregates

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
@@ -19,6 +20,7 @@ from ledger.errors import RuleBrokenError
 DATA = "colp-hmicfrs-2019-11.json"
 
 
+@cache
 def demo_paper() -> dict[str, Any]:
     document: dict[str, Any] = json.loads(files("ledger").joinpath("data", DATA).read_text("utf-8"))
     return document
@@ -71,5 +73,5 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
             if row["comment"]:
                 item.note_progress(row["comment"], actor, on)
             aggregates.append(item)
-    recorded = ledger._save(*aggregates, what="the demo ledger")
+    recorded = ledger.save_all(*aggregates, what="the demo ledger")
     return len(recorded)

@@ -8,6 +8,6 @@ events themselves, with the ids users quote and the corrections that retract the
 from __future__ import annotations
 
 from projections.board import Board, BoardItem, board_as_at
-from projections.log import EventRecord, history_of, records_of
+from projections.log import EventRecord, records_of
 
-__all__ = ["Board", "BoardItem", "EventRecord", "board_as_at", "history_of", "records_of"]
+__all__ = ["Board", "BoardItem", "EventRecord", "board_as_at", "records_of"]

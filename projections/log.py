@@ -15,7 +15,6 @@ from events import EventCorrected, LedgerEvent, RecommendationIssued, ReportRegi
 class EventRecord:
     """One recorded event: its id, what it is about, when, who, and its facts."""
 
-    position: int
     id: str
     type: str
     key: str
@@ -45,11 +44,11 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-def records_of(events: Iterable[tuple[int, LedgerEvent]]) -> list[EventRecord]:
+def records_of(events: Iterable[LedgerEvent]) -> list[EventRecord]:
     """Records in recorded order, each marked with the correction that retracts it."""
     keys: dict[UUID, str] = {}
     records: list[EventRecord] = []
-    for position, event in events:
+    for event in events:
         if isinstance(event, ReportRegistered):
             keys[event.originator_id] = event.code
         elif isinstance(event, RecommendationIssued):
@@ -57,7 +56,6 @@ def records_of(events: Iterable[tuple[int, LedgerEvent]]) -> list[EventRecord]:
         key = keys.get(event.originator_id, str(event.originator_id))
         records.append(
             EventRecord(
-                position=position,
                 id=f"{key}@{event.originator_version}",
                 type=type(event).__name__,
                 key=key,
@@ -82,10 +80,6 @@ def records_of(events: Iterable[tuple[int, LedgerEvent]]) -> list[EventRecord]:
 
 def _with_correction(record: EventRecord, correction_id: str | None) -> EventRecord:
     return EventRecord(**{**record.__dict__, "corrected_by": correction_id})
-
-
-def history_of(records: Iterable[EventRecord], key: str) -> list[EventRecord]:
-    return [record for record in records if record.key == key]
 
 
 def describe(record: EventRecord) -> str:
