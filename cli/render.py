@@ -24,19 +24,34 @@ class Output:
     title: str | None = None
     footer: str | None = None
     wrap: dict[str, int] = field(default_factory=dict)
+    #: Further tables printed after this one in the human formats (a paper has several).
+    then: list[Output] = field(default_factory=list)
+    #: The rows CSV writes, when they differ from the table's (numbers, not phrases).
+    csv: Output | None = None
 
 
 def emit(output: Output, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(output.document, indent=2, ensure_ascii=False))
     elif fmt == "csv":
+        table = output.csv or output
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(output.columns)
-        writer.writerows([["" if v is None else v for v in row] for row in output.rows])
+        writer.writerow(table.columns)
+        writer.writerows([["" if v is None else v for v in row] for row in table.rows])
     else:
-        from tabulate import tabulate  # only the human formats need it
+        _print_table(output, fmt)
+        for more in output.then:
+            click.echo()
+            _print_table(more, fmt)
 
-        rows = [["" if v is None else v for v in row] for row in output.rows]
+
+def _print_table(output: Output, fmt: str) -> None:
+    from tabulate import tabulate  # only the human formats need it
+
+    if output.title:
+        click.echo(f"## {output.title}\n" if fmt == "md" else f"{output.title}\n")
+    if output.columns:
+        rows = [[_cell(v, fmt) for v in row] for row in output.rows]
         widths = [output.wrap.get(column) for column in output.columns]
         table = tabulate(
             rows,
@@ -45,11 +60,17 @@ def emit(output: Output, fmt: str) -> None:
             maxcolwidths=widths if fmt == "table" and any(widths) else None,
             disable_numparse=True,
         )
-        if output.title:
-            click.echo(f"## {output.title}\n" if fmt == "md" else f"{output.title}\n")
         click.echo(table if output.rows else "(nothing to show)")
-        if output.footer:
-            click.echo(f"\n{output.footer}")
+    if output.footer:
+        click.echo(f"\n{output.footer}" if output.columns else output.footer)
+
+
+def _cell(value: Any, fmt: str) -> Any:
+    if value is None:
+        return ""
+    if fmt == "md" and isinstance(value, str):
+        return value.replace("|", "\\|").replace("\n", "<br>")  # a cell stays on its row
+    return value
 
 
 format_option = click.option(

@@ -9,6 +9,7 @@ where a rule demands one, the reason. The moment of recording is the library's
 from __future__ import annotations
 
 from events.base import Kind, LedgerEvent, Scope, Status
+from events.committee import CommitteeEvent, CommitteeRegistered, MeetingScheduled
 from events.recommendation import (
     DeadlineExtended,
     DeadlineSet,
@@ -23,11 +24,14 @@ from events.recommendation import (
 from events.report import ReportEvent, ReportRegistered
 
 __all__ = [
+    "CommitteeEvent",
+    "CommitteeRegistered",
     "DeadlineExtended",
     "DeadlineSet",
     "EventCorrected",
     "Kind",
     "LedgerEvent",
+    "MeetingScheduled",
     "OwnerAssigned",
     "ProgressNoted",
     "RecommendationClosed",

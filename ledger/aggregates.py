@@ -9,10 +9,13 @@ from uuid import UUID
 from eventsourcing.domain import BaseAggregate
 
 from events import (
+    CommitteeEvent,
+    CommitteeRegistered,
     DeadlineExtended,
     DeadlineSet,
     EventCorrected,
     Kind,
+    MeetingScheduled,
     OwnerAssigned,
     ProgressNoted,
     RecommendationClosed,
@@ -26,7 +29,7 @@ from events import (
 )
 from ledger.due import Due
 from ledger.errors import RuleBrokenError
-from ledger.keys import recommendation_id, report_id
+from ledger.keys import committee_id, recommendation_id, report_id
 from ledger.state import ItemState, corrected_version, fold_item
 
 NEEDS_REASON = frozenset({Status.RED, Status.WHITE})
@@ -68,6 +71,42 @@ class Report(BaseAggregate[UUID]):
             self.title: str = event.title
             self.scope: Scope = event.scope
             self.published: date = event.published
+
+
+class Committee(BaseAggregate[UUID]):
+    """A committee the papers go to, and its meetings."""
+
+    Event = CommitteeEvent
+    Registered = CommitteeRegistered
+
+    @classmethod
+    def register(cls, *, code: str, name: str, actor: str, on: date) -> Committee:
+        return cls._create(
+            CommitteeRegistered, id=committee_id(code), code=code, name=name, actor=actor, on=on
+        )
+
+    def when(self, event: CommitteeEvent) -> None:
+        if isinstance(event, CommitteeRegistered):
+            self.code: str = event.code
+            self.name: str = event.name
+            self.meetings: dict[date, str | None] = {}
+        elif isinstance(event, MeetingScheduled):
+            self.meetings[event.meeting] = event.paper
+
+    def schedule_meeting(self, meeting: date, paper: str | None, actor: str, on: date) -> None:
+        if meeting in self.meetings:
+            raise RuleBrokenError(
+                f"{self.code} already has a meeting on {meeting.isoformat()}; "
+                f"see `ragw meeting list {self.code}`"
+            )
+        if paper is not None:
+            for other, other_paper in self.meetings.items():
+                if other_paper == paper:
+                    raise RuleBrokenError(
+                        f"paper {paper!r} already went to the meeting of {other.isoformat()}; "
+                        "give this meeting's own paper reference"
+                    )
+        self.trigger_event(MeetingScheduled, meeting=meeting, paper=paper, actor=actor, on=on)
 
 
 class Recommendation(BaseAggregate[UUID]):

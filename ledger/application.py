@@ -11,7 +11,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 
 from events import Kind, LedgerEvent, Scope, Status
-from ledger.aggregates import Recommendation, Report
+from ledger.aggregates import Committee, Recommendation, Report
 from ledger.due import parse_due
 from ledger.errors import (
     AlreadyExistsError,
@@ -23,6 +23,7 @@ from ledger.errors import (
 from ledger.keys import (
     check_code,
     check_ref,
+    committee_id,
     recommendation_id,
     report_id,
     split_event_id,
@@ -30,7 +31,7 @@ from ledger.keys import (
 )
 from ledger.persistence import PydanticMapper
 
-A = TypeVar("A", Report, Recommendation)
+A = TypeVar("A", Report, Recommendation, Committee)
 
 KINDS = {
     "recommendation": Kind.RECOMMENDATION,
@@ -126,6 +127,10 @@ class Ledger(Application[UUID]):
                 f"report {code} already exists; choose another code "
                 f"(see `ragw board --report {code}`)"
             )
+        if committee_id(code) in self.repository:
+            raise AlreadyExistsError(
+                f"{code} is the code of a committee; give the report a code of its own"
+            )
         report = Report.register(
             code=code,
             title=clean_text(title, "--title", required=True) or "",
@@ -143,6 +148,53 @@ class Ledger(Application[UUID]):
             Report,
             report_id(check_code(code)),
             f"no report {code}; register it with `ragw report add` (see `ragw board`)",
+        )
+
+    # Committees and meetings ----------------------------------------------------------
+
+    def register_committee(
+        self, code: str, *, name: str, actor: str, on: date | None = None
+    ) -> list[str]:
+        code = check_code(code, what="committee code")
+        on = self._check_on(on)
+        if committee_id(code) in self.repository:
+            raise AlreadyExistsError(f"committee {code} already exists; see `ragw committee list`")
+        if report_id(code) in self.repository:
+            raise AlreadyExistsError(
+                f"{code} is the code of a report; give the committee a code of its own"
+            )
+        committee = Committee.register(
+            code=code, name=clean_text(name, "--name", required=True) or "", actor=actor, on=on
+        )
+        return self.save_all(committee, what=f"committee {code}")
+
+    def schedule_meeting(
+        self,
+        committee: str,
+        meeting: date,
+        *,
+        paper: str | None = None,
+        actor: str,
+        on: date | None = None,
+    ) -> list[str]:
+        """Add a meeting of ``committee`` on ``meeting`` (it may still be to come)."""
+        found = self.get_committee(committee)
+        day = self._check_on(on)
+        paper = clean_text(paper, "--paper", required=False)
+        if paper is not None and len(paper) > 100:
+            raise InvalidInputError(
+                f"--paper is {len(paper)} characters long; give the paper's reference "
+                "(e.g. 'Pol 49/15'), at most 100 characters"
+            )
+        found.schedule_meeting(meeting, paper, actor, day)
+        return self.save_all(found, what=f"committee {found.code}")
+
+    def get_committee(self, code: str) -> Committee:
+        return self._get(
+            Committee,
+            committee_id(check_code(code, what="committee code")),
+            f"no committee {code}; add it with `ragw committee add {code} --name ...` "
+            "(see `ragw committee list`)",
         )
 
     # Recommendations -------------------------------------------------------------------
@@ -269,7 +321,7 @@ class Ledger(Application[UUID]):
         key, version = split_event_id(event_id)
         if "/" not in key:
             raise RuleBrokenError(
-                f"{event_id} is an event of report {key}; only a recommendation's "
+                f"{event_id} is an event of {key}, a report or committee; only a recommendation's "
                 "events can be corrected (ids like PEEL1819/4@3)"
             )
         why = self._reason(reason, "a correction", key)
@@ -350,5 +402,5 @@ class Ledger(Application[UUID]):
         return recorded
 
 
-def stream_key(aggregate: Report | Recommendation) -> str:
-    return aggregate.code if isinstance(aggregate, Report) else aggregate.key
+def stream_key(aggregate: Report | Recommendation | Committee) -> str:
+    return aggregate.key if isinstance(aggregate, Recommendation) else aggregate.code

@@ -3,7 +3,7 @@
 The data file is a transcription of the appendix "HMICFRS Report Recommendations"
 that City of London Police reported to its Performance and Resource Management Sub
 Committee in November 2019: every report and item with its status, due date (as
-written), lead body and comment. It is recorded as at the paper's date, in one batch.
+written), lead body and comment. It is recorded in one batch, with the committee and the history the paper implies.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from events import Status
 from ledger.application import Ledger
 from ledger.errors import RuleBrokenError
 
@@ -27,11 +28,21 @@ def demo_paper() -> dict[str, Any]:
 
 
 DEMO_DATE = date.fromisoformat(demo_paper()["recorded_on"])
+PREVIOUS_MEETING = date.fromisoformat(demo_paper()["previous_meeting"])
+DEMO_COMMITTEE = demo_paper()["committee_code"]
 
 
 def build_demo(ledger: Ledger, *, actor: str) -> int:
-    """Record the paper in an empty ledger as one transaction; return the event count."""
-    from ledger.aggregates import Recommendation, Report
+    """Record the paper in an empty ledger as one transaction; return the event count.
+
+    The history behind the paper is recorded, not just its last page: the committee and
+    its two meetings; items of reports published before the earlier meeting are on the
+    board from that meeting, with the status the paper implies they had then (an item
+    marked NEW GREEN or NEW RED was AMBER); at the paper's date they change to the
+    status the paper reports, and the paper's comment is noted. So NEW GREEN and NEW RED
+    come out of the comparison of the two meetings, as they would for any ledger.
+    """
+    from ledger.aggregates import Committee, Recommendation, Report
 
     if ledger.count_events():
         raise RuleBrokenError(
@@ -39,22 +50,32 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
             "give --db a new file"
         )
     paper = demo_paper()
-    on = date.fromisoformat(paper["recorded_on"])
-    aggregates: list[Report | Recommendation] = []
+    now, then = DEMO_DATE, PREVIOUS_MEETING
+    committee = Committee.register(
+        code=DEMO_COMMITTEE, name=paper["committee"], actor=actor, on=then
+    )
+    committee.schedule_meeting(then, None, actor, then)
+    committee.schedule_meeting(now, None, actor, now)
+    aggregates: list[Report | Recommendation | Committee] = [committee]
     for entry in paper["reports"]:
+        published = date.fromisoformat(entry["published"])
         report = Report.register(
             code=entry["code"],
             title=entry["title"],
             scope=entry["scope"],
-            published=date.fromisoformat(entry["published"]),
+            published=published,
             inspectorates=entry["inspectorates"],
             makes=entry["makes"],
             actor=actor,
-            on=on,
+            on=published,
         )
         aggregates.append(report)
+        issued_on = then if published <= then else now
         for row in entry["items"]:
-            status = row["status"]
+            reported = row["status"]  # as printed: NEW GREEN, AMBER, RED ...
+            colour = reported.removeprefix("NEW ")
+            earlier = "AMBER" if reported.startswith("NEW ") and issued_on < now else colour
+            reason = row["comment"] or row.get("lead") or "as reported to the committee"
             item = ledger.prepare_recommendation(
                 report.code,
                 row["ref"],
@@ -62,16 +83,16 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
                 text=row["text"],
                 lead=row.get("lead"),
                 due=row["due"],
-                status=status,
-                reason=(row["comment"] or row.get("lead"))
-                if status.endswith(("RED", "WHITE"))
-                else None,
+                status=earlier,
+                reason=reason if earlier in ("RED", "WHITE") else None,
                 actor=actor,
-                on=on,
+                on=issued_on,
                 report=report,
             )
+            if earlier != colour:
+                item.change_status(Status(colour), reason, actor, now)
             if row["comment"]:
-                item.note_progress(row["comment"], actor, on)
+                item.note_progress(row["comment"], actor, now)
             aggregates.append(item)
     recorded = ledger.save_all(*aggregates, what="the demo ledger")
     return len(recorded)

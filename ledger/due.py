@@ -148,3 +148,11 @@ def _mention_to_date(match: re.Match[str], written: str, published: date | None)
 def month_text(day: date) -> str:
     """How papers print a due date: the month and year ("January 2020")."""
     return f"{calendar.month_name[day.month]} {day.year}"
+
+
+def paper_date(day: date) -> str:
+    """A due date as a paper prints it: a month-end as its month ("January 2020"),
+    any other day in full ("30 November 2015")."""
+    if day == end_of_month(day.year, day.month):
+        return month_text(day)
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"

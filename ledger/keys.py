@@ -1,6 +1,7 @@
 """Keys users type, and the stream ids they map to.
 
-A report is ``CODE``; a recommendation is ``CODE/REF``; an event is
+A report is ``CODE``; a recommendation is ``CODE/REF``; a committee has a ``CODE``
+of its own (never one a report uses, so event ids stay unambiguous); an event is
 ``<key>@<version>`` (``PEEL1819/4@3`` is the third event of that item). Stream ids are
 derived from keys, so the store itself refuses a second report with the same code
 even when two writers race.
@@ -18,12 +19,13 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$")
 
 
-def check_code(code: str) -> str:
+def check_code(code: str, *, what: str = "report code") -> str:
     code = code.strip()
     if not _CODE.match(code):
+        example = "PRMSC" if what.startswith("committee") else "PEEL1819"
         raise InvalidInputError(
-            f"report code {code!r} is not valid; use letters, digits, '.', '_' or '-' "
-            "(e.g. PEEL1819), at most 40 characters"
+            f"{what} {code!r} is not valid; use letters, digits, '.', '_' or '-' "
+            f"(e.g. {example}), at most 40 characters"
         )
     return code
 
@@ -49,6 +51,10 @@ def split_key(key: str) -> tuple[str, str]:
 
 def report_id(code: str) -> UUID:
     return uuid5(NAMESPACE, f"report:{code}")
+
+
+def committee_id(code: str) -> UUID:
+    return uuid5(NAMESPACE, f"committee:{code}")
 
 
 def recommendation_id(code: str, ref: str) -> UUID:

@@ -9,14 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from events import (
-    LedgerEvent,
-    RecommendationEvent,
-    ReportRegistered,
-    Scope,
-    Status,
-)
-from ledger.state import ItemState, fold_item
+from events import LedgerEvent, ReportRegistered, Scope, Status
+from ledger.state import ItemState
+from projections.recorded import Recorded
 
 
 @dataclass(frozen=True)
@@ -90,19 +85,24 @@ def board_as_at(
 ) -> Board:
     """Every item on the board as at ``as_at``, using only what was recorded by
     ``as_known_at`` (everything, when None). Filters narrow the items shown."""
-    reports: dict[str, ReportRegistered] = {}
-    streams: dict[object, list[RecommendationEvent]] = defaultdict(list)
-    for event in events:
-        if isinstance(event, ReportRegistered):
-            reports[event.code] = event
-        elif isinstance(event, RecommendationEvent):
-            streams[event.originator_id].append(event)
+    return board_of(
+        Recorded.of(events, as_known_at), as_at=as_at, report=report, owner=owner,
+        status=status, overdue=overdue,
+    )  # fmt: skip
 
+
+def board_of(
+    recorded: Recorded,
+    *,
+    as_at: date,
+    report: str | None = None,
+    owner: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+) -> Board:
+    reports = recorded.reports
     items: list[BoardItem] = []
-    for stream in streams.values():
-        state = fold_item(stream, as_at=as_at, known_at=as_known_at)
-        if state is None:
-            continue
+    for state in recorded.states_as_at(as_at).values():
         registered = reports[state.report]
         item = BoardItem(
             key=state.key,
@@ -122,14 +122,13 @@ def board_as_at(
         )
         if _shown(item, report=report, owner=owner, status=status, overdue=overdue):
             items.append(item)
-    items.sort(
-        key=lambda i: (
-            -reports[i.report].published.toordinal(),
-            i.report,
-            natural_key(i.ref),
-        )
-    )
-    return Board(as_at=as_at, as_known_at=as_known_at, items=items)
+    items.sort(key=lambda i: (*paper_order(reports[i.report]), natural_key(i.ref)))
+    return Board(as_at=as_at, as_known_at=recorded.known_at, items=items)
+
+
+def paper_order(report: ReportRegistered) -> tuple[Any, ...]:
+    """Papers list the newest report first."""
+    return (-report.published.toordinal(), report.code)
 
 
 def _shown(

@@ -8,7 +8,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from events import EventCorrected, LedgerEvent, RecommendationIssued, ReportRegistered
+from events import (
+    CommitteeRegistered,
+    EventCorrected,
+    LedgerEvent,
+    RecommendationIssued,
+    ReportRegistered,
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ def records_of(events: Iterable[LedgerEvent]) -> list[EventRecord]:
     keys: dict[UUID, str] = {}
     records: list[EventRecord] = []
     for event in events:
-        if isinstance(event, ReportRegistered):
+        if isinstance(event, ReportRegistered | CommitteeRegistered):
             keys[event.originator_id] = event.code
         elif isinstance(event, RecommendationIssued):
             keys[event.originator_id] = f"{event.report}/{event.ref}"
@@ -113,6 +119,10 @@ def describe(record: EventRecord) -> str:
         return f"owner -> {p['owner']}"
     if kind == "RecommendationClosed":
         return f"closed: {p['reason']}"
+    if kind == "CommitteeRegistered":
+        return f"committee {p['name']!r}"
+    if kind == "MeetingScheduled":
+        return f"meeting on {p['meeting']}" + (f", paper {p['paper']}" if p.get("paper") else "")
     if kind == "EventCorrected":
         return f"retracts {p['corrects']}: {p['reason']}"
     return ", ".join(f"{k}={v}" for k, v in p.items())

@@ -1,0 +1,112 @@
+"""What every command shares: the lazily opened ledger, refusals, dates and writes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from ledger.errors import InvalidInputError, LedgerError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ledger.application import Ledger
+
+DEFAULT_DB = "ragw.db"
+
+
+class Session:
+    """Opens the ledger on first use, so ``--help`` never touches a database."""
+
+    def __init__(self, target: str, actor: str) -> None:
+        self.target = target
+        self.actor = actor
+        self._ledger: Ledger | None = None
+        self._created: Path | None = None
+
+    def ledger(self, *, write: bool) -> Ledger:
+        if self._ledger is None:
+            from ledger import open_ledger
+            from ledger.persistence import is_postgres
+
+            if write and not is_postgres(self.target) and not Path(self.target).exists():
+                self._created = Path(self.target)
+            self._ledger = open_ledger(self.target, create=write)
+        return self._ledger
+
+    def abandon(self) -> None:
+        """After a refusal: a ledger file this command created holds nothing; remove it."""
+        created, self._created = self._created, None
+        self.close()
+        if created is not None:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{created}{suffix}").unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._ledger is not None:
+            self._ledger.close()
+            self._ledger = None
+
+
+class LedgerGroup(click.Group):
+    """Translates refusals into ``Error: ...`` and exit 1, and cleans up after them."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LedgerError as error:
+            session = ctx.find_object(Session)
+            if session is not None:
+                session.abandon()
+            raise click.ClickException(" ".join(str(error).split())) from None
+
+
+def refuse(message: str) -> NoReturn:
+    raise InvalidInputError(message)
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    from ledger.due import parse_iso_date
+
+    return parse_iso_date(value, option)
+
+
+def parse_moment(value: str | None) -> datetime | None:
+    """An ISO 8601 moment; a bare date means the end of that day; no zone means local."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            moment = datetime.combine(date.fromisoformat(text), time.max)
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        refuse(
+            f"--as-known-at {value!r} is not a date-time; write ISO 8601, "
+            "e.g. 2019-11-03T10:15:00+00:00 or 2019-11-03"
+        )
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def session_of(ctx: click.Context) -> Session:
+    return ctx.ensure_object(Session)
+
+
+def record(ctx: click.Context, write: Callable[[Ledger, str], list[str]]) -> None:
+    """Run one write and print the ids of what it recorded, one a line."""
+    session = session_of(ctx)
+    ids = write(session.ledger(write=True), session.actor)
+    for event_id in ids:
+        click.echo(f"recorded {event_id}")
+
+
+on_option = click.option(
+    "--on", "on", metavar="DATE",
+    help="The date the change took effect (YYYY-MM-DD). Default: today; never in the future.",
+)  # fmt: skip

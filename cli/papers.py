@@ -1,0 +1,547 @@
+"""Committees, their meetings, and the paper for a meeting: summary, appendix, pack."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from cli.common import (
+    LedgerGroup,
+    on_option,
+    parse_day,
+    parse_moment,
+    record,
+    refuse,
+    session_of,
+)
+from cli.render import Output, emit, format_option
+
+if TYPE_CHECKING:
+    from projections.committee import Appendix, Counts, Summary
+    from projections.recorded import Recorded
+
+known_at_option = click.option(
+    "--as-known-at",
+    "as_known_at",
+    default=None,
+    metavar="DATETIME",
+    help="Only what had been recorded by this moment (ISO 8601): the paper as it could "
+    "have been written then.",
+)
+
+
+def read_recorded(ctx: click.Context, as_known_at: str | None) -> Recorded:
+    from projections.recorded import Recorded
+
+    known = parse_moment(as_known_at)
+    ledger = session_of(ctx).ledger(write=False)
+    return Recorded.of((event for _, event in ledger.read_log()), known)
+
+
+def meeting_day(value: str) -> date:
+    day = parse_day(value, "DATE")
+    assert day is not None
+    return day
+
+
+def known_text(recorded: Recorded) -> str:
+    from projections.log import iso_utc
+
+    return f"as known at {iso_utc(recorded.known_at)}" if recorded.known_at else "as known now"
+
+
+# Committees and meetings -------------------------------------------------------------
+
+
+@click.group(cls=LedgerGroup)
+def committee() -> None:
+    """Committees that receive the papers."""
+
+
+@committee.command("add")
+@click.argument("code")
+@click.option("--name", default=None, help="The committee's full name.")
+@on_option
+@click.pass_context
+def committee_add(ctx: click.Context, code: str, name: str | None, on: str | None) -> None:
+    """Register a committee under a short CODE.
+
+    \b
+    Example:
+      ragw committee add PRMSC --name "Police: Performance and Resource Management Sub Committee"
+    """
+    if not name:
+        refuse(f'a committee needs --name: ragw committee add {code} --name "Its full name"')
+    record(
+        ctx,
+        lambda ledger, actor: ledger.register_committee(
+            code, name=name, actor=actor, on=parse_day(on, "--on")
+        ),
+    )
+
+
+@committee.command("list")
+@known_at_option
+@format_option
+@click.pass_context
+def committee_list(ctx: click.Context, as_known_at: str | None, fmt: str) -> None:
+    """Every committee, with its meetings.
+
+    \b
+    Examples:
+      ragw committee list
+      ragw committee list --format json
+    """
+    recorded = read_recorded(ctx, as_known_at)
+    committees = sorted(recorded.committees.values(), key=lambda c: c.code)
+    emit(
+        Output(
+            document={
+                "committees": [
+                    {
+                        "code": c.code,
+                        "name": c.name,
+                        "meetings": [m.on.isoformat() for m in c.sorted_meetings()],
+                    }
+                    for c in committees
+                ]
+            },
+            columns=["code", "name", "meetings", "latest meeting"],
+            rows=[
+                [c.code, c.name, len(c.meetings), max(c.meetings, default=None)] for c in committees
+            ],
+        ),
+        fmt,
+    )
+
+
+@click.group(cls=LedgerGroup)
+def meeting() -> None:
+    """Meetings of a committee: each receives a paper."""
+
+
+@meeting.command("add")
+@click.argument("committee_code", metavar="COMMITTEE")
+@click.argument("day", metavar="DATE")
+@click.option(
+    "--paper", default=None, metavar="REF", help="The paper's reference, e.g. 'Pol 49/15'."
+)
+@on_option
+@click.pass_context
+def meeting_add(
+    ctx: click.Context, committee_code: str, day: str, paper: str | None, on: str | None
+) -> None:
+    """Add the meeting of COMMITTEE on DATE (YYYY-MM-DD); it may still be to come.
+
+    \b
+    Example:
+      ragw meeting add PRMSC 2015-10-21 --paper "Pol 49/15"
+    """
+    when = meeting_day(day)
+    record(
+        ctx,
+        lambda ledger, actor: ledger.schedule_meeting(
+            committee_code, when, paper=paper, actor=actor, on=parse_day(on, "--on")
+        ),
+    )
+
+
+@meeting.command("list")
+@click.argument("committee_code", metavar="[COMMITTEE]", required=False)
+@known_at_option
+@format_option
+@click.pass_context
+def meeting_list(
+    ctx: click.Context, committee_code: str | None, as_known_at: str | None, fmt: str
+) -> None:
+    """Every meeting, of one committee or of all, oldest first.
+
+    \b
+    Examples:
+      ragw meeting list PRMSC
+      ragw meeting list --format csv
+    """
+    recorded = read_recorded(ctx, as_known_at)
+    if committee_code is not None:
+        committees = [recorded.committee(committee_code)]
+    else:
+        committees = sorted(recorded.committees.values(), key=lambda c: c.code)
+    rows: list[tuple[str, date, str | None, date | None]] = []
+    for c in committees:
+        before: date | None = None
+        for m in c.sorted_meetings():
+            rows.append((c.code, m.on, m.paper, before))
+            before = m.on
+    emit(
+        Output(
+            document={
+                "meetings": [
+                    {
+                        "committee": code,
+                        "date": day.isoformat(),
+                        "paper": paper,
+                        "previous_meeting": previous.isoformat() if previous else None,
+                    }
+                    for code, day, paper, previous in rows
+                ]
+            },
+            columns=["committee", "date", "paper", "previous meeting"],
+            rows=rows,
+        ),
+        fmt,
+    )
+
+
+# The paper ---------------------------------------------------------------------------
+
+
+def cell(counts: Counts) -> str:
+    """Counts as a paper prints them in one cell: "2 NEW GREEN", "5 AMBER", "1 NEW RED", a line each."""
+    from projections.committee import NEW_RED, NOT_ASSESSED
+
+    shown = {**counts, "RED": counts["RED"] - counts[NEW_RED]}
+    order = ("NEW GREEN", "AMBER", "RED", NEW_RED, "WHITE", "CLOSED", NOT_ASSESSED)
+    return "\n".join(f"{shown[k]} {k}" for k in order if shown.get(k))
+
+
+def summary_output(summary: Summary) -> Output:
+    from projections.committee import COUNT_KEYS, NOT_ASSESSED, long_date
+
+    rows: list[list[Any]] = []
+    section = None
+    for row in summary.rows:
+        if row.section != section:
+            section = row.section
+            rows.append([f"{section.capitalize()} reports", "", "", "", ""])
+        national = row.report.scope == "national"
+        was, now = cell(row.previous), cell(row.current)
+        rows.append(
+            [
+                f"{row.report.code}: {row.report.title}",
+                was if national else "",
+                "" if national else was,
+                now if national else "",
+                "" if national else now,
+            ]
+        )
+
+    keys = [*COUNT_KEYS[:-1]]
+    if any(t[s][NOT_ASSESSED] for t in summary.totals.values() for s in t):
+        keys.append(NOT_ASSESSED)
+    totals_rows: list[list[Any]] = [
+        [
+            key,
+            *(
+                summary.totals[col][scope][key]
+                for col in ("previous", "current")
+                for scope in ("national", "force", "all")
+            ),
+        ]
+        for key in keys
+    ]
+    totals_rows.append(
+        [
+            "Total Amber/Red/White",
+            *(
+                summary.totals[col][scope].outstanding
+                for col in ("previous", "current")
+                for scope in ("national", "force", "all")
+            ),
+        ]
+    )
+
+    previous = summary.previous_meeting
+    compared = (
+        f"compared with {long_date(previous.on)}" if previous else "the committee's first paper"
+    )
+    paper = f", paper {summary.meeting.paper}" if summary.meeting.paper else ""
+    known = f"as known at {summary.known_at.isoformat()}" if summary.known_at else "as known now"
+    exceptions = summary.exceptions
+    return Output(
+        document=summary.to_json(),
+        title=(
+            f"{summary.committee.name} ({summary.committee.code}): meeting of "
+            f"{long_date(summary.meeting.on)}{paper}, {compared}; {known}"
+        ),
+        columns=[
+            "Report",
+            "Previous: national",
+            "Previous: force",
+            "Current: national",
+            "Current: force",
+        ],
+        rows=rows,
+        wrap={"Report": 40},
+        then=[
+            Output(
+                document=None,
+                title="Totals",
+                columns=[
+                    "Status",
+                    "Prev. national",
+                    "Prev. force",
+                    "Prev. all",
+                    "Cur. national",
+                    "Cur. force",
+                    "Cur. all",
+                ],
+                rows=totals_rows,
+                footer=summary.headline,
+            ),
+            Output(
+                document=None,
+                title="Overdue, neither RED nor extended",
+                columns=["key", "status", "due", "days overdue", "owner"],
+                rows=[
+                    [o.key, o.status, o.due, o.days_overdue, o.owner] for o in exceptions.overdue
+                ],
+            ),
+            Output(
+                document=None,
+                title=(
+                    "Deadline extensions since the previous meeting"
+                    if previous
+                    else "Deadline extensions"
+                ),
+                columns=["key", "on", "from", "to", "reason", "by"],
+                rows=[
+                    [e.key, e.on, e.previous_due, e.due, e.reason, e.actor]
+                    for e in exceptions.extensions
+                ],
+                wrap={"reason": 50},
+            ),
+            Output(
+                document=None,
+                title="Slippage (open items past their original date or extended)",
+                columns=[
+                    "key",
+                    "status",
+                    "original due",
+                    "due",
+                    "times extended",
+                    "days past original",
+                ],
+                rows=[
+                    [s.key, s.status, s.original_due, s.due, s.times_extended, s.days_past_original]
+                    for s in exceptions.slippage
+                ],
+            ),
+        ],
+        csv=Output(
+            document=None,
+            columns=[
+                "section",
+                "code",
+                "title",
+                "scope",
+                *(
+                    f"{col} {key}"
+                    for col in ("previous", "current")
+                    for key in (*COUNT_KEYS, NOT_ASSESSED)
+                ),
+            ],
+            rows=[
+                [
+                    row.section,
+                    row.report.code,
+                    row.report.title,
+                    row.report.scope,
+                    *(
+                        counts[key] if key != "OUTSTANDING" else counts.outstanding
+                        for counts in (row.previous, row.current)
+                        for key in (*COUNT_KEYS, NOT_ASSESSED)
+                    ),
+                ]
+                for row in summary.rows
+            ],
+        ),
+    )
+
+
+@click.command()
+@click.argument("committee_code", metavar="COMMITTEE")
+@click.argument("day", metavar="DATE")
+@known_at_option
+@format_option
+@click.pass_context
+def summary(
+    ctx: click.Context, committee_code: str, day: str, as_known_at: str | None, fmt: str
+) -> None:
+    """The summary table of the paper for COMMITTEE's meeting on DATE.
+
+    Per report, open items by status as at the previous meeting and as at this
+    one; NEW GREEN, NEW RED and CLOSED against the meeting before each; totals; the
+    headline; and the exceptions a committee must see (overdue items neither RED
+    nor extended, extensions since the previous meeting, slippage).
+
+    \b
+    Examples:
+      ragw summary PRMSC 2019-11-15
+      ragw summary PRMSC 2019-11-15 --format json
+      ragw summary PRMSC 2019-11-15 --as-known-at 2019-11-10T17:00:00Z
+    """
+    from projections.committee import summary_of
+
+    recorded = read_recorded(ctx, as_known_at)
+    emit(summary_output(summary_of(recorded, committee_code, meeting_day(day))), fmt)
+
+
+def appendix_output(appendix: Appendix) -> Output:
+    from projections.committee import DEFINITIONS, long_date
+
+    sections = []
+    for report in appendix.reports:
+        sections.append(
+            Output(
+                document=None,
+                title=f"{report.report.title} [{report.report.code}]\n"
+                f"{report.description}. {report.sentence}",
+                columns=[
+                    "ref",
+                    "recommendation or area for improvement",
+                    "status",
+                    "due",
+                    "comment",
+                ],
+                rows=[
+                    [i.ref, f"{i.kind}: {i.text}", i.status, i.due_written, i.comment]
+                    for i in report.items
+                ],
+                wrap={"recommendation or area for improvement": 50, "due": 16, "comment": 40},
+            )
+        )
+    paper = f", paper {appendix.meeting.paper}" if appendix.meeting.paper else ""
+    return Output(
+        document=appendix.to_json(),
+        title=(
+            f"Appendix: {appendix.committee.name} ({appendix.committee.code}), meeting of "
+            f"{long_date(appendix.meeting.on)}{paper}. Previously reported greens are not "
+            "included."
+        ),
+        columns=["status", "definition"],
+        rows=[list(d) for d in DEFINITIONS],
+        wrap={"definition": 80},
+        then=sections,
+        csv=Output(
+            document=None,
+            columns=[
+                "report",
+                "ref",
+                "key",
+                "kind",
+                "status",
+                "due",
+                "due written",
+                "overdue",
+                "owner",
+                "lead",
+                "text",
+                "comment",
+            ],
+            rows=[
+                [
+                    r.report.code,
+                    i.ref,
+                    i.key,
+                    i.kind,
+                    i.status,
+                    i.due,
+                    i.due_written,
+                    i.overdue,
+                    i.owner,
+                    i.lead,
+                    i.text,
+                    i.comment,
+                ]
+                for r in appendix.reports
+                for i in r.items
+            ],
+        ),
+    )
+
+
+@click.command()
+@click.argument("committee_code", metavar="COMMITTEE")
+@click.argument("day", metavar="DATE")
+@known_at_option
+@format_option
+@click.pass_context
+def appendix(
+    ctx: click.Context, committee_code: str, day: str, as_known_at: str | None, fmt: str
+) -> None:
+    """The appendix of the paper for COMMITTEE's meeting on DATE.
+
+    The RAGW definitions, then per report its description, the count sentence and
+    every item not already reported GREEN or CLOSED: text, status (NEW GREEN / NEW
+    RED since the previous meeting), due date with its history, latest comment.
+
+    \b
+    Examples:
+      ragw appendix PRMSC 2019-11-15
+      ragw appendix PRMSC 2019-11-15 --format csv > appendix.csv
+    """
+    from projections.committee import appendix_of
+
+    recorded = read_recorded(ctx, as_known_at)
+    emit(appendix_output(appendix_of(recorded, committee_code, meeting_day(day))), fmt)
+
+
+@click.command()
+@click.argument("committee_code", metavar="COMMITTEE")
+@click.argument("day", metavar="DATE")
+@click.option(
+    "--out",
+    "out",
+    default=None,
+    metavar="FILE.html|FILE.docx",
+    help="Where to write the paper; its suffix chooses the format.",
+)
+@known_at_option
+@click.pass_context
+def pack(
+    ctx: click.Context, committee_code: str, day: str, out: str | None, as_known_at: str | None
+) -> None:
+    """Write the whole paper for COMMITTEE's meeting on DATE as one document.
+
+    .html: a self-contained page, ready to print on A4, with a chart of outstanding
+    items across the committee's meetings. .docx: the same paper as a Word document.
+
+    \b
+    Examples:
+      ragw pack PRMSC 2019-11-15 --out paper.html
+      ragw pack PRMSC 2019-11-15 --out paper.docx
+    """
+    if not out:
+        refuse("pack needs --out FILE.html or --out FILE.docx: where to write the paper")
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if suffix not in (".html", ".htm", ".docx"):
+        refuse(f"--out {out}: the paper is written as .html or .docx; give a file ending so")
+    if not path.parent.exists():
+        refuse(f"--out {out}: folder {path.parent} does not exist; create it first")
+    from projections.committee import paper_of
+
+    recorded = read_recorded(ctx, as_known_at)
+    paper = paper_of(recorded, committee_code, meeting_day(day))
+    if suffix == ".docx":
+        from cli.paper_docx import write_docx
+
+        write_docx(paper, path)
+    else:
+        from cli.paper_html import render_html
+
+        path.write_text(render_html(paper), encoding="utf-8")
+    totals = paper.summary.totals["current"]["all"]
+    click.echo(
+        f"wrote {path}: {len(paper.appendix.reports)} reports, "
+        f"{totals.outstanding} outstanding, {totals['NEW GREEN']} new green",
+        err=True,
+    )
+
+
+def register(group: click.Group) -> None:
+    for command in (committee, meeting, summary, appendix, pack):
+        group.add_command(command)

@@ -1,0 +1,640 @@
+"""The committee paper: its summary table, its appendix and the exceptions.
+
+A paper compares the position as at one meeting of a committee with the position as
+at the meeting before it. Every figure here is derived from two states of each item,
+folded from the events: as at this meeting, and as at the meeting before. So is every
+figure in the previous column, against the meeting before *that* one. NEW GREEN and
+NEW RED are never stored; they are this comparison.
+
+Rules (the contract in cli.md):
+- items already GREEN or CLOSED at the meeting before are not counted, nor shown in
+  the appendix ("previously reported greens are not included");
+- NEW GREEN: GREEN now; CLOSED: closed since the meeting before;
+- RED counts every red item, NEW RED those that were not RED at the meeting before;
+- OUTSTANDING = AMBER + RED + WHITE; items awaiting a first status are NOT ASSESSED;
+- with no earlier meeting, "the meeting before" is the empty ledger.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from events import DeadlineExtended, ReportRegistered, Scope, Status
+from ledger.due import paper_date, parse_due
+from ledger.state import ItemState, effective_events
+from projections.board import natural_key, paper_order
+from projections.log import iso_utc
+from projections.recorded import CommitteeRecord, Meeting, Recorded
+
+NEW_GREEN, NEW_RED, NOT_ASSESSED, OUTSTANDING = (
+    "NEW GREEN",
+    "NEW RED",
+    "NOT ASSESSED",
+    "OUTSTANDING",
+)
+#: The keys of every COUNTS object, in the order a paper prints them.
+COUNT_KEYS = (NEW_GREEN, "AMBER", "RED", NEW_RED, "WHITE", "CLOSED", OUTSTANDING)
+#: A paper's columns: the whole ledger, then national and force reports.
+SCOPES = ("all", Scope.NATIONAL.value, Scope.FORCE.value)
+#: Already reported to the committee: left out of the next paper.
+REPORTED = frozenset({Status.GREEN, Status.CLOSED})
+
+DEFINITIONS = (
+    ("GREEN", "The recommendation is implemented."),
+    (
+        "AMBER",
+        "The recommendation is subject to ongoing work and monitoring but is "
+        "anticipated will be implemented.",
+    ),
+    (
+        "RED",
+        "The recommendation is beyond its designated deadline, or cannot / will not "
+        "be implemented (rationale required).",
+    ),
+    (
+        "WHITE",
+        "The recommendation is not the force's responsibility to deliver, or is "
+        "dependent upon another organisation delivering a product.",
+    ),
+    (NEW_GREEN, "GREEN since the previous report to this committee."),
+    (NEW_RED, "RED since the previous report to this committee."),
+    ("CLOSED", "Taken off the tracker without being implemented (e.g. superseded)."),
+)
+
+
+class Counts(Counter[str]):
+    """Items by the status a paper prints for them."""
+
+    def to_json(self) -> dict[str, int]:
+        document = {key: self[key] for key in COUNT_KEYS}
+        document[OUTSTANDING] = self["AMBER"] + self["RED"] + self["WHITE"]
+        if self[NOT_ASSESSED]:
+            document[NOT_ASSESSED] = self[NOT_ASSESSED]
+        return document
+
+    @property
+    def outstanding(self) -> int:
+        return self["AMBER"] + self["RED"] + self["WHITE"]
+
+    def add(self, marks: tuple[str, ...]) -> None:
+        self.update(marks)
+
+
+def marks_of(now: ItemState, before: ItemState | None) -> tuple[str, ...]:
+    """What a paper counts an item as, comparing it with the meeting before; ``()``
+    when it was already reported GREEN or CLOSED then."""
+    if before is not None and before.status in REPORTED:
+        return ()
+    if now.status is None:
+        return (NOT_ASSESSED,)
+    if now.status is Status.GREEN:
+        return (NEW_GREEN,)
+    if now.status is Status.RED:
+        if before is None or before.status is not Status.RED:
+            return ("RED", NEW_RED)
+        return ("RED",)
+    return (now.status.value,)
+
+
+def printed_status(marks: tuple[str, ...]) -> str:
+    """The one word a paper prints in the status column."""
+    return NEW_RED if NEW_RED in marks else marks[0]
+
+
+@dataclass(frozen=True)
+class Position:
+    """Every item as at one meeting, marked against the meeting before it."""
+
+    on: date | None
+    before: date | None
+    states: dict[UUID, ItemState]
+    marks: dict[UUID, tuple[str, ...]]
+    scopes: dict[str, str]
+
+    @classmethod
+    def at(cls, recorded: Recorded, on: date | None, before: date | None) -> Position:
+        states = recorded.states_as_at(on)
+        earlier = recorded.states_as_at(before)
+        marks = {
+            stream_id: marks_of(state, earlier.get(stream_id))
+            for stream_id, state in states.items()
+        }
+        scopes = {code: Scope(r.scope).value for code, r in recorded.reports.items()}
+        return cls(on, before, states, marks, scopes)
+
+    def counts(self, *, report: str | None = None, scope: str = "all") -> Counts:
+        counts = Counts()
+        for stream_id, marks in self.marks.items():
+            code = self.states[stream_id].report
+            if report in (None, code) and scope in ("all", self.scopes[code]):
+                counts.add(marks)
+        return counts
+
+
+# The summary ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    report: ReportRegistered
+    section: str
+    previous: Counts
+    current: Counts
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.report.code,
+            "title": self.report.title,
+            "scope": Scope(self.report.scope).value,
+            "published": self.report.published.isoformat(),
+            "section": self.section,
+            "previous": self.previous.to_json(),
+            "current": self.current.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class Overdue:
+    key: str
+    status: str
+    due: date
+    days_overdue: int
+    owner: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "status": self.status,
+            "due": self.due.isoformat(),
+            "days_overdue": self.days_overdue,
+            "owner": self.owner,
+        }
+
+
+@dataclass(frozen=True)
+class Extension:
+    key: str
+    on: date
+    previous_due: date | None
+    due: date
+    reason: str
+    actor: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "on": self.on.isoformat(),
+            "previous_due": self.previous_due.isoformat() if self.previous_due else None,
+            "due": self.due.isoformat(),
+            "reason": self.reason,
+            "actor": self.actor,
+        }
+
+
+@dataclass(frozen=True)
+class Slippage:
+    key: str
+    status: str
+    original_due: date
+    due: date
+    times_extended: int
+    days_past_original: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "status": self.status,
+            "original_due": self.original_due.isoformat(),
+            "due": self.due.isoformat(),
+            "times_extended": self.times_extended,
+            "days_past_original": self.days_past_original,
+        }
+
+
+@dataclass(frozen=True)
+class Exceptions:
+    """What a committee must see: overdue items that are neither RED nor extended, the
+    extensions granted since the previous meeting, and how far each item has slipped."""
+
+    overdue: list[Overdue]
+    extensions: list[Extension]
+    slippage: list[Slippage]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "overdue": [o.to_json() for o in self.overdue],
+            "extensions": [e.to_json() for e in self.extensions],
+            "slippage": [s.to_json() for s in self.slippage],
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    committee: CommitteeRecord
+    meeting: Meeting
+    previous_meeting: Meeting | None
+    known_at: datetime | None
+    rows: list[SummaryRow]
+    totals: dict[str, dict[str, Counts]]
+    exceptions: Exceptions
+    headline: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "committee": self.committee.code,
+            "committee_name": self.committee.name,
+            "meeting": self.meeting.on.isoformat(),
+            "paper": self.meeting.paper,
+            "previous_meeting": _iso(self.previous_meeting),
+            "previous_paper": self.previous_meeting.paper if self.previous_meeting else None,
+            "as_known_at": iso_utc(self.known_at) if self.known_at else None,
+            "headline": self.headline,
+            "reports": [row.to_json() for row in self.rows],
+            "totals": {
+                column: {scope: counts.to_json() for scope, counts in by_scope.items()}
+                for column, by_scope in self.totals.items()
+            },
+            "exceptions": self.exceptions.to_json(),
+        }
+
+
+def _iso(meeting: Meeting | None) -> str | None:
+    return meeting.on.isoformat() if meeting else None
+
+
+def summary_of(recorded: Recorded, committee: str, meeting: date) -> Summary:
+    """The summary table of the paper for ``committee``'s meeting on ``meeting``."""
+    record = recorded.committee(committee)
+    this = record.meeting(meeting)
+    previous = record.before(meeting)
+    before_previous = record.before(previous.on) if previous else None
+    current = Position.at(recorded, this.on, _day(previous))
+    earlier = Position.at(recorded, _day(previous), _day(before_previous))
+
+    rows: list[SummaryRow] = []
+    for report in sorted(recorded.reports.values(), key=paper_order):
+        if report.published > this.on:
+            continue
+        section = "new" if previous is None or report.published > previous.on else "previous"
+        row = SummaryRow(
+            report=report,
+            section=section,
+            previous=earlier.counts(report=report.code),
+            current=current.counts(report=report.code),
+        )
+        if section == "new" or row.previous.total() or row.current.total():
+            rows.append(row)
+    rows.sort(key=lambda row: row.section != "new")  # stable: new reports first
+
+    totals = {
+        "previous": {scope: earlier.counts(scope=scope) for scope in SCOPES},
+        "current": {scope: current.counts(scope=scope) for scope in SCOPES},
+    }
+    return Summary(
+        committee=record,
+        meeting=this,
+        previous_meeting=previous,
+        known_at=recorded.known_at,
+        rows=rows,
+        totals=totals,
+        exceptions=exceptions_at(recorded, current),
+        headline=headline(totals["current"], previous),
+    )
+
+
+def _day(meeting: Meeting | None) -> date | None:
+    return meeting.on if meeting else None
+
+
+def headline(current: dict[str, Counts], previous: Meeting | None) -> str:
+    """The sentence a paper opens with."""
+    n, national, force = (current[scope].outstanding for scope in SCOPES)
+    greens, reds, closed = (current["all"][k] for k in (NEW_GREEN, NEW_RED, "CLOSED"))
+    news = [_plural(greens, "new green")]
+    if reds:
+        news.append(_plural(reds, "new red"))
+    if closed:
+        news.append(f"{closed} closed")
+    since = f" since the previous report on {long_date(previous.on)}" if previous else ""
+    return (
+        f"There {_are(n)} currently {_plural(n, 'outstanding recommendation')} "
+        f"({national} national and {force} force). "
+        f"There {_are(greens)} {_and(news)} to report{since}."
+    )
+
+
+def _are(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def exceptions_at(recorded: Recorded, position: Position) -> Exceptions:
+    assert position.on is not None
+    day = position.on
+    overdue, extensions, slippage = [], [], []
+    for stream_id, state in position.states.items():
+        status = state.status.value if state.status else NOT_ASSESSED
+        if state.overdue_as_at(day) and state.status is not Status.RED and state.due:
+            overdue.append(
+                Overdue(state.key, status, state.due, (day - state.due).days, state.owner)
+            )
+        for event in effective_events(recorded.items[stream_id], as_at=day):
+            if isinstance(event, DeadlineExtended) and (
+                position.before is None or event.on > position.before
+            ):
+                extensions.append(
+                    Extension(
+                        state.key,
+                        event.on,
+                        event.previous_due,
+                        event.due,
+                        event.reason,
+                        event.actor,
+                    )
+                )
+        done = state.status in REPORTED or state.status is Status.WHITE
+        if not done and state.original_due is not None and state.due is not None:
+            late = max(0, (day - state.original_due).days)
+            if state.extensions or late:
+                slippage.append(
+                    Slippage(
+                        state.key,
+                        status,
+                        state.original_due,
+                        state.due,
+                        len(state.extensions),
+                        late,
+                    )
+                )
+    overdue.sort(key=lambda o: (-o.days_overdue, _item_order(o.key)))
+    extensions.sort(key=lambda e: (e.on, _item_order(e.key)))
+    slippage.sort(key=lambda s: (-s.days_past_original, -s.times_extended, _item_order(s.key)))
+    return Exceptions(overdue, extensions, slippage)
+
+
+def _item_order(key: str) -> tuple[Any, ...]:
+    code, _, ref = key.partition("/")
+    return (code, natural_key(ref))
+
+
+# The appendix --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppendixItem:
+    key: str
+    ref: str
+    kind: str
+    text: str
+    status: str
+    due: date | None
+    due_history: list[date]
+    due_written: str
+    overdue: bool
+    owner: str | None
+    lead: str | None
+    comment: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "ref": self.ref,
+            "kind": self.kind,
+            "text": self.text,
+            "status": self.status,
+            "due": self.due.isoformat() if self.due else None,
+            "due_history": [d.isoformat() for d in self.due_history],
+            "due_written": self.due_written,
+            "overdue": self.overdue,
+            "owner": self.owner,
+            "lead": self.lead,
+            "comment": self.comment,
+        }
+
+
+@dataclass(frozen=True)
+class AppendixReport:
+    report: ReportRegistered
+    description: str
+    sentence: str
+    tally: dict[str, int]
+    items: list[AppendixItem] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.report.code,
+            "title": self.report.title,
+            "scope": Scope(self.report.scope).value,
+            "published": self.report.published.isoformat(),
+            "inspectorates": list(self.report.inspectorates),
+            "makes": self.report.makes,
+            "description": self.description,
+            "sentence": self.sentence,
+            **self.tally,
+            "items": [item.to_json() for item in self.items],
+        }
+
+
+@dataclass(frozen=True)
+class Appendix:
+    committee: CommitteeRecord
+    meeting: Meeting
+    previous_meeting: Meeting | None
+    known_at: datetime | None
+    reports: list[AppendixReport]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "committee": self.committee.code,
+            "committee_name": self.committee.name,
+            "meeting": self.meeting.on.isoformat(),
+            "paper": self.meeting.paper,
+            "previous_meeting": _iso(self.previous_meeting),
+            "as_known_at": iso_utc(self.known_at) if self.known_at else None,
+            "definitions": [{"status": s, "definition": d} for s, d in DEFINITIONS],
+            "reports": [report.to_json() for report in self.reports],
+        }
+
+
+KIND_WORDS = {
+    "recommendation": "Recommendation",
+    "afi": "Area for improvement",
+    "concern": "Cause of concern",
+}
+
+
+def appendix_of(recorded: Recorded, committee: str, meeting: date) -> Appendix:
+    """Per report: what it is, how many of its items are done, and every item not
+    already reported GREEN or CLOSED, marked NEW GREEN / NEW RED against the meeting
+    before."""
+    record = recorded.committee(committee)
+    this = record.meeting(meeting)
+    previous = record.before(meeting)
+    position = Position.at(recorded, this.on, _day(previous))
+    by_report: dict[str, list[UUID]] = {}
+    for stream_id, state in position.states.items():
+        by_report.setdefault(state.report, []).append(stream_id)
+
+    reports = []
+    for report in sorted(recorded.reports.values(), key=paper_order):
+        if report.published > this.on:
+            continue
+        streams = by_report.get(report.code, [])
+        new_report = previous is None or report.published > previous.on
+        shown = [s for s in streams if position.marks[s]]
+        if not shown and not new_report:
+            continue
+        states = [position.states[s] for s in streams]
+        tally, sentence = count_sentence(report, states)
+        items = [
+            _appendix_item(position, s, report, this.on)
+            for s in sorted(shown, key=lambda s: natural_key(position.states[s].ref))
+        ]
+        reports.append(AppendixReport(report, describe_report(report), sentence, tally, items))
+    return Appendix(record, this, previous, recorded.known_at, reports)
+
+
+def _appendix_item(
+    position: Position, stream_id: UUID, report: ReportRegistered, day: date
+) -> AppendixItem:
+    state = position.states[stream_id]
+    history = due_history(state)
+    return AppendixItem(
+        key=state.key,
+        ref=state.ref,
+        kind=KIND_WORDS[state.kind.value],
+        text=state.text,
+        status=printed_status(position.marks[stream_id]),
+        due=state.due,
+        due_history=history,
+        due_written=written_due(state, report.published),
+        overdue=state.overdue_as_at(day),
+        owner=state.owner,
+        lead=state.lead,
+        comment=state.comment,
+    )
+
+
+def describe_report(report: ReportRegistered) -> str:
+    """ "A national report by HMICFRS published October 2019"."""
+    by = f" by {' and '.join(report.inspectorates)}" if report.inspectorates else ""
+    published = f"{report.published.strftime('%B')} {report.published.year}"
+    return f"A {Scope(report.scope).value} report{by} published {published}"
+
+
+def count_sentence(report: ReportRegistered, states: list[ItemState]) -> tuple[dict[str, int], str]:
+    """ "This report makes 6 recommendations, 4 for the force: 1 complete and 3 in
+    progress". WHITE items are not the force's to deliver."""
+    statuses = Counter(state.status for state in states)
+    complete = statuses[Status.GREEN]
+    closed = statuses[Status.CLOSED]
+    in_progress = statuses[Status.AMBER] + statuses[Status.RED] + statuses[None]
+    for_force = complete + in_progress + closed
+    tally = {
+        "tracked": len(states),
+        "for_force": for_force,
+        "complete": complete,
+        "in_progress": in_progress,
+        "closed": closed,
+    }
+    if report.makes is not None:
+        opening = f"This report makes {_plural(report.makes, 'recommendation')}"
+    else:
+        opening = f"This report has {_plural(len(states), 'item')} on the tracker"
+    if not states:
+        return tally, f"{opening}; none is on the tracker for the force."
+    if not for_force:
+        return tally, f"{opening}, none for the force."
+    parts = [f"{complete} complete", f"{in_progress} in progress"]
+    if closed:
+        parts.append(f"{closed} closed")
+    return tally, f"{opening}, {for_force} for the force: {_and(parts)}."
+
+
+def _and(parts: list[str]) -> str:
+    return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+
+
+def due_history(state: ItemState) -> list[date]:
+    """Every due date the item has had, the original first."""
+    dates = [state.original_due] if state.original_due else []
+    return dates + [extended_to for extended_to, _ in state.extensions]
+
+
+def written_due(state: ItemState, published: date) -> str:
+    """The due date as a paper prints it, with its history: "October 2018 Now January
+    2020". The item's own wording is kept while it still describes the dates."""
+    history = due_history(state)
+    if state.due_text:
+        written = parse_due(state.due_text, published).dates
+        if list(written) == history[: len(written)]:
+            later = [paper_date(d) for d in history[len(written) :]]
+            return " Now ".join([state.due_text, *later])
+    return " Now ".join(paper_date(d) for d in history)
+
+
+# The chart -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingTotals:
+    meeting: Meeting
+    counts: Counts
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "meeting": self.meeting.on.isoformat(),
+            "paper": self.meeting.paper,
+            **self.counts.to_json(),
+        }
+
+
+def outstanding_by_meeting(recorded: Recorded, committee: str, up_to: date) -> list[MeetingTotals]:
+    """The current column's totals of every meeting of the committee up to ``up_to``."""
+    record = recorded.committee(committee)
+    series = []
+    before: date | None = None
+    for meeting in record.sorted_meetings():
+        if meeting.on > up_to:
+            break
+        series.append(MeetingTotals(meeting, Position.at(recorded, meeting.on, before).counts()))
+        before = meeting.on
+    return series
+
+
+# The whole paper -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paper:
+    """Everything a committee paper prints, from one reading of the ledger."""
+
+    summary: Summary
+    appendix: Appendix
+    series: list[MeetingTotals]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary.to_json(),
+            "appendix": self.appendix.to_json(),
+            "outstanding_by_meeting": [totals.to_json() for totals in self.series],
+        }
+
+
+def paper_of(recorded: Recorded, committee: str, meeting: date) -> Paper:
+    return Paper(
+        summary=summary_of(recorded, committee, meeting),
+        appendix=appendix_of(recorded, committee, meeting),
+        series=outstanding_by_meeting(recorded, committee, meeting),
+    )

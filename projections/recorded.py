@@ -1,0 +1,111 @@
+"""What the ledger held at a moment, grouped by stream: where every read starts.
+
+Reads take the events in recorded order, keep those recorded by ``known_at`` (all of
+them when it is None) and group them: reports and committees by code, each item's
+events in its own stream. The state of the items as at any date is then one fold per
+item (:func:`ledger.state.fold_item`), computed once per date and kept.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from uuid import UUID
+
+from events import (
+    CommitteeRegistered,
+    LedgerEvent,
+    MeetingScheduled,
+    RecommendationEvent,
+    ReportRegistered,
+)
+from ledger.errors import NotFoundError
+from ledger.state import ItemState, fold_item
+
+
+@dataclass(frozen=True)
+class Meeting:
+    committee: str
+    on: date
+    paper: str | None
+
+
+@dataclass
+class CommitteeRecord:
+    code: str
+    name: str
+    registered: CommitteeRegistered
+    meetings: dict[date, Meeting] = field(default_factory=dict)
+
+    def sorted_meetings(self) -> list[Meeting]:
+        return [self.meetings[day] for day in sorted(self.meetings)]
+
+    def meeting(self, day: date) -> Meeting:
+        """The meeting on ``day``; refuses a date the committee did not meet."""
+        if day not in self.meetings:
+            known = ", ".join(d.isoformat() for d in sorted(self.meetings)) or "none yet"
+            raise NotFoundError(
+                f"{self.code} has no meeting on {day.isoformat()} (meetings: {known}); "
+                f"add it with `ragw meeting add {self.code} {day.isoformat()}`"
+            )
+        return self.meetings[day]
+
+    def before(self, day: date) -> Meeting | None:
+        """The latest meeting before ``day``: the one its paper compares with."""
+        earlier = [d for d in self.meetings if d < day]
+        return self.meetings[max(earlier)] if earlier else None
+
+
+@dataclass
+class Recorded:
+    known_at: datetime | None
+    reports: dict[str, ReportRegistered] = field(default_factory=dict)
+    items: dict[UUID, list[RecommendationEvent]] = field(default_factory=dict)
+    committees: dict[str, CommitteeRecord] = field(default_factory=dict)
+    _states: dict[date, dict[UUID, ItemState]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, events: Iterable[LedgerEvent], known_at: datetime | None = None) -> Recorded:
+        recorded = cls(known_at=known_at)
+        items: dict[UUID, list[RecommendationEvent]] = defaultdict(list)
+        committees_by_id: dict[UUID, CommitteeRecord] = {}
+        for event in events:
+            if known_at is not None and event.timestamp > known_at:
+                continue
+            if isinstance(event, RecommendationEvent):
+                items[event.originator_id].append(event)
+            elif isinstance(event, ReportRegistered):
+                recorded.reports[event.code] = event
+            elif isinstance(event, CommitteeRegistered):
+                committee = CommitteeRecord(code=event.code, name=event.name, registered=event)
+                committees_by_id[event.originator_id] = committee
+                recorded.committees[event.code] = committee
+            elif isinstance(event, MeetingScheduled):
+                owner = committees_by_id[event.originator_id]
+                owner.meetings[event.meeting] = Meeting(owner.code, event.meeting, event.paper)
+        recorded.items = dict(items)
+        return recorded
+
+    def committee(self, code: str) -> CommitteeRecord:
+        if code not in self.committees:
+            known = ", ".join(sorted(self.committees)) or "none yet"
+            raise NotFoundError(
+                f"no committee {code} (committees: {known}); add it with "
+                f"`ragw committee add {code} --name ...`"
+            )
+        return self.committees[code]
+
+    def states_as_at(self, day: date | None) -> dict[UUID, ItemState]:
+        """Every item on the board as at ``day``; None is the empty ledger."""
+        if day is None:
+            return {}
+        if day not in self._states:
+            states = {}
+            for stream_id, stream in self.items.items():
+                state = fold_item(stream, as_at=day)
+                if state is not None:
+                    states[stream_id] = state
+            self._states[day] = states
+        return self._states[day]
