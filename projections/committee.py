@@ -17,6 +17,7 @@ Rules (the contract in cli.md):
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -467,6 +468,7 @@ class Appendix:
         }
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 KIND_WORDS = {
     "recommendation": "Recommendation",
     "afi": "Area for improvement",
@@ -574,9 +576,10 @@ def due_history(state: ItemState) -> list[date]:
 
 def written_due(state: ItemState, published: date) -> str:
     """The due date as a paper prints it, with its history: "October 2018 Now January
-    2020". The item's own wording is kept while it still describes the dates."""
+    2020". The item's own wording is kept while it still describes the dates, unless it
+    is a bare ISO date, which papers print in words."""
     history = due_history(state)
-    if state.due_text:
+    if state.due_text and not ISO_DATE.fullmatch(state.due_text.strip()):
         written = parse_due(state.due_text, published).dates
         if list(written) == history[: len(written)]:
             later = [paper_date(d) for d in history[len(written) :]]

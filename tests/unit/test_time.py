@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -110,13 +111,18 @@ operations = st.lists(
 )
 
 
-def build_history(ops: list[tuple[str, int, int, str, int]]) -> Ledger:
+def build_history(
+    ops: list[tuple[str, int, int, str, int]], prepare: Callable[[Ledger], object] | None = None
+) -> Ledger:
+    """Three items, then ``prepare`` (e.g. a committee's meetings), then the operations."""
     ledger = memory_ledger(today=TODAY)
     ledger.register_report("R", title="t", scope="force", published=START, actor=ME, on=START)
     for ref in range(3):
         ledger.issue_recommendation("R", str(ref), kind="afi", text="t",
                                     due=None if ref == 2 else "March 2019", actor=ME,
                                     on=START + timedelta(days=30 * ref))  # fmt: skip
+    if prepare is not None:
+        prepare(ledger)
     for op, ref, day, colour, number in ops:
         key, on = f"R/{ref}", START + timedelta(days=day)
         try:

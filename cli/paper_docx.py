@@ -1,0 +1,231 @@
+"""The committee paper as a Word document: the same content as the HTML page.
+
+Committee papers circulate in Word, so the paper is a real .docx (python-docx): A4,
+headings a reader can navigate by, tables with header rows repeated across pages,
+and status cells shaded in RAGW colours with the word always printed, so a copy in
+black and white reads the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.table import Table, _Cell
+
+    from projections.committee import Paper
+
+FILLS = {
+    "GREEN": "A8D5BA", "NEW GREEN": "A8D5BA", "AMBER": "FFD27F", "RED": "F4A09A",
+    "NEW RED": "F4A09A", "WHITE": "FFFFFF", "CLOSED": "D9D9D9", "NOT ASSESSED": "D9D9D9",
+}  # fmt: skip
+HEADER_FILL = "EFEFEF"
+
+
+def write_docx(paper: Paper, path: Path) -> None:
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm, Pt
+
+    from cli.paper_html import cell_lines
+    from projections.committee import COUNT_KEYS, DEFINITIONS, NOT_ASSESSED, long_date
+
+    summary, appendix = paper.summary, paper.appendix
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(15))
+    style = document.styles["Normal"]
+    style.font.name = "Arial"
+    style.font.size = Pt(10)
+    # The document's dates are the meeting's, so the same paper gives the same properties.
+    stamp = datetime.combine(summary.meeting.on, time(12, 0))
+    properties = document.core_properties
+    properties.title = f"{summary.committee.name}: inspection recommendations"
+    properties.subject = f"Meeting of {long_date(summary.meeting.on)}"
+    properties.author = "ragw"
+    properties.created = properties.modified = stamp
+    properties.last_printed = stamp
+    properties.revision = 1
+
+    document.add_heading("Inspection recommendations: progress report", level=0)
+    meta = [
+        ("Committee", f"{summary.committee.name} ({summary.committee.code})"),
+        ("Meeting", long_date(summary.meeting.on)
+         + (f"; paper {summary.meeting.paper}" if summary.meeting.paper else "")),
+        ("Compared with", f"the meeting of {long_date(summary.previous_meeting.on)}"
+         if summary.previous_meeting else "no earlier meeting: the committee's first paper"),
+        ("History used", f"as recorded by {summary.known_at.isoformat()}" if summary.known_at
+         else "everything recorded when this paper was produced"),
+    ]  # fmt: skip
+    for label, value in meta:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(value)
+
+    document.add_heading("Summary", level=1)
+    document.add_paragraph().add_run(summary.headline).bold = True
+    table = _table(
+        document,
+        ["Report", "Previous: national", "Previous: force", "Current: national",
+         "Current: force"],
+    )  # fmt: skip
+    current_section = None
+    for row in summary.rows:
+        if row.section != current_section:
+            current_section = row.section
+            cells = table.add_row().cells
+            merged = cells[0].merge(cells[-1])
+            merged.text = "New reports" if row.section == "new" else "Previous reports"
+            merged.paragraphs[0].runs[0].italic = True
+        cells = table.add_row().cells
+        cells[0].text = f"{row.report.title} ({row.report.code})"
+        columns = [(row.previous, "national"), (row.previous, "force"),
+                   (row.current, "national"), (row.current, "force")]  # fmt: skip
+        for target, (counts, scope) in zip(cells[1:], columns, strict=True):
+            if row.report.scope == scope:
+                lines = cell_lines(counts)
+                target.text = "\n".join(f"{n} {status}" for status, n in lines)
+                if len(lines) == 1:
+                    _shade(target, FILLS[lines[0][0]])
+
+    document.add_heading("Totals", level=2)
+    keys = list(COUNT_KEYS[:-1])
+    if any(t[s][NOT_ASSESSED] for t in summary.totals.values() for s in t):
+        keys.append(NOT_ASSESSED)
+    scopes = ("national", "force", "all")
+    totals = _table(document, ["Status", *(f"{c}: {s}" for c in ("Previous", "Current")
+                                           for s in scopes)])  # fmt: skip
+    for key in [*keys, "OUTSTANDING"]:
+        cells = totals.add_row().cells
+        cells[0].text = "Total Amber/Red/White" if key == "OUTSTANDING" else key
+        if key in FILLS:
+            _shade(cells[0], FILLS[key])
+        totals_row = [
+            summary.totals[c][s].to_json().get(key, 0)
+            for c in ("previous", "current")
+            for s in scopes
+        ]
+        for target, number in zip(cells[1:], totals_row, strict=True):
+            target.text = str(number)
+
+    document.add_heading("Outstanding at each meeting", level=2)
+    series = _table(document, ["Meeting", "Paper", "AMBER", "RED", "WHITE", "Outstanding"])
+    for point in paper.series:
+        cells = series.add_row().cells
+        values: list[Any] = [long_date(point.meeting.on), point.meeting.paper or "",
+                             point.counts["AMBER"], point.counts["RED"], point.counts["WHITE"],
+                             point.counts.outstanding]  # fmt: skip
+        for target, value in zip(cells, values, strict=True):
+            target.text = str(value)
+
+    exceptions = summary.exceptions
+    document.add_heading("Exceptions for the committee", level=1)
+    _listing(
+        document, "Overdue and neither RED nor extended",
+        ["Item", "Status", "Due", "Days overdue", "Owner"],
+        [[o.key, o.status, o.due.isoformat(), o.days_overdue, o.owner or ""]
+         for o in exceptions.overdue],
+        "None: every item past its due date is RED or has been extended.",
+    )  # fmt: skip
+    _listing(
+        document,
+        "Deadline extensions since the previous meeting" if summary.previous_meeting
+        else "Deadline extensions recorded",
+        ["Item", "Effective", "From", "To", "Reason", "Recorded by"],
+        [[e.key, e.on.isoformat(), e.previous_due.isoformat() if e.previous_due else "",
+          e.due.isoformat(), e.reason, e.actor] for e in exceptions.extensions],
+        "None.",
+    )  # fmt: skip
+    _listing(
+        document, "Slippage",
+        ["Item", "Status", "Original due", "Due now", "Times extended", "Days past original"],
+        [[s.key, s.status, s.original_due.isoformat(), s.due.isoformat(), s.times_extended,
+          s.days_past_original] for s in exceptions.slippage],
+        "No open item is past its original due date or has been extended.",
+    )  # fmt: skip
+
+    document.add_page_break()
+    document.add_heading("Appendix: progress on every open recommendation", level=1)
+    document.add_paragraph(
+        "Recommendations implemented (GREEN) or closed and already reported to the "
+        "committee are not included."
+    )
+    definitions = _table(document, ["Status", "Definition"])
+    for status, text in DEFINITIONS:
+        cells = definitions.add_row().cells
+        cells[0].text, cells[1].text = status, text
+        _shade(cells[0], FILLS[status])
+    for report in appendix.reports:
+        document.add_heading(report.report.title, level=2)
+        document.add_paragraph(report.description)
+        document.add_paragraph(report.sentence)
+        if not report.items:
+            continue
+        items = _table(
+            document, ["Ref", "Recommendation or area for improvement", "Status", "Due date",
+                       "Comment"],
+            widths=(12, 70, 22, 30, 46),
+        )  # fmt: skip
+        for item in report.items:
+            cells = items.add_row().cells
+            cells[0].text = item.ref
+            cells[1].text = f"{item.kind}: {item.text}"
+            cells[2].text = item.status
+            _shade(cells[2], FILLS[item.status])
+            cells[3].text = item.due_written + ("\nOVERDUE" if item.overdue else "")
+            cells[4].text = item.comment or ""
+    document.save(str(path))
+
+
+def _table(document: Document, headers: Sequence[str], widths: Sequence[int] = ()) -> Table:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    header = table.rows[0]
+    # Repeat the header row on every page the table runs to.
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    header._tr.get_or_add_trPr().append(flag)
+    for cell, text in zip(header.cells, headers, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+        _shade(cell, HEADER_FILL)
+    for column, width in zip(table.columns, widths, strict=False):
+        for cell in column.cells:
+            cell.width = Mm(width)
+    return table
+
+
+def _listing(document: Document, title: str, headers: Sequence[str],
+             rows: list[list[Any]], empty: str) -> None:  # fmt: skip
+    document.add_heading(title, level=2)
+    if not rows:
+        document.add_paragraph(empty).runs[0].italic = True
+        return
+    table = _table(document, headers)
+    for values in rows:
+        for target, value in zip(table.add_row().cells, values, strict=True):
+            target.text = str(value)
+        if values[1] in FILLS:
+            _shade(table.rows[-1].cells[1], FILLS[values[1]])
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
