@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format clean
+.PHONY: demo test lint format clean screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ lint: $(STAMP)  ## formatting, lint and types
 format: $(STAMP)
 	$(BIN)/ruff format events ledger projections cli tests
 	$(BIN)/ruff check --fix events ledger projections cli tests
+
+screenshot: $(STAMP)  ## docs/paper.png: the demo's HTML paper in headless Chromium
+	rm -rf .screenshot && mkdir -p .screenshot docs
+	$(BIN)/ragw --db .screenshot/ragw.db demo --db .screenshot/ragw.db > /dev/null
+	$(BIN)/ragw --db .screenshot/ragw.db pack PRMSC 2019-11-15 --out .screenshot/paper.html
+	chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+	    --user-data-dir=.screenshot/profile --hide-scrollbars --window-size=1000,1700 \
+	    --screenshot=docs/paper.png "file://$(CURDIR)/.screenshot/paper.html"
+	rm -rf .screenshot
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,138 @@
+"""Committees, meetings and the paper for a meeting, through the command line."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+COUNT_KEYS = {"NEW GREEN", "AMBER", "RED", "NEW RED", "WHITE", "CLOSED", "OUTSTANDING"}
+MEETING = "2019-11-15"
+
+
+def events_in(ragw) -> int:  # type: ignore[no-untyped-def]
+    return len(json.loads(ragw("log", "--format", "json"))["events"])
+
+
+def summary(ragw, *args: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return json.loads(ragw("summary", "PRMSC", MEETING, "--format", "json", *args))  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def demo(ragw):  # type: ignore[no-untyped-def]
+    ragw("demo", "--format", "json")
+    return ragw
+
+
+def test_a_committee_and_its_meetings_are_recorded_and_listed(ragw) -> None:  # type: ignore[no-untyped-def]
+    assert ragw("committee", "add", "PRMSC", "--name", "Performance and Resource Management",
+                "--on", "2015-01-01") == "recorded PRMSC@1\n"  # fmt: skip
+    ragw("meeting", "add", "PRMSC", "2015-10-21", "--paper", "Pol 49/15", "--on", "2015-01-01")
+    ragw("meeting", "add", "PRMSC", "2015-07-15", "--paper", "Pol 33/15", "--on", "2015-01-01")
+    meetings = json.loads(ragw("meeting", "list", "PRMSC", "--format", "json"))["meetings"]
+    assert meetings == [
+        {"committee": "PRMSC", "date": "2015-07-15", "paper": "Pol 33/15", "previous_meeting": None},
+        {"committee": "PRMSC", "date": "2015-10-21", "paper": "Pol 49/15",
+         "previous_meeting": "2015-07-15"},
+    ]  # fmt: skip
+    committees = json.loads(ragw("committee", "list", "--format", "json"))["committees"]
+    assert committees == [{"code": "PRMSC", "name": "Performance and Resource Management",
+                           "meetings": ["2015-07-15", "2015-10-21"]}]  # fmt: skip
+
+
+def test_the_summary_has_the_contracts_json_shape(demo) -> None:  # type: ignore[no-untyped-def]
+    document = summary(demo)
+    assert {"committee", "meeting", "previous_meeting", "reports", "totals"} <= set(document)
+    assert (document["committee"], document["meeting"]) == ("PRMSC", MEETING)
+    assert document["previous_meeting"] == "2019-07-15"
+    for row in document["reports"]:
+        assert {"code", "title", "scope", "section", "previous", "current"} <= set(row)
+        assert row["section"] in ("new", "previous") and row["scope"] in ("national", "force")
+        assert set(row["previous"]) == set(row["current"]) == COUNT_KEYS
+    for column in ("previous", "current"):
+        assert set(document["totals"][column]) == {"all", "national", "force"}
+        for counts in document["totals"][column].values():
+            assert set(counts) == COUNT_KEYS and all(isinstance(v, int) for v in counts.values())
+            assert counts["OUTSTANDING"] == counts["AMBER"] + counts["RED"] + counts["WHITE"]
+    assert document["totals"]["current"]["all"]["NEW GREEN"] == 23
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "csv"])
+def test_the_summary_and_appendix_render_in_every_format(demo, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    table = demo("summary", "PRMSC", MEETING, "--format", fmt)
+    appendix = demo("appendix", "PRMSC", MEETING, "--format", fmt)
+    assert "FRAUD19" in table and "HATE18" in appendix
+    if fmt != "csv":
+        assert "Total Amber/Red/White" in table and "There are currently 80" in table
+        assert "October 2018 Now" in appendix and "NEW RED" in appendix
+    else:
+        assert table.splitlines()[0].startswith("section,code,title,scope,previous NEW GREEN")
+
+
+def test_a_summary_as_known_at_reproduces_the_paper_before_a_late_update(demo) -> None:  # type: ignore[no-untyped-def]
+    written = datetime.now(UTC).isoformat()
+    demo("status", "PEEL1819/2", "GREEN", "--on", MEETING)  # typed in late, effective then
+    assert summary(demo)["totals"]["current"]["all"]["NEW GREEN"] == 24
+    as_written = summary(demo, "--as-known-at", written)
+    assert as_written["totals"]["current"]["all"]["NEW GREEN"] == 23
+    appendix = json.loads(demo("appendix", "PRMSC", MEETING, "--as-known-at", written,
+                               "--format", "json"))  # fmt: skip
+    statuses = {i["key"]: i["status"] for r in appendix["reports"] for i in r["items"]}
+    assert statuses["PEEL1819/2"] == "AMBER"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("committee", "add", "PRMSC", "--name", "Again"),
+        ("committee", "add", "NEW"),
+        ("committee", "add", "FRAUD19", "--name", "Clashes with a report"),
+        ("committee", "add", "bad code!", "--name", "x"),
+        ("meeting", "add", "PRMSC", MEETING),
+        ("meeting", "add", "NOPE", "2020-01-01"),
+        ("meeting", "add", "PRMSC", "15/11/2019"),
+        ("meeting", "add", "PRMSC", "2020-01-01", "--on", "2999-01-01"),
+        ("meeting", "list", "NOPE"),
+        ("summary", "PRMSC", "2019-11-16"),
+        ("summary", "NOPE", MEETING),
+        ("summary", "PRMSC", MEETING, "--as-known-at", "teatime"),
+        ("appendix", "PRMSC", "2019-01-01"),
+        ("pack", "PRMSC", MEETING),
+        ("pack", "PRMSC", MEETING, "--out", "paper.pdf"),
+        ("pack", "PRMSC", MEETING, "--out", "/no/such/folder/paper.html"),
+    ],
+)
+def test_every_refusal_about_papers_is_one_error_line_and_writes_nothing(
+    demo, args: tuple[str, ...], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    before = events_in(demo)
+    message = demo(*args, code=1)
+    assert message.startswith("Error: ") and message.count("\n") == 1, message
+    assert events_in(demo) == before
+
+
+def test_pack_writes_a_word_document_with_the_summarys_numbers(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import docx
+
+    out = tmp_path / "paper.docx"
+    demo("pack", "PRMSC", MEETING, "--out", str(out))
+    document = docx.Document(str(out))
+    expected = summary(demo)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert expected["headline"] in text
+    totals = next(t for t in document.tables if t.rows[0].cells[0].text == "Status")
+    header = [c.text for c in totals.rows[0].cells]
+    for row in totals.rows[1:]:
+        key = row.cells[0].text.replace("Total Amber/Red/White", "OUTSTANDING")
+        for name, cell in zip(header[1:], row.cells[1:], strict=True):
+            column, scope = name.lower().split(": ")
+            assert int(cell.text) == expected["totals"][column][scope][key], (key, name)
+    titles = [p.text for p in document.paragraphs if p.style is not None
+              and p.style.name == "Heading 2"]  # fmt: skip
+    for report in json.loads(demo("appendix", "PRMSC", MEETING, "--format", "json"))["reports"]:
+        assert report["title"] in titles
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
