@@ -312,20 +312,21 @@ def _day(meeting: Meeting | None) -> date | None:
 
 
 def headline(current: dict[str, Counts], previous: Meeting | None) -> str:
-    """The sentence a paper opens with."""
+    """The sentence a paper opens with, worded as the papers word it (square brackets
+    included), then what else is new."""
     n, national, force = (current[scope].outstanding for scope in SCOPES)
     greens, reds, closed = (current["all"][k] for k in (NEW_GREEN, NEW_RED, "CLOSED"))
-    news = [_plural(greens, "new green")]
-    if reds:
-        news.append(_plural(reds, "new red"))
-    if closed:
-        news.append(f"{closed} closed")
     since = f" since the previous report on {long_date(previous.on)}" if previous else ""
-    return (
+    text = (
         f"There {_are(n)} currently {_plural(n, 'outstanding recommendation')} "
-        f"({national} national and {force} force). "
-        f"There {_are(greens)} {_and(news)} to report{since}."
+        f"[{national} national and {force} force]. "
+        f"There {_are(greens)} {_plural(greens, 'new green')} to report{since}."
     )
+    if reds:
+        text += f" There {_are(reds)} {_plural(reds, 'new red')}."
+    if closed:
+        text += f" {_plural(closed, 'recommendation')} {'was' if closed == 1 else 'were'} closed."
+    return text
 
 
 def _are(n: int) -> str:

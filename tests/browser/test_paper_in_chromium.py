@@ -93,14 +93,15 @@ def test_the_summary_cells_show_each_reports_counts(page: Any, paper: dict[str, 
 
 
 def test_status_cells_are_coloured_and_always_print_the_word(page: Any) -> None:
-    cells = page.locator("#appendix td.status")
-    assert cells.count() > 80
-    for i in range(cells.count()):
-        cell = cells.nth(i)
-        word = cell.inner_text().strip()
-        assert word == cell.get_attribute("data-status")
-        colour = cell.evaluate("e => getComputedStyle(e).backgroundColor")
-        assert colour == COLOURS[word], (word, colour)
+    cells = page.eval_on_selector_all(
+        "#appendix td.status",
+        "cells => cells.map(c => [c.innerText.trim(), c.dataset.status,"
+        " getComputedStyle(c).backgroundColor, c.getBoundingClientRect().width])",
+    )
+    assert len(cells) > 80
+    for word, status, colour, width in cells:
+        assert word == status and colour == COLOURS[word], (word, status, colour)
+        assert width > 40, "the word fits its cell"
 
 
 def test_the_chart_shows_outstanding_items_at_every_meeting(

@@ -169,9 +169,11 @@ def test_the_headline_states_outstanding_and_what_is_new() -> None:
     add(ledger, "ROADS/2")
     add(ledger, "CUSTODY/1")
     ledger.change_status("ROADS/2", "GREEN", actor=ME, on=date(2021, 3, 1))
+    ledger.close_recommendation("ROADS/1", reason="Superseded", actor=ME, on=date(2021, 3, 2))
     assert summary(ledger, MAY)["headline"] == (
-        "There are currently 2 outstanding recommendations (1 national and 1 force). "
-        "There is 1 new green to report since the previous report on 4 February 2021."
+        "There is currently 1 outstanding recommendation [0 national and 1 force]. "
+        "There is 1 new green to report since the previous report on 4 February 2021. "
+        "1 recommendation was closed."
     )
 
 

@@ -68,9 +68,10 @@ def test_the_summary_counts_the_papers_new_greens_and_new_reds() -> None:
                        "CLOSED": 0, "OUTSTANDING": 80}  # fmt: skip
     assert summary.previous_meeting is not None
     assert summary.previous_meeting.on == PREVIOUS_MEETING
-    assert summary.headline.startswith(
-        "There are currently 80 outstanding recommendations (68 national and 12 force). "
-        "There are 23 new greens and 4 new reds to report"
+    assert summary.headline == (
+        "There are currently 80 outstanding recommendations [68 national and 12 force]. "
+        "There are 23 new greens to report since the previous report on 15 July 2019. "
+        "There are 4 new reds."
     )
 
 
