@@ -20,6 +20,8 @@ from cli.common import (
 from cli.render import Output, emit, format_option
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from projections.committee import Appendix, Counts, Summary
     from projections.recorded import Recorded
 
@@ -31,6 +33,19 @@ known_at_option = click.option(
     help="Only what had been recorded by this moment (ISO 8601): the paper as it could "
     "have been written then.",
 )
+
+
+def meeting_read(command: Callable[..., None]) -> Callable[..., None]:
+    """COMMITTEE DATE [--as-known-at] [--format]: what every read of a paper takes."""
+    for decorate in reversed((
+        click.argument("committee_code", metavar="COMMITTEE"),
+        click.argument("day", metavar="DATE"),
+        known_at_option,
+        format_option,
+        click.pass_context,
+    )):  # fmt: skip
+        command = decorate(command)
+    return command
 
 
 def read_recorded(ctx: click.Context, as_known_at: str | None) -> Recorded:
@@ -362,11 +377,7 @@ def summary_output(summary: Summary) -> Output:
 
 
 @click.command()
-@click.argument("committee_code", metavar="COMMITTEE")
-@click.argument("day", metavar="DATE")
-@known_at_option
-@format_option
-@click.pass_context
+@meeting_read
 def summary(
     ctx: click.Context, committee_code: str, day: str, as_known_at: str | None, fmt: str
 ) -> None:
@@ -464,11 +475,7 @@ def appendix_output(appendix: Appendix) -> Output:
 
 
 @click.command()
-@click.argument("committee_code", metavar="COMMITTEE")
-@click.argument("day", metavar="DATE")
-@known_at_option
-@format_option
-@click.pass_context
+@meeting_read
 def appendix(
     ctx: click.Context, committee_code: str, day: str, as_known_at: str | None, fmt: str
 ) -> None:

@@ -234,17 +234,26 @@ class Exceptions:
 
 
 @dataclass(frozen=True)
-class Summary:
+class MeetingPaper:
+    """Which meeting a paper is for, the meeting it compares with, and the history read."""
+
     committee: CommitteeRecord
     meeting: Meeting
     previous_meeting: Meeting | None
     known_at: datetime | None
-    rows: list[SummaryRow]
-    totals: dict[str, dict[str, Counts]]
-    exceptions: Exceptions
-    headline: str
 
-    def to_json(self) -> dict[str, Any]:
+    @classmethod
+    def heading(cls, recorded: Recorded, committee: str, meeting: date) -> dict[str, Any]:
+        """The arguments every paper starts from; refuses an unknown committee or meeting."""
+        record = recorded.committee(committee)
+        return {
+            "committee": record,
+            "meeting": record.meeting(meeting),
+            "previous_meeting": record.before(meeting),
+            "known_at": recorded.known_at,
+        }
+
+    def heading_json(self) -> dict[str, Any]:
         return {
             "committee": self.committee.code,
             "committee_name": self.committee.name,
@@ -253,6 +262,19 @@ class Summary:
             "previous_meeting": _iso(self.previous_meeting),
             "previous_paper": self.previous_meeting.paper if self.previous_meeting else None,
             "as_known_at": iso_utc(self.known_at) if self.known_at else None,
+        }
+
+
+@dataclass(frozen=True)
+class Summary(MeetingPaper):
+    rows: list[SummaryRow]
+    totals: dict[str, dict[str, Counts]]
+    exceptions: Exceptions
+    headline: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.heading_json(),
             "headline": self.headline,
             "reports": [row.to_json() for row in self.rows],
             "totals": {
@@ -269,10 +291,9 @@ def _iso(meeting: Meeting | None) -> str | None:
 
 def summary_of(recorded: Recorded, committee: str, meeting: date) -> Summary:
     """The summary table of the paper for ``committee``'s meeting on ``meeting``."""
-    record = recorded.committee(committee)
-    this = record.meeting(meeting)
-    previous = record.before(meeting)
-    before_previous = record.before(previous.on) if previous else None
+    heading = MeetingPaper.heading(recorded, committee, meeting)
+    this, previous = heading["meeting"], heading["previous_meeting"]
+    before_previous = heading["committee"].before(previous.on) if previous else None
     current = Position.at(recorded, this.on, _day(previous))
     earlier = Position.at(recorded, _day(previous), _day(before_previous))
 
@@ -296,10 +317,7 @@ def summary_of(recorded: Recorded, committee: str, meeting: date) -> Summary:
         "current": {scope: current.counts(scope=scope) for scope in SCOPES},
     }
     return Summary(
-        committee=record,
-        meeting=this,
-        previous_meeting=previous,
-        known_at=recorded.known_at,
+        **heading,
         rows=rows,
         totals=totals,
         exceptions=exceptions_at(recorded, current),
@@ -449,21 +467,12 @@ class AppendixReport:
 
 
 @dataclass(frozen=True)
-class Appendix:
-    committee: CommitteeRecord
-    meeting: Meeting
-    previous_meeting: Meeting | None
-    known_at: datetime | None
+class Appendix(MeetingPaper):
     reports: list[AppendixReport]
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "committee": self.committee.code,
-            "committee_name": self.committee.name,
-            "meeting": self.meeting.on.isoformat(),
-            "paper": self.meeting.paper,
-            "previous_meeting": _iso(self.previous_meeting),
-            "as_known_at": iso_utc(self.known_at) if self.known_at else None,
+            **self.heading_json(),
             "definitions": [{"status": s, "definition": d} for s, d in DEFINITIONS],
             "reports": [report.to_json() for report in self.reports],
         }
@@ -481,9 +490,8 @@ def appendix_of(recorded: Recorded, committee: str, meeting: date) -> Appendix:
     """Per report: what it is, how many of its items are done, and every item not
     already reported GREEN or CLOSED, marked NEW GREEN / NEW RED against the meeting
     before."""
-    record = recorded.committee(committee)
-    this = record.meeting(meeting)
-    previous = record.before(meeting)
+    heading = MeetingPaper.heading(recorded, committee, meeting)
+    this, previous = heading["meeting"], heading["previous_meeting"]
     position = Position.at(recorded, this.on, _day(previous))
     by_report: dict[str, list[UUID]] = {}
     for stream_id, state in position.states.items():
@@ -505,7 +513,7 @@ def appendix_of(recorded: Recorded, committee: str, meeting: date) -> Appendix:
             for s in sorted(shown, key=lambda s: natural_key(position.states[s].ref))
         ]
         reports.append(AppendixReport(report, describe_report(report), sentence, tally, items))
-    return Appendix(record, this, previous, recorded.known_at, reports)
+    return Appendix(**heading, reports=reports)
 
 
 def _appendix_item(
