@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -106,6 +106,21 @@ def printed_status(marks: tuple[str, ...]) -> str:
     return NEW_RED if NEW_RED in marks else marks[0]
 
 
+class Record:
+    """A row of a paper: its JSON is its fields, dates as ISO strings."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: _json(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    return value
+
+
 @dataclass(frozen=True)
 class Position:
     """Every item as at one meeting, marked against the meeting before it."""
@@ -159,25 +174,16 @@ class SummaryRow:
 
 
 @dataclass(frozen=True)
-class Overdue:
+class Overdue(Record):
     key: str
     status: str
     due: date
     days_overdue: int
     owner: str | None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "status": self.status,
-            "due": self.due.isoformat(),
-            "days_overdue": self.days_overdue,
-            "owner": self.owner,
-        }
-
 
 @dataclass(frozen=True)
-class Extension:
+class Extension(Record):
     key: str
     on: date
     previous_due: date | None
@@ -185,35 +191,15 @@ class Extension:
     reason: str
     actor: str
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "on": self.on.isoformat(),
-            "previous_due": self.previous_due.isoformat() if self.previous_due else None,
-            "due": self.due.isoformat(),
-            "reason": self.reason,
-            "actor": self.actor,
-        }
-
 
 @dataclass(frozen=True)
-class Slippage:
+class Slippage(Record):
     key: str
     status: str
     original_due: date
     due: date
     times_extended: int
     days_past_original: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "status": self.status,
-            "original_due": self.original_due.isoformat(),
-            "due": self.due.isoformat(),
-            "times_extended": self.times_extended,
-            "days_past_original": self.days_past_original,
-        }
 
 
 @dataclass(frozen=True)
@@ -412,7 +398,7 @@ def _item_order(key: str) -> tuple[Any, ...]:
 
 
 @dataclass(frozen=True)
-class AppendixItem:
+class AppendixItem(Record):
     key: str
     ref: str
     kind: str
@@ -425,22 +411,6 @@ class AppendixItem:
     owner: str | None
     lead: str | None
     comment: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "ref": self.ref,
-            "kind": self.kind,
-            "text": self.text,
-            "status": self.status,
-            "due": self.due.isoformat() if self.due else None,
-            "due_history": [d.isoformat() for d in self.due_history],
-            "due_written": self.due_written,
-            "overdue": self.overdue,
-            "owner": self.owner,
-            "lead": self.lead,
-            "comment": self.comment,
-        }
 
 
 @dataclass(frozen=True)
