@@ -36,16 +36,18 @@ NUMBERS = {
 _MENTION = re.compile(
     rf"""
       (?P<iso>\b\d{{4}}-\d{{2}}-\d{{2}}\b)
-    | (?P<uk>\b\d{{1,2}}/\d{{1,2}}/\d{{4}}\b)
+    | (?P<uk>\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}\b)
     | \b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<day_month>{_MONTH})\.?,?\s+(?P<day_year>\d{{4}})\b
     | \b(?P<month>{_MONTH})\.?,?\s+(?P<year>\d{{4}})\b
+    | \b(?P<short_month>{_MONTH})-(?P<short_year>\d{{2}})\b
+    | \bQ(?P<quarter>[1-4])\s*(?P<quarter_year>\d{{4}})\b
     | \bwithin\s+(?P<count>\d+|[a-z-]+)\s+(?P<unit>day|week|month|year)s?\b
     | (?P<immediate>\bimmediate(?:ly)?\b|\bforthwith\b)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
 _NO_DATE = re.compile(
-    r"\b(to be set|tbc|tba|none|no (?:deadline|date)|not set|n/?a)\b", re.IGNORECASE
+    r"\b(to be set|tbc|tba|none|no (?:deadline|date)|not set|n/?a|ongoing)\b", re.IGNORECASE
 )
 
 EXAMPLES = "2020-11-30, November 2020, 30 November 2020, within 3 months, immediately, to be set"
@@ -113,13 +115,19 @@ def _mention_to_date(match: re.Match[str], written: str, published: date | None)
         if groups["iso"]:
             return date.fromisoformat(groups["iso"])
         if groups["uk"]:
-            day, month, year = (int(part) for part in groups["uk"].split("/"))
+            day, month, year = (int(part) for part in re.split(r"[/.]", groups["uk"]))
             return date(year, month, day)
         if groups["day"]:
             month = MONTHS[groups["day_month"].lower()]
             return date(int(groups["day_year"]), month, int(groups["day"]))
         if groups["month"]:
             return end_of_month(int(groups["year"]), MONTHS[groups["month"].lower()])
+        if groups["short_month"]:  # spreadsheets' "Mar-20"
+            return end_of_month(
+                2000 + int(groups["short_year"]), MONTHS[groups["short_month"].lower()]
+            )
+        if groups["quarter"]:
+            return end_of_month(int(groups["quarter_year"]), 3 * int(groups["quarter"]))
     except ValueError:
         raise InvalidInputError(
             f"{match.group(0)!r} in due date {written!r} is not a real date"

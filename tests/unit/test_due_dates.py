@@ -53,6 +53,22 @@ SEED_DUE_TEXTS = {
 }
 
 
+# Forms trackers (spreadsheets) write that the papers do not.
+TRACKER_DUE_TEXTS = {
+    "31/03/2020": [date(2020, 3, 31)],
+    "31.03.2020": [date(2020, 3, 31)],
+    "Mar-20": [date(2020, 3, 31)],
+    "Q3 2020": [date(2020, 9, 30)],
+    "Ongoing": [],
+    "TBC": [],
+}
+
+
+@pytest.mark.parametrize("text", sorted(TRACKER_DUE_TEXTS))
+def test_due_dates_as_trackers_write_them_are_read(text: str) -> None:
+    assert list(parse_due(text, PUBLISHED).dates) == TRACKER_DUE_TEXTS[text]
+
+
 @pytest.mark.parametrize("text", sorted(SEED_DUE_TEXTS))
 def test_every_due_text_in_the_seed_papers_is_read(text: str) -> None:
     assert list(parse_due(text, PUBLISHED).dates) == SEED_DUE_TEXTS[text]
