@@ -23,6 +23,7 @@ from cli.common import (
     refuse,
     session_of,
 )
+from cli.exchange import import_tracker
 from cli.papers import register
 from cli.render import Output, emit, format_option
 
@@ -535,3 +536,4 @@ def demo(ctx: click.Context, demo_target: str | None, fmt: str) -> None:
 
 
 register(main)  # committees, meetings and their papers
+main.add_command(import_tracker)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -30,6 +30,10 @@ from ledger.keys import (
     split_key,
 )
 from ledger.persistence import PydanticMapper
+
+if TYPE_CHECKING:
+    from ledger.importing import ImportOutcome
+    from ledger.tracker import TrackerRow
 
 A = TypeVar("A", Report, Recommendation, Committee)
 
@@ -326,6 +330,23 @@ class Ledger(Application[UUID]):
             )
         why = self._reason(reason, "a correction", key)
         return self._change(key, on, lambda item, day: item.correct(version, why, actor, day))
+
+    # Batches ------------------------------------------------------------------------
+
+    def import_tracker(
+        self,
+        rows: list[TrackerRow],
+        *,
+        source: str,
+        actor: str,
+        on: date | None = None,
+        progress: Callable[[int], object] | None = None,
+    ) -> ImportOutcome:
+        """Record a tracker's rows as at their dates: all of them in one transaction, or
+        none when any row is bad (:class:`BatchRefusedError` lists every one)."""
+        from ledger.importing import TrackerImport
+
+        return TrackerImport(self, source=source, actor=actor, on=on, progress=progress).run(rows)
 
     # Reads --------------------------------------------------------------------------
 

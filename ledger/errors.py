@@ -29,3 +29,17 @@ class ConflictError(LedgerError):
 
 class LedgerMissingError(LedgerError):
     """A read of a ledger that does not exist."""
+
+
+class BatchRefusedError(InvalidInputError):
+    """A batch (an import, an update sheet) with bad rows: none of it is recorded."""
+
+    def __init__(self, source: str, problems: list[tuple[int, str]]) -> None:
+        self.source = source
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        listed = "; ".join(f"line {line}: {why}" for line, why in self.problems)
+        super().__init__(
+            f"{source} has {count} bad row{'s' if count != 1 else ''} and nothing was "
+            f"recorded; fix {'them' if count != 1 else 'it'} and run it again. {listed}"
+        )
