@@ -1,13 +1,20 @@
-"""Getting data in and out: importing a tracker (and, later, export and restore)."""
+"""Getting data in and out: importing a tracker, exporting, backing up and restoring."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import on_option, parse_day, session_of
+from cli.common import on_option, parse_day, parse_moment, refuse, session_of
+
+if TYPE_CHECKING:
+    from ledger.application import Ledger
 
 #: Below this many rows an import is quick enough to need no progress bar.
 PROGRESS_FROM = 200
@@ -41,11 +48,134 @@ def import_tracker(ctx: click.Context, file: str, on: str | None) -> None:
     rows = read_tracker(path)
     session = session_of(ctx)
     ledger = session.ledger(write=True)
-    if len(rows) >= PROGRESS_FROM:
-        with click.progressbar(length=len(rows), label=f"Importing {path.name}",
-                               file=sys.stderr) as bar:  # fmt: skip
-            outcome = ledger.import_tracker(rows, source=path.name, actor=session.actor,
-                                            on=day, progress=bar.update)  # fmt: skip
-    else:
-        outcome = ledger.import_tracker(rows, source=path.name, actor=session.actor, on=day)
+    with _progress(len(rows), f"Importing {path.name}") as bar:
+        outcome = ledger.import_tracker(rows, source=path.name, actor=session.actor, on=day,
+                                        progress=bar)  # fmt: skip
     click.echo(f"imported {path.name}: {outcome.describe()}")
+
+
+# Export and restore ------------------------------------------------------------------
+
+BOARD_COLUMNS = ["key", "report_code", "report", "scope", "published", "inspectorate", "ref",
+                 "kind", "text", "status", "due", "due_date", "overdue", "comment", "owner",
+                 "lead"]  # fmt: skip
+
+
+@click.command("export")
+@click.option("--out", "out", default=None, metavar="FILE.jsonl|FILE.csv|FILE.xlsx",
+              help="Where to write; the suffix chooses what: .jsonl every event, "
+              ".csv/.xlsx the board.")  # fmt: skip
+@click.option("--as-at", "as_at", default=None, metavar="DATE",
+              help="The board as it stood on this date (.csv/.xlsx). Default: today.")  # fmt: skip
+@click.option("--as-known-at", "as_known_at", default=None, metavar="DATETIME",
+              help="Only what had been recorded by this moment (.csv/.xlsx).")  # fmt: skip
+@click.pass_context
+def export(ctx: click.Context, out: str | None, as_at: str | None,
+           as_known_at: str | None) -> None:  # fmt: skip
+    """Export every event (.jsonl, for backup and restore) or the board (.csv, .xlsx).
+
+    A .jsonl export has one event a line: id, type, key, on, recorded_at, actor and
+    payload; `ragw restore` reads it back unchanged. A board export has the columns
+    `ragw import` reads (plus key, due_date and overdue), so it can be imported
+    elsewhere.
+
+    \b
+    Examples:
+      ragw export --out backup.jsonl
+      ragw export --out board.xlsx --as-at 2019-11-15
+      ragw export --out board.csv --as-at 2019-11-15 --as-known-at 2019-11-10T17:00:00Z
+    """
+    if not out:
+        refuse("export needs --out FILE.jsonl (every event) or FILE.csv / FILE.xlsx (the board)")
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if suffix not in (".jsonl", ".csv", ".xlsx"):
+        refuse(f"--out {out}: export writes .jsonl, .csv or .xlsx; give a file ending so")
+    if not path.parent.exists():
+        refuse(f"--out {out}: folder {path.parent} does not exist; create it first")
+    if suffix == ".jsonl" and (as_at or as_known_at):
+        refuse("a .jsonl export holds every event; --as-at and --as-known-at are for the board")
+    ledger = session_of(ctx).ledger(write=False)
+    if suffix == ".jsonl":
+        export_events(ledger, path)
+        return
+    from cli.sheets import write_csv, write_xlsx
+    from projections.board import board_of
+    from projections.committee import KIND_WORDS, written_due
+    from projections.recorded import Recorded
+
+    day = parse_day(as_at, "--as-at") or date.today()
+    recorded = Recorded.of((e for _, e in ledger.read_log()), parse_moment(as_known_at))
+    board = board_of(recorded, as_at=day)
+    rows = []
+    for item in board.items:
+        report = recorded.reports[item.report]
+        rows.append([
+            item.key, item.report, report.title, item.scope, report.published.isoformat(),
+            "; ".join(report.inspectorates), item.ref, KIND_WORDS[item.kind], item.text,
+            item.status or "", written_due(item.state, report.published),
+            item.due.isoformat() if item.due else "", "OVERDUE" if item.overdue else "",
+            item.comment, item.owner, item.lead,
+        ])  # fmt: skip
+    if suffix == ".csv":
+        write_csv(path, BOARD_COLUMNS, rows)
+    else:
+        known = f", as known at {as_known_at}" if as_known_at else ""
+        write_xlsx(path, BOARD_COLUMNS, rows, title=f"Board {day.isoformat()}",
+                   about=[("Board as at", day.isoformat() + known),
+                          ("Items", str(len(rows)))])  # fmt: skip
+    click.echo(f"wrote {path}: {len(rows)} items as at {day.isoformat()}", err=True)
+
+
+def export_events(ledger: Ledger, path: Path) -> None:
+    import json
+
+    from cli.sheets import replacing
+    from ledger.backup import backup_lines
+
+    total = ledger.count_events()
+    with replacing(path) as handle, _progress(total, f"Exporting to {path.name}") as bar:
+        count = 0
+        for line in backup_lines(event for _, event in ledger.read_log()):
+            handle.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+            count += 1
+            bar(1)
+    click.echo(f"wrote {path}: {count} events", err=True)
+
+
+@click.command("restore")
+@click.argument("file", metavar="FILE.jsonl")
+@click.pass_context
+def restore(ctx: click.Context, file: str) -> None:
+    """Restore an export (.jsonl) into an empty ledger, every event unchanged.
+
+    Ids, recording times and actors are kept, so every board, summary and history
+    reads as it did. This is also how a ledger moves from a SQLite file to PostgreSQL.
+
+    \b
+    Examples:
+      ragw --db restored.db restore backup.jsonl
+      ragw --db postgresql://ragw@db.example/ragw restore backup.jsonl
+    """
+    from ledger.backup import read_backup
+
+    path = Path(file)
+    if path.suffix.lower() != ".jsonl" or not path.is_file():
+        refuse(f"{file}: restore reads a .jsonl file written by `ragw export --out FILE.jsonl`")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    session = session_of(ctx)
+    ledger = session.ledger(write=True)
+    with _progress(len(lines), f"Restoring {path.name}") as bar:
+        count = ledger.restore_backup(read_backup(lines), source=path.name, progress=bar)
+    click.echo(f"restored {path.name}: {count} events")
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], object]]:
+    """A progress bar on stderr for long work, when a person is watching (a terminal);
+    nothing for short work or for scripts, whose stderr stays one ``Error:`` line."""
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        yield lambda done: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update

@@ -24,6 +24,7 @@ from events.recommendation import (
 from events.report import ReportEvent, ReportRegistered
 
 __all__ = [
+    "EVENT_TYPES",
     "CommitteeEvent",
     "CommitteeRegistered",
     "DeadlineExtended",
@@ -43,3 +44,22 @@ __all__ = [
     "Status",
     "StatusChanged",
 ]
+
+#: Every concrete event by its type name, as exports write it.
+EVENT_TYPES: dict[str, type[LedgerEvent]] = {
+    cls.__name__: cls
+    for cls in (
+        ReportRegistered,
+        CommitteeRegistered,
+        MeetingScheduled,
+        RecommendationIssued,
+        StatusChanged,
+        DeadlineSet,
+        DeadlineExtended,
+        ProgressNoted,
+        OwnerAssigned,
+        RecommendationClosed,
+        EventCorrected,
+    )
+}
+

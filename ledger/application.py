@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from uuid import UUID
@@ -347,6 +347,24 @@ class Ledger(Application[UUID]):
         from ledger.importing import TrackerImport
 
         return TrackerImport(self, source=source, actor=actor, on=on, progress=progress).run(rows)
+
+    def restore_backup(
+        self,
+        lines: Iterable[tuple[int, dict[str, Any] | str]],
+        *,
+        source: str,
+        progress: Callable[[int], object] | None = None,
+    ) -> int:
+        """Write a backup's events, unchanged, into this ledger, which must be empty."""
+        from ledger.backup import restore
+
+        try:
+            return restore(self, lines, source=source, progress=progress)
+        except IntegrityError:
+            raise ConflictError(
+                "another writer recorded into this ledger during the restore; nothing was "
+                "restored; restore into an empty ledger nobody else is writing to"
+            ) from None
 
     # Reads --------------------------------------------------------------------------
 

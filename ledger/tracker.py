@@ -21,6 +21,8 @@ from ledger.errors import InvalidInputError
 REQUIRED = ("report_code", "report", "scope", "published", "ref", "kind", "text")
 OPTIONAL = ("inspectorate", "status", "reason", "due", "comment", "owner", "lead", "on")
 COLUMNS = REQUIRED + OPTIONAL
+#: Columns an export of the board adds for people; an import passes over them.
+IGNORED = ("key", "due_date", "overdue")
 #: Headers people write for the same column.
 ALIASES = {"code": "report_code", "report code": "report_code", "title": "report",
            "report title": "report", "inspectorates": "inspectorate", "due date": "due",
@@ -70,7 +72,7 @@ def rows_of(lines: Iterable[tuple[int, list[str]]], name: str) -> list[TrackerRo
             f"{name} has no column {', '.join(missing)}; the header row needs "
             f"{' '.join(REQUIRED)} (optional: {' '.join(OPTIONAL)})"
         )
-    unknown = [c for c in columns if c and c not in COLUMNS]
+    unknown = [c for c in columns if c and c not in COLUMNS + IGNORED]
     if unknown:
         raise InvalidInputError(
             f"{name} has columns ragw does not know: {', '.join(unknown)}; "
@@ -81,7 +83,7 @@ def rows_of(lines: Iterable[tuple[int, list[str]]], name: str) -> list[TrackerRo
         cells = {
             column: value.strip()
             for column, value in zip(columns, values, strict=False)
-            if column and value.strip()
+            if column and column not in IGNORED and value.strip()
         }
         if cells:
             rows.append(TrackerRow(line, cells))

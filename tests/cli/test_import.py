@@ -116,15 +116,26 @@ def test_a_closed_row_closes_the_item_with_its_comment_as_the_reason(ragw, tmp_p
     assert item["status"] == "CLOSED"
 
 
-def test_a_large_import_shows_progress_on_stderr(ragw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from click.testing import CliRunner
-
-    from cli.main import main
+def test_a_large_import_shows_progress_on_a_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+    import shutil
+    import subprocess
+    import sys
 
     base = seed_tracker()[0]
-    rows = [{**base, "ref": str(n)} for n in range(1, 251)]
-    file = write_csv(tmp_path / "big.csv", rows)
-    result = CliRunner().invoke(main, ["--db", str(tmp_path / "x.db"), "import", str(file)])
-    assert result.exit_code == 0, result.output
-    assert "Importing big.csv" in result.stderr
-    assert "250 items added" in result.stdout
+    file = write_csv(tmp_path / "big.csv", [{**base, "ref": str(n)} for n in range(1, 251)])
+    ragw_path = shutil.which("ragw") or str(Path(sys.executable).parent / "ragw")
+    main_end, terminal = pty.openpty()  # stderr is a terminal, as for a person
+    done = subprocess.run([ragw_path, "--db", str(tmp_path / "x.db"), "import", str(file)],
+                          stderr=terminal, stdout=subprocess.PIPE, text=True, check=False)  # fmt: skip
+    os.close(terminal)
+    shown = b""
+    try:
+        while chunk := os.read(main_end, 65536):
+            shown += chunk
+    except OSError:  # the terminal's other end is closed: all has been read
+        pass
+    os.close(main_end)
+    assert done.returncode == 0 and "250 items added" in done.stdout
+    assert b"Importing big.csv" in shown and b"100%" in shown

@@ -1,0 +1,90 @@
+"""Writing spreadsheets people open: a header row, readable widths, RAGW colours."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+FILLS = {"GREEN": "A8D5BA", "AMBER": "FFD27F", "RED": "F4A09A", "WHITE": "FFFFFF",
+         "CLOSED": "D9D9D9"}  # fmt: skip
+WIDE = {"text": 60, "comment": 50, "report": 40, "due": 28}
+
+
+@contextmanager
+def replacing(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """Write beside ``path`` and move into place at the end: a failed write never
+    leaves a half-written file where a good one was."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        if "b" in mode:
+            with temporary.open(mode) as handle:
+                yield handle
+        else:
+            with temporary.open(mode, encoding="utf-8", newline="") as handle:
+                yield handle
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    with replacing(path) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+
+
+def write_xlsx(
+    path: Path,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: str,
+    about: Sequence[tuple[str, str]] = (),
+    editable: Sequence[str] = (),
+) -> None:
+    """One sheet of ``rows`` (frozen header, status cells coloured); an "About" sheet
+    of ``about`` facts; columns named in ``editable`` are left unlocked and shaded."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    sheet.append(list(columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(["" if v is None else v for v in row])
+    sheet.freeze_panes = "A2"
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = WIDE.get(column, max(12, len(column) + 2))
+        if column in WIDE:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.alignment = wrap
+        if column in editable:
+            fill = PatternFill("solid", fgColor="FFF9E5")
+            for (cell,) in sheet.iter_rows(min_row=1, max_row=len(rows) + 1, min_col=index,
+                                          max_col=index):  # fmt: skip
+                cell.fill = fill
+    if "status" in columns:
+        index = list(columns).index("status") + 1
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            if cell.value in FILLS:
+                cell.fill = PatternFill("solid", fgColor=FILLS[str(cell.value)])
+    if about:
+        info = book.create_sheet("About")
+        for fact in about:
+            info.append(list(fact))
+        info.column_dimensions["A"].width = 18
+        info.column_dimensions["B"].width = 80
+    with replacing(path, "wb") as handle:
+        book.save(handle)
