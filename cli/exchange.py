@@ -179,3 +179,104 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], object]]:
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update
+
+
+# Owners' update sheets -----------------------------------------------------------------
+
+
+def parse_days(text: str) -> int:
+    """ "45d", "6w", "2m" (30-day months) or a bare number of days."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d+)\s*([dwm]?)\s*", text.lower())
+    if not match:
+        refuse(f"--due-within {text!r} is not a span; write e.g. 45d, 6w or 2m")
+    return int(match[1]) * {"": 1, "d": 1, "w": 7, "m": 30}[match[2]]
+
+
+@click.command("requests")
+@click.option("--owner", required=True, metavar="ROLE", help="Whose items: the owner's role.")
+@click.option("--due-within", "due_within", default=None, metavar="SPAN",
+              help="Only items due within this span from today, or overdue (45d, 6w, 2m).")  # fmt: skip
+@click.option("--out", "out", required=True, metavar="FILE.xlsx", help="Where to write the sheet.")
+@click.pass_context
+def requests(ctx: click.Context, owner: str, due_within: str | None, out: str) -> None:
+    """Write an update sheet of OWNER's open items, for the owner to fill in.
+
+    One row per open item (key, report, text, status, due date, latest comment), with
+    shaded columns for a new status and its reason, a progress note, and a requested
+    new due date with its justification. The owner fills it in; `ragw apply` records it.
+
+    \b
+    Examples:
+      ragw requests --owner "D/Supt PSD" --out psd.xlsx
+      ragw requests --owner "DCI Crime" --due-within 45d --out crime.xlsx
+    """
+    from cli.sheets import write_xlsx
+    from ledger.updates import FILLED, OWNER_STATUSES, SHOWN
+    from projections.board import board_of
+    from projections.committee import KIND_WORDS, written_due
+    from projections.recorded import Recorded
+
+    path = Path(out)
+    if path.suffix.lower() != ".xlsx":
+        refuse(f"--out {out}: an update sheet is written as .xlsx; give a file ending so")
+    if not path.parent.exists():
+        refuse(f"--out {out}: folder {path.parent} does not exist; create it first")
+    span = parse_days(due_within) if due_within else None
+    ledger = session_of(ctx).ledger(write=False)
+    today = ledger.today()
+    recorded = Recorded.of(e for _, e in ledger.read_log())
+    items = [
+        item for item in board_of(recorded, as_at=today, owner=owner).items
+        if item.status not in ("GREEN", "CLOSED")
+        and (span is None or (item.due is not None and (item.due - today).days <= span))
+    ]  # fmt: skip
+    if not items:
+        refuse(f"{owner} has no open items{' due within ' + due_within if due_within else ''}; "
+               "see `ragw board --owner ROLE`")  # fmt: skip
+    items.sort(key=lambda i: (i.due or date.max, i.key))
+    rows = [
+        [i.key, recorded.reports[i.report].title, f"{KIND_WORDS[i.kind]}: {i.text}",
+         i.status or "NOT ASSESSED",
+         written_due(i.state, recorded.reports[i.report].published), i.comment,
+         *([""] * len(FILLED))]
+        for i in items
+    ]  # fmt: skip
+    write_xlsx(
+        path, [*SHOWN, *FILLED], rows, title="Update", editable=FILLED,
+        choices={"new status": [s.value for s in OWNER_STATUSES]},
+        about=[
+            ("Owner", owner),
+            ("As at", today.isoformat()),
+            ("Items", str(len(rows))),
+            ("How to", "Fill in the shaded columns of the rows that changed and leave the "
+                       "others blank. RED and WHITE need a reason; a new due date needs a "
+                       "justification. Return the sheet, to be recorded with `ragw apply`."),
+        ],
+    )  # fmt: skip
+    click.echo(f"wrote {path}: {len(rows)} open items of {owner}", err=True)
+
+
+@click.command("apply")
+@click.argument("file", metavar="FILE.xlsx")
+@on_option
+@click.pass_context
+def apply(ctx: click.Context, file: str, on: str | None) -> None:
+    """Record an owner's filled-in update sheet, as that owner: all rows or none.
+
+    Only what was filled in and differs from the item is recorded; blank rows record
+    nothing. A bad row refuses the whole sheet, every bad row listed with its line.
+
+    \b
+    Example:
+      ragw apply psd.xlsx
+    """
+    from ledger.tracker import read_update_sheet
+
+    path = Path(file)
+    owner, rows = read_update_sheet(path)
+    ledger = session_of(ctx).ledger(write=True)
+    outcome = ledger.apply_updates(rows, source=path.name, owner=owner,
+                                   on=parse_day(on, "--on"))  # fmt: skip
+    click.echo(f"applied {path.name} as {owner}: {outcome.describe()}")

@@ -23,7 +23,7 @@ from cli.common import (
     refuse,
     session_of,
 )
-from cli.exchange import export, import_tracker, restore
+from cli.exchange import apply, export, import_tracker, requests, restore
 from cli.papers import register
 from cli.render import Output, emit, format_option
 
@@ -536,5 +536,5 @@ def demo(ctx: click.Context, demo_target: str | None, fmt: str) -> None:
 
 
 register(main)  # committees, meetings and their papers
-for command in (import_tracker, export, restore):
+for command in (import_tracker, export, restore, requests, apply):
     main.add_command(command)

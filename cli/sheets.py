@@ -46,6 +46,7 @@ def write_xlsx(
     title: str,
     about: Sequence[tuple[str, str]] = (),
     editable: Sequence[str] = (),
+    choices: dict[str, Sequence[str]] | None = None,
 ) -> None:
     """One sheet of ``rows`` (frozen header, status cells coloured); an "About" sheet
     of ``about`` facts; columns named in ``editable`` are left unlocked and shaded."""
@@ -75,6 +76,14 @@ def write_xlsx(
             for (cell,) in sheet.iter_rows(min_row=1, max_row=len(rows) + 1, min_col=index,
                                           max_col=index):  # fmt: skip
                 cell.fill = fill
+    for column, allowed in (choices or {}).items():
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        letter = get_column_letter(list(columns).index(column) + 1)
+        validation = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"',
+                                    allow_blank=True)  # fmt: skip
+        validation.add(f"{letter}2:{letter}{max(len(rows), 1) + 1}")
+        sheet.add_data_validation(validation)
     if "status" in columns:
         index = list(columns).index("status") + 1
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):

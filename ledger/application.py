@@ -34,6 +34,7 @@ from ledger.persistence import PydanticMapper
 if TYPE_CHECKING:
     from ledger.importing import ImportOutcome
     from ledger.tracker import TrackerRow
+    from ledger.updates import UpdateOutcome, UpdateRow
 
 A = TypeVar("A", Report, Recommendation, Committee)
 
@@ -347,6 +348,14 @@ class Ledger(Application[UUID]):
         from ledger.importing import TrackerImport
 
         return TrackerImport(self, source=source, actor=actor, on=on, progress=progress).run(rows)
+
+    def apply_updates(
+        self, rows: list[UpdateRow], *, source: str, owner: str, on: date | None = None
+    ) -> UpdateOutcome:
+        """Record an owner's filled-in update sheet as that owner: all rows or none."""
+        from ledger.updates import apply_updates
+
+        return apply_updates(self, rows, source=source, owner=owner, on=on)
 
     def restore_backup(
         self,

@@ -14,9 +14,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ledger.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from ledger.updates import UpdateRow
 
 REQUIRED = ("report_code", "report", "scope", "published", "ref", "kind", "text")
 OPTIONAL = ("inspectorate", "status", "reason", "due", "comment", "owner", "lead", "on")
@@ -138,3 +141,47 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a ref typed as 4 comes back as 4.0
     return str(value)
+
+
+def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
+    """An owner's update sheet written by ``ragw requests``: its owner, and its rows."""
+    from openpyxl import load_workbook
+
+    from ledger.updates import FILLED, UpdateRow
+
+    if path.suffix.lower() != ".xlsx" or not path.is_file():
+        raise InvalidInputError(
+            f"{path}: apply reads the .xlsx update sheet written by `ragw requests`"
+        )
+    lines = list(_xlsx_lines(path))
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        about = {
+            _cell_text(row[0]).strip().lower(): _cell_text(row[1]).strip()
+            for row in book["About"].iter_rows(values_only=True)
+            if row and len(row) > 1
+        } if "About" in book.sheetnames else {}  # fmt: skip
+    finally:
+        book.close()
+    owner = about.get("owner", "")
+    if not owner or not lines:
+        raise InvalidInputError(
+            f"{path.name} is not an update sheet from `ragw requests` (its About sheet names "
+            "no owner); ask for a new one with `ragw requests --owner ROLE --out FILE.xlsx`"
+        )
+    header = [" ".join(cell.strip().lower().split()) for cell in lines[0][1]]
+    missing = [c for c in ("key", *FILLED) if c not in header]
+    if missing:
+        raise InvalidInputError(
+            f"{path.name} has lost its column {', '.join(missing)}; ask for a new sheet with "
+            "`ragw requests`"
+        )
+    rows = []
+    for line, values in lines[1:]:
+        cells = dict(zip(header, (v.strip() for v in values), strict=False))
+        if not cells.get("key"):
+            continue
+        rows.append(UpdateRow(line, cells["key"], cells.get("new status", ""),
+                              cells.get("reason", ""), cells.get("progress note", ""),
+                              cells.get("new due date", ""), cells.get("justification", "")))  # fmt: skip
+    return owner, rows

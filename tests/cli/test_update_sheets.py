@@ -1,0 +1,131 @@
+"""Owners' update sheets: requests -> filled in -> apply -> history shows the owner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+OWNER = "DCI Crime"
+
+
+def events_in(ragw) -> int:  # type: ignore[no-untyped-def]
+    return len(json.loads(ragw("log", "--format", "json"))["events"])
+
+
+@pytest.fixture
+def owned(ragw):  # type: ignore[no-untyped-def]
+    ragw("demo", "--format", "json")
+    for key in ("FRAUD19/2", "FRAUD19/5", "HATE18/6", "FRAUD19/7"):  # FRAUD19/7 is GREEN
+        ragw("assign", key, OWNER, "--on", "2019-11-20")
+    return ragw
+
+
+def sheet_rows(path: Path) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    rows = {
+        r[0]: dict(zip(header, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    return header, rows
+
+
+def fill(path: Path, changes: dict[str, dict[str, str]]) -> Path:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        for column, value in changes.get(str(row[0].value), {}).items():
+            row[header.index(column)].value = value
+    book.save(path)
+    return path
+
+
+def test_a_sheet_lists_the_owners_open_items_with_columns_to_fill_in(owned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "crime.xlsx"
+    owned("requests", "--owner", OWNER, "--out", str(out))
+    header, rows = sheet_rows(out)
+    assert header == ["key", "report", "recommendation", "status", "due", "last comment",
+                      "new status", "reason", "progress note", "new due date", "justification"]  # fmt: skip
+    assert set(rows) == {"FRAUD19/2", "FRAUD19/5", "HATE18/6"}, "GREEN items are done"
+    assert rows["HATE18/6"]["due"] == "October 2018 Now January 2020"
+    assert all(rows[k]["new status"] is None for k in rows)
+
+
+def test_the_round_trip_records_what_the_owner_filled_in_as_the_owner(
+    owned, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "crime.xlsx"
+    owned("requests", "--owner", OWNER, "--out", str(out))
+    fill(out, {
+        "FRAUD19/2": {"new status": "GREEN", "progress note": "Policy published on the intranet"},
+        "FRAUD19/5": {"new due date": "2021-03-31", "justification": "Waiting for the NFIB feed"},
+    })  # fmt: skip
+    result = owned("apply", str(out))
+    assert (
+        result
+        == f"applied crime.xlsx as {OWNER}: 3 rows: 2 items changed, 1 unchanged; 3 events recorded\n"
+    )
+    history = json.loads(owned("history", "FRAUD19/2", "--format", "json"))["events"]
+    assert [(e["type"], e["actor"]) for e in history[-2:]] == [
+        ("ProgressNoted", OWNER), ("StatusChanged", OWNER)]  # fmt: skip
+    extension = json.loads(owned("history", "FRAUD19/5", "--format", "json"))["events"][-1]
+    assert (extension["type"], extension["due"], extension["reason"], extension["actor"]) == (
+        "DeadlineExtended", "2021-03-31", "Waiting for the NFIB feed", OWNER)  # fmt: skip
+    before = events_in(owned)
+    assert "0 events recorded" in owned("apply", str(out)), "applying it again changes nothing"
+    assert events_in(owned) == before
+
+
+def test_a_sheet_with_bad_rows_is_refused_whole(owned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "crime.xlsx"
+    owned("requests", "--owner", OWNER, "--out", str(out))
+    fill(out, {
+        "FRAUD19/2": {"new status": "GREEN"},
+        "FRAUD19/5": {"new status": "RED"},
+        "HATE18/6": {"new due date": "2021-03-31"},
+    })  # fmt: skip
+    before = events_in(owned)
+    message = owned("apply", str(out), code=1)
+    assert message.startswith("Error: crime.xlsx has 2 bad rows and nothing was recorded")
+    assert message.count("\n") == 1
+    lines = {key: n for n, key in enumerate(sheet_rows(out)[1], start=2)}
+    assert f"line {lines['FRAUD19/5']}: RED needs a reason" in message
+    assert f"line {lines['HATE18/6']}: a new due date needs a justification" in message
+    assert events_in(owned) == before
+
+
+def test_due_within_keeps_the_items_due_soon_or_overdue(owned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    owned("extend", "FRAUD19/2", "--to", "2099-12-31", "--reason", "Long programme")
+    out = tmp_path / "soon.xlsx"
+    owned("requests", "--owner", OWNER, "--due-within", "45d", "--out", str(out))
+    assert set(sheet_rows(out)[1]) == {"FRAUD19/5", "HATE18/6"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("requests", "--owner", "Nobody", "--out", "x.xlsx"),
+        ("requests", "--owner", OWNER, "--out", "x.csv"),
+        ("requests", "--owner", OWNER, "--due-within", "soon", "--out", "x.xlsx"),
+        ("apply", "missing.xlsx"),
+    ],
+)
+def test_refusals_about_update_sheets_are_one_error_line(owned, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    message = owned(*args, code=1)
+    assert message.startswith("Error: ") and message.count("\n") == 1, message
+
+
+def test_a_spreadsheet_that_is_not_an_update_sheet_is_refused(owned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    other = tmp_path / "other.xlsx"
+    Workbook().save(other)
+    assert "is not an update sheet" in owned("apply", str(other), code=1)
