@@ -110,3 +110,15 @@ on_option = click.option(
     "--on", "on", metavar="DATE",
     help="The date the change took effect (YYYY-MM-DD). Default: today; never in the future.",
 )  # fmt: skip
+
+
+def output_path(out: str | None, suffixes: tuple[str, ...], usage: str) -> Path:
+    """Where a command writes: given, with a suffix it writes, in a folder that exists."""
+    if not out:
+        refuse(f"--out is needed: {usage}")
+    path = Path(out)
+    if path.suffix.lower() not in suffixes:
+        refuse(f"--out {out}: {usage}; give a file ending {' or '.join(suffixes)}")
+    if not path.parent.exists():
+        refuse(f"--out {out}: folder {path.parent} does not exist; create it first")
+    return path

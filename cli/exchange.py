@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import on_option, parse_day, parse_moment, refuse, session_of
+from cli.common import on_option, output_path, parse_day, parse_moment, refuse, session_of
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -85,14 +85,9 @@ def export(ctx: click.Context, out: str | None, as_at: str | None,
       ragw export --out board.xlsx --as-at 2019-11-15
       ragw export --out board.csv --as-at 2019-11-15 --as-known-at 2019-11-10T17:00:00Z
     """
-    if not out:
-        refuse("export needs --out FILE.jsonl (every event) or FILE.csv / FILE.xlsx (the board)")
-    path = Path(out)
+    path = output_path(out, (".jsonl", ".csv", ".xlsx"),
+                       "export writes every event to .jsonl, or the board to .csv or .xlsx")  # fmt: skip
     suffix = path.suffix.lower()
-    if suffix not in (".jsonl", ".csv", ".xlsx"):
-        refuse(f"--out {out}: export writes .jsonl, .csv or .xlsx; give a file ending so")
-    if not path.parent.exists():
-        refuse(f"--out {out}: folder {path.parent} does not exist; create it first")
     if suffix == ".jsonl" and (as_at or as_known_at):
         refuse("a .jsonl export holds every event; --as-at and --as-known-at are for the board")
     ledger = session_of(ctx).ledger(write=False)
@@ -218,11 +213,7 @@ def requests(ctx: click.Context, owner: str, due_within: str | None, out: str) -
     from projections.committee import KIND_WORDS, written_due
     from projections.recorded import Recorded
 
-    path = Path(out)
-    if path.suffix.lower() != ".xlsx":
-        refuse(f"--out {out}: an update sheet is written as .xlsx; give a file ending so")
-    if not path.parent.exists():
-        refuse(f"--out {out}: folder {path.parent} does not exist; create it first")
+    path = output_path(out, (".xlsx",), "an update sheet is written as .xlsx")
     span = parse_days(due_within) if due_within else None
     ledger = session_of(ctx).ledger(write=False)
     today = ledger.today()

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, time
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -26,7 +25,7 @@ FILLS = {
 HEADER_FILL = "EFEFEF"
 
 
-def write_docx(paper: Paper, path: Path) -> None:
+def write_docx(paper: Paper, out: IO[bytes]) -> None:
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Pt
@@ -181,7 +180,7 @@ def write_docx(paper: Paper, path: Path) -> None:
             _shade(cells[2], FILLS[item.status])
             cells[3].text = item.due_written + ("\nOVERDUE" if item.overdue else "")
             cells[4].text = item.comment or ""
-    document.save(str(path))
+    document.save(out)
 
 
 def _table(document: Document, headers: Sequence[str], widths: Sequence[int] = ()) -> Table:

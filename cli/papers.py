@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -11,6 +10,7 @@ import click
 from cli.common import (
     LedgerGroup,
     on_option,
+    output_path,
     parse_day,
     parse_moment,
     record,
@@ -521,14 +521,9 @@ def pack(
       ragw pack PRMSC 2019-11-15 --out paper.html
       ragw pack PRMSC 2019-11-15 --out paper.docx
     """
-    if not out:
-        refuse("pack needs --out FILE.html or --out FILE.docx: where to write the paper")
-    path = Path(out)
+    path = output_path(out, (".html", ".htm", ".docx"), "the paper is written as .html or .docx")
     suffix = path.suffix.lower()
-    if suffix not in (".html", ".htm", ".docx"):
-        refuse(f"--out {out}: the paper is written as .html or .docx; give a file ending so")
-    if not path.parent.exists():
-        refuse(f"--out {out}: folder {path.parent} does not exist; create it first")
+    from cli.sheets import replacing
     from projections.committee import paper_of
 
     recorded = read_recorded(ctx, as_known_at)
@@ -536,11 +531,13 @@ def pack(
     if suffix == ".docx":
         from cli.paper_docx import write_docx
 
-        write_docx(paper, path)
+        with replacing(path, "wb") as handle:
+            write_docx(paper, handle)
     else:
         from cli.paper_html import render_html
 
-        path.write_text(render_html(paper), encoding="utf-8")
+        with replacing(path) as handle:
+            handle.write(render_html(paper))
     totals = paper.summary.totals["current"]["all"]
     click.echo(
         f"wrote {path}: {len(paper.appendix.reports)} reports, "
