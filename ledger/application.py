@@ -240,12 +240,14 @@ class Ledger(Application[UUID]):
         actor: str,
         on: date | None = None,
         report: Report | None = None,
+        known_new: bool = False,
     ) -> Recommendation:
-        """Check and build a new item without saving it (batches save many at once)."""
+        """Check and build a new item without saving it (batches save many at once).
+        ``known_new``: the caller has just found that the key is not in the ledger."""
         report = report or self.get_report(code)
         ref = check_ref(ref)
         on = self._check_on(on, not_before=report.published, since="its report was published")
-        if recommendation_id(report.code, ref) in self.repository:
+        if not known_new and recommendation_id(report.code, ref) in self.repository:
             raise AlreadyExistsError(
                 f"{report.code}/{ref} already exists; refs are unique within a report "
                 f"(see `ragw history {report.code}/{ref}`)"

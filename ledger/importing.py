@@ -217,7 +217,7 @@ class TrackerImport:
             entry.code, entry.ref, kind=entry.kind, text=entry.text, owner=entry.owner,
             lead=entry.lead, due=entry.due.text, status=colour,
             reason=entry.reason if colour in NEEDS_REASON else entry.explicit_reason,
-            actor=self.actor, on=entry.on, report=self.reports[entry.code],
+            actor=self.actor, on=entry.on, report=self.reports[entry.code], known_new=True,
         )  # fmt: skip
         if entry.comment:
             item.note_progress(entry.comment, self.actor, entry.on)
