@@ -62,4 +62,3 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         EventCorrected,
     )
 }
-
