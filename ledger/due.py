@@ -47,7 +47,9 @@ _MENTION = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _NO_DATE = re.compile(
-    r"\b(to be set|tbc|tba|none|no (?:deadline|date)|not set|n/?a|ongoing)\b", re.IGNORECASE
+    r"\b(to be set|tbc|tba|tbd|none|no (?:deadline|date)|not set|n/?a|not applicable|ongoing"
+    r"|complete(?:d)?)\b",
+    re.IGNORECASE,
 )
 
 EXAMPLES = "2020-11-30, November 2020, 30 November 2020, within 3 months, immediately, to be set"

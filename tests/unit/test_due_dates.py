@@ -61,6 +61,8 @@ TRACKER_DUE_TEXTS = {
     "Q3 2020": [date(2020, 9, 30)],
     "Ongoing": [],
     "TBC": [],
+    "Completed": [],
+    "Not applicable": [],
 }
 
 
