@@ -128,7 +128,7 @@ def export_events(ledger: Ledger, path: Path) -> None:
     from cli.sheets import replacing
     from ledger.backup import backup_lines
 
-    total = ledger.count_events()
+    total = ledger.last_position()  # near enough for a progress bar
     with replacing(path) as handle, _progress(total, f"Exporting to {path.name}") as bar:
         count = 0
         for line in backup_lines(event for _, event in ledger.read_log()):

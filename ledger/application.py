@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
+from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, Transcoder
 
 from events import Kind, LedgerEvent, Scope, Status
 from ledger.aggregates import Committee, Recommendation, Report
@@ -50,6 +52,8 @@ KINDS = {
 #: Papers print NEW GREEN / NEW RED; the stored status is the colour.
 STATUSES = {s.value: s for s in Status} | {"NEW GREEN": Status.GREEN, "NEW RED": Status.RED}
 MAX_TEXT = 20_000
+#: How often a change is tried against an item other writers keep changing.
+CHANGE_ATTEMPTS = 5
 
 
 def parse_kind(text: str) -> Kind:
@@ -390,7 +394,9 @@ class Ledger(Application[UUID]):
                 return
             start = page[-1].id + 1
 
-    def count_events(self) -> int:
+    def last_position(self) -> int:
+        """The position of the latest event in the log, 0 when empty. Not a count:
+        PostgreSQL may skip positions that a rolled-back write had taken."""
         return self.recorder.max_notification_id() or 0
 
     # Helpers -------------------------------------------------------------------------
@@ -421,10 +427,20 @@ class Ledger(Application[UUID]):
     def _change(
         self, key: str, on: date | None, command: Callable[[Recommendation, date], None]
     ) -> list[str]:
-        item = self.get_recommendation(key)
+        """Apply one change to one item. When another writer changed the item first, the
+        change is checked again against the item as it now is and retried, so racing
+        changes land one after the other; only a writer that keeps losing is refused."""
         day = self._check_on(on)
-        command(item, day)
-        return self.save_all(item, what=item.key)
+        for attempt in range(1, CHANGE_ATTEMPTS + 1):
+            item = self.get_recommendation(key)
+            command(item, day)
+            try:
+                return self.save_all(item, what=item.key)
+            except ConflictError:
+                if attempt == CHANGE_ATTEMPTS:
+                    raise
+                time.sleep(random.uniform(0.005, 0.02) * attempt)  # let the winner finish
+        raise AssertionError("unreachable")
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
         try:
@@ -448,6 +464,11 @@ class Ledger(Application[UUID]):
             raise ConflictError(
                 f"{what} was changed by another writer at the same moment; nothing was "
                 "recorded; run the command again"
+            ) from None
+        except OperationalError as error:  # e.g. the file stayed locked past the timeout
+            raise ConflictError(
+                f"the ledger was too busy to record {what} ({' '.join(str(error).split())}); "
+                "nothing was recorded; run the command again"
             ) from None
         return recorded
 

@@ -116,7 +116,7 @@ def restore(
     progress: Callable[[int], object] | None = None,
 ) -> int:
     """Write every event of a backup into an empty ledger; return how many."""
-    if ledger.count_events():
+    if ledger.last_position():
         raise RuleBrokenError(
             "restore writes into an empty ledger only, and this one holds events; "
             "give --db a new file or an empty database"

@@ -44,7 +44,7 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
     """
     from ledger.aggregates import Committee, Recommendation, Report
 
-    if ledger.count_events():
+    if ledger.last_position():
         raise RuleBrokenError(
             "the demo needs an empty ledger, and this one already holds events; "
             "give --db a new file"
