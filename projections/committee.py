@@ -529,12 +529,17 @@ def count_sentence(report: ReportRegistered, states: list[ItemState]) -> tuple[d
         "in_progress": in_progress,
         "closed": closed,
     }
+    if not states:
+        if report.makes is None:
+            return tally, "None of this report's recommendations is on the tracker."
+        return tally, (
+            f"This report makes {_plural(report.makes, 'recommendation')}; "
+            "none is on the tracker for the force."
+        )
     if report.makes is not None:
         opening = f"This report makes {_plural(report.makes, 'recommendation')}"
     else:
         opening = f"This report has {_plural(len(states), 'item')} on the tracker"
-    if not states:
-        return tally, f"{opening}; none is on the tracker for the force."
     if not for_force:
         return tally, f"{opening}, none for the force."
     parts = [f"{complete} complete", f"{in_progress} in progress"]

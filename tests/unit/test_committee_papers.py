@@ -275,6 +275,19 @@ def test_white_items_are_not_for_the_force_in_the_count_sentence() -> None:
     assert report["sentence"] == "This report has 1 item on the tracker, none for the force."
 
 
+def test_a_new_report_with_nothing_for_the_force_is_still_listed() -> None:
+    ledger = ledger_with_meetings(FEB, MAY)
+    ledger.register_report("DIGITAL", title="Real lives, real crime", scope="national",
+                           published=date(2021, 3, 1), makes=0, actor=ME, on=date(2021, 3, 1))  # fmt: skip
+    report = appendix(ledger, MAY)["reports"][0]
+    assert (report["code"], report["items"]) == ("DIGITAL", [])
+    assert (
+        report["sentence"]
+        == "This report makes 0 recommendations; none is on the tracker for the force."
+    )
+    assert row(summary(ledger, MAY), "DIGITAL")["section"] == "new"
+
+
 def test_the_appendix_prints_each_due_date_with_its_history() -> None:
     ledger = ledger_with_meetings(FEB, MAY)
     add(ledger, "ROADS/1", due="October 2018 Now January 2020", on=date(2020, 2, 1))
