@@ -10,7 +10,7 @@ in late counts from the day it says it took effect.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from events import (
@@ -93,26 +93,49 @@ def fold_item(
     """The item as at ``as_at`` as known at ``known_at``; None when not on the board."""
     state: ItemState | None = None
     for event in effective_events(events, as_at, known_at):
-        if isinstance(event, RecommendationIssued):
-            state = ItemState(
-                report=event.report,
-                ref=event.ref,
-                kind=event.kind,
-                text=event.text,
-                issued_on=event.on,
-                owner=event.owner,
-                lead=event.lead,
-                status=event.status,
-                status_on=event.on if event.status else None,
-                status_reason=event.reason,
-                due=event.due,
-                original_due=event.due,
-                due_text=event.due_text,
-            )
-        elif state is not None:
-            apply_to_state(state, event)
-        if state is not None:
-            state.last_on = event.on
+        state = _step(state, event)
+    return state
+
+
+def timeline(
+    events: Sequence[RecommendationEvent], known_at: datetime | None = None
+) -> list[tuple[date, date | None, ItemState]]:
+    """The item over effective time, as known at ``known_at``: ``(from, until, state)``
+    where ``state`` is :func:`fold_item` as at every day from ``from`` up to (not
+    including) ``until``; the last ``until`` is None. Before the first, it is not on
+    the board. Stored read models keep these, so that they answer as the fold does."""
+    counted = effective_events(events, None, known_at)
+    spans: list[tuple[date, date | None, ItemState]] = []
+    state: ItemState | None = None
+    for index, event in enumerate(counted):
+        state = _step(state, event)
+        following = counted[index + 1].on if index + 1 < len(counted) else None
+        if state is not None and following != event.on:
+            spans.append((event.on, following, replace(state, extensions=list(state.extensions))))
+    return spans
+
+
+def _step(state: ItemState | None, event: RecommendationEvent) -> ItemState | None:
+    if isinstance(event, RecommendationIssued):
+        state = ItemState(
+            report=event.report,
+            ref=event.ref,
+            kind=event.kind,
+            text=event.text,
+            issued_on=event.on,
+            owner=event.owner,
+            lead=event.lead,
+            status=event.status,
+            status_on=event.on if event.status else None,
+            status_reason=event.reason,
+            due=event.due,
+            original_due=event.due,
+            due_text=event.due_text,
+        )
+    elif state is not None:
+        apply_to_state(state, event)
+    if state is not None:
+        state.last_on = event.on
     return state
 
 

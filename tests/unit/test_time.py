@@ -22,6 +22,7 @@ from events import (
     StatusChanged,
 )
 from ledger import Ledger, LedgerError
+from ledger.state import fold_item, timeline
 from projections import board_as_at
 from tests.conftest import memory_ledger
 
@@ -198,3 +199,28 @@ def test_the_board_as_at_and_as_known_at_equals_a_naive_replay_of_the_filtered_e
     board = board_as_at(events, as_at=as_at, as_known_at=known_at)
     shown = {i.key: (i.status, i.due, i.owner) for i in board.items}
     assert shown == naive_replay(events, as_at, known_at)
+
+
+@settings(max_examples=60, deadline=None)
+@given(operations, st.data())
+def test_the_timeline_gives_the_fold_as_at_every_day_as_known_at_any_moment(
+    ops: list[tuple[str, int, int, str, int]], data: st.DataObject
+) -> None:
+    events = all_events(build_history(ops))
+    known_at = data.draw(st.sampled_from([e.timestamp for e in events]))
+    streams: dict[object, list[RecommendationEvent]] = defaultdict(list)
+    for event in events:
+        if isinstance(event, RecommendationEvent):
+            streams[event.originator_id].append(event)
+    for stream in streams.values():
+        spans = timeline(stream, known_at)
+        days = (
+            {START - timedelta(days=1), TODAY}
+            | {s for s, _, _ in spans}
+            | {u - timedelta(days=1) for _, u, _ in spans if u}
+        )
+        for day in days:
+            found = [state for start, until, state in spans
+                     if start <= day and (until is None or day < until)]  # fmt: skip
+            assert len(found) <= 1
+            assert (found[0] if found else None) == fold_item(stream, as_at=day, known_at=known_at)
