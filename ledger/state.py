@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import NamedTuple
 
 from events import (
     DeadlineExtended,
@@ -31,6 +32,16 @@ from events import (
 NOT_OVERDUE = frozenset({Status.GREEN, Status.WHITE, Status.CLOSED})
 
 
+class Extended(NamedTuple):
+    """One extension of the due date, as the item's state keeps it."""
+
+    due: date
+    reason: str
+    on: date
+    actor: str
+    previous_due: date | None
+
+
 @dataclass
 class ItemState:
     """What the board says of one item at one point in (both kinds of) time."""
@@ -48,7 +59,7 @@ class ItemState:
     due: date | None = None
     original_due: date | None = None
     due_text: str | None = None
-    extensions: list[tuple[date, str]] = field(default_factory=list)
+    extensions: list[Extended] = field(default_factory=list)
     comment: str | None = None
     comment_on: date | None = None
     closed_on: date | None = None
@@ -154,7 +165,9 @@ def apply_to_state(state: ItemState, event: RecommendationEvent) -> None:
             state.original_due = event.due
     elif isinstance(event, DeadlineExtended):
         state.due = event.due
-        state.extensions.append((event.due, event.reason))
+        state.extensions.append(
+            Extended(event.due, event.reason, event.on, event.actor, event.previous_due)
+        )
     elif isinstance(event, ProgressNoted):
         state.comment, state.comment_on = event.text, event.on
     elif isinstance(event, OwnerAssigned):

@@ -24,9 +24,9 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from events import DeadlineExtended, ReportRegistered, Scope, Status
+from events import ReportRegistered, Scope, Status
 from ledger.due import paper_date, parse_due
-from ledger.state import ItemState, effective_events
+from ledger.state import ItemState
 from projections.board import natural_key, paper_order
 from projections.log import iso_utc
 from projections.recorded import CommitteeRecord, Meeting, Recorded
@@ -306,7 +306,7 @@ def summary_of(recorded: Recorded, committee: str, meeting: date) -> Summary:
         **heading,
         rows=rows,
         totals=totals,
-        exceptions=exceptions_at(recorded, current),
+        exceptions=exceptions_at(current),
         headline=headline(totals["current"], previous),
     )
 
@@ -345,30 +345,20 @@ def long_date(day: date) -> str:
     return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
-def exceptions_at(recorded: Recorded, position: Position) -> Exceptions:
+def exceptions_at(position: Position) -> Exceptions:
     assert position.on is not None
     day = position.on
     overdue, extensions, slippage = [], [], []
-    for stream_id, state in position.states.items():
+    for state in position.states.values():
         status = state.status.value if state.status else NOT_ASSESSED
         if state.overdue_as_at(day) and state.status is not Status.RED and state.due:
             overdue.append(
                 Overdue(state.key, status, state.due, (day - state.due).days, state.owner)
             )
-        for event in effective_events(recorded.items[stream_id], as_at=day):
-            if isinstance(event, DeadlineExtended) and (
-                position.before is None or event.on > position.before
-            ):
-                extensions.append(
-                    Extension(
-                        state.key,
-                        event.on,
-                        event.previous_due,
-                        event.due,
-                        event.reason,
-                        event.actor,
-                    )
-                )
+        for extension in state.extensions:
+            if position.before is None or extension.on > position.before:
+                extensions.append(Extension(state.key, extension.on, extension.previous_due,
+                                            extension.due, extension.reason, extension.actor))  # fmt: skip
         done = state.status in REPORTED or state.status is Status.WHITE
         if not done and state.original_due is not None and state.due is not None:
             late = max(0, (day - state.original_due).days)
@@ -555,7 +545,7 @@ def _and(parts: list[str]) -> str:
 def due_history(state: ItemState) -> list[date]:
     """Every due date the item has had, the original first."""
     dates = [state.original_due] if state.original_due else []
-    return dates + [extended_to for extended_to, _ in state.extensions]
+    return dates + [extension.due for extension in state.extensions]
 
 
 def written_due(state: ItemState, published: date) -> str:

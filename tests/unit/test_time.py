@@ -95,7 +95,9 @@ def test_an_extension_moves_the_due_date_and_keeps_the_original() -> None:
                      for d in (date(2019, 3, 31), date(2019, 4, 1)))  # fmt: skip
     assert before.due == date(2018, 10, 31) and after.due == date(2020, 1, 31)
     assert after.state.original_due == date(2018, 10, 31)
-    assert after.state.extensions == [(date(2020, 1, 31), "Bedding in")]
+    assert [(e.due, e.reason, e.previous_due) for e in after.state.extensions] == [
+        (date(2020, 1, 31), "Bedding in", date(2018, 10, 31))
+    ]
 
 
 # The property: the board equals a naive replay of exactly the events that pass the filters.
