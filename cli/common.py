@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -11,11 +14,26 @@ import click
 from ledger.errors import InvalidInputError, LedgerError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from ledger.application import Ledger
+    from projections.recorded import Recorded
+    from projections.store import TimelineStore
 
 DEFAULT_DB = "ragw.db"
+
+
+#: Below this much work nothing needs a progress bar.
+PROGRESS_FROM = 200
+
+
+@contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[int], object]]:
+    """A progress bar on stderr for long work, when a person is watching (a terminal);
+    nothing for short work or for scripts, whose stderr stays one ``Error:`` line."""
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        yield lambda done: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 class Session:
@@ -25,6 +43,7 @@ class Session:
         self.target = target
         self.actor = actor
         self._ledger: Ledger | None = None
+        self._store: TimelineStore | None = None
         self._created: Path | None = None
 
     def ledger(self, *, write: bool) -> Ledger:
@@ -37,6 +56,27 @@ class Session:
             self._ledger = open_ledger(self.target, create=write)
         return self._ledger
 
+    def recorded(self, known_at: datetime | None) -> Recorded:
+        """What the ledger holds, as known at ``known_at``, its items' states read from
+        the stored read model, brought up to date first."""
+        from projections.recorded import Recorded
+        from projections.store import TimelineStore
+
+        ledger = self.ledger(write=False)
+        if self._store is None:
+            self._store = TimelineStore(ledger, self.target)
+        behind = ledger.last_position() - self._store.position()
+        with progress(behind, "Bringing the read model up to date") as bar:
+            self._store.catch_up(progress=bar)
+        return Recorded.stored(ledger, self._store, known_at)
+
+    def store(self) -> TimelineStore:
+        from projections.store import TimelineStore
+
+        if self._store is None:
+            self._store = TimelineStore(self.ledger(write=False), self.target)
+        return self._store
+
     def abandon(self) -> None:
         """After a refusal: a ledger file this command created holds nothing; remove it."""
         created, self._created = self._created, None
@@ -46,6 +86,9 @@ class Session:
                 Path(f"{created}{suffix}").unlink(missing_ok=True)
 
     def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
         if self._ledger is not None:
             self._ledger.close()
             self._ledger = None

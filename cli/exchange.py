@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import on_option, output_path, parse_day, parse_moment, refuse, session_of
+from cli.common import (
+    on_option,
+    output_path,
+    parse_day,
+    parse_moment,
+    progress,
+    refuse,
+    session_of,
+)
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
-
-#: Below this many rows an import is quick enough to need no progress bar.
-PROGRESS_FROM = 200
 
 
 @click.command("import")
@@ -48,7 +50,7 @@ def import_tracker(ctx: click.Context, file: str, on: str | None) -> None:
     rows = read_tracker(path)
     session = session_of(ctx)
     ledger = session.ledger(write=True)
-    with _progress(len(rows), f"Importing {path.name}") as bar:
+    with progress(len(rows), f"Importing {path.name}") as bar:
         outcome = ledger.import_tracker(rows, source=path.name, actor=session.actor, on=day,
                                         progress=bar)  # fmt: skip
     click.echo(f"imported {path.name}: {outcome.describe()}")
@@ -97,10 +99,9 @@ def export(ctx: click.Context, out: str | None, as_at: str | None,
     from cli.sheets import write_csv, write_xlsx
     from projections.board import board_of
     from projections.committee import KIND_WORDS, written_due
-    from projections.recorded import Recorded
 
     day = parse_day(as_at, "--as-at") or date.today()
-    recorded = Recorded.of((e for _, e in ledger.read_log()), parse_moment(as_known_at))
+    recorded = session_of(ctx).recorded(parse_moment(as_known_at))
     board = board_of(recorded, as_at=day)
     rows = []
     for item in board.items:
@@ -129,7 +130,7 @@ def export_events(ledger: Ledger, path: Path) -> None:
     from ledger.backup import backup_lines
 
     total = ledger.last_position()  # near enough for a progress bar
-    with replacing(path) as handle, _progress(total, f"Exporting to {path.name}") as bar:
+    with replacing(path) as handle, progress(total, f"Exporting to {path.name}") as bar:
         count = 0
         for line in backup_lines(event for _, event in ledger.read_log()):
             handle.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -160,20 +161,9 @@ def restore(ctx: click.Context, file: str) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     session = session_of(ctx)
     ledger = session.ledger(write=True)
-    with _progress(len(lines), f"Restoring {path.name}") as bar:
+    with progress(len(lines), f"Restoring {path.name}") as bar:
         count = ledger.restore_backup(read_backup(lines), source=path.name, progress=bar)
     click.echo(f"restored {path.name}: {count} events")
-
-
-@contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[int], object]]:
-    """A progress bar on stderr for long work, when a person is watching (a terminal);
-    nothing for short work or for scripts, whose stderr stays one ``Error:`` line."""
-    if total < PROGRESS_FROM or not sys.stderr.isatty():
-        yield lambda done: None
-        return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
 
 
 # Owners' update sheets -----------------------------------------------------------------
@@ -211,13 +201,12 @@ def requests(ctx: click.Context, owner: str, due_within: str | None, out: str) -
     from ledger.updates import FILLED, OWNER_STATUSES, SHOWN
     from projections.board import board_of
     from projections.committee import KIND_WORDS, written_due
-    from projections.recorded import Recorded
 
     path = output_path(out, (".xlsx",), "an update sheet is written as .xlsx")
     span = parse_days(due_within) if due_within else None
     ledger = session_of(ctx).ledger(write=False)
     today = ledger.today()
-    recorded = Recorded.of(e for _, e in ledger.read_log())
+    recorded = session_of(ctx).recorded(None)
     items = [
         item for item in board_of(recorded, as_at=today, owner=owner).items
         if item.status not in ("GREEN", "CLOSED")

@@ -49,11 +49,7 @@ def meeting_read(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def read_recorded(ctx: click.Context, as_known_at: str | None) -> Recorded:
-    from projections.recorded import Recorded
-
-    known = parse_moment(as_known_at)
-    ledger = session_of(ctx).ledger(write=False)
-    return Recorded.of((event for _, event in ledger.read_log()), known)
+    return session_of(ctx).recorded(parse_moment(as_known_at))
 
 
 def meeting_day(value: str) -> date:

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, Transcoder
+from eventsourcing.utils import get_topic
 
 from events import Kind, LedgerEvent, Scope, Status
 from ledger.aggregates import Committee, Recommendation, Report
@@ -383,11 +384,15 @@ class Ledger(Application[UUID]):
 
     # Reads --------------------------------------------------------------------------
 
-    def read_log(self, page_size: int = 1000) -> Iterator[tuple[int, LedgerEvent]]:
-        """Every event with its position, in the order recorded."""
+    def read_log(
+        self, page_size: int = 1000, types: Sequence[type[LedgerEvent]] = ()
+    ) -> Iterator[tuple[int, LedgerEvent]]:
+        """Every event (or every event of these ``types``) with its position, in the
+        order recorded."""
+        topics = [get_topic(cls) for cls in types]
         start = 1
         while True:
-            page = self.recorder.select_notifications(start=start, limit=page_size)
+            page = self.recorder.select_notifications(start=start, limit=page_size, topics=topics)
             for notification in page:
                 yield notification.id, self.mapper.to_domain_event(notification)  # type: ignore[misc]
             if len(page) < page_size:

@@ -9,9 +9,10 @@ item (:func:`ledger.state.fold_item`), computed once per date and kept.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from events import (
@@ -23,6 +24,10 @@ from events import (
 )
 from ledger.errors import NotFoundError
 from ledger.state import ItemState, fold_item
+
+if TYPE_CHECKING:
+    from ledger.application import Ledger
+    from projections.store import TimelineStore
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,19 @@ class Recorded:
     items: dict[UUID, list[RecommendationEvent]] = field(default_factory=dict)
     committees: dict[str, CommitteeRecord] = field(default_factory=dict)
     _states: dict[date, dict[UUID, ItemState]] = field(default_factory=dict, repr=False)
+    #: Where item states come from when they are not folded here (a stored read model).
+    stored_states: Callable[[date, datetime | None], dict[UUID, ItemState]] | None = None
+
+    @classmethod
+    def stored(
+        cls, ledger: Ledger, store: TimelineStore, known_at: datetime | None = None
+    ) -> Recorded:
+        """Reports and committees from the log (they are few), item states from the
+        stored read model: nothing is replayed."""
+        few = (ReportRegistered, CommitteeRegistered, MeetingScheduled)
+        recorded = cls.of((event for _, event in ledger.read_log(types=few)), known_at)
+        recorded.stored_states = store.states_as_at
+        return recorded
 
     @classmethod
     def of(cls, events: Iterable[LedgerEvent], known_at: datetime | None = None) -> Recorded:
@@ -101,6 +119,8 @@ class Recorded:
         """Every item on the board as at ``day``; None is the empty ledger."""
         if day is None:
             return {}
+        if day not in self._states and self.stored_states is not None:
+            self._states[day] = self.stored_states(day, self.known_at)
         if day not in self._states:
             states = {}
             for stream_id, stream in self.items.items():
