@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format clean screenshot
+.PHONY: demo test lint format clean screenshot bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,14 +18,17 @@ demo: $(STAMP)  ## build a ledger from the November 2019 seed paper and show its
 test: $(STAMP)  ## every test, including those against a PostgreSQL server the tests start
 	$(BIN)/python -m pytest -q
 
+bench: $(STAMP)  ## speed and memory as ratios against baselines measured in the same run
+	$(BIN)/python -m benchmarks --events $(or $(EVENTS),200000)
+
 lint: $(STAMP)  ## formatting, lint and types
-	$(BIN)/ruff format --check events ledger projections cli tests
-	$(BIN)/ruff check events ledger projections cli tests
+	$(BIN)/ruff format --check events ledger projections cli tests benchmarks
+	$(BIN)/ruff check events ledger projections cli tests benchmarks
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format events ledger projections cli tests
-	$(BIN)/ruff check --fix events ledger projections cli tests
+	$(BIN)/ruff format events ledger projections cli tests benchmarks
+	$(BIN)/ruff check --fix events ledger projections cli tests benchmarks
 
 screenshot: $(STAMP)  ## docs/paper.png: the demo's HTML paper in headless Chromium
 	rm -rf .screenshot && mkdir -p .screenshot docs

@@ -1,0 +1,275 @@
+"""``python -m benchmarks --events N [--json]``: ragw's speed and memory, as ratios.
+
+Every figure is a ratio against a baseline measured in the same run on the same data,
+so it means the same on a slow machine and a fast one:
+
+- ``ingest_vs_raw``: events/s recording a register in batches (as an import does) /
+  events/s of a raw ``sqlite3`` executemany of the very same stored rows (goal >= 0.5);
+- ``as_at_vs_replay``: a naive full replay's time / ``board --as-at`` time (goal >= 100);
+- ``as_at_vs_sql_floor``: ``board --as-at`` time / the one hand-written SQL query that
+  fetches the same items' states from the read model (goal <= 3);
+- ``summary_vs_as_at``: a committee summary's time / one as-at board (goal <= 4);
+- ``cli_start_vs_imports``: ``ragw --version`` wall time / ``python -c "import
+  eventsourcing, pydantic, click, tabulate"`` (goal <= 1.3);
+- ``memory_1m_vs_10k``: peak RSS of ``ragw board --as-at`` on this register / on a
+  register of 10^4 events (goal <= 1.5; named for the 10^6 run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+GOALS = {
+    "ingest_vs_raw": (">=", 0.5),
+    "as_at_vs_replay": (">=", 100.0),
+    "as_at_vs_sql_floor": ("<=", 3.0),
+    "summary_vs_as_at": ("<=", 4.0),
+    "cli_start_vs_imports": ("<=", 1.3),
+    "memory_1m_vs_10k": ("<=", 1.5),
+}
+START, TODAY = date(2016, 1, 1), date(2021, 12, 31)
+MEETINGS = [date(2021, 2, 4), date(2021, 5, 4), date(2021, 8, 3)]
+BATCH = 5000
+
+
+def best(seconds: Callable[[], float], runs: int = 3) -> float:
+    return min(seconds() for _ in range(runs))
+
+
+def timed(work: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def build_register(target: str, events: int, *, seed: int = 1) -> float:
+    """A synthetic national register of about ``events`` events, recorded in batches;
+    return the seconds spent recording."""
+    import random
+
+    from events import Kind, Scope, Status
+    from ledger import LedgerError, open_ledger
+    from ledger.aggregates import Committee, Recommendation, Report
+    from ledger.due import parse_due
+
+    rng = random.Random(seed)
+    ledger = open_ledger(target, create=True)
+    ledger.today = lambda: TODAY  # type: ignore[method-assign]
+    committee = Committee.register(code="NATREG", name="National register board", actor="bench",
+                                   on=START)  # fmt: skip
+    for meeting in MEETINGS:
+        committee.schedule_meeting(meeting, None, "bench", START)
+    pending: list[Any] = [committee]
+    spent = 0.0
+    written = 0
+    report_number = 0
+    while written < events:
+        report_number += 1
+        published = START + timedelta(days=rng.randrange(0, 1800))
+        report = Report.register(code=f"R{report_number}", title=f"Inspection {report_number}",
+                                 scope=rng.choice(list(Scope)), published=published,
+                                 inspectorates=["HMICFRS"], makes=40, actor="bench", on=published)  # fmt: skip
+        pending.append(report)
+        written += 1
+        for ref in range(1, 41):
+            on = published + timedelta(days=rng.randrange(0, 60))
+            due = parse_due(f"{(on + timedelta(days=rng.randrange(60, 500))).isoformat()}")
+            item = Recommendation.issue(report=report, ref=str(ref), kind=rng.choice(list(Kind)),
+                                        text=f"Recommendation {ref} of inspection {report_number}",
+                                        owner=f"Owner {rng.randrange(60)}", lead=None, due=due,
+                                        status=None, reason=None, actor="bench", on=on)  # fmt: skip
+            day = on
+            for _ in range(rng.randrange(3, 12)):
+                day += timedelta(days=rng.randrange(1, 90))
+                if day >= TODAY:
+                    break
+                choice = rng.random()
+                try:  # a refused change is part of a realistic history too
+                    if choice < 0.45:
+                        item.change_status(rng.choice(list(Status)[:4]), "as reported", "bench",
+                                           day)  # fmt: skip
+                    elif choice < 0.6:
+                        current = item.state_as_at(day).due or day
+                        item.extend_deadline(current + timedelta(days=rng.randrange(30, 200)),
+                                             "justified by the owner", "bench", day)  # fmt: skip
+                    elif choice < 0.95:
+                        item.note_progress(f"progress on {day.isoformat()}", "bench", day)
+                    elif item.version > 1:
+                        item.correct(rng.randrange(2, item.version + 1),
+                                     "recorded against the wrong item", "bench", day)  # fmt: skip
+                except LedgerError:
+                    pass
+            if rng.random() < 0.03 and day < TODAY:
+                with contextlib.suppress(LedgerError):
+                    item.close("superseded", "bench", day)
+            pending.append(item)
+            written += len(item.pending_events)
+            if sum(len(a.pending_events) for a in pending) >= BATCH:
+                spent += save(ledger, pending)
+                pending = []
+    if pending:
+        spent += save(ledger, pending)
+    ledger.close()
+    return spent
+
+
+def save(ledger: Any, batch: list[Any]) -> float:
+    """Record one batch in one transaction, as an import does; return the seconds."""
+    started = time.perf_counter()
+    ledger.save_all(*batch, what="the register")
+    return time.perf_counter() - started
+
+
+def raw_insert_seconds(source: str) -> tuple[int, float]:
+    """The same stored rows, inserted with one raw executemany into an empty table."""
+    rows = (
+        sqlite3.connect(source)
+        .execute("SELECT originator_id, originator_version, topic, state FROM stored_events")
+        .fetchall()
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        raw = sqlite3.connect(Path(folder) / "raw.db", isolation_level=None)
+        raw.execute("PRAGMA journal_mode=WAL")
+        raw.execute("CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, "
+                    "topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))")  # fmt: skip
+
+        def insert() -> None:
+            raw.execute("BEGIN")
+            raw.executemany("INSERT INTO stored_events VALUES (?, ?, ?, ?)", rows)
+            raw.execute("COMMIT")
+
+        seconds = timed(insert)
+        raw.close()
+    return len(rows), seconds
+
+
+def peak_rss_kib(target: str) -> int:
+    """Peak resident memory of one `ragw board --as-at` process on ``target``."""
+    code = (
+        "import resource, sys\n"
+        "from cli.main import main\n"
+        "try:\n"
+        f"    main(['--db', {target!r}, 'board', '--as-at', '2021-06-01', '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(done.stderr.strip().splitlines()[-1])
+
+
+def wall(command: list[str], runs: int = 7) -> float:
+    return statistics.median(
+        timed(lambda: subprocess.run(command, capture_output=True, check=True)) for _ in range(runs)
+    )
+
+
+def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    from ledger import open_ledger
+    from projections.board import board_as_at, board_of
+    from projections.committee import summary_of
+    from projections.recorded import Recorded
+    from projections.store import TimelineStore
+
+    target = str(folder / "register.db")
+    log(f"recording a register of about {events} events ...")
+    ingest_seconds = build_register(target, events)
+    rows, raw_seconds = raw_insert_seconds(target)
+    log(f"  {rows} events in {ingest_seconds:.1f} s; raw executemany {raw_seconds:.2f} s")
+
+    ledger = open_ledger(target, create=False)
+    store = TimelineStore(ledger, target)
+    log("bringing the read model up to date ...")
+    catch_up_seconds = timed(store.catch_up)
+    day = date(2021, 6, 1)
+    as_at_seconds = best(lambda: timed(lambda: board_of(Recorded.stored(ledger, store), as_at=day)))
+    log(f"  catch-up {catch_up_seconds:.1f} s; board as at {as_at_seconds:.3f} s")
+
+    floor_sql = ("SELECT stream, state FROM ragw_item_spans WHERE effective_from <= ? AND "
+                 "(effective_until IS NULL OR effective_until > ?) AND known_until IS NULL")  # fmt: skip
+    connection = sqlite3.connect(target)
+    floor_seconds = best(lambda: timed(
+        lambda: connection.execute(floor_sql, (day.isoformat(), day.isoformat())).fetchall()))  # fmt: skip
+    summary_seconds = best(lambda: timed(
+        lambda: summary_of(Recorded.stored(ledger, store), "NATREG", MEETINGS[-1])))  # fmt: skip
+    log(f"  SQL floor {floor_seconds:.3f} s; summary {summary_seconds:.3f} s")
+
+    log("replaying every event naively ...")
+    replay_seconds = timed(lambda: board_as_at((e for _, e in ledger.read_log()), as_at=day))
+    log(f"  replay {replay_seconds:.1f} s")
+
+    log("measuring start-up and memory ...")
+    ragw = [sys.executable, "-c", "from cli.main import main; main()", "--version"]
+    imports = [sys.executable, "-c", "import eventsourcing, pydantic, click, tabulate"]
+    start_seconds, imports_seconds = wall(ragw), wall(imports)
+    small = str(folder / "small.db")
+    build_register(small, 10_000, seed=2)
+    big_rss, small_rss = peak_rss_kib(target), peak_rss_kib(small)
+    store.close()
+    ledger.close()
+
+    results = {
+        "ingest_vs_raw": (rows / ingest_seconds) / (rows / raw_seconds),
+        "as_at_vs_replay": replay_seconds / as_at_seconds,
+        "as_at_vs_sql_floor": as_at_seconds / floor_seconds,
+        "summary_vs_as_at": summary_seconds / as_at_seconds,
+        "cli_start_vs_imports": start_seconds / imports_seconds,
+        "memory_1m_vs_10k": big_rss / small_rss,
+    }
+    return {
+        **{name: round(value, 3) for name, value in results.items()},
+        "events": rows,
+        "goals": {name: f"{op} {goal}" for name, (op, goal) in GOALS.items()},
+        "met": {
+            name: (results[name] >= goal if op == ">=" else results[name] <= goal)
+            for name, (op, goal) in GOALS.items()
+        },
+        "seconds": {
+            "ingest": round(ingest_seconds, 3),
+            "raw_insert": round(raw_seconds, 4),
+            "catch_up": round(catch_up_seconds, 3),
+            "board_as_at": round(as_at_seconds, 4),
+            "sql_floor": round(floor_seconds, 4),
+            "summary": round(summary_seconds, 4),
+            "replay": round(replay_seconds, 3),
+            "ragw_version": round(start_seconds, 4),
+            "imports": round(imports_seconds, 4),
+        },
+        "peak_rss_kib": {"register": big_rss, "10k": small_rss},
+        "machine": f"{platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.system()}",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser.add_argument("--events", type=int, default=200_000, help="size of the register")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ragw-bench-") as folder:
+        results = measure(options.events, Path(folder), lambda line: print(line, file=sys.stderr))
+    if options.json:
+        print(json.dumps(results, indent=2))
+        return
+    for name, (op, goal) in GOALS.items():
+        mark = "met" if results["met"][name] else "MISSED"
+        print(f"{name:22} {results[name]:>10.3f}   goal {op} {goal:<6} {mark}")
+    print(f"({results['events']} events; {results['machine']})")
+
+
+if __name__ == "__main__":
+    main()
