@@ -130,6 +130,7 @@ class Position:
     states: dict[UUID, ItemState]
     marks: dict[UUID, tuple[str, ...]]
     scopes: dict[str, str]
+    _by_report: dict[str, Counts] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def at(cls, recorded: Recorded, on: date | None, before: date | None) -> Position:
@@ -143,12 +144,20 @@ class Position:
         return cls(on, before, states, marks, scopes)
 
     def counts(self, *, report: str | None = None, scope: str = "all") -> Counts:
+        if report is not None:
+            return self.by_report().get(report, Counts())
         counts = Counts()
-        for stream_id, marks in self.marks.items():
-            code = self.states[stream_id].report
-            if report in (None, code) and scope in ("all", self.scopes[code]):
-                counts.add(marks)
+        for code, report_counts in self.by_report().items():
+            if scope in ("all", self.scopes[code]):
+                counts.update(report_counts)
         return counts
+
+    def by_report(self) -> dict[str, Counts]:
+        """Counts per report, made in one pass over the items and kept."""
+        if not self._by_report:
+            for stream_id, marks in self.marks.items():
+                self._by_report.setdefault(self.states[stream_id].report, Counts()).add(marks)
+        return self._by_report
 
 
 # The summary ---------------------------------------------------------------------------
