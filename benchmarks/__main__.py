@@ -158,14 +158,16 @@ def raw_insert_seconds(source: str) -> tuple[int, float]:
 
 def peak_rss_kib(target: str) -> int:
     """Peak resident memory of one `ragw board --as-at` process on ``target``."""
+    # VmHWM, not getrusage: Linux carries ru_maxrss over from the parent across exec.
     code = (
-        "import resource, sys\n"
+        "import sys\n"
         "from cli.main import main\n"
         "try:\n"
         f"    main(['--db', {target!r}, 'board', '--as-at', '2021-06-01', '--format', 'json'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "status = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
+        "print(status, file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(done.stderr.strip().splitlines()[-1])
