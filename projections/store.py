@@ -70,6 +70,12 @@ class TimelineStore:
         self.postgres = is_postgres(target)
         self.env = storage_env(target)
         self.connection: Any = self._connect()
+        try:
+            self._create()
+        except LedgerError:  # another process created the tables at the same moment
+            self._create()
+
+    def _create(self) -> None:
         with self._transaction(lock=False) as cursor:
             for statement in SCHEMA:
                 cursor.execute(statement)

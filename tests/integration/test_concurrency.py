@@ -79,3 +79,18 @@ def test_racing_commands_either_land_or_say_run_it_again(target: str, tmp_path: 
         if e["type"] == "ProgressNoted"
     ]
     assert len(notes) == landed >= 1
+
+
+def test_first_reads_at_once_all_answer(target: str) -> None:
+    """Several readers may find the read model missing and create it together."""
+    seed(target)
+    ragw = [sys.executable, "-c", "from cli.main import main; main()", "--db", target]
+    readers = [
+        subprocess.Popen([*ragw, "board", "--as-at", "2021-01-01", "--format", "json"], cwd=ROOT,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]  # fmt: skip
+    for reader in readers:
+        out, err = reader.communicate(timeout=300)
+        assert reader.returncode == 0, err
+        assert len(__import__("json").loads(out)["items"]) == WORKERS + 1
