@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from ledger.application import Ledger
 from ledger.errors import LedgerError, LedgerMissingError
 from ledger.persistence import is_postgres, redact, storage_env
+
+OPEN_ATTEMPTS = 5
 
 
 def open_ledger(target: str, *, create: bool) -> Ledger:
@@ -26,11 +29,25 @@ def open_ledger(target: str, *, create: bool) -> Ledger:
                 )
         elif path.is_dir():
             raise LedgerError(f"{target} is a folder; --db takes a file or a postgresql:// URL")
-    try:
-        return Ledger(env=env)
-    except Exception as error:  # the drivers raise many kinds; say which store failed
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        raise LedgerError(
-            f"cannot open the ledger at {redact(target)}: {type(error).__name__}"
-            + (f": {first_line}" if first_line else "")
-        ) from error
+    failure: Exception | None = None
+    for attempt in range(1, OPEN_ATTEMPTS + 1):
+        try:
+            return Ledger(env=env)
+        except Exception as error:  # the drivers raise many kinds; say which store failed
+            if attempt < OPEN_ATTEMPTS and _concurrent_setup(error):
+                time.sleep(0.05 * attempt)  # another process is creating the tables
+                continue
+            failure = error
+            break
+    assert failure is not None
+    first_line = str(failure).strip().splitlines()[0] if str(failure).strip() else ""
+    raise LedgerError(
+        f"cannot open the ledger at {redact(target)}: {type(failure).__name__}"
+        + (f": {first_line}" if first_line else "")
+    ) from failure
+
+
+def _concurrent_setup(error: Exception) -> bool:
+    """PostgreSQL refuses one of two sessions creating the same tables at once."""
+    text = str(error)
+    return "concurrently updated" in text or "already exists" in text or "duplicate key" in text
