@@ -163,6 +163,16 @@ class Position:
 # The summary ---------------------------------------------------------------------------
 
 
+def report_json(report: ReportRegistered) -> dict[str, Any]:
+    """How a paper names a report in JSON."""
+    return {
+        "code": report.code,
+        "title": report.title,
+        "scope": Scope(report.scope).value,
+        "published": report.published.isoformat(),
+    }
+
+
 @dataclass(frozen=True)
 class SummaryRow:
     report: ReportRegistered
@@ -172,10 +182,7 @@ class SummaryRow:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "code": self.report.code,
-            "title": self.report.title,
-            "scope": Scope(self.report.scope).value,
-            "published": self.report.published.isoformat(),
+            **report_json(self.report),
             "section": self.section,
             "previous": self.previous.to_json(),
             "current": self.current.to_json(),
@@ -422,10 +429,7 @@ class AppendixReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "code": self.report.code,
-            "title": self.report.title,
-            "scope": Scope(self.report.scope).value,
-            "published": self.report.published.isoformat(),
+            **report_json(self.report),
             "inspectorates": list(self.report.inspectorates),
             "makes": self.report.makes,
             "description": self.description,
