@@ -538,7 +538,7 @@ def demo(ctx: click.Context, demo_target: str | None, fmt: str) -> None:
     """
     import tempfile
 
-    from ledger.demo import DEMO_DATE, build_demo
+    from ledger.demo import DEMO_COMMITTEE, DEMO_DATE, build_demo
 
     session = session_of(ctx)
     source = ctx.find_root().get_parameter_source("target")
@@ -552,7 +552,12 @@ def demo(ctx: click.Context, demo_target: str | None, fmt: str) -> None:
     click.echo(f"Built a demo ledger at {session.target}: {recorded} events.", err=True)
     ctx.invoke(board, as_at=DEMO_DATE.isoformat(), as_known_at=None, report_code=None,
                owner=None, status_filter=None, overdue=False, fmt=fmt)  # fmt: skip
-    click.echo(f"\nTry: ragw --db {session.target} history PEEL1819/1", err=True)
+    db = f"ragw --db {session.target}"
+    click.echo(
+        f"\nTry: {db} history PEEL1819/1\n     {db} summary {DEMO_COMMITTEE} {DEMO_DATE}\n"
+        f"     {db} pack {DEMO_COMMITTEE} {DEMO_DATE} --out paper.html",
+        err=True,
+    )
 
 
 register(main)  # committees, meetings and their papers
