@@ -75,8 +75,12 @@ def parse_status(text: str) -> Status:
 
 
 def parse_scope(text: str) -> Scope:
+    """``national`` or ``force``; papers' "National report" and "Force report" too."""
+    words = text.strip().lower().split()
+    if len(words) == 2 and words[1] in ("report", "inspection"):
+        words = words[:1]
     try:
-        return Scope(text.strip().lower())
+        return Scope(" ".join(words))
     except ValueError:
         raise InvalidInputError(f"scope {text!r} is not known; use national or force") from None
 

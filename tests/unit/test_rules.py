@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from events import Scope
 from ledger import (
     AlreadyExistsError,
     InvalidInputError,
@@ -221,3 +222,17 @@ def test_report_codes_must_be_plain(ledger: Ledger, code: str) -> None:
         ),
         InvalidInputError,
     )
+
+
+@pytest.mark.parametrize("written", ["national", "National", " NATIONAL ", "National report"])
+def test_a_scope_is_read_as_papers_write_it(written: str) -> None:
+    from ledger.application import parse_scope
+
+    assert parse_scope(written) is Scope.NATIONAL
+
+
+def test_an_unknown_scope_is_refused_with_the_choices() -> None:
+    from ledger.application import parse_scope
+
+    with pytest.raises(InvalidInputError, match="use national or force"):
+        parse_scope("regional report")
