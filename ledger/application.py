@@ -43,12 +43,15 @@ A = TypeVar("A", Report, Recommendation, Committee)
 
 KINDS = {
     "recommendation": Kind.RECOMMENDATION,
+    "recommendations": Kind.RECOMMENDATION,
     "rec": Kind.RECOMMENDATION,
     "afi": Kind.AFI,
     "area for improvement": Kind.AFI,
     "areas for improvement": Kind.AFI,
     "concern": Kind.CONCERN,
     "cause of concern": Kind.CONCERN,
+    "cause for concern": Kind.CONCERN,  # seed 002's wording
+    "causes of concern": Kind.CONCERN,
 }
 #: Papers print NEW GREEN / NEW RED; the stored status is the colour.
 STATUSES = {s.value: s for s in Status} | {"NEW GREEN": Status.GREEN, "NEW RED": Status.RED}

@@ -236,3 +236,15 @@ def test_an_unknown_scope_is_refused_with_the_choices() -> None:
 
     with pytest.raises(InvalidInputError, match="use national or force"):
         parse_scope("regional report")
+
+
+@pytest.mark.parametrize(
+    "written, kind",
+    [("Recommendation", "recommendation"), ("area for improvement", "afi"),
+     ("Areas for Improvement", "afi"), ("AFI", "afi"), ("cause of concern", "concern"),
+     ("Cause for concern", "concern")],
+)  # fmt: skip
+def test_a_kind_is_read_as_papers_write_it(written: str, kind: str) -> None:
+    from ledger.application import parse_kind
+
+    assert parse_kind(written).value == kind
