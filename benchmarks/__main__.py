@@ -200,8 +200,8 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
     as_at_seconds = best(lambda: timed(lambda: board_of(Recorded.stored(ledger, store), as_at=day)))
     log(f"  catch-up {catch_up_seconds:.1f} s; board as at {as_at_seconds:.3f} s")
 
-    floor_sql = ("SELECT stream, state FROM ragw_item_spans WHERE effective_from <= ? AND "
-                 "(effective_until IS NULL OR effective_until > ?) AND known_until IS NULL")  # fmt: skip
+    floor_sql = ("SELECT stream, state FROM ragw_timeline_spans WHERE effective_until > ? AND "
+                 "effective_from <= ? AND known_until IS NULL")  # fmt: skip
     connection = sqlite3.connect(target)
     floor_seconds = best(lambda: timed(
         lambda: connection.execute(floor_sql, (day.isoformat(), day.isoformat())).fetchall()))  # fmt: skip

@@ -4,7 +4,8 @@ Reading the board as at a date by replaying the whole log stops working at a nat
 scale. This read model keeps, per item, the spans of its :func:`ledger.state.timeline`
 with both kinds of time:
 
-- ``effective_from`` / ``effective_until``: the days the state held in the world;
+- ``effective_from`` / ``effective_until``: the days the state held in the world
+  (``9999-12-31`` while it still holds);
 - ``known_from`` / ``known_until``: the moments the ledger said so (a span is closed,
   never deleted, when a later event changes what is known).
 
@@ -35,7 +36,9 @@ from ledger.state import ItemState, timeline
 if TYPE_CHECKING:
     from ledger.application import Ledger
 
-NAME = "item_timelines"
+NAME = "timeline_spans"
+#: The end of a span that has not ended: later than any date, so one range test serves.
+FOREVER = "9999-12-31"
 PAGE = 1000
 STATE = TypeAdapter(ItemState)
 Span = tuple[date, date | None, ItemState]
@@ -43,17 +46,20 @@ Span = tuple[date, date | None, ItemState]
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS ragw_tracking (
         name TEXT PRIMARY KEY, position BIGINT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS ragw_item_spans (
+    """CREATE TABLE IF NOT EXISTS ragw_timeline_spans (
         stream TEXT NOT NULL,
         known_from TEXT NOT NULL,
         known_until TEXT,
         effective_from TEXT NOT NULL,
-        effective_until TEXT,
+        effective_until TEXT NOT NULL,
         state TEXT NOT NULL)""",
-    """CREATE INDEX IF NOT EXISTS ragw_item_spans_as_at
-        ON ragw_item_spans (effective_from, known_from)""",
-    """CREATE INDEX IF NOT EXISTS ragw_item_spans_open
-        ON ragw_item_spans (stream, known_until)""",
+    # "Current on D, as known now": the spans still open that end after D.
+    """CREATE INDEX IF NOT EXISTS ragw_timeline_spans_now
+        ON ragw_timeline_spans (effective_until, effective_from) WHERE known_until IS NULL""",
+    """CREATE INDEX IF NOT EXISTS ragw_timeline_spans_as_at
+        ON ragw_timeline_spans (effective_until, known_from)""",
+    """CREATE INDEX IF NOT EXISTS ragw_timeline_spans_open
+        ON ragw_timeline_spans (stream, known_until)""",
 )
 
 
@@ -161,7 +167,7 @@ class TimelineStore:
     def rebuild(self, progress: Callable[[int], object] | None = None) -> int:
         """Derive the whole model again from the first event, in one transaction."""
         with self._transaction(lock=True) as cursor:
-            cursor.execute("DELETE FROM ragw_item_spans")
+            cursor.execute("DELETE FROM ragw_timeline_spans")
             position, done = 0, 0
             while True:
                 read = self._follow(cursor, position)
@@ -207,7 +213,7 @@ class TimelineStore:
                 if span not in after:
                     cursor.execute(
                         self._sql(
-                            "UPDATE ragw_item_spans SET known_until = ? WHERE stream = ? "
+                            "UPDATE ragw_timeline_spans SET known_until = ? WHERE stream = ? "
                             "AND known_until IS NULL AND effective_from = ?"
                         ),
                         (at, stream, span[0].isoformat()),
@@ -216,7 +222,7 @@ class TimelineStore:
             if added:
                 cursor.executemany(
                     self._sql(
-                        "INSERT INTO ragw_item_spans (stream, known_from, known_until, "
+                        "INSERT INTO ragw_timeline_spans (stream, known_from, known_until, "
                         "effective_from, effective_until, state) VALUES (?, ?, NULL, ?, ?, ?)"
                     ),
                     [
@@ -224,7 +230,7 @@ class TimelineStore:
                             stream,
                             at,
                             start.isoformat(),
-                            until.isoformat() if until else None,
+                            until.isoformat() if until else FOREVER,
                             STATE.dump_json(state).decode(),
                         )
                         for start, until, state in added
@@ -240,8 +246,8 @@ class TimelineStore:
         self.catch_up()
         when = day.isoformat()
         query = (
-            "SELECT stream, state FROM ragw_item_spans WHERE effective_from <= ? "
-            "AND (effective_until IS NULL OR effective_until > ?) "
+            "SELECT stream, state FROM ragw_timeline_spans WHERE effective_until > ? "
+            "AND effective_from <= ? "
         )
         parameters: Sequence[Any]
         if known_at is None:
