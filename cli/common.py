@@ -60,15 +60,12 @@ class Session:
         """What the ledger holds, as known at ``known_at``, its items' states read from
         the stored read model, brought up to date first."""
         from projections.recorded import Recorded
-        from projections.store import TimelineStore
 
-        ledger = self.ledger(write=False)
-        if self._store is None:
-            self._store = TimelineStore(ledger, self.target)
-        behind = ledger.last_position() - self._store.position()
+        ledger, store = self.ledger(write=False), self.store()
+        behind = ledger.last_position() - store.position()
         with progress(behind, "Bringing the read model up to date") as bar:
-            self._store.catch_up(progress=bar)
-        return Recorded.stored(ledger, self._store, known_at)
+            store.catch_up(progress=bar)
+        return Recorded.stored(ledger, store, known_at)
 
     def store(self) -> TimelineStore:
         from projections.store import TimelineStore
