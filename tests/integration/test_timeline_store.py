@@ -4,6 +4,7 @@ kept in step exactly once, catches up by itself, survives a crash and rebuilds t
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -78,20 +79,25 @@ def all_questions(events: list[LedgerEvent]) -> list[tuple[date, Any]]:
     return [(day, known) for day in days for known in moments[:: max(1, len(moments) // 8)]]
 
 
-def test_the_store_matches_the_fold_on_each_kind_of_store(target: str) -> None:
+@pytest.fixture
+def stored(target: str) -> Iterator[tuple[list[LedgerEvent], Ledger, TimelineStore]]:
+    """A history with corrections and closures in a real store, and its read model."""
     events = history_with_corrections()
     ledger = copy_into(target, events)
     store = TimelineStore(ledger, target)
-    for day, known in all_questions(events):
-        assert store.states_as_at(day, known) == expected(events, day, known), (day, known)
+    yield events, ledger, store
     store.close()
     ledger.close()
 
 
-def test_the_store_catches_up_with_events_another_writer_recorded(target: str) -> None:
-    events = history_with_corrections()
-    ledger = copy_into(target, events)
-    store = TimelineStore(ledger, target)
+def test_the_store_matches_the_fold_on_each_kind_of_store(stored: Any) -> None:
+    events, _, store = stored
+    for day, known in all_questions(events):
+        assert store.states_as_at(day, known) == expected(events, day, known), (day, known)
+
+
+def test_the_store_catches_up_with_events_another_writer_recorded(stored: Any, target: str) -> None:
+    events, _, store = stored
     assert store.states_as_at(TODAY) == expected(events, TODAY, None)
     other = open_ledger(target, create=False)
     other.today = lambda: TODAY  # type: ignore[method-assign]
@@ -99,16 +105,13 @@ def test_the_store_catches_up_with_events_another_writer_recorded(target: str) -
     everything = [e for _, e in other.read_log()]
     assert store.states_as_at(TODAY) == expected(everything, TODAY, None)
     assert store.position() == other.last_position()
-    for handle in (store, other, ledger):
-        handle.close()
+    other.close()
 
 
 def test_a_crash_mid_page_leaves_the_store_where_it_was_and_the_next_read_completes(
-    target: str, monkeypatch: pytest.MonkeyPatch
+    stored: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    events = history_with_corrections()
-    ledger = copy_into(target, events)
-    store = TimelineStore(ledger, target)
+    events, _, store = stored
     real_apply = TimelineStore._apply
     calls = {"n": 0}
 
@@ -125,18 +128,12 @@ def test_a_crash_mid_page_leaves_the_store_where_it_was_and_the_next_read_comple
     monkeypatch.setattr(TimelineStore, "_apply", real_apply)
     for day, known in all_questions(events):
         assert store.states_as_at(day, known) == expected(events, day, known)
-    store.close()
-    ledger.close()
 
 
-def test_a_rebuild_derives_the_same_model_from_nothing(target: str) -> None:
-    events = history_with_corrections()
-    ledger = copy_into(target, events)
-    store = TimelineStore(ledger, target)
+def test_a_rebuild_derives_the_same_model_from_nothing(stored: Any) -> None:
+    events, ledger, store = stored
     store.catch_up()
     before = [store.states_as_at(day, known) for day, known in all_questions(events)]
     assert store.rebuild() == len(events)
     assert [store.states_as_at(day, known) for day, known in all_questions(events)] == before
     assert store.position() == ledger.last_position()
-    store.close()
-    ledger.close()
