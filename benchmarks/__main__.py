@@ -197,7 +197,7 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
     log("bringing the read model up to date ...")
     catch_up_seconds = timed(store.catch_up)
     day = date(2021, 6, 1)
-    as_at_seconds = best(lambda: timed(lambda: board_of(Recorded.stored(ledger, store), as_at=day)))
+    as_at_seconds = best(lambda: timed(lambda: board_of(Recorded.stored(store), as_at=day)))
     log(f"  catch-up {catch_up_seconds:.1f} s; board as at {as_at_seconds:.3f} s")
 
     floor_sql = ("SELECT stream, state FROM ragw_timeline_spans WHERE effective_until > ? AND "
@@ -206,7 +206,7 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
     floor_seconds = best(lambda: timed(
         lambda: connection.execute(floor_sql, (day.isoformat(), day.isoformat())).fetchall()))  # fmt: skip
     summary_seconds = best(lambda: timed(
-        lambda: summary_of(Recorded.stored(ledger, store), "NATREG", MEETINGS[-1])))  # fmt: skip
+        lambda: summary_of(Recorded.stored(store), "NATREG", MEETINGS[-1])))  # fmt: skip
     log(f"  SQL floor {floor_seconds:.3f} s; summary {summary_seconds:.3f} s")
 
     log("replaying every event naively ...")

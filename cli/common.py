@@ -61,13 +61,19 @@ class Session:
         the stored read model, brought up to date first."""
         from projections.recorded import Recorded
 
+        return Recorded.stored(self.caught_up(), known_at)
+
+    def caught_up(self) -> TimelineStore:
+        """The stored read model, brought up to date with the log first (with a
+        progress bar when that is long work, e.g. the first read after an import)."""
         ledger, store = self.ledger(write=False), self.store()
         behind = ledger.last_position() - store.position()
         with progress(behind, "Bringing the read model up to date") as bar:
             store.catch_up(progress=bar)
-        return Recorded.stored(ledger, store, known_at)
+        return store
 
     def store(self) -> TimelineStore:
+        """The stored read model (brought up to date by each of its reads)."""
         from projections.store import TimelineStore
 
         if self._store is None:

@@ -103,13 +103,14 @@ def export(ctx: click.Context, out: str | None, as_at: str | None,
     day = parse_day(as_at, "--as-at") or date.today()
     recorded = session_of(ctx).recorded(parse_moment(as_known_at))
     board = board_of(recorded, as_at=day)
+    states = recorded.states_as_at(day)
     rows = []
     for item in board.items:
         report = recorded.reports[item.report]
         rows.append([
             item.key, item.report, report.title, item.scope, report.published.isoformat(),
             "; ".join(report.inspectorates), item.ref, KIND_WORDS[item.kind], item.text,
-            item.status or "", written_due(item.state, report.published),
+            item.status or "", written_due(states[item.key], report.published),
             item.due.isoformat() if item.due else "", "OVERDUE" if item.overdue else "",
             item.comment, item.owner, item.lead,
         ])  # fmt: skip
@@ -207,6 +208,7 @@ def requests(ctx: click.Context, owner: str, due_within: str | None, out: str) -
     ledger = session_of(ctx).ledger(write=False)
     today = ledger.today()
     recorded = session_of(ctx).recorded(None)
+    states = recorded.states_as_at(today)
     items = [
         item for item in board_of(recorded, as_at=today, owner=owner).items
         if item.status not in ("GREEN", "CLOSED")
@@ -219,7 +221,7 @@ def requests(ctx: click.Context, owner: str, due_within: str | None, out: str) -
     rows = [
         [i.key, recorded.reports[i.report].title, f"{KIND_WORDS[i.kind]}: {i.text}",
          i.status or "NOT ASSESSED",
-         written_due(i.state, recorded.reports[i.report].published), i.comment,
+         written_due(states[i.key], recorded.reports[i.report].published), i.comment,
          *([""] * len(FILLED))]
         for i in items
     ]  # fmt: skip

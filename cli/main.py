@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections import Counter
 from datetime import date
 
 import click
@@ -372,22 +373,28 @@ def board(
       ragw board --as-at 2019-11-01 --as-known-at 2019-11-05T09:00:00Z --format json
       ragw board --overdue
     """
-    from projections.board import BOARD_STATUSES, board_of
+    from cli.render import emit_json_rows
+    from projections.board import BOARD_STATUSES, board_item, stored_board
 
     day = parse_day(as_at, "--as-at") or date.today()
     known = parse_moment(as_known_at)
     wanted = " ".join(status_filter.upper().split()) if status_filter else None
     if wanted is not None and wanted not in BOARD_STATUSES:
         refuse(f"--status {status_filter!r} is not known; use one of {', '.join(BOARD_STATUSES)}")
-    result = board_of(
-        session_of(ctx).recorded(known), as_at=day, report=report_code, owner=owner,
-        status=wanted, overdue=overdue,
+    items = stored_board(
+        session_of(ctx).caught_up(), as_at=day, as_known_at=known, report=report_code,
+        owner=owner, status=wanted, overdue=overdue,
     )  # fmt: skip
-    counts = result.counts()
+    if fmt == "json":  # streamed: a national board prints in constant memory
+        head = {"as_at": day.isoformat(), "as_known_at": known.isoformat() if known else None}
+        emit_json_rows(head, "items", items)
+        return
+    shown = [board_item(line) for line in items]
+    counts = Counter(item.status or "NOT ASSESSED" for item in shown)
     known_text = f"as known at {known.isoformat()}" if known else "as known now"
     emit(
         Output(
-            document=result.to_json(),
+            document=None,
             columns=["key", "kind", "status", "due", "overdue", "owner"],
             rows=[
                 [
@@ -398,10 +405,10 @@ def board(
                     "OVERDUE" if i.overdue else "",
                     i.owner,
                 ]
-                for i in result.items
+                for i in shown
             ],
-            title=f"Board as at {day.isoformat()}, {known_text}: {len(result.items)} item"
-            + ("" if len(result.items) == 1 else "s"),
+            title=f"Board as at {day.isoformat()}, {known_text}: {len(shown)} item"
+            + ("" if len(shown) == 1 else "s"),
             footer="  ".join(f"{name}: {n}" for name, n in sorted(counts.items())) or None,
         ),
         fmt,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +43,20 @@ def emit(output: Output, fmt: str) -> None:
         for more in output.then:
             click.echo()
             _print_table(more, fmt)
+
+
+def emit_json_rows(head: dict[str, Any], name: str, lines: Iterable[str]) -> None:
+    """``{**head, name: [...]}`` with one item of ``lines`` (compact JSON) a line,
+    written as they come, so a board of any size prints in constant memory."""
+    opening, closing = json.dumps({**head, name: []}, indent=2).rsplit("[]", 1)
+    out = sys.stdout
+    out.write(opening + "[")
+    separator = "\n    "
+    for line in lines:
+        out.write(separator + line)
+        separator = ",\n    "
+    out.write(("]" if separator == "\n    " else "\n  ]") + closing + "\n")
+    out.flush()
 
 
 def _print_table(output: Output, fmt: str) -> None:

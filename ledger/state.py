@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from events import (
     DeadlineExtended,
@@ -75,6 +75,52 @@ class ItemState:
 
     def overdue_as_at(self, day: date) -> bool:
         return self.due is not None and self.due < day and self.status not in NOT_OVERDUE
+
+    @property
+    def times_extended(self) -> int:
+        return len(self.extensions)
+
+    @property
+    def last_extended_on(self) -> date | None:
+        """When the latest extension took effect (extensions apply in order of effect)."""
+        return self.extensions[-1].on if self.extensions else None
+
+
+class ItemView(Protocol):
+    """What reads need of an item's state: an :class:`ItemState`, or a stored row that
+    reads the rest of the state only when asked (``projections.store.StoredState``)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def report(self) -> str: ...
+    @property
+    def ref(self) -> str: ...
+    @property
+    def kind(self) -> Kind: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def owner(self) -> str | None: ...
+    @property
+    def lead(self) -> str | None: ...
+    @property
+    def status(self) -> Status | None: ...
+    @property
+    def due(self) -> date | None: ...
+    @property
+    def original_due(self) -> date | None: ...
+    @property
+    def due_text(self) -> str | None: ...
+    @property
+    def extensions(self) -> list[Extended]: ...
+    @property
+    def comment(self) -> str | None: ...
+    @property
+    def times_extended(self) -> int: ...
+    @property
+    def last_extended_on(self) -> date | None: ...
+    def overdue_as_at(self, day: date) -> bool: ...
 
 
 def effective_events(

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-import re
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from events import LedgerEvent, ReportRegistered, Scope, Status
-from ledger.state import ItemState
+from events import LedgerEvent, Status
 from projections.recorded import Recorded
+from projections.store import ReportFacts, ref_order
+
+if TYPE_CHECKING:
+    from projections.store import TimelineStore
 
 
-@dataclass(frozen=True)
-class BoardItem:
+class BoardItem(NamedTuple):
+    """One row of the board (a tuple: boards of a national register hold many)."""
+
     key: str
     report: str
     ref: str
@@ -25,11 +29,9 @@ class BoardItem:
     due: date | None
     overdue: bool
     owner: str | None
-    title: str
     text: str
     lead: str | None
     comment: str | None
-    state: ItemState
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,11 +70,6 @@ class Board:
         return dict(counted)
 
 
-def natural_key(ref: str) -> tuple[Any, ...]:
-    """Refs sort as the reports number them: 2, 4, 4a, 4b, 10."""
-    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"\d+|\D+", ref))
-
-
 def board_as_at(
     events: Iterable[LedgerEvent],
     *,
@@ -100,6 +97,7 @@ def board_of(
     status: str | None = None,
     overdue: bool = False,
 ) -> Board:
+    """The board from item states (folded, or read from a stored read model)."""
     reports = recorded.reports
     items: list[BoardItem] = []
     for state in recorded.states_as_at(as_at).values():
@@ -109,24 +107,49 @@ def board_of(
             report=state.report,
             ref=state.ref,
             kind=state.kind.value,
-            scope=Scope(registered.scope).value,
+            scope=registered.scope,
             status=state.status.value if state.status else None,
             due=state.due,
             overdue=state.overdue_as_at(as_at),
             owner=state.owner,
-            title=registered.title,
             text=state.text,
             lead=state.lead,
             comment=state.comment,
-            state=state,
         )
         if _shown(item, report=report, owner=owner, status=status, overdue=overdue):
             items.append(item)
-    items.sort(key=lambda i: (*paper_order(reports[i.report]), natural_key(i.ref)))
+    items.sort(key=lambda i: (*paper_order(reports[i.report]), ref_order(i.ref)))
     return Board(as_at=as_at, as_known_at=recorded.known_at, items=items)
 
 
-def paper_order(report: ReportRegistered) -> tuple[Any, ...]:
+def stored_board(
+    store: TimelineStore,
+    *,
+    as_at: date,
+    as_known_at: datetime | None = None,
+    report: str | None = None,
+    owner: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+) -> Iterator[str]:
+    """The same board as :func:`board_of`, as the JSON of each item (one line each, as
+    ``--format json`` prints them), straight from the stored read model's query:
+    nothing is folded or decoded, and memory stays flat however big the board."""
+    wanted = owner.casefold() if owner is not None else None
+    rows = store.board_rows(as_at, as_known_at, report=report, status=status, overdue=overdue)
+    for who, line in rows:
+        if wanted is None or (who or "").casefold() == wanted:
+            yield line
+
+
+def board_item(line: str) -> BoardItem:
+    """A board row from its JSON line."""
+    document = json.loads(line)
+    due = document["due"]
+    return BoardItem(**{**document, "due": date.fromisoformat(due) if due else None})
+
+
+def paper_order(report: ReportFacts) -> tuple[Any, ...]:
     """Papers list the newest report first."""
     return (-report.published.toordinal(), report.code)
 

@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
-from uuid import UUID
 
-from events import ReportRegistered, Scope, Status
+from events import Scope, Status
 from ledger.due import paper_date, parse_due
-from ledger.state import ItemState
-from projections.board import natural_key, paper_order
+from ledger.state import ItemView
+from projections.board import paper_order
 from projections.log import iso_utc
 from projections.recorded import CommitteeRecord, Meeting, Recorded
+from projections.store import ReportFacts, ref_order
 
 NEW_GREEN, NEW_RED, NOT_ASSESSED, OUTSTANDING = (
     "NEW GREEN",
@@ -85,7 +86,7 @@ class Counts(Counter[str]):
         self.update(marks)
 
 
-def marks_of(now: ItemState, before: ItemState | None) -> tuple[str, ...]:
+def marks_of(now: ItemView, before: ItemView | None) -> tuple[str, ...]:
     """What a paper counts an item as, comparing it with the meeting before; ``()``
     when it was already reported GREEN or CLOSED then."""
     if before is not None and before.status in REPORTED:
@@ -127,8 +128,8 @@ class Position:
 
     on: date | None
     before: date | None
-    states: dict[UUID, ItemState]
-    marks: dict[UUID, tuple[str, ...]]
+    states: Mapping[str, ItemView]
+    marks: dict[str, tuple[str, ...]]
     scopes: dict[str, str]
     _by_report: dict[str, Counts] = field(default_factory=dict, repr=False, compare=False)
 
@@ -136,11 +137,8 @@ class Position:
     def at(cls, recorded: Recorded, on: date | None, before: date | None) -> Position:
         states = recorded.states_as_at(on)
         earlier = recorded.states_as_at(before)
-        marks = {
-            stream_id: marks_of(state, earlier.get(stream_id))
-            for stream_id, state in states.items()
-        }
-        scopes = {code: Scope(r.scope).value for code, r in recorded.reports.items()}
+        marks = {key: marks_of(state, earlier.get(key)) for key, state in states.items()}
+        scopes = {code: r.scope for code, r in recorded.reports.items()}
         return cls(on, before, states, marks, scopes)
 
     def counts(self, *, report: str | None = None, scope: str = "all") -> Counts:
@@ -155,27 +153,27 @@ class Position:
     def by_report(self) -> dict[str, Counts]:
         """Counts per report, made in one pass over the items and kept."""
         if not self._by_report:
-            for stream_id, marks in self.marks.items():
-                self._by_report.setdefault(self.states[stream_id].report, Counts()).add(marks)
+            for key, marks in self.marks.items():
+                self._by_report.setdefault(self.states[key].report, Counts()).add(marks)
         return self._by_report
 
 
 # The summary ---------------------------------------------------------------------------
 
 
-def report_json(report: ReportRegistered) -> dict[str, Any]:
+def report_json(report: ReportFacts) -> dict[str, Any]:
     """How a paper names a report in JSON."""
     return {
         "code": report.code,
         "title": report.title,
-        "scope": Scope(report.scope).value,
+        "scope": report.scope,
         "published": report.published.isoformat(),
     }
 
 
 @dataclass(frozen=True)
 class SummaryRow:
-    report: ReportRegistered
+    report: ReportFacts
     section: str
     previous: Counts
     current: Counts
@@ -371,21 +369,23 @@ def exceptions_at(position: Position) -> Exceptions:
             overdue.append(
                 Overdue(state.key, status, state.due, (day - state.due).days, state.owner)
             )
-        for extension in state.extensions:
-            if position.before is None or extension.on > position.before:
-                extensions.append(Extension(state.key, extension.on, extension.previous_due,
-                                            extension.due, extension.reason, extension.actor))  # fmt: skip
+        last = state.last_extended_on
+        if last is not None and (position.before is None or last > position.before):
+            for extension in state.extensions:  # read only for the items extended since
+                if position.before is None or extension.on > position.before:
+                    extensions.append(Extension(state.key, extension.on, extension.previous_due,
+                                                extension.due, extension.reason, extension.actor))  # fmt: skip
         done = state.status in REPORTED or state.status is Status.WHITE
         if not done and state.original_due is not None and state.due is not None:
             late = max(0, (day - state.original_due).days)
-            if state.extensions or late:
+            if state.times_extended or late:
                 slippage.append(
                     Slippage(
                         state.key,
                         status,
                         state.original_due,
                         state.due,
-                        len(state.extensions),
+                        state.times_extended,
                         late,
                     )
                 )
@@ -397,7 +397,7 @@ def exceptions_at(position: Position) -> Exceptions:
 
 def _item_order(key: str) -> tuple[Any, ...]:
     code, _, ref = key.partition("/")
-    return (code, natural_key(ref))
+    return (code, ref_order(ref))
 
 
 # The appendix --------------------------------------------------------------------------
@@ -421,7 +421,7 @@ class AppendixItem(Record):
 
 @dataclass(frozen=True)
 class AppendixReport:
-    report: ReportRegistered
+    report: ReportFacts
     description: str
     sentence: str
     tally: dict[str, int]
@@ -466,9 +466,9 @@ def appendix_of(recorded: Recorded, committee: str, meeting: date) -> Appendix:
     heading = MeetingPaper.heading(recorded, committee, meeting)
     this, previous = heading["meeting"], heading["previous_meeting"]
     position = Position.at(recorded, this.on, _day(previous))
-    by_report: dict[str, list[UUID]] = {}
-    for stream_id, state in position.states.items():
-        by_report.setdefault(state.report, []).append(stream_id)
+    by_report: dict[str, list[str]] = {}
+    for key, state in position.states.items():
+        by_report.setdefault(state.report, []).append(key)
 
     reports = []
     for report in sorted(recorded.reports.values(), key=paper_order):
@@ -483,23 +483,21 @@ def appendix_of(recorded: Recorded, committee: str, meeting: date) -> Appendix:
         tally, sentence = count_sentence(report, states)
         items = [
             _appendix_item(position, s, report, this.on)
-            for s in sorted(shown, key=lambda s: natural_key(position.states[s].ref))
+            for s in sorted(shown, key=lambda s: ref_order(position.states[s].ref))
         ]
         reports.append(AppendixReport(report, describe_report(report), sentence, tally, items))
     return Appendix(**heading, reports=reports)
 
 
-def _appendix_item(
-    position: Position, stream_id: UUID, report: ReportRegistered, day: date
-) -> AppendixItem:
-    state = position.states[stream_id]
+def _appendix_item(position: Position, key: str, report: ReportFacts, day: date) -> AppendixItem:
+    state = position.states[key]
     history = due_history(state)
     return AppendixItem(
         key=state.key,
         ref=state.ref,
         kind=KIND_WORDS[state.kind.value],
         text=state.text,
-        status=printed_status(position.marks[stream_id]),
+        status=printed_status(position.marks[key]),
         due=state.due,
         due_history=history,
         due_written=written_due(state, report.published),
@@ -510,14 +508,14 @@ def _appendix_item(
     )
 
 
-def describe_report(report: ReportRegistered) -> str:
+def describe_report(report: ReportFacts) -> str:
     """ "A national report by HMICFRS published October 2019"."""
     by = f" by {' and '.join(report.inspectorates)}" if report.inspectorates else ""
     published = f"{report.published.strftime('%B')} {report.published.year}"
-    return f"A {Scope(report.scope).value} report{by} published {published}"
+    return f"A {report.scope} report{by} published {published}"
 
 
-def count_sentence(report: ReportRegistered, states: list[ItemState]) -> tuple[dict[str, int], str]:
+def count_sentence(report: ReportFacts, states: list[ItemView]) -> tuple[dict[str, int], str]:
     """ "This report makes 6 recommendations, 4 for the force: 1 complete and 3 in
     progress". WHITE items are not the force's to deliver."""
     statuses = Counter(state.status for state in states)
@@ -555,13 +553,13 @@ def _and(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
 
 
-def due_history(state: ItemState) -> list[date]:
+def due_history(state: ItemView) -> list[date]:
     """Every due date the item has had, the original first."""
     dates = [state.original_due] if state.original_due else []
     return dates + [extension.due for extension in state.extensions]
 
 
-def written_due(state: ItemState, published: date) -> str:
+def written_due(state: ItemView, published: date) -> str:
     """The due date as a paper prints it, with its history: "October 2018 Now January
     2020". The item's own wording is kept while it still describes the dates, unless it
     is a bare ISO date, which papers print in words."""

@@ -9,7 +9,7 @@ item (:func:`ledger.state.fold_item`), computed once per date and kept.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -23,10 +23,10 @@ from events import (
     ReportRegistered,
 )
 from ledger.errors import NotFoundError
-from ledger.state import ItemState, fold_item
+from ledger.state import ItemView, fold_item
+from projections.store import ReportFacts
 
 if TYPE_CHECKING:
-    from ledger.application import Ledger
     from projections.store import TimelineStore
 
 
@@ -41,7 +41,6 @@ class Meeting:
 class CommitteeRecord:
     code: str
     name: str
-    registered: CommitteeRegistered
     meetings: dict[date, Meeting] = field(default_factory=dict)
 
     def sorted_meetings(self) -> list[Meeting]:
@@ -66,21 +65,22 @@ class CommitteeRecord:
 @dataclass
 class Recorded:
     known_at: datetime | None
-    reports: dict[str, ReportRegistered] = field(default_factory=dict)
+    reports: dict[str, ReportFacts] = field(default_factory=dict)
     items: dict[UUID, list[RecommendationEvent]] = field(default_factory=dict)
     committees: dict[str, CommitteeRecord] = field(default_factory=dict)
-    _states: dict[date, dict[UUID, ItemState]] = field(default_factory=dict, repr=False)
+    _states: dict[date, Mapping[str, ItemView]] = field(default_factory=dict, repr=False)
     #: Where item states come from when they are not folded here (a stored read model).
-    stored_states: Callable[[date, datetime | None], dict[UUID, ItemState]] | None = None
+    stored_states: Callable[[date, datetime | None], Mapping[str, ItemView]] | None = None
 
     @classmethod
-    def stored(
-        cls, ledger: Ledger, store: TimelineStore, known_at: datetime | None = None
-    ) -> Recorded:
-        """Reports and committees from the log (they are few), item states from the
-        stored read model: nothing is replayed."""
-        few = (ReportRegistered, CommitteeRegistered, MeetingScheduled)
-        recorded = cls.of((event for _, event in ledger.read_log(types=few)), known_at)
+    def stored(cls, store: TimelineStore, known_at: datetime | None = None) -> Recorded:
+        """Reports, committees and item states from the stored read model, as known at
+        ``known_at``: nothing is replayed."""
+        recorded = cls(known_at=known_at, reports=store.reports(known_at))
+        for code, name in store.committees(known_at):
+            recorded.committees[code] = CommitteeRecord(code=code, name=name)
+        for code, day, paper in store.meetings(known_at):
+            recorded.committees[code].meetings[day] = Meeting(code, day, paper)
         recorded.stored_states = store.states_as_at
         return recorded
 
@@ -95,9 +95,9 @@ class Recorded:
             if isinstance(event, RecommendationEvent):
                 items[event.originator_id].append(event)
             elif isinstance(event, ReportRegistered):
-                recorded.reports[event.code] = event
+                recorded.reports[event.code] = ReportFacts.of(event)
             elif isinstance(event, CommitteeRegistered):
-                committee = CommitteeRecord(code=event.code, name=event.name, registered=event)
+                committee = CommitteeRecord(code=event.code, name=event.name)
                 committees_by_id[event.originator_id] = committee
                 recorded.committees[event.code] = committee
             elif isinstance(event, MeetingScheduled):
@@ -115,17 +115,17 @@ class Recorded:
             )
         return self.committees[code]
 
-    def states_as_at(self, day: date | None) -> dict[UUID, ItemState]:
-        """Every item on the board as at ``day``; None is the empty ledger."""
+    def states_as_at(self, day: date | None) -> Mapping[str, ItemView]:
+        """Every item on the board as at ``day``, by key; None is the empty ledger."""
         if day is None:
             return {}
         if day not in self._states and self.stored_states is not None:
             self._states[day] = self.stored_states(day, self.known_at)
         if day not in self._states:
             states = {}
-            for stream_id, stream in self.items.items():
+            for stream in self.items.values():
                 state = fold_item(stream, as_at=day)
                 if state is not None:
-                    states[stream_id] = state
+                    states[state.key] = state
             self._states[day] = states
         return self._states[day]

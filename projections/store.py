@@ -1,71 +1,232 @@
-"""A stored read model of every item's timeline, kept beside the events.
+"""A stored read model of the ledger, kept beside the events.
 
 Reading the board as at a date by replaying the whole log stops working at a national
-scale. This read model keeps, per item, the spans of its :func:`ledger.state.timeline`
-with both kinds of time:
+scale. This read model keeps:
 
-- ``effective_from`` / ``effective_until``: the days the state held in the world
-  (``9999-12-31`` while it still holds);
-- ``known_from`` / ``known_until``: the moments the ledger said so (a span is closed,
-  never deleted, when a later event changes what is known).
+- per item, the spans of its :func:`ledger.state.timeline`, with both kinds of time
+  (``effective_from`` / ``effective_until``: the days the state held in the world,
+  ``9999-12-31`` while it still holds; ``known_from`` / ``known_until``: the moments the
+  ledger said so; a span is closed, never deleted, when a later event changes what is
+  known), the board's columns (status, due, owner, comment, extensions) and the whole
+  state as JSON for what papers print beyond them;
+- per item what never changes (key, report, ref, kind, text, lead), and the reports,
+  committees and meetings, each with the moment it was recorded.
 
-So "as at D, as known at T" is one indexed query, and it answers exactly as the fold
-does. The model follows the notification log and keeps its position in a tracking row
-written in the same transaction as the spans it derived, so it is updated exactly once:
-a crash leaves it at the last committed page, and the next read catches up, whoever
-wrote the events. Writers never wait for it. ``rebuild`` derives it again from nothing.
+So "the board as at D, as known at T" is one indexed query that hands back the rows
+ready to print, in the papers' order; and it answers exactly as the fold does. The model
+follows the notification log and keeps its position in a tracking row written in the
+same transaction as the rows it derived, so it is updated exactly once: a crash leaves
+it at the last committed page, and the next read catches up, whoever wrote the events.
+Writers never wait for it. ``rebuild`` derives it again from nothing.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from pydantic import TypeAdapter
 
-from events import RecommendationEvent
+from events import (
+    CommitteeRegistered,
+    Kind,
+    LedgerEvent,
+    MeetingScheduled,
+    RecommendationEvent,
+    ReportRegistered,
+    Status,
+)
 from ledger.errors import LedgerError
 from ledger.persistence import is_postgres, storage_env
-from ledger.state import ItemState, timeline
+from ledger.state import NOT_OVERDUE, Extended, ItemState, timeline
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
 
-NAME = "timeline_spans"
+NAME = "read_model"
 #: The end of a span that has not ended: later than any date, so one range test serves.
 FOREVER = "9999-12-31"
 PAGE = 1000
+#: Rows fetched at a time when streaming a board out.
+BATCH = 2000
 STATE = TypeAdapter(ItemState)
-Span = tuple[date, date | None, ItemState]
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS ragw_tracking (
         name TEXT PRIMARY KEY, position BIGINT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS ragw_timeline_spans (
-        stream TEXT NOT NULL,
-        known_from TEXT NOT NULL,
-        known_until TEXT,
-        effective_from TEXT NOT NULL,
-        effective_until TEXT NOT NULL,
-        state TEXT NOT NULL)""",
-    # "Current on D, as known now": the spans still open that end after D.
-    """CREATE INDEX IF NOT EXISTS ragw_timeline_spans_now
-        ON ragw_timeline_spans (effective_until, effective_from) WHERE known_until IS NULL""",
-    """CREATE INDEX IF NOT EXISTS ragw_timeline_spans_as_at
-        ON ragw_timeline_spans (effective_until, known_from)""",
-    """CREATE INDEX IF NOT EXISTS ragw_timeline_spans_open
-        ON ragw_timeline_spans (stream, known_until)""",
+    """CREATE TABLE IF NOT EXISTS ragw_reports (
+        code TEXT PRIMARY KEY, title TEXT NOT NULL, scope TEXT NOT NULL,
+        published TEXT NOT NULL, inspectorates TEXT NOT NULL, makes INTEGER,
+        known_from TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS ragw_committees (
+        stream TEXT PRIMARY KEY, code TEXT NOT NULL, name TEXT NOT NULL,
+        known_from TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS ragw_meetings (
+        committee TEXT NOT NULL, meeting TEXT NOT NULL, paper TEXT,
+        known_from TEXT NOT NULL)""",
+    # Every span ever known, with the moments it was known: "as known at T" reads here.
+    """CREATE TABLE IF NOT EXISTS ragw_spans (
+        stream TEXT NOT NULL, key TEXT NOT NULL, report TEXT NOT NULL,
+        known_from TEXT NOT NULL, known_until TEXT,
+        effective_from TEXT NOT NULL, effective_until TEXT NOT NULL,
+        status TEXT, due TEXT, owner TEXT,
+        original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
+        place TEXT NOT NULL, head TEXT NOT NULL, tail TEXT NOT NULL, state TEXT NOT NULL)""",
+    """CREATE INDEX IF NOT EXISTS ragw_spans_as_known
+        ON ragw_spans (effective_until, known_from)""",
+    """CREATE INDEX IF NOT EXISTS ragw_spans_open ON ragw_spans (stream, known_until)""",
+    # The spans known now, kept in order of the days they end, so "the board as at D"
+    # reads one contiguous run of rows (SQLite stores the table in its key's order).
+    """CREATE TABLE IF NOT EXISTS ragw_board (
+        effective_until TEXT NOT NULL, effective_from TEXT NOT NULL, place TEXT NOT NULL,
+        stream TEXT NOT NULL, key TEXT NOT NULL, report TEXT NOT NULL,
+        status TEXT, due TEXT, owner TEXT,
+        original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
+        head TEXT NOT NULL, tail TEXT NOT NULL, known_from TEXT NOT NULL,
+        PRIMARY KEY (effective_until, effective_from, place)) /* clustered */""",
+    """CREATE INDEX IF NOT EXISTS ragw_board_stream ON ragw_board (stream, effective_from)""",
+    # Earlier layouts of this model: superseded, derived again into the tables above.
+    "DROP TABLE IF EXISTS ragw_timeline_spans",
+    "DELETE FROM ragw_tracking WHERE name = 'timeline_spans'",
 )
+TABLES = ("ragw_reports", "ragw_committees", "ragw_meetings", "ragw_spans", "ragw_board")
+#: The columns of :data:`ragw_spans` from ``stream`` to ``state``, as written.
+SPAN_COLUMNS = ("stream, key, report, known_from, known_until, effective_from, "
+                "effective_until, status, due, owner, original_due, times_extended, "
+                "extended_on, place, head, tail, state")  # fmt: skip
+BOARD_COLUMNS = ("effective_until, effective_from, place, stream, key, report, status, due, "
+                 "owner, original_due, times_extended, extended_on, head, tail, known_from")  # fmt: skip
+
+#: A board row as printed: its JSON with ``overdue`` decided for the day asked about.
+BOARD_ROW = """SELECT owner, head || CASE WHEN due < ? AND COALESCE(status, '') NOT IN
+    ('GREEN', 'WHITE', 'CLOSED') THEN 'true' ELSE 'false' END || tail """
+#: The columns a paper reads of every item; the rest of the state is read on demand.
+STATE_SELECT = """SELECT key, report, status, due, owner, original_due, times_extended,
+    extended_on, stream, effective_from, known_from """
+CURRENT = "WHERE effective_until > ? AND effective_from <= ? "
+AS_KNOWN = "AND known_from <= ? AND (known_until IS NULL OR known_until > ?) "
 
 
 def moment(value: datetime) -> str:
     """A recording time as fixed-width UTC text, so text order is time order."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def ref_order(ref: str) -> str:
+    """Refs sort as the reports number them (2, 4, 4a, 4b, 10): numbers padded, so the
+    order is plain text order, in Python and in SQL alike."""
+    out, digits = [], ""
+    for char in ref + " ":
+        if char.isdigit() and char.isascii():
+            digits += char
+            continue
+        if digits:
+            out.append(digits.zfill(12))
+            digits = ""
+        out.append(char)
+    return "".join(out)[:-1]
+
+
+#: Status by its stored word, without an enum look-up per row.
+STATUSES = {status.value: status for status in Status}
+
+
+class StoredState:
+    """An item's state as a stored span gives it: the columns every paper reads, and the
+    rest of the state (text, extensions, comment…) read and decoded only when asked for."""
+
+    __slots__ = (
+        "_full",
+        "_load",
+        "_span",
+        "due",
+        "key",
+        "last_extended_on",
+        "original_due",
+        "owner",
+        "report",
+        "status",
+        "times_extended",
+    )  # fmt: skip
+
+    def __init__(self, row: Sequence[Any], load: Callable[[tuple[str, str, str]], str]) -> None:
+        key, report, status, due, owner, original, times, extended, *span = row
+        self.key: str = key
+        self.report: str = report
+        self.status = STATUSES[status] if status else None
+        self.due = date.fromisoformat(due) if due else None
+        self.owner: str | None = owner
+        self.original_due = date.fromisoformat(original) if original else None
+        self.times_extended: int = times
+        self.last_extended_on = date.fromisoformat(extended) if extended else None
+        self._span: tuple[str, str, str] = tuple(span)  # type: ignore[assignment]
+        self._load = load
+        self._full: ItemState | None = None
+
+    def full(self) -> ItemState:
+        """The whole state, as the fold gives it."""
+        if self._full is None:
+            self._full = STATE.validate_json(self._load(self._span))
+        return self._full
+
+    def overdue_as_at(self, day: date) -> bool:
+        return self.due is not None and self.due < day and self.status not in NOT_OVERDUE
+
+    @property
+    def ref(self) -> str:
+        return self.key.partition("/")[2]
+
+    @property
+    def kind(self) -> Kind:
+        return self.full().kind
+
+    @property
+    def text(self) -> str:
+        return self.full().text
+
+    @property
+    def lead(self) -> str | None:
+        return self.full().lead
+
+    @property
+    def due_text(self) -> str | None:
+        return self.full().due_text
+
+    @property
+    def extensions(self) -> list[Extended]:
+        return self.full().extensions
+
+    @property
+    def comment(self) -> str | None:
+        return self.full().comment
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """A report as papers name it."""
+
+    code: str
+    title: str
+    scope: str
+    published: date
+    inspectorates: tuple[str, ...] = ()
+    makes: int | None = None
+
+    @classmethod
+    def of(cls, event: ReportRegistered) -> ReportFacts:
+        return cls(event.code, event.title, event.scope.value, event.published,
+                   tuple(event.inspectorates), event.makes)  # fmt: skip
 
 
 class TimelineStore:
@@ -76,6 +237,8 @@ class TimelineStore:
         self.postgres = is_postgres(target)
         self.env = storage_env(target)
         self.connection: Any = self._connect()
+        #: (scope, published) of every report, read once the first items need it.
+        self._reports: dict[str, tuple[str, str]] | None = None
         try:
             self._create()
         except LedgerError:  # another process created the tables at the same moment
@@ -84,6 +247,8 @@ class TimelineStore:
     def _create(self) -> None:
         with self._transaction(lock=False) as cursor:
             for statement in SCHEMA:
+                if not self.postgres:  # kept in its key's order
+                    statement = statement.replace("/* clustered */", "WITHOUT ROWID")
                 cursor.execute(statement)
             cursor.execute(self._sql("SELECT position FROM ragw_tracking WHERE name = ?"), (NAME,))
             if cursor.fetchone() is None:
@@ -152,7 +317,7 @@ class TimelineStore:
         return int(cursor.fetchone()[0])
 
     def catch_up(self, progress: Callable[[int], object] | None = None) -> int:
-        """Derive spans from every event after the tracking position, a page per
+        """Derive rows from every event after the tracking position, a page per
         transaction; return how many events were read."""
         if self.position() >= self.ledger.last_position():
             return 0  # in step: two reads, no write lock
@@ -169,7 +334,8 @@ class TimelineStore:
     def rebuild(self, progress: Callable[[int], object] | None = None) -> int:
         """Derive the whole model again from the first event, in one transaction."""
         with self._transaction(lock=True) as cursor:
-            cursor.execute("DELETE FROM ragw_timeline_spans")
+            for table in TABLES:
+                cursor.execute(f"DELETE FROM {table}")
             position, done = 0, 0
             while True:
                 read = self._follow(cursor, position)
@@ -186,83 +352,250 @@ class TimelineStore:
         if not notifications:
             return 0
         page: dict[UUID, list[RecommendationEvent]] = defaultdict(list)
+        rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         for notification in notifications:
-            event = self.ledger.mapper.to_domain_event(notification)
+            event = cast(LedgerEvent, self.ledger.mapper.to_domain_event(notification))
+            at = moment(event.timestamp)
             if isinstance(event, RecommendationEvent):
                 page[event.originator_id].append(event)  # in recorded order
-        for stream_id, events in page.items():
-            self._apply(cursor, stream_id, events)
+            elif isinstance(event, ReportRegistered):
+                rows["report"].append((event.code, event.title, event.scope.value,
+                                       event.published.isoformat(),
+                                       json.dumps(list(event.inspectorates)), event.makes, at))  # fmt: skip
+            elif isinstance(event, CommitteeRegistered):
+                rows["committee"].append((str(event.originator_id), event.code, event.name, at))
+            elif isinstance(event, MeetingScheduled):
+                rows["meeting"].append((event.meeting.isoformat(), event.paper, at,
+                                        str(event.originator_id)))  # fmt: skip
+        inserts = {
+            "report": "INSERT INTO ragw_reports (code, title, scope, published, inspectorates, "
+            "makes, known_from) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "committee": "INSERT INTO ragw_committees (stream, code, name, known_from) "
+            "VALUES (?, ?, ?, ?)",
+            "meeting": "INSERT INTO ragw_meetings (committee, meeting, paper, known_from) "
+            "SELECT code, ?, ?, ? FROM ragw_committees WHERE stream = ?",
+        }
+        for kind, statement in inserts.items():  # committees before their meetings
+            if rows[kind]:
+                cursor.executemany(self._sql(statement), rows[kind])
+        if page:
+            self._follow_items(cursor, page, rows["report"])
         cursor.execute(
             self._sql("UPDATE ragw_tracking SET position = ? WHERE name = ?"),
             (notifications[-1].id, NAME),
         )
         return len(notifications)
 
-    def _apply(self, cursor: Any, stream_id: UUID, new: list[RecommendationEvent]) -> None:
+    def _follow_items(
+        self,
+        cursor: Any,
+        page: dict[UUID, list[RecommendationEvent]],
+        new_reports: list[tuple[Any, ...]],
+    ) -> None:
+        """The spans this page's item events close and open, in both tables."""
+        if self._reports is None:
+            cursor.execute("SELECT code, scope, published FROM ragw_reports")
+            self._reports = {code: (scope, published) for code, scope, published in cursor}
+        for code, _, scope, published, *_ in new_reports:
+            self._reports[code] = (scope, published)
+        closed: list[tuple[str, str, str]] = []
+        opened: list[list[Any]] = []
+        for stream_id, events in page.items():
+            self._spans(stream_id, events, closed, opened)
+        if closed:  # spans known before this page, before any span of this page is added
+            cursor.executemany(
+                self._sql(
+                    "UPDATE ragw_spans SET known_until = ? WHERE stream = ? "
+                    "AND known_until IS NULL AND effective_from = ?"
+                ),
+                closed,
+            )
+            cursor.executemany(
+                self._sql("DELETE FROM ragw_board WHERE stream = ? AND effective_from = ?"),
+                [(stream, start) for _, stream, start in closed],
+            )
+        if opened:
+            marks = ", ".join("?" * 17)
+            cursor.executemany(
+                self._sql(f"INSERT INTO ragw_spans ({SPAN_COLUMNS}) VALUES ({marks})"), opened
+            )
+            current = [
+                (row[6], row[5], row[13], *row[:3], *row[7:13], row[14], row[15], row[3])
+                for row in opened
+                if row[4] is None
+            ]
+            marks = ", ".join("?" * 15)
+            cursor.executemany(
+                self._sql(f"INSERT INTO ragw_board ({BOARD_COLUMNS}) VALUES ({marks})"), current
+            )
+
+    def _spans(
+        self,
+        stream_id: UUID,
+        new: list[RecommendationEvent],
+        closed: list[tuple[str, str, str]],
+        opened: list[list[Any]],
+    ) -> None:
+        """The spans that each of ``new`` closes and opens, event by event, so that every
+        moment in between stays answerable. Spans opened and closed within the page are
+        written once, already closed."""
         first = new[0].originator_version
-        earlier: list[RecommendationEvent] = []
+        known: list[RecommendationEvent] = []
         if first > 1:
             stored = self.ledger.events.get(stream_id, lte=first - 1)
-            earlier = [e for e in stored if isinstance(e, RecommendationEvent)]
-        known = list(earlier)
+            known = [e for e in stored if isinstance(e, RecommendationEvent)]
         before = timeline(known)
         stream = str(stream_id)
+        in_page: dict[str, list[Any]] = {}  # open spans added by this page, by start
         for event in new:
             known.append(event)
             after = timeline(known)
             at = moment(event.timestamp)
             for span in before:
                 if span not in after:
-                    cursor.execute(
-                        self._sql(
-                            "UPDATE ragw_timeline_spans SET known_until = ? WHERE stream = ? "
-                            "AND known_until IS NULL AND effective_from = ?"
-                        ),
-                        (at, stream, span[0].isoformat()),
-                    )
-            added = [span for span in after if span not in before]
-            if added:
-                cursor.executemany(
-                    self._sql(
-                        "INSERT INTO ragw_timeline_spans (stream, known_from, known_until, "
-                        "effective_from, effective_until, state) VALUES (?, ?, NULL, ?, ?, ?)"
-                    ),
-                    [
-                        (
-                            stream,
-                            at,
-                            start.isoformat(),
-                            until.isoformat() if until else FOREVER,
-                            STATE.dump_json(state).decode(),
-                        )
-                        for start, until, state in added
-                    ],
-                )
+                    begins = span[0].isoformat()
+                    if begins in in_page:
+                        in_page.pop(begins)[4] = at
+                    else:
+                        closed.append((at, stream, begins))
+            for span in after:
+                if span not in before:
+                    row = self._span_row(stream, at, *span)
+                    in_page[row[5]] = row
+                    opened.append(row)
             before = after
+
+    def _span_row(
+        self, stream: str, at: str, start: date, until: date | None, state: ItemState
+    ) -> list[Any]:
+        """A row of ``ragw_spans`` (:data:`SPAN_COLUMNS`)."""
+        assert self._reports is not None
+        scope, published = self._reports[state.report]
+        place = f"{date.max.toordinal() - date.fromisoformat(published).toordinal():07d} "
+        place += f"{state.report} {ref_order(state.ref)}"
+        status = state.status.value if state.status else None
+        due = state.due.isoformat() if state.due else None
+        head = {"key": state.key, "report": state.report, "ref": state.ref,
+                "kind": state.kind.value, "scope": scope, "status": status, "due": due}  # fmt: skip
+        tail = {"owner": state.owner, "lead": state.lead, "text": state.text,
+                "comment": state.comment}  # fmt: skip
+        extended = state.last_extended_on
+        return [
+            stream, state.key, state.report, at, None, start.isoformat(),
+            until.isoformat() if until else FOREVER, status, due, state.owner,
+            state.original_due.isoformat() if state.original_due else None,
+            state.times_extended, extended.isoformat() if extended else None, place,
+            compact(head)[:-1] + ',"overdue":', "," + compact(tail)[1:],
+            STATE.dump_json(state).decode(),
+        ]  # fmt: skip
 
     # Reading -------------------------------------------------------------------------
 
-    def states_as_at(self, day: date, known_at: datetime | None = None) -> dict[UUID, ItemState]:
-        """Every item on the board as at ``day`` as known at ``known_at`` (now when None),
-        after catching up with the log."""
-        self.catch_up()
+    def _current(
+        self, day: date, known_at: datetime | None, columns: str
+    ) -> tuple[str, tuple[str, ...]]:
+        """``SELECT columns`` of every item as at ``day`` as known at ``known_at``, and
+        its parameters: from the board of spans known now, or from every span ever."""
         when = day.isoformat()
-        query = (
-            "SELECT stream, state FROM ragw_timeline_spans WHERE effective_until > ? "
-            "AND effective_from <= ? "
-        )
-        parameters: Sequence[Any]
         if known_at is None:
-            query += "AND known_until IS NULL"
-            parameters = (when, when)
-        else:
-            known = moment(known_at)
-            query += "AND known_from <= ? AND (known_until IS NULL OR known_until > ?)"
-            parameters = (when, when, known, known)
+            return columns + "FROM ragw_board " + CURRENT, (when, when)
+        known = moment(known_at)
+        return columns + "FROM ragw_spans " + CURRENT + AS_KNOWN, (when, when, known, known)
+
+    def states_as_at(self, day: date, known_at: datetime | None = None) -> dict[str, StoredState]:
+        """Every item on the board as at ``day`` as known at ``known_at`` (now when None),
+        by key, after catching up with the log."""
+        self.catch_up()
+        query, parameters = self._current(day, known_at, STATE_SELECT)
         with self._transaction(lock=False) as cursor:
             cursor.execute(self._sql(query), parameters)
             rows = cursor.fetchall()
-        states = {UUID(stream): STATE.validate_json(state) for stream, state in rows}
+        load = self._state_json
+        states = {row[0]: StoredState(row, load) for row in rows}
         if len(states) != len(rows):  # spans of one item overlap: the model is damaged
             raise RuntimeError("the stored timelines overlap; rebuild them with `ragw rebuild`")
         return states
+
+    def _state_json(self, span: tuple[str, str, str]) -> str:
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(
+                self._sql(
+                    "SELECT state FROM ragw_spans WHERE stream = ? AND effective_from = ? "
+                    "AND known_from = ?"
+                ),
+                span,
+            )
+            return str(cursor.fetchone()[0])
+
+    def board_rows(
+        self,
+        day: date,
+        known_at: datetime | None = None,
+        *,
+        report: str | None = None,
+        status: str | None = None,
+        overdue: bool = False,
+    ) -> Iterator[tuple[str | None, str]]:
+        """The board as at ``day`` as known at ``known_at``: (owner, the item's JSON) a
+        row, newest report first, items as numbered, fetched a batch at a time (so
+        memory does not grow with the board)."""
+        self.catch_up()
+        query, parameters = self._current(day, known_at, BOARD_ROW)
+        parameters = (day.isoformat(), *parameters)
+        if report is not None:
+            query += "AND report = ? "
+            parameters += (report,)
+        if status == "NOT ASSESSED":
+            query += "AND status IS NULL "
+        elif status is not None:
+            query += "AND status = ? "
+            parameters += (status,)
+        if overdue:
+            query += "AND due < ? AND COALESCE(status, '') NOT IN ('GREEN', 'WHITE', 'CLOSED') "
+            parameters += (day.isoformat(),)
+        query += 'ORDER BY place COLLATE "C"' if self.postgres else "ORDER BY place"
+        with self._transaction(lock=False) as cursor:
+            # On PostgreSQL a server-side cursor, so rows arrive a batch at a time.
+            rows = self.connection.cursor(name="ragw_board") if self.postgres else cursor
+            try:
+                rows.execute(self._sql(query), parameters)
+                while batch := rows.fetchmany(BATCH):
+                    yield from batch
+            finally:
+                if rows is not cursor:
+                    rows.close()
+
+    def reports(self, known_at: datetime | None = None) -> dict[str, ReportFacts]:
+        """Every report recorded by ``known_at``, by code."""
+        query = "SELECT code, title, scope, published, inspectorates, makes FROM ragw_reports"
+        rows = self._select(query, known_at)
+        return {
+            code: ReportFacts(code, title, scope, date.fromisoformat(published),
+                              tuple(json.loads(inspectorates)), makes)
+            for code, title, scope, published, inspectorates, makes in rows
+        }  # fmt: skip
+
+    def committees(self, known_at: datetime | None = None) -> list[tuple[str, str]]:
+        """Every committee recorded by ``known_at``: (code, name)."""
+        return [(code, name) for code, name in
+                self._select("SELECT code, name FROM ragw_committees", known_at)]  # fmt: skip
+
+    def meetings(self, known_at: datetime | None = None) -> list[tuple[str, date, str | None]]:
+        """Every meeting recorded by ``known_at``: (committee, date, paper)."""
+        rows = self._select("SELECT committee, meeting, paper FROM ragw_meetings", known_at)
+        return [(code, date.fromisoformat(day), paper) for code, day, paper in rows]
+
+    def _select(self, query: str, known_at: datetime | None) -> list[tuple[Any, ...]]:
+        self.catch_up()
+        parameters: tuple[str, ...] = ()
+        if known_at is not None:
+            query += " WHERE known_from <= ?"
+            parameters = (moment(known_at),)
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(self._sql(query), parameters)
+            return list(cursor.fetchall())
+
+
+def compact(document: dict[str, Any]) -> str:
+    """JSON as the board prints an item: one line, no spaces, text as written."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))

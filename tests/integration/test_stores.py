@@ -14,6 +14,7 @@ import pytest
 from ledger import Ledger, RuleBrokenError, open_ledger
 from ledger.demo import DEMO_DATE, build_demo, demo_paper
 from projections import board_as_at
+from projections.recorded import Recorded
 
 ME = "Strategic Development"
 
@@ -77,7 +78,8 @@ def test_the_demo_ledger_holds_every_item_of_the_november_2019_paper(
     assert Counter(i.status for i in board.items) == written
     fraud9 = next(i for i in board.items if i.key == "FRAUD19/9")
     assert fraud9.status == "RED" and fraud9.due == date(2019, 12, 31)
-    assert fraud9.state.original_due == date(2019, 9, 30)
+    stored = Recorded.of(e for _, e in ledger.read_log()).states_as_at(DEMO_DATE)["FRAUD19/9"]
+    assert stored.original_due == date(2019, 9, 30)
 
 
 def test_a_postgresql_url_maps_onto_the_servers_database(postgres: object) -> None:

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from events import LedgerEvent
 from ledger import Ledger, open_ledger
 from ledger.backup import backup_lines, read_backup
+from projections.board import board_item, board_of, stored_board
 from projections.recorded import Recorded
-from projections.store import TimelineStore
+from projections.store import TimelineStore, compact
 from tests.unit.test_time import ME, START, TODAY, build_history, operations
 
 DAYS = st.sampled_from(range(-1, (TODAY - START).days + 1, 7))
@@ -33,8 +34,26 @@ def copy_into(target: str, events: list[LedgerEvent]) -> Ledger:
     return ledger
 
 
-def expected(events: list[LedgerEvent], day: date, known_at: Any) -> dict[Any, Any]:
-    return Recorded.of(events, known_at).states_as_at(day)
+def expected(events: list[LedgerEvent], day: date, known_at: Any) -> tuple[Any, ...]:
+    """What the pure fold says: every item's state, the board, reports and meetings."""
+    recorded = Recorded.of(events, known_at)
+    return (
+        dict(recorded.states_as_at(day)),
+        [compact(item.to_json()) for item in board_of(recorded, as_at=day).items],
+        recorded.reports,
+        {code: c.meetings for code, c in recorded.committees.items()},
+    )
+
+
+def answers(store: TimelineStore, day: date, known_at: Any) -> tuple[Any, ...]:
+    """The same questions, answered from the stored read model alone."""
+    recorded = Recorded.stored(store, known_at)
+    return (
+        {key: state.full() for key, state in store.states_as_at(day, known_at).items()},
+        list(stored_board(store, as_at=day, as_known_at=known_at)),
+        recorded.reports,
+        {code: c.meetings for code, c in recorded.committees.items()},
+    )
 
 
 @settings(
@@ -54,7 +73,7 @@ def test_the_store_answers_as_at_and_as_known_at_exactly_as_the_fold(
         for offset in days:
             day = data.draw(st.sampled_from([START + timedelta(days=offset), *edges]))
             known_at = data.draw(st.sampled_from([None, *(e.timestamp for e in events)]))
-            assert store.states_as_at(day, known_at) == expected(events, day, known_at)
+            assert answers(store, day, known_at) == expected(events, day, known_at)
     finally:
         store.close()
         ledger.close()
@@ -93,17 +112,17 @@ def stored(target: str) -> Iterator[tuple[list[LedgerEvent], Ledger, TimelineSto
 def test_the_store_matches_the_fold_on_each_kind_of_store(stored: Any) -> None:
     events, _, store = stored
     for day, known in all_questions(events):
-        assert store.states_as_at(day, known) == expected(events, day, known), (day, known)
+        assert answers(store, day, known) == expected(events, day, known), (day, known)
 
 
 def test_the_store_catches_up_with_events_another_writer_recorded(stored: Any, target: str) -> None:
     events, _, store = stored
-    assert store.states_as_at(TODAY) == expected(events, TODAY, None)
+    assert answers(store, TODAY, None) == expected(events, TODAY, None)
     other = open_ledger(target, create=False)
     other.today = lambda: TODAY  # type: ignore[method-assign]
     other.change_status("R/1", "GREEN", actor=ME, on=TODAY - timedelta(days=1))
     everything = [e for _, e in other.read_log()]
-    assert store.states_as_at(TODAY) == expected(everything, TODAY, None)
+    assert answers(store, TODAY, None) == expected(everything, TODAY, None)
     assert store.position() == other.last_position()
     other.close()
 
@@ -112,7 +131,7 @@ def test_a_crash_mid_page_leaves_the_store_where_it_was_and_the_next_read_comple
     stored: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     events, _, store = stored
-    real_apply = TimelineStore._apply
+    real_apply = TimelineStore._spans
     calls = {"n": 0}
 
     def crash_on_the_second_item(self: TimelineStore, *args: Any) -> None:
@@ -121,19 +140,42 @@ def test_a_crash_mid_page_leaves_the_store_where_it_was_and_the_next_read_comple
             raise RuntimeError("power cut")
         real_apply(self, *args)
 
-    monkeypatch.setattr(TimelineStore, "_apply", crash_on_the_second_item)
+    monkeypatch.setattr(TimelineStore, "_spans", crash_on_the_second_item)
     with pytest.raises(RuntimeError):
         store.catch_up()
     assert store.position() == 0, "nothing of the page was kept"
-    monkeypatch.setattr(TimelineStore, "_apply", real_apply)
+    monkeypatch.setattr(TimelineStore, "_spans", real_apply)
     for day, known in all_questions(events):
-        assert store.states_as_at(day, known) == expected(events, day, known)
+        assert answers(store, day, known) == expected(events, day, known)
 
 
 def test_a_rebuild_derives_the_same_model_from_nothing(stored: Any) -> None:
     events, ledger, store = stored
     store.catch_up()
-    before = [store.states_as_at(day, known) for day, known in all_questions(events)]
+    before = [answers(store, day, known) for day, known in all_questions(events)]
     assert store.rebuild() == len(events)
-    assert [store.states_as_at(day, known) for day, known in all_questions(events)] == before
+    assert [answers(store, day, known) for day, known in all_questions(events)] == before
     assert store.position() == ledger.last_position()
+
+
+def test_the_stored_board_lists_reports_newest_first_and_items_as_numbered(target: str) -> None:
+    """The demo's fourteen reports and refs such as 4, 4a and 10, on each kind of store
+    (PostgreSQL sorts as Python does whatever the database's collation)."""
+    from ledger.demo import DEMO_DATE, build_demo
+
+    ledger = open_ledger(target, create=True)
+    ledger.today = lambda: DEMO_DATE  # type: ignore[method-assign]
+    build_demo(ledger, actor=ME)
+    events = [e for _, e in ledger.read_log()]
+    store = TimelineStore(ledger, target)
+    try:
+        for day in (date(2019, 1, 1), date(2019, 7, 15), DEMO_DATE):
+            assert answers(store, day, None) == expected(events, day, None)
+        board = [board_item(line) for line in stored_board(store, as_at=DEMO_DATE)]
+        assert len(board) == 105
+        assert [i.report for i in board[:6]] == ["CYBER19"] * 5 + ["BETRAYAL"]
+        assert [i.ref for i in board if i.report == "BETRAYAL"] == ["1", "2", "3", "4a", "4b", "5"]
+        assert [i.ref for i in board if i.report == "POORREL"] == ["8", "9", "10", "11", "17"]
+    finally:
+        store.close()
+        ledger.close()

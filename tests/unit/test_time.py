@@ -24,6 +24,7 @@ from events import (
 from ledger import Ledger, LedgerError
 from ledger.state import fold_item, timeline
 from projections import board_as_at
+from projections.recorded import Recorded
 from tests.conftest import memory_ledger
 
 ME = "Strategic Development"
@@ -94,8 +95,9 @@ def test_an_extension_moves_the_due_date_and_keeps_the_original() -> None:
     before, after = (board_as_at(all_events(ledger), as_at=d).items[0]
                      for d in (date(2019, 3, 31), date(2019, 4, 1)))  # fmt: skip
     assert before.due == date(2018, 10, 31) and after.due == date(2020, 1, 31)
-    assert after.state.original_due == date(2018, 10, 31)
-    assert [(e.due, e.reason, e.previous_due) for e in after.state.extensions] == [
+    state = Recorded.of(all_events(ledger)).states_as_at(date(2019, 4, 1))["HATE18/6"]
+    assert state.original_due == date(2018, 10, 31)
+    assert [(e.due, e.reason, e.previous_due) for e in state.extensions] == [
         (date(2020, 1, 31), "Bedding in", date(2018, 10, 31))
     ]
 
