@@ -471,10 +471,13 @@ class Ledger(Application[UUID]):
             for event in aggregate.pending_events
         ]
         # The events go to the store as one atomic write, as Application.save does,
-        # without its per-object protocol checks (most of an import's time).
-        events = [event for aggregate in aggregates for event in aggregate.collect_events()]
+        # without its per-object protocol checks or the notifications it hands on to
+        # followers (this ledger's read model follows the log instead): most of an
+        # import's time went there.
+        to_stored = self.mapper.to_stored_event
+        stored = [to_stored(e) for aggregate in aggregates for e in aggregate.collect_events()]
         try:
-            self.events.put(events)
+            self.recorder.insert_events(stored)
         except IntegrityError:
             raise ConflictError(
                 f"{what} was changed by another writer at the same moment; nothing was "

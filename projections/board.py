@@ -135,11 +135,9 @@ def stored_board(
     """The same board as :func:`board_of`, as the JSON of each item (one line each, as
     ``--format json`` prints them), straight from the stored read model's query:
     nothing is folded or decoded, and memory stays flat however big the board."""
-    wanted = owner.casefold() if owner is not None else None
-    rows = store.board_rows(as_at, as_known_at, report=report, status=status, overdue=overdue)
-    for who, line in rows:
-        if wanted is None or (who or "").casefold() == wanted:
-            yield line
+    return store.board_rows(
+        as_at, as_known_at, report=report, owner=owner, status=status, overdue=overdue
+    )
 
 
 def board_item(line: str) -> BoardItem:

@@ -86,20 +86,25 @@ class Counts(Counter[str]):
         self.update(marks)
 
 
-def marks_of(now: ItemView, before: ItemView | None) -> tuple[str, ...]:
-    """What a paper counts an item as, comparing it with the meeting before; ``()``
-    when it was already reported GREEN or CLOSED then."""
-    if before is not None and before.status in REPORTED:
+def marks_of(now: str | None, before: str | None) -> tuple[str, ...]:
+    """What a paper counts an item as, from its status now and at the meeting before
+    (None when not yet assessed or not yet on the board); ``()`` when it was already
+    reported GREEN or CLOSED then."""
+    if before in REPORTED_WORDS:
         return ()
-    if now.status is None:
+    if now is None:
         return (NOT_ASSESSED,)
-    if now.status is Status.GREEN:
+    if now == Status.GREEN.value:
         return (NEW_GREEN,)
-    if now.status is Status.RED:
-        if before is None or before.status is not Status.RED:
-            return ("RED", NEW_RED)
-        return ("RED",)
-    return (now.status.value,)
+    if now == Status.RED.value:
+        return ("RED",) if before == Status.RED.value else ("RED", NEW_RED)
+    return (now,)
+
+
+REPORTED_WORDS = frozenset(status.value for status in REPORTED)
+_WORDS = [None, *(status.value for status in Status)]
+#: Every (now, before) pair's marks, worked out once.
+MARKS = {(now, before): marks_of(now, before) for now in _WORDS for before in _WORDS}
 
 
 def printed_status(marks: tuple[str, ...]) -> str:
@@ -126,36 +131,50 @@ def _json(value: Any) -> Any:
 class Position:
     """Every item as at one meeting, marked against the meeting before it."""
 
+    recorded: Recorded
     on: date | None
     before: date | None
-    states: Mapping[str, ItemView]
+    #: key -> (report, status word or None), as at ``on``.
+    statuses: Mapping[str, tuple[str, str | None]]
     marks: dict[str, tuple[str, ...]]
-    scopes: dict[str, str]
     _by_report: dict[str, Counts] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def at(cls, recorded: Recorded, on: date | None, before: date | None) -> Position:
-        states = recorded.states_as_at(on)
-        earlier = recorded.states_as_at(before)
-        marks = {key: marks_of(state, earlier.get(key)) for key, state in states.items()}
-        scopes = {code: r.scope for code, r in recorded.reports.items()}
-        return cls(on, before, states, marks, scopes)
+        now, earlier = recorded.statuses_as_at(on), recorded.statuses_as_at(before)
+        marks = {key: MARKS[status, earlier.get(key, _ABSENT)[1]]
+                 for key, (_, status) in now.items()}  # fmt: skip
+        return cls(recorded, on, before, now, marks)
+
+    @property
+    def states(self) -> Mapping[str, ItemView]:
+        """Every item's state as at ``on`` (read once, when a paper prints more than
+        counts)."""
+        return self.recorded.states_as_at(self.on)
 
     def counts(self, *, report: str | None = None, scope: str = "all") -> Counts:
         if report is not None:
             return self.by_report().get(report, Counts())
         counts = Counts()
+        reports = self.recorded.reports
         for code, report_counts in self.by_report().items():
-            if scope in ("all", self.scopes[code]):
+            if scope in ("all", reports[code].scope):
                 counts.update(report_counts)
         return counts
 
     def by_report(self) -> dict[str, Counts]:
         """Counts per report, made in one pass over the items and kept."""
         if not self._by_report:
-            for key, marks in self.marks.items():
-                self._by_report.setdefault(self.states[key].report, Counts()).add(marks)
+            statuses = self.statuses
+            tally = Counter((statuses[key][0], marks) for key, marks in self.marks.items())
+            for (code, marks), n in tally.items():
+                counts = self._by_report.setdefault(code, Counts())
+                for mark in marks:
+                    counts[mark] += n
         return self._by_report
+
+
+_ABSENT = ("", None)
 
 
 # The summary ---------------------------------------------------------------------------
@@ -363,18 +382,26 @@ def exceptions_at(position: Position) -> Exceptions:
     assert position.on is not None
     day = position.on
     overdue, extensions, slippage = [], [], []
-    for state in position.states.values():
+    states = position.states
+    extended = [
+        state for state in states.values()
+        if state.last_extended_on is not None
+        and (position.before is None or state.last_extended_on > position.before)
+    ]  # fmt: skip
+    read_whole = getattr(states, "read_whole", None)
+    if read_whole is not None:  # a stored read model reads them in a few queries
+        read_whole(extended)
+    for state in extended:
+        for extension in state.extensions:
+            if position.before is None or extension.on > position.before:
+                extensions.append(Extension(state.key, extension.on, extension.previous_due,
+                                            extension.due, extension.reason, extension.actor))  # fmt: skip
+    for state in states.values():
         status = state.status.value if state.status else NOT_ASSESSED
         if state.overdue_as_at(day) and state.status is not Status.RED and state.due:
             overdue.append(
                 Overdue(state.key, status, state.due, (day - state.due).days, state.owner)
             )
-        last = state.last_extended_on
-        if last is not None and (position.before is None or last > position.before):
-            for extension in state.extensions:  # read only for the items extended since
-                if position.before is None or extension.on > position.before:
-                    extensions.append(Extension(state.key, extension.on, extension.previous_due,
-                                                extension.due, extension.reason, extension.actor))  # fmt: skip
         done = state.status in REPORTED or state.status is Status.WHITE
         if not done and state.original_due is not None and state.due is not None:
             late = max(0, (day - state.original_due).days)

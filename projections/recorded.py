@@ -69,8 +69,14 @@ class Recorded:
     items: dict[UUID, list[RecommendationEvent]] = field(default_factory=dict)
     committees: dict[str, CommitteeRecord] = field(default_factory=dict)
     _states: dict[date, Mapping[str, ItemView]] = field(default_factory=dict, repr=False)
+    _statuses: dict[date, Mapping[str, tuple[str, str | None]]] = field(
+        default_factory=dict, repr=False
+    )
     #: Where item states come from when they are not folded here (a stored read model).
     stored_states: Callable[[date, datetime | None], Mapping[str, ItemView]] | None = None
+    stored_statuses: (
+        Callable[[date, datetime | None], Mapping[str, tuple[str, str | None]]] | None
+    ) = None
 
     @classmethod
     def stored(cls, store: TimelineStore, known_at: datetime | None = None) -> Recorded:
@@ -82,6 +88,7 @@ class Recorded:
         for code, day, paper in store.meetings(known_at):
             recorded.committees[code].meetings[day] = Meeting(code, day, paper)
         recorded.stored_states = store.states_as_at
+        recorded.stored_statuses = store.statuses_as_at
         return recorded
 
     @classmethod
@@ -129,3 +136,18 @@ class Recorded:
                     states[state.key] = state
             self._states[day] = states
         return self._states[day]
+
+    def statuses_as_at(self, day: date | None) -> Mapping[str, tuple[str, str | None]]:
+        """Every item on the board as at ``day``: key -> (report, status word or None).
+        All a paper's counts need, so a stored read model answers it from two columns."""
+        if day is None:
+            return {}
+        if day not in self._statuses:
+            if day not in self._states and self.stored_statuses is not None:
+                self._statuses[day] = self.stored_statuses(day, self.known_at)
+            else:
+                self._statuses[day] = {
+                    key: (state.report, state.status.value if state.status else None)
+                    for key, state in self.states_as_at(day).items()
+                }
+        return self._statuses[day]

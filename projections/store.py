@@ -23,9 +23,10 @@ Writers never wait for it. ``rebuild`` derives it again from nothing.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -73,7 +74,7 @@ SCHEMA = (
         known_from TEXT NOT NULL)""",
     # Every span ever known, with the moments it was known: "as known at T" reads here.
     """CREATE TABLE IF NOT EXISTS ragw_spans (
-        stream TEXT NOT NULL, key TEXT NOT NULL, report TEXT NOT NULL,
+        key TEXT NOT NULL, report TEXT NOT NULL,
         known_from TEXT NOT NULL, known_until TEXT,
         effective_from TEXT NOT NULL, effective_until TEXT NOT NULL,
         status TEXT, due TEXT, owner TEXT,
@@ -81,35 +82,35 @@ SCHEMA = (
         place TEXT NOT NULL, head TEXT NOT NULL, tail TEXT NOT NULL, state TEXT NOT NULL)""",
     """CREATE INDEX IF NOT EXISTS ragw_spans_as_known
         ON ragw_spans (effective_until, known_from)""",
-    """CREATE INDEX IF NOT EXISTS ragw_spans_open ON ragw_spans (stream, known_until)""",
+    """CREATE INDEX IF NOT EXISTS ragw_spans_open ON ragw_spans (key, known_until)""",
     # The spans known now, kept in order of the days they end, so "the board as at D"
     # reads one contiguous run of rows (SQLite stores the table in its key's order).
     """CREATE TABLE IF NOT EXISTS ragw_board (
         effective_until TEXT NOT NULL, effective_from TEXT NOT NULL, place TEXT NOT NULL,
-        stream TEXT NOT NULL, key TEXT NOT NULL, report TEXT NOT NULL,
+        key TEXT NOT NULL, report TEXT NOT NULL,
         status TEXT, due TEXT, owner TEXT,
         original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
-        head TEXT NOT NULL, tail TEXT NOT NULL, known_from TEXT NOT NULL,
+        head TEXT NOT NULL, tail TEXT NOT NULL,
         PRIMARY KEY (effective_until, effective_from, place)) /* clustered */""",
-    """CREATE INDEX IF NOT EXISTS ragw_board_stream ON ragw_board (stream, effective_from)""",
+    """CREATE INDEX IF NOT EXISTS ragw_board_key ON ragw_board (key, effective_from)""",
     # Earlier layouts of this model: superseded, derived again into the tables above.
     "DROP TABLE IF EXISTS ragw_timeline_spans",
     "DELETE FROM ragw_tracking WHERE name = 'timeline_spans'",
 )
 TABLES = ("ragw_reports", "ragw_committees", "ragw_meetings", "ragw_spans", "ragw_board")
-#: The columns of :data:`ragw_spans` from ``stream`` to ``state``, as written.
-SPAN_COLUMNS = ("stream, key, report, known_from, known_until, effective_from, "
+#: The columns of ``ragw_spans``, in the order written.
+SPAN_COLUMNS = ("key, report, known_from, known_until, effective_from, "
                 "effective_until, status, due, owner, original_due, times_extended, "
                 "extended_on, place, head, tail, state")  # fmt: skip
-BOARD_COLUMNS = ("effective_until, effective_from, place, stream, key, report, status, due, "
-                 "owner, original_due, times_extended, extended_on, head, tail, known_from")  # fmt: skip
+BOARD_COLUMNS = ("effective_until, effective_from, place, key, report, status, due, "
+                 "owner, original_due, times_extended, extended_on, head, tail")  # fmt: skip
 
 #: A board row as printed: its JSON with ``overdue`` decided for the day asked about.
-BOARD_ROW = """SELECT owner, head || CASE WHEN due < ? AND COALESCE(status, '') NOT IN
+BOARD_ROW = """SELECT {owner}head || CASE WHEN due < ? AND COALESCE(status, '') NOT IN
     ('GREEN', 'WHITE', 'CLOSED') THEN 'true' ELSE 'false' END || tail """
 #: The columns a paper reads of every item; the rest of the state is read on demand.
 STATE_SELECT = """SELECT key, report, status, due, owner, original_due, times_extended,
-    extended_on, stream, effective_from, known_from """
+    extended_on, effective_from, {known_from}"""
 CURRENT = "WHERE effective_until > ? AND effective_from <= ? "
 AS_KNOWN = "AND known_from <= ? AND (known_until IS NULL OR known_until > ?) "
 
@@ -126,16 +127,12 @@ def _date(value: str | None) -> date | None:
 def ref_order(ref: str) -> str:
     """Refs sort as the reports number them (2, 4, 4a, 4b, 10): numbers padded, so the
     order is plain text order, in Python and in SQL alike."""
-    out, digits = [], ""
-    for char in ref + " ":
-        if char.isdigit() and char.isascii():
-            digits += char
-            continue
-        if digits:
-            out.append(digits.zfill(12))
-            digits = ""
-        out.append(char)
-    return "".join(out)[:-1]
+    if ref.isdigit():  # most are
+        return ref.zfill(12)
+    return _NUMBER.sub(lambda number: number.group().zfill(12), ref)
+
+
+_NUMBER = re.compile(r"[0-9]+")
 
 
 #: Status by its stored word, without an enum look-up per row.
@@ -160,7 +157,9 @@ class StoredState:
         "times_extended",
     )  # fmt: skip
 
-    def __init__(self, row: Sequence[Any], load: Callable[[tuple[str, str, str]], str]) -> None:
+    def __init__(
+        self, row: Sequence[Any], load: Callable[[tuple[str, str, str | None]], str]
+    ) -> None:
         key, report, status, due, owner, original, times, extended, *span = row
         self.key: str = key
         self.report: str = report
@@ -170,7 +169,7 @@ class StoredState:
         self.original_due = date.fromisoformat(original) if original else None
         self.times_extended: int = times
         self.last_extended_on = date.fromisoformat(extended) if extended else None
-        self._span: tuple[str, str, str] = tuple(span)  # type: ignore[assignment]
+        self._span: tuple[str, str, str | None] = (key, *span)  # type: ignore[assignment]
         self._load = load
         self._full: ItemState | None = None
 
@@ -210,6 +209,15 @@ class StoredState:
     @property
     def comment(self) -> str | None:
         return self.full().comment
+
+
+class StoredStates(dict[str, StoredState]):
+    """The states of a board by key, which can read many whole states at once."""
+
+    store: TimelineStore
+
+    def read_whole(self, states: Iterable[StoredState]) -> None:
+        self.store.read_whole(list(states))
 
 
 @dataclass(frozen=True)
@@ -405,26 +413,26 @@ class TimelineStore:
         if closed:  # spans known before this page, before any span of this page is added
             cursor.executemany(
                 self._sql(
-                    "UPDATE ragw_spans SET known_until = ? WHERE stream = ? "
+                    "UPDATE ragw_spans SET known_until = ? WHERE key = ? "
                     "AND known_until IS NULL AND effective_from = ?"
                 ),
                 closed,
             )
             cursor.executemany(
-                self._sql("DELETE FROM ragw_board WHERE stream = ? AND effective_from = ?"),
-                [(stream, start) for _, stream, start in closed],
+                self._sql("DELETE FROM ragw_board WHERE key = ? AND effective_from = ?"),
+                [(key, start) for _, key, start in closed],
             )
         if opened:
-            marks = ", ".join("?" * 17)
+            marks = ", ".join("?" * 16)
             cursor.executemany(
                 self._sql(f"INSERT INTO ragw_spans ({SPAN_COLUMNS}) VALUES ({marks})"), opened
             )
             current = [
-                (row[6], row[5], row[13], *row[:3], *row[7:13], row[14], row[15], row[3])
+                (row[5], row[4], row[12], row[0], row[1], *row[6:12], row[13], row[14])
                 for row in opened
-                if row[4] is None
+                if row[3] is None
             ]
-            marks = ", ".join("?" * 15)
+            marks = ", ".join("?" * 13)
             cursor.executemany(
                 self._sql(f"INSERT INTO ragw_board ({BOARD_COLUMNS}) VALUES ({marks})"), current
             )
@@ -445,7 +453,6 @@ class TimelineStore:
             stored = self.ledger.events.get(stream_id, lte=first - 1)
             known = [e for e in stored if isinstance(e, RecommendationEvent)]
         before = timeline(known)
-        stream = str(stream_id)
         in_page: dict[str, list[Any]] = {}  # open spans added by this page, by start
         for event in new:
             known.append(event)
@@ -455,19 +462,17 @@ class TimelineStore:
                 if span not in after:
                     begins = span[0].isoformat()
                     if begins in in_page:
-                        in_page.pop(begins)[4] = at
+                        in_page.pop(begins)[3] = at
                     else:
-                        closed.append((at, stream, begins))
+                        closed.append((at, span[2].key, begins))
             for span in after:
                 if span not in before:
-                    row = self._span_row(stream, at, *span)
-                    in_page[row[5]] = row
+                    row = self._span_row(at, *span)
+                    in_page[row[4]] = row
                     opened.append(row)
             before = after
 
-    def _span_row(
-        self, stream: str, at: str, start: date, until: date | None, state: ItemState
-    ) -> list[Any]:
+    def _span_row(self, at: str, start: date, until: date | None, state: ItemState) -> list[Any]:
         """A row of ``ragw_spans`` (:data:`SPAN_COLUMNS`)."""
         assert self._reports is not None
         scope, published = self._reports[state.report]
@@ -481,7 +486,7 @@ class TimelineStore:
                 "comment": state.comment}  # fmt: skip
         extended = state.last_extended_on
         return [
-            stream, state.key, state.report, at, None, start.isoformat(),
+            state.key, state.report, at, None, start.isoformat(),
             until.isoformat() if until else FOREVER, status, due, state.owner,
             state.original_due.isoformat() if state.original_due else None,
             state.times_extended, extended.isoformat() if extended else None, place,
@@ -498,9 +503,11 @@ class TimelineStore:
         its parameters: from the board of spans known now, or from every span ever."""
         when = day.isoformat()
         if known_at is None:
-            return columns + "FROM ragw_board " + CURRENT, (when, when)
+            columns = columns.replace("{known_from}", "NULL")
+            return columns + " FROM ragw_board " + CURRENT, (when, when)
         known = moment(known_at)
-        return columns + "FROM ragw_spans " + CURRENT + AS_KNOWN, (when, when, known, known)
+        columns = columns.replace("{known_from}", "known_from")
+        return columns + " FROM ragw_spans " + CURRENT + AS_KNOWN, (when, when, known, known)
 
     def states_as_at(self, day: date, known_at: datetime | None = None) -> dict[str, StoredState]:
         """Every item on the board as at ``day`` as known at ``known_at`` (now when None),
@@ -511,20 +518,53 @@ class TimelineStore:
             cursor.execute(self._sql(query), parameters)
             rows = cursor.fetchall()
         load = self._state_json
-        states = {row[0]: StoredState(row, load) for row in rows}
+        states = StoredStates({row[0]: StoredState(row, load) for row in rows})
+        states.store = self
         if len(states) != len(rows):  # spans of one item overlap: the model is damaged
             raise RuntimeError("the stored timelines overlap; rebuild them with `ragw rebuild`")
         return states
 
-    def _state_json(self, span: tuple[str, str, str]) -> str:
-        with self._transaction(lock=False) as cursor:
-            cursor.execute(
-                self._sql(
-                    "SELECT state FROM ragw_spans WHERE stream = ? AND effective_from = ? "
-                    "AND known_from = ?"
-                ),
-                span,
+    def read_whole(self, states: Iterable[StoredState]) -> None:
+        """Read the whole states of these items of the board known now, a few hundred
+        a query (a paper that prints their extensions needs them all)."""
+        spans = [state._span for state in states if state._full is None]
+        pending = {(key, start): known for key, start, known in spans if known is None}
+        keys = sorted({key for key, _ in pending})
+        for index in range(0, len(keys), 400):
+            chunk = keys[index : index + 400]
+            query = (
+                "SELECT key, effective_from, state FROM ragw_spans WHERE known_until IS NULL "
+                f"AND key IN ({', '.join('?' * len(chunk))})"
             )
+            with self._transaction(lock=False) as cursor:
+                cursor.execute(self._sql(query), chunk)
+                found = {(key, start): state for key, start, state in cursor.fetchall()}
+            for state in states:
+                whole = found.get(state._span[:2])
+                if whole is not None and state._full is None:
+                    state._full = STATE.validate_json(whole)
+
+    def statuses_as_at(
+        self, day: date, known_at: datetime | None = None
+    ) -> dict[str, tuple[str, str | None]]:
+        """Every item on the board as at ``day`` as known at ``known_at``: key ->
+        (report, status word or None)."""
+        self.catch_up()
+        query, parameters = self._current(day, known_at, "SELECT key, report, status")
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(self._sql(query), parameters)
+            return {key: (report, status) for key, report, status in cursor.fetchall()}
+
+    def _state_json(self, span: tuple[str, str, str | None]) -> str:
+        """The whole state of the span (key, effective_from, known_from); a span
+        known now is the item's only open span that starts then."""
+        key, start, known_from = span
+        query = "SELECT state FROM ragw_spans WHERE key = ? AND effective_from = ? AND "
+        with self._transaction(lock=False) as cursor:
+            if known_from is None:
+                cursor.execute(self._sql(query + "known_until IS NULL"), (key, start))
+            else:
+                cursor.execute(self._sql(query + "known_from = ?"), (key, start, known_from))
             return str(cursor.fetchone()[0])
 
     def board_rows(
@@ -533,14 +573,16 @@ class TimelineStore:
         known_at: datetime | None = None,
         *,
         report: str | None = None,
+        owner: str | None = None,
         status: str | None = None,
         overdue: bool = False,
-    ) -> Iterator[tuple[str | None, str]]:
-        """The board as at ``day`` as known at ``known_at``: (owner, the item's JSON) a
-        row, newest report first, items as numbered, fetched a batch at a time (so
-        memory does not grow with the board)."""
+    ) -> Iterator[str]:
+        """The board as at ``day`` as known at ``known_at``: each item's JSON line,
+        newest report first, items as numbered, fetched a batch at a time (so memory
+        does not grow with the board). Owners match whatever their letters' case."""
         self.catch_up()
-        query, parameters = self._current(day, known_at, BOARD_ROW)
+        columns = BOARD_ROW.replace("{owner}", "owner, " if owner is not None else "")
+        query, parameters = self._current(day, known_at, columns)
         parameters = (day.isoformat(), *parameters)
         if report is not None:
             query += "AND report = ? "
@@ -554,13 +596,18 @@ class TimelineStore:
             query += "AND due < ? AND COALESCE(status, '') NOT IN ('GREEN', 'WHITE', 'CLOSED') "
             parameters += (day.isoformat(),)
         query += 'ORDER BY place COLLATE "C"' if self.postgres else "ORDER BY place"
+        wanted = owner.casefold() if owner is not None else None
         with self._transaction(lock=False) as cursor:
             # On PostgreSQL a server-side cursor, so rows arrive a batch at a time.
             rows = self.connection.cursor(name="ragw_board") if self.postgres else cursor
             try:
                 rows.execute(self._sql(query), parameters)
                 while batch := rows.fetchmany(BATCH):
-                    yield from batch
+                    if wanted is None:
+                        yield from (line for (line,) in batch)
+                    else:
+                        yield from (line for who, line in batch
+                                    if (who or "").casefold() == wanted)  # fmt: skip
             finally:
                 if rows is not cursor:
                     rows.close()

@@ -17,6 +17,7 @@ from events import LedgerEvent
 from ledger import Ledger, open_ledger
 from ledger.backup import backup_lines, read_backup
 from projections.board import board_item, board_of, stored_board
+from projections.committee import paper_of
 from projections.recorded import Recorded
 from projections.store import TimelineStore, compact
 from tests.unit.test_time import ME, START, TODAY, build_history, operations
@@ -166,6 +167,8 @@ def test_the_stored_board_lists_reports_newest_first_and_items_as_numbered(targe
     ledger = open_ledger(target, create=True)
     ledger.today = lambda: DEMO_DATE  # type: ignore[method-assign]
     build_demo(ledger, actor=ME)
+    ledger.extend_deadline("PEEL1819/4", to=date(2020, 6, 30), reason="New force plan",
+                           actor=ME, on=date(2019, 10, 1))  # fmt: skip
     events = [e for _, e in ledger.read_log()]
     store = TimelineStore(ledger, target)
     try:
@@ -176,6 +179,14 @@ def test_the_stored_board_lists_reports_newest_first_and_items_as_numbered(targe
         assert [i.report for i in board[:6]] == ["CYBER19"] * 5 + ["BETRAYAL"]
         assert [i.ref for i in board if i.report == "BETRAYAL"] == ["1", "2", "3", "4a", "4b", "5"]
         assert [i.ref for i in board if i.report == "POORREL"] == ["8", "9", "10", "11", "17"]
+        for meeting in (date(2019, 7, 15), DEMO_DATE):  # papers, read from the model alone
+            folded, stored = (
+                paper_of(Recorded.of(events), "PRMSC", meeting),
+                paper_of(Recorded.stored(store), "PRMSC", meeting),
+            )
+            assert stored.to_json() == folded.to_json()
+        # Its whole state was read from the model to print the extension's reason.
+        assert stored.summary.exceptions.extensions[-1].reason == "New force plan"
     finally:
         store.close()
         ledger.close()
