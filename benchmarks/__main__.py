@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import platform
 import sqlite3
@@ -179,11 +180,65 @@ def wall(command: list[str], runs: int = 7) -> float:
     )
 
 
-def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, Any]:
-    from ledger import open_ledger
-    from projections.board import board_as_at, board_of
+def board_json(write: Callable[[], None]) -> str:
+    """What one ``ragw board --format json`` prints, written into memory."""
+    out, sys.stdout = sys.stdout, io.StringIO()
+    try:
+        write()
+        return sys.stdout.getvalue()
+    finally:
+        sys.stdout = out
+
+
+#: The as-at question asked in every run, and the read model's answer to it written
+#: out by hand: the board's rows known now, current on the day, in the papers' order.
+DAY = date(2021, 6, 1)
+FLOOR_SQL = """
+    SELECT head || CASE WHEN due < :day AND COALESCE(status, '') NOT IN
+                            ('GREEN', 'WHITE', 'CLOSED') THEN 'true' ELSE 'false' END || tail
+    FROM ragw_board WHERE effective_until > :day AND effective_from <= :day ORDER BY place
+"""
+
+
+def as_at_timings(ledger: Any, store: Any, target: str) -> dict[str, float]:
+    """The board as at DAY from the read model, by a naive replay, and by the SQL floor;
+    and a committee summary. Fails if the replay and the read model disagree."""
+    from cli.render import emit_json_rows
+    from projections.board import board_as_at, stored_board
     from projections.committee import summary_of
     from projections.recorded import Recorded
+    from projections.store import compact
+
+    head = {"as_at": DAY.isoformat(), "as_known_at": None}
+
+    def stored() -> str:
+        return board_json(lambda: emit_json_rows(head, "items", stored_board(store, as_at=DAY)))
+
+    def replayed() -> str:
+        board = board_as_at((event for _, event in ledger.read_log()), as_at=DAY)
+        lines = (compact(item.to_json()) for item in board.items)
+        return board_json(lambda: emit_json_rows(head, "items", lines))
+
+    def summary() -> str:
+        paper = summary_of(Recorded.stored(store), "NATREG", MEETINGS[-1])
+        return json.dumps(paper.to_json(), indent=2, ensure_ascii=False)
+
+    timings = {"board_as_at": best(lambda: timed(stored))}
+    timings["summary"] = best(lambda: timed(summary))
+    if not target.startswith("postgresql"):
+        connection = sqlite3.connect(target)
+        fetch = lambda: connection.execute(FLOOR_SQL, {"day": DAY.isoformat()}).fetchall()  # noqa: E731
+        timings["sql_floor"] = best(lambda: timed(fetch))
+        connection.close()
+    started = time.perf_counter()
+    if replayed() != stored():
+        raise SystemExit("the read model's board differs from the replayed board")
+    timings["replay"] = time.perf_counter() - started
+    return timings
+
+
+def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    from ledger import open_ledger
     from projections.store import TimelineStore
 
     target = str(folder / "register.db")
@@ -196,22 +251,9 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
     store = TimelineStore(ledger, target)
     log("bringing the read model up to date ...")
     catch_up_seconds = timed(store.catch_up)
-    day = date(2021, 6, 1)
-    as_at_seconds = best(lambda: timed(lambda: board_of(Recorded.stored(store), as_at=day)))
-    log(f"  catch-up {catch_up_seconds:.1f} s; board as at {as_at_seconds:.3f} s")
-
-    floor_sql = ("SELECT stream, state FROM ragw_timeline_spans WHERE effective_until > ? AND "
-                 "effective_from <= ? AND known_until IS NULL")  # fmt: skip
-    connection = sqlite3.connect(target)
-    floor_seconds = best(lambda: timed(
-        lambda: connection.execute(floor_sql, (day.isoformat(), day.isoformat())).fetchall()))  # fmt: skip
-    summary_seconds = best(lambda: timed(
-        lambda: summary_of(Recorded.stored(store), "NATREG", MEETINGS[-1])))  # fmt: skip
-    log(f"  SQL floor {floor_seconds:.3f} s; summary {summary_seconds:.3f} s")
-
-    log("replaying every event naively ...")
-    replay_seconds = timed(lambda: board_as_at((e for _, e in ledger.read_log()), as_at=day))
-    log(f"  replay {replay_seconds:.1f} s")
+    log(f"  catch-up {catch_up_seconds:.1f} s; the board, the summary, a naive replay ...")
+    timings = as_at_timings(ledger, store, target)
+    log("  " + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in timings.items()))
 
     log("measuring start-up and memory ...")
     ragw = [sys.executable, "-c", "from cli.main import main; main()", "--version"]
@@ -219,15 +261,21 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
     start_seconds, imports_seconds = wall(ragw), wall(imports)
     small = str(folder / "small.db")
     build_register(small, 10_000, seed=2)
+    small_ledger = open_ledger(small, create=False)
+    small_store = TimelineStore(small_ledger, small)
+    small_store.catch_up()  # both are measured reading a read model that is in step
+    small_store.close()
+    small_ledger.close()
     big_rss, small_rss = peak_rss_kib(target), peak_rss_kib(small)
     store.close()
     ledger.close()
 
+    as_at = timings["board_as_at"]
     results = {
         "ingest_vs_raw": (rows / ingest_seconds) / (rows / raw_seconds),
-        "as_at_vs_replay": replay_seconds / as_at_seconds,
-        "as_at_vs_sql_floor": as_at_seconds / floor_seconds,
-        "summary_vs_as_at": summary_seconds / as_at_seconds,
+        "as_at_vs_replay": timings["replay"] / as_at,
+        "as_at_vs_sql_floor": as_at / timings["sql_floor"],
+        "summary_vs_as_at": timings["summary"] / as_at,
         "cli_start_vs_imports": start_seconds / imports_seconds,
         "memory_1m_vs_10k": big_rss / small_rss,
     }
@@ -243,10 +291,7 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
             "ingest": round(ingest_seconds, 3),
             "raw_insert": round(raw_seconds, 4),
             "catch_up": round(catch_up_seconds, 3),
-            "board_as_at": round(as_at_seconds, 4),
-            "sql_floor": round(floor_seconds, 4),
-            "summary": round(summary_seconds, 4),
-            "replay": round(replay_seconds, 3),
+            **{name: round(seconds, 4) for name, seconds in timings.items()},
             "ragw_version": round(start_seconds, 4),
             "imports": round(imports_seconds, 4),
         },
@@ -256,14 +301,52 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
     }
 
 
+def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """The same register on a throw-away PostgreSQL server started for the run: its
+    seconds, and the ratios that do not need a SQLite baseline."""
+    from ledger import open_ledger
+    from projections.store import TimelineStore
+    from tests import postgres_server
+
+    server = postgres_server.start()
+    try:
+        target = server.create_database("ragw_bench")
+        log(f"PostgreSQL: recording a register of about {events} events ...")
+        ingest_seconds = build_register(target, events)
+        ledger = open_ledger(target, create=False)
+        store = TimelineStore(ledger, target)
+        catch_up_seconds = timed(store.catch_up)
+        timings = as_at_timings(ledger, store, target)
+        log(f"  ingest {ingest_seconds:.1f} s, catch-up {catch_up_seconds:.1f} s, " +
+            ", ".join(f"{name} {seconds:.3f} s" for name, seconds in timings.items()))  # fmt: skip
+        store.close()
+        ledger.close()
+    finally:
+        server.stop()
+    return {
+        "as_at_vs_replay": round(timings["replay"] / timings["board_as_at"], 3),
+        "summary_vs_as_at": round(timings["summary"] / timings["board_as_at"], 3),
+        "seconds": {
+            "ingest": round(ingest_seconds, 3),
+            "catch_up": round(catch_up_seconds, 3),
+            **{name: round(seconds, 4) for name, seconds in timings.items()},
+        },
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     parser.add_argument("--events", type=int, default=200_000, help="size of the register")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--postgresql", action="store_true",
+                        help="also on a throw-away PostgreSQL 15 server started for the run")  # fmt: skip
     options = parser.parse_args()
+    log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     with tempfile.TemporaryDirectory(prefix="ragw-bench-") as folder:
-        results = measure(options.events, Path(folder), lambda line: print(line, file=sys.stderr))
+        results = measure(options.events, Path(folder), log)
+    if options.postgresql:
+        results["postgresql"] = measure_postgresql(options.events, log)
     if options.json:
         print(json.dumps(results, indent=2))
         return

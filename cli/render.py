@@ -32,7 +32,7 @@ class Output:
 
 def emit(output: Output, fmt: str) -> None:
     if fmt == "json":
-        click.echo(json.dumps(output.document, indent=2, ensure_ascii=False))
+        click.echo(dump_document(output.document))
     elif fmt == "csv":
         table = output.csv or output
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -43,6 +43,24 @@ def emit(output: Output, fmt: str) -> None:
         for more in output.then:
             click.echo()
             _print_table(more, fmt)
+
+
+def dump_document(value: Any, level: int = 0) -> str:
+    """JSON as every command prints it: objects indented, and each object of a list on
+    a line of its own, compact (boards and papers run to thousands of rows)."""
+    pad, end = "  " * (level + 1), "  " * level
+    if isinstance(value, dict) and value:
+        members = (
+            f"{pad}{compact(key)}: {dump_document(v, level + 1)}" for key, v in value.items()
+        )
+        return "{\n" + ",\n".join(members) + "\n" + end + "}"
+    if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+        return "[\n" + ",\n".join(pad + compact(v) for v in value) + "\n" + end + "]"
+    return compact(value)
+
+
+#: One line of JSON, text as written (one encoder, made once: this runs per row).
+compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def emit_json_rows(head: dict[str, Any], name: str, lines: Iterable[str]) -> None:

@@ -9,8 +9,9 @@ in late counts from the day it says it took effect.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple, Protocol
 
@@ -76,6 +77,12 @@ class ItemState:
     def overdue_as_at(self, day: date) -> bool:
         return self.due is not None and self.due < day and self.status not in NOT_OVERDUE
 
+    def snapshot(self) -> ItemState:
+        """A copy that later steps of a fold leave alone."""
+        copied = copy.copy(self)
+        copied.extensions = list(self.extensions)
+        return copied
+
     @property
     def times_extended(self) -> int:
         return len(self.extensions)
@@ -116,6 +123,12 @@ class ItemView(Protocol):
     def extensions(self) -> list[Extended]: ...
     @property
     def comment(self) -> str | None: ...
+    def snapshot(self) -> ItemState:
+        """A copy that later steps of a fold leave alone."""
+        copied = copy.copy(self)
+        copied.extensions = list(self.extensions)
+        return copied
+
     @property
     def times_extended(self) -> int: ...
     @property
@@ -168,7 +181,7 @@ def timeline(
         state = _step(state, event)
         following = counted[index + 1].on if index + 1 < len(counted) else None
         if state is not None and following != event.on:
-            spans.append((event.on, following, replace(state, extensions=list(state.extensions))))
+            spans.append((event.on, following, state.snapshot()))
     return spans
 
 

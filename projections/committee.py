@@ -26,10 +26,10 @@ from typing import Any
 
 from events import Scope, Status
 from ledger.due import paper_date, parse_due
-from ledger.state import ItemView
+from ledger.state import NOT_OVERDUE, ItemView
 from projections.board import paper_order
 from projections.log import iso_utc
-from projections.recorded import CommitteeRecord, Meeting, Recorded
+from projections.recorded import CommitteeRecord, Meeting, Recorded, Row
 from projections.store import ReportFacts, ref_order
 
 NEW_GREEN, NEW_RED, NOT_ASSESSED, OUTSTANDING = (
@@ -116,11 +116,17 @@ class Record:
     """A row of a paper: its JSON is its fields, dates as ISO strings."""
 
     def to_json(self) -> dict[str, Any]:
-        return {f.name: _json(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+        names = _NAMES.get(type(self))
+        if names is None:  # once per kind of row: papers hold thousands
+            names = _NAMES[type(self)] = tuple(f.name for f in fields(self))  # type: ignore[arg-type]
+        return {name: _json(getattr(self, name)) for name in names}
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _json(value: Any) -> Any:
-    if isinstance(value, date):
+    if type(value) is date:
         return value.isoformat()
     if isinstance(value, list):
         return [_json(v) for v in value]
@@ -145,6 +151,10 @@ class Position:
         marks = {key: MARKS[status, earlier.get(key, _ABSENT)[1]]
                  for key, (_, status) in now.items()}  # fmt: skip
         return cls(recorded, on, before, now, marks)
+
+    def rows(self) -> list[Row]:
+        """Every item's columns as at ``on``."""
+        return self.recorded.rows_as_at(self.on)
 
     @property
     def states(self) -> Mapping[str, ItemView]:
@@ -379,47 +389,42 @@ def long_date(day: date) -> str:
 
 
 def exceptions_at(position: Position) -> Exceptions:
+    """Worked out from each item's columns (:data:`projections.recorded.Row`); whole
+    states are read only for the items extended since the meeting before."""
     assert position.on is not None
-    day = position.on
-    overdue, extensions, slippage = [], [], []
-    states = position.states
-    extended = [
-        state for state in states.values()
-        if state.last_extended_on is not None
-        and (position.before is None or state.last_extended_on > position.before)
-    ]  # fmt: skip
-    read_whole = getattr(states, "read_whole", None)
-    if read_whole is not None:  # a stored read model reads them in a few queries
-        read_whole(extended)
-    for state in extended:
+    day, before = position.on, position.before
+    today = day.isoformat()
+    since = before.isoformat() if before else ""
+    overdue, slippage, extended = [], [], []
+    for key, _, status, due, owner, original, times, extended_on in position.rows():
+        word = status or NOT_ASSESSED
+        if due is not None and due < today and status not in NOT_OVERDUE_AND_RED:
+            overdue.append((key, word, due, owner))
+        if extended_on is not None and extended_on > since:
+            extended.append(key)
+        if status not in SETTLED_WORDS and original is not None and due is not None:
+            late = max(0, (day - date.fromisoformat(original)).days) if original < today else 0
+            if times or late:
+                slippage.append((key, word, original, due, times, late))
+    extensions = []
+    for key, state in position.recorded.whole_states(day, extended).items():
         for extension in state.extensions:
-            if position.before is None or extension.on > position.before:
-                extensions.append(Extension(state.key, extension.on, extension.previous_due,
+            if before is None or extension.on > before:
+                extensions.append(Extension(key, extension.on, extension.previous_due,
                                             extension.due, extension.reason, extension.actor))  # fmt: skip
-    for state in states.values():
-        status = state.status.value if state.status else NOT_ASSESSED
-        if state.overdue_as_at(day) and state.status is not Status.RED and state.due:
-            overdue.append(
-                Overdue(state.key, status, state.due, (day - state.due).days, state.owner)
-            )
-        done = state.status in REPORTED or state.status is Status.WHITE
-        if not done and state.original_due is not None and state.due is not None:
-            late = max(0, (day - state.original_due).days)
-            if state.times_extended or late:
-                slippage.append(
-                    Slippage(
-                        state.key,
-                        status,
-                        state.original_due,
-                        state.due,
-                        state.times_extended,
-                        late,
-                    )
-                )
-    overdue.sort(key=lambda o: (-o.days_overdue, _item_order(o.key)))
+    found = [Overdue(key, word, d, (day - d).days, owner)
+             for key, word, due, owner in overdue for d in (date.fromisoformat(due),)]  # fmt: skip
+    slipped = [Slippage(key, word, date.fromisoformat(original), date.fromisoformat(due), times,
+                        late) for key, word, original, due, times, late in slippage]  # fmt: skip
+    found.sort(key=lambda o: (-o.days_overdue, _item_order(o.key)))
     extensions.sort(key=lambda e: (e.on, _item_order(e.key)))
-    slippage.sort(key=lambda s: (-s.days_past_original, -s.times_extended, _item_order(s.key)))
-    return Exceptions(overdue, extensions, slippage)
+    slipped.sort(key=lambda s: (-s.days_past_original, -s.times_extended, _item_order(s.key)))
+    return Exceptions(found, extensions, slipped)
+
+
+#: Statuses as words: not overdue past the due date; done with, so not slipping.
+NOT_OVERDUE_AND_RED = frozenset(status.value for status in {*NOT_OVERDUE, Status.RED})
+SETTLED_WORDS = frozenset({Status.GREEN.value, Status.CLOSED.value, Status.WHITE.value})
 
 
 def _item_order(key: str) -> tuple[Any, ...]:

@@ -30,6 +30,20 @@ if TYPE_CHECKING:
     from projections.store import TimelineStore
 
 
+#: An item's columns as at a day, as papers read them: key, report, status, due, owner,
+#: original due, times extended, and when it was last extended (dates as ISO text).
+Row = tuple[str, str, str | None, str | None, str | None, str | None, int, str | None]
+
+
+def row_of(state: ItemView) -> Row:
+    def iso(day: date | None) -> str | None:
+        return day.isoformat() if day else None
+
+    status = state.status.value if state.status else None
+    return (state.key, state.report, status, iso(state.due), state.owner,
+            iso(state.original_due), state.times_extended, iso(state.last_extended_on))  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Meeting:
     committee: str
@@ -72,11 +86,14 @@ class Recorded:
     _statuses: dict[date, Mapping[str, tuple[str, str | None]]] = field(
         default_factory=dict, repr=False
     )
+    _rows: dict[date, list[Row]] = field(default_factory=dict, repr=False)
     #: Where item states come from when they are not folded here (a stored read model).
     stored_states: Callable[[date, datetime | None], Mapping[str, ItemView]] | None = None
     stored_statuses: (
         Callable[[date, datetime | None], Mapping[str, tuple[str, str | None]]] | None
     ) = None
+    stored_rows: Callable[[date, datetime | None], list[Row]] | None = None
+    stored_whole: Callable[[date, datetime | None, list[str]], Mapping[str, ItemView]] | None = None
 
     @classmethod
     def stored(cls, store: TimelineStore, known_at: datetime | None = None) -> Recorded:
@@ -89,6 +106,8 @@ class Recorded:
             recorded.committees[code].meetings[day] = Meeting(code, day, paper)
         recorded.stored_states = store.states_as_at
         recorded.stored_statuses = store.statuses_as_at
+        recorded.stored_rows = store.rows_as_at
+        recorded.stored_whole = store.whole_states
         return recorded
 
     @classmethod
@@ -142,6 +161,8 @@ class Recorded:
         All a paper's counts need, so a stored read model answers it from two columns."""
         if day is None:
             return {}
+        if day not in self._statuses and day in self._rows:
+            self._statuses[day] = {row[0]: (row[1], row[2]) for row in self._rows[day]}
         if day not in self._statuses:
             if day not in self._states and self.stored_statuses is not None:
                 self._statuses[day] = self.stored_statuses(day, self.known_at)
@@ -151,3 +172,22 @@ class Recorded:
                     for key, state in self.states_as_at(day).items()
                 }
         return self._statuses[day]
+
+    def rows_as_at(self, day: date | None) -> list[Row]:
+        """Every item on the board as at ``day``, as the columns papers read."""
+        if day is None:
+            return []
+        if day not in self._rows:
+            if day not in self._states and self.stored_rows is not None:
+                self._rows[day] = self.stored_rows(day, self.known_at)
+            else:
+                self._rows[day] = [row_of(state) for state in self.states_as_at(day).values()]
+        return self._rows[day]
+
+    def whole_states(self, day: date, keys: list[str]) -> Mapping[str, ItemView]:
+        """The whole states of these items as at ``day`` (a stored read model reads
+        just these)."""
+        if day not in self._states and self.stored_whole is not None:
+            return self.stored_whole(day, self.known_at, keys)
+        states = self.states_as_at(day)
+        return {key: states[key] for key in keys}

@@ -26,7 +26,7 @@ import json
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -111,13 +111,16 @@ BOARD_ROW = """SELECT {owner}head || CASE WHEN due < ? AND COALESCE(status, '') 
 #: The columns a paper reads of every item; the rest of the state is read on demand.
 STATE_SELECT = """SELECT key, report, status, due, owner, original_due, times_extended,
     extended_on, effective_from, {known_from}"""
+#: The columns of :data:`projections.recorded.Row`.
+ROW_SELECT = """SELECT key, report, status, due, owner, original_due, times_extended,
+    extended_on"""
 CURRENT = "WHERE effective_until > ? AND effective_from <= ? "
 AS_KNOWN = "AND known_from <= ? AND (known_until IS NULL OR known_until > ?) "
 
 
 def moment(value: datetime) -> str:
     """A recording time as fixed-width UTC text, so text order is time order."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
 def _date(value: str | None) -> date | None:
@@ -209,15 +212,6 @@ class StoredState:
     @property
     def comment(self) -> str | None:
         return self.full().comment
-
-
-class StoredStates(dict[str, StoredState]):
-    """The states of a board by key, which can read many whole states at once."""
-
-    store: TimelineStore
-
-    def read_whole(self, states: Iterable[StoredState]) -> None:
-        self.store.read_whole(list(states))
 
 
 @dataclass(frozen=True)
@@ -518,31 +512,46 @@ class TimelineStore:
             cursor.execute(self._sql(query), parameters)
             rows = cursor.fetchall()
         load = self._state_json
-        states = StoredStates({row[0]: StoredState(row, load) for row in rows})
-        states.store = self
+        states = {row[0]: StoredState(row, load) for row in rows}
         if len(states) != len(rows):  # spans of one item overlap: the model is damaged
             raise RuntimeError("the stored timelines overlap; rebuild them with `ragw rebuild`")
         return states
 
-    def read_whole(self, states: Iterable[StoredState]) -> None:
-        """Read the whole states of these items of the board known now, a few hundred
-        a query (a paper that prints their extensions needs them all)."""
-        spans = [state._span for state in states if state._full is None]
-        pending = {(key, start): known for key, start, known in spans if known is None}
-        keys = sorted({key for key, _ in pending})
-        for index in range(0, len(keys), 400):
-            chunk = keys[index : index + 400]
+    def rows_as_at(self, day: date, known_at: datetime | None = None) -> list[Any]:
+        """Every item on the board as at ``day`` as known at ``known_at``: the columns
+        papers read (:data:`projections.recorded.Row`)."""
+        self.catch_up()
+        query, parameters = self._current(day, known_at, ROW_SELECT)
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(self._sql(query), parameters)
+            return list(cursor.fetchall())
+
+    def whole_states(
+        self, day: date, known_at: datetime | None, keys: list[str]
+    ) -> dict[str, ItemState]:
+        """The whole states of these items as at ``day`` as known at ``known_at``, a
+        few hundred a query."""
+        self.catch_up()
+        when = day.isoformat()
+        parameters: tuple[str, ...]
+        if known_at is None:
+            condition, parameters = "AND known_until IS NULL ", (when, when)
+        else:
+            known = moment(known_at)
+            condition, parameters = AS_KNOWN, (when, when, known, known)
+        found: dict[str, ItemState] = {}
+        ordered = sorted(set(keys))
+        for index in range(0, len(ordered), 400):
+            chunk = tuple(ordered[index : index + 400])
             query = (
-                "SELECT key, effective_from, state FROM ragw_spans WHERE known_until IS NULL "
-                f"AND key IN ({', '.join('?' * len(chunk))})"
-            )
+                "SELECT key, state FROM ragw_spans " + CURRENT + condition
+                + f"AND key IN ({', '.join('?' * len(chunk))})"
+            )  # fmt: skip
             with self._transaction(lock=False) as cursor:
-                cursor.execute(self._sql(query), chunk)
-                found = {(key, start): state for key, start, state in cursor.fetchall()}
-            for state in states:
-                whole = found.get(state._span[:2])
-                if whole is not None and state._full is None:
-                    state._full = STATE.validate_json(whole)
+                cursor.execute(self._sql(query), parameters + chunk)
+                for key, state in cursor.fetchall():
+                    found[key] = STATE.validate_json(state)
+        return found
 
     def statuses_as_at(
         self, day: date, known_at: datetime | None = None
@@ -643,6 +652,5 @@ class TimelineStore:
             return list(cursor.fetchall())
 
 
-def compact(document: dict[str, Any]) -> str:
-    """JSON as the board prints an item: one line, no spaces, text as written."""
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+#: JSON as the board prints an item: one line, no spaces, text as written.
+compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -1,0 +1,52 @@
+"""JSON as every command prints it: objects indented, each row of a list on a line of
+its own. Whatever the value, it reads back as the same value."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cli.render import compact, dump_document, emit_json_rows
+
+scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+documents = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(documents)
+def test_every_document_reads_back_as_itself(document: Any) -> None:
+    assert json.loads(dump_document(document)) == document
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=5), scalars, max_size=4), max_size=5))
+def test_a_board_written_row_by_row_is_the_document_printed_whole(rows: list[Any]) -> None:
+    head = {"as_at": "2021-06-01", "as_known_at": None}
+    out, sys.stdout = sys.stdout, io.StringIO()
+    try:
+        emit_json_rows(head, "items", (compact(row) for row in rows))
+        streamed = sys.stdout.getvalue()
+    finally:
+        sys.stdout = out
+    assert streamed == dump_document({**head, "items": rows}) + "\n"
+
+
+def test_each_row_of_a_list_stands_on_its_own_line() -> None:
+    text = dump_document({"items": [{"key": "PEEL1819/4"}, {"key": "PEEL1819/5"}]})
+    assert text.splitlines() == [
+        "{",
+        '  "items": [',
+        '    {"key":"PEEL1819/4"},',
+        '    {"key":"PEEL1819/5"}',
+        "  ]",
+        "}",
+    ]
