@@ -123,12 +123,6 @@ class ItemView(Protocol):
     def extensions(self) -> list[Extended]: ...
     @property
     def comment(self) -> str | None: ...
-    def snapshot(self) -> ItemState:
-        """A copy that later steps of a fold leave alone."""
-        copied = copy.copy(self)
-        copied.extensions = list(self.extensions)
-        return copied
-
     @property
     def times_extended(self) -> int: ...
     @property
