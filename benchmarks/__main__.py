@@ -203,7 +203,7 @@ FLOOR_SQL = """
 def as_at_timings(ledger: Any, store: Any, target: str) -> dict[str, float]:
     """The board as at DAY from the read model, by a naive replay, and by the SQL floor;
     and a committee summary. Fails if the replay and the read model disagree."""
-    from cli.render import emit_json_rows
+    from cli.render import dump_document, emit_json_rows
     from projections.board import board_as_at, stored_board
     from projections.committee import summary_of
     from projections.recorded import Recorded
@@ -221,7 +221,7 @@ def as_at_timings(ledger: Any, store: Any, target: str) -> dict[str, float]:
 
     def summary() -> str:
         paper = summary_of(Recorded.stored(store), "NATREG", MEETINGS[-1])
-        return json.dumps(paper.to_json(), indent=2, ensure_ascii=False)
+        return dump_document(paper.to_json())  # as `ragw summary --format json` prints it
 
     timings = {"board_as_at": best(lambda: timed(stored))}
     timings["summary"] = best(lambda: timed(summary))

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import click
@@ -65,13 +66,14 @@ compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 def emit_json_rows(head: dict[str, Any], name: str, lines: Iterable[str]) -> None:
     """``{**head, name: [...]}`` with one item of ``lines`` (compact JSON) a line,
-    written as they come, so a board of any size prints in constant memory."""
+    written a few thousand at a time as they come, so a board of any size prints in
+    constant memory."""
     opening, closing = json.dumps({**head, name: []}, indent=2).rsplit("[]", 1)
     out = sys.stdout
     out.write(opening + "[")
-    separator = "\n    "
-    for line in lines:
-        out.write(separator + line)
+    rows, separator = iter(lines), "\n    "
+    while chunk := list(islice(rows, 2000)):
+        out.write(separator + ",\n    ".join(chunk))
         separator = ",\n    "
     out.write(("]" if separator == "\n    " else "\n  ]") + closing + "\n")
     out.flush()

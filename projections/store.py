@@ -613,7 +613,7 @@ class TimelineStore:
                 rows.execute(self._sql(query), parameters)
                 while batch := rows.fetchmany(BATCH):
                     if wanted is None:
-                        yield from (line for (line,) in batch)
+                        yield from [line for (line,) in batch]
                     else:
                         yield from (line for who, line in batch
                                     if (who or "").casefold() == wanted)  # fmt: skip
