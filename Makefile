@@ -19,7 +19,7 @@ test: $(STAMP)  ## every test, including those against a PostgreSQL server the t
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)  ## speed and memory as ratios against baselines measured in the same run
-	$(BIN)/python -m benchmarks --events $(or $(EVENTS),200000)
+	$(BIN)/python -m benchmarks --events $(or $(EVENTS),200000) --postgresql
 
 lint: $(STAMP)  ## formatting, lint and types
 	$(BIN)/ruff format --check events ledger projections cli tests benchmarks

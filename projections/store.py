@@ -52,6 +52,10 @@ if TYPE_CHECKING:
     from ledger.application import Ledger
 
 NAME = "read_model"
+#: The layout of the tables below. A model of another layout (an earlier ragw's) is
+#: dropped and derived again from the log, on first use.
+LAYOUT = 3
+LAYOUT_ROW = "read_model_layout"
 #: The end of a span that has not ended: later than any date, so one range test serves.
 FOREVER = "9999-12-31"
 PAGE = 1000
@@ -83,8 +87,18 @@ SCHEMA = (
     """CREATE INDEX IF NOT EXISTS ragw_spans_as_known
         ON ragw_spans (effective_until, known_from)""",
     """CREATE INDEX IF NOT EXISTS ragw_spans_open ON ragw_spans (key, known_until)""",
-    # The spans known now, kept in order of the days they end, so "the board as at D"
-    # reads one contiguous run of rows (SQLite stores the table in its key's order).
+    # The spans known now. Each item's last span, which has not ended, is kept in the
+    # papers' order (SQLite stores a table in its key's order); the ended ones in order
+    # of the days they ended. So "the board as at D" reads one run of rows already in
+    # order, merged with the few ended spans that were current on D.
+    """CREATE TABLE IF NOT EXISTS ragw_board_open (
+        effective_until TEXT NOT NULL, effective_from TEXT NOT NULL, place TEXT NOT NULL,
+        key TEXT NOT NULL, report TEXT NOT NULL,
+        status TEXT, due TEXT, owner TEXT,
+        original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
+        head TEXT NOT NULL, tail TEXT NOT NULL,
+        PRIMARY KEY (place)) /* clustered */""",
+    """CREATE INDEX IF NOT EXISTS ragw_board_open_key ON ragw_board_open (key)""",
     """CREATE TABLE IF NOT EXISTS ragw_board (
         effective_until TEXT NOT NULL, effective_from TEXT NOT NULL, place TEXT NOT NULL,
         key TEXT NOT NULL, report TEXT NOT NULL,
@@ -93,11 +107,9 @@ SCHEMA = (
         head TEXT NOT NULL, tail TEXT NOT NULL,
         PRIMARY KEY (effective_until, effective_from, place)) /* clustered */""",
     """CREATE INDEX IF NOT EXISTS ragw_board_key ON ragw_board (key, effective_from)""",
-    # Earlier layouts of this model: superseded, derived again into the tables above.
-    "DROP TABLE IF EXISTS ragw_timeline_spans",
-    "DELETE FROM ragw_tracking WHERE name = 'timeline_spans'",
 )
-TABLES = ("ragw_reports", "ragw_committees", "ragw_meetings", "ragw_spans", "ragw_board")
+TABLES = ("ragw_reports", "ragw_committees", "ragw_meetings", "ragw_spans", "ragw_board",
+          "ragw_board_open")  # fmt: skip
 #: The columns of ``ragw_spans``, in the order written.
 SPAN_COLUMNS = ("key, report, known_from, known_until, effective_from, "
                 "effective_until, status, due, owner, original_due, times_extended, "
@@ -107,7 +119,7 @@ BOARD_COLUMNS = ("effective_until, effective_from, place, key, report, status, d
 
 #: A board row as printed: its JSON with ``overdue`` decided for the day asked about.
 BOARD_ROW = """SELECT {owner}head || CASE WHEN due < ? AND COALESCE(status, '') NOT IN
-    ('GREEN', 'WHITE', 'CLOSED') THEN 'true' ELSE 'false' END || tail """
+    ('GREEN', 'WHITE', 'CLOSED') THEN 'true' ELSE 'false' END || tail, place"""
 #: The columns a paper reads of every item; the rest of the state is read on demand.
 STATE_SELECT = """SELECT key, report, status, due, owner, original_due, times_extended,
     extended_on, effective_from, {known_from}"""
@@ -247,7 +259,20 @@ class TimelineStore:
             self._create()
 
     def _create(self) -> None:
-        with self._transaction(lock=False) as cursor:
+        with self._transaction(lock=True, creating=True) as cursor:
+            cursor.execute(SCHEMA[0])  # the tracking table
+            cursor.execute(
+                self._sql("SELECT position FROM ragw_tracking WHERE name = ?"), (LAYOUT_ROW,)
+            )
+            layout = cursor.fetchone()
+            if layout is None or layout[0] != LAYOUT:
+                for table in (*TABLES, "ragw_timeline_spans"):  # and the first layout's
+                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                cursor.execute("DELETE FROM ragw_tracking")
+                cursor.execute(
+                    self._sql("INSERT INTO ragw_tracking (name, position) VALUES (?, ?)"),
+                    (LAYOUT_ROW, LAYOUT),
+                )
             for statement in SCHEMA:
                 if not self.postgres:  # kept in its key's order
                     statement = statement.replace("/* clustered */", "WITHOUT ROWID")
@@ -276,12 +301,14 @@ class TimelineStore:
         return statement.replace("?", "%s") if self.postgres else statement
 
     @contextmanager
-    def _transaction(self, *, lock: bool) -> Iterator[Any]:
+    def _transaction(self, *, lock: bool, creating: bool = False) -> Iterator[Any]:
         """One transaction; with ``lock``, this store's only writer until it ends."""
         cursor = self.connection.cursor()
         try:
             if self.postgres:
-                if lock:
+                if creating:  # the tracking row may not exist yet: lock the model's name
+                    cursor.execute("SELECT pg_advisory_xact_lock(hashtext('ragw_read_model'))")
+                elif lock:
                     cursor.execute(
                         "SELECT position FROM ragw_tracking WHERE name = %s FOR UPDATE", (NAME,)
                     )
@@ -412,10 +439,11 @@ class TimelineStore:
                 ),
                 closed,
             )
-            cursor.executemany(
-                self._sql("DELETE FROM ragw_board WHERE key = ? AND effective_from = ?"),
-                [(key, start) for _, key, start in closed],
-            )
+            for table in ("ragw_board", "ragw_board_open"):
+                cursor.executemany(
+                    self._sql(f"DELETE FROM {table} WHERE key = ? AND effective_from = ?"),
+                    [(key, start) for _, key, start in closed],
+                )
         if opened:
             marks = ", ".join("?" * 16)
             cursor.executemany(
@@ -427,9 +455,13 @@ class TimelineStore:
                 if row[3] is None
             ]
             marks = ", ".join("?" * 13)
-            cursor.executemany(
-                self._sql(f"INSERT INTO ragw_board ({BOARD_COLUMNS}) VALUES ({marks})"), current
-            )
+            for table, rows in (
+                ("ragw_board_open", [row for row in current if row[0] == FOREVER]),
+                ("ragw_board", [row for row in current if row[0] != FOREVER]),
+            ):
+                cursor.executemany(
+                    self._sql(f"INSERT INTO {table} ({BOARD_COLUMNS}) VALUES ({marks})"), rows
+                )
 
     def _spans(
         self,
@@ -491,17 +523,29 @@ class TimelineStore:
     # Reading -------------------------------------------------------------------------
 
     def _current(
-        self, day: date, known_at: datetime | None, columns: str
+        self,
+        day: date,
+        known_at: datetime | None,
+        columns: str,
+        where: str = "",
+        values: tuple[str, ...] = (),
+        column_values: tuple[str, ...] = (),
     ) -> tuple[str, tuple[str, ...]]:
-        """``SELECT columns`` of every item as at ``day`` as known at ``known_at``, and
-        its parameters: from the board of spans known now, or from every span ever."""
+        """``SELECT columns`` of every item as at ``day`` as known at ``known_at`` that
+        also meets ``where`` (``AND …`` with ``values``), and its parameters: from the
+        spans known now (the open ones, then the ended ones that were current on the
+        day), or from every span ever known."""
         when = day.isoformat()
         if known_at is None:
             columns = columns.replace("{known_from}", "NULL")
-            return columns + " FROM ragw_board " + CURRENT, (when, when)
+            open_ = f"{columns} FROM ragw_board_open WHERE effective_from <= ? {where}"
+            ended = f"{columns} FROM ragw_board {CURRENT}{where}"
+            parameters = (*column_values, when, *values, *column_values, when, when, *values)
+            return f"{open_} UNION ALL {ended}", parameters
         known = moment(known_at)
         columns = columns.replace("{known_from}", "known_from")
-        return columns + " FROM ragw_spans " + CURRENT + AS_KNOWN, (when, when, known, known)
+        query = f"{columns} FROM ragw_spans {CURRENT}{AS_KNOWN}{where}"
+        return query, (*column_values, when, when, known, known, *values)
 
     def states_as_at(self, day: date, known_at: datetime | None = None) -> dict[str, StoredState]:
         """Every item on the board as at ``day`` as known at ``known_at`` (now when None),
@@ -591,20 +635,22 @@ class TimelineStore:
         does not grow with the board). Owners match whatever their letters' case."""
         self.catch_up()
         columns = BOARD_ROW.replace("{owner}", "owner, " if owner is not None else "")
-        query, parameters = self._current(day, known_at, columns)
-        parameters = (day.isoformat(), *parameters)
+        if self.postgres:  # places sort as text, whatever the database's collation
+            columns = columns.replace("tail, place", 'tail, place COLLATE "C" AS place')
+        where, values = "", tuple[str, ...]()
         if report is not None:
-            query += "AND report = ? "
-            parameters += (report,)
+            where, values = where + "AND report = ? ", (*values, report)
         if status == "NOT ASSESSED":
-            query += "AND status IS NULL "
+            where += "AND status IS NULL "
         elif status is not None:
-            query += "AND status = ? "
-            parameters += (status,)
+            where, values = where + "AND status = ? ", (*values, status)
         if overdue:
-            query += "AND due < ? AND COALESCE(status, '') NOT IN ('GREEN', 'WHITE', 'CLOSED') "
-            parameters += (day.isoformat(),)
-        query += 'ORDER BY place COLLATE "C"' if self.postgres else "ORDER BY place"
+            where += "AND due < ? AND COALESCE(status, '') NOT IN ('GREEN', 'WHITE', 'CLOSED') "
+            values = (*values, day.isoformat())
+        query, parameters = self._current(
+            day, known_at, columns, where, values, column_values=(day.isoformat(),)
+        )
+        query += " ORDER BY place"
         wanted = owner.casefold() if owner is not None else None
         with self._transaction(lock=False) as cursor:
             # On PostgreSQL a server-side cursor, so rows arrive a batch at a time.
@@ -613,9 +659,9 @@ class TimelineStore:
                 rows.execute(self._sql(query), parameters)
                 while batch := rows.fetchmany(BATCH):
                     if wanted is None:
-                        yield from [line for (line,) in batch]
+                        yield from [line for line, _ in batch]
                     else:
-                        yield from (line for who, line in batch
+                        yield from (line for who, line, _ in batch
                                     if (who or "").casefold() == wanted)  # fmt: skip
             finally:
                 if rows is not cursor:

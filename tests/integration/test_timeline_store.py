@@ -3,6 +3,7 @@ kept in step exactly once, catches up by itself, survives a crash and rebuilds t
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -190,3 +191,28 @@ def test_the_stored_board_lists_reports_newest_first_and_items_as_numbered(targe
     finally:
         store.close()
         ledger.close()
+
+
+def test_a_model_of_an_earlier_layout_is_derived_again_from_the_log(
+    stored: Any, target: str
+) -> None:
+    """A ledger kept by an earlier ragw reads nothing stale after an upgrade."""
+    from projections import store as model
+
+    events, ledger, store = stored
+    store.catch_up()
+    store.close()
+    with contextlib.closing(TimelineStore(ledger, target)) as again:  # same layout: kept
+        assert again.position() == ledger.last_position()
+        cursor = again.connection.cursor()
+        cursor.execute(again._sql("UPDATE ragw_tracking SET position = ? WHERE name = ?"),
+                       (model.LAYOUT - 1, model.LAYOUT_ROW))  # fmt: skip
+        cursor.execute("DELETE FROM ragw_board_open")  # what an earlier layout lacked
+        again.connection.commit()
+    upgraded = TimelineStore(ledger, target)
+    try:
+        assert upgraded.position() == 0
+        for day, known in all_questions(events):
+            assert answers(upgraded, day, known) == expected(events, day, known)
+    finally:
+        upgraded.close()
