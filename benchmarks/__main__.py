@@ -197,12 +197,16 @@ def board_json(write: Callable[[], None]) -> str:
 
 
 #: The as-at question asked in every run, and the read model's answer to it written
-#: out by hand: the board's rows known now, current on the day, in the papers' order.
+#: out by hand: the rows known now and current on the day (each item's open span, and
+#: the ended spans that were current then), in the papers' order.
 DAY = date(2021, 6, 1)
-FLOOR_SQL = """
-    SELECT head || CASE WHEN due < :day AND COALESCE(status, '') NOT IN
-                            ('GREEN', 'WHITE', 'CLOSED') THEN 'true' ELSE 'false' END || tail
-    FROM ragw_board WHERE effective_until > :day AND effective_from <= :day ORDER BY place
+ROW = """head || CASE WHEN due < :day AND COALESCE(status, '') NOT IN
+                        ('GREEN', 'WHITE', 'CLOSED') THEN 'true' ELSE 'false' END || tail"""
+FLOOR_SQL = f"""
+    SELECT {ROW}, place FROM ragw_board_open WHERE effective_from <= :day
+    UNION ALL
+    SELECT {ROW}, place FROM ragw_board WHERE effective_until > :day AND effective_from <= :day
+    ORDER BY place
 """
 
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from events import LedgerEvent, Status
@@ -135,8 +136,10 @@ def stored_board(
     """The same board as :func:`board_of`, as the JSON of each item (one line each, as
     ``--format json`` prints them), straight from the stored read model's query:
     nothing is folded or decoded, and memory stays flat however big the board."""
-    return store.board_rows(
-        as_at, as_known_at, report=report, owner=owner, status=status, overdue=overdue
+    return chain.from_iterable(
+        store.board_batches(
+            as_at, as_known_at, report=report, owner=owner, status=status, overdue=overdue
+        )
     )
 
 

@@ -620,7 +620,7 @@ class TimelineStore:
                 cursor.execute(self._sql(query + "known_from = ?"), (key, start, known_from))
             return str(cursor.fetchone()[0])
 
-    def board_rows(
+    def board_batches(
         self,
         day: date,
         known_at: datetime | None = None,
@@ -629,10 +629,10 @@ class TimelineStore:
         owner: str | None = None,
         status: str | None = None,
         overdue: bool = False,
-    ) -> Iterator[str]:
+    ) -> Iterator[list[str]]:
         """The board as at ``day`` as known at ``known_at``: each item's JSON line,
-        newest report first, items as numbered, fetched a batch at a time (so memory
-        does not grow with the board). Owners match whatever their letters' case."""
+        newest report first, items as numbered, a batch at a time (so memory does not
+        grow with the board). Owners match whatever their letters' case."""
         self.catch_up()
         columns = BOARD_ROW.replace("{owner}", "owner, " if owner is not None else "")
         if self.postgres:  # places sort as text, whatever the database's collation
@@ -659,10 +659,9 @@ class TimelineStore:
                 rows.execute(self._sql(query), parameters)
                 while batch := rows.fetchmany(BATCH):
                     if wanted is None:
-                        yield from [line for line, _ in batch]
+                        yield [line for line, _ in batch]
                     else:
-                        yield from (line for who, line, _ in batch
-                                    if (who or "").casefold() == wanted)  # fmt: skip
+                        yield [line for who, line, _ in batch if (who or "").casefold() == wanted]
             finally:
                 if rows is not cursor:
                     rows.close()
