@@ -179,6 +179,39 @@ def timeline(
     return spans
 
 
+Span = tuple[date, date | None, ItemState]
+
+
+def later_timeline(
+    spans: list[Span], event: RecommendationEvent
+) -> tuple[list[Span], list[Span], list[Span]] | None:
+    """The timeline after one more ``event``, when it takes effect no earlier than every
+    event counted so far and retracts nothing (the usual case): only its end changes.
+    Returns (timeline, spans it ended, spans it began); None when another event must be
+    folded in between, so :func:`timeline` must be worked out again."""
+    if isinstance(event, EventCorrected):
+        return None
+    if not spans:
+        issued = _step(None, event) if isinstance(event, RecommendationIssued) else None
+        if issued is None:
+            return None
+        span: Span = (event.on, None, issued)
+        return [span], [], [span]
+    start, _, last = spans[-1]
+    if event.on < start:
+        return None
+    state = _step(last.snapshot(), event)
+    assert state is not None
+    if event.on == start:
+        span = (start, None, state)
+        if span == spans[-1]:
+            return spans, [], []
+        return [*spans[:-1], span], [spans[-1]], [span]
+    ended: Span = (start, event.on, last)
+    span = (event.on, None, state)
+    return [*spans[:-1], ended, span], [spans[-1]], [ended, span]
+
+
 def _step(state: ItemState | None, event: RecommendationEvent) -> ItemState | None:
     if isinstance(event, RecommendationIssued):
         state = ItemState(

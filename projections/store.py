@@ -46,7 +46,7 @@ from events import (
 )
 from ledger.errors import LedgerError
 from ledger.persistence import is_postgres, storage_env
-from ledger.state import NOT_OVERDUE, Extended, ItemState, timeline
+from ledger.state import NOT_OVERDUE, Extended, ItemState, later_timeline, timeline
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -482,20 +482,24 @@ class TimelineStore:
         in_page: dict[str, list[Any]] = {}  # open spans added by this page, by start
         for event in new:
             known.append(event)
-            after = timeline(known)
+            quick = later_timeline(before, event)  # most events only change the end
+            if quick is not None:
+                after, ended, begun = quick
+            else:
+                after = timeline(known)
+                ended = [span for span in before if span not in after]
+                begun = [span for span in after if span not in before]
             at = moment(event.timestamp)
-            for span in before:
-                if span not in after:
-                    begins = span[0].isoformat()
-                    if begins in in_page:
-                        in_page.pop(begins)[3] = at
-                    else:
-                        closed.append((at, span[2].key, begins))
-            for span in after:
-                if span not in before:
-                    row = self._span_row(at, *span)
-                    in_page[row[4]] = row
-                    opened.append(row)
+            for span in ended:
+                begins = span[0].isoformat()
+                if begins in in_page:
+                    in_page.pop(begins)[3] = at
+                else:
+                    closed.append((at, span[2].key, begins))
+            for span in begun:
+                row = self._span_row(at, *span)
+                in_page[row[4]] = row
+                opened.append(row)
             before = after
 
     def _span_row(self, at: str, start: date, until: date | None, state: ItemState) -> list[Any]:

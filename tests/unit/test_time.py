@@ -22,7 +22,7 @@ from events import (
     StatusChanged,
 )
 from ledger import Ledger, LedgerError
-from ledger.state import fold_item, timeline
+from ledger.state import fold_item, later_timeline, timeline
 from projections import board_as_at
 from projections.recorded import Recorded
 from tests.conftest import memory_ledger
@@ -228,3 +228,27 @@ def test_the_timeline_gives_the_fold_as_at_every_day_as_known_at_any_moment(
                      if start <= day and (until is None or day < until)]  # fmt: skip
             assert len(found) <= 1
             assert (found[0] if found else None) == fold_item(stream, as_at=day, known_at=known_at)
+
+
+@settings(max_examples=60, deadline=None)
+@given(operations)
+def test_an_event_that_only_moves_the_end_of_the_timeline_gives_the_whole_timeline(
+    ops: list[tuple[str, int, int, str, int]],
+) -> None:
+    """Read models extend a timeline event by event; where the quick step applies it
+    must agree with working the timeline out again from every event."""
+    streams: dict[object, list[RecommendationEvent]] = defaultdict(list)
+    for event in all_events(build_history(ops)):
+        if isinstance(event, RecommendationEvent):
+            streams[event.originator_id].append(event)
+    for stream in streams.values():
+        spans: list[Any] = []
+        for count, event in enumerate(stream, start=1):
+            whole = timeline(stream[:count])
+            quick = later_timeline(spans, event)
+            if quick is not None:
+                after, ended, begun = quick
+                assert after == whole
+                assert ended == [s for s in spans if s not in whole]
+                assert begun == [s for s in whole if s not in spans]
+            spans = whole
