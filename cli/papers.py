@@ -17,7 +17,7 @@ from cli.common import (
     refuse,
     session_of,
 )
-from cli.render import Output, emit, format_option
+from cli.render import Output, dump_document, emit, format_option
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -393,7 +393,11 @@ def summary(
     from projections.committee import summary_of
 
     recorded = read_recorded(ctx, as_known_at)
-    emit(summary_output(summary_of(recorded, committee_code, meeting_day(day))), fmt)
+    paper = summary_of(recorded, committee_code, meeting_day(day))
+    if fmt == "json":  # the rows as rendered once, not the tables the other formats need
+        click.echo(dump_document(paper.printable()))
+    else:
+        emit(summary_output(paper), fmt)
 
 
 def appendix_output(appendix: Appendix) -> Output:

@@ -49,15 +49,18 @@ def emit(output: Output, fmt: str) -> None:
 def dump_document(value: Any, level: int = 0) -> str:
     """JSON as every command prints it: objects indented, and each object of a list on
     a line of its own, compact (boards and papers run to thousands of rows)."""
+    from projections.store import JSONText  # rows rendered already; loaded with them
+
     pad, end = "  " * (level + 1), "  " * level
     if isinstance(value, dict) and value:
         members = (
             f"{pad}{compact(key)}: {dump_document(v, level + 1)}" for key, v in value.items()
         )
         return "{\n" + ",\n".join(members) + "\n" + end + "}"
-    if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
-        return "[\n" + ",\n".join(pad + compact(v) for v in value) + "\n" + end + "]"
-    return compact(value)
+    if isinstance(value, list) and any(isinstance(v, dict | list | JSONText) for v in value):
+        rows = (v if isinstance(v, JSONText) else compact(v) for v in value)
+        return "[\n" + ",\n".join(pad + row for row in rows) + "\n" + end + "]"
+    return value if isinstance(value, JSONText) else compact(value)
 
 
 #: One line of JSON, text as written (one encoder, made once: this runs per row).

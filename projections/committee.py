@@ -22,7 +22,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any
+from functools import cache, cached_property
+from typing import Any, NamedTuple
 
 from events import Scope, Status
 from ledger.due import paper_date, parse_due
@@ -30,7 +31,7 @@ from ledger.state import NOT_OVERDUE, ItemView
 from projections.board import paper_order
 from projections.log import iso_utc
 from projections.recorded import CommitteeRecord, Meeting, Recorded, Row
-from projections.store import ReportFacts, ref_order
+from projections.store import JSONText, ReportFacts, compact, ref_order
 
 NEW_GREEN, NEW_RED, NOT_ASSESSED, OUTSTANDING = (
     "NEW GREEN",
@@ -140,17 +141,27 @@ class Position:
     recorded: Recorded
     on: date | None
     before: date | None
-    #: key -> (report, status word or None), as at ``on``.
-    statuses: Mapping[str, tuple[str, str | None]]
-    marks: dict[str, tuple[str, ...]]
+    #: How many items of each report had each (status now, status before) pair.
+    tally: Counter[tuple[str, str | None, str | None]]
     _by_report: dict[str, Counts] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def at(cls, recorded: Recorded, on: date | None, before: date | None) -> Position:
-        now, earlier = recorded.statuses_as_at(on), recorded.statuses_as_at(before)
-        marks = {key: MARKS[status, earlier.get(key, _ABSENT)[1]]
-                 for key, (_, status) in now.items()}  # fmt: skip
-        return cls(recorded, on, before, now, marks)
+        keys, reports, statuses = recorded.status_columns(on)
+        earlier = recorded.statuses_as_at(before)
+        # Whole columns at once: an item absent before counts as not yet assessed then.
+        tally = Counter(zip(reports, statuses, map(earlier.get, keys), strict=True))
+        return cls(recorded, on, before, tally)
+
+    @cached_property
+    def marks(self) -> dict[str, tuple[str, ...]]:
+        """What the paper counts each item as (``()`` when it was already reported GREEN
+        or CLOSED), by key."""
+        now, earlier = (
+            self.recorded.statuses_as_at(self.on),
+            self.recorded.statuses_as_at(self.before),
+        )
+        return {key: MARKS[status, earlier.get(key)] for key, status in now.items()}
 
     def rows(self) -> list[Row]:
         """Every item's columns as at ``on``."""
@@ -173,18 +184,13 @@ class Position:
         return counts
 
     def by_report(self) -> dict[str, Counts]:
-        """Counts per report, made in one pass over the items and kept."""
+        """Counts per report, from the tally, kept."""
         if not self._by_report:
-            statuses = self.statuses
-            tally = Counter((statuses[key][0], marks) for key, marks in self.marks.items())
-            for (code, marks), n in tally.items():
+            for (code, now, before), n in self.tally.items():
                 counts = self._by_report.setdefault(code, Counts())
-                for mark in marks:
+                for mark in MARKS[now, before]:
                     counts[mark] += n
         return self._by_report
-
-
-_ABSENT = ("", None)
 
 
 # The summary ---------------------------------------------------------------------------
@@ -216,17 +222,28 @@ class SummaryRow:
         }
 
 
-@dataclass(frozen=True)
-class Overdue(Record):
+# A summary lists thousands of these: light rows, each with its JSON written out.
+
+
+class Overdue(NamedTuple):
     key: str
     status: str
     due: date
     days_overdue: int
     owner: str | None
 
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "status": self.status, "due": self.due.isoformat(),
+                "days_overdue": self.days_overdue, "owner": self.owner}  # fmt: skip
 
-@dataclass(frozen=True)
-class Extension(Record):
+    def line(self) -> JSONText:
+        """``compact(self.to_json())``, from pieces encoded once."""
+        return JSONText(f'{{"key":{_text(self.key)},"status":{_text(self.status)},'
+                        f'"due":{_day_text(self.due)},"days_overdue":{self.days_overdue},'
+                        f'"owner":{_text(self.owner)}}}')  # fmt: skip
+
+
+class Extension(NamedTuple):
     key: str
     on: date
     previous_due: date | None
@@ -234,15 +251,41 @@ class Extension(Record):
     reason: str
     actor: str
 
+    def to_json(self) -> dict[str, Any]:
+        previous = self.previous_due.isoformat() if self.previous_due else None
+        return {"key": self.key, "on": self.on.isoformat(), "previous_due": previous,
+                "due": self.due.isoformat(), "reason": self.reason, "actor": self.actor}  # fmt: skip
 
-@dataclass(frozen=True)
-class Slippage(Record):
+
+class Slippage(NamedTuple):
     key: str
     status: str
     original_due: date
     due: date
     times_extended: int
     days_past_original: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "status": self.status,
+                "original_due": self.original_due.isoformat(), "due": self.due.isoformat(),
+                "times_extended": self.times_extended,
+                "days_past_original": self.days_past_original}  # fmt: skip
+
+    def line(self) -> JSONText:
+        """``compact(self.to_json())``, from pieces encoded once."""
+        return JSONText(f'{{"key":{_text(self.key)},"status":{_text(self.status)},'
+                        f'"original_due":{_day_text(self.original_due)},'
+                        f'"due":{_day_text(self.due)},"times_extended":{self.times_extended},'
+                        f'"days_past_original":{self.days_past_original}}}')  # fmt: skip
+
+
+#: Keys, words and dates as JSON, each encoded once however many rows repeat it.
+_text = cache(compact)
+
+
+@cache
+def _day_text(day: date) -> str:
+    return compact(day.isoformat())
 
 
 @dataclass(frozen=True)
@@ -259,6 +302,15 @@ class Exceptions:
             "overdue": [o.to_json() for o in self.overdue],
             "extensions": [e.to_json() for e in self.extensions],
             "slippage": [s.to_json() for s in self.slippage],
+        }
+
+    def printable(self) -> dict[str, list[JSONText]]:
+        """:meth:`to_json` with every row already rendered as one line of JSON: a
+        summary lists thousands, and the command prints them as they are."""
+        return {
+            "overdue": [o.line() for o in self.overdue],
+            "extensions": [JSONText(compact(e.to_json())) for e in self.extensions],
+            "slippage": [s.line() for s in self.slippage],
         }
 
 
@@ -302,6 +354,14 @@ class Summary(MeetingPaper):
     headline: str
 
     def to_json(self) -> dict[str, Any]:
+        return {**self.to_json_without_exceptions(), "exceptions": self.exceptions.to_json()}
+
+    def printable(self) -> dict[str, Any]:
+        """:meth:`to_json` with the exceptions' rows already rendered (see
+        :meth:`Exceptions.printable`): what ``ragw summary --format json`` prints."""
+        return {**self.to_json_without_exceptions(), "exceptions": self.exceptions.printable()}
+
+    def to_json_without_exceptions(self) -> dict[str, Any]:
         return {
             **self.heading_json(),
             "headline": self.headline,
@@ -310,7 +370,6 @@ class Summary(MeetingPaper):
                 column: {scope: counts.to_json() for scope, counts in by_scope.items()}
                 for column, by_scope in self.totals.items()
             },
-            "exceptions": self.exceptions.to_json(),
         }
 
 
@@ -323,6 +382,7 @@ def summary_of(recorded: Recorded, committee: str, meeting: date) -> Summary:
     heading = MeetingPaper.heading(recorded, committee, meeting)
     this, previous = heading["meeting"], heading["previous_meeting"]
     before_previous = heading["committee"].before(previous.on) if previous else None
+    recorded.rows_as_at(this.on)  # read once: the exceptions need it, the counts too
     current = Position.at(recorded, this.on, _day(previous))
     earlier = Position.at(recorded, _day(previous), _day(before_previous))
 
@@ -427,7 +487,8 @@ NOT_OVERDUE_AND_RED = frozenset(status.value for status in {*NOT_OVERDUE, Status
 SETTLED_WORDS = frozenset({Status.GREEN.value, Status.CLOSED.value, Status.WHITE.value})
 
 
-def _item_order(key: str) -> tuple[Any, ...]:
+@cache  # papers sort thousands of rows by it
+def _item_order(key: str) -> tuple[str, str]:
     code, _, ref = key.partition("/")
     return (code, ref_order(ref))
 

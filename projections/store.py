@@ -601,16 +601,16 @@ class TimelineStore:
                     found[key] = STATE.validate_json(state)
         return found
 
-    def statuses_as_at(
+    def status_rows(
         self, day: date, known_at: datetime | None = None
-    ) -> dict[str, tuple[str, str | None]]:
-        """Every item on the board as at ``day`` as known at ``known_at``: key ->
-        (report, status word or None)."""
+    ) -> list[tuple[str, str, str | None]]:
+        """Every item on the board as at ``day`` as known at ``known_at``: (key, report,
+        status word or None)."""
         self.catch_up()
         query, parameters = self._current(day, known_at, "SELECT key, report, status")
         with self._transaction(lock=False) as cursor:
             cursor.execute(self._sql(query), parameters)
-            return {key: (report, status) for key, report, status in cursor.fetchall()}
+            return list(cursor.fetchall())
 
     def _state_json(self, span: tuple[str, str, str | None]) -> str:
         """The whole state of the span (key, effective_from, known_from); a span
@@ -703,3 +703,9 @@ class TimelineStore:
 
 #: JSON as the board prints an item: one line, no spaces, text as written.
 compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class JSONText(str):
+    """Text that is already JSON (a row rendered once), printed as it is."""
+
+    __slots__ = ()

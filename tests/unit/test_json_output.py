@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 import json
 import sys
+from datetime import date
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cli.render import compact, dump_document, emit_json_rows
+from projections.committee import Overdue, Slippage
 
 scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
 documents = st.recursive(
@@ -50,3 +52,23 @@ def test_each_row_of_a_list_stands_on_its_own_line() -> None:
         "  ]",
         "}",
     ]
+
+
+days = st.dates()
+words = st.text(max_size=12)
+
+
+@given(words, words, days, st.integers(-(10**6), 10**6), st.none() | words)
+def test_an_overdue_row_rendered_once_is_the_row_encoded(
+    key: str, status: str, due: date, late: int, owner: str | None
+) -> None:
+    row = Overdue(key, status, due, late, owner)
+    assert row.line() == compact(row.to_json())
+
+
+@given(words, words, days, days, st.integers(0, 99), st.integers(0, 10**6))
+def test_a_slippage_row_rendered_once_is_the_row_encoded(
+    key: str, status: str, original: date, due: date, times: int, late: int
+) -> None:
+    row = Slippage(key, status, original, due, times, late)
+    assert row.line() == compact(row.to_json())
