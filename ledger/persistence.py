@@ -7,6 +7,7 @@ ledger written by an earlier ragw stays readable.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
@@ -24,6 +25,30 @@ _ENVELOPE = {"originator_id", "originator_version"}
 
 class PydanticMapper(Mapper[UUID]):
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        return StoredEvent(
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
+            topic=get_topic(type(domain_event)),
+            state=self.encode(domain_event),
+        )
+
+    def encode_all(self, events: Sequence[DomainEventProtocol[UUID]]) -> list[bytes]:
+        """:meth:`encode` for many events: when there is nothing to upcast, compress or
+        encrypt, straight from pydantic's serializer (the JSON bytes it writes)."""
+        if (
+            self.compressor
+            or self.cipher
+            or any(getattr(type(event), "class_version", 1) > 1 for event in events)
+        ):
+            return [self.encode(event) for event in events]
+        return [
+            cast(BaseModel, event).__pydantic_serializer__.to_json(event, exclude=_ENVELOPE)
+            for event in events
+        ]
+
+    def encode(self, domain_event: DomainEventProtocol[UUID]) -> bytes:
+        """The stored state of an event: its fields but the envelope, as JSON,
+        compressed and encrypted when the application is configured to."""
         model = cast(BaseModel, domain_event)
         class_version = getattr(type(domain_event), "class_version", 1)
         if class_version > 1:
@@ -36,12 +61,7 @@ class PydanticMapper(Mapper[UUID]):
             stored = self.compressor.compress(stored)
         if self.cipher:
             stored = self.cipher.encrypt(stored)
-        return StoredEvent(
-            originator_id=domain_event.originator_id,
-            originator_version=domain_event.originator_version,
-            topic=get_topic(type(domain_event)),
-            state=stored,
-        )
+        return stored
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         data = stored_event.state
