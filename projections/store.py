@@ -554,11 +554,7 @@ class TimelineStore:
     def states_as_at(self, day: date, known_at: datetime | None = None) -> dict[str, StoredState]:
         """Every item on the board as at ``day`` as known at ``known_at`` (now when None),
         by key, after catching up with the log."""
-        self.catch_up()
-        query, parameters = self._current(day, known_at, STATE_SELECT)
-        with self._transaction(lock=False) as cursor:
-            cursor.execute(self._sql(query), parameters)
-            rows = cursor.fetchall()
+        rows = self._fetch_current(day, known_at, STATE_SELECT)
         load = self._state_json
         states = {row[0]: StoredState(row, load) for row in rows}
         if len(states) != len(rows):  # spans of one item overlap: the model is damaged
@@ -568,8 +564,12 @@ class TimelineStore:
     def rows_as_at(self, day: date, known_at: datetime | None = None) -> list[Any]:
         """Every item on the board as at ``day`` as known at ``known_at``: the columns
         papers read (:data:`projections.recorded.Row`)."""
+        return self._fetch_current(day, known_at, ROW_SELECT)
+
+    def _fetch_current(self, day: date, known_at: datetime | None, columns: str) -> list[Any]:
+        """The rows of :meth:`_current`, after catching up with the log."""
         self.catch_up()
-        query, parameters = self._current(day, known_at, ROW_SELECT)
+        query, parameters = self._current(day, known_at, columns)
         with self._transaction(lock=False) as cursor:
             cursor.execute(self._sql(query), parameters)
             return list(cursor.fetchall())
@@ -606,11 +606,7 @@ class TimelineStore:
     ) -> list[tuple[str, str, str | None]]:
         """Every item on the board as at ``day`` as known at ``known_at``: (key, report,
         status word or None)."""
-        self.catch_up()
-        query, parameters = self._current(day, known_at, "SELECT key, report, status")
-        with self._transaction(lock=False) as cursor:
-            cursor.execute(self._sql(query), parameters)
-            return list(cursor.fetchall())
+        return self._fetch_current(day, known_at, "SELECT key, report, status")
 
     def _state_json(self, span: tuple[str, str, str | None]) -> str:
         """The whole state of the span (key, effective_from, known_from); a span
