@@ -22,23 +22,26 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from functools import cache, cached_property
-from typing import Any, NamedTuple
+from functools import cached_property
+from typing import Any
 
 from events import Scope, Status
 from ledger.due import paper_date, parse_due
-from ledger.state import NOT_OVERDUE, ItemView
+from ledger.state import ItemView
 from projections.board import paper_order
+from projections.exceptions import (
+    NOT_ASSESSED,
+    Extension,
+    Overdue,
+    Slippage,
+    item_order,
+    row_exceptions,
+)
 from projections.log import iso_utc
 from projections.recorded import CommitteeRecord, Meeting, Recorded, Row
 from projections.store import JSONText, ReportFacts, compact, ref_order
 
-NEW_GREEN, NEW_RED, NOT_ASSESSED, OUTSTANDING = (
-    "NEW GREEN",
-    "NEW RED",
-    "NOT ASSESSED",
-    "OUTSTANDING",
-)
+NEW_GREEN, NEW_RED, OUTSTANDING = "NEW GREEN", "NEW RED", "OUTSTANDING"
 #: The keys of every COUNTS object, in the order a paper prints them.
 COUNT_KEYS = (NEW_GREEN, "AMBER", "RED", NEW_RED, "WHITE", "CLOSED", OUTSTANDING)
 #: A paper's columns: the whole ledger, then national and force reports.
@@ -222,72 +225,6 @@ class SummaryRow:
         }
 
 
-# A summary lists thousands of these: light rows, each with its JSON written out.
-
-
-class Overdue(NamedTuple):
-    key: str
-    status: str
-    due: date
-    days_overdue: int
-    owner: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "status": self.status, "due": self.due.isoformat(),
-                "days_overdue": self.days_overdue, "owner": self.owner}  # fmt: skip
-
-    def line(self) -> JSONText:
-        """``compact(self.to_json())``, from pieces encoded once."""
-        return JSONText(f'{{"key":{_text(self.key)},"status":{_text(self.status)},'
-                        f'"due":{_day_text(self.due)},"days_overdue":{self.days_overdue},'
-                        f'"owner":{_text(self.owner)}}}')  # fmt: skip
-
-
-class Extension(NamedTuple):
-    key: str
-    on: date
-    previous_due: date | None
-    due: date
-    reason: str
-    actor: str
-
-    def to_json(self) -> dict[str, Any]:
-        previous = self.previous_due.isoformat() if self.previous_due else None
-        return {"key": self.key, "on": self.on.isoformat(), "previous_due": previous,
-                "due": self.due.isoformat(), "reason": self.reason, "actor": self.actor}  # fmt: skip
-
-
-class Slippage(NamedTuple):
-    key: str
-    status: str
-    original_due: date
-    due: date
-    times_extended: int
-    days_past_original: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "status": self.status,
-                "original_due": self.original_due.isoformat(), "due": self.due.isoformat(),
-                "times_extended": self.times_extended,
-                "days_past_original": self.days_past_original}  # fmt: skip
-
-    def line(self) -> JSONText:
-        """``compact(self.to_json())``, from pieces encoded once."""
-        return JSONText(f'{{"key":{_text(self.key)},"status":{_text(self.status)},'
-                        f'"original_due":{_day_text(self.original_due)},'
-                        f'"due":{_day_text(self.due)},"times_extended":{self.times_extended},'
-                        f'"days_past_original":{self.days_past_original}}}')  # fmt: skip
-
-
-#: Keys, words and dates as JSON, each encoded once however many rows repeat it.
-_text = cache(compact)
-
-
-@cache
-def _day_text(day: date) -> str:
-    return compact(day.isoformat())
-
-
 @dataclass(frozen=True)
 class Exceptions:
     """What a committee must see: overdue items that are neither RED nor extended, the
@@ -453,44 +390,34 @@ def exceptions_at(position: Position) -> Exceptions:
     states are read only for the items extended since the meeting before."""
     assert position.on is not None
     day, before = position.on, position.before
-    today = day.isoformat()
     since = before.isoformat() if before else ""
     overdue, slippage, extended = [], [], []
-    for key, _, status, due, owner, original, times, extended_on in position.rows():
-        word = status or NOT_ASSESSED
-        if due is not None and due < today and status not in NOT_OVERDUE_AND_RED:
-            overdue.append((key, word, due, owner))
-        if extended_on is not None and extended_on > since:
-            extended.append(key)
-        if status not in SETTLED_WORDS and original is not None and due is not None:
-            late = max(0, (day - date.fromisoformat(original)).days) if original < today else 0
-            if times or late:
-                slippage.append((key, word, original, due, times, late))
+    for row in position.rows():
+        late, slipped, was_extended = row_exceptions(row, day, since)
+        if late is not None:
+            overdue.append(late)
+        if slipped is not None:
+            slippage.append(slipped)
+        if was_extended:
+            extended.append(row[0])
+    overdue.sort(key=Overdue.order)
+    slippage.sort(key=Slippage.order)
+    return Exceptions(overdue, extensions_of(position.recorded, day, before, extended), slippage)
+
+
+def extensions_of(
+    recorded: Recorded, day: date, before: date | None, keys: list[str]
+) -> list[Extension]:
+    """The extensions of these items granted since the meeting before (all of them when
+    there was none), by day granted, then in the papers' order of items."""
     extensions = []
-    for key, state in position.recorded.whole_states(day, extended).items():
+    for key, state in recorded.whole_states(day, keys).items():
         for extension in state.extensions:
             if before is None or extension.on > before:
                 extensions.append(Extension(key, extension.on, extension.previous_due,
                                             extension.due, extension.reason, extension.actor))  # fmt: skip
-    found = [Overdue(key, word, d, (day - d).days, owner)
-             for key, word, due, owner in overdue for d in (date.fromisoformat(due),)]  # fmt: skip
-    slipped = [Slippage(key, word, date.fromisoformat(original), date.fromisoformat(due), times,
-                        late) for key, word, original, due, times, late in slippage]  # fmt: skip
-    found.sort(key=lambda o: (-o.days_overdue, _item_order(o.key)))
-    extensions.sort(key=lambda e: (e.on, _item_order(e.key)))
-    slipped.sort(key=lambda s: (-s.days_past_original, -s.times_extended, _item_order(s.key)))
-    return Exceptions(found, extensions, slipped)
-
-
-#: Statuses as words: not overdue past the due date; done with, so not slipping.
-NOT_OVERDUE_AND_RED = frozenset(status.value for status in {*NOT_OVERDUE, Status.RED})
-SETTLED_WORDS = frozenset({Status.GREEN.value, Status.CLOSED.value, Status.WHITE.value})
-
-
-@cache  # papers sort thousands of rows by it
-def _item_order(key: str) -> tuple[str, str]:
-    code, _, ref = key.partition("/")
-    return (code, ref_order(ref))
+    extensions.sort(key=lambda e: (e.on, item_order(e.key)))
+    return extensions
 
 
 # The appendix --------------------------------------------------------------------------

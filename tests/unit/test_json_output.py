@@ -13,7 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cli.render import compact, dump_document, emit_json_rows
-from projections.committee import Overdue, Slippage
+from projections.exceptions import Overdue, Slippage
+from projections.store import ref_order
 
 scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
 documents = st.recursive(
@@ -72,3 +73,39 @@ def test_a_slippage_row_rendered_once_is_the_row_encoded(
 ) -> None:
     row = Slippage(key, status, original, due, times, late)
     assert row.line() == compact(row.to_json())
+
+
+codes = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,2}", fullmatch=True)
+refs = st.from_regex(r"[0-9]{1,3}[a-z]?", fullmatch=True)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            codes,
+            refs,
+            st.integers(1, 3) | st.integers(1, 10**7),
+            st.integers(0, 2) | st.integers(0, 10**4),
+        ),
+        max_size=12,
+    )
+)
+def test_exception_rows_sort_by_their_order_text_as_papers_order_them(
+    rows: list[tuple[str, str, int, int]],
+) -> None:
+    """The text a stored row sorts by gives the order the papers define: most days
+    first, then most extensions, then report code, then ref as numbered."""
+    due = date(2020, 1, 1)
+    overdue = [Overdue(f"{code}/{ref}", "AMBER", due, days, None) for code, ref, days, _ in rows]
+    slippage = [Slippage(f"{c}/{r}", "AMBER", due, due, times, days) for c, r, days, times in rows]
+
+    def item(key: str) -> tuple[str, str]:
+        code, _, ref = key.partition("/")
+        return code, ref_order(ref)
+
+    assert sorted(overdue, key=Overdue.order) == sorted(
+        overdue, key=lambda o: (-o.days_overdue, item(o.key))
+    )
+    assert sorted(slippage, key=Slippage.order) == sorted(
+        slippage, key=lambda s: (-s.days_past_original, -s.times_extended, item(s.key))
+    )

@@ -1,0 +1,130 @@
+"""The exceptions a committee paper lists, item by item.
+
+What a committee must see about an item as at its meeting depends on nothing but the
+item's columns that day (:data:`projections.recorded.Row`) and the date of the meeting
+before: whether it is overdue (past its due date, neither RED nor done with), whether it
+was extended since the meeting before, and how far it has slipped from its original
+due date. Worked out here once, for papers read from the fold and for the rows the
+stored read model keeps per meeting alike; each row sorts by a text of its own, in
+Python and in SQL the same.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from events import Status
+from ledger.state import NOT_OVERDUE
+from projections.store import JSONText, compact, ref_order
+
+if TYPE_CHECKING:
+    from projections.recorded import Row
+
+NOT_ASSESSED = "NOT ASSESSED"
+#: Statuses as words: not overdue past the due date; done with, so not slipping.
+NOT_OVERDUE_AND_RED = frozenset(status.value for status in {*NOT_OVERDUE, Status.RED})
+SETTLED_WORDS = frozenset({Status.GREEN.value, Status.CLOSED.value, Status.WHITE.value})
+#: Larger than any count of days or extensions, so "most first" is plain text order.
+_MOST = 10**8 - 1
+
+
+class Overdue(NamedTuple):
+    key: str
+    status: str
+    due: date
+    days_overdue: int
+    owner: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "status": self.status, "due": self.due.isoformat(),
+                "days_overdue": self.days_overdue, "owner": self.owner}  # fmt: skip
+
+    def line(self) -> JSONText:
+        """``compact(self.to_json())``, from pieces encoded once."""
+        return JSONText(f'{{"key":{_text(self.key)},"status":{_text(self.status)},'
+                        f'"due":{_day_text(self.due)},"days_overdue":{self.days_overdue},'
+                        f'"owner":{_text(self.owner)}}}')  # fmt: skip
+
+    def order(self) -> str:
+        """Longest overdue first, then in the papers' order of items."""
+        return f"{_MOST - self.days_overdue:08d} {item_order(self.key)}"
+
+
+class Extension(NamedTuple):
+    key: str
+    on: date
+    previous_due: date | None
+    due: date
+    reason: str
+    actor: str
+
+    def to_json(self) -> dict[str, Any]:
+        previous = self.previous_due.isoformat() if self.previous_due else None
+        return {"key": self.key, "on": self.on.isoformat(), "previous_due": previous,
+                "due": self.due.isoformat(), "reason": self.reason, "actor": self.actor}  # fmt: skip
+
+
+class Slippage(NamedTuple):
+    key: str
+    status: str
+    original_due: date
+    due: date
+    times_extended: int
+    days_past_original: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "status": self.status,
+                "original_due": self.original_due.isoformat(), "due": self.due.isoformat(),
+                "times_extended": self.times_extended,
+                "days_past_original": self.days_past_original}  # fmt: skip
+
+    def line(self) -> JSONText:
+        """``compact(self.to_json())``, from pieces encoded once."""
+        return JSONText(f'{{"key":{_text(self.key)},"status":{_text(self.status)},'
+                        f'"original_due":{_day_text(self.original_due)},'
+                        f'"due":{_day_text(self.due)},"times_extended":{self.times_extended},'
+                        f'"days_past_original":{self.days_past_original}}}')  # fmt: skip
+
+    def order(self) -> str:
+        """Furthest past the original due date first, then most extended, then in the
+        papers' order of items."""
+        return (f"{_MOST - self.days_past_original:08d} {_MOST - self.times_extended:08d} "
+                f"{item_order(self.key)}")  # fmt: skip
+
+
+#: Keys, words and dates as JSON, each encoded once however many rows repeat it.
+_text = cache(compact)
+
+
+@cache
+def _day_text(day: date) -> str:
+    return compact(day.isoformat())
+
+
+@cache  # papers sort thousands of rows by it
+def item_order(key: str) -> str:
+    """Items in the papers' order as text: by report code, then ref as numbered (codes
+    hold no character sorting before the space)."""
+    code, _, ref = key.partition("/")
+    return f"{code} {ref_order(ref)}"
+
+
+def row_exceptions(row: Row, day: date, since: str) -> tuple[Overdue | None, Slippage | None, bool]:
+    """What the paper for the meeting on ``day`` lists about the item of ``row``: the
+    item overdue, its slippage, and whether it was extended after ``since`` (the meeting
+    before as ISO text; ``""`` when there was none)."""
+    key, _, status, due, owner, original, times, extended_on = row
+    word = status or NOT_ASSESSED
+    today = day.isoformat()
+    overdue = slippage = None
+    if due is not None and due < today and status not in NOT_OVERDUE_AND_RED:
+        on = date.fromisoformat(due)
+        overdue = Overdue(key, word, on, (day - on).days, owner)
+    if status not in SETTLED_WORDS and original is not None and due is not None:
+        first = date.fromisoformat(original)
+        late = max(0, (day - first).days) if original < today else 0
+        if times or late:
+            slippage = Slippage(key, word, first, date.fromisoformat(due), times, late)
+    return overdue, slippage, extended_on is not None and extended_on > since
