@@ -218,7 +218,7 @@ def as_at_timings(ledger: Any, store: Any, target: str) -> dict[str, float]:
     from projections.board import board_as_at, stored_board
     from projections.committee import summary_of
     from projections.recorded import Recorded
-    from projections.store import compact
+    from projections.text import compact
 
     head = {"as_at": DAY.isoformat(), "as_known_at": None}
 

@@ -49,7 +49,7 @@ def emit(output: Output, fmt: str) -> None:
 def dump_document(value: Any, level: int = 0) -> str:
     """JSON as every command prints it: objects indented, and each object of a list on
     a line of its own, compact (boards and papers run to thousands of rows)."""
-    from projections.store import JSONText  # rows rendered already; loaded with them
+    from projections.text import JSONText  # rows rendered already; loaded with them
 
     pad, end = "  " * (level + 1), "  " * level
     if isinstance(value, dict) and value:

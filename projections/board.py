@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from events import LedgerEvent, Status
 from projections.recorded import Recorded
-from projections.store import ReportFacts, ref_order
+from projections.store import ReportFacts
+from projections.text import ref_order
 
 if TYPE_CHECKING:
     from projections.store import TimelineStore

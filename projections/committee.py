@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import cached_property
@@ -32,6 +32,7 @@ from projections.board import paper_order
 from projections.exceptions import (
     NOT_ASSESSED,
     Extension,
+    Lines,
     Overdue,
     Slippage,
     item_order,
@@ -39,7 +40,8 @@ from projections.exceptions import (
 )
 from projections.log import iso_utc
 from projections.recorded import CommitteeRecord, Meeting, Recorded, Row
-from projections.store import JSONText, ReportFacts, compact, ref_order
+from projections.store import ReportFacts
+from projections.text import JSONText, compact, ref_order
 
 NEW_GREEN, NEW_RED, OUTSTANDING = "NEW GREEN", "NEW RED", "OUTSTANDING"
 #: The keys of every COUNTS object, in the order a paper prints them.
@@ -230,9 +232,11 @@ class Exceptions:
     """What a committee must see: overdue items that are neither RED nor extended, the
     extensions granted since the previous meeting, and how far each item has slipped."""
 
-    overdue: list[Overdue]
+    overdue: Sequence[Overdue]
     extensions: list[Extension]
-    slippage: list[Slippage]
+    slippage: Sequence[Slippage]
+    #: The overdue and slippage rows already rendered, when they were stored so.
+    lines: Lines | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -244,10 +248,14 @@ class Exceptions:
     def printable(self) -> dict[str, list[JSONText]]:
         """:meth:`to_json` with every row already rendered as one line of JSON: a
         summary lists thousands, and the command prints them as they are."""
+        overdue, slippage = self.lines or (
+            [o.line() for o in self.overdue],
+            [s.line() for s in self.slippage],
+        )
         return {
-            "overdue": [o.line() for o in self.overdue],
+            "overdue": overdue,
             "extensions": [JSONText(compact(e.to_json())) for e in self.extensions],
-            "slippage": [s.line() for s in self.slippage],
+            "slippage": slippage,
         }
 
 
@@ -319,9 +327,20 @@ def summary_of(recorded: Recorded, committee: str, meeting: date) -> Summary:
     heading = MeetingPaper.heading(recorded, committee, meeting)
     this, previous = heading["meeting"], heading["previous_meeting"]
     before_previous = heading["committee"].before(previous.on) if previous else None
-    recorded.rows_as_at(this.on)  # read once: the exceptions need it, the counts too
-    current = Position.at(recorded, this.on, _day(previous))
-    earlier = Position.at(recorded, _day(previous), _day(before_previous))
+    tally = recorded.kept_tally(committee, this.on)
+    lists = recorded.kept_lists(committee, this.on)
+    if tally is not None and lists is not None:  # kept per meeting by the read model
+        before = recorded.kept_tally(committee, previous.on) if previous else Counter()
+        current = Position(recorded, this.on, _day(previous), tally)
+        earlier = Position(recorded, _day(previous), _day(before_previous), before or Counter())
+        overdue, slippage, lines = lists.exceptions()
+        extensions = extensions_of(recorded, this.on, _day(previous), lists.extended)
+        exceptions = Exceptions(overdue, extensions, slippage, lines=lines)
+    else:
+        recorded.rows_as_at(this.on)  # read once: the exceptions need it, the counts too
+        current = Position.at(recorded, this.on, _day(previous))
+        earlier = Position.at(recorded, _day(previous), _day(before_previous))
+        exceptions = exceptions_at(current)
 
     rows: list[SummaryRow] = []
     for report in sorted(recorded.reports.values(), key=paper_order):
@@ -346,7 +365,7 @@ def summary_of(recorded: Recorded, committee: str, meeting: date) -> Summary:
         **heading,
         rows=rows,
         totals=totals,
-        exceptions=exceptions_at(current),
+        exceptions=exceptions,
         headline=headline(totals["current"], previous),
     )
 

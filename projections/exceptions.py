@@ -11,21 +11,33 @@ Python and in SQL the same.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from events import Status
-from ledger.state import NOT_OVERDUE
-from projections.store import JSONText, compact, ref_order
-
-if TYPE_CHECKING:
-    from projections.recorded import Row
+from ledger.state import NOT_OVERDUE, ItemView
+from projections.text import JSONText, compact, ref_order
 
 NOT_ASSESSED = "NOT ASSESSED"
 #: Statuses as words: not overdue past the due date; done with, so not slipping.
 NOT_OVERDUE_AND_RED = frozenset(status.value for status in {*NOT_OVERDUE, Status.RED})
 SETTLED_WORDS = frozenset({Status.GREEN.value, Status.CLOSED.value, Status.WHITE.value})
+#: An item's columns as at a day, as papers read them: key, report, status, due, owner,
+#: original due, times extended, and when it was last extended (dates as ISO text).
+Row = tuple[str, str, str | None, str | None, str | None, str | None, int, str | None]
+
+
+def row_of(state: ItemView) -> Row:
+    def iso(day: date | None) -> str | None:
+        return day.isoformat() if day else None
+
+    status = state.status.value if state.status else None
+    return (state.key, state.report, status, iso(state.due), state.owner,
+            iso(state.original_due), state.times_extended, iso(state.last_extended_on))  # fmt: skip
+
+
 #: Larger than any count of days or extensions, so "most first" is plain text order.
 _MOST = 10**8 - 1
 
@@ -128,3 +140,41 @@ def row_exceptions(row: Row, day: date, since: str) -> tuple[Overdue | None, Sli
         if times or late:
             slippage = Slippage(key, word, first, date.fromisoformat(due), times, late)
     return overdue, slippage, extended_on is not None and extended_on > since
+
+
+#: The overdue and slippage rows, rendered.
+Lines = tuple[list[JSONText], list[JSONText]]
+T = TypeVar("T")
+
+
+class Made(Sequence[T], Generic[T]):
+    """Rows made from stored tuples the first time they are looked at: a paper printed
+    as JSON prints its rows' lines and never needs them."""
+
+    def __init__(self, stored: list[tuple[Any, ...]], make: Callable[[tuple[Any, ...]], T]):
+        self._stored, self._make = stored, make
+        self._made: list[T] | None = None
+
+    def _rows(self) -> list[T]:
+        if self._made is None:
+            self._made = [self._make(row) for row in self._stored]
+        return self._made
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        return self._rows()[index]
+
+    def __len__(self) -> int:
+        return len(self._stored)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._rows())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return repr(self._rows())

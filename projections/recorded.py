@@ -8,7 +8,7 @@ item (:func:`ledger.state.fold_item`), computed once per date and kept.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,26 +24,15 @@ from events import (
 )
 from ledger.errors import NotFoundError
 from ledger.state import ItemView, fold_item
+from projections.exceptions import Row, row_of
 from projections.store import ReportFacts
 
 if TYPE_CHECKING:
-    from projections.store import TimelineStore
+    from projections.store import PaperLists, TimelineStore
 
 
-#: An item's columns as at a day, as papers read them: key, report, status, due, owner,
-#: original due, times extended, and when it was last extended (dates as ISO text).
-Row = tuple[str, str, str | None, str | None, str | None, str | None, int, str | None]
 #: Every item as at a day, as columns: keys, reports, status words.
 StatusColumns = tuple[Sequence[str], Sequence[str], Sequence[str | None]]
-
-
-def row_of(state: ItemView) -> Row:
-    def iso(day: date | None) -> str | None:
-        return day.isoformat() if day else None
-
-    status = state.status.value if state.status else None
-    return (state.key, state.report, status, iso(state.due), state.owner,
-            iso(state.original_due), state.times_extended, iso(state.last_extended_on))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -95,6 +84,9 @@ class Recorded:
     )
     stored_rows: Callable[[date, datetime | None], list[Row]] | None = None
     stored_whole: Callable[[date, datetime | None, list[str]], Mapping[str, ItemView]] | None = None
+    #: A paper's counts and lists, kept per meeting by a stored read model.
+    stored_tally: Callable[[str, date], Counter[tuple[str, str | None, str | None]]] | None = None
+    stored_lists: Callable[[str, date], PaperLists] | None = None
 
     @classmethod
     def stored(cls, store: TimelineStore, known_at: datetime | None = None) -> Recorded:
@@ -109,6 +101,8 @@ class Recorded:
         recorded.stored_statuses = store.status_rows
         recorded.stored_rows = store.rows_as_at
         recorded.stored_whole = store.whole_states
+        recorded.stored_tally = store.paper_tally
+        recorded.stored_lists = store.paper_lists
         return recorded
 
     @classmethod
@@ -207,3 +201,18 @@ class Recorded:
             return self.stored_whole(day, self.known_at, keys)
         states = self.states_as_at(day)
         return {key: states[key] for key in keys}
+
+    def kept_tally(
+        self, committee: str, meeting: date
+    ) -> Counter[tuple[str, str | None, str | None]] | None:
+        """What the paper for a meeting counts, as kept per meeting by a stored read
+        model of the ledger as known now; None when it must be worked out here."""
+        if self.stored_tally is None or self.known_at is not None:
+            return None
+        return self.stored_tally(committee, meeting)
+
+    def kept_lists(self, committee: str, meeting: date) -> PaperLists | None:
+        """The paper's lists for a meeting, kept likewise; None when not kept."""
+        if self.stored_lists is None or self.known_at is not None:
+            return None
+        return self.stored_lists(committee, meeting)

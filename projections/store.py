@@ -10,7 +10,13 @@ scale. This read model keeps:
   known), the board's columns (status, due, owner, comment, extensions) and the whole
   state as JSON for what papers print beyond them;
 - per item what never changes (key, report, ref, kind, text, lead), and the reports,
-  committees and meetings, each with the moment it was recorded.
+  committees and meetings, each with the moment it was recorded;
+- per meeting of each committee, as known now, every item's status then and at the
+  meeting before (what a summary counts) and the paper's lists (overdue, slippage,
+  extended since the meeting before), each row rendered, in the paper's order. A new
+  meeting's rows (and the next meeting's, which now compares with it) are derived from
+  the board; an event changes its item's rows for the meetings on or after the first
+  day it changes. A summary as known at an earlier moment is worked out from the spans.
 
 So "the board as at D, as known at T" is one indexed query that hands back the rows
 ready to print, in the papers' order; and it answers exactly as the fold does. The model
@@ -23,14 +29,14 @@ Writers never wait for it. ``rebuild`` derives it again from nothing.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
-from collections import defaultdict
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from uuid import UUID
 
 from pydantic import TypeAdapter
@@ -46,7 +52,18 @@ from events import (
 )
 from ledger.errors import LedgerError
 from ledger.persistence import is_postgres, storage_env
-from ledger.state import NOT_OVERDUE, Extended, ItemState, later_timeline, timeline
+from ledger.state import NOT_OVERDUE, Extended, ItemState, Span, later_timeline, timeline
+from projections.exceptions import (
+    Lines,
+    Made,
+    Overdue,
+    Row,
+    Slippage,
+    item_order,
+    row_exceptions,
+    row_of,
+)
+from projections.text import JSONText, compact, ref_order
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -54,7 +71,7 @@ if TYPE_CHECKING:
 NAME = "read_model"
 #: The layout of the tables below. A model of another layout (an earlier ragw's) is
 #: dropped and derived again from the log, on first use.
-LAYOUT = 3
+LAYOUT = 4
 LAYOUT_ROW = "read_model_layout"
 #: The end of a span that has not ended: later than any date, so one range test serves.
 FOREVER = "9999-12-31"
@@ -107,9 +124,26 @@ SCHEMA = (
         head TEXT NOT NULL, tail TEXT NOT NULL,
         PRIMARY KEY (effective_until, effective_from, place)) /* clustered */""",
     """CREATE INDEX IF NOT EXISTS ragw_board_key ON ragw_board (key, effective_from)""",
+    # Per meeting of each committee, every item as known now: its status then and at
+    # the meeting before, all the summary counts (read grouped, from the index alone);
+    # and the paper's lists (overdue, slippage, extended since the meeting before), each
+    # row rendered and kept in the order the paper lists it.
+    """CREATE TABLE IF NOT EXISTS ragw_paper_rows (
+        committee TEXT NOT NULL, meeting TEXT NOT NULL, key TEXT NOT NULL,
+        report TEXT NOT NULL, status TEXT, previous TEXT,
+        PRIMARY KEY (committee, meeting, key)) /* clustered */""",
+    """CREATE INDEX IF NOT EXISTS ragw_paper_tally ON ragw_paper_rows
+        (committee, meeting, report, status, previous)""",
+    """CREATE TABLE IF NOT EXISTS ragw_paper_lines (
+        committee TEXT NOT NULL, meeting TEXT NOT NULL, list TEXT NOT NULL,
+        place TEXT NOT NULL, key TEXT NOT NULL, status TEXT, due TEXT, days INTEGER,
+        owner TEXT, original_due TEXT, times_extended INTEGER, line TEXT,
+        PRIMARY KEY (committee, meeting, list, place)) /* clustered */""",
+    """CREATE INDEX IF NOT EXISTS ragw_paper_lines_key ON ragw_paper_lines
+        (committee, meeting, key)""",
 )
 TABLES = ("ragw_reports", "ragw_committees", "ragw_meetings", "ragw_spans", "ragw_board",
-          "ragw_board_open")  # fmt: skip
+          "ragw_board_open", "ragw_paper_rows", "ragw_paper_lines")  # fmt: skip
 #: The columns of ``ragw_spans``, in the order written.
 SPAN_COLUMNS = ("key, report, known_from, known_until, effective_from, "
                 "effective_until, status, due, owner, original_due, times_extended, "
@@ -137,17 +171,6 @@ def moment(value: datetime) -> str:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
-
-
-def ref_order(ref: str) -> str:
-    """Refs sort as the reports number them (2, 4, 4a, 4b, 10): numbers padded, so the
-    order is plain text order, in Python and in SQL alike."""
-    if ref.isdigit():  # most are
-        return ref.zfill(12)
-    return _NUMBER.sub(lambda number: number.group().zfill(12), ref)
-
-
-_NUMBER = re.compile(r"[0-9]+")
 
 
 #: Status by its stored word, without an enum look-up per row.
@@ -224,6 +247,64 @@ class StoredState:
     @property
     def comment(self) -> str | None:
         return self.full().comment
+
+
+class PaperLists(NamedTuple):
+    """A paper's lists as the read model keeps them for one meeting: rows of (key,
+    status, due, days, owner, original due, times extended, line), in order."""
+
+    overdue: list[tuple[Any, ...]]
+    slippage: list[tuple[Any, ...]]
+    #: The items extended since the meeting before.
+    extended: list[str]
+
+    def exceptions(self) -> tuple[Sequence[Overdue], Sequence[Slippage], Lines]:
+        """The overdue and slippage rows (made when first looked at) and their lines."""
+        day = date.fromisoformat
+        overdue = Made(self.overdue, lambda r: Overdue(r[0], r[1], day(r[2]), r[3], r[4]))
+        slippage = Made(self.slippage,
+                        lambda r: Slippage(r[0], r[1], day(r[5]), day(r[2]), r[6], r[3]))  # fmt: skip
+        lines = ([JSONText(r[-1]) for r in self.overdue], [JSONText(r[-1]) for r in self.slippage])
+        return overdue, slippage, lines
+
+
+#: The columns of ``ragw_paper_rows`` and ``ragw_paper_lines``, in the order
+#: :func:`paper_rows` gives them.
+PAPER_COLUMNS = "committee, meeting, key, report, status, previous"
+LINE_COLUMNS = ("committee, meeting, list, place, key, status, due, days, owner, original_due, "
+                "times_extended, line")  # fmt: skip
+
+
+def paper_rows(
+    committee: str, day: date, previous: date | None, row: Row, before: str | None
+) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    """The paper row (:data:`PAPER_COLUMNS`) of the item of ``row`` for the meeting on
+    ``day``, whose status at the meeting before (on ``previous``) was ``before``, and
+    its rows in the paper's lists (:data:`LINE_COLUMNS`)."""
+    overdue, slippage, extended = row_exceptions(row, day, previous.isoformat() if previous else "")
+    key, report, status, *_ = row
+    meeting = day.isoformat()
+    lines: list[tuple[Any, ...]] = []
+    if overdue is not None:
+        lines.append((committee, meeting, "overdue", overdue.order(), key, overdue.status,
+                      overdue.due.isoformat(), overdue.days_overdue, overdue.owner, None, None,
+                      str(overdue.line())))  # fmt: skip
+    if slippage is not None:
+        lines.append((committee, meeting, "slippage", slippage.order(), key, slippage.status,
+                      slippage.due.isoformat(), slippage.days_past_original, None,
+                      slippage.original_due.isoformat(), slippage.times_extended,
+                      str(slippage.line())))  # fmt: skip
+    if extended:
+        lines.append((committee, meeting, "extended", item_order(key), key, *[None] * 7))
+    return (committee, meeting, key, report, status, before), lines
+
+
+def _state_on(spans: list[Span], day: date) -> ItemState | None:
+    """The state a timeline gives for ``day``; None before the item was issued."""
+    for start, until, state in spans:
+        if start <= day and (until is None or day < until):
+            return state
+    return None
 
 
 @dataclass(frozen=True)
@@ -404,11 +485,16 @@ class TimelineStore:
             "meeting": "INSERT INTO ragw_meetings (committee, meeting, paper, known_from) "
             "SELECT code, ?, ?, ? FROM ragw_committees WHERE stream = ?",
         }
+        earlier = self._meeting_days(cursor)
         for kind, statement in inserts.items():  # committees before their meetings
             if rows[kind]:
                 cursor.executemany(self._sql(statement), rows[kind])
+        meetings = self._meeting_days(cursor) if rows["meeting"] else earlier
+        changed: dict[str, tuple[date, list[Span]]] = {}
         if page:
-            self._follow_items(cursor, page, rows["report"])
+            self._follow_items(cursor, page, rows["report"], changed)
+        if meetings:
+            self._follow_papers(cursor, meetings, earlier, changed)
         cursor.execute(
             self._sql("UPDATE ragw_tracking SET position = ? WHERE name = ?"),
             (notifications[-1].id, NAME),
@@ -420,8 +506,10 @@ class TimelineStore:
         cursor: Any,
         page: dict[UUID, list[RecommendationEvent]],
         new_reports: list[tuple[Any, ...]],
+        changed: dict[str, tuple[date, list[Span]]],
     ) -> None:
-        """The spans this page's item events close and open, in both tables."""
+        """The spans this page's item events close and open, in both tables; and in
+        ``changed``, each item's timeline now, by key, with the first day it changed."""
         if self._reports is None:
             cursor.execute("SELECT code, scope, published FROM ragw_reports")
             self._reports = {code: (scope, published) for code, scope, published in cursor}
@@ -430,7 +518,7 @@ class TimelineStore:
         closed: list[tuple[str, str, str]] = []
         opened: list[list[Any]] = []
         for stream_id, events in page.items():
-            self._spans(stream_id, events, closed, opened)
+            self._spans(stream_id, events, closed, opened, changed)
         if closed:  # spans known before this page, before any span of this page is added
             cursor.executemany(
                 self._sql(
@@ -469,6 +557,7 @@ class TimelineStore:
         new: list[RecommendationEvent],
         closed: list[tuple[str, str, str]],
         opened: list[list[Any]],
+        changed: dict[str, tuple[date, list[Span]]],
     ) -> None:
         """The spans that each of ``new`` closes and opens, event by event, so that every
         moment in between stays answerable. Spans opened and closed within the page are
@@ -500,6 +589,10 @@ class TimelineStore:
                 row = self._span_row(at, *span)
                 in_page[row[4]] = row
                 opened.append(row)
+            for span in (*ended, *begun):
+                key = span[2].key
+                since = changed[key][0] if key in changed else span[0]
+                changed[key] = (min(since, span[0]), after)
             before = after
 
     def _span_row(self, at: str, start: date, until: date | None, state: ItemState) -> list[Any]:
@@ -524,7 +617,120 @@ class TimelineStore:
             STATE.dump_json(state).decode(),
         ]  # fmt: skip
 
+    def _meeting_days(self, cursor: Any) -> dict[str, list[date]]:
+        """Every committee's meetings, in order, by code."""
+        cursor.execute("SELECT committee, meeting FROM ragw_meetings")
+        days: dict[str, list[date]] = defaultdict(list)
+        for code, day in cursor.fetchall():
+            days[code].append(date.fromisoformat(day))
+        return {code: sorted(found) for code, found in days.items()}
+
+    def _follow_papers(
+        self,
+        cursor: Any,
+        meetings: dict[str, list[date]],
+        earlier: dict[str, list[date]],
+        changed: dict[str, tuple[date, list[Span]]],
+    ) -> None:
+        """Keep each meeting's paper rows in step: a new meeting's (and the next one's,
+        whose meeting before it is) from the board as now known, once this page's spans
+        are in; and for each changed item, its rows of the meetings on or after the
+        first day it changed."""
+        whole: set[tuple[str, date]] = set()
+        for code, days in meetings.items():
+            known = set(earlier.get(code, ()))
+            for index, day in enumerate(days):
+                if day not in known:
+                    whole.update((code, later) for later in days[index : index + 2])
+        gone: list[tuple[str, str, str]] = []
+        rows: list[tuple[Any, ...]] = []
+        lines: list[tuple[Any, ...]] = []
+
+        def add(kept: tuple[tuple[Any, ...], list[tuple[Any, ...]]]) -> None:
+            rows.append(kept[0])
+            lines.extend(kept[1])
+
+        for key, (since, spans) in changed.items():
+            for code, days in meetings.items():
+                for index in range(bisect_left(days, since), len(days)):
+                    day = days[index]
+                    if (code, day) in whole:
+                        continue
+                    gone.append((code, day.isoformat(), key))
+                    state = _state_on(spans, day)
+                    if state is not None:
+                        previous = days[index - 1] if index else None
+                        then = _state_on(spans, previous) if previous else None
+                        status = then.status.value if then and then.status else None
+                        add(paper_rows(code, day, previous, row_of(state), status))
+        for table in ("ragw_paper_rows", "ragw_paper_lines") if gone else ():
+            cursor.executemany(
+                self._sql(f"DELETE FROM {table} WHERE committee = ? AND meeting = ? AND key = ?"),
+                gone,
+            )
+        for code, day in sorted(whole):
+            for table in ("ragw_paper_rows", "ragw_paper_lines"):
+                cursor.execute(
+                    self._sql(f"DELETE FROM {table} WHERE committee = ? AND meeting = ?"),
+                    (code, day.isoformat()),
+                )
+            days = meetings[code]
+            index = days.index(day)
+            previous = days[index - 1] if index else None
+            statuses: dict[str, str | None] = {}
+            if previous is not None:
+                query, parameters = self._current(previous, None, "SELECT key, status")
+                cursor.execute(self._sql(query), parameters)
+                statuses = dict(cursor.fetchall())
+            query, parameters = self._current(day, None, ROW_SELECT)
+            cursor.execute(self._sql(query), parameters)
+            for row in cursor.fetchall():
+                add(paper_rows(code, day, previous, row, statuses.get(row[0])))
+        for table, columns, found in (
+            ("ragw_paper_rows", PAPER_COLUMNS, rows),
+            ("ragw_paper_lines", LINE_COLUMNS, lines),
+        ):
+            if found:
+                marks = ", ".join("?" * len(columns.split(",")))
+                cursor.executemany(
+                    self._sql(f"INSERT INTO {table} ({columns}) VALUES ({marks})"), found
+                )
+
     # Reading -------------------------------------------------------------------------
+
+    def paper_tally(
+        self, committee: str, meeting: date
+    ) -> Counter[tuple[str, str | None, str | None]]:
+        """How many items of each report had each (status at the meeting, status at the
+        meeting before) pair, for ``committee``'s meeting on ``meeting``, as known now."""
+        self.catch_up()
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(
+                self._sql(
+                    "SELECT report, status, previous, COUNT(*) FROM ragw_paper_rows WHERE "
+                    "committee = ? AND meeting = ? GROUP BY report, status, previous"
+                ),
+                (committee, meeting.isoformat()),
+            )
+            return Counter({(report, now, before): n for report, now, before, n in cursor})
+
+    def paper_lists(self, committee: str, meeting: date) -> PaperLists:
+        """The lists of the paper for ``committee``'s meeting on ``meeting``, as known
+        now, each in the paper's order, rendered."""
+        self.catch_up()
+        query = self._sql(
+            "SELECT key, status, due, days, owner, original_due, times_extended, line "
+            "FROM ragw_paper_lines WHERE committee = ? AND meeting = ? AND list = ? "
+            + ('ORDER BY place COLLATE "C"' if self.postgres else "ORDER BY place")
+        )
+        found: dict[str, list[Any]] = {}
+        with self._transaction(lock=False) as cursor:
+            for name in ("overdue", "slippage", "extended"):
+                cursor.execute(query, (committee, meeting.isoformat(), name))
+                found[name] = cursor.fetchall()
+        return PaperLists(
+            found["overdue"], found["slippage"], [row[0] for row in found["extended"]]
+        )
 
     def _current(
         self,
@@ -695,13 +901,3 @@ class TimelineStore:
         with self._transaction(lock=False) as cursor:
             cursor.execute(self._sql(query), parameters)
             return list(cursor.fetchall())
-
-
-#: JSON as the board prints an item: one line, no spaces, text as written.
-compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-class JSONText(str):
-    """Text that is already JSON (a row rendered once), printed as it is."""
-
-    __slots__ = ()

@@ -14,13 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cli.render import dump_document
 from events import LedgerEvent
 from ledger import Ledger, open_ledger
 from ledger.backup import backup_lines, read_backup
 from projections.board import board_item, board_of, stored_board
-from projections.committee import paper_of
+from projections.committee import paper_of, summary_of
 from projections.recorded import Recorded
-from projections.store import TimelineStore, compact
+from projections.store import TimelineStore
+from projections.text import compact
 from tests.unit.test_time import ME, START, TODAY, build_history, operations
 
 DAYS = st.sampled_from(range(-1, (TODAY - START).days + 1, 7))
@@ -76,6 +78,76 @@ def test_the_store_answers_as_at_and_as_known_at_exactly_as_the_fold(
             day = data.draw(st.sampled_from([START + timedelta(days=offset), *edges]))
             known_at = data.draw(st.sampled_from([None, *(e.timestamp for e in events)]))
             assert answers(store, day, known_at) == expected(events, day, known_at)
+    finally:
+        store.close()
+        ledger.close()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    ops=operations,
+    meetings=st.dictionaries(DAYS, st.integers(0, 25), min_size=1, max_size=4),
+    reads=st.sets(st.integers(0, 25), max_size=4),
+)
+def test_the_papers_kept_per_meeting_are_the_papers_of_the_fold(
+    tmp_path: Path, ops: list[tuple[str, int, int, str, int]], meetings: dict[int, int],
+    reads: set[int],
+) -> None:  # fmt: skip
+    """Meetings scheduled before, between and after the changes (backdated or not), the
+    model brought up to date at random moments in between: each meeting's summary, read
+    from the rows kept for it, is the summary worked out from the fold, byte for byte."""
+    where = str(tmp_path / f"{uuid.uuid4().hex}.db")
+    ledger = open_ledger(where, create=True)
+    ledger.today = lambda: TODAY  # type: ignore[method-assign]
+    store = TimelineStore(ledger, where)
+    days = {offset: START + timedelta(days=offset) for offset in meetings}
+
+    def meanwhile(index: int) -> None:
+        if index == 0:
+            ledger.register_committee("C", name="Committee", actor=ME, on=START)
+        for offset, position in meetings.items():
+            if position == index or (index == len(ops) and position > index):
+                ledger.schedule_meeting("C", days[offset], actor=ME, on=START)
+        if index in reads:
+            store.catch_up()
+
+    try:
+        build_history(ops, into=ledger, between=meanwhile)
+        events = [e for _, e in ledger.read_log()]
+        for day in days.values():
+            folded = summary_of(Recorded.of(events), "C", day)
+            kept = summary_of(Recorded.stored(store), "C", day)
+            assert kept.to_json() == folded.to_json()
+            assert dump_document(kept.printable()) == dump_document(folded.printable())
+    finally:
+        store.close()
+        ledger.close()
+
+
+def test_a_meeting_added_between_two_others_becomes_the_one_the_later_paper_compares_with(
+    target: str,
+) -> None:
+    ledger = open_ledger(target, create=True)
+    ledger.today = lambda: TODAY  # type: ignore[method-assign]
+    store = TimelineStore(ledger, target)
+    try:
+        first, middle, last = (START + timedelta(days=d) for d in (100, 200, 300))
+        ledger.register_report("R", title="t", scope="force", published=START, actor=ME, on=START)
+        ledger.issue_recommendation("R", "1", kind="afi", text="t", due=None, actor=ME, on=START)
+        ledger.change_status("R/1", "AMBER", reason="why", actor=ME, on=START)
+        ledger.change_status("R/1", "RED", reason="why", actor=ME, on=middle - timedelta(days=1))
+        ledger.register_committee("C", name="Committee", actor=ME, on=START)
+        for day in (first, last):
+            ledger.schedule_meeting("C", day, actor=ME, on=START)
+        red = summary_of(Recorded.stored(store), "C", last).totals["current"]["all"]
+        assert red["NEW RED"] == 1  # AMBER at the meeting before
+        ledger.schedule_meeting("C", middle, actor=ME, on=START)
+        events = [e for _, e in ledger.read_log()]
+        kept = summary_of(Recorded.stored(store), "C", last)
+        assert kept.totals["current"]["all"]["NEW RED"] == 0  # RED already at the new one
+        assert kept.to_json() == summary_of(Recorded.of(events), "C", last).to_json()
     finally:
         store.close()
         ledger.close()

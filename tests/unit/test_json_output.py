@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from cli.render import compact, dump_document, emit_json_rows
 from projections.exceptions import Overdue, Slippage
-from projections.store import ref_order
+from projections.text import ref_order
 
 scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
 documents = st.recursive(

@@ -117,10 +117,15 @@ operations = st.lists(
 
 
 def build_history(
-    ops: list[tuple[str, int, int, str, int]], prepare: Callable[[Ledger], object] | None = None
+    ops: list[tuple[str, int, int, str, int]],
+    prepare: Callable[[Ledger], object] | None = None,
+    *,
+    into: Ledger | None = None,
+    between: Callable[[int], object] | None = None,
 ) -> Ledger:
-    """Three items, then ``prepare`` (e.g. a committee's meetings), then the operations."""
-    ledger = memory_ledger(today=TODAY)
+    """Three items, then ``prepare`` (e.g. a committee's meetings), then the operations
+    (``between(i)`` before the i-th), into a fresh ledger in memory unless ``into``."""
+    ledger = into if into is not None else memory_ledger(today=TODAY)
     ledger.register_report("R", title="t", scope="force", published=START, actor=ME, on=START)
     for ref in range(3):
         ledger.issue_recommendation("R", str(ref), kind="afi", text="t",
@@ -128,7 +133,9 @@ def build_history(
                                     on=START + timedelta(days=30 * ref))  # fmt: skip
     if prepare is not None:
         prepare(ledger)
-    for op, ref, day, colour, number in ops:
+    for index, (op, ref, day, colour, number) in enumerate(ops):
+        if between is not None:
+            between(index)
         key, on = f"R/{ref}", START + timedelta(days=day)
         try:
             if op == "status":
@@ -155,6 +162,8 @@ def build_history(
                 )
         except LedgerError:
             pass  # a refused command is part of a realistic history too
+    if between is not None:
+        between(len(ops))
     return ledger
 
 

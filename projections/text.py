@@ -1,0 +1,27 @@
+"""Text as the read model stores it and papers print it: one-line JSON, rows rendered
+once, and refs in the order reports number them."""
+
+from __future__ import annotations
+
+import json
+import re
+
+#: JSON as the board prints an item: one line, no spaces, text as written.
+compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class JSONText(str):
+    """Text that is already JSON (a row rendered once), printed as it is."""
+
+    __slots__ = ()
+
+
+def ref_order(ref: str) -> str:
+    """Refs sort as the reports number them (2, 4, 4a, 4b, 10): numbers padded, so the
+    order is plain text order, in Python and in SQL alike."""
+    if ref.isdigit():  # most are
+        return ref.zfill(12)
+    return _NUMBER.sub(lambda number: number.group().zfill(12), ref)
+
+
+_NUMBER = re.compile(r"[0-9]+")
