@@ -466,12 +466,14 @@ class Ledger(Application[UUID]):
 
     def save_all(self, *aggregates: Any, what: str) -> list[str]:
         """Save in one transaction; return the ids recorded. ``what`` names it in a conflict."""
-        recorded, events = [], []
+        recorded: list[str] = []
+        events: list[Any] = []
         for aggregate in aggregates:
-            key = stream_key(aggregate)
-            for event in aggregate.collect_events():
-                recorded.append(f"{key}@{event.originator_version}")
-                events.append(event)
+            pending = aggregate.collect_events()
+            if pending:
+                key = stream_key(aggregate)
+                recorded += [f"{key}@{event.originator_version}" for event in pending]
+                events += pending
         # The events go to the store as one atomic write, as Application.save does,
         # without its per-object protocol checks or the notifications it hands on to
         # followers (this ledger's read model follows the log instead): most of an
@@ -499,8 +501,13 @@ class Ledger(Application[UUID]):
         recorder = self.recorder
         if isinstance(recorder, SQLiteApplicationRecorder):
             states = cast(PydanticMapper, self.mapper).encode_all(events)
-            rows = [(e.originator_id.hex, e.originator_version, get_topic(type(e)), state)
-                    for e, state in zip(events, states, strict=True)]  # fmt: skip
+            topics = {kind: get_topic(kind) for kind in {type(event) for event in events}}
+            rows, stream, hex_id = [], None, ""
+            for event, state in zip(events, states, strict=True):
+                if event.originator_id is not stream:  # an aggregate's events come together
+                    stream = event.originator_id
+                    hex_id = stream.hex
+                rows.append((hex_id, event.originator_version, topics[type(event)], state))
             with recorder.datastore.transaction(commit=True) as cursor:
                 cursor.executemany(recorder.insert_events_statement, rows)
         else:

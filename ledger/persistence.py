@@ -35,16 +35,18 @@ class PydanticMapper(Mapper[UUID]):
     def encode_all(self, events: Sequence[DomainEventProtocol[UUID]]) -> list[bytes]:
         """:meth:`encode` for many events: when there is nothing to upcast, compress or
         encrypt, straight from pydantic's serializer (the JSON bytes it writes)."""
+        kinds = {type(event) for event in events}
         if (
             self.compressor
             or self.cipher
-            or any(getattr(type(event), "class_version", 1) > 1 for event in events)
+            or any(getattr(kind, "class_version", 1) > 1 for kind in kinds)
         ):
             return [self.encode(event) for event in events]
-        return [
-            cast(BaseModel, event).__pydantic_serializer__.to_json(event, exclude=_ENVELOPE)
-            for event in events
-        ]
+        # Each kind's serializer looked up once, not once an event.
+        to_json = {
+            kind: cast(type[BaseModel], kind).__pydantic_serializer__.to_json for kind in kinds
+        }
+        return [to_json[type(event)](event, exclude=_ENVELOPE) for event in events]
 
     def encode(self, domain_event: DomainEventProtocol[UUID]) -> bytes:
         """The stored state of an event: its fields but the envelope, as JSON,

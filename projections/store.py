@@ -465,10 +465,11 @@ class TimelineStore:
         rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         for notification in notifications:
             event = cast(LedgerEvent, self.ledger.mapper.to_domain_event(notification))
-            at = moment(event.timestamp)
             if isinstance(event, RecommendationEvent):
                 page[event.originator_id].append(event)  # in recorded order
-            elif isinstance(event, ReportRegistered):
+                continue
+            at = moment(event.timestamp)
+            if isinstance(event, ReportRegistered):
                 rows["report"].append((event.code, event.title, event.scope.value,
                                        event.published.isoformat(),
                                        json.dumps(list(event.inspectorates)), event.makes, at))  # fmt: skip
@@ -569,6 +570,8 @@ class TimelineStore:
             known = [e for e in stored if isinstance(e, RecommendationEvent)]
         before = timeline(known)
         in_page: dict[str, list[Any]] = {}  # open spans added by this page, by start
+        earliest: date | None = None  # the first day this page changes
+        key: ItemState | None = None
         for event in new:
             known.append(event)
             quick = later_timeline(before, event)  # most events only change the end
@@ -590,10 +593,12 @@ class TimelineStore:
                 in_page[row[4]] = row
                 opened.append(row)
             for span in (*ended, *begun):
-                key = span[2].key
-                since = changed[key][0] if key in changed else span[0]
-                changed[key] = (min(since, span[0]), after)
+                if earliest is None or span[0] < earliest:
+                    earliest = span[0]
+                key = span[2]  # a state of this item: its key is read once, below
             before = after
+        if earliest is not None:
+            changed[cast(ItemState, key).key] = (earliest, before)
 
     def _span_row(self, at: str, start: date, until: date | None, state: ItemState) -> list[Any]:
         """A row of ``ragw_spans`` (:data:`SPAN_COLUMNS`)."""
