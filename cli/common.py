@@ -61,7 +61,10 @@ class Session:
         the stored read model, brought up to date first."""
         from projections.recorded import Recorded
 
-        return Recorded.stored(self.caught_up(), known_at)
+        recorded = Recorded.stored(self.caught_up(), known_at)
+        digest = self.ledger(write=False).digest()
+        recorded.digest = str(digest) if digest else None
+        return recorded
 
     def caught_up(self) -> TimelineStore:
         """The stored read model, brought up to date with the log first (with a

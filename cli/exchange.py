@@ -120,8 +120,10 @@ def export(ctx: click.Context, out: str | None, as_at: str | None,
         known = f", as known at {as_known_at}" if as_known_at else ""
         write_xlsx(path, BOARD_COLUMNS, rows, title=f"Board {day.isoformat()}",
                    about=[("Board as at", day.isoformat() + known),
-                          ("Items", str(len(rows)))])  # fmt: skip
-    click.echo(f"wrote {path}: {len(rows)} items as at {day.isoformat()}", err=True)
+                          ("Items", str(len(rows))),
+                          *([("Ledger digest", recorded.digest)] if recorded.digest else [])])  # fmt: skip
+    click.echo(f"wrote {path}: {len(rows)} items as at {day.isoformat()}"
+               + (f"; ledger digest {recorded.digest}" if recorded.digest else ""), err=True)  # fmt: skip
 
 
 def export_events(ledger: Ledger, path: Path) -> None:
@@ -131,13 +133,15 @@ def export_events(ledger: Ledger, path: Path) -> None:
     from ledger.backup import backup_lines
 
     total = ledger.last_position()  # near enough for a progress bar
+    digest = ledger.digest()  # before reading: the export holds at least this history
     with replacing(path) as handle, progress(total, f"Exporting to {path.name}") as bar:
         count = 0
         for line in backup_lines(event for _, event in ledger.read_log()):
             handle.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
             count += 1
             bar(1)
-    click.echo(f"wrote {path}: {count} events", err=True)
+    click.echo(f"wrote {path}: {count} events" + (f"; ledger digest {digest}" if digest else ""),
+               err=True)  # fmt: skip
 
 
 @click.command("restore")

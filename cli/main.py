@@ -28,6 +28,7 @@ from cli.common import (
 from cli.exchange import apply, export, import_tracker, requests, restore
 from cli.papers import register
 from cli.render import Output, emit, format_option
+from ledger.errors import LedgerError
 
 
 @click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -499,6 +500,66 @@ def log(ctx: click.Context, fmt: str) -> None:
         ),
         fmt,
     )
+
+
+@main.command()
+@click.option("--digest", "digest_text", metavar="D",
+              help="A digest printed on a paper (POSITION:HASH): prove the history up to it "
+                   "is unchanged and everything since only extends it.")  # fmt: skip
+@click.pass_context
+def verify(ctx: click.Context, digest_text: str | None) -> None:
+    """Check that no recorded event has been edited, deleted, reordered or inserted.
+
+    Every event is chained to the one recorded before it (a SHA-256 over its stored row
+    and the link before it, written with the event). This recomputes the whole chain
+    and names the first event that no longer matches; exit 1 if there is one. Prints
+    the ledger's digest, which papers print too.
+
+    \b
+    Examples:
+      ragw verify
+      ragw verify --digest 252:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    """
+    from ledger.chain import Digest
+
+    digest = None
+    if digest_text is not None:
+        try:
+            digest = Digest.parse(digest_text)
+        except ValueError as error:
+            refuse(f"--digest {error}")
+    ledger = session_of(ctx).ledger(write=False)
+    verdict = ledger.verify(digest)
+    if verdict.broken is not None:
+        at = verdict.broken
+        name = ledger.event_name(at.stream, at.version) if at.stream and at.version else None
+        which = (
+            f"event {name} (position {at.position})"
+            if name
+            else f"the event at position {at.position}"
+        )
+        raise LedgerError(
+            f"{which} {at.why}; the history has been altered after it was recorded "
+            f"({verdict.events} events before it check out); restore the ledger from a backup "
+            "or an export and compare"
+        )
+    if digest is not None and verdict.digest_holds is None:
+        raise LedgerError(
+            f"the ledger has no event at position {digest.position} (its last is "
+            f"{verdict.head.position}): the digest is not of this ledger, or its history "
+            "was cut short"
+        )
+    if digest is not None and not verdict.digest_holds:
+        raise LedgerError(
+            f"the history up to position {digest.position} is not the one the digest was "
+            "taken of: it has been rewritten since"
+        )
+    click.echo(f"ok: {verdict.events} events, every link matches")
+    if digest is not None:
+        since = verdict.head.position - digest.position
+        click.echo(f"digest {digest} holds: the history up to it is unchanged, and "
+                   f"{since} event{'s' if since != 1 else ''} since only extend it")  # fmt: skip
+    click.echo(f"digest {verdict.head}")
 
 
 @main.command()

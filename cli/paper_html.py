@@ -141,6 +141,7 @@ def render_html(paper: Paper) -> str:
             appendix=paper.appendix,
             exceptions=summary.exceptions,
             known_at=iso_utc(summary.known_at) if summary.known_at else None,
+            digest=summary.digest,
             total_keys=keys,
             definitions=DEFINITIONS,
             chart=chart_of(paper.series),

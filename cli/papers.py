@@ -276,6 +276,7 @@ def summary_output(summary: Summary) -> Output:
         title=(
             f"{summary.committee.name} ({summary.committee.code}): meeting of "
             f"{long_date(summary.meeting.on)}{paper}, {compared}; {known}"
+            + (f"; ledger digest {summary.digest}" if summary.digest else "")
         ),
         columns=[
             "Report",
@@ -430,7 +431,7 @@ def appendix_output(appendix: Appendix) -> Output:
         title=(
             f"Appendix: {appendix.committee.name} ({appendix.committee.code}), meeting of "
             f"{long_date(appendix.meeting.on)}{paper}. Previously reported greens are not "
-            "included."
+            "included." + (f" Ledger digest {appendix.digest}." if appendix.digest else "")
         ),
         columns=["status", "definition"],
         rows=[list(d) for d in DEFINITIONS],
@@ -541,7 +542,8 @@ def pack(
     totals = paper.summary.totals["current"]["all"]
     click.echo(
         f"wrote {path}: {len(paper.appendix.reports)} reports, "
-        f"{totals.outstanding} outstanding, {totals['NEW GREEN']} new green",
+        f"{totals.outstanding} outstanding, {totals['NEW GREEN']} new green"
+        + (f"; ledger digest {paper.summary.digest}" if paper.summary.digest else ""),
         err=True,
     )
 

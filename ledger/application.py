@@ -16,11 +16,13 @@ from eventsourcing.utils import get_topic
 
 from events import Kind, LedgerEvent, Scope, Status
 from ledger.aggregates import Committee, Recommendation, Report
+from ledger.chain import Chainer, Digest, Verdict, check
 from ledger.due import parse_due
 from ledger.errors import (
     AlreadyExistsError,
     ConflictError,
     InvalidInputError,
+    LedgerError,
     NotFoundError,
     RuleBrokenError,
 )
@@ -59,6 +61,8 @@ STATUSES = {s.value: s for s in Status} | {"NEW GREEN": Status.GREEN, "NEW RED":
 MAX_TEXT = 20_000
 #: How often a change is tried against an item other writers keep changing.
 CHANGE_ATTEMPTS = 5
+#: Events and links read at a time when verifying the chain.
+PAGE = 5000
 
 
 def parse_kind(text: str) -> Kind:
@@ -407,6 +411,40 @@ class Ledger(Application[UUID]):
                 return
             start = page[-1].id + 1
 
+    def verify(self, digest: Digest | None = None) -> Verdict:
+        """Recompute the chain over every stored event against the stored links."""
+        recorder: Any = self.recorder
+        if not hasattr(recorder, "select_stored"):
+            raise LedgerError("this ledger keeps no chain of links (an in-memory ledger)")
+
+        def events() -> Iterator[tuple[int, Any, int, str, bytes]]:
+            after = 0
+            while page := recorder.select_stored(after, PAGE):
+                yield from page
+                after = page[-1][0]
+
+        def links() -> Iterator[tuple[int, str]]:
+            after = 0
+            while page := recorder.select_links(after, PAGE):
+                yield from page
+                after = page[-1][0]
+
+        return check(events(), links(), digest)
+
+    def digest(self) -> Digest | None:
+        """The chain's head: the digest papers print (None for a ledger in memory)."""
+        recorder: Any = self.recorder
+        return Digest(*recorder.head()) if hasattr(recorder, "head") else None
+
+    def event_name(self, stream: str, version: int) -> str:
+        """An event's id as `history` shows it (KEY@VERSION), or its stream's id when the
+        stream cannot be read."""
+        try:
+            aggregate: Any = self.repository.get(UUID(stream))
+            return f"{stream_key(aggregate)}@{version}"
+        except Exception:  # a damaged stream may not load: name it by its id
+            return f"{stream}@{version}"
+
     def last_position(self) -> int:
         """The position of the latest event in the log, 0 when empty. Not a count:
         PostgreSQL may skip positions that a rolled-back write had taken."""
@@ -510,6 +548,11 @@ class Ledger(Application[UUID]):
                 rows.append((hex_id, event.originator_version, topics[type(event)], state))
             with recorder.datastore.transaction(commit=True) as cursor:
                 cursor.executemany(recorder.insert_events_statement, rows)
+                chainer: Chainer | None = getattr(recorder, "chainer", None)
+                if chainer is not None:  # holding the write lock: these are the last rows
+                    cursor.execute(f"SELECT MAX(rowid) FROM {recorder.events_table_name}")
+                    first = int(cursor.fetchone()[0]) - len(rows) + 1
+                    chainer.extend(cursor, [(first + i, *row) for i, row in enumerate(rows)])
         else:
             to_stored = self.mapper.to_stored_event
             recorder.insert_events([to_stored(e) for e in events])

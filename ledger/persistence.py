@@ -111,6 +111,8 @@ def storage_env(target: str) -> dict[str, str]:
             "POSTGRES_CONNECT_TIMEOUT": "10",
             # Writers wait for a moment instead of failing at once on a busy table.
             "POSTGRES_LOCK_TIMEOUT": "30",
+            # Its recorder links every event into the chain (tamper evidence).
+            "APPLICATION_RECORDER_TOPIC": "ledger.recorders_postgres:ChainedPostgresRecorder",
         }
         return env
     return {
@@ -118,6 +120,7 @@ def storage_env(target: str) -> dict[str, str]:
         "SQLITE_DBNAME": str(Path(target)),
         # Concurrent writers queue for the file's lock rather than failing at once.
         "SQLITE_LOCK_TIMEOUT": "30",
+        "APPLICATION_RECORDER_TOPIC": "ledger.recorders:ChainedSQLiteRecorder",
     }
 
 

@@ -267,6 +267,8 @@ class MeetingPaper:
     meeting: Meeting
     previous_meeting: Meeting | None
     known_at: datetime | None
+    #: The ledger's digest when the paper was read (``ragw verify --digest`` checks it).
+    digest: str | None
 
     @classmethod
     def heading(cls, recorded: Recorded, committee: str, meeting: date) -> dict[str, Any]:
@@ -277,6 +279,7 @@ class MeetingPaper:
             "meeting": record.meeting(meeting),
             "previous_meeting": record.before(meeting),
             "known_at": recorded.known_at,
+            "digest": recorded.digest,
         }
 
     def heading_json(self) -> dict[str, Any]:
@@ -288,6 +291,7 @@ class MeetingPaper:
             "previous_meeting": _iso(self.previous_meeting),
             "previous_paper": self.previous_meeting.paper if self.previous_meeting else None,
             "as_known_at": iso_utc(self.known_at) if self.known_at else None,
+            "digest": self.digest,
         }
 
 

@@ -71,6 +71,8 @@ class CommitteeRecord:
 class Recorded:
     known_at: datetime | None
     reports: dict[str, ReportFacts] = field(default_factory=dict)
+    #: The ledger's digest when it was read (``POSITION:LINK``), which papers print.
+    digest: str | None = None
     items: dict[UUID, list[RecommendationEvent]] = field(default_factory=dict)
     committees: dict[str, CommitteeRecord] = field(default_factory=dict)
     _states: dict[date, Mapping[str, ItemView]] = field(default_factory=dict, repr=False)

@@ -1,0 +1,53 @@
+"""The event stores' recorders, each writing the chain's links (:mod:`ledger.chain`) in
+the transaction that stores the events. Chosen by topic in the storage settings, so the
+PostgreSQL one (and its driver) is imported only for a PostgreSQL ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+
+from ledger.chain import CREATE, Chainer, StoredRow
+
+
+class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.chainer = Chainer(self.events_table_name, postgres=False)
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), CREATE]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        assert ids is not None
+        self.chainer.extend(c, rows_of(ids, stored_events))
+        return ids
+
+    def head(self) -> tuple[int, str]:
+        """The last link: (position, link)."""
+        with self.datastore.transaction(commit=False) as c:
+            return self.chainer.last(c)
+
+    def select_links(self, after: int, limit: int) -> list[tuple[int, str]]:
+        """Stored links after position ``after``, in order."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self.chainer.select_links, (after, limit))
+            return [(int(p), str(h)) for p, h in c.fetchall()]
+
+    def select_stored(self, after: int, limit: int) -> list[StoredRow]:
+        """Stored events after position ``after`` as the store holds them, unparsed (a
+        damaged row is checked, not read)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self.chainer.select_stored, (after, limit))
+            return [tuple(row) for row in c.fetchall()]  # type: ignore[misc]
+
+
+def rows_of(ids: Sequence[int], stored: Sequence[StoredEvent]) -> list[StoredRow]:
+    return [(i, e.originator_id, e.originator_version, e.topic, e.state)
+            for i, e in zip(ids, stored, strict=True)]  # fmt: skip

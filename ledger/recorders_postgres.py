@@ -1,0 +1,67 @@
+"""The PostgreSQL recorder writing the chain's links (see :mod:`ledger.recorders`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg import Cursor
+from psycopg.rows import DictRow, tuple_row
+from psycopg.sql import SQL
+
+from ledger.chain import CREATE, Chainer
+from ledger.recorders import rows_of
+
+
+class ChainedPostgresRecorder(PostgresApplicationRecorder):
+    def __init__(
+        self, datastore: PostgresDatastore, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.chainer = Chainer(self.events_table_name, postgres=True)
+        self.sql_create_statements.append(SQL(CREATE))  # type: ignore[arg-type]
+
+    def _insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        """Before the events go in (so a refusal rolls the whole write back): lock the
+        table as the insert will, and check the chain's head."""
+        super()._insert_events(curs, stored_events, **kwargs)
+        if stored_events:
+            self._lock_table(curs)
+            with curs.connection.cursor(row_factory=tuple_row) as cursor:
+                self.chainer.check_head(cursor)
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        assert ids is not None
+        with curs.connection.cursor(row_factory=tuple_row) as cursor:
+            self.chainer.extend(cursor, rows_of(ids, stored_events))
+        return ids
+
+    def head(self) -> tuple[int, str]:
+        """The last link: (position, link)."""
+        with (
+            self.datastore.transaction(commit=False) as curs,
+            curs.connection.cursor(row_factory=tuple_row) as cursor,
+        ):
+            return self.chainer.last(cursor)
+
+    def select_links(self, after: int, limit: int) -> list[tuple[int, str]]:
+        """Stored links after position ``after``, in order."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.chainer.select_links, (after, limit))
+            return [(int(row["position"]), str(row["link"])) for row in curs.fetchall()]
+
+    def select_stored(self, after: int, limit: int) -> list[tuple[Any, ...]]:
+        """Stored events after position ``after`` as the store holds them, unparsed."""
+        with (
+            self.datastore.transaction(commit=False) as curs,
+            curs.connection.cursor(row_factory=tuple_row) as cursor,
+        ):
+            cursor.execute(self.chainer.select_stored, (after, limit))
+            return cursor.fetchall()
