@@ -8,6 +8,7 @@ black and white reads the same.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from datetime import datetime, time
 from typing import IO, TYPE_CHECKING, Any
@@ -62,6 +63,8 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
          if summary.previous_meeting else "no earlier meeting: the committee's first paper"),
         ("History used", f"as recorded by {summary.known_at.isoformat()}" if summary.known_at
          else "everything recorded when this paper was produced"),
+        *([("Ledger digest", f"{summary.digest} (check with `ragw verify --digest`)")]
+          if summary.digest else []),
     ]  # fmt: skip
     for label, value in meta:
         paragraph = document.add_paragraph()
@@ -180,7 +183,9 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
             _shade(cells[2], FILLS[item.status])
             cells[3].text = item.due_written + ("\nOVERDUE" if item.overdue else "")
             cells[4].text = item.comment or ""
-    document.save(out)
+    written = io.BytesIO()
+    document.save(written)
+    out.write(reproducible_zip(written.getvalue()))
 
 
 def _table(document: Document, headers: Sequence[str], widths: Sequence[int] = ()) -> Table:
@@ -228,3 +233,20 @@ def _shade(cell: _Cell, fill: str) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill)
     cell._tc.get_or_add_tcPr().append(shading)
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """The same package with every member dated 1980-01-01, so the same paper is the
+    same bytes whenever it is written (the package writer dates members with the time
+    of writing)."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = member.external_attr
+            target.writestr(info, source.read(member.filename))
+    return fixed.getvalue()

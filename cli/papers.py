@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -22,6 +23,7 @@ from cli.render import Output, dump_document, emit, format_option
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from cli.common import Session
     from projections.committee import Appendix, Counts, Summary
     from projections.recorded import Recorded
 
@@ -508,27 +510,51 @@ def appendix(
     help="Where to write the paper; its suffix chooses the format.",
 )
 @known_at_option
+@click.option("--issue", is_flag=True,
+              help="Record that this paper was issued, pinned to the ledger's digest, so "
+                   "--as-issued can render it again byte for byte.")  # fmt: skip
+@click.option("--as-issued", "as_issued", is_flag=True,
+              help="Render the paper exactly as it was issued, whatever was recorded or "
+                   "corrected since.")  # fmt: skip
 @click.pass_context
 def pack(
-    ctx: click.Context, committee_code: str, day: str, out: str | None, as_known_at: str | None
-) -> None:
+    ctx: click.Context, committee_code: str, day: str, out: str | None,
+    as_known_at: str | None, issue: bool, as_issued: bool,
+) -> None:  # fmt: skip
     """Write the whole paper for COMMITTEE's meeting on DATE as one document.
 
     .html: a self-contained page, ready to print on A4, with a chart of outstanding
     items across the committee's meetings. .docx: the same paper as a Word document.
+    With --issue the paper is rendered from the history up to the ledger's digest and
+    its issue is recorded; --as-issued renders that issued paper again, byte for byte.
 
     \b
     Examples:
       ragw pack PRMSC 2019-11-15 --out paper.html
-      ragw pack PRMSC 2019-11-15 --out paper.docx
+      ragw pack PRMSC 2019-11-15 --out paper.docx --issue
+      ragw pack PRMSC 2019-11-15 --out paper-again.docx --as-issued
     """
     path = output_path(out, (".html", ".htm", ".docx"), "the paper is written as .html or .docx")
     suffix = path.suffix.lower()
+    if issue and as_issued:
+        refuse("--issue records a new issue and --as-issued renders the one recorded; give one")
+    if as_issued and as_known_at:
+        refuse("--as-issued renders the paper from the history it was issued from; "
+               "leave out --as-known-at")  # fmt: skip
     from cli.sheets import replacing
     from projections.committee import paper_of
 
-    recorded = read_recorded(ctx, as_known_at)
-    paper = paper_of(recorded, committee_code, meeting_day(day))
+    meeting = meeting_day(day)
+    session = session_of(ctx)
+    pinned = None
+    if issue or as_issued:
+        pinned = pinned_history(session, committee_code, meeting, as_issued, as_known_at)
+        recorded = session.recorded(pinned.read_at)
+    else:
+        recorded = read_recorded(ctx, as_known_at)
+    paper = paper_of(recorded, committee_code, meeting)
+    if pinned is not None:  # headed as it was asked for, with the digest it was read from
+        paper = paper.headed(known_at=pinned.as_known_at, digest=pinned.digest)
     if suffix == ".docx":
         from cli.paper_docx import write_docx
 
@@ -539,6 +565,16 @@ def pack(
 
         with replacing(path) as handle:
             handle.write(render_html(paper))
+    if issue:
+        from ledger.chain import Digest
+
+        assert pinned is not None
+        ids = session.ledger(write=True).issue_paper(
+            committee_code, meeting, digest=Digest.parse(pinned.digest),
+            read_at=pinned.read_at, as_known_at=pinned.as_known_at, actor=session.actor,
+        )  # fmt: skip
+        for event_id in ids:
+            click.echo(f"recorded {event_id}")
     totals = paper.summary.totals["current"]["all"]
     click.echo(
         f"wrote {path}: {len(paper.appendix.reports)} reports, "
@@ -546,6 +582,39 @@ def pack(
         + (f"; ledger digest {paper.summary.digest}" if paper.summary.digest else ""),
         err=True,
     )
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """The history a paper to be issued (or issued already) is read from."""
+
+    digest: str
+    #: Read as known at this moment: when the last event up to the digest was recorded
+    #: (or the moment asked for, if earlier).
+    read_at: datetime
+    #: The moment the paper was asked for as known at, as its heading shows.
+    as_known_at: datetime | None
+
+
+def pinned_history(
+    session: Session, committee: str, meeting: date, as_issued: bool, as_known_at: str | None
+) -> Pinned:
+    ledger = session.ledger(write=False)
+    if as_issued:
+        issued = ledger.issued_paper(committee, meeting)
+        if issued is None:
+            refuse(
+                f"the paper for {committee}'s meeting on {meeting.isoformat()} has not been "
+                f"issued; issue it with `ragw pack {committee} {meeting.isoformat()} --out "
+                "FILE --issue`"
+            )
+        return Pinned(issued.digest, issued.read_at, issued.as_known_at)
+    head = ledger.digest()
+    if head is None or head.position == 0:
+        refuse("the ledger is empty: there is no paper to issue")
+    read_at = ledger.recorded_at(head.position)
+    shown = parse_moment(as_known_at)
+    return Pinned(str(head), min(read_at, shown) if shown else read_at, shown)
 
 
 def register(group: click.Group) -> None:

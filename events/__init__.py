@@ -9,7 +9,12 @@ where a rule demands one, the reason. The moment of recording is the library's
 from __future__ import annotations
 
 from events.base import Kind, LedgerEvent, Scope, Status
-from events.committee import CommitteeEvent, CommitteeRegistered, MeetingScheduled
+from events.committee import (
+    CommitteeEvent,
+    CommitteeRegistered,
+    MeetingScheduled,
+    PaperIssued,
+)
 from events.recommendation import (
     DeadlineExtended,
     DeadlineSet,
@@ -34,6 +39,7 @@ __all__ = [
     "LedgerEvent",
     "MeetingScheduled",
     "OwnerAssigned",
+    "PaperIssued",
     "ProgressNoted",
     "RecommendationClosed",
     "RecommendationEvent",
@@ -52,6 +58,7 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         ReportRegistered,
         CommitteeRegistered,
         MeetingScheduled,
+        PaperIssued,
         RecommendationIssued,
         StatusChanged,
         DeadlineSet,

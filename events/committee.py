@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from eventsourcing.domain import CanInitAggregate
@@ -29,3 +29,16 @@ class MeetingScheduled(CommitteeEvent):
 
     meeting: date
     paper: str | None = None
+
+
+class PaperIssued(CommitteeEvent):
+    """The paper for the meeting on ``meeting`` went to the committee, rendered from the
+    history up to the ledger's digest ``digest`` (``POSITION:LINK``): everything recorded
+    by ``read_at`` (when the last of that history was recorded), or as known at
+    ``as_known_at`` when the paper was asked for so. ``pack --as-issued`` renders it again
+    from exactly that."""
+
+    meeting: date
+    digest: str
+    read_at: datetime
+    as_known_at: datetime | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate
@@ -17,6 +17,7 @@ from events import (
     Kind,
     MeetingScheduled,
     OwnerAssigned,
+    PaperIssued,
     ProgressNoted,
     RecommendationClosed,
     RecommendationEvent,
@@ -28,7 +29,7 @@ from events import (
     StatusChanged,
 )
 from ledger.due import Due
-from ledger.errors import RuleBrokenError
+from ledger.errors import NotFoundError, RuleBrokenError
 from ledger.keys import committee_id, recommendation_id, report_id
 from ledger.state import ItemState, corrected_version, fold_item
 
@@ -90,8 +91,23 @@ class Committee(BaseAggregate[UUID]):
             self.code: str = event.code
             self.name: str = event.name
             self.meetings: dict[date, str | None] = {}
+            self.issued: dict[date, PaperIssued] = {}
         elif isinstance(event, MeetingScheduled):
             self.meetings[event.meeting] = event.paper
+        elif isinstance(event, PaperIssued):
+            self.issued[event.meeting] = event  # the latest issue of a meeting's paper
+
+    def issue_paper(
+        self, meeting: date, digest: str, read_at: datetime, as_known_at: datetime | None,
+        actor: str, on: date,
+    ) -> None:  # fmt: skip
+        if meeting not in self.meetings:
+            raise NotFoundError(
+                f"{self.code} has no meeting on {meeting.isoformat()}; add it with "
+                f"`ragw meeting add {self.code} {meeting.isoformat()}`"
+            )
+        self.trigger_event(PaperIssued, meeting=meeting, digest=digest, read_at=read_at,
+                           as_known_at=as_known_at, actor=actor, on=on)  # fmt: skip
 
     def schedule_meeting(self, meeting: date, paper: str | None, actor: str, on: date) -> None:
         if meeting in self.meetings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
@@ -14,7 +14,7 @@ from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, 
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 
-from events import Kind, LedgerEvent, Scope, Status
+from events import Kind, LedgerEvent, PaperIssued, Scope, Status
 from ledger.aggregates import Committee, Recommendation, Report
 from ledger.chain import Chainer, Digest, Verdict, check
 from ledger.due import parse_due
@@ -430,6 +430,25 @@ class Ledger(Application[UUID]):
                 after = page[-1][0]
 
         return check(events(), links(), digest)
+
+    def issue_paper(
+        self, committee: str, meeting: date, *, digest: Digest, read_at: datetime,
+        as_known_at: datetime | None, actor: str,
+    ) -> list[str]:  # fmt: skip
+        """Record that the paper for ``committee``'s meeting on ``meeting`` was issued,
+        rendered from the history up to ``digest``, read as known at ``read_at``."""
+        found = self.get_committee(committee)
+        found.issue_paper(meeting, str(digest), read_at, as_known_at, actor, self.today())
+        return self.save_all(found, what=f"committee {found.code}")
+
+    def issued_paper(self, committee: str, meeting: date) -> PaperIssued | None:
+        """The latest issue of the paper for ``committee``'s meeting on ``meeting``."""
+        return self.get_committee(committee).issued.get(meeting)
+
+    def recorded_at(self, position: int) -> datetime:
+        """When the event at ``position`` in the log was recorded."""
+        (notification,) = self.recorder.select_notifications(start=position, limit=1)
+        return cast(LedgerEvent, self.mapper.to_domain_event(notification)).timestamp
 
     def digest(self) -> Digest | None:
         """The chain's head: the digest papers print (None for a ledger in memory)."""

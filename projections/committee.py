@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
@@ -654,6 +654,15 @@ class Paper:
     summary: Summary
     appendix: Appendix
     series: list[MeetingTotals]
+
+    def headed(self, *, known_at: datetime | None, digest: str | None) -> Paper:
+        """The same paper headed as read as known at ``known_at`` from the history up to
+        ``digest`` (an issued paper, rendered again from the history it was issued from)."""
+        return replace(
+            self,
+            summary=replace(self.summary, known_at=known_at, digest=digest),
+            appendix=replace(self.appendix, known_at=known_at, digest=digest),
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

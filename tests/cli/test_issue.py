@@ -1,0 +1,67 @@
+"""Issued papers are reproducible: `pack --issue` pins the paper to the ledger's digest,
+and `pack --as-issued` renders that very paper again, byte for byte, whatever was
+recorded or corrected since."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from tests.cli.test_verify import digest_of, history
+
+
+def pack(target: str, out: Path, *options: str, code: int = 0) -> str:
+    result = CliRunner().invoke(
+        main, ["--db", target, "--actor", "Governance", "pack", "C", "2021-04-01", "--out",
+               str(out), *options],
+    )  # fmt: skip
+    assert result.exit_code == code, (result.output, result.stderr)
+    return result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("suffix", [".html", ".docx"])
+def test_a_paper_issued_then_corrected_renders_as_issued_byte_for_byte(
+    ragw: Any, target: str, tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history(ragw)
+    head = digest_of(ragw("verify"))
+    issued = tmp_path / f"issued{suffix}"
+    said = pack(target, issued, "--issue")
+    assert "recorded C@3" in said and f"ledger digest {head}" in said
+    # History moves on: a mistake corrected, a status changed, a note, a new item.
+    ragw("correct", "R/1@3", "--reason", "GREEN recorded against the wrong item")
+    ragw("status", "R/2", "RED", "--reason", "Supplier failed", "--on", "2021-03-20")
+    ragw("note", "R/2", "Escalated", "--on", "2021-03-21")
+    ragw("rec", "add", "R", "3", "--kind", "afi", "--text", "Item 3", "--on", "2021-03-22")
+    again, now = tmp_path / f"again{suffix}", tmp_path / f"now{suffix}"
+    now_then = time.time
+    with monkeypatch.context() as later:  # rendered again two hours on (files date members)
+        later.setattr(time, "time", lambda: now_then() + 7200)
+        pack(target, again, "--as-issued")
+    pack(target, now)
+    assert again.read_bytes() == issued.read_bytes()
+    assert now.read_bytes() != issued.read_bytes()  # the corrections do show in a new paper
+    assert ragw("verify").startswith("ok:")
+
+
+def test_a_paper_never_issued_cannot_be_rendered_as_issued(
+    ragw: Any, target: str, tmp_path: Path
+) -> None:
+    history(ragw)
+    said = pack(target, tmp_path / "p.html", "--as-issued", code=1)
+    assert "has not been issued; issue it with `ragw pack C 2021-04-01 --out FILE --issue`" in said
+
+
+def test_issue_and_as_issued_together_are_refused_and_nothing_is_recorded(
+    ragw: Any, target: str, tmp_path: Path
+) -> None:
+    history(ragw)
+    before = digest_of(ragw("verify"))
+    said = pack(target, tmp_path / "p.html", "--issue", "--as-issued", code=1)
+    assert said.startswith("Error: --issue records a new issue")
+    assert digest_of(ragw("verify")) == before
