@@ -61,8 +61,12 @@ class Session:
         the stored read model, brought up to date first."""
         from projections.recorded import Recorded
 
-        recorded = Recorded.stored(self.caught_up(), known_at)
-        digest = self.ledger(write=False).digest()
+        ledger = self.ledger(write=False)
+        if ledger.encrypted:  # nothing derived is kept in clear: fold the decrypted log
+            recorded = Recorded.of((event for _, event in ledger.read_log()), known_at)
+        else:
+            recorded = Recorded.stored(self.caught_up(), known_at)
+        digest = ledger.digest()
         recorded.digest = str(digest) if digest else None
         return recorded
 
@@ -79,6 +83,12 @@ class Session:
         """The stored read model (brought up to date by each of its reads)."""
         from projections.store import TimelineStore
 
+        if self.ledger(write=False).encrypted:
+            raise LedgerError(
+                "this ledger is encrypted, so nothing derived from it is stored in clear "
+                "beside it: its reads replay the decrypted events, and there is no read "
+                "model to rebuild"
+            )
         if self._store is None:
             self._store = TimelineStore(self.ledger(write=False), self.target)
         return self._store

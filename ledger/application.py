@@ -450,6 +450,11 @@ class Ledger(Application[UUID]):
         (notification,) = self.recorder.select_notifications(start=position, limit=1)
         return cast(LedgerEvent, self.mapper.to_domain_event(notification)).timestamp
 
+    @property
+    def encrypted(self) -> bool:
+        """Whether events are stored encrypted (a key in ``RAGW_ENCRYPTION_KEY``)."""
+        return self.mapper.cipher is not None
+
     def digest(self) -> Digest | None:
         """The chain's head: the digest papers print (None for a ledger in memory)."""
         recorder: Any = self.recorder

@@ -7,6 +7,9 @@ ledger written by an earlier ragw stays readable.
 
 from __future__ import annotations
 
+import binascii
+import os
+from base64 import b64decode
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -18,7 +21,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel
 
-from ledger.errors import InvalidInputError
+from ledger.errors import InvalidInputError, LedgerError
 
 _ENVELOPE = {"originator_id", "originator_version"}
 
@@ -67,11 +70,14 @@ class PydanticMapper(Mapper[UUID]):
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         data = stored_event.state
-        if self.cipher:
-            data = self.cipher.decrypt(data)
-        if self.compressor:
-            data = self.compressor.decompress(data)
-        state: dict[str, Any] = self.transcoder.decode(data)
+        try:
+            if self.cipher:
+                data = self.cipher.decrypt(data)
+            if self.compressor:
+                data = self.compressor.decompress(data)
+            state: dict[str, Any] = self.transcoder.decode(data)
+        except Exception as error:  # unreadable: say why, in the user's terms
+            raise LedgerError(self._unreadable()) from error
         cls = resolve_topic(stored_event.topic)
         version = state.pop("class_version", 1)
         while version < getattr(cls, "class_version", 1):
@@ -86,13 +92,51 @@ class PydanticMapper(Mapper[UUID]):
             ),
         )
 
+    def _unreadable(self) -> str:
+        if self.cipher:
+            return (
+                f"the ledger's events cannot be decrypted with the key in {KEY_VARIABLE}: "
+                "it is not this ledger's key, or this ledger is not encrypted (then unset "
+                f"{KEY_VARIABLE})"
+            )
+        return (
+            f"the ledger's events are encrypted (or damaged); set {KEY_VARIABLE} to its "
+            "key, and run `ragw verify` to check nothing was altered"
+        )
+
 
 def is_postgres(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
 
+#: Where the key of an encrypted ledger comes from: never a flag, never a file of ours.
+KEY_VARIABLE = "RAGW_ENCRYPTION_KEY"
+
+
+def encryption_env() -> dict[str, str]:
+    """The settings that encrypt every event's stored state with AES-GCM (the library's
+    cipher), when ``RAGW_ENCRYPTION_KEY`` holds a key; none otherwise."""
+    key = os.environ.get(KEY_VARIABLE, "").strip()
+    if not key:
+        return {}
+    try:
+        size = len(b64decode(key, validate=True))
+    except (binascii.Error, ValueError):
+        size = 0
+    if size not in (16, 24, 32):
+        raise InvalidInputError(
+            f"{KEY_VARIABLE} is not an encryption key (base64 of 16, 24 or 32 bytes); make "
+            "one with `ragw admin new-key` and keep it safe: without it nothing can be read"
+        )
+    return {"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher", "CIPHER_KEY": key}
+
+
 def storage_env(target: str) -> dict[str, str]:
     """The eventsourcing settings for a ``--db`` target: a SQLite path or a URL."""
+    return {**_store_env(target), **encryption_env()}
+
+
+def _store_env(target: str) -> dict[str, str]:
     if is_postgres(target):
         url = urlsplit(target)
         dbname = url.path.lstrip("/")
