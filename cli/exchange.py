@@ -264,5 +264,6 @@ def apply(ctx: click.Context, file: str, on: str | None) -> None:
     owner, rows = read_update_sheet(path)
     ledger = session_of(ctx).ledger(write=True)
     outcome = ledger.apply_updates(rows, source=path.name, owner=owner,
+                                   actor=session_of(ctx).actor,
                                    on=parse_day(on, "--on"))  # fmt: skip
     click.echo(f"applied {path.name} as {owner}: {outcome.describe()}")

@@ -573,6 +573,75 @@ def verify(ctx: click.Context, digest_text: str | None) -> None:
 
 
 @main.group(cls=LedgerGroup)
+def role() -> None:
+    """Who may do what: governance (everything), owner (their own items), auditor (reads).
+
+    A ledger where no role was ever granted is open to whoever can write its store.
+    The first grant turns access control on and must be governance; from then on every
+    write is checked against the roles of the actor (--actor / RAGW_ACTOR).
+    """
+
+
+@role.command("grant")
+@click.argument("name")
+@click.argument("role_name", metavar="governance|owner|auditor")
+@click.option("--acts-for", "acts_for", metavar="OWNER",
+              help="For an owner: the owner named on the board whose items they change.")  # fmt: skip
+@click.pass_context
+def role_grant(ctx: click.Context, name: str, role_name: str, acts_for: str | None) -> None:
+    """Grant a role to NAME (governance only, once access control is on).
+
+    \b
+    Examples:
+      ragw --actor 'Strategic Development' role grant 'Strategic Development' governance
+      ragw role grant 'Alice Smith' owner --acts-for 'Head of Roads'
+      ragw role grant 'Internal Audit' auditor
+    """
+    record(ctx, lambda ledger, actor: ledger.grant_role(name, role_name, acts_for=acts_for,
+                                                        actor=actor))  # fmt: skip
+
+
+@role.command("revoke")
+@click.argument("name")
+@click.argument("role_name", metavar="governance|owner|auditor")
+@click.option("--acts-for", "acts_for", metavar="OWNER", help="For an owner: which owner.")
+@click.pass_context
+def role_revoke(ctx: click.Context, name: str, role_name: str, acts_for: str | None) -> None:
+    """Revoke a role from NAME (governance only; never the last governance role).
+
+    \b
+    Example:
+      ragw role revoke 'Alice Smith' owner --acts-for 'Head of Roads'
+    """
+    record(ctx, lambda ledger, actor: ledger.revoke_role(name, role_name, acts_for=acts_for,
+                                                         actor=actor))  # fmt: skip
+
+
+@role.command("list")
+@format_option
+@click.pass_context
+def role_list(ctx: click.Context, fmt: str) -> None:
+    """Every role held now.
+
+    \b
+    Example:
+      ragw role list --format json
+    """
+    access = session_of(ctx).ledger(write=False).access()
+    grants = sorted(access.held()) if access is not None else []
+    emit(
+        Output(
+            document={"controlled": access is not None,
+                      "roles": [{"name": n, "role": r, "acts_for": o} for n, r, o in grants]},
+            columns=["name", "role", "acts for"],
+            rows=[list(grant) for grant in grants],
+            footer=None if access is not None else "No role granted: the ledger is open.",
+        ),
+        fmt,
+    )  # fmt: skip
+
+
+@main.group(cls=LedgerGroup)
 def admin() -> None:
     """Setting a ledger up: encryption keys."""
 

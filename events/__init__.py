@@ -8,6 +8,7 @@ where a rule demands one, the reason. The moment of recording is the library's
 
 from __future__ import annotations
 
+from events.access import AccessControlled, AccessEvent, Role, RoleGranted, RoleRevoked
 from events.base import Kind, LedgerEvent, Scope, Status
 from events.committee import (
     CommitteeEvent,
@@ -30,6 +31,8 @@ from events.report import ReportEvent, ReportRegistered
 
 __all__ = [
     "EVENT_TYPES",
+    "AccessControlled",
+    "AccessEvent",
     "CommitteeEvent",
     "CommitteeRegistered",
     "DeadlineExtended",
@@ -46,6 +49,9 @@ __all__ = [
     "RecommendationIssued",
     "ReportEvent",
     "ReportRegistered",
+    "Role",
+    "RoleGranted",
+    "RoleRevoked",
     "Scope",
     "Status",
     "StatusChanged",
@@ -67,5 +73,8 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         OwnerAssigned,
         RecommendationClosed,
         EventCorrected,
+        AccessControlled,
+        RoleGranted,
+        RoleRevoked,
     )
 }

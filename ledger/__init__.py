@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ledger.errors import (
     AlreadyExistsError,
     ConflictError,
+    ForbiddenError,
     InvalidInputError,
     LedgerError,
     LedgerMissingError,
@@ -35,6 +36,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "AlreadyExistsError",
     "ConflictError",
+    "ForbiddenError",
     "InvalidInputError",
     "Ledger",
     "LedgerError",

@@ -14,19 +14,22 @@ from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, 
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 
-from events import Kind, LedgerEvent, PaperIssued, Scope, Status
-from ledger.aggregates import Committee, Recommendation, Report
+from events import Kind, LedgerEvent, PaperIssued, Role, Scope, Status
+from ledger.aggregates import Access, Committee, Recommendation, Report, fold_name
 from ledger.chain import Chainer, Digest, Verdict, check
 from ledger.due import parse_due
 from ledger.errors import (
     AlreadyExistsError,
     ConflictError,
+    ForbiddenError,
     InvalidInputError,
     LedgerError,
     NotFoundError,
     RuleBrokenError,
 )
 from ledger.keys import (
+    ACCESS_ID,
+    ACCESS_KEY,
     check_code,
     check_ref,
     committee_id,
@@ -82,6 +85,15 @@ def parse_status(text: str) -> Status:
     return status
 
 
+def parse_role(text: str) -> Role:
+    try:
+        return Role(text.strip().lower())
+    except ValueError:
+        raise InvalidInputError(
+            f"{text!r} is not a role; use one of {', '.join(r.value for r in Role)}"
+        ) from None
+
+
 def parse_scope(text: str) -> Scope:
     """``national`` or ``force``; papers' "National report" and "Force report" too."""
     words = text.strip().lower().split()
@@ -135,6 +147,7 @@ class Ledger(Application[UUID]):
         actor: str,
         on: date | None = None,
     ) -> list[str]:
+        self.authorize(actor, what="adding a report")
         code = check_code(code)
         on = self._check_on(on)
         if published > self.today():
@@ -177,6 +190,7 @@ class Ledger(Application[UUID]):
     def register_committee(
         self, code: str, *, name: str, actor: str, on: date | None = None
     ) -> list[str]:
+        self.authorize(actor, what="adding a committee")
         code = check_code(code, what="committee code")
         on = self._check_on(on)
         if committee_id(code) in self.repository:
@@ -200,6 +214,7 @@ class Ledger(Application[UUID]):
         on: date | None = None,
     ) -> list[str]:
         """Add a meeting of ``committee`` on ``meeting`` (it may still be to come)."""
+        self.authorize(actor, what="adding a meeting")
         found = self.get_committee(committee)
         day = self._check_on(on)
         paper = clean_text(paper, "--paper", required=False)
@@ -210,6 +225,82 @@ class Ledger(Application[UUID]):
             )
         found.schedule_meeting(meeting, paper, actor, day)
         return self.save_all(found, what=f"committee {found.code}")
+
+    # Who may do what ----------------------------------------------------------------
+
+    def access(self) -> Access | None:
+        """The roles granted; None while the ledger is open to whoever can write it."""
+        try:
+            return cast(Access, self.repository.get(ACCESS_ID))
+        except AggregateNotFoundError:
+            return None
+
+    def authorize(
+        self, actor: str, *, item: Recommendation | None = None, owner: str | None = None,
+        what: str,
+    ) -> None:  # fmt: skip
+        """Refuse ``actor`` unless the roles allow ``what``: governance may do anything;
+        an owner may change the items (or apply the sheets) of the owners it acts for;
+        an auditor only reads. A ledger where no role was ever granted is open."""
+        access = self.access()
+        if access is None:
+            return
+        roles = access.roles_of(actor)
+        if Role.GOVERNANCE in roles:
+            return
+        if item is not None and owner is None:
+            owner = item.state_as_at(date.max).owner
+        acts_for = access.acts_for(actor)
+        if Role.OWNER in roles and owner is not None and fold_name(owner) in acts_for:
+            return
+        if not roles:
+            raise ForbiddenError(
+                f"{actor} holds no role in this ledger, so may not do anything but read; "
+                f"ask governance to grant one (`ragw role grant '{actor}' owner --acts-for "
+                "OWNER`)"
+            )
+        if Role.OWNER in roles and (item is not None or owner is not None):
+            whose = f"owned by {owner}" if owner else "owned by nobody"
+            raise ForbiddenError(
+                f"{actor} acts for {', '.join(sorted(acts_for))}; {what} ({whose}) needs "
+                "its owner or governance; nothing was recorded"
+            )
+        held = " and ".join(sorted(role.value for role in roles))
+        raise ForbiddenError(
+            f"{actor} is {held} here: {what} needs governance; nothing was recorded"
+        )
+
+    def grant_role(
+        self, name: str, role: str, *, acts_for: str | None = None, actor: str
+    ) -> list[str]:
+        """Grant ``role`` to ``name``. The first role granted, which turns access control
+        on, must be governance; after that only governance grants."""
+        held = parse_role(role)
+        who = clean_text(name, "NAME", required=True) or ""
+        owner = clean_text(acts_for, "--acts-for", required=False)
+        access = self.access()
+        if access is None:
+            if held is not Role.GOVERNANCE:
+                raise RuleBrokenError(
+                    "the first role granted turns access control on and must be governance "
+                    f"(e.g. `ragw role grant '{actor}' governance`), or nobody could grant "
+                    "roles after it"
+                )
+            access = Access.control(actor=actor, on=self.today())
+        else:
+            self.authorize(actor, what="granting roles")
+        access.grant(who, held, owner, actor, self.today())
+        return self.save_all(access, what="the roles")
+
+    def revoke_role(
+        self, name: str, role: str, *, acts_for: str | None = None, actor: str
+    ) -> list[str]:
+        access = self.access()
+        if access is None:
+            raise NotFoundError("no role was ever granted in this ledger; see `ragw role list`")
+        self.authorize(actor, what="revoking roles")
+        access.revoke(name, parse_role(role), acts_for, actor, self.today())
+        return self.save_all(access, what="the roles")
 
     def get_committee(self, code: str) -> Committee:
         return self._get(
@@ -236,6 +327,7 @@ class Ledger(Application[UUID]):
         actor: str,
         on: date | None = None,
     ) -> list[str]:
+        self.authorize(actor, what="adding an item")
         item = self.prepare_recommendation(
             code, ref, kind=kind, text=text, owner=owner, lead=lead, due=due,
             status=status, reason=reason, actor=actor, on=on,
@@ -300,7 +392,7 @@ class Ledger(Application[UUID]):
         status = status if isinstance(status, Status) else parse_status(status)
         reason = clean_text(reason, "--reason", required=False)
         return self._change(
-            key, on, lambda item, day: item.change_status(status, reason, actor, day)
+            key, on, lambda item, day: item.change_status(status, reason, actor, day), actor
         )
 
     def set_deadline(
@@ -313,31 +405,33 @@ class Ledger(Application[UUID]):
             published = self.get_report(item.history[0].report).published  # type: ignore[attr-defined]
             item.set_deadline(parse_due(due, published), reason, actor, day)
 
-        return self._change(key, on, record)
+        return self._change(key, on, record, actor)
 
     def extend_deadline(
         self, key: str, *, to: date, reason: str, actor: str, on: date | None = None
     ) -> list[str]:
         why = self._reason(reason, "an extension", key)
-        return self._change(key, on, lambda item, day: item.extend_deadline(to, why, actor, day))
+        return self._change(
+            key, on, lambda item, day: item.extend_deadline(to, why, actor, day), actor
+        )
 
     def note_progress(
         self, key: str, text: str, *, actor: str, on: date | None = None
     ) -> list[str]:
         note = clean_text(text, "the note", required=True) or ""
-        return self._change(key, on, lambda item, day: item.note_progress(note, actor, day))
+        return self._change(key, on, lambda item, day: item.note_progress(note, actor, day), actor)
 
     def assign_owner(
         self, key: str, owner: str, *, actor: str, on: date | None = None
     ) -> list[str]:
         who = clean_text(owner, "the owner", required=True) or ""
-        return self._change(key, on, lambda item, day: item.assign_owner(who, actor, day))
+        return self._change(key, on, lambda item, day: item.assign_owner(who, actor, day), actor)
 
     def close_recommendation(
         self, key: str, *, reason: str, actor: str, on: date | None = None
     ) -> list[str]:
         why = self._reason(reason, "closing", key)
-        return self._change(key, on, lambda item, day: item.close(why, actor, day))
+        return self._change(key, on, lambda item, day: item.close(why, actor, day), actor)
 
     def correct_event(
         self, event_id: str, *, reason: str, actor: str, on: date | None = None
@@ -349,7 +443,9 @@ class Ledger(Application[UUID]):
                 "events can be corrected (ids like PEEL1819/4@3)"
             )
         why = self._reason(reason, "a correction", key)
-        return self._change(key, on, lambda item, day: item.correct(version, why, actor, day))
+        return self._change(
+            key, on, lambda item, day: item.correct(version, why, actor, day), actor
+        )
 
     # Batches ------------------------------------------------------------------------
 
@@ -364,15 +460,20 @@ class Ledger(Application[UUID]):
     ) -> ImportOutcome:
         """Record a tracker's rows as at their dates: all of them in one transaction, or
         none when any row is bad (:class:`BatchRefusedError` lists every one)."""
+        self.authorize(actor, what="importing a tracker")
         from ledger.importing import TrackerImport
 
         return TrackerImport(self, source=source, actor=actor, on=on, progress=progress).run(rows)
 
     def apply_updates(
-        self, rows: list[UpdateRow], *, source: str, owner: str, on: date | None = None
-    ) -> UpdateOutcome:
-        """Record an owner's filled-in update sheet as that owner: all rows or none."""
+        self, rows: list[UpdateRow], *, source: str, owner: str, actor: str,
+        on: date | None = None,
+    ) -> UpdateOutcome:  # fmt: skip
+        """Record an owner's filled-in update sheet as that owner: all rows or none.
+        ``actor`` (who applies it) must be governance or act for that owner."""
         from ledger.updates import apply_updates
+
+        self.authorize(actor, owner=owner, what=f"applying {owner}'s update sheet")
 
         return apply_updates(self, rows, source=source, owner=owner, on=on)
 
@@ -437,6 +538,7 @@ class Ledger(Application[UUID]):
     ) -> list[str]:  # fmt: skip
         """Record that the paper for ``committee``'s meeting on ``meeting`` was issued,
         rendered from the history up to ``digest``, read as known at ``read_at``."""
+        self.authorize(actor, what="issuing a paper")
         found = self.get_committee(committee)
         found.issue_paper(meeting, str(digest), read_at, as_known_at, actor, self.today())
         return self.save_all(found, what=f"committee {found.code}")
@@ -500,14 +602,16 @@ class Ledger(Application[UUID]):
         return text
 
     def _change(
-        self, key: str, on: date | None, command: Callable[[Recommendation, date], None]
-    ) -> list[str]:
+        self, key: str, on: date | None, command: Callable[[Recommendation, date], None],
+        actor: str,
+    ) -> list[str]:  # fmt: skip
         """Apply one change to one item. When another writer changed the item first, the
         change is checked again against the item as it now is and retried, so racing
         changes land one after the other; only a writer that keeps losing is refused."""
         day = self._check_on(on)
         for attempt in range(1, CHANGE_ATTEMPTS + 1):
             item = self.get_recommendation(key)
+            self.authorize(actor, item=item, what=f"changing {item.key}")
             command(item, day)
             try:
                 return self.save_all(item, what=item.key)
@@ -582,5 +686,7 @@ class Ledger(Application[UUID]):
             recorder.insert_events([to_stored(e) for e in events])
 
 
-def stream_key(aggregate: Report | Recommendation | Committee) -> str:
+def stream_key(aggregate: Report | Recommendation | Committee | Access) -> str:
+    if isinstance(aggregate, Access):
+        return ACCESS_KEY
     return aggregate.key if isinstance(aggregate, Recommendation) else aggregate.code

@@ -18,6 +18,8 @@ from pydantic import ValidationError
 
 from events import (
     EVENT_TYPES,
+    AccessControlled,
+    AccessEvent,
     CommitteeEvent,
     LedgerEvent,
     RecommendationEvent,
@@ -25,7 +27,15 @@ from events import (
     ReportEvent,
 )
 from ledger.errors import BatchRefusedError, LedgerError, RuleBrokenError
-from ledger.keys import committee_id, recommendation_id, report_id, split_event_id, split_key
+from ledger.keys import (
+    ACCESS_ID,
+    ACCESS_KEY,
+    committee_id,
+    recommendation_id,
+    report_id,
+    split_event_id,
+    split_key,
+)
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -56,6 +66,8 @@ def backup_lines(events: Iterable[LedgerEvent]) -> Iterator[dict[str, Any]]:
         if event.originator_version == 1:
             if isinstance(event, RecommendationIssued):
                 keys[event.originator_id] = f"{event.report}/{event.ref}"
+            elif isinstance(event, AccessControlled):
+                keys[event.originator_id] = ACCESS_KEY
             else:
                 keys[event.originator_id] = event.code  # type: ignore[attr-defined]
         yield backup_line(event, keys[event.originator_id])
@@ -73,6 +85,10 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
         stream = recommendation_id(*split_key(key))
     elif issubclass(cls, ReportEvent):
         stream = report_id(key)
+    elif issubclass(cls, AccessEvent):
+        if key != ACCESS_KEY:
+            raise RuleBrokenError(f"{cls.__name__} belongs to {ACCESS_KEY!r}, not {key!r}")
+        stream = ACCESS_ID
     else:
         assert issubclass(cls, CommitteeEvent)
         stream = committee_id(key)

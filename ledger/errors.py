@@ -23,6 +23,10 @@ class RuleBrokenError(LedgerError):
     """The command breaks one of the ledger's rules."""
 
 
+class ForbiddenError(LedgerError):
+    """The actor's roles do not allow the command."""
+
+
 class ConflictError(LedgerError):
     """Another writer changed the same thing at the same moment."""
 

@@ -53,6 +53,11 @@ def report_id(code: str) -> UUID:
     return uuid5(NAMESPACE, f"report:{code}")
 
 
+#: The one stream of who may do what, and the key its events' ids are named by.
+ACCESS_ID = uuid5(NAMESPACE, "access")
+ACCESS_KEY = "roles"
+
+
 def committee_id(code: str) -> UUID:
     return uuid5(NAMESPACE, f"committee:{code}")
 

@@ -9,12 +9,14 @@ from typing import Any
 from uuid import UUID
 
 from events import (
+    AccessControlled,
     CommitteeRegistered,
     EventCorrected,
     LedgerEvent,
     RecommendationIssued,
     ReportRegistered,
 )
+from ledger.keys import ACCESS_KEY
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def records_of(events: Iterable[LedgerEvent]) -> list[EventRecord]:
     for event in events:
         if isinstance(event, ReportRegistered | CommitteeRegistered):
             keys[event.originator_id] = event.code
+        elif isinstance(event, AccessControlled):
+            keys[event.originator_id] = ACCESS_KEY
         elif isinstance(event, RecommendationIssued):
             keys[event.originator_id] = f"{event.report}/{event.ref}"
         key = keys.get(event.originator_id, str(event.originator_id))

@@ -1,0 +1,103 @@
+"""Who may do what: roles granted as events by governance; owners change only the items
+they act for; auditors only read; refusals are one Error line and write nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli.main import main
+from tests.cli.test_verify import history
+
+GOV, ALICE, BOB, AUDIT = "Strategic Development", "Alice Smith", "Bob Jones", "Internal Audit"
+
+
+def as_(target: str, actor: str, *args: str, code: int = 0) -> str:
+    result = CliRunner().invoke(main, ["--db", target, "--actor", actor, *args])
+    assert result.exit_code == code, (result.output, result.stderr)
+    return result.stdout if code == 0 else result.stderr
+
+
+def events(target: str) -> int:
+    return len(json.loads(as_(target, AUDIT, "log", "--format", "json"))["events"])
+
+
+def controlled(target: str) -> None:
+    history(lambda *args, code=0: as_(target, GOV, *args, code=code))
+    as_(target, GOV, "assign", "R/1", "Head of Roads")
+    as_(target, GOV, "assign", "R/2", "DCI Crime")
+    as_(target, GOV, "role", "grant", GOV, "governance")
+    as_(target, GOV, "role", "grant", ALICE, "owner", "--acts-for", "head of roads")
+    as_(target, GOV, "role", "grant", BOB, "owner", "--acts-for", "DCI Crime")
+    as_(target, GOV, "role", "grant", AUDIT, "auditor")
+
+
+def refused(target: str, actor: str, *args: str) -> str:
+    before = events(target)
+    error = as_(target, actor, *args, code=1)
+    assert error.startswith("Error: ") and error.count("\n") == 1, error
+    assert events(target) == before, "a refused command wrote"
+    return error
+
+
+def test_the_first_role_granted_must_be_governance(target: str) -> None:
+    history(lambda *args, code=0: as_(target, GOV, *args, code=code))
+    assert "must be governance" in refused(target, GOV, "role", "grant", ALICE, "owner",
+                                           "--acts-for", "Head of Roads")  # fmt: skip
+
+
+def test_an_owner_changes_their_own_items_and_is_refused_anyone_elses(target: str) -> None:
+    controlled(target)
+    assert as_(target, ALICE, "note", "R/1", "Contract signed").startswith("recorded R/1@")
+    error = refused(target, ALICE, "note", "R/2", "Not mine")
+    assert "changing R/2 (owned by DCI Crime) needs its owner or governance" in error
+    refused(target, ALICE, "status", "R/2", "GREEN")
+    refused(target, BOB, "extend", "R/1", "--to", "2022-01-31", "--reason", "x")
+    assert as_(target, BOB, "status", "R/2", "GREEN").startswith("recorded R/2@")
+
+
+def test_an_auditor_reads_everything_and_changes_nothing(target: str) -> None:
+    controlled(target)
+    for command in (["note", "R/1", "Looks fine"], ["status", "R/1", "GREEN"],
+                    ["report", "add", "S", "--title", "T", "--scope", "force",
+                     "--published", "2021-01-04"],
+                    ["committee", "add", "D", "--name", "N"],
+                    ["role", "grant", AUDIT, "governance"]):  # fmt: skip
+        assert "is auditor here" in refused(target, AUDIT, *command)
+    assert json.loads(as_(target, AUDIT, "board", "--format", "json"))["items"]
+    assert as_(target, AUDIT, "verify").startswith("ok:")
+
+
+def test_only_governance_adds_reports_and_grants_roles(target: str) -> None:
+    controlled(target)
+    refused(target, ALICE, "report", "add", "S", "--title", "T", "--scope", "force",
+            "--published", "2021-01-04")  # fmt: skip
+    assert "granting roles needs governance" in refused(target, ALICE, "role", "grant", BOB,
+                                                        "governance")  # fmt: skip
+    assert "holds no role" in refused(target, "Mallory", "note", "R/1", "hello")
+
+
+def test_roles_are_revoked_as_events_but_never_the_last_governance(target: str) -> None:
+    controlled(target)
+    as_(target, GOV, "role", "revoke", ALICE, "owner", "--acts-for", "Head of Roads")
+    assert "holds no role" in refused(target, ALICE, "note", "R/1", "Still mine?")
+    assert "last governance role" in refused(target, GOV, "role", "revoke", GOV, "governance")
+    listed = json.loads(as_(target, AUDIT, "role", "list", "--format", "json"))
+    assert {(r["name"], r["role"]) for r in listed["roles"]} == {
+        (GOV, "governance"),
+        (BOB, "owner"),
+        (AUDIT, "auditor"),
+    }
+    log = json.loads(as_(target, AUDIT, "log", "--format", "json"))["events"]
+    assert [e["type"] for e in log[-6:]] == ["AccessControlled", "RoleGranted", "RoleGranted",
+                                             "RoleGranted", "RoleGranted", "RoleRevoked"]  # fmt: skip
+
+
+def test_an_owner_applies_only_their_own_update_sheet(target: str, tmp_path: Path) -> None:
+    controlled(target)
+    sheet = tmp_path / "crime.xlsx"
+    as_(target, GOV, "requests", "--owner", "DCI Crime", "--out", str(sheet))
+    assert "applying DCI Crime's update sheet" in refused(target, ALICE, "apply", str(sheet))
+    assert as_(target, BOB, "apply", str(sheet)).startswith("applied crime.xlsx")
