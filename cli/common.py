@@ -39,12 +39,46 @@ def progress(total: int, label: str) -> Iterator[Callable[[int], object]]:
 class Session:
     """Opens the ledger on first use, so ``--help`` never touches a database."""
 
-    def __init__(self, target: str, actor: str) -> None:
+    def __init__(self, target: str, actor: str, *, explicit: bool = False) -> None:
         self.target = target
-        self.actor = actor
+        self.named = actor
+        #: Whether the actor was given (--actor, RAGW_ACTOR) rather than the login name.
+        self.explicit = explicit
         self._ledger: Ledger | None = None
         self._store: TimelineStore | None = None
         self._created: Path | None = None
+
+    @property
+    def actor(self) -> str:
+        """Who records: on a PostgreSQL ledger under access control, the authenticated
+        database login (roles are checked against it, so no flag can borrow another's);
+        otherwise the name given, or the login name."""
+        from ledger.persistence import is_postgres, storage_env
+
+        if not is_postgres(self.target) or self.ledger(write=False).access() is None:
+            return self.named
+        login = storage_env(self.target)["POSTGRES_USER"]
+        if self.explicit and self.named.casefold() != login.casefold():
+            raise LedgerError(
+                f"on this PostgreSQL ledger you act as your database login {login!r}, which "
+                "its roles are checked against; leave out --actor (and RAGW_ACTOR)"
+            )
+        return login
+
+    @contextmanager
+    def connect(self) -> Iterator[Any]:
+        """A connection to the PostgreSQL database as the login of the URL."""
+        import psycopg
+
+        from ledger.persistence import storage_env
+
+        env = storage_env(self.target)
+        with psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
+            port=int(env["POSTGRES_PORT"]), user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"], autocommit=True,
+        ) as connection:  # fmt: skip
+            yield connection
 
     def ledger(self, *, write: bool) -> Ledger:
         if self._ledger is None:

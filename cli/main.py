@@ -60,12 +60,13 @@ def main(ctx: click.Context, target: str, actor: str | None) -> None:
       ragw summary PRMSC 2019-11-15
       ragw pack PRMSC 2019-11-15 --out paper.html
     """
+    explicit = bool(actor)
     if not actor:
         try:
             actor = getpass.getuser()
         except Exception:  # no login name in some containers
             actor = "unknown"
-    session = Session(target, actor)
+    session = Session(target, actor, explicit=explicit)
     ctx.obj = session
     ctx.call_on_close(session.close)
 
@@ -644,6 +645,70 @@ def role_list(ctx: click.Context, fmt: str) -> None:
 @main.group(cls=LedgerGroup)
 def admin() -> None:
     """Setting a ledger up: encryption keys."""
+
+
+@admin.command("init-roles")
+@click.pass_context
+def init_roles(ctx: click.Context) -> None:
+    """Make the PostgreSQL database keep history append-only, and create ragw's roles.
+
+    Run once, as the owner of the database's tables. Creates the group roles
+    ragw_writer (governance and owners) and ragw_reader (auditors), grants them what
+    ragw needs and no more, and adds triggers so that the server itself refuses
+    UPDATE, DELETE and TRUNCATE of recorded events and their links, to everyone.
+    Then add people with `ragw admin add-login` and grant their ragw roles.
+
+    \b
+    Example:
+      ragw --db postgresql://owner@db.example/ragw admin init-roles
+    """
+    from ledger.persistence import is_postgres
+
+    session = session_of(ctx)
+    if not is_postgres(session.target):
+        refuse(
+            "init-roles is for a PostgreSQL ledger; a SQLite file is guarded by its file permissions"
+        )
+    from ledger.roles_postgres import init_roles as init
+    from projections.store import TABLES, TRACKING
+
+    ledger = session.ledger(write=True)
+    session.store()  # the read model's tables exist before they are granted
+    with session.connect() as connection:
+        recorder: Any = ledger.recorder
+        init(connection, recorder.events_table_name, [TRACKING, *TABLES])
+    click.echo("roles ragw_writer and ragw_reader ready; recorded events are append-only "
+               "for everyone (the server refuses UPDATE, DELETE and TRUNCATE)")  # fmt: skip
+
+
+@admin.command("add-login")
+@click.argument("login")
+@click.option("--role", "role_name", required=True, type=click.Choice(["governance", "owner", "auditor"]),
+              help="The ragw role the person will hold (grant it with `ragw role grant`).")  # fmt: skip
+@click.pass_context
+def add_login(ctx: click.Context, login: str, role_name: str) -> None:
+    """Create a PostgreSQL login for a person, in the group their ragw role needs.
+
+    The password is read from RAGW_NEW_PASSWORD, or asked for. The login is the
+    person's identity in the ledger: every event they record carries it.
+
+    \b
+    Example:
+      ragw admin add-login alice --role owner
+      ragw role grant alice owner --acts-for 'Head of Roads'
+    """
+    from ledger.persistence import is_postgres
+    from ledger.roles_postgres import add_login as add
+
+    session = session_of(ctx)
+    if not is_postgres(session.target):
+        refuse("add-login is for a PostgreSQL ledger")
+    password = os.environ.get("RAGW_NEW_PASSWORD") or click.prompt(
+        f"Password for {login}", hide_input=True, confirmation_prompt=True
+    )
+    with session.connect() as connection:
+        add(connection, login, password, role_name)
+    click.echo(f"created login {login} ({role_name}); now `ragw role grant {login} {role_name}`")
 
 
 @admin.command("new-key")

@@ -29,6 +29,8 @@ def open_ledger(target: str, *, create: bool) -> Ledger:
                 )
         elif path.is_dir():
             raise LedgerError(f"{target} is a folder; --db takes a file or a postgresql:// URL")
+    elif _tables_exist(env):  # a login that may not create tables opens it as it is
+        env = {**env, "CREATE_TABLE": "false"}
     failure: Exception | None = None
     for attempt in range(1, OPEN_ATTEMPTS + 1):
         try:
@@ -51,3 +53,22 @@ def _concurrent_setup(error: Exception) -> bool:
     """PostgreSQL refuses one of two sessions creating the same tables at once."""
     text = str(error)
     return "concurrently updated" in text or "already exists" in text or "duplicate key" in text
+
+
+def _tables_exist(env: dict[str, str]) -> bool:
+    """Whether the PostgreSQL database already holds the event tables."""
+    import psycopg
+
+    try:
+        with psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
+            port=int(env["POSTGRES_PORT"]), user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"], connect_timeout=10,
+        ) as connection:  # fmt: skip
+            row = connection.execute(
+                "SELECT to_regclass('ragw_events') IS NOT NULL "
+                "AND to_regclass('ragw_chain') IS NOT NULL"
+            ).fetchone()
+            return bool(row and row[0])
+    except psycopg.Error:
+        return False  # opening will say what is wrong

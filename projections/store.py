@@ -69,6 +69,8 @@ if TYPE_CHECKING:
     from ledger.application import Ledger
 
 NAME = "read_model"
+#: The table of the model's position (and layout).
+TRACKING = "ragw_tracking"
 #: The layout of the tables below. A model of another layout (an earlier ragw's) is
 #: dropped and derived again from the log, on first use.
 LAYOUT = 4
@@ -339,7 +341,25 @@ class TimelineStore:
         except LedgerError:  # another process created the tables at the same moment
             self._create()
 
+    def _ready(self) -> bool:
+        """Whether the tables exist, in this layout, with a position: then nothing is
+        created (a database login without the right to create tables can keep it)."""
+        exists = (
+            "SELECT to_regclass('ragw_tracking') IS NOT NULL"
+            if self.postgres
+            else "SELECT COUNT(*) FROM sqlite_master WHERE name = 'ragw_tracking'"
+        )
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(exists)
+            if not cursor.fetchone()[0]:
+                return False
+            cursor.execute(self._sql("SELECT name, position FROM ragw_tracking"))
+            rows = dict(cursor.fetchall())
+        return rows.get(LAYOUT_ROW) == LAYOUT and NAME in rows
+
     def _create(self) -> None:
+        if self._ready():
+            return
         with self._transaction(lock=True, creating=True) as cursor:
             cursor.execute(SCHEMA[0])  # the tracking table
             cursor.execute(

@@ -6,12 +6,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cli.main import main
 from tests.cli.test_verify import history
 
 GOV, ALICE, BOB, AUDIT = "Strategic Development", "Alice Smith", "Bob Jones", "Internal Audit"
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> str:
+    """A SQLite file, where the actor is the name given. On PostgreSQL it is the database
+    login whatever the flag says: tests/integration/test_postgres_roles.py."""
+    return str(tmp_path / "ragw.db")
 
 
 def as_(target: str, actor: str, *args: str, code: int = 0) -> str:

@@ -1,0 +1,93 @@
+"""On PostgreSQL the actor is the authenticated database login, and the server itself
+keeps recorded events append-only for the roles ragw creates (`ragw admin init-roles`)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from typing import Any
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from tests.cli.test_verify import history
+
+pytestmark = pytest.mark.postgres
+_logins = itertools.count(1)
+
+
+def cli(url: str, *args: str, actor: str | None = None, code: int = 0) -> str:
+    options = ["--actor", actor] if actor else []
+    result = CliRunner().invoke(main, ["--db", url, *options, *args])
+    assert result.exit_code == code, (result.output, result.stderr)
+    return result.stdout if code == 0 else result.stderr
+
+
+def as_login(url: str, login: str) -> str:
+    """The same database, logged in as ``login``."""
+    rest = url.split("@", 1)[1]
+    return f"postgresql://{login}:secret@{rest}"
+
+
+@pytest.fixture
+def ledger_with_logins(postgres: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A ledger whose owner ran init-roles, with an owner login and an auditor login."""
+    url = postgres.create_database(f"ragw_roles_{os.getpid()}_{next(_logins)}")
+    history(lambda *args, code=0: cli(url, *args, actor="Strategic Development", code=code))
+    cli(url, "assign", "R/1", "Head of Roads", actor="Strategic Development")
+    cli(url, "assign", "R/2", "DCI Crime", actor="Strategic Development")
+    assert "append-only" in cli(url, "admin", "init-roles")
+    suffix = f"{os.getpid()}_{next(_logins)}"
+    alice, audit = f"alice_{suffix}", f"audit_{suffix}"
+    monkeypatch.setenv("RAGW_NEW_PASSWORD", "secret")
+    cli(url, "admin", "add-login", alice, "--role", "owner")
+    cli(url, "admin", "add-login", audit, "--role", "auditor")
+    cli(url, "role", "grant", "postgres", "governance", actor="postgres")
+    cli(url, "role", "grant", alice, "owner", "--acts-for", "Head of Roads")
+    cli(url, "role", "grant", audit, "auditor")
+    return {"owner": url, "alice": as_login(url, alice), "audit": as_login(url, audit),
+            "alice_name": alice}  # fmt: skip
+
+
+def test_the_actor_is_the_database_login_not_a_flag(ledger_with_logins: dict[str, str]) -> None:
+    alice = ledger_with_logins["alice"]
+    cli(alice, "note", "R/1", "Contract signed")
+    last = json.loads(cli(alice, "history", "R/1", "--format", "json"))["events"][-1]
+    assert last["actor"] == ledger_with_logins["alice_name"]
+    error = cli(alice, "note", "R/1", "As someone else", actor="Strategic Development", code=1)
+    assert "you act as your database login" in error
+    assert "needs its owner or governance" in cli(alice, "note", "R/2", "Not mine", code=1)
+
+
+def test_the_server_refuses_to_change_recorded_events(ledger_with_logins: dict[str, str]) -> None:
+    for who in ("alice", "owner"):  # an app login, and even the tables' owner
+        with psycopg.connect(ledger_with_logins[who], autocommit=True) as connection:
+            for statement in (
+                "UPDATE ragw_events SET topic = topic",
+                "DELETE FROM ragw_events",
+                "TRUNCATE ragw_events",
+                "UPDATE ragw_chain SET link = link",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    connection.execute(statement)
+    assert cli(ledger_with_logins["owner"], "verify").startswith("ok:")
+
+
+def test_an_auditor_login_reads_but_the_server_refuses_its_writes(
+    ledger_with_logins: dict[str, str],
+) -> None:
+    audit = ledger_with_logins["audit"]
+    assert json.loads(cli(audit, "board", "--format", "json"))["items"]
+    assert "is auditor here" in cli(audit, "note", "R/1", "Looks fine", code=1)
+    with (
+        psycopg.connect(audit, autocommit=True) as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        connection.execute(
+            "INSERT INTO ragw_events (originator_id, originator_version, topic, state) "
+            "SELECT originator_id, originator_version + 100, topic, state FROM ragw_events "
+            "LIMIT 1"
+        )
