@@ -540,7 +540,8 @@ def verify(ctx: click.Context, digest_text: str | None) -> None:
         except ValueError as error:
             refuse(f"--digest {error}")
     ledger = session_of(ctx).ledger(write=False)
-    verdict = ledger.verify(digest)
+    with progress(ledger.last_position(), "Verifying the chain") as bar:
+        verdict = ledger.verify(digest, progress=bar)
     if verdict.broken is not None:
         at = verdict.broken
         name = ledger.event_name(at.stream, at.version) if at.stream and at.version else None

@@ -512,8 +512,11 @@ class Ledger(Application[UUID]):
                 return
             start = page[-1].id + 1
 
-    def verify(self, digest: Digest | None = None) -> Verdict:
-        """Recompute the chain over every stored event against the stored links."""
+    def verify(
+        self, digest: Digest | None = None, progress: Callable[[int], object] | None = None
+    ) -> Verdict:
+        """Recompute the chain over every stored event against the stored links;
+        ``progress`` is told how many events each page held."""
         recorder: Any = self.recorder
         if not hasattr(recorder, "select_stored"):
             raise LedgerError("this ledger keeps no chain of links (an in-memory ledger)")
@@ -523,6 +526,8 @@ class Ledger(Application[UUID]):
             while page := recorder.select_stored(after, PAGE):
                 yield from page
                 after = page[-1][0]
+                if progress is not None:
+                    progress(len(page))
 
         def links() -> Iterator[tuple[int, str]]:
             after = 0
