@@ -191,13 +191,39 @@ def session_of(ctx: click.Context) -> Session:
     return ctx.ensure_object(Session)
 
 
-def record(ctx: click.Context, write: Callable[[Ledger, str], list[str]]) -> None:
-    """Run one write and print the ids of what it recorded, one a line."""
+def record(
+    ctx: click.Context, write: Callable[[Ledger, str], list[str]], *, requests: bool = False
+) -> None:
+    """Run one write and print the ids of what it recorded, one a line. With
+    ``requests`` (a write that may only ask for a change), say when it awaits sign-off."""
     session = session_of(ctx)
-    ids = write(session.ledger(write=True), session.actor)
+    ledger = session.ledger(write=True)
+    ids = write(ledger, session.actor)
     for event_id in ids:
         click.echo(f"recorded {event_id}")
+    if requests and ids:
+        from ledger.keys import split_event_id
 
+        key, _ = split_event_id(ids[-1])
+        pending = ledger.get_recommendation(key).pending()
+        if pending is not None and f"{key}@{pending.version}" == ids[-1]:
+            why = {"GREEN": "completion is always signed off"}.get(pending.request)
+            if why is None:
+                change = "closures" if pending.request == "CLOSED" else "extensions"
+                from events import SignOffFor
+
+                committees = ledger.needs_sign_off(session.actor, SignOffFor(change))
+                why = f"{', '.join(committees)} require{'s' * (len(committees) == 1)} sign-off for {change}"
+            click.echo(
+                f"{key}: {pending.describe()} ({why}); governance signs it off with "
+                f"`ragw sign-off {key}` or rejects it with `ragw reject {key} --reason ...`"
+            )
+
+
+link_option = click.option(
+    "--link", "links", multiple=True, metavar="URL",
+    help="Where the evidence is (a web address or a document's place); repeat for more.",
+)  # fmt: skip
 
 on_option = click.option(
     "--on", "on", metavar="DATE",

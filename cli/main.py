@@ -19,6 +19,7 @@ from cli.common import (
     DEFAULT_DB,
     LedgerGroup,
     Session,
+    link_option,
     on_option,
     parse_day,
     parse_moment,
@@ -206,12 +207,17 @@ def status(ctx: click.Context, key: str, status: str, reason: str | None, on: st
     help="The new due date (YYYY-MM-DD), later than the current one.",
 )
 @click.option("--reason", default=None, help="The justification (required).")
+@link_option
 @on_option
 @click.pass_context
 def extend(
-    ctx: click.Context, key: str, to: str | None, reason: str | None, on: str | None
-) -> None:
+    ctx: click.Context, key: str, to: str | None, reason: str | None, links: tuple[str, ...],
+    on: str | None,
+) -> None:  # fmt: skip
     """Extend KEY's due date, with a justification. The original date is kept.
+
+    Where a committee grants extensions (`ragw committee sign-off CODE --for
+    extensions`), this asks for the extension: it awaits sign-off by governance.
 
     \b
     Example:
@@ -224,8 +230,14 @@ def extend(
     record(
         ctx,
         lambda ledger, actor: ledger.extend_deadline(
-            key, to=new_due, reason=reason or "", actor=actor, on=parse_day(on, "--on")
+            key,
+            to=new_due,
+            reason=reason or "",
+            links=links,
+            actor=actor,
+            on=parse_day(on, "--on"),
         ),
+        requests=True,
     )
 
 
@@ -293,10 +305,16 @@ def assign(ctx: click.Context, key: str, owner: str, on: str | None) -> None:
 @main.command()
 @click.argument("key")
 @click.option("--reason", default=None, help="Why it comes off the tracker (required).")
+@link_option
 @on_option
 @click.pass_context
-def close(ctx: click.Context, key: str, reason: str | None, on: str | None) -> None:
+def close(
+    ctx: click.Context, key: str, reason: str | None, links: tuple[str, ...], on: str | None
+) -> None:
     """Take KEY off the tracker without implementing it (e.g. superseded).
+
+    Where a committee requires sign-off for closures, this asks for closing: the item
+    stays open until governance signs it off.
 
     \b
     Example:
@@ -305,9 +323,87 @@ def close(ctx: click.Context, key: str, reason: str | None, on: str | None) -> N
     record(
         ctx,
         lambda ledger, actor: ledger.close_recommendation(
+            key, reason=reason or "", links=links, actor=actor, on=parse_day(on, "--on")
+        ),
+        requests=True,
+    )
+
+
+@main.command()
+@click.argument("key")
+@click.option("--evidence", default=None, help="What was done, and how it shows (required).")
+@link_option
+@on_option
+@click.pass_context
+def complete(
+    ctx: click.Context, key: str, evidence: str | None, links: tuple[str, ...], on: str | None
+) -> None:
+    """Record that KEY is implemented, with its evidence. It shows as GREEN pending
+    sign-off until governance signs it off (then it is GREEN) or rejects it.
+
+    \b
+    Example:
+      ragw complete PEEL1819/4 --evidence "Policy published and briefed to all staff" \\
+        --link https://intranet.example/policies/lifetime-management.pdf
+    """
+    record(
+        ctx,
+        lambda ledger, actor: ledger.claim_completion(
+            key, evidence=evidence or "", links=links, actor=actor, on=parse_day(on, "--on")
+        ),
+        requests=True,
+    )
+
+
+@main.command("sign-off")
+@click.argument("key")
+@click.option("--note", default=None, help="What the check found (optional).")
+@on_option
+@click.pass_context
+def sign_off(ctx: click.Context, key: str, note: str | None, on: str | None) -> None:
+    """Accept KEY's request pending sign-off: GREEN, a closure, or an extension. It
+    takes effect as of --on. Only governance signs off, never who asked.
+
+    \b
+    Examples:
+      ragw board --pending
+      ragw sign-off PEEL1819/4 --note "Checked the published policy"
+    """
+    record(
+        ctx,
+        lambda ledger, actor: ledger.sign_off(
+            key, note=note, actor=actor, on=parse_day(on, "--on")
+        ),
+    )
+
+
+@main.command()
+@click.argument("key")
+@click.option("--reason", default=None, help="Why it is not accepted (required).")
+@on_option
+@click.pass_context
+def reject(ctx: click.Context, key: str, reason: str | None, on: str | None) -> None:
+    """Refuse KEY's request pending sign-off, with a reason; the item stays as it was.
+
+    \b
+    Example:
+      ragw reject PEEL1819/4 --reason "The policy is still in draft; attach the published one"
+    """
+    record(
+        ctx,
+        lambda ledger, actor: ledger.reject_sign_off(
             key, reason=reason or "", actor=actor, on=parse_day(on, "--on")
         ),
     )
+
+
+def asked(pending: dict[str, Any] | None) -> str:
+    """What a request pending sign-off asks for, in a board's cell."""
+    if pending is None:
+        return ""
+    if pending["request"] == "EXTENSION":
+        return f"extension to {pending['due']} (since {pending['on']})"
+    return f"{pending['request']} (since {pending['on']})"
 
 
 @main.command()
@@ -362,11 +458,12 @@ def correct(ctx: click.Context, event_id: str, reason: str | None, on: str | Non
 @click.option(
     "--overdue", is_flag=True, help="Only items past their due date and not GREEN, WHITE or CLOSED."
 )
+@click.option("--pending", is_flag=True, help="Only items with a request awaiting sign-off.")
 @format_option
 @click.pass_context
 def board(
     ctx: click.Context, as_at: str | None, as_known_at: str | None, report_code: str | None,
-    owner: str | None, status_filter: str | None, overdue: bool, fmt: str,
+    owner: str | None, status_filter: str | None, overdue: bool, pending: bool, fmt: str,
 ) -> None:  # fmt: skip
     """The RAGW board: every item's status and due date.
 
@@ -376,6 +473,7 @@ def board(
       ragw board --as-at 2019-11-01 --report PEEL1819
       ragw board --as-at 2019-11-01 --as-known-at 2019-11-05T09:00:00Z --format json
       ragw board --overdue
+      ragw board --pending
     """
     from cli.render import emit_json_rows
     from projections.board import BOARD_STATUSES, board_item, stored_board
@@ -387,7 +485,7 @@ def board(
         refuse(f"--status {status_filter!r} is not known; use one of {', '.join(BOARD_STATUSES)}")
     session = session_of(ctx)
     filters: dict[str, Any] = {"report": report_code, "owner": owner, "status": wanted,
-                               "overdue": overdue}  # fmt: skip
+                               "overdue": overdue, "pending": pending}  # fmt: skip
     items: Iterable[str]
     if session.ledger(write=False).encrypted:  # replayed: nothing is stored in clear
         from projections.board import board_of
@@ -403,11 +501,17 @@ def board(
         return
     shown = [board_item(line) for line in items]
     counts = Counter(item.status or "NOT ASSESSED" for item in shown)
+    waiting = sum(1 for item in shown if item.pending)
+    if waiting:
+        counts["pending sign-off"] = waiting
     known_text = f"as known at {known.isoformat()}" if known else "as known now"
+    columns = ["key", "kind", "status", "due", "overdue", "owner"]
+    if waiting:
+        columns.append("pending sign-off")
     emit(
         Output(
             document=None,
-            columns=["key", "kind", "status", "due", "overdue", "owner"],
+            columns=columns,
             rows=[
                 [
                     i.key,
@@ -416,6 +520,7 @@ def board(
                     i.due,
                     "OVERDUE" if i.overdue else "",
                     i.owner,
+                    *([asked(i.pending)] if waiting else []),
                 ]
                 for i in shown
             ],

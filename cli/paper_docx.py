@@ -152,6 +152,21 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
           s.days_past_original] for s in exceptions.slippage],
         "No open item is past its original due date or has been extended.",
     )  # fmt: skip
+    _listing(
+        document, "Awaiting sign-off",
+        ["Item", "Status", "Asks for", "Since", "Asked by", "Evidence"],
+        [[p.key, p.status, p.request, p.pending["on"], p.pending["actor"],
+          "\n".join([p.pending["evidence"], *p.pending["links"]])] for p in exceptions.claimed],
+        "Nothing awaits sign-off.",
+    )  # fmt: skip
+    _listing(
+        document, "Extension requests for the committee to grant",
+        ["Item", "Status", "From", "To", "Since", "Asked by", "Justification"],
+        [[p.key, p.status, p.pending["previous_due"] or "", p.pending["due"], p.pending["on"],
+          p.pending["actor"], "\n".join([p.pending["evidence"], *p.pending["links"]])]
+         for p in exceptions.requested_extensions],
+        "None.",
+    )  # fmt: skip
 
     document.add_page_break()
     document.add_heading("Appendix: progress on every open recommendation", level=1)
@@ -180,6 +195,11 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
             cells[0].text = item.ref
             cells[1].text = f"{item.kind}: {item.text}"
             cells[2].text = item.status
+            if item.pending:
+                asks = item.pending["request"]
+                if asks == "EXTENSION":
+                    asks = f"extension to {item.pending['due']}"
+                cells[2].text += f"\n({asks} pending sign-off)"
             _shade(cells[2], FILLS[item.status])
             cells[3].text = item.due_written + ("\nOVERDUE" if item.overdue else "")
             cells[4].text = item.comment or ""

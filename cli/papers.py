@@ -96,6 +96,32 @@ def committee_add(ctx: click.Context, code: str, name: str | None, on: str | Non
     )
 
 
+@committee.command("sign-off")
+@click.argument("code")
+@click.option(
+    "--for", "changes", multiple=True, metavar="closures|extensions",
+    help="A change that needs sign-off (repeat for both). Omit to need it for completion only.",
+)  # fmt: skip
+@click.pass_context
+def committee_sign_off(ctx: click.Context, code: str, changes: tuple[str, ...]) -> None:
+    """Set what CODE requires sign-off for, beyond completion (always signed off).
+
+    With closures, `ragw close` asks for closing, and the item stays open until someone
+    else signs it off; with extensions, `ragw extend` asks for the new due date, an
+    extension request for the committee to grant. Governance's own changes take effect
+    at once. Items are reported to every committee, so a rule holds for every item.
+
+    \b
+    Examples:
+      ragw committee sign-off PRMSC --for closures --for extensions
+      ragw committee sign-off PRMSC            # completion only, again
+    """
+    record(
+        ctx,
+        lambda ledger, actor: ledger.set_sign_off_rule(code, list(changes), actor=actor),
+    )
+
+
 @committee.command("list")
 @known_at_option
 @format_option
@@ -110,6 +136,7 @@ def committee_list(ctx: click.Context, as_known_at: str | None, fmt: str) -> Non
     """
     recorded = read_recorded(ctx, as_known_at)
     committees = sorted(recorded.committees.values(), key=lambda c: c.code)
+    rules = session_of(ctx).ledger(write=False).sign_off_rules() if committees else {}
     emit(
         Output(
             document={
@@ -118,13 +145,21 @@ def committee_list(ctx: click.Context, as_known_at: str | None, fmt: str) -> Non
                         "code": c.code,
                         "name": c.name,
                         "meetings": [m.on.isoformat() for m in c.sorted_meetings()],
+                        "sign_off_for": ["completion", *rules.get(c.code, [])],
                     }
                     for c in committees
                 ]
             },
-            columns=["code", "name", "meetings", "latest meeting"],
+            columns=["code", "name", "meetings", "latest meeting", "sign-off for"],
             rows=[
-                [c.code, c.name, len(c.meetings), max(c.meetings, default=None)] for c in committees
+                [
+                    c.code,
+                    c.name,
+                    len(c.meetings),
+                    max(c.meetings, default=None),
+                    ", ".join(["completion", *rules.get(c.code, [])]),
+                ]
+                for c in committees
             ],
         ),
         fmt,
@@ -343,6 +378,41 @@ def summary_output(summary: Summary) -> Output:
                     for s in exceptions.slippage
                 ],
             ),
+            Output(
+                document=None,
+                title="Awaiting sign-off",
+                columns=["key", "status", "asks", "since", "by", "evidence"],
+                rows=[
+                    [
+                        p.key,
+                        p.status,
+                        p.request,
+                        p.pending["on"],
+                        p.pending["actor"],
+                        evidence_text(p.pending),
+                    ]
+                    for p in exceptions.claimed
+                ],
+                wrap={"evidence": 50},
+            ),
+            Output(
+                document=None,
+                title="Extension requests for the committee to grant",
+                columns=["key", "status", "from", "to", "since", "by", "justification"],
+                rows=[
+                    [
+                        p.key,
+                        p.status,
+                        p.pending["previous_due"],
+                        p.pending["due"],
+                        p.pending["on"],
+                        p.pending["actor"],
+                        evidence_text(p.pending),
+                    ]
+                    for p in exceptions.requested_extensions
+                ],
+                wrap={"justification": 50},
+            ),
         ],
         csv=Output(
             document=None,
@@ -375,6 +445,11 @@ def summary_output(summary: Summary) -> Output:
     )
 
 
+def evidence_text(pending: dict[str, Any]) -> str:
+    """A request's evidence, then its links."""
+    return "\n".join([pending["evidence"], *pending["links"]])
+
+
 @click.command()
 @meeting_read
 def summary(
@@ -403,6 +478,16 @@ def summary(
         emit(summary_output(paper), fmt)
 
 
+def status_with_pending(status: str, pending: dict[str, Any] | None) -> str:
+    """ "AMBER (GREEN pending sign-off)"."""
+    if pending is None:
+        return status
+    asks = pending["request"]
+    if asks == "EXTENSION":
+        asks = f"extension to {pending['due']}"
+    return f"{status} ({asks} pending sign-off)"
+
+
 def appendix_output(appendix: Appendix) -> Output:
     from projections.committee import DEFINITIONS, long_date
 
@@ -421,7 +506,13 @@ def appendix_output(appendix: Appendix) -> Output:
                     "comment",
                 ],
                 rows=[
-                    [i.ref, f"{i.kind}: {i.text}", i.status, i.due_written, i.comment]
+                    [
+                        i.ref,
+                        f"{i.kind}: {i.text}",
+                        status_with_pending(i.status, i.pending),
+                        i.due_written,
+                        i.comment,
+                    ]
                     for i in report.items
                 ],
                 wrap={"recommendation or area for improvement": 50, "due": 16, "comment": 40},

@@ -17,27 +17,37 @@ from events.committee import (
     PaperIssued,
 )
 from events.recommendation import (
+    ClosureRequested,
+    CompletionClaimed,
     DeadlineExtended,
     DeadlineSet,
     EventCorrected,
+    ExtensionRequested,
     OwnerAssigned,
     ProgressNoted,
     RecommendationClosed,
     RecommendationEvent,
     RecommendationIssued,
+    SignedOff,
+    SignOffRejected,
+    SignOffRequested,
     StatusChanged,
 )
 from events.report import ReportEvent, ReportRegistered
+from events.rules import RulesAdopted, RulesEvent, SignOffFor, SignOffRuleSet
 
 __all__ = [
     "EVENT_TYPES",
     "AccessControlled",
     "AccessEvent",
+    "ClosureRequested",
     "CommitteeEvent",
     "CommitteeRegistered",
+    "CompletionClaimed",
     "DeadlineExtended",
     "DeadlineSet",
     "EventCorrected",
+    "ExtensionRequested",
     "Kind",
     "LedgerEvent",
     "MeetingScheduled",
@@ -52,7 +62,14 @@ __all__ = [
     "Role",
     "RoleGranted",
     "RoleRevoked",
+    "RulesAdopted",
+    "RulesEvent",
     "Scope",
+    "SignOffFor",
+    "SignOffRejected",
+    "SignOffRequested",
+    "SignOffRuleSet",
+    "SignedOff",
     "Status",
     "StatusChanged",
 ]
@@ -73,8 +90,15 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         OwnerAssigned,
         RecommendationClosed,
         EventCorrected,
+        CompletionClaimed,
+        ClosureRequested,
+        ExtensionRequested,
+        SignedOff,
+        SignOffRejected,
         AccessControlled,
         RoleGranted,
         RoleRevoked,
+        RulesAdopted,
+        SignOffRuleSet,
     )
 }

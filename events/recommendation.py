@@ -76,3 +76,51 @@ class EventCorrected(RecommendationEvent):
 
     corrects: str
     reason: str
+
+
+class SignOffRequested(RecommendationEvent):
+    """A change that takes effect only once someone else signs it off: until then the
+    item shows it as pending sign-off. ``evidence`` says why (what was done, or why the
+    change is needed) and ``links`` point to the documents behind it."""
+
+    evidence: str
+    links: tuple[str, ...] = ()
+
+
+class CompletionClaimed(SignOffRequested):
+    """The owner says the item is implemented; signed off, it becomes GREEN."""
+
+
+class ClosureRequested(SignOffRequested):
+    """Asks for the item to come off the tracker (a committee requires sign-off for
+    closures); signed off, it is CLOSED with ``evidence`` as the reason."""
+
+
+class ExtensionRequested(SignOffRequested):
+    """Asks for the due date to move to ``due`` (a committee grants extensions);
+    signed off, the due date is extended, ``evidence`` being the justification."""
+
+    due: date
+    previous_due: date | None = None
+
+
+class SignedOff(RecommendationEvent):
+    """The pending request ``request`` (its event id) was checked and accepted by
+    someone other than who made it. ``outcome`` is what it brings into effect (GREEN,
+    CLOSED, or EXTENSION from ``previous_due`` to ``due``), ``reason`` the request's
+    evidence, kept with it; ``note`` is the signer's own word."""
+
+    request: str
+    outcome: str
+    reason: str
+    due: date | None = None
+    previous_due: date | None = None
+    note: str | None = None
+
+
+class SignOffRejected(RecommendationEvent):
+    """The pending request ``request`` was refused, for ``reason``; the item stays as
+    it was."""
+
+    request: str
+    reason: str

@@ -11,11 +11,14 @@ from eventsourcing.domain import BaseAggregate
 from events import (
     AccessControlled,
     AccessEvent,
+    ClosureRequested,
     CommitteeEvent,
     CommitteeRegistered,
+    CompletionClaimed,
     DeadlineExtended,
     DeadlineSet,
     EventCorrected,
+    ExtensionRequested,
     Kind,
     MeetingScheduled,
     OwnerAssigned,
@@ -29,14 +32,20 @@ from events import (
     Role,
     RoleGranted,
     RoleRevoked,
+    RulesAdopted,
+    RulesEvent,
     Scope,
+    SignedOff,
+    SignOffFor,
+    SignOffRejected,
+    SignOffRuleSet,
     Status,
     StatusChanged,
 )
 from ledger.due import Due
 from ledger.errors import AlreadyExistsError, NotFoundError, RuleBrokenError
-from ledger.keys import ACCESS_ID, committee_id, recommendation_id, report_id
-from ledger.state import ItemState, corrected_version, fold_item
+from ledger.keys import ACCESS_ID, RULES_ID, committee_id, recommendation_id, report_id
+from ledger.state import EXTENSION, ItemState, Pending, corrected_version, fold_item
 
 NEEDS_REASON = frozenset({Status.RED, Status.WHITE})
 
@@ -207,7 +216,27 @@ class Recommendation(BaseAggregate[UUID]):
 
     # Commands ------------------------------------------------------------------------
 
+    def pending(self) -> Pending | None:
+        """The request awaiting sign-off, as the item stands now (whatever its date)."""
+        latest = fold_item(self.history)
+        return latest.pending if latest is not None else None
+
+    def _no_pending(self) -> None:
+        pending = self.pending()
+        if pending is not None:
+            raise RuleBrokenError(
+                f"{self.key} already has {pending.describe()} ({self.key}@{pending.version}, "
+                f"asked by {pending.actor}); it must be signed off (`ragw sign-off "
+                f"{self.key}`) or rejected (`ragw reject {self.key} --reason ...`) first"
+            )
+
     def change_status(self, status: Status, reason: str | None, actor: str, on: date) -> None:
+        pending = self.pending()
+        if status is Status.GREEN and pending is not None and pending.request == "GREEN":
+            raise RuleBrokenError(
+                f"{self.key} has GREEN pending sign-off ({self.key}@{pending.version}); sign it "
+                f"off with `ragw sign-off {self.key}` rather than setting GREEN over it"
+            )
         if status is Status.CLOSED:
             raise RuleBrokenError(
                 f"CLOSED is not a colour; use `ragw close {self.key} --reason ...`"
@@ -256,14 +285,12 @@ class Recommendation(BaseAggregate[UUID]):
 
     def extend_deadline(self, to: date, reason: str, actor: str, on: date) -> None:
         state = self.state_as_at(on)
-        if state.due is None:
+        self._check_extension(state, to)
+        pending = self.pending()
+        if pending is not None and pending.request == EXTENSION:
             raise RuleBrokenError(
-                f"{self.key} has no due date to extend; set one with `ragw due {self.key} DATE`"
-            )
-        if to <= state.due:
-            raise RuleBrokenError(
-                f"--to {to.isoformat()} is not later than the current due date of "
-                f"{self.key} ({state.due.isoformat()}); an extension must move it later"
+                f"{self.key} has an {pending.describe()} ({self.key}@{pending.version}); sign "
+                f"it off (`ragw sign-off {self.key}`) or reject it before extending again"
             )
         self.trigger_event(
             DeadlineExtended,
@@ -273,6 +300,79 @@ class Recommendation(BaseAggregate[UUID]):
             actor=actor,
             on=on,
         )
+
+    def _check_extension(self, state: ItemState, to: date) -> None:
+        if state.due is None:
+            raise RuleBrokenError(
+                f"{self.key} has no due date to extend; set one with `ragw due {self.key} DATE`"
+            )
+        if to <= state.due:
+            raise RuleBrokenError(
+                f"--to {to.isoformat()} is not later than the current due date of "
+                f"{self.key} ({state.due.isoformat()}); an extension must move it later"
+            )
+
+    def claim_completion(self, evidence: str, links: Sequence[str], actor: str, on: date) -> None:
+        state = self.state_as_at(on)
+        if state.status is Status.GREEN:
+            raise RuleBrokenError(f"{self.key} is GREEN already; there is nothing to sign off")
+        self._no_pending()
+        self.trigger_event(CompletionClaimed, evidence=evidence, links=tuple(links),
+                           actor=actor, on=on)  # fmt: skip
+
+    def request_closure(self, reason: str, links: Sequence[str], actor: str, on: date) -> None:
+        self.state_as_at(on)
+        self._no_pending()
+        self.trigger_event(ClosureRequested, evidence=reason, links=tuple(links), actor=actor,
+                           on=on)  # fmt: skip
+
+    def request_extension(
+        self, to: date, reason: str, links: Sequence[str], actor: str, on: date
+    ) -> None:
+        state = self.state_as_at(on)
+        self._check_extension(state, to)
+        self._no_pending()
+        self.trigger_event(ExtensionRequested, due=to, previous_due=state.due, evidence=reason,
+                           links=tuple(links), actor=actor, on=on)  # fmt: skip
+
+    def _awaiting(self, actor: str, on: date, what: str) -> Pending:
+        """The pending request ``actor`` may decide on as of ``on``."""
+        pending = self.pending()
+        if pending is None:
+            raise RuleBrokenError(
+                f"nothing of {self.key} awaits sign-off; `ragw board --pending` lists what does"
+            )
+        if on < pending.on:
+            raise RuleBrokenError(
+                f"{self.key}@{pending.version} was asked for as of {pending.on.isoformat()}; "
+                f"{what} cannot take effect before it (give --on {pending.on.isoformat()} "
+                "or later)"
+            )
+        if fold_name(actor) == fold_name(pending.actor):
+            raise RuleBrokenError(
+                f"{pending.actor} asked for {self.key}@{pending.version}; {what} must come "
+                "from someone else (governance), so that no one signs off their own work"
+            )
+        return pending
+
+    def sign_off(self, note: str | None, actor: str, on: date) -> None:
+        pending = self._awaiting(actor, on, "its sign-off")
+        state = self.state_as_at(on)
+        if pending.request == EXTENSION:
+            assert pending.due is not None
+            self._check_extension(state, pending.due)
+        self.trigger_event(
+            SignedOff, request=f"{self.key}@{pending.version}", outcome=pending.request,
+            reason=pending.evidence, due=pending.due,
+            previous_due=state.due if pending.request == EXTENSION else None,
+            note=note, actor=actor, on=on,
+        )  # fmt: skip
+
+    def reject_sign_off(self, reason: str, actor: str, on: date) -> None:
+        pending = self._awaiting(actor, on, "its rejection")
+        self.state_as_at(on)
+        self.trigger_event(SignOffRejected, request=f"{self.key}@{pending.version}",
+                           reason=reason, actor=actor, on=on)  # fmt: skip
 
     def note_progress(self, text: str, actor: str, on: date) -> None:
         self.state_as_at(on)
@@ -389,3 +489,33 @@ def fold_name(name: str) -> str:
 
 def _folded(name: str | None) -> str | None:
     return fold_name(name) if name else None
+
+
+class Rules(BaseAggregate[UUID]):
+    """The ledger's rules: which changes each committee requires sign-off for."""
+
+    Event = RulesEvent
+
+    @classmethod
+    def adopt(cls, *, actor: str, on: date) -> Rules:
+        return cls._create(RulesAdopted, id=RULES_ID, actor=actor, on=on)
+
+    def when(self, event: RulesEvent) -> None:
+        if isinstance(event, RulesAdopted):
+            self.sign_off: dict[str, frozenset[SignOffFor]] = {}
+        elif isinstance(event, SignOffRuleSet):
+            self.sign_off[event.committee] = frozenset(event.changes)
+
+    def requiring(self, change: SignOffFor) -> list[str]:
+        """The committees that require sign-off for ``change``."""
+        return sorted(code for code, changes in self.sign_off.items() if change in changes)
+
+    def set_sign_off(
+        self, committee: str, changes: Sequence[SignOffFor], actor: str, on: date
+    ) -> None:
+        wanted = tuple(sorted(set(changes)))
+        if tuple(sorted(self.sign_off.get(committee, ()))) == wanted:
+            said = ", ".join(wanted) or "nothing beyond completion"
+            raise AlreadyExistsError(f"{committee} already requires sign-off for {said}")
+        self.trigger_event(SignOffRuleSet, committee=committee, changes=wanted, actor=actor,
+                           on=on)  # fmt: skip

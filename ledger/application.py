@@ -14,8 +14,8 @@ from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, 
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 
-from events import Kind, LedgerEvent, PaperIssued, Role, Scope, Status
-from ledger.aggregates import Access, Committee, Recommendation, Report, fold_name
+from events import Kind, LedgerEvent, PaperIssued, Role, Scope, SignOffFor, Status
+from ledger.aggregates import Access, Committee, Recommendation, Report, Rules, fold_name
 from ledger.chain import Chainer, Digest, Verdict, check
 from ledger.due import parse_due
 from ledger.errors import (
@@ -30,6 +30,8 @@ from ledger.errors import (
 from ledger.keys import (
     ACCESS_ID,
     ACCESS_KEY,
+    RULES_ID,
+    RULES_KEY,
     check_code,
     check_ref,
     committee_id,
@@ -62,6 +64,8 @@ KINDS = {
 #: Papers print NEW GREEN / NEW RED; the stored status is the colour.
 STATUSES = {s.value: s for s in Status} | {"NEW GREEN": Status.GREEN, "NEW RED": Status.RED}
 MAX_TEXT = 20_000
+#: How long one link to evidence may be, and how many a request may carry.
+MAX_LINK, MAX_LINKS = 2_000, 20
 #: How often a change is tried against an item other writers keep changing.
 CHANGE_ATTEMPTS = 5
 #: Events and links read at a time when verifying the chain.
@@ -92,6 +96,34 @@ def parse_role(text: str) -> Role:
         raise InvalidInputError(
             f"{text!r} is not a role; use one of {', '.join(r.value for r in Role)}"
         ) from None
+
+
+def parse_sign_off_for(text: str) -> SignOffFor:
+    word = " ".join(text.lower().split())
+    for change in SignOffFor:
+        if word in (change.value, change.value.rstrip("s")):
+            return change
+    raise InvalidInputError(
+        f"{text!r} is not a change that can need sign-off; use closures or extensions"
+    )
+
+
+def clean_links(links: Sequence[str]) -> list[str]:
+    """Links to evidence: each on one line, a web address or a document's place."""
+    cleaned = []
+    for link in links:
+        text = link.strip()
+        if not text:
+            raise InvalidInputError("a --link is empty; give the address of the evidence")
+        if len(text) > MAX_LINK or any(ord(c) < 32 or ord(c) == 127 for c in text):
+            raise InvalidInputError(
+                f"--link {text[:40]!r}... is not an address: at most {MAX_LINK} characters "
+                "on one line, without control characters"
+            )
+        cleaned.append(text)
+    if len(cleaned) > MAX_LINKS:
+        raise InvalidInputError(f"{len(cleaned)} links; give at most {MAX_LINKS}")
+    return cleaned
 
 
 def parse_scope(text: str) -> Scope:
@@ -302,6 +334,76 @@ class Ledger(Application[UUID]):
         access.revoke(name, parse_role(role), acts_for, actor, self.today())
         return self.save_all(access, what="the roles")
 
+    # Sign-off ---------------------------------------------------------------------------
+
+    def rules(self) -> Rules | None:
+        """The ledger's rules; None while none was ever set."""
+        try:
+            return cast(Rules, self.repository.get(RULES_ID))
+        except AggregateNotFoundError:
+            return None
+
+    def set_sign_off_rule(self, committee: str, changes: Sequence[str], *, actor: str) -> list[str]:
+        """Make ``committee`` require sign-off for ``changes`` (closures, extensions;
+        none: only completion), replacing what it required before."""
+        self.authorize(actor, what="setting a committee's rules")
+        found = self.get_committee(committee)
+        wanted = [parse_sign_off_for(change) for change in changes]
+        rules = self.rules() or Rules.adopt(actor=actor, on=self.today())
+        rules.set_sign_off(found.code, wanted, actor, self.today())
+        return self.save_all(rules, what="the rules")
+
+    def sign_off_rules(self) -> dict[str, list[str]]:
+        """What each committee requires sign-off for, beyond completion."""
+        rules = self.rules()
+        if rules is None:
+            return {}
+        return {code: sorted(changes) for code, changes in rules.sign_off.items()}
+
+    def needs_sign_off(self, actor: str, change: SignOffFor | None) -> list[str]:
+        """Why ``actor``'s ``change`` (None: setting GREEN) must wait for sign-off: the
+        committees that require it, or ``["roles"]`` for an owner's GREEN under access
+        control; empty when it takes effect at once. Governance's changes never wait:
+        governance is who signs off."""
+        access = self.access()
+        if access is not None and Role.GOVERNANCE in access.roles_of(actor):
+            return []
+        if change is None:
+            return [ACCESS_KEY] if access is not None else []
+        rules = self.rules()
+        return rules.requiring(change) if rules is not None else []
+
+    def claim_completion(
+        self, key: str, *, evidence: str, links: Sequence[str] = (), actor: str,
+        on: date | None = None,
+    ) -> list[str]:  # fmt: skip
+        """The owner says ``key`` is implemented; it is GREEN once signed off."""
+        text = clean_text(evidence, "--evidence", required=False)
+        if not text:
+            raise RuleBrokenError(
+                f'completion needs its evidence: add --evidence "what was done" for {key}'
+            )
+        found = clean_links(links)
+        return self._change(
+            key, on, lambda item, day: item.claim_completion(text, found, actor, day), actor
+        )
+
+    def sign_off(
+        self, key: str, *, note: str | None = None, actor: str, on: date | None = None
+    ) -> list[str]:
+        """Accept ``key``'s pending request: it takes effect as of ``on``."""
+        said = clean_text(note, "--note", required=False)
+        self.authorize(actor, what="signing off")
+        return self._change(key, on, lambda item, day: item.sign_off(said, actor, day), actor)
+
+    def reject_sign_off(
+        self, key: str, *, reason: str, actor: str, on: date | None = None
+    ) -> list[str]:
+        """Refuse ``key``'s pending request, with a reason; the item stays as it was."""
+        why = self._reason(reason, "a rejection", key)
+        self.authorize(actor, what="rejecting a sign-off")
+        return self._change(key, on, lambda item, day: item.reject_sign_off(why, actor, day), actor)
+
     def get_committee(self, code: str) -> Committee:
         return self._get(
             Committee,
@@ -391,9 +493,16 @@ class Ledger(Application[UUID]):
     ) -> list[str]:  # fmt: skip
         status = status if isinstance(status, Status) else parse_status(status)
         reason = clean_text(reason, "--reason", required=False)
-        return self._change(
-            key, on, lambda item, day: item.change_status(status, reason, actor, day), actor
-        )
+
+        def record(item: Recommendation, day: date) -> None:
+            if status is Status.GREEN and self.needs_sign_off(actor, None):
+                raise ForbiddenError(
+                    f"{actor} is not governance, so GREEN needs sign-off: record `ragw "
+                    f'complete {item.key} --evidence "what was done"`; governance signs it off'
+                )
+            item.change_status(status, reason, actor, day)
+
+        return self._change(key, on, record, actor)
 
     def set_deadline(
         self, key: str, due: str, *, reason: str | None = None,
@@ -408,9 +517,18 @@ class Ledger(Application[UUID]):
         return self._change(key, on, record, actor)
 
     def extend_deadline(
-        self, key: str, *, to: date, reason: str, actor: str, on: date | None = None
-    ) -> list[str]:
+        self, key: str, *, to: date, reason: str, links: Sequence[str] = (), actor: str,
+        on: date | None = None,
+    ) -> list[str]:  # fmt: skip
+        """Move ``key``'s due date later; where a committee grants extensions, ask for it
+        (an :class:`~events.ExtensionRequested` that awaits sign-off)."""
         why = self._reason(reason, "an extension", key)
+        found = clean_links(links)
+        if self.needs_sign_off(actor, SignOffFor.EXTENSIONS):
+            return self._change(
+                key, on, lambda item, day: item.request_extension(to, why, found, actor, day),
+                actor,
+            )  # fmt: skip
         return self._change(
             key, on, lambda item, day: item.extend_deadline(to, why, actor, day), actor
         )
@@ -428,9 +546,17 @@ class Ledger(Application[UUID]):
         return self._change(key, on, lambda item, day: item.assign_owner(who, actor, day), actor)
 
     def close_recommendation(
-        self, key: str, *, reason: str, actor: str, on: date | None = None
-    ) -> list[str]:
+        self, key: str, *, reason: str, links: Sequence[str] = (), actor: str,
+        on: date | None = None,
+    ) -> list[str]:  # fmt: skip
+        """Take ``key`` off the tracker; where a committee requires sign-off for
+        closures, ask for it (a :class:`~events.ClosureRequested`)."""
         why = self._reason(reason, "closing", key)
+        found = clean_links(links)
+        if self.needs_sign_off(actor, SignOffFor.CLOSURES):
+            return self._change(
+                key, on, lambda item, day: item.request_closure(why, found, actor, day), actor
+            )
         return self._change(key, on, lambda item, day: item.close(why, actor, day), actor)
 
     def correct_event(
@@ -471,11 +597,14 @@ class Ledger(Application[UUID]):
     ) -> UpdateOutcome:  # fmt: skip
         """Record an owner's filled-in update sheet as that owner: all rows or none.
         ``actor`` (who applies it) must be governance or act for that owner."""
-        from ledger.updates import apply_updates
+        from ledger.updates import SheetRules, apply_updates
 
         self.authorize(actor, owner=owner, what=f"applying {owner}'s update sheet")
-
-        return apply_updates(self, rows, source=source, owner=owner, on=on)
+        rules = SheetRules(
+            green=bool(self.needs_sign_off(actor, None)),
+            extensions=bool(self.needs_sign_off(actor, SignOffFor.EXTENSIONS)),
+        )
+        return apply_updates(self, rows, source=source, owner=owner, on=on, rules=rules)
 
     def restore_backup(
         self,
@@ -691,7 +820,9 @@ class Ledger(Application[UUID]):
             recorder.insert_events([to_stored(e) for e in events])
 
 
-def stream_key(aggregate: Report | Recommendation | Committee | Access) -> str:
+def stream_key(aggregate: Report | Recommendation | Committee | Access | Rules) -> str:
     if isinstance(aggregate, Access):
         return ACCESS_KEY
+    if isinstance(aggregate, Rules):
+        return RULES_KEY
     return aggregate.key if isinstance(aggregate, Recommendation) else aggregate.code

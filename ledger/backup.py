@@ -25,11 +25,15 @@ from events import (
     RecommendationEvent,
     RecommendationIssued,
     ReportEvent,
+    RulesAdopted,
+    RulesEvent,
 )
 from ledger.errors import BatchRefusedError, LedgerError, RuleBrokenError
 from ledger.keys import (
     ACCESS_ID,
     ACCESS_KEY,
+    RULES_ID,
+    RULES_KEY,
     committee_id,
     recommendation_id,
     report_id,
@@ -68,6 +72,8 @@ def backup_lines(events: Iterable[LedgerEvent]) -> Iterator[dict[str, Any]]:
                 keys[event.originator_id] = f"{event.report}/{event.ref}"
             elif isinstance(event, AccessControlled):
                 keys[event.originator_id] = ACCESS_KEY
+            elif isinstance(event, RulesAdopted):
+                keys[event.originator_id] = RULES_KEY
             else:
                 keys[event.originator_id] = event.code  # type: ignore[attr-defined]
         yield backup_line(event, keys[event.originator_id])
@@ -89,6 +95,10 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
         if key != ACCESS_KEY:
             raise RuleBrokenError(f"{cls.__name__} belongs to {ACCESS_KEY!r}, not {key!r}")
         stream = ACCESS_ID
+    elif issubclass(cls, RulesEvent):
+        if key != RULES_KEY:
+            raise RuleBrokenError(f"{cls.__name__} belongs to {RULES_KEY!r}, not {key!r}")
+        stream = RULES_ID
     else:
         assert issubclass(cls, CommitteeEvent)
         stream = committee_id(key)

@@ -56,6 +56,9 @@ def report_id(code: str) -> UUID:
 #: The one stream of who may do what, and the key its events' ids are named by.
 ACCESS_ID = uuid5(NAMESPACE, "access")
 ACCESS_KEY = "roles"
+#: The one stream of the ledger's rules (sign-off), likewise.
+RULES_ID = uuid5(NAMESPACE, "rules")
+RULES_KEY = "rules"
 
 
 def committee_id(code: str) -> UUID:

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from events import (
+    ClosureRequested,
+    CompletionClaimed,
     DeadlineExtended,
     DeadlineSet,
     EventCorrected,
@@ -24,12 +26,56 @@ from events import (
     RecommendationClosed,
     RecommendationEvent,
     RecommendationIssued,
+    SignedOff,
+    SignOffRejected,
+    SignOffRequested,
     Status,
     StatusChanged,
 )
 
 #: Statuses in which an item past its due date is not overdue.
 NOT_OVERDUE = frozenset({Status.GREEN, Status.WHITE, Status.CLOSED})
+
+
+#: What a pending request asks for, by its event.
+REQUESTS: dict[type[SignOffRequested], str] = {
+    CompletionClaimed: "GREEN",
+    ClosureRequested: "CLOSED",
+}
+EXTENSION = "EXTENSION"
+
+
+class Pending(NamedTuple):
+    """A change awaiting sign-off: GREEN (the owner says it is done), CLOSED, or an
+    EXTENSION to ``due``; asked for by ``actor`` as of ``on`` in event ``version``."""
+
+    request: str
+    on: date
+    actor: str
+    evidence: str
+    links: tuple[str, ...]
+    due: date | None
+    version: int
+    #: The due date an extension request moves on from.
+    previous_due: date | None = None
+
+    def to_json(self, key: str) -> dict[str, Any]:
+        return {
+            "id": f"{key}@{self.version}",
+            "request": self.request,
+            "due": self.due.isoformat() if self.due else None,
+            "previous_due": self.previous_due.isoformat() if self.previous_due else None,
+            "on": self.on.isoformat(),
+            "actor": self.actor,
+            "evidence": self.evidence,
+            "links": list(self.links),
+        }
+
+    def describe(self) -> str:
+        """ "GREEN pending sign-off", "extension to 2021-06-30 pending sign-off"."""
+        if self.request == EXTENSION and self.due is not None:
+            return f"extension to {self.due.isoformat()} pending sign-off"
+        return f"{self.request} pending sign-off"
 
 
 class Extended(NamedTuple):
@@ -64,6 +110,14 @@ class ItemState:
     comment_on: date | None = None
     closed_on: date | None = None
     last_on: date | None = None
+    pending: Pending | None = None
+
+    @property
+    def pending_text(self) -> str | None:
+        """The pending request as one line of JSON (what boards and papers print)."""
+        from projections.text import compact  # projections read this module
+
+        return compact(self.pending.to_json(self.key)) if self.pending else None
 
     @property
     def key(self) -> str:
@@ -123,6 +177,10 @@ class ItemView(Protocol):
     def extensions(self) -> list[Extended]: ...
     @property
     def comment(self) -> str | None: ...
+    @property
+    def pending(self) -> Pending | None: ...
+    @property
+    def pending_text(self) -> str | None: ...
     @property
     def times_extended(self) -> int: ...
     @property
@@ -245,6 +303,8 @@ def apply_to_state(state: ItemState, event: RecommendationEvent) -> None:
             event.on,
             event.reason,
         )
+        if event.status is Status.GREEN and state.pending and state.pending.request == "GREEN":
+            state.pending = None  # done with, however it was recorded
     elif isinstance(event, DeadlineSet):
         state.due, state.due_text = event.due, event.due_text
         if state.original_due is None:
@@ -265,6 +325,33 @@ def apply_to_state(state: ItemState, event: RecommendationEvent) -> None:
             event.reason,
         )
         state.closed_on = event.on
+        state.pending = None
+    elif isinstance(event, SignOffRequested):
+        due, previous = getattr(event, "due", None), getattr(event, "previous_due", None)
+        request = REQUESTS.get(type(event), EXTENSION)
+        state.pending = Pending(request, event.on, event.actor, event.evidence,
+                                tuple(event.links), due, event.originator_version, previous)  # fmt: skip
+    elif isinstance(event, SignOffRejected):
+        state.pending = None
+    elif isinstance(event, SignedOff):
+        signed_off(state, event)
+
+
+def signed_off(state: ItemState, event: SignedOff) -> None:
+    """What a sign-off brings into effect. The event says it all (what was asked, and
+    why), so a sign-off counts the same whatever happened to the request since."""
+    state.pending = None
+    reason = event.reason
+    if event.outcome == "GREEN":
+        state.status, state.status_on, state.status_reason = Status.GREEN, event.on, reason
+    elif event.outcome == "CLOSED":
+        state.status, state.status_on, state.status_reason = Status.CLOSED, event.on, reason
+        state.closed_on = event.on
+    elif event.outcome == EXTENSION and event.due is not None:
+        state.extensions.append(
+            Extended(event.due, reason, event.on, event.actor, event.previous_due)
+        )
+        state.due = event.due
 
 
 def corrected_version(correction: EventCorrected) -> int:

@@ -44,6 +44,15 @@ class UpdateRow:
 
 
 @dataclass(frozen=True)
+class SheetRules:
+    """What of a sheet awaits sign-off: GREEN (an owner's, under access control), and
+    new due dates (where a committee grants extensions)."""
+
+    green: bool = False
+    extensions: bool = False
+
+
+@dataclass(frozen=True)
 class UpdateOutcome:
     rows: int
     items_changed: int
@@ -57,8 +66,9 @@ class UpdateOutcome:
 
 
 def apply_updates(
-    ledger: Ledger, rows: list[UpdateRow], *, source: str, owner: str, on: date | None
-) -> UpdateOutcome:
+    ledger: Ledger, rows: list[UpdateRow], *, source: str, owner: str, on: date | None,
+    rules: SheetRules | None = None,
+) -> UpdateOutcome:  # fmt: skip
     day = ledger._check_on(on)
     problems: list[tuple[int, str]] = []
     items: dict[str, Recommendation] = {}
@@ -71,7 +81,7 @@ def apply_updates(
                 raise RuleBrokenError(f"{row.key} has another row in this sheet; keep one")
             item = ledger.get_recommendation(row.key)
             items[row.key] = item
-            if _apply(ledger, item, row, owner, day):
+            if _apply(ledger, item, row, owner, day, rules or SheetRules()):
                 changed.add(row.key)
         except LedgerError as error:
             problems.append((row.line, " ".join(str(error).split())))
@@ -82,7 +92,10 @@ def apply_updates(
     return UpdateOutcome(len(rows), len(changed), recorded)
 
 
-def _apply(ledger: Ledger, item: Recommendation, row: UpdateRow, owner: str, day: date) -> bool:
+def _apply(
+    ledger: Ledger, item: Recommendation, row: UpdateRow, owner: str, day: date,
+    rules: SheetRules,
+) -> bool:  # fmt: skip
     from ledger.application import clean_text, parse_status
 
     state = fold_item(item.history, as_at=day)
@@ -104,6 +117,8 @@ def _apply(ledger: Ledger, item: Recommendation, row: UpdateRow, owner: str, day
             )
         if state.due is None:
             item.set_deadline(parse_due(row.new_due, published), justification, owner, day)
+        elif wanted != state.due and rules.extensions:
+            item.request_extension(wanted, justification, (), owner, day)
         elif wanted != state.due:
             item.extend_deadline(wanted, justification, owner, day)
     elif justification:
@@ -118,7 +133,17 @@ def _apply(ledger: Ledger, item: Recommendation, row: UpdateRow, owner: str, day
                 f"{status.value} is not a colour an owner sets; use GREEN, AMBER, RED or WHITE "
                 "(closing is for the governance team)"
             )
-        if status != state.status:
+        if status is Status.GREEN and rules.green and status != state.status:
+            evidence = reason or note
+            if not evidence:
+                raise RuleBrokenError(
+                    "GREEN awaits governance's sign-off and needs its evidence: say what was "
+                    "done in the reason or progress note column"
+                )
+            pending = item.pending()
+            if pending is None or pending.request != "GREEN":
+                item.claim_completion(evidence, (), owner, day)
+        elif status != state.status:
             item.change_status(status, reason, owner, day)
     elif reason and not note:
         raise RuleBrokenError("a reason without a new status: fill in the new status")

@@ -34,6 +34,8 @@ class BoardItem(NamedTuple):
     text: str
     lead: str | None
     comment: str | None
+    #: The request awaiting sign-off (GREEN, CLOSED, an EXTENSION), as JSON.
+    pending: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,7 @@ class BoardItem(NamedTuple):
             "lead": self.lead,
             "text": self.text,
             "comment": self.comment,
+            "pending": self.pending,
         }
 
 
@@ -81,12 +84,13 @@ def board_as_at(
     owner: str | None = None,
     status: str | None = None,
     overdue: bool = False,
+    pending: bool = False,
 ) -> Board:
     """Every item on the board as at ``as_at``, using only what was recorded by
     ``as_known_at`` (everything, when None). Filters narrow the items shown."""
     return board_of(
         Recorded.of(events, as_known_at), as_at=as_at, report=report, owner=owner,
-        status=status, overdue=overdue,
+        status=status, overdue=overdue, pending=pending,
     )  # fmt: skip
 
 
@@ -98,6 +102,7 @@ def board_of(
     owner: str | None = None,
     status: str | None = None,
     overdue: bool = False,
+    pending: bool = False,
 ) -> Board:
     """The board from item states (folded, or read from a stored read model)."""
     reports = recorded.reports
@@ -117,8 +122,10 @@ def board_of(
             text=state.text,
             lead=state.lead,
             comment=state.comment,
+            pending=state.pending.to_json(state.key) if state.pending else None,
         )
-        if _shown(item, report=report, owner=owner, status=status, overdue=overdue):
+        if _shown(item, report=report, owner=owner, status=status, overdue=overdue,
+                  pending=pending):  # fmt: skip
             items.append(item)
     items.sort(key=lambda i: (*paper_order(reports[i.report]), ref_order(i.ref)))
     return Board(as_at=as_at, as_known_at=recorded.known_at, items=items)
@@ -133,13 +140,20 @@ def stored_board(
     owner: str | None = None,
     status: str | None = None,
     overdue: bool = False,
+    pending: bool = False,
 ) -> Iterator[str]:
     """The same board as :func:`board_of`, as the JSON of each item (one line each, as
     ``--format json`` prints them), straight from the stored read model's query:
     nothing is folded or decoded, and memory stays flat however big the board."""
     return chain.from_iterable(
         store.board_batches(
-            as_at, as_known_at, report=report, owner=owner, status=status, overdue=overdue
+            as_at,
+            as_known_at,
+            report=report,
+            owner=owner,
+            status=status,
+            overdue=overdue,
+            pending=pending,
         )
     )
 
@@ -158,13 +172,15 @@ def paper_order(report: ReportFacts) -> tuple[Any, ...]:
 
 def _shown(
     item: BoardItem, *, report: str | None, owner: str | None, status: str | None,
-    overdue: bool,
+    overdue: bool, pending: bool,
 ) -> bool:  # fmt: skip
     if report is not None and item.report != report:
         return False
     if owner is not None and (item.owner or "").casefold() != owner.casefold():
         return False
     if status is not None and (item.status or "NOT ASSESSED") != status:
+        return False
+    if pending and item.pending is None:
         return False
     return not overdue or item.overdue
 

@@ -34,9 +34,11 @@ from projections.exceptions import (
     Extension,
     Lines,
     Overdue,
+    PendingSignOff,
     Slippage,
     item_order,
     row_exceptions,
+    row_pending,
 )
 from projections.log import iso_utc
 from projections.recorded import CommitteeRecord, Meeting, Recorded, Row
@@ -230,11 +232,14 @@ class SummaryRow:
 @dataclass(frozen=True)
 class Exceptions:
     """What a committee must see: overdue items that are neither RED nor extended, the
-    extensions granted since the previous meeting, and how far each item has slipped."""
+    extensions granted since the previous meeting, how far each item has slipped, and
+    what awaits sign-off (GREEN and closures claimed; extension requests for the
+    committee to grant)."""
 
     overdue: Sequence[Overdue]
     extensions: list[Extension]
     slippage: Sequence[Slippage]
+    pending: list[PendingSignOff] = field(default_factory=list)
     #: The overdue and slippage rows already rendered, when they were stored so.
     lines: Lines | None = field(default=None, compare=False, repr=False)
 
@@ -243,7 +248,18 @@ class Exceptions:
             "overdue": [o.to_json() for o in self.overdue],
             "extensions": [e.to_json() for e in self.extensions],
             "slippage": [s.to_json() for s in self.slippage],
+            "pending_sign_off": [p.to_json() for p in self.pending],
         }
+
+    @property
+    def claimed(self) -> list[PendingSignOff]:
+        """GREEN or CLOSED, awaiting sign-off."""
+        return [p for p in self.pending if p.request != "EXTENSION"]
+
+    @property
+    def requested_extensions(self) -> list[PendingSignOff]:
+        """Extension requests for the committee to grant."""
+        return [p for p in self.pending if p.request == "EXTENSION"]
 
     def printable(self) -> dict[str, list[JSONText]]:
         """:meth:`to_json` with every row already rendered as one line of JSON: a
@@ -256,6 +272,7 @@ class Exceptions:
             "overdue": overdue,
             "extensions": [JSONText(compact(e.to_json())) for e in self.extensions],
             "slippage": slippage,
+            "pending_sign_off": [p.line() for p in self.pending],
         }
 
 
@@ -339,7 +356,9 @@ def summary_of(recorded: Recorded, committee: str, meeting: date) -> Summary:
         earlier = Position(recorded, _day(previous), _day(before_previous), before or Counter())
         overdue, slippage, lines = lists.exceptions()
         extensions = extensions_of(recorded, this.on, _day(previous), lists.extended)
-        exceptions = Exceptions(overdue, extensions, slippage, lines=lines)
+        exceptions = Exceptions(
+            overdue, extensions, slippage, lists.pending_sign_off(), lines=lines
+        )
     else:
         recorded.rows_as_at(this.on)  # read once: the exceptions need it, the counts too
         current = Position.at(recorded, this.on, _day(previous))
@@ -370,7 +389,7 @@ def summary_of(recorded: Recorded, committee: str, meeting: date) -> Summary:
         rows=rows,
         totals=totals,
         exceptions=exceptions,
-        headline=headline(totals["current"], previous),
+        headline=headline(totals["current"], previous, exceptions),
     )
 
 
@@ -378,7 +397,9 @@ def _day(meeting: Meeting | None) -> date | None:
     return meeting.on if meeting else None
 
 
-def headline(current: dict[str, Counts], previous: Meeting | None) -> str:
+def headline(
+    current: dict[str, Counts], previous: Meeting | None, exceptions: Exceptions | None = None
+) -> str:
     """The sentence a paper opens with, worded as the papers word it (square brackets
     included), then what else is new."""
     n, national, force = (current[scope].outstanding for scope in SCOPES)
@@ -393,6 +414,13 @@ def headline(current: dict[str, Counts], previous: Meeting | None) -> str:
         text += f" There {_are(reds)} {_plural(reds, 'new red')}."
     if closed:
         text += f" {_plural(closed, 'recommendation')} {'was' if closed == 1 else 'were'} closed."
+    if exceptions is not None and (claimed := len(exceptions.claimed)):
+        text += f" There {_are(claimed)} {_plural(claimed, 'recommendation')} awaiting sign-off."
+    if exceptions is not None and (asked := len(exceptions.requested_extensions)):
+        text += (
+            f" There {_are(asked)} {_plural(asked, 'extension request')} for the committee "
+            "to grant."
+        )
     return text
 
 
@@ -414,9 +442,12 @@ def exceptions_at(position: Position) -> Exceptions:
     assert position.on is not None
     day, before = position.on, position.before
     since = before.isoformat() if before else ""
-    overdue, slippage, extended = [], [], []
+    overdue, slippage, extended, pending = [], [], [], []
     for row in position.rows():
         late, slipped, was_extended = row_exceptions(row, day, since)
+        waiting = row_pending(row)
+        if waiting is not None:
+            pending.append(waiting)
         if late is not None:
             overdue.append(late)
         if slipped is not None:
@@ -425,7 +456,9 @@ def exceptions_at(position: Position) -> Exceptions:
             extended.append(row[0])
     overdue.sort(key=Overdue.order)
     slippage.sort(key=Slippage.order)
-    return Exceptions(overdue, extensions_of(position.recorded, day, before, extended), slippage)
+    pending.sort(key=PendingSignOff.order)
+    extensions = extensions_of(position.recorded, day, before, extended)
+    return Exceptions(overdue, extensions, slippage, pending)
 
 
 def extensions_of(
@@ -460,6 +493,8 @@ class AppendixItem(Record):
     owner: str | None
     lead: str | None
     comment: str | None
+    #: The request awaiting sign-off, as boards print it.
+    pending: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -548,6 +583,7 @@ def _appendix_item(position: Position, key: str, report: ReportFacts, day: date)
         owner=state.owner,
         lead=state.lead,
         comment=state.comment,
+        pending=state.pending.to_json(state.key) if state.pending else None,
     )
 
 

@@ -11,6 +11,7 @@ Python and in SQL the same.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from functools import cache
@@ -25,8 +26,9 @@ NOT_ASSESSED = "NOT ASSESSED"
 NOT_OVERDUE_AND_RED = frozenset(status.value for status in {*NOT_OVERDUE, Status.RED})
 SETTLED_WORDS = frozenset({Status.GREEN.value, Status.CLOSED.value, Status.WHITE.value})
 #: An item's columns as at a day, as papers read them: key, report, status, due, owner,
-#: original due, times extended, and when it was last extended (dates as ISO text).
-Row = tuple[str, str, str | None, str | None, str | None, str | None, int, str | None]
+#: original due, times extended, when it was last extended (dates as ISO text), and the
+#: request pending sign-off (its JSON text).
+Row = tuple[str, str, str | None, str | None, str | None, str | None, int, str | None, str | None]
 
 
 def row_of(state: ItemView) -> Row:
@@ -35,7 +37,8 @@ def row_of(state: ItemView) -> Row:
 
     status = state.status.value if state.status else None
     return (state.key, state.report, status, iso(state.due), state.owner,
-            iso(state.original_due), state.times_extended, iso(state.last_extended_on))  # fmt: skip
+            iso(state.original_due), state.times_extended, iso(state.last_extended_on),
+            state.pending_text)  # fmt: skip
 
 
 #: Larger than any count of days or extensions, so "most first" is plain text order.
@@ -106,6 +109,43 @@ class Slippage(NamedTuple):
                 f"{item_order(self.key)}")  # fmt: skip
 
 
+class PendingSignOff(NamedTuple):
+    """An item whose request (GREEN, CLOSED, or an EXTENSION to a new due date) awaits
+    sign-off: ``pending`` is the request as boards print it."""
+
+    key: str
+    status: str
+    pending: dict[str, Any]
+
+    @property
+    def request(self) -> str:
+        return str(self.pending["request"])
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "status": self.status, **self.pending}
+
+    def line(self) -> JSONText:
+        return JSONText(compact(self.to_json()))
+
+    def order(self) -> str:
+        """In the papers' order of items."""
+        return item_order(self.key)
+
+    @classmethod
+    def of_line(cls, line: str) -> PendingSignOff:
+        document = json.loads(line)
+        key, status = document.pop("key"), document.pop("status")
+        return cls(key, status, document)
+
+
+def row_pending(row: Row) -> PendingSignOff | None:
+    """The item of ``row``, when a request of it awaits sign-off."""
+    pending = row[8]
+    if pending is None:
+        return None
+    return PendingSignOff(row[0], row[2] or NOT_ASSESSED, json.loads(pending))
+
+
 #: Keys, words and dates as JSON, each encoded once however many rows repeat it.
 _text = cache(compact)
 
@@ -127,7 +167,7 @@ def row_exceptions(row: Row, day: date, since: str) -> tuple[Overdue | None, Sli
     """What the paper for the meeting on ``day`` lists about the item of ``row``: the
     item overdue, its slippage, and whether it was extended after ``since`` (the meeting
     before as ISO text; ``""`` when there was none)."""
-    key, _, status, due, owner, original, times, extended_on = row
+    key, _, status, due, owner, original, times, extended_on, _ = row
     word = status or NOT_ASSESSED
     today = day.isoformat()
     overdue = slippage = None

@@ -15,8 +15,9 @@ from events import (
     LedgerEvent,
     RecommendationIssued,
     ReportRegistered,
+    RulesAdopted,
 )
-from ledger.keys import ACCESS_KEY
+from ledger.keys import ACCESS_KEY, RULES_KEY
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ def records_of(events: Iterable[LedgerEvent]) -> list[EventRecord]:
             keys[event.originator_id] = event.code
         elif isinstance(event, AccessControlled):
             keys[event.originator_id] = ACCESS_KEY
+        elif isinstance(event, RulesAdopted):
+            keys[event.originator_id] = RULES_KEY
         elif isinstance(event, RecommendationIssued):
             keys[event.originator_id] = f"{event.report}/{event.ref}"
         key = keys.get(event.originator_id, str(event.originator_id))
@@ -129,4 +132,21 @@ def describe(record: EventRecord) -> str:
         return f"meeting on {p['meeting']}" + (f", paper {p['paper']}" if p.get("paper") else "")
     if kind == "EventCorrected":
         return f"retracts {p['corrects']}: {p['reason']}"
+    if kind in ("CompletionClaimed", "ClosureRequested", "ExtensionRequested"):
+        asks = {"CompletionClaimed": "GREEN", "ClosureRequested": "closing"}.get(
+            kind, f"due {p.get('previous_due') or 'not set'} -> {p.get('due')}"
+        )
+        links = f" [{', '.join(p['links'])}]" if p.get("links") else ""
+        return f"asks sign-off for {asks}: {p['evidence']}{links}"
+    if kind == "SignedOff":
+        what = {"GREEN": "-> GREEN", "CLOSED": "closed"}.get(
+            p["outcome"], f"due {p.get('previous_due') or 'not set'} -> {p.get('due')}"
+        )
+        note = f" ({p['note']})" if p.get("note") else ""
+        return f"signs off {p['request']}: {what}: {p['reason']}{note}"
+    if kind == "SignOffRejected":
+        return f"rejects {p['request']}: {p['reason']}"
+    if kind == "SignOffRuleSet":
+        changes = ", ".join(p["changes"]) or "completion only"
+        return f"{p['committee']} requires sign-off for {changes}"
     return ", ".join(f"{k}={v}" for k, v in p.items())

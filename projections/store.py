@@ -52,16 +52,26 @@ from events import (
 )
 from ledger.errors import LedgerError
 from ledger.persistence import is_postgres, storage_env
-from ledger.state import NOT_OVERDUE, Extended, ItemState, Span, later_timeline, timeline
+from ledger.state import (
+    NOT_OVERDUE,
+    Extended,
+    ItemState,
+    Pending,
+    Span,
+    later_timeline,
+    timeline,
+)
 from projections.exceptions import (
     Lines,
     Made,
     Overdue,
+    PendingSignOff,
     Row,
     Slippage,
     item_order,
     row_exceptions,
     row_of,
+    row_pending,
 )
 from projections.text import JSONText, compact, ref_order
 
@@ -73,7 +83,7 @@ NAME = "read_model"
 TRACKING = "ragw_tracking"
 #: The layout of the tables below. A model of another layout (an earlier ragw's) is
 #: dropped and derived again from the log, on first use.
-LAYOUT = 4
+LAYOUT = 5
 LAYOUT_ROW = "read_model_layout"
 #: The end of a span that has not ended: later than any date, so one range test serves.
 FOREVER = "9999-12-31"
@@ -102,7 +112,8 @@ SCHEMA = (
         effective_from TEXT NOT NULL, effective_until TEXT NOT NULL,
         status TEXT, due TEXT, owner TEXT,
         original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
-        place TEXT NOT NULL, head TEXT NOT NULL, tail TEXT NOT NULL, state TEXT NOT NULL)""",
+        place TEXT NOT NULL, head TEXT NOT NULL, tail TEXT NOT NULL, state TEXT NOT NULL,
+        pending TEXT)""",
     """CREATE INDEX IF NOT EXISTS ragw_spans_as_known
         ON ragw_spans (effective_until, known_from)""",
     """CREATE INDEX IF NOT EXISTS ragw_spans_open ON ragw_spans (key, known_until)""",
@@ -115,7 +126,7 @@ SCHEMA = (
         key TEXT NOT NULL, report TEXT NOT NULL,
         status TEXT, due TEXT, owner TEXT,
         original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
-        head TEXT NOT NULL, tail TEXT NOT NULL,
+        head TEXT NOT NULL, tail TEXT NOT NULL, pending TEXT,
         PRIMARY KEY (place)) /* clustered */""",
     """CREATE INDEX IF NOT EXISTS ragw_board_open_key ON ragw_board_open (key)""",
     """CREATE TABLE IF NOT EXISTS ragw_board (
@@ -123,7 +134,7 @@ SCHEMA = (
         key TEXT NOT NULL, report TEXT NOT NULL,
         status TEXT, due TEXT, owner TEXT,
         original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
-        head TEXT NOT NULL, tail TEXT NOT NULL,
+        head TEXT NOT NULL, tail TEXT NOT NULL, pending TEXT,
         PRIMARY KEY (effective_until, effective_from, place)) /* clustered */""",
     """CREATE INDEX IF NOT EXISTS ragw_board_key ON ragw_board (key, effective_from)""",
     # Per meeting of each committee, every item as known now: its status then and at
@@ -149,19 +160,19 @@ TABLES = ("ragw_reports", "ragw_committees", "ragw_meetings", "ragw_spans", "rag
 #: The columns of ``ragw_spans``, in the order written.
 SPAN_COLUMNS = ("key, report, known_from, known_until, effective_from, "
                 "effective_until, status, due, owner, original_due, times_extended, "
-                "extended_on, place, head, tail, state")  # fmt: skip
+                "extended_on, place, head, tail, state, pending")  # fmt: skip
 BOARD_COLUMNS = ("effective_until, effective_from, place, key, report, status, due, "
-                 "owner, original_due, times_extended, extended_on, head, tail")  # fmt: skip
+                 "owner, original_due, times_extended, extended_on, head, tail, pending")  # fmt: skip
 
 #: A board row as printed: its JSON with ``overdue`` decided for the day asked about.
 BOARD_ROW = """SELECT {owner}head || CASE WHEN due < ? AND COALESCE(status, '') NOT IN
     ('GREEN', 'WHITE', 'CLOSED') THEN 'true' ELSE 'false' END || tail, place"""
 #: The columns a paper reads of every item; the rest of the state is read on demand.
 STATE_SELECT = """SELECT key, report, status, due, owner, original_due, times_extended,
-    extended_on, effective_from, {known_from}"""
+    extended_on, pending, effective_from, {known_from}"""
 #: The columns of :data:`projections.recorded.Row`.
 ROW_SELECT = """SELECT key, report, status, due, owner, original_due, times_extended,
-    extended_on"""
+    extended_on, pending"""
 CURRENT = "WHERE effective_until > ? AND effective_from <= ? "
 AS_KNOWN = "AND known_from <= ? AND (known_until IS NULL OR known_until > ?) "
 
@@ -192,6 +203,7 @@ class StoredState:
         "last_extended_on",
         "original_due",
         "owner",
+        "pending_text",
         "report",
         "status",
         "times_extended",
@@ -200,7 +212,7 @@ class StoredState:
     def __init__(
         self, row: Sequence[Any], load: Callable[[tuple[str, str, str | None]], str]
     ) -> None:
-        key, report, status, due, owner, original, times, extended, *span = row
+        key, report, status, due, owner, original, times, extended, pending, *span = row
         self.key: str = key
         self.report: str = report
         self.status = STATUSES[status] if status else None
@@ -209,6 +221,7 @@ class StoredState:
         self.original_due = date.fromisoformat(original) if original else None
         self.times_extended: int = times
         self.last_extended_on = date.fromisoformat(extended) if extended else None
+        self.pending_text: str | None = pending
         self._span: tuple[str, str, str | None] = (key, *span)  # type: ignore[assignment]
         self._load = load
         self._full: ItemState | None = None
@@ -250,6 +263,10 @@ class StoredState:
     def comment(self) -> str | None:
         return self.full().comment
 
+    @property
+    def pending(self) -> Pending | None:
+        return self.full().pending if self.pending_text else None
+
 
 class PaperLists(NamedTuple):
     """A paper's lists as the read model keeps them for one meeting: rows of (key,
@@ -259,6 +276,11 @@ class PaperLists(NamedTuple):
     slippage: list[tuple[Any, ...]]
     #: The items extended since the meeting before.
     extended: list[str]
+    #: The items with a request pending sign-off, as their lines.
+    pending: list[str]
+
+    def pending_sign_off(self) -> list[PendingSignOff]:
+        return [PendingSignOff.of_line(line) for line in self.pending]
 
     def exceptions(self) -> tuple[Sequence[Overdue], Sequence[Slippage], Lines]:
         """The overdue and slippage rows (made when first looked at) and their lines."""
@@ -298,6 +320,10 @@ def paper_rows(
                       str(slippage.line())))  # fmt: skip
     if extended:
         lines.append((committee, meeting, "extended", item_order(key), key, *[None] * 7))
+    pending = row_pending(row)
+    if pending is not None:
+        lines.append((committee, meeting, "pending", pending.order(), key, pending.status,
+                      *[None] * 5, str(pending.line())))  # fmt: skip
     return (committee, meeting, key, report, status, before), lines
 
 
@@ -554,16 +580,16 @@ class TimelineStore:
                     [(key, start) for _, key, start in closed],
                 )
         if opened:
-            marks = ", ".join("?" * 16)
+            marks = ", ".join("?" * 17)
             cursor.executemany(
                 self._sql(f"INSERT INTO ragw_spans ({SPAN_COLUMNS}) VALUES ({marks})"), opened
             )
             current = [
-                (row[5], row[4], row[12], row[0], row[1], *row[6:12], row[13], row[14])
+                (row[5], row[4], row[12], row[0], row[1], *row[6:12], row[13], row[14], row[16])
                 for row in opened
                 if row[3] is None
             ]
-            marks = ", ".join("?" * 13)
+            marks = ", ".join("?" * 14)
             for table, rows in (
                 ("ragw_board_open", [row for row in current if row[0] == FOREVER]),
                 ("ragw_board", [row for row in current if row[0] != FOREVER]),
@@ -630,8 +656,9 @@ class TimelineStore:
         due = state.due.isoformat() if state.due else None
         head = {"key": state.key, "report": state.report, "ref": state.ref,
                 "kind": state.kind.value, "scope": scope, "status": status, "due": due}  # fmt: skip
+        pending = state.pending.to_json(state.key) if state.pending else None
         tail = {"owner": state.owner, "lead": state.lead, "text": state.text,
-                "comment": state.comment}  # fmt: skip
+                "comment": state.comment, "pending": pending}  # fmt: skip
         extended = state.last_extended_on
         return [
             state.key, state.report, at, None, start.isoformat(),
@@ -639,7 +666,7 @@ class TimelineStore:
             state.original_due.isoformat() if state.original_due else None,
             state.times_extended, extended.isoformat() if extended else None, place,
             compact(head)[:-1] + ',"overdue":', "," + compact(tail)[1:],
-            STATE.dump_json(state).decode(),
+            STATE.dump_json(state).decode(), state.pending_text,
         ]  # fmt: skip
 
     def _meeting_days(self, cursor: Any) -> dict[str, list[date]]:
@@ -750,11 +777,14 @@ class TimelineStore:
         )
         found: dict[str, list[Any]] = {}
         with self._transaction(lock=False) as cursor:
-            for name in ("overdue", "slippage", "extended"):
+            for name in ("overdue", "slippage", "extended", "pending"):
                 cursor.execute(query, (committee, meeting.isoformat(), name))
                 found[name] = cursor.fetchall()
         return PaperLists(
-            found["overdue"], found["slippage"], [row[0] for row in found["extended"]]
+            found["overdue"],
+            found["slippage"],
+            [row[0] for row in found["extended"]],
+            [row[-1] for row in found["pending"]],
         )
 
     def _current(
@@ -860,6 +890,7 @@ class TimelineStore:
         owner: str | None = None,
         status: str | None = None,
         overdue: bool = False,
+        pending: bool = False,
     ) -> Iterator[list[str]]:
         """The board as at ``day`` as known at ``known_at``: each item's JSON line,
         newest report first, items as numbered, a batch at a time (so memory does not
@@ -878,6 +909,8 @@ class TimelineStore:
         if overdue:
             where += "AND due < ? AND COALESCE(status, '') NOT IN ('GREEN', 'WHITE', 'CLOSED') "
             values = (*values, day.isoformat())
+        if pending:
+            where += "AND pending IS NOT NULL "
         query, parameters = self._current(
             day, known_at, columns, where, values, column_values=(day.isoformat(),)
         )

@@ -44,6 +44,10 @@ NAMES = (
     "correct",
     "committee add",
     "meeting add",
+    "complete",
+    "sign-off",
+    "reject",
+    "committee sign-off",
 )
 
 
@@ -70,6 +74,15 @@ def commands() -> dict[str, st.SearchStrategy[list[str]]]:
         st.builds(lambda c, n: ["committee", "add", c, "--name", n], values, values),
         st.builds(lambda c, d, p: ["meeting", "add", c, d, "--paper", p],
                   st.sampled_from(["C"]) | values, days | values, values),
+        st.builds(lambda k, e, u, o: ["complete", k, "--evidence", e, "--link", u, "--on", o],
+                  key, values, values, days),
+        st.builds(lambda k, n, o: ["sign-off", k, "--note", n, "--on", o],
+                  st.sampled_from(["R/2"]) | key, values, days),
+        st.builds(lambda k, r: ["reject", k, "--reason", r], st.sampled_from(["R/2"]) | key,
+                  values),
+        st.builds(lambda c, f: ["committee", "sign-off", c, "--for", f],
+                  st.sampled_from(["C"]) | values,
+                  st.sampled_from(["closures", "extensions"]) | values),
     ), strict=True))  # fmt: skip
 
 
@@ -100,8 +113,8 @@ def events_in(path: Path) -> int:
         connection.close()
 
 
-def run(target: Path, *args: str) -> Any:
-    result = CliRunner().invoke(main, ["--db", str(target), "--actor", "Owner", *args])
+def run(target: Path, *args: str, actor: str = "Owner") -> Any:
+    result = CliRunner().invoke(main, ["--db", str(target), "--actor", actor, *args])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception  # a traceback: the failure this test exists to find
     return result
@@ -118,6 +131,10 @@ def prepared(folder: Path) -> Path:
         ["committee", "add", "C", "--name", "Committee"],
     ):  # fmt: skip
         assert run(target, *args).exit_code == 0
+    # A request awaiting sign-off by someone other than who asked.
+    claimed = run(target, "complete", "R/2", "--evidence", "Done", "--on", "2021-02-02",
+                  actor="Claimant")  # fmt: skip
+    assert claimed.exit_code == 0
     return target
 
 
@@ -196,6 +213,11 @@ VALID = {
     "correct": (["correct", "R/1@2", "--reason", "wrong item"], [1, 3]),
     "committee add": (["committee", "add", "D", "--name", "N"], [2, 4]),
     "meeting add": (["meeting", "add", "C", "2021-05-01", "--paper", "P 1/21"], [2, 3, 5]),
+    "complete": (["complete", "R/1", "--evidence", "done", "--link", "https://e.example/1"],
+                 [1, 3, 5]),
+    "sign-off": (["sign-off", "R/2", "--note", "checked", "--on", "2021-03-01"], [1, 3, 5]),
+    "reject": (["reject", "R/2", "--reason", "not yet"], [1, 3]),
+    "committee sign-off": (["committee", "sign-off", "C", "--for", "closures"], [2, 4]),
 }  # fmt: skip
 
 

@@ -40,7 +40,8 @@ def test_a_committee_and_its_meetings_are_recorded_and_listed(ragw) -> None:  # 
     ]  # fmt: skip
     committees = json.loads(ragw("committee", "list", "--format", "json"))["committees"]
     assert committees == [{"code": "PRMSC", "name": "Performance and Resource Management",
-                           "meetings": ["2015-07-15", "2015-10-21"]}]  # fmt: skip
+                           "meetings": ["2015-07-15", "2015-10-21"],
+                           "sign_off_for": ["completion"]}]  # fmt: skip
 
 
 def test_the_summary_has_the_contracts_json_shape(demo) -> None:  # type: ignore[no-untyped-def]

@@ -63,7 +63,7 @@ def test_an_owner_changes_their_own_items_and_is_refused_anyone_elses(target: st
     assert "changing R/2 (owned by DCI Crime) needs its owner or governance" in error
     refused(target, ALICE, "status", "R/2", "GREEN")
     refused(target, BOB, "extend", "R/1", "--to", "2022-01-31", "--reason", "x")
-    assert as_(target, BOB, "status", "R/2", "GREEN").startswith("recorded R/2@")
+    assert as_(target, BOB, "status", "R/2", "RED", "--reason", "Late").startswith("recorded R/2@")
 
 
 def test_an_auditor_reads_everything_and_changes_nothing(target: str) -> None:

@@ -19,6 +19,7 @@ from events import (
     RecommendationClosed,
     RecommendationEvent,
     RecommendationIssued,
+    SignedOff,
     StatusChanged,
 )
 from ledger import Ledger, LedgerError
@@ -28,6 +29,7 @@ from projections.recorded import Recorded
 from tests.conftest import memory_ledger
 
 ME = "Strategic Development"
+OWNER = "Head of Roads"
 START = date(2019, 1, 1)
 TODAY = date(2021, 1, 1)
 
@@ -106,7 +108,20 @@ def test_an_extension_moves_the_due_date_and_keeps_the_original() -> None:
 
 operations = st.lists(
     st.tuples(
-        st.sampled_from(["status", "extend", "assign", "note", "close", "correct", "due"]),
+        st.sampled_from(
+            [
+                "status",
+                "extend",
+                "assign",
+                "note",
+                "close",
+                "correct",
+                "due",
+                "request",
+                "sign-off",
+                "reject",
+            ]
+        ),
         st.integers(0, 2),  # which item
         st.integers(0, (TODAY - START).days),  # effective day
         st.sampled_from(["GREEN", "AMBER", "RED", "WHITE"]),
@@ -151,6 +166,24 @@ def build_history(
                 ledger.note_progress(key, f"note {number}", actor=ME, on=on)
             elif op == "close":
                 ledger.close_recommendation(key, reason="superseded", actor=ME, on=on)
+            elif op == "request":  # GREEN: completion; RED: closing; else an extension
+                item = ledger.get_recommendation(key)
+                if colour == "GREEN":
+                    item.claim_completion("done", ("https://evidence.example/1",), OWNER, on)
+                elif colour == "RED":
+                    item.request_closure("superseded", (), OWNER, on)
+                else:
+                    current = item.state_as_at(on).due or START
+                    item.request_extension(current + timedelta(days=number), "r", (), OWNER, on)
+                ledger.save_all(item, what=key)
+            elif op in ("sign-off", "reject"):  # mostly on or after the request
+                pending = ledger.get_recommendation(key).pending()
+                if pending is not None and number % 4:
+                    on = max(on, pending.on)
+                if op == "sign-off":
+                    ledger.sign_off(key, actor=ME, on=on)
+                else:
+                    ledger.reject_sign_off(key, reason="not yet", actor=ME, on=on)
             elif op == "due":
                 ledger.set_deadline(
                     key, (START + timedelta(days=number)).isoformat(), actor=ME, on=on
@@ -196,6 +229,11 @@ def naive_replay(
                 owner = e.owner
             elif isinstance(e, RecommendationClosed):
                 status = "CLOSED"
+            elif isinstance(e, SignedOff):
+                if e.outcome in ("GREEN", "CLOSED"):
+                    status = e.outcome
+                else:
+                    due = e.due
         key = f"{issued.report}/{issued.ref}"
         board[key] = (status.value if hasattr(status, "value") else status, due, owner)
     return board
