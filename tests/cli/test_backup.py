@@ -13,15 +13,16 @@ from cli.main import main
 PAPER = "2019-11-15"
 
 
-def run(db: str, *args: str, code: int = 0) -> str:
-    result = CliRunner().invoke(main, ["--db", db, "--actor", "Auditor", *args])
+def run(db: str, *args: str, code: int = 0, actor: str = "Auditor") -> str:
+    result = CliRunner().invoke(main, ["--db", db, "--actor", actor, *args])
     assert result.exit_code == code, (result.output, result.stderr)
     return result.stdout if code == 0 else result.stderr
 
 
 @pytest.fixture
 def original(tmp_path: Path) -> str:
-    """The demo ledger on a SQLite file, with a correction and later changes in its history."""
+    """The demo ledger on a SQLite file, with a correction, later changes and sign-offs
+    (granted, rejected and still pending) in its history."""
     db = str(tmp_path / "original.db")
     run(db, "demo", "--db", db)
     green = run(db, "status", "PEEL1819/2", "GREEN", "--on", "2020-01-10").split()[-1]
@@ -29,6 +30,16 @@ def original(tmp_path: Path) -> str:
     run(db, "extend", "FRAUD19/2", "--to", "2020-06-30", "--reason", "Awaiting the NFIB data",
         "--on", "2020-02-01")  # fmt: skip
     run(db, "meeting", "add", "PRMSC", "2020-03-01", "--paper", "Pol 12/20", "--on", "2020-01-01")
+    run(db, "committee", "sign-off", "PRMSC", "--for", "extensions")
+    owner = "Head of Cyber Crime"
+    run(db, "complete", "CYBER19/1", "--evidence", "Training delivered", "--link",
+        "https://intranet.example/fraud.pdf", "--on", "2020-01-20", actor=owner)  # fmt: skip
+    run(db, "sign-off", "CYBER19/1", "--on", "2020-02-10")
+    run(db, "extend", "BETRAYAL/4a", "--to", "2020-12-31", "--reason", "Awaiting guidance",
+        "--on", "2020-01-21", actor=owner)  # fmt: skip
+    run(db, "reject", "BETRAYAL/4a", "--reason", "Ask at the next meeting", "--on", "2020-02-11")
+    run(db, "extend", "BETRAYAL/4a", "--to", "2020-09-30", "--reason", "Awaiting guidance",
+        "--on", "2020-02-20", actor=owner)  # fmt: skip
     return db
 
 
@@ -49,7 +60,7 @@ def test_export_then_restore_into_a_fresh_ledger_reads_byte_for_byte_the_same(
 ) -> None:
     backup = tmp_path / "backup.jsonl"
     run(original, "export", "--out", str(backup))
-    assert run(target, "restore", str(backup)) == "restored backup.jsonl: 256 events\n"
+    assert run(target, "restore", str(backup)) == "restored backup.jsonl: 263 events\n"
     assert reads(target) == reads(original)
     again = tmp_path / "again.jsonl"
     run(target, "export", "--out", str(again))
@@ -63,11 +74,15 @@ def test_each_exported_line_is_one_event_with_its_envelope_and_payload(
     run(original, "export", "--out", str(backup))
     lines = [json.loads(line) for line in backup.read_text().splitlines()]
     assert len(lines) == len(json.loads(run(original, "log", "--format", "json"))["events"])
-    green, correction = lines[-4], lines[-3]
+    green, correction = lines[-11], lines[-10]
     assert (green["type"], correction["type"]) == ("StatusChanged", "EventCorrected")
     assert {k: correction[k] for k in ("key", "actor")} == {"key": "PEEL1819/2", "actor": "Auditor"}
     assert correction["payload"] == {"corrects": green["id"], "reason": "GREEN was for PEEL1819/3"}
     assert set(correction) >= {"id", "type", "key", "on", "recorded_at", "actor", "payload"}
+    signed = lines[-4]
+    assert (signed["type"], signed["key"], signed["payload"]["outcome"]) == (
+        "SignedOff", "CYBER19/1", "GREEN")  # fmt: skip
+    assert lines[-5]["payload"]["links"] == ["https://intranet.example/fraud.pdf"]
 
 
 def test_restore_refuses_a_ledger_that_holds_events(original: str, tmp_path: Path) -> None:

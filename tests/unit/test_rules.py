@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from events import Scope
+from events import Scope, Status
 from ledger import (
     AlreadyExistsError,
     InvalidInputError,
@@ -16,6 +16,7 @@ from ledger import (
     NotFoundError,
     RuleBrokenError,
 )
+from ledger.state import ItemState, fold_item
 from tests.conftest import memory_ledger
 
 ME = "Strategic Development"
@@ -248,3 +249,70 @@ def test_a_kind_is_read_as_papers_write_it(written: str, kind: str) -> None:
     from ledger.application import parse_kind
 
     assert parse_kind(written).value == kind
+
+
+# Sign-off: what a request, a sign-off, a rejection and a correction do to the item.
+
+OWNER = "Head of Economic Crime"
+KEY = "FRAUD19/9"
+
+
+def state(ledger: Ledger, day: date) -> ItemState:
+    found = fold_item(ledger.get_recommendation(KEY).history, as_at=day)
+    assert found is not None
+    return found
+
+
+def test_a_signed_off_completion_is_green_from_the_day_of_the_sign_off_not_the_claim(
+    ledger: Ledger,
+) -> None:
+    ledger.claim_completion(KEY, evidence="Policy published", actor=OWNER, on=date(2020, 1, 10))
+    ledger.sign_off(KEY, actor=ME, on=date(2020, 2, 1))
+    before, between, after = (state(ledger, date(2020, m, d)) for m, d in ((1, 9), (1, 31), (2, 1)))
+    assert (before.status, before.pending) == (Status.AMBER, None)
+    assert (between.status, between.pending and between.pending.request) == (Status.AMBER, "GREEN")
+    assert (after.status, after.status_on, after.status_reason, after.pending) == (
+        Status.GREEN, date(2020, 2, 1), "Policy published", None)  # fmt: skip
+
+
+def test_retracting_a_sign_off_puts_the_request_back_pending(ledger: Ledger) -> None:
+    ledger.claim_completion(KEY, evidence="Policy published", actor=OWNER, on=date(2020, 1, 10))
+    (signed,) = ledger.sign_off(KEY, actor=ME, on=date(2020, 2, 1))
+    ledger.correct_event(signed, reason="Signed off the wrong item", actor=ME)
+    now = state(ledger, date(2020, 6, 1))
+    assert (now.status, now.pending and now.pending.version) == (Status.AMBER, 2)
+
+
+def test_a_granted_extension_keeps_the_original_date_and_the_owners_justification(
+    ledger: Ledger,
+) -> None:
+    item = ledger.get_recommendation(KEY)
+    item.request_extension(date(2020, 3, 31), "Awaiting NFIB data", (), OWNER, date(2020, 1, 5))
+    ledger.save_all(item, what=KEY)
+    assert state(ledger, date(2020, 1, 6)).due == date(2019, 9, 30)
+    ledger.sign_off(KEY, actor=ME, on=date(2020, 1, 20))
+    granted = state(ledger, date(2020, 1, 20))
+    assert (granted.original_due, granted.due, granted.times_extended) == (
+        date(2019, 9, 30), date(2020, 3, 31), 1)  # fmt: skip
+    assert granted.extensions[0].reason == "Awaiting NFIB data"
+
+
+def test_closing_an_item_ends_whatever_awaited_sign_off(ledger: Ledger) -> None:
+    ledger.claim_completion(KEY, evidence="Done", actor=OWNER, on=date(2020, 1, 10))
+    ledger.close_recommendation(KEY, reason="Superseded", actor=ME, on=date(2020, 1, 11))
+    closed = state(ledger, date(2020, 1, 11))
+    assert (closed.status, closed.pending) == (Status.CLOSED, None)
+    assert "nothing of FRAUD19/9 awaits sign-off" in refused(
+        ledger, lambda: ledger.sign_off(KEY, actor=ME), RuleBrokenError
+    )
+
+
+def test_a_request_needs_an_address_for_each_link(ledger: Ledger) -> None:
+    for link in ("", "a\nb", "x" * 2001):
+        refused(
+            ledger,
+            lambda link=link: ledger.claim_completion(
+                KEY, evidence="Done", links=[link], actor=OWNER
+            ),
+            InvalidInputError,
+        )
