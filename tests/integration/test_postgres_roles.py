@@ -91,3 +91,22 @@ def test_an_auditor_login_reads_but_the_server_refuses_its_writes(
             "SELECT originator_id, originator_version + 100, topic, state FROM ragw_events "
             "LIMIT 1"
         )
+
+
+def test_an_owner_login_claims_completion_and_only_a_governance_login_signs_it_off(
+    ledger_with_logins: dict[str, str],
+) -> None:
+    owner, alice = ledger_with_logins["owner"], ledger_with_logins["alice"]
+    cli(owner, "role", "grant", ledger_with_logins["alice_name"], "owner", "--acts-for",
+        "DCI Crime")  # fmt: skip
+    assert "GREEN needs sign-off" in cli(alice, "status", "R/2", "GREEN", code=1)
+    cli(alice, "complete", "R/2", "--evidence", "New system live")
+    assert "signing off needs governance" in cli(alice, "sign-off", "R/2", code=1)
+    cli(owner, "sign-off", "R/2", "--note", "Seen it working")
+    events = json.loads(cli(owner, "history", "R/2", "--format", "json"))["events"]
+    assert [(e["type"], e["actor"]) for e in events[-2:]] == [
+        ("CompletionClaimed", ledger_with_logins["alice_name"]),
+        ("SignedOff", "postgres"),
+    ]
+    item = json.loads(cli(alice, "board", "--format", "json"))["items"][1]
+    assert (item["key"], item["status"], item["pending"]) == ("R/2", "GREEN", None)
