@@ -361,6 +361,8 @@ class Recommendation(BaseAggregate[UUID]):
         if pending.request == EXTENSION:
             assert pending.due is not None
             self._check_extension(state, pending.due)
+        elif pending.request == "CLOSED":
+            self._check_closing_on(on)
         self.trigger_event(
             SignedOff, request=f"{self.key}@{pending.version}", outcome=pending.request,
             reason=pending.evidence, due=pending.due,
@@ -384,13 +386,17 @@ class Recommendation(BaseAggregate[UUID]):
 
     def close(self, reason: str, actor: str, on: date) -> None:
         self.state_as_at(on)
+        self._check_closing_on(on)
+        self.trigger_event(RecommendationClosed, reason=reason, actor=actor, on=on)
+
+    def _check_closing_on(self, on: date) -> None:
+        """Closing is final: it cannot take effect before changes already recorded."""
         latest = fold_item(self.history)
         if latest is not None and latest.last_on is not None and on < latest.last_on:
             raise RuleBrokenError(
                 f"{self.key} has changes that took effect on {latest.last_on.isoformat()}, "
                 f"after --on {on.isoformat()}; close it on or after that date"
             )
-        self.trigger_event(RecommendationClosed, reason=reason, actor=actor, on=on)
 
     def correct(self, version: int, reason: str, actor: str, on: date) -> None:
         target_id = f"{self.key}@{version}"

@@ -316,3 +316,18 @@ def test_a_request_needs_an_address_for_each_link(ledger: Ledger) -> None:
             ),
             InvalidInputError,
         )
+
+
+def test_a_closure_is_not_signed_off_as_of_a_day_before_changes_already_recorded(
+    ledger: Ledger,
+) -> None:
+    item = ledger.get_recommendation(KEY)
+    item.request_closure("Superseded", (), OWNER, date(2020, 1, 5))
+    ledger.save_all(item, what=KEY)
+    ledger.note_progress(KEY, "Still used by the team", actor=OWNER, on=date(2020, 2, 1))
+    message = refused(
+        ledger, lambda: ledger.sign_off(KEY, actor=ME, on=date(2020, 1, 20)), RuleBrokenError
+    )
+    assert "close it on or after that date" in message
+    ledger.sign_off(KEY, actor=ME, on=date(2020, 2, 1))
+    assert state(ledger, date(2020, 2, 1)).status is Status.CLOSED
