@@ -202,22 +202,30 @@ def record(
     for event_id in ids:
         click.echo(f"recorded {event_id}")
     if requests and ids:
-        from ledger.keys import split_event_id
+        say_if_pending(ledger, session.actor, ids[-1])
 
-        key, _ = split_event_id(ids[-1])
-        pending = ledger.get_recommendation(key).pending()
-        if pending is not None and f"{key}@{pending.version}" == ids[-1]:
-            why = {"GREEN": "completion is always signed off"}.get(pending.request)
-            if why is None:
-                change = "closures" if pending.request == "CLOSED" else "extensions"
-                from events import SignOffFor
 
-                committees = ledger.needs_sign_off(session.actor, SignOffFor(change))
-                why = f"{', '.join(committees)} require{'s' * (len(committees) == 1)} sign-off for {change}"
-            click.echo(
-                f"{key}: {pending.describe()} ({why}); governance signs it off with "
-                f"`ragw sign-off {key}` or rejects it with `ragw reject {key} --reason ...`"
-            )
+def say_if_pending(ledger: Ledger, actor: str, event_id: str) -> None:
+    """When ``event_id`` asked for a change rather than made it, say so and how it is
+    decided."""
+    from events import SignOffFor
+    from ledger.keys import split_event_id
+
+    key, version = split_event_id(event_id)
+    pending = ledger.get_recommendation(key).pending()
+    if pending is None or pending.version != version:
+        return
+    if pending.request == "GREEN":
+        why = "completion is always signed off"
+    else:
+        change = SignOffFor.CLOSURES if pending.request == "CLOSED" else SignOffFor.EXTENSIONS
+        committees = ledger.needs_sign_off(actor, change)
+        verb = "requires" if len(committees) == 1 else "require"
+        why = f"{', '.join(committees)} {verb} sign-off for {change}"
+    click.echo(
+        f"{key}: {pending.describe()} ({why}); governance signs it off with "
+        f"`ragw sign-off {key}` or rejects it with `ragw reject {key} --reason ...`"
+    )
 
 
 link_option = click.option(

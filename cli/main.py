@@ -401,9 +401,9 @@ def asked(pending: dict[str, Any] | None) -> str:
     """What a request pending sign-off asks for, in a board's cell."""
     if pending is None:
         return ""
-    if pending["request"] == "EXTENSION":
-        return f"extension to {pending['due']} (since {pending['on']})"
-    return f"{pending['request']} (since {pending['on']})"
+    from ledger.state import asks_for
+
+    return f"{asks_for(pending['request'], pending['due'])} (since {pending['on']})"
 
 
 @main.command()

@@ -32,6 +32,7 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
     from docx.shared import Mm, Pt
 
     from cli.paper_html import cell_lines
+    from cli.papers import evidence_text, status_with_pending
     from projections.committee import COUNT_KEYS, DEFINITIONS, NOT_ASSESSED, long_date
 
     summary, appendix = paper.summary, paper.appendix
@@ -156,14 +157,14 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
         document, "Awaiting sign-off",
         ["Item", "Status", "Asks for", "Since", "Asked by", "Evidence"],
         [[p.key, p.status, p.request, p.pending["on"], p.pending["actor"],
-          "\n".join([p.pending["evidence"], *p.pending["links"]])] for p in exceptions.claimed],
+          evidence_text(p.pending)] for p in exceptions.claimed],
         "Nothing awaits sign-off.",
     )  # fmt: skip
     _listing(
         document, "Extension requests for the committee to grant",
         ["Item", "Status", "From", "To", "Since", "Asked by", "Justification"],
         [[p.key, p.status, p.pending["previous_due"] or "", p.pending["due"], p.pending["on"],
-          p.pending["actor"], "\n".join([p.pending["evidence"], *p.pending["links"]])]
+          p.pending["actor"], evidence_text(p.pending)]
          for p in exceptions.requested_extensions],
         "None.",
     )  # fmt: skip
@@ -194,12 +195,7 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
             cells = items.add_row().cells
             cells[0].text = item.ref
             cells[1].text = f"{item.kind}: {item.text}"
-            cells[2].text = item.status
-            if item.pending:
-                asks = item.pending["request"]
-                if asks == "EXTENSION":
-                    asks = f"extension to {item.pending['due']}"
-                cells[2].text += f"\n({asks} pending sign-off)"
+            cells[2].text = status_with_pending(item.status, item.pending, "\n")
             _shade(cells[2], FILLS[item.status])
             cells[3].text = item.due_written + ("\nOVERDUE" if item.overdue else "")
             cells[4].text = item.comment or ""

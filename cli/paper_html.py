@@ -96,6 +96,8 @@ def _nice_step(peak: int) -> int:
 def environment() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+    from ledger.state import asks_for
+
     env = Environment(
         loader=PackageLoader("cli", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -106,6 +108,7 @@ def environment() -> Environment:
     )
     env.filters["cell"] = cell_lines
     env.filters["long_date"] = _long_date
+    env.filters["asks_for"] = lambda pending: asks_for(pending["request"], pending["due"])
     return env
 
 

@@ -478,14 +478,13 @@ def summary(
         emit(summary_output(paper), fmt)
 
 
-def status_with_pending(status: str, pending: dict[str, Any] | None) -> str:
-    """ "AMBER (GREEN pending sign-off)"."""
+def status_with_pending(status: str, pending: dict[str, Any] | None, between: str = " ") -> str:
+    """ "AMBER (GREEN pending sign-off)"; ``between`` the status and the brackets."""
     if pending is None:
         return status
-    asks = pending["request"]
-    if asks == "EXTENSION":
-        asks = f"extension to {pending['due']}"
-    return f"{status} ({asks} pending sign-off)"
+    from ledger.state import asks_for
+
+    return f"{status}{between}({asks_for(pending['request'], pending['due'])} pending sign-off)"
 
 
 def appendix_output(appendix: Appendix) -> Output:

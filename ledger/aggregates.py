@@ -38,6 +38,7 @@ from events import (
     SignedOff,
     SignOffFor,
     SignOffRejected,
+    SignOffRequested,
     SignOffRuleSet,
     Status,
     StatusChanged,
@@ -218,6 +219,8 @@ class Recommendation(BaseAggregate[UUID]):
 
     def pending(self) -> Pending | None:
         """The request awaiting sign-off, as the item stands now (whatever its date)."""
+        if not any(isinstance(event, SignOffRequested) for event in self.history):
+            return None  # most items, and every import's: no fold needed
         latest = fold_item(self.history)
         return latest.pending if latest is not None else None
 
@@ -231,8 +234,8 @@ class Recommendation(BaseAggregate[UUID]):
             )
 
     def change_status(self, status: Status, reason: str | None, actor: str, on: date) -> None:
-        pending = self.pending()
-        if status is Status.GREEN and pending is not None and pending.request == "GREEN":
+        pending = self.pending() if status is Status.GREEN else None
+        if pending is not None and pending.request == "GREEN":
             raise RuleBrokenError(
                 f"{self.key} has GREEN pending sign-off ({self.key}@{pending.version}); sign it "
                 f"off with `ragw sign-off {self.key}` rather than setting GREEN over it"

@@ -45,6 +45,12 @@ REQUESTS: dict[type[SignOffRequested], str] = {
 EXTENSION = "EXTENSION"
 
 
+def asks_for(request: str, due: object) -> str:
+    """What a request pending sign-off asks for, as papers and boards print it: GREEN,
+    CLOSED, or "extension to 2021-06-30"."""
+    return f"extension to {due}" if request == EXTENSION else request
+
+
 class Pending(NamedTuple):
     """A change awaiting sign-off: GREEN (the owner says it is done), CLOSED, or an
     EXTENSION to ``due``; asked for by ``actor`` as of ``on`` in event ``version``."""
@@ -73,9 +79,7 @@ class Pending(NamedTuple):
 
     def describe(self) -> str:
         """ "GREEN pending sign-off", "extension to 2021-06-30 pending sign-off"."""
-        if self.request == EXTENSION and self.due is not None:
-            return f"extension to {self.due.isoformat()} pending sign-off"
-        return f"{self.request} pending sign-off"
+        return f"{asks_for(self.request, self.due)} pending sign-off"
 
 
 class Extended(NamedTuple):
