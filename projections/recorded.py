@@ -25,7 +25,7 @@ from events import (
 from ledger.errors import NotFoundError
 from ledger.state import ItemView, fold_item
 from projections.exceptions import Row, row_of
-from projections.store import ReportFacts
+from projections.rows import ReportFacts
 
 if TYPE_CHECKING:
     from projections.store import PaperLists, TimelineStore

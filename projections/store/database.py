@@ -1,0 +1,98 @@
+"""The connection to the database the read model lives in (the ledger's own SQLite file
+or PostgreSQL database), and what differs between the two: parameter marks, how a
+transaction takes the writer's lock, and how a failure reaches the user."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from ledger.errors import LedgerError
+from ledger.persistence import is_postgres, storage_env
+from projections.store.schema import NAME, create_tables, layout_ready
+
+if TYPE_CHECKING:
+    from ledger.application import Ledger
+
+
+def moment(value: datetime) -> str:
+    """A recording time as fixed-width UTC text, so text order is time order."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+class Database:
+    """One connection to the read model's database, for one ledger."""
+
+    def __init__(self, ledger: Ledger, target: str) -> None:
+        self.ledger = ledger
+        self.postgres = is_postgres(target)
+        self.env = storage_env(target)
+        self.connection: Any = self._connect()
+        try:
+            self._create()
+        except LedgerError:  # another process created the tables at the same moment
+            self._create()
+
+    def _create(self) -> None:
+        with self._transaction(lock=False) as cursor:
+            if layout_ready(cursor, self._sql, self.postgres):
+                return
+        with self._transaction(lock=True, creating=True) as cursor:
+            create_tables(cursor, self._sql, self.postgres)
+
+    def _connect(self) -> Any:
+        if self.postgres:
+            import psycopg
+
+            env = self.env
+            return psycopg.connect(
+                dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
+                port=int(env["POSTGRES_PORT"]), user=env["POSTGRES_USER"],
+                password=env["POSTGRES_PASSWORD"], connect_timeout=10,
+            )  # fmt: skip
+        return sqlite3.connect(self.env["SQLITE_DBNAME"], timeout=30, isolation_level=None)
+
+    def _sql(self, statement: str) -> str:
+        return statement.replace("?", "%s") if self.postgres else statement
+
+    @contextmanager
+    def _transaction(self, *, lock: bool, creating: bool = False) -> Iterator[Any]:
+        """One transaction; with ``lock``, this store's only writer until it ends."""
+        cursor = self.connection.cursor()
+        try:
+            if self.postgres:
+                if creating:  # the tracking row may not exist yet: lock the model's name
+                    cursor.execute("SELECT pg_advisory_xact_lock(hashtext('ragw_read_model'))")
+                elif lock:
+                    cursor.execute(
+                        "SELECT position FROM ragw_tracking WHERE name = %s FOR UPDATE", (NAME,)
+                    )
+            else:
+                cursor.execute("BEGIN IMMEDIATE" if lock else "BEGIN")
+            yield cursor
+        except BaseException as error:
+            if self.postgres:
+                self.connection.rollback()
+            elif self.connection.in_transaction:
+                cursor.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error) or type(error).__module__.startswith("psycopg"):
+                raise LedgerError(
+                    "the read model beside the events could not be brought up to date "
+                    f"({type(error).__name__}: {' '.join(str(error).split())}); nothing was "
+                    "changed; run the command again"
+                ) from error
+            raise
+        else:
+            self.connection.commit() if self.postgres else cursor.execute("COMMIT")
+        finally:
+            cursor.close()
+
+    def catch_up(self, progress: Callable[[int], object] | None = None) -> int:
+        """Bring the model up to date with the log (:mod:`projections.store.follower`)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.connection.close()

@@ -1,0 +1,250 @@
+"""Following the ledger's log: the model reads each page of notifications after its
+tracking position and, in the same transaction, writes the rows they derive and moves
+the position, so every event is applied exactly once; a crash leaves the model at the
+last committed page, and the next read catches up, whoever wrote the events.
+
+Per item the model keeps the spans of its :func:`ledger.state.timeline`, with both
+kinds of time (``effective_from`` / ``effective_until``: the days the state held in the
+world, ``9999-12-31`` while it still holds; ``known_from`` / ``known_until``: the
+moments the ledger said so; a span is closed, never deleted, when a later event changes
+what is known), the board's columns and the whole state as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+from typing import Any, cast
+from uuid import UUID
+
+from events import (
+    CommitteeRegistered,
+    LedgerEvent,
+    MeetingScheduled,
+    RecommendationEvent,
+    ReportRegistered,
+)
+from ledger.state import ItemState, Span, later_timeline, timeline
+from projections.rows import BoardItem, place
+from projections.store.database import moment
+from projections.store.paper_rows import PaperRows
+from projections.store.schema import (
+    BOARD_COLUMNS,
+    FOREVER,
+    NAME,
+    SPAN_COLUMNS,
+    TABLES,
+)
+from projections.store.state import STATE
+
+#: Notifications read (and applied in one transaction) at a time.
+PAGE = 1000
+
+
+class Follower(PaperRows):
+    """Keeping the model in step with the log."""
+
+    #: (scope, published) of every report, read once the first items need it.
+    _reports: dict[str, tuple[str, str]] | None = None
+
+    def position(self) -> int:
+        with self._transaction(lock=False) as cursor:
+            return self._position(cursor)
+
+    def _position(self, cursor: Any) -> int:
+        cursor.execute(self._sql("SELECT position FROM ragw_tracking WHERE name = ?"), (NAME,))
+        return int(cursor.fetchone()[0])
+
+    def catch_up(self, progress: Callable[[int], object] | None = None) -> int:
+        """Derive rows from every event after the tracking position, a page per
+        transaction; return how many events were read."""
+        if self.position() >= self.ledger.last_position():
+            return 0  # in step: two reads, no write lock
+        done = 0
+        while True:
+            with self._transaction(lock=True) as cursor:
+                read = self._follow(cursor, self._position(cursor))
+            done += read
+            if progress is not None:
+                progress(read)
+            if read < PAGE:
+                return done
+
+    def rebuild(self, progress: Callable[[int], object] | None = None) -> int:
+        """Derive the whole model again from the first event, in one transaction."""
+        with self._transaction(lock=True) as cursor:
+            for table in TABLES:
+                cursor.execute(f"DELETE FROM {table}")
+            position, done = 0, 0
+            while True:
+                read = self._follow(cursor, position)
+                done += read
+                if progress is not None:
+                    progress(read)
+                if read < PAGE:
+                    return done
+                position = self._position(cursor)
+
+    def _follow(self, cursor: Any, position: int) -> int:
+        """Apply one page of the log after ``position``; move the position with it."""
+        notifications = self.ledger.recorder.select_notifications(start=position + 1, limit=PAGE)
+        if not notifications:
+            return 0
+        page: dict[UUID, list[RecommendationEvent]] = defaultdict(list)
+        rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        for notification in notifications:
+            event = cast(LedgerEvent, self.ledger.mapper.to_domain_event(notification))
+            if isinstance(event, RecommendationEvent):
+                page[event.originator_id].append(event)  # in recorded order
+                continue
+            at = moment(event.timestamp)
+            if isinstance(event, ReportRegistered):
+                rows["report"].append((event.code, event.title, event.scope.value,
+                                       event.published.isoformat(),
+                                       json.dumps(list(event.inspectorates)), event.makes, at))  # fmt: skip
+            elif isinstance(event, CommitteeRegistered):
+                rows["committee"].append((str(event.originator_id), event.code, event.name, at))
+            elif isinstance(event, MeetingScheduled):
+                rows["meeting"].append((event.meeting.isoformat(), event.paper, at,
+                                        str(event.originator_id)))  # fmt: skip
+        inserts = {
+            "report": "INSERT INTO ragw_reports (code, title, scope, published, inspectorates, "
+            "makes, known_from) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "committee": "INSERT INTO ragw_committees (stream, code, name, known_from) "
+            "VALUES (?, ?, ?, ?)",
+            "meeting": "INSERT INTO ragw_meetings (committee, meeting, paper, known_from) "
+            "SELECT code, ?, ?, ? FROM ragw_committees WHERE stream = ?",
+        }
+        earlier = self._meeting_days(cursor)
+        for kind, statement in inserts.items():  # committees before their meetings
+            if rows[kind]:
+                cursor.executemany(self._sql(statement), rows[kind])
+        meetings = self._meeting_days(cursor) if rows["meeting"] else earlier
+        changed: dict[str, tuple[date, list[Span]]] = {}
+        if page:
+            self._follow_items(cursor, page, rows["report"], changed)
+        if meetings:
+            self._follow_papers(cursor, meetings, earlier, changed)
+        cursor.execute(
+            self._sql("UPDATE ragw_tracking SET position = ? WHERE name = ?"),
+            (notifications[-1].id, NAME),
+        )
+        return len(notifications)
+
+    def _follow_items(
+        self,
+        cursor: Any,
+        page: dict[UUID, list[RecommendationEvent]],
+        new_reports: list[tuple[Any, ...]],
+        changed: dict[str, tuple[date, list[Span]]],
+    ) -> None:
+        """The spans this page's item events close and open, in both tables; and in
+        ``changed``, each item's timeline now, by key, with the first day it changed."""
+        if self._reports is None:
+            cursor.execute("SELECT code, scope, published FROM ragw_reports")
+            self._reports = {code: (scope, published) for code, scope, published in cursor}
+        for code, _, scope, published, *_ in new_reports:
+            self._reports[code] = (scope, published)
+        closed: list[tuple[str, str, str]] = []
+        opened: list[list[Any]] = []
+        for stream_id, events in page.items():
+            self._spans(stream_id, events, closed, opened, changed)
+        if closed:  # spans known before this page, before any span of this page is added
+            cursor.executemany(
+                self._sql(
+                    "UPDATE ragw_spans SET known_until = ? WHERE key = ? "
+                    "AND known_until IS NULL AND effective_from = ?"
+                ),
+                closed,
+            )
+            for table in ("ragw_board", "ragw_board_open"):
+                cursor.executemany(
+                    self._sql(f"DELETE FROM {table} WHERE key = ? AND effective_from = ?"),
+                    [(key, start) for _, key, start in closed],
+                )
+        if opened:
+            marks = ", ".join("?" * 17)
+            cursor.executemany(
+                self._sql(f"INSERT INTO ragw_spans ({SPAN_COLUMNS}) VALUES ({marks})"), opened
+            )
+            current = [
+                (row[5], row[4], row[12], row[0], row[1], *row[6:12], row[13], row[14], row[16])
+                for row in opened
+                if row[3] is None
+            ]
+            marks = ", ".join("?" * 14)
+            for table, rows in (
+                ("ragw_board_open", [row for row in current if row[0] == FOREVER]),
+                ("ragw_board", [row for row in current if row[0] != FOREVER]),
+            ):
+                cursor.executemany(
+                    self._sql(f"INSERT INTO {table} ({BOARD_COLUMNS}) VALUES ({marks})"), rows
+                )
+
+    def _spans(
+        self,
+        stream_id: UUID,
+        new: list[RecommendationEvent],
+        closed: list[tuple[str, str, str]],
+        opened: list[list[Any]],
+        changed: dict[str, tuple[date, list[Span]]],
+    ) -> None:
+        """The spans that each of ``new`` closes and opens, event by event, so that every
+        moment in between stays answerable. Spans opened and closed within the page are
+        written once, already closed."""
+        first = new[0].originator_version
+        known: list[RecommendationEvent] = []
+        if first > 1:
+            stored = self.ledger.events.get(stream_id, lte=first - 1)
+            known = [e for e in stored if isinstance(e, RecommendationEvent)]
+        before = timeline(known)
+        in_page: dict[str, list[Any]] = {}  # open spans added by this page, by start
+        earliest: date | None = None  # the first day this page changes
+        key: ItemState | None = None
+        for event in new:
+            known.append(event)
+            quick = later_timeline(before, event)  # most events only change the end
+            if quick is not None:
+                after, ended, begun = quick
+            else:
+                after = timeline(known)
+                ended = [span for span in before if span not in after]
+                begun = [span for span in after if span not in before]
+            at = moment(event.timestamp)
+            for span in ended:
+                begins = span[0].isoformat()
+                if begins in in_page:
+                    in_page.pop(begins)[3] = at
+                else:
+                    closed.append((at, span[2].key, begins))
+            for span in begun:
+                row = self._span_row(at, *span)
+                in_page[row[4]] = row
+                opened.append(row)
+            for span in (*ended, *begun):
+                if earliest is None or span[0] < earliest:
+                    earliest = span[0]
+                key = span[2]  # a state of this item: its key is read once, below
+            before = after
+        if earliest is not None:
+            changed[cast(ItemState, key).key] = (earliest, before)
+
+    def _span_row(self, at: str, start: date, until: date | None, state: ItemState) -> list[Any]:
+        """A row of ``ragw_spans`` (:data:`SPAN_COLUMNS`)."""
+        assert self._reports is not None
+        scope, published = self._reports[state.report]
+        status = state.status.value if state.status else None
+        due = state.due.isoformat() if state.due else None
+        extended = state.last_extended_on
+        # Overdue depends on the day asked about: the row is kept around it.
+        head, tail = BoardItem.of(state, scope, date.min).json_around_overdue()
+        return [
+            state.key, state.report, at, None, start.isoformat(),
+            until.isoformat() if until else FOREVER, status, due, state.owner,
+            state.original_due.isoformat() if state.original_due else None,
+            state.times_extended, extended.isoformat() if extended else None,
+            place(date.fromisoformat(published), state.report, state.ref), head, tail,
+            STATE.dump_json(state).decode(), state.pending_text,
+        ]  # fmt: skip

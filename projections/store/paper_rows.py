@@ -1,0 +1,213 @@
+"""Per meeting of each committee, as known now, every item's status then and at the
+meeting before (what a summary counts) and the paper's lists (overdue, slippage,
+extended since the meeting before, pending sign-off), each row rendered, in the paper's
+order. A new meeting's rows (and the next meeting's, which now compares with it) are
+derived from the board; an event changes its item's rows for the meetings on or after
+the first day it changes."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, NamedTuple
+
+from ledger.state import ItemState, Span
+from projections.exceptions import (
+    Lines,
+    Made,
+    Overdue,
+    PendingSignOff,
+    Row,
+    Slippage,
+    item_order,
+    row_exceptions,
+    row_of,
+    row_pending,
+)
+from projections.store.queries import ROW_SELECT, Queries, current_query
+from projections.store.schema import LINE_COLUMNS, PAPER_COLUMNS
+from projections.text import JSONText
+
+
+class PaperLists(NamedTuple):
+    """A paper's lists as the read model keeps them for one meeting: rows of (key,
+    status, due, days, owner, original due, times extended, line), in order."""
+
+    overdue: list[tuple[Any, ...]]
+    slippage: list[tuple[Any, ...]]
+    #: The items extended since the meeting before.
+    extended: list[str]
+    #: The items with a request pending sign-off, as their lines.
+    pending: list[str]
+
+    def pending_sign_off(self) -> list[PendingSignOff]:
+        return [PendingSignOff.of_line(line) for line in self.pending]
+
+    def exceptions(self) -> tuple[Sequence[Overdue], Sequence[Slippage], Lines]:
+        """The overdue and slippage rows (made when first looked at) and their lines."""
+        day = date.fromisoformat
+        overdue = Made(self.overdue, lambda r: Overdue(r[0], r[1], day(r[2]), r[3], r[4]))
+        slippage = Made(self.slippage,
+                        lambda r: Slippage(r[0], r[1], day(r[5]), day(r[2]), r[6], r[3]))  # fmt: skip
+        lines = ([JSONText(r[-1]) for r in self.overdue], [JSONText(r[-1]) for r in self.slippage])
+        return overdue, slippage, lines
+
+
+#: The columns of ``ragw_paper_rows`` and ``ragw_paper_lines``, in the order
+#: :func:`paper_rows` gives them.
+def paper_rows(
+    committee: str, day: date, previous: date | None, row: Row, before: str | None
+) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    """The paper row (:data:`PAPER_COLUMNS`) of the item of ``row`` for the meeting on
+    ``day``, whose status at the meeting before (on ``previous``) was ``before``, and
+    its rows in the paper's lists (:data:`LINE_COLUMNS`)."""
+    overdue, slippage, extended = row_exceptions(row, day, previous.isoformat() if previous else "")
+    key, report, status, *_ = row
+    meeting = day.isoformat()
+    lines: list[tuple[Any, ...]] = []
+    if overdue is not None:
+        lines.append((committee, meeting, "overdue", overdue.order(), key, overdue.status,
+                      overdue.due.isoformat(), overdue.days_overdue, overdue.owner, None, None,
+                      str(overdue.line())))  # fmt: skip
+    if slippage is not None:
+        lines.append((committee, meeting, "slippage", slippage.order(), key, slippage.status,
+                      slippage.due.isoformat(), slippage.days_past_original, None,
+                      slippage.original_due.isoformat(), slippage.times_extended,
+                      str(slippage.line())))  # fmt: skip
+    if extended:
+        lines.append((committee, meeting, "extended", item_order(key), key, *[None] * 7))
+    pending = row_pending(row)
+    if pending is not None:
+        lines.append((committee, meeting, "pending", pending.order(), key, pending.status,
+                      *[None] * 5, str(pending.line())))  # fmt: skip
+    return (committee, meeting, key, report, status, before), lines
+
+
+def _state_on(spans: list[Span], day: date) -> ItemState | None:
+    """The state a timeline gives for ``day``; None before the item was issued."""
+    for start, until, state in spans:
+        if start <= day and (until is None or day < until):
+            return state
+    return None
+
+
+class PaperRows(Queries):
+    """Keeping each meeting's paper rows in step, and reading them."""
+
+    def _meeting_days(self, cursor: Any) -> dict[str, list[date]]:
+        """Every committee's meetings, in order, by code."""
+        cursor.execute("SELECT committee, meeting FROM ragw_meetings")
+        days: dict[str, list[date]] = defaultdict(list)
+        for code, day in cursor.fetchall():
+            days[code].append(date.fromisoformat(day))
+        return {code: sorted(found) for code, found in days.items()}
+
+    def _follow_papers(
+        self,
+        cursor: Any,
+        meetings: dict[str, list[date]],
+        earlier: dict[str, list[date]],
+        changed: dict[str, tuple[date, list[Span]]],
+    ) -> None:
+        """Keep each meeting's paper rows in step: a new meeting's (and the next one's,
+        whose meeting before it is) from the board as now known, once this page's spans
+        are in; and for each changed item, its rows of the meetings on or after the
+        first day it changed."""
+        whole: set[tuple[str, date]] = set()
+        for code, days in meetings.items():
+            known = set(earlier.get(code, ()))
+            for index, day in enumerate(days):
+                if day not in known:
+                    whole.update((code, later) for later in days[index : index + 2])
+        gone: list[tuple[str, str, str]] = []
+        rows: list[tuple[Any, ...]] = []
+        lines: list[tuple[Any, ...]] = []
+
+        def add(kept: tuple[tuple[Any, ...], list[tuple[Any, ...]]]) -> None:
+            rows.append(kept[0])
+            lines.extend(kept[1])
+
+        for key, (since, spans) in changed.items():
+            for code, days in meetings.items():
+                for index in range(bisect_left(days, since), len(days)):
+                    day = days[index]
+                    if (code, day) in whole:
+                        continue
+                    gone.append((code, day.isoformat(), key))
+                    state = _state_on(spans, day)
+                    if state is not None:
+                        previous = days[index - 1] if index else None
+                        then = _state_on(spans, previous) if previous else None
+                        status = then.status.value if then and then.status else None
+                        add(paper_rows(code, day, previous, row_of(state), status))
+        for table in ("ragw_paper_rows", "ragw_paper_lines") if gone else ():
+            cursor.executemany(
+                self._sql(f"DELETE FROM {table} WHERE committee = ? AND meeting = ? AND key = ?"),
+                gone,
+            )
+        for code, day in sorted(whole):
+            for table in ("ragw_paper_rows", "ragw_paper_lines"):
+                cursor.execute(
+                    self._sql(f"DELETE FROM {table} WHERE committee = ? AND meeting = ?"),
+                    (code, day.isoformat()),
+                )
+            days = meetings[code]
+            index = days.index(day)
+            previous = days[index - 1] if index else None
+            statuses: dict[str, str | None] = {}
+            if previous is not None:
+                query, parameters = current_query(previous, None, "SELECT key, status")
+                cursor.execute(self._sql(query), parameters)
+                statuses = dict(cursor.fetchall())
+            query, parameters = current_query(day, None, ROW_SELECT)
+            cursor.execute(self._sql(query), parameters)
+            for row in cursor.fetchall():
+                add(paper_rows(code, day, previous, row, statuses.get(row[0])))
+        for table, columns, found in (
+            ("ragw_paper_rows", PAPER_COLUMNS, rows),
+            ("ragw_paper_lines", LINE_COLUMNS, lines),
+        ):
+            if found:
+                marks = ", ".join("?" * len(columns.split(",")))
+                cursor.executemany(
+                    self._sql(f"INSERT INTO {table} ({columns}) VALUES ({marks})"), found
+                )
+
+    def paper_tally(
+        self, committee: str, meeting: date
+    ) -> Counter[tuple[str, str | None, str | None]]:
+        """How many items of each report had each (status at the meeting, status at the
+        meeting before) pair, for ``committee``'s meeting on ``meeting``, as known now."""
+        self.catch_up()
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(
+                self._sql(
+                    "SELECT report, status, previous, COUNT(*) FROM ragw_paper_rows WHERE "
+                    "committee = ? AND meeting = ? GROUP BY report, status, previous"
+                ),
+                (committee, meeting.isoformat()),
+            )
+            return Counter({(report, now, before): n for report, now, before, n in cursor})
+
+    def paper_lists(self, committee: str, meeting: date) -> PaperLists:
+        """The lists of the paper for ``committee``'s meeting on ``meeting``, as known
+        now, each in the paper's order, rendered."""
+        self.catch_up()
+        query = self._sql(
+            "SELECT key, status, due, days, owner, original_due, times_extended, line "
+            "FROM ragw_paper_lines WHERE committee = ? AND meeting = ? AND list = ? "
+            + ('ORDER BY place COLLATE "C"' if self.postgres else "ORDER BY place")
+        )
+        found: dict[str, list[Any]] = {}
+        with self._transaction(lock=False) as cursor:
+            for name in ("overdue", "slippage", "extended", "pending"):
+                cursor.execute(query, (committee, meeting.isoformat(), name))
+                found[name] = cursor.fetchall()
+        return PaperLists(
+            found["overdue"],
+            found["slippage"],
+            [row[0] for row in found["extended"]],
+            [row[-1] for row in found["pending"]],
+        )

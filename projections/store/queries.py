@@ -1,0 +1,187 @@
+"""The read model's answers: every item as at a day as known at a moment (one indexed
+query), the board's rows ready to print in the papers' order, the reports, committees
+and meetings recorded by a moment."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from ledger.state import ItemState
+from projections.rows import BoardFilters, ReportFacts, board_row_sql
+from projections.store.database import Database, moment
+from projections.store.state import STATE, StoredState
+
+#: Rows fetched at a time when streaming a board out.
+BATCH = 2000
+#: A board row as printed: its JSON with ``overdue`` decided for the day asked about.
+BOARD_ROW = f"SELECT {{owner}}{board_row_sql()}, place"
+#: The columns a paper reads of every item; the rest of the state is read on demand.
+STATE_SELECT = """SELECT key, report, status, due, owner, original_due, times_extended,
+    extended_on, pending, effective_from, {known_from}"""
+#: The columns of :data:`projections.recorded.Row`.
+ROW_SELECT = """SELECT key, report, status, due, owner, original_due, times_extended,
+    extended_on, pending"""
+CURRENT = "WHERE effective_until > ? AND effective_from <= ? "
+AS_KNOWN = "AND known_from <= ? AND (known_until IS NULL OR known_until > ?) "
+
+
+def current_query(
+    day: date,
+    known_at: datetime | None,
+    columns: str,
+    where: str = "",
+    values: tuple[str, ...] = (),
+    column_values: tuple[str, ...] = (),
+) -> tuple[str, tuple[str, ...]]:
+    """``SELECT columns`` of every item as at ``day`` as known at ``known_at`` that
+    also meets ``where`` (``AND …`` with ``values``), and its parameters: from the
+    spans known now (the open ones, then the ended ones that were current on the
+    day), or from every span ever known."""
+    when = day.isoformat()
+    if known_at is None:
+        columns = columns.replace("{known_from}", "NULL")
+        open_ = f"{columns} FROM ragw_board_open WHERE effective_from <= ? {where}"
+        ended = f"{columns} FROM ragw_board {CURRENT}{where}"
+        parameters = (*column_values, when, *values, *column_values, when, when, *values)
+        return f"{open_} UNION ALL {ended}", parameters
+    known = moment(known_at)
+    columns = columns.replace("{known_from}", "known_from")
+    query = f"{columns} FROM ragw_spans {CURRENT}{AS_KNOWN}{where}"
+    return query, (*column_values, when, when, known, known, *values)
+
+
+class Queries(Database):
+    """The reads of the model, each after catching up with the log."""
+
+    def states_as_at(self, day: date, known_at: datetime | None = None) -> dict[str, StoredState]:
+        """Every item on the board as at ``day`` as known at ``known_at`` (now when None),
+        by key, after catching up with the log."""
+        rows = self._fetch_current(day, known_at, STATE_SELECT)
+        load = self._state_json
+        states = {row[0]: StoredState(row, load) for row in rows}
+        if len(states) != len(rows):  # spans of one item overlap: the model is damaged
+            raise RuntimeError("the stored timelines overlap; rebuild them with `ragw rebuild`")
+        return states
+
+    def rows_as_at(self, day: date, known_at: datetime | None = None) -> list[Any]:
+        """Every item on the board as at ``day`` as known at ``known_at``: the columns
+        papers read (:data:`projections.recorded.Row`)."""
+        return self._fetch_current(day, known_at, ROW_SELECT)
+
+    def _fetch_current(self, day: date, known_at: datetime | None, columns: str) -> list[Any]:
+        """The rows of :func:`current_query`, after catching up with the log."""
+        self.catch_up()
+        query, parameters = current_query(day, known_at, columns)
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(self._sql(query), parameters)
+            return list(cursor.fetchall())
+
+    def whole_states(
+        self, day: date, known_at: datetime | None, keys: list[str]
+    ) -> dict[str, ItemState]:
+        """The whole states of these items as at ``day`` as known at ``known_at``, a
+        few hundred a query."""
+        self.catch_up()
+        when = day.isoformat()
+        parameters: tuple[str, ...]
+        if known_at is None:
+            condition, parameters = "AND known_until IS NULL ", (when, when)
+        else:
+            known = moment(known_at)
+            condition, parameters = AS_KNOWN, (when, when, known, known)
+        found: dict[str, ItemState] = {}
+        ordered = sorted(set(keys))
+        for index in range(0, len(ordered), 400):
+            chunk = tuple(ordered[index : index + 400])
+            query = (
+                "SELECT key, state FROM ragw_spans " + CURRENT + condition
+                + f"AND key IN ({', '.join('?' * len(chunk))})"
+            )  # fmt: skip
+            with self._transaction(lock=False) as cursor:
+                cursor.execute(self._sql(query), parameters + chunk)
+                for key, state in cursor.fetchall():
+                    found[key] = STATE.validate_json(state)
+        return found
+
+    def status_rows(
+        self, day: date, known_at: datetime | None = None
+    ) -> list[tuple[str, str, str | None]]:
+        """Every item on the board as at ``day`` as known at ``known_at``: (key, report,
+        status word or None)."""
+        return self._fetch_current(day, known_at, "SELECT key, report, status")
+
+    def _state_json(self, span: tuple[str, str, str | None]) -> str:
+        """The whole state of the span (key, effective_from, known_from); a span
+        known now is the item's only open span that starts then."""
+        key, start, known_from = span
+        query = "SELECT state FROM ragw_spans WHERE key = ? AND effective_from = ? AND "
+        with self._transaction(lock=False) as cursor:
+            if known_from is None:
+                cursor.execute(self._sql(query + "known_until IS NULL"), (key, start))
+            else:
+                cursor.execute(self._sql(query + "known_from = ?"), (key, start, known_from))
+            return str(cursor.fetchone()[0])
+
+    def board_batches(
+        self, day: date, known_at: datetime | None = None, filters: BoardFilters | None = None
+    ) -> Iterator[list[str]]:
+        """The board as at ``day`` as known at ``known_at``: each item's JSON line,
+        newest report first, items as numbered, a batch at a time (so memory does not
+        grow with the board)."""
+        self.catch_up()
+        filters = filters or BoardFilters()
+        owner = filters.owner is not None
+        columns = BOARD_ROW.replace("{owner}", "owner, " if owner else "")
+        if self.postgres:  # places sort as text, whatever the database's collation
+            columns = columns.replace("tail, place", 'tail, place COLLATE "C" AS place')
+        where, values = filters.where(day)
+        query, parameters = current_query(
+            day, known_at, columns, where, values, column_values=(day.isoformat(),)
+        )
+        query += " ORDER BY place"
+        with self._transaction(lock=False) as cursor:
+            # On PostgreSQL a server-side cursor, so rows arrive a batch at a time.
+            rows = self.connection.cursor(name="ragw_board") if self.postgres else cursor
+            try:
+                rows.execute(self._sql(query), parameters)
+                while batch := rows.fetchmany(BATCH):
+                    if not owner:
+                        yield [line for line, _ in batch]
+                    else:
+                        yield [line for who, line, _ in batch if filters.shows_owner(who)]
+            finally:
+                if rows is not cursor:
+                    rows.close()
+
+    def reports(self, known_at: datetime | None = None) -> dict[str, ReportFacts]:
+        """Every report recorded by ``known_at``, by code."""
+        query = "SELECT code, title, scope, published, inspectorates, makes FROM ragw_reports"
+        rows = self._select(query, known_at)
+        return {
+            code: ReportFacts(code, title, scope, date.fromisoformat(published),
+                              tuple(json.loads(inspectorates)), makes)
+            for code, title, scope, published, inspectorates, makes in rows
+        }  # fmt: skip
+
+    def committees(self, known_at: datetime | None = None) -> list[tuple[str, str]]:
+        """Every committee recorded by ``known_at``: (code, name)."""
+        return [(code, name) for code, name in
+                self._select("SELECT code, name FROM ragw_committees", known_at)]  # fmt: skip
+
+    def meetings(self, known_at: datetime | None = None) -> list[tuple[str, date, str | None]]:
+        """Every meeting recorded by ``known_at``: (committee, date, paper)."""
+        rows = self._select("SELECT committee, meeting, paper FROM ragw_meetings", known_at)
+        return [(code, date.fromisoformat(day), paper) for code, day, paper in rows]
+
+    def _select(self, query: str, known_at: datetime | None) -> list[tuple[Any, ...]]:
+        self.catch_up()
+        parameters: tuple[str, ...] = ()
+        if known_at is not None:
+            query += " WHERE known_from <= ?"
+            parameters = (moment(known_at),)
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(self._sql(query), parameters)
+            return list(cursor.fetchall())

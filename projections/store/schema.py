@@ -1,0 +1,133 @@
+"""The read model's tables and their layout, and the migration: a model of another
+layout (an earlier ragw's) is dropped and derived again from the log, on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+NAME = "read_model"
+#: The table of the model's position (and layout).
+TRACKING = "ragw_tracking"
+#: The layout of the tables below. A model of another layout (an earlier ragw's) is
+#: dropped and derived again from the log, on first use.
+LAYOUT = 5
+LAYOUT_ROW = "read_model_layout"
+#: The end of a span that has not ended: later than any date, so one range test serves.
+FOREVER = "9999-12-31"
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS ragw_tracking (
+        name TEXT PRIMARY KEY, position BIGINT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS ragw_reports (
+        code TEXT PRIMARY KEY, title TEXT NOT NULL, scope TEXT NOT NULL,
+        published TEXT NOT NULL, inspectorates TEXT NOT NULL, makes INTEGER,
+        known_from TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS ragw_committees (
+        stream TEXT PRIMARY KEY, code TEXT NOT NULL, name TEXT NOT NULL,
+        known_from TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS ragw_meetings (
+        committee TEXT NOT NULL, meeting TEXT NOT NULL, paper TEXT,
+        known_from TEXT NOT NULL)""",
+    # Every span ever known, with the moments it was known: "as known at T" reads here.
+    """CREATE TABLE IF NOT EXISTS ragw_spans (
+        key TEXT NOT NULL, report TEXT NOT NULL,
+        known_from TEXT NOT NULL, known_until TEXT,
+        effective_from TEXT NOT NULL, effective_until TEXT NOT NULL,
+        status TEXT, due TEXT, owner TEXT,
+        original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
+        place TEXT NOT NULL, head TEXT NOT NULL, tail TEXT NOT NULL, state TEXT NOT NULL,
+        pending TEXT)""",
+    """CREATE INDEX IF NOT EXISTS ragw_spans_as_known
+        ON ragw_spans (effective_until, known_from)""",
+    """CREATE INDEX IF NOT EXISTS ragw_spans_open ON ragw_spans (key, known_until)""",
+    # The spans known now. Each item's last span, which has not ended, is kept in the
+    # papers' order (SQLite stores a table in its key's order); the ended ones in order
+    # of the days they ended. So "the board as at D" reads one run of rows already in
+    # order, merged with the few ended spans that were current on D.
+    """CREATE TABLE IF NOT EXISTS ragw_board_open (
+        effective_until TEXT NOT NULL, effective_from TEXT NOT NULL, place TEXT NOT NULL,
+        key TEXT NOT NULL, report TEXT NOT NULL,
+        status TEXT, due TEXT, owner TEXT,
+        original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
+        head TEXT NOT NULL, tail TEXT NOT NULL, pending TEXT,
+        PRIMARY KEY (place)) /* clustered */""",
+    """CREATE INDEX IF NOT EXISTS ragw_board_open_key ON ragw_board_open (key)""",
+    """CREATE TABLE IF NOT EXISTS ragw_board (
+        effective_until TEXT NOT NULL, effective_from TEXT NOT NULL, place TEXT NOT NULL,
+        key TEXT NOT NULL, report TEXT NOT NULL,
+        status TEXT, due TEXT, owner TEXT,
+        original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
+        head TEXT NOT NULL, tail TEXT NOT NULL, pending TEXT,
+        PRIMARY KEY (effective_until, effective_from, place)) /* clustered */""",
+    """CREATE INDEX IF NOT EXISTS ragw_board_key ON ragw_board (key, effective_from)""",
+    # Per meeting of each committee, every item as known now: its status then and at
+    # the meeting before, all the summary counts (read grouped, from the index alone);
+    # and the paper's lists (overdue, slippage, extended since the meeting before), each
+    # row rendered and kept in the order the paper lists it.
+    """CREATE TABLE IF NOT EXISTS ragw_paper_rows (
+        committee TEXT NOT NULL, meeting TEXT NOT NULL, key TEXT NOT NULL,
+        report TEXT NOT NULL, status TEXT, previous TEXT,
+        PRIMARY KEY (committee, meeting, key)) /* clustered */""",
+    """CREATE INDEX IF NOT EXISTS ragw_paper_tally ON ragw_paper_rows
+        (committee, meeting, report, status, previous)""",
+    """CREATE TABLE IF NOT EXISTS ragw_paper_lines (
+        committee TEXT NOT NULL, meeting TEXT NOT NULL, list TEXT NOT NULL,
+        place TEXT NOT NULL, key TEXT NOT NULL, status TEXT, due TEXT, days INTEGER,
+        owner TEXT, original_due TEXT, times_extended INTEGER, line TEXT,
+        PRIMARY KEY (committee, meeting, list, place)) /* clustered */""",
+    """CREATE INDEX IF NOT EXISTS ragw_paper_lines_key ON ragw_paper_lines
+        (committee, meeting, key)""",
+)
+TABLES = ("ragw_reports", "ragw_committees", "ragw_meetings", "ragw_spans", "ragw_board",
+          "ragw_board_open", "ragw_paper_rows", "ragw_paper_lines")  # fmt: skip
+#: The columns of ``ragw_spans``, in the order written.
+SPAN_COLUMNS = ("key, report, known_from, known_until, effective_from, "
+                "effective_until, status, due, owner, original_due, times_extended, "
+                "extended_on, place, head, tail, state, pending")  # fmt: skip
+BOARD_COLUMNS = ("effective_until, effective_from, place, key, report, status, due, "
+                 "owner, original_due, times_extended, extended_on, head, tail, pending")  # fmt: skip
+
+#: The columns of ``ragw_paper_rows`` and ``ragw_paper_lines``, in the order
+#: :func:`projections.store.paper_rows.paper_rows` gives them.
+PAPER_COLUMNS = "committee, meeting, key, report, status, previous"
+LINE_COLUMNS = ("committee, meeting, list, place, key, status, due, days, owner, original_due, "
+                "times_extended, line")  # fmt: skip
+
+
+def layout_ready(cursor: Any, sql: Callable[[str], str], postgres: bool) -> bool:
+    """Whether the tables exist, in this layout, with a position: then nothing is
+    created (a database login without the right to create tables can keep it)."""
+    exists = (
+        "SELECT to_regclass('ragw_tracking') IS NOT NULL"
+        if postgres
+        else "SELECT COUNT(*) FROM sqlite_master WHERE name = 'ragw_tracking'"
+    )
+    cursor.execute(exists)
+    if not cursor.fetchone()[0]:
+        return False
+    cursor.execute(sql("SELECT name, position FROM ragw_tracking"))
+    rows = dict(cursor.fetchall())
+    return rows.get(LAYOUT_ROW) == LAYOUT and NAME in rows
+
+
+def create_tables(cursor: Any, sql: Callable[[str], str], postgres: bool) -> None:
+    """The tables of this layout, with a position of 0; those of another layout dropped
+    first. Run holding the writer's lock."""
+    cursor.execute(SCHEMA[0])  # the tracking table
+    cursor.execute(sql("SELECT position FROM ragw_tracking WHERE name = ?"), (LAYOUT_ROW,))
+    layout = cursor.fetchone()
+    if layout is None or layout[0] != LAYOUT:
+        for table in (*TABLES, "ragw_timeline_spans"):  # and the first layout's
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute("DELETE FROM ragw_tracking")
+        cursor.execute(
+            sql("INSERT INTO ragw_tracking (name, position) VALUES (?, ?)"),
+            (LAYOUT_ROW, LAYOUT),
+        )
+    for statement in SCHEMA:
+        if not postgres:  # kept in its key's order
+            statement = statement.replace("/* clustered */", "WITHOUT ROWID")
+        cursor.execute(statement)
+    cursor.execute(sql("SELECT position FROM ragw_tracking WHERE name = ?"), (NAME,))
+    if cursor.fetchone() is None:
+        cursor.execute(sql("INSERT INTO ragw_tracking (name, position) VALUES (?, 0)"), (NAME,))
