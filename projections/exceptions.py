@@ -18,12 +18,13 @@ from functools import cache
 from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from events import Status
-from ledger.state import NOT_OVERDUE, ItemView
+from ledger.state import ItemView
+from projections.rows import NOT_ASSESSED, NOT_OVERDUE_WORDS, status_word
 from projections.text import JSONText, compact, ref_order
 
-NOT_ASSESSED = "NOT ASSESSED"
-#: Statuses as words: not overdue past the due date; done with, so not slipping.
-NOT_OVERDUE_AND_RED = frozenset(status.value for status in {*NOT_OVERDUE, Status.RED})
+#: Statuses as words: not overdue past the due date (the board's overdue rule, and
+#: RED, which a paper reports on its own); done with, so not slipping.
+NOT_OVERDUE_AND_RED = frozenset({*NOT_OVERDUE_WORDS, Status.RED.value})
 SETTLED_WORDS = frozenset({Status.GREEN.value, Status.CLOSED.value, Status.WHITE.value})
 #: An item's columns as at a day, as papers read them: key, report, status, due, owner,
 #: original due, times extended, when it was last extended (dates as ISO text), and the
@@ -168,7 +169,7 @@ def row_exceptions(row: Row, day: date, since: str) -> tuple[Overdue | None, Sli
     item overdue, its slippage, and whether it was extended after ``since`` (the meeting
     before as ISO text; ``""`` when there was none)."""
     key, _, status, due, owner, original, times, extended_on, _ = row
-    word = status or NOT_ASSESSED
+    word = status_word(status)
     today = day.isoformat()
     overdue = slippage = None
     if due is not None and due < today and status not in NOT_OVERDUE_AND_RED:
