@@ -30,7 +30,7 @@ NOW = date(2021, 6, 1)
 OWNER = "Head of Roads"
 #: The days asked about: before and after due dates, changes and requests.
 DAYS = (date(2019, 3, 1), date(2019, 12, 31), date(2020, 7, 1), NOW)
-REPORTS = (None, "OLD18", "NEW19", "NONE")
+REPORTS = (None, "HATE18", "PEEL19", "NONE")
 OWNERS = (None, "head of roads", "HEAD OF ROADS", "Chief constable", "nobody")
 STATUSES = (None, *BOARD_STATUSES)
 
@@ -45,7 +45,7 @@ def record_history(ledger: Ledger) -> list[datetime | None]:
         return ledger.get_recommendation(key)
 
     ledger.register_report(
-        "OLD18",
+        "HATE18",
         title="Old",
         scope="force",
         published=date(2018, 3, 1),
@@ -53,7 +53,7 @@ def record_history(ledger: Ledger) -> list[datetime | None]:
         on=date(2018, 3, 1),
     )
     ledger.register_report(
-        "NEW19",
+        "PEEL19",
         title="New",
         scope="force",
         published=date(2019, 5, 1),
@@ -61,18 +61,18 @@ def record_history(ledger: Ledger) -> list[datetime | None]:
         on=date(2019, 5, 1),
     )
     issued = [
-        ("OLD18", "1", "2019-01-31", "Head of Roads"),
-        ("OLD18", "2", "2019-06-30", "HEAD OF ROADS"),
-        ("OLD18", "3", "2019-01-31", "head of roads"),
-        ("OLD18", "4", "2018-12-31", "Chief Constable"),
-        ("OLD18", "10", None, None),
-        ("NEW19", "1", "2020-12-31", "Chief Constable"),
-        ("NEW19", "2", "2019-09-30", "head of Roads"),
-        ("NEW19", "4a", "2020-03-31", "CHIEF CONSTABLE"),
-        ("NEW19", "10", "2019-11-30", None),
+        ("HATE18", "1", "2019-01-31", "Head of Roads"),
+        ("HATE18", "2", "2019-12-31", "HEAD OF ROADS"),
+        ("HATE18", "3", "2019-01-31", "head of roads"),
+        ("HATE18", "4", "2018-12-31", "Chief Constable"),
+        ("HATE18", "10", None, None),
+        ("PEEL19", "1", "2020-12-31", "Chief Constable"),
+        ("PEEL19", "2", "2019-09-30", "head of Roads"),
+        ("PEEL19", "4a", "2020-03-31", "CHIEF CONSTABLE"),
+        ("PEEL19", "10", "2019-11-30", None),
     ]
     for code, ref, due, owner in issued:
-        on = date(2018, 3, 1) if code == "OLD18" else date(2019, 5, 1)
+        on = date(2018, 3, 1) if code == "HATE18" else date(2019, 5, 1)
         ledger.issue_recommendation(
             code,
             ref,
@@ -83,28 +83,28 @@ def record_history(ledger: Ledger) -> list[datetime | None]:
             actor=ME,
             on=on,
         )
-    ledger.change_status("OLD18/1", "AMBER", reason="slow", actor=ME, on=date(2018, 6, 1))
-    ledger.change_status("OLD18/2", "RED", reason="stuck", actor=ME, on=date(2019, 2, 1))
-    ledger.change_status("OLD18/3", "WHITE", reason="waits", actor=ME, on=date(2019, 3, 15))
-    ledger.close_recommendation("OLD18/4", reason="superseded", actor=ME, on=date(2019, 5, 1))
-    ledger.change_status("NEW19/1", "GREEN", reason="done", actor=ME, on=date(2019, 10, 1))
-    ledger.change_status("NEW19/2", "AMBER", reason="slow", actor=ME, on=date(2019, 6, 1))
-    ledger.change_status("NEW19/4a", "RED", reason="stuck", actor=ME, on=date(2019, 6, 1))
-    ledger.change_status("NEW19/10", "AMBER", reason="slow", actor=ME, on=date(2019, 6, 1))
+    ledger.change_status("HATE18/1", "AMBER", reason="slow", actor=ME, on=date(2018, 6, 1))
+    ledger.change_status("HATE18/2", "RED", reason="stuck", actor=ME, on=date(2019, 2, 1))
+    ledger.change_status("HATE18/3", "WHITE", reason="waits", actor=ME, on=date(2019, 3, 15))
+    ledger.close_recommendation("HATE18/4", reason="superseded", actor=ME, on=date(2019, 5, 1))
+    ledger.change_status("PEEL19/1", "GREEN", reason="done", actor=ME, on=date(2019, 10, 1))
+    ledger.change_status("PEEL19/2", "AMBER", reason="slow", actor=ME, on=date(2019, 6, 1))
+    ledger.change_status("PEEL19/4a", "RED", reason="stuck", actor=ME, on=date(2019, 6, 1))
+    ledger.change_status("PEEL19/10", "AMBER", reason="slow", actor=ME, on=date(2019, 6, 1))
     first = datetime.now(UTC)
-    ledger.claim_completion("NEW19/2", evidence="done", actor=OWNER, on=date(2019, 12, 1))
-    closing = item("NEW19/4a")
+    ledger.claim_completion("PEEL19/2", evidence="done", actor=OWNER, on=date(2019, 12, 1))
+    closing = item("PEEL19/4a")
     closing.request_closure("superseded", (), OWNER, date(2020, 5, 1))
     ledger.save_all(closing, what=closing.key)
-    extending = item("NEW19/10")
+    extending = item("PEEL19/10")
     extending.request_extension(date(2021, 12, 31), "new plan", (), OWNER, date(2019, 11, 15))
     ledger.save_all(extending, what=extending.key)
-    ledger.change_status("NEW19/1", "RED", reason="late", actor=ME, on=date(2019, 8, 1))
-    ledger.correct_event("OLD18/1@2", reason="was never AMBER", actor=ME, on=NOW)
+    ledger.change_status("PEEL19/1", "RED", reason="late", actor=ME, on=date(2019, 8, 1))
+    ledger.correct_event("HATE18/1@2", reason="was never AMBER", actor=ME, on=NOW)
     second = datetime.now(UTC)
-    ledger.sign_off("NEW19/2", actor=ME, on=date(2020, 6, 1))
-    ledger.assign_owner("OLD18/10", "HEAD of roads", actor=ME, on=date(2021, 1, 1))
-    ledger.change_status("OLD18/2", "AMBER", reason="moving", actor=ME, on=date(2020, 1, 1))
+    ledger.sign_off("PEEL19/2", actor=ME, on=date(2020, 6, 1))
+    ledger.assign_owner("HATE18/10", "HEAD of roads", actor=ME, on=date(2021, 1, 1))
+    ledger.change_status("HATE18/2", "AMBER", reason="moving", actor=ME, on=date(2020, 1, 1))
     return [first, second, None]
 
 
@@ -158,15 +158,15 @@ def test_the_board_as_at_a_day_is_what_happened_by_then(recorded_history: Any) -
     """Status, overdue and pending of every item on 2020-07-01 as known now, by hand."""
     ledger, store, _ = recorded_history
     expected = {
-        "NEW19/1": ("GREEN", False, None),  # RED, backdated, before it was GREEN
-        "NEW19/2": ("GREEN", False, None),  # signed off as of 2020-06-01
-        "NEW19/4a": ("RED", True, "CLOSED"),
-        "NEW19/10": ("AMBER", True, "EXTENSION"),  # the extension awaits sign-off
-        "OLD18/1": (None, True, None),  # its AMBER was corrected away
-        "OLD18/2": ("AMBER", True, None),
-        "OLD18/3": ("WHITE", False, None),  # past due, but WHITE is never overdue
-        "OLD18/4": ("CLOSED", False, None),
-        "OLD18/10": (None, False, None),  # no due date
+        "PEEL19/1": ("GREEN", False, None),  # RED, backdated, before it was GREEN
+        "PEEL19/2": ("GREEN", False, None),  # signed off as of 2020-06-01
+        "PEEL19/4a": ("RED", True, "CLOSED"),
+        "PEEL19/10": ("AMBER", True, "EXTENSION"),  # the extension awaits sign-off
+        "HATE18/1": (None, True, None),  # its AMBER was corrected away
+        "HATE18/2": ("AMBER", True, None),
+        "HATE18/3": ("WHITE", False, None),  # past due, but WHITE is never overdue
+        "HATE18/4": ("CLOSED", False, None),
+        "HATE18/10": (None, False, None),  # no due date
     }
     day = date(2020, 7, 1)
     for board in (
@@ -177,15 +177,15 @@ def test_the_board_as_at_a_day_is_what_happened_by_then(recorded_history: Any) -
         assert found == expected
         # Newest report first, refs as the report numbers them.
         assert [i.key for i in board] == [
-            "NEW19/1",
-            "NEW19/2",
-            "NEW19/4a",
-            "NEW19/10",
-            "OLD18/1",
-            "OLD18/2",
-            "OLD18/3",
-            "OLD18/4",
-            "OLD18/10",
+            "PEEL19/1",
+            "PEEL19/2",
+            "PEEL19/4a",
+            "PEEL19/10",
+            "HATE18/1",
+            "HATE18/2",
+            "HATE18/3",
+            "HATE18/4",
+            "HATE18/10",
         ]
 
 
