@@ -12,13 +12,14 @@ after ``overdue`` (:func:`json_around_overdue`), decided per query by
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from events import Status
+from events import ReportRegistered, Status
 from ledger.state import NOT_OVERDUE, ItemView
 from projections.text import compact, ref_order
 
@@ -44,8 +45,7 @@ class ReportFacts:
     makes: int | None = None
 
     @classmethod
-    def of(cls, event: Any) -> ReportFacts:
-        """From its ``ReportRegistered`` event."""
+    def of(cls, event: ReportRegistered) -> ReportFacts:
         return cls(event.code, event.title, event.scope.value, event.published,
                    tuple(event.inspectorates), event.makes)  # fmt: skip
 
@@ -130,8 +130,6 @@ class BoardItem(NamedTuple):
     @classmethod
     def of_json(cls, line: str) -> BoardItem:
         """A row from its JSON line."""
-        import json
-
         document = json.loads(line)
         due = document["due"]
         return cls(**{**document, "due": date.fromisoformat(due) if due else None})
