@@ -9,9 +9,19 @@ black and white reads the same.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Sequence
 from datetime import datetime, time
 from typing import IO, TYPE_CHECKING, Any
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from cli.paper.cells import FILLS, cell_lines, evidence_text, status_with_pending, total_keys
+from projections.committee import DEFINITIONS, OUTSTANDING, long_date
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -19,22 +29,10 @@ if TYPE_CHECKING:
 
     from projections.committee import Paper
 
-FILLS = {
-    "GREEN": "A8D5BA", "NEW GREEN": "A8D5BA", "AMBER": "FFD27F", "RED": "F4A09A",
-    "NEW RED": "F4A09A", "WHITE": "FFFFFF", "CLOSED": "D9D9D9", "NOT ASSESSED": "D9D9D9",
-}  # fmt: skip
 HEADER_FILL = "EFEFEF"
 
 
 def write_docx(paper: Paper, out: IO[bytes]) -> None:
-    import docx
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Mm, Pt
-
-    from cli.paper_html import cell_lines
-    from cli.papers import evidence_text, status_with_pending
-    from projections.committee import COUNT_KEYS, DEFINITIONS, NOT_ASSESSED, long_date
-
     summary, appendix = paper.summary, paper.appendix
     document = docx.Document()
     section = document.sections[0]
@@ -99,15 +97,13 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
                     _shade(target, FILLS[lines[0][0]])
 
     document.add_heading("Totals", level=2)
-    keys = list(COUNT_KEYS[:-1])
-    if any(t[s][NOT_ASSESSED] for t in summary.totals.values() for s in t):
-        keys.append(NOT_ASSESSED)
+    keys = total_keys(summary.totals)
     scopes = ("national", "force", "all")
     totals = _table(document, ["Status", *(f"{c}: {s}" for c in ("Previous", "Current")
                                            for s in scopes)])  # fmt: skip
-    for key in [*keys, "OUTSTANDING"]:
+    for key in [*keys, OUTSTANDING]:
         cells = totals.add_row().cells
-        cells[0].text = "Total Amber/Red/White" if key == "OUTSTANDING" else key
+        cells[0].text = "Total Amber/Red/White" if key == OUTSTANDING else key
         if key in FILLS:
             _shade(cells[0], FILLS[key])
         totals_row = [
@@ -205,10 +201,6 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
 
 
 def _table(document: Document, headers: Sequence[str], widths: Sequence[int] = ()) -> Table:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm
-
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     header = table.rows[0]
@@ -241,9 +233,6 @@ def _listing(document: Document, title: str, headers: Sequence[str],
 
 
 def _shade(cell: _Cell, fill: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
@@ -255,8 +244,6 @@ def reproducible_zip(data: bytes) -> bytes:
     """The same package with every member dated 1980-01-01, so the same paper is the
     same bytes whenever it is written (the package writer dates members with the time
     of writing)."""
-    import zipfile
-
     source = zipfile.ZipFile(io.BytesIO(data))
     fixed = io.BytesIO()
     with zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
