@@ -173,6 +173,23 @@ def test_the_summary_prints_its_rows_totals_and_headline_in_markdown(
     ]
 
 
+def test_the_totals_leave_out_not_assessed_when_no_column_has_any(
+    recorded: Recorded, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = printed(summary_output(summary_of(recorded, "PRMSC", FEB)), "md", capsys)
+    totals = md_tables(text)[1]
+    assert [r[0] for r in totals] == [
+        "Status",
+        "NEW GREEN",
+        "AMBER",
+        "RED",
+        "NEW RED",
+        "WHITE",
+        "CLOSED",
+        "Total Amber/Red/White",
+    ]
+
+
 def test_the_summary_prints_figures_as_csv_one_row_a_report(
     the_summary: Summary, capsys: pytest.CaptureFixture[str]
 ) -> None:
