@@ -27,14 +27,25 @@ if TYPE_CHECKING:
     from docx.document import Document
     from docx.table import Table, _Cell
 
-    from projections.committee import Paper
+    from projections.committee import Appendix, Paper, Summary
 
 HEADER_FILL = "EFEFEF"
 
 
 def write_docx(paper: Paper, out: IO[bytes]) -> None:
-    summary, appendix = paper.summary, paper.appendix
     document = docx.Document()
+    _page(document, paper.summary)
+    _heading(document, paper.summary)
+    _summary(document, paper)
+    _exceptions(document, paper.summary)
+    _appendix(document, paper.appendix)
+    written = io.BytesIO()
+    document.save(written)
+    out.write(reproducible_zip(written.getvalue()))
+
+
+def _page(document: Document, summary: Summary) -> None:
+    """A4 portrait, Arial 10pt, and properties dated by the meeting."""
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -53,6 +64,8 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
     properties.last_printed = stamp
     properties.revision = 1
 
+
+def _heading(document: Document, summary: Summary) -> None:
     document.add_heading("Inspection recommendations: progress report", level=0)
     meta = [
         ("Committee", f"{summary.committee.name} ({summary.committee.code})"),
@@ -70,6 +83,9 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
         paragraph.add_run(f"{label}: ").bold = True
         paragraph.add_run(value)
 
+
+def _summary(document: Document, paper: Paper) -> None:
+    summary = paper.summary
     document.add_heading("Summary", level=1)
     document.add_paragraph().add_run(summary.headline).bold = True
     table = _table(
@@ -124,6 +140,8 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
         for target, value in zip(cells, values, strict=True):
             target.text = str(value)
 
+
+def _exceptions(document: Document, summary: Summary) -> None:
     exceptions = summary.exceptions
     document.add_heading("Exceptions for the committee", level=1)
     _listing(
@@ -165,6 +183,8 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
         "None.",
     )  # fmt: skip
 
+
+def _appendix(document: Document, appendix: Appendix) -> None:
     document.add_page_break()
     document.add_heading("Appendix: progress on every open recommendation", level=1)
     document.add_paragraph(
@@ -195,9 +215,6 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
             _shade(cells[2], FILLS[item.status])
             cells[3].text = item.due_written + ("\nOVERDUE" if item.overdue else "")
             cells[4].text = item.comment or ""
-    written = io.BytesIO()
-    document.save(written)
-    out.write(reproducible_zip(written.getvalue()))
 
 
 def _table(document: Document, headers: Sequence[str], widths: Sequence[int] = ()) -> Table:
