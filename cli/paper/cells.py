@@ -12,17 +12,21 @@ from projections.exceptions import NOT_ASSESSED
 if TYPE_CHECKING:
     from projections.committee import Counts
 
-#: The fill of every word a paper or a sheet prints in a status cell (hex RGB): new
-#: greens and reds as their colour, the not yet assessed as closed ones, in grey.
-FILLS = {
+#: The RAGW colours (hex RGB) of the statuses a ledger records: what sheets shade.
+STATUS_FILLS = {
     "GREEN": "A8D5BA",
-    NEW_GREEN: "A8D5BA",
     "AMBER": "FFD27F",
     "RED": "F4A09A",
-    NEW_RED: "F4A09A",
     "WHITE": "FFFFFF",
     "CLOSED": "D9D9D9",
-    NOT_ASSESSED: "D9D9D9",
+}
+#: Every word a paper prints in a status cell: new greens and reds in their colour, the
+#: not yet assessed in the grey of the closed.
+FILLS = {
+    **STATUS_FILLS,
+    NEW_GREEN: STATUS_FILLS["GREEN"],
+    NEW_RED: STATUS_FILLS["RED"],
+    NOT_ASSESSED: STATUS_FILLS["CLOSED"],
 }
 
 #: A summary cell's statuses, in the order it prints them.
