@@ -143,6 +143,18 @@ def test_reports_published_since_the_previous_meeting_are_new_reports() -> None:
     assert [r["code"] for r in summary(ledger, MAY)["reports"]] == ["PROTEST", "ROADS"]
 
 
+def test_a_report_published_on_the_day_of_the_previous_meeting_was_new_in_that_paper() -> None:
+    ledger = ledger_with_meetings(FEB, MAY)
+    ledger.register_report(
+        "PROTEST", title="Protest policing", scope="national", published=FEB, actor=ME, on=FEB
+    )
+    add(ledger, "PROTEST/1", "GREEN", on=FEB)
+    assert row(summary(ledger, FEB), "PROTEST")["section"] == "new"
+    may = row(summary(ledger, MAY), "PROTEST")
+    assert (may["section"], may["previous"]["NEW GREEN"]) == ("previous", 1)
+    assert [r["code"] for r in appendix(ledger, MAY)["reports"]] == []
+
+
 def test_totals_split_national_and_force_and_add_up_to_all() -> None:
     ledger = ledger_with_meetings(FEB, MAY)
     add(ledger, "ROADS/1")

@@ -9,34 +9,43 @@ black and white reads the same.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Sequence
 from datetime import datetime, time
 from typing import IO, TYPE_CHECKING, Any
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from cli.paper.cells import FILLS, cell_lines, evidence_text, status_with_pending, total_keys
+from projections.committee import DEFINITIONS, OUTSTANDING, long_date
 
 if TYPE_CHECKING:
     from docx.document import Document
     from docx.table import Table, _Cell
 
-    from projections.committee import Paper
+    from projections.committee import Appendix, Paper, Summary
 
-FILLS = {
-    "GREEN": "A8D5BA", "NEW GREEN": "A8D5BA", "AMBER": "FFD27F", "RED": "F4A09A",
-    "NEW RED": "F4A09A", "WHITE": "FFFFFF", "CLOSED": "D9D9D9", "NOT ASSESSED": "D9D9D9",
-}  # fmt: skip
 HEADER_FILL = "EFEFEF"
 
 
 def write_docx(paper: Paper, out: IO[bytes]) -> None:
-    import docx
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Mm, Pt
-
-    from cli.paper_html import cell_lines
-    from cli.papers import evidence_text, status_with_pending
-    from projections.committee import COUNT_KEYS, DEFINITIONS, NOT_ASSESSED, long_date
-
-    summary, appendix = paper.summary, paper.appendix
     document = docx.Document()
+    _page(document, paper.summary)
+    _heading(document, paper.summary)
+    _summary(document, paper)
+    _exceptions(document, paper.summary)
+    _appendix(document, paper.appendix)
+    written = io.BytesIO()
+    document.save(written)
+    out.write(reproducible_zip(written.getvalue()))
+
+
+def _page(document: Document, summary: Summary) -> None:
+    """A4 portrait, Arial 10pt, and properties dated by the meeting."""
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -55,6 +64,8 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
     properties.last_printed = stamp
     properties.revision = 1
 
+
+def _heading(document: Document, summary: Summary) -> None:
     document.add_heading("Inspection recommendations: progress report", level=0)
     meta = [
         ("Committee", f"{summary.committee.name} ({summary.committee.code})"),
@@ -72,6 +83,9 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
         paragraph.add_run(f"{label}: ").bold = True
         paragraph.add_run(value)
 
+
+def _summary(document: Document, paper: Paper) -> None:
+    summary = paper.summary
     document.add_heading("Summary", level=1)
     document.add_paragraph().add_run(summary.headline).bold = True
     table = _table(
@@ -99,15 +113,13 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
                     _shade(target, FILLS[lines[0][0]])
 
     document.add_heading("Totals", level=2)
-    keys = list(COUNT_KEYS[:-1])
-    if any(t[s][NOT_ASSESSED] for t in summary.totals.values() for s in t):
-        keys.append(NOT_ASSESSED)
+    keys = total_keys(summary.totals)
     scopes = ("national", "force", "all")
     totals = _table(document, ["Status", *(f"{c}: {s}" for c in ("Previous", "Current")
                                            for s in scopes)])  # fmt: skip
-    for key in [*keys, "OUTSTANDING"]:
+    for key in [*keys, OUTSTANDING]:
         cells = totals.add_row().cells
-        cells[0].text = "Total Amber/Red/White" if key == "OUTSTANDING" else key
+        cells[0].text = "Total Amber/Red/White" if key == OUTSTANDING else key
         if key in FILLS:
             _shade(cells[0], FILLS[key])
         totals_row = [
@@ -128,6 +140,8 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
         for target, value in zip(cells, values, strict=True):
             target.text = str(value)
 
+
+def _exceptions(document: Document, summary: Summary) -> None:
     exceptions = summary.exceptions
     document.add_heading("Exceptions for the committee", level=1)
     _listing(
@@ -169,6 +183,8 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
         "None.",
     )  # fmt: skip
 
+
+def _appendix(document: Document, appendix: Appendix) -> None:
     document.add_page_break()
     document.add_heading("Appendix: progress on every open recommendation", level=1)
     document.add_paragraph(
@@ -199,16 +215,9 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
             _shade(cells[2], FILLS[item.status])
             cells[3].text = item.due_written + ("\nOVERDUE" if item.overdue else "")
             cells[4].text = item.comment or ""
-    written = io.BytesIO()
-    document.save(written)
-    out.write(reproducible_zip(written.getvalue()))
 
 
 def _table(document: Document, headers: Sequence[str], widths: Sequence[int] = ()) -> Table:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm
-
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     header = table.rows[0]
@@ -241,9 +250,6 @@ def _listing(document: Document, title: str, headers: Sequence[str],
 
 
 def _shade(cell: _Cell, fill: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
@@ -255,8 +261,6 @@ def reproducible_zip(data: bytes) -> bytes:
     """The same package with every member dated 1980-01-01, so the same paper is the
     same bytes whenever it is written (the package writer dates members with the time
     of writing)."""
-    import zipfile
-
     source = zipfile.ZipFile(io.BytesIO(data))
     fixed = io.BytesIO()
     with zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
