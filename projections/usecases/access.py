@@ -1,0 +1,56 @@
+"""Who may do what (the roles held), and what a request someone recorded now awaits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from projections.usecases.session import LedgerSession
+
+
+@dataclass(frozen=True)
+class Roles:
+    #: Whether any role was ever granted (a ledger without is open to every writer).
+    controlled: bool
+    #: (name, role, acts for) of every role held now, in order.
+    held: list[tuple[str, str, str | None]]
+
+
+def roles(session: LedgerSession) -> Roles:
+    """Every role held now."""
+    access = session.ledger(write=False).access()
+    held = sorted(access.held()) if access is not None else []
+    return Roles(access is not None, held)
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """A request that awaits sign-off rather than having changed the item."""
+
+    key: str
+    #: What it asks for, in the ledger's words ("GREEN pending sign-off ...").
+    asks: str
+    #: Why it needs sign-off: completion always does; else the committees whose rule says so.
+    why: str
+
+
+def awaiting_sign_off(session: LedgerSession, event_id: str) -> Awaiting | None:
+    """What the event ``event_id`` (just recorded) asked for, when it asked for a change
+    rather than made it; None when it made it."""
+    from events import SignOffFor
+    from ledger.keys import split_event_id
+
+    ledger = session.ledger(write=False)
+    key, version = split_event_id(event_id)
+    pending = ledger.get_recommendation(key).pending()
+    if pending is None or pending.version != version:
+        return None
+    if pending.request == "GREEN":
+        why = "completion is always signed off"
+    else:
+        change = SignOffFor.CLOSURES if pending.request == "CLOSED" else SignOffFor.EXTENSIONS
+        committees = ledger.needs_sign_off(session.actor, change)
+        verb = "requires" if len(committees) == 1 else "require"
+        why = f"{', '.join(committees)} {verb} sign-off for {change}"
+    return Awaiting(key, pending.describe(), why)
