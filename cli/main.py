@@ -43,7 +43,7 @@ COMMANDS = {
     "meeting": "cli.committees:meeting",
     "summary": "cli.papers:summary",
     "appendix": "cli.papers:appendix",
-    "pack": "cli.papers:pack",
+    "pack": "cli.pack:pack",
     "import": "cli.exchange:import_tracker",
     "export": "cli.exchange:export",
     "restore": "cli.exchange:restore",
