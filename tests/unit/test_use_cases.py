@@ -214,3 +214,13 @@ def test_a_closure_awaits_sign_off_where_a_committee_requires_it_and_says_which(
 def test_a_change_made_at_once_awaits_nothing(ledger: Ledger) -> None:
     (event_id,) = ledger.close_recommendation("FRAUD19/9", reason="Superseded", actor=ME)
     assert awaiting_sign_off(session_over(ledger), event_id) is None
+
+
+def test_a_change_made_at_once_while_a_request_awaits_sign_off_does_not_itself_await_it(
+    ledger: Ledger,
+) -> None:
+    ledger.claim_completion("FRAUD19/9", evidence="Published", actor="Owner")
+    (event_id,) = ledger.extend_deadline(
+        "FRAUD19/9", to=date(2020, 12, 31), reason="Consultation", actor=ME
+    )
+    assert awaiting_sign_off(session_over(ledger), event_id) is None
