@@ -4,7 +4,6 @@ logins, encryption keys)."""
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import click
 
@@ -110,14 +109,9 @@ def init_roles(ctx: click.Context) -> None:
         refuse(
             "init-roles is for a PostgreSQL ledger; a SQLite file is guarded by its file permissions"
         )
-    from ledger.roles_postgres import init_roles as init
-    from projections.store import TABLES, TRACKING
+    from projections.usecases.access import keep_history_append_only
 
-    ledger = session.ledger(write=True)
-    session.uses.store()  # the read model's tables exist before they are granted
-    with session.uses.connect() as connection:
-        recorder: Any = ledger.recorder
-        init(connection, recorder.events_table_name, [TRACKING, *TABLES])
+    keep_history_append_only(session.uses)
     click.echo("roles ragw_writer and ragw_reader ready; recorded events are append-only "
                "for everyone (the server refuses UPDATE, DELETE and TRUNCATE)")  # fmt: skip
 
@@ -139,7 +133,7 @@ def add_login(ctx: click.Context, login: str, role_name: str) -> None:
       ragw role grant alice owner --acts-for 'Head of Roads'
     """
     from ledger.persistence import is_postgres
-    from ledger.roles_postgres import add_login as add
+    from projections.usecases.access import add_login as add
 
     session = session_of(ctx)
     if not is_postgres(session.target):
@@ -147,8 +141,7 @@ def add_login(ctx: click.Context, login: str, role_name: str) -> None:
     password = os.environ.get("RAGW_NEW_PASSWORD") or click.prompt(
         f"Password for {login}", hide_input=True, confirmation_prompt=True
     )
-    with session.uses.connect() as connection:
-        add(connection, login, password, role_name)
+    add(session.uses, login, password, role_name)
     click.echo(f"created login {login} ({role_name}); now `ragw role grant {login} {role_name}`")
 
 

@@ -1,9 +1,10 @@
-"""Who may do what (the roles held), and what a request someone recorded now awaits."""
+"""Who may do what: the roles held, the PostgreSQL roles and logins a server enforces
+them with, and what a request someone recorded now awaits."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from projections.usecases.session import LedgerSession
@@ -22,6 +23,28 @@ def roles(session: LedgerSession) -> Roles:
     access = session.ledger(write=False).access()
     held = sorted(access.held()) if access is not None else []
     return Roles(access is not None, held)
+
+
+def keep_history_append_only(session: LedgerSession) -> None:
+    """Make the PostgreSQL database refuse UPDATE, DELETE and TRUNCATE of recorded
+    events and their links, to everyone, and create the group roles ragw_writer and
+    ragw_reader with what they need and no more (run as the tables' owner)."""
+    from ledger.roles_postgres import init_roles
+    from projections.store import TABLES, TRACKING
+
+    ledger = session.ledger(write=True)
+    session.store()  # the read model's tables exist before they are granted
+    with session.connect() as connection:
+        recorder: Any = ledger.recorder
+        init_roles(connection, recorder.events_table_name, [TRACKING, *TABLES])
+
+
+def add_login(session: LedgerSession, login: str, password: str, role: str) -> None:
+    """Create a PostgreSQL login for a person, in the group their ragw ``role`` needs."""
+    from ledger.roles_postgres import add_login as create
+
+    with session.connect() as connection:
+        create(connection, login, password, role)
 
 
 @dataclass(frozen=True)

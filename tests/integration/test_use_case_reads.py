@@ -12,7 +12,7 @@ import pytest
 
 from ledger import InvalidInputError, Ledger, LedgerError
 from projections.usecases import LedgerSession
-from projections.usecases.board import board, update_sheet
+from projections.usecases.board import board, sign_off_queue, update_sheet
 from projections.usecases.papers import paper, pinned_history, record_issue, summary
 
 ME = "Strategic Development"
@@ -168,3 +168,16 @@ def test_an_encrypted_ledger_answers_every_read_as_a_plain_one_does(
         update_sheet(folded, owner="Head of Roads", within_days=30).rows
         == update_sheet(session, owner="Head of Roads", within_days=30).rows
     )
+
+
+def test_the_sign_off_queue_holds_the_items_whose_request_awaits_sign_off_and_no_others(
+    session: LedgerSession,
+) -> None:
+    ledger = session.ledger(write=False)
+    fill(ledger)
+    ledger.claim_completion("ROADS/2", evidence="Done", actor="Head of Roads", on=date(2021, 4, 1))
+    queue = sign_off_queue(session, as_at=date(2021, 5, 1)).listed()
+    assert [i.key for i in queue.items] == ["ROADS/2"] and queue.pending == 1
+    assert list(sign_off_queue(session, as_at=date(2021, 3, 1)).lines) == []
+    ledger.sign_off("ROADS/2", actor=ME, on=date(2021, 4, 2))
+    assert list(sign_off_queue(session, as_at=date(2021, 5, 1)).lines) == []
