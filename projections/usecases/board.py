@@ -1,5 +1,5 @@
-"""The board and what is read off it: the board itself (with the sign-off queue as one
-of its filters), a board export, and an owner's update sheet."""
+"""The board and what is read off it: the board itself, the sign-off queue (the board
+of items awaiting sign-off), a board export, and an owner's update sheet."""
 
 from __future__ import annotations
 
@@ -108,6 +108,14 @@ def board(
     else:
         lines = stored_board(store, as_at=as_at, as_known_at=as_known_at, **filters)
     return BoardRead(as_at, as_known_at, iter(lines))
+
+
+def sign_off_queue(
+    session: LedgerSession, *, as_at: date, as_known_at: datetime | None = None
+) -> BoardRead:
+    """Every item with a request awaiting sign-off (a completion, a closure, an
+    extension), as the board shows them: what governance signs off or rejects."""
+    return board(session, as_at=as_at, as_known_at=as_known_at, pending=True)
 
 
 @dataclass(frozen=True)
