@@ -15,8 +15,7 @@ from ledger.errors import InvalidInputError, LedgerError
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
-    from projections.recorded import Recorded
-    from projections.store import TimelineStore
+    from projections.usecases import LedgerSession
 
 DEFAULT_DB = "ragw.db"
 
@@ -37,95 +36,48 @@ def progress(total: int, label: str) -> Iterator[Callable[[int], object]]:
 
 
 class Session:
-    """Opens the ledger on first use, so ``--help`` never touches a database."""
+    """What the command line knows of the ledger: where it is (--db, RAGW_DB) and who
+    acts (--actor, RAGW_ACTOR, the login name). The ledger itself is opened on first
+    use by :attr:`uses`, so ``--help`` never touches a database; a ledger file a
+    refused command created is removed again."""
 
     def __init__(self, target: str, actor: str, *, explicit: bool = False) -> None:
         self.target = target
         self.named = actor
         #: Whether the actor was given (--actor, RAGW_ACTOR) rather than the login name.
         self.explicit = explicit
-        self._ledger: Ledger | None = None
-        self._store: TimelineStore | None = None
+        self._uses: LedgerSession | None = None
         self._created: Path | None = None
 
     @property
-    def actor(self) -> str:
-        """Who records: on a PostgreSQL ledger under access control, the authenticated
-        database login (roles are checked against it, so no flag can borrow another's);
-        otherwise the name given, or the login name."""
-        from ledger.persistence import is_postgres, storage_env
+    def uses(self) -> LedgerSession:
+        """The session the use cases take: the ledger at --db, opened on first use."""
+        if self._uses is None:
+            from projections.usecases import LedgerSession
 
-        if not is_postgres(self.target) or self.ledger(write=False).access() is None:
-            return self.named
-        login = storage_env(self.target)["POSTGRES_USER"]
-        if self.explicit and self.named.casefold() != login.casefold():
-            raise LedgerError(
-                f"on this PostgreSQL ledger you act as your database login {login!r}, which "
-                "its roles are checked against; leave out --actor (and RAGW_ACTOR)"
+            self._uses = LedgerSession(
+                self.target,
+                self.named,
+                explicit=self.explicit,
+                open_ledger=self._open,
+                progress=progress,
             )
-        return login
+        return self._uses
 
-    @contextmanager
-    def connect(self) -> Iterator[Any]:
-        """A connection to the PostgreSQL database as the login of the URL."""
-        import psycopg
+    def _open(self, write: bool) -> Ledger:
+        from ledger import open_ledger
+        from ledger.persistence import is_postgres
 
-        from ledger.persistence import storage_env
+        if write and not is_postgres(self.target) and not Path(self.target).exists():
+            self._created = Path(self.target)
+        return open_ledger(self.target, create=write)
 
-        env = storage_env(self.target)
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
-            port=int(env["POSTGRES_PORT"]), user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"], autocommit=True,
-        ) as connection:  # fmt: skip
-            yield connection
+    @property
+    def actor(self) -> str:
+        return self.uses.actor
 
     def ledger(self, *, write: bool) -> Ledger:
-        if self._ledger is None:
-            from ledger import open_ledger
-            from ledger.persistence import is_postgres
-
-            if write and not is_postgres(self.target) and not Path(self.target).exists():
-                self._created = Path(self.target)
-            self._ledger = open_ledger(self.target, create=write)
-        return self._ledger
-
-    def recorded(self, known_at: datetime | None) -> Recorded:
-        """What the ledger holds, as known at ``known_at``, its items' states read from
-        the stored read model, brought up to date first."""
-        from projections.recorded import Recorded
-
-        ledger = self.ledger(write=False)
-        if ledger.encrypted:  # nothing derived is kept in clear: fold the decrypted log
-            recorded = Recorded.of((event for _, event in ledger.read_log()), known_at)
-        else:
-            recorded = Recorded.stored(self.caught_up(), known_at)
-        digest = ledger.digest()
-        recorded.digest = str(digest) if digest else None
-        return recorded
-
-    def caught_up(self) -> TimelineStore:
-        """The stored read model, brought up to date with the log first (with a
-        progress bar when that is long work, e.g. the first read after an import)."""
-        ledger, store = self.ledger(write=False), self.store()
-        behind = ledger.last_position() - store.position()
-        with progress(behind, "Bringing the read model up to date") as bar:
-            store.catch_up(progress=bar)
-        return store
-
-    def store(self) -> TimelineStore:
-        """The stored read model (brought up to date by each of its reads)."""
-        from projections.store import TimelineStore
-
-        if self.ledger(write=False).encrypted:
-            raise LedgerError(
-                "this ledger is encrypted, so nothing derived from it is stored in clear "
-                "beside it: its reads replay the decrypted events, and there is no read "
-                "model to rebuild"
-            )
-        if self._store is None:
-            self._store = TimelineStore(self.ledger(write=False), self.target)
-        return self._store
+        return self.uses.ledger(write=write)
 
     def abandon(self) -> None:
         """After a refusal: a ledger file this command created holds nothing; remove it."""
@@ -136,12 +88,9 @@ class Session:
                 Path(f"{created}{suffix}").unlink(missing_ok=True)
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
-        if self._ledger is not None:
-            self._ledger.close()
-            self._ledger = None
+        if self._uses is not None:
+            self._uses.close()
+            self._uses = None
 
 
 class LedgerGroup(click.Group):
@@ -202,28 +151,20 @@ def record(
     for event_id in ids:
         click.echo(f"recorded {event_id}")
     if requests and ids:
-        say_if_pending(ledger, session.actor, ids[-1])
+        say_if_pending(session, ids[-1])
 
 
-def say_if_pending(ledger: Ledger, actor: str, event_id: str) -> None:
+def say_if_pending(session: Session, event_id: str) -> None:
     """When ``event_id`` asked for a change rather than made it, say so and how it is
     decided."""
-    from events import SignOffFor
-    from ledger.keys import split_event_id
+    from projections.usecases.access import awaiting_sign_off
 
-    key, version = split_event_id(event_id)
-    pending = ledger.get_recommendation(key).pending()
-    if pending is None or pending.version != version:
+    awaiting = awaiting_sign_off(session.uses, event_id)
+    if awaiting is None:
         return
-    if pending.request == "GREEN":
-        why = "completion is always signed off"
-    else:
-        change = SignOffFor.CLOSURES if pending.request == "CLOSED" else SignOffFor.EXTENSIONS
-        committees = ledger.needs_sign_off(actor, change)
-        verb = "requires" if len(committees) == 1 else "require"
-        why = f"{', '.join(committees)} {verb} sign-off for {change}"
+    key = awaiting.key
     click.echo(
-        f"{key}: {pending.describe()} ({why}); governance signs it off with "
+        f"{key}: {awaiting.asks} ({awaiting.why}); governance signs it off with "
         f"`ragw sign-off {key}` or rejects it with `ragw reject {key} --reason ...`"
     )
 
@@ -237,6 +178,23 @@ on_option = click.option(
     "--on", "on", metavar="DATE",
     help="The date the change took effect (YYYY-MM-DD). Default: today; never in the future.",
 )  # fmt: skip
+
+
+known_at_option = click.option(
+    "--as-known-at",
+    "as_known_at",
+    default=None,
+    metavar="DATETIME",
+    help="Only what had been recorded by this moment (ISO 8601): the paper as it could "
+    "have been written then.",
+)
+
+
+def meeting_day(value: str) -> date:
+    """A meeting's DATE argument."""
+    day = parse_day(value, "DATE")
+    assert day is not None
+    return day
 
 
 def output_path(out: str | None, suffixes: tuple[str, ...], usage: str) -> Path:

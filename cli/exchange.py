@@ -19,7 +19,7 @@ from cli.common import (
 )
 
 if TYPE_CHECKING:
-    from ledger.application import Ledger
+    from projections.usecases import LedgerSession
 
 
 @click.command("import")
@@ -43,24 +43,15 @@ def import_tracker(ctx: click.Context, file: str, on: str | None) -> None:
       ragw import tracker.xlsx --on 2019-11-15
       ragw import february.csv --on 2021-02-04 && ragw import may.csv --on 2021-05-04
     """
-    from ledger.tracker import read_tracker
+    from projections.usecases.files import import_tracker as import_file
 
     day = parse_day(on, "--on")
     path = Path(file)
-    rows = read_tracker(path)
-    session = session_of(ctx)
-    ledger = session.ledger(write=True)
-    with progress(len(rows), f"Importing {path.name}") as bar:
-        outcome = ledger.import_tracker(rows, source=path.name, actor=session.actor, on=day,
-                                        progress=bar)  # fmt: skip
+    outcome = import_file(session_of(ctx).uses, path, on=day)
     click.echo(f"imported {path.name}: {outcome.describe()}")
 
 
 # Export and restore ------------------------------------------------------------------
-
-BOARD_COLUMNS = ["key", "report_code", "report", "scope", "published", "inspectorate", "ref",
-                 "kind", "text", "status", "due", "due_date", "overdue", "comment", "owner",
-                 "lead"]  # fmt: skip
 
 
 @click.command("export")
@@ -92,54 +83,43 @@ def export(ctx: click.Context, out: str | None, as_at: str | None,
     suffix = path.suffix.lower()
     if suffix == ".jsonl" and (as_at or as_known_at):
         refuse("a .jsonl export holds every event; --as-at and --as-known-at are for the board")
-    ledger = session_of(ctx).ledger(write=False)
+    session = session_of(ctx)
+    session.ledger(write=False)  # a missing ledger is said before a malformed date
     if suffix == ".jsonl":
-        export_events(ledger, path)
+        export_events(session.uses, path)
         return
     from cli.sheets import write_csv, write_xlsx
-    from projections.board import board_of
-    from projections.committee import KIND_WORDS, written_due
+    from projections.usecases.board import board_export
 
     day = parse_day(as_at, "--as-at") or date.today()
-    recorded = session_of(ctx).recorded(parse_moment(as_known_at))
-    board = board_of(recorded, as_at=day)
-    states = recorded.states_as_at(day)
-    rows = []
-    for item in board.items:
-        report = recorded.reports[item.report]
-        rows.append([
-            item.key, item.report, report.title, item.scope, report.published.isoformat(),
-            "; ".join(report.inspectorates), item.ref, KIND_WORDS[item.kind], item.text,
-            item.status or "", written_due(states[item.key], report.published),
-            item.due.isoformat() if item.due else "", "OVERDUE" if item.overdue else "",
-            item.comment, item.owner, item.lead,
-        ])  # fmt: skip
+    board = board_export(session.uses, as_at=day, as_known_at=parse_moment(as_known_at))
+    columns, rows, digest = board.columns, board.rows, board.digest
     if suffix == ".csv":
-        write_csv(path, BOARD_COLUMNS, rows)
+        write_csv(path, columns, rows)
     else:
         known = f", as known at {as_known_at}" if as_known_at else ""
-        write_xlsx(path, BOARD_COLUMNS, rows, title=f"Board {day.isoformat()}",
+        write_xlsx(path, columns, rows, title=f"Board {day.isoformat()}",
                    about=[("Board as at", day.isoformat() + known),
                           ("Items", str(len(rows))),
-                          *([("Ledger digest", recorded.digest)] if recorded.digest else [])])  # fmt: skip
+                          *([("Ledger digest", digest)] if digest else [])])  # fmt: skip
     click.echo(f"wrote {path}: {len(rows)} items as at {day.isoformat()}"
-               + (f"; ledger digest {recorded.digest}" if recorded.digest else ""), err=True)  # fmt: skip
+               + (f"; ledger digest {digest}" if digest else ""), err=True)  # fmt: skip
 
 
-def export_events(ledger: Ledger, path: Path) -> None:
+def export_events(session: LedgerSession, path: Path) -> None:
     import json
 
     from cli.sheets import replacing
-    from ledger.backup import backup_lines
+    from projections.usecases.events import backup
 
-    total = ledger.last_position()  # near enough for a progress bar
-    digest = ledger.digest()  # before reading: the export holds at least this history
-    with replacing(path) as handle, progress(total, f"Exporting to {path.name}") as bar:
+    read = backup(session)
+    with replacing(path) as handle, progress(read.total, f"Exporting to {path.name}") as bar:
         count = 0
-        for line in backup_lines(event for _, event in ledger.read_log()):
+        for line in read.lines:
             handle.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
             count += 1
             bar(1)
+    digest = read.digest
     click.echo(f"wrote {path}: {count} events" + (f"; ledger digest {digest}" if digest else ""),
                err=True)  # fmt: skip
 
@@ -158,17 +138,10 @@ def restore(ctx: click.Context, file: str) -> None:
       ragw --db restored.db restore backup.jsonl
       ragw --db postgresql://ragw@db.example/ragw restore backup.jsonl
     """
-    from ledger.backup import read_backup
+    from projections.usecases.files import restore as restore_file
 
-    path = Path(file)
-    if path.suffix.lower() != ".jsonl" or not path.is_file():
-        refuse(f"{file}: restore reads a .jsonl file written by `ragw export --out FILE.jsonl`")
-    lines = path.read_text(encoding="utf-8").splitlines()
-    session = session_of(ctx)
-    ledger = session.ledger(write=True)
-    with progress(len(lines), f"Restoring {path.name}") as bar:
-        count = ledger.restore_backup(read_backup(lines), source=path.name, progress=bar)
-    click.echo(f"restored {path.name}: {count} events")
+    count = restore_file(session_of(ctx).uses, file)
+    click.echo(f"restored {Path(file).name}: {count} events")
 
 
 # Owners' update sheets -----------------------------------------------------------------
@@ -203,38 +176,21 @@ def requests(ctx: click.Context, owner: str, due_within: str | None, out: str) -
       ragw requests --owner "DCI Crime" --due-within 45d --out crime.xlsx
     """
     from cli.sheets import write_xlsx
-    from ledger.updates import FILLED, OWNER_STATUSES, SHOWN
-    from projections.board import board_of
-    from projections.committee import KIND_WORDS, written_due
+    from projections.usecases.board import update_sheet
 
     path = output_path(out, (".xlsx",), "an update sheet is written as .xlsx")
     span = parse_days(due_within) if due_within else None
-    ledger = session_of(ctx).ledger(write=False)
-    today = ledger.today()
-    recorded = session_of(ctx).recorded(None)
-    states = recorded.states_as_at(today)
-    items = [
-        item for item in board_of(recorded, as_at=today, owner=owner).items
-        if item.status not in ("GREEN", "CLOSED")
-        and (span is None or (item.due is not None and (item.due - today).days <= span))
-    ]  # fmt: skip
-    if not items:
+    sheet = update_sheet(session_of(ctx).uses, owner=owner, within_days=span)
+    rows = sheet.rows
+    if not rows:
         refuse(f"{owner} has no open items{' due within ' + due_within if due_within else ''}; "
                "see `ragw board --owner ROLE`")  # fmt: skip
-    items.sort(key=lambda i: (i.due or date.max, i.key))
-    rows = [
-        [i.key, recorded.reports[i.report].title, f"{KIND_WORDS[i.kind]}: {i.text}",
-         i.status or "NOT ASSESSED",
-         written_due(states[i.key], recorded.reports[i.report].published), i.comment,
-         *([""] * len(FILLED))]
-        for i in items
-    ]  # fmt: skip
     write_xlsx(
-        path, [*SHOWN, *FILLED], rows, title="Update", editable=FILLED,
-        choices={"new status": [s.value for s in OWNER_STATUSES]},
+        path, sheet.columns, rows, title="Update", editable=sheet.filled,
+        choices={"new status": sheet.statuses},
         about=[
             ("Owner", owner),
-            ("As at", today.isoformat()),
+            ("As at", sheet.as_at.isoformat()),
             ("Items", str(len(rows))),
             ("How to", "Fill in the shaded columns of the rows that changed and leave the "
                        "others blank. RED and WHITE need a reason; a new due date needs a "
@@ -258,12 +214,8 @@ def apply(ctx: click.Context, file: str, on: str | None) -> None:
     Example:
       ragw apply psd.xlsx
     """
-    from ledger.tracker import read_update_sheet
+    from projections.usecases.files import apply_update_sheet
 
     path = Path(file)
-    owner, rows = read_update_sheet(path)
-    ledger = session_of(ctx).ledger(write=True)
-    outcome = ledger.apply_updates(rows, source=path.name, owner=owner,
-                                   actor=session_of(ctx).actor,
-                                   on=parse_day(on, "--on"))  # fmt: skip
+    owner, outcome = apply_update_sheet(session_of(ctx).uses, path, on=parse_day(on, "--on"))
     click.echo(f"applied {path.name} as {owner}: {outcome.describe()}")

@@ -1,0 +1,214 @@
+"""Reads of the board and of the events: the board (and its sign-off queue), an item's
+history, the whole log. Each parses its options, calls one use case and renders."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import click
+
+from cli.common import parse_day, parse_moment, refuse, session_of
+from cli.render import Output, emit, format_option
+
+
+@click.command()
+@click.option(
+    "--as-at",
+    "as_at",
+    default=None,
+    metavar="DATE",
+    help="The board as it stood on this date. Default: today.",
+)
+@click.option(
+    "--as-known-at",
+    "as_known_at",
+    default=None,
+    metavar="DATETIME",
+    help="Only what had been recorded by this moment (ISO 8601).",
+)
+@click.option(
+    "--report", "report_code", default=None, metavar="CODE", help="Only this report's items."
+)
+@click.option("--owner", default=None, metavar="ROLE", help="Only this owner's items.")
+@click.option(
+    "--status",
+    "status_filter",
+    default=None,
+    metavar="STATUS",
+    help="Only items with this status (GREEN, AMBER, RED, WHITE, CLOSED, 'NOT ASSESSED').",
+)
+@click.option(
+    "--overdue", is_flag=True, help="Only items past their due date and not GREEN, WHITE or CLOSED."
+)
+@click.option("--pending", is_flag=True, help="Only items with a request awaiting sign-off.")
+@format_option
+@click.pass_context
+def board(
+    ctx: click.Context, as_at: str | None, as_known_at: str | None, report_code: str | None,
+    owner: str | None, status_filter: str | None, overdue: bool, pending: bool, fmt: str,
+) -> None:  # fmt: skip
+    """The RAGW board: every item's status and due date.
+
+    \b
+    Examples:
+      ragw board
+      ragw board --as-at 2019-11-01 --report PEEL1819
+      ragw board --as-at 2019-11-01 --as-known-at 2019-11-05T09:00:00Z --format json
+      ragw board --overdue
+      ragw board --pending
+    """
+    from projections.usecases.board import board as board_read
+    from projections.usecases.board import status_named
+
+    day = parse_day(as_at, "--as-at") or date.today()
+    known = parse_moment(as_known_at)
+    wanted = None
+    if status_filter:
+        wanted = status_named(status_filter)
+        if wanted is None:
+            from projections.board import BOARD_STATUSES
+
+            refuse(
+                f"--status {status_filter!r} is not known; use one of {', '.join(BOARD_STATUSES)}"
+            )
+    read = board_read(
+        session_of(ctx).uses,
+        as_at=day,
+        as_known_at=known,
+        report=report_code,
+        owner=owner,
+        status=wanted,
+        overdue=overdue,
+        pending=pending,
+    )
+    if fmt == "json":  # streamed: a national board prints in constant memory
+        from cli.render import emit_json_rows
+
+        head = {"as_at": day.isoformat(), "as_known_at": known.isoformat() if known else None}
+        emit_json_rows(head, "items", read.lines)
+        return
+    listed = read.listed()
+    shown, waiting = listed.items, listed.pending
+    counts = dict(listed.counts)
+    if waiting:
+        counts["pending sign-off"] = waiting
+    known_text = f"as known at {known.isoformat()}" if known else "as known now"
+    columns = ["key", "kind", "status", "due", "overdue", "owner"]
+    if waiting:
+        columns.append("pending sign-off")
+    emit(
+        Output(
+            document=None,
+            columns=columns,
+            rows=[
+                [
+                    i.key,
+                    i.kind,
+                    i.status or "NOT ASSESSED",
+                    i.due,
+                    "OVERDUE" if i.overdue else "",
+                    i.owner,
+                    *([asked(i.pending)] if waiting else []),
+                ]
+                for i in shown
+            ],
+            title=f"Board as at {day.isoformat()}, {known_text}: {len(shown)} item"
+            + ("" if len(shown) == 1 else "s"),
+            footer="  ".join(f"{name}: {n}" for name, n in sorted(counts.items())) or None,
+        ),
+        fmt,
+    )
+
+
+def asked(pending: dict[str, Any] | None) -> str:
+    """What a request pending sign-off asks for, in a board's cell."""
+    if pending is None:
+        return ""
+    from ledger.state import asks_for
+
+    return f"{asks_for(pending['request'], pending['due'])} (since {pending['on']})"
+
+
+@click.command()
+@click.argument("key")
+@format_option
+@click.pass_context
+def history(ctx: click.Context, key: str, fmt: str) -> None:
+    """Every event of KEY, in the order recorded, corrections included.
+
+    \b
+    Example:
+      ragw history PEEL1819/4
+    """
+    from projections.log import describe
+    from projections.usecases.events import history as history_read
+
+    read = history_read(session_of(ctx).uses, key)  # refuses unknown keys
+    records, state = read.records, read.state
+    footer = None
+    if state is not None:
+        extended = len(state.extensions)
+        footer = (
+            f"Now {state.status.value if state.status else 'NOT ASSESSED'}; "
+            f"original due {state.original_due or 'not set'}, current due {state.due or 'not set'}"
+            f", extended {extended} time{'s' if extended != 1 else ''}"
+        )
+    emit(
+        Output(
+            document={"key": read.key, "events": [r.to_json(with_key=False) for r in records]},
+            columns=["id", "on", "type", "details", "recorded at", "actor", "corrected by"],
+            rows=[
+                [
+                    r.id,
+                    r.on,
+                    r.type,
+                    describe(r),
+                    r.recorded_at.isoformat(timespec="seconds"),
+                    r.actor,
+                    r.corrected_by,
+                ]
+                for r in records
+            ],
+            title=f"History of {read.key}",
+            footer=footer,
+            wrap={"details": 60},
+        ),
+        fmt,
+    )
+
+
+@click.command()
+@format_option
+@click.pass_context
+def log(ctx: click.Context, fmt: str) -> None:
+    """Every event in the ledger, in the order recorded.
+
+    \b
+    Examples:
+      ragw log
+      ragw log --format json > events.json
+    """
+    from projections.log import describe
+    from projections.usecases.events import log as log_read
+
+    records = log_read(session_of(ctx).uses)
+    emit(
+        Output(
+            document={"events": [r.to_json() for r in records]},
+            columns=["id", "type", "on", "recorded at", "actor", "details"],
+            rows=[
+                [
+                    r.id,
+                    r.type,
+                    r.on,
+                    r.recorded_at.isoformat(timespec="seconds"),
+                    r.actor,
+                    describe(r),
+                ]
+                for r in records
+            ],
+            wrap={"details": 60},
+        ),
+        fmt,
+    )

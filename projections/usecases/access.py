@@ -1,0 +1,79 @@
+"""Who may do what: the roles held, the PostgreSQL roles and logins a server enforces
+them with, and what a request someone recorded now awaits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from projections.usecases.session import LedgerSession
+
+
+@dataclass(frozen=True)
+class Roles:
+    #: Whether any role was ever granted (a ledger without is open to every writer).
+    controlled: bool
+    #: (name, role, acts for) of every role held now, in order.
+    held: list[tuple[str, str, str | None]]
+
+
+def roles(session: LedgerSession) -> Roles:
+    """Every role held now."""
+    access = session.ledger(write=False).access()
+    held = sorted(access.held()) if access is not None else []
+    return Roles(access is not None, held)
+
+
+def keep_history_append_only(session: LedgerSession) -> None:
+    """Make the PostgreSQL database refuse UPDATE, DELETE and TRUNCATE of recorded
+    events and their links, to everyone, and create the group roles ragw_writer and
+    ragw_reader with what they need and no more (run as the tables' owner)."""
+    from ledger.roles_postgres import init_roles
+    from projections.store import TABLES, TRACKING
+
+    ledger = session.ledger(write=True)
+    session.store()  # the read model's tables exist before they are granted
+    with session.connect() as connection:
+        recorder: Any = ledger.recorder
+        init_roles(connection, recorder.events_table_name, [TRACKING, *TABLES])
+
+
+def add_login(session: LedgerSession, login: str, password: str, role: str) -> None:
+    """Create a PostgreSQL login for a person, in the group their ragw ``role`` needs."""
+    from ledger.roles_postgres import add_login as create
+
+    with session.connect() as connection:
+        create(connection, login, password, role)
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """A request that awaits sign-off rather than having changed the item."""
+
+    key: str
+    #: What it asks for, in the ledger's words ("GREEN pending sign-off ...").
+    asks: str
+    #: Why it needs sign-off: completion always does; else the committees whose rule says so.
+    why: str
+
+
+def awaiting_sign_off(session: LedgerSession, event_id: str) -> Awaiting | None:
+    """What the event ``event_id`` (just recorded) asked for, when it asked for a change
+    rather than made it; None when it made it."""
+    from events import SignOffFor
+    from ledger.keys import split_event_id
+
+    ledger = session.ledger(write=False)
+    key, version = split_event_id(event_id)
+    pending = ledger.get_recommendation(key).pending()
+    if pending is None or pending.version != version:
+        return None
+    if pending.request == "GREEN":
+        why = "completion is always signed off"
+    else:
+        change = SignOffFor.CLOSURES if pending.request == "CLOSED" else SignOffFor.EXTENSIONS
+        committees = ledger.needs_sign_off(session.actor, change)
+        verb = "requires" if len(committees) == 1 else "require"
+        why = f"{', '.join(committees)} {verb} sign-off for {change}"
+    return Awaiting(key, pending.describe(), why)

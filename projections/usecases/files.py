@@ -1,0 +1,57 @@
+"""Writes that start from a file: a tracker to import, an owner's filled-in update
+sheet to apply, an export to restore. Each reads the whole file first (refusing a
+file it cannot read, every bad row listed), then records all of it or nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ledger.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from ledger.importing import ImportOutcome
+    from ledger.updates import UpdateOutcome
+    from projections.usecases.session import LedgerSession
+
+
+def import_tracker(session: LedgerSession, path: Path, *, on: date | None) -> ImportOutcome:
+    """Import the tracker at ``path`` (.csv or .xlsx), each row as at its ``on``
+    column, else ``on``, else today."""
+    from ledger.tracker import read_tracker
+
+    rows = read_tracker(path)
+    ledger = session.ledger(write=True)
+    with session.progress(len(rows), f"Importing {path.name}") as bar:
+        return ledger.import_tracker(
+            rows, source=path.name, actor=session.actor, on=on, progress=bar
+        )
+
+
+def apply_update_sheet(
+    session: LedgerSession, path: Path, *, on: date | None
+) -> tuple[str, UpdateOutcome]:
+    """Record the filled-in update sheet at ``path`` as its owner; whose it was, and
+    what was recorded."""
+    from ledger.tracker import read_update_sheet
+
+    owner, rows = read_update_sheet(path)
+    ledger = session.ledger(write=True)
+    outcome = ledger.apply_updates(rows, source=path.name, owner=owner, actor=session.actor, on=on)
+    return owner, outcome
+
+
+def restore(session: LedgerSession, file: str) -> int:
+    """Restore the export ``file`` (.jsonl) into an empty ledger; how many events."""
+    from ledger.backup import read_backup
+
+    path = Path(file)
+    if path.suffix.lower() != ".jsonl" or not path.is_file():
+        raise InvalidInputError(
+            f"{file}: restore reads a .jsonl file written by `ragw export --out FILE.jsonl`"
+        )
+    lines = path.read_text(encoding="utf-8").splitlines()
+    ledger = session.ledger(write=True)
+    with session.progress(len(lines), f"Restoring {path.name}") as bar:
+        return ledger.restore_backup(read_backup(lines), source=path.name, progress=bar)

@@ -1,0 +1,184 @@
+"""Committees, their meetings and the paper for a meeting: summary, appendix, the whole
+paper, and which history an issued paper (or one to issue) is read from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from ledger.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from ledger.application import Ledger
+    from projections.committee import Appendix, Paper, Summary
+    from projections.usecases.session import LedgerSession
+
+
+@dataclass(frozen=True)
+class CommitteeListing:
+    code: str
+    name: str
+    meetings: list[date]
+    #: What the committee requires sign-off for: completion always, then its rule's.
+    sign_off_for: list[str]
+
+
+def committees(session: LedgerSession, *, as_known_at: datetime | None) -> list[CommitteeListing]:
+    """Every committee by code, with its meetings oldest first."""
+    recorded = session.recorded(as_known_at)
+    found = sorted(recorded.committees.values(), key=lambda c: c.code)
+    rules = session.ledger(write=False).sign_off_rules() if found else {}
+    return [
+        CommitteeListing(
+            c.code,
+            c.name,
+            [m.on for m in c.sorted_meetings()],
+            ["completion", *rules.get(c.code, [])],
+        )
+        for c in found
+    ]
+
+
+@dataclass(frozen=True)
+class MeetingListing:
+    committee: str
+    on: date
+    paper: str | None
+    #: The meeting before it, whose paper this one compares with.
+    previous: date | None
+
+
+def meetings(
+    session: LedgerSession, committee: str | None, *, as_known_at: datetime | None
+) -> list[MeetingListing]:
+    """Every meeting of ``committee`` (of every committee when None, by code), oldest
+    first; refuses a committee the ledger does not hold."""
+    recorded = session.recorded(as_known_at)
+    if committee is not None:
+        chosen = [recorded.committee(committee)]
+    else:
+        chosen = sorted(recorded.committees.values(), key=lambda c: c.code)
+    listed = []
+    for c in chosen:
+        before: date | None = None
+        for m in c.sorted_meetings():
+            listed.append(MeetingListing(c.code, m.on, m.paper, before))
+            before = m.on
+    return listed
+
+
+def summary(
+    session: LedgerSession, committee: str, meeting: date, *, as_known_at: datetime | None
+) -> Summary:
+    """The summary table of the paper for ``committee``'s meeting on ``meeting``."""
+    from projections.committee import summary_of
+
+    return summary_of(session.recorded(as_known_at), committee, meeting)
+
+
+def appendix(
+    session: LedgerSession, committee: str, meeting: date, *, as_known_at: datetime | None
+) -> Appendix:
+    """The appendix of the paper for ``committee``'s meeting on ``meeting``."""
+    from projections.committee import appendix_of
+
+    return appendix_of(session.recorded(as_known_at), committee, meeting)
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """The history a paper to be issued (or issued already) is read from."""
+
+    digest: str
+    #: Read as known at this moment: when the last event up to the digest was recorded
+    #: (or the moment asked for, if earlier).
+    read_at: datetime
+    #: The moment the paper was asked for as known at, as its heading shows.
+    as_known_at: datetime | None
+
+
+def pinned_history(
+    ledger: Ledger,
+    committee: str,
+    meeting: date,
+    *,
+    as_issued: bool,
+    as_known_at: datetime | None = None,
+) -> Pinned:
+    """The history the paper is read from: as it was issued (``as_issued``), or, for
+    a paper to issue now, everything up to the ledger's head, as known at
+    ``as_known_at`` when that is earlier."""
+    if as_issued:
+        issued = ledger.issued_paper(committee, meeting)
+        if issued is None:
+            raise InvalidInputError(
+                f"the paper for {committee}'s meeting on {meeting.isoformat()} has not been "
+                f"issued; issue it with `ragw pack {committee} {meeting.isoformat()} --out "
+                "FILE --issue`"
+            )
+        return Pinned(issued.digest, issued.read_at, issued.as_known_at)
+    head = ledger.digest()
+    if head is None or head.position == 0:
+        raise InvalidInputError("the ledger is empty: there is no paper to issue")
+    read_at = ledger.recorded_at(head.position)
+    shown = as_known_at
+    return Pinned(str(head), min(read_at, shown) if shown else read_at, shown)
+
+
+@dataclass(frozen=True)
+class PaperRead:
+    paper: Paper
+    #: The history it was read from, when issued or to be issued.
+    pinned: Pinned | None
+
+
+def paper(
+    session: LedgerSession,
+    committee: str,
+    meeting: date,
+    *,
+    as_known_at: datetime | None = None,
+    to_issue: bool = False,
+    as_issued: bool = False,
+) -> PaperRead:
+    """The whole paper for ``committee``'s meeting on ``meeting``: as known now (or at
+    ``as_known_at``); pinned to the ledger's digest when it is ``to_issue``; or read
+    again from exactly the history it was issued from (``as_issued``)."""
+    from projections.committee import paper_of
+
+    pinned = None
+    if to_issue or as_issued:
+        pinned = pinned_history(
+            session.ledger(write=False),
+            committee,
+            meeting,
+            as_issued=as_issued,
+            as_known_at=as_known_at,
+        )
+        recorded = session.recorded(pinned.read_at)
+    else:
+        recorded = session.recorded(as_known_at)
+    read = paper_of(recorded, committee, meeting)
+    if pinned is not None:  # headed as it was asked for, with the digest it was read from
+        read = read.headed(known_at=pinned.as_known_at, digest=pinned.digest)
+    return PaperRead(read, pinned)
+
+
+def record_issue(
+    session: LedgerSession, committee: str, meeting: date, read: PaperRead
+) -> list[str]:
+    """Record that the paper ``read`` (pinned to issue) went to the committee."""
+    from ledger.chain import Digest
+
+    if read.pinned is None:
+        raise ValueError("only a paper read to issue is pinned to a digest")
+    pinned = read.pinned
+    return session.ledger(write=True).issue_paper(
+        committee,
+        meeting,
+        digest=Digest.parse(pinned.digest),
+        read_at=pinned.read_at,
+        as_known_at=pinned.as_known_at,
+        actor=session.actor,
+    )

@@ -1,0 +1,147 @@
+"""A ledger opened on first use, with its stored read model: one per command or request.
+
+Which read path serves a read is decided here, once (:meth:`LedgerSession.read_model`):
+the stored read model, brought up to date first; or, for an encrypted ledger, nothing
+stored (nothing derived is kept in clear beside it), so reads fold the decrypted log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ledger.errors import LedgerError
+
+if TYPE_CHECKING:
+    from ledger.application import Ledger
+    from projections.recorded import Recorded
+    from projections.store import TimelineStore
+
+#: Reports progress of long work: given how much work there is and what it is, a
+#: context whose value is called with each amount done (a front end's progress bar).
+Progress = Callable[[int, str], AbstractContextManager[Callable[[int], object]]]
+
+
+@contextmanager
+def no_progress(total: int, label: str) -> Iterator[Callable[[int], object]]:
+    """Progress nobody watches."""
+    yield lambda done: None
+
+
+class LedgerSession:
+    """The ledger at ``target``, opened on first use by ``open_ledger(write)`` (the
+    front end's, which passes its settings), and the stored read model beside it.
+
+    ``actor`` is who records, as the front end names them; ``explicit`` says whether
+    they named themselves (a flag, a variable) rather than being the login name."""
+
+    def __init__(
+        self,
+        target: str,
+        actor: str,
+        *,
+        open_ledger: Callable[[bool], Ledger],
+        explicit: bool = False,
+        progress: Progress = no_progress,
+    ) -> None:
+        self.target = target
+        self.named = actor
+        self.explicit = explicit
+        self.progress = progress
+        self._open = open_ledger
+        self._ledger: Ledger | None = None
+        self._store: TimelineStore | None = None
+
+    @property
+    def actor(self) -> str:
+        """Who records: on a PostgreSQL ledger under access control, the authenticated
+        database login (roles are checked against it, so no flag can borrow another's);
+        otherwise the name given, or the login name."""
+        from ledger.persistence import is_postgres, storage_env
+
+        if not is_postgres(self.target) or self.ledger(write=False).access() is None:
+            return self.named
+        login = storage_env(self.target)["POSTGRES_USER"]
+        if self.explicit and self.named.casefold() != login.casefold():
+            raise LedgerError(
+                f"on this PostgreSQL ledger you act as your database login {login!r}, which "
+                "its roles are checked against; leave out --actor (and RAGW_ACTOR)"
+            )
+        return login
+
+    @contextmanager
+    def connect(self) -> Iterator[Any]:
+        """A connection to the PostgreSQL database as the login of the URL."""
+        import psycopg
+
+        from ledger.persistence import storage_env
+
+        env = storage_env(self.target)
+        with psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
+            port=int(env["POSTGRES_PORT"]), user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"], autocommit=True,
+        ) as connection:  # fmt: skip
+            yield connection
+
+    def ledger(self, *, write: bool) -> Ledger:
+        """The ledger; ``write`` lets opening create a ledger that does not exist yet."""
+        if self._ledger is None:
+            self._ledger = self._open(write)
+        return self._ledger
+
+    def read_model(self) -> TimelineStore | None:
+        """What reads are answered from: the stored read model, brought up to date with
+        the log first; None for an encrypted ledger, whose reads replay the decrypted
+        events. The one place that chooses between the two."""
+        if self.ledger(write=False).encrypted:
+            return None
+        return self.caught_up()
+
+    def recorded(self, known_at: datetime | None) -> Recorded:
+        """What the ledger holds, as known at ``known_at`` (everything when None), with
+        the ledger's digest as read."""
+        from projections.recorded import Recorded
+
+        ledger = self.ledger(write=False)
+        store = self.read_model()
+        if store is None:
+            recorded = Recorded.of((event for _, event in ledger.read_log()), known_at)
+        else:
+            recorded = Recorded.stored(store, known_at)
+        digest = ledger.digest()
+        recorded.digest = str(digest) if digest else None
+        return recorded
+
+    def caught_up(self) -> TimelineStore:
+        """The stored read model, brought up to date with the log first."""
+        ledger, store = self.ledger(write=False), self.store()
+        behind = ledger.last_position() - store.position()
+        with self.progress(behind, "Bringing the read model up to date") as bar:
+            store.catch_up(progress=bar)
+        return store
+
+    def store(self) -> TimelineStore:
+        """The stored read model (brought up to date by each of its reads); refused for
+        an encrypted ledger, which keeps none."""
+        from projections.store import TimelineStore
+
+        if self.ledger(write=False).encrypted:
+            raise LedgerError(
+                "this ledger is encrypted, so nothing derived from it is stored in clear "
+                "beside it: its reads replay the decrypted events, and there is no read "
+                "model to rebuild"
+            )
+        if self._store is None:
+            self._store = TimelineStore(self.ledger(write=False), self.target)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        if self._ledger is not None:
+            self._ledger.close()
+            self._ledger = None
