@@ -69,7 +69,7 @@ def old_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The ledger ragw 0.1 wrote: its file (a copy: reads add the read model to it), or
     its stored rows loaded into a fresh store."""
     if request.param == "file as written":
-        copy = tmp_path / "old.db"
+        copy = tmp_path / "old.sqlite"
         shutil.copyfile(DB, copy)
         return str(copy)
     if request.param == "rows into sqlite":
@@ -96,8 +96,9 @@ def test_the_fixture_holds_every_kind_of_event_ragw_records() -> None:
         "an event type is missing from tests/fixtures (add it: see make_fixture.py)",
         set(EVENT_TYPES) - stored,
     )
-    for row in rows:  # each old topic still names the class of that name
-        assert resolve_topic(row["topic"]) is EVENT_TYPES[row["topic"].rpartition(":")[2]]
+    # Each stored topic still names an event class: moved or renamed, with its old
+    # topic registered (eventsourcing.utils.register_topic).
+    assert {resolve_topic(row["topic"]) for row in rows} == set(EVENT_TYPES.values())
 
 
 def test_the_ledger_file_holds_exactly_the_rows_of_the_jsonl() -> None:
@@ -105,17 +106,19 @@ def test_the_ledger_file_holds_exactly_the_rows_of_the_jsonl() -> None:
     assert DB.stat().st_size + ROWS.stat().st_size < 200_000
 
 
-def test_every_stored_event_reads_back_to_the_bytes_it_was_stored_as() -> None:
+def test_every_stored_event_reads_back_to_the_bytes_it_was_stored_as(tmp_path: Path) -> None:
     """Reading and writing again an event whose class is still at version 1 gives the
     stored bytes: a field added, renamed or retyped without a ``class_version`` and an
     upcaster shows up here, even where old rows would still happen to validate."""
-    ledger = open_ledger(str(DB), create=False)
+    copy = tmp_path / "old.sqlite"
+    shutil.copyfile(DB, copy)
+    ledger = open_ledger(str(copy), create=False)
     try:
         for row in fixture_rows():
             event = ledger.mapper.to_domain_event(as_stored(row))
             if type(event).class_version == 1:  # type: ignore[attr-defined]
                 again = ledger.mapper.to_stored_event(event)
-                assert (again.topic, again.state.decode()) == (row["topic"], row["state"]), (
+                assert again.state.decode() == row["state"], (
                     f"{row['topic']} changed shape since ragw 0.1: bump its class_version "
                     "and add upcast_v1_v2 (ledger/persistence.py)"
                 )
@@ -413,7 +416,7 @@ def test_a_ledger_file_whose_events_table_was_tampered_with_is_refused_by_verify
     tmp_path: Path,
 ) -> None:
     """The links in the file are the ones written then: an edit to an old row is found."""
-    copy = tmp_path / "old.db"
+    copy = tmp_path / "old.sqlite"
     shutil.copyfile(DB, copy)
     with sqlite3.connect(copy) as connection:
         (state,) = connection.execute("SELECT state FROM stored_events WHERE rowid = 12").fetchone()
