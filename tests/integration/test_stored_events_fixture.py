@@ -26,7 +26,7 @@ from eventsourcing.utils import resolve_topic
 from cli.main import main
 from events import EVENT_TYPES
 from ledger import open_ledger
-from tests.fixtures.make_fixture import DB, ROWS, stored_rows
+from tests.fixtures.make_fixture import DB, EXPORT, ROWS, stored_rows
 
 GOVERNANCE = "Strategic Development"
 _databases = itertools.count(1)
@@ -426,3 +426,18 @@ def test_a_ledger_file_whose_events_table_was_tampered_with_is_refused_by_verify
     result = CliRunner().invoke(main, ["--db", str(copy), "verify"])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: event ROADS/1@2 (position 12)"), result.stderr
+
+
+def test_an_export_written_by_ragw_0_1_restores_to_the_same_ledger(
+    target: str, tmp_path: Path
+) -> None:
+    """``ragw export`` files are kept as backups: one written then restores into an
+    empty ledger with every event as it was, down to the chain's links."""
+    copy = tmp_path / "old.sqlite"
+    shutil.copyfile(DB, copy)
+    result = CliRunner().invoke(
+        main, ["--db", target, "--actor", GOVERNANCE, "restore", str(EXPORT)]
+    )
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert read_json(target, "log") == read_json(str(copy), "log")
+    assert ragw(target, "verify").splitlines()[-1] == f"digest 34:{fixture_rows()[-1]['link']}"
