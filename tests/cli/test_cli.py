@@ -215,13 +215,6 @@ def test_board_filters_narrow_the_items(ragw) -> None:  # type: ignore[no-untype
     assert keys("--report", "OTHER") == []
 
 
-@pytest.mark.parametrize("fmt", ["table", "md", "csv"])
-def test_every_read_renders_in_every_format(ragw, fmt: str) -> None:  # type: ignore[no-untyped-def]
-    setup_fraud(ragw)
-    for command in (("board", "--as-at", "2019-11-01"), ("history", "FRAUD19/9"), ("log",)):
-        assert "FRAUD19/9" in ragw(*command, "--format", fmt)
-
-
 def _all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     found = []
     for name, command in group.commands.items():

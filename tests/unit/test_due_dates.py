@@ -77,11 +77,29 @@ def test_every_due_text_in_the_seed_papers_is_read(text: str) -> None:
 
 
 def test_every_due_text_of_the_demo_paper_is_read() -> None:
+    """Each of the paper's 105 due texts is read (none refused), to dates on or after
+    its report's publication, later dates being extensions; only texts saying no date
+    was set read as none."""
     paper = json.loads(files("ledger").joinpath("data", "colp-hmicfrs-2019-11.json").read_text())
+    undated: set[str] = set()
+    dated: list[tuple[date, ...]] = []
     for report in paper["reports"]:
         published = date.fromisoformat(report["published"])
         for item in report["items"]:
-            parse_due(item["due"], published)  # raises if unreadable
+            due = parse_due(item["due"], published)
+            if due.dates:
+                dated.append(due.dates)
+                assert all(day >= published for day in due.dates), (item["due"], due)
+                assert list(due.dates) == sorted(set(due.dates)), (item["due"], due)
+            else:
+                undated.add(item["due"])
+    assert undated == {
+        "",
+        "To be set",
+        "No date set by HMICFRS",
+        "No deadline specified within the report",
+    }
+    assert (len(dated), sum(len(dates) == 2 for dates in dated)) == (97, 5)
 
 
 def test_an_extended_due_date_keeps_the_original() -> None:

@@ -143,8 +143,33 @@ def test_a_closed_item_accepts_only_corrections(ledger: Ledger) -> None:
 def test_a_change_dated_before_a_closure_is_history_not_a_change_to_a_closed_item(
     ledger: Ledger,
 ) -> None:
+    """A note typed in after the closure but dated before it is recorded, and reads as
+    part of the item's past: the item stays closed as at the closure and after it."""
     ledger.close_recommendation("FRAUD19/9", reason="Superseded", actor=ME, on=date(2020, 1, 1))
-    ledger.note_progress("FRAUD19/9", "typed in late", actor=ME, on=date(2019, 12, 1))
+    recorded = ledger.note_progress("FRAUD19/9", "typed in late", actor=ME, on=date(2019, 12, 1))
+    assert recorded == ["FRAUD19/9@3"]
+    history = ledger.get_recommendation("FRAUD19/9").history
+    before = fold_item(history, as_at=date(2019, 12, 15))
+    assert before is not None
+    assert (before.status, before.comment, before.closed_on) == (
+        Status.AMBER,
+        "typed in late",
+        None,
+    )
+    after = fold_item(history)
+    assert after is not None
+    assert (after.status, after.closed_on, after.comment, after.comment_on) == (
+        Status.CLOSED,
+        date(2020, 1, 1),
+        "typed in late",
+        date(2019, 12, 1),
+    )
+    later = refused(
+        ledger,
+        lambda: ledger.note_progress("FRAUD19/9", "typed later", actor=ME, on=date(2020, 1, 2)),
+        RuleBrokenError,
+    )
+    assert "closed on 2020-01-01" in later
 
 
 def test_an_item_cannot_be_closed_before_its_latest_change(ledger: Ledger) -> None:
