@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from projections.store import TimelineStore
 
 DEFAULT_DB = "ragw.db"
+#: Where the key of an encrypted ledger comes from: never a flag, never a file of ours.
+KEY_VARIABLE = "RAGW_ENCRYPTION_KEY"
 
 
 #: Below this much work nothing needs a progress bar.
@@ -53,11 +56,11 @@ class Session:
         """Who records: on a PostgreSQL ledger under access control, the authenticated
         database login (roles are checked against it, so no flag can borrow another's);
         otherwise the name given, or the login name."""
-        from ledger.persistence import is_postgres, storage_env
+        from ledger.storage.settings import is_postgres, login_of
 
         if not is_postgres(self.target) or self.ledger(write=False).access() is None:
             return self.named
-        login = storage_env(self.target)["POSTGRES_USER"]
+        login = login_of(self.target)
         if self.explicit and self.named.casefold() != login.casefold():
             raise LedgerError(
                 f"on this PostgreSQL ledger you act as your database login {login!r}, which "
@@ -68,26 +71,21 @@ class Session:
     @contextmanager
     def connect(self) -> Iterator[Any]:
         """A connection to the PostgreSQL database as the login of the URL."""
-        import psycopg
+        from ledger.storage.settings import connect
 
-        from ledger.persistence import storage_env
-
-        env = storage_env(self.target)
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
-            port=int(env["POSTGRES_PORT"]), user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"], autocommit=True,
-        ) as connection:  # fmt: skip
+        with connect(self.target, autocommit=True) as connection:
             yield connection
 
     def ledger(self, *, write: bool) -> Ledger:
         if self._ledger is None:
             from ledger import open_ledger
-            from ledger.persistence import is_postgres
+            from ledger.storage.settings import is_postgres
 
             if write and not is_postgres(self.target) and not Path(self.target).exists():
                 self._created = Path(self.target)
-            self._ledger = open_ledger(self.target, create=write)
+            self._ledger = open_ledger(
+                self.target, create=write, encryption_key=os.environ.get(KEY_VARIABLE)
+            )
         return self._ledger
 
     def recorded(self, known_at: datetime | None) -> Recorded:

@@ -32,6 +32,7 @@ from events import (
     Status,
     StatusChanged,
 )
+from ledger.formats import compact
 
 #: Statuses in which an item past its due date is not overdue.
 NOT_OVERDUE = frozenset({Status.GREEN, Status.WHITE, Status.CLOSED})
@@ -119,8 +120,6 @@ class ItemState:
     @property
     def pending_text(self) -> str | None:
         """The pending request as one line of JSON (what boards and papers print)."""
-        from projections.text import compact  # projections read this module
-
         return compact(self.pending.to_json(self.key)) if self.pending else None
 
     @property

@@ -1,187 +1,27 @@
-"""Reading a tracker: the spreadsheet a force already keeps, as CSV or XLSX.
-
-A tracker has a header row and one row per item, with the columns of the command-line
-contract (any order, any case). Cells are read as text as a person typed them; dates
-that a spreadsheet stored as dates come back as ISO dates. Every row keeps its line
-number, so every complaint about it can name it.
-"""
+"""Kept so that older imports work: see :mod:`ledger.exchange.tracker`."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from ledger.exchange.tracker import (
+    ALIASES,
+    COLUMNS,
+    IGNORED,
+    OPTIONAL,
+    REQUIRED,
+    TrackerRow,
+    read_tracker,
+    read_update_sheet,
+    rows_of,
+)
 
-from ledger.errors import InvalidInputError
-
-if TYPE_CHECKING:
-    from ledger.updates import UpdateRow
-
-REQUIRED = ("report_code", "report", "scope", "published", "ref", "kind", "text")
-OPTIONAL = ("inspectorate", "status", "reason", "due", "comment", "owner", "lead", "on")
-COLUMNS = REQUIRED + OPTIONAL
-#: Columns an export of the board adds for people; an import passes over them.
-IGNORED = ("key", "due_date", "overdue")
-#: Headers people write for the same column.
-ALIASES = {"code": "report_code", "report code": "report_code", "title": "report",
-           "report title": "report", "inspectorates": "inspectorate", "due date": "due",
-           "recommendation": "text", "effective": "on", "as at": "on"}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class TrackerRow:
-    """One row: its line in the file, and its cells by column name."""
-
-    line: int
-    cells: dict[str, str]
-
-    def get(self, column: str) -> str:
-        return self.cells.get(column, "")
-
-
-def read_tracker(path: Path) -> list[TrackerRow]:
-    """Every non-empty row of a .csv or .xlsx tracker; refuses a file it cannot read or
-    whose header lacks a required column."""
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise InvalidInputError(f"no file {path}; give the path of a .csv or .xlsx tracker")
-    if suffix == ".csv":
-        lines = _csv_lines(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        lines = _xlsx_lines(path)
-    else:
-        raise InvalidInputError(
-            f"{path.name}: a tracker is read from .csv or .xlsx; save it as one of those"
-        )
-    return rows_of(lines, path.name)
-
-
-def rows_of(lines: Iterable[tuple[int, list[str]]], name: str) -> list[TrackerRow]:
-    numbered = iter(lines)
-    try:
-        _, header = next(numbered)
-    except StopIteration:
-        raise InvalidInputError(
-            f"{name} is empty; it needs a header row and a row per item"
-        ) from None
-    columns = [_column_name(cell) for cell in header]
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise InvalidInputError(
-            f"{name} has no column {', '.join(missing)}; the header row needs "
-            f"{' '.join(REQUIRED)} (optional: {' '.join(OPTIONAL)})"
-        )
-    unknown = [c for c in columns if c and c not in COLUMNS + IGNORED]
-    if unknown:
-        raise InvalidInputError(
-            f"{name} has columns ragw does not know: {', '.join(unknown)}; "
-            f"use {' '.join(COLUMNS)} (rename or remove the others)"
-        )
-    rows = []
-    for line, values in numbered:
-        cells = {
-            column: value.strip()
-            for column, value in zip(columns, values, strict=False)
-            if column and column not in IGNORED and value.strip()
-        }
-        if cells:
-            rows.append(TrackerRow(line, cells))
-    return rows
-
-
-def _column_name(cell: str) -> str:
-    name = " ".join(cell.strip().lower().replace("_", " ").split())
-    name = ALIASES.get(name, name)
-    return name.replace(" ", "_")
-
-
-def _csv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_text(encoding="cp1252")  # spreadsheets saved on Windows
-    reader = csv.reader(io.StringIO(text, newline=""))
-    first_line = 1
-    for values in reader:
-        yield first_line, values  # a quoted cell may run over several lines
-        first_line = reader.line_num + 1
-
-
-def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # zip, XML and format errors all mean "not a workbook"
-        raise InvalidInputError(
-            f"{path.name} cannot be read as an Excel workbook ({type(error).__name__}); "
-            "save it again as .xlsx"
-        ) from None
-    try:
-        sheet = book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(value) for value in values]
-    finally:
-        book.close()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a ref typed as 4 comes back as 4.0
-    return str(value)
-
-
-def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
-    """An owner's update sheet written by ``ragw requests``: its owner, and its rows."""
-    from openpyxl import load_workbook
-
-    from ledger.updates import FILLED, UpdateRow
-
-    if path.suffix.lower() != ".xlsx" or not path.is_file():
-        raise InvalidInputError(
-            f"{path}: apply reads the .xlsx update sheet written by `ragw requests`"
-        )
-    lines = list(_xlsx_lines(path))
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        about = {
-            _cell_text(row[0]).strip().lower(): _cell_text(row[1]).strip()
-            for row in book["About"].iter_rows(values_only=True)
-            if row and len(row) > 1
-        } if "About" in book.sheetnames else {}  # fmt: skip
-    finally:
-        book.close()
-    owner = about.get("owner", "")
-    if not owner or not lines:
-        raise InvalidInputError(
-            f"{path.name} is not an update sheet from `ragw requests` (its About sheet names "
-            "no owner); ask for a new one with `ragw requests --owner ROLE --out FILE.xlsx`"
-        )
-    header = [" ".join(cell.strip().lower().split()) for cell in lines[0][1]]
-    missing = [c for c in ("key", *FILLED) if c not in header]
-    if missing:
-        raise InvalidInputError(
-            f"{path.name} has lost its column {', '.join(missing)}; ask for a new sheet with "
-            "`ragw requests`"
-        )
-    rows = []
-    for line, values in lines[1:]:
-        cells = dict(zip(header, (v.strip() for v in values), strict=False))
-        if not cells.get("key"):
-            continue
-        rows.append(UpdateRow(line, cells["key"], cells.get("new status", ""),
-                              cells.get("reason", ""), cells.get("progress note", ""),
-                              cells.get("new due date", ""), cells.get("justification", "")))  # fmt: skip
-    return owner, rows
+__all__ = [
+    "ALIASES",
+    "COLUMNS",
+    "IGNORED",
+    "OPTIONAL",
+    "REQUIRED",
+    "TrackerRow",
+    "read_tracker",
+    "read_update_sheet",
+    "rows_of",
+]

@@ -1,150 +1,23 @@
-"""Owners' update sheets: what an owner filled in, recorded as that owner.
-
-A sheet lists an owner's open items, with empty columns for a new status and its
-reason, a progress note, and a requested new due date with its justification. Applying
-it records, for each row, only what was filled in and differs from the item now: all
-rows or none, every bad row named with its line.
-"""
+"""Kept so that older imports work: see :mod:`ledger.exchange.updates`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING
+from ledger.exchange.updates import (
+    FILLED,
+    OWNER_STATUSES,
+    SHOWN,
+    SheetRules,
+    UpdateOutcome,
+    UpdateRow,
+    apply_updates,
+)
 
-from events import Status
-from ledger.due import parse_due
-from ledger.errors import BatchRefusedError, LedgerError, RuleBrokenError
-from ledger.state import fold_item
-
-if TYPE_CHECKING:
-    from ledger.aggregates import Recommendation
-    from ledger.application import Ledger
-
-#: The sheet's columns: what the ledger says, then what the owner fills in.
-SHOWN = ("key", "report", "recommendation", "status", "due", "last comment")
-FILLED = ("new status", "reason", "progress note", "new due date", "justification")
-OWNER_STATUSES = (Status.GREEN, Status.AMBER, Status.RED, Status.WHITE)
-
-
-@dataclass(frozen=True)
-class UpdateRow:
-    line: int
-    key: str
-    new_status: str
-    reason: str
-    note: str
-    new_due: str
-    justification: str
-
-    @property
-    def empty(self) -> bool:
-        return not (self.new_status or self.reason or self.note or self.new_due
-                    or self.justification)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class SheetRules:
-    """What of a sheet awaits sign-off: GREEN (an owner's, under access control), and
-    new due dates (where a committee grants extensions)."""
-
-    green: bool = False
-    extensions: bool = False
-
-
-@dataclass(frozen=True)
-class UpdateOutcome:
-    rows: int
-    items_changed: int
-    recorded: list[str]
-
-    def describe(self) -> str:
-        return (
-            f"{self.rows} rows: {self.items_changed} items changed, "
-            f"{self.rows - self.items_changed} unchanged; {len(self.recorded)} events recorded"
-        )
-
-
-def apply_updates(
-    ledger: Ledger, rows: list[UpdateRow], *, source: str, owner: str, on: date | None,
-    rules: SheetRules | None = None,
-) -> UpdateOutcome:  # fmt: skip
-    day = ledger._check_on(on)
-    problems: list[tuple[int, str]] = []
-    items: dict[str, Recommendation] = {}
-    changed: set[str] = set()
-    for row in rows:
-        if row.empty:
-            continue
-        try:
-            if row.key in items:
-                raise RuleBrokenError(f"{row.key} has another row in this sheet; keep one")
-            item = ledger.get_recommendation(row.key)
-            items[row.key] = item
-            if _apply(ledger, item, row, owner, day, rules or SheetRules()):
-                changed.add(row.key)
-        except LedgerError as error:
-            problems.append((row.line, " ".join(str(error).split())))
-    if problems:
-        raise BatchRefusedError(source, problems)
-    pending = [item for item in items.values() if item.pending_events]
-    recorded = ledger.save_all(*pending, what=f"the update sheet {source}") if pending else []
-    return UpdateOutcome(len(rows), len(changed), recorded)
-
-
-def _apply(
-    ledger: Ledger, item: Recommendation, row: UpdateRow, owner: str, day: date,
-    rules: SheetRules,
-) -> bool:  # fmt: skip
-    from ledger.application import clean_text, parse_status
-
-    state = fold_item(item.history, as_at=day)
-    if state is None:
-        raise RuleBrokenError(f"{row.key} is not on the board on {day.isoformat()}")
-    before = len(item.pending_events)
-    reason = clean_text(row.reason, "reason", required=False)
-    justification = clean_text(row.justification, "justification", required=False)
-    if row.new_due:
-        published = ledger.get_report(state.report).published
-        wanted = parse_due(row.new_due, published).current
-        if wanted is None:
-            raise RuleBrokenError(
-                f"new due date {row.new_due!r} names no date; write e.g. 2020-06-30 or June 2020"
-            )
-        if not justification:
-            raise RuleBrokenError(
-                "a new due date needs a justification: fill in the justification column"
-            )
-        if state.due is None:
-            item.set_deadline(parse_due(row.new_due, published), justification, owner, day)
-        elif wanted != state.due and rules.extensions:
-            item.request_extension(wanted, justification, (), owner, day)
-        elif wanted != state.due:
-            item.extend_deadline(wanted, justification, owner, day)
-    elif justification:
-        raise RuleBrokenError("a justification without a new due date: fill in the new due date")
-    note = clean_text(row.note, "progress note", required=False)
-    if note and note != state.comment:
-        item.note_progress(note, owner, day)
-    if row.new_status:
-        status = parse_status(row.new_status)
-        if status not in OWNER_STATUSES:
-            raise RuleBrokenError(
-                f"{status.value} is not a colour an owner sets; use GREEN, AMBER, RED or WHITE "
-                "(closing is for the governance team)"
-            )
-        if status is Status.GREEN and rules.green and status != state.status:
-            evidence = reason or note
-            if not evidence:
-                raise RuleBrokenError(
-                    "GREEN awaits governance's sign-off and needs its evidence: say what was "
-                    "done in the reason or progress note column"
-                )
-            pending = item.pending()
-            if pending is None or pending.request != "GREEN":
-                item.claim_completion(evidence, (), owner, day)
-        elif status != state.status:
-            item.change_status(status, reason, owner, day)
-    elif reason and not note:
-        raise RuleBrokenError("a reason without a new status: fill in the new status")
-    return len(item.pending_events) > before
+__all__ = [
+    "FILLED",
+    "OWNER_STATUSES",
+    "SHOWN",
+    "SheetRules",
+    "UpdateOutcome",
+    "UpdateRow",
+    "apply_updates",
+]

@@ -227,13 +227,13 @@ def test_report_codes_must_be_plain(ledger: Ledger, code: str) -> None:
 
 @pytest.mark.parametrize("written", ["national", "National", " NATIONAL ", "National report"])
 def test_a_scope_is_read_as_papers_write_it(written: str) -> None:
-    from ledger.application import parse_scope
+    from ledger.inputs import parse_scope
 
     assert parse_scope(written) is Scope.NATIONAL
 
 
 def test_an_unknown_scope_is_refused_with_the_choices() -> None:
-    from ledger.application import parse_scope
+    from ledger.inputs import parse_scope
 
     with pytest.raises(InvalidInputError, match="use national or force"):
         parse_scope("regional report")
@@ -246,7 +246,7 @@ def test_an_unknown_scope_is_refused_with_the_choices() -> None:
      ("Cause for concern", "concern")],
 )  # fmt: skip
 def test_a_kind_is_read_as_papers_write_it(written: str, kind: str) -> None:
-    from ledger.application import parse_kind
+    from ledger.inputs import parse_kind
 
     assert parse_kind(written).value == kind
 

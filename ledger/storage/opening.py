@@ -7,14 +7,15 @@ from pathlib import Path
 
 from ledger.application import Ledger
 from ledger.errors import LedgerError, LedgerMissingError
-from ledger.persistence import is_postgres, redact, storage_env
+from ledger.storage.settings import connect, is_postgres, redact, storage_env
 
 OPEN_ATTEMPTS = 5
 
 
-def open_ledger(target: str, *, create: bool) -> Ledger:
-    """Open the ledger at ``target``; a missing SQLite file is created only if ``create``."""
-    env = storage_env(target)
+def open_ledger(target: str, *, create: bool, encryption_key: str | None = None) -> Ledger:
+    """Open the ledger at ``target``; a missing SQLite file is created only if ``create``.
+    With ``encryption_key`` its events are stored (and read) encrypted under that key."""
+    env = storage_env(target, encryption_key)
     if not is_postgres(target):
         path = Path(target)
         if not path.exists():
@@ -29,7 +30,7 @@ def open_ledger(target: str, *, create: bool) -> Ledger:
                 )
         elif path.is_dir():
             raise LedgerError(f"{target} is a folder; --db takes a file or a postgresql:// URL")
-    elif _tables_exist(env):  # a login that may not create tables opens it as it is
+    elif _tables_exist(target):  # a login that may not create tables opens it as it is
         env = {**env, "CREATE_TABLE": "false"}
     failure: Exception | None = None
     for attempt in range(1, OPEN_ATTEMPTS + 1):
@@ -55,16 +56,12 @@ def _concurrent_setup(error: Exception) -> bool:
     return "concurrently updated" in text or "already exists" in text or "duplicate key" in text
 
 
-def _tables_exist(env: dict[str, str]) -> bool:
+def _tables_exist(target: str) -> bool:
     """Whether the PostgreSQL database already holds the event tables."""
     import psycopg
 
     try:
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
-            port=int(env["POSTGRES_PORT"]), user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"], connect_timeout=10,
-        ) as connection:  # fmt: skip
+        with connect(target, connect_timeout=10) as connection:
             row = connection.execute(
                 "SELECT to_regclass('ragw_events') IS NOT NULL "
                 "AND to_regclass('ragw_chain') IS NOT NULL"

@@ -25,9 +25,10 @@ from events import Kind, Scope, Status
 from ledger.aggregates import Recommendation, Report
 from ledger.due import Due, parse_due, parse_iso_date
 from ledger.errors import BatchRefusedError, LedgerError, RuleBrokenError
+from ledger.exchange.tracker import TrackerRow
+from ledger.inputs import clean_text, parse_kind, parse_scope, parse_status
 from ledger.keys import check_code, check_ref, recommendation_id, report_id
 from ledger.state import fold_item
-from ledger.tracker import TrackerRow
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -136,13 +137,11 @@ class TrackerImport:
     # Reading one row -------------------------------------------------------------------
 
     def read(self, row: TrackerRow) -> TrackerEntry:
-        from ledger.application import clean_text, parse_kind, parse_scope, parse_status
-
         code = check_code(_required(row, "report_code"))
         published = parse_iso_date(_required(row, "published"), "published")
         on_text = row.get("on")
         on = parse_iso_date(on_text, "on") if on_text else self.default_on
-        on = self.ledger._check_on(on, not_before=published, since=f"{code} was published")
+        on = self.ledger.check_on(on, not_before=published, since=f"{code} was published")
         status_text = row.get("status")
         status = parse_status(status_text) if status_text else None
         explicit = clean_text(row.get("reason"), "reason", required=False)

@@ -1,143 +1,42 @@
-"""Aggregates: an inspection report, and one recommendation. Rules live here."""
+"""One recommendation (an item on the tracker) and the rules every change to it
+must keep: reasons for RED and WHITE, due dates that only move later, requests that
+await sign-off by someone else, closing that is final, corrections."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate
 
 from events import (
-    AccessControlled,
-    AccessEvent,
     ClosureRequested,
-    CommitteeEvent,
-    CommitteeRegistered,
     CompletionClaimed,
     DeadlineExtended,
     DeadlineSet,
     EventCorrected,
     ExtensionRequested,
     Kind,
-    MeetingScheduled,
     OwnerAssigned,
-    PaperIssued,
     ProgressNoted,
     RecommendationClosed,
     RecommendationEvent,
     RecommendationIssued,
-    ReportEvent,
-    ReportRegistered,
-    Role,
-    RoleGranted,
-    RoleRevoked,
-    RulesAdopted,
-    RulesEvent,
-    Scope,
     SignedOff,
-    SignOffFor,
     SignOffRejected,
     SignOffRequested,
-    SignOffRuleSet,
     Status,
     StatusChanged,
 )
+from ledger.aggregates.access import fold_name
+from ledger.aggregates.report import Report
 from ledger.due import Due
-from ledger.errors import AlreadyExistsError, NotFoundError, RuleBrokenError
-from ledger.keys import ACCESS_ID, RULES_ID, committee_id, recommendation_id, report_id
+from ledger.errors import RuleBrokenError
+from ledger.keys import recommendation_id
 from ledger.state import EXTENSION, ItemState, Pending, corrected_version, fold_item
 
 NEEDS_REASON = frozenset({Status.RED, Status.WHITE})
-
-
-class Report(BaseAggregate[UUID]):
-    Event = ReportEvent
-    Registered = ReportRegistered
-
-    @classmethod
-    def register(
-        cls,
-        *,
-        code: str,
-        title: str,
-        scope: Scope,
-        published: date,
-        inspectorates: Sequence[str],
-        makes: int | None,
-        actor: str,
-        on: date,
-    ) -> Report:
-        return cls._create(
-            ReportRegistered,
-            id=report_id(code),
-            code=code,
-            title=title,
-            scope=scope,
-            published=published,
-            inspectorates=tuple(inspectorates),
-            makes=makes,
-            actor=actor,
-            on=on,
-        )
-
-    def when(self, event: ReportEvent) -> None:
-        if isinstance(event, ReportRegistered):
-            self.code: str = event.code
-            self.title: str = event.title
-            self.scope: Scope = event.scope
-            self.published: date = event.published
-
-
-class Committee(BaseAggregate[UUID]):
-    """A committee the papers go to, and its meetings."""
-
-    Event = CommitteeEvent
-    Registered = CommitteeRegistered
-
-    @classmethod
-    def register(cls, *, code: str, name: str, actor: str, on: date) -> Committee:
-        return cls._create(
-            CommitteeRegistered, id=committee_id(code), code=code, name=name, actor=actor, on=on
-        )
-
-    def when(self, event: CommitteeEvent) -> None:
-        if isinstance(event, CommitteeRegistered):
-            self.code: str = event.code
-            self.name: str = event.name
-            self.meetings: dict[date, str | None] = {}
-            self.issued: dict[date, PaperIssued] = {}
-        elif isinstance(event, MeetingScheduled):
-            self.meetings[event.meeting] = event.paper
-        elif isinstance(event, PaperIssued):
-            self.issued[event.meeting] = event  # the latest issue of a meeting's paper
-
-    def issue_paper(
-        self, meeting: date, digest: str, read_at: datetime, as_known_at: datetime | None,
-        actor: str, on: date,
-    ) -> None:  # fmt: skip
-        if meeting not in self.meetings:
-            raise NotFoundError(
-                f"{self.code} has no meeting on {meeting.isoformat()}; add it with "
-                f"`ragw meeting add {self.code} {meeting.isoformat()}`"
-            )
-        self.trigger_event(PaperIssued, meeting=meeting, digest=digest, read_at=read_at,
-                           as_known_at=as_known_at, actor=actor, on=on)  # fmt: skip
-
-    def schedule_meeting(self, meeting: date, paper: str | None, actor: str, on: date) -> None:
-        if meeting in self.meetings:
-            raise RuleBrokenError(
-                f"{self.code} already has a meeting on {meeting.isoformat()}; "
-                f"see `ragw meeting list {self.code}`"
-            )
-        if paper is not None:
-            for other, other_paper in self.meetings.items():
-                if other_paper == paper:
-                    raise RuleBrokenError(
-                        f"paper {paper!r} already went to the meeting of {other.isoformat()}; "
-                        "give this meeting's own paper reference"
-                    )
-        self.trigger_event(MeetingScheduled, meeting=meeting, paper=paper, actor=actor, on=on)
 
 
 class Recommendation(BaseAggregate[UUID]):
@@ -425,106 +324,3 @@ class Recommendation(BaseAggregate[UUID]):
                     f"{target_id} was already corrected by {self.key}@{event.originator_version}"
                 )
         self.trigger_event(EventCorrected, corrects=target_id, reason=reason, actor=actor, on=on)
-
-
-class Access(BaseAggregate[UUID]):
-    """Who may do what: roles granted and revoked by governance."""
-
-    Event = AccessEvent
-
-    @classmethod
-    def control(cls, *, actor: str, on: date) -> Access:
-        return cls._create(AccessControlled, id=ACCESS_ID, actor=actor, on=on)
-
-    def when(self, event: AccessEvent) -> None:
-        if isinstance(event, AccessControlled):
-            self.grants: set[tuple[str, Role, str | None]] = set()
-            #: The names as granted, for listing.
-            self.named: dict[tuple[str, Role, str | None], tuple[str, str | None]] = {}
-        elif isinstance(event, RoleGranted):
-            grant = (fold_name(event.name), event.role, _folded(event.acts_for))
-            self.grants.add(grant)
-            self.named[grant] = (event.name, event.acts_for)
-        elif isinstance(event, RoleRevoked):
-            grant = (fold_name(event.name), event.role, _folded(event.acts_for))
-            self.grants.discard(grant)
-            self.named.pop(grant, None)
-
-    def held(self) -> list[tuple[str, str, str | None]]:
-        """Every role held now: (name, role, acts for), as granted."""
-        return [(self.named[g][0], g[1].value, self.named[g][1]) for g in self.grants]
-
-    def roles_of(self, name: str) -> set[Role]:
-        who = fold_name(name)
-        return {role for holder, role, _ in self.grants if holder == who}
-
-    def acts_for(self, name: str) -> set[str]:
-        """The item owners ``name`` acts for (casefolded)."""
-        who = fold_name(name)
-        return {owner for holder, role, owner in self.grants
-                if holder == who and role is Role.OWNER and owner}  # fmt: skip
-
-    def grant(self, name: str, role: Role, acts_for: str | None, actor: str, on: date) -> None:
-        if role is Role.OWNER and not acts_for:
-            raise RuleBrokenError(
-                f"an owner acts for the items of an owner named on the board; give "
-                f"--acts-for, e.g. `ragw role grant {name} owner --acts-for 'Head of Roads'`"
-            )
-        if role is not Role.OWNER and acts_for:
-            raise RuleBrokenError(f"--acts-for is for owners; a {role} role acts for no one")
-        if (fold_name(name), role, _folded(acts_for)) in self.grants:
-            raise AlreadyExistsError(f"{name} already holds that role; see `ragw role list`")
-        self.trigger_event(RoleGranted, name=name, role=role, acts_for=acts_for, actor=actor,
-                           on=on)  # fmt: skip
-
-    def revoke(self, name: str, role: Role, acts_for: str | None, actor: str, on: date) -> None:
-        held = {(r, o) for h, r, o in self.grants if h == fold_name(name)}
-        if (role, _folded(acts_for)) not in held:
-            raise NotFoundError(f"{name} does not hold that role; see `ragw role list`")
-        governors = {h for h, r, _ in self.grants if r is Role.GOVERNANCE}
-        if role is Role.GOVERNANCE and governors == {fold_name(name)}:
-            raise RuleBrokenError(
-                f"{name} is the last governance role: nobody could grant roles after it; "
-                "grant governance to someone else first"
-            )
-        self.trigger_event(RoleRevoked, name=name, role=role, acts_for=acts_for, actor=actor,
-                           on=on)  # fmt: skip
-
-
-def fold_name(name: str) -> str:
-    """Names and owners match whatever their letters' case and spacing."""
-    return " ".join(name.split()).casefold()
-
-
-def _folded(name: str | None) -> str | None:
-    return fold_name(name) if name else None
-
-
-class Rules(BaseAggregate[UUID]):
-    """The ledger's rules: which changes each committee requires sign-off for."""
-
-    Event = RulesEvent
-
-    @classmethod
-    def adopt(cls, *, actor: str, on: date) -> Rules:
-        return cls._create(RulesAdopted, id=RULES_ID, actor=actor, on=on)
-
-    def when(self, event: RulesEvent) -> None:
-        if isinstance(event, RulesAdopted):
-            self.sign_off: dict[str, frozenset[SignOffFor]] = {}
-        elif isinstance(event, SignOffRuleSet):
-            self.sign_off[event.committee] = frozenset(event.changes)
-
-    def requiring(self, change: SignOffFor) -> list[str]:
-        """The committees that require sign-off for ``change``."""
-        return sorted(code for code, changes in self.sign_off.items() if change in changes)
-
-    def set_sign_off(
-        self, committee: str, changes: Sequence[SignOffFor], actor: str, on: date
-    ) -> None:
-        wanted = tuple(sorted(set(changes)))
-        if tuple(sorted(self.sign_off.get(committee, ()))) == wanted:
-            said = ", ".join(wanted) or "nothing beyond completion"
-            raise AlreadyExistsError(f"{committee} already requires sign-off for {said}")
-        self.trigger_event(SignOffRuleSet, committee=committee, changes=wanted, actor=actor,
-                           on=on)  # fmt: skip

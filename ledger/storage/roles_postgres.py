@@ -1,0 +1,80 @@
+"""The database's own part in who may do what, on PostgreSQL.
+
+``ragw admin init-roles`` (run once by the database's owner) creates two group roles:
+``ragw_writer`` records events (governance and owners log in as members of it) and
+``ragw_reader`` only reads them (auditors). Neither may delete or truncate the event
+tables, and triggers make the server itself refuse UPDATE, DELETE and TRUNCATE of
+recorded events and their links to everyone: whatever ragw is asked, the database keeps
+history append-only. (Writers hold the UPDATE privilege only because the event store
+takes an EXCLUSIVE table lock to keep the log in order, which PostgreSQL grants to
+those who may update; the triggers refuse every update.) Both groups may keep the read
+model beside the events up to date: it is derived, and rebuilt from the events at will.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import sql
+
+from ledger.chain import TABLE as CHAIN_TABLE
+from ledger.errors import InvalidInputError, LedgerError
+
+WRITER, READER = "ragw_writer", "ragw_reader"
+GROUP_OF = {"governance": WRITER, "owner": WRITER, "auditor": READER}
+
+REFUSE = """
+CREATE OR REPLACE FUNCTION ragw_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'ragw: % of % is refused: recorded events are never changed',
+        TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+END $$"""
+
+
+def init_roles(connection: Any, events_table: str, read_model: list[str]) -> None:
+    """Create the group roles, grant them what they need and no more, and make the
+    event tables append-only for everyone (run as the owner of the tables)."""
+    events = [events_table, CHAIN_TABLE]
+    execute = connection.execute
+    for group in (WRITER, READER):
+        execute(sql.SQL(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name}) THEN "
+            "CREATE ROLE {role} NOLOGIN; END IF; END $$"
+        ).format(name=sql.Literal(group), role=sql.Identifier(group)))  # fmt: skip
+    both = sql.SQL(", ").join(map(sql.Identifier, (WRITER, READER)))
+    database = connection.info.dbname
+    execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), both))
+    execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(both))
+    for table in events:
+        name = sql.Identifier(table)
+        execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC, {}").format(name, both))
+        execute(sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(
+            name, sql.Identifier(WRITER)))  # fmt: skip
+        execute(sql.SQL("GRANT SELECT ON {} TO {}").format(name, sql.Identifier(READER)))
+    execute(sql.SQL("GRANT USAGE, SELECT ON SEQUENCE {} TO {}").format(
+        sql.Identifier(f"{events_table}_notification_id_seq"), sql.Identifier(WRITER)))  # fmt: skip
+    for table in read_model:
+        execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {} TO {}").format(
+            sql.Identifier(table), both))  # fmt: skip
+    execute(REFUSE)
+    for table in events:
+        name = sql.Identifier(table)
+        execute(sql.SQL(
+            "CREATE OR REPLACE TRIGGER {} BEFORE UPDATE OR DELETE ON {} "
+            "FOR EACH ROW EXECUTE FUNCTION ragw_refuse_change()"
+        ).format(sql.Identifier(f"{table}_append_only"), name))  # fmt: skip
+        execute(sql.SQL(
+            "CREATE OR REPLACE TRIGGER {} BEFORE TRUNCATE ON {} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION ragw_refuse_change()"
+        ).format(sql.Identifier(f"{table}_no_truncate"), name))  # fmt: skip
+
+
+def add_login(connection: Any, login: str, password: str, role: str) -> None:
+    """A database login for a person, a member of the group their ragw role needs."""
+    if role not in GROUP_OF:
+        raise InvalidInputError(f"{role!r} is not a role; use one of {', '.join(GROUP_OF)}")
+    exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
+    if exists:
+        raise LedgerError(f"the database already has a login {login!r}; choose another name")
+    connection.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
+        sql.Identifier(login), sql.Literal(password), sql.Identifier(GROUP_OF[role])))  # fmt: skip
