@@ -26,6 +26,7 @@ from events import (
     RecommendationClosed,
     RecommendationEvent,
     RecommendationIssued,
+    Request,
     SignedOff,
     SignOffRejected,
     SignOffRequested,
@@ -39,24 +40,24 @@ NOT_OVERDUE = frozenset({Status.GREEN, Status.WHITE, Status.CLOSED})
 
 
 #: What a pending request asks for, by its event.
-REQUESTS: dict[type[SignOffRequested], str] = {
-    CompletionClaimed: "GREEN",
-    ClosureRequested: "CLOSED",
+REQUESTS: dict[type[SignOffRequested], Request] = {
+    CompletionClaimed: Request.GREEN,
+    ClosureRequested: Request.CLOSED,
 }
-EXTENSION = "EXTENSION"
+EXTENSION = Request.EXTENSION
 
 
-def asks_for(request: str, due: object) -> str:
+def asks_for(request: Request, due: object) -> str:
     """What a request pending sign-off asks for, as papers and boards print it: GREEN,
     CLOSED, or "extension to 2021-06-30"."""
-    return f"extension to {due}" if request == EXTENSION else request
+    return f"extension to {due}" if request == Request.EXTENSION else str(request)
 
 
 class Pending(NamedTuple):
     """A change awaiting sign-off: GREEN (the owner says it is done), CLOSED, or an
     EXTENSION to ``due``; asked for by ``actor`` as of ``on`` in event ``version``."""
 
-    request: str
+    request: Request
     on: date
     actor: str
     evidence: str
@@ -306,7 +307,11 @@ def apply_to_state(state: ItemState, event: RecommendationEvent) -> None:
             event.on,
             event.reason,
         )
-        if event.status is Status.GREEN and state.pending and state.pending.request == "GREEN":
+        if (
+            event.status is Status.GREEN
+            and state.pending
+            and state.pending.request == Request.GREEN
+        ):
             state.pending = None  # done with, however it was recorded
     elif isinstance(event, DeadlineSet):
         state.due, state.due_text = event.due, event.due_text
@@ -345,9 +350,9 @@ def signed_off(state: ItemState, event: SignedOff) -> None:
     why), so a sign-off counts the same whatever happened to the request since."""
     state.pending = None
     reason = event.reason
-    if event.outcome == "GREEN":
+    if event.outcome == Request.GREEN:
         state.status, state.status_on, state.status_reason = Status.GREEN, event.on, reason
-    elif event.outcome == "CLOSED":
+    elif event.outcome == Request.CLOSED:
         state.status, state.status_on, state.status_reason = Status.CLOSED, event.on, reason
         state.closed_on = event.on
     elif event.outcome == EXTENSION and event.due is not None:

@@ -23,6 +23,7 @@ from events import (
     RecommendationClosed,
     RecommendationEvent,
     RecommendationIssued,
+    Request,
     SignedOff,
     SignOffRejected,
     SignOffRequested,
@@ -34,7 +35,7 @@ from ledger.aggregates.report import Report
 from ledger.due import Due
 from ledger.errors import RuleBrokenError
 from ledger.keys import recommendation_id
-from ledger.state import EXTENSION, ItemState, Pending, corrected_version, fold_item
+from ledger.state import ItemState, Pending, corrected_version, fold_item
 
 NEEDS_REASON = frozenset({Status.RED, Status.WHITE})
 
@@ -134,7 +135,7 @@ class Recommendation(BaseAggregate[UUID]):
 
     def change_status(self, status: Status, reason: str | None, actor: str, on: date) -> None:
         pending = self.pending() if status is Status.GREEN else None
-        if pending is not None and pending.request == "GREEN":
+        if pending is not None and pending.request == Request.GREEN:
             raise RuleBrokenError(
                 f"{self.key} has GREEN pending sign-off ({self.key}@{pending.version}); sign it "
                 f"off with `ragw sign-off {self.key}` rather than setting GREEN over it"
@@ -189,7 +190,7 @@ class Recommendation(BaseAggregate[UUID]):
         state = self.state_as_at(on)
         self._check_extension(state, to)
         pending = self.pending()
-        if pending is not None and pending.request == EXTENSION:
+        if pending is not None and pending.request == Request.EXTENSION:
             raise RuleBrokenError(
                 f"{self.key} has an {pending.describe()} ({self.key}@{pending.version}); sign "
                 f"it off (`ragw sign-off {self.key}`) or reject it before extending again"
@@ -260,15 +261,15 @@ class Recommendation(BaseAggregate[UUID]):
     def sign_off(self, note: str | None, actor: str, on: date) -> None:
         pending = self._awaiting(actor, on, "its sign-off")
         state = self.state_as_at(on)
-        if pending.request == EXTENSION:
+        if pending.request == Request.EXTENSION:
             assert pending.due is not None
             self._check_extension(state, pending.due)
-        elif pending.request == "CLOSED":
+        elif pending.request == Request.CLOSED:
             self._check_closing_on(on)
         self.trigger_event(
             SignedOff, request=f"{self.key}@{pending.version}", outcome=pending.request,
             reason=pending.evidence, due=pending.due,
-            previous_due=state.due if pending.request == EXTENSION else None,
+            previous_due=state.due if pending.request == Request.EXTENSION else None,
             note=note, actor=actor, on=on,
         )  # fmt: skip
 

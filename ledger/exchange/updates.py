@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from events import Status
+from events import Request, Status
 from ledger.due import parse_due
 from ledger.errors import BatchRefusedError, LedgerError, RuleBrokenError
 from ledger.inputs import clean_text, parse_status
@@ -140,7 +140,7 @@ def _apply(
                     "done in the reason or progress note column"
                 )
             pending = item.pending()
-            if pending is None or pending.request != "GREEN":
+            if pending is None or pending.request != Request.GREEN:
                 item.claim_completion(evidence, (), owner, day)
         elif status != state.status:
             item.change_status(status, reason, owner, day)
