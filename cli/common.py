@@ -152,7 +152,9 @@ class LedgerGroup(click.Group):
             session = ctx.find_object(Session)
             if session is not None:
                 session.abandon()
-            raise click.ClickException(" ".join(str(error).split())) from None
+            from cli.hints import cli_text
+
+            raise click.ClickException(cli_text(error)) from None
 
 
 def refuse(message: str) -> NoReturn:

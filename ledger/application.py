@@ -19,7 +19,11 @@ from ledger.due import parse_due
 from ledger.errors import (
     AlreadyExistsError,
     ConflictError,
+    Field,
+    Fix,
     ForbiddenError,
+    Hint,
+    NotFoundError,
     RuleBrokenError,
 )
 from ledger.exchange.backup import restore
@@ -64,10 +68,12 @@ class Ledger(Governance):
         on: date | None = None,
     ) -> list[str]:  # fmt: skip
         """The owner says ``key`` is implemented; it is GREEN once signed off."""
-        text = clean_text(evidence, "--evidence", required=False)
+        text = clean_text(evidence, Field.EVIDENCE, required=False)
         if not text:
             raise RuleBrokenError(
-                f'completion needs its evidence: add --evidence "what was done" for {key}'
+                "completion needs its evidence: {hint} for {key}",
+                hint=Hint.to(Fix.GIVE_EVIDENCE),
+                key=key,
             )
         found = clean_links(links)
         return self._change(
@@ -78,7 +84,7 @@ class Ledger(Governance):
         self, key: str, *, note: str | None = None, actor: str, on: date | None = None
     ) -> list[str]:
         """Accept ``key``'s pending request: it takes effect as of ``on``."""
-        said = clean_text(note, "--note", required=False)
+        said = clean_text(note, Field.NOTE, required=False)
         self.authorize(actor, what="signing off")
         return self._change(key, on, lambda item, day: item.sign_off(said, actor, day), actor)
 
@@ -138,8 +144,9 @@ class Ledger(Governance):
         on = self.check_on(on, not_before=report.published, since="its report was published")
         if not known_new and recommendation_id(report.code, ref) in self.repository:
             raise AlreadyExistsError(
-                f"{report.code}/{ref} already exists; refs are unique within a report "
-                f"(see `ragw history {report.code}/{ref}`)"
+                "{key} already exists; refs are unique within a report ({hint})",
+                key=f"{report.code}/{ref}",
+                hint=Hint.to(Fix.SEE_HISTORY, key=f"{report.code}/{ref}"),
             )
         if isinstance(status, str):
             status = parse_status(status) if status.strip() else None
@@ -147,12 +154,12 @@ class Ledger(Governance):
             report=report,
             ref=ref,
             kind=kind if isinstance(kind, Kind) else parse_kind(kind),
-            text=clean_text(text, "--text", required=True) or "",
-            owner=clean_text(owner, "--owner", required=False),
-            lead=clean_text(lead, "--lead", required=False),
+            text=clean_text(text, Field.TEXT, required=True) or "",
+            owner=clean_text(owner, Field.OWNER, required=False),
+            lead=clean_text(lead, Field.LEAD, required=False),
             due=parse_due(due, report.published),
             status=status,
-            reason=clean_text(reason, "--reason", required=False),
+            reason=clean_text(reason, Field.REASON, required=False),
             actor=actor,
             on=on,
         )
@@ -162,7 +169,11 @@ class Ledger(Governance):
         return self.get_aggregate(
             Recommendation,
             recommendation_id(code, ref),
-            f"no recommendation {code}/{ref}; see `ragw board --report {code}` for its items",
+            lambda: NotFoundError(
+                "no recommendation {key}; {hint} for its items",
+                key=f"{code}/{ref}",
+                hint=Hint.to(Fix.SEE_REPORT, code=code),
+            ),
         )
 
     def change_status(
@@ -170,13 +181,15 @@ class Ledger(Governance):
         actor: str, on: date | None = None,
     ) -> list[str]:  # fmt: skip
         status = status if isinstance(status, Status) else parse_status(status)
-        reason = clean_text(reason, "--reason", required=False)
+        reason = clean_text(reason, Field.REASON, required=False)
 
         def record(item: Recommendation, day: date) -> None:
             if status is Status.GREEN and self.needs_sign_off(actor, None):
                 raise ForbiddenError(
-                    f"{actor} is not governance, so GREEN needs sign-off: record `ragw "
-                    f'complete {item.key} --evidence "what was done"`; governance signs it off'
+                    "{actor} is not governance, so GREEN needs sign-off: {hint}; governance "
+                    "signs it off",
+                    actor=actor,
+                    hint=Hint.to(Fix.CLAIM_COMPLETION, key=item.key),
                 )
             item.change_status(status, reason, actor, day)
 
@@ -186,7 +199,7 @@ class Ledger(Governance):
         self, key: str, due: str, *, reason: str | None = None,
         actor: str, on: date | None = None,
     ) -> list[str]:  # fmt: skip
-        reason = clean_text(reason, "--reason", required=False)
+        reason = clean_text(reason, Field.REASON, required=False)
 
         def record(item: Recommendation, day: date) -> None:
             published = self.get_report(item.history[0].report).published  # type: ignore[attr-defined]
@@ -299,9 +312,14 @@ class Ledger(Governance):
     # Helpers -------------------------------------------------------------------------
 
     def _reason(self, reason: str | None, what: str, key: str) -> str:
-        text = clean_text(reason, "--reason", required=False)
+        text = clean_text(reason, Field.REASON, required=False)
         if not text:
-            raise RuleBrokenError(f'{what} needs a reason: add --reason "why" for {key}')
+            raise RuleBrokenError(
+                "{what} needs a reason: {hint} for {key}",
+                what=what,
+                hint=Hint.to(Fix.GIVE_REASON, why="why"),
+                key=key,
+            )
         return text
 
     def _change(

@@ -19,6 +19,9 @@ from ledger.aggregates import (
 from ledger.chain import Digest
 from ledger.errors import (
     AlreadyExistsError,
+    Field,
+    Fix,
+    Hint,
     InvalidInputError,
     NotFoundError,
     RuleBrokenError,
@@ -70,15 +73,19 @@ class Governance(EventLog):
         on = self.check_on(on)
         if published > self.today():
             raise RuleBrokenError(
-                f"--published {published.isoformat()} is in the future; "
-                "register a report once it is published"
+                "{published} {day} is in the future; register a report once it is published",
+                published=Field.PUBLISHED,
+                day=published.isoformat(),
             )
         if makes is not None and makes < 0:
-            raise InvalidInputError("--makes must be 0 or more: the recommendations it makes")
+            raise InvalidInputError(
+                "{makes} must be 0 or more: the recommendations it makes", makes=Field.MAKES
+            )
         if report_id(code) in self.repository:
             raise AlreadyExistsError(
-                f"report {code} already exists; choose another code "
-                f"(see `ragw board --report {code}`)"
+                "report {code} already exists; choose another code ({hint})",
+                code=code,
+                hint=Hint.to(Fix.SEE_REPORT, code=code),
             )
         if committee_id(code) in self.repository:
             raise AlreadyExistsError(
@@ -86,7 +93,7 @@ class Governance(EventLog):
             )
         report = Report.register(
             code=code,
-            title=clean_text(title, "--title", required=True) or "",
+            title=clean_text(title, Field.TITLE, required=True) or "",
             scope=scope if isinstance(scope, Scope) else parse_scope(scope),
             published=published,
             inspectorates=[i.strip() for i in inspectorates if i.strip()],
@@ -100,7 +107,9 @@ class Governance(EventLog):
         return self.get_aggregate(
             Report,
             report_id(check_code(code)),
-            f"no report {code}; register it with `ragw report add` (see `ragw board`)",
+            lambda: NotFoundError(
+                "no report {code}; {hint}", code=code, hint=Hint.to(Fix.REGISTER_REPORT)
+            ),
         )
 
     # Committees and meetings ----------------------------------------------------------
@@ -112,13 +121,17 @@ class Governance(EventLog):
         code = check_code(code, what="committee code")
         on = self.check_on(on)
         if committee_id(code) in self.repository:
-            raise AlreadyExistsError(f"committee {code} already exists; see `ragw committee list`")
+            raise AlreadyExistsError(
+                "committee {code} already exists; {hint}",
+                code=code,
+                hint=Hint.to(Fix.SEE_COMMITTEES),
+            )
         if report_id(code) in self.repository:
             raise AlreadyExistsError(
                 f"{code} is the code of a report; give the committee a code of its own"
             )
         committee = Committee.register(
-            code=code, name=clean_text(name, "--name", required=True) or "", actor=actor, on=on
+            code=code, name=clean_text(name, Field.NAME, required=True) or "", actor=actor, on=on
         )
         return self.save_all(committee, what=f"committee {code}")
 
@@ -135,11 +148,13 @@ class Governance(EventLog):
         self.authorize(actor, what="adding a meeting")
         found = self.get_committee(committee)
         day = self.check_on(on)
-        paper = clean_text(paper, "--paper", required=False)
+        paper = clean_text(paper, Field.PAPER, required=False)
         if paper is not None and len(paper) > 100:
             raise InvalidInputError(
-                f"--paper is {len(paper)} characters long; give the paper's reference "
-                "(e.g. 'Pol 49/15'), at most 100 characters"
+                "{paper} is {length} characters long; give the paper's reference "
+                "(e.g. 'Pol 49/15'), at most 100 characters",
+                paper=Field.PAPER,
+                length=len(paper),
             )
         found.schedule_meeting(meeting, paper, actor, day)
         return self.save_all(found, what=f"committee {found.code}")
@@ -159,15 +174,15 @@ class Governance(EventLog):
         """Grant ``role`` to ``name``. The first role granted, which turns access control
         on, must be governance; after that only governance grants."""
         held = parse_role(role)
-        who = clean_text(name, "NAME", required=True) or ""
-        owner = clean_text(acts_for, "--acts-for", required=False)
+        who = clean_text(name, Field.HOLDER, required=True) or ""
+        owner = clean_text(acts_for, Field.ACTS_FOR, required=False)
         access = self.access()
         if access is None:
             if held is not Role.GOVERNANCE:
                 raise RuleBrokenError(
                     "the first role granted turns access control on and must be governance "
-                    f"(e.g. `ragw role grant '{actor}' governance`), or nobody could grant "
-                    "roles after it"
+                    "(e.g. {hint}), or nobody could grant roles after it",
+                    hint=Hint.to(Fix.GRANT_GOVERNANCE, name=actor),
                 )
             access = Access.control(actor=actor, on=self.today())
         else:
@@ -180,7 +195,9 @@ class Governance(EventLog):
     ) -> list[str]:
         access = self.access()
         if access is None:
-            raise NotFoundError("no role was ever granted in this ledger; see `ragw role list`")
+            raise NotFoundError(
+                "no role was ever granted in this ledger; {hint}", hint=Hint.to(Fix.SEE_ROLES)
+            )
         self.authorize(actor, what="revoking roles")
         access.revoke(name, parse_role(role), acts_for, actor, self.today())
         return self.save_all(access, what="the roles")
@@ -213,8 +230,11 @@ class Governance(EventLog):
         return self.get_aggregate(
             Committee,
             committee_id(check_code(code, what="committee code")),
-            f"no committee {code}; add it with `ragw committee add {code} --name ...` "
-            "(see `ragw committee list`)",
+            lambda: NotFoundError(
+                "no committee {code}; {hint}",
+                code=code,
+                hint=Hint.to(Fix.ADD_COMMITTEE, code=code),
+            ),
         )
 
     def issue_paper(
@@ -241,12 +261,18 @@ class Governance(EventLog):
         on = on or today
         if on > today:
             raise RuleBrokenError(
-                f"--on {on.isoformat()} is in the future; record a change once it has "
-                f"happened (today is {today.isoformat()})"
+                "{field} {day} is in the future; record a change once it has happened "
+                "(today is {today})",
+                field=Field.ON,
+                day=on.isoformat(),
+                today=today.isoformat(),
             )
         if not_before is not None and on < not_before:
             raise RuleBrokenError(
-                f"--on {on.isoformat()} is before {since} ({not_before.isoformat()}); "
-                "give a date on or after that"
+                "{field} {day} is before {since} ({not_before}); give a date on or after that",
+                field=Field.ON,
+                day=on.isoformat(),
+                since=since,
+                not_before=not_before.isoformat(),
             )
         return on

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from events import Kind, Role, Scope, SignOffFor, Status
-from ledger.errors import InvalidInputError
+from ledger.errors import Field, InvalidInputError
 
 KINDS = {
     "recommendation": Kind.RECOMMENDATION,
@@ -69,11 +69,16 @@ def clean_links(links: Sequence[str]) -> list[str]:
     for link in links:
         text = link.strip()
         if not text:
-            raise InvalidInputError("a --link is empty; give the address of the evidence")
+            raise InvalidInputError(
+                "a {link} is empty; give the address of the evidence", link=Field.LINK
+            )
         if len(text) > MAX_LINK or any(ord(c) < 32 or ord(c) == 127 for c in text):
             raise InvalidInputError(
-                f"--link {text[:40]!r}... is not an address: at most {MAX_LINK} characters "
-                "on one line, without control characters"
+                "{link} {start!r}... is not an address: at most {limit} characters "
+                "on one line, without control characters",
+                link=Field.LINK,
+                start=text[:40],
+                limit=MAX_LINK,
             )
         cleaned.append(text)
     if len(cleaned) > MAX_LINKS:
@@ -92,12 +97,19 @@ def parse_scope(text: str) -> Scope:
         raise InvalidInputError(f"scope {text!r} is not known; use national or force") from None
 
 
-def clean_text(value: str | None, what: str, *, required: bool) -> str | None:
+def clean_text(value: str | None, what: Field | str, *, required: bool) -> str | None:
+    """``value`` trimmed (None when empty and not ``required``), at most :data:`MAX_TEXT`
+    characters; ``what`` names it in a refusal."""
     text = (value or "").strip()
     if not text:
         if required:
-            raise InvalidInputError(f"{what} is empty; give the text")
+            raise InvalidInputError("{what} is empty; give the text", what=what)
         return None
     if len(text) > MAX_TEXT:
-        raise InvalidInputError(f"{what} is {len(text)} characters long; the limit is {MAX_TEXT}")
+        raise InvalidInputError(
+            "{what} is {length} characters long; the limit is {limit}",
+            what=what,
+            length=len(text),
+            limit=MAX_TEXT,
+        )
     return text

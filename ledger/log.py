@@ -124,14 +124,16 @@ class EventLog(Application[UUID]):
         PostgreSQL may skip positions that a rolled-back write had taken."""
         return self.recorder.max_notification_id() or 0
 
-    def get_aggregate(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
-        """The aggregate of type ``cls`` at ``aggregate_id``; refused with ``missing``."""
+    def get_aggregate(
+        self, cls: type[A], aggregate_id: UUID, missing: Callable[[], NotFoundError]
+    ) -> A:
+        """The aggregate of type ``cls`` at ``aggregate_id``; refused with ``missing()``."""
         try:
             aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFoundError(missing) from None
+            raise missing() from None
         if not isinstance(aggregate, cls):
-            raise NotFoundError(missing)
+            raise missing()
         return aggregate
 
     def save_all(self, *aggregates: Any, what: str) -> list[str]:

@@ -12,7 +12,7 @@ from datetime import date
 
 from events import Role, SignOffFor
 from ledger.aggregates import Access, Recommendation, Rules, fold_name
-from ledger.errors import ForbiddenError
+from ledger.errors import Fix, ForbiddenError, Hint
 from ledger.keys import ACCESS_KEY
 
 
@@ -34,9 +34,10 @@ def authorize(
         return
     if not roles:
         raise ForbiddenError(
-            f"{actor} holds no role in this ledger, so may not do anything but read; "
-            f"ask governance to grant one (`ragw role grant '{actor}' owner --acts-for "
-            "OWNER`)"
+            "{actor} holds no role in this ledger, so may not do anything but read; "
+            "ask governance to grant one ({hint})",
+            actor=actor,
+            hint=Hint.to(Fix.ASK_FOR_A_ROLE, name=actor),
         )
     if Role.OWNER in roles and (item is not None or owner is not None):
         whose = f"owned by {owner}" if owner else "owned by nobody"

@@ -9,7 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import BaseAggregate
 
 from events import AccessControlled, AccessEvent, Role, RoleGranted, RoleRevoked
-from ledger.errors import AlreadyExistsError, NotFoundError, RuleBrokenError
+from ledger.errors import AlreadyExistsError, Field, Fix, Hint, NotFoundError, RuleBrokenError
 from ledger.keys import ACCESS_ID
 
 
@@ -53,20 +53,30 @@ class Access(BaseAggregate[UUID]):
     def grant(self, name: str, role: Role, acts_for: str | None, actor: str, on: date) -> None:
         if role is Role.OWNER and not acts_for:
             raise RuleBrokenError(
-                f"an owner acts for the items of an owner named on the board; give "
-                f"--acts-for, e.g. `ragw role grant {name} owner --acts-for 'Head of Roads'`"
+                "an owner acts for the items of an owner named on the board; give "
+                "{acts_for}, e.g. {hint}",
+                acts_for=Field.ACTS_FOR,
+                hint=Hint.to(Fix.GIVE_ACTS_FOR, name=name),
             )
         if role is not Role.OWNER and acts_for:
-            raise RuleBrokenError(f"--acts-for is for owners; a {role} role acts for no one")
+            raise RuleBrokenError(
+                "{acts_for} is for owners; a {role} role acts for no one",
+                acts_for=Field.ACTS_FOR,
+                role=role,
+            )
         if (fold_name(name), role, _folded(acts_for)) in self.grants:
-            raise AlreadyExistsError(f"{name} already holds that role; see `ragw role list`")
+            raise AlreadyExistsError(
+                "{name} already holds that role; {hint}", name=name, hint=Hint.to(Fix.SEE_ROLES)
+            )
         self.trigger_event(RoleGranted, name=name, role=role, acts_for=acts_for, actor=actor,
                            on=on)  # fmt: skip
 
     def revoke(self, name: str, role: Role, acts_for: str | None, actor: str, on: date) -> None:
         held = {(r, o) for h, r, o in self.grants if h == fold_name(name)}
         if (role, _folded(acts_for)) not in held:
-            raise NotFoundError(f"{name} does not hold that role; see `ragw role list`")
+            raise NotFoundError(
+                "{name} does not hold that role; {hint}", name=name, hint=Hint.to(Fix.SEE_ROLES)
+            )
         governors = {h for h, r, _ in self.grants if r is Role.GOVERNANCE}
         if role is Role.GOVERNANCE and governors == {fold_name(name)}:
             raise RuleBrokenError(

@@ -8,7 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import BaseAggregate
 
 from events import CommitteeEvent, CommitteeRegistered, MeetingScheduled, PaperIssued
-from ledger.errors import NotFoundError, RuleBrokenError
+from ledger.errors import Fix, Hint, NotFoundError, RuleBrokenError
 from ledger.keys import committee_id
 
 
@@ -41,8 +41,10 @@ class Committee(BaseAggregate[UUID]):
     ) -> None:  # fmt: skip
         if meeting not in self.meetings:
             raise NotFoundError(
-                f"{self.code} has no meeting on {meeting.isoformat()}; add it with "
-                f"`ragw meeting add {self.code} {meeting.isoformat()}`"
+                "{code} has no meeting on {day}; {hint}",
+                code=self.code,
+                day=meeting.isoformat(),
+                hint=Hint.to(Fix.ADD_MEETING, code=self.code, day=meeting.isoformat()),
             )
         self.trigger_event(PaperIssued, meeting=meeting, digest=digest, read_at=read_at,
                            as_known_at=as_known_at, actor=actor, on=on)  # fmt: skip
@@ -50,8 +52,10 @@ class Committee(BaseAggregate[UUID]):
     def schedule_meeting(self, meeting: date, paper: str | None, actor: str, on: date) -> None:
         if meeting in self.meetings:
             raise RuleBrokenError(
-                f"{self.code} already has a meeting on {meeting.isoformat()}; "
-                f"see `ragw meeting list {self.code}`"
+                "{code} already has a meeting on {day}; {hint}",
+                code=self.code,
+                day=meeting.isoformat(),
+                hint=Hint.to(Fix.SEE_MEETINGS, code=self.code),
             )
         if paper is not None:
             for other, other_paper in self.meetings.items():

@@ -33,7 +33,7 @@ from events import (
 from ledger.aggregates.access import fold_name
 from ledger.aggregates.report import Report
 from ledger.due import Due
-from ledger.errors import RuleBrokenError
+from ledger.errors import Field, Fix, Hint, RuleBrokenError
 from ledger.keys import recommendation_id
 from ledger.state import ItemState, Pending, corrected_version, fold_item
 
@@ -64,13 +64,15 @@ class Recommendation(BaseAggregate[UUID]):
     ) -> Recommendation:
         if status is Status.CLOSED:
             raise RuleBrokenError(
-                "an item cannot be added as CLOSED; add it with its last status, "
-                "then record `ragw close KEY --reason ...`"
+                "an item cannot be added as CLOSED; add it with its last status, then record "
+                "{hint}",
+                hint=Hint.to(Fix.CLOSE),
             )
         if status in NEEDS_REASON and not reason:
             raise RuleBrokenError(
-                f"{status.value} needs a reason: add --reason "
-                '"why it is ' + status.value + '" (RAGW definitions require a rationale)'
+                "{status} needs a reason: {hint} (RAGW definitions require a rationale)",
+                status=status.value,
+                hint=Hint.to(Fix.GIVE_REASON, why=f"why it is {status.value}"),
             )
         item = cls._create(
             RecommendationIssued,
@@ -104,14 +106,19 @@ class Recommendation(BaseAggregate[UUID]):
         if state is None:
             issued = self.history[0].on
             raise RuleBrokenError(
-                f"--on {on.isoformat()} is before {self.key} was added "
-                f"({issued.isoformat()}); give a date on or after that"
+                "{field} {day} is before {key} was added ({issued}); give a date on or after that",
+                field=Field.ON,
+                day=on.isoformat(),
+                key=self.key,
+                issued=issued.isoformat(),
             )
         if state.is_closed:
             raise RuleBrokenError(
-                f"{self.key} was closed on {state.closed_on}; a closed item cannot change. "
-                "If closing it was a mistake, retract it with `ragw correct ID --reason ...` "
-                f"(ids in `ragw history {self.key}`)"
+                "{key} was closed on {closed_on}; a closed item cannot change. If closing it "
+                "was a mistake, retract it with {hint}",
+                key=self.key,
+                closed_on=state.closed_on,
+                hint=Hint.to(Fix.CORRECT, key=self.key),
             )
         return state
 
@@ -128,26 +135,34 @@ class Recommendation(BaseAggregate[UUID]):
         pending = self.pending()
         if pending is not None:
             raise RuleBrokenError(
-                f"{self.key} already has {pending.describe()} ({self.key}@{pending.version}, "
-                f"asked by {pending.actor}); it must be signed off (`ragw sign-off "
-                f"{self.key}`) or rejected (`ragw reject {self.key} --reason ...`) first"
+                "{key} already has {pending} ({key}@{version}, asked by {actor}); it must be "
+                "{hint} first",
+                key=self.key,
+                pending=pending.describe(),
+                version=pending.version,
+                actor=pending.actor,
+                hint=Hint.to(Fix.DECIDE_REQUEST, key=self.key),
             )
 
     def change_status(self, status: Status, reason: str | None, actor: str, on: date) -> None:
         pending = self.pending() if status is Status.GREEN else None
         if pending is not None and pending.request == Request.GREEN:
             raise RuleBrokenError(
-                f"{self.key} has GREEN pending sign-off ({self.key}@{pending.version}); sign it "
-                f"off with `ragw sign-off {self.key}` rather than setting GREEN over it"
+                "{key} has GREEN pending sign-off ({key}@{version}); sign it off with {hint} "
+                "rather than setting GREEN over it",
+                key=self.key,
+                version=pending.version,
+                hint=Hint.to(Fix.SIGN_OFF, key=self.key),
             )
         if status is Status.CLOSED:
             raise RuleBrokenError(
-                f"CLOSED is not a colour; use `ragw close {self.key} --reason ...`"
+                "CLOSED is not a colour; use {hint}", hint=Hint.to(Fix.CLOSE, key=self.key)
             )
         if status in NEEDS_REASON and not reason:
             raise RuleBrokenError(
-                f"{status.value} needs a reason: add --reason "
-                f'"why {self.key} is {status.value}" (RAGW definitions require a rationale)'
+                "{status} needs a reason: {hint} (RAGW definitions require a rationale)",
+                status=status.value,
+                hint=Hint.to(Fix.GIVE_REASON, why=f"why {self.key} is {status.value}"),
             )
         self.state_as_at(on)
         self.trigger_event(StatusChanged, status=status, reason=reason, actor=actor, on=on)
@@ -156,8 +171,10 @@ class Recommendation(BaseAggregate[UUID]):
         state = self.state_as_at(on)
         if state.due is not None:
             raise RuleBrokenError(
-                f"{self.key} is already due {state.due.isoformat()}; to move it later use "
-                f"`ragw extend {self.key} --to DATE --reason ...`"
+                "{key} is already due {due}; to move it later use {hint}",
+                key=self.key,
+                due=state.due.isoformat(),
+                hint=Hint.to(Fix.EXTEND, key=self.key),
             )
         if due.original is None:
             raise RuleBrokenError(f"{due.text!r} names no date; give the date it is due")
@@ -192,8 +209,12 @@ class Recommendation(BaseAggregate[UUID]):
         pending = self.pending()
         if pending is not None and pending.request == Request.EXTENSION:
             raise RuleBrokenError(
-                f"{self.key} has an {pending.describe()} ({self.key}@{pending.version}); sign "
-                f"it off (`ragw sign-off {self.key}`) or reject it before extending again"
+                "{key} has an {pending} ({key}@{version}); sign it off ({hint}) or reject it "
+                "before extending again",
+                key=self.key,
+                pending=pending.describe(),
+                version=pending.version,
+                hint=Hint.to(Fix.SIGN_OFF, key=self.key),
             )
         self.trigger_event(
             DeadlineExtended,
@@ -207,12 +228,18 @@ class Recommendation(BaseAggregate[UUID]):
     def _check_extension(self, state: ItemState, to: date) -> None:
         if state.due is None:
             raise RuleBrokenError(
-                f"{self.key} has no due date to extend; set one with `ragw due {self.key} DATE`"
+                "{key} has no due date to extend; set one with {hint}",
+                key=self.key,
+                hint=Hint.to(Fix.SET_DUE, key=self.key),
             )
         if to <= state.due:
             raise RuleBrokenError(
-                f"--to {to.isoformat()} is not later than the current due date of "
-                f"{self.key} ({state.due.isoformat()}); an extension must move it later"
+                "{field} {to} is not later than the current due date of {key} ({due}); an "
+                "extension must move it later",
+                field=Field.TO,
+                to=to.isoformat(),
+                key=self.key,
+                due=state.due.isoformat(),
             )
 
     def claim_completion(self, evidence: str, links: Sequence[str], actor: str, on: date) -> None:
@@ -243,13 +270,19 @@ class Recommendation(BaseAggregate[UUID]):
         pending = self.pending()
         if pending is None:
             raise RuleBrokenError(
-                f"nothing of {self.key} awaits sign-off; `ragw board --pending` lists what does"
+                "nothing of {key} awaits sign-off; {hint} lists what does",
+                key=self.key,
+                hint=Hint.to(Fix.SEE_PENDING),
             )
         if on < pending.on:
             raise RuleBrokenError(
-                f"{self.key}@{pending.version} was asked for as of {pending.on.isoformat()}; "
-                f"{what} cannot take effect before it (give --on {pending.on.isoformat()} "
-                "or later)"
+                "{key}@{version} was asked for as of {day}; {what} cannot take effect before "
+                "it (give {field} {day} or later)",
+                key=self.key,
+                version=pending.version,
+                day=pending.on.isoformat(),
+                what=what,
+                field=Field.ON,
             )
         if fold_name(actor) == fold_name(pending.actor):
             raise RuleBrokenError(
@@ -297,16 +330,23 @@ class Recommendation(BaseAggregate[UUID]):
         latest = fold_item(self.history)
         if latest is not None and latest.last_on is not None and on < latest.last_on:
             raise RuleBrokenError(
-                f"{self.key} has changes that took effect on {latest.last_on.isoformat()}, "
-                f"after --on {on.isoformat()}; close it on or after that date"
+                "{key} has changes that took effect on {last}, after {field} {day}; close it "
+                "on or after that date",
+                key=self.key,
+                last=latest.last_on.isoformat(),
+                field=Field.ON,
+                day=on.isoformat(),
             )
 
     def correct(self, version: int, reason: str, actor: str, on: date) -> None:
         target_id = f"{self.key}@{version}"
         if not 1 <= version <= self.version:
             raise RuleBrokenError(
-                f"there is no event {target_id}; {self.key} has events "
-                f"{self.key}@1 to {self.key}@{self.version} (see `ragw history {self.key}`)"
+                "there is no event {target}; {key} has events {key}@1 to {key}@{version} ({hint})",
+                target=target_id,
+                key=self.key,
+                version=self.version,
+                hint=Hint.to(Fix.SEE_HISTORY, key=self.key),
             )
         target = self.history[version - 1]
         if isinstance(target, RecommendationIssued):

@@ -28,7 +28,7 @@ from events import (
     RulesAdopted,
     RulesEvent,
 )
-from ledger.errors import BatchRefusedError, LedgerError, RuleBrokenError
+from ledger.errors import BatchRefusedError, Field, LedgerError, RuleBrokenError
 from ledger.formats import iso_utc
 from ledger.keys import (
     ACCESS_ID,
@@ -144,10 +144,11 @@ def restore(
     if ledger.last_position():
         raise RuleBrokenError(
             "restore writes into an empty ledger only, and this one holds events; "
-            "give --db a new file or an empty database"
+            "give {store} a new file or an empty database",
+            store=Field.STORE,
         )
     events: list[LedgerEvent] = []
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int, LedgerError | str]] = []
     versions: dict[UUID, int] = {}
     for number, line in lines:
         if progress is not None:
@@ -158,7 +159,7 @@ def restore(
         try:
             event = event_of(line)
         except LedgerError as error:
-            problems.append((number, " ".join(str(error).split())))
+            problems.append((number, error))
             continue
         expected = versions.get(event.originator_id, 0) + 1
         if event.originator_version != expected:

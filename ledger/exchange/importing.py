@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from events import Kind, Scope, Status
 from ledger.aggregates import Recommendation, Report
 from ledger.due import Due, parse_due, parse_iso_date
-from ledger.errors import BatchRefusedError, LedgerError, RuleBrokenError
+from ledger.errors import BatchRefusedError, Fix, Hint, LedgerError, RuleBrokenError
 from ledger.exchange.tracker import TrackerRow
 from ledger.inputs import clean_text, parse_kind, parse_scope, parse_status
 from ledger.keys import check_code, check_ref, recommendation_id, report_id
@@ -97,7 +97,7 @@ class TrackerImport:
         self.progress = progress or (lambda done: None)
         self.reports: dict[str, Report] = {}
         self.items: dict[str, Recommendation] = {}
-        self.problems: list[tuple[int, str]] = []
+        self.problems: list[tuple[int, LedgerError | str]] = []
 
     def run(self, rows: list[TrackerRow]) -> ImportOutcome:
         entries = []
@@ -105,7 +105,7 @@ class TrackerImport:
             try:
                 entries.append(self.read(row))
             except LedgerError as error:
-                self.problems.append((row.line, _sentence(error)))
+                self.problems.append((row.line, error))
         entries.sort(key=lambda e: (e.on, e.line))
         seen: dict[tuple[str, date], int] = {}
         registered = added = changed = 0
@@ -121,7 +121,7 @@ class TrackerImport:
                 registered += self.register_report(entry)
                 outcome = self.apply(entry)
             except LedgerError as error:
-                self.problems.append((entry.line, _sentence(error)))
+                self.problems.append((entry.line, error))
                 continue
             added += outcome == "added"
             changed += outcome == "changed"
@@ -258,9 +258,13 @@ class TrackerImport:
             return
         if written.current is not None and written.current < due:
             raise RuleBrokenError(
-                f"due date {written.text!r} is earlier than {entry.key}'s due date "
-                f"{due.isoformat()}; a due date only moves later (if the later date was a "
-                "mistake, retract its extension with `ragw correct`)"
+                "due date {written!r} is earlier than {key}'s due date {due}; a due date only "
+                "moves later (if the later date was a mistake, retract its extension with "
+                "{hint})",
+                written=written.text,
+                key=entry.key,
+                due=due.isoformat(),
+                hint=Hint.to(Fix.CORRECT_ANY),
             )
         reason = entry.explicit_reason or f"the tracker now reads {written.text!r}"
         for later in written.dates:
@@ -274,7 +278,3 @@ def _required(row: TrackerRow, column: str) -> str:
     if not value:
         raise RuleBrokenError(f"the {column} column is empty; every row needs it")
     return value
-
-
-def _sentence(error: LedgerError) -> str:
-    return " ".join(str(error).split())

@@ -71,7 +71,7 @@ def apply_updates(
     rules: SheetRules | None = None,
 ) -> UpdateOutcome:  # fmt: skip
     day = ledger.check_on(on)
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int, LedgerError | str]] = []
     items: dict[str, Recommendation] = {}
     changed: set[str] = set()
     for row in rows:
@@ -85,7 +85,7 @@ def apply_updates(
             if _apply(ledger, item, row, owner, day, rules or SheetRules()):
                 changed.add(row.key)
         except LedgerError as error:
-            problems.append((row.line, " ".join(str(error).split())))
+            problems.append((row.line, error))
     if problems:
         raise BatchRefusedError(source, problems)
     pending = [item for item in items.values() if item.pending_events]

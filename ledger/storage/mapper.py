@@ -16,7 +16,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel
 
-from ledger.errors import LedgerError
+from ledger.errors import Field, Fix, Hint, LedgerError
 
 _ENVELOPE = {"originator_id", "originator_version"}
 
@@ -75,7 +75,7 @@ class PydanticMapper(Mapper[UUID]):
                 data = self.compressor.decompress(data)
             state: dict[str, Any] = self.transcoder.decode(data)
         except Exception as error:  # unreadable: say why, in the user's terms
-            raise LedgerError(self._unreadable()) from error
+            raise self._unreadable() from error
         cls = resolve_topic(stored_event.topic)
         version = state.pop("class_version", 1)
         while version < getattr(cls, "class_version", 1):
@@ -90,14 +90,16 @@ class PydanticMapper(Mapper[UUID]):
             ),
         )
 
-    def _unreadable(self) -> str:
+    def _unreadable(self) -> LedgerError:
         if self.cipher:
-            return (
-                "the ledger's events cannot be decrypted with the key in RAGW_ENCRYPTION_KEY: "
-                "it is not this ledger's key, or this ledger is not encrypted (then unset "
-                "RAGW_ENCRYPTION_KEY)"
+            return LedgerError(
+                "the ledger's events cannot be decrypted with the key in {key}: it is not this "
+                "ledger's key, or this ledger is not encrypted (then unset {key})",
+                key=Field.ENCRYPTION_KEY,
             )
-        return (
-            "the ledger's events are encrypted (or damaged); set RAGW_ENCRYPTION_KEY to its "
-            "key, and run `ragw verify` to check nothing was altered"
+        return LedgerError(
+            "the ledger's events are encrypted (or damaged); set {key} to its key, and {hint} "
+            "to check nothing was altered",
+            key=Field.ENCRYPTION_KEY,
+            hint=Hint.to(Fix.VERIFY),
         )

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from ledger.application import Ledger
-from ledger.errors import LedgerError, LedgerMissingError
+from ledger.errors import Field, Fix, Hint, LedgerError, LedgerMissingError
 from ledger.storage.settings import connect, is_postgres, redact, storage_env
 
 OPEN_ATTEMPTS = 5
@@ -21,15 +21,18 @@ def open_ledger(target: str, *, create: bool, encryption_key: str | None = None)
         if not path.exists():
             if not create:
                 raise LedgerMissingError(
-                    f"no ledger at {target}; record something first (e.g. `ragw report "
-                    "add`), or point --db / RAGW_DB at an existing ledger"
+                    "no ledger at {target}; {hint}", target=target, hint=Hint.to(Fix.RECORD_FIRST)
                 )
             if not path.parent.exists():
                 raise LedgerError(
                     f"cannot create the ledger {target}: folder {path.parent} does not exist"
                 )
         elif path.is_dir():
-            raise LedgerError(f"{target} is a folder; --db takes a file or a postgresql:// URL")
+            raise LedgerError(
+                "{target} is a folder; {store} takes a file or a postgresql:// URL",
+                target=target,
+                store=Field.STORE,
+            )
     elif _tables_exist(target):  # a login that may not create tables opens it as it is
         env = {**env, "CREATE_TABLE": "false"}
     failure: Exception | None = None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ledger.errors import InvalidInputError
+from ledger.errors import Field, Fix, Hint, InvalidInputError
 
 
 def is_postgres(target: str) -> bool:
@@ -31,8 +31,10 @@ def encryption_env(key: str | None) -> dict[str, str]:
         size = 0
     if size not in (16, 24, 32):
         raise InvalidInputError(
-            "RAGW_ENCRYPTION_KEY is not an encryption key (base64 of 16, 24 or 32 bytes); make "
-            "one with `ragw admin new-key` and keep it safe: without it nothing can be read"
+            "{key} is not an encryption key (base64 of 16, 24 or 32 bytes); make one with "
+            "{hint} and keep it safe: without it nothing can be read",
+            key=Field.ENCRYPTION_KEY,
+            hint=Hint.to(Fix.NEW_KEY),
         )
     return {"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher", "CIPHER_KEY": key}
 
