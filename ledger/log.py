@@ -102,7 +102,7 @@ class EventLog(Application[UUID]):
 
     @property
     def encrypted(self) -> bool:
-        """Whether events are stored encrypted (a key in ``RAGW_ENCRYPTION_KEY``)."""
+        """Whether events are stored encrypted (the ledger was opened with a key)."""
         return self.mapper.cipher is not None
 
     def digest(self) -> Digest | None:
