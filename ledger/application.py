@@ -1,4 +1,10 @@
-"""The ledger: one application whose methods are the command API."""
+"""The ledger: one application whose methods are the command API.
+
+:class:`Ledger` holds the commands on items (and the batches that change many at
+once); what governance sets up around them (reports, committees, roles, rules) comes
+from :class:`~ledger.governance.Governance`, and saving and reading events from
+:class:`~ledger.log.EventLog`.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from eventsourcing.persistence import IntegrityError
 
 from events import Kind, SignOffFor, Status
-from ledger.aggregates import (
-    Recommendation,
-    Report,
-)
+from ledger.aggregates import Recommendation, Report
 from ledger.due import parse_due
 from ledger.errors import (
     AlreadyExistsError,
@@ -42,12 +45,7 @@ from ledger.inputs import (
     parse_sign_off_for,
     parse_status,
 )
-from ledger.keys import (
-    check_ref,
-    recommendation_id,
-    split_event_id,
-    split_key,
-)
+from ledger.keys import check_ref, recommendation_id, split_event_id, split_key
 
 if TYPE_CHECKING:
     from ledger.exchange.tracker import TrackerRow
@@ -62,6 +60,8 @@ class Ledger(Governance):
 
     name = "ragw"
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
+
+    # Requests and their sign-off -------------------------------------------------------
 
     def claim_completion(
         self, key: str, *, evidence: str, links: Sequence[str] = (), actor: str,

@@ -6,16 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from events import PaperIssued, Role, Scope, SignOffFor
-from ledger.aggregates import (
-    Access,
-    Committee,
-    Recommendation,
-    Report,
-    Rules,
-)
+from ledger.aggregates import Access, Committee, Recommendation, Report, Rules
 from ledger.chain import Digest
 from ledger.errors import (
     AlreadyExistsError,
@@ -26,25 +19,10 @@ from ledger.errors import (
     NotFoundError,
     RuleBrokenError,
 )
-from ledger.inputs import (
-    clean_text,
-    parse_role,
-    parse_scope,
-    parse_sign_off_for,
-)
-from ledger.keys import (
-    check_code,
-    committee_id,
-    report_id,
-)
+from ledger.inputs import clean_text, parse_role, parse_scope, parse_sign_off_for
+from ledger.keys import check_code, committee_id, report_id
 from ledger.log import EventLog
 from ledger.permissions import authorize, needs_sign_off
-
-if TYPE_CHECKING:
-    pass
-
-#: How often a change is tried against an item other writers keep changing.
-CHANGE_ATTEMPTS = 5
 
 
 class Governance(EventLog):

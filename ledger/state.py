@@ -44,7 +44,6 @@ REQUESTS: dict[type[SignOffRequested], Request] = {
     CompletionClaimed: Request.GREEN,
     ClosureRequested: Request.CLOSED,
 }
-EXTENSION = Request.EXTENSION
 
 
 def asks_for(request: Request, due: object) -> str:
@@ -336,7 +335,7 @@ def apply_to_state(state: ItemState, event: RecommendationEvent) -> None:
         state.pending = None
     elif isinstance(event, SignOffRequested):
         due, previous = getattr(event, "due", None), getattr(event, "previous_due", None)
-        request = REQUESTS.get(type(event), EXTENSION)
+        request = REQUESTS.get(type(event), Request.EXTENSION)
         state.pending = Pending(request, event.on, event.actor, event.evidence,
                                 tuple(event.links), due, event.originator_version, previous)  # fmt: skip
     elif isinstance(event, SignOffRejected):
@@ -355,7 +354,7 @@ def signed_off(state: ItemState, event: SignedOff) -> None:
     elif event.outcome == Request.CLOSED:
         state.status, state.status_on, state.status_reason = Status.CLOSED, event.on, reason
         state.closed_on = event.on
-    elif event.outcome == EXTENSION and event.due is not None:
+    elif event.outcome == Request.EXTENSION and event.due is not None:
         state.extensions.append(
             Extended(event.due, reason, event.on, event.actor, event.previous_due)
         )
