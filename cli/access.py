@@ -102,7 +102,7 @@ def init_roles(ctx: click.Context) -> None:
     Example:
       ragw --db postgresql://owner@db.example/ragw admin init-roles
     """
-    from ledger.persistence import is_postgres
+    from ledger.storage.settings import is_postgres
 
     session = session_of(ctx)
     if not is_postgres(session.target):
@@ -132,7 +132,7 @@ def add_login(ctx: click.Context, login: str, role_name: str) -> None:
       ragw admin add-login alice --role owner
       ragw role grant alice owner --acts-for 'Head of Roads'
     """
-    from ledger.persistence import is_postgres
+    from ledger.storage.settings import is_postgres
     from projections.usecases.access import add_login as add
 
     session = session_of(ctx)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from projections.usecases import LedgerSession
 
 DEFAULT_DB = "ragw.db"
+#: Where the key of an encrypted ledger comes from: never a flag, never a file of ours.
+KEY_VARIABLE = "RAGW_ENCRYPTION_KEY"
 
 
 #: Below this much work nothing needs a progress bar.
@@ -66,11 +69,11 @@ class Session:
 
     def _open(self, write: bool) -> Ledger:
         from ledger import open_ledger
-        from ledger.persistence import is_postgres
+        from ledger.storage.settings import is_postgres
 
         if write and not is_postgres(self.target) and not Path(self.target).exists():
             self._created = Path(self.target)
-        return open_ledger(self.target, create=write)
+        return open_ledger(self.target, create=write, encryption_key=os.environ.get(KEY_VARIABLE))
 
     @property
     def actor(self) -> str:
@@ -103,7 +106,9 @@ class LedgerGroup(click.Group):
             session = ctx.find_object(Session)
             if session is not None:
                 session.abandon()
-            raise click.ClickException(" ".join(str(error).split())) from None
+            from cli.hints import cli_text
+
+            raise click.ClickException(cli_text(error)) from None
 
 
 def refuse(message: str) -> NoReturn:

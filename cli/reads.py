@@ -10,6 +10,7 @@ import click
 
 from cli.common import parse_day, parse_moment, refuse, session_of
 from cli.render import Output, emit, format_option
+from projections.rows import NOT_ASSESSED
 
 
 @click.command()
@@ -105,7 +106,7 @@ def board(
                 [
                     i.key,
                     i.kind,
-                    i.status or "NOT ASSESSED",
+                    i.status or NOT_ASSESSED,
                     i.due,
                     "OVERDUE" if i.overdue else "",
                     i.owner,

@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from ledger.formats import compact
+
 FORMATS = ("table", "md", "csv", "json")
 
 
@@ -61,10 +63,6 @@ def dump_document(value: Any, level: int = 0) -> str:
         rows = (v if isinstance(v, JSONText) else compact(v) for v in value)
         return "[\n" + ",\n".join(pad + row for row in rows) + "\n" + end + "]"
     return value if isinstance(value, JSONText) else compact(value)
-
-
-#: One line of JSON, text as written (one encoder, made once: this runs per row).
-compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def emit_json_rows(head: dict[str, Any], name: str, lines: Iterable[str]) -> None:

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-FILLS = {"GREEN": "A8D5BA", "AMBER": "FFD27F", "RED": "F4A09A", "WHITE": "FFFFFF",
-         "CLOSED": "D9D9D9"}  # fmt: skip
+from cli.paper.cells import STATUS_FILLS as FILLS
+
 WIDE = {"text": 60, "comment": 50, "report": 40, "due": 28}
 
 

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import CanInitAggregate
 
 from events.base import Kind, LedgerEvent, Status
+
+
+class Request(StrEnum):
+    """What a change awaiting sign-off asks for: GREEN (the owner says it is done),
+    CLOSED, or an EXTENSION of the due date. The values are what events store."""
+
+    GREEN = "GREEN"
+    CLOSED = "CLOSED"
+    EXTENSION = "EXTENSION"
 
 
 class RecommendationEvent(LedgerEvent):
@@ -111,7 +121,7 @@ class SignedOff(RecommendationEvent):
     evidence, kept with it; ``note`` is the signer's own word."""
 
     request: str
-    outcome: str
+    outcome: Request
     reason: str
     due: date | None = None
     previous_due: date | None = None

@@ -22,9 +22,9 @@ from ledger.errors import (
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
-    from ledger.storage import open_ledger
+    from ledger.storage.opening import open_ledger
 
-_LAZY = {"Ledger": "ledger.application", "open_ledger": "ledger.storage"}
+_LAZY = {"Ledger": "ledger.application", "open_ledger": "ledger.storage.opening"}
 
 
 def __getattr__(name: str) -> Any:

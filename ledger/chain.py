@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from ledger.errors import LedgerError
+from ledger.errors import Fix, Hint, LedgerError
 
 TABLE = "ragw_chain"
 #: The link "before" the first event.
@@ -80,12 +80,13 @@ class ChainBrokenError(LedgerError):
 
 _DELETED = (
     "the ledger's last recorded event (position {position}) has been deleted; "
-    "nothing was recorded; run `ragw verify` and restore the ledger from a backup"
+    "nothing was recorded; {hint} and restore the ledger from a backup"
 )
 _UNLINKED = (
     "{count} event(s) were stored after position {position} without ragw; nothing "
-    "was recorded; run `ragw verify` to see where"
+    "was recorded; {hint} to see where"
 )
+_VERIFY = Hint.to(Fix.VERIFY)
 #: A stored event as the chain reads it: position, stream, version, topic, stored bytes.
 StoredRow = tuple[int, Any, int, str, Any]
 
@@ -121,9 +122,9 @@ class Chainer:
         cursor.execute(self.select_max)
         top = int(cursor.fetchone()[0] or 0)
         if position and top < position:
-            raise ChainBrokenError(_DELETED.format(position=position))
+            raise ChainBrokenError(_DELETED, position=position, hint=_VERIFY)
         if position and top > position:
-            raise ChainBrokenError(_UNLINKED.format(count=top - position, position=position))
+            raise ChainBrokenError(_UNLINKED, count=top - position, position=position, hint=_VERIFY)
 
     def last(self, cursor: Any) -> tuple[int, str]:
         """The last link written: (position, link); (0, GENESIS) before the first."""
@@ -140,11 +141,11 @@ class Chainer:
             return
         position, previous = self.last(cursor)
         if new[0][0] <= position:
-            raise ChainBrokenError(_DELETED.format(position=position))
+            raise ChainBrokenError(_DELETED, position=position, hint=_VERIFY)
         cursor.execute(self.select_between, (position, new[0][0]))
         unlinked = [(int(r[0]), r[1], int(r[2]), str(r[3]), r[4]) for r in cursor.fetchall()]
         if unlinked and position:
-            raise ChainBrokenError(_UNLINKED.format(count=len(unlinked), position=position))
+            raise ChainBrokenError(_UNLINKED, count=len(unlinked), position=position, hint=_VERIFY)
         links = []
         for at, stream, version, topic, state in (*unlinked, *new):
             previous = link(previous, at, stream, version, topic, state)

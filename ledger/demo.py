@@ -16,7 +16,7 @@ from typing import Any
 
 from events import Status
 from ledger.application import Ledger
-from ledger.errors import RuleBrokenError
+from ledger.errors import Field, RuleBrokenError
 
 DATA = "colp-hmicfrs-2019-11.json"
 
@@ -47,7 +47,8 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
     if ledger.last_position():
         raise RuleBrokenError(
             "the demo needs an empty ledger, and this one already holds events; "
-            "give --db a new file"
+            "give {store} a new file",
+            store=Field.STORE,
         )
     paper = demo_paper()
     now, then = DEMO_DATE, PREVIOUS_MEETING

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from uuid import UUID, uuid5
 
-from ledger.errors import InvalidInputError
+from ledger.errors import Fix, Hint, InvalidInputError
 
 NAMESPACE = UUID("5b0c3a56-0e0e-4d2e-9b0a-7261677700a1")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -77,7 +77,8 @@ def split_event_id(text: str) -> tuple[str, int]:
     key, sep, version = text.strip().rpartition("@")
     if not sep or not key or not version.isdigit() or int(version) < 1:
         raise InvalidInputError(
-            f"{text!r} is not an event id; ids look like PEEL1819/4@3 "
-            "(see `ragw history KEY` or `ragw log`)"
+            "{text!r} is not an event id; ids look like PEEL1819/4@3 ({hint})",
+            text=text,
+            hint=Hint.to(Fix.SEE_EVENT_IDS),
         )
     return key, int(version)

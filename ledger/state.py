@@ -26,36 +26,37 @@ from events import (
     RecommendationClosed,
     RecommendationEvent,
     RecommendationIssued,
+    Request,
     SignedOff,
     SignOffRejected,
     SignOffRequested,
     Status,
     StatusChanged,
 )
+from ledger.formats import compact
 
 #: Statuses in which an item past its due date is not overdue.
 NOT_OVERDUE = frozenset({Status.GREEN, Status.WHITE, Status.CLOSED})
 
 
 #: What a pending request asks for, by its event.
-REQUESTS: dict[type[SignOffRequested], str] = {
-    CompletionClaimed: "GREEN",
-    ClosureRequested: "CLOSED",
+REQUESTS: dict[type[SignOffRequested], Request] = {
+    CompletionClaimed: Request.GREEN,
+    ClosureRequested: Request.CLOSED,
 }
-EXTENSION = "EXTENSION"
 
 
-def asks_for(request: str, due: object) -> str:
+def asks_for(request: Request, due: object) -> str:
     """What a request pending sign-off asks for, as papers and boards print it: GREEN,
     CLOSED, or "extension to 2021-06-30"."""
-    return f"extension to {due}" if request == EXTENSION else request
+    return f"extension to {due}" if request == Request.EXTENSION else str(request)
 
 
 class Pending(NamedTuple):
     """A change awaiting sign-off: GREEN (the owner says it is done), CLOSED, or an
     EXTENSION to ``due``; asked for by ``actor`` as of ``on`` in event ``version``."""
 
-    request: str
+    request: Request
     on: date
     actor: str
     evidence: str
@@ -119,8 +120,6 @@ class ItemState:
     @property
     def pending_text(self) -> str | None:
         """The pending request as one line of JSON (what boards and papers print)."""
-        from projections.text import compact  # projections read this module
-
         return compact(self.pending.to_json(self.key)) if self.pending else None
 
     @property
@@ -307,7 +306,11 @@ def apply_to_state(state: ItemState, event: RecommendationEvent) -> None:
             event.on,
             event.reason,
         )
-        if event.status is Status.GREEN and state.pending and state.pending.request == "GREEN":
+        if (
+            event.status is Status.GREEN
+            and state.pending
+            and state.pending.request == Request.GREEN
+        ):
             state.pending = None  # done with, however it was recorded
     elif isinstance(event, DeadlineSet):
         state.due, state.due_text = event.due, event.due_text
@@ -332,7 +335,7 @@ def apply_to_state(state: ItemState, event: RecommendationEvent) -> None:
         state.pending = None
     elif isinstance(event, SignOffRequested):
         due, previous = getattr(event, "due", None), getattr(event, "previous_due", None)
-        request = REQUESTS.get(type(event), EXTENSION)
+        request = REQUESTS.get(type(event), Request.EXTENSION)
         state.pending = Pending(request, event.on, event.actor, event.evidence,
                                 tuple(event.links), due, event.originator_version, previous)  # fmt: skip
     elif isinstance(event, SignOffRejected):
@@ -346,12 +349,12 @@ def signed_off(state: ItemState, event: SignedOff) -> None:
     why), so a sign-off counts the same whatever happened to the request since."""
     state.pending = None
     reason = event.reason
-    if event.outcome == "GREEN":
+    if event.outcome == Request.GREEN:
         state.status, state.status_on, state.status_reason = Status.GREEN, event.on, reason
-    elif event.outcome == "CLOSED":
+    elif event.outcome == Request.CLOSED:
         state.status, state.status_on, state.status_reason = Status.CLOSED, event.on, reason
         state.closed_on = event.on
-    elif event.outcome == EXTENSION and event.due is not None:
+    elif event.outcome == Request.EXTENSION and event.due is not None:
         state.extensions.append(
             Extended(event.due, reason, event.on, event.actor, event.previous_due)
         )

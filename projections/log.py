@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -17,6 +17,7 @@ from events import (
     ReportRegistered,
     RulesAdopted,
 )
+from ledger.formats import iso_utc
 from ledger.keys import ACCESS_KEY, RULES_KEY
 
 
@@ -47,10 +48,6 @@ class EventRecord:
         if self.corrected_by is not None or self.type != "EventCorrected":
             document["corrected_by"] = self.corrected_by
         return document
-
-
-def iso_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
 
 
 def records_of(events: Iterable[LedgerEvent]) -> list[EventRecord]:

@@ -3,11 +3,9 @@ once, and refs in the order reports number them."""
 
 from __future__ import annotations
 
-import json
 import re
 
-#: JSON as the board prints an item: one line, no spaces, text as written.
-compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+from ledger.formats import compact as compact
 
 
 class JSONText(str):

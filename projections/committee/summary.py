@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ledger.state import EXTENSION
+from events import Request
 from projections.board import paper_order
 from projections.committee.counts import SCOPES, Counts, Position
 from projections.committee.meeting import MeetingPaper, day_of, report_json
@@ -72,12 +72,12 @@ class Exceptions:
     @property
     def claimed(self) -> list[PendingSignOff]:
         """GREEN or CLOSED, awaiting sign-off."""
-        return [p for p in self.pending if p.request != EXTENSION]
+        return [p for p in self.pending if p.request != Request.EXTENSION]
 
     @property
     def requested_extensions(self) -> list[PendingSignOff]:
         """Extension requests for the committee to grant."""
-        return [p for p in self.pending if p.request == EXTENSION]
+        return [p for p in self.pending if p.request == Request.EXTENSION]
 
     def printable(self) -> dict[str, list[JSONText]]:
         """:meth:`to_json` with every row already rendered as one line of JSON: a

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ledger.errors import LedgerError
-from ledger.persistence import is_postgres, storage_env
+from ledger.storage.settings import is_postgres, open_connection, storage_env
 from projections.store.schema import NAME, create_tables, layout_ready
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ class Database:
     def __init__(self, ledger: Ledger, target: str) -> None:
         self.ledger = ledger
         self.postgres = is_postgres(target)
+        self.target = target
         self.env = storage_env(target)
         self.connection: Any = self._connect()
         try:
@@ -45,14 +46,7 @@ class Database:
 
     def _connect(self) -> Any:
         if self.postgres:
-            import psycopg
-
-            env = self.env
-            return psycopg.connect(
-                dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
-                port=int(env["POSTGRES_PORT"]), user=env["POSTGRES_USER"],
-                password=env["POSTGRES_PASSWORD"], connect_timeout=10,
-            )  # fmt: skip
+            return open_connection(self.target, connect_timeout=10)
         return sqlite3.connect(self.env["SQLITE_DBNAME"], timeout=30, isolation_level=None)
 
     def _sql(self, statement: str) -> str:

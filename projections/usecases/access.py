@@ -29,7 +29,7 @@ def keep_history_append_only(session: LedgerSession) -> None:
     """Make the PostgreSQL database refuse UPDATE, DELETE and TRUNCATE of recorded
     events and their links, to everyone, and create the group roles ragw_writer and
     ragw_reader with what they need and no more (run as the tables' owner)."""
-    from ledger.roles_postgres import init_roles
+    from ledger.storage.roles_postgres import init_roles
     from projections.store import TABLES, TRACKING
 
     ledger = session.ledger(write=True)
@@ -41,7 +41,7 @@ def keep_history_append_only(session: LedgerSession) -> None:
 
 def add_login(session: LedgerSession, login: str, password: str, role: str) -> None:
     """Create a PostgreSQL login for a person, in the group their ragw ``role`` needs."""
-    from ledger.roles_postgres import add_login as create
+    from ledger.storage.roles_postgres import add_login as create
 
     with session.connect() as connection:
         create(connection, login, password, role)
@@ -61,7 +61,7 @@ class Awaiting:
 def awaiting_sign_off(session: LedgerSession, event_id: str) -> Awaiting | None:
     """What the event ``event_id`` (just recorded) asked for, when it asked for a change
     rather than made it; None when it made it."""
-    from events import SignOffFor
+    from events import Request, SignOffFor
     from ledger.keys import split_event_id
 
     ledger = session.ledger(write=False)
@@ -69,10 +69,10 @@ def awaiting_sign_off(session: LedgerSession, event_id: str) -> Awaiting | None:
     pending = ledger.get_recommendation(key).pending()
     if pending is None or pending.version != version:
         return None
-    if pending.request == "GREEN":
+    if pending.request == Request.GREEN:
         why = "completion is always signed off"
     else:
-        change = SignOffFor.CLOSURES if pending.request == "CLOSED" else SignOffFor.EXTENSIONS
+        change = SignOffFor.CLOSURES if pending.request == Request.CLOSED else SignOffFor.EXTENSIONS
         committees = ledger.needs_sign_off(session.actor, change)
         verb = "requires" if len(committees) == 1 else "require"
         why = f"{', '.join(committees)} {verb} sign-off for {change}"

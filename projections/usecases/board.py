@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from events import Status
 from projections.exceptions import NOT_ASSESSED
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ def open_items_due_within(
     chosen = [
         item
         for item in items
-        if item.status not in ("GREEN", "CLOSED")
+        if item.status not in (Status.GREEN, Status.CLOSED)
         and (days is None or (item.due is not None and (item.due - today).days <= days))
     ]
     return sorted(chosen, key=lambda i: (i.due or date.max, i.key))
@@ -194,7 +195,7 @@ class UpdateSheet:
 def update_sheet(session: LedgerSession, *, owner: str, within_days: int | None) -> UpdateSheet:
     """The sheet of ``owner``'s open items due within ``within_days`` of today (all
     of them when None); it has no rows when there are none."""
-    from ledger.updates import FILLED, OWNER_STATUSES, SHOWN
+    from ledger.exchange.updates import FILLED, OWNER_STATUSES, SHOWN
     from projections.board import board_of
     from projections.committee import KIND_WORDS, written_due
 

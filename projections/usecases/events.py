@@ -52,7 +52,7 @@ class Backup:
 
 def backup(session: LedgerSession) -> Backup:
     """Every event with its id, type, key, on, recorded_at, actor and payload."""
-    from ledger.backup import backup_lines
+    from ledger.exchange.backup import backup_lines
 
     ledger = session.ledger(write=False)
     total = ledger.last_position()

@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING
 from ledger.errors import InvalidInputError
 
 if TYPE_CHECKING:
-    from ledger.importing import ImportOutcome
-    from ledger.updates import UpdateOutcome
+    from ledger.exchange.importing import ImportOutcome
+    from ledger.exchange.updates import UpdateOutcome
     from projections.usecases.session import LedgerSession
 
 
 def import_tracker(session: LedgerSession, path: Path, *, on: date | None) -> ImportOutcome:
     """Import the tracker at ``path`` (.csv or .xlsx), each row as at its ``on``
     column, else ``on``, else today."""
-    from ledger.tracker import read_tracker
+    from ledger.exchange.tracker import read_tracker
 
     rows = read_tracker(path)
     ledger = session.ledger(write=True)
@@ -34,7 +34,7 @@ def apply_update_sheet(
 ) -> tuple[str, UpdateOutcome]:
     """Record the filled-in update sheet at ``path`` as its owner; whose it was, and
     what was recorded."""
-    from ledger.tracker import read_update_sheet
+    from ledger.exchange.tracker import read_update_sheet
 
     owner, rows = read_update_sheet(path)
     ledger = session.ledger(write=True)
@@ -44,7 +44,7 @@ def apply_update_sheet(
 
 def restore(session: LedgerSession, file: str) -> int:
     """Restore the export ``file`` (.jsonl) into an empty ledger; how many events."""
-    from ledger.backup import read_backup
+    from ledger.exchange.backup import read_backup
 
     path = Path(file)
     if path.suffix.lower() != ".jsonl" or not path.is_file():

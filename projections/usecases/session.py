@@ -59,31 +59,27 @@ class LedgerSession:
         """Who records: on a PostgreSQL ledger under access control, the authenticated
         database login (roles are checked against it, so no flag can borrow another's);
         otherwise the name given, or the login name."""
-        from ledger.persistence import is_postgres, storage_env
+        from ledger.errors import Field
+        from ledger.storage.settings import is_postgres, login_of
 
         if not is_postgres(self.target) or self.ledger(write=False).access() is None:
             return self.named
-        login = storage_env(self.target)["POSTGRES_USER"]
+        login = login_of(self.target)
         if self.explicit and self.named.casefold() != login.casefold():
             raise LedgerError(
-                f"on this PostgreSQL ledger you act as your database login {login!r}, which "
-                "its roles are checked against; leave out --actor (and RAGW_ACTOR)"
+                "on this PostgreSQL ledger you act as your database login {login}, which "
+                "its roles are checked against; leave out {actor}",
+                login=repr(login),
+                actor=Field.ACTOR,
             )
         return login
 
     @contextmanager
     def connect(self) -> Iterator[Any]:
         """A connection to the PostgreSQL database as the login of the URL."""
-        import psycopg
+        from ledger.storage.settings import connect
 
-        from ledger.persistence import storage_env
-
-        env = storage_env(self.target)
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
-            port=int(env["POSTGRES_PORT"]), user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"], autocommit=True,
-        ) as connection:  # fmt: skip
+        with connect(self.target, autocommit=True) as connection:
             yield connection
 
     def ledger(self, *, write: bool) -> Ledger:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from ledger.persistence import is_postgres
+from ledger.storage import is_postgres
 from tests.cli.test_verify import history, raw
 
 SECRET_WORDS = (b"Waiting for the new system", b"Supplier late", b"Head of Roads")

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.chain import GENESIS, link
-from ledger.persistence import is_postgres
+from ledger.storage import is_postgres
 
 
 @contextmanager

@@ -120,7 +120,7 @@ def test_every_stored_event_reads_back_to_the_bytes_it_was_stored_as(tmp_path: P
                 again = ledger.mapper.to_stored_event(event)
                 assert again.state.decode() == row["state"], (
                     f"{row['topic']} changed shape since ragw 0.1: bump its class_version "
-                    "and add upcast_v1_v2 (ledger/persistence.py)"
+                    "and add upcast_v1_v2 (ledger/storage/mapper.py)"
                 )
     finally:
         ledger.close()

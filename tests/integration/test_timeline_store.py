@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from cli.render import dump_document
 from events import LedgerEvent
 from ledger import Ledger, open_ledger
-from ledger.backup import backup_lines, read_backup
+from ledger.exchange.backup import backup_lines, read_backup
 from projections.board import board_item, board_of, stored_board
 from projections.committee import paper_of, summary_of
 from projections.recorded import Recorded

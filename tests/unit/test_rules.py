@@ -16,6 +16,7 @@ from ledger import (
     NotFoundError,
     RuleBrokenError,
 )
+from ledger.errors import Fix, Hint
 from ledger.state import ItemState, fold_item
 from tests.conftest import memory_ledger
 
@@ -44,11 +45,18 @@ def refused(ledger: Ledger, command: Callable[[], object], error: type[LedgerErr
     return str(raised.value)
 
 
+def hint_of(ledger: Ledger, command: Callable[[], object], error: type[LedgerError]) -> Hint | None:
+    """The next step a refusal suggests (each front end words it its own way)."""
+    with pytest.raises(error) as raised:
+        command()
+    return raised.value.hint
+
+
 def test_red_without_a_reason_is_refused(ledger: Ledger) -> None:
-    message = refused(
+    hint = hint_of(
         ledger, lambda: ledger.change_status("FRAUD19/9", "RED", actor=ME), RuleBrokenError
     )
-    assert "--reason" in message
+    assert hint == Hint.to(Fix.GIVE_REASON, why="why FRAUD19/9 is RED")
 
 
 def test_white_without_a_reason_is_refused(ledger: Ledger) -> None:
@@ -80,9 +88,9 @@ def test_an_extension_must_be_later_than_the_current_due_date(ledger: Ledger) ->
 def test_an_extension_of_an_item_with_no_due_date_points_to_setting_one(ledger: Ledger) -> None:
     ledger.issue_recommendation("FRAUD19", "13", kind="recommendation", text="t", due="To be set",
                                 actor=ME, on=date(2019, 5, 1))  # fmt: skip
-    message = refused(ledger, lambda: ledger.extend_deadline(
+    hint = hint_of(ledger, lambda: ledger.extend_deadline(
         "FRAUD19/13", to=date(2020, 3, 31), reason="r", actor=ME), RuleBrokenError)  # fmt: skip
-    assert "ragw due" in message
+    assert hint == Hint.to(Fix.SET_DUE, key="FRAUD19/13")
 
 
 def test_a_change_dated_in_the_future_is_refused(ledger: Ledger) -> None:
@@ -252,13 +260,13 @@ def test_report_codes_must_be_plain(ledger: Ledger, code: str) -> None:
 
 @pytest.mark.parametrize("written", ["national", "National", " NATIONAL ", "National report"])
 def test_a_scope_is_read_as_papers_write_it(written: str) -> None:
-    from ledger.application import parse_scope
+    from ledger.inputs import parse_scope
 
     assert parse_scope(written) is Scope.NATIONAL
 
 
 def test_an_unknown_scope_is_refused_with_the_choices() -> None:
-    from ledger.application import parse_scope
+    from ledger.inputs import parse_scope
 
     with pytest.raises(InvalidInputError, match="use national or force"):
         parse_scope("regional report")
@@ -271,7 +279,7 @@ def test_an_unknown_scope_is_refused_with_the_choices() -> None:
      ("Cause for concern", "concern")],
 )  # fmt: skip
 def test_a_kind_is_read_as_papers_write_it(written: str, kind: str) -> None:
-    from ledger.application import parse_kind
+    from ledger.inputs import parse_kind
 
     assert parse_kind(written).value == kind
 

@@ -28,7 +28,8 @@ from events import (
     RulesAdopted,
     RulesEvent,
 )
-from ledger.errors import BatchRefusedError, LedgerError, RuleBrokenError
+from ledger.errors import BatchRefusedError, Field, LedgerError, RuleBrokenError
+from ledger.formats import iso_utc
 from ledger.keys import (
     ACCESS_ID,
     ACCESS_KEY,
@@ -50,8 +51,6 @@ ENVELOPE = {"originator_id", "originator_version", "timestamp", "actor", "on"}
 def backup_line(event: LedgerEvent, key: str) -> dict[str, Any]:
     """One event as a line of the backup; ``key`` names its stream (``CODE`` or
     ``CODE/REF``)."""
-    from projections.log import iso_utc
-
     return {
         "id": f"{key}@{event.originator_version}",
         "type": type(event).__name__,
@@ -145,10 +144,11 @@ def restore(
     if ledger.last_position():
         raise RuleBrokenError(
             "restore writes into an empty ledger only, and this one holds events; "
-            "give --db a new file or an empty database"
+            "give {store} a new file or an empty database",
+            store=Field.STORE,
         )
     events: list[LedgerEvent] = []
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int, LedgerError | str]] = []
     versions: dict[UUID, int] = {}
     for number, line in lines:
         if progress is not None:
@@ -159,7 +159,7 @@ def restore(
         try:
             event = event_of(line)
         except LedgerError as error:
-            problems.append((number, " ".join(str(error).split())))
+            problems.append((number, error))
             continue
         expected = versions.get(event.originator_id, 0) + 1
         if event.originator_version != expected:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from events import Status
+from events import Request, Status
 from ledger.due import parse_due
 from ledger.errors import BatchRefusedError, LedgerError, RuleBrokenError
+from ledger.inputs import clean_text, parse_status
 from ledger.state import fold_item
 
 if TYPE_CHECKING:
@@ -69,8 +70,8 @@ def apply_updates(
     ledger: Ledger, rows: list[UpdateRow], *, source: str, owner: str, on: date | None,
     rules: SheetRules | None = None,
 ) -> UpdateOutcome:  # fmt: skip
-    day = ledger._check_on(on)
-    problems: list[tuple[int, str]] = []
+    day = ledger.check_on(on)
+    problems: list[tuple[int, LedgerError | str]] = []
     items: dict[str, Recommendation] = {}
     changed: set[str] = set()
     for row in rows:
@@ -84,7 +85,7 @@ def apply_updates(
             if _apply(ledger, item, row, owner, day, rules or SheetRules()):
                 changed.add(row.key)
         except LedgerError as error:
-            problems.append((row.line, " ".join(str(error).split())))
+            problems.append((row.line, error))
     if problems:
         raise BatchRefusedError(source, problems)
     pending = [item for item in items.values() if item.pending_events]
@@ -96,8 +97,6 @@ def _apply(
     ledger: Ledger, item: Recommendation, row: UpdateRow, owner: str, day: date,
     rules: SheetRules,
 ) -> bool:  # fmt: skip
-    from ledger.application import clean_text, parse_status
-
     state = fold_item(item.history, as_at=day)
     if state is None:
         raise RuleBrokenError(f"{row.key} is not on the board on {day.isoformat()}")
@@ -141,7 +140,7 @@ def _apply(
                     "done in the reason or progress note column"
                 )
             pending = item.pending()
-            if pending is None or pending.request != "GREEN":
+            if pending is None or pending.request != Request.GREEN:
                 item.claim_completion(evidence, (), owner, day)
         elif status != state.status:
             item.change_status(status, reason, owner, day)

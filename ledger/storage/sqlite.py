@@ -1,6 +1,7 @@
-"""The event stores' recorders, each writing the chain's links (:mod:`ledger.chain`) in
-the transaction that stores the events. Chosen by topic in the storage settings, so the
-PostgreSQL one (and its driver) is imported only for a PostgreSQL ledger."""
+"""The SQLite recorder, writing the chain's links (:mod:`ledger.chain`) in the
+transaction that stores the events. Recorders are chosen by topic in the storage
+settings, so the PostgreSQL one (and its driver) is imported only for a PostgreSQL
+ledger."""
 
 from __future__ import annotations
 

@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING
 from events import Kind, Scope, Status
 from ledger.aggregates import Recommendation, Report
 from ledger.due import Due, parse_due, parse_iso_date
-from ledger.errors import BatchRefusedError, LedgerError, RuleBrokenError
+from ledger.errors import BatchRefusedError, Fix, Hint, LedgerError, RuleBrokenError
+from ledger.exchange.tracker import TrackerRow
+from ledger.inputs import clean_text, parse_kind, parse_scope, parse_status
 from ledger.keys import check_code, check_ref, recommendation_id, report_id
 from ledger.state import fold_item
-from ledger.tracker import TrackerRow
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -96,7 +97,7 @@ class TrackerImport:
         self.progress = progress or (lambda done: None)
         self.reports: dict[str, Report] = {}
         self.items: dict[str, Recommendation] = {}
-        self.problems: list[tuple[int, str]] = []
+        self.problems: list[tuple[int, LedgerError | str]] = []
 
     def run(self, rows: list[TrackerRow]) -> ImportOutcome:
         entries = []
@@ -104,7 +105,7 @@ class TrackerImport:
             try:
                 entries.append(self.read(row))
             except LedgerError as error:
-                self.problems.append((row.line, _sentence(error)))
+                self.problems.append((row.line, error))
         entries.sort(key=lambda e: (e.on, e.line))
         seen: dict[tuple[str, date], int] = {}
         registered = added = changed = 0
@@ -120,7 +121,7 @@ class TrackerImport:
                 registered += self.register_report(entry)
                 outcome = self.apply(entry)
             except LedgerError as error:
-                self.problems.append((entry.line, _sentence(error)))
+                self.problems.append((entry.line, error))
                 continue
             added += outcome == "added"
             changed += outcome == "changed"
@@ -136,13 +137,11 @@ class TrackerImport:
     # Reading one row -------------------------------------------------------------------
 
     def read(self, row: TrackerRow) -> TrackerEntry:
-        from ledger.application import clean_text, parse_kind, parse_scope, parse_status
-
         code = check_code(_required(row, "report_code"))
         published = parse_iso_date(_required(row, "published"), "published")
         on_text = row.get("on")
         on = parse_iso_date(on_text, "on") if on_text else self.default_on
-        on = self.ledger._check_on(on, not_before=published, since=f"{code} was published")
+        on = self.ledger.check_on(on, not_before=published, since=f"{code} was published")
         status_text = row.get("status")
         status = parse_status(status_text) if status_text else None
         explicit = clean_text(row.get("reason"), "reason", required=False)
@@ -259,9 +258,13 @@ class TrackerImport:
             return
         if written.current is not None and written.current < due:
             raise RuleBrokenError(
-                f"due date {written.text!r} is earlier than {entry.key}'s due date "
-                f"{due.isoformat()}; a due date only moves later (if the later date was a "
-                "mistake, retract its extension with `ragw correct`)"
+                "due date {written!r} is earlier than {key}'s due date {due}; a due date only "
+                "moves later (if the later date was a mistake, retract its extension with "
+                "{hint})",
+                written=written.text,
+                key=entry.key,
+                due=due.isoformat(),
+                hint=Hint.to(Fix.CORRECT_ANY),
             )
         reason = entry.explicit_reason or f"the tracker now reads {written.text!r}"
         for later in written.dates:
@@ -275,7 +278,3 @@ def _required(row: TrackerRow, column: str) -> str:
     if not value:
         raise RuleBrokenError(f"the {column} column is empty; every row needs it")
     return value
-
-
-def _sentence(error: LedgerError) -> str:
-    return " ".join(str(error).split())

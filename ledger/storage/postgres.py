@@ -1,4 +1,4 @@
-"""The PostgreSQL recorder writing the chain's links (see :mod:`ledger.recorders`)."""
+"""The PostgreSQL recorder writing the chain's links (see :mod:`ledger.storage.sqlite`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL
 
 from ledger.chain import CREATE, Chainer
-from ledger.recorders import rows_of
+from ledger.storage.sqlite import rows_of
 
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):

@@ -14,12 +14,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ledger.errors import InvalidInputError
-
-if TYPE_CHECKING:
-    from ledger.updates import UpdateRow
+from ledger.errors import Fix, Hint, InvalidInputError
+from ledger.exchange.updates import FILLED, UpdateRow
 
 REQUIRED = ("report_code", "report", "scope", "published", "ref", "kind", "text")
 OPTIONAL = ("inspectorate", "status", "reason", "due", "comment", "owner", "lead", "on")
@@ -147,11 +145,11 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
     """An owner's update sheet written by ``ragw requests``: its owner, and its rows."""
     from openpyxl import load_workbook
 
-    from ledger.updates import FILLED, UpdateRow
-
     if path.suffix.lower() != ".xlsx" or not path.is_file():
         raise InvalidInputError(
-            f"{path}: apply reads the .xlsx update sheet written by `ragw requests`"
+            "{path}: apply reads the .xlsx update sheet written by {hint}",
+            path=path,
+            hint=Hint.to(Fix.NEW_SHEET),
         )
     lines = list(_xlsx_lines(path))
     book = load_workbook(path, read_only=True, data_only=True)
@@ -166,15 +164,20 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
     owner = about.get("owner", "")
     if not owner or not lines:
         raise InvalidInputError(
-            f"{path.name} is not an update sheet from `ragw requests` (its About sheet names "
-            "no owner); ask for a new one with `ragw requests --owner ROLE --out FILE.xlsx`"
+            "{name} is not an update sheet from {source} (its About sheet names no owner); "
+            "ask for a new one with {hint}",
+            name=path.name,
+            source=Hint.to(Fix.NEW_SHEET),
+            hint=Hint.to(Fix.NEW_SHEET_FOR_OWNER),
         )
     header = [" ".join(cell.strip().lower().split()) for cell in lines[0][1]]
     missing = [c for c in ("key", *FILLED) if c not in header]
     if missing:
         raise InvalidInputError(
-            f"{path.name} has lost its column {', '.join(missing)}; ask for a new sheet with "
-            "`ragw requests`"
+            "{name} has lost its column {missing}; ask for a new sheet with {hint}",
+            name=path.name,
+            missing=", ".join(missing),
+            hint=Hint.to(Fix.NEW_SHEET),
         )
     rows = []
     for line, values in lines[1:]:

@@ -1,4 +1,4 @@
-"""How events are stored, and where.
+"""How events are stored: the mapper between events and stored rows.
 
 Events are pydantic models; the mapper stores ``model_dump(mode="json")`` as JSON and
 validates it back on read, upcasting older shapes (``class_version``) on the way, so a
@@ -7,13 +7,8 @@ ledger written by an earlier ragw stays readable.
 
 from __future__ import annotations
 
-import binascii
-import os
-from base64 import b64decode
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, cast
-from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
@@ -21,12 +16,15 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel
 
-from ledger.errors import InvalidInputError, LedgerError
+from ledger.errors import Field, Fix, Hint, LedgerError
 
 _ENVELOPE = {"originator_id", "originator_version"}
 
 
 class PydanticMapper(Mapper[UUID]):
+    """Stores an event's fields (but its envelope) as JSON, compressed and encrypted
+    when the application is configured to, and reads them back upcast."""
+
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         return StoredEvent(
             originator_id=domain_event.originator_id,
@@ -77,7 +75,7 @@ class PydanticMapper(Mapper[UUID]):
                 data = self.compressor.decompress(data)
             state: dict[str, Any] = self.transcoder.decode(data)
         except Exception as error:  # unreadable: say why, in the user's terms
-            raise LedgerError(self._unreadable()) from error
+            raise self._unreadable() from error
         cls = resolve_topic(stored_event.topic)
         version = state.pop("class_version", 1)
         while version < getattr(cls, "class_version", 1):
@@ -92,88 +90,16 @@ class PydanticMapper(Mapper[UUID]):
             ),
         )
 
-    def _unreadable(self) -> str:
+    def _unreadable(self) -> LedgerError:
         if self.cipher:
-            return (
-                f"the ledger's events cannot be decrypted with the key in {KEY_VARIABLE}: "
-                "it is not this ledger's key, or this ledger is not encrypted (then unset "
-                f"{KEY_VARIABLE})"
+            return LedgerError(
+                "the ledger's events cannot be decrypted with the key in {key}: it is not this "
+                "ledger's key, or this ledger is not encrypted (then unset {key})",
+                key=Field.ENCRYPTION_KEY,
             )
-        return (
-            f"the ledger's events are encrypted (or damaged); set {KEY_VARIABLE} to its "
-            "key, and run `ragw verify` to check nothing was altered"
+        return LedgerError(
+            "the ledger's events are encrypted (or damaged); set {key} to its key, and {hint} "
+            "to check nothing was altered",
+            key=Field.ENCRYPTION_KEY,
+            hint=Hint.to(Fix.VERIFY),
         )
-
-
-def is_postgres(target: str) -> bool:
-    return target.startswith(("postgresql://", "postgres://"))
-
-
-#: Where the key of an encrypted ledger comes from: never a flag, never a file of ours.
-KEY_VARIABLE = "RAGW_ENCRYPTION_KEY"
-
-
-def encryption_env() -> dict[str, str]:
-    """The settings that encrypt every event's stored state with AES-GCM (the library's
-    cipher), when ``RAGW_ENCRYPTION_KEY`` holds a key; none otherwise."""
-    key = os.environ.get(KEY_VARIABLE, "").strip()
-    if not key:
-        return {}
-    try:
-        size = len(b64decode(key, validate=True))
-    except (binascii.Error, ValueError):
-        size = 0
-    if size not in (16, 24, 32):
-        raise InvalidInputError(
-            f"{KEY_VARIABLE} is not an encryption key (base64 of 16, 24 or 32 bytes); make "
-            "one with `ragw admin new-key` and keep it safe: without it nothing can be read"
-        )
-    return {"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher", "CIPHER_KEY": key}
-
-
-def storage_env(target: str) -> dict[str, str]:
-    """The eventsourcing settings for a ``--db`` target: a SQLite path or a URL."""
-    return {**_store_env(target), **encryption_env()}
-
-
-def _store_env(target: str) -> dict[str, str]:
-    if is_postgres(target):
-        url = urlsplit(target)
-        dbname = url.path.lstrip("/")
-        if not dbname or not url.hostname:
-            raise InvalidInputError(
-                f"{redact(target)} is not a complete PostgreSQL URL; "
-                "write postgresql://user:password@host:5432/dbname"
-            )
-        env = {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": unquote(dbname),
-            "POSTGRES_HOST": url.hostname,
-            "POSTGRES_PORT": str(url.port or 5432),
-            "POSTGRES_USER": unquote(url.username or ""),
-            "POSTGRES_PASSWORD": unquote(url.password or ""),
-            "POSTGRES_CONNECT_TIMEOUT": "10",
-            # Writers wait for a moment instead of failing at once on a busy table.
-            "POSTGRES_LOCK_TIMEOUT": "30",
-            # Its recorder links every event into the chain (tamper evidence).
-            "APPLICATION_RECORDER_TOPIC": "ledger.recorders_postgres:ChainedPostgresRecorder",
-        }
-        return env
-    return {
-        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "SQLITE_DBNAME": str(Path(target)),
-        # Concurrent writers queue for the file's lock rather than failing at once.
-        "SQLITE_LOCK_TIMEOUT": "30",
-        "APPLICATION_RECORDER_TOPIC": "ledger.recorders:ChainedSQLiteRecorder",
-    }
-
-
-def redact(target: str) -> str:
-    """A target fit to print: never a password."""
-    if not is_postgres(target):
-        return target
-    url = urlsplit(target)
-    if url.password is None:
-        return target
-    netloc = f"{url.username}:***@{url.hostname}" + (f":{url.port}" if url.port else "")
-    return url._replace(netloc=netloc).geturl()

@@ -6,30 +6,34 @@ import time
 from pathlib import Path
 
 from ledger.application import Ledger
-from ledger.errors import LedgerError, LedgerMissingError
-from ledger.persistence import is_postgres, redact, storage_env
+from ledger.errors import Field, Fix, Hint, LedgerError, LedgerMissingError
+from ledger.storage.settings import connect, is_postgres, redact, storage_env
 
 OPEN_ATTEMPTS = 5
 
 
-def open_ledger(target: str, *, create: bool) -> Ledger:
-    """Open the ledger at ``target``; a missing SQLite file is created only if ``create``."""
-    env = storage_env(target)
+def open_ledger(target: str, *, create: bool, encryption_key: str | None = None) -> Ledger:
+    """Open the ledger at ``target``; a missing SQLite file is created only if ``create``.
+    With ``encryption_key`` its events are stored (and read) encrypted under that key."""
+    env = storage_env(target, encryption_key)
     if not is_postgres(target):
         path = Path(target)
         if not path.exists():
             if not create:
                 raise LedgerMissingError(
-                    f"no ledger at {target}; record something first (e.g. `ragw report "
-                    "add`), or point --db / RAGW_DB at an existing ledger"
+                    "no ledger at {target}; {hint}", target=target, hint=Hint.to(Fix.RECORD_FIRST)
                 )
             if not path.parent.exists():
                 raise LedgerError(
                     f"cannot create the ledger {target}: folder {path.parent} does not exist"
                 )
         elif path.is_dir():
-            raise LedgerError(f"{target} is a folder; --db takes a file or a postgresql:// URL")
-    elif _tables_exist(env):  # a login that may not create tables opens it as it is
+            raise LedgerError(
+                "{target} is a folder; {store} takes a file or a postgresql:// URL",
+                target=target,
+                store=Field.STORE,
+            )
+    elif _tables_exist(target):  # a login that may not create tables opens it as it is
         env = {**env, "CREATE_TABLE": "false"}
     failure: Exception | None = None
     for attempt in range(1, OPEN_ATTEMPTS + 1):
@@ -55,16 +59,12 @@ def _concurrent_setup(error: Exception) -> bool:
     return "concurrently updated" in text or "already exists" in text or "duplicate key" in text
 
 
-def _tables_exist(env: dict[str, str]) -> bool:
+def _tables_exist(target: str) -> bool:
     """Whether the PostgreSQL database already holds the event tables."""
     import psycopg
 
     try:
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
-            port=int(env["POSTGRES_PORT"]), user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"], connect_timeout=10,
-        ) as connection:  # fmt: skip
+        with connect(target, connect_timeout=10) as connection:
             row = connection.execute(
                 "SELECT to_regclass('ragw_events') IS NOT NULL "
                 "AND to_regclass('ragw_chain') IS NOT NULL"

@@ -1,0 +1,33 @@
+"""The aggregates, one a module as in :mod:`events`: a report, a recommendation (an
+item on the tracker), a committee and its meetings, who may do what (access), and the
+ledger's rules (sign-off). Rules of each live on it."""
+
+from __future__ import annotations
+
+from ledger.aggregates.access import Access, fold_name
+from ledger.aggregates.committee import Committee
+from ledger.aggregates.recommendation import NEEDS_REASON, Recommendation
+from ledger.aggregates.report import Report
+from ledger.aggregates.rules import Rules
+from ledger.keys import ACCESS_KEY, RULES_KEY
+
+
+def stream_key(aggregate: Report | Recommendation | Committee | Access | Rules) -> str:
+    """The key an aggregate's events are named by (``KEY@VERSION``)."""
+    if isinstance(aggregate, Access):
+        return ACCESS_KEY
+    if isinstance(aggregate, Rules):
+        return RULES_KEY
+    return aggregate.key if isinstance(aggregate, Recommendation) else aggregate.code
+
+
+__all__ = [
+    "NEEDS_REASON",
+    "Access",
+    "Committee",
+    "Recommendation",
+    "Report",
+    "Rules",
+    "fold_name",
+    "stream_key",
+]

@@ -1,0 +1,67 @@
+"""A committee the papers go to: its meetings, and the papers issued to them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from eventsourcing.domain import BaseAggregate
+
+from events import CommitteeEvent, CommitteeRegistered, MeetingScheduled, PaperIssued
+from ledger.errors import Fix, Hint, NotFoundError, RuleBrokenError
+from ledger.keys import committee_id
+
+
+class Committee(BaseAggregate[UUID]):
+    """A committee the papers go to, and its meetings."""
+
+    Event = CommitteeEvent
+    Registered = CommitteeRegistered
+
+    @classmethod
+    def register(cls, *, code: str, name: str, actor: str, on: date) -> Committee:
+        return cls._create(
+            CommitteeRegistered, id=committee_id(code), code=code, name=name, actor=actor, on=on
+        )
+
+    def when(self, event: CommitteeEvent) -> None:
+        if isinstance(event, CommitteeRegistered):
+            self.code: str = event.code
+            self.name: str = event.name
+            self.meetings: dict[date, str | None] = {}
+            self.issued: dict[date, PaperIssued] = {}
+        elif isinstance(event, MeetingScheduled):
+            self.meetings[event.meeting] = event.paper
+        elif isinstance(event, PaperIssued):
+            self.issued[event.meeting] = event  # the latest issue of a meeting's paper
+
+    def issue_paper(
+        self, meeting: date, digest: str, read_at: datetime, as_known_at: datetime | None,
+        actor: str, on: date,
+    ) -> None:  # fmt: skip
+        if meeting not in self.meetings:
+            raise NotFoundError(
+                "{code} has no meeting on {day}; {hint}",
+                code=self.code,
+                day=meeting.isoformat(),
+                hint=Hint.to(Fix.ADD_MEETING, code=self.code, day=meeting.isoformat()),
+            )
+        self.trigger_event(PaperIssued, meeting=meeting, digest=digest, read_at=read_at,
+                           as_known_at=as_known_at, actor=actor, on=on)  # fmt: skip
+
+    def schedule_meeting(self, meeting: date, paper: str | None, actor: str, on: date) -> None:
+        if meeting in self.meetings:
+            raise RuleBrokenError(
+                "{code} already has a meeting on {day}; {hint}",
+                code=self.code,
+                day=meeting.isoformat(),
+                hint=Hint.to(Fix.SEE_MEETINGS, code=self.code),
+            )
+        if paper is not None:
+            for other, other_paper in self.meetings.items():
+                if other_paper == paper:
+                    raise RuleBrokenError(
+                        f"paper {paper!r} already went to the meeting of {other.isoformat()}; "
+                        "give this meeting's own paper reference"
+                    )
+        self.trigger_event(MeetingScheduled, meeting=meeting, paper=paper, actor=actor, on=on)

@@ -1,0 +1,50 @@
+"""An inspection report: registered once, with the code its items are keyed by."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import BaseAggregate
+
+from events import ReportEvent, ReportRegistered, Scope
+from ledger.keys import report_id
+
+
+class Report(BaseAggregate[UUID]):
+    Event = ReportEvent
+    Registered = ReportRegistered
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        code: str,
+        title: str,
+        scope: Scope,
+        published: date,
+        inspectorates: Sequence[str],
+        makes: int | None,
+        actor: str,
+        on: date,
+    ) -> Report:
+        return cls._create(
+            ReportRegistered,
+            id=report_id(code),
+            code=code,
+            title=title,
+            scope=scope,
+            published=published,
+            inspectorates=tuple(inspectorates),
+            makes=makes,
+            actor=actor,
+            on=on,
+        )
+
+    def when(self, event: ReportEvent) -> None:
+        if isinstance(event, ReportRegistered):
+            self.code: str = event.code
+            self.title: str = event.title
+            self.scope: Scope = event.scope
+            self.published: date = event.published

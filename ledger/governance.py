@@ -1,0 +1,256 @@
+"""What governance sets up before and around the items: reports, committees with their
+meetings and the papers issued to them, who may do what (roles), and which changes
+await sign-off (rules); and the dates every command is checked against."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+
+from events import PaperIssued, Role, Scope, SignOffFor
+from ledger.aggregates import Access, Committee, Recommendation, Report, Rules
+from ledger.chain import Digest
+from ledger.errors import (
+    AlreadyExistsError,
+    Field,
+    Fix,
+    Hint,
+    InvalidInputError,
+    NotFoundError,
+    RuleBrokenError,
+)
+from ledger.inputs import clean_text, parse_role, parse_scope, parse_sign_off_for
+from ledger.keys import check_code, committee_id, report_id
+from ledger.log import EventLog
+from ledger.permissions import authorize, needs_sign_off
+
+
+class Governance(EventLog):
+    """What governance sets up: reports, committees with their meetings and papers,
+    roles, and the rules of sign-off."""
+
+    #: Where "today" comes from; the future is refused against it.
+    today: Callable[[], date] = staticmethod(date.today)
+
+    # Reports -------------------------------------------------------------------------
+
+    def register_report(
+        self,
+        code: str,
+        *,
+        title: str,
+        scope: str | Scope,
+        published: date,
+        inspectorates: Sequence[str] = (),
+        makes: int | None = None,
+        actor: str,
+        on: date | None = None,
+    ) -> list[str]:
+        self.authorize(actor, what="adding a report")
+        code = check_code(code)
+        on = self.check_on(on)
+        if published > self.today():
+            raise RuleBrokenError(
+                "{published} {day} is in the future; register a report once it is published",
+                published=Field.PUBLISHED,
+                day=published.isoformat(),
+            )
+        if makes is not None and makes < 0:
+            raise InvalidInputError(
+                "{makes} must be 0 or more: the recommendations it makes", makes=Field.MAKES
+            )
+        if report_id(code) in self.repository:
+            raise AlreadyExistsError(
+                "report {code} already exists; choose another code ({hint})",
+                code=code,
+                hint=Hint.to(Fix.SEE_REPORT, code=code),
+            )
+        if committee_id(code) in self.repository:
+            raise AlreadyExistsError(
+                f"{code} is the code of a committee; give the report a code of its own"
+            )
+        report = Report.register(
+            code=code,
+            title=clean_text(title, Field.TITLE, required=True) or "",
+            scope=scope if isinstance(scope, Scope) else parse_scope(scope),
+            published=published,
+            inspectorates=[i.strip() for i in inspectorates if i.strip()],
+            makes=makes,
+            actor=actor,
+            on=on,
+        )
+        return self.save_all(report, what=f"report {code}")
+
+    def get_report(self, code: str) -> Report:
+        return self.get_aggregate(
+            Report,
+            report_id(check_code(code)),
+            lambda: NotFoundError(
+                "no report {code}; {hint}", code=code, hint=Hint.to(Fix.REGISTER_REPORT)
+            ),
+        )
+
+    # Committees and meetings ----------------------------------------------------------
+
+    def register_committee(
+        self, code: str, *, name: str, actor: str, on: date | None = None
+    ) -> list[str]:
+        self.authorize(actor, what="adding a committee")
+        code = check_code(code, what="committee code")
+        on = self.check_on(on)
+        if committee_id(code) in self.repository:
+            raise AlreadyExistsError(
+                "committee {code} already exists; {hint}",
+                code=code,
+                hint=Hint.to(Fix.SEE_COMMITTEES),
+            )
+        if report_id(code) in self.repository:
+            raise AlreadyExistsError(
+                f"{code} is the code of a report; give the committee a code of its own"
+            )
+        committee = Committee.register(
+            code=code, name=clean_text(name, Field.NAME, required=True) or "", actor=actor, on=on
+        )
+        return self.save_all(committee, what=f"committee {code}")
+
+    def schedule_meeting(
+        self,
+        committee: str,
+        meeting: date,
+        *,
+        paper: str | None = None,
+        actor: str,
+        on: date | None = None,
+    ) -> list[str]:
+        """Add a meeting of ``committee`` on ``meeting`` (it may still be to come)."""
+        self.authorize(actor, what="adding a meeting")
+        found = self.get_committee(committee)
+        day = self.check_on(on)
+        paper = clean_text(paper, Field.PAPER, required=False)
+        if paper is not None and len(paper) > 100:
+            raise InvalidInputError(
+                "{paper} is {length} characters long; give the paper's reference "
+                "(e.g. 'Pol 49/15'), at most 100 characters",
+                paper=Field.PAPER,
+                length=len(paper),
+            )
+        found.schedule_meeting(meeting, paper, actor, day)
+        return self.save_all(found, what=f"committee {found.code}")
+
+    # Who may do what ----------------------------------------------------------------
+
+    def authorize(
+        self, actor: str, *, item: Recommendation | None = None, owner: str | None = None,
+        what: str,
+    ) -> None:  # fmt: skip
+        """Refuse ``actor`` unless the roles allow ``what`` (see :mod:`ledger.permissions`)."""
+        authorize(self.access(), actor, item=item, owner=owner, what=what)
+
+    def grant_role(
+        self, name: str, role: str, *, acts_for: str | None = None, actor: str
+    ) -> list[str]:
+        """Grant ``role`` to ``name``. The first role granted, which turns access control
+        on, must be governance; after that only governance grants."""
+        held = parse_role(role)
+        who = clean_text(name, Field.HOLDER, required=True) or ""
+        owner = clean_text(acts_for, Field.ACTS_FOR, required=False)
+        access = self.access()
+        if access is None:
+            if held is not Role.GOVERNANCE:
+                raise RuleBrokenError(
+                    "the first role granted turns access control on and must be governance "
+                    "(e.g. {hint}), or nobody could grant roles after it",
+                    hint=Hint.to(Fix.GRANT_GOVERNANCE, name=actor),
+                )
+            access = Access.control(actor=actor, on=self.today())
+        else:
+            self.authorize(actor, what="granting roles")
+        access.grant(who, held, owner, actor, self.today())
+        return self.save_all(access, what="the roles")
+
+    def revoke_role(
+        self, name: str, role: str, *, acts_for: str | None = None, actor: str
+    ) -> list[str]:
+        access = self.access()
+        if access is None:
+            raise NotFoundError(
+                "no role was ever granted in this ledger; {hint}", hint=Hint.to(Fix.SEE_ROLES)
+            )
+        self.authorize(actor, what="revoking roles")
+        access.revoke(name, parse_role(role), acts_for, actor, self.today())
+        return self.save_all(access, what="the roles")
+
+    # Sign-off ---------------------------------------------------------------------------
+
+    def set_sign_off_rule(self, committee: str, changes: Sequence[str], *, actor: str) -> list[str]:
+        """Make ``committee`` require sign-off for ``changes`` (closures, extensions;
+        none: only completion), replacing what it required before."""
+        self.authorize(actor, what="setting a committee's rules")
+        found = self.get_committee(committee)
+        wanted = [parse_sign_off_for(change) for change in changes]
+        rules = self.rules() or Rules.adopt(actor=actor, on=self.today())
+        rules.set_sign_off(found.code, wanted, actor, self.today())
+        return self.save_all(rules, what="the rules")
+
+    def sign_off_rules(self) -> dict[str, list[str]]:
+        """What each committee requires sign-off for, beyond completion."""
+        rules = self.rules()
+        if rules is None:
+            return {}
+        return {code: sorted(changes) for code, changes in rules.sign_off.items()}
+
+    def needs_sign_off(self, actor: str, change: SignOffFor | None) -> list[str]:
+        """Why ``actor``'s ``change`` (None: setting GREEN) must wait for sign-off; empty
+        when it takes effect at once (see :mod:`ledger.permissions`)."""
+        return needs_sign_off(self.access(), self.rules(), actor, change)
+
+    def get_committee(self, code: str) -> Committee:
+        return self.get_aggregate(
+            Committee,
+            committee_id(check_code(code, what="committee code")),
+            lambda: NotFoundError(
+                "no committee {code}; {hint}",
+                code=code,
+                hint=Hint.to(Fix.ADD_COMMITTEE, code=code),
+            ),
+        )
+
+    def issue_paper(
+        self, committee: str, meeting: date, *, digest: Digest, read_at: datetime,
+        as_known_at: datetime | None, actor: str,
+    ) -> list[str]:  # fmt: skip
+        """Record that the paper for ``committee``'s meeting on ``meeting`` was issued,
+        rendered from the history up to ``digest``, read as known at ``read_at``."""
+        self.authorize(actor, what="issuing a paper")
+        found = self.get_committee(committee)
+        found.issue_paper(meeting, str(digest), read_at, as_known_at, actor, self.today())
+        return self.save_all(found, what=f"committee {found.code}")
+
+    def issued_paper(self, committee: str, meeting: date) -> PaperIssued | None:
+        """The latest issue of the paper for ``committee``'s meeting on ``meeting``."""
+        return self.get_committee(committee).issued.get(meeting)
+
+    # Helpers ---------------------------------------------------------------------------
+
+    def check_on(self, on: date | None, *, not_before: date | None = None, since: str = "") -> date:
+        """The day a change takes effect: ``on`` or today; never in the future, never
+        before ``not_before`` (``since`` says what happened then)."""
+        today = self.today()
+        on = on or today
+        if on > today:
+            raise RuleBrokenError(
+                "{field} {day} is in the future; record a change once it has happened "
+                "(today is {today})",
+                field=Field.ON,
+                day=on.isoformat(),
+                today=today.isoformat(),
+            )
+        if not_before is not None and on < not_before:
+            raise RuleBrokenError(
+                "{field} {day} is before {since} ({not_before}); give a date on or after that",
+                field=Field.ON,
+                day=on.isoformat(),
+                since=since,
+                not_before=not_before.isoformat(),
+            )
+        return on

@@ -1,0 +1,115 @@
+"""What users type, read and checked: kinds, statuses, roles, scopes, the changes a
+committee can require sign-off for, texts and links to evidence, and their limits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from events import Kind, Role, Scope, SignOffFor, Status
+from ledger.errors import Field, InvalidInputError
+
+KINDS = {
+    "recommendation": Kind.RECOMMENDATION,
+    "recommendations": Kind.RECOMMENDATION,
+    "rec": Kind.RECOMMENDATION,
+    "afi": Kind.AFI,
+    "area for improvement": Kind.AFI,
+    "areas for improvement": Kind.AFI,
+    "concern": Kind.CONCERN,
+    "cause of concern": Kind.CONCERN,
+    "cause for concern": Kind.CONCERN,  # seed 002's wording
+    "causes of concern": Kind.CONCERN,
+}
+#: Papers print NEW GREEN / NEW RED; the stored status is the colour.
+STATUSES = {s.value: s for s in Status} | {"NEW GREEN": Status.GREEN, "NEW RED": Status.RED}
+MAX_TEXT = 20_000
+#: How long one link to evidence may be, and how many a request may carry.
+MAX_LINK, MAX_LINKS = 2_000, 20
+
+
+def parse_kind(text: str) -> Kind:
+    kind = KINDS.get(" ".join(text.lower().split()))
+    if kind is None:
+        raise InvalidInputError(
+            f"kind {text!r} is not known; use recommendation, afi (area for improvement) "
+            "or concern (cause of concern)"
+        )
+    return kind
+
+
+def parse_status(text: str) -> Status:
+    status = STATUSES.get(" ".join(text.upper().split()))
+    if status is None:
+        raise InvalidInputError(f"status {text!r} is not known; use GREEN, AMBER, RED or WHITE")
+    return status
+
+
+def parse_role(text: str) -> Role:
+    try:
+        return Role(text.strip().lower())
+    except ValueError:
+        raise InvalidInputError(
+            f"{text!r} is not a role; use one of {', '.join(r.value for r in Role)}"
+        ) from None
+
+
+def parse_sign_off_for(text: str) -> SignOffFor:
+    word = " ".join(text.lower().split())
+    for change in SignOffFor:
+        if word in (change.value, change.value.rstrip("s")):
+            return change
+    raise InvalidInputError(
+        f"{text!r} is not a change that can need sign-off; use closures or extensions"
+    )
+
+
+def clean_links(links: Sequence[str]) -> list[str]:
+    """Links to evidence: each on one line, a web address or a document's place."""
+    cleaned = []
+    for link in links:
+        text = link.strip()
+        if not text:
+            raise InvalidInputError(
+                "a {link} is empty; give the address of the evidence", link=Field.LINK
+            )
+        if len(text) > MAX_LINK or any(ord(c) < 32 or ord(c) == 127 for c in text):
+            raise InvalidInputError(
+                "{link} {start!r}... is not an address: at most {limit} characters "
+                "on one line, without control characters",
+                link=Field.LINK,
+                start=text[:40],
+                limit=MAX_LINK,
+            )
+        cleaned.append(text)
+    if len(cleaned) > MAX_LINKS:
+        raise InvalidInputError(f"{len(cleaned)} links; give at most {MAX_LINKS}")
+    return cleaned
+
+
+def parse_scope(text: str) -> Scope:
+    """``national`` or ``force``; papers' "National report" and "Force report" too."""
+    words = text.strip().lower().split()
+    if len(words) == 2 and words[1] in ("report", "inspection"):
+        words = words[:1]
+    try:
+        return Scope(" ".join(words))
+    except ValueError:
+        raise InvalidInputError(f"scope {text!r} is not known; use national or force") from None
+
+
+def clean_text(value: str | None, what: Field | str, *, required: bool) -> str | None:
+    """``value`` trimmed (None when empty and not ``required``), at most :data:`MAX_TEXT`
+    characters; ``what`` names it in a refusal."""
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise InvalidInputError("{what} is empty; give the text", what=what)
+        return None
+    if len(text) > MAX_TEXT:
+        raise InvalidInputError(
+            "{what} is {length} characters long; the limit is {limit}",
+            what=what,
+            length=len(text),
+            limit=MAX_TEXT,
+        )
+    return text

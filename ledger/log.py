@@ -1,0 +1,165 @@
+"""The application's side that faces its store: aggregates saved in one transaction
+and read back, the two streams every command consults (roles and rules), and the log
+itself read in order, its chain verified, its head digested.
+
+:class:`~ledger.application.Ledger` adds the commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, Transcoder
+from eventsourcing.utils import get_topic
+
+from events import LedgerEvent
+from ledger.aggregates import Access, Committee, Recommendation, Report, Rules, stream_key
+from ledger.chain import Digest, Verdict, check
+from ledger.errors import ConflictError, LedgerError, NotFoundError
+from ledger.keys import ACCESS_ID, RULES_ID
+from ledger.storage.batch import insert_events
+from ledger.storage.mapper import PydanticMapper
+
+A = TypeVar("A", Report, Recommendation, Committee)
+
+#: Events and links read at a time when verifying the chain.
+PAGE = 5000
+
+
+class EventLog(Application[UUID]):
+    """Events kept in a store, chained; aggregates saved and loaded."""
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=PydanticMapper
+        )
+
+    def construct_transcoder(self) -> Transcoder:
+        return self.factory.transcoder()
+
+    def access(self) -> Access | None:
+        """The roles granted; None while the ledger is open to whoever can write it."""
+        try:
+            return cast(Access, self.repository.get(ACCESS_ID))
+        except AggregateNotFoundError:
+            return None
+
+    def rules(self) -> Rules | None:
+        """The ledger's rules; None while none was ever set."""
+        try:
+            return cast(Rules, self.repository.get(RULES_ID))
+        except AggregateNotFoundError:
+            return None
+
+    def read_log(
+        self, page_size: int = 1000, types: Sequence[type[LedgerEvent]] = ()
+    ) -> Iterator[tuple[int, LedgerEvent]]:
+        """Every event (or every event of these ``types``) with its position, in the
+        order recorded."""
+        topics = [get_topic(cls) for cls in types]
+        start = 1
+        while True:
+            page = self.recorder.select_notifications(start=start, limit=page_size, topics=topics)
+            for notification in page:
+                yield notification.id, self.mapper.to_domain_event(notification)  # type: ignore[misc]
+            if len(page) < page_size:
+                return
+            start = page[-1].id + 1
+
+    def verify(
+        self, digest: Digest | None = None, progress: Callable[[int], object] | None = None
+    ) -> Verdict:
+        """Recompute the chain over every stored event against the stored links;
+        ``progress`` is told how many events each page held."""
+        recorder: Any = self.recorder
+        if not hasattr(recorder, "select_stored"):
+            raise LedgerError("this ledger keeps no chain of links (an in-memory ledger)")
+
+        def events() -> Iterator[tuple[int, Any, int, str, bytes]]:
+            after = 0
+            while page := recorder.select_stored(after, PAGE):
+                yield from page
+                after = page[-1][0]
+                if progress is not None:
+                    progress(len(page))
+
+        def links() -> Iterator[tuple[int, str]]:
+            after = 0
+            while page := recorder.select_links(after, PAGE):
+                yield from page
+                after = page[-1][0]
+
+        return check(events(), links(), digest)
+
+    def recorded_at(self, position: int) -> datetime:
+        """When the event at ``position`` in the log was recorded."""
+        (notification,) = self.recorder.select_notifications(start=position, limit=1)
+        return cast(LedgerEvent, self.mapper.to_domain_event(notification)).timestamp
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether events are stored encrypted (the ledger was opened with a key)."""
+        return self.mapper.cipher is not None
+
+    def digest(self) -> Digest | None:
+        """The chain's head: the digest papers print (None for a ledger in memory)."""
+        recorder: Any = self.recorder
+        return Digest(*recorder.head()) if hasattr(recorder, "head") else None
+
+    def event_name(self, stream: str, version: int) -> str:
+        """An event's id as `history` shows it (KEY@VERSION), or its stream's id when the
+        stream cannot be read."""
+        try:
+            aggregate: Any = self.repository.get(UUID(stream))
+            return f"{stream_key(aggregate)}@{version}"
+        except Exception:  # a damaged stream may not load: name it by its id
+            return f"{stream}@{version}"
+
+    def last_position(self) -> int:
+        """The position of the latest event in the log, 0 when empty. Not a count:
+        PostgreSQL may skip positions that a rolled-back write had taken."""
+        return self.recorder.max_notification_id() or 0
+
+    def get_aggregate(
+        self, cls: type[A], aggregate_id: UUID, missing: Callable[[], NotFoundError]
+    ) -> A:
+        """The aggregate of type ``cls`` at ``aggregate_id``; refused with ``missing()``."""
+        try:
+            aggregate: object = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise missing() from None
+        if not isinstance(aggregate, cls):
+            raise missing()
+        return aggregate
+
+    def save_all(self, *aggregates: Any, what: str) -> list[str]:
+        """Save in one transaction; return the ids recorded. ``what`` names it in a conflict."""
+        recorded: list[str] = []
+        events: list[Any] = []
+        for aggregate in aggregates:
+            pending = aggregate.collect_events()
+            if pending:
+                key = stream_key(aggregate)
+                recorded += [f"{key}@{event.originator_version}" for event in pending]
+                events += pending
+        # The events go to the store as one atomic write, as Application.save does,
+        # without its per-object protocol checks or the notifications it hands on to
+        # followers (this ledger's read model follows the log instead): most of an
+        # import's time went there.
+        try:
+            insert_events(self.recorder, self.mapper, events)
+        except IntegrityError:
+            raise ConflictError(
+                f"{what} was changed by another writer at the same moment; nothing was "
+                "recorded; run the command again"
+            ) from None
+        except OperationalError as error:  # e.g. the file stayed locked past the timeout
+            raise ConflictError(
+                f"the ledger was too busy to record {what} ({' '.join(str(error).split())}); "
+                "nothing was recorded; run the command again"
+            ) from None
+        return recorded

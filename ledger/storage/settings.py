@@ -1,0 +1,117 @@
+"""Where a ledger is kept, as settings: a SQLite path or a PostgreSQL URL, and the key
+that encrypts its events. Every setting arrives as an argument (the front end reads
+its own configuration); nothing here reads the environment."""
+
+from __future__ import annotations
+
+import binascii
+from base64 import b64decode
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from ledger.errors import Field, Fix, Hint, InvalidInputError
+
+
+def is_postgres(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def encryption_env(key: str | None) -> dict[str, str]:
+    """The settings that encrypt every event's stored state with AES-GCM (the library's
+    cipher) under ``key``; none without a key."""
+    key = (key or "").strip()
+    if not key:
+        return {}
+    try:
+        size = len(b64decode(key, validate=True))
+    except (binascii.Error, ValueError):
+        size = 0
+    if size not in (16, 24, 32):
+        raise InvalidInputError(
+            "{key} is not an encryption key (base64 of 16, 24 or 32 bytes); make one with "
+            "{hint} and keep it safe: without it nothing can be read",
+            key=Field.ENCRYPTION_KEY,
+            hint=Hint.to(Fix.NEW_KEY),
+        )
+    return {"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher", "CIPHER_KEY": key}
+
+
+def storage_env(target: str, encryption_key: str | None = None) -> dict[str, str]:
+    """The eventsourcing settings for a target (a SQLite path or a URL), encrypted
+    under ``encryption_key`` when one is given."""
+    return {**_store_env(target), **encryption_env(encryption_key)}
+
+
+def _store_env(target: str) -> dict[str, str]:
+    if is_postgres(target):
+        url = urlsplit(target)
+        dbname = url.path.lstrip("/")
+        if not dbname or not url.hostname:
+            raise InvalidInputError(
+                f"{redact(target)} is not a complete PostgreSQL URL; "
+                "write postgresql://user:password@host:5432/dbname"
+            )
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": unquote(dbname),
+            "POSTGRES_HOST": url.hostname,
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or ""),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_CONNECT_TIMEOUT": "10",
+            # Writers wait for a moment instead of failing at once on a busy table.
+            "POSTGRES_LOCK_TIMEOUT": "30",
+            # Its recorder links every event into the chain (tamper evidence).
+            "APPLICATION_RECORDER_TOPIC": "ledger.storage.postgres:ChainedPostgresRecorder",
+        }
+        return env
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(Path(target)),
+        # Concurrent writers queue for the file's lock rather than failing at once.
+        "SQLITE_LOCK_TIMEOUT": "30",
+        "APPLICATION_RECORDER_TOPIC": "ledger.storage.sqlite:ChainedSQLiteRecorder",
+    }
+
+
+def login_of(target: str) -> str:
+    """The database login a PostgreSQL URL connects as."""
+    return _store_env(target)["POSTGRES_USER"]
+
+
+def open_connection(target: str, **options: Any) -> Any:
+    """A new psycopg connection to the PostgreSQL database at ``target``, as the login
+    of the URL (``options`` go to the driver, e.g. ``autocommit=True``): the one place
+    ragw connects to PostgreSQL other than through the event store."""
+    import psycopg
+
+    env = _store_env(target)
+    return psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=int(env["POSTGRES_PORT"]),
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"],
+        **options,
+    )
+
+
+@contextmanager
+def connect(target: str, **options: Any) -> Iterator[Any]:
+    """:func:`open_connection`, closed at the end of the block."""
+    with open_connection(target, **options) as connection:
+        yield connection
+
+
+def redact(target: str) -> str:
+    """A target fit to print: never a password."""
+    if not is_postgres(target):
+        return target
+    url = urlsplit(target)
+    if url.password is None:
+        return target
+    netloc = f"{url.username}:***@{url.hostname}" + (f":{url.port}" if url.port else "")
+    return url._replace(netloc=netloc).geturl()
