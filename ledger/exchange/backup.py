@@ -41,6 +41,7 @@ from ledger.keys import (
     split_event_id,
     split_key,
 )
+from ledger.storage.mapper import upcast
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -101,20 +102,23 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
     else:
         assert issubclass(cls, CommitteeEvent)
         stream = committee_id(key)
-    if line.get("class_version", 1) != cls.class_version:
+    payload = line.get("payload", {})
+    if isinstance(payload, dict) and ENVELOPE & payload.keys():
         raise RuleBrokenError(
-            f"{cls.__name__} is at version {line.get('class_version')} in the backup and "
-            f"{cls.class_version} here; restore with the ragw that wrote it"
+            "its payload repeats {fields}, which the line gives once",
+            fields=", ".join(sorted(ENVELOPE & payload.keys())),
         )
     try:
-        return cls(
-            originator_id=stream,
-            originator_version=version,
-            timestamp=datetime.fromisoformat(str(line["recorded_at"])),
-            actor=line["actor"],
-            on=date.fromisoformat(str(line["on"])),
-            **line.get("payload", {}),
-        )
+        state = {
+            **payload,
+            "timestamp": datetime.fromisoformat(str(line["recorded_at"])),
+            "actor": line["actor"],
+            "on": date.fromisoformat(str(line["on"])),
+        }
+        upcast(cls, state, line.get("class_version", 1))
+        return cls(originator_id=stream, originator_version=version, **state)
+    except LedgerError as error:
+        raise RuleBrokenError(str(error)) from None
     except (KeyError, ValueError, TypeError, ValidationError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise RuleBrokenError(f"the event cannot be read: {first}") from None

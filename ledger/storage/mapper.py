@@ -21,6 +21,32 @@ from ledger.errors import Field, Fix, Hint, LedgerError
 _ENVELOPE = {"originator_id", "originator_version"}
 
 
+def upcast(cls: type, state: dict[str, Any], version: int) -> None:
+    """Brings ``state``, stored by version ``version`` of the event class ``cls``, to the
+    class's version, in place, one ``upcast_vN_vN+1`` at a time: the one way an older
+    shape is read, whether from the store or from a backup."""
+    current = getattr(cls, "class_version", 1)
+    if not isinstance(version, int) or version < 1 or version > current:
+        raise LedgerError(
+            "{kind} is at version {version} where it was written and {current} here: it was "
+            "written by a newer ragw; read it with that version or a later one",
+            kind=cls.__name__,
+            version=version,
+            current=current,
+        )
+    while version < current:
+        step = getattr(cls, f"upcast_v{version}_v{version + 1}", None)
+        if step is None:
+            raise LedgerError(
+                "{kind} has no upcast_v{version}_v{next} to read its version {version}",
+                kind=cls.__name__,
+                version=version,
+                next=version + 1,
+            )
+        step(state)
+        version += 1
+
+
 class PydanticMapper(Mapper[UUID]):
     """Stores an event's fields (but its envelope) as JSON, compressed and encrypted
     when the application is configured to, and reads them back upcast."""
@@ -77,10 +103,7 @@ class PydanticMapper(Mapper[UUID]):
         except Exception as error:  # unreadable: say why, in the user's terms
             raise self._unreadable() from error
         cls = resolve_topic(stored_event.topic)
-        version = state.pop("class_version", 1)
-        while version < getattr(cls, "class_version", 1):
-            getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
-            version += 1
+        upcast(cls, state, state.pop("class_version", 1))
         return cast(
             DomainEventProtocol[UUID],
             cls(

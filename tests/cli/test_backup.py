@@ -109,6 +109,24 @@ def test_a_damaged_backup_is_refused_whole_naming_its_lines(original: str, tmp_p
     assert not Path(fresh).exists(), "a refused restore leaves no ledger behind"
 
 
+def test_a_backup_written_by_a_newer_ragw_or_repeating_its_envelope_is_refused(
+    original: str, tmp_path: Path
+) -> None:
+    backup = tmp_path / "backup.jsonl"
+    run(original, "export", "--out", str(backup))
+    lines = [json.loads(line) for line in backup.read_text().splitlines()]
+    lines[3]["class_version"] = 9  # a shape this ragw has never seen
+    lines[5]["payload"]["actor"] = "Someone Else"  # a second, different actor
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    fresh = str(tmp_path / "fresh.db")
+    message = run(fresh, "restore", str(changed), code=1)
+    assert message.startswith("Error: changed.jsonl has ") and "nothing was recorded" in message
+    assert "line 4: " in message and "version 9 where it was written" in message
+    assert "line 6: its payload repeats actor" in message
+    assert not Path(fresh).exists()
+
+
 def test_an_exported_board_imports_elsewhere_as_the_same_board(
     original: str, tmp_path: Path
 ) -> None:

@@ -195,11 +195,6 @@ def test_a_stored_older_version_without_its_upcaster_is_refused(
         ledger.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="restore refuses a backup line whose class_version is older than the class's "
-    "instead of upcasting it (ledger/exchange/backup.py event_of); it needs the mapper's upcasters",
-)
 def test_an_export_of_version_1_notes_restores_them_as_version_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
