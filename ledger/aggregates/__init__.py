@@ -4,12 +4,19 @@ ledger's rules (sign-off). Rules of each live on it."""
 
 from __future__ import annotations
 
+from eventsourcing.utils import register_topic
+
 from ledger.aggregates.access import Access, fold_name
 from ledger.aggregates.committee import Committee
 from ledger.aggregates.recommendation import NEEDS_REASON, Recommendation
 from ledger.aggregates.report import Report
 from ledger.aggregates.rules import Rules
 from ledger.keys import ACCESS_KEY, RULES_KEY
+
+#: Where each aggregate lived when ledgers written by ragw 0.1 stored its topic in their
+#: creation events: those topics must resolve for as long as such ledgers exist.
+for _aggregate in (Access, Committee, Recommendation, Report, Rules):
+    register_topic(f"ledger.aggregates:{_aggregate.__name__}", _aggregate)
 
 
 def stream_key(aggregate: Report | Recommendation | Committee | Access | Rules) -> str:
