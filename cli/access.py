@@ -9,6 +9,9 @@ import click
 
 from cli.common import LedgerGroup, record, refuse, session_of
 from cli.render import Output, emit, format_option
+from ledger.storage.settings import is_postgres
+from projections.usecases.access import add_login as add_database_login
+from projections.usecases.access import keep_history_append_only, roles
 
 
 @click.group(cls=LedgerGroup)
@@ -66,8 +69,6 @@ def role_list(ctx: click.Context, fmt: str) -> None:
     Example:
       ragw role list --format json
     """
-    from projections.usecases.access import roles
-
     held = roles(session_of(ctx).uses)
     grants = held.held
     emit(
@@ -102,15 +103,11 @@ def init_roles(ctx: click.Context) -> None:
     Example:
       ragw --db postgresql://owner@db.example/ragw admin init-roles
     """
-    from ledger.storage.settings import is_postgres
-
     session = session_of(ctx)
     if not is_postgres(session.target):
         refuse(
             "init-roles is for a PostgreSQL ledger; a SQLite file is guarded by its file permissions"
         )
-    from projections.usecases.access import keep_history_append_only
-
     keep_history_append_only(session.uses)
     click.echo("roles ragw_writer and ragw_reader ready; recorded events are append-only "
                "for everyone (the server refuses UPDATE, DELETE and TRUNCATE)")  # fmt: skip
@@ -132,16 +129,13 @@ def add_login(ctx: click.Context, login: str, role_name: str) -> None:
       ragw admin add-login alice --role owner
       ragw role grant alice owner --acts-for 'Head of Roads'
     """
-    from ledger.storage.settings import is_postgres
-    from projections.usecases.access import add_login as add
-
     session = session_of(ctx)
     if not is_postgres(session.target):
         refuse("add-login is for a PostgreSQL ledger")
     password = os.environ.get("RAGW_NEW_PASSWORD") or click.prompt(
         f"Password for {login}", hide_input=True, confirmation_prompt=True
     )
-    add(session.uses, login, password, role_name)
+    add_database_login(session.uses, login, password, role_name)
     click.echo(f"created login {login} ({role_name}); now `ragw role grant {login} {role_name}`")
 
 
@@ -159,6 +153,7 @@ def new_key() -> None:
     Example:
       export RAGW_ENCRYPTION_KEY=$(ragw admin new-key)
     """
+    # pycryptodome, for this command only: the other role and admin commands never load it
     from eventsourcing.cipher import AESCipher
 
     click.echo(AESCipher.create_key(num_bytes=32))

@@ -16,6 +16,8 @@ from cli.common import (
     session_of,
 )
 from cli.render import Output, emit, format_option
+from projections.usecases.papers import committees as committees_read
+from projections.usecases.papers import meetings as meetings_read
 
 
 @click.group(cls=LedgerGroup)
@@ -83,8 +85,6 @@ def committee_list(ctx: click.Context, as_known_at: str | None, fmt: str) -> Non
       ragw committee list
       ragw committee list --format json
     """
-    from projections.usecases.papers import committees as committees_read
-
     committees = committees_read(session_of(ctx).uses, as_known_at=parse_moment(as_known_at))
     emit(
         Output(
@@ -161,8 +161,6 @@ def meeting_list(
       ragw meeting list PRMSC
       ragw meeting list --format csv
     """
-    from projections.usecases.papers import meetings as meetings_read
-
     listed = meetings_read(
         session_of(ctx).uses, committee_code, as_known_at=parse_moment(as_known_at)
     )

@@ -1,4 +1,9 @@
-"""What every command shares: the lazily opened ledger, refusals, dates and writes."""
+"""What every command shares: the lazily opened ledger, refusals, dates and writes.
+
+``ragw`` loads this module at start-up, before it knows the command, so at the top it
+imports only click and the ledger's errors; the rest (the use cases, the ledger itself,
+the hints for a refusal) is imported in the function that needs it, when it runs.
+"""
 
 from __future__ import annotations
 

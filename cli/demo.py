@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import click
 
 from cli.common import session_of
+from cli.reads import board
 from cli.render import format_option
+from ledger.demo import DEMO_COMMITTEE, DEMO_DATE, build_demo
 
 
 @click.command()
@@ -32,11 +35,6 @@ def demo(ctx: click.Context, demo_target: str | None, fmt: str) -> None:
       ragw demo
       ragw --db demo.db demo && ragw --db demo.db history PEEL1819/1
     """
-    import tempfile
-
-    from cli.reads import board
-    from ledger.demo import DEMO_COMMITTEE, DEMO_DATE, build_demo
-
     session = session_of(ctx)
     source = ctx.find_root().get_parameter_source("target")
     if demo_target is None and source is not None and source.name == "DEFAULT":

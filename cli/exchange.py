@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +19,12 @@ from cli.common import (
     refuse,
     session_of,
 )
+from cli.sheets import replacing, write_csv, write_xlsx
+from projections.usecases.board import board_export, update_sheet
+from projections.usecases.events import backup
+from projections.usecases.files import apply_update_sheet
+from projections.usecases.files import import_tracker as import_file
+from projections.usecases.files import restore as restore_file
 
 if TYPE_CHECKING:
     from projections.usecases import LedgerSession
@@ -43,8 +51,6 @@ def import_tracker(ctx: click.Context, file: str, on: str | None) -> None:
       ragw import tracker.xlsx --on 2019-11-15
       ragw import february.csv --on 2021-02-04 && ragw import may.csv --on 2021-05-04
     """
-    from projections.usecases.files import import_tracker as import_file
-
     day = parse_day(on, "--on")
     path = Path(file)
     outcome = import_file(session_of(ctx).uses, path, on=day)
@@ -88,9 +94,6 @@ def export(ctx: click.Context, out: str | None, as_at: str | None,
     if suffix == ".jsonl":
         export_events(session.uses, path)
         return
-    from cli.sheets import write_csv, write_xlsx
-    from projections.usecases.board import board_export
-
     day = parse_day(as_at, "--as-at") or date.today()
     board = board_export(session.uses, as_at=day, as_known_at=parse_moment(as_known_at))
     columns, rows, digest = board.columns, board.rows, board.digest
@@ -107,11 +110,6 @@ def export(ctx: click.Context, out: str | None, as_at: str | None,
 
 
 def export_events(session: LedgerSession, path: Path) -> None:
-    import json
-
-    from cli.sheets import replacing
-    from projections.usecases.events import backup
-
     read = backup(session)
     with replacing(path) as handle, progress(read.total, f"Exporting to {path.name}") as bar:
         count = 0
@@ -138,8 +136,6 @@ def restore(ctx: click.Context, file: str) -> None:
       ragw --db restored.db restore backup.jsonl
       ragw --db postgresql://ragw@db.example/ragw restore backup.jsonl
     """
-    from projections.usecases.files import restore as restore_file
-
     count = restore_file(session_of(ctx).uses, file)
     click.echo(f"restored {Path(file).name}: {count} events")
 
@@ -149,8 +145,6 @@ def restore(ctx: click.Context, file: str) -> None:
 
 def parse_days(text: str) -> int:
     """ "45d", "6w", "2m" (30-day months) or a bare number of days."""
-    import re
-
     match = re.fullmatch(r"\s*(\d+)\s*([dwm]?)\s*", text.lower())
     if not match:
         refuse(f"--due-within {text!r} is not a span; write e.g. 45d, 6w or 2m")
@@ -175,9 +169,6 @@ def requests(ctx: click.Context, owner: str, due_within: str | None, out: str) -
       ragw requests --owner "D/Supt PSD" --out psd.xlsx
       ragw requests --owner "DCI Crime" --due-within 45d --out crime.xlsx
     """
-    from cli.sheets import write_xlsx
-    from projections.usecases.board import update_sheet
-
     path = output_path(out, (".xlsx",), "an update sheet is written as .xlsx")
     span = parse_days(due_within) if due_within else None
     sheet = update_sheet(session_of(ctx).uses, owner=owner, within_days=span)
@@ -214,8 +205,6 @@ def apply(ctx: click.Context, file: str, on: str | None) -> None:
     Example:
       ragw apply psd.xlsx
     """
-    from projections.usecases.files import apply_update_sheet
-
     path = Path(file)
     owner, outcome = apply_update_sheet(session_of(ctx).uses, path, on=parse_day(on, "--on"))
     click.echo(f"applied {path.name} as {owner}: {outcome.describe()}")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import click
 
 from cli.common import refuse, session_of
+from ledger.chain import Digest
+from projections.usecases.integrity import rebuild as rebuild_model
+from projections.usecases.integrity import verify as verify_chain
 
 
 @click.command()
@@ -25,9 +28,6 @@ def verify(ctx: click.Context, digest_text: str | None) -> None:
       ragw verify
       ragw verify --digest 252:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     """
-    from ledger.chain import Digest
-    from projections.usecases.integrity import verify as verify_chain
-
     digest = None
     if digest_text is not None:
         try:
@@ -56,7 +56,5 @@ def rebuild(ctx: click.Context) -> None:
     Example:
       ragw rebuild
     """
-    from projections.usecases.integrity import rebuild as rebuild_model
-
     count = rebuild_model(session_of(ctx).uses)
     click.echo(f"rebuilt the read model from {count} events")

@@ -6,6 +6,9 @@ from __future__ import annotations
 import click
 
 from cli.common import known_at_option, meeting_day, output_path, parse_moment, refuse, session_of
+from cli.sheets import replacing
+from projections.usecases.papers import paper as paper_read
+from projections.usecases.papers import record_issue
 
 
 @click.command()
@@ -50,10 +53,6 @@ def pack(
     if as_issued and as_known_at:
         refuse("--as-issued renders the paper from the history it was issued from; "
                "leave out --as-known-at")  # fmt: skip
-    from cli.sheets import replacing
-    from projections.usecases.papers import paper as paper_read
-    from projections.usecases.papers import record_issue
-
     meeting = meeting_day(day)
     session = session_of(ctx)
     read = paper_read(
@@ -66,12 +65,12 @@ def pack(
     )
     paper = read.paper
     if suffix == ".docx":
-        from cli.paper.docx import write_docx
+        from cli.paper.docx import write_docx  # python-docx: for a .docx paper only
 
         with replacing(path, "wb") as handle:
             write_docx(paper, handle)
     else:
-        from cli.paper.html import render_html
+        from cli.paper.html import render_html  # jinja2: for an HTML paper only
 
         with replacing(path) as handle:
             handle.write(render_html(paper))

@@ -8,7 +8,10 @@ from collections.abc import Callable
 import click
 
 from cli.common import known_at_option, meeting_day, parse_moment, session_of
+from cli.paper.tables import appendix_output, summary_output
 from cli.render import dump_document, emit, format_option
+from projections.usecases.papers import appendix as appendix_read
+from projections.usecases.papers import summary as summary_read
 
 
 def meeting_read(command: Callable[..., None]) -> Callable[..., None]:
@@ -42,9 +45,6 @@ def summary(
       ragw summary PRMSC 2019-11-15 --format json
       ragw summary PRMSC 2019-11-15 --as-known-at 2019-11-10T17:00:00Z
     """
-    from cli.paper.tables import summary_output
-    from projections.usecases.papers import summary as summary_read
-
     known = parse_moment(as_known_at)
     paper = summary_read(session_of(ctx).uses, committee_code, meeting_day(day), as_known_at=known)
     if fmt == "json":  # the rows as rendered once, not the tables the other formats need
@@ -69,9 +69,6 @@ def appendix(
       ragw appendix PRMSC 2019-11-15
       ragw appendix PRMSC 2019-11-15 --format csv > appendix.csv
     """
-    from cli.paper.tables import appendix_output
-    from projections.usecases.papers import appendix as appendix_read
-
     known = parse_moment(as_known_at)
     read = appendix_read(session_of(ctx).uses, committee_code, meeting_day(day), as_known_at=known)
     emit(appendix_output(read), fmt)

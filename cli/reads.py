@@ -9,8 +9,15 @@ from typing import Any
 import click
 
 from cli.common import parse_day, parse_moment, refuse, session_of
-from cli.render import Output, emit, format_option
+from cli.render import Output, emit, emit_json_rows, format_option
+from ledger.state import asks_for
+from projections.board import BOARD_STATUSES
+from projections.log import describe
 from projections.rows import NOT_ASSESSED
+from projections.usecases.board import board as board_read
+from projections.usecases.board import status_named
+from projections.usecases.events import history as history_read
+from projections.usecases.events import log as log_read
 
 
 @click.command()
@@ -59,17 +66,12 @@ def board(
       ragw board --overdue
       ragw board --pending
     """
-    from projections.usecases.board import board as board_read
-    from projections.usecases.board import status_named
-
     day = parse_day(as_at, "--as-at") or date.today()
     known = parse_moment(as_known_at)
     wanted = None
     if status_filter:
         wanted = status_named(status_filter)
         if wanted is None:
-            from projections.board import BOARD_STATUSES
-
             refuse(
                 f"--status {status_filter!r} is not known; use one of {', '.join(BOARD_STATUSES)}"
             )
@@ -84,8 +86,6 @@ def board(
         pending=pending,
     )
     if fmt == "json":  # streamed: a national board prints in constant memory
-        from cli.render import emit_json_rows
-
         head = {"as_at": day.isoformat(), "as_known_at": known.isoformat() if known else None}
         emit_json_rows(head, "items", read.lines)
         return
@@ -126,8 +126,6 @@ def asked(pending: dict[str, Any] | None) -> str:
     """What a request pending sign-off asks for, in a board's cell."""
     if pending is None:
         return ""
-    from ledger.state import asks_for
-
     return f"{asks_for(pending['request'], pending['due'])} (since {pending['on']})"
 
 
@@ -142,9 +140,6 @@ def history(ctx: click.Context, key: str, fmt: str) -> None:
     Example:
       ragw history PEEL1819/4
     """
-    from projections.log import describe
-    from projections.usecases.events import history as history_read
-
     read = history_read(session_of(ctx).uses, key)  # refuses unknown keys
     records, state = read.records, read.state
     footer = None
@@ -190,9 +185,6 @@ def log(ctx: click.Context, fmt: str) -> None:
       ragw log
       ragw log --format json > events.json
     """
-    from projections.log import describe
-    from projections.usecases.events import log as log_read
-
     records = log_read(session_of(ctx).uses)
     emit(
         Output(

@@ -11,8 +11,10 @@ from itertools import islice
 from typing import Any
 
 import click
+from tabulate import tabulate
 
 from ledger.formats import compact
+from projections.text import JSONText
 
 FORMATS = ("table", "md", "csv", "json")
 
@@ -51,8 +53,6 @@ def emit(output: Output, fmt: str) -> None:
 def dump_document(value: Any, level: int = 0) -> str:
     """JSON as every command prints it: objects indented, and each object of a list on
     a line of its own, compact (boards and papers run to thousands of rows)."""
-    from projections.text import JSONText  # rows rendered already; loaded with them
-
     pad, end = "  " * (level + 1), "  " * level
     if isinstance(value, dict) and value:
         members = (
@@ -81,8 +81,6 @@ def emit_json_rows(head: dict[str, Any], name: str, lines: Iterable[str]) -> Non
 
 
 def _print_table(output: Output, fmt: str) -> None:
-    from tabulate import tabulate  # only the human formats need it
-
     if output.title:
         click.echo(f"## {output.title}\n" if fmt == "md" else f"{output.title}\n")
     if output.columns:

@@ -50,9 +50,11 @@ def write_xlsx(
 ) -> None:
     """One sheet of ``rows`` (frozen header, status cells coloured); an "About" sheet
     of ``about`` facts; columns named in ``editable`` are left unlocked and shaded."""
+    # openpyxl, for .xlsx only: a .csv export and `replacing` never load it
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     sheet = book.active
@@ -77,8 +79,6 @@ def write_xlsx(
                                           max_col=index):  # fmt: skip
                 cell.fill = fill
     for column, allowed in (choices or {}).items():
-        from openpyxl.worksheet.datavalidation import DataValidation
-
         letter = get_column_letter(list(columns).index(column) + 1)
         validation = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"',
                                     allow_blank=True)  # fmt: skip

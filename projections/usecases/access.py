@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from events import Request, SignOffFor
+from ledger.keys import split_event_id
+
 if TYPE_CHECKING:
     from projections.usecases.session import LedgerSession
 
@@ -29,6 +32,8 @@ def keep_history_append_only(session: LedgerSession) -> None:
     """Make the PostgreSQL database refuse UPDATE, DELETE and TRUNCATE of recorded
     events and their links, to everyone, and create the group roles ragw_writer and
     ragw_reader with what they need and no more (run as the tables' owner)."""
+    # psycopg and the read model, for this set-up only: writes load this module to say
+    # what a request awaits, and need neither
     from ledger.storage.roles_postgres import init_roles
     from projections.store import TABLES, TRACKING
 
@@ -41,7 +46,7 @@ def keep_history_append_only(session: LedgerSession) -> None:
 
 def add_login(session: LedgerSession, login: str, password: str, role: str) -> None:
     """Create a PostgreSQL login for a person, in the group their ragw ``role`` needs."""
-    from ledger.storage.roles_postgres import add_login as create
+    from ledger.storage.roles_postgres import add_login as create  # psycopg: as above
 
     with session.connect() as connection:
         create(connection, login, password, role)
@@ -61,9 +66,6 @@ class Awaiting:
 def awaiting_sign_off(session: LedgerSession, event_id: str) -> Awaiting | None:
     """What the event ``event_id`` (just recorded) asked for, when it asked for a change
     rather than made it; None when it made it."""
-    from events import Request, SignOffFor
-    from ledger.keys import split_event_id
-
     ledger = session.ledger(write=False)
     key, version = split_event_id(event_id)
     pending = ledger.get_recommendation(key).pending()

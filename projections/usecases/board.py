@@ -10,7 +10,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from events import Status
+from ledger.exchange.updates import FILLED, OWNER_STATUSES, SHOWN
+from projections.board import BOARD_STATUSES, board_item, board_of, stored_board
+from projections.committee import KIND_WORDS, written_due
 from projections.exceptions import NOT_ASSESSED
+from projections.text import compact
 
 if TYPE_CHECKING:
     from projections.board import BoardItem
@@ -41,8 +45,6 @@ BOARD_COLUMNS = [
 def status_named(text: str) -> str | None:
     """The board status ``text`` names, however spaced or cased ("not  assessed" is
     NOT ASSESSED); None when it names none."""
-    from projections.board import BOARD_STATUSES
-
     wanted = " ".join(text.upper().split())
     return wanted if wanted in BOARD_STATUSES else None
 
@@ -58,8 +60,6 @@ class BoardRead:
 
     def listed(self) -> ListedBoard:
         """Every item, read into rows, with the board's totals."""
-        from projections.board import board_item
-
         return ListedBoard.of([board_item(line) for line in self.lines])
 
 
@@ -91,9 +91,6 @@ def board(
     """The board as at ``as_at`` as known at ``as_known_at`` (now when None), narrowed
     to one report, one owner (any case), one status, the overdue items, or the items
     awaiting sign-off (the sign-off queue)."""
-    from projections.board import board_of, stored_board
-    from projections.text import compact
-
     filters: dict[str, Any] = {
         "report": report,
         "owner": owner,
@@ -133,9 +130,6 @@ def board_export(
 ) -> BoardExport:
     """The board as rows of :data:`BOARD_COLUMNS`, due dates written as papers write
     them beside the ISO date."""
-    from projections.board import board_of
-    from projections.committee import KIND_WORDS, written_due
-
     recorded = session.recorded(as_known_at)
     states = recorded.states_as_at(as_at)
     rows = []
@@ -195,10 +189,6 @@ class UpdateSheet:
 def update_sheet(session: LedgerSession, *, owner: str, within_days: int | None) -> UpdateSheet:
     """The sheet of ``owner``'s open items due within ``within_days`` of today (all
     of them when None); it has no rows when there are none."""
-    from ledger.exchange.updates import FILLED, OWNER_STATUSES, SHOWN
-    from projections.board import board_of
-    from projections.committee import KIND_WORDS, written_due
-
     today = session.ledger(write=False).today()
     recorded = session.recorded(None)
     states = recorded.states_as_at(today)

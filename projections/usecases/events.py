@@ -7,6 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ledger.exchange.backup import backup_lines
+from ledger.state import fold_item
+from projections.log import records_of
+
 if TYPE_CHECKING:
     from ledger.state import ItemState
     from projections.log import EventRecord
@@ -24,9 +28,6 @@ class ItemHistory:
 
 def history(session: LedgerSession, key: str) -> ItemHistory:
     """Every event of the item ``key``; refuses a key the ledger does not hold."""
-    from ledger.state import fold_item
-    from projections.log import records_of
-
     item = session.ledger(write=False).get_recommendation(key)
     # the item's own stream: no scan of the whole log
     return ItemHistory(item.key, records_of(item.history), fold_item(item.history))
@@ -34,8 +35,6 @@ def history(session: LedgerSession, key: str) -> ItemHistory:
 
 def log(session: LedgerSession) -> list[EventRecord]:
     """Every event in the ledger, in the order recorded."""
-    from projections.log import records_of
-
     return records_of(event for _, event in session.ledger(write=False).read_log())
 
 
@@ -52,8 +51,6 @@ class Backup:
 
 def backup(session: LedgerSession) -> Backup:
     """Every event with its id, type, key, on, recorded_at, actor and payload."""
-    from ledger.exchange.backup import backup_lines
-
     ledger = session.ledger(write=False)
     total = ledger.last_position()
     digest = ledger.digest()

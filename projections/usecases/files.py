@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ledger.errors import InvalidInputError
+from ledger.exchange.backup import read_backup
+from ledger.exchange.tracker import read_tracker, read_update_sheet
 
 if TYPE_CHECKING:
     from ledger.exchange.importing import ImportOutcome
@@ -19,8 +21,6 @@ if TYPE_CHECKING:
 def import_tracker(session: LedgerSession, path: Path, *, on: date | None) -> ImportOutcome:
     """Import the tracker at ``path`` (.csv or .xlsx), each row as at its ``on``
     column, else ``on``, else today."""
-    from ledger.exchange.tracker import read_tracker
-
     rows = read_tracker(path)
     ledger = session.ledger(write=True)
     with session.progress(len(rows), f"Importing {path.name}") as bar:
@@ -34,8 +34,6 @@ def apply_update_sheet(
 ) -> tuple[str, UpdateOutcome]:
     """Record the filled-in update sheet at ``path`` as its owner; whose it was, and
     what was recorded."""
-    from ledger.exchange.tracker import read_update_sheet
-
     owner, rows = read_update_sheet(path)
     ledger = session.ledger(write=True)
     outcome = ledger.apply_updates(rows, source=path.name, owner=owner, actor=session.actor, on=on)
@@ -44,8 +42,6 @@ def apply_update_sheet(
 
 def restore(session: LedgerSession, file: str) -> int:
     """Restore the export ``file`` (.jsonl) into an empty ledger; how many events."""
-    from ledger.exchange.backup import read_backup
-
     path = Path(file)
     if path.suffix.lower() != ".jsonl" or not path.is_file():
         raise InvalidInputError(

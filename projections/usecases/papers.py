@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from ledger.chain import Digest
 from ledger.errors import InvalidInputError
+from projections.committee import appendix_of, paper_of, summary_of
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -72,8 +74,6 @@ def summary(
     session: LedgerSession, committee: str, meeting: date, *, as_known_at: datetime | None
 ) -> Summary:
     """The summary table of the paper for ``committee``'s meeting on ``meeting``."""
-    from projections.committee import summary_of
-
     return summary_of(session.recorded(as_known_at), committee, meeting)
 
 
@@ -81,8 +81,6 @@ def appendix(
     session: LedgerSession, committee: str, meeting: date, *, as_known_at: datetime | None
 ) -> Appendix:
     """The appendix of the paper for ``committee``'s meeting on ``meeting``."""
-    from projections.committee import appendix_of
-
     return appendix_of(session.recorded(as_known_at), committee, meeting)
 
 
@@ -145,8 +143,6 @@ def paper(
     """The whole paper for ``committee``'s meeting on ``meeting``: as known now (or at
     ``as_known_at``); pinned to the ledger's digest when it is ``to_issue``; or read
     again from exactly the history it was issued from (``as_issued``)."""
-    from projections.committee import paper_of
-
     pinned = None
     if to_issue or as_issued:
         pinned = pinned_history(
@@ -169,8 +165,6 @@ def record_issue(
     session: LedgerSession, committee: str, meeting: date, read: PaperRead
 ) -> list[str]:
     """Record that the paper ``read`` (pinned to issue) went to the committee."""
-    from ledger.chain import Digest
-
     if read.pinned is None:
         raise ValueError("only a paper read to issue is pinned to a digest")
     pinned = read.pinned

@@ -12,7 +12,9 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ledger.errors import LedgerError
+from ledger.errors import Field, LedgerError
+from ledger.storage.settings import connect as connect_to_database
+from ledger.storage.settings import is_postgres, login_of
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -59,9 +61,6 @@ class LedgerSession:
         """Who records: on a PostgreSQL ledger under access control, the authenticated
         database login (roles are checked against it, so no flag can borrow another's);
         otherwise the name given, or the login name."""
-        from ledger.errors import Field
-        from ledger.storage.settings import is_postgres, login_of
-
         if not is_postgres(self.target) or self.ledger(write=False).access() is None:
             return self.named
         login = login_of(self.target)
@@ -77,9 +76,7 @@ class LedgerSession:
     @contextmanager
     def connect(self) -> Iterator[Any]:
         """A connection to the PostgreSQL database as the login of the URL."""
-        from ledger.storage.settings import connect
-
-        with connect(self.target, autocommit=True) as connection:
+        with connect_to_database(self.target, autocommit=True) as connection:
             yield connection
 
     def ledger(self, *, write: bool) -> Ledger:
@@ -99,6 +96,8 @@ class LedgerSession:
     def recorded(self, known_at: datetime | None) -> Recorded:
         """What the ledger holds, as known at ``known_at`` (everything when None), with
         the ledger's digest as read."""
+        # the read side loads on the first read: a write (every session's commonest
+        # use) never needs it, and loading it would add about a tenth to each write
         from projections.recorded import Recorded
 
         ledger = self.ledger(write=False)
@@ -122,7 +121,7 @@ class LedgerSession:
     def store(self) -> TimelineStore:
         """The stored read model (brought up to date by each of its reads); refused for
         an encrypted ledger, which keeps none."""
-        from projections.store import TimelineStore
+        from projections.store import TimelineStore  # on the first read: see recorded()
 
         if self.ledger(write=False).encrypted:
             raise LedgerError(
