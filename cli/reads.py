@@ -90,10 +90,7 @@ def board(
         emit_json_rows(head, "items", read.lines)
         return
     listed = read.listed()
-    shown, waiting = listed.items, listed.pending
-    counts = dict(listed.counts)
-    if waiting:
-        counts["pending sign-off"] = waiting
+    shown, waiting, counts = listed.items, listed.pending, listed.counts
     known_text = f"as known at {known.isoformat()}" if known else "as known now"
     columns = ["key", "kind", "status", "due", "overdue", "owner"]
     if waiting:

@@ -3,7 +3,6 @@ of items awaiting sign-off), a board export, and an owner's update sheet."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,6 +13,7 @@ from ledger.exchange.updates import FILLED, OWNER_STATUSES, SHOWN
 from projections.board import BOARD_STATUSES, board_item, board_of, stored_board
 from projections.committee import KIND_WORDS, written_due
 from projections.exceptions import NOT_ASSESSED
+from projections.rows import board_counts
 from projections.text import compact
 
 if TYPE_CHECKING:
@@ -66,15 +66,15 @@ class BoardRead:
 @dataclass(frozen=True)
 class ListedBoard:
     items: list[BoardItem]
-    #: How many items have each status (NOT ASSESSED before the first).
+    #: The board's totals as its footer prints them: items by status word (NOT ASSESSED
+    #: before the first), and how many await sign-off when any do.
     counts: dict[str, int]
     #: How many items have a request awaiting sign-off.
     pending: int
 
     @classmethod
     def of(cls, items: list[BoardItem]) -> ListedBoard:
-        counts = Counter(item.status or NOT_ASSESSED for item in items)
-        return cls(items, dict(counts), sum(1 for item in items if item.pending))
+        return cls(items, board_counts(items), sum(1 for item in items if item.pending))
 
 
 def board(

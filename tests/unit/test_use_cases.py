@@ -109,7 +109,7 @@ def test_board_totals_count_each_status_the_items_not_yet_assessed_and_those_awa
             item("A/4", "RED"),
         ]
     )
-    assert listed.counts == {"AMBER": 2, "NOT ASSESSED": 1, "RED": 1}
+    assert listed.counts == {"AMBER": 2, "NOT ASSESSED": 1, "RED": 1, "pending sign-off": 1}
     assert listed.pending == 1
 
 
