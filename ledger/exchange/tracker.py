@@ -128,10 +128,11 @@ def _column_name(cell: str) -> str:
 
 
 def _csv_lines(path: Path) -> Iterator[Line]:
+    data = path.read_bytes()  # not read_text: a cell's own line breaks stay as written
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = path.read_text(encoding="cp1252")  # spreadsheets saved on Windows
+        text = data.decode("cp1252")  # spreadsheets saved on Windows
     reader = csv.reader(io.StringIO(text, newline=""))
     first_line = 1
     for values in reader:
