@@ -76,7 +76,8 @@ def export(ctx: click.Context, out: str | None, as_at: str | None,
     A .jsonl export has one event a line: id, type, key, on, recorded_at, actor and
     payload; `ragw restore` reads it back unchanged. A board export has the columns
     `ragw import` reads (plus key, due_date and overdue), so it can be imported
-    elsewhere.
+    elsewhere. No cell runs as a formula: a .csv cell that starts with = + - @ (a
+    tab, a carriage return) is written behind a ' that `ragw import` drops again.
 
     \b
     Examples:

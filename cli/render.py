@@ -13,6 +13,7 @@ from typing import Any
 import click
 from tabulate import tabulate
 
+from ledger.exchange.cells import csv_row
 from ledger.formats import compact
 from projections.text import JSONText
 
@@ -42,7 +43,7 @@ def emit(output: Output, fmt: str) -> None:
         table = output.csv or output
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(table.columns)
-        writer.writerows([["" if v is None else v for v in row] for row in table.rows])
+        writer.writerows([csv_row(row) for row in table.rows])
     else:
         _print_table(output, fmt)
         for more in output.then:

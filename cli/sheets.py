@@ -1,4 +1,8 @@
-"""Writing spreadsheets people open: a header row, readable widths, RAGW colours."""
+"""Writing spreadsheets people open: a header row, readable widths, RAGW colours.
+
+No cell runs what someone typed: every text is a text cell in .xlsx, and escaped as
+:mod:`ledger.exchange.cells` says in .csv.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cli.paper.cells import STATUS_FILLS as FILLS
+from ledger.exchange.cells import csv_row, runs_as_formula
 
 WIDE = {"text": 60, "comment": 50, "report": 40, "due": 28}
 
@@ -34,8 +39,8 @@ def replacing(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
 def write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     with replacing(path) as handle:
         writer = csv.writer(handle)
-        writer.writerow(columns)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        writer.writerow(csv_row(columns))
+        writer.writerows([csv_row(row) for row in rows])
 
 
 def write_xlsx(
@@ -95,5 +100,19 @@ def write_xlsx(
             info.append(list(fact))
         info.column_dimensions["A"].width = 18
         info.column_dimensions["B"].width = 80
+    for each in book.worksheets:
+        _text_cells(each)
     with replacing(path, "wb") as handle:
         book.save(handle)
+
+
+def _text_cells(sheet: Any) -> None:
+    """Every text a text cell: openpyxl would store one that starts with "=" as a
+    formula (and "#N/A" as an error). One a spreadsheet would take for a formula when
+    typed also gets Excel's quote prefix, so editing the cell keeps it text."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if runs_as_formula(cell.value):
+                    cell.quotePrefix = True

@@ -102,6 +102,9 @@ class TrackerImport:
     def run(self, rows: list[TrackerRow]) -> ImportOutcome:
         entries = []
         for row in rows:
+            if row.problem:
+                self.problems.append((row.line, row.problem))
+                continue
             try:
                 entries.append(self.read(row))
             except LedgerError as error:

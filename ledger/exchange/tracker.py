@@ -4,6 +4,11 @@ A tracker has a header row and one row per item, with the columns of the command
 contract (any order, any case). Cells are read as text as a person typed them; dates
 that a spreadsheet stored as dates come back as ISO dates. Every row keeps its line
 number, so every complaint about it can name it.
+
+A CSV cell that ragw escaped on export (:mod:`ledger.exchange.cells`) is read back as the
+text it was. A workbook cell holding a formula is read as the value the spreadsheet saved
+with it; one saved without a value (as programs that cannot calculate write them), or
+with an error, makes its row a bad row that names the cell.
 """
 
 from __future__ import annotations
@@ -11,12 +16,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ledger.errors import Fix, Hint, InvalidInputError
+from ledger.exchange.cells import unescaped
 from ledger.exchange.updates import FILLED, UpdateRow
 
 REQUIRED = ("report_code", "report", "scope", "published", "ref", "kind", "text")
@@ -28,6 +34,26 @@ IGNORED = ("key", "due_date", "overdue")
 ALIASES = {"code": "report_code", "report code": "report_code", "title": "report",
            "report title": "report", "inspectorates": "inspectorate", "due date": "due",
            "recommendation": "text", "effective": "on", "as at": "on"}  # fmt: skip
+#: What to do about a formula whose value cannot be read.
+RECALCULATE = (
+    "open the file in Excel or LibreOffice and save it there, so the values are saved "
+    "with the formulas, or type the value in place of the formula"
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A row of a file as read: its number, its cells as text, and the cells (by column
+    index) whose value cannot be read, each with why."""
+
+    number: int
+    values: list[str]
+    unreadable: dict[int, str] = field(default_factory=dict)
+
+    def problem(self, columns: Iterable[int]) -> str:
+        """Why the cells of ``columns`` cannot all be read ("" when they can)."""
+        said = [self.unreadable[i] for i in sorted(set(columns)) if i in self.unreadable]
+        return f"{'; '.join(said)}; {RECALCULATE}" if said else ""
 
 
 @dataclass(frozen=True)
@@ -36,6 +62,8 @@ class TrackerRow:
 
     line: int
     cells: dict[str, str]
+    #: Why a cell of the row cannot be read (a formula without a saved value), if one cannot.
+    problem: str = ""
 
     def get(self, column: str) -> str:
         return self.cells.get(column, "")
@@ -58,10 +86,10 @@ def read_tracker(path: Path) -> list[TrackerRow]:
     return rows_of(lines, path.name)
 
 
-def rows_of(lines: Iterable[tuple[int, list[str]]], name: str) -> list[TrackerRow]:
+def rows_of(lines: Iterable[Line], name: str) -> list[TrackerRow]:
     numbered = iter(lines)
     try:
-        _, header = next(numbered)
+        header = next(numbered).values
     except StopIteration:
         raise InvalidInputError(
             f"{name} is empty; it needs a header row and a row per item"
@@ -79,15 +107,17 @@ def rows_of(lines: Iterable[tuple[int, list[str]]], name: str) -> list[TrackerRo
             f"{name} has columns ragw does not know: {', '.join(unknown)}; "
             f"use {' '.join(COLUMNS)} (rename or remove the others)"
         )
+    read = [i for i, column in enumerate(columns) if column and column not in IGNORED]
     rows = []
-    for line, values in numbered:
+    for line in numbered:
         cells = {
             column: value.strip()
-            for column, value in zip(columns, values, strict=False)
+            for column, value in zip(columns, line.values, strict=False)
             if column and column not in IGNORED and value.strip()
         }
-        if cells:
-            rows.append(TrackerRow(line, cells))
+        problem = line.problem(read)
+        if cells or problem:
+            rows.append(TrackerRow(line.number, cells, problem))
     return rows
 
 
@@ -97,34 +127,53 @@ def _column_name(cell: str) -> str:
     return name.replace(" ", "_")
 
 
-def _csv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _csv_lines(path: Path) -> Iterator[Line]:
+    data = path.read_bytes()  # not read_text: a cell's own line breaks stay as written
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = path.read_text(encoding="cp1252")  # spreadsheets saved on Windows
+        text = data.decode("cp1252")  # spreadsheets saved on Windows
     reader = csv.reader(io.StringIO(text, newline=""))
     first_line = 1
     for values in reader:
-        yield first_line, values  # a quoted cell may run over several lines
-        first_line = reader.line_num + 1
+        yield Line(first_line, [unescaped(value) for value in values])  # as ragw wrote it
+        first_line = reader.line_num + 1  # a quoted cell may run over several lines
 
 
-def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_lines(path: Path) -> Iterator[Line]:
+    """The first sheet's rows, each cell as the value saved in the file; a formula's
+    value is the one its spreadsheet saved with it (openpyxl cannot calculate), so a
+    formula saved without one, or with an error, is unreadable."""
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        values = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)
     except Exception as error:  # zip, XML and format errors all mean "not a workbook"
         raise InvalidInputError(
             f"{path.name} cannot be read as an Excel workbook ({type(error).__name__}); "
             "save it again as .xlsx"
         ) from None
     try:
-        sheet = book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(value) for value in values]
+        sheet, written_sheet = values.worksheets[0], formulas.worksheets[0]
+        rows = zip(sheet.iter_rows(), written_sheet.iter_rows(), strict=False)
+        for number, (saved, written) in enumerate(rows, start=1):
+            unreadable = {
+                index: _unreadable(cell, formula)
+                for index, (cell, formula) in enumerate(zip(saved, written, strict=False))
+                if formula.data_type == "f" and (cell.value is None or cell.data_type == "e")
+            }
+            yield Line(number, [_cell_text(cell.value) for cell in saved], unreadable)
     finally:
-        book.close()
+        values.close()
+        formulas.close()
+
+
+def _unreadable(cell: Any, formula: Any) -> str:
+    name = formula.coordinate
+    if cell.value is None:
+        return f"cell {name} holds a formula with no saved value"
+    return f"cell {name} holds a formula whose saved value is the error {cell.value}"
 
 
 def _cell_text(value: Any) -> str:
@@ -170,7 +219,7 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
             source=Hint.to(Fix.NEW_SHEET),
             hint=Hint.to(Fix.NEW_SHEET_FOR_OWNER),
         )
-    header = [" ".join(cell.strip().lower().split()) for cell in lines[0][1]]
+    header = [" ".join(cell.strip().lower().split()) for cell in lines[0].values]
     missing = [c for c in ("key", *FILLED) if c not in header]
     if missing:
         raise InvalidInputError(
@@ -179,12 +228,15 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
             missing=", ".join(missing),
             hint=Hint.to(Fix.NEW_SHEET),
         )
+    read = [i for i, column in enumerate(header) if column in ("key", *FILLED)]
     rows = []
-    for line, values in lines[1:]:
-        cells = dict(zip(header, (v.strip() for v in values), strict=False))
-        if not cells.get("key"):
+    for line in lines[1:]:
+        cells = dict(zip(header, (v.strip() for v in line.values), strict=False))
+        problem = line.problem(read)
+        if not cells.get("key") and not problem:
             continue
-        rows.append(UpdateRow(line, cells["key"], cells.get("new status", ""),
+        rows.append(UpdateRow(line.number, cells.get("key", ""), cells.get("new status", ""),
                               cells.get("reason", ""), cells.get("progress note", ""),
-                              cells.get("new due date", ""), cells.get("justification", "")))  # fmt: skip
+                              cells.get("new due date", ""), cells.get("justification", ""),
+                              problem))  # fmt: skip
     return owner, rows

@@ -37,11 +37,13 @@ class UpdateRow:
     note: str
     new_due: str
     justification: str
+    #: Why a cell of the row cannot be read (a formula without a saved value), if one cannot.
+    problem: str = ""
 
     @property
     def empty(self) -> bool:
         return not (self.new_status or self.reason or self.note or self.new_due
-                    or self.justification)  # fmt: skip
+                    or self.justification or self.problem)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,9 @@ def apply_updates(
     changed: set[str] = set()
     for row in rows:
         if row.empty:
+            continue
+        if row.problem:
+            problems.append((row.line, row.problem))
             continue
         try:
             if row.key in items:

@@ -1,0 +1,46 @@
+"""Text in a CSV cell that no spreadsheet runs: the escaping ragw writes, and its inverse.
+
+A spreadsheet opening a CSV file takes a cell that starts with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return for a formula (OWASP's "CSV injection"): an owner's note
+``=HYPERLINK(...)`` would become a live link in governance's copy of the board. ragw
+writes such a cell with a single quote in front (OWASP's convention), which every
+spreadsheet shows as text, quote and all.
+
+So that reading the file back gives the text exactly, a text that already starts with
+quotes followed by one of those characters gets one more quote too: the escaped cells
+are exactly those of one or more quotes then one of those characters, and reading drops
+one quote from those alone. ``'tis`` and ``'quoted'`` are written and read as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+#: What makes a spreadsheet read a cell as a formula, when a cell starts with it.
+FORMULA_STARTS = "=+-@\t\r"
+
+_WRITTEN = re.compile(f"'*[{re.escape(FORMULA_STARTS)}]")
+_ESCAPED = re.compile(f"'+[{re.escape(FORMULA_STARTS)}]")
+
+
+def runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet would take ``text``, typed or read from CSV, for a formula."""
+    return bool(text) and text[0] in FORMULA_STARTS
+
+
+def escaped(text: str) -> str:
+    """``text`` as ragw writes it to a CSV cell: a spreadsheet shows it as text."""
+    return "'" + text if _WRITTEN.match(text) else text
+
+
+def unescaped(cell: str) -> str:
+    """The text of a CSV cell ragw wrote (:func:`escaped` undone); any other cell as it is."""
+    return cell[1:] if _ESCAPED.match(cell) else cell
+
+
+def csv_row(row: Sequence[Any]) -> list[Any]:
+    """A row as ragw writes it to CSV, to a file or on stdout: None empty, every text
+    :func:`escaped` (a CSV is opened in spreadsheets; ``--format json`` is exact)."""
+    return [escaped(v) if isinstance(v, str) else "" if v is None else v for v in row]
