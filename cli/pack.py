@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import click
 
-from cli.common import known_at_option, meeting_day, output_path, parse_moment, refuse, session_of
+from cli.common import (
+    force_option,
+    known_at_option,
+    meeting_day,
+    output_path,
+    parse_moment,
+    refuse,
+    session_of,
+)
 
 
 @click.command()
@@ -18,6 +26,7 @@ from cli.common import known_at_option, meeting_day, output_path, parse_moment, 
     metavar="FILE.html|FILE.docx",
     help="Where to write the paper; its suffix chooses the format.",
 )
+@force_option
 @known_at_option
 @click.option("--issue", is_flag=True,
               help="Record that this paper was issued, pinned to the ledger's digest, so "
@@ -28,7 +37,7 @@ from cli.common import known_at_option, meeting_day, output_path, parse_moment, 
 @click.pass_context
 def pack(
     ctx: click.Context, committee_code: str, day: str, out: str | None,
-    as_known_at: str | None, issue: bool, as_issued: bool,
+    force: bool, as_known_at: str | None, issue: bool, as_issued: bool,
 ) -> None:  # fmt: skip
     """Write the whole paper for COMMITTEE's meeting on DATE as one document.
 
@@ -42,8 +51,11 @@ def pack(
       ragw pack PRMSC 2019-11-15 --out paper.html
       ragw pack PRMSC 2019-11-15 --out paper.docx --issue
       ragw pack PRMSC 2019-11-15 --out paper-again.docx --as-issued
+      ragw pack PRMSC 2019-11-15 --out paper.html --force   # replace paper.html
     """
-    path = output_path(out, (".html", ".htm", ".docx"), "the paper is written as .html or .docx")
+    path = output_path(
+        out, (".html", ".htm", ".docx"), "the paper is written as .html or .docx", force=force
+    )
     suffix = path.suffix.lower()
     if issue and as_issued:
         refuse("--issue records a new issue and --as-issued renders the one recorded; give one")
