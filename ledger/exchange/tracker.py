@@ -121,7 +121,18 @@ def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
         ) from None
     try:
         sheet = book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+        while True:
+            try:  # the sheet's XML is read row by row: it may turn out malformed late
+                number, values = next(rows)
+            except StopIteration:
+                return
+            except Exception as error:  # e.g. a character XML cannot hold (&#11;)
+                raise InvalidInputError(
+                    f"{path.name} cannot be read as an Excel workbook "
+                    f"({type(error).__name__}: {' '.join(str(error).split())}); "
+                    "save it again as .xlsx"
+                ) from None
             yield number, [_cell_text(value) for value in values]
     finally:
         book.close()
