@@ -29,8 +29,9 @@ from cli.common import (
 @force_option
 @known_at_option
 @click.option("--issue", is_flag=True,
-              help="Record that this paper was issued, pinned to the ledger's digest, so "
-                   "--as-issued can render it again byte for byte.")  # fmt: skip
+              help="Record that this paper was issued, pinned to the ledger's digest (its "
+                   "position in the log), so --as-issued can render it again byte for "
+                   "byte.")  # fmt: skip
 @click.option("--as-issued", "as_issued", is_flag=True,
               help="Render the paper exactly as it was issued, whatever was recorded or "
                    "corrected since.")  # fmt: skip
@@ -43,8 +44,10 @@ def pack(
 
     .html: a self-contained page, ready to print on A4, with a chart of outstanding
     items across the committee's meetings. .docx: the same paper as a Word document.
-    With --issue the paper is rendered from the history up to the ledger's digest and
-    its issue is recorded; --as-issued renders that issued paper again, byte for byte.
+    With --issue the paper is rendered from the events up to the ledger's digest (its
+    position in the log) and its issue is recorded; --as-issued renders that issued
+    paper again from exactly those events, byte for byte, whatever was appended since
+    and with whatever recording time. An existing FILE is replaced only with --force.
 
     \b
     Examples:
