@@ -190,6 +190,13 @@ on_option = click.option(
 )  # fmt: skip
 
 
+force_option = click.option(
+    "--force",
+    "force",
+    is_flag=True,
+    help="Replace the --out file if it exists; without it an existing file is refused.",
+)
+
 known_at_option = click.option(
     "--as-known-at",
     "as_known_at",
@@ -207,8 +214,11 @@ def meeting_day(value: str) -> date:
     return day
 
 
-def output_path(out: str | None, suffixes: tuple[str, ...], usage: str) -> Path:
-    """Where a command writes: given, with a suffix it writes, in a folder that exists."""
+def output_path(
+    out: str | None, suffixes: tuple[str, ...], usage: str, *, force: bool = False
+) -> Path:
+    """Where a command writes: given, with a suffix it writes, in a folder that exists;
+    an existing file (or a link) there is replaced only with ``--force``."""
     if not out:
         refuse(f"--out is needed: {usage}")
     path = Path(out)
@@ -216,4 +226,8 @@ def output_path(out: str | None, suffixes: tuple[str, ...], usage: str) -> Path:
         refuse(f"--out {out}: {usage}; give a file ending {' or '.join(suffixes)}")
     if not path.parent.exists():
         refuse(f"--out {out}: folder {path.parent} does not exist; create it first")
+    if path.is_dir() and not path.is_symlink():
+        refuse(f"--out {out} is a folder; give a file name")
+    if os.path.lexists(path) and not force:
+        refuse(f"--out {out} already exists; give --force to replace it, or another file name")
     return path

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.common import (
+    force_option,
     on_option,
     output_path,
     parse_day,
@@ -68,9 +69,10 @@ def import_tracker(ctx: click.Context, file: str, on: str | None) -> None:
               help="The board as it stood on this date (.csv/.xlsx). Default: today.")  # fmt: skip
 @click.option("--as-known-at", "as_known_at", default=None, metavar="DATETIME",
               help="Only what had been recorded by this moment (.csv/.xlsx).")  # fmt: skip
+@force_option
 @click.pass_context
 def export(ctx: click.Context, out: str | None, as_at: str | None,
-           as_known_at: str | None) -> None:  # fmt: skip
+           as_known_at: str | None, force: bool) -> None:  # fmt: skip
     """Export every event (.jsonl, for backup and restore) or the board (.csv, .xlsx).
 
     A .jsonl export has one event a line: id, type, key, on, recorded_at, actor and
@@ -84,9 +86,11 @@ def export(ctx: click.Context, out: str | None, as_at: str | None,
       ragw export --out backup.jsonl
       ragw export --out board.xlsx --as-at 2019-11-15
       ragw export --out board.csv --as-at 2019-11-15 --as-known-at 2019-11-10T17:00:00Z
+      ragw export --out backup.jsonl --force     # replace yesterday's backup.jsonl
     """
     path = output_path(out, (".jsonl", ".csv", ".xlsx"),
-                       "export writes every event to .jsonl, or the board to .csv or .xlsx")  # fmt: skip
+                       "export writes every event to .jsonl, or the board to .csv or .xlsx",
+                       force=force)  # fmt: skip
     suffix = path.suffix.lower()
     if suffix == ".jsonl" and (as_at or as_known_at):
         refuse("a .jsonl export holds every event; --as-at and --as-known-at are for the board")
@@ -157,8 +161,9 @@ def parse_days(text: str) -> int:
 @click.option("--due-within", "due_within", default=None, metavar="SPAN",
               help="Only items due within this span from today, or overdue (45d, 6w, 2m).")  # fmt: skip
 @click.option("--out", "out", required=True, metavar="FILE.xlsx", help="Where to write the sheet.")
+@force_option
 @click.pass_context
-def requests(ctx: click.Context, owner: str, due_within: str | None, out: str) -> None:
+def requests(ctx: click.Context, owner: str, due_within: str | None, out: str, force: bool) -> None:
     """Write an update sheet of OWNER's open items, for the owner to fill in.
 
     One row per open item (key, report, text, status, due date, latest comment), with
@@ -169,8 +174,9 @@ def requests(ctx: click.Context, owner: str, due_within: str | None, out: str) -
     Examples:
       ragw requests --owner "D/Supt PSD" --out psd.xlsx
       ragw requests --owner "DCI Crime" --due-within 45d --out crime.xlsx
+      ragw requests --owner "DCI Crime" --out crime.xlsx --force   # replace crime.xlsx
     """
-    path = output_path(out, (".xlsx",), "an update sheet is written as .xlsx")
+    path = output_path(out, (".xlsx",), "an update sheet is written as .xlsx", force=force)
     span = parse_days(due_within) if due_within else None
     sheet = update_sheet(session_of(ctx).uses, owner=owner, within_days=span)
     rows = sheet.rows

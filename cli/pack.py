@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import click
 
-from cli.common import known_at_option, meeting_day, output_path, parse_moment, refuse, session_of
+from cli.common import (
+    force_option,
+    known_at_option,
+    meeting_day,
+    output_path,
+    parse_moment,
+    refuse,
+    session_of,
+)
 from cli.sheets import replacing
 from projections.usecases.papers import paper as paper_read
 from projections.usecases.papers import record_issue
@@ -21,32 +29,39 @@ from projections.usecases.papers import record_issue
     metavar="FILE.html|FILE.docx",
     help="Where to write the paper; its suffix chooses the format.",
 )
+@force_option
 @known_at_option
 @click.option("--issue", is_flag=True,
-              help="Record that this paper was issued, pinned to the ledger's digest, so "
-                   "--as-issued can render it again byte for byte.")  # fmt: skip
+              help="Record that this paper was issued, pinned to the ledger's digest (its "
+                   "position in the log), so --as-issued can render it again byte for "
+                   "byte.")  # fmt: skip
 @click.option("--as-issued", "as_issued", is_flag=True,
               help="Render the paper exactly as it was issued, whatever was recorded or "
                    "corrected since.")  # fmt: skip
 @click.pass_context
 def pack(
     ctx: click.Context, committee_code: str, day: str, out: str | None,
-    as_known_at: str | None, issue: bool, as_issued: bool,
+    force: bool, as_known_at: str | None, issue: bool, as_issued: bool,
 ) -> None:  # fmt: skip
     """Write the whole paper for COMMITTEE's meeting on DATE as one document.
 
     .html: a self-contained page, ready to print on A4, with a chart of outstanding
     items across the committee's meetings. .docx: the same paper as a Word document.
-    With --issue the paper is rendered from the history up to the ledger's digest and
-    its issue is recorded; --as-issued renders that issued paper again, byte for byte.
+    With --issue the paper is rendered from the events up to the ledger's digest (its
+    position in the log) and its issue is recorded; --as-issued renders that issued
+    paper again from exactly those events, byte for byte, whatever was appended since
+    and with whatever recording time. An existing FILE is replaced only with --force.
 
     \b
     Examples:
       ragw pack PRMSC 2019-11-15 --out paper.html
       ragw pack PRMSC 2019-11-15 --out paper.docx --issue
       ragw pack PRMSC 2019-11-15 --out paper-again.docx --as-issued
+      ragw pack PRMSC 2019-11-15 --out paper.html --force   # replace paper.html
     """
-    path = output_path(out, (".html", ".htm", ".docx"), "the paper is written as .html or .docx")
+    path = output_path(
+        out, (".html", ".htm", ".docx"), "the paper is written as .html or .docx", force=force
+    )
     suffix = path.suffix.lower()
     if issue and as_issued:
         refuse("--issue records a new issue and --as-issued renders the one recorded; give one")

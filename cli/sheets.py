@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,14 +23,23 @@ WIDE = {"text": 60, "comment": 50, "report": 40, "due": 28}
 @contextmanager
 def replacing(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     """Write beside ``path`` and move into place at the end: a failed write never
-    leaves a half-written file where a good one was."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    leaves a half-written file where a good one was.
+
+    The file written first is new: created exclusively, under a name nobody can guess,
+    in ``path``'s folder (so the move is a rename on one file system), readable by its
+    owner only (0600, as every file ragw writes). A link planted at that name or at
+    ``path`` itself is never followed: creating refuses an existing name without
+    following it, and the rename replaces a link at ``path`` rather than writing where
+    it points. Whether an existing ``path`` may be replaced is the command's to decide
+    first (``--force``, :func:`cli.common.output_path`)."""
+    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    temporary = Path(name)
     try:
         if "b" in mode:
-            with temporary.open(mode) as handle:
+            with os.fdopen(descriptor, mode) as handle:
                 yield handle
         else:
-            with temporary.open(mode, encoding="utf-8", newline="") as handle:
+            with os.fdopen(descriptor, mode, encoding="utf-8", newline="") as handle:
                 yield handle
         os.replace(temporary, path)
     finally:

@@ -33,12 +33,20 @@ class MeetingScheduled(CommitteeEvent):
 
 class PaperIssued(CommitteeEvent):
     """The paper for the meeting on ``meeting`` went to the committee, rendered from the
-    history up to the ledger's digest ``digest`` (``POSITION:LINK``): everything recorded
-    by ``read_at`` (when the last of that history was recorded), or as known at
-    ``as_known_at`` when the paper was asked for so. ``pack --as-issued`` renders it again
-    from exactly that."""
+    history up to the ledger's digest ``digest`` (``POSITION:LINK``): the events at
+    positions up to the digest's (:attr:`position`), as known at ``read_at`` (when the
+    last of them was recorded, or ``as_known_at`` when the paper was asked for as known
+    at an earlier moment). ``pack --as-issued`` renders it again from exactly that: both
+    are facts of this event, so nothing appended later, whatever its recording time,
+    changes the paper, and ``verify --digest`` proves the events it is read from."""
 
     meeting: date
     digest: str
     read_at: datetime
     as_known_at: datetime | None = None
+
+    @property
+    def position(self) -> int:
+        """The log position the paper is pinned to: the digest's, which every issue
+        (ragw 0.1's too) recorded, so no stored event needs a new shape."""
+        return int(self.digest.partition(":")[0])

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from ledger.errors import InvalidInputError
+from ledger.inputs import check_writable
 
 MONTHS = {
     name.lower(): number
@@ -96,7 +97,7 @@ def parse_iso_date(text: str, what: str = "date") -> date:
 
 def parse_due(text: str | None, published: date | None = None) -> Due:
     """Read a due date in any form the papers use; raise with examples if unreadable."""
-    written = " ".join((text or "").split())
+    written = check_writable(" ".join((text or "").split()), "due date")
     dates: list[date] = []
     for match in _MENTION.finditer(written):
         dates.append(_mention_to_date(match, written, published))

@@ -19,7 +19,13 @@ from ledger.errors import (
     NotFoundError,
     RuleBrokenError,
 )
-from ledger.inputs import clean_text, parse_role, parse_scope, parse_sign_off_for
+from ledger.inputs import (
+    check_writable,
+    clean_text,
+    parse_role,
+    parse_scope,
+    parse_sign_off_for,
+)
 from ledger.keys import check_code, committee_id, report_id
 from ledger.log import EventLog
 from ledger.permissions import authorize, needs_sign_off
@@ -74,7 +80,9 @@ class Governance(EventLog):
             title=clean_text(title, Field.TITLE, required=True) or "",
             scope=scope if isinstance(scope, Scope) else parse_scope(scope),
             published=published,
-            inspectorates=[i.strip() for i in inspectorates if i.strip()],
+            inspectorates=[
+                check_writable(i.strip(), "inspectorate") for i in inspectorates if i.strip()
+            ],
             makes=makes,
             actor=actor,
             on=on,
@@ -143,7 +151,9 @@ class Governance(EventLog):
         self, actor: str, *, item: Recommendation | None = None, owner: str | None = None,
         what: str,
     ) -> None:  # fmt: skip
-        """Refuse ``actor`` unless the roles allow ``what`` (see :mod:`ledger.permissions`)."""
+        """Refuse ``actor`` unless the roles allow ``what`` (see :mod:`ledger.permissions`);
+        an actor's name is written on every event, so it must be writable too."""
+        check_writable(actor, Field.ACTOR)
         authorize(self.access(), actor, item=item, owner=owner, what=what)
 
     def grant_role(
@@ -156,6 +166,7 @@ class Governance(EventLog):
         owner = clean_text(acts_for, Field.ACTS_FOR, required=False)
         access = self.access()
         if access is None:
+            check_writable(actor, Field.ACTOR)
             if held is not Role.GOVERNANCE:
                 raise RuleBrokenError(
                     "the first role granted turns access control on and must be governance "

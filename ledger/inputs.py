@@ -3,6 +3,7 @@ committee can require sign-off for, texts and links to evidence, and their limit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from events import Kind, Role, Scope, SignOffFor, Status
@@ -25,6 +26,12 @@ STATUSES = {s.value: s for s in Status} | {"NEW GREEN": Status.GREEN, "NEW RED":
 MAX_TEXT = 20_000
 #: How long one link to evidence may be, and how many a request may carry.
 MAX_LINK, MAX_LINKS = 2_000, 20
+#: What no text may hold: the C0 control characters but tab, line feed and carriage
+#: return (Word and Excel files are XML, which cannot hold the others at all), DEL, and
+#: what is not a character (a lone surrogate, e.g. bytes that were not UTF-8 on a command
+#: line; U+FFFE, U+FFFF). Line breaks stay: comments and notes run over several lines.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_NAMES = {0: "NUL", 0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape", 0x7F: "DEL"}
 
 
 def parse_kind(text: str) -> Kind:
@@ -97,14 +104,40 @@ def parse_scope(text: str) -> Scope:
         raise InvalidInputError(f"scope {text!r} is not known; use national or force") from None
 
 
+def check_writable(text: str, what: Field | str) -> str:
+    """``text`` when every file ragw writes can hold it; refused otherwise, naming the
+    first character that cannot be written (by its code, never as itself)."""
+    found = _UNWRITABLE.search(text)
+    if found is None:
+        return text
+    code = ord(found.group())
+    if code in _NAMES:
+        name = _NAMES[code]
+    elif code < 0xD800:
+        name = "a control character"
+    elif code < 0xE000:
+        name = "a byte that is not UTF-8"
+    else:
+        name = "not a character"
+    raise InvalidInputError(
+        "{what} holds U+{code} ({name}) at character {at}, which no paper or sheet can "
+        "hold; remove it (line breaks and tabs are kept; no other control characters)",
+        what=what,
+        code=f"{code:04X}",
+        name=name,
+        at=found.start() + 1,
+    )
+
+
 def clean_text(value: str | None, what: Field | str, *, required: bool) -> str | None:
     """``value`` trimmed (None when empty and not ``required``), at most :data:`MAX_TEXT`
-    characters; ``what`` names it in a refusal."""
+    characters, and writable (:func:`check_writable`); ``what`` names it in a refusal."""
     text = (value or "").strip()
     if not text:
         if required:
             raise InvalidInputError("{what} is empty; give the text", what=what)
         return None
+    check_writable(text, what)
     if len(text) > MAX_TEXT:
         raise InvalidInputError(
             "{what} is {length} characters long; the limit is {limit}",

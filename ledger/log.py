@@ -13,13 +13,19 @@ from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, Transcoder
+from eventsourcing.persistence import (
+    IntegrityError,
+    Mapper,
+    OperationalError,
+    StoredEvent,
+    Transcoder,
+)
 from eventsourcing.utils import get_topic
 
 from events import LedgerEvent
 from ledger.aggregates import Access, Committee, Recommendation, Report, Rules, stream_key
-from ledger.chain import Digest, Verdict, check
-from ledger.errors import ConflictError, LedgerError, NotFoundError
+from ledger.chain import Break, ChainBrokenError, Digest, Verdict, check, walk
+from ledger.errors import ConflictError, Fix, Hint, LedgerError, NotFoundError
 from ledger.keys import ACCESS_ID, RULES_ID
 from ledger.storage.batch import insert_events
 from ledger.storage.mapper import PydanticMapper
@@ -94,6 +100,61 @@ class EventLog(Application[UUID]):
                 after = page[-1][0]
 
         return check(events(), links(), digest)
+
+    def history_to(self, digest: Digest) -> Iterator[LedgerEvent]:
+        """Exactly the events at positions up to ``digest``'s, in order, each checked
+        against its link as it is read: what a paper pinned to ``digest`` is read from.
+        Refuses (:class:`ChainBrokenError`) when that history is no longer the one the
+        digest pins, so a paper read from it and ``verify --digest`` never disagree."""
+        recorder: Any = self.recorder
+        if not hasattr(recorder, "select_stored"):
+            raise LedgerError("this ledger keeps no chain of links (an in-memory ledger)")
+        read: list[Any] = [None]
+
+        def rows() -> Iterator[tuple[int, Any, int, str, bytes]]:
+            after = 0
+            while after < digest.position and (page := recorder.select_stored(after, PAGE)):
+                for row in page:
+                    if row[0] > digest.position:
+                        return
+                    read[0] = row
+                    yield row
+                after = page[-1][0]
+
+        def links() -> Iterator[tuple[int, str]]:
+            after = 0
+            while after < digest.position and (page := recorder.select_links(after, PAGE)):
+                yield from (link for link in page if link[0] <= digest.position)
+                after = page[-1][0]
+
+        reached = None
+        for step in walk(rows(), links()):
+            if isinstance(step, Break):
+                raise ChainBrokenError(
+                    "the history up to digest {digest} is not the one it pins: the event at "
+                    "position {position} {why}; nothing was written; {hint}",
+                    digest=str(digest),
+                    position=step.position,
+                    why=step.why,
+                    hint=Hint.to(Fix.VERIFY),
+                )
+            reached = step
+            _, stream, version, topic, state = read[0]
+            stored = StoredEvent(
+                originator_id=stream if isinstance(stream, UUID) else UUID(str(stream)),
+                originator_version=int(version),
+                topic=topic,
+                state=bytes(state),
+            )
+            yield cast(LedgerEvent, self.mapper.to_domain_event(stored))
+        if reached != (digest.position, digest.link):
+            raise ChainBrokenError(
+                "the history up to digest {digest} is not the one it pins: the link at "
+                "position {position} differs; nothing was written; {hint}",
+                digest=str(digest),
+                position=digest.position,
+                hint=Hint.to(Fix.VERIFY),
+            )
 
     def recorded_at(self, position: int) -> datetime:
         """When the event at ``position`` in the log was recorded."""

@@ -30,6 +30,7 @@ from events import (
 )
 from ledger.errors import BatchRefusedError, Field, LedgerError, RuleBrokenError
 from ledger.formats import iso_utc
+from ledger.inputs import check_writable
 from ledger.keys import (
     ACCESS_ID,
     ACCESS_KEY,
@@ -116,12 +117,26 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
             "on": date.fromisoformat(str(line["on"])),
         }
         upcast(cls, state, line.get("class_version", 1))
+        for name, value in state.items():
+            _check_writable(value, name)
         return cls(originator_id=stream, originator_version=version, **state)
     except LedgerError as error:
         raise RuleBrokenError(str(error)) from None
     except (KeyError, ValueError, TypeError, ValidationError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise RuleBrokenError(f"the event cannot be read: {first}") from None
+
+
+def _check_writable(value: Any, name: str) -> None:
+    """Refuse a text no paper or sheet can hold, wherever it sits in an event."""
+    if isinstance(value, str):
+        check_writable(value, f"its {name}")
+    elif isinstance(value, list | tuple):
+        for each in value:
+            _check_writable(each, name)
+    elif isinstance(value, dict):
+        for key, each in value.items():
+            _check_writable(each, f"{name}.{key}")
 
 
 def read_backup(text_lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:

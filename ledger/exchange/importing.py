@@ -26,7 +26,7 @@ from ledger.aggregates import Recommendation, Report
 from ledger.due import Due, parse_due, parse_iso_date
 from ledger.errors import BatchRefusedError, Fix, Hint, LedgerError, RuleBrokenError
 from ledger.exchange.tracker import TrackerRow
-from ledger.inputs import clean_text, parse_kind, parse_scope, parse_status
+from ledger.inputs import check_writable, clean_text, parse_kind, parse_scope, parse_status
 from ledger.keys import check_code, check_ref, recommendation_id, report_id
 from ledger.state import fold_item
 
@@ -154,7 +154,11 @@ class TrackerImport:
             raise RuleBrokenError(
                 f"{status.value} needs a reason: fill in the reason (or comment) column"  # type: ignore[union-attr]
             )
-        inspectorates = tuple(i.strip() for i in row.get("inspectorate").split(";") if i.strip())
+        inspectorates = tuple(
+            check_writable(i.strip(), "inspectorate")
+            for i in row.get("inspectorate").split(";")
+            if i.strip()
+        )
         return TrackerEntry(
             line=row.line,
             on=on,

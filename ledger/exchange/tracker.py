@@ -156,8 +156,18 @@ def _xlsx_lines(path: Path) -> Iterator[Line]:
         ) from None
     try:
         sheet, written_sheet = values.worksheets[0], formulas.worksheets[0]
-        rows = zip(sheet.iter_rows(), written_sheet.iter_rows(), strict=False)
-        for number, (saved, written) in enumerate(rows, start=1):
+        rows = enumerate(zip(sheet.iter_rows(), written_sheet.iter_rows(), strict=False), start=1)
+        while True:
+            try:  # the sheet's XML is read row by row: it may turn out malformed late
+                number, (saved, written) = next(rows)
+            except StopIteration:
+                return
+            except Exception as error:  # e.g. a character XML cannot hold (&#11;)
+                raise InvalidInputError(
+                    f"{path.name} cannot be read as an Excel workbook "
+                    f"({type(error).__name__}: {' '.join(str(error).split())}); "
+                    "save it again as .xlsx"
+                ) from None
             unreadable = {
                 index: _unreadable(cell, formula)
                 for index, (cell, formula) in enumerate(zip(saved, written, strict=False))

@@ -14,6 +14,7 @@ from projections.committee import appendix_of, paper_of, summary_of
 if TYPE_CHECKING:
     from ledger.application import Ledger
     from projections.committee import Appendix, Paper, Summary
+    from projections.recorded import Recorded
     from projections.usecases.session import LedgerSession
 
 
@@ -86,7 +87,9 @@ def appendix(
 
 @dataclass(frozen=True)
 class Pinned:
-    """The history a paper to be issued (or issued already) is read from."""
+    """The history a paper to be issued (or issued already) is read from: the events at
+    positions up to its digest's, as known at ``read_at``. Both are fixed when it is
+    issued, so nothing appended later (with any recording time) changes the paper."""
 
     digest: str
     #: Read as known at this moment: when the last event up to the digest was recorded
@@ -124,6 +127,19 @@ def pinned_history(
     return Pinned(str(head), min(read_at, shown) if shown else read_at, shown)
 
 
+def pinned_recorded(ledger: Ledger, pinned: Pinned) -> Recorded:
+    """What the paper pinned so is read from: the events up to its digest's position, each
+    checked against its link (refused when that history changed), folded in memory as
+    known at its ``read_at``. The stored read model cannot answer "as at a position", so
+    this reads and holds the history up to the digest, as an encrypted ledger's reads do."""
+    from ledger.chain import Digest
+    from projections.recorded import Recorded
+
+    recorded = Recorded.of(ledger.history_to(Digest.parse(pinned.digest)), pinned.read_at)
+    recorded.digest = pinned.digest
+    return recorded
+
+
 @dataclass(frozen=True)
 class PaperRead:
     paper: Paper
@@ -152,7 +168,7 @@ def paper(
             as_issued=as_issued,
             as_known_at=as_known_at,
         )
-        recorded = session.recorded(pinned.read_at)
+        recorded = pinned_recorded(session.ledger(write=False), pinned)
     else:
         recorded = session.recorded(as_known_at)
     read = paper_of(recorded, committee, meeting)

@@ -4,15 +4,19 @@ recorded or corrected since."""
 
 from __future__ import annotations
 
+import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from tests.cli.test_verify import digest_of, history
+from ledger.storage import is_postgres
+from tests.cli.test_verify import digest_of, history, raw
 
 
 def pack(target: str, out: Path, *options: str, code: int = 0) -> str:
@@ -65,3 +69,51 @@ def test_issue_and_as_issued_together_are_refused_and_nothing_is_recorded(
     said = pack(target, tmp_path / "p.html", "--issue", "--as-issued", code=1)
     assert said.startswith("Error: --issue records a new issue")
     assert digest_of(ragw("verify")) == before
+
+
+@pytest.mark.parametrize("suffix", [".html", ".docx"])
+def test_an_event_appended_with_an_earlier_recording_time_leaves_the_issued_paper_unchanged(
+    ragw: Any, target: str, tmp_path: Path, suffix: str
+) -> None:
+    """A writer whose clock is behind (or anyone inserting a row with a correct link)
+    appends an event recorded, by its own account, before the paper was read. The issued
+    paper is pinned to the log position of its digest, so it re-renders byte for byte
+    and `verify --digest` still holds; a new paper does show the change."""
+    history(ragw)
+    issued = tmp_path / f"issued{suffix}"
+    said = pack(target, issued, "--issue")
+    digest = digest_of(said)
+    backdated = datetime(2021, 3, 25, 9, 0, tzinfo=UTC)  # before everything recorded here
+    with mock.patch("eventsourcing.domain.datetime_now_with_tzinfo", lambda: backdated):
+        ragw("status", "R/2", "GREEN", "--on", "2021-03-20")
+    appended = json.loads(ragw("log", "--format", "json"))["events"][-1]
+    assert (appended["type"], appended["recorded_at"]) == (
+        "StatusChanged",
+        "2021-03-25T09:00:00+00:00",
+    )
+    again, now = tmp_path / f"again{suffix}", tmp_path / f"now{suffix}"
+    pack(target, again, "--as-issued")
+    pack(target, now)
+    assert again.read_bytes() == issued.read_bytes()
+    assert "holds" in ragw("verify", "--digest", digest)
+    assert now.read_bytes() != issued.read_bytes()  # the backdated change is in the ledger
+
+
+def test_an_issued_paper_whose_history_was_edited_is_refused_as_verify_digest_refuses_it(
+    ragw: Any, target: str, tmp_path: Path
+) -> None:
+    history(ragw)
+    digest = digest_of(pack(target, tmp_path / "issued.html", "--issue"))
+    with raw(target) as (connection, events, position):
+        mark = "%s" if is_postgres(target) else "?"
+        state = connection.execute(f"SELECT state FROM {events} WHERE {position} = 6")
+        edited = bytes(state.fetchone()[0]).replace(b"GREEN", b"RED")
+        connection.execute(f"UPDATE {events} SET state = {mark} WHERE {position} = 6", (edited,))
+    assert ragw("verify", "--digest", digest, code=1).startswith("Error: ")
+    again = tmp_path / "again.html"
+    said = pack(target, again, "--as-issued", code=1)
+    assert said.startswith(
+        f"Error: the history up to digest {digest} is not the one it pins: the event at "
+        "position 6 does not match its link"
+    )
+    assert said.count("\n") == 1 and not again.exists()

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -441,3 +442,25 @@ def test_an_export_written_by_ragw_0_1_restores_to_the_same_ledger(
     assert result.exit_code == 0, (result.output, result.exception)
     assert read_json(target, "log") == read_json(str(copy), "log")
     assert ragw(target, "verify").splitlines()[-1] == f"digest 34:{fixture_rows()[-1]['link']}"
+
+
+def test_the_paper_issued_by_ragw_0_1_renders_again_as_it_was_read_then(old_ledger: str) -> None:
+    """Its PaperIssued has the shape of the day (the digest holds the position it is
+    pinned to): the paper read again from the events up to that position is the one the
+    stored read model gives as known at the moment it was read."""
+    from projections.committee import paper_of
+    from projections.usecases import LedgerSession
+    from projections.usecases.papers import paper
+
+    session = LedgerSession(
+        old_ledger, GOVERNANCE, open_ledger=lambda write: open_ledger(old_ledger, create=False)
+    )
+    try:
+        issued = session.ledger(write=False).issued_paper("PRMSC", date(2021, 5, 1))
+        assert issued is not None and issued.position == 33
+        again = paper(session, "PRMSC", date(2021, 5, 1), as_issued=True).paper
+        then = paper_of(session.recorded(issued.read_at), "PRMSC", date(2021, 5, 1))
+        assert again.to_json() == then.headed(known_at=None, digest=issued.digest).to_json()
+        assert again.summary.digest == f"33:{fixture_rows()[32]['link']}"
+    finally:
+        session.close()
