@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cli.paper.cells import STATUS_FILLS as FILLS
+from cli.paper.cells import xml_safe
 from ledger.exchange.cells import csv_row, runs_as_formula
 
 WIDE = {"text": 60, "comment": 50, "report": 40, "due": 28}
@@ -79,7 +80,7 @@ def write_xlsx(
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(["" if v is None else v for v in row])
+        sheet.append(["" if v is None else xml_safe(v) if isinstance(v, str) else v for v in row])
     sheet.freeze_panes = "A2"
     wrap = Alignment(wrap_text=True, vertical="top")
     for index, column in enumerate(columns, start=1):
@@ -107,7 +108,7 @@ def write_xlsx(
     if about:
         info = book.create_sheet("About")
         for fact in about:
-            info.append(list(fact))
+            info.append([xml_safe(value) for value in fact])
         info.column_dimensions["A"].width = 18
         info.column_dimensions["B"].width = 80
     for each in book.worksheets:
@@ -123,6 +124,7 @@ def _text_cells(sheet: Any) -> None:
     for row in sheet.iter_rows():
         for cell in row:
             if isinstance(cell.value, str):
+                cell.value = xml_safe(cell.value)
                 cell.data_type = "s"
                 if runs_as_formula(cell.value):
                     cell.quotePrefix = True

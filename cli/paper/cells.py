@@ -3,6 +3,7 @@ counts, a request's evidence, a status with what awaits sign-off, and the RAGW c
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ledger.state import asks_for
@@ -11,6 +12,20 @@ from projections.exceptions import NOT_ASSESSED
 
 if TYPE_CHECKING:
     from projections.committee import Counts
+
+#: What XML (so Word and Excel) cannot hold: C0 controls but tab, line feed and return.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` as a Word or Excel file can hold it. ragw refuses such characters when
+    text is recorded, but a ledger written before it did may hold them: a vertical tab or
+    form feed (Word's line and page breaks) becomes a line break, anything else U+FFFD,
+    so one stray byte never stops a paper or a sheet from being written."""
+    if not _NOT_XML.search(text):
+        return text
+    return _NOT_XML.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "\ufffd", text)
+
 
 #: The RAGW colours (hex RGB) of the statuses a ledger records: what sheets shade.
 STATUS_FILLS = {

@@ -20,7 +20,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from cli.paper.cells import FILLS, cell_lines, evidence_text, status_with_pending, total_keys
+from cli.paper.cells import (
+    FILLS,
+    cell_lines,
+    evidence_text,
+    status_with_pending,
+    total_keys,
+    xml_safe,
+)
 from projections.committee import DEFINITIONS, OUTSTANDING, long_date
 
 if TYPE_CHECKING:
@@ -57,7 +64,7 @@ def _page(document: Document, summary: Summary) -> None:
     # The document's dates are the meeting's, so the same paper gives the same properties.
     stamp = datetime.combine(summary.meeting.on, time(12, 0))
     properties = document.core_properties
-    properties.title = f"{summary.committee.name}: inspection recommendations"
+    properties.title = xml_safe(f"{summary.committee.name}: inspection recommendations")
     properties.subject = f"Meeting of {long_date(summary.meeting.on)}"
     properties.author = "ragw"
     properties.created = properties.modified = stamp
@@ -81,7 +88,7 @@ def _heading(document: Document, summary: Summary) -> None:
     for label, value in meta:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True
-        paragraph.add_run(value)
+        paragraph.add_run(xml_safe(value))
 
 
 def _summary(document: Document, paper: Paper) -> None:
@@ -102,7 +109,7 @@ def _summary(document: Document, paper: Paper) -> None:
             merged.text = "New reports" if row.section == "new" else "Previous reports"
             merged.paragraphs[0].runs[0].italic = True
         cells = table.add_row().cells
-        cells[0].text = f"{row.report.title} ({row.report.code})"
+        cells[0].text = xml_safe(f"{row.report.title} ({row.report.code})")
         columns = [(row.previous, "national"), (row.previous, "force"),
                    (row.current, "national"), (row.current, "force")]  # fmt: skip
         for target, (counts, scope) in zip(cells[1:], columns, strict=True):
@@ -138,7 +145,7 @@ def _summary(document: Document, paper: Paper) -> None:
                              point.counts["AMBER"], point.counts["RED"], point.counts["WHITE"],
                              point.counts.outstanding]  # fmt: skip
         for target, value in zip(cells, values, strict=True):
-            target.text = str(value)
+            target.text = xml_safe(str(value))
 
 
 def _exceptions(document: Document, summary: Summary) -> None:
@@ -197,9 +204,9 @@ def _appendix(document: Document, appendix: Appendix) -> None:
         cells[0].text, cells[1].text = status, text
         _shade(cells[0], FILLS[status])
     for report in appendix.reports:
-        document.add_heading(report.report.title, level=2)
-        document.add_paragraph(report.description)
-        document.add_paragraph(report.sentence)
+        document.add_heading(xml_safe(report.report.title), level=2)
+        document.add_paragraph(xml_safe(report.description))
+        document.add_paragraph(xml_safe(report.sentence))
         if not report.items:
             continue
         items = _table(
@@ -210,11 +217,11 @@ def _appendix(document: Document, appendix: Appendix) -> None:
         for item in report.items:
             cells = items.add_row().cells
             cells[0].text = item.ref
-            cells[1].text = f"{item.kind}: {item.text}"
-            cells[2].text = status_with_pending(item.status, item.pending, "\n")
+            cells[1].text = xml_safe(f"{item.kind}: {item.text}")
+            cells[2].text = xml_safe(status_with_pending(item.status, item.pending, "\n"))
             _shade(cells[2], FILLS[item.status])
-            cells[3].text = item.due_written + ("\nOVERDUE" if item.overdue else "")
-            cells[4].text = item.comment or ""
+            cells[3].text = xml_safe(item.due_written + ("\nOVERDUE" if item.overdue else ""))
+            cells[4].text = xml_safe(item.comment or "")
 
 
 def _table(document: Document, headers: Sequence[str], widths: Sequence[int] = ()) -> Table:
@@ -244,7 +251,7 @@ def _listing(document: Document, title: str, headers: Sequence[str],
     table = _table(document, headers)
     for values in rows:
         for target, value in zip(table.add_row().cells, values, strict=True):
-            target.text = str(value)
+            target.text = xml_safe(str(value))
         if values[1] in FILLS:
             _shade(table.rows[-1].cells[1], FILLS[values[1]])
 

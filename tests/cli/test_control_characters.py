@@ -606,3 +606,51 @@ def test_what_was_kept_reads_back_as_it_was_typed(every_text_accepted: Path) -> 
         events = json.loads(ok(every_text_accepted, "history", key, "--format", "json"))
         texts = {e.get("text") for e in events["events"]}
         assert {f"Text{c}here", f"Comment{c}here"} <= texts, texts
+
+
+# A ledger recorded before control characters were refused -------------------------------
+
+
+@pytest.mark.parametrize("write", WRITES, ids=lambda w: " ".join(w[:1] + w[-2:]))
+def test_a_ledger_recorded_before_texts_were_checked_is_still_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: list[str]
+) -> None:
+    """Texts a ledger took before it refused control characters still reach every
+    writer: Word and Excel show a vertical tab or form feed as a line break and any
+    other such character as U+FFFD, instead of failing to write the file."""
+    import ledger.inputs
+
+    folder = tmp_path / "ledger"
+    folder.mkdir()
+    target = prepared(folder)
+    unchecked = "".join(CONTROLS)
+    with monkeypatch.context() as patch:
+        patch.setattr(ledger.inputs, "check_writable", lambda text, what: text)
+        ok(target, "note", "R/1", f"Legacy{unchecked}note", "--on", "2021-03-16")
+        ok(
+            target,
+            "status",
+            "R/2",
+            "RED",
+            "--reason",
+            f"Old{unchecked}reason",
+            "--on",
+            "2021-03-16",
+        )
+    out = tmp_path / "out"
+    out.mkdir()
+    args = [a.format(folder=out).replace("W9/1", "R/1") for a in write]
+    result = run(target, *args)
+    assert result.exit_code == 0, (args, result.stderr)
+    for path in out.iterdir():
+        assert path.stat().st_size > 0
+        if path.suffix == ".xlsx":
+            import openpyxl
+
+            book = openpyxl.load_workbook(path)
+            texts = [str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r]
+            assert any("Legacy" in t and "\ufffd" in t for t in texts)
+        elif path.suffix == ".docx":
+            with zipfile.ZipFile(path) as package:
+                xml = package.read("word/document.xml").decode()
+            assert "Legacy" in xml and "\ufffd" in xml
