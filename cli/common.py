@@ -143,6 +143,9 @@ def parse_moment(value: str | None) -> datetime | None:
             f"--as-known-at {value!r} is not a date-time; write ISO 8601, "
             "e.g. 2019-11-03T10:15:00+00:00 or 2019-11-03"
         )
+    from ledger.due import within_years
+
+    within_years(moment.date(), "--as-known-at", value)
     return moment if moment.tzinfo else moment.astimezone()
 
 

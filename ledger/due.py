@@ -86,13 +86,29 @@ def add_months(start: date, months: int) -> date:
     return date(year, month0 + 1, min(start.day, calendar.monthrange(year, month0 + 1)[1]))
 
 
+#: The years a date may fall in: every inspection ragw tracks, with room on both sides;
+#: beyond them a date is a typing slip (0001, 9999) that would only break arithmetic.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def within_years(day: date, what: str, written: str) -> date:
+    """``day``, refused when it falls outside :data:`FIRST_YEAR`-:data:`LAST_YEAR`."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInputError(
+            f"{what} {written!r} falls outside the years {FIRST_YEAR}-{LAST_YEAR} ragw "
+            "accepts; check the year"
+        )
+    return day
+
+
 def parse_iso_date(text: str, what: str = "date") -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInputError(
             f"{what} {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2019-11-01"
         ) from None
+    return within_years(day, what, text)
 
 
 def parse_due(text: str | None, published: date | None = None) -> Due:
@@ -100,7 +116,7 @@ def parse_due(text: str | None, published: date | None = None) -> Due:
     written = check_writable(" ".join((text or "").split()), "due date")
     dates: list[date] = []
     for match in _MENTION.finditer(written):
-        dates.append(_mention_to_date(match, written, published))
+        dates.append(within_years(_mention_to_date(match, written, published), "due date", written))
     if not dates and written and not _NO_DATE.search(written):
         raise InvalidInputError(f"cannot read the due date {written!r}; write e.g. {EXAMPLES}")
     for earlier, later in pairwise(dates):
@@ -149,11 +165,16 @@ def _mention_to_date(match: re.Match[str], written: str, published: date | None)
             "write a number, e.g. within 3 months"
         )
     unit = groups["unit"].lower()
-    if unit == "day":
-        return published + timedelta(days=count)
-    if unit == "week":
-        return published + timedelta(weeks=count)
-    return add_months(published, count * (12 if unit == "year" else 1))
+    try:
+        if unit == "day":
+            return published + timedelta(days=count)
+        if unit == "week":
+            return published + timedelta(weeks=count)
+        return add_months(published, count * (12 if unit == "year" else 1))
+    except (OverflowError, ValueError):  # thousands of years on: past any calendar
+        raise InvalidInputError(
+            f"due date {written!r} falls past the year {LAST_YEAR}; check the number"
+        ) from None
 
 
 def month_text(day: date) -> str:

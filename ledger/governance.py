@@ -20,6 +20,7 @@ from ledger.errors import (
     RuleBrokenError,
 )
 from ledger.inputs import (
+    MAX_MAKES,
     check_writable,
     clean_text,
     parse_role,
@@ -61,9 +62,11 @@ class Governance(EventLog):
                 published=Field.PUBLISHED,
                 day=published.isoformat(),
             )
-        if makes is not None and makes < 0:
+        if makes is not None and not 0 <= makes <= MAX_MAKES:
             raise InvalidInputError(
-                "{makes} must be 0 or more: the recommendations it makes", makes=Field.MAKES
+                "{makes} must be from 0 to {most}: the recommendations it makes",
+                makes=Field.MAKES,
+                most=f"{MAX_MAKES:,}",
             )
         if report_id(code) in self.repository:
             raise AlreadyExistsError(

@@ -24,6 +24,9 @@ KINDS = {
 #: Papers print NEW GREEN / NEW RED; the stored status is the colour.
 STATUSES = {s.value: s for s in Status} | {"NEW GREEN": Status.GREEN, "NEW RED": Status.RED}
 MAX_TEXT = 20_000
+#: The most recommendations one report can make: inspection reports make tens; a larger
+#: number is a slip (and would not fit the read model's integer columns).
+MAX_MAKES = 9_999
 #: How long one link to evidence may be, and how many a request may carry.
 MAX_LINK, MAX_LINKS = 2_000, 20
 #: What no text may hold: the C0 control characters but tab, line feed and carriage

@@ -132,7 +132,13 @@ def _csv_lines(path: Path) -> Iterator[Line]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252")  # spreadsheets saved on Windows
+        try:
+            text = data.decode("cp1252")  # spreadsheets saved on Windows
+        except UnicodeDecodeError as error:
+            raise InvalidInputError(
+                f"{path.name} is neither UTF-8 nor Windows text (byte {data[error.start]:#04x} "
+                f"at {error.start}); save it again as CSV UTF-8"
+            ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     first_line = 1
     for values in reader:

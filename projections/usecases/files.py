@@ -47,7 +47,15 @@ def restore(session: LedgerSession, file: str) -> int:
         raise InvalidInputError(
             f"{file}: restore reads a .jsonl file written by `ragw export --out FILE.jsonl`"
         )
-    lines = path.read_text(encoding="utf-8").splitlines()
+    # Bytes, decoded line by line: a line that is not UTF-8 is a bad line like any other.
+    lines = [_utf8(line) for line in path.read_bytes().splitlines()]
     ledger = session.ledger(write=True)
     with session.progress(len(lines), f"Restoring {path.name}") as bar:
         return ledger.restore_backup(read_backup(lines), source=path.name, progress=bar)
+
+
+def _utf8(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return "\ufffd"  # not JSON, so refused naming its line, with nothing written
