@@ -13,8 +13,9 @@ The read model beside the events (the tables papers are printed from) is written
 role alone, ``ragw_follower``, whose login runs ``ragw follow``: ``ragw_writer`` and
 ``ragw_reader`` may only SELECT it, so the server refuses their INSERT, UPDATE, DELETE
 and TRUNCATE, and their reads fold the events the follower has not reached yet in
-memory. A trigger NOTIFYs the channel ``ragw_events`` after every insert of events, so
-the follower wakes at once (NOTIFY is delivered when the writer commits).
+memory. (The follower needs no trigger to wake: the event store NOTIFYs the channel
+named after its events table in every transaction that records events, delivered when
+the writer commits.)
 """
 
 from __future__ import annotations
@@ -29,21 +30,12 @@ from ledger.errors import InvalidInputError, LedgerError
 WRITER, READER, FOLLOWER = "ragw_writer", "ragw_reader", "ragw_follower"
 #: The group each kind of login joins: ragw's roles, and the follower (no ragw role).
 GROUP_OF = {"governance": WRITER, "owner": WRITER, "auditor": READER, "follower": FOLLOWER}
-#: The channel the events table's trigger NOTIFYs after each insert.
-CHANNEL = "ragw_events"
 
 REFUSE = """
 CREATE OR REPLACE FUNCTION ragw_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'ragw: % of % is refused: recorded events are never changed',
         TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
-END $$"""
-
-NOTIFY = f"""
-CREATE OR REPLACE FUNCTION ragw_notify_events() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('{CHANNEL}', '');
-    RETURN NULL;
 END $$"""
 
 
@@ -78,11 +70,6 @@ def init_roles(connection: Any, events_table: str, read_model: list[str]) -> Non
         execute(sql.SQL("GRANT INSERT, UPDATE, DELETE ON {} TO {}").format(
             name, sql.Identifier(FOLLOWER)))  # fmt: skip
     execute(REFUSE)
-    execute(NOTIFY)
-    execute(sql.SQL(
-        "CREATE OR REPLACE TRIGGER {} AFTER INSERT ON {} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION ragw_notify_events()"
-    ).format(sql.Identifier(f"{events_table}_notify"), sql.Identifier(events_table)))  # fmt: skip
     for table in events:
         name = sql.Identifier(table)
         execute(sql.SQL(

@@ -2,8 +2,9 @@
 
 On PostgreSQL after ``ragw admin init-roles`` only the role ``ragw_follower`` may write
 the read model; a login in it runs this, as a service. It catches the model up, then
-waits on the channel the events table's trigger NOTIFYs after every insert (so it wakes
-as soon as a writer commits), and catches up again; it also catches up every ``poll``
+LISTENs on the channel the event store NOTIFYs in every transaction that records events
+(named after its events table; delivered when the writer commits, so it wakes as soon
+as events are there to read), and catches up again; it also catches up every ``poll``
 seconds whatever it hears, in case a notification is lost (a NOTIFY sent while it was
 reconnecting). On SQLite, where there is no NOTIFY, it polls. It stops, between
 catch-ups, when ``stopping`` says so (a signal handler sets it): a catch-up commits a
@@ -62,11 +63,13 @@ def follow(
     caught_up(first)
     listening: Any = None
     if is_postgres(session.target):
-        from ledger.storage.roles_postgres import CHANNEL
+        from psycopg import sql
+
         from ledger.storage.settings import open_connection
 
+        recorder: Any = session.ledger(write=False).recorder
         listening = open_connection(session.target, autocommit=True)
-        listening.execute(f"LISTEN {CHANNEL}")
+        listening.execute(sql.SQL("LISTEN {}").format(sql.Identifier(recorder.channel_name)))
     try:
         while not stopping():
             _wait(listening, poll, stopping)

@@ -36,7 +36,7 @@ def logins(postgres: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     history(lambda *args, code=0: cli(url, *args, actor="Strategic Development", code=code))
     cli(url, "assign", "R/1", "Head of Roads", actor="Strategic Development")
     cli(url, "admin", "init-roles")
-    suffix = f"{os.getpid()}_{next(_numbers)}"
+    suffix = f"fw{os.getpid()}_{next(_numbers)}"  # logins are the whole server's
     monkeypatch.setenv("RAGW_NEW_PASSWORD", "secret")
     found = {"owner": url}
     for who, role in (("gov", "governance"), ("alice", "owner"), ("audit", "auditor"),
