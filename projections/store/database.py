@@ -40,12 +40,18 @@ class Database:
         with self._transaction(lock=False) as cursor:
             self.writable = may_write(cursor, self.postgres)
             self.ready = self.writable or layout_ready(cursor, self._sql, self.postgres)
-        if not self.writable:
-            return
+        if self.writable:
+            self.create()
+
+    def create(self) -> None:
+        """Create the tables of this layout (migrating those of another), whoever may
+        write them later: what ``ragw admin init-roles`` does, as the tables' owner,
+        before it grants them."""
         try:
             self._create()
         except LedgerError:  # another process created the tables at the same moment
             self._create()
+        self.ready = True
 
     def _create(self) -> None:
         with self._transaction(lock=False) as cursor:
