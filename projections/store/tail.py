@@ -108,13 +108,12 @@ def _add_records(store: TimelineStore, recorded: Recorded, events: list[LedgerEv
 def _fold_over(recorded: Recorded, streams: dict[str, list[RecommendationEvent]]) -> None:
     """Make ``recorded`` answer for the items of ``streams`` from their fold, and for
     every other item from the stored model."""
-    states, statuses, rows, whole = (
-        recorded.stored_states,
+    statuses, rows, whole = (
         recorded.stored_statuses,
         recorded.stored_rows,
         recorded.stored_whole,
     )
-    assert states and statuses and rows and whole
+    assert statuses and rows and whole
     folds: dict[date, dict[str, ItemView]] = defaultdict(dict)
 
     def folded(day: date) -> dict[str, ItemView]:
@@ -127,8 +126,10 @@ def _fold_over(recorded: Recorded, streams: dict[str, list[RecommendationEvent]]
         return folds[day]
 
     def states_as_at(day: date, known_at: datetime | None) -> Mapping[str, ItemView]:
-        kept = {k: s for k, s in states(day, known_at).items() if k not in streams}
-        return {**kept, **folded(day)}
+        # Whole states, a few hundred a query: those who ask for every state (a board)
+        # read their text and comment too, which a lazily read state would fetch one by one.
+        kept = [key for key, _, _ in statuses(day, known_at) if key not in streams]
+        return {**whole(day, known_at, kept), **folded(day)}
 
     def status_rows(day: date, known_at: datetime | None) -> list[tuple[str, str, str | None]]:
         kept = [row for row in statuses(day, known_at) if row[0] not in streams]
