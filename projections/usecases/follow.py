@@ -59,9 +59,7 @@ def follow(
     told of every catch-up that applied events, and of the first."""
     from ledger.storage.settings import is_postgres
 
-    first = catch_up(session)
-    caught_up(first)
-    listening: Any = None
+    listening: Any = None  # listening before the first catch-up, so nothing slips between
     if is_postgres(session.target):
         from psycopg import sql
 
@@ -71,6 +69,7 @@ def follow(
         listening = open_connection(session.target, autocommit=True)
         listening.execute(sql.SQL("LISTEN {}").format(sql.Identifier(recorder.channel_name)))
     try:
+        caught_up(catch_up(session))
         while not stopping():
             _wait(listening, poll, stopping)
             if stopping():
@@ -91,6 +90,6 @@ def _wait(listening: Any, poll: float, stopping: Callable[[], bool]) -> None:
         if listening is None:
             time.sleep(min(left, TICK))
             continue
-        heard = list(listening.notifies(timeout=min(left, TICK), stop_after=1))
-        if heard:
+        if list(listening.notifies(timeout=min(left, TICK), stop_after=1)):
+            list(listening.notifies(timeout=0.01))  # those queued meanwhile: one catch-up
             return

@@ -216,7 +216,6 @@ def test_follow_is_woken_by_a_notification_and_stops_cleanly_on_sigterm(
     process, lines = following
     _, last = positions(logins["owner"])
     assert lines.get(timeout=30) == f"read model up to date at position {last} (0 events applied)\n"
-    time.sleep(0.5)  # it listens once it has caught up
     started = time.monotonic()
     cli(logins["alice"], "note", "R/1", "Contract signed")
     assert lines.get(timeout=10) == (
