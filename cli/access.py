@@ -94,10 +94,14 @@ def init_roles(ctx: click.Context) -> None:
     """Make the PostgreSQL database keep history append-only, and create ragw's roles.
 
     Run once, as the owner of the database's tables. Creates the group roles
-    ragw_writer (governance and owners) and ragw_reader (auditors), grants them what
-    ragw needs and no more, and adds triggers so that the server itself refuses
-    UPDATE, DELETE and TRUNCATE of recorded events and their links, to everyone.
-    Then add people with `ragw admin add-login` and grant their ragw roles.
+    ragw_writer (governance and owners), ragw_reader (auditors) and ragw_follower
+    (the `ragw follow` service), grants them what ragw needs and no more, and adds
+    triggers so that the server itself refuses UPDATE, DELETE and TRUNCATE of
+    recorded events and their links, to everyone. The read model (the tables boards
+    and papers are read from) may then be changed by ragw_follower alone; the others
+    may only read it, and fold what the follower has not reached yet. Then add
+    people with `ragw admin add-login`, grant their ragw roles, and run `ragw follow`
+    as a follower login.
 
     \b
     Example:
@@ -109,25 +113,31 @@ def init_roles(ctx: click.Context) -> None:
             "init-roles is for a PostgreSQL ledger; a SQLite file is guarded by its file permissions"
         )
     keep_history_append_only(session.uses)
-    click.echo("roles ragw_writer and ragw_reader ready; recorded events are append-only "
-               "for everyone (the server refuses UPDATE, DELETE and TRUNCATE)")  # fmt: skip
+    click.echo("roles ragw_writer, ragw_reader and ragw_follower ready; recorded events are "
+               "append-only for everyone (the server refuses UPDATE, DELETE and TRUNCATE), "
+               "and only ragw_follower may change the read model: run `ragw follow` as a "
+               "login made with `ragw admin add-login NAME --role follower`")  # fmt: skip
 
 
 @admin.command("add-login")
 @click.argument("login")
-@click.option("--role", "role_name", required=True, type=click.Choice(["governance", "owner", "auditor"]),
-              help="The ragw role the person will hold (grant it with `ragw role grant`).")  # fmt: skip
+@click.option("--role", "role_name", required=True, type=click.Choice(["governance", "owner", "auditor", "follower"]),
+              help="The ragw role the person will hold (grant it with `ragw role grant`); "
+                   "follower: the login `ragw follow` runs as, no ragw role.")  # fmt: skip
 @click.pass_context
 def add_login(ctx: click.Context, login: str, role_name: str) -> None:
     """Create a PostgreSQL login for a person, in the group their ragw role needs.
 
     The password is read from RAGW_NEW_PASSWORD, or asked for. The login is the
-    person's identity in the ledger: every event they record carries it.
+    person's identity in the ledger: every event they record carries it. A login
+    with --role follower is for the service `ragw follow`, which alone writes the
+    read model; it records nothing and needs no ragw role.
 
     \b
-    Example:
+    Examples:
       ragw admin add-login alice --role owner
       ragw role grant alice owner --acts-for 'Head of Roads'
+      ragw admin add-login ragw_service --role follower
     """
     session = session_of(ctx)
     if not is_postgres(session.target):
@@ -136,6 +146,9 @@ def add_login(ctx: click.Context, login: str, role_name: str) -> None:
         f"Password for {login}", hide_input=True, confirmation_prompt=True
     )
     add_database_login(session.uses, login, password, role_name)
+    if role_name == "follower":
+        click.echo(f"created login {login} (follower); run `ragw follow` as it")
+        return
     click.echo(f"created login {login} ({role_name}); now `ragw role grant {login} {role_name}`")
 
 

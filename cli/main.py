@@ -36,6 +36,7 @@ COMMANDS = {
     "log": "cli.reads:log",
     "verify": "cli.integrity:verify",
     "rebuild": "cli.integrity:rebuild",
+    "follow": "cli.follow:follow",
     "role": "cli.access:role",
     "admin": "cli.access:admin",
     "demo": "cli.demo:demo",

@@ -7,8 +7,15 @@ tables, and triggers make the server itself refuse UPDATE, DELETE and TRUNCATE o
 recorded events and their links to everyone: whatever ragw is asked, the database keeps
 history append-only. (Writers hold the UPDATE privilege only because the event store
 takes an EXCLUSIVE table lock to keep the log in order, which PostgreSQL grants to
-those who may update; the triggers refuse every update.) Both groups may keep the read
-model beside the events up to date: it is derived, and rebuilt from the events at will.
+those who may update; the triggers refuse every update.)
+
+The read model beside the events (the tables papers are printed from) is written by one
+role alone, ``ragw_follower``, whose login runs ``ragw follow``: ``ragw_writer`` and
+``ragw_reader`` may only SELECT it, so the server refuses their INSERT, UPDATE, DELETE
+and TRUNCATE, and their reads fold the events the follower has not reached yet in
+memory. (The follower needs no trigger to wake: the event store NOTIFYs the channel
+named after its events table in every transaction that records events, delivered when
+the writer commits.)
 """
 
 from __future__ import annotations
@@ -20,8 +27,9 @@ from psycopg import sql
 from ledger.chain import TABLE as CHAIN_TABLE
 from ledger.errors import InvalidInputError, LedgerError
 
-WRITER, READER = "ragw_writer", "ragw_reader"
-GROUP_OF = {"governance": WRITER, "owner": WRITER, "auditor": READER}
+WRITER, READER, FOLLOWER = "ragw_writer", "ragw_reader", "ragw_follower"
+#: The group each kind of login joins: ragw's roles, and the follower (no ragw role).
+GROUP_OF = {"governance": WRITER, "owner": WRITER, "auditor": READER, "follower": FOLLOWER}
 
 REFUSE = """
 CREATE OR REPLACE FUNCTION ragw_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -32,30 +40,35 @@ END $$"""
 
 
 def init_roles(connection: Any, events_table: str, read_model: list[str]) -> None:
-    """Create the group roles, grant them what they need and no more, and make the
-    event tables append-only for everyone (run as the owner of the tables)."""
+    """Create the group roles, grant them what they need and no more, make the event
+    tables append-only for everyone and let only the follower write the read model
+    (run as the owner of the tables; running it again sets the same grants)."""
     events = [events_table, CHAIN_TABLE]
     execute = connection.execute
-    for group in (WRITER, READER):
+    for group in (WRITER, READER, FOLLOWER):
         execute(sql.SQL(
             "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name}) THEN "
             "CREATE ROLE {role} NOLOGIN; END IF; END $$"
         ).format(name=sql.Literal(group), role=sql.Identifier(group)))  # fmt: skip
-    both = sql.SQL(", ").join(map(sql.Identifier, (WRITER, READER)))
+    every = sql.SQL(", ").join(map(sql.Identifier, (WRITER, READER, FOLLOWER)))
+    readers = sql.SQL(", ").join(map(sql.Identifier, (READER, FOLLOWER)))
     database = connection.info.dbname
-    execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), both))
-    execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(both))
+    execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), every))
+    execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(every))
     for table in events:
         name = sql.Identifier(table)
-        execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC, {}").format(name, both))
+        execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC, {}").format(name, every))
         execute(sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(
             name, sql.Identifier(WRITER)))  # fmt: skip
-        execute(sql.SQL("GRANT SELECT ON {} TO {}").format(name, sql.Identifier(READER)))
+        execute(sql.SQL("GRANT SELECT ON {} TO {}").format(name, readers))
     execute(sql.SQL("GRANT USAGE, SELECT ON SEQUENCE {} TO {}").format(
         sql.Identifier(f"{events_table}_notification_id_seq"), sql.Identifier(WRITER)))  # fmt: skip
-    for table in read_model:
-        execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {} TO {}").format(
-            sql.Identifier(table), both))  # fmt: skip
+    for table in read_model:  # SELECT for everyone; changes by the follower alone
+        name = sql.Identifier(table)
+        execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC, {}").format(name, every))
+        execute(sql.SQL("GRANT SELECT ON {} TO {}").format(name, every))
+        execute(sql.SQL("GRANT INSERT, UPDATE, DELETE ON {} TO {}").format(
+            name, sql.Identifier(FOLLOWER)))  # fmt: skip
     execute(REFUSE)
     for table in events:
         name = sql.Identifier(table)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.errors import LedgerError
 from ledger.storage.settings import is_postgres, open_connection, storage_env
-from projections.store.schema import NAME, create_tables, layout_ready
+from projections.store.schema import NAME, create_tables, layout_ready, may_write
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -24,7 +24,12 @@ def moment(value: datetime) -> str:
 
 
 class Database:
-    """One connection to the read model's database, for one ledger."""
+    """One connection to the read model's database, for one ledger.
+
+    ``writable`` says whether this login keeps the model up to date itself (SQLite; a
+    PostgreSQL ledger without ``ragw admin init-roles``; under it, the follower's
+    login alone). A login that may not write never creates, migrates or catches the
+    model up: ``ready`` says whether there is a model of this layout to read at all."""
 
     def __init__(self, ledger: Ledger, target: str) -> None:
         self.ledger = ledger
@@ -32,10 +37,21 @@ class Database:
         self.target = target
         self.env = storage_env(target)
         self.connection: Any = self._connect()
+        with self._transaction(lock=False) as cursor:
+            self.writable = may_write(cursor, self.postgres)
+            self.ready = self.writable or layout_ready(cursor, self._sql, self.postgres)
+        if self.writable:
+            self.create()
+
+    def create(self) -> None:
+        """Create the tables of this layout (migrating those of another), whoever may
+        write them later: what ``ragw admin init-roles`` does, as the tables' owner,
+        before it grants them."""
         try:
             self._create()
         except LedgerError:  # another process created the tables at the same moment
             self._create()
+        self.ready = True
 
     def _create(self) -> None:
         with self._transaction(lock=False) as cursor:

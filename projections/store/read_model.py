@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from ledger.errors import LedgerError
 from projections.store.follower import Follower
+
+
+def refuse_writing() -> LedgerError:
+    """The refusal for a login that may not write the read model."""
+    return LedgerError(
+        "on this PostgreSQL ledger only ragw's follower writes the read model: run "
+        "`ragw follow` (or `ragw rebuild`) as a login made with `ragw admin add-login NAME "
+        "--role follower`"
+    )
 
 
 class TimelineStore(Follower):
@@ -10,4 +22,15 @@ class TimelineStore(Follower):
     tables (:mod:`~projections.store.schema`) in the ledger's own database
     (:mod:`~projections.store.database`), kept in step with the log
     (:mod:`~projections.store.follower`, :mod:`~projections.store.paper_rows`) and
-    read (:mod:`~projections.store.queries`)."""
+    read (:mod:`~projections.store.queries`). A login that may not write it (not
+    ``writable``) reads it as it is: catching up does nothing, rebuilding is refused."""
+
+    def catch_up(self, progress: Callable[[int], object] | None = None) -> int:
+        if not self.writable:
+            return 0
+        return super().catch_up(progress)
+
+    def rebuild(self, progress: Callable[[int], object] | None = None) -> int:
+        if not self.writable:
+            raise refuse_writing()
+        return super().rebuild(progress)

@@ -131,3 +131,21 @@ def create_tables(cursor: Any, sql: Callable[[str], str], postgres: bool) -> Non
     cursor.execute(sql("SELECT position FROM ragw_tracking WHERE name = ?"), (NAME,))
     if cursor.fetchone() is None:
         cursor.execute(sql("INSERT INTO ragw_tracking (name, position) VALUES (?, 0)"), (NAME,))
+
+
+def may_write(cursor: Any, postgres: bool) -> bool:
+    """Whether this login keeps the model up to date itself: always on SQLite; on
+    PostgreSQL when it may update the tracking row and, once ``ragw admin init-roles``
+    gave this database's model to the role ``ragw_follower``, only as a member of it
+    (its follower; a superuser, who may do anything there anyway, counts as one)."""
+    if not postgres:
+        return True
+    cursor.execute(
+        "SELECT CASE WHEN to_regclass('ragw_tracking') IS NULL THEN true"
+        " WHEN NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ragw_follower')"
+        " THEN has_table_privilege('ragw_tracking', 'UPDATE')"
+        " WHEN has_table_privilege('ragw_follower', 'ragw_tracking', 'UPDATE')"
+        " THEN pg_has_role('ragw_follower', 'MEMBER')"
+        " ELSE has_table_privilege('ragw_tracking', 'UPDATE') END"
+    )
+    return bool(cursor.fetchone()[0])

@@ -19,8 +19,9 @@ session as arguments, through the ``open_ledger`` the front end passes in.
 Modules: ``session`` (the lazily opened ledger and read model, the read path, the
 actor), ``board`` (board, sign-off queue, board export, update sheet), ``events``
 (history, log, backup), ``papers`` (committees, meetings, summary, appendix, paper,
-pinning an issued paper), ``integrity`` (verify, rebuild), ``access`` (roles, the
-PostgreSQL roles and logins, what a request awaits), ``files`` (import, apply, restore).
+pinning an issued paper), ``integrity`` (verify, rebuild), ``follow`` (keeping the
+read model up to date), ``access`` (roles, the PostgreSQL roles and logins, what a
+request awaits), ``files`` (import, apply, restore).
 """
 
 from __future__ import annotations

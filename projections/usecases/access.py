@@ -30,15 +30,17 @@ def roles(session: LedgerSession) -> Roles:
 
 def keep_history_append_only(session: LedgerSession) -> None:
     """Make the PostgreSQL database refuse UPDATE, DELETE and TRUNCATE of recorded
-    events and their links, to everyone, and create the group roles ragw_writer and
-    ragw_reader with what they need and no more (run as the tables' owner)."""
+    events and their links, to everyone, and create the group roles ragw_writer,
+    ragw_reader and ragw_follower with what they need and no more, the read model being
+    the follower's alone (run as the tables' owner; again after an upgrade of ragw that
+    changes the read model's layout, which it migrates)."""
     # psycopg and the read model, for this set-up only: writes load this module to say
     # what a request awaits, and need neither
     from ledger.storage.roles_postgres import init_roles
     from projections.store import TABLES, TRACKING
 
     ledger = session.ledger(write=True)
-    session.store()  # the read model's tables exist before they are granted
+    session.store().create()  # the read model's tables, this layout's, before the grants
     with session.connect() as connection:
         recorder: Any = ledger.recorder
         init_roles(connection, recorder.events_table_name, [TRACKING, *TABLES])

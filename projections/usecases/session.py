@@ -3,6 +3,10 @@
 Which read path serves a read is decided here, once (:meth:`LedgerSession.read_model`):
 the stored read model, brought up to date first; or, for an encrypted ledger, nothing
 stored (nothing derived is kept in clear beside it), so reads fold the decrypted log.
+A login that may not write the model (on PostgreSQL after ``ragw admin init-roles``,
+where ``ragw follow`` alone keeps it) never writes: it reads the model as it is when it
+is up to date, and otherwise folds the events the follower has not reached yet over it
+in memory (:mod:`projections.store.tail`), or the whole log when they are many.
 """
 
 from __future__ import annotations
@@ -86,12 +90,19 @@ class LedgerSession:
         return self._ledger
 
     def read_model(self) -> TimelineStore | None:
-        """What reads are answered from: the stored read model, brought up to date with
-        the log first; None for an encrypted ledger, whose reads replay the decrypted
-        events. The one place that chooses between the two."""
+        """What reads are answered from: the stored read model, up to date with the log
+        (brought up to date first by a login that may write it); None when reads fold
+        instead: an encrypted ledger, whose reads replay the decrypted events, or a
+        model this login may not write that lags behind the log (:meth:`recorded`
+        folds its tail). The one place that chooses."""
         if self.ledger(write=False).encrypted:
             return None
-        return self.caught_up()
+        store = self.store()
+        if store.writable:
+            return self.caught_up()
+        if store.ready and store.position() >= self.ledger(write=False).last_position():
+            return store
+        return None
 
     def recorded(self, known_at: datetime | None) -> Recorded:
         """What the ledger holds, as known at ``known_at`` (everything when None), with
@@ -102,13 +113,27 @@ class LedgerSession:
 
         ledger = self.ledger(write=False)
         store = self.read_model()
-        if store is None:
-            recorded = Recorded.of((event for _, event in ledger.read_log()), known_at)
-        else:
+        if store is not None:
             recorded = Recorded.stored(store, known_at)
+        else:
+            recorded = self._lagging(known_at) or Recorded.of(
+                (event for _, event in ledger.read_log()), known_at
+            )
         digest = ledger.digest()
         recorded.digest = str(digest) if digest else None
         return recorded
+
+    def _lagging(self, known_at: datetime | None) -> Recorded | None:
+        """The model this login may not write, with the events its follower has not
+        reached yet folded over it; None when there is none to read, or the tail is too
+        long (:data:`projections.store.tail.TAIL`) and the whole log is folded."""
+        from projections.store.tail import overlaid, read_tail
+
+        ledger = self.ledger(write=False)
+        if ledger.encrypted or (store := self.store()).writable or not store.ready:
+            return None
+        tail = read_tail(ledger, store.position())
+        return None if tail is None else overlaid(store, ledger, tail, known_at)
 
     def caught_up(self) -> TimelineStore:
         """The stored read model, brought up to date with the log first."""
