@@ -1,9 +1,9 @@
-"""Whether the history is intact (the chain of every event), and rebuilding the read
-model derived from it."""
+"""Whether the history is intact (the chain of every event) and the read model is what
+it gives (every stored row), and rebuilding the read model derived from it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ledger.errors import LedgerError
@@ -11,6 +11,7 @@ from ledger.errors import LedgerError
 if TYPE_CHECKING:
     from ledger.application import Ledger
     from ledger.chain import Digest, Verdict
+    from projections.store.audit import Audited
     from projections.usecases.session import LedgerSession
 
 
@@ -23,16 +24,48 @@ class Verified:
     #: The digest asked about, which holds, and how many events extend it.
     digest: Digest | None = None
     since: int = 0
+    #: The read model, every row of which is what the events give; None when it was not
+    #: checked (``events_only``, or an encrypted ledger, which keeps none).
+    model: Audited | None = None
+    #: Whether the ledger is encrypted, so keeps no read model to check.
+    encrypted: bool = False
 
 
-def verify(session: LedgerSession, digest: Digest | None = None) -> Verified:
+def verify(
+    session: LedgerSession, digest: Digest | None = None, *, events_only: bool = False
+) -> Verified:
     """Recompute the whole chain (and, given a paper's ``digest``, check that the
     history up to it is unchanged); refuses, naming the first event that no longer
-    matches, when the history was altered."""
+    matches, when the history was altered. Then, unless ``events_only``, check that
+    every row of the read model is what the events give (:func:`verify_model`)."""
     ledger = session.ledger(write=False)
     with session.progress(ledger.last_position(), "Verifying the chain") as bar:
         verdict = ledger.verify(digest, progress=bar)
-    return verified(ledger, verdict, digest)
+    result = verified(ledger, verdict, digest)
+    if events_only:
+        return result
+    if ledger.encrypted:
+        return replace(result, encrypted=True)
+    return replace(result, model=verify_model(session))
+
+
+def verify_model(session: LedgerSession) -> Audited:
+    """Check that every stored row of the read model (reports, committees, meetings,
+    spans, board lines, each meeting's paper rows and lines, the tracking position) is
+    exactly what the events up to its position give; refuses, naming the first row that
+    differs (table, item, day), when one does."""
+    from projections.store.audit import Audit, Difference
+
+    store = session.store()
+    position = store.position()
+    with session.progress(position, "Verifying the read model") as bar:
+        found = Audit(store, progress=bar).run()
+    if isinstance(found, Difference):
+        raise LedgerError(
+            f"the read model differs from the events: {found}; the events are intact, so "
+            "run `ragw rebuild` to derive the read model again from them"
+        )
+    return found
 
 
 def verified(ledger: Ledger, verdict: Verdict, digest: Digest | None) -> Verified:
