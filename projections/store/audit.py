@@ -21,6 +21,7 @@ Nothing is written: the model is checked as it stands, up to its position.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -119,15 +120,21 @@ class Audit:
         self.progress = progress
 
     def run(self) -> Audited | Difference:
-        """Compare every stored row with the rows the events give."""
+        """Compare every stored row with the rows the events give. The stored rows are
+        read on a connection of their own, in one snapshot, while the events' rows are
+        made (reading waits on the database, making on Python)."""
         last = self.ledger.last_position()
-        tracking, stored = self._stored_tallies()
+        reader = _Reader(self)
+        reader.start()
+        tracking = reader.tracking()
         position = tracking.get(NAME)
         problem = self._tracking(tracking, position, last)
         if problem is not None:
+            reader.join()
             return problem
         assert position is not None
         made = self._made_tallies(position)
+        stored = reader.tallies()
         for table in TABLES:
             if stored[table] != made[table]:
                 later = self._made_tallies(last) if position < last else None
@@ -136,36 +143,27 @@ class Audit:
                                       f"the position is {position}, but the rows are those of "
                                       f"the events up to position {last}: it was moved back")  # fmt: skip
                 return self._locate(table, position)
-        rows = sum(tally["rows"] for tally in stored.values())
+        rows = sum(counted["rows"] for counted in stored.values())
         return Audited(rows, position, last - position)
 
     # The stored rows --------------------------------------------------------------------
 
-    def _stored_tallies(self) -> tuple[dict[str, int], dict[str, Tally]]:
-        """The tracking rows, and each table's tally, read in one snapshot."""
-        tallies: dict[str, Tally] = {table: Counter() for table in TABLES}
-        with self.store._transaction(lock=False) as cursor:
-            if self.store.postgres:  # one snapshot for every table
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cursor.execute("SELECT name, position FROM ragw_tracking")
-            tracking = {str(name): int(position) for name, position in cursor.fetchall()}
-            for table in TABLES:
-                tally = tallies[table]
-                for row in self._read(cursor, table):
-                    tally["rows"] += 1
-                    tally["sum"] += hash(row)
-        return tracking, tallies
-
-    def _read(
-        self, cursor: Any, table: str, where: str = "", values: tuple[Any, ...] = ()
-    ) -> Iterator[tuple[Any, ...]]:
-        """The stored rows of ``table``, a page at a time."""
+    def _pages(
+        self,
+        cursor: Any,
+        table: str,
+        where: str = "",
+        values: tuple[Any, ...] = (),
+        connection: Any = None,
+    ) -> Iterator[list[Any]]:
+        """The stored rows of ``table`` (as tuples), a page at a time."""
         query = self.store._sql(f"SELECT {TABLES[table][0]} FROM {table} {where}")
-        rows = self.store.connection.cursor(name="ragw_audit") if self.store.postgres else cursor
+        connection = connection or self.store.connection
+        rows = connection.cursor(name="ragw_audit") if self.store.postgres else cursor
         try:
             rows.execute(query, values)
             while page := rows.fetchmany(BATCH):
-                yield from (tuple(row) for row in page)
+                yield page
         finally:
             if rows is not cursor:
                 rows.close()
@@ -191,19 +189,16 @@ class Audit:
 
     def _made_tallies(self, position: int) -> dict[str, Tally]:
         tallies: dict[str, Tally] = {table: Counter() for table in TABLES}
-        for table, row in self.made(position):
-            tally = tallies[table]
-            tally["rows"] += 1
-            tally["sum"] += hash(row)
+        for table, rows in self.made(position):
+            tally(tallies[table], rows)
         return tallies
 
     def made(
         self, position: int, stream: UUID | None = None
-    ) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    ) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
         """Every row the events up to ``position`` give, as (table, row); only those of
         one item's ``stream`` (and the reports, committees and meetings) when given."""
-        yield "ragw_tracking", (LAYOUT_ROW, LAYOUT)
-        yield "ragw_tracking", (NAME, position)
+        yield "ragw_tracking", [(LAYOUT_ROW, LAYOUT), (NAME, position)]
         reports: dict[str, tuple[str, str]] = {}
         codes: dict[str, str] = {}
         days: dict[str, list[date]] = defaultdict(list)
@@ -212,16 +207,16 @@ class Audit:
             if isinstance(event, ReportRegistered):
                 row = report_row(event, at)
                 reports[event.code] = (row[2], row[3])
-                yield "ragw_reports", row
+                yield "ragw_reports", [row]
             elif isinstance(event, CommitteeRegistered):
                 row = committee_row(event, at)
                 codes[row[0]] = event.code
-                yield "ragw_committees", row
+                yield "ragw_committees", [row]
             elif isinstance(event, MeetingScheduled):
                 code = codes.get(str(event.originator_id))
                 if code is not None:  # the follower joins a meeting to its committee
                     days[code].append(event.meeting)
-                    yield "ragw_meetings", (code, event.meeting.isoformat(), event.paper, at)
+                    yield "ragw_meetings", [(code, event.meeting.isoformat(), event.paper, at)]
         meetings = {code: sorted(found) for code, found in days.items()}
         for events in self._streams(position, stream):
             yield from self._item_rows(events, reports, meetings)
@@ -284,7 +279,7 @@ class Audit:
         events: list[RecommendationEvent],
         reports: dict[str, tuple[str, str]],
         meetings: dict[str, list[date]],
-    ) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    ) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
         """The rows of one item, from its events (as the follower makes them)."""
         current: dict[str, list[Any]] = {}  # the spans known now, by start
         rendered: Rendered = {}
@@ -302,17 +297,19 @@ class Audit:
                 row = span_row(at, *span, scope, published, rendered)
                 current[row[4]] = row
                 made.append(row)
-        for row in made:
-            yield "ragw_spans", tuple(row)
-            if row[3] is None:
-                board = board_row(row)
-                yield ("ragw_board_open" if is_open(board) else "ragw_board"), board
+        yield "ragw_spans", [tuple(row) for row in made]
+        boards = [board_row(row) for row in made if row[3] is None]
+        yield "ragw_board_open", [board for board in boards if is_open(board)]
+        yield "ragw_board", [board for board in boards if not is_open(board)]
+        papers: list[tuple[Any, ...]] = []
+        lines: list[tuple[Any, ...]] = []
         for code, days in meetings.items():
             for _, kept in item_paper_rows(code, days, timeline):
                 if kept is not None:
-                    yield "ragw_paper_rows", kept[0]
-                    for line in kept[1]:
-                        yield "ragw_paper_lines", line
+                    papers.append(kept[0])
+                    lines.extend(kept[1])
+        yield "ragw_paper_rows", papers
+        yield "ragw_paper_lines", lines
 
     # Naming the first row that differs ---------------------------------------------------
 
@@ -321,13 +318,14 @@ class Audit:
         in order whose rows differ, and the first of its rows."""
         columns, key_at, _ = TABLES[table]
         made: dict[str, Tally] = defaultdict(Counter)
-        for found, row in self.made(position):
-            if found == table:
+        for found, rows in self.made(position):
+            for row in rows if found == table else ():
                 made[row[key_at]].update(rows=1, sum=hash(row))
         stored: dict[str, Tally] = defaultdict(Counter)
         with self.store._transaction(lock=False) as cursor:
-            for row in self._read(cursor, table):
-                stored[row[key_at]].update(rows=1, sum=hash(row))
+            for page in self._pages(cursor, table):
+                for row in page:
+                    stored[tuple(row)[key_at]].update(rows=1, sum=hash(tuple(row)))
         differing = [k for k in {*made, *stored} if made.get(k) != stored.get(k)]
         if not differing:  # the rows of no one item differ: the table differs as a whole
             return Difference(table, "every row", None, "the rows differ from the events'")
@@ -335,12 +333,67 @@ class Audit:
         stream = None
         if table in ITEM_TABLES:
             stream = recommendation_id(*split_key(key))
-        expected = [row for found, row in self.made(position, stream)
-                    if found == table and row[key_at] == key]  # fmt: skip
+        expected = [row for found, rows in self.made(position, stream) if found == table
+                    for row in rows if row[key_at] == key]  # fmt: skip
         name = columns.split(", ")[key_at]
         with self.store._transaction(lock=False) as cursor:
-            kept = list(self._read(cursor, table, f"WHERE {name} = ?", (key,)))
+            kept = [tuple(row) for page in self._pages(cursor, table, f"WHERE {name} = ?", (key,))
+                    for row in page]  # fmt: skip
         return describe(table, key, expected, kept)
+
+
+class _Reader(threading.Thread):
+    """Every stored table's tally, read in one snapshot on a connection of its own."""
+
+    def __init__(self, audit: Audit) -> None:
+        super().__init__(name="ragw-audit-reader", daemon=True)
+        self.audit = audit
+        self._tracking: dict[str, int] = {}
+        self._tallies: dict[str, Tally] = {table: Counter() for table in TABLES}
+        self._error: BaseException | None = None
+        self._position_read = threading.Event()
+
+    def run(self) -> None:
+        store = self.audit.store
+        connection = store._connect()
+        try:
+            cursor = connection.cursor()
+            if store.postgres:  # one snapshot for every table
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            else:
+                cursor.execute("BEGIN")
+            cursor.execute("SELECT name, position FROM ragw_tracking")
+            self._tracking = {str(name): int(at) for name, at in cursor.fetchall()}
+            self._position_read.set()
+            for table in TABLES:
+                for page in self.audit._pages(cursor, table, connection=connection):
+                    tally(self._tallies[table], page)
+            connection.rollback()
+        except BaseException as error:  # handed to the audit, which raises it
+            self._error = error
+        finally:
+            self._position_read.set()
+            connection.close()
+
+    def tracking(self) -> dict[str, int]:
+        """The tracking rows, once read."""
+        self._position_read.wait()
+        if self._error is not None:
+            raise self._error
+        return self._tracking
+
+    def tallies(self) -> dict[str, Tally]:
+        """Each table's tally, once every table is read."""
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._tallies
+
+
+def tally(counted: Tally, rows: list[Any]) -> None:
+    """Count ``rows`` into a table's tally (rows as tuples: SQLite's and psycopg's are)."""
+    counted["rows"] += len(rows)
+    counted["sum"] += sum(map(hash, rows))
 
 
 def describe(

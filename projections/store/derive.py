@@ -23,10 +23,10 @@ from projections.rows import BoardItem, place
 from projections.store.schema import FOREVER
 from projections.store.state import STATE
 
-#: The JSON a span keeps of its state (board line around ``overdue``, whole state),
-#: by the state's id, with the state itself: a span ended by a later event keeps the
-#: state it had, so its JSON is made once.
-Rendered = dict[int, tuple[ItemState, str, str, str]]
+#: What a span keeps of its state (the board's columns, the board line around
+#: ``overdue``, the whole state as JSON), by the state's id, with the state itself: a
+#: span ended by a later event keeps the state it had, so these are made once.
+Rendered = dict[int, tuple[ItemState, tuple[Any, ...]]]
 
 
 def report_row(event: ReportRegistered, at: str) -> tuple[Any, ...]:
@@ -74,23 +74,27 @@ def span_row(
     ``published`` (ISO text)."""
     made = rendered.get(id(state)) if rendered is not None else None
     if made is None or made[0] is not state:
-        # Overdue depends on the day asked about: the row is kept around it.
-        head, tail = BoardItem.of(state, scope, date.min).json_around_overdue()
-        made = (state, head, tail, STATE.dump_json(state).decode())
+        made = (state, _state_columns(state, scope, published))
         if rendered is not None:
             rendered[id(state)] = made
-    _, head, tail, whole = made
+    ends = until.isoformat() if until else FOREVER
+    return [state.key, state.report, at, None, start.isoformat(), ends, *made[1]]
+
+
+def _state_columns(state: ItemState, scope: str, published: str) -> tuple[Any, ...]:
+    """The columns of a span that its state gives, from ``status`` to ``pending``."""
     status = state.status.value if state.status else None
     due = state.due.isoformat() if state.due else None
     extended = state.last_extended_on
-    return [
-        state.key, state.report, at, None, start.isoformat(),
-        until.isoformat() if until else FOREVER, status, due, state.owner,
+    # Overdue depends on the day asked about: the row is kept around it.
+    head, tail = BoardItem.of(state, scope, date.min).json_around_overdue()
+    return (
+        status, due, state.owner,
         state.original_due.isoformat() if state.original_due else None,
         state.times_extended, extended.isoformat() if extended else None,
         place(date.fromisoformat(published), state.report, state.ref), head, tail,
-        whole, state.pending_text,
-    ]  # fmt: skip
+        STATE.dump_json(state).decode(), state.pending_text,
+    )  # fmt: skip
 
 
 def board_row(span: list[Any]) -> tuple[Any, ...]:

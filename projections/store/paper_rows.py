@@ -103,16 +103,17 @@ def item_paper_rows(
     """The rows (:func:`paper_rows`) of the item whose timeline as known now is
     ``spans``, for each of ``committee``'s meetings on ``days`` (in order) from the
     ``first``-th on; None for a meeting it was not on the board at."""
+    then = state_on(spans, days[first - 1]) if first else None
     for index in range(first, len(days)):
         day = days[index]
         state = state_on(spans, day)
-        if state is None:
+        if state is not None:
+            previous = days[index - 1] if index else None
+            status = then.status.value if then and then.status else None
+            yield day, paper_rows(committee, day, previous, row_of(state), status)
+        else:
             yield day, None
-            continue
-        previous = days[index - 1] if index else None
-        then = state_on(spans, previous) if previous else None
-        status = then.status.value if then and then.status else None
-        yield day, paper_rows(committee, day, previous, row_of(state), status)
+        then = state
 
 
 class PaperRows(Queries):

@@ -4,6 +4,7 @@ it gives (every stored row), and rebuilding the read model derived from it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ledger.errors import LedgerError
@@ -11,7 +12,9 @@ from ledger.errors import LedgerError
 if TYPE_CHECKING:
     from ledger.application import Ledger
     from ledger.chain import Digest, Verdict
+    from projections.committee import Paper
     from projections.store.audit import Audited
+    from projections.usecases.papers import Pinned
     from projections.usecases.session import LedgerSession
 
 
@@ -97,6 +100,33 @@ def verified(ledger: Ledger, verdict: Verdict, digest: Digest | None) -> Verifie
         )
     since = verdict.head.position - digest.position if digest is not None else 0
     return Verified(verdict.events, verdict.head, digest, since)
+
+
+def refuse_unless_folded(
+    session: LedgerSession, paper: Paper, pinned: Pinned, committee: str, meeting: date
+) -> None:
+    """Refuse to issue ``paper``, rendered from the read model, unless the fold of the
+    events of its ``pinned`` history renders the very same paper: a paper issued from
+    a read model that was altered would carry a digest that proves nothing of it."""
+    from itertools import takewhile
+
+    from ledger.chain import Digest
+    from projections.committee import paper_of
+    from projections.recorded import Recorded
+
+    ledger = session.ledger(write=False)
+    if ledger.encrypted:  # its papers are read from the fold already
+        return
+    position = Digest.parse(pinned.digest).position
+    upto = takewhile(lambda pair: pair[0] <= position, ledger.read_log())
+    folded = paper_of(Recorded.of((event for _, event in upto), pinned.read_at), committee, meeting)
+    folded = folded.headed(known_at=pinned.as_known_at, digest=pinned.digest)
+    if folded.to_json() != paper.to_json():
+        raise LedgerError(
+            "the read model differs from the events, so the paper was not issued; run "
+            "`ragw rebuild` to derive the read model again from the events (and `ragw "
+            "verify` to see what differed), then issue it again"
+        )
 
 
 def rebuild(session: LedgerSession) -> int:

@@ -162,6 +162,10 @@ def paper(
     read = paper_of(recorded, committee, meeting)
     if pinned is not None:  # headed as it was asked for, with the digest it was read from
         read = read.headed(known_at=pinned.as_known_at, digest=pinned.digest)
+    if to_issue and pinned is not None:  # never issued from a model that was altered
+        from projections.usecases.integrity import refuse_unless_folded
+
+        refuse_unless_folded(session, read, pinned, committee, meeting)
     return PaperRead(read, pinned)
 
 
