@@ -11,8 +11,12 @@ from cli.common import refuse, session_of
 @click.option("--digest", "digest_text", metavar="D",
               help="A digest printed on a paper (POSITION:HASH): prove the history up to it "
                    "is unchanged and everything since only extends it (the events only).")  # fmt: skip
-@click.option("--events-only", "events_only", is_flag=True,
-              help="Check the events' chain only, not the read model beside them.")  # fmt: skip
+@click.option(
+    "--events-only",
+    "events_only",
+    is_flag=True,
+    help="Check the events' chain only, not the read model beside them.",
+)
 @click.pass_context
 def verify(ctx: click.Context, digest_text: str | None, events_only: bool) -> None:
     """Check that no recorded event, and no row of the read model, has been altered.
@@ -46,8 +50,9 @@ def verify(ctx: click.Context, digest_text: str | None, events_only: bool) -> No
             digest = Digest.parse(digest_text)
         except ValueError as error:
             refuse(f"--digest {error}")
-    verified = verify_chain(session_of(ctx).uses, digest,
-                            events_only=events_only or digest is not None)  # fmt: skip
+    verified = verify_chain(
+        session_of(ctx).uses, digest, events_only=events_only or digest is not None
+    )
     click.echo(f"ok: {verified.events} events, every link matches")
     if digest is not None:
         since = verified.since
@@ -55,13 +60,20 @@ def verify(ctx: click.Context, digest_text: str | None, events_only: bool) -> No
                    f"{since} event{'s' if since != 1 else ''} since only extend it")  # fmt: skip
     model = verified.model
     if model is not None:
-        behind = (f"; {model.behind} later event{'s are' if model.behind != 1 else ' is'} not "
-                  "in it yet (the next read brings them in)") if model.behind else ""  # fmt: skip
-        click.echo(f"ok: read model, {model.rows} rows, each what the events up to position "
-                   f"{model.position} give{behind}")  # fmt: skip
+        behind = (
+            (
+                f"; {model.behind} later event{'s are' if model.behind != 1 else ' is'} not "
+                "in it yet (the next read brings them in)"
+            )
+            if model.behind
+            else ""
+        )
+        click.echo(
+            f"ok: read model, {model.rows} rows, each what the events up to position "
+            f"{model.position} give{behind}"
+        )
     elif verified.encrypted:
-        click.echo("the ledger is encrypted and keeps no read model: its events alone were "
-                   "checked")  # fmt: skip
+        click.echo("the ledger is encrypted and keeps no read model: its events alone were checked")
     click.echo(f"digest {verified.head}")
 
 

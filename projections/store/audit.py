@@ -21,7 +21,6 @@ Nothing is written: the model is checked as it stands, up to its position.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -46,59 +45,35 @@ from projections.store.derive import (
 )
 from projections.store.paper_rows import item_paper_rows
 from projections.store.schema import (
-    BOARD_COLUMNS,
     LAYOUT,
     LAYOUT_ROW,
-    LINE_COLUMNS,
     NAME,
-    PAPER_COLUMNS,
-    SPAN_COLUMNS,
+)
+from projections.store.stored_rows import (
+    BATCH,
+    ITEM_TABLES,
+    TABLES,
+    Difference,
+    Reader,
+    Tally,
+    describe,
+    pages,
+    tally,
 )
 
-#: Every table, in the order they are checked: its columns (in the order rows are made),
-#: the column naming the row's item (or report, committee), and the column of its day.
-TABLES: dict[str, tuple[str, int, int | None]] = {
-    "ragw_tracking": ("name, position", 0, None),
-    "ragw_reports": ("code, title, scope, published, inspectorates, makes, known_from", 0, 3),
-    "ragw_committees": ("stream, code, name, known_from", 1, None),
-    "ragw_meetings": ("committee, meeting, paper, known_from", 0, 1),
-    "ragw_spans": (SPAN_COLUMNS, 0, 4),
-    "ragw_board_open": (BOARD_COLUMNS, 3, 1),
-    "ragw_board": (BOARD_COLUMNS, 3, 1),
-    "ragw_paper_rows": (PAPER_COLUMNS, 2, 1),
-    "ragw_paper_lines": (LINE_COLUMNS, 4, 1),
-}
-#: The tables whose rows are made from one item's events.
-ITEM_TABLES = ("ragw_spans", "ragw_board_open", "ragw_board", "ragw_paper_rows",
-               "ragw_paper_lines")  # fmt: skip
-#: Rows read at a time.
-BATCH = 5000
+#: The topics of the events the model reads first (reports, committees, meetings), and
+#: of every item's events.
 _META = [get_topic(cls) for cls in (ReportRegistered, CommitteeRegistered, MeetingScheduled)]
 
 
 def _kinds(cls: type) -> Iterator[type]:
     yield cls
+    sub: type
     for sub in cls.__subclasses__():
         yield from _kinds(sub)
 
 
 _ITEM_TOPICS = frozenset(get_topic(cls) for cls in _kinds(RecommendationEvent))
-#: A table's rows as compared: how many, and the sum of their hashes.
-Tally = Counter[str]
-
-
-@dataclass(frozen=True)
-class Difference:
-    """The first stored row that is not what the events give."""
-
-    table: str
-    key: str
-    day: str | None
-    what: str
-
-    def __str__(self) -> str:
-        where = f"{self.table}, {self.key}" + (f" on {self.day}" if self.day else "")
-        return f"{where}: {self.what}"
 
 
 @dataclass(frozen=True)
@@ -124,7 +99,7 @@ class Audit:
         read on a connection of their own, in one snapshot, while the events' rows are
         made (reading waits on the database, making on Python)."""
         last = self.ledger.last_position()
-        reader = _Reader(self)
+        reader = Reader(self.store)
         reader.start()
         tracking = reader.tracking()
         position = tracking.get(NAME)
@@ -139,34 +114,18 @@ class Audit:
             if stored[table] != made[table]:
                 later = self._made_tallies(last) if position < last else None
                 if later is not None and all(stored[t] == later[t] for t in ITEM_TABLES):
-                    return Difference("ragw_tracking", NAME, None,
-                                      f"the position is {position}, but the rows are those of "
-                                      f"the events up to position {last}: it was moved back")  # fmt: skip
+                    return Difference(
+                        "ragw_tracking",
+                        NAME,
+                        None,
+                        f"the position is {position}, but the rows are those of "
+                        f"the events up to position {last}: it was moved back",
+                    )
                 return self._locate(table, position)
         rows = sum(counted["rows"] for counted in stored.values())
         return Audited(rows, position, last - position)
 
     # The stored rows --------------------------------------------------------------------
-
-    def _pages(
-        self,
-        cursor: Any,
-        table: str,
-        where: str = "",
-        values: tuple[Any, ...] = (),
-        connection: Any = None,
-    ) -> Iterator[list[Any]]:
-        """The stored rows of ``table`` (as tuples), a page at a time."""
-        query = self.store._sql(f"SELECT {TABLES[table][0]} FROM {table} {where}")
-        connection = connection or self.store.connection
-        rows = connection.cursor(name="ragw_audit") if self.store.postgres else cursor
-        try:
-            rows.execute(query, values)
-            while page := rows.fetchmany(BATCH):
-                yield page
-        finally:
-            if rows is not cursor:
-                rows.close()
 
     def _tracking(
         self, tracking: dict[str, int], position: int | None, last: int
@@ -176,13 +135,21 @@ class Audit:
         if position is None:
             return Difference(table, NAME, None, "the model's position is missing")
         if tracking.get(LAYOUT_ROW) != LAYOUT:
-            return Difference(table, LAYOUT_ROW, None,
-                              f"the layout is {tracking.get(LAYOUT_ROW)} where it is {LAYOUT}")  # fmt: skip
+            return Difference(
+                table,
+                LAYOUT_ROW,
+                None,
+                f"the layout is {tracking.get(LAYOUT_ROW)} where it is {LAYOUT}",
+            )
         for name in sorted(set(tracking) - {NAME, LAYOUT_ROW}):
             return Difference(table, name, None, "a row ragw never writes")
         if position > last:
-            return Difference(table, NAME, None, f"the position is {position}, past the "
-                              f"log's last event (position {last})")  # fmt: skip
+            return Difference(
+                table,
+                NAME,
+                None,
+                f"the position is {position}, past the log's last event (position {last})",
+            )
         return None
 
     # The rows the events give -----------------------------------------------------------
@@ -237,7 +204,7 @@ class Audit:
         time (in the store's order of stream ids)."""
         recorder: Any = self.ledger.recorder
         at = "notification_id" if self.store.postgres else "rowid"
-        where, values = f"WHERE {at} <= ?", [position]
+        where, values = f"WHERE {at} <= ?", list[Any]([position])
         if stream is not None:
             where += " AND originator_id = ?"
             values.append(stream if self.store.postgres else stream.hex)
@@ -323,7 +290,7 @@ class Audit:
                 made[row[key_at]].update(rows=1, sum=hash(row))
         stored: dict[str, Tally] = defaultdict(Counter)
         with self.store._transaction(lock=False) as cursor:
-            for page in self._pages(cursor, table):
+            for page in pages(self.store, cursor, table):
                 for row in page:
                     stored[tuple(row)[key_at]].update(rows=1, sum=hash(tuple(row)))
         differing = [k for k in {*made, *stored} if made.get(k) != stored.get(k)]
@@ -333,102 +300,18 @@ class Audit:
         stream = None
         if table in ITEM_TABLES:
             stream = recommendation_id(*split_key(key))
-        expected = [row for found, rows in self.made(position, stream) if found == table
-                    for row in rows if row[key_at] == key]  # fmt: skip
+        expected = [
+            row
+            for found, rows in self.made(position, stream)
+            if found == table
+            for row in rows
+            if row[key_at] == key
+        ]
         name = columns.split(", ")[key_at]
         with self.store._transaction(lock=False) as cursor:
-            kept = [tuple(row) for page in self._pages(cursor, table, f"WHERE {name} = ?", (key,))
-                    for row in page]  # fmt: skip
+            kept = [
+                tuple(row)
+                for page in pages(self.store, cursor, table, f"WHERE {name} = ?", (key,))
+                for row in page
+            ]
         return describe(table, key, expected, kept)
-
-
-class _Reader(threading.Thread):
-    """Every stored table's tally, read in one snapshot on a connection of its own."""
-
-    def __init__(self, audit: Audit) -> None:
-        super().__init__(name="ragw-audit-reader", daemon=True)
-        self.audit = audit
-        self._tracking: dict[str, int] = {}
-        self._tallies: dict[str, Tally] = {table: Counter() for table in TABLES}
-        self._error: BaseException | None = None
-        self._position_read = threading.Event()
-
-    def run(self) -> None:
-        store = self.audit.store
-        connection = store._connect()
-        try:
-            cursor = connection.cursor()
-            if store.postgres:  # one snapshot for every table
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            else:
-                cursor.execute("BEGIN")
-            cursor.execute("SELECT name, position FROM ragw_tracking")
-            self._tracking = {str(name): int(at) for name, at in cursor.fetchall()}
-            self._position_read.set()
-            for table in TABLES:
-                for page in self.audit._pages(cursor, table, connection=connection):
-                    tally(self._tallies[table], page)
-            connection.rollback()
-        except BaseException as error:  # handed to the audit, which raises it
-            self._error = error
-        finally:
-            self._position_read.set()
-            connection.close()
-
-    def tracking(self) -> dict[str, int]:
-        """The tracking rows, once read."""
-        self._position_read.wait()
-        if self._error is not None:
-            raise self._error
-        return self._tracking
-
-    def tallies(self) -> dict[str, Tally]:
-        """Each table's tally, once every table is read."""
-        self.join()
-        if self._error is not None:
-            raise self._error
-        return self._tallies
-
-
-def tally(counted: Tally, rows: list[Any]) -> None:
-    """Count ``rows`` into a table's tally (rows as tuples: SQLite's and psycopg's are)."""
-    counted["rows"] += len(rows)
-    counted["sum"] += sum(map(hash, rows))
-
-
-def describe(
-    table: str, key: str, expected: list[tuple[Any, ...]], kept: list[tuple[Any, ...]]
-) -> Difference:
-    """The first of an item's rows that differs between what the events give
-    (``expected``) and what is stored (``kept``)."""
-    columns, _, day_at = TABLES[table]
-    names = columns.split(", ")
-    missing = list((Counter(expected) - Counter(kept)).elements())
-    extra = list((Counter(kept) - Counter(expected)).elements())
-
-    def day(row: tuple[Any, ...]) -> str:
-        return str(row[day_at]) if day_at is not None else ""
-
-    def same(row: tuple[Any, ...], other: tuple[Any, ...]) -> bool:
-        """The same row, changed: of the same day (and, in a paper's lists, list)."""
-        kind = names.index("list") if "list" in names else day_at
-        return day(row) == day(other) and (kind is None or row[kind] == other[kind])
-
-    order = sorted([*missing, *extra], key=lambda row: (day(row), repr(row)))
-    first = order[0]
-    on = day(first) or None
-    twin = [row for row in (extra if first in missing else missing) if same(row, first)]
-    if twin:
-        made, stored = (first, twin[0]) if first in missing else (twin[0], first)
-        changed = [(n, s, m) for n, s, m in zip(names, stored, made, strict=True) if s != m]
-        what = "; ".join(f"{n} is {_short(s)} where the events give {_short(m)}"
-                         for n, s, m in changed)  # fmt: skip
-        return Difference(table, key, on, what)
-    if first in missing:
-        return Difference(table, key, on, "a row the events give is missing")
-    return Difference(table, key, on, "a row the events do not give")
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."

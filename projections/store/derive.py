@@ -31,8 +31,15 @@ Rendered = dict[int, tuple[ItemState, tuple[Any, ...]]]
 
 def report_row(event: ReportRegistered, at: str) -> tuple[Any, ...]:
     """A row of ``ragw_reports``, recorded at ``at``."""
-    return (event.code, event.title, event.scope.value, event.published.isoformat(),
-            json.dumps(list(event.inspectorates)), event.makes, at)  # fmt: skip
+    return (
+        event.code,
+        event.title,
+        event.scope.value,
+        event.published.isoformat(),
+        json.dumps(list(event.inspectorates)),
+        event.makes,
+        at,
+    )
 
 
 def committee_row(event: CommitteeRegistered, at: str) -> tuple[Any, ...]:
@@ -89,19 +96,24 @@ def _state_columns(state: ItemState, scope: str, published: str) -> tuple[Any, .
     # Overdue depends on the day asked about: the row is kept around it.
     head, tail = BoardItem.of(state, scope, date.min).json_around_overdue()
     return (
-        status, due, state.owner,
+        status,
+        due,
+        state.owner,
         state.original_due.isoformat() if state.original_due else None,
-        state.times_extended, extended.isoformat() if extended else None,
-        place(date.fromisoformat(published), state.report, state.ref), head, tail,
-        STATE.dump_json(state).decode(), state.pending_text,
-    )  # fmt: skip
+        state.times_extended,
+        extended.isoformat() if extended else None,
+        place(date.fromisoformat(published), state.report, state.ref),
+        head,
+        tail,
+        STATE.dump_json(state).decode(),
+        state.pending_text,
+    )
 
 
 def board_row(span: list[Any]) -> tuple[Any, ...]:
     """The row of ``ragw_board`` or ``ragw_board_open``
     (:data:`~projections.store.schema.BOARD_COLUMNS`) of a span known now."""
-    return (span[5], span[4], span[12], span[0], span[1], *span[6:12], span[13], span[14],
-            span[16])  # fmt: skip
+    return (span[5], span[4], span[12], span[0], span[1], *span[6:12], span[13], span[14], span[16])
 
 
 def is_open(board: tuple[Any, ...]) -> bool:
