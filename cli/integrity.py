@@ -74,6 +74,11 @@ def verify(ctx: click.Context, digest_text: str | None, events_only: bool) -> No
         )
     elif verified.encrypted:
         click.echo("the ledger is encrypted and keeps no read model: its events alone were checked")
+    elif not verified.kept:
+        click.echo(
+            "no read model is kept beside the events yet (the first read derives it): "
+            "the events alone were checked"
+        )
     click.echo(f"digest {verified.head}")
 
 

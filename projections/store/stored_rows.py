@@ -5,14 +5,19 @@ differs, the first of an item's rows that differs, described."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ledger.storage.settings import is_postgres, open_connection, storage_env
 from projections.store.database import Database
 from projections.store.schema import BOARD_COLUMNS, LINE_COLUMNS, PAPER_COLUMNS, SPAN_COLUMNS
+
+if TYPE_CHECKING:
+    from ledger.application import Ledger
 
 #: Every table, in the order they are checked: its columns (in the order rows are made),
 #: the column naming the row's item (or report, committee), and the column of its day.
@@ -47,6 +52,37 @@ class Difference:
     def __str__(self) -> str:
         where = f"{self.table}, {self.key}" + (f" on {self.day}" if self.day else "")
         return f"{where}: {self.what}"
+
+
+def model_kept(target: str) -> bool:
+    """Whether the ledger's database at ``target`` keeps a read model (its tracking
+    table, whatever its rows): verify checks the model as it stands, and makes none."""
+    postgres = is_postgres(target)
+    exists = (
+        "SELECT to_regclass('ragw_tracking') IS NOT NULL"
+        if postgres
+        else "SELECT COUNT(*) FROM sqlite_master WHERE name = 'ragw_tracking'"
+    )
+    if postgres:
+        connection = open_connection(target, connect_timeout=10)
+    else:
+        connection = sqlite3.connect(storage_env(target)["SQLITE_DBNAME"])
+    try:
+        return bool(connection.execute(exists).fetchone()[0])
+    finally:
+        connection.close()
+
+
+class Stored(Database):
+    """The read model's database as it stands, for reading only: unlike the model's own
+    connection it makes no table and moves no position, whatever it finds."""
+
+    def __init__(self, ledger: Ledger, target: str) -> None:
+        self.ledger = ledger
+        self.postgres = is_postgres(target)
+        self.target = target
+        self.env = storage_env(target)
+        self.connection: Any = self._connect()
 
 
 def pages(

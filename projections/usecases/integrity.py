@@ -32,6 +32,8 @@ class Verified:
     model: Audited | None = None
     #: Whether the ledger is encrypted, so keeps no read model to check.
     encrypted: bool = False
+    #: Whether a read model is kept beside the events (none is until the first read).
+    kept: bool = True
 
 
 def verify(
@@ -49,6 +51,10 @@ def verify(
         return result
     if ledger.encrypted:
         return replace(result, encrypted=True)
+    from projections.store.stored_rows import model_kept
+
+    if not model_kept(session.target):
+        return replace(result, kept=False)
     return replace(result, model=verify_model(session))
 
 
@@ -58,11 +64,15 @@ def verify_model(session: LedgerSession) -> Audited:
     exactly what the events up to its position give; refuses, naming the first row that
     differs (table, item, day), when one does."""
     from projections.store.audit import Audit, Difference
+    from projections.store.stored_rows import Stored
 
-    store = session.store()
-    position = store.position()
-    with session.progress(position, "Verifying the read model") as bar:
-        found = Audit(store, progress=bar).run()
+    ledger = session.ledger(write=False)
+    store = Stored(ledger, session.target)
+    try:
+        with session.progress(ledger.last_position(), "Verifying the read model") as bar:
+            found = Audit(store, progress=bar).run()
+    finally:
+        store.close()
     if isinstance(found, Difference):
         raise LedgerError(
             f"the read model differs from the events: {found}; the events are intact, so "
