@@ -4,23 +4,20 @@ Boards, summaries and papers are printed from the read model's tables, so a row 
 inserted or deleted there would print a falsified paper whose events still verify. The
 audit makes every row again from the events up to the model's tracking position, with
 the very functions the follower writes them with (:mod:`projections.store.derive`), and
-compares them with the stored rows, in bounded memory:
-
-- the events are read a stream at a time, in the store's key order, so one item's events
-  and rows are held at once (with every report's scope and every committee's meetings,
-  read first: few);
-- the stored rows are read a page at a time, in whatever order the table keeps them;
-- each table's rows are compared as a multiset: their count and the sum of a hash of each
-  row (Python's hash, keyed by a secret drawn afresh by each process, so nobody can
-  choose rows whose sums agree). Only when a table differs is it read again, item by
-  item, to name the first row that differs: its table, its item (or report, committee)
-  and its day.
-
+compares, in bounded memory: events are read a stream at a time in the store's key order
+(one item's events and rows held at once, with the few reports and meetings read first),
+by forked worker processes, one a core, each for a share of the streams; stored rows a
+page at a time. Each table is compared as a multiset: its rows' count and the sum of a
+hash of each (Python's, keyed by a secret drawn afresh by each run and shared by the
+forked workers, so nobody can choose rows whose sums agree). Only a table that differs
+is read again, item by item, to name the first row that differs: table, item, day.
 Nothing is written: the model is checked as it stands, up to its position.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +29,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from events import CommitteeRegistered, MeetingScheduled, RecommendationEvent, ReportRegistered
+from ledger.errors import LedgerError
 from ledger.keys import recommendation_id, split_key
 from projections.store.database import Database, moment
 from projections.store.derive import (
@@ -48,19 +46,25 @@ from projections.store.schema import (
     LAYOUT,
     LAYOUT_ROW,
     NAME,
+    TRACKING,
 )
 from projections.store.stored_rows import (
     BATCH,
     ITEM_TABLES,
     TABLES,
     Difference,
-    Reader,
+    Stored,
     Tally,
     describe,
     pages,
+    stored_tallies,
     tally,
 )
 
+#: Worker processes making the events' rows, at most (one a core).
+WORKERS = 4
+#: Rows of one table, as made from events.
+Made = tuple[str, list[tuple[Any, ...]]]
 #: The topics of the events the model reads first (reports, committees, meetings), and
 #: of every item's events.
 _META = [get_topic(cls) for cls in (ReportRegistered, CommitteeRegistered, MeetingScheduled)]
@@ -95,25 +99,30 @@ class Audit:
         self.progress = progress
 
     def run(self) -> Audited | Difference:
-        """Compare every stored row with the rows the events give. The stored rows are
-        read on a connection of their own, in one snapshot, while the events' rows are
-        made (reading waits on the database, making on Python)."""
-        last = self.ledger.last_position()
-        reader = Reader(self.store)
-        reader.start()
-        tracking = reader.tracking()
-        position = tracking.get(NAME)
+        """Compare every stored row with the rows the events give. The events' rows are
+        made by worker processes, one a core, each for a share of the items, while the
+        stored rows are read here."""
+        began: dict[str, Any] = {}
+
+        def begin(tracking: dict[str, int]) -> None:  # once the position is read
+            began["last"] = last = self.ledger.last_position()  # the log only grows
+            position = tracking.get(NAME)
+            if position is not None and self._tracking(tracking, position, last) is None:
+                began["made"] = self._making(position)
+
+        tracking, stored = stored_tallies(self.store, begin)
+        last, position = began["last"], tracking.get(NAME)
         problem = self._tracking(tracking, position, last)
         if problem is not None:
-            reader.join()
             return problem
         assert position is not None
-        made = self._made_tallies(position)
-        stored = reader.tallies()
+        made = began["made"]()
         for table in TABLES:
             if stored[table] != made[table]:
-                later = self._made_tallies(last) if position < last else None
-                if later is not None and all(stored[t] == later[t] for t in ITEM_TABLES):
+                later = self._making(last)() if position < last else None
+                if later is not None and all(
+                    stored[t] == later[t] for t in TABLES if t != TRACKING
+                ):
                     return Difference(
                         "ragw_tracking",
                         NAME,
@@ -154,17 +163,74 @@ class Audit:
 
     # The rows the events give -----------------------------------------------------------
 
-    def _made_tallies(self, position: int) -> dict[str, Tally]:
+    def _making(self, position: int) -> Callable[[], dict[str, Tally]]:
+        """Start making every table's tally of the rows the events up to ``position``
+        give; the callable returned waits for it. Each worker process reads the events
+        of a share of the streams on a connection of its own (the reports, committees
+        and meetings are read here first)."""
+        meta = list(self.made_meta(position))
+        workers = min(WORKERS, len(os.sched_getaffinity(0)))
+        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return lambda: self._tallies(meta, self.made_items(position, meta))
+        context = multiprocessing.get_context("fork")
+        bounds = [None, *(UUID(int=(k << 128) // workers) for k in range(1, workers)), None]
+        started = []
+        for k in range(workers):
+            receive, send = context.Pipe(duplex=False)
+            share = (bounds[k], bounds[k + 1])
+            worker = context.Process(target=self._share, args=(send, position, meta, share))
+            worker.start()
+            send.close()
+            started.append((worker, receive))
+
+        def collect() -> dict[str, Tally]:
+            tallies = self._tallies(meta, iter(()))
+            for worker, receive in started:
+                outcome, found = receive.recv()
+                worker.join()
+                if outcome != "ok":
+                    raise LedgerError(f"the read model could not be checked: {found}")
+                for table, counted in found.items():
+                    tallies[table].update(counted)
+            if self.progress is not None:
+                self.progress(position)
+            return tallies
+
+        return collect
+
+    def _share(self, send: Any, position: int, meta: Any, share: tuple[Any, Any]) -> None:
+        """In a worker process: the tallies of the items of one ``share`` of the streams."""
+        try:
+            store = Stored(self.ledger, self.store.target)
+            try:
+                rows = Audit(store).made_items(position, meta, share=share)
+                found = {t: dict(c) for t, c in self._tallies([], rows).items() if c}
+            finally:
+                store.close()
+            send.send(("ok", found))
+        except BaseException as error:  # told to the process that waits for it
+            send.send(("failed", " ".join(str(error).split())))
+        finally:
+            send.close()
+            os._exit(0)  # nothing inherited (connections) is closed from here
+
+    @staticmethod
+    def _tallies(meta: Any, items: Iterator[Made]) -> dict[str, Tally]:
         tallies: dict[str, Tally] = {table: Counter() for table in TABLES}
-        for table, rows in self.made(position):
+        for table, rows in (*meta[:-1], *items) if meta else items:
             tally(tallies[table], rows)
         return tallies
 
-    def made(
-        self, position: int, stream: UUID | None = None
-    ) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
-        """Every row the events up to ``position`` give, as (table, row); only those of
+    def made(self, position: int, stream: UUID | None = None) -> Iterator[Made]:
+        """Every row the events up to ``position`` give, as (table, rows); only those of
         one item's ``stream`` (and the reports, committees and meetings) when given."""
+        meta = list(self.made_meta(position))
+        yield from meta[:-1]
+        yield from self.made_items(position, meta, stream)
+
+    def made_meta(self, position: int) -> Iterator[Any]:
+        """The tracking rows, reports, committees and meetings the events up to
+        ``position`` give, as (table, rows); last, what items' rows need of them."""
         yield "ragw_tracking", [(LAYOUT_ROW, LAYOUT), (NAME, position)]
         reports: dict[str, tuple[str, str]] = {}
         codes: dict[str, str] = {}
@@ -184,8 +250,18 @@ class Audit:
                 if code is not None:  # the follower joins a meeting to its committee
                     days[code].append(event.meeting)
                     yield "ragw_meetings", [(code, event.meeting.isoformat(), event.paper, at)]
-        meetings = {code: sorted(found) for code, found in days.items()}
-        for events in self._streams(position, stream):
+        yield reports, {code: sorted(found) for code, found in days.items()}
+
+    def made_items(
+        self,
+        position: int,
+        meta: list[Any],
+        stream: UUID | None = None,
+        share: tuple[Any, Any] = (None, None),
+    ) -> Iterator[Made]:
+        """The rows of every item (of one ``stream``, of a ``share`` of the streams)."""
+        reports, meetings = meta[-1]
+        for events in self._streams(position, stream, share):
             yield from self._item_rows(events, reports, meetings)
 
     def _meta_events(self, position: int) -> Iterator[Any]:
@@ -199,15 +275,22 @@ class Audit:
                 return
             start = page[-1].id + 1
 
-    def _streams(self, position: int, stream: UUID | None) -> Iterator[list[RecommendationEvent]]:
+    def _streams(
+        self, position: int, stream: UUID | None, share: tuple[Any, Any]
+    ) -> Iterator[list[RecommendationEvent]]:
         """Each item's events up to ``position``, in the order recorded, an item at a
-        time (in the store's order of stream ids)."""
+        time (in the store's order of stream ids), of one ``stream`` or the streams of
+        ids from ``share[0]`` up to ``share[1]``."""
         recorder: Any = self.ledger.recorder
         at = "notification_id" if self.store.postgres else "rowid"
         where, values = f"WHERE {at} <= ?", list[Any]([position])
         if stream is not None:
             where += " AND originator_id = ?"
             values.append(stream if self.store.postgres else stream.hex)
+        for bound, compare in zip(share, (">=", "<"), strict=True):
+            if bound is not None:
+                where += f" AND originator_id {compare} ?"
+                values.append(bound if self.store.postgres else bound.hex)
         query = self.store._sql(
             f"SELECT originator_id, originator_version, topic, state FROM "
             f"{recorder.events_table_name} {where} ORDER BY originator_id, originator_version"
@@ -246,7 +329,7 @@ class Audit:
         events: list[RecommendationEvent],
         reports: dict[str, tuple[str, str]],
         meetings: dict[str, list[date]],
-    ) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    ) -> Iterator[Made]:
         """The rows of one item, from its events (as the follower makes them)."""
         current: dict[str, list[Any]] = {}  # the spans known now, by start
         rendered: Rendered = {}

@@ -15,13 +15,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date
+from functools import cache
+from json.encoder import encode_basestring as _text
 from typing import Any
 
 from events import CommitteeRegistered, RecommendationEvent, ReportRegistered
 from ledger.state import ItemState, Span, later_timeline, timeline
-from projections.rows import BoardItem, place
+from projections.rows import place
 from projections.store.schema import FOREVER
 from projections.store.state import STATE
+from projections.text import compact
 
 #: What a span keeps of its state (the board's columns, the board line around
 #: ``overdue``, the whole state as JSON), by the state's id, with the state itself: a
@@ -84,30 +87,58 @@ def span_row(
         made = (state, _state_columns(state, scope, published))
         if rendered is not None:
             rendered[id(state)] = made
-    ends = until.isoformat() if until else FOREVER
-    return [state.key, state.report, at, None, start.isoformat(), ends, *made[1]]
+    ends = _day(until) if until else FOREVER
+    return [state.key, state.report, at, None, _day(start), ends, *made[1]]
 
 
 def _state_columns(state: ItemState, scope: str, published: str) -> tuple[Any, ...]:
     """The columns of a span that its state gives, from ``status`` to ``pending``."""
     status = state.status.value if state.status else None
-    due = state.due.isoformat() if state.due else None
+    due = _day(state.due) if state.due else None
     extended = state.last_extended_on
-    # Overdue depends on the day asked about: the row is kept around it.
-    head, tail = BoardItem.of(state, scope, date.min).json_around_overdue()
+    head, tail = board_json(state, scope)
     return (
         status,
         due,
         state.owner,
-        state.original_due.isoformat() if state.original_due else None,
+        _day(state.original_due) if state.original_due else None,
         state.times_extended,
-        extended.isoformat() if extended else None,
+        _day(extended) if extended else None,
         place(date.fromisoformat(published), state.report, state.ref),
         head,
         tail,
         STATE.dump_json(state).decode(),
         state.pending_text,
     )
+
+
+def board_json(state: ItemState, scope: str) -> tuple[str, str]:
+    """The item's board line as JSON, as the text before ``overdue``'s value and the
+    text after it (overdue depends on the day asked about: the row is kept around it):
+    :meth:`projections.rows.BoardItem.json_around_overdue` of its row, byte for byte,
+    made straight from the state's fields (the model makes one for every state)."""
+    key, status, due, pending = state.key, state.status, state.due, state.pending
+    head = (
+        f'{{"key":{_text(key)},"report":{_text(state.report)},"ref":{_text(state.ref)},'
+        f'"kind":{_text(state.kind.value)},"scope":{_text(scope)},'
+        f'"status":{_text(status.value) if status else "null"},'
+        f'"due":{_text(_day(due)) if due else "null"},"overdue":'
+    )
+    tail = (
+        f',"owner":{_maybe(state.owner)},"lead":{_maybe(state.lead)},'
+        f'"text":{_text(state.text)},"comment":{_maybe(state.comment)},'
+        f'"pending":{compact(pending.to_json(key)) if pending else "null"}}}'
+    )
+    return head, tail
+
+
+def _maybe(text: str | None) -> str:
+    return "null" if text is None else _text(text)
+
+
+@cache  # a model's rows hold each of a few thousand days many times
+def _day(day: date) -> str:
+    return day.isoformat()
 
 
 def board_row(span: list[Any]) -> tuple[Any, ...]:

@@ -1,14 +1,13 @@
 """The read model's stored rows as ``verify`` compares them: every table's columns in the
 order its rows are made, read a page at a time and tallied (how many rows, and the sum
-of a hash of each), on a connection of their own in one snapshot; and, when a table
+of a hash of each), in one snapshot; and, when a table
 differs, the first of an item's rows that differs, described."""
 
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -106,52 +105,22 @@ def pages(
             rows.close()
 
 
-class Reader(threading.Thread):
-    """Every stored table's tally, read in one snapshot on a connection of its own."""
-
-    def __init__(self, store: Database) -> None:
-        super().__init__(name="ragw-audit-reader", daemon=True)
-        self.store = store
-        self._tracking: dict[str, int] = {}
-        self._tallies: dict[str, Tally] = {table: Counter() for table in TABLES}
-        self._error: BaseException | None = None
-        self._position_read = threading.Event()
-
-    def run(self) -> None:
-        store = self.store
-        connection = store._connect()
-        try:
-            cursor = connection.cursor()
-            if store.postgres:  # one snapshot for every table
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            else:
-                cursor.execute("BEGIN")
-            cursor.execute("SELECT name, position FROM ragw_tracking")
-            self._tracking = {str(name): int(at) for name, at in cursor.fetchall()}
-            self._position_read.set()
-            for table in TABLES:
-                for page in pages(store, cursor, table, connection=connection):
-                    tally(self._tallies[table], page)
-            connection.rollback()
-        except BaseException as error:  # handed to the audit, which raises it
-            self._error = error
-        finally:
-            self._position_read.set()
-            connection.close()
-
-    def tracking(self) -> dict[str, int]:
-        """The tracking rows, once read."""
-        self._position_read.wait()
-        if self._error is not None:
-            raise self._error
-        return self._tracking
-
-    def tallies(self) -> dict[str, Tally]:
-        """Each table's tally, once every table is read."""
-        self.join()
-        if self._error is not None:
-            raise self._error
-        return self._tallies
+def stored_tallies(
+    store: Database, read: Callable[[dict[str, int]], object]
+) -> tuple[dict[str, int], dict[str, Tally]]:
+    """The tracking rows, and every table's tally, read in one snapshot; ``read`` is
+    given the tracking rows as soon as they are read."""
+    tallies: dict[str, Tally] = {table: Counter() for table in TABLES}
+    with store._transaction(lock=False) as cursor:
+        if store.postgres:  # one snapshot for every table
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SELECT name, position FROM ragw_tracking")
+        tracking = {str(name): int(at) for name, at in cursor.fetchall()}
+        read(tracking)
+        for table in TABLES:
+            for page in pages(store, cursor, table):
+                tally(tallies[table], page)
+    return tracking, tallies
 
 
 def tally(counted: Tally, rows: list[Any]) -> None:
