@@ -36,6 +36,8 @@ def pack(
     items across the committee's meetings. .docx: the same paper as a Word document.
     With --issue the paper is rendered from the history up to the ledger's digest and
     its issue is recorded; --as-issued renders that issued paper again, byte for byte.
+    Before a paper is issued, what it was rendered from is compared with the fold of
+    the events: a read model that differs is refused (run `ragw rebuild`).
 
     \b
     Examples:
