@@ -94,29 +94,32 @@ class Audit:
     """The audit of one stored read model against its ledger's events."""
 
     def __init__(self, store: Database, progress: Callable[[int], object] | None = None):
-        self.store = store
-        self.ledger = store.ledger
-        self.progress = progress
+        self.store, self.ledger, self.progress = store, store.ledger, progress
 
     def run(self) -> Audited | Difference:
         """Compare every stored row with the rows the events give. The events' rows are
         made by worker processes, one a core, each for a share of the items, while the
-        stored rows are read here."""
-        began: dict[str, Any] = {}
-
-        def begin(tracking: dict[str, int]) -> None:  # once the position is read
-            began["last"] = last = self.ledger.last_position()  # the log only grows
-            position = tracking.get(NAME)
-            if position is not None and self._tracking(tracking, position, last) is None:
-                began["made"] = self._making(position)
-
-        tracking, stored = stored_tallies(self.store, begin)
-        last, position = began["last"], tracking.get(NAME)
+        stored rows are read here (in a transaction begun after the workers were forked:
+        a SQLite connection's locks must not be carried across a fork)."""
+        with self.store._transaction(lock=False) as cursor:
+            cursor.execute("SELECT name, position FROM ragw_tracking")
+            tracking = {str(name): int(at) for name, at in cursor.fetchall()}
+        last, position = self.ledger.last_position(), tracking.get(NAME)
         problem = self._tracking(tracking, position, last)
         if problem is not None:
             return problem
         assert position is not None
-        made = began["made"]()
+        making = self._making(position)
+        tracking, stored = stored_tallies(self.store)
+        last = max(last, self.ledger.last_position())  # read after the model's
+        if tracking.get(NAME) != position:  # followed meanwhile: made again
+            making()
+            problem = self._tracking(tracking, tracking.get(NAME), last)
+            if problem is not None:
+                return problem
+            position = tracking[NAME]
+            making = self._making(position)
+        made = making()
         for table in TABLES:
             if stored[table] != made[table]:
                 later = self._making(last)() if position < last else None
@@ -133,8 +136,6 @@ class Audit:
                 return self._locate(table, position)
         rows = sum(counted["rows"] for counted in stored.values())
         return Audited(rows, position, last - position)
-
-    # The stored rows --------------------------------------------------------------------
 
     def _tracking(
         self, tracking: dict[str, int], position: int | None, last: int
@@ -160,8 +161,6 @@ class Audit:
                 f"the position is {position}, past the log's last event (position {last})",
             )
         return None
-
-    # The rows the events give -----------------------------------------------------------
 
     def _making(self, position: int) -> Callable[[], dict[str, Tally]]:
         """Start making every table's tally of the rows the events up to ``position``
@@ -216,6 +215,7 @@ class Audit:
 
     @staticmethod
     def _tallies(meta: Any, items: Iterator[Made]) -> dict[str, Tally]:
+        """The tallies of the rows ``meta`` (but its last) and ``items`` give."""
         tallies: dict[str, Tally] = {table: Counter() for table in TABLES}
         for table, rows in (*meta[:-1], *items) if meta else items:
             tally(tallies[table], rows)
@@ -360,8 +360,6 @@ class Audit:
                     lines.extend(kept[1])
         yield "ragw_paper_rows", papers
         yield "ragw_paper_lines", lines
-
-    # Naming the first row that differs ---------------------------------------------------
 
     def _locate(self, table: str, position: int) -> Difference:
         """The first row of ``table`` that differs: the first item (or report, committee)

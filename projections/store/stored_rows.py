@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -105,18 +105,14 @@ def pages(
             rows.close()
 
 
-def stored_tallies(
-    store: Database, read: Callable[[dict[str, int]], object]
-) -> tuple[dict[str, int], dict[str, Tally]]:
-    """The tracking rows, and every table's tally, read in one snapshot; ``read`` is
-    given the tracking rows as soon as they are read."""
+def stored_tallies(store: Database) -> tuple[dict[str, int], dict[str, Tally]]:
+    """The tracking rows, and every table's tally, read in one snapshot."""
     tallies: dict[str, Tally] = {table: Counter() for table in TABLES}
     with store._transaction(lock=False) as cursor:
         if store.postgres:  # one snapshot for every table
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         cursor.execute("SELECT name, position FROM ragw_tracking")
         tracking = {str(name): int(at) for name, at in cursor.fetchall()}
-        read(tracking)
         for table in TABLES:
             for page in pages(store, cursor, table):
                 tally(tallies[table], page)
