@@ -94,6 +94,13 @@ FALSIFIED = [
         "ragw_board, R/1 on 2021-02-01: a row the events do not give",
     ),
     (
+        "a board line of no item",
+        "INSERT INTO ragw_board_open SELECT effective_until, effective_from, 'zz', 'not a key', "
+        "report, status, due, owner, original_due, times_extended, extended_on, head, tail, "
+        "pending FROM ragw_board_open WHERE key = 'R/1'",
+        "ragw_board_open, not a key on 2021-02-01: a row the events do not give",
+    ),
+    (
         "a deleted board line",
         "DELETE FROM ragw_board WHERE key = 'R/1'",
         "ragw_board, R/1 on 2021-01-05: a row the events give is missing",
