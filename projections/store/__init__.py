@@ -28,7 +28,9 @@ Writers never wait for it. ``rebuild`` derives it again from nothing.
 Where each part lives: ``schema`` (tables, layout, migration), ``database`` (the
 connection, SQLite and PostgreSQL), ``follower`` (following the log: spans, tracking
 position), ``paper_rows`` (per-meeting paper rows), ``queries`` (the reads), ``state``
-(an item's state read lazily from a span), ``read_model`` (:class:`TimelineStore`).
+(an item's state read lazily from a span), ``read_model`` (:class:`TimelineStore`),
+``derive`` (the rows events give, made once for the follower and the audit), ``audit``
+and ``stored_rows`` (``verify``: every stored row made again and compared).
 The board row, its overdue rule, filters and order are :mod:`projections.rows`'.
 """
 
