@@ -66,6 +66,14 @@ COMMANDS: dict[Fix, str] = {
     ),
     Fix.NEW_SHEET: "`ragw requests`",
     Fix.NEW_SHEET_FOR_OWNER: "`ragw requests --owner ROLE --out FILE.xlsx`",
+    Fix.CREATE_COMMITTEE: "add it with `ragw committee add {code} --name ...`",
+    Fix.ISSUE_PAPER: "issue it with `ragw pack {code} {day} --out FILE --issue`",
+    Fix.REBUILD: "run `ragw rebuild` to derive the read model again from the events",
+    Fix.EXPORT_BACKUP: "`ragw export --out FILE.jsonl`",
+    Fix.FOLLOW_AS_FOLLOWER: (
+        "run `ragw follow` (or `ragw rebuild`) as a login made with "
+        "`ragw admin add-login NAME --role follower`"
+    ),
 }
 
 

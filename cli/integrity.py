@@ -13,19 +13,35 @@ from projections.usecases.integrity import verify as verify_chain
 @click.command()
 @click.option("--digest", "digest_text", metavar="D",
               help="A digest printed on a paper (POSITION:HASH): prove the history up to it "
-                   "is unchanged and everything since only extends it.")  # fmt: skip
+                   "is unchanged and everything since only extends it (the events only).")  # fmt: skip
+@click.option(
+    "--events-only",
+    "events_only",
+    is_flag=True,
+    help="Check the events' chain only, not the read model beside them.",
+)
 @click.pass_context
-def verify(ctx: click.Context, digest_text: str | None) -> None:
-    """Check that no recorded event has been edited, deleted, reordered or inserted.
+def verify(ctx: click.Context, digest_text: str | None, events_only: bool) -> None:
+    """Check that no recorded event, and no row of the read model, has been altered.
 
     Every event is chained to the one recorded before it (a SHA-256 over its stored row
     and the link before it, written with the event). This recomputes the whole chain
-    and names the first event that no longer matches; exit 1 if there is one. Prints
-    the ledger's digest, which papers print too.
+    and names the first event that no longer matches (edited, deleted, reordered or
+    inserted); exit 1 if there is one. Prints the ledger's digest, which papers print
+    too.
+
+    Then it proves the read model that boards, summaries and papers are printed from:
+    every stored row (reports, committees, meetings, spans, board lines, each meeting's
+    paper rows and lines, the tracking position) is made again from the events up to
+    the model's position and compared; the first row that differs is named (table,
+    item, day), exit 1: run `ragw rebuild` to derive the model again from the events.
+    An encrypted ledger keeps no read model: its events alone are checked. With
+    --events-only, or with --digest, only the events are checked.
 
     \b
     Examples:
       ragw verify
+      ragw verify --events-only
       ragw verify --digest 252:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     """
     digest = None
@@ -34,12 +50,35 @@ def verify(ctx: click.Context, digest_text: str | None) -> None:
             digest = Digest.parse(digest_text)
         except ValueError as error:
             refuse(f"--digest {error}")
-    verified = verify_chain(session_of(ctx).uses, digest)
+    verified = verify_chain(
+        session_of(ctx).uses, digest, events_only=events_only or digest is not None
+    )
     click.echo(f"ok: {verified.events} events, every link matches")
     if digest is not None:
         since = verified.since
         click.echo(f"digest {digest} holds: the history up to it is unchanged, and "
                    f"{since} event{'s' if since != 1 else ''} since only extend it")  # fmt: skip
+    model = verified.model
+    if model is not None:
+        behind = (
+            (
+                f"; {model.behind} later event{'s are' if model.behind != 1 else ' is'} not "
+                "in it yet (the next read brings them in)"
+            )
+            if model.behind
+            else ""
+        )
+        click.echo(
+            f"ok: read model, {model.rows} rows, each what the events up to position "
+            f"{model.position} give{behind}"
+        )
+    elif verified.encrypted:
+        click.echo("the ledger is encrypted and keeps no read model: its events alone were checked")
+    elif not verified.kept:
+        click.echo(
+            "no read model is kept beside the events yet (the first read derives it): "
+            "the events alone were checked"
+        )
     click.echo(f"digest {verified.head}")
 
 

@@ -48,9 +48,10 @@ def pack(
     .html: a self-contained page, ready to print on A4, with a chart of outstanding
     items across the committee's meetings. .docx: the same paper as a Word document.
     With --issue the paper is rendered from the events up to the ledger's digest (its
-    position in the log) and its issue is recorded; --as-issued renders that issued
-    paper again from exactly those events, byte for byte, whatever was appended since
-    and with whatever recording time. An existing FILE is replaced only with --force.
+    position in the log), compared with what the read model gives (a model that differs
+    is refused: run `ragw rebuild`), and its issue is recorded; --as-issued renders that
+    issued paper again from exactly those events, byte for byte, whatever was appended
+    since and with whatever recording time. An existing FILE is replaced only with --force.
 
     \b
     Examples:

@@ -73,6 +73,11 @@ class Fix(Enum):
     RECORD_FIRST = "record something first, or open an existing ledger"
     NEW_SHEET = "the requests of an owner, as an update sheet"
     NEW_SHEET_FOR_OWNER = "a new update sheet for the owner"
+    CREATE_COMMITTEE = "add the committee {code} with its name"
+    ISSUE_PAPER = "issue the paper for {code}'s meeting on {day}"
+    REBUILD = "derive the read model again from the events"
+    EXPORT_BACKUP = "an export of a ledger's events"
+    FOLLOW_AS_FOLLOWER = "the follower, run as a follower's login"
 
 
 @dataclass(frozen=True)

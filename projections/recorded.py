@@ -22,7 +22,7 @@ from events import (
     RecommendationEvent,
     ReportRegistered,
 )
-from ledger.errors import NotFoundError
+from ledger.errors import Fix, Hint, NotFoundError
 from ledger.state import ItemView, fold_item
 from projections.exceptions import Row, row_of
 from projections.rows import ReportFacts
@@ -56,8 +56,11 @@ class CommitteeRecord:
         if day not in self.meetings:
             known = ", ".join(d.isoformat() for d in sorted(self.meetings)) or "none yet"
             raise NotFoundError(
-                f"{self.code} has no meeting on {day.isoformat()} (meetings: {known}); "
-                f"add it with `ragw meeting add {self.code} {day.isoformat()}`"
+                "{code} has no meeting on {day} (meetings: {known}); {hint}",
+                code=self.code,
+                day=day.isoformat(),
+                known=known,
+                hint=Hint.to(Fix.ADD_MEETING, code=self.code, day=day.isoformat()),
             )
         return self.meetings[day]
 
@@ -133,8 +136,10 @@ class Recorded:
         if code not in self.committees:
             known = ", ".join(sorted(self.committees)) or "none yet"
             raise NotFoundError(
-                f"no committee {code} (committees: {known}); add it with "
-                f"`ragw committee add {code} --name ...`"
+                "no committee {code} (committees: {known}); {hint}",
+                code=code,
+                known=known,
+                hint=Hint.to(Fix.CREATE_COMMITTEE, code=code),
             )
         return self.committees[code]
 

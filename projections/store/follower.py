@@ -12,7 +12,6 @@ what is known), the board's columns and the whole state as JSON.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -26,18 +25,19 @@ from events import (
     RecommendationEvent,
     ReportRegistered,
 )
-from ledger.state import ItemState, Span, later_timeline, timeline
-from projections.rows import BoardItem, place
+from ledger.state import ItemState, Span
 from projections.store.database import moment
-from projections.store.paper_rows import PaperRows
-from projections.store.schema import (
-    BOARD_COLUMNS,
-    FOREVER,
-    NAME,
-    SPAN_COLUMNS,
-    TABLES,
+from projections.store.derive import (
+    Rendered,
+    board_row,
+    committee_row,
+    is_open,
+    report_row,
+    span_row,
+    span_steps,
 )
-from projections.store.state import STATE
+from projections.store.paper_rows import PaperRows
+from projections.store.schema import BOARD_COLUMNS, NAME, SPAN_COLUMNS, TABLES
 
 #: Notifications read (and applied in one transaction) at a time.
 PAGE = 1000
@@ -101,11 +101,9 @@ class Follower(PaperRows):
                 continue
             at = moment(event.timestamp)
             if isinstance(event, ReportRegistered):
-                rows["report"].append((event.code, event.title, event.scope.value,
-                                       event.published.isoformat(),
-                                       json.dumps(list(event.inspectorates)), event.makes, at))  # fmt: skip
+                rows["report"].append(report_row(event, at))
             elif isinstance(event, CommitteeRegistered):
-                rows["committee"].append((str(event.originator_id), event.code, event.name, at))
+                rows["committee"].append(committee_row(event, at))
             elif isinstance(event, MeetingScheduled):
                 rows["meeting"].append((event.meeting.isoformat(), event.paper, at,
                                         str(event.originator_id)))  # fmt: skip
@@ -169,15 +167,11 @@ class Follower(PaperRows):
             cursor.executemany(
                 self._sql(f"INSERT INTO ragw_spans ({SPAN_COLUMNS}) VALUES ({marks})"), opened
             )
-            current = [
-                (row[5], row[4], row[12], row[0], row[1], *row[6:12], row[13], row[14], row[16])
-                for row in opened
-                if row[3] is None
-            ]
+            current = [board_row(row) for row in opened if row[3] is None]
             marks = ", ".join("?" * 14)
             for table, rows in (
-                ("ragw_board_open", [row for row in current if row[0] == FOREVER]),
-                ("ragw_board", [row for row in current if row[0] != FOREVER]),
+                ("ragw_board_open", [row for row in current if is_open(row)]),
+                ("ragw_board", [row for row in current if not is_open(row)]),
             ):
                 cursor.executemany(
                     self._sql(f"INSERT INTO {table} ({BOARD_COLUMNS}) VALUES ({marks})"), rows
@@ -199,19 +193,12 @@ class Follower(PaperRows):
         if first > 1:
             stored = self.ledger.events.get(stream_id, lte=first - 1)
             known = [e for e in stored if isinstance(e, RecommendationEvent)]
-        before = timeline(known)
         in_page: dict[str, list[Any]] = {}  # open spans added by this page, by start
         earliest: date | None = None  # the first day this page changes
         key: ItemState | None = None
-        for event in new:
-            known.append(event)
-            quick = later_timeline(before, event)  # most events only change the end
-            if quick is not None:
-                after, ended, begun = quick
-            else:
-                after = timeline(known)
-                ended = [span for span in before if span not in after]
-                begun = [span for span in after if span not in before]
+        before: list[Span] = []
+        rendered: Rendered = {}
+        for event, ended, begun, after in span_steps(known, new):
             at = moment(event.timestamp)
             for span in ended:
                 begins = span[0].isoformat()
@@ -220,7 +207,7 @@ class Follower(PaperRows):
                 else:
                     closed.append((at, span[2].key, begins))
             for span in begun:
-                row = self._span_row(at, *span)
+                row = self._span_row(at, *span, rendered)
                 in_page[row[4]] = row
                 opened.append(row)
             for span in (*ended, *begun):
@@ -231,20 +218,10 @@ class Follower(PaperRows):
         if earliest is not None:
             changed[cast(ItemState, key).key] = (earliest, before)
 
-    def _span_row(self, at: str, start: date, until: date | None, state: ItemState) -> list[Any]:
+    def _span_row(
+        self, at: str, start: date, until: date | None, state: ItemState, rendered: Rendered
+    ) -> list[Any]:
         """A row of ``ragw_spans`` (:data:`SPAN_COLUMNS`)."""
         assert self._reports is not None
         scope, published = self._reports[state.report]
-        status = state.status.value if state.status else None
-        due = state.due.isoformat() if state.due else None
-        extended = state.last_extended_on
-        # Overdue depends on the day asked about: the row is kept around it.
-        head, tail = BoardItem.of(state, scope, date.min).json_around_overdue()
-        return [
-            state.key, state.report, at, None, start.isoformat(),
-            until.isoformat() if until else FOREVER, status, due, state.owner,
-            state.original_due.isoformat() if state.original_due else None,
-            state.times_extended, extended.isoformat() if extended else None,
-            place(date.fromisoformat(published), state.report, state.ref), head, tail,
-            STATE.dump_json(state).decode(), state.pending_text,
-        ]  # fmt: skip
+        return span_row(at, start, until, state, scope, published, rendered)

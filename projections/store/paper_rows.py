@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -55,11 +55,15 @@ class PaperLists(NamedTuple):
         return overdue, slippage, lines
 
 
+#: An item's paper row for a meeting, and its rows in the paper's lists.
+Kept = tuple[tuple[Any, ...], list[tuple[Any, ...]]]
+
+
 #: The columns of ``ragw_paper_rows`` and ``ragw_paper_lines``, in the order
 #: :func:`paper_rows` gives them.
 def paper_rows(
     committee: str, day: date, previous: date | None, row: Row, before: str | None
-) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+) -> Kept:
     """The paper row (:data:`PAPER_COLUMNS`) of the item of ``row`` for the meeting on
     ``day``, whose status at the meeting before (on ``previous``) was ``before``, and
     its rows in the paper's lists (:data:`LINE_COLUMNS`)."""
@@ -85,12 +89,31 @@ def paper_rows(
     return (committee, meeting, key, report, status, before), lines
 
 
-def _state_on(spans: list[Span], day: date) -> ItemState | None:
+def state_on(spans: list[Span], day: date) -> ItemState | None:
     """The state a timeline gives for ``day``; None before the item was issued."""
     for start, until, state in spans:
         if start <= day and (until is None or day < until):
             return state
     return None
+
+
+def item_paper_rows(
+    committee: str, days: list[date], spans: list[Span], first: int = 0
+) -> Iterator[tuple[date, Kept | None]]:
+    """The rows (:func:`paper_rows`) of the item whose timeline as known now is
+    ``spans``, for each of ``committee``'s meetings on ``days`` (in order) from the
+    ``first``-th on; None for a meeting it was not on the board at."""
+    then = state_on(spans, days[first - 1]) if first else None
+    for index in range(first, len(days)):
+        day = days[index]
+        state = state_on(spans, day)
+        if state is not None:
+            previous = days[index - 1] if index else None
+            status = then.status.value if then and then.status else None
+            yield day, paper_rows(committee, day, previous, row_of(state), status)
+        else:
+            yield day, None
+        then = state
 
 
 class PaperRows(Queries):
@@ -125,23 +148,18 @@ class PaperRows(Queries):
         rows: list[tuple[Any, ...]] = []
         lines: list[tuple[Any, ...]] = []
 
-        def add(kept: tuple[tuple[Any, ...], list[tuple[Any, ...]]]) -> None:
+        def add(kept: Kept) -> None:
             rows.append(kept[0])
             lines.extend(kept[1])
 
         for key, (since, spans) in changed.items():
             for code, days in meetings.items():
-                for index in range(bisect_left(days, since), len(days)):
-                    day = days[index]
+                for day, kept in item_paper_rows(code, days, spans, bisect_left(days, since)):
                     if (code, day) in whole:
                         continue
                     gone.append((code, day.isoformat(), key))
-                    state = _state_on(spans, day)
-                    if state is not None:
-                        previous = days[index - 1] if index else None
-                        then = _state_on(spans, previous) if previous else None
-                        status = then.status.value if then and then.status else None
-                        add(paper_rows(code, day, previous, row_of(state), status))
+                    if kept is not None:
+                        add(kept)
         for table in ("ragw_paper_rows", "ragw_paper_lines") if gone else ():
             cursor.executemany(
                 self._sql(f"DELETE FROM {table} WHERE committee = ? AND meeting = ? AND key = ?"),

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
+from ledger.errors import Fix, Hint, LedgerError
 from ledger.state import ItemState
 from projections.rows import BoardFilters, ReportFacts, board_row_sql
 from projections.store.database import Database, moment
@@ -63,7 +64,10 @@ class Queries(Database):
         load = self._state_json
         states = {row[0]: StoredState(row, load) for row in rows}
         if len(states) != len(rows):  # spans of one item overlap: the model is damaged
-            raise RuntimeError("the stored timelines overlap; rebuild them with `ragw rebuild`")
+            raise LedgerError(
+                "the stored timelines overlap: the read model is damaged; {hint}",
+                hint=Hint.to(Fix.REBUILD),
+            )
         return states
 
     def rows_as_at(self, day: date, known_at: datetime | None = None) -> list[Any]:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ledger.errors import LedgerError
+from ledger.errors import Fix, Hint, LedgerError
 from projections.store.follower import Follower
 
 
 def refuse_writing() -> LedgerError:
     """The refusal for a login that may not write the read model."""
     return LedgerError(
-        "on this PostgreSQL ledger only ragw's follower writes the read model: run "
-        "`ragw follow` (or `ragw rebuild`) as a login made with `ragw admin add-login NAME "
-        "--role follower`"
+        "on this PostgreSQL ledger only ragw's follower writes the read model: {hint}",
+        hint=Hint.to(Fix.FOLLOW_AS_FOLLOWER),
     )
 
 

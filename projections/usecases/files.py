@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ledger.errors import InvalidInputError
+from ledger.errors import Fix, Hint, InvalidInputError
 from ledger.exchange.backup import read_backup
 from ledger.exchange.tracker import read_tracker, read_update_sheet
 
@@ -45,7 +45,9 @@ def restore(session: LedgerSession, file: str) -> int:
     path = Path(file)
     if path.suffix.lower() != ".jsonl" or not path.is_file():
         raise InvalidInputError(
-            f"{file}: restore reads a .jsonl file written by `ragw export --out FILE.jsonl`"
+            "{file}: restore reads a .jsonl file written by {hint}",
+            file=file,
+            hint=Hint.to(Fix.EXPORT_BACKUP),
         )
     # Bytes, decoded line by line: a line that is not UTF-8 is a bad line like any other.
     lines = [_utf8(line) for line in path.read_bytes().splitlines()]

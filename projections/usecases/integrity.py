@@ -1,16 +1,20 @@
-"""Whether the history is intact (the chain of every event), and rebuilding the read
-model derived from it."""
+"""Whether the history is intact (the chain of every event) and the read model is what
+it gives (every stored row), and rebuilding the read model derived from it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
-from ledger.errors import LedgerError
+from ledger.errors import Fix, Hint, LedgerError
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
     from ledger.chain import Digest, Verdict
+    from projections.committee import Paper
+    from projections.store.audit import Audited
+    from projections.usecases.papers import Pinned
     from projections.usecases.session import LedgerSession
 
 
@@ -23,16 +27,59 @@ class Verified:
     #: The digest asked about, which holds, and how many events extend it.
     digest: Digest | None = None
     since: int = 0
+    #: The read model, every row of which is what the events give; None when it was not
+    #: checked (``events_only``, or an encrypted ledger, which keeps none).
+    model: Audited | None = None
+    #: Whether the ledger is encrypted, so keeps no read model to check.
+    encrypted: bool = False
+    #: Whether a read model is kept beside the events (none is until the first read).
+    kept: bool = True
 
 
-def verify(session: LedgerSession, digest: Digest | None = None) -> Verified:
+def verify(
+    session: LedgerSession, digest: Digest | None = None, *, events_only: bool = False
+) -> Verified:
     """Recompute the whole chain (and, given a paper's ``digest``, check that the
     history up to it is unchanged); refuses, naming the first event that no longer
-    matches, when the history was altered."""
+    matches, when the history was altered. Then, unless ``events_only``, check that
+    every row of the read model is what the events give (:func:`verify_model`)."""
     ledger = session.ledger(write=False)
     with session.progress(ledger.last_position(), "Verifying the chain") as bar:
         verdict = ledger.verify(digest, progress=bar)
-    return verified(ledger, verdict, digest)
+    result = verified(ledger, verdict, digest)
+    if events_only:
+        return result
+    if ledger.encrypted:
+        return replace(result, encrypted=True)
+    from projections.store.stored_rows import model_kept
+
+    if not model_kept(session.target):
+        return replace(result, kept=False)
+    return replace(result, model=verify_model(session))
+
+
+def verify_model(session: LedgerSession) -> Audited:
+    """Check that every stored row of the read model (reports, committees, meetings,
+    spans, board lines, each meeting's paper rows and lines, the tracking position) is
+    exactly what the events up to its position give; refuses, naming the first row that
+    differs (table, item, day), when one does."""
+    from projections.store.audit import Audit, Difference
+    from projections.store.stored_rows import Stored
+
+    ledger = session.ledger(write=False)
+    store = Stored(ledger, session.target)
+    try:
+        with session.progress(ledger.last_position(), "Verifying the read model") as bar:
+            found = Audit(store, progress=bar).run()
+    finally:
+        store.close()
+    if isinstance(found, Difference):
+        raise LedgerError(
+            "the read model differs from the events: {found}; the events are intact, so {hint}",
+            found=str(found),
+            hint=Hint.to(Fix.REBUILD),
+        )
+    return found
 
 
 def verified(ledger: Ledger, verdict: Verdict, digest: Digest | None) -> Verified:
@@ -64,6 +111,29 @@ def verified(ledger: Ledger, verdict: Verdict, digest: Digest | None) -> Verifie
         )
     since = verdict.head.position - digest.position if digest is not None else 0
     return Verified(verdict.events, verdict.head, digest, since)
+
+
+def refuse_unless_folded(
+    session: LedgerSession, paper: Paper, pinned: Pinned, committee: str, meeting: date
+) -> None:
+    """Refuse to issue ``paper`` (rendered from the fold of exactly the events of its
+    ``pinned`` history) unless the read model gives the very same paper as known at the
+    same moment: every other read of it comes from the model, so a committee must never
+    be issued one paper while boards and summaries show another from an altered model."""
+    from projections.committee import paper_of
+
+    ledger = session.ledger(write=False)
+    if ledger.encrypted:  # it keeps no read model: every read is a fold already
+        return
+    modelled = paper_of(session.recorded(pinned.read_at), committee, meeting)
+    modelled = modelled.headed(known_at=pinned.as_known_at, digest=pinned.digest)
+    if modelled.to_json() != paper.to_json():
+        raise LedgerError(
+            "the read model differs from the events, so the paper was not issued; {rebuild} "
+            "({verify} to see what differed), then issue it again",
+            rebuild=Hint.to(Fix.REBUILD),
+            verify=Hint.to(Fix.VERIFY),
+        )
 
 
 def rebuild(session: LedgerSession) -> int:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from ledger.chain import Digest
-from ledger.errors import InvalidInputError
+from ledger.errors import Fix, Hint, InvalidInputError
 from projections.committee import appendix_of, paper_of, summary_of
 
 if TYPE_CHECKING:
@@ -114,9 +114,10 @@ def pinned_history(
         issued = ledger.issued_paper(committee, meeting)
         if issued is None:
             raise InvalidInputError(
-                f"the paper for {committee}'s meeting on {meeting.isoformat()} has not been "
-                f"issued; issue it with `ragw pack {committee} {meeting.isoformat()} --out "
-                "FILE --issue`"
+                "the paper for {code}'s meeting on {day} has not been issued; {hint}",
+                code=committee,
+                day=meeting.isoformat(),
+                hint=Hint.to(Fix.ISSUE_PAPER, code=committee, day=meeting.isoformat()),
             )
         return Pinned(issued.digest, issued.read_at, issued.as_known_at)
     head = ledger.digest()
@@ -174,6 +175,10 @@ def paper(
     read = paper_of(recorded, committee, meeting)
     if pinned is not None:  # headed as it was asked for, with the digest it was read from
         read = read.headed(known_at=pinned.as_known_at, digest=pinned.digest)
+    if to_issue and pinned is not None:  # never issued from a model that was altered
+        from projections.usecases.integrity import refuse_unless_folded
+
+        refuse_unless_folded(session, read, pinned, committee, meeting)
     return PaperRead(read, pinned)
 
 

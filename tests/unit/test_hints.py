@@ -56,7 +56,7 @@ def messages(package: str) -> list[tuple[str, int, str]]:
     return found
 
 
-@pytest.mark.parametrize("package", ["ledger", "events"])
+@pytest.mark.parametrize("package", ["ledger", "events", "projections"])
 def test_the_ledger_writes_no_command_line_syntax(package: str) -> None:
     written = [m for m in messages(package) if COMMAND_LINE.search(m[2])]
     assert written == []

@@ -1,0 +1,164 @@
+"""The read model's stored rows as ``verify`` compares them: every table's columns in the
+order its rows are made, read a page at a time and tallied (how many rows, and the sum
+of a hash of each), in one snapshot; and, when a table
+differs, the first of an item's rows that differs, described."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ledger.storage.settings import is_postgres, open_connection, storage_env
+from projections.store.database import Database
+from projections.store.schema import BOARD_COLUMNS, LINE_COLUMNS, PAPER_COLUMNS, SPAN_COLUMNS
+
+if TYPE_CHECKING:
+    from ledger.application import Ledger
+
+#: Every table, in the order they are checked: its columns (in the order rows are made),
+#: the column naming the row's item (or report, committee), and the column of its day.
+TABLES: dict[str, tuple[str, int, int | None]] = {
+    "ragw_tracking": ("name, position", 0, None),
+    "ragw_reports": ("code, title, scope, published, inspectorates, makes, known_from", 0, 3),
+    "ragw_committees": ("stream, code, name, known_from", 1, None),
+    "ragw_meetings": ("committee, meeting, paper, known_from", 0, 1),
+    "ragw_spans": (SPAN_COLUMNS, 0, 4),
+    "ragw_board_open": (BOARD_COLUMNS, 3, 1),
+    "ragw_board": (BOARD_COLUMNS, 3, 1),
+    "ragw_paper_rows": (PAPER_COLUMNS, 2, 1),
+    "ragw_paper_lines": (LINE_COLUMNS, 4, 1),
+}
+#: The tables whose rows are made from one item's events.
+ITEM_TABLES = ("ragw_spans", "ragw_board_open", "ragw_board", "ragw_paper_rows", "ragw_paper_lines")
+#: Rows read at a time.
+BATCH = 5000
+#: A table's rows as compared: how many, and the sum of their hashes.
+Tally = Counter[str]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """The first stored row that is not what the events give."""
+
+    table: str
+    key: str
+    day: str | None
+    what: str
+
+    def __str__(self) -> str:
+        where = f"{self.table}, {self.key}" + (f" on {self.day}" if self.day else "")
+        return f"{where}: {self.what}"
+
+
+def model_kept(target: str) -> bool:
+    """Whether the ledger's database at ``target`` keeps a read model (its tracking
+    table, whatever its rows): verify checks the model as it stands, and makes none."""
+    postgres = is_postgres(target)
+    exists = (
+        "SELECT to_regclass('ragw_tracking') IS NOT NULL"
+        if postgres
+        else "SELECT COUNT(*) FROM sqlite_master WHERE name = 'ragw_tracking'"
+    )
+    if postgres:
+        connection = open_connection(target, connect_timeout=10)
+    else:
+        connection = sqlite3.connect(storage_env(target)["SQLITE_DBNAME"])
+    try:
+        return bool(connection.execute(exists).fetchone()[0])
+    finally:
+        connection.close()
+
+
+class Stored(Database):
+    """The read model's database as it stands, for reading only: unlike the model's own
+    connection it makes no table and moves no position, whatever it finds."""
+
+    def __init__(self, ledger: Ledger, target: str) -> None:
+        self.ledger = ledger
+        self.postgres = is_postgres(target)
+        self.target = target
+        self.env = storage_env(target)
+        self.connection: Any = self._connect()
+
+
+def pages(
+    store: Database,
+    cursor: Any,
+    table: str,
+    where: str = "",
+    values: tuple[Any, ...] = (),
+    connection: Any = None,
+) -> Iterator[list[Any]]:
+    """The stored rows of ``table`` (as tuples), a page at a time."""
+    query = store._sql(f"SELECT {TABLES[table][0]} FROM {table} {where}")
+    connection = connection or store.connection
+    rows = connection.cursor(name="ragw_audit") if store.postgres else cursor
+    try:
+        rows.execute(query, values)
+        while page := rows.fetchmany(BATCH):
+            yield page
+    finally:
+        if rows is not cursor:
+            rows.close()
+
+
+def stored_tallies(store: Database) -> tuple[dict[str, int], dict[str, Tally]]:
+    """The tracking rows, and every table's tally, read in one snapshot."""
+    tallies: dict[str, Tally] = {table: Counter() for table in TABLES}
+    with store._transaction(lock=False) as cursor:
+        if store.postgres:  # one snapshot for every table
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SELECT name, position FROM ragw_tracking")
+        tracking = {str(name): int(at) for name, at in cursor.fetchall()}
+        for table in TABLES:
+            for page in pages(store, cursor, table):
+                tally(tallies[table], page)
+    return tracking, tallies
+
+
+def tally(counted: Tally, rows: list[Any]) -> None:
+    """Count ``rows`` into a table's tally (rows as tuples: SQLite's and psycopg's are)."""
+    counted["rows"] += len(rows)
+    counted["sum"] += sum(map(hash, rows))
+
+
+def describe(
+    table: str, key: str, expected: list[tuple[Any, ...]], kept: list[tuple[Any, ...]]
+) -> Difference:
+    """The first of an item's rows that differs between what the events give
+    (``expected``) and what is stored (``kept``)."""
+    columns, _, day_at = TABLES[table]
+    names = columns.split(", ")
+    missing = list((Counter(expected) - Counter(kept)).elements())
+    extra = list((Counter(kept) - Counter(expected)).elements())
+
+    def day(row: tuple[Any, ...]) -> str:
+        return str(row[day_at]) if day_at is not None else ""
+
+    def same(row: tuple[Any, ...], other: tuple[Any, ...]) -> bool:
+        """The same row, changed: of the same day (and, in a paper's lists, list)."""
+        kind = names.index("list") if "list" in names else day_at
+        return day(row) == day(other) and (kind is None or row[kind] == other[kind])
+
+    order = sorted([*missing, *extra], key=lambda row: (day(row), repr(row)))
+    first = order[0]
+    on = day(first) or None
+    twin = [row for row in (extra if first in missing else missing) if same(row, first)]
+    if twin:
+        made, stored = (first, twin[0]) if first in missing else (twin[0], first)
+        changed = [(n, s, m) for n, s, m in zip(names, stored, made, strict=True) if s != m]
+        what = "; ".join(
+            f"{n} is {_short(s)} where the events give {_short(m)}" for n, s, m in changed
+        )
+        return Difference(table, key, on, what)
+    if first in missing:
+        return Difference(table, key, on, "a row the events give is missing")
+    return Difference(table, key, on, "a row the events do not give")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,201 @@
+"""`ragw verify` proves the read model too: any single edit of a stored row (a board line,
+a span, a paper row or line, a report, a meeting, the tracking position; a row inserted
+or deleted) makes it exit 1 naming the row, its table, item and day; `ragw rebuild`
+mends it; the events alone still verify; and `pack --issue` refuses to issue a paper from
+a model that differs. Each edit is made with raw SQL, on the SQLite file and on
+PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ledger.storage import is_postgres
+from tests.cli.test_verify import history, raw
+
+#: (what is falsified, the SQL that falsifies it, what verify then names)
+FALSIFIED = [
+    (
+        "a board line's status",
+        "UPDATE ragw_board_open SET status = 'GREEN', head = replace(head, 'AMBER', 'GREEN') "
+        "WHERE key = 'R/2'",
+        "ragw_board_open, R/2 on 2021-03-03: status is 'GREEN' where the events give 'AMBER'",
+    ),
+    (
+        "an ended span on the board",
+        "UPDATE ragw_board SET owner = 'Nobody' WHERE key = 'R/2' AND effective_from = '2021-03-02'",
+        "ragw_board, R/2 on 2021-03-02: owner is 'Nobody' where the events give None",
+    ),
+    (
+        "a span's due date",
+        "UPDATE ragw_spans SET due = '2031-01-01' WHERE key = 'R/2' AND known_until IS NULL "
+        "AND effective_from = '2021-03-03'",
+        "ragw_spans, R/2 on 2021-03-03: due is '2031-01-01' where the events give '2021-09-30'",
+    ),
+    (
+        "a paper row's status",
+        "UPDATE ragw_paper_rows SET status = 'GREEN' WHERE key = 'R/2'",
+        "ragw_paper_rows, R/2 on 2021-04-01: status is 'GREEN' where the events give 'AMBER'",
+    ),
+    (
+        "a paper line",
+        "UPDATE ragw_paper_lines SET line = replace(line, '\"times_extended\":1', "
+        "'\"times_extended\":0') WHERE key = 'R/2' AND list = 'slippage'",
+        "ragw_paper_lines, R/2 on 2021-04-01: line is",
+    ),
+    (
+        "a report's title",
+        "UPDATE ragw_reports SET title = 'Bridges' WHERE code = 'R'",
+        "ragw_reports, R on 2021-01-04: title is 'Bridges' where the events give 'Roads'",
+    ),
+    (
+        "a meeting",
+        "UPDATE ragw_meetings SET meeting = '2021-04-02' WHERE committee = 'C'",
+        "ragw_meetings, C on 2021-04-01: a row the events give is missing",
+    ),
+    (
+        "a committee's name",
+        "UPDATE ragw_committees SET name = 'Another' WHERE code = 'C'",
+        "ragw_committees, C: name is 'Another' where the events give 'Committee'",
+    ),
+    (
+        "the tracking position moved back",
+        "UPDATE ragw_tracking SET position = position - 3 WHERE name = 'read_model'",
+        "ragw_tracking, read_model: the position is 8, but the rows are those of the events up "
+        "to position 11: it was moved back",
+    ),
+    (
+        "the tracking position moved forward",
+        "UPDATE ragw_tracking SET position = position + 5 WHERE name = 'read_model'",
+        "ragw_tracking, read_model: the position is 16, past the log's last event (position 11)",
+    ),
+    (
+        "the tracking position deleted",
+        "DELETE FROM ragw_tracking WHERE name = 'read_model'",
+        "ragw_tracking, read_model: the model's position is missing",
+    ),
+    (
+        "the tracking table emptied",
+        "DELETE FROM ragw_tracking",
+        "ragw_tracking, read_model: the model's position is missing",
+    ),
+    (
+        "an inserted span",
+        "INSERT INTO ragw_spans SELECT * FROM ragw_spans WHERE key = 'R/1' AND known_until IS NULL",
+        "ragw_spans, R/1 on 2021-01-05: a row the events do not give",
+    ),
+    (
+        "an inserted board line",
+        "INSERT INTO ragw_board SELECT '2021-01-06', effective_from, 'a' || place, key, report, "
+        "status, due, owner, original_due, times_extended, extended_on, head, tail, pending "
+        "FROM ragw_board_open WHERE key = 'R/1'",
+        "ragw_board, R/1 on 2021-02-01: a row the events do not give",
+    ),
+    (
+        "a board line of no item",
+        "INSERT INTO ragw_board_open SELECT effective_until, effective_from, 'zz', 'not a key', "
+        "report, status, due, owner, original_due, times_extended, extended_on, head, tail, "
+        "pending FROM ragw_board_open WHERE key = 'R/1'",
+        "ragw_board_open, not a key on 2021-02-01: a row the events do not give",
+    ),
+    (
+        "a deleted board line",
+        "DELETE FROM ragw_board WHERE key = 'R/1'",
+        "ragw_board, R/1 on 2021-01-05: a row the events give is missing",
+    ),
+    (
+        "a deleted paper row",
+        "DELETE FROM ragw_paper_rows WHERE key = 'R/1'",
+        "ragw_paper_rows, R/1 on 2021-04-01: a row the events give is missing",
+    ),
+]
+
+
+def in_step(ragw: Any) -> str:
+    """The history, with the read model brought up to date (a read does it); the board."""
+    history(ragw)
+    return str(ragw("board", "--format", "json"))
+
+
+def falsify(target: str, statement: str) -> None:
+    with raw(target) as (connection, _, _):
+        connection.execute(statement)
+        if not is_postgres(target):
+            connection.commit()
+
+
+def test_an_untouched_model_verifies_row_by_row(ragw: Any) -> None:
+    in_step(ragw)
+    out = ragw("verify")
+    assert out.startswith("ok: 11 events, every link matches\n")
+    assert "ok: read model, " in out and "rows, each what the events up to position 11 give" in out
+
+
+@pytest.mark.parametrize(("what", "statement", "named"), FALSIFIED, ids=[f[0] for f in FALSIFIED])
+def test_any_single_edit_of_the_read_model_is_named_and_rebuild_mends_it(
+    ragw: Any, target: str, what: str, statement: str, named: str
+) -> None:
+    board = in_step(ragw)
+    falsify(target, statement)
+    error = ragw("verify", code=1)
+    assert error.startswith(f"Error: the read model differs from the events: {named}"), error
+    assert error.rstrip().endswith("run `ragw rebuild` to derive the read model again from the events")
+    assert error.count("\n") == 1
+    assert ragw("verify", "--events-only").startswith("ok: 11 events, every link matches")
+    ragw("rebuild")
+    assert "ok: read model, " in ragw("verify")
+    assert ragw("board", "--format", "json") == board
+
+
+def test_a_model_behind_the_log_verifies_up_to_its_position(ragw: Any) -> None:
+    in_step(ragw)
+    ragw("note", "R/1", "Checked again", "--on", "2021-03-04")
+    out = ragw("verify")
+    assert "each what the events up to position 11 give; 1 later event is not in it yet" in out
+
+
+def test_verify_with_a_digest_checks_the_events_alone(ragw: Any, target: str) -> None:
+    in_step(ragw)
+    digest = ragw("verify").splitlines()[-1].removeprefix("digest ")
+    falsify(target, FALSIFIED[0][1])
+    out = ragw("verify", "--digest", digest)
+    assert "holds" in out and "read model" not in out
+
+
+def test_a_paper_is_not_issued_from_a_model_that_differs(
+    ragw: Any, target: str, tmp_path: Path
+) -> None:
+    in_step(ragw)
+    falsify(
+        target, "UPDATE ragw_spans SET status = 'RED' WHERE key = 'R/2' AND known_until IS NULL"
+    )
+    paper = tmp_path / "paper.html"
+    error = ragw("pack", "C", "2021-04-01", "--out", str(paper), "--issue", code=1)
+    assert error.startswith(
+        "Error: the read model differs from the events, so the paper was not "
+        "issued; run `ragw rebuild`"
+    )
+    assert error.count("\n") == 1
+    assert not paper.exists()
+    assert ragw("verify", "--events-only").startswith("ok: 11 events")  # nothing recorded
+    ragw("rebuild")
+    ragw("pack", "C", "2021-04-01", "--out", str(paper), "--issue")
+    assert paper.exists()
+    assert ragw("verify", "--events-only").startswith("ok: 12 events")
+
+
+def test_an_encrypted_ledger_keeps_no_read_model_so_its_events_alone_are_checked(
+    target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.cli.test_encryption import cli
+
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", cli(target, "admin", "new-key").strip())
+    history(lambda *args, code=0: cli(target, *args, code=code))
+    cli(target, "board")
+    out = cli(target, "verify")
+    assert out.startswith("ok: 11 events, every link matches\n")
+    assert "the ledger is encrypted and keeps no read model: its events alone were checked" in out
+    monkeypatch.delenv("RAGW_ENCRYPTION_KEY")
+    assert "no read model is kept beside the events" in cli(target, "verify")
