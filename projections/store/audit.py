@@ -1,23 +1,23 @@
 """Proving the read model: every stored row is exactly what the events give.
 
-Boards, summaries and papers are printed from the read model's tables, so a row edited,
-inserted or deleted there would print a falsified paper whose events still verify. The
-audit makes every row again from the events up to the model's tracking position, with
-the very functions the follower writes them with (:mod:`projections.store.derive`), and
-compares, in bounded memory: events are read a stream at a time in the store's key order
+Papers are printed from the read model, so an edited row would print a falsified paper
+whose events still verify. The audit makes every row again from the events up to the
+model's tracking position, with the very functions the follower writes them with
+(:mod:`projections.store.derive`), and compares, in bounded memory: events are read a stream at a time in the store's key order
 (one item's events and rows held at once, with the few reports and meetings read first),
 by forked worker processes, one a core, each for a share of the streams; stored rows a
 page at a time. Each table is compared as a multiset: its rows' count and the sum of a
-hash of each (Python's, keyed by a secret drawn afresh by each run and shared by the
-forked workers, so nobody can choose rows whose sums agree). Only a table that differs
-is read again, item by item, to name the first row that differs: table, item, day.
-Nothing is written: the model is checked as it stands, up to its position.
+hash of each (Python's, keyed by a secret drawn afresh by each run, shared by the forked
+workers: nobody can choose rows whose sums agree; refused if PYTHONHASHSEED fixes it).
+Only a table that differs is read again, item by item, to name the first row that
+differs. Nothing is written: the model is checked as it stands, up to its position.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -101,6 +101,11 @@ class Audit:
         made by worker processes, one a core, each for a share of the items, while the
         stored rows are read here (in a transaction begun after the workers were forked:
         a SQLite connection's locks must not be carried across a fork)."""
+        if not sys.flags.hash_randomization:
+            raise LedgerError(  # unkeyed sums: whoever edits the model could make them agree
+                "the read model is compared by sums of keyed hashes, which PYTHONHASHSEED "
+                "switches off; run verify without PYTHONHASHSEED set"
+            )
         with self.store._transaction(lock=False) as cursor:
             cursor.execute("SELECT name, position FROM ragw_tracking")
             tracking = {str(name): int(at) for name, at in cursor.fetchall()}

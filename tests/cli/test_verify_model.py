@@ -141,7 +141,9 @@ def test_any_single_edit_of_the_read_model_is_named_and_rebuild_mends_it(
     falsify(target, statement)
     error = ragw("verify", code=1)
     assert error.startswith(f"Error: the read model differs from the events: {named}"), error
-    assert error.rstrip().endswith("run `ragw rebuild` to derive the read model again from the events")
+    assert error.rstrip().endswith(
+        "run `ragw rebuild` to derive the read model again from the events"
+    )
     assert error.count("\n") == 1
     assert ragw("verify", "--events-only").startswith("ok: 11 events, every link matches")
     ragw("rebuild")
@@ -199,3 +201,41 @@ def test_an_encrypted_ledger_keeps_no_read_model_so_its_events_alone_are_checked
     assert "the ledger is encrypted and keeps no read model: its events alone were checked" in out
     monkeypatch.delenv("RAGW_ENCRYPTION_KEY")
     assert "no read model is kept beside the events" in cli(target, "verify")
+
+
+def test_verify_refuses_to_prove_the_model_with_hashes_anyone_could_predict(
+    tmp_path: Path,
+) -> None:
+    """Row sums are keyed by Python's per-run hash secret; PYTHONHASHSEED fixes it, so
+    verify will not vouch for a model with it set, and says how to run it instead."""
+    import os
+    import subprocess
+    import sys
+
+    ragw = str(Path(sys.executable).parent / "ragw")
+    db = tmp_path / "ragw.db"
+    subprocess.run(
+        [ragw, "--db", str(db), "demo", "--db", str(db)],
+        check=True,
+        capture_output=True,
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    done = subprocess.run(
+        [ragw, "--db", str(db), "verify"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "run verify without PYTHONHASHSEED set" in done.stderr
+    assert "Traceback" not in done.stderr
+    env.pop("PYTHONHASHSEED")
+    fine = subprocess.run(
+        [ragw, "--db", str(db), "verify"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert fine.returncode == 0, fine.stderr

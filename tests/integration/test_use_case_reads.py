@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from ledger import InvalidInputError, Ledger, LedgerError
+from ledger.errors import Fix
 from projections.usecases import LedgerSession
 from projections.usecases.board import board, sign_off_queue, update_sheet
 from projections.usecases.papers import paper, pinned_history, record_issue, summary
@@ -98,8 +99,9 @@ def test_an_empty_ledger_has_no_paper_to_issue(session: LedgerSession) -> None:
 
 def test_a_paper_never_issued_cannot_be_read_as_issued(session: LedgerSession) -> None:
     fill(session.ledger(write=False))
-    with pytest.raises(InvalidInputError, match="has not been issued; issue it with"):
+    with pytest.raises(InvalidInputError, match="has not been issued") as refused:
         paper(session, "PRMSC", MEETING, as_issued=True)
+    assert refused.value.hint is not None and refused.value.hint.fix is Fix.ISSUE_PAPER
 
 
 def test_an_issued_paper_is_read_again_from_the_history_it_was_issued_from(
