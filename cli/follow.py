@@ -9,6 +9,8 @@ from types import FrameType
 import click
 
 from cli.common import session_of
+from projections.usecases.follow import CaughtUp, catch_up
+from projections.usecases.follow import follow as keep_following
 
 
 @click.command()
@@ -34,9 +36,6 @@ def follow(ctx: click.Context, once: bool, poll: float) -> None:
       ragw --db postgresql://follower@db.example/ragw follow
       ragw --db postgresql://follower@db.example/ragw follow --once
     """
-    from projections.usecases.follow import CaughtUp, catch_up
-    from projections.usecases.follow import follow as keep_following
-
     session = session_of(ctx).uses
     if once:
         done = catch_up(session)

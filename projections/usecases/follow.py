@@ -18,6 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ledger.storage.settings import is_postgres, open_connection
+from projections.store.read_model import refuse_writing
+
 if TYPE_CHECKING:
     from projections.usecases.session import LedgerSession
 
@@ -36,8 +39,6 @@ class CaughtUp:
 def catch_up(session: LedgerSession) -> CaughtUp:
     """Bring the read model up to date with the log once; refused for a login that may
     not write it."""
-    from projections.store.read_model import refuse_writing
-
     store = session.store()
     if not store.writable:
         raise refuse_writing()
@@ -57,13 +58,9 @@ def follow(
     """Keep the read model up to date until ``stopping()``: catch up, then wait for a
     NOTIFY on the events' channel (or ``poll`` seconds), and again; ``caught_up`` is
     told of every catch-up that applied events, and of the first."""
-    from ledger.storage.settings import is_postgres
-
     listening: Any = None  # listening before the first catch-up, so nothing slips between
     if is_postgres(session.target):
         from psycopg import sql
-
-        from ledger.storage.settings import open_connection
 
         recorder: Any = session.ledger(write=False).recorder
         listening = open_connection(session.target, autocommit=True)

@@ -8,6 +8,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ledger.errors import Fix, Hint, LedgerError
+from projections.committee import paper_of
+from projections.store.audit import Audit, Difference
+from projections.store.stored_rows import Stored, model_kept
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -51,8 +54,6 @@ def verify(
         return result
     if ledger.encrypted:
         return replace(result, encrypted=True)
-    from projections.store.stored_rows import model_kept
-
     if not model_kept(session.target):
         return replace(result, kept=False)
     return replace(result, model=verify_model(session))
@@ -63,9 +64,6 @@ def verify_model(session: LedgerSession) -> Audited:
     spans, board lines, each meeting's paper rows and lines, the tracking position) is
     exactly what the events up to its position give; refuses, naming the first row that
     differs (table, item, day), when one does."""
-    from projections.store.audit import Audit, Difference
-    from projections.store.stored_rows import Stored
-
     ledger = session.ledger(write=False)
     store = Stored(ledger, session.target)
     try:
@@ -120,8 +118,6 @@ def refuse_unless_folded(
     ``pinned`` history) unless the read model gives the very same paper as known at the
     same moment: every other read of it comes from the model, so a committee must never
     be issued one paper while boards and summaries show another from an altered model."""
-    from projections.committee import paper_of
-
     ledger = session.ledger(write=False)
     if ledger.encrypted:  # it keeps no read model: every read is a fold already
         return

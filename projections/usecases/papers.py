@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 from ledger.chain import Digest
 from ledger.errors import Fix, Hint, InvalidInputError
 from projections.committee import appendix_of, paper_of, summary_of
+from projections.recorded import Recorded
+from projections.usecases.integrity import refuse_unless_folded
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
     from projections.committee import Appendix, Paper, Summary
-    from projections.recorded import Recorded
     from projections.usecases.session import LedgerSession
 
 
@@ -133,9 +134,6 @@ def pinned_recorded(ledger: Ledger, pinned: Pinned) -> Recorded:
     checked against its link (refused when that history changed), folded in memory as
     known at its ``read_at``. The stored read model cannot answer "as at a position", so
     this reads and holds the history up to the digest, as an encrypted ledger's reads do."""
-    from ledger.chain import Digest
-    from projections.recorded import Recorded
-
     recorded = Recorded.of(ledger.history_to(Digest.parse(pinned.digest)), pinned.read_at)
     recorded.digest = pinned.digest
     return recorded
@@ -176,8 +174,6 @@ def paper(
     if pinned is not None:  # headed as it was asked for, with the digest it was read from
         read = read.headed(known_at=pinned.as_known_at, digest=pinned.digest)
     if to_issue and pinned is not None:  # never issued from a model that was altered
-        from projections.usecases.integrity import refuse_unless_folded
-
         refuse_unless_folded(session, read, pinned, committee, meeting)
     return PaperRead(read, pinned)
 
