@@ -81,8 +81,9 @@ def build_register(target: str, events: int, *, seed: int = 1) -> float:
     rng = random.Random(seed)
     ledger = open_ledger(target, create=True)
     ledger.today = lambda: TODAY  # type: ignore[method-assign]
-    committee = Committee.register(code="NATREG", name="National register board", actor="bench",
-                                   on=START)  # fmt: skip
+    committee = Committee.register(
+        code="NATREG", name="National register board", actor="bench", on=START
+    )
     for meeting in MEETINGS:
         committee.schedule_meeting(meeting, None, "bench", START)
     pending: list[Any] = [committee]
@@ -92,18 +93,34 @@ def build_register(target: str, events: int, *, seed: int = 1) -> float:
     while written < events:
         report_number += 1
         published = START + timedelta(days=rng.randrange(0, 1800))
-        report = Report.register(code=f"R{report_number}", title=f"Inspection {report_number}",
-                                 scope=rng.choice(list(Scope)), published=published,
-                                 inspectorates=["HMICFRS"], makes=40, actor="bench", on=published)  # fmt: skip
+        report = Report.register(
+            code=f"R{report_number}",
+            title=f"Inspection {report_number}",
+            scope=rng.choice(list(Scope)),
+            published=published,
+            inspectorates=["HMICFRS"],
+            makes=40,
+            actor="bench",
+            on=published,
+        )
         pending.append(report)
         written += 1
         for ref in range(1, 41):
             on = published + timedelta(days=rng.randrange(0, 60))
             due = parse_due(f"{(on + timedelta(days=rng.randrange(60, 500))).isoformat()}")
-            item = Recommendation.issue(report=report, ref=str(ref), kind=rng.choice(list(Kind)),
-                                        text=f"Recommendation {ref} of inspection {report_number}",
-                                        owner=f"Owner {rng.randrange(60)}", lead=None, due=due,
-                                        status=None, reason=None, actor="bench", on=on)  # fmt: skip
+            item = Recommendation.issue(
+                report=report,
+                ref=str(ref),
+                kind=rng.choice(list(Kind)),
+                text=f"Recommendation {ref} of inspection {report_number}",
+                owner=f"Owner {rng.randrange(60)}",
+                lead=None,
+                due=due,
+                status=None,
+                reason=None,
+                actor="bench",
+                on=on,
+            )
             day = on
             for _ in range(rng.randrange(3, 12)):
                 day += timedelta(days=rng.randrange(1, 90))
@@ -112,17 +129,26 @@ def build_register(target: str, events: int, *, seed: int = 1) -> float:
                 choice = rng.random()
                 try:  # a refused change is part of a realistic history too
                     if choice < 0.45:
-                        item.change_status(rng.choice(list(Status)[:4]), "as reported", "bench",
-                                           day)  # fmt: skip
+                        item.change_status(
+                            rng.choice(list(Status)[:4]), "as reported", "bench", day
+                        )
                     elif choice < 0.6:
                         current = item.state_as_at(day).due or day
-                        item.extend_deadline(current + timedelta(days=rng.randrange(30, 200)),
-                                             "justified by the owner", "bench", day)  # fmt: skip
+                        item.extend_deadline(
+                            current + timedelta(days=rng.randrange(30, 200)),
+                            "justified by the owner",
+                            "bench",
+                            day,
+                        )
                     elif choice < 0.95:
                         item.note_progress(f"progress on {day.isoformat()}", "bench", day)
                     elif item.version > 1:
-                        item.correct(rng.randrange(2, item.version + 1),
-                                     "recorded against the wrong item", "bench", day)  # fmt: skip
+                        item.correct(
+                            rng.randrange(2, item.version + 1),
+                            "recorded against the wrong item",
+                            "bench",
+                            day,
+                        )
                 except LedgerError:
                     pass
             if rng.random() < 0.03 and day < TODAY:
@@ -161,9 +187,11 @@ def raw_insert_seconds(source: str, runs: int = 3) -> tuple[int, float]:
         with tempfile.TemporaryDirectory() as folder:
             raw = sqlite3.connect(Path(folder) / "raw.db", isolation_level=None)
             raw.execute("PRAGMA journal_mode=WAL")
-            raw.execute("CREATE TABLE stored_events (originator_id TEXT, originator_version "
-                        "INTEGER, topic TEXT, state BLOB, "
-                        "PRIMARY KEY (originator_id, originator_version))")  # fmt: skip
+            raw.execute(
+                "CREATE TABLE stored_events (originator_id TEXT, originator_version "
+                "INTEGER, topic TEXT, state BLOB, "
+                "PRIMARY KEY (originator_id, originator_version))"
+            )
             raw.execute("CREATE TABLE ragw_chain (position BIGINT PRIMARY KEY, link TEXT)")
 
             def insert() -> None:
@@ -355,8 +383,10 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
         store = TimelineStore(ledger, target)
         catch_up_seconds = timed(store.catch_up)
         timings = as_at_timings(ledger, store, target)
-        log(f"  ingest {ingest_seconds:.1f} s, catch-up {catch_up_seconds:.1f} s, " +
-            ", ".join(f"{name} {seconds:.3f} s" for name, seconds in timings.items()))  # fmt: skip
+        log(
+            f"  ingest {ingest_seconds:.1f} s, catch-up {catch_up_seconds:.1f} s, "
+            + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in timings.items())
+        )
         store.close()
         ledger.close()
     finally:
@@ -374,12 +404,18 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--events", type=int, default=200_000, help="size of the register")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--postgresql", action="store_true",
-                        help="also on a throw-away PostgreSQL 15 server started for the run")  # fmt: skip
+    parser.add_argument(
+        "--postgresql",
+        action="store_true",
+        help="also on a throw-away PostgreSQL 15 server started for the run",
+    )
     options = parser.parse_args()
     log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     with tempfile.TemporaryDirectory(prefix="ragw-bench-") as folder:

@@ -27,8 +27,12 @@ def role() -> None:
 @role.command("grant")
 @click.argument("name")
 @click.argument("role_name", metavar="governance|owner|auditor")
-@click.option("--acts-for", "acts_for", metavar="OWNER",
-              help="For an owner: the owner named on the board whose items they change.")  # fmt: skip
+@click.option(
+    "--acts-for",
+    "acts_for",
+    metavar="OWNER",
+    help="For an owner: the owner named on the board whose items they change.",
+)
 @click.pass_context
 def role_grant(ctx: click.Context, name: str, role_name: str, acts_for: str | None) -> None:
     """Grant a role to NAME (governance only, once access control is on).
@@ -39,8 +43,10 @@ def role_grant(ctx: click.Context, name: str, role_name: str, acts_for: str | No
       ragw role grant 'Alice Smith' owner --acts-for 'Head of Roads'
       ragw role grant 'Internal Audit' auditor
     """
-    record(ctx, lambda ledger, actor: ledger.grant_role(name, role_name, acts_for=acts_for,
-                                                        actor=actor))  # fmt: skip
+    record(
+        ctx,
+        lambda ledger, actor: ledger.grant_role(name, role_name, acts_for=acts_for, actor=actor),
+    )
 
 
 @role.command("revoke")
@@ -55,8 +61,10 @@ def role_revoke(ctx: click.Context, name: str, role_name: str, acts_for: str | N
     Example:
       ragw role revoke 'Alice Smith' owner --acts-for 'Head of Roads'
     """
-    record(ctx, lambda ledger, actor: ledger.revoke_role(name, role_name, acts_for=acts_for,
-                                                         actor=actor))  # fmt: skip
+    record(
+        ctx,
+        lambda ledger, actor: ledger.revoke_role(name, role_name, acts_for=acts_for, actor=actor),
+    )
 
 
 @role.command("list")
@@ -73,14 +81,16 @@ def role_list(ctx: click.Context, fmt: str) -> None:
     grants = held.held
     emit(
         Output(
-            document={"controlled": held.controlled,
-                      "roles": [{"name": n, "role": r, "acts_for": o} for n, r, o in grants]},
+            document={
+                "controlled": held.controlled,
+                "roles": [{"name": n, "role": r, "acts_for": o} for n, r, o in grants],
+            },
             columns=["name", "role", "acts for"],
             rows=[list(grant) for grant in grants],
             footer=None if held.controlled else "No role granted: the ledger is open.",
         ),
         fmt,
-    )  # fmt: skip
+    )
 
 
 @click.group(cls=LedgerGroup)
@@ -113,17 +123,24 @@ def init_roles(ctx: click.Context) -> None:
             "init-roles is for a PostgreSQL ledger; a SQLite file is guarded by its file permissions"
         )
     keep_history_append_only(session.uses)
-    click.echo("roles ragw_writer, ragw_reader and ragw_follower ready; recorded events are "
-               "append-only for everyone (the server refuses UPDATE, DELETE and TRUNCATE), "
-               "and only ragw_follower may change the read model: run `ragw follow` as a "
-               "login made with `ragw admin add-login NAME --role follower`")  # fmt: skip
+    click.echo(
+        "roles ragw_writer, ragw_reader and ragw_follower ready; recorded events are "
+        "append-only for everyone (the server refuses UPDATE, DELETE and TRUNCATE), "
+        "and only ragw_follower may change the read model: run `ragw follow` as a "
+        "login made with `ragw admin add-login NAME --role follower`"
+    )
 
 
 @admin.command("add-login")
 @click.argument("login")
-@click.option("--role", "role_name", required=True, type=click.Choice(["governance", "owner", "auditor", "follower"]),
-              help="The ragw role the person will hold (grant it with `ragw role grant`); "
-                   "follower: the login `ragw follow` runs as, no ragw role.")  # fmt: skip
+@click.option(
+    "--role",
+    "role_name",
+    required=True,
+    type=click.Choice(["governance", "owner", "auditor", "follower"]),
+    help="The ragw role the person will hold (grant it with `ragw role grant`); "
+    "follower: the login `ragw follow` runs as, no ragw role.",
+)
 @click.pass_context
 def add_login(ctx: click.Context, login: str, role_name: str) -> None:
     """Create a PostgreSQL login for a person, in the group their ragw role needs.

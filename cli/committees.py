@@ -50,9 +50,12 @@ def committee_add(ctx: click.Context, code: str, name: str | None, on: str | Non
 @committee.command("sign-off")
 @click.argument("code")
 @click.option(
-    "--for", "changes", multiple=True, metavar="closures|extensions",
+    "--for",
+    "changes",
+    multiple=True,
+    metavar="closures|extensions",
     help="A change that needs sign-off (repeat for both). Omit to need it for completion only.",
-)  # fmt: skip
+)
 @click.pass_context
 def committee_sign_off(ctx: click.Context, code: str, changes: tuple[str, ...]) -> None:
     """Set what CODE requires sign-off for, beyond completion (always signed off).

@@ -183,14 +183,19 @@ def say_if_pending(session: Session, event_id: str) -> None:
 
 
 link_option = click.option(
-    "--link", "links", multiple=True, metavar="URL",
+    "--link",
+    "links",
+    multiple=True,
+    metavar="URL",
     help="Where the evidence is (a web address or a document's place); repeat for more.",
-)  # fmt: skip
+)
 
 on_option = click.option(
-    "--on", "on", metavar="DATE",
+    "--on",
+    "on",
+    metavar="DATE",
     help="The date the change took effect (YYYY-MM-DD). Default: today; never in the future.",
-)  # fmt: skip
+)
 
 
 force_option = click.option(

@@ -45,8 +45,16 @@ def demo(ctx: click.Context, demo_target: str | None, fmt: str) -> None:
     ledger = session.ledger(write=True)
     recorded = build_demo(ledger, actor=session.actor)
     click.echo(f"Built a demo ledger at {session.target}: {recorded} events.", err=True)
-    ctx.invoke(board, as_at=DEMO_DATE.isoformat(), as_known_at=None, report_code=None,
-               owner=None, status_filter=None, overdue=False, fmt=fmt)  # fmt: skip
+    ctx.invoke(
+        board,
+        as_at=DEMO_DATE.isoformat(),
+        as_known_at=None,
+        report_code=None,
+        owner=None,
+        status_filter=None,
+        overdue=False,
+        fmt=fmt,
+    )
     db = f"ragw --db {session.target}"
     click.echo(
         f"\nTry: {db} history PEEL1819/1\n     {db} summary {DEMO_COMMITTEE} {DEMO_DATE}\n"

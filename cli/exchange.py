@@ -62,17 +62,32 @@ def import_tracker(ctx: click.Context, file: str, on: str | None) -> None:
 
 
 @click.command("export")
-@click.option("--out", "out", default=None, metavar="FILE.jsonl|FILE.csv|FILE.xlsx",
-              help="Where to write; the suffix chooses what: .jsonl every event, "
-              ".csv/.xlsx the board.")  # fmt: skip
-@click.option("--as-at", "as_at", default=None, metavar="DATE",
-              help="The board as it stood on this date (.csv/.xlsx). Default: today.")  # fmt: skip
-@click.option("--as-known-at", "as_known_at", default=None, metavar="DATETIME",
-              help="Only what had been recorded by this moment (.csv/.xlsx).")  # fmt: skip
+@click.option(
+    "--out",
+    "out",
+    default=None,
+    metavar="FILE.jsonl|FILE.csv|FILE.xlsx",
+    help="Where to write; the suffix chooses what: .jsonl every event, .csv/.xlsx the board.",
+)
+@click.option(
+    "--as-at",
+    "as_at",
+    default=None,
+    metavar="DATE",
+    help="The board as it stood on this date (.csv/.xlsx). Default: today.",
+)
+@click.option(
+    "--as-known-at",
+    "as_known_at",
+    default=None,
+    metavar="DATETIME",
+    help="Only what had been recorded by this moment (.csv/.xlsx).",
+)
 @force_option
 @click.pass_context
-def export(ctx: click.Context, out: str | None, as_at: str | None,
-           as_known_at: str | None, force: bool) -> None:  # fmt: skip
+def export(
+    ctx: click.Context, out: str | None, as_at: str | None, as_known_at: str | None, force: bool
+) -> None:
     """Export every event (.jsonl, for backup and restore) or the board (.csv, .xlsx).
 
     A .jsonl export has one event a line: id, type, key, on, recorded_at, actor and
@@ -88,9 +103,12 @@ def export(ctx: click.Context, out: str | None, as_at: str | None,
       ragw export --out board.csv --as-at 2019-11-15 --as-known-at 2019-11-10T17:00:00Z
       ragw export --out backup.jsonl --force     # replace yesterday's backup.jsonl
     """
-    path = output_path(out, (".jsonl", ".csv", ".xlsx"),
-                       "export writes every event to .jsonl, or the board to .csv or .xlsx",
-                       force=force)  # fmt: skip
+    path = output_path(
+        out,
+        (".jsonl", ".csv", ".xlsx"),
+        "export writes every event to .jsonl, or the board to .csv or .xlsx",
+        force=force,
+    )
     suffix = path.suffix.lower()
     if suffix == ".jsonl" and (as_at or as_known_at):
         refuse("a .jsonl export holds every event; --as-at and --as-known-at are for the board")
@@ -106,12 +124,22 @@ def export(ctx: click.Context, out: str | None, as_at: str | None,
         write_csv(path, columns, rows)
     else:
         known = f", as known at {as_known_at}" if as_known_at else ""
-        write_xlsx(path, columns, rows, title=f"Board {day.isoformat()}",
-                   about=[("Board as at", day.isoformat() + known),
-                          ("Items", str(len(rows))),
-                          *([("Ledger digest", digest)] if digest else [])])  # fmt: skip
-    click.echo(f"wrote {path}: {len(rows)} items as at {day.isoformat()}"
-               + (f"; ledger digest {digest}" if digest else ""), err=True)  # fmt: skip
+        write_xlsx(
+            path,
+            columns,
+            rows,
+            title=f"Board {day.isoformat()}",
+            about=[
+                ("Board as at", day.isoformat() + known),
+                ("Items", str(len(rows))),
+                *([("Ledger digest", digest)] if digest else []),
+            ],
+        )
+    click.echo(
+        f"wrote {path}: {len(rows)} items as at {day.isoformat()}"
+        + (f"; ledger digest {digest}" if digest else ""),
+        err=True,
+    )
 
 
 def export_events(session: LedgerSession, path: Path) -> None:
@@ -123,8 +151,9 @@ def export_events(session: LedgerSession, path: Path) -> None:
             count += 1
             bar(1)
     digest = read.digest
-    click.echo(f"wrote {path}: {count} events" + (f"; ledger digest {digest}" if digest else ""),
-               err=True)  # fmt: skip
+    click.echo(
+        f"wrote {path}: {count} events" + (f"; ledger digest {digest}" if digest else ""), err=True
+    )
 
 
 @click.command("restore")
@@ -158,8 +187,13 @@ def parse_days(text: str) -> int:
 
 @click.command("requests")
 @click.option("--owner", required=True, metavar="ROLE", help="Whose items: the owner's role.")
-@click.option("--due-within", "due_within", default=None, metavar="SPAN",
-              help="Only items due within this span from today, or overdue (45d, 6w, 2m).")  # fmt: skip
+@click.option(
+    "--due-within",
+    "due_within",
+    default=None,
+    metavar="SPAN",
+    help="Only items due within this span from today, or overdue (45d, 6w, 2m).",
+)
 @click.option("--out", "out", required=True, metavar="FILE.xlsx", help="Where to write the sheet.")
 @force_option
 @click.pass_context
@@ -181,20 +215,29 @@ def requests(ctx: click.Context, owner: str, due_within: str | None, out: str, f
     sheet = update_sheet(session_of(ctx).uses, owner=owner, within_days=span)
     rows = sheet.rows
     if not rows:
-        refuse(f"{owner} has no open items{' due within ' + due_within if due_within else ''}; "
-               "see `ragw board --owner ROLE`")  # fmt: skip
+        refuse(
+            f"{owner} has no open items{' due within ' + due_within if due_within else ''}; "
+            "see `ragw board --owner ROLE`"
+        )
     write_xlsx(
-        path, sheet.columns, rows, title="Update", editable=sheet.filled,
+        path,
+        sheet.columns,
+        rows,
+        title="Update",
+        editable=sheet.filled,
         choices={"new status": sheet.statuses},
         about=[
             ("Owner", owner),
             ("As at", sheet.as_at.isoformat()),
             ("Items", str(len(rows))),
-            ("How to", "Fill in the shaded columns of the rows that changed and leave the "
-                       "others blank. RED and WHITE need a reason; a new due date needs a "
-                       "justification. Return the sheet, to be recorded with `ragw apply`."),
+            (
+                "How to",
+                "Fill in the shaded columns of the rows that changed and leave the "
+                "others blank. RED and WHITE need a reason; a new due date needs a "
+                "justification. Return the sheet, to be recorded with `ragw apply`.",
+            ),
         ],
-    )  # fmt: skip
+    )
     click.echo(f"wrote {path}: {len(rows)} open items of {owner}", err=True)
 
 

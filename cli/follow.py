@@ -14,11 +14,17 @@ from projections.usecases.follow import follow as keep_following
 
 
 @click.command()
-@click.option("--once", is_flag=True,
-              help="Catch up with the log once and exit (for tests and cron).")  # fmt: skip
-@click.option("--poll", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-              metavar="SECONDS",
-              help="Catch up at least this often, even when no notification arrives.")  # fmt: skip
+@click.option(
+    "--once", is_flag=True, help="Catch up with the log once and exit (for tests and cron)."
+)
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Catch up at least this often, even when no notification arrives.",
+)
 @click.pass_context
 def follow(ctx: click.Context, once: bool, poll: float) -> None:
     """Keep the read model beside the events up to date, until stopped.
@@ -39,8 +45,9 @@ def follow(ctx: click.Context, once: bool, poll: float) -> None:
     session = session_of(ctx).uses
     if once:
         done = catch_up(session)
-        click.echo(f"read model up to date at position {done.position} "
-                   f"({done.applied} events applied)")  # fmt: skip
+        click.echo(
+            f"read model up to date at position {done.position} ({done.applied} events applied)"
+        )
         return
     stop: list[int] = []
 
@@ -48,8 +55,9 @@ def follow(ctx: click.Context, once: bool, poll: float) -> None:
         stop.append(number)
 
     def told(done: CaughtUp) -> None:
-        click.echo(f"read model up to date at position {done.position} "
-                   f"({done.applied} events applied)")  # fmt: skip
+        click.echo(
+            f"read model up to date at position {done.position} ({done.applied} events applied)"
+        )
 
     previous = {s: signal.signal(s, stopped) for s in (signal.SIGTERM, signal.SIGINT)}
     try:

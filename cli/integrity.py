@@ -11,9 +11,13 @@ from projections.usecases.integrity import verify as verify_chain
 
 
 @click.command()
-@click.option("--digest", "digest_text", metavar="D",
-              help="A digest printed on a paper (POSITION:HASH): prove the history up to it "
-                   "is unchanged and everything since only extends it (the events only).")  # fmt: skip
+@click.option(
+    "--digest",
+    "digest_text",
+    metavar="D",
+    help="A digest printed on a paper (POSITION:HASH): prove the history up to it "
+    "is unchanged and everything since only extends it (the events only).",
+)
 @click.option(
     "--events-only",
     "events_only",
@@ -56,8 +60,10 @@ def verify(ctx: click.Context, digest_text: str | None, events_only: bool) -> No
     click.echo(f"ok: {verified.events} events, every link matches")
     if digest is not None:
         since = verified.since
-        click.echo(f"digest {digest} holds: the history up to it is unchanged, and "
-                   f"{since} event{'s' if since != 1 else ''} since only extend it")  # fmt: skip
+        click.echo(
+            f"digest {digest} holds: the history up to it is unchanged, and "
+            f"{since} event{'s' if since != 1 else ''} since only extend it"
+        )
     model = verified.model
     if model is not None:
         behind = (

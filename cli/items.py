@@ -41,9 +41,15 @@ def report() -> None:
 @on_option
 @click.pass_context
 def report_add(
-    ctx: click.Context, code: str, title: str, scope: str, published: str,
-    inspectorates: tuple[str, ...], makes: int | None, on: str | None,
-) -> None:  # fmt: skip
+    ctx: click.Context,
+    code: str,
+    title: str,
+    scope: str,
+    published: str,
+    inspectorates: tuple[str, ...],
+    makes: int | None,
+    on: str | None,
+) -> None:
     """Register an inspection report under a CODE of your choosing.
 
     \b
@@ -53,10 +59,19 @@ def report_add(
     """
     published_on = parse_day(published, "--published")
     assert published_on is not None
-    record(ctx, lambda ledger, actor: ledger.register_report(
-        code, title=title, scope=scope, published=published_on,
-        inspectorates=inspectorates, makes=makes, actor=actor, on=parse_day(on, "--on"),
-    ))  # fmt: skip
+    record(
+        ctx,
+        lambda ledger, actor: ledger.register_report(
+            code,
+            title=title,
+            scope=scope,
+            published=published_on,
+            inspectorates=inspectorates,
+            makes=makes,
+            actor=actor,
+            on=parse_day(on, "--on"),
+        ),
+    )
 
 
 @click.group(cls=LedgerGroup)
@@ -91,9 +106,18 @@ def rec() -> None:
 @on_option
 @click.pass_context
 def rec_add(
-    ctx: click.Context, code: str, ref: str, kind: str, text: str, owner: str | None,
-    lead: str | None, due: str | None, status: str | None, reason: str | None, on: str | None,
-) -> None:  # fmt: skip
+    ctx: click.Context,
+    code: str,
+    ref: str,
+    kind: str,
+    text: str,
+    owner: str | None,
+    lead: str | None,
+    due: str | None,
+    status: str | None,
+    reason: str | None,
+    on: str | None,
+) -> None:
     """Add recommendation REF of report CODE; its key is CODE/REF.
 
     The item is on the board from its --on date.
@@ -103,10 +127,22 @@ def rec_add(
       ragw rec add BETRAYAL 4a --kind recommendation --text "Record corruption..." \\
           --due "April 2020" --status AMBER --owner "D/Supt PSD" --on 2019-11-01
     """
-    record(ctx, lambda ledger, actor: ledger.issue_recommendation(
-        code, ref, kind=kind, text=text, owner=owner, lead=lead, due=due,
-        status=status, reason=reason, actor=actor, on=parse_day(on, "--on"),
-    ))  # fmt: skip
+    record(
+        ctx,
+        lambda ledger, actor: ledger.issue_recommendation(
+            code,
+            ref,
+            kind=kind,
+            text=text,
+            owner=owner,
+            lead=lead,
+            due=due,
+            status=status,
+            reason=reason,
+            actor=actor,
+            on=parse_day(on, "--on"),
+        ),
+    )
 
 
 @click.command()
@@ -145,9 +181,13 @@ def status(ctx: click.Context, key: str, status: str, reason: str | None, on: st
 @on_option
 @click.pass_context
 def extend(
-    ctx: click.Context, key: str, to: str | None, reason: str | None, links: tuple[str, ...],
+    ctx: click.Context,
+    key: str,
+    to: str | None,
+    reason: str | None,
+    links: tuple[str, ...],
     on: str | None,
-) -> None:  # fmt: skip
+) -> None:
     """Extend KEY's due date, with a justification. The original date is kept.
 
     Where a committee grants extensions (`ragw committee sign-off CODE --for

@@ -101,13 +101,21 @@ class LazyGroup(LedgerGroup):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--db", "target", envvar="RAGW_DB", default=DEFAULT_DB, show_default=True,
-    metavar="TARGET", help="A SQLite file, or a postgresql://user:pass@host:port/db URL. Env: RAGW_DB.",
-)  # fmt: skip
+    "--db",
+    "target",
+    envvar="RAGW_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    metavar="TARGET",
+    help="A SQLite file, or a postgresql://user:pass@host:port/db URL. Env: RAGW_DB.",
+)
 @click.option(
-    "--actor", envvar="RAGW_ACTOR", default=None, metavar="NAME",
+    "--actor",
+    envvar="RAGW_ACTOR",
+    default=None,
+    metavar="NAME",
     help="Who records the change. Env: RAGW_ACTOR. Default: your login name.",
-)  # fmt: skip
+)
 @click.version_option(package_name="ragw", prog_name="ragw")
 @click.pass_context
 def main(ctx: click.Context, target: str, actor: str | None) -> None:

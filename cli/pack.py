@@ -31,18 +31,30 @@ from projections.usecases.papers import record_issue
 )
 @force_option
 @known_at_option
-@click.option("--issue", is_flag=True,
-              help="Record that this paper was issued, pinned to the ledger's digest (its "
-                   "position in the log), so --as-issued can render it again byte for "
-                   "byte.")  # fmt: skip
-@click.option("--as-issued", "as_issued", is_flag=True,
-              help="Render the paper exactly as it was issued, whatever was recorded or "
-                   "corrected since.")  # fmt: skip
+@click.option(
+    "--issue",
+    is_flag=True,
+    help="Record that this paper was issued, pinned to the ledger's digest (its "
+    "position in the log), so --as-issued can render it again byte for "
+    "byte.",
+)
+@click.option(
+    "--as-issued",
+    "as_issued",
+    is_flag=True,
+    help="Render the paper exactly as it was issued, whatever was recorded or corrected since.",
+)
 @click.pass_context
 def pack(
-    ctx: click.Context, committee_code: str, day: str, out: str | None,
-    force: bool, as_known_at: str | None, issue: bool, as_issued: bool,
-) -> None:  # fmt: skip
+    ctx: click.Context,
+    committee_code: str,
+    day: str,
+    out: str | None,
+    force: bool,
+    as_known_at: str | None,
+    issue: bool,
+    as_issued: bool,
+) -> None:
     """Write the whole paper for COMMITTEE's meeting on DATE as one document.
 
     .html: a self-contained page, ready to print on A4, with a chart of outstanding
@@ -67,8 +79,10 @@ def pack(
     if issue and as_issued:
         refuse("--issue records a new issue and --as-issued renders the one recorded; give one")
     if as_issued and as_known_at:
-        refuse("--as-issued renders the paper from the history it was issued from; "
-               "leave out --as-known-at")  # fmt: skip
+        refuse(
+            "--as-issued renders the paper from the history it was issued from; "
+            "leave out --as-known-at"
+        )
     meeting = meeting_day(day)
     session = session_of(ctx)
     read = paper_read(

@@ -16,13 +16,15 @@ from projections.usecases.papers import summary as summary_read
 
 def meeting_read(command: Callable[..., None]) -> Callable[..., None]:
     """COMMITTEE DATE [--as-known-at] [--format]: what every read of a paper takes."""
-    for decorate in reversed((
-        click.argument("committee_code", metavar="COMMITTEE"),
-        click.argument("day", metavar="DATE"),
-        known_at_option,
-        format_option,
-        click.pass_context,
-    )):  # fmt: skip
+    for decorate in reversed(
+        (
+            click.argument("committee_code", metavar="COMMITTEE"),
+            click.argument("day", metavar="DATE"),
+            known_at_option,
+            format_option,
+            click.pass_context,
+        )
+    ):
         command = decorate(command)
     return command
 

@@ -53,9 +53,16 @@ from projections.usecases.events import log as log_read
 @format_option
 @click.pass_context
 def board(
-    ctx: click.Context, as_at: str | None, as_known_at: str | None, report_code: str | None,
-    owner: str | None, status_filter: str | None, overdue: bool, pending: bool, fmt: str,
-) -> None:  # fmt: skip
+    ctx: click.Context,
+    as_at: str | None,
+    as_known_at: str | None,
+    report_code: str | None,
+    owner: str | None,
+    status_filter: str | None,
+    overdue: bool,
+    pending: bool,
+    fmt: str,
+) -> None:
     """The RAGW board: every item's status and due date.
 
     \b

@@ -91,13 +91,15 @@ def write_xlsx(
                 cell.alignment = wrap
         if column in editable:
             fill = PatternFill("solid", fgColor="FFF9E5")
-            for (cell,) in sheet.iter_rows(min_row=1, max_row=len(rows) + 1, min_col=index,
-                                          max_col=index):  # fmt: skip
+            for (cell,) in sheet.iter_rows(
+                min_row=1, max_row=len(rows) + 1, min_col=index, max_col=index
+            ):
                 cell.fill = fill
     for column, allowed in (choices or {}).items():
         letter = get_column_letter(list(columns).index(column) + 1)
-        validation = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"',
-                                    allow_blank=True)  # fmt: skip
+        validation = DataValidation(
+            type="list", formula1='"' + ",".join(allowed) + '"', allow_blank=True
+        )
         validation.add(f"{letter}2:{letter}{max(len(rows), 1) + 1}")
         sheet.add_data_validation(validation)
     if "status" in columns:

@@ -34,15 +34,9 @@ from ledger.exchange.importing import ImportOutcome, TrackerImport
 from ledger.exchange.updates import SheetRules, UpdateOutcome, apply_updates
 from ledger.governance import Governance
 from ledger.inputs import (
-    KINDS,
-    MAX_TEXT,
-    STATUSES,
     clean_links,
     clean_text,
     parse_kind,
-    parse_role,
-    parse_scope,
-    parse_sign_off_for,
     parse_status,
 )
 from ledger.keys import check_ref, recommendation_id, split_event_id, split_key
@@ -64,9 +58,14 @@ class Ledger(Governance):
     # Requests and their sign-off -------------------------------------------------------
 
     def claim_completion(
-        self, key: str, *, evidence: str, links: Sequence[str] = (), actor: str,
+        self,
+        key: str,
+        *,
+        evidence: str,
+        links: Sequence[str] = (),
+        actor: str,
         on: date | None = None,
-    ) -> list[str]:  # fmt: skip
+    ) -> list[str]:
         """The owner says ``key`` is implemented; it is GREEN once signed off."""
         text = clean_text(evidence, Field.EVIDENCE, required=False)
         if not text:
@@ -115,9 +114,18 @@ class Ledger(Governance):
     ) -> list[str]:
         self.authorize(actor, what="adding an item")
         item = self.prepare_recommendation(
-            code, ref, kind=kind, text=text, owner=owner, lead=lead, due=due,
-            status=status, reason=reason, actor=actor, on=on,
-        )  # fmt: skip
+            code,
+            ref,
+            kind=kind,
+            text=text,
+            owner=owner,
+            lead=lead,
+            due=due,
+            status=status,
+            reason=reason,
+            actor=actor,
+            on=on,
+        )
         return self.save_all(item, what=item.key)
 
     def prepare_recommendation(
@@ -177,9 +185,14 @@ class Ledger(Governance):
         )
 
     def change_status(
-        self, key: str, status: str | Status, *, reason: str | None = None,
-        actor: str, on: date | None = None,
-    ) -> list[str]:  # fmt: skip
+        self,
+        key: str,
+        status: str | Status,
+        *,
+        reason: str | None = None,
+        actor: str,
+        on: date | None = None,
+    ) -> list[str]:
         status = status if isinstance(status, Status) else parse_status(status)
         reason = clean_text(reason, Field.REASON, required=False)
 
@@ -196,9 +209,14 @@ class Ledger(Governance):
         return self._change(key, on, record, actor)
 
     def set_deadline(
-        self, key: str, due: str, *, reason: str | None = None,
-        actor: str, on: date | None = None,
-    ) -> list[str]:  # fmt: skip
+        self,
+        key: str,
+        due: str,
+        *,
+        reason: str | None = None,
+        actor: str,
+        on: date | None = None,
+    ) -> list[str]:
         reason = clean_text(reason, Field.REASON, required=False)
 
         def record(item: Recommendation, day: date) -> None:
@@ -208,18 +226,26 @@ class Ledger(Governance):
         return self._change(key, on, record, actor)
 
     def extend_deadline(
-        self, key: str, *, to: date, reason: str, links: Sequence[str] = (), actor: str,
+        self,
+        key: str,
+        *,
+        to: date,
+        reason: str,
+        links: Sequence[str] = (),
+        actor: str,
         on: date | None = None,
-    ) -> list[str]:  # fmt: skip
+    ) -> list[str]:
         """Move ``key``'s due date later; where a committee grants extensions, ask for it
         (an :class:`~events.ExtensionRequested` that awaits sign-off)."""
         why = self._reason(reason, "an extension", key)
         found = clean_links(links)
         if self.needs_sign_off(actor, SignOffFor.EXTENSIONS):
             return self._change(
-                key, on, lambda item, day: item.request_extension(to, why, found, actor, day),
+                key,
+                on,
+                lambda item, day: item.request_extension(to, why, found, actor, day),
                 actor,
-            )  # fmt: skip
+            )
         return self._change(
             key, on, lambda item, day: item.extend_deadline(to, why, actor, day), actor
         )
@@ -237,9 +263,14 @@ class Ledger(Governance):
         return self._change(key, on, lambda item, day: item.assign_owner(who, actor, day), actor)
 
     def close_recommendation(
-        self, key: str, *, reason: str, links: Sequence[str] = (), actor: str,
+        self,
+        key: str,
+        *,
+        reason: str,
+        links: Sequence[str] = (),
+        actor: str,
         on: date | None = None,
-    ) -> list[str]:  # fmt: skip
+    ) -> list[str]:
         """Take ``key`` off the tracker; where a committee requires sign-off for
         closures, ask for it (a :class:`~events.ClosureRequested`)."""
         why = self._reason(reason, "closing", key)
@@ -281,9 +312,14 @@ class Ledger(Governance):
         return TrackerImport(self, source=source, actor=actor, on=on, progress=progress).run(rows)
 
     def apply_updates(
-        self, rows: list[UpdateRow], *, source: str, owner: str, actor: str,
+        self,
+        rows: list[UpdateRow],
+        *,
+        source: str,
+        owner: str,
+        actor: str,
         on: date | None = None,
-    ) -> UpdateOutcome:  # fmt: skip
+    ) -> UpdateOutcome:
         """Record an owner's filled-in update sheet as that owner: all rows or none.
         ``actor`` (who applies it) must be governance or act for that owner."""
         self.authorize(actor, owner=owner, what=f"applying {owner}'s update sheet")
@@ -323,9 +359,12 @@ class Ledger(Governance):
         return text
 
     def _change(
-        self, key: str, on: date | None, command: Callable[[Recommendation, date], None],
+        self,
+        key: str,
+        on: date | None,
+        command: Callable[[Recommendation, date], None],
         actor: str,
-    ) -> list[str]:  # fmt: skip
+    ) -> list[str]:
         """Apply one change to one item. When another writer changed the item first, the
         change is checked again against the item as it now is and retried, so racing
         changes land one after the other; only a writer that keeps losing is refused."""
@@ -341,19 +380,3 @@ class Ledger(Governance):
                     raise
                 time.sleep(random.uniform(0.005, 0.02) * attempt)  # let the winner finish
         raise AssertionError("unreachable")
-
-
-#: Read from here before :mod:`ledger.inputs` held them.
-__all__ = [
-    "KINDS",
-    "MAX_TEXT",
-    "STATUSES",
-    "Ledger",
-    "clean_links",
-    "clean_text",
-    "parse_kind",
-    "parse_role",
-    "parse_scope",
-    "parse_sign_off_for",
-    "parse_status",
-]

@@ -182,8 +182,12 @@ def walk(
             return
         previous = link(previous, position, stream, version, topic, state)
         if previous != expected[1]:
-            yield Break(position, *name, "does not match its link: it was edited, or rows were "
-                        "swapped, reordered or deleted before it")  # fmt: skip
+            yield Break(
+                position,
+                *name,
+                "does not match its link: it was edited, or rows were "
+                "swapped, reordered or deleted before it",
+            )
             return
         yield position, previous
         expected = next(stored, None)

@@ -151,9 +151,13 @@ class Governance(EventLog):
     # Who may do what ----------------------------------------------------------------
 
     def authorize(
-        self, actor: str, *, item: Recommendation | None = None, owner: str | None = None,
+        self,
+        actor: str,
+        *,
+        item: Recommendation | None = None,
+        owner: str | None = None,
         what: str,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Refuse ``actor`` unless the roles allow ``what`` (see :mod:`ledger.permissions`);
         an actor's name is written on every event, so it must be writable too."""
         check_writable(actor, Field.ACTOR)
@@ -230,9 +234,15 @@ class Governance(EventLog):
         )
 
     def issue_paper(
-        self, committee: str, meeting: date, *, digest: Digest, read_at: datetime,
-        as_known_at: datetime | None, actor: str,
-    ) -> list[str]:  # fmt: skip
+        self,
+        committee: str,
+        meeting: date,
+        *,
+        digest: Digest,
+        read_at: datetime,
+        as_known_at: datetime | None,
+        actor: str,
+    ) -> list[str]:
         """Record that the paper for ``committee``'s meeting on ``meeting`` was issued,
         rendered from the history up to ``digest``, read as known at ``read_at``."""
         self.authorize(actor, what="issuing a paper")

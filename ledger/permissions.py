@@ -17,9 +17,13 @@ from ledger.keys import ACCESS_KEY
 
 
 def authorize(
-    access: Access | None, actor: str, *, item: Recommendation | None = None,
-    owner: str | None = None, what: str,
-) -> None:  # fmt: skip
+    access: Access | None,
+    actor: str,
+    *,
+    item: Recommendation | None = None,
+    owner: str | None = None,
+    what: str,
+) -> None:
     """Refuse ``actor`` unless the roles allow ``what`` (of ``item``, or of the items
     of ``owner``)."""
     if access is None:

@@ -336,8 +336,16 @@ def apply_to_state(state: ItemState, event: RecommendationEvent) -> None:
     elif isinstance(event, SignOffRequested):
         due, previous = getattr(event, "due", None), getattr(event, "previous_due", None)
         request = REQUESTS.get(type(event), Request.EXTENSION)
-        state.pending = Pending(request, event.on, event.actor, event.evidence,
-                                tuple(event.links), due, event.originator_version, previous)  # fmt: skip
+        state.pending = Pending(
+            request,
+            event.on,
+            event.actor,
+            event.evidence,
+            tuple(event.links),
+            due,
+            event.originator_version,
+            previous,
+        )
     elif isinstance(event, SignOffRejected):
         state.pending = None
     elif isinstance(event, SignedOff):

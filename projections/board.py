@@ -57,9 +57,14 @@ def board_as_at(
     """Every item on the board as at ``as_at``, using only what was recorded by
     ``as_known_at`` (everything, when None). Filters narrow the items shown."""
     return board_of(
-        Recorded.of(events, as_known_at), as_at=as_at, report=report, owner=owner,
-        status=status, overdue=overdue, pending=pending,
-    )  # fmt: skip
+        Recorded.of(events, as_known_at),
+        as_at=as_at,
+        report=report,
+        owner=owner,
+        status=status,
+        overdue=overdue,
+        pending=pending,
+    )
 
 
 def board_of(

@@ -37,9 +37,17 @@ def row_of(state: ItemView) -> Row:
         return day.isoformat() if day else None
 
     status = state.status.value if state.status else None
-    return (state.key, state.report, status, iso(state.due), state.owner,
-            iso(state.original_due), state.times_extended, iso(state.last_extended_on),
-            state.pending_text)  # fmt: skip
+    return (
+        state.key,
+        state.report,
+        status,
+        iso(state.due),
+        state.owner,
+        iso(state.original_due),
+        state.times_extended,
+        iso(state.last_extended_on),
+        state.pending_text,
+    )
 
 
 #: Larger than any count of days or extensions, so "most first" is plain text order.
@@ -54,14 +62,21 @@ class Overdue(NamedTuple):
     owner: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "status": self.status, "due": self.due.isoformat(),
-                "days_overdue": self.days_overdue, "owner": self.owner}  # fmt: skip
+        return {
+            "key": self.key,
+            "status": self.status,
+            "due": self.due.isoformat(),
+            "days_overdue": self.days_overdue,
+            "owner": self.owner,
+        }
 
     def line(self) -> JSONText:
         """``compact(self.to_json())``, from pieces encoded once."""
-        return JSONText(f'{{"key":{_text(self.key)},"status":{_text(self.status)},'
-                        f'"due":{_day_text(self.due)},"days_overdue":{self.days_overdue},'
-                        f'"owner":{_text(self.owner)}}}')  # fmt: skip
+        return JSONText(
+            f'{{"key":{_text(self.key)},"status":{_text(self.status)},'
+            f'"due":{_day_text(self.due)},"days_overdue":{self.days_overdue},'
+            f'"owner":{_text(self.owner)}}}'
+        )
 
     def order(self) -> str:
         """Longest overdue first, then in the papers' order of items."""
@@ -78,8 +93,14 @@ class Extension(NamedTuple):
 
     def to_json(self) -> dict[str, Any]:
         previous = self.previous_due.isoformat() if self.previous_due else None
-        return {"key": self.key, "on": self.on.isoformat(), "previous_due": previous,
-                "due": self.due.isoformat(), "reason": self.reason, "actor": self.actor}  # fmt: skip
+        return {
+            "key": self.key,
+            "on": self.on.isoformat(),
+            "previous_due": previous,
+            "due": self.due.isoformat(),
+            "reason": self.reason,
+            "actor": self.actor,
+        }
 
 
 class Slippage(NamedTuple):
@@ -91,23 +112,31 @@ class Slippage(NamedTuple):
     days_past_original: int
 
     def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "status": self.status,
-                "original_due": self.original_due.isoformat(), "due": self.due.isoformat(),
-                "times_extended": self.times_extended,
-                "days_past_original": self.days_past_original}  # fmt: skip
+        return {
+            "key": self.key,
+            "status": self.status,
+            "original_due": self.original_due.isoformat(),
+            "due": self.due.isoformat(),
+            "times_extended": self.times_extended,
+            "days_past_original": self.days_past_original,
+        }
 
     def line(self) -> JSONText:
         """``compact(self.to_json())``, from pieces encoded once."""
-        return JSONText(f'{{"key":{_text(self.key)},"status":{_text(self.status)},'
-                        f'"original_due":{_day_text(self.original_due)},'
-                        f'"due":{_day_text(self.due)},"times_extended":{self.times_extended},'
-                        f'"days_past_original":{self.days_past_original}}}')  # fmt: skip
+        return JSONText(
+            f'{{"key":{_text(self.key)},"status":{_text(self.status)},'
+            f'"original_due":{_day_text(self.original_due)},'
+            f'"due":{_day_text(self.due)},"times_extended":{self.times_extended},'
+            f'"days_past_original":{self.days_past_original}}}'
+        )
 
     def order(self) -> str:
         """Furthest past the original due date first, then most extended, then in the
         papers' order of items."""
-        return (f"{_MOST - self.days_past_original:08d} {_MOST - self.times_extended:08d} "
-                f"{item_order(self.key)}")  # fmt: skip
+        return (
+            f"{_MOST - self.days_past_original:08d} {_MOST - self.times_extended:08d} "
+            f"{item_order(self.key)}"
+        )
 
 
 class PendingSignOff(NamedTuple):

@@ -82,10 +82,9 @@ def records_of(events: Iterable[LedgerEvent]) -> list[EventRecord]:
         if isinstance(record.event, EventCorrected)
     }
     return [
-        _with_correction(record, corrections.get(record.id)) if record.id in corrections
-        else record
+        _with_correction(record, corrections.get(record.id)) if record.id in corrections else record
         for record in records
-    ]  # fmt: skip
+    ]
 
 
 def _with_correction(record: EventRecord, correction_id: str | None) -> EventRecord:
@@ -104,8 +103,10 @@ def describe(record: EventRecord) -> str:
         if p.get("status"):
             parts.append(f"status {p['status']}" + (f" ({p['reason']})" if p.get("reason") else ""))
         if p.get("due_text") or p.get("due"):
-            parts.append(f"due {p.get('due') or 'not set'}" + (
-                f" (written {p['due_text']!r})" if p.get("due_text") else ""))  # fmt: skip
+            parts.append(
+                f"due {p.get('due') or 'not set'}"
+                + (f" (written {p['due_text']!r})" if p.get("due_text") else "")
+            )
         if p.get("owner"):
             parts.append(f"owner {p['owner']}")
         if p.get("lead"):

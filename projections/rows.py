@@ -46,8 +46,14 @@ class ReportFacts:
 
     @classmethod
     def of(cls, event: ReportRegistered) -> ReportFacts:
-        return cls(event.code, event.title, event.scope.value, event.published,
-                   tuple(event.inspectorates), event.makes)  # fmt: skip
+        return cls(
+            event.code,
+            event.title,
+            event.scope.value,
+            event.published,
+            tuple(event.inspectorates),
+            event.makes,
+        )
 
 
 # The paper order ---------------------------------------------------------------------

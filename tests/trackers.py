@@ -8,25 +8,49 @@ from typing import Any
 
 from ledger.demo import demo_paper
 
-KINDS = {"recommendation": "Recommendation", "afi": "Area for improvement",
-         "concern": "Cause of concern"}  # fmt: skip
-COLUMNS = ["report_code", "report", "scope", "published", "inspectorate", "ref", "kind", "text",
-           "status", "due", "comment", "lead", "owner"]  # fmt: skip
+KINDS = {
+    "recommendation": "Recommendation",
+    "afi": "Area for improvement",
+    "concern": "Cause of concern",
+}
+COLUMNS = [
+    "report_code",
+    "report",
+    "scope",
+    "published",
+    "inspectorate",
+    "ref",
+    "kind",
+    "text",
+    "status",
+    "due",
+    "comment",
+    "lead",
+    "owner",
+]
 
 
 def seed_tracker() -> list[dict[str, Any]]:
     """Every item of the November 2019 appendix, written as the paper writes it."""
     return [
         {
-            "report_code": report["code"], "report": report["title"], "scope": report["scope"],
-            "published": report["published"], "inspectorate": "; ".join(report["inspectorates"]),
-            "ref": item["ref"], "kind": KINDS[item["kind"]], "text": item["text"],
-            "status": item["status"], "due": item["due"] or "", "comment": item["comment"] or "",
-            "lead": item.get("lead") or "", "owner": "",
+            "report_code": report["code"],
+            "report": report["title"],
+            "scope": report["scope"],
+            "published": report["published"],
+            "inspectorate": "; ".join(report["inspectorates"]),
+            "ref": item["ref"],
+            "kind": KINDS[item["kind"]],
+            "text": item["text"],
+            "status": item["status"],
+            "due": item["due"] or "",
+            "comment": item["comment"] or "",
+            "lead": item.get("lead") or "",
+            "owner": "",
         }
         for report in demo_paper()["reports"]
         for item in report["items"]
-    ]  # fmt: skip
+    ]
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]], columns: list[str] | None = None) -> Path:

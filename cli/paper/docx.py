@@ -76,15 +76,29 @@ def _heading(document: Document, summary: Summary) -> None:
     document.add_heading("Inspection recommendations: progress report", level=0)
     meta = [
         ("Committee", f"{summary.committee.name} ({summary.committee.code})"),
-        ("Meeting", long_date(summary.meeting.on)
-         + (f"; paper {summary.meeting.paper}" if summary.meeting.paper else "")),
-        ("Compared with", f"the meeting of {long_date(summary.previous_meeting.on)}"
-         if summary.previous_meeting else "no earlier meeting: the committee's first paper"),
-        ("History used", f"as recorded by {summary.known_at.isoformat()}" if summary.known_at
-         else "everything recorded when this paper was produced"),
-        *([("Ledger digest", f"{summary.digest} (check with `ragw verify --digest`)")]
-          if summary.digest else []),
-    ]  # fmt: skip
+        (
+            "Meeting",
+            long_date(summary.meeting.on)
+            + (f"; paper {summary.meeting.paper}" if summary.meeting.paper else ""),
+        ),
+        (
+            "Compared with",
+            f"the meeting of {long_date(summary.previous_meeting.on)}"
+            if summary.previous_meeting
+            else "no earlier meeting: the committee's first paper",
+        ),
+        (
+            "History used",
+            f"as recorded by {summary.known_at.isoformat()}"
+            if summary.known_at
+            else "everything recorded when this paper was produced",
+        ),
+        *(
+            [("Ledger digest", f"{summary.digest} (check with `ragw verify --digest`)")]
+            if summary.digest
+            else []
+        ),
+    ]
     for label, value in meta:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True
@@ -97,9 +111,8 @@ def _summary(document: Document, paper: Paper) -> None:
     document.add_paragraph().add_run(summary.headline).bold = True
     table = _table(
         document,
-        ["Report", "Previous: national", "Previous: force", "Current: national",
-         "Current: force"],
-    )  # fmt: skip
+        ["Report", "Previous: national", "Previous: force", "Current: national", "Current: force"],
+    )
     current_section = None
     for row in summary.rows:
         if row.section != current_section:
@@ -110,8 +123,12 @@ def _summary(document: Document, paper: Paper) -> None:
             merged.paragraphs[0].runs[0].italic = True
         cells = table.add_row().cells
         cells[0].text = xml_safe(f"{row.report.title} ({row.report.code})")
-        columns = [(row.previous, "national"), (row.previous, "force"),
-                   (row.current, "national"), (row.current, "force")]  # fmt: skip
+        columns = [
+            (row.previous, "national"),
+            (row.previous, "force"),
+            (row.current, "national"),
+            (row.current, "force"),
+        ]
         for target, (counts, scope) in zip(cells[1:], columns, strict=True):
             if row.report.scope == scope:
                 lines = cell_lines(counts)
@@ -122,8 +139,9 @@ def _summary(document: Document, paper: Paper) -> None:
     document.add_heading("Totals", level=2)
     keys = total_keys(summary.totals)
     scopes = ("national", "force", "all")
-    totals = _table(document, ["Status", *(f"{c}: {s}" for c in ("Previous", "Current")
-                                           for s in scopes)])  # fmt: skip
+    totals = _table(
+        document, ["Status", *(f"{c}: {s}" for c in ("Previous", "Current") for s in scopes)]
+    )
     for key in [*keys, OUTSTANDING]:
         cells = totals.add_row().cells
         cells[0].text = "Total Amber/Red/White" if key == OUTSTANDING else key
@@ -141,9 +159,14 @@ def _summary(document: Document, paper: Paper) -> None:
     series = _table(document, ["Meeting", "Paper", "AMBER", "RED", "WHITE", "Outstanding"])
     for point in paper.series:
         cells = series.add_row().cells
-        values: list[Any] = [long_date(point.meeting.on), point.meeting.paper or "",
-                             point.counts["AMBER"], point.counts["RED"], point.counts["WHITE"],
-                             point.counts.outstanding]  # fmt: skip
+        values: list[Any] = [
+            long_date(point.meeting.on),
+            point.meeting.paper or "",
+            point.counts["AMBER"],
+            point.counts["RED"],
+            point.counts["WHITE"],
+            point.counts.outstanding,
+        ]
         for target, value in zip(cells, values, strict=True):
             target.text = xml_safe(str(value))
 
@@ -152,43 +175,86 @@ def _exceptions(document: Document, summary: Summary) -> None:
     exceptions = summary.exceptions
     document.add_heading("Exceptions for the committee", level=1)
     _listing(
-        document, "Overdue and neither RED nor extended",
+        document,
+        "Overdue and neither RED nor extended",
         ["Item", "Status", "Due", "Days overdue", "Owner"],
-        [[o.key, o.status, o.due.isoformat(), o.days_overdue, o.owner or ""]
-         for o in exceptions.overdue],
+        [
+            [o.key, o.status, o.due.isoformat(), o.days_overdue, o.owner or ""]
+            for o in exceptions.overdue
+        ],
         "None: every item past its due date is RED or has been extended.",
-    )  # fmt: skip
+    )
     _listing(
         document,
-        "Deadline extensions since the previous meeting" if summary.previous_meeting
+        "Deadline extensions since the previous meeting"
+        if summary.previous_meeting
         else "Deadline extensions recorded",
         ["Item", "Effective", "From", "To", "Reason", "Recorded by"],
-        [[e.key, e.on.isoformat(), e.previous_due.isoformat() if e.previous_due else "",
-          e.due.isoformat(), e.reason, e.actor] for e in exceptions.extensions],
+        [
+            [
+                e.key,
+                e.on.isoformat(),
+                e.previous_due.isoformat() if e.previous_due else "",
+                e.due.isoformat(),
+                e.reason,
+                e.actor,
+            ]
+            for e in exceptions.extensions
+        ],
         "None.",
-    )  # fmt: skip
+    )
     _listing(
-        document, "Slippage",
+        document,
+        "Slippage",
         ["Item", "Status", "Original due", "Due now", "Times extended", "Days past original"],
-        [[s.key, s.status, s.original_due.isoformat(), s.due.isoformat(), s.times_extended,
-          s.days_past_original] for s in exceptions.slippage],
+        [
+            [
+                s.key,
+                s.status,
+                s.original_due.isoformat(),
+                s.due.isoformat(),
+                s.times_extended,
+                s.days_past_original,
+            ]
+            for s in exceptions.slippage
+        ],
         "No open item is past its original due date or has been extended.",
-    )  # fmt: skip
+    )
     _listing(
-        document, "Awaiting sign-off",
+        document,
+        "Awaiting sign-off",
         ["Item", "Status", "Asks for", "Since", "Asked by", "Evidence"],
-        [[p.key, p.status, p.request, p.pending["on"], p.pending["actor"],
-          evidence_text(p.pending)] for p in exceptions.claimed],
+        [
+            [
+                p.key,
+                p.status,
+                p.request,
+                p.pending["on"],
+                p.pending["actor"],
+                evidence_text(p.pending),
+            ]
+            for p in exceptions.claimed
+        ],
         "Nothing awaits sign-off.",
-    )  # fmt: skip
+    )
     _listing(
-        document, "Extension requests for the committee to grant",
+        document,
+        "Extension requests for the committee to grant",
         ["Item", "Status", "From", "To", "Since", "Asked by", "Justification"],
-        [[p.key, p.status, p.pending["previous_due"] or "", p.pending["due"], p.pending["on"],
-          p.pending["actor"], evidence_text(p.pending)]
-         for p in exceptions.requested_extensions],
+        [
+            [
+                p.key,
+                p.status,
+                p.pending["previous_due"] or "",
+                p.pending["due"],
+                p.pending["on"],
+                p.pending["actor"],
+                evidence_text(p.pending),
+            ]
+            for p in exceptions.requested_extensions
+        ],
         "None.",
-    )  # fmt: skip
+    )
 
 
 def _appendix(document: Document, appendix: Appendix) -> None:
@@ -210,10 +276,10 @@ def _appendix(document: Document, appendix: Appendix) -> None:
         if not report.items:
             continue
         items = _table(
-            document, ["Ref", "Recommendation or area for improvement", "Status", "Due date",
-                       "Comment"],
+            document,
+            ["Ref", "Recommendation or area for improvement", "Status", "Due date", "Comment"],
             widths=(12, 70, 22, 30, 46),
-        )  # fmt: skip
+        )
         for item in report.items:
             cells = items.add_row().cells
             cells[0].text = item.ref
@@ -242,8 +308,9 @@ def _table(document: Document, headers: Sequence[str], widths: Sequence[int] = (
     return table
 
 
-def _listing(document: Document, title: str, headers: Sequence[str],
-             rows: list[list[Any]], empty: str) -> None:  # fmt: skip
+def _listing(
+    document: Document, title: str, headers: Sequence[str], rows: list[list[Any]], empty: str
+) -> None:
     document.add_heading(title, level=2)
     if not rows:
         document.add_paragraph(empty).runs[0].italic = True

@@ -47,8 +47,11 @@ class Access(BaseAggregate[UUID]):
     def acts_for(self, name: str) -> set[str]:
         """The item owners ``name`` acts for (casefolded)."""
         who = fold_name(name)
-        return {owner for holder, role, owner in self.grants
-                if holder == who and role is Role.OWNER and owner}  # fmt: skip
+        return {
+            owner
+            for holder, role, owner in self.grants
+            if holder == who and role is Role.OWNER and owner
+        }
 
     def grant(self, name: str, role: Role, acts_for: str | None, actor: str, on: date) -> None:
         if role is Role.OWNER and not acts_for:
@@ -68,8 +71,7 @@ class Access(BaseAggregate[UUID]):
             raise AlreadyExistsError(
                 "{name} already holds that role; {hint}", name=name, hint=Hint.to(Fix.SEE_ROLES)
             )
-        self.trigger_event(RoleGranted, name=name, role=role, acts_for=acts_for, actor=actor,
-                           on=on)  # fmt: skip
+        self.trigger_event(RoleGranted, name=name, role=role, acts_for=acts_for, actor=actor, on=on)
 
     def revoke(self, name: str, role: Role, acts_for: str | None, actor: str, on: date) -> None:
         held = {(r, o) for h, r, o in self.grants if h == fold_name(name)}
@@ -83,8 +85,7 @@ class Access(BaseAggregate[UUID]):
                 f"{name} is the last governance role: nobody could grant roles after it; "
                 "grant governance to someone else first"
             )
-        self.trigger_event(RoleRevoked, name=name, role=role, acts_for=acts_for, actor=actor,
-                           on=on)  # fmt: skip
+        self.trigger_event(RoleRevoked, name=name, role=role, acts_for=acts_for, actor=actor, on=on)
 
 
 def fold_name(name: str) -> str:

@@ -36,9 +36,14 @@ class Committee(BaseAggregate[UUID]):
             self.issued[event.meeting] = event  # the latest issue of a meeting's paper
 
     def issue_paper(
-        self, meeting: date, digest: str, read_at: datetime, as_known_at: datetime | None,
-        actor: str, on: date,
-    ) -> None:  # fmt: skip
+        self,
+        meeting: date,
+        digest: str,
+        read_at: datetime,
+        as_known_at: datetime | None,
+        actor: str,
+        on: date,
+    ) -> None:
         if meeting not in self.meetings:
             raise NotFoundError(
                 "{code} has no meeting on {day}; {hint}",
@@ -46,8 +51,15 @@ class Committee(BaseAggregate[UUID]):
                 day=meeting.isoformat(),
                 hint=Hint.to(Fix.ADD_MEETING, code=self.code, day=meeting.isoformat()),
             )
-        self.trigger_event(PaperIssued, meeting=meeting, digest=digest, read_at=read_at,
-                           as_known_at=as_known_at, actor=actor, on=on)  # fmt: skip
+        self.trigger_event(
+            PaperIssued,
+            meeting=meeting,
+            digest=digest,
+            read_at=read_at,
+            as_known_at=as_known_at,
+            actor=actor,
+            on=on,
+        )
 
     def schedule_meeting(self, meeting: date, paper: str | None, actor: str, on: date) -> None:
         if meeting in self.meetings:

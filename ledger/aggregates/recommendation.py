@@ -247,14 +247,16 @@ class Recommendation(BaseAggregate[UUID]):
         if state.status is Status.GREEN:
             raise RuleBrokenError(f"{self.key} is GREEN already; there is nothing to sign off")
         self._no_pending()
-        self.trigger_event(CompletionClaimed, evidence=evidence, links=tuple(links),
-                           actor=actor, on=on)  # fmt: skip
+        self.trigger_event(
+            CompletionClaimed, evidence=evidence, links=tuple(links), actor=actor, on=on
+        )
 
     def request_closure(self, reason: str, links: Sequence[str], actor: str, on: date) -> None:
         self.state_as_at(on)
         self._no_pending()
-        self.trigger_event(ClosureRequested, evidence=reason, links=tuple(links), actor=actor,
-                           on=on)  # fmt: skip
+        self.trigger_event(
+            ClosureRequested, evidence=reason, links=tuple(links), actor=actor, on=on
+        )
 
     def request_extension(
         self, to: date, reason: str, links: Sequence[str], actor: str, on: date
@@ -262,8 +264,15 @@ class Recommendation(BaseAggregate[UUID]):
         state = self.state_as_at(on)
         self._check_extension(state, to)
         self._no_pending()
-        self.trigger_event(ExtensionRequested, due=to, previous_due=state.due, evidence=reason,
-                           links=tuple(links), actor=actor, on=on)  # fmt: skip
+        self.trigger_event(
+            ExtensionRequested,
+            due=to,
+            previous_due=state.due,
+            evidence=reason,
+            links=tuple(links),
+            actor=actor,
+            on=on,
+        )
 
     def _awaiting(self, actor: str, on: date, what: str) -> Pending:
         """The pending request ``actor`` may decide on as of ``on``."""
@@ -300,17 +309,27 @@ class Recommendation(BaseAggregate[UUID]):
         elif pending.request == Request.CLOSED:
             self._check_closing_on(on)
         self.trigger_event(
-            SignedOff, request=f"{self.key}@{pending.version}", outcome=pending.request,
-            reason=pending.evidence, due=pending.due,
+            SignedOff,
+            request=f"{self.key}@{pending.version}",
+            outcome=pending.request,
+            reason=pending.evidence,
+            due=pending.due,
             previous_due=state.due if pending.request == Request.EXTENSION else None,
-            note=note, actor=actor, on=on,
-        )  # fmt: skip
+            note=note,
+            actor=actor,
+            on=on,
+        )
 
     def reject_sign_off(self, reason: str, actor: str, on: date) -> None:
         pending = self._awaiting(actor, on, "its rejection")
         self.state_as_at(on)
-        self.trigger_event(SignOffRejected, request=f"{self.key}@{pending.version}",
-                           reason=reason, actor=actor, on=on)  # fmt: skip
+        self.trigger_event(
+            SignOffRejected,
+            request=f"{self.key}@{pending.version}",
+            reason=reason,
+            actor=actor,
+            on=on,
+        )
 
     def note_progress(self, text: str, actor: str, on: date) -> None:
         self.state_as_at(on)

@@ -39,5 +39,4 @@ class Rules(BaseAggregate[UUID]):
         if tuple(sorted(self.sign_off.get(committee, ()))) == wanted:
             said = ", ".join(wanted) or "nothing beyond completion"
             raise AlreadyExistsError(f"{committee} already requires sign-off for {said}")
-        self.trigger_event(SignOffRuleSet, committee=committee, changes=wanted, actor=actor,
-                           on=on)  # fmt: skip
+        self.trigger_event(SignOffRuleSet, committee=committee, changes=wanted, actor=actor, on=on)

@@ -182,9 +182,15 @@ def restore(
             continue
         expected = versions.get(event.originator_id, 0) + 1
         if event.originator_version != expected:
-            problems.append((number, (
-                f"{line['id']} comes where {line['key']}@{expected} should; "
-                "the backup is incomplete or out of order")))  # fmt: skip
+            problems.append(
+                (
+                    number,
+                    (
+                        f"{line['id']} comes where {line['key']}@{expected} should; "
+                        "the backup is incomplete or out of order"
+                    ),
+                )
+            )
             continue
         versions[event.originator_id] = expected
         events.append(event)

@@ -116,9 +116,15 @@ class TrackerImport:
             self.progress(1)
             first = seen.setdefault((entry.key, entry.on), entry.line)
             if first != entry.line:
-                self.problems.append((entry.line, (
-                    f"{entry.key} is already on line {first} for {entry.on.isoformat()}; "
-                    "keep one row per item and date")))  # fmt: skip
+                self.problems.append(
+                    (
+                        entry.line,
+                        (
+                            f"{entry.key} is already on line {first} for {entry.on.isoformat()}; "
+                            "keep one row per item and date"
+                        ),
+                    )
+                )
                 continue
             try:
                 registered += self.register_report(entry)
@@ -134,8 +140,9 @@ class TrackerImport:
         recorded = (
             self.ledger.save_all(*pending, what=f"the import of {self.source}") if pending else []
         )
-        return ImportOutcome(len(rows), registered, added, changed,
-                             len(entries) - added - changed, recorded)  # fmt: skip
+        return ImportOutcome(
+            len(rows), registered, added, changed, len(entries) - added - changed, recorded
+        )
 
     # Reading one row -------------------------------------------------------------------
 
@@ -189,10 +196,15 @@ class TrackerImport:
                 report = self.ledger.get_report(entry.code)
             else:
                 report = Report.register(
-                    code=entry.code, title=entry.title, scope=entry.scope,
-                    published=entry.published, inspectorates=entry.inspectorates, makes=None,
-                    actor=self.actor, on=entry.published,
-                )  # fmt: skip
+                    code=entry.code,
+                    title=entry.title,
+                    scope=entry.scope,
+                    published=entry.published,
+                    inspectorates=entry.inspectorates,
+                    makes=None,
+                    actor=self.actor,
+                    on=entry.published,
+                )
             self.reports[entry.code] = report
             registered = bool(report.pending_events)
         else:
@@ -220,11 +232,20 @@ class TrackerImport:
     def add(self, entry: TrackerEntry) -> Recommendation:
         colour = None if entry.status is Status.CLOSED else entry.status
         item = self.ledger.prepare_recommendation(
-            entry.code, entry.ref, kind=entry.kind, text=entry.text, owner=entry.owner,
-            lead=entry.lead, due=entry.due.text, status=colour,
+            entry.code,
+            entry.ref,
+            kind=entry.kind,
+            text=entry.text,
+            owner=entry.owner,
+            lead=entry.lead,
+            due=entry.due.text,
+            status=colour,
             reason=entry.reason if colour in NEEDS_REASON else entry.explicit_reason,
-            actor=self.actor, on=entry.on, report=self.reports[entry.code], known_new=True,
-        )  # fmt: skip
+            actor=self.actor,
+            on=entry.on,
+            report=self.reports[entry.code],
+            known_new=True,
+        )
         if entry.comment:
             item.note_progress(entry.comment, self.actor, entry.on)
         if entry.status is Status.CLOSED:
@@ -253,8 +274,12 @@ class TrackerImport:
         if entry.status is Status.CLOSED:
             item.close(entry.reason or "", actor, on)
         elif entry.status is not None and entry.status != state.status:
-            item.change_status(entry.status, entry.reason if entry.status in NEEDS_REASON
-                               else entry.explicit_reason, actor, on)  # fmt: skip
+            item.change_status(
+                entry.status,
+                entry.reason if entry.status in NEEDS_REASON else entry.explicit_reason,
+                actor,
+                on,
+            )
 
     def move_due(self, item: Recommendation, entry: TrackerEntry, due: date | None) -> None:
         written = entry.due

@@ -31,9 +31,17 @@ COLUMNS = REQUIRED + OPTIONAL
 #: Columns an export of the board adds for people; an import passes over them.
 IGNORED = ("key", "due_date", "overdue")
 #: Headers people write for the same column.
-ALIASES = {"code": "report_code", "report code": "report_code", "title": "report",
-           "report title": "report", "inspectorates": "inspectorate", "due date": "due",
-           "recommendation": "text", "effective": "on", "as at": "on"}  # fmt: skip
+ALIASES = {
+    "code": "report_code",
+    "report code": "report_code",
+    "title": "report",
+    "report title": "report",
+    "inspectorates": "inspectorate",
+    "due date": "due",
+    "recommendation": "text",
+    "effective": "on",
+    "as at": "on",
+}
 #: What to do about a formula whose value cannot be read.
 RECALCULATE = (
     "open the file in Excel or LibreOffice and save it there, so the values are saved "
@@ -219,11 +227,15 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
     lines = list(_xlsx_lines(path))
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        about = {
-            _cell_text(row[0]).strip().lower(): _cell_text(row[1]).strip()
-            for row in book["About"].iter_rows(values_only=True)
-            if row and len(row) > 1
-        } if "About" in book.sheetnames else {}  # fmt: skip
+        about = (
+            {
+                _cell_text(row[0]).strip().lower(): _cell_text(row[1]).strip()
+                for row in book["About"].iter_rows(values_only=True)
+                if row and len(row) > 1
+            }
+            if "About" in book.sheetnames
+            else {}
+        )
     finally:
         book.close()
     owner = about.get("owner", "")
@@ -251,8 +263,16 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
         problem = line.problem(read)
         if not cells.get("key") and not problem:
             continue
-        rows.append(UpdateRow(line.number, cells.get("key", ""), cells.get("new status", ""),
-                              cells.get("reason", ""), cells.get("progress note", ""),
-                              cells.get("new due date", ""), cells.get("justification", ""),
-                              problem))  # fmt: skip
+        rows.append(
+            UpdateRow(
+                line.number,
+                cells.get("key", ""),
+                cells.get("new status", ""),
+                cells.get("reason", ""),
+                cells.get("progress note", ""),
+                cells.get("new due date", ""),
+                cells.get("justification", ""),
+                problem,
+            )
+        )
     return owner, rows

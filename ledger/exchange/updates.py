@@ -42,8 +42,14 @@ class UpdateRow:
 
     @property
     def empty(self) -> bool:
-        return not (self.new_status or self.reason or self.note or self.new_due
-                    or self.justification or self.problem)  # fmt: skip
+        return not (
+            self.new_status
+            or self.reason
+            or self.note
+            or self.new_due
+            or self.justification
+            or self.problem
+        )
 
 
 @dataclass(frozen=True)
@@ -69,9 +75,14 @@ class UpdateOutcome:
 
 
 def apply_updates(
-    ledger: Ledger, rows: list[UpdateRow], *, source: str, owner: str, on: date | None,
+    ledger: Ledger,
+    rows: list[UpdateRow],
+    *,
+    source: str,
+    owner: str,
+    on: date | None,
     rules: SheetRules | None = None,
-) -> UpdateOutcome:  # fmt: skip
+) -> UpdateOutcome:
     day = ledger.check_on(on)
     problems: list[tuple[int, LedgerError | str]] = []
     items: dict[str, Recommendation] = {}
@@ -99,9 +110,13 @@ def apply_updates(
 
 
 def _apply(
-    ledger: Ledger, item: Recommendation, row: UpdateRow, owner: str, day: date,
+    ledger: Ledger,
+    item: Recommendation,
+    row: UpdateRow,
+    owner: str,
+    day: date,
     rules: SheetRules,
-) -> bool:  # fmt: skip
+) -> bool:
     state = fold_item(item.history, as_at=day)
     if state is None:
         raise RuleBrokenError(f"{row.key} is not on the board on {day.isoformat()}")

@@ -46,10 +46,12 @@ def init_roles(connection: Any, events_table: str, read_model: list[str]) -> Non
     events = [events_table, CHAIN_TABLE]
     execute = connection.execute
     for group in (WRITER, READER, FOLLOWER):
-        execute(sql.SQL(
-            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name}) THEN "
-            "CREATE ROLE {role} NOLOGIN; END IF; END $$"
-        ).format(name=sql.Literal(group), role=sql.Identifier(group)))  # fmt: skip
+        execute(
+            sql.SQL(
+                "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name}) THEN "
+                "CREATE ROLE {role} NOLOGIN; END IF; END $$"
+            ).format(name=sql.Literal(group), role=sql.Identifier(group))
+        )
     every = sql.SQL(", ").join(map(sql.Identifier, (WRITER, READER, FOLLOWER)))
     readers = sql.SQL(", ").join(map(sql.Identifier, (READER, FOLLOWER)))
     database = connection.info.dbname
@@ -58,28 +60,39 @@ def init_roles(connection: Any, events_table: str, read_model: list[str]) -> Non
     for table in events:
         name = sql.Identifier(table)
         execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC, {}").format(name, every))
-        execute(sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(
-            name, sql.Identifier(WRITER)))  # fmt: skip
+        execute(
+            sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(name, sql.Identifier(WRITER))
+        )
         execute(sql.SQL("GRANT SELECT ON {} TO {}").format(name, readers))
-    execute(sql.SQL("GRANT USAGE, SELECT ON SEQUENCE {} TO {}").format(
-        sql.Identifier(f"{events_table}_notification_id_seq"), sql.Identifier(WRITER)))  # fmt: skip
+    execute(
+        sql.SQL("GRANT USAGE, SELECT ON SEQUENCE {} TO {}").format(
+            sql.Identifier(f"{events_table}_notification_id_seq"), sql.Identifier(WRITER)
+        )
+    )
     for table in read_model:  # SELECT for everyone; changes by the follower alone
         name = sql.Identifier(table)
         execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC, {}").format(name, every))
         execute(sql.SQL("GRANT SELECT ON {} TO {}").format(name, every))
-        execute(sql.SQL("GRANT INSERT, UPDATE, DELETE ON {} TO {}").format(
-            name, sql.Identifier(FOLLOWER)))  # fmt: skip
+        execute(
+            sql.SQL("GRANT INSERT, UPDATE, DELETE ON {} TO {}").format(
+                name, sql.Identifier(FOLLOWER)
+            )
+        )
     execute(REFUSE)
     for table in events:
         name = sql.Identifier(table)
-        execute(sql.SQL(
-            "CREATE OR REPLACE TRIGGER {} BEFORE UPDATE OR DELETE ON {} "
-            "FOR EACH ROW EXECUTE FUNCTION ragw_refuse_change()"
-        ).format(sql.Identifier(f"{table}_append_only"), name))  # fmt: skip
-        execute(sql.SQL(
-            "CREATE OR REPLACE TRIGGER {} BEFORE TRUNCATE ON {} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION ragw_refuse_change()"
-        ).format(sql.Identifier(f"{table}_no_truncate"), name))  # fmt: skip
+        execute(
+            sql.SQL(
+                "CREATE OR REPLACE TRIGGER {} BEFORE UPDATE OR DELETE ON {} "
+                "FOR EACH ROW EXECUTE FUNCTION ragw_refuse_change()"
+            ).format(sql.Identifier(f"{table}_append_only"), name)
+        )
+        execute(
+            sql.SQL(
+                "CREATE OR REPLACE TRIGGER {} BEFORE TRUNCATE ON {} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION ragw_refuse_change()"
+            ).format(sql.Identifier(f"{table}_no_truncate"), name)
+        )
 
 
 def add_login(connection: Any, login: str, password: str, role: str) -> None:
@@ -89,5 +102,8 @@ def add_login(connection: Any, login: str, password: str, role: str) -> None:
     exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
     if exists:
         raise LedgerError(f"the database already has a login {login!r}; choose another name")
-    connection.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
-        sql.Identifier(login), sql.Literal(password), sql.Identifier(GROUP_OF[role])))  # fmt: skip
+    connection.execute(
+        sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
+            sql.Identifier(login), sql.Literal(password), sql.Identifier(GROUP_OF[role])
+        )
+    )

@@ -50,5 +50,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
 
 def rows_of(ids: Sequence[int], stored: Sequence[StoredEvent]) -> list[StoredRow]:
-    return [(i, e.originator_id, e.originator_version, e.topic, e.state)
-            for i, e in zip(ids, stored, strict=True)]  # fmt: skip
+    return [
+        (i, e.originator_id, e.originator_version, e.topic, e.state)
+        for i, e in zip(ids, stored, strict=True)
+    ]

@@ -205,7 +205,15 @@ def extensions_of(
     for key, state in recorded.whole_states(day, keys).items():
         for extension in state.extensions:
             if before is None or extension.on > before:
-                extensions.append(Extension(key, extension.on, extension.previous_due,
-                                            extension.due, extension.reason, extension.actor))  # fmt: skip
+                extensions.append(
+                    Extension(
+                        key,
+                        extension.on,
+                        extension.previous_due,
+                        extension.due,
+                        extension.reason,
+                        extension.actor,
+                    )
+                )
     extensions.sort(key=lambda e: (e.on, item_order(e.key)))
     return extensions

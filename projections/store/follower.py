@@ -105,8 +105,9 @@ class Follower(PaperRows):
             elif isinstance(event, CommitteeRegistered):
                 rows["committee"].append(committee_row(event, at))
             elif isinstance(event, MeetingScheduled):
-                rows["meeting"].append((event.meeting.isoformat(), event.paper, at,
-                                        str(event.originator_id)))  # fmt: skip
+                rows["meeting"].append(
+                    (event.meeting.isoformat(), event.paper, at, str(event.originator_id))
+                )
         inserts = {
             "report": "INSERT INTO ragw_reports (code, title, scope, published, inspectorates, "
             "makes, known_from) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -49,8 +49,9 @@ class PaperLists(NamedTuple):
         """The overdue and slippage rows (made when first looked at) and their lines."""
         day = date.fromisoformat
         overdue = Made(self.overdue, lambda r: Overdue(r[0], r[1], day(r[2]), r[3], r[4]))
-        slippage = Made(self.slippage,
-                        lambda r: Slippage(r[0], r[1], day(r[5]), day(r[2]), r[6], r[3]))  # fmt: skip
+        slippage = Made(
+            self.slippage, lambda r: Slippage(r[0], r[1], day(r[5]), day(r[2]), r[6], r[3])
+        )
         lines = ([JSONText(r[-1]) for r in self.overdue], [JSONText(r[-1]) for r in self.slippage])
         return overdue, slippage, lines
 
@@ -72,20 +73,55 @@ def paper_rows(
     meeting = day.isoformat()
     lines: list[tuple[Any, ...]] = []
     if overdue is not None:
-        lines.append((committee, meeting, "overdue", overdue.order(), key, overdue.status,
-                      overdue.due.isoformat(), overdue.days_overdue, overdue.owner, None, None,
-                      str(overdue.line())))  # fmt: skip
+        lines.append(
+            (
+                committee,
+                meeting,
+                "overdue",
+                overdue.order(),
+                key,
+                overdue.status,
+                overdue.due.isoformat(),
+                overdue.days_overdue,
+                overdue.owner,
+                None,
+                None,
+                str(overdue.line()),
+            )
+        )
     if slippage is not None:
-        lines.append((committee, meeting, "slippage", slippage.order(), key, slippage.status,
-                      slippage.due.isoformat(), slippage.days_past_original, None,
-                      slippage.original_due.isoformat(), slippage.times_extended,
-                      str(slippage.line())))  # fmt: skip
+        lines.append(
+            (
+                committee,
+                meeting,
+                "slippage",
+                slippage.order(),
+                key,
+                slippage.status,
+                slippage.due.isoformat(),
+                slippage.days_past_original,
+                None,
+                slippage.original_due.isoformat(),
+                slippage.times_extended,
+                str(slippage.line()),
+            )
+        )
     if extended:
         lines.append((committee, meeting, "extended", item_order(key), key, *[None] * 7))
     pending = row_pending(row)
     if pending is not None:
-        lines.append((committee, meeting, "pending", pending.order(), key, pending.status,
-                      *[None] * 5, str(pending.line())))  # fmt: skip
+        lines.append(
+            (
+                committee,
+                meeting,
+                "pending",
+                pending.order(),
+                key,
+                pending.status,
+                *[None] * 5,
+                str(pending.line()),
+            )
+        )
     return (committee, meeting, key, report, status, before), lines
 
 

@@ -101,9 +101,11 @@ class Queries(Database):
         for index in range(0, len(ordered), 400):
             chunk = tuple(ordered[index : index + 400])
             query = (
-                "SELECT key, state FROM ragw_spans " + CURRENT + condition
+                "SELECT key, state FROM ragw_spans "
+                + CURRENT
+                + condition
                 + f"AND key IN ({', '.join('?' * len(chunk))})"
-            )  # fmt: skip
+            )
             with self._transaction(lock=False) as cursor:
                 cursor.execute(self._sql(query), parameters + chunk)
                 for key, state in cursor.fetchall():
@@ -165,15 +167,23 @@ class Queries(Database):
         query = "SELECT code, title, scope, published, inspectorates, makes FROM ragw_reports"
         rows = self._select(query, known_at)
         return {
-            code: ReportFacts(code, title, scope, date.fromisoformat(published),
-                              tuple(json.loads(inspectorates)), makes)
+            code: ReportFacts(
+                code,
+                title,
+                scope,
+                date.fromisoformat(published),
+                tuple(json.loads(inspectorates)),
+                makes,
+            )
             for code, title, scope, published, inspectorates, makes in rows
-        }  # fmt: skip
+        }
 
     def committees(self, known_at: datetime | None = None) -> list[tuple[str, str]]:
         """Every committee recorded by ``known_at``: (code, name)."""
-        return [(code, name) for code, name in
-                self._select("SELECT code, name FROM ragw_committees", known_at)]  # fmt: skip
+        return [
+            (code, name)
+            for code, name in self._select("SELECT code, name FROM ragw_committees", known_at)
+        ]
 
     def meetings(self, known_at: datetime | None = None) -> list[tuple[str, date, str | None]]:
         """Every meeting recorded by ``known_at``: (committee, date, paper)."""

@@ -78,20 +78,34 @@ SCHEMA = (
     """CREATE INDEX IF NOT EXISTS ragw_paper_lines_key ON ragw_paper_lines
         (committee, meeting, key)""",
 )
-TABLES = ("ragw_reports", "ragw_committees", "ragw_meetings", "ragw_spans", "ragw_board",
-          "ragw_board_open", "ragw_paper_rows", "ragw_paper_lines")  # fmt: skip
+TABLES = (
+    "ragw_reports",
+    "ragw_committees",
+    "ragw_meetings",
+    "ragw_spans",
+    "ragw_board",
+    "ragw_board_open",
+    "ragw_paper_rows",
+    "ragw_paper_lines",
+)
 #: The columns of ``ragw_spans``, in the order written.
-SPAN_COLUMNS = ("key, report, known_from, known_until, effective_from, "
-                "effective_until, status, due, owner, original_due, times_extended, "
-                "extended_on, place, head, tail, state, pending")  # fmt: skip
-BOARD_COLUMNS = ("effective_until, effective_from, place, key, report, status, due, "
-                 "owner, original_due, times_extended, extended_on, head, tail, pending")  # fmt: skip
+SPAN_COLUMNS = (
+    "key, report, known_from, known_until, effective_from, "
+    "effective_until, status, due, owner, original_due, times_extended, "
+    "extended_on, place, head, tail, state, pending"
+)
+BOARD_COLUMNS = (
+    "effective_until, effective_from, place, key, report, status, due, "
+    "owner, original_due, times_extended, extended_on, head, tail, pending"
+)
 
 #: The columns of ``ragw_paper_rows`` and ``ragw_paper_lines``, in the order
 #: :func:`projections.store.paper_rows.paper_rows` gives them.
 PAPER_COLUMNS = "committee, meeting, key, report, status, previous"
-LINE_COLUMNS = ("committee, meeting, list, place, key, status, due, days, owner, original_due, "
-                "times_extended, line")  # fmt: skip
+LINE_COLUMNS = (
+    "committee, meeting, list, place, key, status, due, days, owner, original_due, "
+    "times_extended, line"
+)
 
 
 def layout_ready(cursor: Any, sql: Callable[[str], str], postgres: bool) -> bool:

@@ -36,7 +36,7 @@ class StoredState:
         "report",
         "status",
         "times_extended",
-    )  # fmt: skip
+    )
 
     def __init__(
         self, row: Sequence[Any], load: Callable[[tuple[str, str, str | None]], str]

@@ -70,8 +70,9 @@ def overlaid(
             versions[event.originator_id] = event.originator_version
     streams: dict[str, list[RecommendationEvent]] = {}
     for stream_id, last in versions.items():
-        stream = [e for e in ledger.events.get(stream_id, lte=last)
-                  if isinstance(e, RecommendationEvent)]  # fmt: skip
+        stream = [
+            e for e in ledger.events.get(stream_id, lte=last) if isinstance(e, RecommendationEvent)
+        ]
         first = stream[0]
         assert isinstance(first, RecommendationIssued)
         streams[f"{first.report}/{first.ref}"] = [

@@ -14,8 +14,14 @@ from typing import Any
 
 import pytest
 
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def find_chromium() -> str | None:
@@ -26,10 +32,16 @@ def install_chromium() -> None:
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, timeout=600,
-                   capture_output=True)  # fmt: skip
-    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env,
-                   timeout=900, capture_output=True)  # fmt: skip
+    subprocess.run(
+        ["apt-get", "update", "-qq"], check=False, env=env, timeout=600, capture_output=True
+    )
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "chromium"],
+        check=False,
+        env=env,
+        timeout=900,
+        capture_output=True,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,13 @@ from cli.main import main
 
 pytestmark = pytest.mark.browser
 MEETING = "2019-11-15"
-COLOURS = {"AMBER": "rgb(255, 210, 127)", "RED": "rgb(244, 160, 154)",
-           "NEW RED": "rgb(244, 160, 154)", "NEW GREEN": "rgb(168, 213, 186)",
-           "WHITE": "rgb(255, 255, 255)"}  # fmt: skip
+COLOURS = {
+    "AMBER": "rgb(255, 210, 127)",
+    "RED": "rgb(244, 160, 154)",
+    "NEW RED": "rgb(244, 160, 154)",
+    "NEW GREEN": "rgb(168, 213, 186)",
+    "WHITE": "rgb(255, 255, 255)",
+}
 
 
 def ragw(db: Path, *args: str) -> str:
@@ -53,8 +57,16 @@ def page(browser: Any, paper: dict[str, Any]) -> Iterator[Any]:
 
 
 def test_every_section_of_the_paper_renders(page: Any, paper: dict[str, Any]) -> None:
-    for section in ("#cover", "#summary", "#summary-table", "#totals", "#chart svg",
-                    "#exceptions", "#definitions", "#appendix"):  # fmt: skip
+    for section in (
+        "#cover",
+        "#summary",
+        "#summary-table",
+        "#totals",
+        "#chart svg",
+        "#exceptions",
+        "#definitions",
+        "#appendix",
+    ):
         assert page.locator(section).first.is_visible(), section
     assert page.locator("#headline").inner_text() == paper["summary"]["headline"]
     shown = page.locator("#summary-table tbody tr[data-report]")
@@ -152,10 +164,35 @@ def test_hostile_text_in_the_ledger_renders_as_text(browser: Any, tmp_path: Path
     hostile = '<script>document.title="owned"</script><img src=x onerror="alert(1)">'
     ragw(db, "committee", "add", "C", "--name", hostile, "--on", "2020-01-01")
     ragw(db, "meeting", "add", "C", "2020-06-01", "--on", "2020-01-01")
-    ragw(db, "report", "add", "R", "--title", hostile, "--scope", "force",
-         "--published", "2020-01-01", "--on", "2020-01-01")  # fmt: skip
-    ragw(db, "rec", "add", "R", "1", "--kind", "afi", "--text", hostile, "--status", "AMBER",
-         "--on", "2020-01-02")  # fmt: skip
+    ragw(
+        db,
+        "report",
+        "add",
+        "R",
+        "--title",
+        hostile,
+        "--scope",
+        "force",
+        "--published",
+        "2020-01-01",
+        "--on",
+        "2020-01-01",
+    )
+    ragw(
+        db,
+        "rec",
+        "add",
+        "R",
+        "1",
+        "--kind",
+        "afi",
+        "--text",
+        hostile,
+        "--status",
+        "AMBER",
+        "--on",
+        "2020-01-02",
+    )
     ragw(db, "pack", "C", "2020-06-01", "--out", str(tmp_path / "p.html"))
     page = browser.new_page()
     try:

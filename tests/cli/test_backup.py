@@ -27,30 +27,74 @@ def original(tmp_path: Path) -> str:
     run(db, "demo", "--db", db)
     green = run(db, "status", "PEEL1819/2", "GREEN", "--on", "2020-01-10").split()[-1]
     run(db, "correct", green, "--reason", "GREEN was for PEEL1819/3")
-    run(db, "extend", "FRAUD19/2", "--to", "2020-06-30", "--reason", "Awaiting the NFIB data",
-        "--on", "2020-02-01")  # fmt: skip
+    run(
+        db,
+        "extend",
+        "FRAUD19/2",
+        "--to",
+        "2020-06-30",
+        "--reason",
+        "Awaiting the NFIB data",
+        "--on",
+        "2020-02-01",
+    )
     run(db, "meeting", "add", "PRMSC", "2020-03-01", "--paper", "Pol 12/20", "--on", "2020-01-01")
     run(db, "committee", "sign-off", "PRMSC", "--for", "extensions")
     owner = "Head of Cyber Crime"
-    run(db, "complete", "CYBER19/1", "--evidence", "Training delivered", "--link",
-        "https://intranet.example/fraud.pdf", "--on", "2020-01-20", actor=owner)  # fmt: skip
+    run(
+        db,
+        "complete",
+        "CYBER19/1",
+        "--evidence",
+        "Training delivered",
+        "--link",
+        "https://intranet.example/fraud.pdf",
+        "--on",
+        "2020-01-20",
+        actor=owner,
+    )
     run(db, "sign-off", "CYBER19/1", "--on", "2020-02-10")
-    run(db, "extend", "BETRAYAL/4a", "--to", "2020-12-31", "--reason", "Awaiting guidance",
-        "--on", "2020-01-21", actor=owner)  # fmt: skip
+    run(
+        db,
+        "extend",
+        "BETRAYAL/4a",
+        "--to",
+        "2020-12-31",
+        "--reason",
+        "Awaiting guidance",
+        "--on",
+        "2020-01-21",
+        actor=owner,
+    )
     run(db, "reject", "BETRAYAL/4a", "--reason", "Ask at the next meeting", "--on", "2020-02-11")
-    run(db, "extend", "BETRAYAL/4a", "--to", "2020-09-30", "--reason", "Awaiting guidance",
-        "--on", "2020-02-20", actor=owner)  # fmt: skip
+    run(
+        db,
+        "extend",
+        "BETRAYAL/4a",
+        "--to",
+        "2020-09-30",
+        "--reason",
+        "Awaiting guidance",
+        "--on",
+        "2020-02-20",
+        actor=owner,
+    )
     return db
 
 
 def reads(db: str) -> list[str]:
     """Everything a user can read, as the bytes the commands print."""
-    keys = [i["key"] for i in json.loads(run(db, "board", "--as-at", "2020-03-01",
-                                             "--format", "json"))["items"]]  # fmt: skip
+    keys = [
+        i["key"]
+        for i in json.loads(run(db, "board", "--as-at", "2020-03-01", "--format", "json"))["items"]
+    ]
     outputs = [run(db, "log", "--format", "json"), run(db, "log")]
     for day in (PAPER, "2020-03-01"):
-        outputs += [run(db, "board", "--as-at", day), run(db, "summary", "PRMSC", day,
-                    "--format", "json"), run(db, "appendix", "PRMSC", day, "--format", "json")]  # fmt: skip
+        outputs += [
+            run(db, "board", "--as-at", day),
+            run(db, "summary", "PRMSC", day, "--format", "json"),
+            run(db, "appendix", "PRMSC", day, "--format", "json"),
+        ]
     outputs += [run(db, "history", key, "--format", "json") for key in keys]
     return outputs
 
@@ -81,7 +125,10 @@ def test_each_exported_line_is_one_event_with_its_envelope_and_payload(
     assert set(correction) >= {"id", "type", "key", "on", "recorded_at", "actor", "payload"}
     signed = lines[-4]
     assert (signed["type"], signed["key"], signed["payload"]["outcome"]) == (
-        "SignedOff", "CYBER19/1", "GREEN")  # fmt: skip
+        "SignedOff",
+        "CYBER19/1",
+        "GREEN",
+    )
     assert lines[-5]["payload"]["links"] == ["https://intranet.example/fraud.pdf"]
 
 
@@ -148,11 +195,20 @@ def test_a_board_exported_as_known_at_a_moment_shows_what_the_ledger_said_then(
     from openpyxl import load_workbook
 
     events = json.loads(run(original, "log", "--format", "json"))["events"]
-    green_recorded = next(e for e in events if e["type"] == "StatusChanged"
-                        and e["key"] == "PEEL1819/2")["recorded_at"]  # fmt: skip
+    green_recorded = next(
+        e for e in events if e["type"] == "StatusChanged" and e["key"] == "PEEL1819/2"
+    )["recorded_at"]
     out = tmp_path / "board.xlsx"
-    run(original, "export", "--out", str(out), "--as-at", "2020-03-01", "--as-known-at",
-        green_recorded)  # fmt: skip
+    run(
+        original,
+        "export",
+        "--out",
+        str(out),
+        "--as-at",
+        "2020-03-01",
+        "--as-known-at",
+        green_recorded,
+    )
     sheet = load_workbook(out).worksheets[0]
     header = [c.value for c in sheet[1]]
     rows = {

@@ -37,8 +37,24 @@ def setup_fraud(ragw) -> None:  # type: ignore[no-untyped-def]
         "--on",
         "2019-04-01",
     )
-    ragw("rec", "add", "FRAUD19", "9", "--kind", "recommendation", "--text", "Publish the policy",
-         "--due", "September 2019", "--status", "AMBER", "--owner", "DCI Crime", "--on", "2019-05-01")  # fmt: skip
+    ragw(
+        "rec",
+        "add",
+        "FRAUD19",
+        "9",
+        "--kind",
+        "recommendation",
+        "--text",
+        "Publish the policy",
+        "--due",
+        "September 2019",
+        "--status",
+        "AMBER",
+        "--owner",
+        "DCI Crime",
+        "--on",
+        "2019-05-01",
+    )
 
 
 def test_a_session_of_register_update_extend_and_read(ragw) -> None:  # type: ignore[no-untyped-def]
@@ -65,9 +81,20 @@ def test_a_session_of_register_update_extend_and_read(ragw) -> None:  # type: ig
     before = json.loads(ragw("board", "--as-at", "2019-09-30", "--format", "json"))
     after = json.loads(ragw("board", "--as-at", "2019-11-01", "--format", "json"))
     assert before == {"as_at": "2019-09-30", "as_known_at": None, "items": [before["items"][0]]}
-    assert {k: before["items"][0][k] for k in ("key", "report", "ref", "kind", "scope", "status", "due", "overdue", "owner")} == {
-        "key": "FRAUD19/9", "report": "FRAUD19", "ref": "9", "kind": "recommendation",
-        "scope": "national", "status": "AMBER", "due": "2019-09-30", "overdue": False, "owner": "DCI Crime"}  # fmt: skip
+    assert {
+        k: before["items"][0][k]
+        for k in ("key", "report", "ref", "kind", "scope", "status", "due", "overdue", "owner")
+    } == {
+        "key": "FRAUD19/9",
+        "report": "FRAUD19",
+        "ref": "9",
+        "kind": "recommendation",
+        "scope": "national",
+        "status": "AMBER",
+        "due": "2019-09-30",
+        "overdue": False,
+        "owner": "DCI Crime",
+    }
     assert (after["items"][0]["status"], after["items"][0]["due"], after["items"][0]["owner"]) == (
         "RED",
         "2019-12-31",
@@ -78,7 +105,12 @@ def test_a_session_of_register_update_extend_and_read(ragw) -> None:  # type: ig
     history = json.loads(ragw("history", "FRAUD19/9", "--format", "json"))
     assert history["key"] == "FRAUD19/9"
     assert [e["type"] for e in history["events"]] == [
-        "RecommendationIssued", "StatusChanged", "DeadlineExtended", "ProgressNoted", "OwnerAssigned"]  # fmt: skip
+        "RecommendationIssued",
+        "StatusChanged",
+        "DeadlineExtended",
+        "ProgressNoted",
+        "OwnerAssigned",
+    ]
     first = history["events"][0]
     assert {"id", "type", "on", "recorded_at", "actor"} <= first.keys()
     assert first["actor"] == "Strategic Development" and first["on"] == "2019-05-01"
@@ -97,8 +129,24 @@ def test_an_item_added_with_an_extended_due_date_shows_both_dates_in_its_history
         "--published",
         "2018-07-01",
     )
-    ragw("rec", "add", "HATE18", "6", "--kind", "concern", "--text", "Use the cyber-enabled flag",
-         "--due", "October 2018 Now January 2020", "--status", "NEW RED", "--reason", "Bedding in", "--on", "2019-11-01")  # fmt: skip
+    ragw(
+        "rec",
+        "add",
+        "HATE18",
+        "6",
+        "--kind",
+        "concern",
+        "--text",
+        "Use the cyber-enabled flag",
+        "--due",
+        "October 2018 Now January 2020",
+        "--status",
+        "NEW RED",
+        "--reason",
+        "Bedding in",
+        "--on",
+        "2019-11-01",
+    )
     history = json.loads(ragw("history", "HATE18/6", "--format", "json"))["events"]
     assert history[0]["due"] == "2018-10-31"
     assert (history[1]["type"], history[1]["previous_due"], history[1]["due"]) == (
@@ -184,8 +232,22 @@ def test_every_refusal_is_one_error_line_exit_1_and_writes_nothing(
 
 def test_a_refused_first_write_leaves_no_ledger_file_behind(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
-    result = CliRunner().invoke(main, ["--db", str(db), "report", "add", "X", "--title", "t",
-                                       "--scope", "planet", "--published", "2019-01-01"])  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        [
+            "--db",
+            str(db),
+            "report",
+            "add",
+            "X",
+            "--title",
+            "t",
+            "--scope",
+            "planet",
+            "--published",
+            "2019-01-01",
+        ],
+    )
     assert result.exit_code == 1 and not db.exists()
 
 
@@ -197,8 +259,22 @@ def test_reading_a_missing_ledger_says_so_and_creates_nothing(tmp_path: Path) ->
 
 def test_board_filters_narrow_the_items(ragw) -> None:  # type: ignore[no-untyped-def]
     setup_fraud(ragw)
-    ragw("rec", "add", "FRAUD19", "3", "--kind", "recommendation", "--text", "t", "--due", "August 2019",
-         "--status", "GREEN", "--on", "2019-05-01")  # fmt: skip
+    ragw(
+        "rec",
+        "add",
+        "FRAUD19",
+        "3",
+        "--kind",
+        "recommendation",
+        "--text",
+        "t",
+        "--due",
+        "August 2019",
+        "--status",
+        "GREEN",
+        "--on",
+        "2019-05-01",
+    )
 
     def keys(*args: str) -> list[str]:
         return [
@@ -247,7 +323,27 @@ def test_the_installed_ragw_command_runs_the_demo(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     board = json.loads(done.stdout)
     assert board["as_at"] == "2019-11-15" and len(board["items"]) == 105
-    again = subprocess.run([ragw_path, "--db", str(db), "board", "--as-at", "2019-11-15", "--status", "RED",
-                            "--format", "json"], capture_output=True, text=True, check=True)  # fmt: skip
+    again = subprocess.run(
+        [
+            ragw_path,
+            "--db",
+            str(db),
+            "board",
+            "--as-at",
+            "2019-11-15",
+            "--status",
+            "RED",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert sorted(i["key"] for i in json.loads(again.stdout)["items"]) == [
-        "CUSTODY18/16", "FRAUD19/1", "FRAUD19/16", "FRAUD19/9", "HATE18/6"]  # fmt: skip
+        "CUSTODY18/16",
+        "FRAUD19/1",
+        "FRAUD19/16",
+        "FRAUD19/9",
+        "HATE18/6",
+    ]

@@ -19,17 +19,47 @@ from hypothesis import strategies as st
 from cli.main import main
 
 HOSTILE = [
-    "", " ", "\t\n", "'; DROP TABLE stored_events; --", "\" OR 1=1 --", "Robert'); --",
-    "\x00", "a\x00b", "\u202eRIGHT-TO-LEFT", "\ufeffBOM", "e\u0301", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🚓🟢🔴",
-    "../../etc/passwd", "%s%n%x", "{{7*7}}", "<script>alert(1)</script>", "NULL", "None",
-    "2021-02-30", "2021-13-01", "0000-00-00", "31/12/2021", "9999-12-31", "-1", "1e309",
-    "GREEN", "NEW RED", "R/1", "R/1@1", "R/99@1", "R/", "/1", "R//1", "x" * 5000,
+    "",
+    " ",
+    "\t\n",
+    "'; DROP TABLE stored_events; --",
+    '" OR 1=1 --',
+    "Robert'); --",
+    "\x00",
+    "a\x00b",
+    "\u202eRIGHT-TO-LEFT",
+    "\ufeffBOM",
+    "e\u0301",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🚓🟢🔴",
+    "../../etc/passwd",
+    "%s%n%x",
+    "{{7*7}}",
+    "<script>alert(1)</script>",
+    "NULL",
+    "None",
+    "2021-02-30",
+    "2021-13-01",
+    "0000-00-00",
+    "31/12/2021",
+    "9999-12-31",
+    "-1",
+    "1e309",
+    "GREEN",
+    "NEW RED",
+    "R/1",
+    "R/1@1",
+    "R/99@1",
+    "R/",
+    "/1",
+    "R//1",
+    "x" * 5000,
     "y" * 20001,
-]  # fmt: skip
+]
 #: Mostly the hostile list, sometimes any text at all.
 values = st.one_of(st.sampled_from(HOSTILE), st.sampled_from(HOSTILE), st.text(max_size=40))
-days = st.sampled_from(["2021-03-01", "2021-03-01", "2021-02-30", "2030-01-01", "1999-01-01",
-                        "today", ""])  # fmt: skip
+days = st.sampled_from(
+    ["2021-03-01", "2021-03-01", "2021-02-30", "2030-01-01", "1999-01-01", "today", ""]
+)
 
 
 NAMES = (
@@ -54,54 +84,123 @@ NAMES = (
 def commands() -> dict[str, st.SearchStrategy[list[str]]]:
     """Every write command, with hostile values where a user types."""
     key = st.sampled_from(["R/1", "R/2"]) | values
-    return dict(zip(NAMES, (
-        st.builds(lambda c, t, s, p: ["report", "add", c, "--title", t, "--scope", s,
-                                      "--published", p], values, values,
-                  st.sampled_from(["force", "national"]) | values, days),
-        st.builds(lambda r, f, k, t, d: ["rec", "add", r, f, "--kind", k, "--text", t, "--due", d],
-                  st.sampled_from(["R"]) | values, values,
-                  st.sampled_from(["afi", "recommendation"]) | values, values, values),
-        st.builds(lambda k, s, r, o: ["status", k, s, "--reason", r, "--on", o], key,
-                  st.sampled_from(["GREEN", "AMBER", "RED", "WHITE"]) | values, values, days),
-        st.builds(lambda k, d, r, o: ["extend", k, "--to", d, "--reason", r, "--on", o],
-                  key, days | values, values, days),
-        st.builds(lambda k, d: ["due", k, d], key, values),
-        st.builds(lambda k, t, o: ["note", k, t, "--on", o], key, values, days),
-        st.builds(lambda k, w: ["assign", k, w], key, values),
-        st.builds(lambda k, r: ["close", k, "--reason", r], key, values),
-        st.builds(lambda e, r: ["correct", e, "--reason", r],
-                  st.sampled_from(["R/1@2", "R/1@1"]) | values, values),
-        st.builds(lambda c, n: ["committee", "add", c, "--name", n], values, values),
-        st.builds(lambda c, d, p: ["meeting", "add", c, d, "--paper", p],
-                  st.sampled_from(["C"]) | values, days | values, values),
-        st.builds(lambda k, e, u, o: ["complete", k, "--evidence", e, "--link", u, "--on", o],
-                  key, values, values, days),
-        st.builds(lambda k, n, o: ["sign-off", k, "--note", n, "--on", o],
-                  st.sampled_from(["R/2"]) | key, values, days),
-        st.builds(lambda k, r: ["reject", k, "--reason", r], st.sampled_from(["R/2"]) | key,
-                  values),
-        st.builds(lambda c, f: ["committee", "sign-off", c, "--for", f],
-                  st.sampled_from(["C"]) | values,
-                  st.sampled_from(["closures", "extensions"]) | values),
-    ), strict=True))  # fmt: skip
+    return dict(
+        zip(
+            NAMES,
+            (
+                st.builds(
+                    lambda c, t, s, p: [
+                        "report",
+                        "add",
+                        c,
+                        "--title",
+                        t,
+                        "--scope",
+                        s,
+                        "--published",
+                        p,
+                    ],
+                    values,
+                    values,
+                    st.sampled_from(["force", "national"]) | values,
+                    days,
+                ),
+                st.builds(
+                    lambda r, f, k, t, d: [
+                        "rec",
+                        "add",
+                        r,
+                        f,
+                        "--kind",
+                        k,
+                        "--text",
+                        t,
+                        "--due",
+                        d,
+                    ],
+                    st.sampled_from(["R"]) | values,
+                    values,
+                    st.sampled_from(["afi", "recommendation"]) | values,
+                    values,
+                    values,
+                ),
+                st.builds(
+                    lambda k, s, r, o: ["status", k, s, "--reason", r, "--on", o],
+                    key,
+                    st.sampled_from(["GREEN", "AMBER", "RED", "WHITE"]) | values,
+                    values,
+                    days,
+                ),
+                st.builds(
+                    lambda k, d, r, o: ["extend", k, "--to", d, "--reason", r, "--on", o],
+                    key,
+                    days | values,
+                    values,
+                    days,
+                ),
+                st.builds(lambda k, d: ["due", k, d], key, values),
+                st.builds(lambda k, t, o: ["note", k, t, "--on", o], key, values, days),
+                st.builds(lambda k, w: ["assign", k, w], key, values),
+                st.builds(lambda k, r: ["close", k, "--reason", r], key, values),
+                st.builds(
+                    lambda e, r: ["correct", e, "--reason", r],
+                    st.sampled_from(["R/1@2", "R/1@1"]) | values,
+                    values,
+                ),
+                st.builds(lambda c, n: ["committee", "add", c, "--name", n], values, values),
+                st.builds(
+                    lambda c, d, p: ["meeting", "add", c, d, "--paper", p],
+                    st.sampled_from(["C"]) | values,
+                    days | values,
+                    values,
+                ),
+                st.builds(
+                    lambda k, e, u, o: ["complete", k, "--evidence", e, "--link", u, "--on", o],
+                    key,
+                    values,
+                    values,
+                    days,
+                ),
+                st.builds(
+                    lambda k, n, o: ["sign-off", k, "--note", n, "--on", o],
+                    st.sampled_from(["R/2"]) | key,
+                    values,
+                    days,
+                ),
+                st.builds(
+                    lambda k, r: ["reject", k, "--reason", r],
+                    st.sampled_from(["R/2"]) | key,
+                    values,
+                ),
+                st.builds(
+                    lambda c, f: ["committee", "sign-off", c, "--for", f],
+                    st.sampled_from(["C"]) | values,
+                    st.sampled_from(["closures", "extensions"]) | values,
+                ),
+            ),
+            strict=True,
+        )
+    )
 
 
 def sheet_rows() -> st.SearchStrategy[list[dict[str, str]]]:
     """Import rows: mostly well formed, with hostile cells."""
     cell = values
-    row = st.fixed_dictionaries({
-        "report_code": st.sampled_from(["R", "NEW"]) | cell,
-        "report": st.just("Roads") | cell,
-        "scope": st.sampled_from(["force", "national"]) | cell,
-        "published": st.just("2021-01-04") | days | cell,
-        "ref": st.sampled_from(["1", "5", "6"]) | cell,
-        "kind": st.sampled_from(["afi", "recommendation"]) | cell,
-        "text": st.just("Item") | cell,
-        "status": st.sampled_from(["", "AMBER", "GREEN", "NEW RED"]) | cell,
-        "due": st.just("2021-06-30") | cell,
-        "comment": cell,
-        "owner": cell,
-    })  # fmt: skip
+    row = st.fixed_dictionaries(
+        {
+            "report_code": st.sampled_from(["R", "NEW"]) | cell,
+            "report": st.just("Roads") | cell,
+            "scope": st.sampled_from(["force", "national"]) | cell,
+            "published": st.just("2021-01-04") | days | cell,
+            "ref": st.sampled_from(["1", "5", "6"]) | cell,
+            "kind": st.sampled_from(["afi", "recommendation"]) | cell,
+            "text": st.just("Item") | cell,
+            "status": st.sampled_from(["", "AMBER", "GREEN", "NEW RED"]) | cell,
+            "due": st.just("2021-06-30") | cell,
+            "comment": cell,
+            "owner": cell,
+        }
+    )
     return st.lists(row, min_size=1, max_size=4)
 
 
@@ -123,17 +222,29 @@ def run(target: Path, *args: str, actor: str = "Owner") -> Any:
 def prepared(folder: Path) -> Path:
     target = folder / "ragw.db"
     for args in (
-        ["report", "add", "R", "--title", "Roads", "--scope", "force", "--published", "2021-01-04",
-         "--on", "2021-01-04"],
+        [
+            "report",
+            "add",
+            "R",
+            "--title",
+            "Roads",
+            "--scope",
+            "force",
+            "--published",
+            "2021-01-04",
+            "--on",
+            "2021-01-04",
+        ],
         ["rec", "add", "R", "1", "--kind", "afi", "--text", "One", "--on", "2021-01-05"],
         ["rec", "add", "R", "2", "--kind", "afi", "--text", "Two", "--on", "2021-01-05"],
         ["status", "R/1", "AMBER", "--on", "2021-02-01"],
         ["committee", "add", "C", "--name", "Committee"],
-    ):  # fmt: skip
+    ):
         assert run(target, *args).exit_code == 0
     # A request awaiting sign-off by someone other than who asked.
-    claimed = run(target, "complete", "R/2", "--evidence", "Done", "--on", "2021-02-02",
-                  actor="Claimant")  # fmt: skip
+    claimed = run(
+        target, "complete", "R/2", "--evidence", "Done", "--on", "2021-02-02", actor="Claimant"
+    )
     assert claimed.exit_code == 0
     return target
 
@@ -200,10 +311,14 @@ def test_an_import_of_hostile_cells_is_all_or_nothing(
 
 #: Each write command with values that work, and which of its arguments a user types.
 VALID = {
-    "report add": (["report", "add", "NEW", "--title", "T", "--scope", "force", "--published",
-                    "2021-01-04"], [2, 4, 6, 8]),
-    "rec add": (["rec", "add", "R", "9", "--kind", "afi", "--text", "T", "--due", "2021-06-30"],
-                [2, 3, 5, 7, 9]),
+    "report add": (
+        ["report", "add", "NEW", "--title", "T", "--scope", "force", "--published", "2021-01-04"],
+        [2, 4, 6, 8],
+    ),
+    "rec add": (
+        ["rec", "add", "R", "9", "--kind", "afi", "--text", "T", "--due", "2021-06-30"],
+        [2, 3, 5, 7, 9],
+    ),
     "status": (["status", "R/2", "RED", "--reason", "why", "--on", "2021-03-01"], [1, 2, 4, 6]),
     "extend": (["extend", "R/1", "--to", "2022-01-31", "--reason", "why"], [1, 3, 5]),
     "due": (["due", "R/2", "2021-09-30"], [1, 2]),
@@ -213,12 +328,14 @@ VALID = {
     "correct": (["correct", "R/1@2", "--reason", "wrong item"], [1, 3]),
     "committee add": (["committee", "add", "D", "--name", "N"], [2, 4]),
     "meeting add": (["meeting", "add", "C", "2021-05-01", "--paper", "P 1/21"], [2, 3, 5]),
-    "complete": (["complete", "R/1", "--evidence", "done", "--link", "https://e.example/1"],
-                 [1, 3, 5]),
+    "complete": (
+        ["complete", "R/1", "--evidence", "done", "--link", "https://e.example/1"],
+        [1, 3, 5],
+    ),
     "sign-off": (["sign-off", "R/2", "--note", "checked", "--on", "2021-03-01"], [1, 3, 5]),
     "reject": (["reject", "R/2", "--reason", "not yet"], [1, 3]),
     "committee sign-off": (["committee", "sign-off", "C", "--for", "closures"], [2, 4]),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", list(VALID))
@@ -249,8 +366,19 @@ def test_a_restore_of_a_tampered_export_is_all_or_nothing(data: st.DataObject) -
         assert run(source, "export", "--out", str(export)).exit_code == 0
         lines = [json.loads(line) for line in export.read_text().splitlines()]
         line = data.draw(st.sampled_from(lines))
-        where = data.draw(st.sampled_from(["id", "type", "key", "on", "recorded_at", "actor",
-                                           *(f"payload.{k}" for k in line["payload"])]))  # fmt: skip
+        where = data.draw(
+            st.sampled_from(
+                [
+                    "id",
+                    "type",
+                    "key",
+                    "on",
+                    "recorded_at",
+                    "actor",
+                    *(f"payload.{k}" for k in line["payload"]),
+                ]
+            )
+        )
         value = data.draw(values | st.none() | st.integers())
         if where.startswith("payload."):
             line["payload"][where.removeprefix("payload.")] = value

@@ -40,7 +40,11 @@ def test_a_tracker_transcribed_from_a_paper_imports_with_every_item_status_and_d
         due = parse_due(row["due"], date.fromisoformat(row["published"])).current
         assert item["due"] == (due.isoformat() if due else None), row
     assert Counter(i["status"] for i in shown.values()) == {
-        "AMBER": 57, "GREEN": 25, "WHITE": 18, "RED": 5}  # fmt: skip
+        "AMBER": 57,
+        "GREEN": 25,
+        "WHITE": 18,
+        "RED": 5,
+    }
 
 
 def test_a_file_with_one_bad_row_in_the_middle_is_refused_whole(ragw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -75,8 +79,11 @@ def test_importing_the_same_tracker_again_records_nothing(ragw, tmp_path: Path) 
 
 def test_papers_imported_oldest_first_give_true_new_greens(ragw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     paper = seed_tracker()
-    earlier = [{**row, "status": "AMBER" if row["status"].startswith("NEW ") else row["status"]}
-               for row in paper if row["published"] <= "2019-07-15"]  # fmt: skip
+    earlier = [
+        {**row, "status": "AMBER" if row["status"].startswith("NEW ") else row["status"]}
+        for row in paper
+        if row["published"] <= "2019-07-15"
+    ]
     ragw("committee", "add", "PRMSC", "--name", "P&RM Sub Committee", "--on", "2019-07-01")
     ragw("meeting", "add", "PRMSC", "2019-07-15", "--on", "2019-07-01")
     ragw("meeting", "add", "PRMSC", PAPER, "--on", "2019-07-01")
@@ -95,17 +102,28 @@ def test_an_on_column_records_each_row_as_at_its_own_date(ragw, tmp_path: Path) 
     base = {**seed_tracker()[0], "due": "November 2020"}
     rows = [
         {**base, "on": "2019-11-15", "status": "AMBER", "comment": "Considering"},
-        {**base, "on": "2020-03-01", "status": "GREEN", "comment": "Done",
-         "due": "November 2020 Now March 2021", "reason": ""},
-    ]  # fmt: skip
+        {
+            **base,
+            "on": "2020-03-01",
+            "status": "GREEN",
+            "comment": "Done",
+            "due": "November 2020 Now March 2021",
+            "reason": "",
+        },
+    ]
     rows[0]["reason"] = ""
     ragw("import", str(write_csv(tmp_path / "t.csv", rows)))
     key = f"{base['report_code']}/{base['ref']}"
     assert board(ragw, "2020-02-01")[key]["status"] == "AMBER"
     assert board(ragw, "2020-03-01")[key]["status"] == "GREEN"
     history = json.loads(ragw("history", key, "--format", "json"))["events"]
-    assert [e["type"] for e in history] == ["RecommendationIssued", "ProgressNoted",
-        "DeadlineExtended", "ProgressNoted", "StatusChanged"]  # fmt: skip
+    assert [e["type"] for e in history] == [
+        "RecommendationIssued",
+        "ProgressNoted",
+        "DeadlineExtended",
+        "ProgressNoted",
+        "StatusChanged",
+    ]
     assert history[2]["reason"] == "the tracker now reads 'November 2020 Now March 2021'"
 
 
@@ -127,8 +145,13 @@ def test_a_large_import_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     file = write_csv(tmp_path / "big.csv", [{**base, "ref": str(n)} for n in range(1, 251)])
     ragw_path = shutil.which("ragw") or str(Path(sys.executable).parent / "ragw")
     main_end, terminal = pty.openpty()  # stderr is a terminal, as for a person
-    done = subprocess.run([ragw_path, "--db", str(tmp_path / "x.db"), "import", str(file)],
-                          stderr=terminal, stdout=subprocess.PIPE, text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [ragw_path, "--db", str(tmp_path / "x.db"), "import", str(file)],
+        stderr=terminal,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     os.close(terminal)
     shown = b""
     try:

@@ -21,9 +21,20 @@ from tests.cli.test_verify import digest_of, history, raw
 
 def pack(target: str, out: Path, *options: str, code: int = 0) -> str:
     result = CliRunner().invoke(
-        main, ["--db", target, "--actor", "Governance", "pack", "C", "2021-04-01", "--out",
-               str(out), *options],
-    )  # fmt: skip
+        main,
+        [
+            "--db",
+            target,
+            "--actor",
+            "Governance",
+            "pack",
+            "C",
+            "2021-04-01",
+            "--out",
+            str(out),
+            *options,
+        ],
+    )
     assert result.exit_code == code, (result.output, result.stderr)
     return result.stdout + result.stderr
 

@@ -28,20 +28,44 @@ def demo(ragw):  # type: ignore[no-untyped-def]
 
 
 def test_a_committee_and_its_meetings_are_recorded_and_listed(ragw) -> None:  # type: ignore[no-untyped-def]
-    assert ragw("committee", "add", "PRMSC", "--name", "Performance and Resource Management",
-                "--on", "2015-01-01") == "recorded PRMSC@1\n"  # fmt: skip
+    assert (
+        ragw(
+            "committee",
+            "add",
+            "PRMSC",
+            "--name",
+            "Performance and Resource Management",
+            "--on",
+            "2015-01-01",
+        )
+        == "recorded PRMSC@1\n"
+    )
     ragw("meeting", "add", "PRMSC", "2015-10-21", "--paper", "Pol 49/15", "--on", "2015-01-01")
     ragw("meeting", "add", "PRMSC", "2015-07-15", "--paper", "Pol 33/15", "--on", "2015-01-01")
     meetings = json.loads(ragw("meeting", "list", "PRMSC", "--format", "json"))["meetings"]
     assert meetings == [
-        {"committee": "PRMSC", "date": "2015-07-15", "paper": "Pol 33/15", "previous_meeting": None},
-        {"committee": "PRMSC", "date": "2015-10-21", "paper": "Pol 49/15",
-         "previous_meeting": "2015-07-15"},
-    ]  # fmt: skip
+        {
+            "committee": "PRMSC",
+            "date": "2015-07-15",
+            "paper": "Pol 33/15",
+            "previous_meeting": None,
+        },
+        {
+            "committee": "PRMSC",
+            "date": "2015-10-21",
+            "paper": "Pol 49/15",
+            "previous_meeting": "2015-07-15",
+        },
+    ]
     committees = json.loads(ragw("committee", "list", "--format", "json"))["committees"]
-    assert committees == [{"code": "PRMSC", "name": "Performance and Resource Management",
-                           "meetings": ["2015-07-15", "2015-10-21"],
-                           "sign_off_for": ["completion"]}]  # fmt: skip
+    assert committees == [
+        {
+            "code": "PRMSC",
+            "name": "Performance and Resource Management",
+            "meetings": ["2015-07-15", "2015-10-21"],
+            "sign_off_for": ["completion"],
+        }
+    ]
 
 
 def test_the_summary_has_the_contracts_json_shape(demo) -> None:  # type: ignore[no-untyped-def]
@@ -79,8 +103,9 @@ def test_a_summary_as_known_at_reproduces_the_paper_before_a_late_update(demo) -
     assert summary(demo)["totals"]["current"]["all"]["NEW GREEN"] == 24
     as_written = summary(demo, "--as-known-at", written)
     assert as_written["totals"]["current"]["all"]["NEW GREEN"] == 23
-    appendix = json.loads(demo("appendix", "PRMSC", MEETING, "--as-known-at", written,
-                               "--format", "json"))  # fmt: skip
+    appendix = json.loads(
+        demo("appendix", "PRMSC", MEETING, "--as-known-at", written, "--format", "json")
+    )
     statuses = {i["key"]: i["status"] for r in appendix["reports"] for i in r["items"]}
     assert statuses["PEEL1819/2"] == "AMBER"
 
@@ -131,8 +156,9 @@ def test_pack_writes_a_word_document_with_the_summarys_numbers(demo, tmp_path: P
         for name, cell in zip(header[1:], row.cells[1:], strict=True):
             column, scope = name.lower().split(": ")
             assert int(cell.text) == expected["totals"][column][scope][key], (key, name)
-    titles = [p.text for p in document.paragraphs if p.style is not None
-              and p.style.name == "Heading 2"]  # fmt: skip
+    titles = [
+        p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 2"
+    ]
     for report in json.loads(demo("appendix", "PRMSC", MEETING, "--format", "json"))["reports"]:
         assert report["title"] in titles
     section = document.sections[0]

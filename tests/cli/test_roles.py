@@ -52,8 +52,9 @@ def refused(target: str, actor: str, *args: str) -> str:
 
 def test_the_first_role_granted_must_be_governance(target: str) -> None:
     history(lambda *args, code=0: as_(target, GOV, *args, code=code))
-    assert "must be governance" in refused(target, GOV, "role", "grant", ALICE, "owner",
-                                           "--acts-for", "Head of Roads")  # fmt: skip
+    assert "must be governance" in refused(
+        target, GOV, "role", "grant", ALICE, "owner", "--acts-for", "Head of Roads"
+    )
 
 
 def test_an_owner_changes_their_own_items_and_is_refused_anyone_elses(target: str) -> None:
@@ -68,11 +69,13 @@ def test_an_owner_changes_their_own_items_and_is_refused_anyone_elses(target: st
 
 def test_an_auditor_reads_everything_and_changes_nothing(target: str) -> None:
     controlled(target)
-    for command in (["note", "R/1", "Looks fine"], ["status", "R/1", "GREEN"],
-                    ["report", "add", "S", "--title", "T", "--scope", "force",
-                     "--published", "2021-01-04"],
-                    ["committee", "add", "D", "--name", "N"],
-                    ["role", "grant", AUDIT, "governance"]):  # fmt: skip
+    for command in (
+        ["note", "R/1", "Looks fine"],
+        ["status", "R/1", "GREEN"],
+        ["report", "add", "S", "--title", "T", "--scope", "force", "--published", "2021-01-04"],
+        ["committee", "add", "D", "--name", "N"],
+        ["role", "grant", AUDIT, "governance"],
+    ):
         assert "is auditor here" in refused(target, AUDIT, *command)
     assert json.loads(as_(target, AUDIT, "board", "--format", "json"))["items"]
     assert as_(target, AUDIT, "verify").startswith("ok:")
@@ -80,10 +83,22 @@ def test_an_auditor_reads_everything_and_changes_nothing(target: str) -> None:
 
 def test_only_governance_adds_reports_and_grants_roles(target: str) -> None:
     controlled(target)
-    refused(target, ALICE, "report", "add", "S", "--title", "T", "--scope", "force",
-            "--published", "2021-01-04")  # fmt: skip
-    assert "granting roles needs governance" in refused(target, ALICE, "role", "grant", BOB,
-                                                        "governance")  # fmt: skip
+    refused(
+        target,
+        ALICE,
+        "report",
+        "add",
+        "S",
+        "--title",
+        "T",
+        "--scope",
+        "force",
+        "--published",
+        "2021-01-04",
+    )
+    assert "granting roles needs governance" in refused(
+        target, ALICE, "role", "grant", BOB, "governance"
+    )
     assert "holds no role" in refused(target, "Mallory", "note", "R/1", "hello")
 
 
@@ -99,8 +114,14 @@ def test_roles_are_revoked_as_events_but_never_the_last_governance(target: str) 
         (AUDIT, "auditor"),
     }
     log = json.loads(as_(target, AUDIT, "log", "--format", "json"))["events"]
-    assert [e["type"] for e in log[-6:]] == ["AccessControlled", "RoleGranted", "RoleGranted",
-                                             "RoleGranted", "RoleGranted", "RoleRevoked"]  # fmt: skip
+    assert [e["type"] for e in log[-6:]] == [
+        "AccessControlled",
+        "RoleGranted",
+        "RoleGranted",
+        "RoleGranted",
+        "RoleGranted",
+        "RoleRevoked",
+    ]
 
 
 def test_an_owner_applies_only_their_own_update_sheet(target: str, tmp_path: Path) -> None:

@@ -41,11 +41,42 @@ def board(target: str, *args: str) -> dict[str, dict[str, Any]]:
 
 
 def tracker(target: str) -> None:
-    as_(target, GOV, "report", "add", "R", "--title", "Roads policing", "--scope", "force",
-        "--published", PUBLISHED, "--on", PUBLISHED)  # fmt: skip
+    as_(
+        target,
+        GOV,
+        "report",
+        "add",
+        "R",
+        "--title",
+        "Roads policing",
+        "--scope",
+        "force",
+        "--published",
+        PUBLISHED,
+        "--on",
+        PUBLISHED,
+    )
     for ref, owner in (("1", OWNER), ("2", OWNER), ("3", OTHER)):
-        as_(target, GOV, "rec", "add", "R", ref, "--kind", "afi", "--text", f"Item {ref}",
-            "--owner", owner, "--due", "2021-06-30", "--status", "AMBER", "--on", ISSUED)  # fmt: skip
+        as_(
+            target,
+            GOV,
+            "rec",
+            "add",
+            "R",
+            ref,
+            "--kind",
+            "afi",
+            "--text",
+            f"Item {ref}",
+            "--owner",
+            owner,
+            "--due",
+            "2021-06-30",
+            "--status",
+            "AMBER",
+            "--on",
+            ISSUED,
+        )
     as_(target, GOV, "committee", "add", "PRMSC", "--name", "Performance", "--on", ISSUED)
     for day in ("2021-02-01", "2021-05-01", "2021-09-01"):
         as_(target, GOV, "meeting", "add", "PRMSC", day, "--on", ISSUED)
@@ -73,16 +104,31 @@ def controlled(tmp_path: Path) -> str:
 def test_a_completion_is_pending_sign_off_until_governance_signs_it_off_and_then_it_is_green(
     ledger: str,
 ) -> None:
-    out = as_(ledger, OWNER, "complete", "R/1", "--evidence", "Policy published",
-              "--link", "https://intranet.example/policy.pdf", "--on", "2021-03-01")  # fmt: skip
+    out = as_(
+        ledger,
+        OWNER,
+        "complete",
+        "R/1",
+        "--evidence",
+        "Policy published",
+        "--link",
+        "https://intranet.example/policy.pdf",
+        "--on",
+        "2021-03-01",
+    )
     assert out.startswith("recorded R/1@2\nR/1: GREEN pending sign-off")
     pending = board(ledger, "--as-at", "2021-03-15")["R/1"]
     assert pending["status"] == "AMBER"
     assert pending["pending"] == {
-        "id": "R/1@2", "request": "GREEN", "due": None, "previous_due": None,
-        "on": "2021-03-01", "actor": OWNER, "evidence": "Policy published",
+        "id": "R/1@2",
+        "request": "GREEN",
+        "due": None,
+        "previous_due": None,
+        "on": "2021-03-01",
+        "actor": OWNER,
+        "evidence": "Policy published",
         "links": ["https://intranet.example/policy.pdf"],
-    }  # fmt: skip
+    }
     assert board(ledger, "--as-at", "2021-02-28")["R/1"]["pending"] is None
     assert list(board(ledger, "--pending")) == ["R/1"]
 
@@ -93,7 +139,11 @@ def test_a_completion_is_pending_sign_off_until_governance_signs_it_off_and_then
     assert board(ledger, "--pending") == {}
     last = log(ledger)[-1]
     assert (last["type"], last["request"], last["outcome"], last["actor"]) == (
-        "SignedOff", "R/1@2", "GREEN", GOV)  # fmt: skip
+        "SignedOff",
+        "R/1@2",
+        "GREEN",
+        GOV,
+    )
 
 
 def test_no_one_signs_off_or_rejects_their_own_request(ledger: str) -> None:
@@ -126,7 +176,10 @@ def test_a_rejection_needs_a_reason_and_leaves_the_item_as_it_was(ledger: str) -
     assert board(ledger, "--as-at", "2021-03-05")["R/1"]["pending"]["request"] == "GREEN"
     last = log(ledger)[-1]
     assert (last["type"], last["request"], last["reason"]) == (
-        "SignOffRejected", "R/1@2", "Still a draft")  # fmt: skip
+        "SignOffRejected",
+        "R/1@2",
+        "Still a draft",
+    )
     # Asked again, with better evidence: a new request.
     as_(ledger, OWNER, "complete", "R/1", "--evidence", "Published", "--on", "2021-03-20")
     assert board(ledger)["R/1"]["pending"]["id"] == "R/1@4"
@@ -139,8 +192,18 @@ def test_a_committee_requiring_sign_off_for_closures_and_extensions_turns_them_i
     listed = json.loads(as_(ledger, GOV, "committee", "list", "--format", "json"))
     assert listed["committees"][0]["sign_off_for"] == ["completion", "closures", "extensions"]
 
-    out = as_(ledger, OWNER, "extend", "R/1", "--to", "2021-12-31", "--reason", "Supplier late",
-              "--on", "2021-04-01")  # fmt: skip
+    out = as_(
+        ledger,
+        OWNER,
+        "extend",
+        "R/1",
+        "--to",
+        "2021-12-31",
+        "--reason",
+        "Supplier late",
+        "--on",
+        "2021-04-01",
+    )
     assert "extension to 2021-12-31 pending sign-off (PRMSC requires sign-off for" in out
     out = as_(ledger, OWNER, "close", "R/2", "--reason", "Superseded", "--on", "2021-04-02")
     assert "CLOSED pending sign-off" in out
@@ -155,7 +218,10 @@ def test_a_committee_requiring_sign_off_for_closures_and_extensions_turns_them_i
     assert (now["R/2"]["status"], now["R/2"]["pending"]) == ("CLOSED", None)
     history = json.loads(as_(ledger, GOV, "history", "R/1", "--format", "json"))["events"]
     assert (history[0]["due"], history[-1]["due"], history[-1]["type"]) == (
-        "2021-06-30", "2021-12-31", "SignedOff")  # fmt: skip
+        "2021-06-30",
+        "2021-12-31",
+        "SignedOff",
+    )
 
     # Back to completion only: closing takes effect at once again.
     as_(ledger, GOV, "committee", "sign-off", "PRMSC")
@@ -168,8 +234,18 @@ def test_the_summary_and_the_paper_show_what_awaits_sign_off_at_that_meeting(
 ) -> None:
     as_(ledger, GOV, "committee", "sign-off", "PRMSC", "--for", "extensions")
     as_(ledger, OWNER, "complete", "R/1", "--evidence", "Policy published", "--on", "2021-03-01")
-    as_(ledger, OTHER, "extend", "R/3", "--to", "2021-12-31", "--reason", "Supplier late",
-        "--on", "2021-03-02")  # fmt: skip
+    as_(
+        ledger,
+        OTHER,
+        "extend",
+        "R/3",
+        "--to",
+        "2021-12-31",
+        "--reason",
+        "Supplier late",
+        "--on",
+        "2021-03-02",
+    )
 
     summary = json.loads(as_(ledger, GOV, "summary", "PRMSC", "2021-05-01", "--format", "json"))
     pending = summary["exceptions"]["pending_sign_off"]
@@ -203,9 +279,12 @@ def test_the_summary_and_the_paper_show_what_awaits_sign_off_at_that_meeting(
     assert later["totals"]["current"]["all"]["NEW GREEN"] == 1
     assert [p["key"] for p in later["exceptions"]["pending_sign_off"]] == ["R/3"]
     # ... and the May paper as it was known then still shows it pending.
-    assert [p["key"] for p in json.loads(as_(
-        ledger, GOV, "summary", "PRMSC", "2021-05-01", "--format", "json"
-    ))["exceptions"]["pending_sign_off"]] == ["R/1", "R/3"]  # fmt: skip
+    assert [
+        p["key"]
+        for p in json.loads(as_(ledger, GOV, "summary", "PRMSC", "2021-05-01", "--format", "json"))[
+            "exceptions"
+        ]["pending_sign_off"]
+    ] == ["R/1", "R/3"]
 
 
 def test_under_access_control_owners_claim_and_only_governance_decides(controlled: str) -> None:

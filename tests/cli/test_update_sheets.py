@@ -52,8 +52,19 @@ def test_a_sheet_lists_the_owners_open_items_with_columns_to_fill_in(owned, tmp_
     out = tmp_path / "crime.xlsx"
     owned("requests", "--owner", OWNER, "--out", str(out))
     header, rows = sheet_rows(out)
-    assert header == ["key", "report", "recommendation", "status", "due", "last comment",
-                      "new status", "reason", "progress note", "new due date", "justification"]  # fmt: skip
+    assert header == [
+        "key",
+        "report",
+        "recommendation",
+        "status",
+        "due",
+        "last comment",
+        "new status",
+        "reason",
+        "progress note",
+        "new due date",
+        "justification",
+    ]
     assert set(rows) == {"FRAUD19/2", "FRAUD19/5", "HATE18/6"}, "GREEN items are done"
     assert rows["HATE18/6"]["due"] == "October 2018 Now January 2020"
     assert all(rows[k]["new status"] is None for k in rows)
@@ -64,10 +75,19 @@ def test_the_round_trip_records_what_the_owner_filled_in_as_the_owner(
 ) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "crime.xlsx"
     owned("requests", "--owner", OWNER, "--out", str(out))
-    fill(out, {
-        "FRAUD19/2": {"new status": "GREEN", "progress note": "Policy published on the intranet"},
-        "FRAUD19/5": {"new due date": "2021-03-31", "justification": "Waiting for the NFIB feed"},
-    })  # fmt: skip
+    fill(
+        out,
+        {
+            "FRAUD19/2": {
+                "new status": "GREEN",
+                "progress note": "Policy published on the intranet",
+            },
+            "FRAUD19/5": {
+                "new due date": "2021-03-31",
+                "justification": "Waiting for the NFIB feed",
+            },
+        },
+    )
     result = owned("apply", str(out))
     assert (
         result
@@ -75,10 +95,16 @@ def test_the_round_trip_records_what_the_owner_filled_in_as_the_owner(
     )
     history = json.loads(owned("history", "FRAUD19/2", "--format", "json"))["events"]
     assert [(e["type"], e["actor"]) for e in history[-2:]] == [
-        ("ProgressNoted", OWNER), ("StatusChanged", OWNER)]  # fmt: skip
+        ("ProgressNoted", OWNER),
+        ("StatusChanged", OWNER),
+    ]
     extension = json.loads(owned("history", "FRAUD19/5", "--format", "json"))["events"][-1]
     assert (extension["type"], extension["due"], extension["reason"], extension["actor"]) == (
-        "DeadlineExtended", "2021-03-31", "Waiting for the NFIB feed", OWNER)  # fmt: skip
+        "DeadlineExtended",
+        "2021-03-31",
+        "Waiting for the NFIB feed",
+        OWNER,
+    )
     before = events_in(owned)
     assert "0 events recorded" in owned("apply", str(out)), "applying it again changes nothing"
     assert events_in(owned) == before
@@ -87,11 +113,14 @@ def test_the_round_trip_records_what_the_owner_filled_in_as_the_owner(
 def test_a_sheet_with_bad_rows_is_refused_whole(owned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "crime.xlsx"
     owned("requests", "--owner", OWNER, "--out", str(out))
-    fill(out, {
-        "FRAUD19/2": {"new status": "GREEN"},
-        "FRAUD19/5": {"new status": "RED"},
-        "HATE18/6": {"new due date": "2021-03-31"},
-    })  # fmt: skip
+    fill(
+        out,
+        {
+            "FRAUD19/2": {"new status": "GREEN"},
+            "FRAUD19/5": {"new status": "RED"},
+            "HATE18/6": {"new due date": "2021-03-31"},
+        },
+    )
     before = events_in(owned)
     message = owned("apply", str(out), code=1)
     assert message.startswith("Error: crime.xlsx has 2 bad rows and nothing was recorded")

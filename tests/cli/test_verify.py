@@ -37,11 +37,34 @@ def raw(target: str) -> Iterator[tuple[Any, str, str]]:
 
 def history(ragw: Callable[..., str]) -> None:
     """Eleven events: a report, two items, and changes to them."""
-    ragw("report", "add", "R", "--title", "Roads", "--scope", "force", "--published", "2021-01-04",
-         "--on", "2021-01-04")  # fmt: skip
+    ragw(
+        "report",
+        "add",
+        "R",
+        "--title",
+        "Roads",
+        "--scope",
+        "force",
+        "--published",
+        "2021-01-04",
+        "--on",
+        "2021-01-04",
+    )
     for ref in ("1", "2"):
-        ragw("rec", "add", "R", ref, "--kind", "afi", "--text", f"Item {ref}", "--due", "2021-06-30",
-             "--on", "2021-01-05")  # fmt: skip
+        ragw(
+            "rec",
+            "add",
+            "R",
+            ref,
+            "--kind",
+            "afi",
+            "--text",
+            f"Item {ref}",
+            "--due",
+            "2021-06-30",
+            "--on",
+            "2021-01-05",
+        )
     for ref, status in (("1", "AMBER"), ("2", "AMBER"), ("1", "GREEN")):
         ragw("status", f"R/{ref}", status, "--on", "2021-02-01")
     ragw("note", "R/2", "Waiting for the new system", "--on", "2021-03-01")
@@ -69,8 +92,12 @@ def test_an_edited_event_is_named_and_verify_fails(ragw: Any, target: str) -> No
     with raw(target) as (connection, events, position):
         state = connection.execute(f"SELECT state FROM {events} WHERE {position} = 5")
         edited = bytes(state.fetchone()[0]).replace(b"AMBER", b"GREEN")
-        connection.execute(f"UPDATE {events} SET state = %s WHERE {position} = 5"
-                           .replace("%s", "%s" if is_postgres(target) else "?"), (edited,))  # fmt: skip
+        connection.execute(
+            f"UPDATE {events} SET state = %s WHERE {position} = 5".replace(
+                "%s", "%s" if is_postgres(target) else "?"
+            ),
+            (edited,),
+        )
     error = ragw("verify", code=1)
     assert error.startswith("Error: event R/2@2 (position 5) does not match its link")
     assert error.count("\n") == 1
@@ -215,9 +242,16 @@ def test_papers_and_exports_print_the_digest_that_verify_then_proves(
     assert f"ledger digest {head}" in ragw("summary", "C", "2021-04-01")
     runner = CliRunner()
     for out in ("paper.html", "backup.jsonl", "board.csv"):
-        result = runner.invoke(main, ["--db", target, *(["pack", "C", "2021-04-01"]
-                               if out == "paper.html" else ["export"]), "--out",
-                               str(tmp_path / out)])  # fmt: skip
+        result = runner.invoke(
+            main,
+            [
+                "--db",
+                target,
+                *(["pack", "C", "2021-04-01"] if out == "paper.html" else ["export"]),
+                "--out",
+                str(tmp_path / out),
+            ],
+        )
         assert result.exit_code == 0, result.output
         assert f"ledger digest {head}" in result.stderr
     assert head in (tmp_path / "paper.html").read_text()

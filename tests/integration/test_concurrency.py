@@ -21,11 +21,18 @@ ROOT = Path(__file__).resolve().parents[2]
 def seed(target: str) -> int:
     ledger = open_ledger(target, create=True)
     ledger.today = lambda: date(2021, 6, 1)  # type: ignore[method-assign]
-    ledger.register_report("R", title="Race", scope="force", published=date(2020, 1, 1),
-                           actor="setup", on=date(2020, 1, 1))  # fmt: skip
+    ledger.register_report(
+        "R",
+        title="Race",
+        scope="force",
+        published=date(2020, 1, 1),
+        actor="setup",
+        on=date(2020, 1, 1),
+    )
     for ref in [*(f"w{n}" for n in range(WORKERS)), "shared"]:
-        ledger.issue_recommendation("R", ref, kind="afi", text="t", actor="setup",
-                                    on=date(2020, 1, 1))  # fmt: skip
+        ledger.issue_recommendation(
+            "R", ref, kind="afi", text="t", actor="setup", on=date(2020, 1, 1)
+        )
     count = sum(1 for _ in ledger.read_log())
     ledger.close()
     return count
@@ -34,10 +41,15 @@ def seed(target: str) -> int:
 def test_parallel_writers_record_every_change_exactly_once(target: str) -> None:
     before = seed(target)
     workers = [
-        subprocess.Popen([sys.executable, "-m", "tests.writer", target, f"w{n}", str(CHANGES)],
-                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.writer", target, f"w{n}", str(CHANGES)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for n in range(WORKERS)
-    ]  # fmt: skip
+    ]
     for worker in workers:
         _, err = worker.communicate(timeout=600)
         assert worker.returncode == 0 and not err, err  # never a traceback
@@ -59,10 +71,15 @@ def test_racing_commands_either_land_or_say_run_it_again(target: str, tmp_path: 
     seed(target)
     ragw = [sys.executable, "-c", "from cli.main import main; main()", "--db", target]
     racers = [
-        subprocess.Popen([*ragw, "--actor", f"owner {n}", "note", "R/shared", f"note {n}"],
-                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [*ragw, "--actor", f"owner {n}", "note", "R/shared", f"note {n}"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for n in range(8)
-    ]  # fmt: skip
+    ]
     landed = 0
     for racer in racers:
         out, err = racer.communicate(timeout=300)
@@ -86,10 +103,15 @@ def test_first_reads_at_once_all_answer(target: str) -> None:
     seed(target)
     ragw = [sys.executable, "-c", "from cli.main import main; main()", "--db", target]
     readers = [
-        subprocess.Popen([*ragw, "board", "--as-at", "2021-01-01", "--format", "json"], cwd=ROOT,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [*ragw, "board", "--as-at", "2021-01-01", "--format", "json"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(6)
-    ]  # fmt: skip
+    ]
     for reader in readers:
         out, err = reader.communicate(timeout=300)
         assert reader.returncode == 0, err

@@ -48,8 +48,12 @@ def ledger_with_logins(postgres: Any, monkeypatch: pytest.MonkeyPatch) -> dict[s
     cli(url, "role", "grant", "postgres", "governance", actor="postgres")
     cli(url, "role", "grant", alice, "owner", "--acts-for", "Head of Roads")
     cli(url, "role", "grant", audit, "auditor")
-    return {"owner": url, "alice": as_login(url, alice), "audit": as_login(url, audit),
-            "alice_name": alice}  # fmt: skip
+    return {
+        "owner": url,
+        "alice": as_login(url, alice),
+        "audit": as_login(url, audit),
+        "alice_name": alice,
+    }
 
 
 def test_the_actor_is_the_database_login_not_a_flag(ledger_with_logins: dict[str, str]) -> None:
@@ -97,8 +101,9 @@ def test_an_owner_login_claims_completion_and_only_a_governance_login_signs_it_o
     ledger_with_logins: dict[str, str],
 ) -> None:
     owner, alice = ledger_with_logins["owner"], ledger_with_logins["alice"]
-    cli(owner, "role", "grant", ledger_with_logins["alice_name"], "owner", "--acts-for",
-        "DCI Crime")  # fmt: skip
+    cli(
+        owner, "role", "grant", ledger_with_logins["alice_name"], "owner", "--acts-for", "DCI Crime"
+    )
     assert "GREEN needs sign-off" in cli(alice, "status", "R/2", "GREEN", code=1)
     cli(alice, "complete", "R/2", "--evidence", "New system live")
     assert "signing off needs governance" in cli(alice, "sign-off", "R/2", code=1)

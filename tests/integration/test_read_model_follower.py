@@ -39,8 +39,12 @@ def logins(postgres: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     suffix = f"fw{os.getpid()}_{next(_numbers)}"  # logins are the whole server's
     monkeypatch.setenv("RAGW_NEW_PASSWORD", "secret")
     found = {"owner": url}
-    for who, role in (("gov", "governance"), ("alice", "owner"), ("audit", "auditor"),
-                      ("follower", "follower")):  # fmt: skip
+    for who, role in (
+        ("gov", "governance"),
+        ("alice", "owner"),
+        ("audit", "auditor"),
+        ("follower", "follower"),
+    ):
         login = f"{who}_{suffix}"
         cli(url, "admin", "add-login", login, "--role", role)
         found[who], found[f"{who}_name"] = as_login(url, login), login
@@ -67,8 +71,13 @@ def test_the_server_refuses_writer_and_reader_logins_every_change_to_the_read_mo
 ) -> None:
     with psycopg.connect(logins[who], autocommit=True) as connection:
         for table in EVERY_TABLE:
-            column = "position" if table == TRACKING else "known_from" if table in (
-                "ragw_reports", "ragw_committees", "ragw_meetings", "ragw_spans") else "key"  # fmt: skip
+            column = (
+                "position"
+                if table == TRACKING
+                else "known_from"
+                if table in ("ragw_reports", "ragw_committees", "ragw_meetings", "ragw_spans")
+                else "key"
+            )
             for statement in (
                 f"INSERT INTO {table} SELECT * FROM {table}",
                 f"UPDATE {table} SET {column} = {column}",
@@ -134,8 +143,9 @@ def _cells(path: Path) -> bytes:
     from openpyxl import load_workbook
 
     book = load_workbook(path)
-    return repr([[list(row) for row in sheet.iter_rows(values_only=True)]
-                 for sheet in book.worksheets]).encode()  # fmt: skip
+    return repr(
+        [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets]
+    ).encode()
 
 
 def fold_only(monkeypatch: pytest.MonkeyPatch) -> Any:
@@ -151,10 +161,35 @@ def lagging_history(logins: dict[str, str]) -> None:
     """Writes by governance and an owner the follower has not seen: a report with an
     item, changes to known items, a committee's new meeting."""
     gov, alice = logins["gov"], logins["alice"]
-    cli(gov, "report", "add", "S", "--title", "Schools", "--scope", "force", "--published",
-        "2021-03-10", "--on", "2021-03-10")  # fmt: skip
-    cli(gov, "rec", "add", "S", "1", "--kind", "recommendation", "--text", "Fix roofs",
-        "--due", "2021-05-31", "--on", "2021-03-11")  # fmt: skip
+    cli(
+        gov,
+        "report",
+        "add",
+        "S",
+        "--title",
+        "Schools",
+        "--scope",
+        "force",
+        "--published",
+        "2021-03-10",
+        "--on",
+        "2021-03-10",
+    )
+    cli(
+        gov,
+        "rec",
+        "add",
+        "S",
+        "1",
+        "--kind",
+        "recommendation",
+        "--text",
+        "Fix roofs",
+        "--due",
+        "2021-05-31",
+        "--on",
+        "2021-03-11",
+    )
     cli(alice, "note", "R/1", "Contract signed", "--on", "2021-03-20")
     cli(alice, "status", "R/1", "AMBER", "--on", "2021-01-20")  # back-dated: earlier spans
     cli(gov, "status", "R/2", "RED", "--on", "2021-06-15", "--reason", "Supplier gone")
@@ -194,8 +229,16 @@ def test_a_readers_answers_are_the_folds_while_the_follower_lags_and_after_it_ca
 def following(logins: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], queue.Queue[str]]]:
     """`ragw follow` running as the follower login, polling only every ten minutes (so
     only a notification wakes it sooner), and the lines it prints."""
-    command = [sys.executable, "-c", "from cli.main import main; main()",
-               "--db", logins["follower"], "follow", "--poll", "600"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-c",
+        "from cli.main import main; main()",
+        "--db",
+        logins["follower"],
+        "follow",
+        "--poll",
+        "600",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     lines: queue.Queue[str] = queue.Queue()
     assert process.stdout is not None

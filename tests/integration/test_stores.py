@@ -20,13 +20,25 @@ ME = "Strategic Development"
 
 
 def scenario(ledger: Ledger) -> None:
-    ledger.register_report("PEEL1819", title="PEEL 2018/2019", scope="national",
-                           published=date(2019, 5, 1), actor=ME, on=date(2019, 5, 1))  # fmt: skip
+    ledger.register_report(
+        "PEEL1819",
+        title="PEEL 2018/2019",
+        scope="national",
+        published=date(2019, 5, 1),
+        actor=ME,
+        on=date(2019, 5, 1),
+    )
     ledger.issue_recommendation(
-        "PEEL1819", "4", kind="afi", text="Improve lifetime management of organised criminals",
+        "PEEL1819",
+        "4",
+        kind="afi",
+        text="Improve lifetime management of organised criminals",
         due="No deadline set by HMICFRS December 2019 set to align with the next inspection",
-        status="AMBER", owner="DCI Crime", actor=ME, on=date(2019, 6, 1),
-    )  # fmt: skip
+        status="AMBER",
+        owner="DCI Crime",
+        actor=ME,
+        on=date(2019, 6, 1),
+    )
     ledger.change_status("PEEL1819/4", "GREEN", actor=ME, on=date(2019, 11, 1))
 
 

@@ -92,9 +92,11 @@ def test_the_store_answers_as_at_and_as_known_at_exactly_as_the_fold(
     reads=st.sets(st.integers(0, 25), max_size=4),
 )
 def test_the_papers_kept_per_meeting_are_the_papers_of_the_fold(
-    tmp_path: Path, ops: list[tuple[str, int, int, str, int]], meetings: dict[int, int],
+    tmp_path: Path,
+    ops: list[tuple[str, int, int, str, int]],
+    meetings: dict[int, int],
     reads: set[int],
-) -> None:  # fmt: skip
+) -> None:
     """Meetings scheduled before, between and after the changes (backdated or not), the
     model brought up to date at random moments in between: each meeting's summary, read
     from the rows kept for it, is the summary worked out from the fold, byte for byte."""
@@ -154,10 +156,16 @@ def test_a_meeting_added_between_two_others_becomes_the_one_the_later_paper_comp
 
 
 def history_with_corrections() -> list[LedgerEvent]:
-    ops = [("status", 0, 100, "GREEN", 1), ("extend", 1, 120, "AMBER", 90),
-           ("status", 1, 200, "RED", 1), ("correct", 0, 210, "AMBER", 1),
-           ("note", 2, 300, "AMBER", 5), ("close", 2, 400, "AMBER", 1),
-           ("status", 0, 150, "WHITE", 1), ("correct", 1, 420, "AMBER", 2)]  # fmt: skip
+    ops = [
+        ("status", 0, 100, "GREEN", 1),
+        ("extend", 1, 120, "AMBER", 90),
+        ("status", 1, 200, "RED", 1),
+        ("correct", 0, 210, "AMBER", 1),
+        ("note", 2, 300, "AMBER", 5),
+        ("close", 2, 400, "AMBER", 1),
+        ("status", 0, 150, "WHITE", 1),
+        ("correct", 1, 420, "AMBER", 2),
+    ]
     return [e for _, e in build_history(ops).read_log()]
 
 
@@ -240,8 +248,9 @@ def test_the_stored_board_lists_reports_newest_first_and_items_as_numbered(targe
     ledger = open_ledger(target, create=True)
     ledger.today = lambda: DEMO_DATE  # type: ignore[method-assign]
     build_demo(ledger, actor=ME)
-    ledger.extend_deadline("PEEL1819/4", to=date(2020, 6, 30), reason="New force plan",
-                           actor=ME, on=date(2019, 10, 1))  # fmt: skip
+    ledger.extend_deadline(
+        "PEEL1819/4", to=date(2020, 6, 30), reason="New force plan", actor=ME, on=date(2019, 10, 1)
+    )
     events = [e for _, e in ledger.read_log()]
     store = TimelineStore(ledger, target)
     try:
@@ -277,8 +286,10 @@ def test_a_model_of_an_earlier_layout_is_derived_again_from_the_log(
     with contextlib.closing(TimelineStore(ledger, target)) as again:  # same layout: kept
         assert again.position() == ledger.last_position()
         cursor = again.connection.cursor()
-        cursor.execute(again._sql("UPDATE ragw_tracking SET position = ? WHERE name = ?"),
-                       (model.LAYOUT - 1, model.LAYOUT_ROW))  # fmt: skip
+        cursor.execute(
+            again._sql("UPDATE ragw_tracking SET position = ? WHERE name = ?"),
+            (model.LAYOUT - 1, model.LAYOUT_ROW),
+        )
         cursor.execute("DELETE FROM ragw_board_open")  # what an earlier layout lacked
         again.connection.commit()
     upgraded = TimelineStore(ledger, target)

@@ -23,23 +23,53 @@ FEB, MAY, AUG = date(2021, 2, 4), date(2021, 5, 4), date(2021, 8, 3)
 
 def ledger_with_meetings(*meetings: date) -> Ledger:
     ledger = memory_ledger(today=date(2021, 12, 31))
-    ledger.register_committee("PRMSC", name="Performance and Resource Management", actor=ME,
-                              on=date(2020, 1, 1))  # fmt: skip
+    ledger.register_committee(
+        "PRMSC", name="Performance and Resource Management", actor=ME, on=date(2020, 1, 1)
+    )
     for day in meetings:
         ledger.schedule_meeting("PRMSC", day, actor=ME, on=date(2020, 1, 1))
-    ledger.register_report("ROADS", title="Roads policing", scope="national",
-                           published=date(2020, 2, 1), inspectorates=["HMICFRS"], makes=4,
-                           actor=ME, on=date(2020, 2, 1))  # fmt: skip
-    ledger.register_report("CUSTODY", title="Custody", scope="force",
-                           published=date(2020, 3, 1), actor=ME, on=date(2020, 3, 1))  # fmt: skip
+    ledger.register_report(
+        "ROADS",
+        title="Roads policing",
+        scope="national",
+        published=date(2020, 2, 1),
+        inspectorates=["HMICFRS"],
+        makes=4,
+        actor=ME,
+        on=date(2020, 2, 1),
+    )
+    ledger.register_report(
+        "CUSTODY",
+        title="Custody",
+        scope="force",
+        published=date(2020, 3, 1),
+        actor=ME,
+        on=date(2020, 3, 1),
+    )
     return ledger
 
 
-def add(ledger: Ledger, key: str, status: str | None = "AMBER", *, on: date = date(2020, 6, 1),
-        due: str | None = "December 2021", reason: str | None = None) -> None:  # fmt: skip
+def add(
+    ledger: Ledger,
+    key: str,
+    status: str | None = "AMBER",
+    *,
+    on: date = date(2020, 6, 1),
+    due: str | None = "December 2021",
+    reason: str | None = None,
+) -> None:
     code, ref = key.split("/")
-    ledger.issue_recommendation(code, ref, kind="recommendation", text=f"Do {key}", due=due,
-                                status=status, reason=reason, actor=ME, on=on)  # fmt: skip
+    ledger.issue_recommendation(
+        code,
+        ref,
+        kind="recommendation",
+        text=f"Do {key}",
+        due=due,
+        status=status,
+        reason=reason,
+        actor=ME,
+        on=on,
+    )
 
 
 def summary(ledger: Ledger, meeting: date, **kwargs: Any) -> dict[str, Any]:
@@ -80,9 +110,14 @@ def test_items_already_green_or_closed_at_the_meeting_before_are_not_counted() -
     ledger.close_recommendation("ROADS/2", reason="Superseded", actor=ME, on=date(2021, 1, 10))
     paper = summary(ledger, MAY)
     assert row(paper, "ROADS")["current"] == {
-        "NEW GREEN": 0, "AMBER": 1, "RED": 0, "NEW RED": 0, "WHITE": 0, "CLOSED": 0,
+        "NEW GREEN": 0,
+        "AMBER": 1,
+        "RED": 0,
+        "NEW RED": 0,
+        "WHITE": 0,
+        "CLOSED": 0,
         "OUTSTANDING": 1,
-    }  # fmt: skip
+    }
     assert row(paper, "ROADS")["previous"]["NEW GREEN"] == 1
     assert row(paper, "ROADS")["previous"]["CLOSED"] == 1
 
@@ -100,8 +135,9 @@ def test_red_counts_every_red_item_and_new_red_only_those_not_red_before() -> No
 def test_closed_counts_items_closed_since_the_meeting_before() -> None:
     ledger = ledger_with_meetings(FEB, MAY, AUG)
     add(ledger, "ROADS/1")
-    ledger.close_recommendation("ROADS/1", reason="Superseded by PEEL", actor=ME,
-                                on=date(2021, 3, 1))  # fmt: skip
+    ledger.close_recommendation(
+        "ROADS/1", reason="Superseded by PEEL", actor=ME, on=date(2021, 3, 1)
+    )
     assert current(summary(ledger, MAY), "ROADS", "CLOSED") == 1
     august = row(summary(ledger, AUG), "ROADS")
     assert (august["previous"]["CLOSED"], august["current"]["CLOSED"]) == (1, 0), (
@@ -125,8 +161,7 @@ def test_with_no_earlier_meeting_the_meeting_before_is_the_empty_ledger() -> Non
     add(ledger, "CUSTODY/1", "RED", reason="Awaiting funding", on=date(2020, 6, 1))
     paper = summary(ledger, FEB)
     assert paper["previous_meeting"] is None
-    assert {r["code"]: r["section"] for r in paper["reports"]} == {
-        "ROADS": "new", "CUSTODY": "new"}  # fmt: skip
+    assert {r["code"]: r["section"] for r in paper["reports"]} == {"ROADS": "new", "CUSTODY": "new"}
     assert current(paper, "ROADS", "NEW GREEN") == 1
     assert current(paper, "CUSTODY", "NEW RED") == 1
     assert set(row(paper, "ROADS")["previous"].values()) == {0}
@@ -134,8 +169,14 @@ def test_with_no_earlier_meeting_the_meeting_before_is_the_empty_ledger() -> Non
 
 def test_reports_published_since_the_previous_meeting_are_new_reports() -> None:
     ledger = ledger_with_meetings(FEB, MAY)
-    ledger.register_report("PROTEST", title="Protest policing", scope="national",
-                           published=date(2021, 3, 1), actor=ME, on=date(2021, 3, 1))  # fmt: skip
+    ledger.register_report(
+        "PROTEST",
+        title="Protest policing",
+        scope="national",
+        published=date(2021, 3, 1),
+        actor=ME,
+        on=date(2021, 3, 1),
+    )
     add(ledger, "PROTEST/1", on=date(2021, 3, 2))
     add(ledger, "ROADS/1")
     sections = {r["code"]: r["section"] for r in summary(ledger, MAY)["reports"]}
@@ -231,8 +272,13 @@ def test_overdue_items_neither_red_nor_extended_are_exceptions() -> None:
     add(ledger, "ROADS/1", due="March 2021")  # overdue, AMBER
     add(ledger, "ROADS/2", "RED", due="March 2021", reason="Late")  # overdue but RED
     add(ledger, "ROADS/3", due="March 2021")
-    ledger.extend_deadline("ROADS/3", to=date(2021, 9, 30), reason="Awaiting the new IT system",
-                           actor=ME, on=date(2021, 3, 15))  # fmt: skip
+    ledger.extend_deadline(
+        "ROADS/3",
+        to=date(2021, 9, 30),
+        reason="Awaiting the new IT system",
+        actor=ME,
+        on=date(2021, 3, 15),
+    )
     exceptions = summary(ledger, MAY)["exceptions"]
     assert [(o["key"], o["days_overdue"]) for o in exceptions["overdue"]] == [("ROADS/1", 34)]
 
@@ -240,15 +286,27 @@ def test_overdue_items_neither_red_nor_extended_are_exceptions() -> None:
 def test_extensions_since_the_previous_meeting_are_listed_with_their_reasons() -> None:
     ledger = ledger_with_meetings(FEB, MAY)
     add(ledger, "ROADS/1", due="March 2021")
-    ledger.extend_deadline("ROADS/1", to=date(2021, 4, 30), reason="Before February",
-                           actor=ME, on=date(2021, 1, 15))  # fmt: skip
-    ledger.extend_deadline("ROADS/1", to=date(2021, 9, 30), reason="Awaiting the new IT system",
-                           actor=ME, on=date(2021, 3, 15))  # fmt: skip
+    ledger.extend_deadline(
+        "ROADS/1", to=date(2021, 4, 30), reason="Before February", actor=ME, on=date(2021, 1, 15)
+    )
+    ledger.extend_deadline(
+        "ROADS/1",
+        to=date(2021, 9, 30),
+        reason="Awaiting the new IT system",
+        actor=ME,
+        on=date(2021, 3, 15),
+    )
     extensions = summary(ledger, MAY)["exceptions"]["extensions"]
-    assert extensions == [{
-        "key": "ROADS/1", "on": "2021-03-15", "previous_due": "2021-04-30", "due": "2021-09-30",
-        "reason": "Awaiting the new IT system", "actor": ME,
-    }]  # fmt: skip
+    assert extensions == [
+        {
+            "key": "ROADS/1",
+            "on": "2021-03-15",
+            "previous_due": "2021-04-30",
+            "due": "2021-09-30",
+            "reason": "Awaiting the new IT system",
+            "actor": ME,
+        }
+    ]
 
 
 def test_slippage_counts_extensions_and_days_past_the_original_date() -> None:
@@ -256,10 +314,16 @@ def test_slippage_counts_extensions_and_days_past_the_original_date() -> None:
     add(ledger, "ROADS/1", due="October 2020 Now January 2021 Now June 2021")
     add(ledger, "ROADS/2", "GREEN", due="October 2020")  # done: no slippage to report
     slippage = summary(ledger, MAY)["exceptions"]["slippage"]
-    assert slippage == [{
-        "key": "ROADS/1", "status": "AMBER", "original_due": "2020-10-31", "due": "2021-06-30",
-        "times_extended": 2, "days_past_original": (MAY - date(2020, 10, 31)).days,
-    }]  # fmt: skip
+    assert slippage == [
+        {
+            "key": "ROADS/1",
+            "status": "AMBER",
+            "original_due": "2020-10-31",
+            "due": "2021-06-30",
+            "times_extended": 2,
+            "days_past_original": (MAY - date(2020, 10, 31)).days,
+        }
+    ]
 
 
 # The appendix --------------------------------------------------------------------------
@@ -274,7 +338,10 @@ def test_the_appendix_leaves_out_previously_reported_greens_and_marks_new_ones()
     ledger.change_status("ROADS/3", "RED", reason="Late", actor=ME, on=date(2021, 3, 5))
     report = appendix(ledger, MAY)["reports"][0]
     assert [(i["ref"], i["status"]) for i in report["items"]] == [
-        ("2", "NEW GREEN"), ("3", "NEW RED"), ("4", "AMBER")]  # fmt: skip
+        ("2", "NEW GREEN"),
+        ("3", "NEW RED"),
+        ("4", "AMBER"),
+    ]
     assert report["sentence"] == (
         "This report makes 4 recommendations, 4 for the force: 2 complete and 2 in progress."
     )
@@ -290,8 +357,15 @@ def test_white_items_are_not_for_the_force_in_the_count_sentence() -> None:
 
 def test_a_new_report_with_nothing_for_the_force_is_still_listed() -> None:
     ledger = ledger_with_meetings(FEB, MAY)
-    ledger.register_report("DIGITAL", title="Real lives, real crime", scope="national",
-                           published=date(2021, 3, 1), makes=0, actor=ME, on=date(2021, 3, 1))  # fmt: skip
+    ledger.register_report(
+        "DIGITAL",
+        title="Real lives, real crime",
+        scope="national",
+        published=date(2021, 3, 1),
+        makes=0,
+        actor=ME,
+        on=date(2021, 3, 1),
+    )
     report = appendix(ledger, MAY)["reports"][0]
     assert (report["code"], report["items"]) == ("DIGITAL", [])
     assert (
@@ -304,8 +378,9 @@ def test_a_new_report_with_nothing_for_the_force_is_still_listed() -> None:
 def test_the_appendix_prints_each_due_date_with_its_history() -> None:
     ledger = ledger_with_meetings(FEB, MAY)
     add(ledger, "ROADS/1", due="October 2018 Now January 2020", on=date(2020, 2, 1))
-    ledger.extend_deadline("ROADS/1", to=date(2021, 6, 30), reason="IT delay", actor=ME,
-                           on=date(2021, 3, 1))  # fmt: skip
+    ledger.extend_deadline(
+        "ROADS/1", to=date(2021, 6, 30), reason="IT delay", actor=ME, on=date(2021, 3, 1)
+    )
     add(ledger, "ROADS/2", due="to be set")
     add(ledger, "ROADS/3", due="2021-11-15")
     items = {i["ref"]: i for i in appendix(ledger, MAY)["reports"][0]["items"]}
@@ -354,15 +429,17 @@ def naive_counts(
     ops=st.lists(
         st.tuples(
             st.sampled_from(["status"] * 4 + ["extend", "close", "close", "correct", "note"]),
-            st.integers(0, 2), DAYS,
-            st.sampled_from(["GREEN", "AMBER", "RED", "WHITE"]), st.integers(1, 400),
+            st.integers(0, 2),
+            DAYS,
+            st.sampled_from(["GREEN", "AMBER", "RED", "WHITE"]),
+            st.integers(1, 400),
         ),
         min_size=3,
         max_size=25,
     ),
     meeting_days=MEETING_DAYS,
     data=st.data(),
-)  # fmt: skip
+)
 def test_summary_counts_equal_a_naive_comparison_of_two_replays(
     ops: list[tuple[str, int, int, str, int]], meeting_days: list[int], data: st.DataObject
 ) -> None:

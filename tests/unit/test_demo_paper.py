@@ -64,8 +64,15 @@ def test_the_appendix_lists_the_reports_newest_first_with_their_publication() ->
 def test_the_summary_counts_the_papers_new_greens_and_new_reds() -> None:
     summary = the_summary()
     current = summary.totals["current"]["all"].to_json()
-    assert current == {"NEW GREEN": 23, "AMBER": 57, "RED": 5, "NEW RED": 4, "WHITE": 18,
-                       "CLOSED": 0, "OUTSTANDING": 80}  # fmt: skip
+    assert current == {
+        "NEW GREEN": 23,
+        "AMBER": 57,
+        "RED": 5,
+        "NEW RED": 4,
+        "WHITE": 18,
+        "CLOSED": 0,
+        "OUTSTANDING": 80,
+    }
     assert summary.previous_meeting is not None
     assert summary.previous_meeting.on == PREVIOUS_MEETING
     assert summary.headline == (
@@ -81,7 +88,8 @@ def test_reports_published_since_the_earlier_meeting_are_the_summarys_new_report
 
 
 def test_the_reds_past_their_original_date_are_the_papers_slippage() -> None:
-    slipped = {s.key: (s.times_extended, s.days_past_original)
-               for s in the_summary().exceptions.slippage}  # fmt: skip
+    slipped = {
+        s.key: (s.times_extended, s.days_past_original) for s in the_summary().exceptions.slippage
+    }
     assert slipped["HATE18/6"] == (1, (DEMO_DATE - date(2018, 10, 31)).days)
     assert set(slipped) == {"HATE18/6", "FRAUD19/1", "FRAUD19/9", "FRAUD19/16"}

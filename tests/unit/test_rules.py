@@ -27,13 +27,24 @@ ME = "Strategic Development"
 def ledger() -> Ledger:
     ledger = memory_ledger(today=date(2020, 6, 1))
     ledger.register_report(
-        "FRAUD19", title="Fraud: Time to Choose", scope="national",
-        published=date(2019, 4, 1), inspectorates=["HMICFRS"], actor=ME, on=date(2019, 4, 1),
-    )  # fmt: skip
+        "FRAUD19",
+        title="Fraud: Time to Choose",
+        scope="national",
+        published=date(2019, 4, 1),
+        inspectorates=["HMICFRS"],
+        actor=ME,
+        on=date(2019, 4, 1),
+    )
     ledger.issue_recommendation(
-        "FRAUD19", "9", kind="recommendation", text="Publish the force's fraud policy",
-        due="September 2019", status="AMBER", actor=ME, on=date(2019, 5, 1),
-    )  # fmt: skip
+        "FRAUD19",
+        "9",
+        kind="recommendation",
+        text="Publish the force's fraud policy",
+        due="September 2019",
+        status="AMBER",
+        actor=ME,
+        on=date(2019, 5, 1),
+    )
     return ledger
 
 
@@ -64,9 +75,19 @@ def test_white_without_a_reason_is_refused(ledger: Ledger) -> None:
 
 
 def test_an_item_added_as_red_needs_a_reason(ledger: Ledger) -> None:
-    refused(ledger, lambda: ledger.issue_recommendation(
-        "FRAUD19", "1", kind="recommendation", text="t", status="NEW RED", actor=ME,
-        on=date(2019, 5, 1)), RuleBrokenError)  # fmt: skip
+    refused(
+        ledger,
+        lambda: ledger.issue_recommendation(
+            "FRAUD19",
+            "1",
+            kind="recommendation",
+            text="t",
+            status="NEW RED",
+            actor=ME,
+            on=date(2019, 5, 1),
+        ),
+        RuleBrokenError,
+    )
 
 
 def test_red_with_a_reason_is_recorded(ledger: Ledger) -> None:
@@ -75,53 +96,86 @@ def test_red_with_a_reason_is_recorded(ledger: Ledger) -> None:
 
 
 def test_an_extension_needs_a_reason(ledger: Ledger) -> None:
-    refused(ledger, lambda: ledger.extend_deadline(
-        "FRAUD19/9", to=date(2019, 12, 31), reason=" ", actor=ME), RuleBrokenError)  # fmt: skip
+    refused(
+        ledger,
+        lambda: ledger.extend_deadline("FRAUD19/9", to=date(2019, 12, 31), reason=" ", actor=ME),
+        RuleBrokenError,
+    )
 
 
 def test_an_extension_must_be_later_than_the_current_due_date(ledger: Ledger) -> None:
-    message = refused(ledger, lambda: ledger.extend_deadline(
-        "FRAUD19/9", to=date(2019, 9, 30), reason="r", actor=ME), RuleBrokenError)  # fmt: skip
+    message = refused(
+        ledger,
+        lambda: ledger.extend_deadline("FRAUD19/9", to=date(2019, 9, 30), reason="r", actor=ME),
+        RuleBrokenError,
+    )
     assert "2019-09-30" in message
 
 
 def test_an_extension_of_an_item_with_no_due_date_points_to_setting_one(ledger: Ledger) -> None:
-    ledger.issue_recommendation("FRAUD19", "13", kind="recommendation", text="t", due="To be set",
-                                actor=ME, on=date(2019, 5, 1))  # fmt: skip
-    hint = hint_of(ledger, lambda: ledger.extend_deadline(
-        "FRAUD19/13", to=date(2020, 3, 31), reason="r", actor=ME), RuleBrokenError)  # fmt: skip
+    ledger.issue_recommendation(
+        "FRAUD19",
+        "13",
+        kind="recommendation",
+        text="t",
+        due="To be set",
+        actor=ME,
+        on=date(2019, 5, 1),
+    )
+    hint = hint_of(
+        ledger,
+        lambda: ledger.extend_deadline("FRAUD19/13", to=date(2020, 3, 31), reason="r", actor=ME),
+        RuleBrokenError,
+    )
     assert hint == Hint.to(Fix.SET_DUE, key="FRAUD19/13")
 
 
 def test_a_change_dated_in_the_future_is_refused(ledger: Ledger) -> None:
-    refused(ledger, lambda: ledger.note_progress(
-        "FRAUD19/9", "n", actor=ME, on=date(2020, 6, 2)), RuleBrokenError)  # fmt: skip
+    refused(
+        ledger,
+        lambda: ledger.note_progress("FRAUD19/9", "n", actor=ME, on=date(2020, 6, 2)),
+        RuleBrokenError,
+    )
 
 
 def test_an_item_dated_before_its_report_was_published_is_refused(ledger: Ledger) -> None:
-    message = refused(ledger, lambda: ledger.issue_recommendation(
-        "FRAUD19", "1", kind="recommendation", text="t", actor=ME, on=date(2019, 3, 31)),
-        RuleBrokenError)  # fmt: skip
+    message = refused(
+        ledger,
+        lambda: ledger.issue_recommendation(
+            "FRAUD19", "1", kind="recommendation", text="t", actor=ME, on=date(2019, 3, 31)
+        ),
+        RuleBrokenError,
+    )
     assert "published" in message
 
 
 def test_a_change_dated_before_the_item_was_added_is_refused(ledger: Ledger) -> None:
-    refused(ledger, lambda: ledger.change_status(
-        "FRAUD19/9", "GREEN", actor=ME, on=date(2019, 4, 30)), RuleBrokenError)  # fmt: skip
+    refused(
+        ledger,
+        lambda: ledger.change_status("FRAUD19/9", "GREEN", actor=ME, on=date(2019, 4, 30)),
+        RuleBrokenError,
+    )
 
 
 def test_unknown_keys_are_refused(ledger: Ledger) -> None:
     refused(ledger, lambda: ledger.change_status("FRAUD19/99", "GREEN", actor=ME), NotFoundError)
     refused(ledger, lambda: ledger.note_progress("NOPE/1", "n", actor=ME), NotFoundError)
-    refused(ledger, lambda: ledger.issue_recommendation(
-        "NOPE", "1", kind="afi", text="t", actor=ME), NotFoundError)  # fmt: skip
+    refused(
+        ledger,
+        lambda: ledger.issue_recommendation("NOPE", "1", kind="afi", text="t", actor=ME),
+        NotFoundError,
+    )
     refused(ledger, lambda: ledger.note_progress("FRAUD19", "n", actor=ME), InvalidInputError)
 
 
 def test_report_codes_are_unique(ledger: Ledger) -> None:
-    refused(ledger, lambda: ledger.register_report(
-        "FRAUD19", title="Again", scope="force", published=date(2019, 4, 1), actor=ME),
-        AlreadyExistsError)  # fmt: skip
+    refused(
+        ledger,
+        lambda: ledger.register_report(
+            "FRAUD19", title="Again", scope="force", published=date(2019, 4, 1), actor=ME
+        ),
+        AlreadyExistsError,
+    )
 
 
 def test_refs_are_unique_within_a_report(ledger: Ledger) -> None:
@@ -182,8 +236,11 @@ def test_a_change_dated_before_a_closure_is_history_not_a_change_to_a_closed_ite
 
 def test_an_item_cannot_be_closed_before_its_latest_change(ledger: Ledger) -> None:
     ledger.note_progress("FRAUD19/9", "n", actor=ME, on=date(2020, 2, 1))
-    refused(ledger, lambda: ledger.close_recommendation(
-        "FRAUD19/9", reason="r", actor=ME, on=date(2020, 1, 1)), RuleBrokenError)  # fmt: skip
+    refused(
+        ledger,
+        lambda: ledger.close_recommendation("FRAUD19/9", reason="r", actor=ME, on=date(2020, 1, 1)),
+        RuleBrokenError,
+    )
 
 
 def test_a_correction_of_a_missing_event_is_refused(ledger: Ledger) -> None:
@@ -198,8 +255,11 @@ def test_a_correction_of_a_missing_event_is_refused(ledger: Ledger) -> None:
 def test_an_event_can_be_corrected_only_once(ledger: Ledger) -> None:
     ledger.change_status("FRAUD19/9", "GREEN", actor=ME)
     ledger.correct_event("FRAUD19/9@2", reason="wrong item", actor=ME)
-    message = refused(ledger, lambda: ledger.correct_event(
-        "FRAUD19/9@2", reason="again", actor=ME), RuleBrokenError)  # fmt: skip
+    message = refused(
+        ledger,
+        lambda: ledger.correct_event("FRAUD19/9@2", reason="again", actor=ME),
+        RuleBrokenError,
+    )
     assert "already corrected by FRAUD19/9@3" in message
 
 
@@ -274,10 +334,15 @@ def test_an_unknown_scope_is_refused_with_the_choices() -> None:
 
 @pytest.mark.parametrize(
     "written, kind",
-    [("Recommendation", "recommendation"), ("area for improvement", "afi"),
-     ("Areas for Improvement", "afi"), ("AFI", "afi"), ("cause of concern", "concern"),
-     ("Cause for concern", "concern")],
-)  # fmt: skip
+    [
+        ("Recommendation", "recommendation"),
+        ("area for improvement", "afi"),
+        ("Areas for Improvement", "afi"),
+        ("AFI", "afi"),
+        ("cause of concern", "concern"),
+        ("Cause for concern", "concern"),
+    ],
+)
 def test_a_kind_is_read_as_papers_write_it(written: str, kind: str) -> None:
     from ledger.inputs import parse_kind
 
@@ -305,7 +370,11 @@ def test_a_signed_off_completion_is_green_from_the_day_of_the_sign_off_not_the_c
     assert (before.status, before.pending) == (Status.AMBER, None)
     assert (between.status, between.pending and between.pending.request) == (Status.AMBER, "GREEN")
     assert (after.status, after.status_on, after.status_reason, after.pending) == (
-        Status.GREEN, date(2020, 2, 1), "Policy published", None)  # fmt: skip
+        Status.GREEN,
+        date(2020, 2, 1),
+        "Policy published",
+        None,
+    )
 
 
 def test_retracting_a_sign_off_puts_the_request_back_pending(ledger: Ledger) -> None:
@@ -326,7 +395,10 @@ def test_a_granted_extension_keeps_the_original_date_and_the_owners_justificatio
     ledger.sign_off(KEY, actor=ME, on=date(2020, 1, 20))
     granted = state(ledger, date(2020, 1, 20))
     assert (granted.original_due, granted.due, granted.times_extended) == (
-        date(2019, 9, 30), date(2020, 3, 31), 1)  # fmt: skip
+        date(2019, 9, 30),
+        date(2020, 3, 31),
+        1,
+    )
     assert granted.extensions[0].reason == "Awaiting NFIB data"
 
 

@@ -44,10 +44,24 @@ def statuses(ledger: Ledger, **when: Any) -> dict[str, str | None]:
 
 def seeded() -> Ledger:
     ledger = memory_ledger(today=TODAY)
-    ledger.register_report("HATE18", title="Understanding the difference", scope="national",
-                           published=date(2018, 7, 1), actor=ME, on=START)  # fmt: skip
-    ledger.issue_recommendation("HATE18", "6", kind="concern", text="Apply the cyber-enabled flag",
-                                due="October 2018", status="AMBER", actor=ME, on=START)  # fmt: skip
+    ledger.register_report(
+        "HATE18",
+        title="Understanding the difference",
+        scope="national",
+        published=date(2018, 7, 1),
+        actor=ME,
+        on=START,
+    )
+    ledger.issue_recommendation(
+        "HATE18",
+        "6",
+        kind="concern",
+        text="Apply the cyber-enabled flag",
+        due="October 2018",
+        status="AMBER",
+        actor=ME,
+        on=START,
+    )
     return ledger
 
 
@@ -76,8 +90,16 @@ def test_a_corrected_mistake_shows_as_known_before_its_correction_and_not_after(
 
 def test_an_item_is_overdue_when_past_its_due_date_and_not_green_white_or_closed() -> None:
     ledger = seeded()
-    ledger.issue_recommendation("HATE18", "8", kind="recommendation", text="Review guidance",
-                                due="March 2019", status="AMBER", actor=ME, on=START)  # fmt: skip
+    ledger.issue_recommendation(
+        "HATE18",
+        "8",
+        kind="recommendation",
+        text="Review guidance",
+        due="March 2019",
+        status="AMBER",
+        actor=ME,
+        on=START,
+    )
 
     def overdue(day: date) -> bool:
         board = board_as_at(all_events(ledger), as_at=day, report="HATE18")
@@ -92,10 +114,13 @@ def test_an_item_is_overdue_when_past_its_due_date_and_not_green_white_or_closed
 
 def test_an_extension_moves_the_due_date_and_keeps_the_original() -> None:
     ledger = seeded()
-    ledger.extend_deadline("HATE18/6", to=date(2020, 1, 31), reason="Bedding in", actor=ME,
-                           on=date(2019, 4, 1))  # fmt: skip
-    before, after = (board_as_at(all_events(ledger), as_at=d).items[0]
-                     for d in (date(2019, 3, 31), date(2019, 4, 1)))  # fmt: skip
+    ledger.extend_deadline(
+        "HATE18/6", to=date(2020, 1, 31), reason="Bedding in", actor=ME, on=date(2019, 4, 1)
+    )
+    before, after = (
+        board_as_at(all_events(ledger), as_at=d).items[0]
+        for d in (date(2019, 3, 31), date(2019, 4, 1))
+    )
     assert before.due == date(2018, 10, 31) and after.due == date(2020, 1, 31)
     state = Recorded.of(all_events(ledger)).states_as_at(date(2019, 4, 1))["HATE18/6"]
     assert state.original_due == date(2018, 10, 31)
@@ -143,9 +168,15 @@ def build_history(
     ledger = into if into is not None else memory_ledger(today=TODAY)
     ledger.register_report("R", title="t", scope="force", published=START, actor=ME, on=START)
     for ref in range(3):
-        ledger.issue_recommendation("R", str(ref), kind="afi", text="t",
-                                    due=None if ref == 2 else "March 2019", actor=ME,
-                                    on=START + timedelta(days=30 * ref))  # fmt: skip
+        ledger.issue_recommendation(
+            "R",
+            str(ref),
+            kind="afi",
+            text="t",
+            due=None if ref == 2 else "March 2019",
+            actor=ME,
+            on=START + timedelta(days=30 * ref),
+        )
     if prepare is not None:
         prepare(ledger)
     for index, (op, ref, day, colour, number) in enumerate(ops):
@@ -205,12 +236,19 @@ def naive_replay(
 ) -> dict[str, tuple[Any, ...]]:
     """The board written as simply as possible, independently of the projection."""
     known = [e for e in events if e.timestamp <= known_at]
-    retracted = {(e.originator_id, int(e.corrects.split("@")[1]))
-                 for e in known if isinstance(e, EventCorrected)}  # fmt: skip
+    retracted = {
+        (e.originator_id, int(e.corrects.split("@")[1]))
+        for e in known
+        if isinstance(e, EventCorrected)
+    }
     per_item: dict[object, list[RecommendationEvent]] = defaultdict(list)
     for e in known:
-        if (isinstance(e, RecommendationEvent) and not isinstance(e, EventCorrected)
-                and (e.originator_id, e.originator_version) not in retracted and e.on <= as_at):  # fmt: skip
+        if (
+            isinstance(e, RecommendationEvent)
+            and not isinstance(e, EventCorrected)
+            and (e.originator_id, e.originator_version) not in retracted
+            and e.on <= as_at
+        ):
             per_item[e.originator_id].append(e)
     board = {}
     for item_events in per_item.values():
@@ -271,8 +309,11 @@ def test_the_timeline_gives_the_fold_as_at_every_day_as_known_at_any_moment(
             | {u - timedelta(days=1) for _, u, _ in spans if u}
         )
         for day in days:
-            found = [state for start, until, state in spans
-                     if start <= day and (until is None or day < until)]  # fmt: skip
+            found = [
+                state
+                for start, until, state in spans
+                if start <= day and (until is None or day < until)
+            ]
             assert len(found) <= 1
             assert (found[0] if found else None) == fold_item(stream, as_at=day, known_at=known_at)
 
