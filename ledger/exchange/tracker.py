@@ -149,7 +149,16 @@ def _csv_lines(path: Path) -> Iterator[Line]:
             ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     first_line = 1
-    for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # e.g. a cell longer than any text ragw records
+            raise InvalidInputError(
+                f"{path.name} cannot be read as CSV at line {first_line} ({error}); "
+                "check that line and save it again as CSV"
+            ) from None
         yield Line(first_line, [unescaped(value) for value in values])  # as ragw wrote it
         first_line = reader.line_num + 1  # a quoted cell may run over several lines
 

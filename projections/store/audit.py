@@ -7,10 +7,9 @@ model's tracking position, with the very functions the follower writes them with
 (one item's events and rows held at once, with the few reports and meetings read first),
 by forked worker processes, one a core, each for a share of the streams; stored rows a
 page at a time. Each table is compared as a multiset: its rows' count and the sum of a
-hash of each (Python's, keyed by a secret drawn afresh by each run, shared by the forked
-workers: nobody can choose rows whose sums agree; refused if PYTHONHASHSEED fixes it).
-Only a table that differs is read again, item by item, to name the first row that
-differs. Nothing is written: the model is checked as it stands, up to its position.
+hash of its text (:func:`~projections.store.stored_rows.row_hash`, keyed afresh each
+run; refused if PYTHONHASHSEED fixes the key). A table that differs is read again, item
+by item, to name the first row that differs. Nothing is written.
 """
 
 from __future__ import annotations
@@ -57,6 +56,7 @@ from projections.store.stored_rows import (
     Tally,
     describe,
     pages,
+    row_hash,
     stored_tallies,
     tally,
 )
@@ -373,12 +373,12 @@ class Audit:
         made: dict[str, Tally] = defaultdict(Counter)
         for found, rows in self.made(position):
             for row in rows if found == table else ():
-                made[row[key_at]].update(rows=1, sum=hash(row))
+                made[row[key_at]].update(rows=1, sum=row_hash(row))
         stored: dict[str, Tally] = defaultdict(Counter)
         with self.store._transaction(lock=False) as cursor:
             for page in pages(self.store, cursor, table):
                 for row in page:
-                    stored[tuple(row)[key_at]].update(rows=1, sum=hash(tuple(row)))
+                    stored[tuple(row)[key_at]].update(rows=1, sum=row_hash(row))
         differing = [k for k in {*made, *stored} if made.get(k) != stored.get(k)]
         if not differing:  # the rows of no one item differ: the table differs as a whole
             return Difference(table, "every row", None, "the rows differ from the events'")

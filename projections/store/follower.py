@@ -37,7 +37,7 @@ from projections.store.derive import (
     span_steps,
 )
 from projections.store.paper_rows import PaperRows
-from projections.store.schema import BOARD_COLUMNS, NAME, SPAN_COLUMNS, TABLES
+from projections.store.schema import BOARD_COLUMNS, NAME, SPAN_COLUMNS, TABLES, create_tables
 
 #: Notifications read (and applied in one transaction) at a time.
 PAGE = 1000
@@ -73,10 +73,14 @@ class Follower(PaperRows):
                 return done
 
     def rebuild(self, progress: Callable[[int], object] | None = None) -> int:
-        """Derive the whole model again from the first event, in one transaction."""
+        """Derive the whole model again from the first event, in one transaction. On
+        SQLite the tables are made anew, indexes included (a definition edited in the file
+        is mended too); on PostgreSQL only their owner may, so their rows go."""
         with self._transaction(lock=True) as cursor:
             for table in TABLES:
-                cursor.execute(f"DELETE FROM {table}")
+                cursor.execute(f"{'DELETE FROM' if self.postgres else 'DROP TABLE'} {table}")
+            if not self.postgres:
+                create_tables(cursor, self._sql, False)
             position, done = 0, 0
             while True:
                 read = self._follow(cursor, position)

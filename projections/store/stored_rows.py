@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.storage.settings import is_postgres, open_connection, storage_env
 from projections.store.database import Database
-from projections.store.schema import BOARD_COLUMNS, LINE_COLUMNS, PAPER_COLUMNS, SPAN_COLUMNS
+from projections.store.schema import (
+    BOARD_COLUMNS,
+    LINE_COLUMNS,
+    PAPER_COLUMNS,
+    SPAN_COLUMNS,
+    create_tables,
+)
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -119,10 +125,23 @@ def stored_tallies(store: Database) -> tuple[dict[str, int], dict[str, Tally]]:
     return tracking, tallies
 
 
+def row_hash(row: Any) -> int:
+    """A row's hash, keyed by the run's secret (Python's string hash) and typed: taken of
+    the row's text, so values Python's number hashing equates ('' and 0, -1 and -2, x and
+    x + 2**61 - 1) differ; text kinds (enums, rendered JSON) read as the text they are."""
+    return hash(repr(tuple(_plain(value) for value in row)))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str):
+        return value if type(value) is str else str.__str__(value)
+    return int(value) if isinstance(value, bool) else value
+
+
 def tally(counted: Tally, rows: list[Any]) -> None:
     """Count ``rows`` into a table's tally (rows as tuples: SQLite's and psycopg's are)."""
     counted["rows"] += len(rows)
-    counted["sum"] += sum(map(hash, rows))
+    counted["sum"] += sum(map(row_hash, rows))
 
 
 def describe(
@@ -162,3 +181,38 @@ def describe(
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def schema_difference(store: Database) -> Difference | None:
+    """On SQLite, the first of the read model's tables, indexes and triggers whose
+    definition is not this layout's (a query answered through an index redefined in the
+    file would leave out rows that are still there), or that this layout has not; None
+    when they are all as ragw makes them. (On PostgreSQL only the tables' owner may
+    change a definition.)"""
+    if store.postgres:
+        return None
+    expected = sqlite3.connect(":memory:")
+    try:
+        create_tables(expected.cursor(), lambda statement: statement, False)
+        wanted = _definitions(expected.cursor(), None)
+    finally:
+        expected.close()
+    with store._transaction(lock=False) as cursor:
+        found = _definitions(cursor, {table for _, table, _ in wanted.values()})
+    for name in sorted({*wanted, *found}):
+        if wanted.get(name) != found.get(name):
+            kind = (wanted.get(name) or found[name])[0]
+            return Difference(
+                "sqlite_master", name, None, f"the {kind}'s definition is not this layout's"
+            )
+    return None
+
+
+def _definitions(cursor: Any, tables: set[str] | None) -> dict[str, tuple[str, str, str]]:
+    """Every object of the read model's tables: name -> (type, table, SQL)."""
+    cursor.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")
+    return {
+        str(name): (str(kind), str(table), " ".join(str(sql or "").split()))
+        for kind, name, table, sql in cursor.fetchall()
+        if (table in tables if tables is not None else True)
+    }

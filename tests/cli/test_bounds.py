@@ -154,3 +154,13 @@ def test_a_backup_line_that_is_not_utf8_is_a_bad_line(tmp_path: Path) -> None:
     assert code == 1 and message.startswith("Error: backup.jsonl has 1 bad row"), message
     assert "line 1:" in message and "Traceback" not in message
     assert not fresh.exists()
+
+
+def test_a_csv_cell_longer_than_any_text_is_one_error_line(ledger: Path, tmp_path: Path) -> None:
+    tracker = tmp_path / "long.csv"
+    tracker.write_text(
+        "report_code,report,scope,published,ref,kind,text\n"
+        f'R,Roads,force,2021-01-04,1,afi,"{"x" * 200_000}"\n'
+    )
+    message = refused(ledger, "import", str(tracker))
+    assert "long.csv cannot be read as CSV at line 2" in message

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from cli.main import main
 from ledger.storage import is_postgres
 from tests.cli.test_verify import history, raw
 
@@ -239,3 +241,53 @@ def test_verify_refuses_to_prove_the_model_with_hashes_anyone_could_predict(
         check=False,
     )
     assert fine.returncode == 0, fine.stderr
+
+
+def on_sqlite(tmp_path: Path) -> tuple[Any, str]:
+    """A ledger file and its runner: what the two tests below edit exists on SQLite only
+    (PostgreSQL's integer columns hold no text; only the tables' owner may change an
+    index there)."""
+    target = str(tmp_path / "ragw.db")
+    runner = CliRunner()
+
+    def ragw(*args: str, code: int = 0) -> str:
+        result = runner.invoke(main, ["--db", target, "--actor", "Strategic Development", *args])
+        assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
+        return result.stdout if code == 0 else result.stderr
+
+    return ragw, target
+
+
+def test_a_number_retyped_as_text_that_python_hashes_alike_is_named(tmp_path: Path) -> None:
+    """Python hashes '' and 0 (and -1 and -2) alike; verify hashes a row's text, so
+    a zero stored as empty text, which prints a blank where the paper had 0, is named."""
+    ragw, target = on_sqlite(tmp_path)
+    before = in_step(ragw)
+    falsify(target, "UPDATE ragw_board_open SET times_extended = '' WHERE times_extended = 0")
+    falsify(target, "UPDATE ragw_spans SET times_extended = '' WHERE times_extended = 0")
+    error = ragw("verify", code=1)
+    assert "times_extended is '' where the events give 0" in error, error
+    ragw("rebuild")
+    assert ragw("verify").startswith("ok: ")
+    assert ragw("board", "--format", "json") == before
+
+
+def test_an_index_redefined_in_the_file_is_named_and_rebuild_mends_it(tmp_path: Path) -> None:
+    """An index defined on other columns answers "as known at" reads with rows left out
+    while every row is still there; verify compares each definition with this layout's."""
+    ragw, target = on_sqlite(tmp_path)
+    before = in_step(ragw)
+    with raw(target) as (connection, _, _):
+        connection.execute("PRAGMA writable_schema=ON")
+        connection.execute(
+            "UPDATE sqlite_master SET sql = 'CREATE INDEX ragw_spans_as_known ON ragw_spans "
+            "(known_from, effective_until)' WHERE name = 'ragw_spans_as_known'"
+        )
+        connection.commit()
+    error = ragw("verify", code=1)
+    assert "sqlite_master, ragw_spans_as_known: the index's definition is not this layout's" in (
+        error
+    )
+    ragw("rebuild")
+    assert ragw("verify").startswith("ok: ")
+    assert ragw("board", "--format", "json") == before
