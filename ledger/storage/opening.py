@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from pathlib import Path
 
@@ -27,6 +29,7 @@ def open_ledger(target: str, *, create: bool, encryption_key: str | None = None)
                 raise LedgerError(
                     f"cannot create the ledger {target}: folder {path.parent} does not exist"
                 )
+            _create_private(path)
         elif path.is_dir():
             raise LedgerError(
                 "{target} is a folder; {store} takes a file or a postgresql:// URL",
@@ -51,6 +54,14 @@ def open_ledger(target: str, *, create: bool, encryption_key: str | None = None)
         f"cannot open the ledger at {redact(target)}: {type(failure).__name__}"
         + (f": {first_line}" if first_line else "")
     ) from failure
+
+
+def _create_private(path: Path) -> None:
+    """Create the ledger's file readable and writable by its owner alone (SQLite gives
+    its journal files the same mode): a ledger is evidence, and may hold what a force
+    keeps restricted. An empty file is an empty SQLite database."""
+    with contextlib.suppress(FileExistsError):  # another writer created it just now
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _concurrent_setup(error: Exception) -> bool:

@@ -164,3 +164,10 @@ def test_a_csv_cell_longer_than_any_text_is_one_error_line(ledger: Path, tmp_pat
     )
     message = refused(ledger, "import", str(tracker))
     assert "long.csv cannot be read as CSV at line 2" in message
+
+
+def test_a_new_ledger_file_and_its_journal_are_private_to_their_owner(ledger: Path) -> None:
+    """A ledger is evidence and may hold restricted text: created 0600, not 0644."""
+    assert ledger.stat().st_mode & 0o777 == 0o600
+    for journal in ledger.parent.glob(f"{ledger.name}-*"):
+        assert journal.stat().st_mode & 0o077 == 0, journal
