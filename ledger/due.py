@@ -107,8 +107,8 @@ def within_years(day: date, what: str, written: str) -> date:
     """``day``, refused when it falls outside :data:`FIRST_YEAR`-:data:`LAST_YEAR`."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise InvalidInputError(
-            f"{what} {written!r} falls outside the years {FIRST_YEAR}-{LAST_YEAR} ragw "
-            "accepts; check the year"
+            f"{what} {written!r} falls outside the years {FIRST_YEAR}-{LAST_YEAR} the "
+            "ledger accepts; check the year"
         )
     return day
 

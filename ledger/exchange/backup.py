@@ -84,7 +84,7 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
     """The event a backup line describes; refuses a line that does not add up."""
     cls = EVENT_TYPES.get(str(line.get("type")))
     if cls is None:
-        raise RuleBrokenError(f"type {line.get('type')!r} is not an event ragw records")
+        raise RuleBrokenError(f"type {line.get('type')!r} is not an event the ledger records")
     key, version = split_event_id(str(line.get("id", "")))
     if key != line.get("key"):
         raise RuleBrokenError(f"id {line.get('id')!r} does not belong to key {line.get('key')!r}")

@@ -112,7 +112,7 @@ def rows_of(lines: Iterable[Line], name: str) -> list[TrackerRow]:
     unknown = [c for c in columns if c and c not in COLUMNS + IGNORED]
     if unknown:
         raise InvalidInputError(
-            f"{name} has columns ragw does not know: {', '.join(unknown)}; "
+            f"{name} has columns the ledger does not know: {', '.join(unknown)}; "
             f"use {' '.join(COLUMNS)} (rename or remove the others)"
         )
     read = [i for i, column in enumerate(columns) if column and column not in IGNORED]

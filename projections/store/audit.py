@@ -157,7 +157,7 @@ class Audit:
                 f"the layout is {tracking.get(LAYOUT_ROW)} where it is {LAYOUT}",
             )
         for name in sorted(set(tracking) - {NAME, LAYOUT_ROW}):
-            return Difference(table, name, None, "a row ragw never writes")
+            return Difference(table, name, None, "a row the follower never writes")
         if position > last:
             return Difference(
                 table,

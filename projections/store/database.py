@@ -31,12 +31,17 @@ class Database:
     login alone). A login that may not write never creates, migrates or catches the
     model up: ``ready`` says whether there is a model of this layout to read at all."""
 
-    def __init__(self, ledger: Ledger, target: str) -> None:
+    def __init__(self, ledger: Ledger, target: str, *, keep: bool = True) -> None:
+        """Connect; with ``keep`` (the model's own connection) also find whether this
+        login may write the model and, if it may, create its tables."""
         self.ledger = ledger
         self.postgres = is_postgres(target)
         self.target = target
         self.env = storage_env(target)
         self.connection: Any = self._connect()
+        self.writable = self.ready = False
+        if not keep:
+            return
         with self._transaction(lock=False) as cursor:
             self.writable = may_write(cursor, self.postgres)
             self.ready = self.writable or layout_ready(cursor, self._sql, self.postgres)

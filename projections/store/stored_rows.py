@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ledger.storage.settings import is_postgres, open_connection, storage_env
 from projections.store.database import Database
 from projections.store.schema import (
     BOARD_COLUMNS,
@@ -59,35 +58,24 @@ class Difference:
         return f"{where}: {self.what}"
 
 
-def model_kept(target: str) -> bool:
-    """Whether the ledger's database at ``target`` keeps a read model (its tracking
-    table, whatever its rows): verify checks the model as it stands, and makes none."""
-    postgres = is_postgres(target)
-    exists = (
-        "SELECT to_regclass('ragw_tracking') IS NOT NULL"
-        if postgres
-        else "SELECT COUNT(*) FROM sqlite_master WHERE name = 'ragw_tracking'"
-    )
-    if postgres:
-        connection = open_connection(target, connect_timeout=10)
-    else:
-        connection = sqlite3.connect(storage_env(target)["SQLITE_DBNAME"])
-    try:
-        return bool(connection.execute(exists).fetchone()[0])
-    finally:
-        connection.close()
-
-
 class Stored(Database):
     """The read model's database as it stands, for reading only: unlike the model's own
     connection it makes no table and moves no position, whatever it finds."""
 
     def __init__(self, ledger: Ledger, target: str) -> None:
-        self.ledger = ledger
-        self.postgres = is_postgres(target)
-        self.target = target
-        self.env = storage_env(target)
-        self.connection: Any = self._connect()
+        super().__init__(ledger, target, keep=False)
+
+    def kept(self) -> bool:
+        """Whether the database keeps a read model (its tracking table, whatever its
+        rows): verify checks the model as it stands, and makes none."""
+        exists = (
+            "SELECT to_regclass('ragw_tracking') IS NOT NULL"
+            if self.postgres
+            else "SELECT COUNT(*) FROM sqlite_master WHERE name = 'ragw_tracking'"
+        )
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(exists)
+            return bool(cursor.fetchone()[0])
 
 
 def pages(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ledger.errors import Fix, Hint, LedgerError
 from projections.committee import paper_of
 from projections.store.audit import Audit, Difference
-from projections.store.stored_rows import Stored, model_kept, schema_difference
+from projections.store.stored_rows import Stored, schema_difference
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -54,19 +54,20 @@ def verify(
         return result
     if ledger.encrypted:
         return replace(result, encrypted=True)
-    if not model_kept(session.target):
-        return replace(result, kept=False)
-    return replace(result, model=verify_model(session))
+    model = verify_model(session)
+    return replace(result, kept=False) if model is None else replace(result, model=model)
 
 
-def verify_model(session: LedgerSession) -> Audited:
+def verify_model(session: LedgerSession) -> Audited | None:
     """Check that every stored row of the read model (reports, committees, meetings,
     spans, board lines, each meeting's paper rows and lines, the tracking position) is
     exactly what the events up to its position give; refuses, naming the first row that
-    differs (table, item, day), when one does."""
+    differs (table, item, day), when one does. None when the ledger keeps no model."""
     ledger = session.ledger(write=False)
     store = Stored(ledger, session.target)
     try:
+        if not store.kept():
+            return None
         found: Audited | Difference | None = schema_difference(store)
         if found is None:
             with session.progress(ledger.last_position(), "Verifying the read model") as bar:
