@@ -7,6 +7,7 @@ the hints for a refusal) is imported in the function that needs it, when it runs
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -93,7 +94,8 @@ class Session:
         self.close()
         if created is not None:
             for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{created}{suffix}").unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # never made: its folder cannot hold it
+                    Path(f"{created}{suffix}").unlink(missing_ok=True)
 
     def close(self) -> None:
         if self._uses is not None:
@@ -103,6 +105,25 @@ class Session:
 
 class LedgerGroup(click.Group):
     """Translates refusals into ``Error: ...`` and exit 1, and cleans up after them."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Refuse, before anything reads it, an argument holding bytes that are not
+        UTF-8 (Python hands them on as lone surrogates, which no store, paper or sheet
+        can hold): named by its place on the line, one ``Error:`` line, nothing done."""
+        for place, arg in enumerate(args, start=1):
+            if "\x00" in arg:  # no program can be given one; only a caller in Python can
+                raise click.ClickException(
+                    f"argument {place} holds a NUL character at character "
+                    f"{arg.index(chr(0)) + 1}; remove it"
+                )
+            bad = next((i for i, c in enumerate(arg) if "\ud800" <= c <= "\udfff"), None)
+            if bad is not None:
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise click.ClickException(
+                    f"argument {place} ({shown[:60]!r}) holds a byte that is not UTF-8 at "
+                    f"character {bad + 1}; type it again in UTF-8 (set your terminal to UTF-8)"
+                )
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -114,6 +135,14 @@ class LedgerGroup(click.Group):
             from cli.hints import cli_text
 
             raise click.ClickException(cli_text(error)) from None
+        except OSError as error:  # the file system's refusal: a name, a folder, a disk
+            session = ctx.find_object(Session)
+            if session is not None:
+                session.abandon()
+            where = f"{str(error.filename)[:80]}: " if error.filename else ""
+            raise click.ClickException(
+                f"{where}{error.strerror or error}; nothing was recorded"
+            ) from None
 
 
 def refuse(message: str) -> NoReturn:

@@ -81,5 +81,12 @@ def _tables_exist(target: str) -> bool:
                 "AND to_regclass('ragw_chain') IS NOT NULL"
             ).fetchone()
             return bool(row and row[0])
+    except psycopg.OperationalError as error:  # no server, a wrong password: say so now
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise LedgerError(
+            "cannot open the ledger at {target}: {why}",
+            target=redact(target),
+            why=first_line or type(error).__name__,
+        ) from None
     except psycopg.Error:
         return False  # opening will say what is wrong

@@ -47,7 +47,16 @@ def storage_env(target: str, encryption_key: str | None = None) -> dict[str, str
 
 def _store_env(target: str) -> dict[str, str]:
     if is_postgres(target):
-        url = urlsplit(target)
+        try:
+            url = urlsplit(target)
+            port = url.port or 5432
+        except ValueError as error:  # a port past 65535, an unclosed [IPv6 address
+            raise InvalidInputError(
+                "{target} is not a PostgreSQL URL ({why}); "
+                "write postgresql://user:password@host:5432/dbname",
+                target=redact(target),
+                why=str(error),
+            ) from None
         dbname = url.path.lstrip("/")
         if not dbname or not url.hostname:
             raise InvalidInputError(
@@ -58,7 +67,7 @@ def _store_env(target: str) -> dict[str, str]:
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": unquote(dbname),
             "POSTGRES_HOST": url.hostname,
-            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_PORT": str(port),
             "POSTGRES_USER": unquote(url.username or ""),
             "POSTGRES_PASSWORD": unquote(url.password or ""),
             "POSTGRES_CONNECT_TIMEOUT": "10",
@@ -110,8 +119,11 @@ def redact(target: str) -> str:
     """A target fit to print: never a password."""
     if not is_postgres(target):
         return target
-    url = urlsplit(target)
-    if url.password is None:
-        return target
-    netloc = f"{url.username}:***@{url.hostname}" + (f":{url.port}" if url.port else "")
+    try:
+        url = urlsplit(target)
+        if url.password is None:
+            return target
+        netloc = f"{url.username}:***@{url.hostname}" + (f":{url.port}" if url.port else "")
+    except ValueError:  # not a URL that can be taken apart: show none of it
+        return "postgresql://***"
     return url._replace(netloc=netloc).geturl()
