@@ -64,7 +64,9 @@ def _page(document: Document, summary: Summary) -> None:
     # The document's dates are the meeting's, so the same paper gives the same properties.
     stamp = datetime.combine(summary.meeting.on, time(12, 0))
     properties = document.core_properties
-    properties.title = xml_safe(f"{summary.committee.name}: inspection recommendations")
+    title = xml_safe(f"{summary.committee.name}: inspection recommendations")
+    # Word's document properties hold at most 255 characters; a longer name is cut there.
+    properties.title = title if len(title) <= 255 else f"{title[:254]}…"
     properties.subject = f"Meeting of {long_date(summary.meeting.on)}"
     properties.author = "ragw"
     properties.created = properties.modified = stamp
