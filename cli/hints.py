@@ -74,6 +74,7 @@ COMMANDS: dict[Fix, str] = {
         "run `ragw follow` (or `ragw rebuild`) as a login made with "
         "`ragw admin add-login NAME --role follower`"
     ),
+    Fix.INIT_ROLES: "run `ragw admin init-roles` first, as the owner of the ledger's tables",
 }
 
 

@@ -78,6 +78,7 @@ class Fix(Enum):
     REBUILD = "derive the read model again from the events"
     EXPORT_BACKUP = "an export of a ledger's events"
     FOLLOW_AS_FOLLOWER = "the follower, run as a follower's login"
+    INIT_ROLES = "set up the database's roles first, as the owner of the ledger's tables"
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from typing import Any
 from psycopg import sql
 
 from ledger.chain import TABLE as CHAIN_TABLE
-from ledger.errors import InvalidInputError, LedgerError
+from ledger.errors import Fix, Hint, InvalidInputError, LedgerError
 
 WRITER, READER, FOLLOWER = "ragw_writer", "ragw_reader", "ragw_follower"
 #: The group each kind of login joins: ragw's roles, and the follower (no ragw role).
@@ -99,6 +99,15 @@ def add_login(connection: Any, login: str, password: str, role: str) -> None:
     """A database login for a person, a member of the group their ragw role needs."""
     if role not in GROUP_OF:
         raise InvalidInputError(f"{role!r} is not a role; use one of {', '.join(GROUP_OF)}")
+    group = connection.execute(
+        "SELECT 1 FROM pg_roles WHERE rolname = %s", (GROUP_OF[role],)
+    ).fetchone()
+    if not group:
+        raise LedgerError(
+            "the database has no group role {group} for a login to join; {hint}",
+            group=GROUP_OF[role],
+            hint=Hint.to(Fix.INIT_ROLES),
+        )
     exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
     if exists:
         raise LedgerError(f"the database already has a login {login!r}; choose another name")

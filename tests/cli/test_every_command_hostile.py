@@ -6,6 +6,7 @@ never a traceback; and the ledger still verifies afterwards."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import tempfile
@@ -83,6 +84,7 @@ def command_of(path: tuple[str, ...]) -> click.Command:
 
 
 COMMANDS = list(leaves(main))
+_numbers = itertools.count(1)
 
 
 def well_formed(path: tuple[str, ...], name: str, folder: Path) -> str | None:
@@ -184,8 +186,10 @@ def hostile_parameters(path: tuple[str, ...]) -> list[str]:
     ]
 
 
-def run(target: Path, args: list[str], actor: str = "Owner") -> Any:
-    result = CliRunner().invoke(main, ["--db", str(target), "--actor", actor, *args])
+def run(target: Path | str, args: list[str], actor: str = "Owner") -> Any:
+    # A password typed twice, for the commands that ask for one.
+    typed = "Correct horse 1\nCorrect horse 1\n"
+    result = CliRunner().invoke(main, ["--db", str(target), "--actor", actor, *args], input=typed)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         shown = " ".join(arg[:80] for arg in args)
         raise AssertionError(f"ragw {shown!r} raised {str(result.exception)[:200]!r}") from (
@@ -216,6 +220,32 @@ def ledger_folder() -> Iterator[Path]:
         yield Path(folder)
 
 
+def throw(path: tuple[str, ...], target: str, folder: Path, values: list[str]) -> None:
+    """Each value in each of the command's parameters in turn; every run must end
+    cleanly, and the chain must still verify."""
+    seen: set[int] = set()
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        for name in hostile_parameters(path):
+            for value in values:
+                result = run(target, invocation(path, folder, (name, value)))
+                seen.add(result.exit_code)
+                said = (path, name, value[:80], result.output[:400])
+                assert "Traceback" not in result.output, said
+                assert result.exit_code in (0, 1, 2), said
+                if result.exit_code == 1:
+                    lines = result.stderr.splitlines()
+                    assert len(lines) == 1 and lines[0].startswith("Error: "), said
+        well = run(target, invocation(path, folder, None))
+        assert well.exit_code in (0, 1), (path, well.output)
+    finally:
+        os.chdir(cwd)
+    assert run(target, ["verify"]).exit_code == 0, "a hostile command broke the chain"
+    if hostile_parameters(path):
+        assert 1 in seen or 2 in seen, f"no hostile value was refused by {path}"
+
+
 @pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
 def test_no_command_answers_a_hostile_value_with_a_traceback(
     path: tuple[str, ...], ledger_folder: Path
@@ -224,30 +254,26 @@ def test_no_command_answers_a_hostile_value_with_a_traceback(
         # Deep, so that a hostile relative path such as ../../etc/passwd stays inside it.
         folder = Path(scratch, "a", "b", "c", "d")
         shutil.copytree(ledger_folder, folder)
-        target = folder / "ragw.db"
-        hostile_files = files(folder)
-        seen: set[int] = set()
-        cwd = os.getcwd()
-        os.chdir(folder)
-        try:
-            for name in hostile_parameters(path):
-                values = [*VALUES, *(str(p) for p in hostile_files.values())]
-                for value in values:
-                    result = run(target, invocation(path, folder, (name, value)))
-                    seen.add(result.exit_code)
-                    said = (path, name, value[:80], result.output[:400])
-                    assert "Traceback" not in result.output, said
-                    assert result.exit_code in (0, 1, 2), said
-                    if result.exit_code == 1:
-                        lines = result.stderr.splitlines()
-                        assert len(lines) == 1 and lines[0].startswith("Error: "), said
-            well = run(target, invocation(path, folder, None))
-            assert well.exit_code in (0, 1), (path, well.output)
-        finally:
-            os.chdir(cwd)
-        assert run(target, ["verify"]).exit_code == 0, "a hostile command broke the chain"
-        if hostile_parameters(path):
-            assert 1 in seen or 2 in seen, f"no hostile value was refused by {path}"
+        hostile_files = [str(p) for p in files(folder).values()]
+        throw(path, str(folder / "ragw.db"), folder, [*VALUES, *hostile_files])
+
+
+#: What reaches PostgreSQL's typed columns and parameters: numbers, dates, sizes, SQL.
+ON_POSTGRES = [*BREAKERS, "'; DROP TABLE ragw_events; --", "y" * 20001, "\x00", "-1"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_no_command_on_postgresql_answers_a_hostile_value_with_a_traceback(
+    path: tuple[str, ...], ledger_folder: Path, postgres: Any
+) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch, "a", "b", "c", "d")
+        shutil.copytree(ledger_folder, folder)
+        target = postgres.create_database(f"ragw_hostile_{os.getpid()}_{next(_numbers)}")
+        restored = run(target, ["restore", str(folder / "backup.jsonl")])
+        assert restored.exit_code == 0, restored.output
+        throw(path, target, folder, ON_POSTGRES)
 
 
 URLS = [
