@@ -26,6 +26,7 @@ from psycopg import sql
 
 from ledger.chain import TABLE as CHAIN_TABLE
 from ledger.errors import Fix, Hint, InvalidInputError, LedgerError
+from ledger.storage import logins
 
 WRITER, READER, FOLLOWER = "ragw_writer", "ragw_reader", "ragw_follower"
 #: The group each kind of login joins: ragw's roles, and the follower (no ragw role).
@@ -93,6 +94,7 @@ def init_roles(connection: Any, events_table: str, read_model: list[str]) -> Non
                 "FOR EACH STATEMENT EXECUTE FUNCTION ragw_refuse_change()"
             ).format(sql.Identifier(f"{table}_no_truncate"), name)
         )
+    logins.install(connection, events_table, (WRITER, READER, FOLLOWER))
 
 
 def add_login(connection: Any, login: str, password: str, role: str) -> None:

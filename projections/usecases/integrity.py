@@ -11,6 +11,7 @@ from ledger.errors import Fix, Hint, LedgerError
 from projections.committee import paper_of
 from projections.store.audit import Audit, Difference
 from projections.store.stored_rows import Stored, schema_difference
+from projections.usecases.logins import check_logins
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -50,6 +51,7 @@ def verify(
     with session.progress(ledger.last_position(), "Verifying the chain") as bar:
         verdict = ledger.verify(digest, progress=bar)
     result = verified(ledger, verdict, digest)
+    check_logins(session)
     if events_only:
         return result
     if ledger.encrypted:

@@ -115,3 +115,47 @@ def test_an_owner_login_claims_completion_and_only_a_governance_login_signs_it_o
     ]
     item = json.loads(cli(alice, "board", "--format", "json"))["items"][1]
     assert (item["key"], item["status"], item["pending"]) == ("R/2", "GREEN", None)
+
+
+def test_an_event_a_writer_login_records_by_hand_in_another_name_fails_verify(
+    ledger_with_logins: dict[str, str],
+) -> None:
+    """The chain needs no secret, so a writer's login can bypass ragw and record in
+    governance's name; the server notes who really inserted it, and verify names it."""
+    from ledger import open_ledger
+
+    alice, owner = ledger_with_logins["alice"], ledger_with_logins["owner"]
+    cli(alice, "note", "R/1", "Contract signed")  # in her own name: as it should be
+    assert cli(owner, "verify").startswith("ok:")
+    by_hand = open_ledger(alice, create=False)
+    try:
+        by_hand.change_status("R/2", "GREEN", reason="Signed off", actor="postgres")
+    finally:
+        by_hand.close()
+    error = cli(owner, "verify", code=1)
+    assert error.startswith("Error: event R/2@") and "'postgres'" in error, error
+    assert repr(ledger_with_logins["alice_name"]) in error, error
+
+
+def test_no_login_may_rewrite_or_remove_the_servers_notes_of_who_recorded(
+    ledger_with_logins: dict[str, str],
+) -> None:
+    cli(ledger_with_logins["alice"], "note", "R/1", "Contract signed")
+    for who in ("alice", "audit"):
+        with psycopg.connect(ledger_with_logins[who], autocommit=True) as connection:
+            assert connection.execute("SELECT COUNT(*) FROM ragw_recorded_by").fetchone()[0] == 1
+            for statement in (
+                "UPDATE ragw_recorded_by SET login = 'postgres'",
+                "DELETE FROM ragw_recorded_by",
+                "TRUNCATE ragw_recorded_by",
+                "INSERT INTO ragw_recorded_by VALUES (999, 'postgres')",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    connection.execute(statement)
+    with psycopg.connect(ledger_with_logins["owner"], autocommit=True) as connection:
+        for statement in (
+            "UPDATE ragw_recorded_by SET login = 'x'",
+            "DELETE FROM ragw_recorded_by",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                connection.execute(statement)

@@ -1,0 +1,101 @@
+"""Which database login recorded each event, as the PostgreSQL server itself saw it.
+
+Under access control ragw records the authenticated login as the actor, but the chain
+needs no secret: a writer's login could insert an event (and its link) by hand, naming
+someone else as its actor. So ``ragw admin init-roles`` has the server note, in the
+statement that inserts events, the login of the session (``session_user``, which no
+client sets) against each new position, in a table writers may only read and nobody
+may change. ``verify`` then names any event whose actor is not the login that recorded
+it. The tables' owner is not noted: it owns the triggers too, so could undo any note,
+and it is who restores a backup (whose events keep their original actors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from psycopg import sql
+
+TABLE = "ragw_recorded_by"
+
+CREATE = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (
+    position BIGINT PRIMARY KEY,
+    login TEXT NOT NULL
+)"""
+
+#: SECURITY DEFINER: writers may not insert the notes themselves, the owner's function
+#: does; its search_path is fixed so a writer's own objects cannot stand in for these.
+NOTE = """
+CREATE OR REPLACE FUNCTION ragw_note_login() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, {schema} AS $$
+BEGIN
+    IF session_user::text <> (
+        SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = TG_RELID
+    ) THEN
+        INSERT INTO {table} (position, login)
+        SELECT notification_id, session_user::text FROM inserted;
+    END IF;
+    RETURN NULL;
+END $$"""
+
+
+def install(connection: Any, events_table: str, groups: Iterable[str]) -> None:
+    """Create the table of notes and the trigger that writes them (run by the tables'
+    owner; running it again changes nothing); ``groups`` may read the notes."""
+    execute = connection.execute
+    execute(CREATE)
+    schema = connection.execute("SELECT current_schema()").fetchone()[0]
+    execute(sql.SQL(NOTE).format(schema=sql.Identifier(schema), table=sql.Identifier(TABLE)))
+    execute(
+        sql.SQL(
+            "CREATE OR REPLACE TRIGGER {} AFTER INSERT ON {} REFERENCING NEW TABLE AS "
+            "inserted FOR EACH STATEMENT EXECUTE FUNCTION ragw_note_login()"
+        ).format(sql.Identifier(f"{events_table}_note_login"), sql.Identifier(events_table))
+    )
+    name = sql.Identifier(TABLE)
+    readers = sql.SQL(", ").join(map(sql.Identifier, groups))
+    execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC, {}").format(name, readers))
+    execute(sql.SQL("GRANT SELECT ON {} TO {}").format(name, readers))
+    for when, each in (("BEFORE UPDATE OR DELETE", "ROW"), ("BEFORE TRUNCATE", "STATEMENT")):
+        execute(
+            sql.SQL(
+                "CREATE OR REPLACE TRIGGER {} " + when + " ON {} "
+                "FOR EACH " + each + " EXECUTE FUNCTION ragw_refuse_change()"
+            ).format(sql.Identifier(f"{TABLE}_{each.lower()}_kept"), name)
+        )
+
+
+def noted(connection: Any) -> dict[int, str]:
+    """Every note: position to login (none on a database whose roles were never set up)."""
+    found = connection.execute("SELECT to_regclass(%s) IS NOT NULL", (TABLE,)).fetchone()
+    if not found or not found[0]:
+        return {}
+    return {
+        int(p): str(login)
+        for p, login in connection.execute(f"SELECT position, login FROM {TABLE}").fetchall()
+    }
+
+
+@dataclass(frozen=True)
+class Borrowed:
+    """An event whose actor is not the login the server saw record it."""
+
+    position: int
+    name: str
+    actor: str
+    login: str
+
+
+def borrowed(
+    events: Iterable[tuple[int, str, str, bool]], logins: dict[int, str]
+) -> Iterator[Borrowed]:
+    """Events (position, name, actor, under access control) whose actor is not the
+    login noted for them. Before any role was granted a ledger takes any name as the
+    actor, so only events recorded under access control are held to their login."""
+    for position, name, actor, controlled in events:
+        login = logins.get(position)
+        if controlled and login is not None and actor.casefold() != login.casefold():
+            yield Borrowed(position, name, actor, login)

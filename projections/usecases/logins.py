@@ -1,0 +1,65 @@
+"""Whether each event's actor is the database login that recorded it (PostgreSQL under
+access control; see :mod:`ledger.storage.logins`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from eventsourcing.utils import get_topic
+
+from events import AccessControlled
+from ledger.errors import LedgerError
+from ledger.storage.settings import is_postgres
+
+if TYPE_CHECKING:
+    from ledger.storage.logins import Borrowed
+    from projections.usecases.session import LedgerSession
+
+
+def check_logins(session: LedgerSession) -> int:
+    """Refuse, naming the first, an event recorded under access control whose actor is
+    not the login the server noted for it (an event written by hand, borrowing another's
+    name); how many events were checked (none on SQLite, or before roles were set up)."""
+    if not is_postgres(session.target):
+        return 0
+    from ledger.storage.logins import noted  # psycopg: PostgreSQL only
+
+    with session.connect() as connection:
+        logins = noted(connection)
+    if not logins:
+        return 0
+    first = next(iter(_borrowed(session, logins)), None)
+    if first is not None:
+        raise LedgerError(
+            "event {name} (position {position}) names {actor} as who recorded it, but the "
+            "server saw the login {login} record it: it was written by hand, outside the "
+            "ledger's rules; treat what it says as {login}'s, and restore the ledger from "
+            "a backup taken before it",
+            name=first.name,
+            position=first.position,
+            actor=repr(first.actor),
+            login=repr(first.login),
+        )
+    return len(logins)
+
+
+def _borrowed(session: LedgerSession, logins: dict[int, str]) -> Iterator[Borrowed]:
+    from ledger.storage.logins import borrowed
+
+    ledger = session.ledger(write=False)
+    recorder = ledger.recorder
+    controls = recorder.select_notifications(start=1, limit=1, topics=[get_topic(AccessControlled)])
+    since = controls[0].id if controls else None
+
+    def events() -> Iterator[tuple[int, str, str, bool]]:
+        for position in sorted(logins):
+            stored = recorder.select_notifications(start=position, limit=1)
+            if not stored or stored[0].id != position:
+                continue  # not an event: the chain says what became of it
+            event = ledger.mapper.to_domain_event(stored[0])
+            name = ledger.event_name(str(event.originator_id), event.originator_version)
+            controlled = since is not None and since < position
+            yield position, name, str(getattr(event, "actor", "")), controlled
+
+    return borrowed(events(), logins)
