@@ -79,7 +79,7 @@ class Fix(Enum):
     EXPORT_BACKUP = "an export of a ledger's events"
     FOLLOW_AS_FOLLOWER = "the follower, run as a follower's login"
     INIT_ROLES = "the database's owner sets up the roles again"
-    EXPORT_IN_CLEAR = "the export written in clear, on purpose"
+    EXPORT_IN_CLEAR = "ask for plain text"
 
 
 @dataclass(frozen=True)
