@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from ledger.storage.keycheck import KeyGuard
 from tests.cli.test_encryption import cli, reads, stored_bytes
 from tests.cli.test_verify import history, raw
 from tests.integration.test_postgres_roles import as_login
@@ -258,3 +259,19 @@ def test_under_roles_a_ledger_without_the_record_is_given_it_by_its_owner_not_a_
     cli(as_login(url, writer), *add_secret("AFTER"))
     monkeypatch.setenv("RAGW_ENCRYPTION_KEY", new_key(url))
     refused(as_login(url, writer), NOT_ENCRYPTED, *add_secret())
+
+
+def test_a_ledger_a_keyless_write_damaged_before_the_record_takes_no_more_writes(
+    encrypted: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As ragw before the record let happen: events in clear after encrypted ones. Its
+    first and last events disagree, so neither setting may write to it again."""
+    key = own_key(monkeypatch)
+    with monkeypatch.context() as unguarded:
+        unguarded.setattr(KeyGuard, "check", lambda *args, **kwargs: None)
+        cli(encrypted, *add_secret("DAMAGE"))
+    with raw(encrypted) as (connection, _, _):
+        connection.execute("DROP TABLE ragw_key")
+    refused(encrypted, NEEDS_KEY, *add_secret())
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", key)
+    refused(encrypted, NOT_ENCRYPTED, *add_secret())
