@@ -116,7 +116,7 @@ def export(
       ragw export --out board.xlsx --as-at 2019-11-15
       ragw export --out board.csv --as-at 2019-11-15 --as-known-at 2019-11-10T17:00:00Z
       ragw export --out backup.jsonl --force     # replace yesterday's backup.jsonl
-      RAGW_ENCRYPTION_KEY=... ragw export --out backup.jsonl --plaintext
+      ragw export --out backup.jsonl --plaintext  # an encrypted ledger, in clear
     """
     path = output_path(
         out,
