@@ -22,7 +22,7 @@ from cli.common import (
 )
 from cli.sheets import replacing, write_csv, write_xlsx
 from projections.usecases.board import board_export, update_sheet
-from projections.usecases.events import backup
+from projections.usecases.events import backup, in_clear
 from projections.usecases.files import apply_update_sheet
 from projections.usecases.files import import_tracker as import_file
 from projections.usecases.files import restore as restore_file
@@ -83,10 +83,20 @@ def import_tracker(ctx: click.Context, file: str, on: str | None) -> None:
     metavar="DATETIME",
     help="Only what had been recorded by this moment (.csv/.xlsx).",
 )
+@click.option(
+    "--plaintext",
+    is_flag=True,
+    help="Of an encrypted ledger, write the file in clear all the same (refused without).",
+)
 @force_option
 @click.pass_context
 def export(
-    ctx: click.Context, out: str | None, as_at: str | None, as_known_at: str | None, force: bool
+    ctx: click.Context,
+    out: str | None,
+    as_at: str | None,
+    as_known_at: str | None,
+    plaintext: bool,
+    force: bool,
 ) -> None:
     """Export every event (.jsonl, for backup and restore) or the board (.csv, .xlsx).
 
@@ -96,12 +106,17 @@ def export(
     elsewhere. No cell runs as a formula: a .csv cell that starts with = + - @ (a
     tab, a carriage return) is written behind a ' that `ragw import` drops again.
 
+    Every file is created readable by its owner alone (0600). An encrypted ledger
+    (RAGW_ENCRYPTION_KEY) is exported only with --plaintext: the file, events or
+    board, is in clear, and must be kept as safe as the key.
+
     \b
     Examples:
       ragw export --out backup.jsonl
       ragw export --out board.xlsx --as-at 2019-11-15
       ragw export --out board.csv --as-at 2019-11-15 --as-known-at 2019-11-10T17:00:00Z
       ragw export --out backup.jsonl --force     # replace yesterday's backup.jsonl
+      ragw export --out backup.jsonl --plaintext  # an encrypted ledger, in clear
     """
     path = output_path(
         out,
@@ -115,8 +130,10 @@ def export(
     session = session_of(ctx)
     session.ledger(write=False)  # a missing ledger is said before a malformed date
     if suffix == ".jsonl":
-        export_events(session.uses, path)
+        export_events(session.uses, path, plaintext=plaintext)
         return
+    # the board holds the items' texts, owners and reasons: as much in clear as the events
+    in_clear(session.uses, "its board", plaintext=plaintext)
     day = parse_day(as_at, "--as-at") or date.today()
     board = board_export(session.uses, as_at=day, as_known_at=parse_moment(as_known_at))
     columns, rows, digest = board.columns, board.rows, board.digest
@@ -142,8 +159,8 @@ def export(
     )
 
 
-def export_events(session: LedgerSession, path: Path) -> None:
-    read = backup(session)
+def export_events(session: LedgerSession, path: Path, *, plaintext: bool = False) -> None:
+    read = backup(session, plaintext=plaintext)
     with replacing(path) as handle, progress(read.total, f"Exporting to {path.name}") as bar:
         count = 0
         for line in read.lines:

@@ -74,7 +74,8 @@ COMMANDS: dict[Fix, str] = {
         "run `ragw follow` (or `ragw rebuild`) as a login made with "
         "`ragw admin add-login NAME --role follower`"
     ),
-    Fix.INIT_ROLES: "run `ragw admin init-roles` first, as the owner of the ledger's tables",
+    Fix.INIT_ROLES: "the database's owner runs `ragw admin init-roles`",
+    Fix.EXPORT_IN_CLEAR: "add --plaintext",
 }
 
 

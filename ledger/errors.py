@@ -78,7 +78,8 @@ class Fix(Enum):
     REBUILD = "derive the read model again from the events"
     EXPORT_BACKUP = "an export of a ledger's events"
     FOLLOW_AS_FOLLOWER = "the follower, run as a follower's login"
-    INIT_ROLES = "set up the database's roles first, as the owner of the ledger's tables"
+    INIT_ROLES = "the database's owner sets up its roles (again)"
+    EXPORT_IN_CLEAR = "ask for plain text"
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,11 @@ class ConflictError(LedgerError):
 
 class LedgerMissingError(LedgerError):
     """A read of a ledger that does not exist."""
+
+
+class KeyRefusedError(LedgerError):
+    """A write that comes without the ledger's encryption key, with another key, or
+    with a key to a ledger that is not encrypted: nothing was written."""
 
 
 class BatchRefusedError(InvalidInputError):

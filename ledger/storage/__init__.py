@@ -1,7 +1,8 @@
 """Where events are kept: the settings of a store (a SQLite file or a PostgreSQL
 database, and the key that encrypts it), the mapper between events and stored rows,
-the recorders that chain every event, the batch insert, PostgreSQL's roles, and
-opening a ledger.
+the recorders that chain every event and hold every write to the ledger's one key
+(:mod:`ledger.storage.keycheck`), the batch insert, PostgreSQL's roles, and opening a
+ledger.
 
 ``open_ledger`` is loaded on first use: it needs the application, which needs this
 package's mapper.

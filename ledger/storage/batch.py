@@ -3,8 +3,9 @@
 The library's application recorder inserts row by row to hand back notification ids,
 which nothing here reads (the read model follows the log), and with the stored-event
 objects made per event that cost half an import's time. On SQLite this writes plain
-rows with the recorder's own statement and transaction instead, and links them into
-the chain while it holds the write lock; other stores use their recorder as it is.
+rows with the recorder's own statement and transaction instead, holds them to the
+ledger's key and links them into the chain while it holds the write lock; other stores
+use their recorder as it is (which does both).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 
 from ledger.chain import Chainer
+from ledger.storage.keycheck import KeyGuard
 from ledger.storage.mapper import PydanticMapper
 
 
@@ -33,13 +35,18 @@ def insert_events(
                 stream = event.originator_id
                 hex_id = stream.hex
             rows.append((hex_id, event.originator_version, topics[type(event)], state))
+        chainer: Chainer | None = getattr(recorder, "chainer", None)
+        guard: KeyGuard | None = getattr(recorder, "key_guard", None)
         with recorder.datastore.transaction(commit=True) as cursor:
             cursor.executemany(recorder.insert_events_statement, rows)
-            chainer: Chainer | None = getattr(recorder, "chainer", None)
-            if chainer is not None:  # holding the write lock: these are the last rows
+            if rows and (chainer is not None or guard is not None):
+                # holding the write lock: these are the last rows
                 cursor.execute(f"SELECT MAX(rowid) FROM {recorder.events_table_name}")
                 first = int(cursor.fetchone()[0]) - len(rows) + 1
-                chainer.extend(cursor, [(first + i, *row) for i, row in enumerate(rows)])
+                if guard is not None:  # refused: the transaction rolls the rows back
+                    guard.check(cursor, before=first)
+                if chainer is not None:
+                    chainer.extend(cursor, [(first + i, *row) for i, row in enumerate(rows)])
     else:
         to_stored = mapper.to_stored_event
         recorder.insert_events([to_stored(e) for e in events])

@@ -1,17 +1,20 @@
-"""The PostgreSQL recorder writing the chain's links (see :mod:`ledger.storage.sqlite`)."""
+"""The PostgreSQL recorder writing the chain's links and holding each write to the
+ledger's key, and its factory (see :mod:`ledger.storage.sqlite`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.persistence import ApplicationRecorder, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL
 
 from ledger.chain import CREATE, Chainer
+from ledger.storage.keycheck import CREATE as CREATE_KEY
+from ledger.storage.keycheck import KeyGuard, WriteKey
 from ledger.storage.sqlite import rows_of
 
 
@@ -22,17 +25,21 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         super().__init__(datastore, events_table_name=events_table_name)
         self.chainer = Chainer(self.events_table_name, postgres=True)
         self.sql_create_statements.append(SQL(CREATE))  # type: ignore[arg-type]
+        self.sql_create_statements.append(SQL(CREATE_KEY))  # type: ignore[arg-type]
+        #: Told the write's key by the factory; until then it is a write without one.
+        self.key_guard = KeyGuard(self.events_table_name, postgres=True, key=WriteKey())
 
     def _insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
         """Before the events go in (so a refusal rolls the whole write back): lock the
-        table as the insert will, and check the chain's head."""
+        table as the insert will, check the chain's head and the write's key."""
         super()._insert_events(curs, stored_events, **kwargs)
         if stored_events:
             self._lock_table(curs)
             with curs.connection.cursor(row_factory=tuple_row) as cursor:
                 self.chainer.check_head(cursor)
+                self.key_guard.check(cursor)
 
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -65,3 +72,14 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         ):
             cursor.execute(self.chainer.select_stored, (after, limit))
             return cursor.fetchall()
+
+
+class KeyedPostgresFactory(PostgresFactory):
+    """The library's PostgreSQL factory, telling the recorder the key of the settings."""
+
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = super().application_recorder()
+        if isinstance(recorder, ChainedPostgresRecorder):
+            key = WriteKey.of(self.env.get("CIPHER_KEY"), self.cipher())
+            recorder.key_guard = KeyGuard(recorder.events_table_name, postgres=True, key=key)
+        return recorder

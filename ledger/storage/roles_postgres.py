@@ -7,7 +7,9 @@ tables, and triggers make the server itself refuse UPDATE, DELETE and TRUNCATE o
 recorded events and their links to everyone: whatever ragw is asked, the database keeps
 history append-only. (Writers hold the UPDATE privilege only because the event store
 takes an EXCLUSIVE table lock to keep the log in order, which PostgreSQL grants to
-those who may update; the triggers refuse every update.)
+those who may update; the triggers refuse every update.) The record of the ledger's
+encryption (:mod:`ledger.storage.keycheck`) is kept the same way: writers may read it
+and insert it (a ledger's first write records it), never change it.
 
 The read model beside the events (the tables papers are printed from) is written by one
 role alone, ``ragw_follower``, whose login runs ``ragw follow``: ``ragw_writer`` and
@@ -27,6 +29,8 @@ from psycopg import sql
 from ledger.chain import TABLE as CHAIN_TABLE
 from ledger.errors import Fix, Hint, InvalidInputError, LedgerError
 from ledger.storage import logins
+from ledger.storage.keycheck import CREATE as CREATE_KEY
+from ledger.storage.keycheck import TABLE as KEY_TABLE
 
 WRITER, READER, FOLLOWER = "ragw_writer", "ragw_reader", "ragw_follower"
 #: The group each kind of login joins: ragw's roles, and the follower (no ragw role).
@@ -44,8 +48,9 @@ def init_roles(connection: Any, events_table: str, read_model: list[str]) -> Non
     """Create the group roles, grant them what they need and no more, make the event
     tables append-only for everyone and let only the follower write the read model
     (run as the owner of the tables; running it again sets the same grants)."""
-    events = [events_table, CHAIN_TABLE]
+    events = [events_table, CHAIN_TABLE, KEY_TABLE]
     execute = connection.execute
+    execute(CREATE_KEY)  # a ledger written before it kept one: writers' logins create nothing
     for group in (WRITER, READER, FOLLOWER):
         execute(
             sql.SQL(
@@ -61,9 +66,10 @@ def init_roles(connection: Any, events_table: str, read_model: list[str]) -> Non
     for table in events:
         name = sql.Identifier(table)
         execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC, {}").format(name, every))
-        execute(
-            sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(name, sql.Identifier(WRITER))
-        )
+        # UPDATE for the event store's table lock alone; the record of the ledger's key
+        # is inserted once, by its first write, and never locked
+        may = "SELECT, INSERT" if table == KEY_TABLE else "SELECT, INSERT, UPDATE"
+        execute(sql.SQL("GRANT {} ON {} TO {}").format(sql.SQL(may), name, sql.Identifier(WRITER)))
         execute(sql.SQL("GRANT SELECT ON {} TO {}").format(name, readers))
     execute(
         sql.SQL("GRANT USAGE, SELECT ON SEQUENCE {} TO {}").format(

@@ -64,7 +64,8 @@ def _store_env(target: str) -> dict[str, str]:
                 "write postgresql://user:password@host:5432/dbname"
             )
         env = {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            # Its factory tells the recorder the key, to hold each write to the ledger's.
+            "PERSISTENCE_MODULE": "ledger.storage.postgres:KeyedPostgresFactory",
             "POSTGRES_DBNAME": unquote(dbname),
             "POSTGRES_HOST": url.hostname,
             "POSTGRES_PORT": str(port),
@@ -78,7 +79,8 @@ def _store_env(target: str) -> dict[str, str]:
         }
         return env
     return {
-        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        # Its factory tells the recorder the key, to hold each write to the ledger's.
+        "PERSISTENCE_MODULE": "ledger.storage.sqlite:KeyedSQLiteFactory",
         "SQLITE_DBNAME": str(Path(target)),
         # Concurrent writers queue for the file's lock rather than failing at once.
         "SQLITE_LOCK_TIMEOUT": "30",

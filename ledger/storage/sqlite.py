@@ -1,23 +1,32 @@
 """The SQLite recorder, writing the chain's links (:mod:`ledger.chain`) in the
-transaction that stores the events. Recorders are chosen by topic in the storage
-settings, so the PostgreSQL one (and its driver) is imported only for a PostgreSQL
-ledger."""
+transaction that stores the events and holding each write to the ledger's key
+(:mod:`ledger.storage.keycheck`); and the factory that tells the recorder the key the
+ledger was opened with. Recorders are chosen by topic in the storage settings, so the
+PostgreSQL one (and its driver) is imported only for a PostgreSQL ledger."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+from eventsourcing.persistence import ApplicationRecorder, StoredEvent
+from eventsourcing.sqlite import (
+    SQLiteApplicationRecorder,
+    SQLiteCursor,
+    SQLiteDatastore,
+    SQLiteFactory,
+)
 
 from ledger.chain import CREATE, Chainer, StoredRow
+from ledger.storage.keycheck import KeyGuard, WriteKey
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         self.chainer = Chainer(self.events_table_name, postgres=False)
+        #: Told the write's key by the factory; until then it is a write without one.
+        self.key_guard = KeyGuard(self.events_table_name, postgres=False, key=WriteKey())
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), CREATE]
@@ -27,6 +36,8 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
         assert ids is not None
+        if ids:  # checked once the rows are in: the write lock is held, the check is last
+            self.key_guard.check(c, before=min(ids))
         self.chainer.extend(c, rows_of(ids, stored_events))
         return ids
 
@@ -54,3 +65,14 @@ def rows_of(ids: Sequence[int], stored: Sequence[StoredEvent]) -> list[StoredRow
         (i, e.originator_id, e.originator_version, e.topic, e.state)
         for i, e in zip(ids, stored, strict=True)
     ]
+
+
+class KeyedSQLiteFactory(SQLiteFactory):
+    """The library's SQLite factory, telling the recorder the key of the settings."""
+
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = super().application_recorder()
+        if isinstance(recorder, ChainedSQLiteRecorder):
+            key = WriteKey.of(self.env.get("CIPHER_KEY"), self.cipher())
+            recorder.key_guard = KeyGuard(recorder.events_table_name, postgres=False, key=key)
+        return recorder

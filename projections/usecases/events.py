@@ -1,5 +1,5 @@
 """The events themselves: one item's history, the whole log, and the export of every
-event that a restore reads back."""
+event that a restore reads back (of an encrypted ledger, only when asked for in clear)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ledger.errors import Fix, Hint, RuleBrokenError
 from ledger.exchange.backup import backup_lines
 from ledger.state import fold_item
 from projections.log import records_of
@@ -49,8 +50,24 @@ class Backup:
     lines: Iterator[dict[str, Any]]
 
 
-def backup(session: LedgerSession) -> Backup:
-    """Every event with its id, type, key, on, recorded_at, actor and payload."""
+def in_clear(session: LedgerSession, what: str, *, plaintext: bool) -> None:
+    """Refuse to copy an encrypted ledger's ``what`` (its events, its board) into a file
+    in clear unless ``plaintext`` asks for it: the copy would hold what the key keeps
+    from whoever reads the store, in a file the key no longer guards."""
+    if session.ledger(write=False).encrypted and not plaintext:
+        raise RuleBrokenError(
+            "this ledger is encrypted, and the export would write {what} in clear; nothing "
+            "was written; {hint} to write it in clear all the same, and keep the file as "
+            "safe as the key",
+            what=what,
+            hint=Hint.to(Fix.EXPORT_IN_CLEAR),
+        )
+
+
+def backup(session: LedgerSession, *, plaintext: bool = False) -> Backup:
+    """Every event with its id, type, key, on, recorded_at, actor and payload; of an
+    encrypted ledger, only with ``plaintext`` (:func:`in_clear`)."""
+    in_clear(session, "its events", plaintext=plaintext)
     ledger = session.ledger(write=False)
     total = ledger.last_position()
     digest = ledger.digest()

@@ -5,6 +5,7 @@ works as without it; without the key nothing can be read, but the chain still ch
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +86,37 @@ def test_without_the_key_nothing_is_read_but_the_chain_still_checks(
     assert "cannot be decrypted" in cli(target, "note", "R/1", "More", code=1)
     monkeypatch.setenv("RAGW_ENCRYPTION_KEY", "not a key")
     assert "is not an encryption key" in cli(target, "board", code=1)
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [("backup.jsonl", "its events"), ("board.csv", "its board"), ("board.xlsx", "its board")],
+)
+def test_an_encrypted_ledger_is_exported_in_clear_only_when_asked_to(
+    target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, what: str
+) -> None:
+    """The export's file is in clear, events or board alike: refused with one Error line
+    and no file unless --plaintext asks for it; then written private to its owner."""
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", cli(target, "admin", "new-key").strip())
+    history(lambda *args, code=0: cli(target, *args, code=code))
+    out = tmp_path / name
+    error = cli(target, "export", "--out", str(out), code=1)
+    assert error == (
+        f"Error: this ledger is encrypted, and the export would write {what} in clear; "
+        "nothing was written; add --plaintext to write it in clear all the same, and keep "
+        "the file as safe as the key\n"
+    )
+    assert not out.exists()
+    cli(target, "export", "--out", str(out), "--plaintext")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    if name.endswith(".jsonl"):  # and it restores, under a key, to the same ledger
+        again = str(tmp_path / "restored.db")
+        cli(again, "restore", str(out))
+        assert reads(again) == reads(target)
+        assert not any(word in stored_bytes(again) for word in SECRET_WORDS)
+
+
+def test_a_ledger_kept_in_clear_is_exported_without_asking(target: str, tmp_path: Path) -> None:
+    history(lambda *args, code=0: cli(target, *args, code=code))
+    cli(target, "export", "--out", str(tmp_path / "backup.jsonl"))
+    assert b"Waiting for the new system" in (tmp_path / "backup.jsonl").read_bytes()

@@ -1,0 +1,166 @@
+"""One key per ledger: the store records whether its events are encrypted and, if they
+are, a check value of the key (never the key), and every write is held to that record
+inside the transaction that inserts its events, so a write without the key, with
+another key, or with a key to a ledger kept in clear is refused and writes nothing.
+
+The record is one row of its own table beside the events and the chain, written by
+the ledger's first write: by the settings of that write on an empty ledger, or, on a
+ledger written before the record existed, by what its first and last events are (JSON
+in clear, or ciphertext that decrypts under the key of the write); a ledger whose
+events disagree with the write refuses it instead.
+
+The check value is an HMAC-SHA256 of a fixed label under the key: deterministic, so it
+is compared (in constant time) without decrypting anything; a pseudo-random function of
+the key, so it tells nothing of the key; and independent of the cipher's byte layout.
+(An encryption of the label by the cipher would do as well, but its random nonce makes
+each one different, so checking it means a decryption on every write.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from base64 import b64decode
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ledger.errors import Field, Fix, Hint, KeyRefusedError
+
+TABLE = "ragw_key"
+CREATE = (
+    f"CREATE TABLE IF NOT EXISTS {TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), "
+    "encrypted BOOLEAN NOT NULL, key_check TEXT)"
+)
+#: What the check value is the HMAC of; changing it makes every recorded key "another key".
+LABEL = b"ragw: the key of this ledger"
+#: A position past every event: "before" it, every event already stored.
+EVERY = 2**63 - 1
+
+_KEY = Field.ENCRYPTION_KEY
+NEEDS_KEY = (
+    "this ledger is encrypted and {key} is not set; nothing was recorded; set {key} to its key"
+)
+WRONG_KEY = (
+    "the key in {key} is not this ledger's key; nothing was recorded; set {key} to the key "
+    "this ledger is encrypted with"
+)
+NOT_ENCRYPTED = (
+    "this ledger is not encrypted, but {key} is set; nothing was recorded; unset {key} to "
+    "write to it"
+)
+NO_RECORD = (
+    "this ledger keeps no record of its encryption yet, and this login may not create "
+    "it; nothing was recorded; {hint} (it creates the record's table)"
+)
+
+
+def key_check(key: str) -> str:
+    """The check value recorded for ``key`` (base64, as the settings hold it)."""
+    digest = hmac.new(b64decode(key), LABEL, hashlib.sha256).hexdigest()
+    return f"hmac-sha256:{digest}"
+
+
+@dataclass(frozen=True)
+class WriteKey:
+    """The key a write comes with: its check value (None: no key) and the cipher's
+    decryption, which tells whether an event already stored is encrypted under it."""
+
+    check: str | None = None
+    decrypt: Callable[[bytes], object] | None = None
+
+    @classmethod
+    def of(cls, key: str | None, cipher: Any) -> WriteKey:
+        """From the storage settings' key and the cipher made of it (both None, or both
+        given)."""
+        if not key or cipher is None:
+            return cls()
+        return cls(key_check(key), cipher.decrypt)
+
+    def decrypts(self, state: bytes) -> bool:
+        if self.decrypt is None:
+            return False
+        try:
+            self.decrypt(state)
+        except Exception:  # the cipher raises what its library raises: not this key
+            return False
+        return True
+
+
+def _in_clear(state: bytes) -> bool:
+    """Whether a stored state is an event's fields in clear (a JSON object)."""
+    try:
+        return isinstance(json.loads(state), dict)
+    except ValueError:  # UnicodeDecodeError too: ciphertext is not text
+        return False
+
+
+class KeyGuard:
+    """Holds every write to the ledger's record of its key, inside its transaction."""
+
+    def __init__(self, events_table: str, *, postgres: bool, key: WriteKey) -> None:
+        mark = "%s" if postgres else "?"
+        position = "notification_id" if postgres else "rowid"
+        self.key = key
+        self.postgres = postgres
+        self.events_table = events_table
+        self.select = f"SELECT encrypted, key_check FROM {TABLE} WHERE id = 1"
+        self.insert = f"INSERT INTO {TABLE} (id, encrypted, key_check) VALUES (1, {mark}, {mark})"
+        earlier = f"SELECT state FROM {events_table} WHERE {position} < {mark} ORDER BY {position}"
+        self.earliest = f"{earlier} LIMIT 1"
+        self.latest = f"{earlier} DESC LIMIT 1"
+
+    def check(self, cursor: Any, before: int = EVERY) -> None:
+        """Refuse (:class:`KeyRefusedError`) a write whose key is not the ledger's, in the
+        transaction that writes it, holding the store's write lock; the first write
+        records the ledger's encryption, decided by the events stored before position
+        ``before`` (the write's own events, when already inserted, come after it)."""
+        if not self._table(cursor):
+            raise KeyRefusedError(NO_RECORD, hint=Hint.to(Fix.INIT_ROLES))
+        cursor.execute(self.select)
+        row = cursor.fetchone()
+        if row is not None:
+            self._compare(bool(row[0]), row[1])
+            return
+        for statement in (self.earliest, self.latest):
+            cursor.execute(statement, (before,))
+            found = cursor.fetchone()
+            if found is not None:
+                self._compare_stored(bytes(found[0]))
+        cursor.execute(self.insert, (self.key.check is not None, self.key.check))
+
+    def _table(self, cursor: Any) -> bool:
+        """Whether the record's table is there, creating it if this login may: on SQLite
+        whoever writes the file; on PostgreSQL the owner of the event tables alone (a
+        writer's login creates nothing, and ``ragw admin init-roles`` creates it)."""
+        if not self.postgres:
+            cursor.execute(CREATE)
+            return True
+        cursor.execute(
+            "SELECT to_regclass(%s) IS NOT NULL, pg_has_role(relowner, 'USAGE') "
+            "FROM pg_class WHERE oid = to_regclass(%s)",
+            (TABLE, self.events_table),
+        )
+        exists, owner = cursor.fetchone()
+        if not exists and owner:
+            cursor.execute(CREATE)
+        return bool(exists or owner)
+
+    def _compare(self, encrypted: bool, check: str | None) -> None:
+        given = self.key.check
+        if encrypted and given is None:
+            raise KeyRefusedError(NEEDS_KEY, key=_KEY)
+        if not encrypted and given is not None:
+            raise KeyRefusedError(NOT_ENCRYPTED, key=_KEY)
+        if encrypted and not hmac.compare_digest(str(check), str(given)):
+            raise KeyRefusedError(WRONG_KEY, key=_KEY)
+
+    def _compare_stored(self, state: bytes) -> None:
+        """A ledger with events and no record yet: its events say what it is."""
+        if _in_clear(state):
+            self._compare(False, None)
+        elif self.key.check is None:
+            raise KeyRefusedError(NEEDS_KEY, key=_KEY)
+        elif not self.key.decrypts(state):
+            raise KeyRefusedError(WRONG_KEY, key=_KEY)
