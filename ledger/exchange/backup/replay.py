@@ -20,7 +20,6 @@ commands trim what users type, and an event's text is the trimmed one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -29,19 +28,10 @@ from eventsourcing.domain import BaseAggregate
 
 from events import (
     AccessControlled,
-    ClosureRequested,
     CommitteeRegistered,
-    CompletionClaimed,
-    DeadlineExtended,
-    DeadlineSet,
-    EventCorrected,
-    ExtensionRequested,
     LedgerEvent,
     MeetingScheduled,
-    OwnerAssigned,
     PaperIssued,
-    ProgressNoted,
-    RecommendationClosed,
     RecommendationEvent,
     RecommendationIssued,
     ReportRegistered,
@@ -49,27 +39,19 @@ from events import (
     RoleGranted,
     RoleRevoked,
     RulesAdopted,
-    SignedOff,
-    SignOffFor,
-    SignOffRejected,
     SignOffRuleSet,
-    Status,
-    StatusChanged,
 )
-from ledger.aggregates import Access, Committee, Recommendation, Report, Rules, fold_name
-from ledger.due import Due, parse_due
-from ledger.errors import ForbiddenError, LedgerError, RuleBrokenError
+from ledger.aggregates import Access, Committee, Recommendation, Report, Rules
+from ledger.errors import RuleBrokenError
+from ledger.exchange.backup.items import authorized, remake_item_event
 from ledger.inputs import MAX_MAKES, clean_text
 from ledger.keys import (
     ACCESS_ID,
     RULES_ID,
     check_code,
-    check_ref,
     committee_id,
     report_id,
-    split_event_id,
 )
-from ledger.permissions import authorize, needs_sign_off
 from ledger.storage.mapper import CREATES
 
 #: The latest local date anywhere at a UTC moment is that of UTC+14 (Kiribati): a
@@ -156,9 +138,9 @@ class Replay:
         rules: Rules | None = self.aggregates.get(RULES_ID)
         actor = event.actor
         if isinstance(event, RecommendationEvent):
-            return self._remake_item_event(event, access, rules)
+            return remake_item_event(self.aggregates, event, access, rules)
         if isinstance(event, ReportRegistered):
-            _authorize(access, actor, "adding a report")
+            authorized(access, actor, "adding a report")
             check_code(event.code)
             if event.published > today:
                 raise RuleBrokenError(
@@ -181,7 +163,7 @@ class Replay:
                 on=event.on,
             )
         if isinstance(event, CommitteeRegistered):
-            _authorize(access, actor, "adding a committee")
+            authorized(access, actor, "adding a committee")
             check_code(event.code, what="committee code")
             if report_id(event.code) in self.aggregates:
                 raise RuleBrokenError(f"{event.code} is the code of a report already")
@@ -190,12 +172,12 @@ class Replay:
         if isinstance(event, MeetingScheduled | PaperIssued):
             committee: Committee = self.aggregates[event.originator_id]
             if isinstance(event, MeetingScheduled):
-                _authorize(access, actor, "adding a meeting")
+                authorized(access, actor, "adding a meeting")
                 if event.paper is not None and len(event.paper) > 100:
                     raise RuleBrokenError("its paper reference is over 100 characters long")
                 committee.schedule_meeting(event.meeting, event.paper, actor, event.on)
             else:
-                _authorize(access, actor, "issuing a paper")
+                authorized(access, actor, "issuing a paper")
                 committee.issue_paper(
                     event.meeting, event.digest, event.read_at, event.as_known_at, actor, event.on
                 )
@@ -205,122 +187,27 @@ class Replay:
         if isinstance(event, RoleGranted | RoleRevoked):
             assert access is not None  # the stream exists: it began with AccessControlled
             if isinstance(event, RoleRevoked):
-                _authorize(access, actor, "revoking roles")
+                authorized(access, actor, "revoking roles")
                 access.revoke(event.name, event.role, event.acts_for, actor, event.on)
             elif not access.grants:  # the first grant turns access control on
                 if event.role is not Role.GOVERNANCE:
                     raise RuleBrokenError("the first role granted must be governance")
                 access.grant(event.name, event.role, event.acts_for, actor, event.on)
             else:
-                _authorize(access, actor, "granting roles")
+                authorized(access, actor, "granting roles")
                 access.grant(event.name, event.role, event.acts_for, actor, event.on)
             return access
         if isinstance(event, RulesAdopted):
-            _authorize(access, actor, "setting a committee's rules")
+            authorized(access, actor, "setting a committee's rules")
             return Rules.adopt(actor=actor, on=event.on)
         if isinstance(event, SignOffRuleSet):
             assert rules is not None
-            _authorize(access, actor, "setting a committee's rules")
+            authorized(access, actor, "setting a committee's rules")
             if committee_id(event.committee) not in self.aggregates:
                 raise RuleBrokenError(f"no committee {event.committee} earlier in the file")
             rules.set_sign_off(event.committee, event.changes, actor, event.on)
             return rules
         raise RuleBrokenError(f"{type(event).__name__} is not an event a restore replays")
-
-    def _remake_item_event(
-        self, event: RecommendationEvent, access: Access | None, rules: Rules | None
-    ) -> Recommendation:
-        actor, on = event.actor, event.on
-        if isinstance(event, RecommendationIssued):
-            report = self.aggregates.get(report_id(event.report))
-            if not isinstance(report, Report):
-                raise RuleBrokenError(f"no report {event.report} earlier in the file")
-            _authorize(access, actor, "adding an item")
-            check_ref(event.ref)
-            if on < report.published:
-                raise RuleBrokenError(
-                    f"it took effect on {on.isoformat()}, before its report was published "
-                    f"({report.published.isoformat()})"
-                )
-            clean_text(event.text, "its text", required=True)
-            return Recommendation.issue(
-                report=report,
-                ref=event.ref,
-                kind=event.kind,
-                text=event.text,
-                owner=event.owner,
-                lead=event.lead,
-                due=self._due(event.due, event.due_text, report),
-                status=event.status,
-                reason=event.reason,
-                actor=actor,
-                on=on,
-            )
-        item: Recommendation = self.aggregates[event.originator_id]
-        if not _owners_sheet(item, actor):
-            _authorize(access, actor, f"changing {item.key}", item=item)
-        wait = _waits(access, rules, actor, item)
-        command: Callable[[], None]
-        if isinstance(event, StatusChanged):
-            if event.status is Status.GREEN and wait(None):
-                raise ForbiddenError(
-                    f"{actor} was not governance, so GREEN needed sign-off, and a GREEN set "
-                    "without it cannot have been recorded"
-                )
-            command = lambda: item.change_status(event.status, event.reason, actor, on)  # noqa: E731
-        elif isinstance(event, DeadlineSet):
-            report = self.aggregates[report_id(item.history[0].report)]  # type: ignore[attr-defined]
-            due = self._due(event.due, event.due_text, report)
-            command = lambda: item.set_deadline(due, event.reason, actor, on)  # noqa: E731
-        elif isinstance(event, DeadlineExtended):
-            if wait(SignOffFor.EXTENSIONS):
-                raise ForbiddenError(
-                    f"{actor}'s extensions needed sign-off then; an extension recorded "
-                    "without its request cannot have been"
-                )
-            command = lambda: item.extend_deadline(event.due, event.reason, actor, on)  # noqa: E731
-        elif isinstance(event, RecommendationClosed):
-            if wait(SignOffFor.CLOSURES):
-                raise ForbiddenError(
-                    f"{actor}'s closures needed sign-off then; a closure recorded without "
-                    "its request cannot have been"
-                )
-            command = lambda: item.close(event.reason, actor, on)  # noqa: E731
-        elif isinstance(event, ProgressNoted):
-            command = lambda: item.note_progress(event.text, actor, on)  # noqa: E731
-        elif isinstance(event, OwnerAssigned):
-            command = lambda: item.assign_owner(event.owner, actor, on)  # noqa: E731
-        elif isinstance(event, EventCorrected):
-            key, version = split_event_id(event.corrects)
-            if key != item.key:
-                raise RuleBrokenError(f"it corrects {event.corrects}, an event of another key")
-            command = lambda: item.correct(version, event.reason, actor, on)  # noqa: E731
-        elif isinstance(event, CompletionClaimed):
-            command = lambda: item.claim_completion(event.evidence, event.links, actor, on)  # noqa: E731
-        elif isinstance(event, ClosureRequested):
-            command = lambda: item.request_closure(event.evidence, event.links, actor, on)  # noqa: E731
-        elif isinstance(event, ExtensionRequested):
-            command = lambda: item.request_extension(  # noqa: E731
-                event.due, event.evidence, event.links, actor, on
-            )
-        elif isinstance(event, SignedOff | SignOffRejected):
-            _authorize(access, actor, "signing off")
-            if isinstance(event, SignedOff):
-                command = lambda: item.sign_off(event.note, actor, on)  # noqa: E731
-            else:
-                command = lambda: item.reject_sign_off(event.reason, actor, on)  # noqa: E731
-        else:
-            raise RuleBrokenError(f"{type(event).__name__} is not an event a restore replays")
-        command()
-        return item
-
-    def _due(self, due: date | None, text: str | None, report: Report) -> Due:
-        """The due date an event gives, read as the command read its text."""
-        if text:
-            return parse_due(text, report.published)
-        return Due("", (due,) if due is not None else ())
-
-    # Comparing and settling ----------------------------------------------------------
 
     def _compare(self, event: LedgerEvent, made: LedgerEvent, by: str) -> None:
         held = event.model_dump(exclude=_COMPARED_WITHOUT)
@@ -349,46 +236,6 @@ class Replay:
 def _made(aggregate: BaseAggregate[UUID]) -> list[LedgerEvent]:
     """The events a command just gave, left pending on ``aggregate``."""
     return [event for event in aggregate.pending_events if isinstance(event, LedgerEvent)]
-
-
-def _authorize(
-    access: Access | None, actor: str, what: str, item: Recommendation | None = None
-) -> None:
-    try:
-        authorize(access, actor, item=item, what=what)
-    except LedgerError as error:
-        raise ForbiddenError(
-            "{actor} could not have recorded it: {why}", actor=actor, why=error
-        ) from None
-
-
-def _owners_sheet(item: Recommendation, actor: str) -> bool:
-    """Whether ``actor`` is the item's owner, as an update sheet records its changes."""
-    owner = item.history and _owner(item)
-    return bool(owner) and fold_name(str(owner)) == fold_name(actor)
-
-
-def _owner(item: Recommendation) -> str | None:
-    from ledger.state import fold_item
-
-    state = fold_item(item.history)
-    return state.owner if state is not None else None
-
-
-def _waits(
-    access: Access | None, rules: Rules | None, actor: str, item: Recommendation
-) -> Callable[[SignOffFor | None], bool]:
-    """Whether ``actor``'s change must have waited for sign-off: GREEN under access
-    control, and (under access control only: see the module) what a committee's rules
-    require. An owner's sheet applied by governance records GREEN under the owner's name,
-    so GREEN by the item's owner passes."""
-
-    def wait(change: SignOffFor | None) -> bool:
-        if access is None or _owners_sheet(item, actor):
-            return False
-        return bool(needs_sign_off(access, rules, actor, change))
-
-    return wait
 
 
 def _said(value: Any) -> str:

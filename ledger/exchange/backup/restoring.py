@@ -55,16 +55,21 @@ def restore(
     versions: dict[UUID, int] = {}
     numbers: list[int] = []
     numbered: bool | None = None
+    #: Keys with a bad line: their later lines would only be refused for its gap.
+    broken: set[str] = set()
     for number, line in lines:
         if progress is not None:
             progress(1)
         if isinstance(line, str):
             problems.append((number, line))
             continue
+        if str(line.get("key")) in broken:
+            continue
         try:
             event = event_of(line)
             position = position_of(line)
         except LedgerError as error:
+            broken.add(str(line.get("key")))
             problems.append((number, error))
             continue
         if numbered is None:
@@ -96,6 +101,7 @@ def restore(
                     "backup holds only what has happened"
                 )
         except LedgerError as error:
+            broken.add(str(line.get("key")))
             problems.append((number, error))
             continue
         versions[stream] = expected
