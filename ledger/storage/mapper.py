@@ -13,6 +13,7 @@ planted in the store, or a line of a backup, cannot make a read import other cod
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, cast
 from uuid import UUID
 
@@ -72,7 +73,7 @@ def check_originator_topic(cls: type, state: dict[str, Any]) -> None:
     resolves when it replays the event) is not the topic of the aggregate it creates; an
     event that creates nothing must not carry one."""
     topic = state.get("originator_topic")
-    creates = next((made for name, made in CREATES.items() if _named(cls, name)), None)
+    creates = _creates(cls)
     if creates is None:
         if "originator_topic" in state:
             raise LedgerError(
@@ -92,9 +93,12 @@ def check_originator_topic(cls: type, state: dict[str, Any]) -> None:
         )
 
 
-def _named(cls: type, name: str) -> bool:
-    """Whether ``cls`` is the event class ``name`` (or a later version of it)."""
-    return any(base.__name__ == name for base in cls.__mro__)
+@cache
+def _creates(cls: type) -> type | None:
+    """The aggregate the event class ``cls`` (or the class it is a later version of)
+    creates; None for an event that changes one."""
+    named = {base.__name__ for base in cls.__mro__}
+    return next((made for name, made in CREATES.items() if name in named), None)
 
 
 def upcast(cls: type, state: dict[str, Any], version: int) -> None:
