@@ -379,3 +379,15 @@ def test_positions_out_of_order_or_on_some_lines_only_are_refused(
     message = refused(target, written(tmp_path, lines))
     assert "line 6: its position 4 does not come after the line before's (5)" in message
     assert "line 10: some lines give their position in the log and some do not" in message
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("on", "1066-10-14"), ("recorded_at", "0001-01-01T00:00:00+00:00")]
+)
+def test_a_date_or_moment_outside_the_years_the_ledger_accepts_is_refused(
+    exported: tuple[str, list[dict[str, Any]]], target: str, tmp_path: Path, field: str, value: str
+) -> None:
+    lines = json.loads(json.dumps(exported[1]))
+    lines[-1][field] = value
+    message = refused(target, written(tmp_path, lines))
+    assert f"line {len(lines)}: " in message and "falls outside the years" in message

@@ -130,8 +130,10 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
         for name, value in state.items():
             _check_writable(value, name)
         event = cls(originator_id=stream, originator_version=version, **state)
-        for name, value in event:
-            if isinstance(value, date) and not isinstance(value, datetime):
+        for name, value in event:  # every date and moment, as commands bound them
+            if isinstance(value, datetime):
+                within_years(value.date(), f"its {name}", value.isoformat())
+            elif isinstance(value, date):
                 within_years(value, f"its {name}", value.isoformat())
         return event
     except LedgerError as error:
