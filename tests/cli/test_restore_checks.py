@@ -391,3 +391,59 @@ def test_a_date_or_moment_outside_the_years_the_ledger_accepts_is_refused(
     lines[-1][field] = value
     message = refused(target, written(tmp_path, lines))
     assert f"line {len(lines)}: " in message and "falls outside the years" in message
+
+
+def test_access_control_turned_on_without_a_governance_role_is_refused(
+    exported: tuple[str, list[dict[str, Any]]], target: str, tmp_path: Path
+) -> None:
+    """Nobody could write a ledger restored so: the first grant comes with the control."""
+    lines = [line for line in exported[1] if line["key"] != "roles"]
+    lines = appended(
+        lines, "AccessControlled", "roles", {"originator_topic": "ledger.aggregates.access:Access"}
+    )
+    message = refused(target, written(tmp_path, lines))
+    assert f"line {len(lines)}: the command that recorded it also gave a governance role" in message
+
+
+def test_an_item_written_with_a_later_due_date_needs_the_extension_it_was_recorded_with(
+    target: str, tmp_path: Path
+) -> None:
+    """`--due "October 2019 Now January 2020"` records the item and its extension at once."""
+    db = str(tmp_path / "original.db")
+    run(
+        db,
+        "report",
+        "add",
+        "R1",
+        "--title",
+        "Roads",
+        "--scope",
+        "force",
+        "--published",
+        "2019-01-04",
+    )
+    run(
+        db,
+        "rec",
+        "add",
+        "R1",
+        "1",
+        "--kind",
+        "afi",
+        "--text",
+        "Do it",
+        "--due",
+        "October 2019 Now January 2020",
+    )
+    backup = tmp_path / "backup.jsonl"
+    run(db, "export", "--out", str(backup))
+    lines = [json.loads(line) for line in backup.read_text().splitlines()]
+    assert [line["type"] for line in lines] == [
+        "ReportRegistered",
+        "RecommendationIssued",
+        "DeadlineExtended",
+    ]
+    message = refused(target, written(tmp_path, lines[:2], "cut.jsonl"))
+    assert (
+        "line 2: the command that recorded it also gave a DeadlineExtended (version 2)" in message
+    )

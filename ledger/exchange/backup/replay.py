@@ -109,9 +109,19 @@ class Replay:
         self.aggregates.setdefault(stream, aggregate)
         self._settle(event)
 
-    def unfinished(self) -> list[tuple[UUID, LedgerEvent]]:
-        """Events a command gave that the file does not hold, by stream."""
-        return [(stream, waiting[0]) for stream, waiting in self.expected.items() if waiting]
+    def unfinished(self) -> list[tuple[UUID, str]]:
+        """What a command gave with a stream's first events that the file does not hold,
+        by stream: the events it gave at once, or the governance role granted with
+        access control (without it, nobody could ever write the ledger again)."""
+        missing = [
+            (stream, f"a {type(waiting[0]).__name__} (version {waiting[0].originator_version})")
+            for stream, waiting in self.expected.items()
+            if waiting
+        ]
+        access = self.aggregates.get(ACCESS_ID)
+        if isinstance(access, Access) and not access.grants:
+            missing.append((ACCESS_ID, "a governance role granted (RoleGranted)"))
+        return missing
 
     # The moment --------------------------------------------------------------------
 

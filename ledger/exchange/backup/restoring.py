@@ -146,8 +146,8 @@ def replay_all(events: list[LedgerEvent], numbers: list[int], source: str) -> No
             problems.append(
                 (
                     creators[stream],
-                    f"the command that recorded it also gave a {type(missing).__name__} "
-                    f"(version {missing.originator_version}), which the backup does not hold",
+                    f"the command that recorded it also gave {missing}, which the backup "
+                    "does not hold",
                 )
             )
     if problems:
