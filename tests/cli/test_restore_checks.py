@@ -447,3 +447,10 @@ def test_an_item_written_with_a_later_due_date_needs_the_extension_it_was_record
     assert (
         "line 2: the command that recorded it also gave a DeadlineExtended (version 2)" in message
     )
+
+
+def test_a_digest_not_written_as_printed_is_refused_before_anything_is_read(
+    exported: tuple[str, list[dict[str, Any]]], target: str, tmp_path: Path
+) -> None:
+    message = refused(target, written(tmp_path, exported[1]), "--digest", "263:abc")
+    assert message.startswith("Error: --digest '263:abc' is not a digest")
