@@ -454,3 +454,61 @@ def test_a_digest_not_written_as_printed_is_refused_before_anything_is_read(
 ) -> None:
     message = refused(target, written(tmp_path, exported[1]), "--digest", "263:abc")
     assert message.startswith("Error: --digest '263:abc' is not a digest")
+
+
+@pytest.mark.parametrize("change", ["extensions", "closures"])
+def test_an_owners_change_that_needed_sign_off_under_access_control_is_refused(
+    exported: tuple[str, list[dict[str, Any]]], target: str, tmp_path: Path, change: str
+) -> None:
+    """PRMSC requires sign-off for ``change``: the owner's extension or closure recorded
+    as done, not as a request, cannot have been."""
+    today = datetime.now(UTC).date().isoformat()
+    lines = appended(
+        exported[1],
+        "RulesAdopted",
+        "rules",
+        {"originator_topic": "ledger.aggregates.rules:Rules"},
+        on=today,
+    )
+    lines = appended(
+        lines, "SignOffRuleSet", "rules", {"committee": "PRMSC", "changes": [change]}, on=today
+    )
+    if change == "extensions":
+        payload = {"previous_due": "2020-11-30", "due": "2021-06-30", "reason": "Awaiting data"}
+        lines = appended(lines, "DeadlineExtended", "CYBER19/1", payload, actor=OWNER, on=today)
+    else:
+        lines = appended(
+            lines,
+            "RecommendationClosed",
+            "CYBER19/1",
+            {"reason": "Superseded"},
+            actor=OWNER,
+            on=today,
+        )
+    message = refused(target, written(tmp_path, lines))
+    assert f"line {len(lines)}: {OWNER}'s {change} needed sign-off then" in message
+    governance = [{**line, "actor": GOVERNANCE} if line is lines[-1] else line for line in lines]
+    run(target, "restore", written(tmp_path, governance, "governance.jsonl"))
+
+
+def test_an_update_sheet_applied_by_governance_under_access_control_restores(
+    target: str, tmp_path: Path
+) -> None:
+    """The sheet's changes carry its owner's name, who holds no role: they are the
+    owner's changes as the sheet records them, GREEN included (governance applied it)."""
+    from tests.cli.test_update_sheets import fill
+
+    db = str(tmp_path / "original.db")
+    run(db, "demo", "--db", db)
+    run(db, "assign", "FRAUD19/2", "DCI Crime", "--on", "2019-11-20")
+    run(db, "role", "grant", GOVERNANCE, "governance")
+    sheet = tmp_path / "crime.xlsx"
+    run(db, "requests", "--owner", "DCI Crime", "--out", str(sheet))
+    fill(sheet, {"FRAUD19/2": {"new status": "GREEN", "progress note": "Policy published"}})
+    run(db, "apply", str(sheet))
+    backup = tmp_path / "backup.jsonl"
+    run(db, "export", "--out", str(backup))
+    lines = [json.loads(line) for line in backup.read_text().splitlines()]
+    assert (lines[-1]["type"], lines[-1]["actor"]) == ("StatusChanged", "DCI Crime")
+    run(target, "restore", str(backup))
+    assert run(target, "history", "FRAUD19/2") == run(db, "history", "FRAUD19/2")

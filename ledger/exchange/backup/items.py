@@ -74,58 +74,54 @@ def remake_item_event(
     if not _owners_sheet(item, actor):
         authorized(access, actor, f"changing {item.key}", item=item)
     wait = _waits(access, rules, actor, item)
-    command: Callable[[], None]
     if isinstance(event, StatusChanged):
         if event.status is Status.GREEN and wait(None):
             raise ForbiddenError(
                 f"{actor} was not governance, so GREEN needed sign-off, and a GREEN set "
                 "without it cannot have been recorded"
             )
-        command = lambda: item.change_status(event.status, event.reason, actor, on)  # noqa: E731
+        item.change_status(event.status, event.reason, actor, on)
     elif isinstance(event, DeadlineSet):
         report = aggregates[report_id(item.history[0].report)]  # type: ignore[attr-defined]
         due = _due(event.due, event.due_text, report)
-        command = lambda: item.set_deadline(due, event.reason, actor, on)  # noqa: E731
+        item.set_deadline(due, event.reason, actor, on)
     elif isinstance(event, DeadlineExtended):
         if wait(SignOffFor.EXTENSIONS):
             raise ForbiddenError(
                 f"{actor}'s extensions needed sign-off then; an extension recorded "
                 "without its request cannot have been"
             )
-        command = lambda: item.extend_deadline(event.due, event.reason, actor, on)  # noqa: E731
+        item.extend_deadline(event.due, event.reason, actor, on)
     elif isinstance(event, RecommendationClosed):
         if wait(SignOffFor.CLOSURES):
             raise ForbiddenError(
                 f"{actor}'s closures needed sign-off then; a closure recorded without "
                 "its request cannot have been"
             )
-        command = lambda: item.close(event.reason, actor, on)  # noqa: E731
+        item.close(event.reason, actor, on)
     elif isinstance(event, ProgressNoted):
-        command = lambda: item.note_progress(event.text, actor, on)  # noqa: E731
+        item.note_progress(event.text, actor, on)
     elif isinstance(event, OwnerAssigned):
-        command = lambda: item.assign_owner(event.owner, actor, on)  # noqa: E731
+        item.assign_owner(event.owner, actor, on)
     elif isinstance(event, EventCorrected):
         key, version = split_event_id(event.corrects)
         if key != item.key:
             raise RuleBrokenError(f"it corrects {event.corrects}, an event of another key")
-        command = lambda: item.correct(version, event.reason, actor, on)  # noqa: E731
+        item.correct(version, event.reason, actor, on)
     elif isinstance(event, CompletionClaimed):
-        command = lambda: item.claim_completion(event.evidence, event.links, actor, on)  # noqa: E731
+        item.claim_completion(event.evidence, event.links, actor, on)
     elif isinstance(event, ClosureRequested):
-        command = lambda: item.request_closure(event.evidence, event.links, actor, on)  # noqa: E731
+        item.request_closure(event.evidence, event.links, actor, on)
     elif isinstance(event, ExtensionRequested):
-        command = lambda: item.request_extension(  # noqa: E731
-            event.due, event.evidence, event.links, actor, on
-        )
+        item.request_extension(event.due, event.evidence, event.links, actor, on)
     elif isinstance(event, SignedOff | SignOffRejected):
         authorized(access, actor, "signing off")
         if isinstance(event, SignedOff):
-            command = lambda: item.sign_off(event.note, actor, on)  # noqa: E731
+            item.sign_off(event.note, actor, on)
         else:
-            command = lambda: item.reject_sign_off(event.reason, actor, on)  # noqa: E731
+            item.reject_sign_off(event.reason, actor, on)
     else:
         raise RuleBrokenError(f"{type(event).__name__} is not an event a restore replays")
-    command()
     return item
 
 
