@@ -21,6 +21,7 @@ from cli.common import (
     session_of,
 )
 from cli.sheets import replacing, write_csv, write_xlsx
+from ledger.chain import Digest
 from projections.usecases.board import board_export, update_sheet
 from projections.usecases.events import backup, in_clear
 from projections.usecases.files import apply_update_sheet
@@ -175,20 +176,45 @@ def export_events(session: LedgerSession, path: Path, *, plaintext: bool = False
 
 @click.command("restore")
 @click.argument("file", metavar="FILE.jsonl")
+@click.option(
+    "--digest",
+    "digest_text",
+    default=None,
+    metavar="POSITION:HASH",
+    help="A digest of the original ledger (printed by export, verify or on a paper): "
+    "restore only if the file's history up to POSITION gives it.",
+)
 @click.pass_context
-def restore(ctx: click.Context, file: str) -> None:
+def restore(ctx: click.Context, file: str, digest_text: str | None) -> None:
     """Restore an export (.jsonl) into an empty ledger, every event unchanged.
 
     Ids, recording times and actors are kept, so every board, summary and history
     reads as it did. This is also how a ledger moves from a SQLite file to PostgreSQL.
+    Every line is checked first, and a file with any bad line is refused whole,
+    naming its lines: only events ragw records, each key's events in order from the
+    one that creates it, nothing recorded after the restore, and every event one that
+    the ledger's rules gave when it was recorded (who may do it, what must exist).
+    With --digest, the file is restored only if its history up to the digest's
+    position gives that digest, as the original ledger computed it (a plaintext
+    ledger; check a digest of an encrypted one there, with `ragw verify --digest`).
+    Prints the restored ledger's own digest.
 
     \b
     Examples:
       ragw --db restored.db restore backup.jsonl
+      ragw --db restored.db restore backup.jsonl --digest 263:9f86d0818...
       ragw --db postgresql://ragw@db.example/ragw restore backup.jsonl
     """
-    count = restore_file(session_of(ctx).uses, file)
-    click.echo(f"restored {Path(file).name}: {count} events")
+    digest = None
+    if digest_text is not None:
+        try:
+            digest = Digest.parse(digest_text)
+        except ValueError as error:
+            refuse(f"--digest {error}")
+    count, head = restore_file(session_of(ctx).uses, file, digest=digest)
+    click.echo(
+        f"restored {Path(file).name}: {count} events" + (f"; ledger digest {head}" if head else "")
+    )
 
 
 # Owners' update sheets -----------------------------------------------------------------

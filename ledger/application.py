@@ -18,6 +18,7 @@ from eventsourcing.persistence import IntegrityError
 
 from events import Kind, SignOffFor, Status
 from ledger.aggregates import Recommendation, Report
+from ledger.chain import Digest
 from ledger.due import parse_due
 from ledger.errors import (
     AlreadyExistsError,
@@ -335,10 +336,13 @@ class Ledger(Governance):
         *,
         source: str,
         progress: Callable[[int], object] | None = None,
+        digest: Digest | None = None,
     ) -> int:
-        """Write a backup's events, unchanged, into this ledger, which must be empty."""
+        """Write a backup's events, unchanged, into this ledger, which must be empty,
+        once each has been checked (see :mod:`ledger.exchange.backup`); with ``digest``,
+        only a backup whose history gives it."""
         try:
-            return restore(self, lines, source=source, progress=progress)
+            return restore(self, lines, source=source, progress=progress, digest=digest)
         except IntegrityError:
             raise ConflictError(
                 "another writer recorded into this ledger during the restore; nothing was "

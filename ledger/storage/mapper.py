@@ -3,11 +3,17 @@
 Events are pydantic models; the mapper stores ``model_dump(mode="json")`` as JSON and
 validates it back on read, upcasting older shapes (``class_version``) on the way, so a
 ledger written by an earlier ragw stays readable.
+
+A stored row names its event class by topic, and a creating event names its aggregate's
+class the same way; resolving a topic imports the module it names. So only ragw's own
+topics are ever resolved (:func:`event_class`, :func:`check_originator_topic`): a row
+planted in the store, or a line of a backup, cannot make a read import other code.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, cast
 from uuid import UUID
 
@@ -16,9 +22,83 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel
 
+from events import (
+    EVENT_TYPES,
+    AccessControlled,
+    CommitteeRegistered,
+    RecommendationIssued,
+    ReportRegistered,
+    RulesAdopted,
+)
+from ledger.aggregates import Access, Committee, Recommendation, Report, Rules
 from ledger.errors import Field, Fix, Hint, LedgerError
 
 _ENVELOPE = {"originator_id", "originator_version"}
+
+#: The topic of every event class ragw records: the only topics a stored row may name.
+EVENT_TOPICS = frozenset(get_topic(cls) for cls in EVENT_TYPES.values())
+
+#: The aggregate each creating event makes, by the event's type name.
+CREATES: dict[str, type] = {
+    ReportRegistered.__name__: Report,
+    RecommendationIssued.__name__: Recommendation,
+    CommitteeRegistered.__name__: Committee,
+    AccessControlled.__name__: Access,
+    RulesAdopted.__name__: Rules,
+}
+
+
+def aggregate_topics(aggregate: type) -> frozenset[str]:
+    """The topics a creating event may name ``aggregate`` by: where the class lives, and
+    where it lived when ragw 0.1 stored it (registered in :mod:`ledger.aggregates`)."""
+    return frozenset({get_topic(aggregate), f"ledger.aggregates:{aggregate.__name__}"})
+
+
+def event_class(topic: str) -> type:
+    """The event class a stored row's ``topic`` names; refuses any topic that is not one
+    of ragw's events rather than import what it names."""
+    if topic not in EVENT_TOPICS:
+        raise LedgerError(
+            "a stored event names {topic}, which is not an event this ledger records; "
+            "nothing was read; {hint} to find it",
+            topic=repr(topic),
+            hint=Hint.to(Fix.VERIFY),
+        )
+    cls: type = resolve_topic(topic)
+    return cls
+
+
+def check_originator_topic(cls: type, state: dict[str, Any]) -> None:
+    """Refuse a creating event whose ``originator_topic`` (the aggregate class the library
+    resolves when it replays the event) is not the topic of the aggregate it creates; an
+    event that creates nothing must not carry one."""
+    topic = state.get("originator_topic")
+    creates = _creates(cls)
+    if creates is None:
+        if "originator_topic" in state:
+            raise LedgerError(
+                "{kind} creates nothing, yet names the class {topic} to create",
+                kind=cls.__name__,
+                topic=repr(topic),
+            )
+        return
+    if topic not in aggregate_topics(creates):
+        raise LedgerError(
+            "{kind} names {topic} as the class it creates; it creates a {aggregate}, "
+            "named {allowed}",
+            kind=cls.__name__,
+            topic=repr(topic),
+            aggregate=creates.__name__,
+            allowed=" or ".join(repr(each) for each in sorted(aggregate_topics(creates))),
+        )
+
+
+@cache
+def _creates(cls: type) -> type | None:
+    """The aggregate the event class ``cls`` (or the class it is a later version of)
+    creates; None for an event that changes one."""
+    named = {base.__name__ for base in cls.__mro__}
+    return next((made for name, made in CREATES.items() if name in named), None)
 
 
 def upcast(cls: type, state: dict[str, Any], version: int) -> None:
@@ -102,8 +182,9 @@ class PydanticMapper(Mapper[UUID]):
             state: dict[str, Any] = self.transcoder.decode(data)
         except Exception as error:  # unreadable: say why, in the user's terms
             raise self._unreadable() from error
-        cls = resolve_topic(stored_event.topic)
+        cls = event_class(stored_event.topic)
         upcast(cls, state, state.pop("class_version", 1))
+        check_originator_topic(cls, state)
         return cast(
             DomainEventProtocol[UUID],
             cls(

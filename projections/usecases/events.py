@@ -71,5 +71,5 @@ def backup(session: LedgerSession, *, plaintext: bool = False) -> Backup:
     ledger = session.ledger(write=False)
     total = ledger.last_position()
     digest = ledger.digest()
-    lines = backup_lines(event for _, event in ledger.read_log())
+    lines = backup_lines(ledger.read_log())
     return Backup(str(digest) if digest else None, total, iter(lines))

@@ -13,6 +13,7 @@ from ledger.exchange.backup import read_backup
 from ledger.exchange.tracker import read_tracker, read_update_sheet
 
 if TYPE_CHECKING:
+    from ledger.chain import Digest
     from ledger.exchange.importing import ImportOutcome
     from ledger.exchange.updates import UpdateOutcome
     from projections.usecases.session import LedgerSession
@@ -40,8 +41,12 @@ def apply_update_sheet(
     return owner, outcome
 
 
-def restore(session: LedgerSession, file: str) -> int:
-    """Restore the export ``file`` (.jsonl) into an empty ledger; how many events."""
+def restore(
+    session: LedgerSession, file: str, *, digest: Digest | None = None
+) -> tuple[int, Digest | None]:
+    """Restore the export ``file`` (.jsonl) into an empty ledger, refusing it unless its
+    history gives ``digest`` (when given); how many events, and the restored ledger's
+    own digest."""
     path = Path(file)
     if path.suffix.lower() != ".jsonl" or not path.is_file():
         raise InvalidInputError(
@@ -53,7 +58,10 @@ def restore(session: LedgerSession, file: str) -> int:
     lines = [_utf8(line) for line in path.read_bytes().splitlines()]
     ledger = session.ledger(write=True)
     with session.progress(len(lines), f"Restoring {path.name}") as bar:
-        return ledger.restore_backup(read_backup(lines), source=path.name, progress=bar)
+        count = ledger.restore_backup(
+            read_backup(lines), source=path.name, progress=bar, digest=digest
+        )
+    return count, ledger.digest()
 
 
 def _utf8(line: bytes) -> str:

@@ -104,7 +104,9 @@ def test_export_then_restore_into_a_fresh_ledger_reads_byte_for_byte_the_same(
 ) -> None:
     backup = tmp_path / "backup.jsonl"
     run(original, "export", "--out", str(backup))
-    assert run(target, "restore", str(backup)) == "restored backup.jsonl: 263 events\n"
+    head = run(original, "verify").splitlines()[-1].removeprefix("digest ")
+    restored = run(target, "restore", str(backup), "--digest", head)
+    assert restored == f"restored backup.jsonl: 263 events; ledger digest {head}\n"
     assert reads(target) == reads(original)
     again = tmp_path / "again.jsonl"
     run(target, "export", "--out", str(again))

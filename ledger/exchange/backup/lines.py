@@ -1,17 +1,16 @@
-"""Backup and restore: the whole history as JSON Lines, and back, unchanged.
+"""A backup's lines: each event as one JSON object, and each line read back as the event
+it describes, refused when its parts do not agree with each other.
 
-Each line is one event: its id, type, key, the date it took effect, the moment it was
-recorded, who recorded it, and its payload. Restoring writes exactly those events, in
-that order, into an empty ledger in one transaction, so every read afterwards answers
-as the original did. It is also how a ledger moves from a SQLite file to PostgreSQL.
+Each line is one event: its id, its position in the log, type, key, the date it took
+effect, the moment it was recorded, who recorded it, and its payload.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from pydantic import ValidationError
@@ -21,16 +20,19 @@ from events import (
     AccessControlled,
     AccessEvent,
     CommitteeEvent,
+    CommitteeRegistered,
     LedgerEvent,
     RecommendationEvent,
     RecommendationIssued,
     ReportEvent,
+    ReportRegistered,
     RulesAdopted,
     RulesEvent,
 )
-from ledger.errors import BatchRefusedError, Field, LedgerError, RuleBrokenError
+from ledger.due import within_years
+from ledger.errors import LedgerError, RuleBrokenError
 from ledger.formats import iso_utc
-from ledger.inputs import check_writable
+from ledger.inputs import MAX_TEXT, check_writable
 from ledger.keys import (
     ACCESS_ID,
     ACCESS_KEY,
@@ -42,19 +44,18 @@ from ledger.keys import (
     split_event_id,
     split_key,
 )
-from ledger.storage.mapper import upcast
-
-if TYPE_CHECKING:
-    from ledger.application import Ledger
+from ledger.storage.mapper import check_originator_topic, upcast
 
 ENVELOPE = {"originator_id", "originator_version", "timestamp", "actor", "on"}
 
 
-def backup_line(event: LedgerEvent, key: str) -> dict[str, Any]:
+def backup_line(event: LedgerEvent, key: str, position: int | None = None) -> dict[str, Any]:
     """One event as a line of the backup; ``key`` names its stream (``CODE`` or
-    ``CODE/REF``)."""
+    ``CODE/REF``), ``position`` its place in the log (what the chain hashes)."""
+    where = {} if position is None else {"position": position}
     return {
         "id": f"{key}@{event.originator_version}",
+        **where,
         "type": type(event).__name__,
         "key": key,
         "on": event.on.isoformat(),
@@ -65,9 +66,15 @@ def backup_line(event: LedgerEvent, key: str) -> dict[str, Any]:
     }
 
 
-def backup_lines(events: Iterable[LedgerEvent]) -> Iterator[dict[str, Any]]:
+def backup_lines(
+    events: Iterable[LedgerEvent | tuple[int, LedgerEvent]],
+) -> Iterator[dict[str, Any]]:
+    """The lines of a backup of ``events`` in the order recorded: (position, event) pairs
+    as the log reads them, or bare events, whose lines then carry no position (a restore
+    numbers such lines 1, 2, 3 ... as the log of a new ledger would)."""
     keys: dict[UUID, str] = {}
-    for event in events:
+    for each in events:
+        position, event = each if isinstance(each, tuple) else (None, each)
         if event.originator_version == 1:
             if isinstance(event, RecommendationIssued):
                 keys[event.originator_id] = f"{event.report}/{event.ref}"
@@ -77,7 +84,7 @@ def backup_lines(events: Iterable[LedgerEvent]) -> Iterator[dict[str, Any]]:
                 keys[event.originator_id] = RULES_KEY
             else:
                 keys[event.originator_id] = event.code  # type: ignore[attr-defined]
-        yield backup_line(event, keys[event.originator_id])
+        yield backup_line(event, keys[event.originator_id], position)
 
 
 def event_of(line: dict[str, Any]) -> LedgerEvent:
@@ -104,6 +111,8 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
         assert issubclass(cls, CommitteeEvent)
         stream = committee_id(key)
     payload = line.get("payload", {})
+    if isinstance(payload, dict):
+        _check_key(cls, key, payload)
     if isinstance(payload, dict) and ENVELOPE & payload.keys():
         raise RuleBrokenError(
             "its payload repeats {fields}, which the line gives once",
@@ -117,9 +126,16 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
             "on": date.fromisoformat(str(line["on"])),
         }
         upcast(cls, state, line.get("class_version", 1))
+        check_originator_topic(cls, state)
         for name, value in state.items():
             _check_writable(value, name)
-        return cls(originator_id=stream, originator_version=version, **state)
+        event = cls(originator_id=stream, originator_version=version, **state)
+        for name, value in event:  # every date and moment, as commands bound them
+            if isinstance(value, datetime):
+                within_years(value.date(), f"its {name}", value.isoformat())
+            elif isinstance(value, date):
+                within_years(value, f"its {name}", value.isoformat())
+        return event
     except LedgerError as error:
         raise RuleBrokenError(str(error)) from None
     except (KeyError, ValueError, TypeError, ValidationError) as error:
@@ -127,10 +143,41 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
         raise RuleBrokenError(f"the event cannot be read: {first}") from None
 
 
+def _check_key(cls: type[LedgerEvent], key: str, payload: dict[str, Any]) -> None:
+    """Refuse a creating event whose payload names another stream than its line's key:
+    its events would be stored under one key and read under another."""
+    if cls is RecommendationIssued:
+        named = f"{payload.get('report')}/{payload.get('ref')}"
+    elif cls in (ReportRegistered, CommitteeRegistered):
+        named = str(payload.get("code"))
+    else:
+        return
+    if named != key:
+        raise RuleBrokenError(
+            f"its payload names {named!r}, but its key is {key!r}: the key an event is "
+            "stored under must be the one its payload gives"
+        )
+
+
+def position_of(line: dict[str, Any]) -> int | None:
+    """The position in the log the line gives (None when it gives none, as backups
+    written before positions were exported do)."""
+    if "position" not in line:
+        return None
+    position = line["position"]
+    if isinstance(position, bool) or not isinstance(position, int) or position < 1:
+        raise RuleBrokenError(f"its position {position!r} is not a position in a log (1, 2, ...)")
+    return position
+
+
 def _check_writable(value: Any, name: str) -> None:
     """Refuse a text no paper or sheet can hold, wherever it sits in an event."""
     if isinstance(value, str):
         check_writable(value, f"its {name}")
+        if len(value) > MAX_TEXT:
+            raise RuleBrokenError(
+                f"its {name} is {len(value)} characters long; the limit is {MAX_TEXT}"
+            )
     elif isinstance(value, list | tuple):
         for each in value:
             _check_writable(each, name)
@@ -150,53 +197,3 @@ def read_backup(text_lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]
             yield number, f"not a JSON object ({error.msg})"
             continue
         yield number, line if isinstance(line, dict) else "not a JSON object"
-
-
-def restore(
-    ledger: Ledger,
-    lines: Iterable[tuple[int, dict[str, Any] | str]],
-    *,
-    source: str,
-    progress: Callable[[int], object] | None = None,
-) -> int:
-    """Write every event of a backup into an empty ledger; return how many."""
-    if ledger.last_position():
-        raise RuleBrokenError(
-            "restore writes into an empty ledger only, and this one holds events; "
-            "give {store} a new file or an empty database",
-            store=Field.STORE,
-        )
-    events: list[LedgerEvent] = []
-    problems: list[tuple[int, LedgerError | str]] = []
-    versions: dict[UUID, int] = {}
-    for number, line in lines:
-        if progress is not None:
-            progress(1)
-        if isinstance(line, str):
-            problems.append((number, line))
-            continue
-        try:
-            event = event_of(line)
-        except LedgerError as error:
-            problems.append((number, error))
-            continue
-        expected = versions.get(event.originator_id, 0) + 1
-        if event.originator_version != expected:
-            problems.append(
-                (
-                    number,
-                    (
-                        f"{line['id']} comes where {line['key']}@{expected} should; "
-                        "the backup is incomplete or out of order"
-                    ),
-                )
-            )
-            continue
-        versions[event.originator_id] = expected
-        events.append(event)
-    if problems:
-        raise BatchRefusedError(source, problems)
-    if events:
-        stored = [ledger.mapper.to_stored_event(event) for event in events]
-        ledger.recorder.insert_events(stored)
-    return len(events)

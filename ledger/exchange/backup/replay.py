@@ -1,0 +1,253 @@
+"""A backup's events replayed through the rules they passed when they were recorded.
+
+Each event is re-made the way the ledger made it: by the aggregate command it came from,
+on the aggregates as the events before it in the file left them, after the checks the
+command runs first (who may do it, dates not in the future of the day it was recorded,
+what must exist or must not). The command must give exactly the event the file holds
+(but the moment of recording, which the file gives and the command would take from the
+clock). A command that gives several events at once (an item written with later due
+dates, "October 2018 Now January 2020", is issued and extended in one go) must find the
+rest of them next in that stream.
+
+What is not re-checked, and why: the sign-off that a committee's rules require for
+extensions and closures is re-checked only under access control, because an import
+records extensions and closures directly whoever runs it while no role is granted; and
+an item's change whose actor is the item's owner passes as its update sheet's (a sheet
+records its changes under the owner's name, whoever applied it, so an owner that holds
+no role may be the actor). Texts are checked for what they may hold, not re-trimmed:
+commands trim what users type, and an event's text is the trimmed one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import BaseAggregate
+
+from events import (
+    AccessControlled,
+    CommitteeRegistered,
+    LedgerEvent,
+    MeetingScheduled,
+    PaperIssued,
+    RecommendationEvent,
+    RecommendationIssued,
+    ReportRegistered,
+    Role,
+    RoleGranted,
+    RoleRevoked,
+    RulesAdopted,
+    SignOffRuleSet,
+)
+from ledger.aggregates import Access, Committee, Recommendation, Report, Rules
+from ledger.errors import RuleBrokenError
+from ledger.exchange.backup.items import authorized, remake_item_event
+from ledger.inputs import MAX_MAKES, clean_text
+from ledger.keys import (
+    ACCESS_ID,
+    RULES_ID,
+    check_code,
+    committee_id,
+    report_id,
+)
+from ledger.storage.mapper import CREATES
+
+#: The latest local date anywhere at a UTC moment is that of UTC+14 (Kiribati): a
+#: command's "today" is its machine's local date, so an event recorded at a UTC moment
+#: may take effect on a date up to this much later than the moment's UTC date.
+LATEST_ZONE = timedelta(hours=14)
+
+_COMPARED_WITHOUT = {"timestamp", "originator_topic"}
+
+
+class Replay:
+    """The aggregates as the events replayed so far made them; :meth:`check` replays the
+    next event, refusing one its rules would not have given."""
+
+    def __init__(self) -> None:
+        self.aggregates: dict[UUID, Any] = {}
+        #: Events a command gave at once that the file must hold next in their stream.
+        self.expected: dict[UUID, list[LedgerEvent]] = {}
+        self.recorded: dict[UUID, datetime] = {}
+
+    def check(self, event: LedgerEvent) -> None:
+        """Replay ``event``; raise a :class:`LedgerError` saying why it could not have
+        been recorded."""
+        stream = event.originator_id
+        self._check_moment(event)
+        waiting = self.expected.get(stream)
+        if waiting:
+            self._compare(event, waiting.pop(0), "the command that gave the event before it")
+            self._settle(event)
+            return
+        name = type(event).__name__
+        if stream not in self.aggregates:
+            if name not in CREATES:
+                raise RuleBrokenError(
+                    f"{name} is the first event of its key here; a key's events begin with "
+                    "the event that creates it (a report's, committee's or item's)"
+                )
+        elif name in CREATES:
+            raise RuleBrokenError(f"{name} comes after its key was created")
+        today = (event.timestamp.astimezone(UTC) + LATEST_ZONE).date()
+        if event.on > today:
+            raise RuleBrokenError(
+                f"it took effect on {event.on.isoformat()}, after the day it was recorded "
+                f"({event.timestamp.date().isoformat()}): no change is recorded before it "
+                "happens"
+            )
+        aggregate = self._remake(event, today)
+        made = _made(aggregate)
+        if not made:
+            raise RuleBrokenError("no command gives it")
+        first, *rest = made
+        self._compare(event, first, "the rules")
+        if rest:
+            self.expected[stream] = rest
+        self.aggregates.setdefault(stream, aggregate)
+        self._settle(event)
+
+    def unfinished(self) -> list[tuple[UUID, str]]:
+        """What a command gave with a stream's first events that the file does not hold,
+        by stream: the events it gave at once, or the governance role granted with
+        access control (without it, nobody could ever write the ledger again)."""
+        missing = [
+            (stream, f"a {type(waiting[0]).__name__} (version {waiting[0].originator_version})")
+            for stream, waiting in self.expected.items()
+            if waiting
+        ]
+        access = self.aggregates.get(ACCESS_ID)
+        if isinstance(access, Access) and not access.grants:
+            missing.append((ACCESS_ID, "a governance role granted (RoleGranted)"))
+        return missing
+
+    # The moment --------------------------------------------------------------------
+
+    def _check_moment(self, event: LedgerEvent) -> None:
+        """An event is made against what its stream (and an item's report) held when it
+        was made, so it is recorded no earlier than they were: reads "as known at a
+        moment" take, of each stream, the events recorded by then."""
+        stream = event.originator_id
+        before = self.recorded.get(stream)
+        if isinstance(event, RecommendationIssued):
+            before = self.recorded.get(report_id(event.report))
+        if before is not None and event.timestamp < before:
+            raise RuleBrokenError(
+                f"it was recorded at {event.timestamp.isoformat()}, before the event it "
+                f"follows in its key (or its report) was ({before.isoformat()})"
+            )
+        self.recorded[stream] = event.timestamp
+
+    # Re-making an event --------------------------------------------------------------
+
+    def _remake(self, event: LedgerEvent, today: date) -> Any:
+        """The aggregate, with the events the command that gave ``event`` gives pending."""
+        access: Access | None = self.aggregates.get(ACCESS_ID)
+        rules: Rules | None = self.aggregates.get(RULES_ID)
+        actor = event.actor
+        if isinstance(event, RecommendationEvent):
+            return remake_item_event(self.aggregates, event, access, rules)
+        if isinstance(event, ReportRegistered):
+            authorized(access, actor, "adding a report")
+            check_code(event.code)
+            if event.published > today:
+                raise RuleBrokenError(
+                    f"its report was published on {event.published.isoformat()}, after the "
+                    "day it was registered"
+                )
+            if event.makes is not None and not 0 <= event.makes <= MAX_MAKES:
+                raise RuleBrokenError(f"its makes {event.makes} is not from 0 to {MAX_MAKES:,}")
+            if committee_id(event.code) in self.aggregates:
+                raise RuleBrokenError(f"{event.code} is the code of a committee already")
+            clean_text(event.title, "its title", required=True)
+            return Report.register(
+                code=event.code,
+                title=event.title,
+                scope=event.scope,
+                published=event.published,
+                inspectorates=event.inspectorates,
+                makes=event.makes,
+                actor=actor,
+                on=event.on,
+            )
+        if isinstance(event, CommitteeRegistered):
+            authorized(access, actor, "adding a committee")
+            check_code(event.code, what="committee code")
+            if report_id(event.code) in self.aggregates:
+                raise RuleBrokenError(f"{event.code} is the code of a report already")
+            clean_text(event.name, "its name", required=True)
+            return Committee.register(code=event.code, name=event.name, actor=actor, on=event.on)
+        if isinstance(event, MeetingScheduled | PaperIssued):
+            committee: Committee = self.aggregates[event.originator_id]
+            if isinstance(event, MeetingScheduled):
+                authorized(access, actor, "adding a meeting")
+                if event.paper is not None and len(event.paper) > 100:
+                    raise RuleBrokenError("its paper reference is over 100 characters long")
+                committee.schedule_meeting(event.meeting, event.paper, actor, event.on)
+            else:
+                authorized(access, actor, "issuing a paper")
+                committee.issue_paper(
+                    event.meeting, event.digest, event.read_at, event.as_known_at, actor, event.on
+                )
+            return committee
+        if isinstance(event, AccessControlled):
+            return Access.control(actor=actor, on=event.on)
+        if isinstance(event, RoleGranted | RoleRevoked):
+            assert access is not None  # the stream exists: it began with AccessControlled
+            if isinstance(event, RoleRevoked):
+                authorized(access, actor, "revoking roles")
+                access.revoke(event.name, event.role, event.acts_for, actor, event.on)
+            elif not access.grants:  # the first grant turns access control on
+                if event.role is not Role.GOVERNANCE:
+                    raise RuleBrokenError("the first role granted must be governance")
+                access.grant(event.name, event.role, event.acts_for, actor, event.on)
+            else:
+                authorized(access, actor, "granting roles")
+                access.grant(event.name, event.role, event.acts_for, actor, event.on)
+            return access
+        if isinstance(event, RulesAdopted):
+            authorized(access, actor, "setting a committee's rules")
+            return Rules.adopt(actor=actor, on=event.on)
+        if isinstance(event, SignOffRuleSet):
+            assert rules is not None
+            authorized(access, actor, "setting a committee's rules")
+            if committee_id(event.committee) not in self.aggregates:
+                raise RuleBrokenError(f"no committee {event.committee} earlier in the file")
+            rules.set_sign_off(event.committee, event.changes, actor, event.on)
+            return rules
+        raise RuleBrokenError(f"{type(event).__name__} is not an event a restore replays")
+
+    def _compare(self, event: LedgerEvent, made: LedgerEvent, by: str) -> None:
+        held = event.model_dump(exclude=_COMPARED_WITHOUT)
+        given = made.model_dump(exclude=_COMPARED_WITHOUT)
+        if not isinstance(event, type(made)):  # a later version of its class passes
+            raise RuleBrokenError(
+                f"{by} give a {type(made).__name__} here, not a {type(event).__name__}"
+            )
+        differ = [name for name in given if held.get(name) != given[name]]
+        if differ:
+            name = differ[0]
+            raise RuleBrokenError(
+                f"its {name} is {_said(held.get(name))} where {by} give {_said(given[name])}"
+            )
+
+    def _settle(self, event: LedgerEvent) -> None:
+        """The aggregate has taken the event the command gave, which is the file's but
+        for its moment: an item keeps the file's (its history is read as known at a
+        moment). Nothing is ever made from a topic the file names."""
+        aggregate = self.aggregates[event.originator_id]
+        aggregate.collect_events()
+        if isinstance(aggregate, Recommendation) and isinstance(event, RecommendationEvent):
+            aggregate.history[event.originator_version - 1] = event
+
+
+def _made(aggregate: BaseAggregate[UUID]) -> list[LedgerEvent]:
+    """The events a command just gave, left pending on ``aggregate``."""
+    return [event for event in aggregate.pending_events if isinstance(event, LedgerEvent)]
+
+
+def _said(value: Any) -> str:
+    text = value.isoformat() if isinstance(value, date) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

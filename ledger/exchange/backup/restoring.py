@@ -1,0 +1,183 @@
+"""Restore: a backup's events written into an empty ledger, all or none, once every
+line has been checked: that it is an event ragw records and agrees with itself
+(:mod:`.lines`), that it comes in order and from no moment after the restore, that the
+rules it passed when it was recorded give it again (:mod:`.replay`), and, when a digest
+is given, that the file's history is the one the digest pins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from events import LedgerEvent, RecommendationIssued
+from ledger.chain import GENESIS, Digest, link
+from ledger.errors import BatchRefusedError, Field, Fix, Hint, LedgerError, RuleBrokenError
+from ledger.exchange.backup.lines import event_of, position_of
+from ledger.exchange.backup.replay import Replay
+from ledger.keys import report_id
+from ledger.storage.mapper import PydanticMapper
+
+if TYPE_CHECKING:
+    from ledger.application import Ledger
+
+#: How far ahead of this machine's clock a recording moment may be: the clocks of the
+#: machine that recorded an event and of the one restoring it are each kept to well under
+#: a second by NTP; five minutes (Kerberos's default allowance) covers one that is not,
+#: without letting anything be dated later in the day, let alone in 2099.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+def restore(
+    ledger: Ledger,
+    lines: Iterable[tuple[int, dict[str, Any] | str]],
+    *,
+    source: str,
+    progress: Callable[[int], object] | None = None,
+    digest: Digest | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Write every event of a backup into an empty ledger; return how many. Refuses
+    (:class:`BatchRefusedError`, naming every bad line) a backup any line of which does
+    not hold; refuses one whose history does not give ``digest``."""
+    if ledger.last_position():
+        raise RuleBrokenError(
+            "restore writes into an empty ledger only, and this one holds events; "
+            "give {store} a new file or an empty database",
+            store=Field.STORE,
+        )
+    latest = (now or datetime.now(UTC)) + CLOCK_TOLERANCE
+    events: list[LedgerEvent] = []
+    positions: list[int] = []
+    problems: list[tuple[int, LedgerError | str]] = []
+    versions: dict[UUID, int] = {}
+    numbers: list[int] = []
+    numbered: bool | None = None
+    #: Keys with a bad line: their later lines would only be refused for its gap.
+    broken: set[str] = set()
+    for number, line in lines:
+        if progress is not None:
+            progress(1)
+        if isinstance(line, str):
+            problems.append((number, line))
+            continue
+        if str(line.get("key")) in broken:
+            continue
+        try:
+            event = event_of(line)
+            position = position_of(line)
+        except LedgerError as error:
+            broken.add(str(line.get("key")))
+            problems.append((number, error))
+            continue
+        if numbered is None:
+            numbered = position is not None
+        if position is None:
+            position = (positions[-1] if positions else 0) + 1
+        stream = event.originator_id
+        try:
+            if numbered != ("position" in line):
+                raise RuleBrokenError(
+                    "some lines give their position in the log and some do not; a backup "
+                    "gives it on every line or on none"
+                )
+            if positions and position <= positions[-1]:
+                raise RuleBrokenError(
+                    f"its position {position} does not come after the line before's "
+                    f"({positions[-1]}): the backup is out of order"
+                )
+            expected = versions.get(stream, 0) + 1
+            if event.originator_version != expected:
+                raise RuleBrokenError(
+                    f"{line['id']} comes where {line['key']}@{expected} should; "
+                    "the backup is incomplete or out of order"
+                )
+            if event.timestamp > latest:
+                raise RuleBrokenError(
+                    f"it was recorded at {event.timestamp.isoformat()}, after this restore "
+                    f"({latest.replace(microsecond=0).isoformat()} at the latest): a "
+                    "backup holds only what has happened"
+                )
+        except LedgerError as error:
+            broken.add(str(line.get("key")))
+            problems.append((number, error))
+            continue
+        versions[stream] = expected
+        positions.append(position)
+        events.append(event)
+        numbers.append(number)
+    if problems:
+        raise BatchRefusedError(source, problems)
+    # The rules are replayed once every line reads: a line that does not leaves a gap
+    # that every later event of its key (or of its report's items) would be refused for.
+    replay_all(events, numbers, source)
+    if digest is not None:
+        check_digest(events, positions, digest, ledger)
+    if events:
+        stored = [ledger.mapper.to_stored_event(event) for event in events]
+        ledger.recorder.insert_events(stored)
+    return len(events)
+
+
+def replay_all(events: list[LedgerEvent], numbers: list[int], source: str) -> None:
+    """Replay ``events`` (from lines ``numbers``) through the rules they passed when they
+    were recorded; refuse them naming each key's first event that did not pass (what
+    follows it in its key, or in its report's items, would only repeat the problem)."""
+    replay = Replay()
+    problems: list[tuple[int, LedgerError | str]] = []
+    broken: set[UUID] = set()
+    creators: dict[UUID, int] = {}
+    for number, event in zip(numbers, events, strict=True):
+        stream = event.originator_id
+        creators.setdefault(stream, number)
+        if isinstance(event, RecommendationIssued) and report_id(event.report) in broken:
+            broken.add(stream)
+        if stream in broken:
+            continue
+        try:
+            replay.check(event)
+        except LedgerError as error:
+            broken.add(stream)
+            problems.append((number, error))
+    for stream, missing in replay.unfinished():
+        if stream not in broken:
+            problems.append(
+                (
+                    creators[stream],
+                    f"the command that recorded it also gave {missing}, which the backup "
+                    "does not hold",
+                )
+            )
+    if problems:
+        raise BatchRefusedError(source, problems)
+
+
+def check_digest(
+    events: list[LedgerEvent], positions: list[int], digest: Digest, ledger: Ledger
+) -> None:
+    """Refuse events whose chain, as the store that recorded them computed it, does not
+    give ``digest`` at its position. Each event is stored again as a plaintext ledger of
+    this ragw stores it, which is what that store held unless it was encrypted or held an
+    older shape of the event: neither can be rebuilt from a backup."""
+    plain = PydanticMapper(transcoder=ledger.mapper.transcoder)
+    previous = GENESIS
+    for position, event in zip(positions, events, strict=True):
+        if position > digest.position:
+            break
+        row = plain.to_stored_event(event)
+        previous = link(
+            previous, position, row.originator_id, row.originator_version, row.topic, row.state
+        )
+        if position == digest.position and previous == digest.link:
+            return
+    raise RuleBrokenError(
+        "the backup's history up to position {position} does not give the digest {digest}; "
+        "nothing was restored. A backup cannot show the history of an encrypted ledger, or "
+        "of events stored in an older shape, as its store hashed it: check such a digest on "
+        "the original ledger ({hint}, with the digest)",
+        position=digest.position,
+        digest=str(digest),
+        hint=Hint.to(Fix.VERIFY),
+    )
