@@ -13,7 +13,8 @@ since only extends it (the link at that position is still the digest's).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -27,24 +28,96 @@ CREATE = f"CREATE TABLE IF NOT EXISTS {TABLE} (position BIGINT PRIMARY KEY, link
 
 
 def link(previous: str, position: int, stream: Any, version: int, topic: str, state: Any) -> str:
-    """The link of one stored event, given the link before it."""
+    """The link of one stored event, given the link before it.
+
+    A row in its store's canonical form (a whole-number position and version, the
+    stream as a UUID or its 32 lower-case hex digits, a one-line text topic, the state
+    as bytes) is hashed as it always was, so every link written before still matches
+    and a history gives the same digest on SQLite and on PostgreSQL. Any other row (a
+    value of another type, or one the reader marked :class:`Odd`) is hashed with each
+    value's type, length and bytes behind a marker no canonical row can produce: it
+    never matches the link its canonical row was given."""
     digest = hashlib.sha256(previous.encode())
-    digest.update(f"\n{position}\n{_hex(stream)}\n{version}\n{topic}\n".encode())
-    digest.update(state.encode() if isinstance(state, str) else bytes(state))
+    if _canonical(position, stream, version, topic, state):
+        digest.update(f"\n{position}\n{_hex(stream)}\n{version}\n{topic}\n".encode())
+        digest.update(state)
+    else:
+        digest.update(_TYPED)
+        for value in (position, stream, version, topic, state):
+            digest.update(_typed(value))
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class Odd:
+    """A stored value that is not of its column's canonical type, with the type the
+    store holds it as (``"sqlite text"``, ``"postgres varchar"``): read so, a value whose
+    type was changed is never taken for the value it was."""
+
+    kind: str
+    value: Any
+
+
+#: What follows the previous link in a row hashed with its types; a canonical row has
+#: a newline there.
+_TYPED = b"\x00typed"
+_HEX = frozenset("0123456789abcdef")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _canonical(position: Any, stream: Any, version: Any, topic: Any, state: Any) -> bool:
+    return (
+        type(position) is int
+        and type(version) is int
+        and type(state) is bytes
+        and type(topic) is str
+        and "\n" not in topic  # a topic's newline would let its end pass for the state's
+        and not _SURROGATE.search(topic)  # text that UTF-8 cannot encode
+        and (
+            type(stream) is UUID
+            or (type(stream) is str and len(stream) == 32 and _HEX.issuperset(stream))
+        )
+    )
+
+
+def _typed(value: Any) -> bytes:
+    """``value`` unambiguously: its type's name and its bytes, each preceded by its
+    length."""
+    kind = type(value).__name__
+    if isinstance(value, Odd):
+        kind, value = f"{value.kind}/{type(value.value).__name__}", value.value
+    if isinstance(value, bytes | bytearray | memoryview):
+        raw = bytes(value)
+    elif isinstance(value, str):
+        raw = value.encode("utf-8", "surrogatepass")
+    elif isinstance(value, float):
+        raw = value.hex().encode()
+    elif value is None:
+        raw = b""
+    else:
+        raw = repr(value).encode("utf-8", "backslashreplace")
+    name = kind.encode("utf-8", "backslashreplace")
+    return b"%d:%s%d:%s" % (len(name), name, len(raw), raw)
+
+
 def _hex(stream: Any) -> str:
-    """A stream id as 32 hex digits: SQLite stores it so, PostgreSQL as a uuid."""
-    if isinstance(stream, UUID):
-        return stream.hex
-    text = str(stream)
-    if len(text) == 32:
-        return text
+    """A canonical stream id as 32 hex digits: SQLite stores it so, PostgreSQL as a uuid."""
+    return stream.hex if isinstance(stream, UUID) else str(stream)
+
+
+def _bytes(state: Any) -> Any:
+    return bytes(state) if isinstance(state, bytearray | memoryview) else state
+
+
+def _name(stream: Any, version: Any) -> tuple[str | None, int | None]:
+    """A stored event's stream and version as far as they name one: ``verify`` names
+    the event it stops at by them, whatever was stored."""
+    stream = stream.value if isinstance(stream, Odd) else stream
     try:
-        return UUID(text).hex
-    except ValueError:  # not a stream id ragw wrote: hashed as it stands
-        return text
+        name = stream.hex if isinstance(stream, UUID) else UUID(str(stream)).hex
+    except ValueError:
+        name = None
+    return name, version if type(version) is int else None
 
 
 @dataclass(frozen=True)
@@ -91,28 +164,96 @@ _VERIFY = Hint.to(Fix.VERIFY)
 StoredRow = tuple[int, Any, int, str, Any]
 
 
+#: Each stored column the chain covers, with its type as ragw's store makes it (as
+#: SQLite's ``typeof`` and PostgreSQL's ``pg_typeof`` name it): a value of any other
+#: type is read as :class:`Odd`.
+_COLUMNS = ("originator_id", "originator_version", "topic", "state")
+_SQLITE = ("text", "integer", "text", "blob")
+_POSTGRES = ("uuid", "bigint", "text", "bytea")
+_POSITIONS = (
+    "the chain holds a link at position {position} (of type {kind}), where ragw stores "
+    "whole numbers only: the links were altered; restore the ledger from a backup"
+)
+_POSITION_TYPE = (
+    "the ledger's column {column} is of type {kind}, where ragw made it bigint: the "
+    "positions of the history were altered; restore the ledger from a backup"
+)
+
+
 class Chainer:
-    """Writes the links of newly stored events, inside the transaction that stores them."""
+    """Writes the links of newly stored events, inside the transaction that stores them,
+    and reads stored events and links back as the chain hashes them: each value with
+    the type the store holds it as."""
 
     def __init__(self, events_table: str, *, postgres: bool) -> None:
         mark = "%s" if postgres else "?"
         position = "notification_id" if postgres else "rowid"
+        typeof = "pg_typeof({})::text" if postgres else "typeof({})"
+        self.events_table, self.postgres = events_table, postgres
+        self.types = _POSTGRES if postgres else _SQLITE
+        columns = ", ".join(f"{name}, {typeof.format(name)}" for name in _COLUMNS)
         self.select_last = f"SELECT position, link FROM {TABLE} ORDER BY position DESC LIMIT 1"
         self.select_between = (
-            f"SELECT {position}, originator_id, originator_version, topic, state FROM "
-            f"{events_table} WHERE {position} > {mark} AND {position} < {mark} "
-            f"ORDER BY {position}"
+            f"SELECT {position}, {columns} FROM {events_table} "
+            f"WHERE {position} > {mark} AND {position} < {mark} ORDER BY {position}"
         )
         self.insert = f"INSERT INTO {TABLE} (position, link) VALUES ({mark}, {mark})"
         self.select_max = f"SELECT MAX({position}) FROM {events_table}"
         self.select_stored = (
-            f"SELECT {position}, originator_id, originator_version, topic, state FROM "
-            f"{events_table} WHERE {position} > {mark} ORDER BY {position} LIMIT {mark}"
+            f"SELECT {position}, {columns} FROM {events_table} "
+            f"WHERE {position} > {mark} ORDER BY {position} LIMIT {mark}"
         )
         self.select_links = (
-            f"SELECT position, link FROM {TABLE} WHERE position > {mark} "
-            f"ORDER BY position LIMIT {mark}"
+            f"SELECT position, link, {typeof.format('link')} FROM {TABLE} "
+            f"WHERE position > {mark} ORDER BY position LIMIT {mark}"
         )
+        # A position that is not a whole number sorts apart from the others (SQLite) or
+        # cannot be compared with one (PostgreSQL): looked for before the chain is read.
+        self.select_odd_positions = (
+            "SELECT c.relname || '.' || a.attname, format_type(a.atttypid, a.atttypmod) "
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            f"WHERE (a.attrelid, a.attname) IN ((to_regclass('{events_table}'), "
+            f"'notification_id'), (to_regclass('{TABLE}'), 'position')) "
+            "AND format_type(a.atttypid, a.atttypmod) <> 'bigint' ORDER BY 1 LIMIT 1"
+            if postgres
+            else f"SELECT position, typeof(position) FROM {TABLE} "
+            "WHERE typeof(position) <> 'integer' LIMIT 1"
+        )
+
+    def stored(self, rows: Iterable[Sequence[Any]]) -> list[StoredRow]:
+        """Rows read with :attr:`select_stored` or :attr:`select_between` as the chain
+        hashes them: each value of its column's type as it is, any other as
+        :class:`Odd`."""
+        prefix = "postgres" if self.postgres else "sqlite"
+        typed = []
+        for row in rows:
+            values = [
+                value if kind == wanted else Odd(f"{prefix} {kind}", value)
+                for value, kind, wanted in zip(row[1::2], row[2::2], self.types, strict=True)
+            ]
+            typed.append((row[0], *values))
+        return typed  # type: ignore[return-value]
+
+    def links(self, rows: Iterable[Sequence[Any]]) -> list[tuple[int, Any]]:
+        """Rows read with :attr:`select_links`: (position, link), a link not stored as
+        text read as :class:`Odd` (it matches no link computed)."""
+        prefix = "postgres" if self.postgres else "sqlite"
+        return [
+            (int(at), value if kind == "text" else Odd(f"{prefix} {kind}", value))
+            for at, value, kind in rows
+        ]
+
+    def check_positions(self, cursor: Any) -> None:
+        """Refuse to read a chain whose positions are not all whole numbers (a SQLite
+        link's position of another type, a PostgreSQL position column of another
+        type): the history cannot be walked in order."""
+        cursor.execute(self.select_odd_positions)
+        row = cursor.fetchone()
+        if row is None:
+            return
+        if self.postgres:
+            raise ChainBrokenError(_POSITION_TYPE, column=str(row[0]), kind=str(row[1]))
+        raise ChainBrokenError(_POSITIONS, position=repr(row[0]), kind=f"{row[1]}")
 
     def check_head(self, cursor: Any) -> None:
         """Refuse to write on a chain whose last event was deleted, or that has events
@@ -143,11 +284,14 @@ class Chainer:
         if new[0][0] <= position:
             raise ChainBrokenError(_DELETED, position=position, hint=_VERIFY)
         cursor.execute(self.select_between, (position, new[0][0]))
-        unlinked = [(int(r[0]), r[1], int(r[2]), str(r[3]), r[4]) for r in cursor.fetchall()]
+        unlinked = self.stored(cursor.fetchall())
         if unlinked and position:
             raise ChainBrokenError(_UNLINKED, count=len(unlinked), position=position, hint=_VERIFY)
+        # The store holds any bytes as bytes, so the link is of those (a link of a
+        # bytearray would be typed, and never match the row read back).
+        written = [(*row[:4], _bytes(row[4])) for row in new]
         links = []
-        for at, stream, version, topic, state in (*unlinked, *new):
+        for at, stream, version, topic, state in (*unlinked, *written):
             previous = link(previous, at, stream, version, topic, state)
             links.append((at, previous))
         cursor.executemany(self.insert, links)
@@ -173,7 +317,7 @@ def walk(
     stored = iter(links)
     expected = next(stored, None)
     for position, stream, version, topic, state in events:
-        name = (_hex(stream), version)
+        name = _name(stream, version)
         while expected is not None and expected[0] < position:
             yield Break(expected[0], None, None, "was deleted (its link remains, its row is gone)")
             return
