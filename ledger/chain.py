@@ -61,7 +61,8 @@ class Odd:
 #: What follows the previous link in a row hashed with its types; a canonical row has
 #: a newline there.
 _TYPED = b"\x00typed"
-_HEX = frozenset("0123456789abcdef")
+_STREAM = re.compile("[0-9a-f]{32}")
+_TOPICS: set[str] = set()
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -71,13 +72,22 @@ def _canonical(position: Any, stream: Any, version: Any, topic: Any, state: Any)
         and type(version) is int
         and type(state) is bytes
         and type(topic) is str
-        and "\n" not in topic  # a topic's newline would let its end pass for the state's
-        and not _SURROGATE.search(topic)  # text that UTF-8 cannot encode
+        and (topic in _TOPICS or _canonical_topic(topic))
         and (
-            type(stream) is UUID
-            or (type(stream) is str and len(stream) == 32 and _HEX.issuperset(stream))
+            type(stream) is UUID or (type(stream) is str and _STREAM.fullmatch(stream) is not None)
         )
     )
+
+
+def _canonical_topic(topic: str) -> bool:
+    """A topic hashed as it stands: one line (a newline would let the topic's end pass
+    for the state's start), all of it text UTF-8 can encode. The few topics a ledger
+    holds are remembered once seen."""
+    if "\n" in topic or _SURROGATE.search(topic):
+        return False
+    if len(_TOPICS) < 1000:
+        _TOPICS.add(topic)
+    return True
 
 
 def _typed(value: Any) -> bytes:
@@ -189,9 +199,16 @@ class Chainer:
         mark = "%s" if postgres else "?"
         position = "notification_id" if postgres else "rowid"
         typeof = "pg_typeof({})::text" if postgres else "typeof({})"
-        self.events_table, self.postgres = events_table, postgres
-        self.types = _POSTGRES if postgres else _SQLITE
-        columns = ", ".join(f"{name}, {typeof.format(name)}" for name in _COLUMNS)
+        self.postgres, self.types = postgres, _POSTGRES if postgres else _SQLITE
+        # The stored columns, then NULL when each is of its type (almost every row) or
+        # else the type of each.
+        canonical = " AND ".join(
+            f"{typeof.format(name)} = '{kind}'"
+            for name, kind in zip(_COLUMNS, self.types, strict=True)
+        )
+        each = [typeof.format(name) for name in _COLUMNS]
+        kinds = f"ARRAY[{', '.join(each)}]" if postgres else " || ',' || ".join(each)
+        columns = f"{', '.join(_COLUMNS)}, CASE WHEN {canonical} THEN NULL ELSE {kinds} END"
         self.select_last = f"SELECT position, link FROM {TABLE} ORDER BY position DESC LIMIT 1"
         self.select_between = (
             f"SELECT {position}, {columns} FROM {events_table} "
@@ -224,15 +241,16 @@ class Chainer:
         """Rows read with :attr:`select_stored` or :attr:`select_between` as the chain
         hashes them: each value of its column's type as it is, any other as
         :class:`Odd`."""
+        return [row[:5] if row[5] is None else self._odd(row) for row in rows]  # type: ignore[misc]
+
+    def _odd(self, row: Sequence[Any]) -> StoredRow:
         prefix = "postgres" if self.postgres else "sqlite"
-        typed = []
-        for row in rows:
-            values = [
-                value if kind == wanted else Odd(f"{prefix} {kind}", value)
-                for value, kind, wanted in zip(row[1::2], row[2::2], self.types, strict=True)
-            ]
-            typed.append((row[0], *values))
-        return typed  # type: ignore[return-value]
+        kinds = row[5] if self.postgres else row[5].split(",")
+        values = [
+            value if kind == wanted else Odd(f"{prefix} {kind}", value)
+            for value, kind, wanted in zip(row[1:5], kinds, self.types, strict=True)
+        ]
+        return (row[0], *values)  # type: ignore[return-value]
 
     def links(self, rows: Iterable[Sequence[Any]]) -> list[tuple[int, Any]]:
         """Rows read with :attr:`select_links`: (position, link), a link not stored as
@@ -317,18 +335,19 @@ def walk(
     stored = iter(links)
     expected = next(stored, None)
     for position, stream, version, topic, state in events:
-        name = _name(stream, version)
         while expected is not None and expected[0] < position:
             yield Break(expected[0], None, None, "was deleted (its link remains, its row is gone)")
             return
         if expected is None or expected[0] != position:
-            yield Break(position, *name, "has no link: it was inserted outside ragw")
+            yield Break(
+                position, *_name(stream, version), "has no link: it was inserted outside ragw"
+            )
             return
         previous = link(previous, position, stream, version, topic, state)
         if previous != expected[1]:
             yield Break(
                 position,
-                *name,
+                *_name(stream, version),
                 "does not match its link: it was edited, or rows were "
                 "swapped, reordered or deleted before it",
             )
