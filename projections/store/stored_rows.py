@@ -52,6 +52,8 @@ class Difference:
     key: str
     day: str | None
     what: str
+    #: What puts the table's definition right first, when rows alone cannot.
+    owner_fix: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.table}, {self.key}" + (f" on {self.day}" if self.day else "")
@@ -235,6 +237,7 @@ def _type_difference(store: Database, declared: dict[tuple[str, str], str]) -> D
                 column,
                 None,
                 f"the column is of type {found[(table, column)]}, not this layout's {wanted}",
+                f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {wanted} USING {column}::{wanted}",
             )
     return None
 

@@ -279,6 +279,11 @@ def test_a_read_model_column_of_another_type_fails_verify_on_postgres(
     error = ragw("verify", code=1)
     assert error.startswith(f"Error: the read model differs from the events: {named}"), error
     assert ragw("verify", "--events-only").startswith("ok: 11 events")
+    fix = re.search(r"its type again \((ALTER TABLE [^)]*)\), then run `ragw rebuild`", error)
+    assert fix, error
+    falsify(target, fix[1])  # as the tables' owner
+    ragw("rebuild")
+    assert "ok: read model, " in ragw("verify")
 
 
 @pytest.mark.parametrize("target", ["sqlite"], indirect=True)
