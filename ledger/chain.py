@@ -2,7 +2,8 @@
 
 Each stored event has a link: a SHA-256 over the link before it and the event's stored
 row (its position in the log, stream, version, topic and stored bytes, exactly as the
-store holds them), written in the same transaction as the event. Editing, deleting,
+store holds them, and of the types it holds them as: see :func:`link`), written in the
+same transaction as the event. Editing, deleting,
 reordering or inserting a row breaks the chain from that row on, and ``verify`` names
 the first row that no longer matches. A **digest** ``POSITION:LINK`` printed on a paper
 pins the whole history up to that position: whoever holds it can check, with nothing but
@@ -115,6 +116,12 @@ def _hex(stream: Any) -> str:
     return stream.hex if isinstance(stream, UUID) else str(stream)
 
 
+def _kind(value: Any) -> str:
+    """A value's type as the store names it."""
+    names = {str: "text", float: "real", bytes: "blob", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
 def _bytes(state: Any) -> Any:
     return bytes(state) if isinstance(state, bytearray | memoryview) else state
 
@@ -170,8 +177,9 @@ _UNLINKED = (
     "was recorded; {hint} to see where"
 )
 _VERIFY = Hint.to(Fix.VERIFY)
-#: A stored event as the chain reads it: position, stream, version, topic, stored bytes.
-StoredRow = tuple[int, Any, int, str, Any]
+#: A stored event as the chain reads it: position, stream, version, topic, stored bytes
+#: (a value not of its column's type read as :class:`Odd`).
+StoredRow = tuple[int, Any, Any, Any, Any]
 
 
 #: Each stored column the chain covers, with its type as ragw's store makes it (as
@@ -183,6 +191,10 @@ _POSTGRES = ("uuid", "bigint", "text", "bytea")
 _POSITIONS = (
     "the chain holds a link at position {position} (of type {kind}), where ragw stores "
     "whole numbers only: the links were altered; restore the ledger from a backup"
+)
+_LAST_POSITION = (
+    "the chain's last link is at position {position} (of type {kind}), where ragw stores "
+    "whole numbers only: the links were altered; nothing was recorded; {hint}"
 )
 _POSITION_TYPE = (
     "the ledger's column {column} is of type {kind}, where ragw made it bigint: the "
@@ -289,6 +301,10 @@ class Chainer:
         """The last link written: (position, link); (0, GENESIS) before the first."""
         cursor.execute(self.select_last)
         row = cursor.fetchone()
+        if row is not None and type(row[0]) is not int:  # SQLite sorts text after numbers
+            raise ChainBrokenError(
+                _LAST_POSITION, position=repr(row[0]), kind=_kind(row[0]), hint=_VERIFY
+            )
         return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
     def extend(self, cursor: Any, new: list[StoredRow]) -> None:

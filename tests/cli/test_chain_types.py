@@ -250,6 +250,20 @@ def test_a_version_written_as_text_of_its_number_is_stored_as_that_number_on_sql
     assert ragw("verify").startswith("ok: 11 events, every link matches")
 
 
+def test_a_write_on_a_chain_whose_last_link_has_a_position_of_another_type_is_refused(
+    tmp_path: Path,
+) -> None:
+    target = str(tmp_path / "ragw.db")
+    ragw = cli(target)
+    history(ragw)
+    falsify(target, f"{_CHAIN} position = '11a' WHERE position = 11")
+    error = ragw("note", "R/1", "More", code=1)
+    assert error.startswith("Error: the chain's last link is at position '11a' (of type text)")
+    assert "nothing was recorded; run `ragw verify`" in error and error.count("\n") == 1
+    with raw(target) as (connection, _, _):
+        assert connection.execute("SELECT COUNT(*) FROM stored_events").fetchone() == (11,)
+
+
 #: A read model column of another type whose values read the same: (SQL, what is named).
 MODEL_TYPES = [
     (
