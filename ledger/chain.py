@@ -2,7 +2,8 @@
 
 Each stored event has a link: a SHA-256 over the link before it and the event's stored
 row (its position in the log, stream, version, topic and stored bytes, exactly as the
-store holds them), written in the same transaction as the event. Editing, deleting,
+store holds them, and of the types it holds them as: see :func:`link`), written in the
+same transaction as the event. Editing, deleting,
 reordering or inserting a row breaks the chain from that row on, and ``verify`` names
 the first row that no longer matches. A **digest** ``POSITION:LINK`` printed on a paper
 pins the whole history up to that position: whoever holds it can check, with nothing but
@@ -12,13 +13,13 @@ since only extends it (the link at that position is still the digest's).
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from ledger.errors import Fix, Hint, LedgerError
+from ledger.links import Odd, link
 
 TABLE = "ragw_chain"
 #: The link "before" the first event.
@@ -26,25 +27,25 @@ GENESIS = "0" * 64
 CREATE = f"CREATE TABLE IF NOT EXISTS {TABLE} (position BIGINT PRIMARY KEY, link TEXT NOT NULL)"
 
 
-def link(previous: str, position: int, stream: Any, version: int, topic: str, state: Any) -> str:
-    """The link of one stored event, given the link before it."""
-    digest = hashlib.sha256(previous.encode())
-    digest.update(f"\n{position}\n{_hex(stream)}\n{version}\n{topic}\n".encode())
-    digest.update(state.encode() if isinstance(state, str) else bytes(state))
-    return digest.hexdigest()
+def _kind(value: Any) -> str:
+    """A value's type as the store names it."""
+    names = {str: "text", float: "real", bytes: "blob", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
 
 
-def _hex(stream: Any) -> str:
-    """A stream id as 32 hex digits: SQLite stores it so, PostgreSQL as a uuid."""
-    if isinstance(stream, UUID):
-        return stream.hex
-    text = str(stream)
-    if len(text) == 32:
-        return text
+def _bytes(state: Any) -> Any:
+    return bytes(state) if isinstance(state, bytearray | memoryview) else state
+
+
+def _name(stream: Any, version: Any) -> tuple[str | None, int | None]:
+    """A stored event's stream and version as far as they name one: ``verify`` names
+    the event it stops at by them, whatever was stored."""
+    stream = stream.value if isinstance(stream, Odd) else stream
     try:
-        return UUID(text).hex
-    except ValueError:  # not a stream id ragw wrote: hashed as it stands
-        return text
+        name = stream.hex if isinstance(stream, UUID) else UUID(str(stream)).hex
+    except ValueError:
+        name = None
+    return name, version if type(version) is int else None
 
 
 @dataclass(frozen=True)
@@ -87,32 +88,113 @@ _UNLINKED = (
     "was recorded; {hint} to see where"
 )
 _VERIFY = Hint.to(Fix.VERIFY)
-#: A stored event as the chain reads it: position, stream, version, topic, stored bytes.
-StoredRow = tuple[int, Any, int, str, Any]
+#: A stored event as the chain reads it: position, stream, version, topic, stored bytes
+#: (a value not of its column's type read as :class:`Odd`).
+StoredRow = tuple[int, Any, Any, Any, Any]
+
+
+#: Each stored column the chain covers, with its type as ragw's store makes it (as
+#: SQLite's ``typeof`` and PostgreSQL's ``pg_typeof`` name it): a value of any other
+#: type is read as :class:`Odd`.
+_COLUMNS = ("originator_id", "originator_version", "topic", "state")
+_SQLITE = ("text", "integer", "text", "blob")
+_POSTGRES = ("uuid", "bigint", "text", "bytea")
+_POSITIONS = (
+    "the chain holds a link at position {position} (of type {kind}), where ragw stores "
+    "whole numbers only: the links were altered; restore the ledger from a backup"
+)
+_LAST_POSITION = (
+    "the chain's last link is at position {position} (of type {kind}), where ragw stores "
+    "whole numbers only: the links were altered; nothing was recorded; {hint}"
+)
+_POSITION_TYPE = (
+    "the ledger's column {column} is of type {kind}, where ragw made it bigint: the "
+    "positions of the history were altered; restore the ledger from a backup"
+)
 
 
 class Chainer:
-    """Writes the links of newly stored events, inside the transaction that stores them."""
+    """Writes the links of newly stored events, inside the transaction that stores them,
+    and reads stored events and links back as the chain hashes them: each value with
+    the type the store holds it as."""
 
     def __init__(self, events_table: str, *, postgres: bool) -> None:
         mark = "%s" if postgres else "?"
         position = "notification_id" if postgres else "rowid"
+        typeof = "pg_typeof({})::text" if postgres else "typeof({})"
+        self.postgres, self.types = postgres, _POSTGRES if postgres else _SQLITE
+        # The stored columns, then NULL when each is of its type (almost every row) or
+        # else the type of each.
+        canonical = " AND ".join(
+            f"{typeof.format(name)} = '{kind}'"
+            for name, kind in zip(_COLUMNS, self.types, strict=True)
+        )
+        each = [typeof.format(name) for name in _COLUMNS]
+        kinds = f"ARRAY[{', '.join(each)}]" if postgres else " || ',' || ".join(each)
+        columns = f"{', '.join(_COLUMNS)}, CASE WHEN {canonical} THEN NULL ELSE {kinds} END"
         self.select_last = f"SELECT position, link FROM {TABLE} ORDER BY position DESC LIMIT 1"
         self.select_between = (
-            f"SELECT {position}, originator_id, originator_version, topic, state FROM "
-            f"{events_table} WHERE {position} > {mark} AND {position} < {mark} "
-            f"ORDER BY {position}"
+            f"SELECT {position}, {columns} FROM {events_table} "
+            f"WHERE {position} > {mark} AND {position} < {mark} ORDER BY {position}"
         )
         self.insert = f"INSERT INTO {TABLE} (position, link) VALUES ({mark}, {mark})"
         self.select_max = f"SELECT MAX({position}) FROM {events_table}"
         self.select_stored = (
-            f"SELECT {position}, originator_id, originator_version, topic, state FROM "
-            f"{events_table} WHERE {position} > {mark} ORDER BY {position} LIMIT {mark}"
+            f"SELECT {position}, {columns} FROM {events_table} "
+            f"WHERE {position} > {mark} ORDER BY {position} LIMIT {mark}"
         )
         self.select_links = (
-            f"SELECT position, link FROM {TABLE} WHERE position > {mark} "
-            f"ORDER BY position LIMIT {mark}"
+            f"SELECT position, link, {typeof.format('link')} FROM {TABLE} "
+            f"WHERE position > {mark} ORDER BY position LIMIT {mark}"
         )
+        # A position that is not a whole number sorts apart from the others (SQLite) or
+        # cannot be compared with one (PostgreSQL): looked for before the chain is read.
+        self.select_odd_positions = (
+            "SELECT c.relname || '.' || a.attname, format_type(a.atttypid, a.atttypmod) "
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            f"WHERE (a.attrelid, a.attname) IN ((to_regclass('{events_table}'), "
+            f"'notification_id'), (to_regclass('{TABLE}'), 'position')) "
+            "AND format_type(a.atttypid, a.atttypmod) <> 'bigint' ORDER BY 1 LIMIT 1"
+            if postgres
+            else f"SELECT position, typeof(position) FROM {TABLE} "
+            "WHERE typeof(position) <> 'integer' LIMIT 1"
+        )
+
+    def stored(self, rows: Iterable[Sequence[Any]]) -> list[StoredRow]:
+        """Rows read with :attr:`select_stored` or :attr:`select_between` as the chain
+        hashes them: each value of its column's type as it is, any other as
+        :class:`Odd`."""
+        return [row[:5] if row[5] is None else self._odd(row) for row in rows]  # type: ignore[misc]
+
+    def _odd(self, row: Sequence[Any]) -> StoredRow:
+        prefix = "postgres" if self.postgres else "sqlite"
+        kinds = row[5] if self.postgres else row[5].split(",")
+        values = [
+            value if kind == wanted else Odd(f"{prefix} {kind}", value)
+            for value, kind, wanted in zip(row[1:5], kinds, self.types, strict=True)
+        ]
+        return (row[0], *values)  # type: ignore[return-value]
+
+    def links(self, rows: Iterable[Sequence[Any]]) -> list[tuple[int, Any]]:
+        """Rows read with :attr:`select_links`: (position, link), a link not stored as
+        text read as :class:`Odd` (it matches no link computed)."""
+        prefix = "postgres" if self.postgres else "sqlite"
+        return [
+            (int(at), value if kind == "text" else Odd(f"{prefix} {kind}", value))
+            for at, value, kind in rows
+        ]
+
+    def check_positions(self, cursor: Any) -> None:
+        """Refuse to read a chain whose positions are not all whole numbers (a SQLite
+        link's position of another type, a PostgreSQL position column of another
+        type): the history cannot be walked in order."""
+        cursor.execute(self.select_odd_positions)
+        row = cursor.fetchone()
+        if row is None:
+            return
+        if self.postgres:
+            raise ChainBrokenError(_POSITION_TYPE, column=str(row[0]), kind=str(row[1]))
+        raise ChainBrokenError(_POSITIONS, position=repr(row[0]), kind=f"{row[1]}")
 
     def check_head(self, cursor: Any) -> None:
         """Refuse to write on a chain whose last event was deleted, or that has events
@@ -130,6 +212,10 @@ class Chainer:
         """The last link written: (position, link); (0, GENESIS) before the first."""
         cursor.execute(self.select_last)
         row = cursor.fetchone()
+        if row is not None and type(row[0]) is not int:  # SQLite sorts text after numbers
+            raise ChainBrokenError(
+                _LAST_POSITION, position=repr(row[0]), kind=_kind(row[0]), hint=_VERIFY
+            )
         return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
     def extend(self, cursor: Any, new: list[StoredRow]) -> None:
@@ -143,11 +229,14 @@ class Chainer:
         if new[0][0] <= position:
             raise ChainBrokenError(_DELETED, position=position, hint=_VERIFY)
         cursor.execute(self.select_between, (position, new[0][0]))
-        unlinked = [(int(r[0]), r[1], int(r[2]), str(r[3]), r[4]) for r in cursor.fetchall()]
+        unlinked = self.stored(cursor.fetchall())
         if unlinked and position:
             raise ChainBrokenError(_UNLINKED, count=len(unlinked), position=position, hint=_VERIFY)
+        # The store holds any bytes as bytes, so the link is of those (a link of a
+        # bytearray would be typed, and never match the row read back).
+        written = [(*row[:4], _bytes(row[4])) for row in new]
         links = []
-        for at, stream, version, topic, state in (*unlinked, *new):
+        for at, stream, version, topic, state in (*unlinked, *written):
             previous = link(previous, at, stream, version, topic, state)
             links.append((at, previous))
         cursor.executemany(self.insert, links)
@@ -173,18 +262,19 @@ def walk(
     stored = iter(links)
     expected = next(stored, None)
     for position, stream, version, topic, state in events:
-        name = (_hex(stream), version)
         while expected is not None and expected[0] < position:
             yield Break(expected[0], None, None, "was deleted (its link remains, its row is gone)")
             return
         if expected is None or expected[0] != position:
-            yield Break(position, *name, "has no link: it was inserted outside ragw")
+            yield Break(
+                position, *_name(stream, version), "has no link: it was inserted outside ragw"
+            )
             return
         previous = link(previous, position, stream, version, topic, state)
         if previous != expected[1]:
             yield Break(
                 position,
-                *name,
+                *_name(stream, version),
                 "does not match its link: it was edited, or rows were "
                 "swapped, reordered or deleted before it",
             )

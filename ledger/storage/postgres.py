@@ -12,7 +12,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL
 
-from ledger.chain import CREATE, Chainer
+from ledger.chain import CREATE, Chainer, StoredRow
 from ledger.storage.keycheck import CREATE as CREATE_KEY
 from ledger.storage.keycheck import KeyGuard, WriteKey
 from ledger.storage.sqlite import rows_of
@@ -58,20 +58,28 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         ):
             return self.chainer.last(cursor)
 
-    def select_links(self, after: int, limit: int) -> list[tuple[int, str]]:
-        """Stored links after position ``after``, in order."""
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self.chainer.select_links, (after, limit))
-            return [(int(row["position"]), str(row["link"])) for row in curs.fetchall()]
-
-    def select_stored(self, after: int, limit: int) -> list[tuple[Any, ...]]:
-        """Stored events after position ``after`` as the store holds them, unparsed."""
+    def select_links(self, after: int, limit: int) -> list[tuple[int, Any]]:
+        """Stored links after position ``after``, in order, each as the store holds it."""
         with (
             self.datastore.transaction(commit=False) as curs,
             curs.connection.cursor(row_factory=tuple_row) as cursor,
         ):
+            if not after:
+                self.chainer.check_positions(cursor)
+            cursor.execute(self.chainer.select_links, (after, limit))
+            return self.chainer.links(cursor.fetchall())
+
+    def select_stored(self, after: int, limit: int) -> list[StoredRow]:
+        """Stored events after position ``after`` as the store holds them, unparsed,
+        each value with the type it is stored as."""
+        with (
+            self.datastore.transaction(commit=False) as curs,
+            curs.connection.cursor(row_factory=tuple_row) as cursor,
+        ):
+            if not after:
+                self.chainer.check_positions(cursor)
             cursor.execute(self.chainer.select_stored, (after, limit))
-            return cursor.fetchall()
+            return self.chainer.stored(cursor.fetchall())
 
 
 class KeyedPostgresFactory(PostgresFactory):

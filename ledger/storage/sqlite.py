@@ -46,18 +46,20 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             return self.chainer.last(c)
 
-    def select_links(self, after: int, limit: int) -> list[tuple[int, str]]:
-        """Stored links after position ``after``, in order."""
+    def select_links(self, after: int, limit: int) -> list[tuple[int, Any]]:
+        """Stored links after position ``after``, in order, each as the store holds it."""
         with self.datastore.transaction(commit=False) as c:
+            if not after:
+                self.chainer.check_positions(c)
             c.execute(self.chainer.select_links, (after, limit))
-            return [(int(p), str(h)) for p, h in c.fetchall()]
+            return self.chainer.links(c.fetchall())
 
     def select_stored(self, after: int, limit: int) -> list[StoredRow]:
         """Stored events after position ``after`` as the store holds them, unparsed (a
-        damaged row is checked, not read)."""
+        damaged row is checked, not read), each value with the type it is stored as."""
         with self.datastore.transaction(commit=False) as c:
             c.execute(self.chainer.select_stored, (after, limit))
-            return [tuple(row) for row in c.fetchall()]  # type: ignore[misc]
+            return self.chainer.stored(c.fetchall())
 
 
 def rows_of(ids: Sequence[int], stored: Sequence[StoredEvent]) -> list[StoredRow]:

@@ -52,6 +52,8 @@ class Difference:
     key: str
     day: str | None
     what: str
+    #: What puts the table's definition right first, when rows alone cannot.
+    owner_fix: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.table}, {self.key}" + (f" on {self.day}" if self.day else "")
@@ -116,14 +118,16 @@ def stored_tallies(store: Database) -> tuple[dict[str, int], dict[str, Tally]]:
 def row_hash(row: Any) -> int:
     """A row's hash, keyed by the run's secret (Python's string hash) and typed: taken of
     the row's text, so values Python's number hashing equates ('' and 0, -1 and -2, x and
-    x + 2**61 - 1) differ; text kinds (enums, rendered JSON) read as the text they are."""
+    x + 2**61 - 1) differ, and so do values of other types (3 and '3', a text and its
+    bytes, 1 and True: the events give no flag, so a column made to hold one is caught);
+    text kinds (enums, rendered JSON) read as the text they are."""
     return hash(repr(tuple(_plain(value) for value in row)))
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, str):
         return value if type(value) is str else str.__str__(value)
-    return int(value) if isinstance(value, bool) else value
+    return value
 
 
 def tally(counted: Tally, rows: list[Any]) -> None:
@@ -175,16 +179,18 @@ def schema_difference(store: Database) -> Difference | None:
     """On SQLite, the first of the read model's tables, indexes and triggers whose
     definition is not this layout's (a query answered through an index redefined in the
     file would leave out rows that are still there), or that this layout has not; None
-    when they are all as ragw makes them. (On PostgreSQL only the tables' owner may
-    change a definition.)"""
-    if store.postgres:
-        return None
+    when they are all as ragw makes them. On PostgreSQL, the first column whose type is
+    not this layout's (one that gives the same values read, text as varchar or a
+    bigint as an integer, would pass the rows' comparison)."""
     expected = sqlite3.connect(":memory:")
     try:
         create_tables(expected.cursor(), lambda statement: statement, False)
         wanted = _definitions(expected.cursor(), None)
+        types = _declared(expected.cursor(), sorted({t for _, t, _ in wanted.values()}))
     finally:
         expected.close()
+    if store.postgres:
+        return _type_difference(store, types)
     with store._transaction(lock=False) as cursor:
         found = _definitions(cursor, {table for _, table, _ in wanted.values()})
     for name in sorted({*wanted, *found}):
@@ -192,6 +198,46 @@ def schema_difference(store: Database) -> Difference | None:
             kind = (wanted.get(name) or found[name])[0]
             return Difference(
                 "sqlite_master", name, None, f"the {kind}'s definition is not this layout's"
+            )
+    return None
+
+
+#: The PostgreSQL type of each type the layout declares.
+_POSTGRES_TYPES = {"TEXT": "text", "INTEGER": "integer", "BIGINT": "bigint"}
+
+
+def _declared(cursor: Any, tables: list[str]) -> dict[tuple[str, str], str]:
+    """Each column of the layout's ``tables``: (table, column) -> declared type."""
+    declared = {}
+    for table in tables:
+        cursor.execute(f"PRAGMA table_info({table})")
+        for _, column, kind, *_ in cursor.fetchall():
+            declared[(table, str(column))] = str(kind).upper()
+    return declared
+
+
+def _type_difference(store: Database, declared: dict[tuple[str, str], str]) -> Difference | None:
+    """The first of the read model's columns on PostgreSQL whose type is not the one the
+    layout declares."""
+    tables = sorted({table for table, _ in declared})
+    with store._transaction(lock=False) as cursor:
+        cursor.execute(
+            "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) "
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "WHERE a.attrelid = ANY(ARRAY(SELECT to_regclass(t) FROM unnest(%s::text[]) t)) "
+            "AND a.attnum > 0 AND NOT a.attisdropped",
+            (tables,),
+        )
+        found = {(str(t), str(c)): str(kind) for t, c, kind in cursor.fetchall()}
+    for (table, column), kind in sorted(declared.items()):
+        wanted = _POSTGRES_TYPES.get(kind, kind.lower())
+        if found.get((table, column), wanted) != wanted:
+            return Difference(
+                table,
+                column,
+                None,
+                f"the column is of type {found[(table, column)]}, not this layout's {wanted}",
+                f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {wanted} USING {column}::{wanted}",
             )
     return None
 

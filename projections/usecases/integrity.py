@@ -76,6 +76,14 @@ def verify_model(session: LedgerSession) -> Audited | None:
                 found = Audit(store, progress=bar).run()
     finally:
         store.close()
+    if isinstance(found, Difference) and found.owner_fix:
+        raise LedgerError(
+            "the read model differs from the events: {found}; the events are intact, so "
+            "the tables' owner must give the column its type again ({fix}), then {hint}",
+            found=str(found),
+            fix=found.owner_fix,
+            hint=Hint.to(Fix.REBUILD),
+        )
     if isinstance(found, Difference):
         raise LedgerError(
             "the read model differs from the events: {found}; the events are intact, so {hint}",
