@@ -1,0 +1,195 @@
+"""Reading a spreadsheet someone sent, within stated bounds and as a person sees it.
+
+A tracker or an update sheet comes from outside: a small file can unpack to gigabytes
+(a 441 KB workbook of 3,000,000 rows took 1.3 GB and two minutes to read), so a file is
+measured before it is read (its bytes, and a workbook's parts as they unpack, from the
+zip's own directory), and rows are read one at a time, stopping at the first row past
+the limit. The row and column counts a workbook states about itself are not trusted:
+every row and cell in the file is read, however the file describes its extent.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ledger.errors import InvalidInputError
+
+#: The most rows below the header, columns and bytes a sheet may have to be read.
+MAX_ROWS = 20_000
+MAX_COLUMNS = 50
+MAX_BYTES = 20 * 1024 * 1024
+#: A workbook's parts as they unpack (its XML, compressed tenfold or more in the file).
+MAX_UNPACKED = 100 * 1024 * 1024
+LIMITS = "20,000 rows below its header, 50 columns and 20 MB (100 MB unpacked)"
+#: What to do about a formula whose value cannot be read.
+RECALCULATE = (
+    "open the file in Excel or LibreOffice and save it there, so the values are saved "
+    "with the formulas, or type the value in place of the formula"
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A row of a file as read: its number, its cells as text, and the cells (by column
+    index) whose value cannot be read, each with why."""
+
+    number: int
+    values: list[str]
+    unreadable: dict[int, str] = field(default_factory=dict)
+
+    def problem(self, columns: Iterable[int]) -> str:
+        """Why the cells of ``columns`` cannot all be read ("" when they can)."""
+        said = [self.unreadable[i] for i in sorted(set(columns)) if i in self.unreadable]
+        return f"{'; '.join(said)}; {RECALCULATE}" if said else ""
+
+
+def check_size(path: Path) -> None:
+    """Refuse a file of more than :data:`MAX_BYTES`, before reading any of it."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InvalidInputError(
+            "{name} is {size}; a sheet is read up to {limits}: split it into smaller files",
+            name=path.name,
+            size=_megabytes(size),
+            limits=LIMITS,
+        )
+
+
+def check_unpacked(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than :data:`MAX_UNPACKED`, as its
+    zip directory says (reading a part never gives more than the directory says)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise not_a_workbook(path, error) from None
+    if unpacked > MAX_UNPACKED:
+        raise InvalidInputError(
+            "{name} unpacks to {size}; a sheet is read up to {limits}: split it into "
+            "smaller files",
+            name=path.name,
+            size=_megabytes(unpacked),
+            limits=LIMITS,
+        )
+
+
+def open_workbook(path: Path, *, data_only: bool) -> Any:
+    """The workbook at ``path``, streamed (read-only); ``data_only`` gives formulas'
+    saved values instead of the formulas."""
+    from openpyxl import load_workbook
+
+    check_size(path)
+    check_unpacked(path)
+    try:
+        return load_workbook(path, read_only=True, data_only=data_only)
+    except Exception as error:  # zip, XML and format errors all mean "not a workbook"
+        raise not_a_workbook(path, error) from None
+
+
+def not_a_workbook(path: Path, error: BaseException) -> InvalidInputError:
+    return InvalidInputError(
+        "{name} cannot be read as an Excel workbook ({error}); save it again as .xlsx",
+        name=path.name,
+        error=type(error).__name__,
+    )
+
+
+def sheet_rows(sheet: Any, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Each row of ``sheet`` (its number, its cells up to :data:`MAX_COLUMNS`), read one
+    at a time; refuses the first row past :data:`MAX_ROWS` below the header, a value
+    past the last column, and XML that turns out malformed part way."""
+    sheet.reset_dimensions()  # the extent a file states may leave rows or columns out
+    rows = enumerate(sheet.iter_rows(), start=1)
+    while True:
+        try:  # the sheet's XML is read row by row: it may turn out malformed late
+            number, cells = next(rows)
+        except StopIteration:
+            return
+        except Exception as error:  # e.g. a character XML cannot hold (&#11;)
+            raise InvalidInputError(
+                "{name} cannot be read as an Excel workbook ({kind}: {error}); "
+                "save it again as .xlsx",
+                name=name,
+                kind=type(error).__name__,
+                error=" ".join(str(error).split())[:200],
+            ) from None
+        if number > MAX_ROWS + 1:
+            raise InvalidInputError(
+                "{name} has more than {rows} rows below its header (its sheet {sheet} "
+                "goes on to row {number} at least); a sheet is read up to {limits}: split "
+                "it into smaller files",
+                name=name,
+                rows=f"{MAX_ROWS:,}",
+                sheet=repr(sheet.title),
+                number=f"{number:,}",
+                limits=LIMITS,
+            )
+        if len(cells) > MAX_COLUMNS:
+            beyond = next((c for c in cells[MAX_COLUMNS:] if c.value is not None), None)
+            if beyond is not None:
+                raise InvalidInputError(
+                    "{name}: cell {cell} is past column {columns}; a sheet is read up to "
+                    "{limits}: move it into the first {columns} columns or remove it",
+                    name=name,
+                    cell=beyond.coordinate,
+                    columns=MAX_COLUMNS,
+                    limits=LIMITS,
+                )
+            cells = cells[:MAX_COLUMNS]
+        yield number, cells
+
+
+def count_rows(lines: Iterable[Line], name: str) -> Iterator[Line]:
+    """``lines``, refusing the first past :data:`MAX_ROWS` below the header or with a
+    value past :data:`MAX_COLUMNS` (a CSV file's rows, read one at a time)."""
+    for line in lines:
+        if line.number > MAX_ROWS + 1:
+            raise InvalidInputError(
+                "{name} has more than {rows} rows below its header; a sheet is read up to "
+                "{limits}: split it into smaller files",
+                name=name,
+                rows=f"{MAX_ROWS:,}",
+                limits=LIMITS,
+            )
+        if any(value.strip() for value in line.values[MAX_COLUMNS:]):
+            raise InvalidInputError(
+                "{name} has a value past column {columns} on line {number}; a sheet is read "
+                "up to {limits}: remove it",
+                name=name,
+                columns=MAX_COLUMNS,
+                number=line.number,
+                limits=LIMITS,
+            )
+        yield Line(line.number, line.values[:MAX_COLUMNS], line.unreadable)
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as a person typed it: dates as ISO dates, 4.0 as 4."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a ref typed as 4 comes back as 4.0
+    return str(value)
+
+
+def formula_of(cell: Any) -> str | None:
+    """The formula a cell holds, as written ("=SUM(A1:A3)"), or None: a value."""
+    if getattr(cell, "data_type", None) != "f":
+        return None
+    value = cell.value
+    return str(getattr(value, "text", None) or value)  # array formulas are objects
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"
