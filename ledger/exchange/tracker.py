@@ -59,6 +59,8 @@ ALIASES = {
     "effective": "on",
     "as at": "on",
 }
+
+
 @dataclass(frozen=True)
 class TrackerRow:
     """One row: its line in the file, and its cells by column name."""
@@ -165,7 +167,7 @@ def _xlsx_lines(path: Path) -> Iterator[Line]:
     formula saved without one, or with an error, is unreadable."""
     values = open_workbook(path, data_only=True)
     try:
-        formulas = open_workbook(path, data_only=False)
+        formulas = open_workbook(path, data_only=False, measured=True)
     except InvalidInputError:
         values.close()
         raise
@@ -273,7 +275,9 @@ def _update_line(number: int, cells: tuple[Any, ...]) -> Line:
         for index, cell in enumerate(cells)
         if (formula := formula_of(cell)) is not None
     }
-    values = ["" if index in formulas else cell_text(cell.value) for index, cell in enumerate(cells)]
+    values = [
+        "" if index in formulas else cell_text(cell.value) for index, cell in enumerate(cells)
+    ]
     return Line(number, values, formulas)
 
 

@@ -18,9 +18,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from events import Request, Status
+from ledger.aggregates import fold_name
 from ledger.due import parse_due
 from ledger.errors import BatchRefusedError, LedgerError, RuleBrokenError
-from ledger.aggregates import fold_name
 from ledger.inputs import check_writable, clean_text, parse_status
 from ledger.state import fold_item
 

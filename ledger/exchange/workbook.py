@@ -10,12 +10,14 @@ every row and cell in the file is read, however the file describes its extent.
 
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ledger.errors import InvalidInputError
 
@@ -62,29 +64,75 @@ def check_size(path: Path) -> None:
 
 def check_unpacked(path: Path) -> None:
     """Refuse a workbook whose parts unpack to more than :data:`MAX_UNPACKED`, as its
-    zip directory says (reading a part never gives more than the directory says)."""
+    zip directory says (reading a part never gives more than the directory says), or
+    any part of which holds more rows or cells than a sheet within the limits can.
+
+    The rows and cells are counted in the unpacked bytes, a part at a time and a
+    megabyte at a time, before any is parsed as XML: a spreadsheet library reading a
+    sheet that does not state its extent parses the whole of it just to open it."""
     try:
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(part.file_size for part in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+            parts = archive.infolist()
+            unpacked = sum(part.file_size for part in parts)
+            if unpacked > MAX_UNPACKED:
+                raise InvalidInputError(
+                    "{name} unpacks to {size}; a sheet is read up to {limits}: split it into "
+                    "smaller files",
+                    name=path.name,
+                    size=_megabytes(unpacked),
+                    limits=LIMITS,
+                )
+            for part in parts:
+                with archive.open(part) as stream:
+                    _count_elements(stream, path.name)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as error:
         raise not_a_workbook(path, error) from None
-    if unpacked > MAX_UNPACKED:
-        raise InvalidInputError(
-            "{name} unpacks to {size}; a sheet is read up to {limits}: split it into "
-            "smaller files",
-            name=path.name,
-            size=_megabytes(unpacked),
-            limits=LIMITS,
-        )
 
 
-def open_workbook(path: Path, *, data_only: bool) -> Any:
-    """The workbook at ``path``, streamed (read-only); ``data_only`` gives formulas'
-    saved values instead of the formulas."""
+#: The start of a row or cell element in a sheet's XML, with or without a namespace
+#: prefix; text never holds "<" (XML writes it &lt;).
+_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?(row|c)[\s/>]")
+_CELLS = (MAX_ROWS + 1) * MAX_COLUMNS
+
+
+def _count_elements(stream: IO[bytes], name: str) -> None:
+    rows = cells = 0
+    carried = b""
+    while True:
+        chunk = stream.read(1024 * 1024)
+        data = carried + chunk
+        cut = data.rfind(b"<")
+        if chunk and cut >= 0 and len(data) - cut < 64:  # an element's name may be cut off
+            data, carried = data[:cut], data[cut:]
+        else:
+            carried = b""
+        found = _ELEMENT.findall(data)
+        rows += found.count(b"row")
+        cells += len(found)
+        if rows > MAX_ROWS + 1:
+            raise too_many_rows(name)
+        if cells - rows > _CELLS:
+            raise InvalidInputError(
+                "{name} has more cells in a sheet than {rows} rows of {columns} columns hold; "
+                "a sheet is read up to {limits}: split it into smaller files",
+                name=name,
+                rows=f"{MAX_ROWS + 1:,}",
+                columns=MAX_COLUMNS,
+                limits=LIMITS,
+            )
+        if not chunk:
+            return
+
+
+def open_workbook(path: Path, *, data_only: bool, measured: bool = False) -> Any:
+    """The workbook at ``path``, streamed (read-only), once it is found within the
+    limits (unless already ``measured``); ``data_only`` gives formulas' saved values
+    instead of the formulas."""
     from openpyxl import load_workbook
 
-    check_size(path)
-    check_unpacked(path)
+    if not measured:
+        check_size(path)
+        check_unpacked(path)
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
     except Exception as error:  # zip, XML and format errors all mean "not a workbook"
@@ -119,16 +167,7 @@ def sheet_rows(sheet: Any, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
                 error=" ".join(str(error).split())[:200],
             ) from None
         if number > MAX_ROWS + 1:
-            raise InvalidInputError(
-                "{name} has more than {rows} rows below its header (its sheet {sheet} "
-                "goes on to row {number} at least); a sheet is read up to {limits}: split "
-                "it into smaller files",
-                name=name,
-                rows=f"{MAX_ROWS:,}",
-                sheet=repr(sheet.title),
-                number=f"{number:,}",
-                limits=LIMITS,
-            )
+            raise too_many_rows(name)
         if len(cells) > MAX_COLUMNS:
             beyond = next((c for c in cells[MAX_COLUMNS:] if c.value is not None), None)
             if beyond is not None:
@@ -149,13 +188,7 @@ def count_rows(lines: Iterable[Line], name: str) -> Iterator[Line]:
     value past :data:`MAX_COLUMNS` (a CSV file's rows, read one at a time)."""
     for line in lines:
         if line.number > MAX_ROWS + 1:
-            raise InvalidInputError(
-                "{name} has more than {rows} rows below its header; a sheet is read up to "
-                "{limits}: split it into smaller files",
-                name=name,
-                rows=f"{MAX_ROWS:,}",
-                limits=LIMITS,
-            )
+            raise too_many_rows(name)
         if any(value.strip() for value in line.values[MAX_COLUMNS:]):
             raise InvalidInputError(
                 "{name} has a value past column {columns} on line {number}; a sheet is read "
@@ -166,6 +199,16 @@ def count_rows(lines: Iterable[Line], name: str) -> Iterator[Line]:
                 limits=LIMITS,
             )
         yield Line(line.number, line.values[:MAX_COLUMNS], line.unreadable)
+
+
+def too_many_rows(name: str) -> InvalidInputError:
+    return InvalidInputError(
+        "{name} has more than {rows} rows below its header; a sheet is read up to {limits}: "
+        "split it into smaller files",
+        name=name,
+        rows=f"{MAX_ROWS:,}",
+        limits=LIMITS,
+    )
 
 
 def cell_text(value: Any) -> str:

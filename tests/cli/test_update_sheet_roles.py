@@ -130,7 +130,9 @@ def edit(
 def test_an_owner_applies_their_sheet_recorded_as_themselves_for_the_owner(
     roles: Roles, tmp_path: Path
 ) -> None:
-    sheet = edit(sheet_of(roles, ROADS, tmp_path / "roads.xlsx"), {"R/1": {"progress note": "Done"}})
+    sheet = edit(
+        sheet_of(roles, ROADS, tmp_path / "roads.xlsx"), {"R/1": {"progress note": "Done"}}
+    )
     said = roles.run("alice", "apply", str(sheet))
     assert said.startswith(f"applied roads.xlsx for {ROADS}, as {roles.names['alice']}: ")
     last = roles.last("R/1")
@@ -163,7 +165,9 @@ def test_an_owner_retyping_the_sheets_owner_records_nothing_for_that_owner(
 ) -> None:
     roads = sheet_of(roles, ROADS, tmp_path / "roads.xlsx")
     crime_items = edit(
-        sheet_of(roles, CRIME, tmp_path / "crime.xlsx"), {"R/2": {"progress note": "x"}}, owner=ROADS
+        sheet_of(roles, CRIME, tmp_path / "crime.xlsx"),
+        {"R/2": {"progress note": "x"}},
+        owner=ROADS,
     )
     assert "applying DCI Crime's update sheet" in roles.refused(
         "alice", "apply", str(edit(roads, {"R/1": {"progress note": "x"}}, owner=CRIME))
