@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+
+from cli.main import main
 
 OWNER = "DCI Crime"
 APPLIER = "Strategic Development"  # the fixture's actor
@@ -109,6 +112,14 @@ def test_the_round_trip_records_what_the_owner_filled_in_by_who_applied_it_for_t
         APPLIER,
     )
     assert f"{APPLIER} for {OWNER}" in owned("history", "FRAUD19/5", "--format", "csv")
+    backup = tmp_path / "backup.jsonl"
+    owned("export", "--out", str(backup))
+    restored = CliRunner().invoke(main, ["--db", str(tmp_path / "r.db"), "restore", str(backup)])
+    assert restored.exit_code == 0, restored.stderr
+    again = CliRunner().invoke(
+        main, ["--db", str(tmp_path / "r.db"), "history", "FRAUD19/2", "--format", "json"]
+    )
+    assert json.loads(again.stdout)["events"] == history, "a backup keeps whom it was for"
     before = events_in(owned)
     assert "0 events recorded" in owned("apply", str(out)), "applying it again changes nothing"
     assert events_in(owned) == before
