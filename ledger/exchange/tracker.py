@@ -35,6 +35,7 @@ from ledger.exchange.workbook import (
     cell_text,
     check_size,
     count_rows,
+    first_sheet,
     formula_of,
     open_workbook,
     sheet_rows,
@@ -173,8 +174,8 @@ def _xlsx_lines(path: Path) -> Iterator[Line]:
         raise
     try:
         pairs = zip(
-            sheet_rows(values.worksheets[0], path.name),
-            sheet_rows(formulas.worksheets[0], path.name),
+            sheet_rows(first_sheet(values, path), path.name),
+            sheet_rows(first_sheet(formulas, path), path.name),
             strict=False,
         )
         for (number, saved), (_, written) in pairs:
@@ -210,7 +211,7 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
         )
     book = open_workbook(path, data_only=False)  # formulas as written, to refuse them
     try:
-        first = book.worksheets[0]
+        first = first_sheet(book, path)
         about_sheet = book["About"] if "About" in book.sheetnames else None
         for sheet in (first, about_sheet):
             if sheet is not None and sheet.sheet_state != "visible":

@@ -27,7 +27,10 @@ MAX_COLUMNS = 50
 MAX_BYTES = 20 * 1024 * 1024
 #: A workbook's parts as they unpack (its XML, compressed tenfold or more in the file).
 MAX_UNPACKED = 100 * 1024 * 1024
-LIMITS = "20,000 rows below its header, 50 columns and 20 MB (100 MB unpacked)"
+LIMITS = (
+    f"{MAX_ROWS:,} rows below its header, {MAX_COLUMNS} columns and {MAX_BYTES >> 20} MB "
+    f"({MAX_UNPACKED >> 20} MB unpacked)"
+)
 #: What to do about a formula whose value cannot be read.
 RECALCULATE = (
     "open the file in Excel or LibreOffice and save it there, so the values are saved "
@@ -137,6 +140,17 @@ def open_workbook(path: Path, *, data_only: bool, measured: bool = False) -> Any
         return load_workbook(path, read_only=True, data_only=data_only)
     except Exception as error:  # zip, XML and format errors all mean "not a workbook"
         raise not_a_workbook(path, error) from None
+
+
+def first_sheet(book: Any, path: Path) -> Any:
+    """The workbook's first worksheet (the one a tracker or an update sheet is read
+    from); refuses a workbook that has none."""
+    if not book.worksheets:
+        raise InvalidInputError(
+            "{name} holds no worksheet; save the sheet as a worksheet of an .xlsx workbook",
+            name=path.name,
+        )
+    return book.worksheets[0]
 
 
 def not_a_workbook(path: Path, error: BaseException) -> InvalidInputError:

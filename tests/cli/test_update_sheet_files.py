@@ -337,3 +337,11 @@ def test_a_tracker_is_read_within_the_same_bounds(ragw, tmp_path: Path) -> None:
         ragw, "import", str(tmp_path / "more.xlsx")
     )
     assert ragw("import", str(most), "--on", "2021-01-05").startswith("imported most.csv: 1 rows")
+
+
+@pytest.mark.parametrize("command", ["apply", "import"])
+def test_the_bounds_are_stated_in_help_as_they_are_applied(ragw, command: str) -> None:  # type: ignore[no-untyped-def]
+    from ledger.exchange.workbook import LIMITS as APPLIED
+
+    assert APPLIED == LIMITS
+    assert LIMITS in " ".join(ragw(command, "--help").split())

@@ -79,7 +79,7 @@ def roles(request: pytest.FixtureRequest, tmp_path: Path) -> Roles:
     set_up(lambda *args, code=0: invoke(url, ["--actor", "Strategic Development"], args, code))
     invoke(url, [], ("admin", "init-roles"), 0)
     suffix = f"{os.getpid()}_{next(_logins)}"
-    names = {"gov": "postgres", "alice": f"alice_{suffix}", "bob": f"bob_{suffix}"}
+    names = {"gov": "postgres", "alice": f"sheet_alice_{suffix}", "bob": f"sheet_bob_{suffix}"}
     monkeypatch.setenv("RAGW_NEW_PASSWORD", "secret")
     rest = url.split("@", 1)[1]
     urls = {"gov": url}
