@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -48,9 +49,10 @@ class LedgerEvent(BaseModel, CanMutateAggregate[UUID]):
     actor: str
     on: date
     #: Whom ``actor`` recorded this for, when not themselves: the owner whose update sheet
-    #: they applied. Left out of what is stored when None, so every event that does not
-    #: use it is stored, chained and backed up byte for byte as before it existed.
-    acting_for: str | None = Field(default=None, exclude_if=lambda value: value is None)
+    #: they applied. Left out of what is stored when empty, so every event that does not
+    #: use it is stored, chained and backed up byte for byte as before it existed
+    #: (``operator.not_``, a built-in: it is asked of every event written).
+    acting_for: str | None = Field(default=None, exclude_if=operator.not_)
 
     def apply(self, aggregate: Any) -> None:
         # The aggregate, not the event, knows how it evolves.
