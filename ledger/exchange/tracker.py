@@ -10,8 +10,8 @@ text it was. A workbook cell holding a formula is read as the value the spreadsh
 with it; one saved without a value (as programs that cannot calculate write them), or
 with an error, makes its row a bad row that names the cell.
 
-An owner's update sheet is read as the person who signs it off sees it: its sheets must
-be visible, and no cell of it may hold a formula (a saved value that a spreadsheet shows
+An owner's update sheet is read as the person who signs it off sees it: its sheets, rows
+and columns must be visible, and no cell of it may hold a formula (a saved value that a spreadsheet shows
 otherwise, or not at all, would be recorded unseen). Trackers and update sheets alike are
 read within :data:`~ledger.exchange.workbook.LIMITS`, refused before they are read whole.
 """
@@ -34,6 +34,7 @@ from ledger.exchange.workbook import (
     Line,
     cell_text,
     check_size,
+    check_unpacked,
     count_rows,
     first_sheet,
     formula_of,
@@ -200,8 +201,8 @@ def _unreadable(cell: Any, formula: Any) -> str:
 def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
     """An owner's update sheet written by ``ragw requests``: its owner, and its rows.
 
-    Refuses a sheet that is hidden, a formula in any cell read (naming the cell), and a
-    file past :data:`~ledger.exchange.workbook.LIMITS`; a formula in an item's row makes
+    Refuses a sheet that is hidden, or hides rows or columns, a formula in any cell read
+    (naming the cell), and a file past :data:`~ledger.exchange.workbook.LIMITS`; a formula in an item's row makes
     that row a bad row, so every one is named at once."""
     if path.suffix.lower() != ".xlsx" or not path.is_file():
         raise InvalidInputError(
@@ -209,7 +210,17 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
             path=path,
             hint=Hint.to(Fix.NEW_SHEET),
         )
-    book = open_workbook(path, data_only=False)  # formulas as written, to refuse them
+    check_size(path)
+    hidden = check_unpacked(path)
+    if hidden:
+        shown = ", ".join(hidden[:5]) + (f" and {len(hidden) - 5} more" if len(hidden) > 5 else "")
+        raise InvalidInputError(
+            "{name} hides {hidden} (hidden, or of no height or width), so whoever checks the "
+            "sheet cannot see what it would record; show them and save it again",
+            name=path.name,
+            hidden=shown,
+        )
+    book = open_workbook(path, data_only=False, measured=True)  # formulas, to refuse them
     try:
         first = first_sheet(book, path)
         about_sheet = book["About"] if "About" in book.sheetnames else None

@@ -202,6 +202,37 @@ def test_a_hidden_sheet_is_refused_naming_it(ragw, roads: Path, sheet: str, stat
     assert f"Error: roads.xlsx: its sheet '{sheet}' is hidden, so whoever checks" in error
 
 
+@pytest.mark.parametrize(
+    ("hide", "said"), [("row", "row 2"), ("height", "row 2"), ("column", "column I")]
+)
+def test_a_hidden_row_or_column_is_refused_naming_it(
+    ragw, roads: Path, hide: str, said: str
+) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    book = load_workbook(roads)
+    sheet = book.worksheets[0]
+    sheet["I2"] = "Contract signed"  # the progress note, in a row or column not shown
+    if hide == "row":
+        sheet.row_dimensions[2].hidden = True
+    elif hide == "column":
+        sheet.column_dimensions["I"].hidden = True
+    book.save(roads)
+    if hide == "height":  # as Excel writes a row dragged to nothing (openpyxl drops ht="0")
+        with zipfile.ZipFile(roads) as packed:
+            parts = {name: packed.read(name) for name in packed.namelist()}
+        sheet_xml = "xl/worksheets/sheet1.xml"
+        parts[sheet_xml] = parts[sheet_xml].replace(
+            b'<row r="2"', b'<row r="2" ht="0" customHeight="1"', 1
+        )
+        assert b'ht="0"' in parts[sheet_xml]
+        with zipfile.ZipFile(roads, "w") as packed:
+            for name, data in parts.items():
+                packed.writestr(name, data)
+    error = refused(ragw, "apply", str(roads))
+    assert error.startswith(f"Error: roads.xlsx hides {said} (hidden, or of no height or width)")
+
+
 def test_a_formula_in_any_cell_of_an_items_row_is_a_bad_row_naming_the_cell(
     ragw, roads: Path
 ) -> None:  # type: ignore[no-untyped-def]
