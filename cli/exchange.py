@@ -256,8 +256,8 @@ def apply(ctx: click.Context, file: str, on: str | None) -> None:
     was filled in and differs from the item is recorded; blank rows record nothing. A
     bad row refuses the whole sheet, every bad row listed with its line.
 
-    The sheet is read as whoever checks it sees it: a hidden sheet, or a formula in
-    any cell (type the value itself), is refused naming it. A sheet is read up to
+    The sheet is read as whoever checks it sees it: a hidden sheet, row or column,
+    or a formula in any cell (type the value itself), is refused naming it. A sheet is read up to
     20,000 rows below its header, 50 columns and 20 MB (100 MB unpacked); a bigger
     file is refused before it is read.
 
