@@ -10,10 +10,11 @@ text it was. A workbook cell holding a formula is read as the value the spreadsh
 with it; one saved without a value (as programs that cannot calculate write them), or
 with an error, makes its row a bad row that names the cell.
 
-An owner's update sheet is read as the person who signs it off sees it: its sheets, rows
-and columns must be visible, and no cell of it may hold a formula (a saved value that a spreadsheet shows
-otherwise, or not at all, would be recorded unseen). Trackers and update sheets alike are
-read within :data:`~ledger.exchange.workbook.LIMITS`, refused before they are read whole.
+An owner's update sheet is read as the person who checks it sees it: its sheets, rows
+and columns must be visible, and no cell of it may hold a formula (a saved value that a
+spreadsheet shows otherwise, or not at all, would be recorded unseen). Trackers and
+update sheets alike are read within :data:`~ledger.exchange.workbook.LIMITS`, and
+refused before they are read whole.
 """
 
 from __future__ import annotations
@@ -202,8 +203,8 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
     """An owner's update sheet written by ``ragw requests``: its owner, and its rows.
 
     Refuses a sheet that is hidden, or hides rows or columns, a formula in any cell read
-    (naming the cell), and a file past :data:`~ledger.exchange.workbook.LIMITS`; a formula in an item's row makes
-    that row a bad row, so every one is named at once."""
+    (naming the cell), and a file past :data:`~ledger.exchange.workbook.LIMITS`; a
+    formula in an item's row makes that row a bad row, so every one is named at once."""
     if path.suffix.lower() != ".xlsx" or not path.is_file():
         raise InvalidInputError(
             "{path}: apply reads the .xlsx update sheet written by {hint}",
