@@ -46,7 +46,8 @@ def import_tracker(ctx: click.Context, file: str, on: str | None) -> None:
     column, else --on, else today; for items already in the ledger only what changed
     since that date is recorded, so importing last year's papers oldest first
     back-fills a true history. A bad row refuses the whole file, every bad row listed
-    with its line.
+    with its line. A file is read up to 20,000 rows below its header, 50 columns and
+    20 MB (100 MB unpacked); a bigger one is refused before it is read.
 
     \b
     Examples:
@@ -277,7 +278,8 @@ def requests(ctx: click.Context, owner: str, due_within: str | None, out: str, f
                 "How to",
                 "Fill in the shaded columns of the rows that changed and leave the "
                 "others blank. RED and WHITE need a reason; a new due date needs a "
-                "justification. Return the sheet, to be recorded with `ragw apply`.",
+                "justification. Type values, not formulas, and keep every sheet visible. "
+                "Return the sheet, to be recorded with `ragw apply`.",
             ),
         ],
     )
@@ -289,15 +291,25 @@ def requests(ctx: click.Context, owner: str, due_within: str | None, out: str, f
 @on_option
 @click.pass_context
 def apply(ctx: click.Context, file: str, on: str | None) -> None:
-    """Record an owner's filled-in update sheet, as that owner: all rows or none.
+    """Record an owner's filled-in update sheet: all rows or none.
 
-    Only what was filled in and differs from the item is recorded; blank rows record
-    nothing. A bad row refuses the whole sheet, every bad row listed with its line.
+    Each change is recorded as yours (on PostgreSQL under access control, your database
+    login), for the owner the sheet names: history shows "you for OWNER". You must be
+    governance, or act for that owner and for the owner of every row's item. Only what
+    was filled in and differs from the item is recorded; blank rows record nothing. A
+    bad row refuses the whole sheet, every bad row listed with its line.
+
+    The sheet is read as whoever checks it sees it: a hidden sheet, row or column,
+    or a formula in any cell (type the value itself), is refused naming it. A sheet is read up to
+    20,000 rows below its header, 50 columns and 20 MB (100 MB unpacked); a bigger
+    file is refused before it is read.
 
     \b
-    Example:
+    Examples:
       ragw apply psd.xlsx
+      ragw apply crime.xlsx --on 2019-11-15
     """
     path = Path(file)
     owner, outcome = apply_update_sheet(session_of(ctx).uses, path, on=parse_day(on, "--on"))
-    click.echo(f"applied {path.name} as {owner}: {outcome.describe()}")
+    who = f"as {owner}" if outcome.acting_for is None else f"for {owner}, as {outcome.actor}"
+    click.echo(f"applied {path.name} {who}: {outcome.describe()}")

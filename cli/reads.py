@@ -165,7 +165,7 @@ def history(ctx: click.Context, key: str, fmt: str) -> None:
                     r.type,
                     describe(r),
                     r.recorded_at.isoformat(timespec="seconds"),
-                    r.actor,
+                    r.by,
                     r.corrected_by,
                 ]
                 for r in records
@@ -200,7 +200,7 @@ def log(ctx: click.Context, fmt: str) -> None:
                     r.type,
                     r.on,
                     r.recorded_at.isoformat(timespec="seconds"),
-                    r.actor,
+                    r.by,
                     describe(r),
                 ]
                 for r in records

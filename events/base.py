@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import CanMutateAggregate
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Status(StrEnum):
@@ -33,7 +34,8 @@ class Scope(StrEnum):
 
 
 class LedgerEvent(BaseModel, CanMutateAggregate[UUID]):
-    """Base of every event: identity in its stream, who, when recorded, when effective."""
+    """Base of every event: identity in its stream, who (and for whom), when recorded,
+    when effective."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -46,6 +48,11 @@ class LedgerEvent(BaseModel, CanMutateAggregate[UUID]):
     timestamp: datetime
     actor: str
     on: date
+    #: Whom ``actor`` recorded this for, when not themselves: the owner whose update sheet
+    #: they applied. Left out of what is stored when empty, so every event that does not
+    #: use it is stored, chained and backed up byte for byte as before it existed
+    #: (``operator.not_``, a built-in: it is asked of every event written).
+    acting_for: str | None = Field(default=None, exclude_if=operator.not_)
 
     def apply(self, aggregate: Any) -> None:
         # The aggregate, not the event, knows how it evolves.

@@ -321,14 +321,17 @@ class Ledger(Governance):
         actor: str,
         on: date | None = None,
     ) -> UpdateOutcome:
-        """Record an owner's filled-in update sheet as that owner: all rows or none.
-        ``actor`` (who applies it) must be governance or act for that owner."""
+        """Record ``owner``'s filled-in update sheet as ``actor``'s, acting for ``owner``:
+        all rows or none. ``actor`` (who applies it) must be governance or act for that
+        owner, and may change the item of every row (an owner: only their owners' items)."""
         self.authorize(actor, owner=owner, what=f"applying {owner}'s update sheet")
         rules = SheetRules(
             green=bool(self.needs_sign_off(actor, None)),
             extensions=bool(self.needs_sign_off(actor, SignOffFor.EXTENSIONS)),
         )
-        return apply_updates(self, rows, source=source, owner=owner, on=on, rules=rules)
+        return apply_updates(
+            self, rows, source=source, owner=owner, actor=actor, on=on, rules=rules
+        )
 
     def restore_backup(
         self,

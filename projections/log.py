@@ -35,6 +35,13 @@ class EventRecord:
     event: LedgerEvent = field(repr=False, compare=False)
     corrected_by: str | None = None
 
+    @property
+    def by(self) -> str:
+        """Who recorded it, as a person reads it: "alice for Head of Crime" when they
+        recorded it for someone else (an owner's update sheet they applied)."""
+        acting_for = self.payload.get("acting_for")
+        return f"{self.actor} for {acting_for}" if acting_for else self.actor
+
     def to_json(self, *, with_key: bool = True) -> dict[str, Any]:
         document: dict[str, Any] = {"id": self.id, "type": self.type}
         if with_key:

@@ -9,6 +9,12 @@ A CSV cell that ragw escaped on export (:mod:`ledger.exchange.cells`) is read ba
 text it was. A workbook cell holding a formula is read as the value the spreadsheet saved
 with it; one saved without a value (as programs that cannot calculate write them), or
 with an error, makes its row a bad row that names the cell.
+
+An owner's update sheet is read as the person who checks it sees it: its sheets, rows
+and columns must be visible, and no cell of it may hold a formula (a saved value that a
+spreadsheet shows otherwise, or not at all, would be recorded unseen). Trackers and
+update sheets alike are read within :data:`~ledger.exchange.workbook.LIMITS`, and
+refused before they are read whole.
 """
 
 from __future__ import annotations
@@ -16,14 +22,28 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ledger.errors import Fix, Hint, InvalidInputError
 from ledger.exchange.cells import unescaped
 from ledger.exchange.updates import FILLED, UpdateRow
+from ledger.exchange.workbook import (
+    LIMITS,
+    RECALCULATE,
+    Line,
+    cell_text,
+    check_size,
+    check_unpacked,
+    count_rows,
+    first_sheet,
+    formula_of,
+    open_workbook,
+    sheet_rows,
+)
+
+__all__ = ["LIMITS", "RECALCULATE", "Line", "TrackerRow", "read_tracker", "read_update_sheet"]
 
 REQUIRED = ("report_code", "report", "scope", "published", "ref", "kind", "text")
 OPTIONAL = ("inspectorate", "status", "reason", "due", "comment", "owner", "lead", "on")
@@ -42,26 +62,6 @@ ALIASES = {
     "effective": "on",
     "as at": "on",
 }
-#: What to do about a formula whose value cannot be read.
-RECALCULATE = (
-    "open the file in Excel or LibreOffice and save it there, so the values are saved "
-    "with the formulas, or type the value in place of the formula"
-)
-
-
-@dataclass(frozen=True)
-class Line:
-    """A row of a file as read: its number, its cells as text, and the cells (by column
-    index) whose value cannot be read, each with why."""
-
-    number: int
-    values: list[str]
-    unreadable: dict[int, str] = field(default_factory=dict)
-
-    def problem(self, columns: Iterable[int]) -> str:
-        """Why the cells of ``columns`` cannot all be read ("" when they can)."""
-        said = [self.unreadable[i] for i in sorted(set(columns)) if i in self.unreadable]
-        return f"{'; '.join(said)}; {RECALCULATE}" if said else ""
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def read_tracker(path: Path) -> list[TrackerRow]:
     if not path.is_file():
         raise InvalidInputError(f"no file {path}; give the path of a .csv or .xlsx tracker")
     if suffix == ".csv":
-        lines = _csv_lines(path)
+        lines = count_rows(_csv_lines(path), path.name)
     elif suffix in (".xlsx", ".xlsm"):
         lines = _xlsx_lines(path)
     else:
@@ -136,6 +136,7 @@ def _column_name(cell: str) -> str:
 
 
 def _csv_lines(path: Path) -> Iterator[Line]:
+    check_size(path)
     data = path.read_bytes()  # not read_text: a cell's own line breaks stay as written
     try:
         text = data.decode("utf-8-sig")
@@ -167,36 +168,25 @@ def _xlsx_lines(path: Path) -> Iterator[Line]:
     """The first sheet's rows, each cell as the value saved in the file; a formula's
     value is the one its spreadsheet saved with it (openpyxl cannot calculate), so a
     formula saved without one, or with an error, is unreadable."""
-    from openpyxl import load_workbook
-
+    values = open_workbook(path, data_only=True)
     try:
-        values = load_workbook(path, read_only=True, data_only=True)
-        formulas = load_workbook(path, read_only=True, data_only=False)
-    except Exception as error:  # zip, XML and format errors all mean "not a workbook"
-        raise InvalidInputError(
-            f"{path.name} cannot be read as an Excel workbook ({type(error).__name__}); "
-            "save it again as .xlsx"
-        ) from None
+        formulas = open_workbook(path, data_only=False, measured=True)
+    except InvalidInputError:
+        values.close()
+        raise
     try:
-        sheet, written_sheet = values.worksheets[0], formulas.worksheets[0]
-        rows = enumerate(zip(sheet.iter_rows(), written_sheet.iter_rows(), strict=False), start=1)
-        while True:
-            try:  # the sheet's XML is read row by row: it may turn out malformed late
-                number, (saved, written) = next(rows)
-            except StopIteration:
-                return
-            except Exception as error:  # e.g. a character XML cannot hold (&#11;)
-                raise InvalidInputError(
-                    f"{path.name} cannot be read as an Excel workbook "
-                    f"({type(error).__name__}: {' '.join(str(error).split())}); "
-                    "save it again as .xlsx"
-                ) from None
+        pairs = zip(
+            sheet_rows(first_sheet(values, path), path.name),
+            sheet_rows(first_sheet(formulas, path), path.name),
+            strict=False,
+        )
+        for (number, saved), (_, written) in pairs:
             unreadable = {
                 index: _unreadable(cell, formula)
                 for index, (cell, formula) in enumerate(zip(saved, written, strict=False))
                 if formula.data_type == "f" and (cell.value is None or cell.data_type == "e")
             }
-            yield Line(number, [_cell_text(cell.value) for cell in saved], unreadable)
+            yield Line(number, [cell_text(cell.value) for cell in saved], unreadable)
     finally:
         values.close()
         formulas.close()
@@ -209,42 +199,42 @@ def _unreadable(cell: Any, formula: Any) -> str:
     return f"cell {name} holds a formula whose saved value is the error {cell.value}"
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a ref typed as 4 comes back as 4.0
-    return str(value)
-
-
 def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
-    """An owner's update sheet written by ``ragw requests``: its owner, and its rows."""
-    from openpyxl import load_workbook
+    """An owner's update sheet written by ``ragw requests``: its owner, and its rows.
 
+    Refuses a sheet that is hidden, or hides rows or columns, a formula in any cell read
+    (naming the cell), and a file past :data:`~ledger.exchange.workbook.LIMITS`; a
+    formula in an item's row makes that row a bad row, so every one is named at once."""
     if path.suffix.lower() != ".xlsx" or not path.is_file():
         raise InvalidInputError(
             "{path}: apply reads the .xlsx update sheet written by {hint}",
             path=path,
             hint=Hint.to(Fix.NEW_SHEET),
         )
-    lines = list(_xlsx_lines(path))
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        about = (
-            {
-                _cell_text(row[0]).strip().lower(): _cell_text(row[1]).strip()
-                for row in book["About"].iter_rows(values_only=True)
-                if row and len(row) > 1
-            }
-            if "About" in book.sheetnames
-            else {}
+    check_size(path)
+    hidden = check_unpacked(path)
+    if hidden:
+        shown = ", ".join(hidden[:5]) + (f" and {len(hidden) - 5} more" if len(hidden) > 5 else "")
+        raise InvalidInputError(
+            "{name} hides {hidden} (hidden, or of no height or width), so whoever checks the "
+            "sheet cannot see what it would record; show them and save it again",
+            name=path.name,
+            hidden=shown,
         )
+    book = open_workbook(path, data_only=False, measured=True)  # formulas, to refuse them
+    try:
+        first = first_sheet(book, path)
+        about_sheet = book["About"] if "About" in book.sheetnames else None
+        for sheet in (first, about_sheet):
+            if sheet is not None and sheet.sheet_state != "visible":
+                raise InvalidInputError(
+                    "{name}: its sheet {sheet} is hidden, so whoever checks the sheet cannot "
+                    "see what it would record; show it (or remove it) and save it again",
+                    name=path.name,
+                    sheet=repr(sheet.title),
+                )
+        about = _about(about_sheet, path.name) if about_sheet is not None else {}
+        lines = [_update_line(number, cells) for number, cells in sheet_rows(first, path.name)]
     finally:
         book.close()
     owner = about.get("owner", "")
@@ -256,6 +246,10 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
             source=Hint.to(Fix.NEW_SHEET),
             hint=Hint.to(Fix.NEW_SHEET_FOR_OWNER),
         )
+    if lines[0].unreadable:
+        raise InvalidInputError(
+            "{name}: {problem}", name=path.name, problem=next(iter(lines[0].unreadable.values()))
+        )
     header = [" ".join(cell.strip().lower().split()) for cell in lines[0].values]
     missing = [c for c in ("key", *FILLED) if c not in header]
     if missing:
@@ -265,11 +259,10 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
             missing=", ".join(missing),
             hint=Hint.to(Fix.NEW_SHEET),
         )
-    read = [i for i, column in enumerate(header) if column in ("key", *FILLED)]
     rows = []
     for line in lines[1:]:
         cells = dict(zip(header, (v.strip() for v in line.values), strict=False))
-        problem = line.problem(read)
+        problem = "; ".join(line.unreadable[i] for i in sorted(line.unreadable))
         if not cells.get("key") and not problem:
             continue
         rows.append(
@@ -285,3 +278,41 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
             )
         )
     return owner, rows
+
+
+def _update_line(number: int, cells: tuple[Any, ...]) -> Line:
+    """A row of an update sheet: its values as typed, and each formula cell with what
+    to do instead."""
+    formulas = {
+        index: _typed_instead(cell.coordinate, formula)
+        for index, cell in enumerate(cells)
+        if (formula := formula_of(cell)) is not None
+    }
+    values = [
+        "" if index in formulas else cell_text(cell.value) for index, cell in enumerate(cells)
+    ]
+    return Line(number, values, formulas)
+
+
+def _about(sheet: Any, name: str) -> dict[str, str]:
+    """The facts of an update sheet's About sheet (its owner, as at...), by name."""
+    facts: dict[str, str] = {}
+    for _, cells in sheet_rows(sheet, name):
+        for cell in cells[:2]:
+            formula = formula_of(cell)
+            if formula is not None:
+                raise InvalidInputError(
+                    "{name}: {problem}",
+                    name=name,
+                    problem=_typed_instead(f"{sheet.title}!{cell.coordinate}", formula),
+                )
+        if len(cells) > 1:
+            facts[cell_text(cells[0].value).strip().lower()] = cell_text(cells[1].value).strip()
+    return facts
+
+
+def _typed_instead(cell: str, formula: str) -> str:
+    """What to do about a formula: its text shown on one line, short and printable."""
+    text = "".join(c if c.isprintable() else " " for c in " ".join(formula.split()))
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    return f"cell {cell} holds a formula ({shown}); type the value itself"

@@ -1,9 +1,14 @@
-"""Owners' update sheets: what an owner filled in, recorded as that owner.
+"""Owners' update sheets: what an owner filled in, recorded by whoever applies it.
 
 A sheet lists an owner's open items, with empty columns for a new status and its
 reason, a progress note, and a requested new due date with its justification. Applying
 it records, for each row, only what was filled in and differs from the item now: all
 rows or none, every bad row named with its line.
+
+Each event is recorded as its actor's, the one who applies the sheet (on PostgreSQL
+under access control, their database login), with the sheet's owner as whom they acted
+for when that is someone else. Every row's item must be one the actor may change (its
+owner's, for an owner; any, for governance), whatever owner the sheet names.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from events import Request, Status
+from ledger.aggregates import fold_name
 from ledger.due import parse_due
 from ledger.errors import BatchRefusedError, LedgerError, RuleBrokenError
-from ledger.inputs import clean_text, parse_status
+from ledger.inputs import check_writable, clean_text, parse_status
 from ledger.state import fold_item
 
 if TYPE_CHECKING:
@@ -66,6 +72,9 @@ class UpdateOutcome:
     rows: int
     items_changed: int
     recorded: list[str]
+    #: Who recorded the sheet, and whom for (None: for themselves).
+    actor: str = ""
+    acting_for: str | None = None
 
     def describe(self) -> str:
         return (
@@ -80,10 +89,15 @@ def apply_updates(
     *,
     source: str,
     owner: str,
+    actor: str,
     on: date | None,
     rules: SheetRules | None = None,
 ) -> UpdateOutcome:
+    """Record ``rows`` of ``owner``'s sheet as ``actor``'s, acting for ``owner``: all of
+    them, or none and every bad row named (one ``actor`` may not change among them)."""
     day = ledger.check_on(on)
+    check_writable(owner, "the sheet's owner")
+    acting_for = None if fold_name(owner) == fold_name(actor) else owner
     problems: list[tuple[int, LedgerError | str]] = []
     items: dict[str, Recommendation] = {}
     changed: set[str] = set()
@@ -97,23 +111,38 @@ def apply_updates(
             if row.key in items:
                 raise RuleBrokenError(f"{row.key} has another row in this sheet; keep one")
             item = ledger.get_recommendation(row.key)
+            ledger.authorize(actor, item=item, what=f"changing {item.key}")
             items[row.key] = item
-            if _apply(ledger, item, row, owner, day, rules or SheetRules()):
+            before = len(item.pending_events)
+            if _apply(ledger, item, row, actor, day, rules or SheetRules()):
                 changed.add(row.key)
+                if acting_for is not None:
+                    _acting_for(item, before, acting_for)
         except LedgerError as error:
             problems.append((row.line, error))
     if problems:
         raise BatchRefusedError(source, problems)
     pending = [item for item in items.values() if item.pending_events]
     recorded = ledger.save_all(*pending, what=f"the update sheet {source}") if pending else []
-    return UpdateOutcome(len(rows), len(changed), recorded)
+    return UpdateOutcome(len(rows), len(changed), recorded, actor, acting_for)
+
+
+def _acting_for(item: Recommendation, since: int, owner: str) -> None:
+    """Mark the events ``item`` has pending from ``since`` on as recorded for ``owner``
+    (the aggregate made them, and keeps them in its history, as its actor's own)."""
+    for index in range(since, len(item.pending_events)):
+        event = item.pending_events[index]
+        marked = event.model_copy(update={"acting_for": owner})  # type: ignore[attr-defined]
+        item.pending_events[index] = marked
+        at = next(i for i in range(len(item.history) - 1, -1, -1) if item.history[i] is event)
+        item.history[at] = marked
 
 
 def _apply(
     ledger: Ledger,
     item: Recommendation,
     row: UpdateRow,
-    owner: str,
+    actor: str,
     day: date,
     rules: SheetRules,
 ) -> bool:
@@ -135,16 +164,16 @@ def _apply(
                 "a new due date needs a justification: fill in the justification column"
             )
         if state.due is None:
-            item.set_deadline(parse_due(row.new_due, published), justification, owner, day)
+            item.set_deadline(parse_due(row.new_due, published), justification, actor, day)
         elif wanted != state.due and rules.extensions:
-            item.request_extension(wanted, justification, (), owner, day)
+            item.request_extension(wanted, justification, (), actor, day)
         elif wanted != state.due:
-            item.extend_deadline(wanted, justification, owner, day)
+            item.extend_deadline(wanted, justification, actor, day)
     elif justification:
         raise RuleBrokenError("a justification without a new due date: fill in the new due date")
     note = clean_text(row.note, "progress note", required=False)
     if note and note != state.comment:
-        item.note_progress(note, owner, day)
+        item.note_progress(note, actor, day)
     if row.new_status:
         status = parse_status(row.new_status)
         if status not in OWNER_STATUSES:
@@ -161,9 +190,9 @@ def _apply(
                 )
             pending = item.pending()
             if pending is None or pending.request != Request.GREEN:
-                item.claim_completion(evidence, (), owner, day)
+                item.claim_completion(evidence, (), actor, day)
         elif status != state.status:
-            item.change_status(status, reason, owner, day)
+            item.change_status(status, reason, actor, day)
     elif reason and not note:
         raise RuleBrokenError("a reason without a new status: fill in the new status")
     return len(item.pending_events) > before

@@ -33,8 +33,8 @@ def import_tracker(session: LedgerSession, path: Path, *, on: date | None) -> Im
 def apply_update_sheet(
     session: LedgerSession, path: Path, *, on: date | None
 ) -> tuple[str, UpdateOutcome]:
-    """Record the filled-in update sheet at ``path`` as its owner; whose it was, and
-    what was recorded."""
+    """Record the filled-in update sheet at ``path`` as the session's actor's, acting
+    for the sheet's owner; whose sheet it was, and what was recorded (and by whom)."""
     owner, rows = read_update_sheet(path)
     ledger = session.ledger(write=True)
     outcome = ledger.apply_updates(rows, source=path.name, owner=owner, actor=session.actor, on=on)

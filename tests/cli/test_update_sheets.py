@@ -1,4 +1,5 @@
-"""Owners' update sheets: requests -> filled in -> apply -> history shows the owner."""
+"""Owners' update sheets: requests -> filled in -> apply -> history shows who applied it,
+for the owner."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+
+from cli.main import main
 
 OWNER = "DCI Crime"
+APPLIER = "Strategic Development"  # the fixture's actor
 
 
 def events_in(ragw) -> int:  # type: ignore[no-untyped-def]
@@ -70,7 +75,7 @@ def test_a_sheet_lists_the_owners_open_items_with_columns_to_fill_in(owned, tmp_
     assert all(rows[k]["new status"] is None for k in rows)
 
 
-def test_the_round_trip_records_what_the_owner_filled_in_as_the_owner(
+def test_the_round_trip_records_what_the_owner_filled_in_by_who_applied_it_for_the_owner(
     owned, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "crime.xlsx"
@@ -89,22 +94,32 @@ def test_the_round_trip_records_what_the_owner_filled_in_as_the_owner(
         },
     )
     result = owned("apply", str(out))
-    assert (
-        result
-        == f"applied crime.xlsx as {OWNER}: 3 rows: 2 items changed, 1 unchanged; 3 events recorded\n"
+    assert result == (
+        f"applied crime.xlsx for {OWNER}, as {APPLIER}: 3 rows: 2 items changed, 1 unchanged; "
+        "3 events recorded\n"
     )
     history = json.loads(owned("history", "FRAUD19/2", "--format", "json"))["events"]
-    assert [(e["type"], e["actor"]) for e in history[-2:]] == [
-        ("ProgressNoted", OWNER),
-        ("StatusChanged", OWNER),
+    assert [(e["type"], e["actor"], e["acting_for"]) for e in history[-2:]] == [
+        ("ProgressNoted", APPLIER, OWNER),
+        ("StatusChanged", APPLIER, OWNER),
     ]
+    assert "acting_for" not in history[0], "an event recorded for oneself says nothing more"
     extension = json.loads(owned("history", "FRAUD19/5", "--format", "json"))["events"][-1]
     assert (extension["type"], extension["due"], extension["reason"], extension["actor"]) == (
         "DeadlineExtended",
         "2021-03-31",
         "Waiting for the NFIB feed",
-        OWNER,
+        APPLIER,
     )
+    assert f"{APPLIER} for {OWNER}" in owned("history", "FRAUD19/5", "--format", "csv")
+    backup = tmp_path / "backup.jsonl"
+    owned("export", "--out", str(backup))
+    restored = CliRunner().invoke(main, ["--db", str(tmp_path / "r.db"), "restore", str(backup)])
+    assert restored.exit_code == 0, restored.stderr
+    again = CliRunner().invoke(
+        main, ["--db", str(tmp_path / "r.db"), "history", "FRAUD19/2", "--format", "json"]
+    )
+    assert json.loads(again.stdout)["events"] == history, "a backup keeps whom it was for"
     before = events_in(owned)
     assert "0 events recorded" in owned("apply", str(out)), "applying it again changes nothing"
     assert events_in(owned) == before

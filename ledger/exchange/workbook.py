@@ -1,0 +1,283 @@
+"""Reading a spreadsheet someone sent, within stated bounds and as a person sees it.
+
+A tracker or an update sheet comes from outside: a small file can unpack to gigabytes
+(a 441 KB workbook of 3,000,000 rows took 1.3 GB and two minutes to read), so a file is
+measured before it is read (its bytes, and a workbook's parts as they unpack, from the
+zip's own directory), and rows are read one at a time, stopping at the first row past
+the limit. The row and column counts a workbook states about itself are not trusted:
+every row and cell in the file is read, however the file describes its extent.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from ledger.errors import InvalidInputError
+
+#: The most rows below the header, columns and bytes a sheet may have to be read.
+MAX_ROWS = 20_000
+MAX_COLUMNS = 50
+MAX_BYTES = 20 * 1024 * 1024
+#: A workbook's parts as they unpack (its XML, compressed tenfold or more in the file).
+MAX_UNPACKED = 100 * 1024 * 1024
+LIMITS = (
+    f"{MAX_ROWS:,} rows below its header, {MAX_COLUMNS} columns and {MAX_BYTES >> 20} MB "
+    f"({MAX_UNPACKED >> 20} MB unpacked)"
+)
+#: What to do about a formula whose value cannot be read.
+RECALCULATE = (
+    "open the file in Excel or LibreOffice and save it there, so the values are saved "
+    "with the formulas, or type the value in place of the formula"
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A row of a file as read: its number, its cells as text, and the cells (by column
+    index) whose value cannot be read, each with why."""
+
+    number: int
+    values: list[str]
+    unreadable: dict[int, str] = field(default_factory=dict)
+
+    def problem(self, columns: Iterable[int]) -> str:
+        """Why the cells of ``columns`` cannot all be read ("" when they can)."""
+        said = [self.unreadable[i] for i in sorted(set(columns)) if i in self.unreadable]
+        return f"{'; '.join(said)}; {RECALCULATE}" if said else ""
+
+
+def check_size(path: Path) -> None:
+    """Refuse a file of more than :data:`MAX_BYTES`, before reading any of it."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InvalidInputError(
+            "{name} is {size}; a sheet is read up to {limits}: split it into smaller files",
+            name=path.name,
+            size=_megabytes(size),
+            limits=LIMITS,
+        )
+
+
+def check_unpacked(path: Path) -> list[str]:
+    """Refuse a workbook whose parts unpack to more than :data:`MAX_UNPACKED`, as its
+    zip directory says (reading a part never gives more than the directory says), or
+    any part of which holds more rows or cells than a sheet within the limits can; the
+    rows and columns its sheets do not show ("row 7", "column C"), if any.
+
+    The rows and cells are counted in the unpacked bytes, a part at a time and a
+    megabyte at a time, before any is parsed as XML: a spreadsheet library reading a
+    sheet that does not state its extent parses the whole of it just to open it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            unpacked = sum(part.file_size for part in parts)
+            if unpacked > MAX_UNPACKED:
+                raise InvalidInputError(
+                    "{name} unpacks to {size}; a sheet is read up to {limits}: split it into "
+                    "smaller files",
+                    name=path.name,
+                    size=_megabytes(unpacked),
+                    limits=LIMITS,
+                )
+            hidden: list[str] = []
+            for part in parts:
+                with archive.open(part) as stream:
+                    hidden += _scan(stream, path.name)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as error:
+        raise not_a_workbook(path, error) from None
+    return list(dict.fromkeys(hidden))
+
+
+#: The start of a row or cell element in a sheet's XML, with or without a namespace
+#: prefix; text never holds "<" (XML writes it &lt;).
+_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?(row|c)[\s/>]")
+#: A row or columns a spreadsheet does not show: hidden, or of no height or width.
+_HIDDEN = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]{0,40}:)?(row|col)\s[^>]*?\b(?:hidden\s*=\s*[\"'](?:1|true)[\"']"
+    rb"|(?:ht|width)\s*=\s*[\"']0+(?:\.0*)?[\"'])[^>]*>"
+)
+_NUMBER = {
+    name: re.compile(rb"\b" + name + rb"\s*=\s*[\"'](\d{1,7})[\"']")
+    for name in (b"r", b"min", b"max")
+}
+_CELLS = (MAX_ROWS + 1) * MAX_COLUMNS
+_CHUNK = 1024 * 1024
+
+
+def _scan(stream: IO[bytes], name: str) -> list[str]:
+    """Count a part's rows and cells (refusing too many) and name what it hides."""
+    rows = cells = 0
+    hidden: list[str] = []
+    carried = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        data = carried + chunk
+        cut = data.rfind(b"<")
+        # A tag cut off at the end of the chunk is read with the next one.
+        if chunk and cut >= 0 and data.find(b">", cut) < 0 and len(data) - cut < _CHUNK:
+            data, carried = data[:cut], data[cut:]
+        else:
+            carried = b""
+        found = _ELEMENT.findall(data)
+        rows += found.count(b"row")
+        cells += len(found)
+        if rows > MAX_ROWS + 1:
+            raise too_many_rows(name)
+        if cells - rows > _CELLS:
+            raise InvalidInputError(
+                "{name} has more cells in a sheet than {rows} rows of {columns} columns hold; "
+                "a sheet is read up to {limits}: split it into smaller files",
+                name=name,
+                rows=f"{MAX_ROWS + 1:,}",
+                columns=MAX_COLUMNS,
+                limits=LIMITS,
+            )
+        hidden += [_hidden(match[1], match[0]) for match in _HIDDEN.finditer(data)]
+        if not chunk:
+            return hidden
+
+
+def _hidden(kind: bytes, tag: bytes) -> str:
+    from openpyxl.utils import get_column_letter
+
+    numbers = {n: m[1] for n, pattern in _NUMBER.items() if (m := pattern.search(tag))}
+    if kind == b"row":
+        return f"row {int(numbers[b'r']):,}" if b"r" in numbers else "a row"
+    first, last = (int(numbers.get(n, 0)) for n in (b"min", b"max"))
+    if not 1 <= first <= last <= 16384:
+        return "a column"
+    if first == last:
+        return f"column {get_column_letter(first)}"
+    return f"columns {get_column_letter(first)} to {get_column_letter(last)}"
+
+
+def open_workbook(path: Path, *, data_only: bool, measured: bool = False) -> Any:
+    """The workbook at ``path``, streamed (read-only), once it is found within the
+    limits (unless already ``measured``); ``data_only`` gives formulas' saved values
+    instead of the formulas."""
+    from openpyxl import load_workbook
+
+    if not measured:
+        check_size(path)
+        check_unpacked(path)
+    try:
+        return load_workbook(path, read_only=True, data_only=data_only)
+    except Exception as error:  # zip, XML and format errors all mean "not a workbook"
+        raise not_a_workbook(path, error) from None
+
+
+def first_sheet(book: Any, path: Path) -> Any:
+    """The workbook's first worksheet (the one a tracker or an update sheet is read
+    from); refuses a workbook that has none."""
+    if not book.worksheets:
+        raise InvalidInputError(
+            "{name} holds no worksheet; save the sheet as a worksheet of an .xlsx workbook",
+            name=path.name,
+        )
+    return book.worksheets[0]
+
+
+def not_a_workbook(path: Path, error: BaseException) -> InvalidInputError:
+    return InvalidInputError(
+        "{name} cannot be read as an Excel workbook ({error}); save it again as .xlsx",
+        name=path.name,
+        error=type(error).__name__,
+    )
+
+
+def sheet_rows(sheet: Any, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Each row of ``sheet`` (its number, its cells up to :data:`MAX_COLUMNS`), read one
+    at a time; refuses the first row past :data:`MAX_ROWS` below the header, a value
+    past the last column, and XML that turns out malformed part way."""
+    sheet.reset_dimensions()  # the extent a file states may leave rows or columns out
+    rows = enumerate(sheet.iter_rows(), start=1)
+    while True:
+        try:  # the sheet's XML is read row by row: it may turn out malformed late
+            number, cells = next(rows)
+        except StopIteration:
+            return
+        except Exception as error:  # e.g. a character XML cannot hold (&#11;)
+            raise InvalidInputError(
+                "{name} cannot be read as an Excel workbook ({kind}: {error}); "
+                "save it again as .xlsx",
+                name=name,
+                kind=type(error).__name__,
+                error=" ".join(str(error).split())[:200],
+            ) from None
+        if number > MAX_ROWS + 1:
+            raise too_many_rows(name)
+        if len(cells) > MAX_COLUMNS:
+            beyond = next((c for c in cells[MAX_COLUMNS:] if c.value is not None), None)
+            if beyond is not None:
+                raise InvalidInputError(
+                    "{name}: cell {cell} is past column {columns}; a sheet is read up to "
+                    "{limits}: move it into the first {columns} columns or remove it",
+                    name=name,
+                    cell=beyond.coordinate,
+                    columns=MAX_COLUMNS,
+                    limits=LIMITS,
+                )
+            cells = cells[:MAX_COLUMNS]
+        yield number, cells
+
+
+def count_rows(lines: Iterable[Line], name: str) -> Iterator[Line]:
+    """``lines``, refusing the first past :data:`MAX_ROWS` below the header or with a
+    value past :data:`MAX_COLUMNS` (a CSV file's rows, read one at a time)."""
+    for line in lines:
+        if line.number > MAX_ROWS + 1:
+            raise too_many_rows(name)
+        if any(value.strip() for value in line.values[MAX_COLUMNS:]):
+            raise InvalidInputError(
+                "{name} has a value past column {columns} on line {number}; a sheet is read "
+                "up to {limits}: remove it",
+                name=name,
+                columns=MAX_COLUMNS,
+                number=line.number,
+                limits=LIMITS,
+            )
+        yield Line(line.number, line.values[:MAX_COLUMNS], line.unreadable)
+
+
+def too_many_rows(name: str) -> InvalidInputError:
+    return InvalidInputError(
+        "{name} has more than {rows} rows below its header; a sheet is read up to {limits}: "
+        "split it into smaller files",
+        name=name,
+        rows=f"{MAX_ROWS:,}",
+        limits=LIMITS,
+    )
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as a person typed it: dates as ISO dates, 4.0 as 4."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a ref typed as 4 comes back as 4.0
+    return str(value)
+
+
+def formula_of(cell: Any) -> str | None:
+    """The formula a cell holds, as written ("=SUM(A1:A3)"), or None: a value."""
+    if getattr(cell, "data_type", None) != "f":
+        return None
+    value = cell.value
+    return str(getattr(value, "text", None) or value)  # array formulas are objects
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"
