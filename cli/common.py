@@ -113,15 +113,16 @@ class LedgerGroup(click.Group):
         for place, arg in enumerate(args, start=1):
             if "\x00" in arg:  # no program can be given one; only a caller in Python can
                 raise click.ClickException(
-                    f"argument {place} holds a NUL character at character "
-                    f"{arg.index(chr(0)) + 1}; remove it"
+                    f"argument {place} holds U+0000 (NUL) at character "
+                    f"{arg.index(chr(0)) + 1}, which nothing can hold; remove it"
                 )
             bad = next((i for i, c in enumerate(arg) if "\ud800" <= c <= "\udfff"), None)
             if bad is not None:
                 shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
                 raise click.ClickException(
-                    f"argument {place} ({shown[:60]!r}) holds a byte that is not UTF-8 at "
-                    f"character {bad + 1}; type it again in UTF-8 (set your terminal to UTF-8)"
+                    f"argument {place} ({shown[:60]!r}) holds U+{ord(arg[bad]):04X} (a byte "
+                    f"that is not UTF-8) at character {bad + 1}; type it again in UTF-8 (set "
+                    "your terminal to UTF-8)"
                 )
         return super().parse_args(ctx, args)
 

@@ -624,19 +624,17 @@ def test_a_ledger_recorded_before_texts_were_checked_is_still_written(
     folder.mkdir()
     target = prepared(folder)
     unchecked = "".join(CONTROLS)
+    # Recorded through the ledger itself, as an earlier ragw did: no command line can
+    # carry a NUL, and this one refuses it before any command runs.
     with monkeypatch.context() as patch:
         patch.setattr(ledger.inputs, "check_writable", lambda text, what: text)
-        ok(target, "note", "R/1", f"Legacy{unchecked}note", "--on", "2021-03-16")
-        ok(
-            target,
-            "status",
-            "R/2",
-            "RED",
-            "--reason",
-            f"Old{unchecked}reason",
-            "--on",
-            "2021-03-16",
-        )
+        old = ledger.open_ledger(str(target), create=False)
+        try:
+            day = date(2021, 3, 16)
+            old.note_progress("R/1", f"Legacy{unchecked}note", actor="Owner", on=day)
+            old.change_status("R/2", "RED", reason=f"Old{unchecked}reason", actor="Owner", on=day)
+        finally:
+            old.close()
     out = tmp_path / "out"
     out.mkdir()
     args = [a.format(folder=out).replace("W9/1", "R/1") for a in write]
