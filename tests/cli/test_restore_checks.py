@@ -494,8 +494,8 @@ def test_an_owners_change_that_needed_sign_off_under_access_control_is_refused(
 def test_an_update_sheet_applied_by_governance_under_access_control_restores(
     target: str, tmp_path: Path
 ) -> None:
-    """The sheet's changes carry its owner's name, who holds no role: they are the
-    owner's changes as the sheet records them, GREEN included (governance applied it)."""
+    """The sheet's changes are governance's, recorded for the sheet's owner (who holds
+    no role), GREEN included: they restore as they were recorded."""
     from tests.cli.test_update_sheets import fill
 
     db = str(tmp_path / "original.db")
@@ -509,6 +509,11 @@ def test_an_update_sheet_applied_by_governance_under_access_control_restores(
     backup = tmp_path / "backup.jsonl"
     run(db, "export", "--out", str(backup))
     lines = [json.loads(line) for line in backup.read_text().splitlines()]
-    assert (lines[-1]["type"], lines[-1]["actor"]) == ("StatusChanged", "DCI Crime")
+    last = lines[-1]
+    assert (last["type"], last["actor"], last["payload"]["acting_for"]) == (
+        "StatusChanged",
+        GOVERNANCE,
+        "DCI Crime",
+    )
     run(target, "restore", str(backup))
     assert run(target, "history", "FRAUD19/2") == run(db, "history", "FRAUD19/2")

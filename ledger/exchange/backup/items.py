@@ -153,7 +153,8 @@ def authorized(
 
 
 def _owners_sheet(item: Recommendation, actor: str) -> bool:
-    """Whether ``actor`` is the item's owner, as an update sheet records its changes."""
+    """Whether ``actor`` is the item's owner, as an update sheet recorded its changes
+    before it recorded who applied it."""
     owner = item.history and _owner(item)
     return bool(owner) and fold_name(str(owner)) == fold_name(actor)
 
@@ -168,8 +169,8 @@ def _waits(
 ) -> Callable[[SignOffFor | None], bool]:
     """Whether ``actor``'s change must have waited for sign-off: GREEN under access
     control, and (under access control only: see the module) what a committee's rules
-    require. An owner's sheet applied by governance records GREEN under the owner's name,
-    so GREEN by the item's owner passes."""
+    require. An owner's sheet applied by governance once recorded GREEN under the owner's
+    name, so GREEN by the item's owner passes."""
 
     def wait(change: SignOffFor | None) -> bool:
         if access is None or _owners_sheet(item, actor):

@@ -12,9 +12,9 @@ rest of them next in that stream.
 What is not re-checked, and why: the sign-off that a committee's rules require for
 extensions and closures is re-checked only under access control, because an import
 records extensions and closures directly whoever runs it while no role is granted; and
-an item's change whose actor is the item's owner passes as its update sheet's (a sheet
-records its changes under the owner's name, whoever applied it, so an owner that holds
-no role may be the actor). Texts are checked for what they may hold, not re-trimmed:
+an item's change whose actor is the item's owner passes as its update sheet's (ledgers
+written before sheets recorded who applied them hold a sheet's changes under the owner's
+name, an owner that holds no role; a sheet now records its applier, for the owner). Texts are checked for what they may hold, not re-trimmed:
 commands trim what users type, and an event's text is the trimmed one.
 """
 
