@@ -28,6 +28,7 @@ from typing import Any
 
 from ledger.errors import Fix, Hint, InvalidInputError
 from ledger.exchange.cells import unescaped
+from ledger.exchange.shown import concealing
 from ledger.exchange.updates import FILLED, UpdateRow
 from ledger.exchange.workbook import (
     LIMITS,
@@ -39,6 +40,7 @@ from ledger.exchange.workbook import (
     count_rows,
     first_sheet,
     formula_of,
+    hidden_parts,
     open_workbook,
     sheet_rows,
 )
@@ -212,11 +214,12 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
             hint=Hint.to(Fix.NEW_SHEET),
         )
     check_size(path)
-    hidden = check_unpacked(path)
+    check_unpacked(path)
+    hidden = hidden_parts(path)
     if hidden:
         shown = ", ".join(hidden[:5]) + (f" and {len(hidden) - 5} more" if len(hidden) > 5 else "")
         raise InvalidInputError(
-            "{name} hides {hidden} (hidden, or of no height or width), so whoever checks the "
+            "{name} hides {hidden} (hidden, or too small to read), so whoever checks the "
             "sheet cannot see what it would record; show them and save it again",
             name=path.name,
             hidden=shown,
@@ -288,6 +291,11 @@ def _update_line(number: int, cells: tuple[Any, ...]) -> Line:
         for index, cell in enumerate(cells)
         if (formula := formula_of(cell)) is not None
     }
+    formulas |= {
+        index: _shown_instead(cell.coordinate, why)
+        for index, cell in enumerate(cells)
+        if index not in formulas and (why := concealing(cell)) is not None
+    }
     values = [
         "" if index in formulas else cell_text(cell.value) for index, cell in enumerate(cells)
     ]
@@ -300,15 +308,23 @@ def _about(sheet: Any, name: str) -> dict[str, str]:
     for _, cells in sheet_rows(sheet, name):
         for cell in cells[:2]:
             formula = formula_of(cell)
+            where = f"{sheet.title}!{cell.coordinate}"
             if formula is not None:
                 raise InvalidInputError(
-                    "{name}: {problem}",
-                    name=name,
-                    problem=_typed_instead(f"{sheet.title}!{cell.coordinate}", formula),
+                    "{name}: {problem}", name=name, problem=_typed_instead(where, formula)
+                )
+            why = concealing(cell)
+            if why is not None:
+                raise InvalidInputError(
+                    "{name}: {problem}", name=name, problem=_shown_instead(where, why)
                 )
         if len(cells) > 1:
             facts[cell_text(cells[0].value).strip().lower()] = cell_text(cells[1].value).strip()
     return facts
+
+
+def _shown_instead(cell: str, why: str) -> str:
+    return f"cell {cell} does not show what it holds: {why}; clear its format and save it again"
 
 
 def _typed_instead(cell: str, formula: str) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ledger.errors import InvalidInputError
+from ledger.exchange.shown import hidden_in
 
 #: The most rows below the header, columns and bytes a sheet may have to be read.
 MAX_ROWS = 20_000
@@ -65,11 +66,10 @@ def check_size(path: Path) -> None:
         )
 
 
-def check_unpacked(path: Path) -> list[str]:
+def check_unpacked(path: Path) -> None:
     """Refuse a workbook whose parts unpack to more than :data:`MAX_UNPACKED`, as its
     zip directory says (reading a part never gives more than the directory says), or
-    any part of which holds more rows or cells than a sheet within the limits can; the
-    rows and columns its sheets do not show ("row 7", "column C"), if any.
+    any part of which holds more rows or cells than a sheet within the limits can.
 
     The rows and cells are counted in the unpacked bytes, a part at a time and a
     megabyte at a time, before any is parsed as XML: a spreadsheet library reading a
@@ -86,35 +86,32 @@ def check_unpacked(path: Path) -> list[str]:
                     size=_megabytes(unpacked),
                     limits=LIMITS,
                 )
-            hidden: list[str] = []
             for part in parts:
                 with archive.open(part) as stream:
-                    hidden += _scan(stream, path.name)
+                    _scan(stream, path.name)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as error:
         raise not_a_workbook(path, error) from None
-    return list(dict.fromkeys(hidden))
+
+
+def hidden_parts(path: Path) -> list[str]:
+    """The rows and columns a workbook (already measured) does not show, if any."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return hidden_in(archive)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as error:
+        raise not_a_workbook(path, error) from None
 
 
 #: The start of a row or cell element in a sheet's XML, with or without a namespace
 #: prefix; text never holds "<" (XML writes it &lt;).
 _ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?(row|c)[\s/>]")
-#: A row or columns a spreadsheet does not show: hidden, or of no height or width.
-_HIDDEN = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]{0,40}:)?(row|col)\s[^>]*?\b(?:hidden\s*=\s*[\"'](?:1|true)[\"']"
-    rb"|(?:ht|width)\s*=\s*[\"']0+(?:\.0*)?[\"'])[^>]*>"
-)
-_NUMBER = {
-    name: re.compile(rb"\b" + name + rb"\s*=\s*[\"'](\d{1,7})[\"']")
-    for name in (b"r", b"min", b"max")
-}
 _CELLS = (MAX_ROWS + 1) * MAX_COLUMNS
 _CHUNK = 1024 * 1024
 
 
-def _scan(stream: IO[bytes], name: str) -> list[str]:
-    """Count a part's rows and cells (refusing too many) and name what it hides."""
+def _scan(stream: IO[bytes], name: str) -> None:
+    """Count a part's rows and cells, refusing too many."""
     rows = cells = 0
-    hidden: list[str] = []
     carried = b""
     while True:
         chunk = stream.read(_CHUNK)
@@ -139,23 +136,8 @@ def _scan(stream: IO[bytes], name: str) -> list[str]:
                 columns=MAX_COLUMNS,
                 limits=LIMITS,
             )
-        hidden += [_hidden(match[1], match[0]) for match in _HIDDEN.finditer(data)]
         if not chunk:
-            return hidden
-
-
-def _hidden(kind: bytes, tag: bytes) -> str:
-    from openpyxl.utils import get_column_letter
-
-    numbers = {n: m[1] for n, pattern in _NUMBER.items() if (m := pattern.search(tag))}
-    if kind == b"row":
-        return f"row {int(numbers[b'r']):,}" if b"r" in numbers else "a row"
-    first, last = (int(numbers.get(n, 0)) for n in (b"min", b"max"))
-    if not 1 <= first <= last <= 16384:
-        return "a column"
-    if first == last:
-        return f"column {get_column_letter(first)}"
-    return f"columns {get_column_letter(first)} to {get_column_letter(last)}"
+            return
 
 
 def open_workbook(path: Path, *, data_only: bool, measured: bool = False) -> Any:

@@ -230,7 +230,7 @@ def test_a_hidden_row_or_column_is_refused_naming_it(
             for name, data in parts.items():
                 packed.writestr(name, data)
     error = refused(ragw, "apply", str(roads))
-    assert error.startswith(f"Error: roads.xlsx hides {said} (hidden, or of no height or width)")
+    assert error.startswith(f"Error: roads.xlsx hides {said} (hidden, or too small to read)")
 
 
 def test_a_formula_in_any_cell_of_an_items_row_is_a_bad_row_naming_the_cell(
@@ -376,3 +376,86 @@ def test_the_bounds_are_stated_in_help_as_they_are_applied(ragw, command: str) -
 
     assert APPLIED == LIMITS
     assert LIMITS in " ".join(ragw(command, "--help").split())
+
+
+def _rewritten(path: Path, old: bytes, new: bytes, part: str = "xl/worksheets/sheet1.xml") -> None:
+    """The workbook with one piece of a part's XML replaced, as a hand edit would."""
+    with zipfile.ZipFile(path) as packed:
+        parts = {name: packed.read(name) for name in packed.namelist()}
+    assert old in parts[part], (old, parts[part][:400])
+    parts[part] = parts[part].replace(old, new, 1)
+    with zipfile.ZipFile(path, "w") as packed:
+        for name, data in parts.items():
+            packed.writestr(name, data)
+
+
+#: Ways the XML of a sheet (as ragw writes it: it states its columns' widths and its
+#: rows' default height) can hide row 2 or column I, and what the refusal names.
+HIDINGS = {
+    "row of a tenth of a point": (b'<row r="2"', b'<row r="2" ht="0.1" customHeight="1"', "row 2"),
+    "hidden as a character reference": (b'<row r="2"', b'<row r="2" hidden="&#49;"', "row 2"),
+    "hidden true": (b'<row r="2"', b'<row r="2" hidden="true"', "row 2"),
+    "rows hidden by default": (
+        b"<sheetFormatPr ",
+        b'<sheetFormatPr zeroHeight="1" ',
+        "every row not given a height",
+    ),
+    "column a hundredth wide": (
+        b"<cols>",
+        b'<cols><col min="9" max="9" width="0.01" customWidth="1"/>',
+        "column I",
+    ),
+}
+
+
+@pytest.mark.parametrize("how", list(HIDINGS))
+def test_a_row_or_column_hidden_any_way_a_spreadsheet_can_is_refused(
+    ragw, roads: Path, how: str
+) -> None:  # type: ignore[no-untyped-def]
+    """However the XML hides it (what a spreadsheet draws, not what one flag says)."""
+    old, new, said = HIDINGS[how]
+    edited(roads, I2="Contract signed")
+    _rewritten(roads, old, new)
+    error = refused(ragw, "apply", str(roads))
+    assert error.startswith(f"Error: roads.xlsx hides {said} (hidden, or too small to read)"), error
+
+
+@pytest.mark.parametrize(
+    "disguise", ["number format ;;;", "white on white", "white on no fill", "red on red"]
+)
+def test_a_cell_formatted_so_its_value_does_not_show_is_a_bad_row_naming_it(
+    ragw, roads: Path, disguise: str
+) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font, PatternFill
+
+    book = load_workbook(roads)
+    cell = book.worksheets[0]["I2"]
+    cell.value = "Contract signed"
+    if disguise == "number format ;;;":
+        cell.number_format = ";;;"
+    elif disguise == "white on white":
+        cell.font = Font(color="FFFFFFFF")
+        cell.fill = PatternFill("solid", fgColor="FFFFFFFF")
+    elif disguise == "white on no fill":
+        cell.font = Font(color="FFFFFF")
+        cell.fill = PatternFill(fill_type=None)
+    else:
+        cell.font = Font(color="FFC00000")
+        cell.fill = PatternFill("solid", fgColor="FFC00000")
+    book.save(roads)
+    error = refused(ragw, "apply", str(roads))
+    assert "cell I2 does not show what it holds" in error, error
+
+
+def test_a_coloured_cell_that_shows_its_text_is_applied(ragw, roads: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font, PatternFill
+
+    book = load_workbook(roads)
+    cell = book.worksheets[0]["I2"]
+    cell.value = "Contract signed"
+    cell.font = Font(color="FF000000", bold=True)
+    cell.fill = PatternFill("solid", fgColor="FFFFFF00")
+    book.save(roads)
+    assert "1 items changed" in ragw("apply", str(roads))
