@@ -18,6 +18,7 @@ from ledger.errors import BatchRefusedError, Field, Fix, Hint, LedgerError, Rule
 from ledger.exchange.backup.lines import event_of, position_of
 from ledger.exchange.backup.replay import Replay
 from ledger.keys import report_id
+from ledger.storage.batch import insert_at
 from ledger.storage.mapper import PydanticMapper
 
 if TYPE_CHECKING:
@@ -117,8 +118,34 @@ def restore(
         check_digest(events, positions, digest, ledger)
     if events:
         stored = [ledger.mapper.to_stored_event(event) for event in events]
-        ledger.recorder.insert_events(stored)
+        check = None
+        if digest is not None and not ledger.mapper.cipher:
+            check = restored_digest_check(ledger, digest)
+        # Each event at its own position: the chain hashes it, so every digest of the
+        # original (on its papers, in the issues recorded) holds on the restored ledger.
+        insert_at(ledger.recorder, stored, positions, check)
     return len(events)
+
+
+def restored_digest_check(ledger: Ledger, digest: Digest) -> Callable[[Any], None] | None:
+    """A check, in the restore's transaction, that the restored ledger's own chain gives
+    ``digest`` (a plaintext ledger stores what the digest was computed over): the file's
+    history gave it, and so must what was written."""
+    chainer = getattr(ledger.recorder, "chainer", None)
+    if chainer is None:
+        return None
+
+    def check(cursor: Any) -> None:
+        cursor.execute(chainer.select_links, (digest.position - 1, 1))
+        row = cursor.fetchone()
+        if row is None or int(row[0]) != digest.position or row[1] != digest.link:
+            raise RuleBrokenError(
+                "the restored ledger's history does not give the digest {digest}, though the "
+                "backup's did; nothing was restored",
+                digest=str(digest),
+            )
+
+    return check
 
 
 def replay_all(events: list[LedgerEvent], numbers: list[int], source: str) -> None:
