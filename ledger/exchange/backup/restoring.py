@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from events import LedgerEvent, RecommendationIssued
+from events import LedgerEvent, PaperIssued, RecommendationIssued
 from ledger.chain import GENESIS, Digest, link
 from ledger.errors import BatchRefusedError, Field, Fix, Hint, LedgerError, RuleBrokenError
 from ledger.exchange.backup.lines import event_of, position_of
@@ -88,6 +88,11 @@ def restore(
                 raise RuleBrokenError(
                     f"its position {position} does not come after the line before's "
                     f"({positions[-1]}): the backup is out of order"
+                )
+            if isinstance(event, PaperIssued) and event.position >= position:
+                raise RuleBrokenError(
+                    f"its paper is pinned to position {event.position}, which is not before "
+                    f"its own ({position}): a paper is issued from the history before it"
                 )
             expected = versions.get(stream, 0) + 1
             if event.originator_version != expected:
