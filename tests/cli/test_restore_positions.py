@@ -110,3 +110,22 @@ def test_a_restored_log_with_gaps_moves_on_to_the_other_store(
     again = tmp_path / "again.html"
     ragw("pack", "C", "2021-04-01", "--out", str(again), "--as-issued")
     assert again.read_bytes() == gapped["issued"]
+
+
+@pytest.mark.postgres
+def test_a_writers_login_may_not_set_positions_and_restores_nothing(
+    gapped: dict[str, Any], postgres: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the tables' owner may say where the log continues (the sequence): a writer's
+    login is refused in one line before anything is written; the owner then restores."""
+    from tests.integration.test_postgres_roles import as_login
+
+    url = postgres.create_database(f"ragw_writer_restore_{os.getpid()}")
+    runner_for(url)("admin", "init-roles")
+    monkeypatch.setenv("RAGW_NEW_PASSWORD", "secret")
+    writer = f"restorer_{os.getpid()}"
+    runner_for(url)("admin", "add-login", writer, "--role", "owner")
+    message = runner_for(as_login(url, writer))("restore", str(gapped["backup"]), code=1)
+    assert message.startswith("Error: this login may not restore") and message.count("\n") == 1
+    assert runner_for(url)("log", "--format", "json").count('"id"') == 0
+    assert digest_of(runner_for(url)("restore", str(gapped["backup"]))) == gapped["head"]
