@@ -4,16 +4,14 @@ acts for. Names match whatever their letters' case and spacing."""
 from __future__ import annotations
 
 from datetime import date
-from uuid import UUID
-
-from eventsourcing.domain import BaseAggregate
 
 from events import AccessControlled, AccessEvent, Role, RoleGranted, RoleRevoked
+from ledger.aggregates.moments import InOrder
 from ledger.errors import AlreadyExistsError, Field, Fix, Hint, NotFoundError, RuleBrokenError
 from ledger.keys import ACCESS_ID
 
 
-class Access(BaseAggregate[UUID]):
+class Access(InOrder):
     """Who may do what: roles granted and revoked by governance."""
 
     Event = AccessEvent

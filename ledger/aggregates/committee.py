@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from uuid import UUID
-
-from eventsourcing.domain import BaseAggregate
 
 from events import CommitteeEvent, CommitteeRegistered, MeetingScheduled, PaperIssued
+from ledger.aggregates.moments import InOrder
 from ledger.errors import Fix, Hint, NotFoundError, RuleBrokenError
 from ledger.keys import committee_id
 
 
-class Committee(BaseAggregate[UUID]):
+class Committee(InOrder):
     """A committee the papers go to, and its meetings."""
 
     Event = CommitteeEvent

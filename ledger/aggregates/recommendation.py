@@ -6,9 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from uuid import UUID
-
-from eventsourcing.domain import BaseAggregate
 
 from events import (
     ClosureRequested,
@@ -31,6 +28,7 @@ from events import (
     StatusChanged,
 )
 from ledger.aggregates.access import fold_name
+from ledger.aggregates.moments import InOrder, not_before
 from ledger.aggregates.report import Report
 from ledger.due import Due
 from ledger.errors import Field, Fix, Hint, RuleBrokenError
@@ -40,7 +38,7 @@ from ledger.state import ItemState, Pending, corrected_version, fold_item
 NEEDS_REASON = frozenset({Status.RED, Status.WHITE})
 
 
-class Recommendation(BaseAggregate[UUID]):
+class Recommendation(InOrder):
     """One item on the tracker. Its state is always the fold of its own events."""
 
     Event = RecommendationEvent
@@ -77,6 +75,8 @@ class Recommendation(BaseAggregate[UUID]):
         item = cls._create(
             RecommendationIssued,
             id=recommendation_id(report.code, ref),
+            # made against its report as it stands: recorded no earlier than it was
+            timestamp=not_before(report.modified_on, RecommendationIssued),
             report=report.code,
             ref=ref,
             kind=kind,

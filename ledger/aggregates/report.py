@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from uuid import UUID
-
-from eventsourcing.domain import BaseAggregate
 
 from events import ReportEvent, ReportRegistered, Scope
+from ledger.aggregates.moments import InOrder
 from ledger.keys import report_id
 
 
-class Report(BaseAggregate[UUID]):
+class Report(InOrder):
     Event = ReportEvent
     Registered = ReportRegistered
 

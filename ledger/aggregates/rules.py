@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from uuid import UUID
-
-from eventsourcing.domain import BaseAggregate
 
 from events import RulesAdopted, RulesEvent, SignOffFor, SignOffRuleSet
+from ledger.aggregates.moments import InOrder
 from ledger.errors import AlreadyExistsError
 from ledger.keys import RULES_ID
 
 
-class Rules(BaseAggregate[UUID]):
+class Rules(InOrder):
     """The ledger's rules: which changes each committee requires sign-off for."""
 
     Event = RulesEvent

@@ -1,4 +1,5 @@
-"""Writing many events at once: one transaction, one statement, the chain extended.
+"""Writing many events at once: one transaction, one statement, the chain extended; and
+a restore's events written at the positions their backup gives.
 
 The library's application recorder inserts row by row to hand back notification ids,
 which nothing here reads (the read model follows the log), and with the stored-event
@@ -6,14 +7,18 @@ objects made per event that cost half an import's time. On SQLite this writes pl
 rows with the recorder's own statement and transaction instead, holds them to the
 ledger's key and links them into the chain while it holds the write lock; other stores
 use their recorder as it is (which does both).
+
+A restore writes each event at its original position (:func:`insert_at`), gaps and all
+(a PostgreSQL log has gaps where writers collided), so every digest printed on a paper
+holds on the restored ledger: the chain hashes each event's position.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from eventsourcing.persistence import ApplicationRecorder, Mapper
+from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 
@@ -50,3 +55,27 @@ def insert_events(
     else:
         to_stored = mapper.to_stored_event
         recorder.insert_events([to_stored(e) for e in events])
+
+
+def insert_at(
+    recorder: ApplicationRecorder,
+    stored: Sequence[StoredEvent],
+    positions: Sequence[int],
+    check: Callable[[Any], None] | None = None,
+) -> None:
+    """Write ``stored`` at ``positions`` (rising, past every event already stored) in one
+    transaction, held to the ledger's key and linked into the chain at those positions;
+    ``check`` is then given the transaction's cursor (raising rolls it all back). Later
+    writes continue after the last position. A store that keeps no positions of its own
+    (a ledger in memory) numbers them 1, 2, 3 ... as ever."""
+    if not stored:
+        return
+    write = getattr(recorder, "insert_at", None)
+    if write is None:
+        recorder.insert_events(stored)
+        return
+    rows = [
+        (at, e.originator_id, e.originator_version, e.topic, e.state)
+        for at, e in zip(positions, stored, strict=True)
+    ]
+    write(rows, check)

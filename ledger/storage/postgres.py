@@ -3,16 +3,17 @@ ledger's key, and its factory (see :mod:`ledger.storage.sqlite`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Identifier
 
 from ledger.chain import CREATE, Chainer, StoredRow
+from ledger.errors import RuleBrokenError
 from ledger.storage.keycheck import CREATE as CREATE_KEY
 from ledger.storage.keycheck import KeyGuard, WriteKey
 from ledger.storage.sqlite import rows_of
@@ -49,6 +50,44 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         with curs.connection.cursor(row_factory=tuple_row) as cursor:
             self.chainer.extend(cursor, rows_of(ids, stored_events))
         return ids
+
+    def insert_at(self, rows: Sequence[StoredRow], check: Callable[[Any], None] | None) -> None:
+        """Insert ``rows`` at the positions they give (see
+        :func:`ledger.storage.batch.insert_at`): the table locked as every write locks it,
+        the head and the key checked, the rows inserted with their ``notification_id``
+        given, linked, and the sequence set to the last, so the next write continues
+        after it. A login that may not set the sequence is refused before anything."""
+        datastore = self.datastore
+        insert = SQL(
+            "INSERT INTO {table} (notification_id, originator_id, originator_version, topic, "
+            "state) SELECT * FROM unnest(%s::bigint[], %s::{kind}[], %s::bigint[], "
+            "%s::text[], %s::bytea[])"
+        ).format(
+            table=Identifier(datastore.schema, self.events_table_name),
+            kind=Identifier(datastore.originator_id_type),
+        )
+        table = f"{datastore.schema}.{self.events_table_name}"
+        with (
+            datastore.transaction(commit=True) as curs,
+            curs.connection.cursor(row_factory=tuple_row) as cursor,
+        ):
+            self._lock_table(curs)
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'notification_id')", (table,))
+            sequence = cursor.fetchone()[0]  # type: ignore[index]
+            cursor.execute("SELECT has_sequence_privilege(%s, 'UPDATE')", (sequence,))
+            if not cursor.fetchone()[0]:  # type: ignore[index]
+                raise RuleBrokenError(
+                    "this login may not restore: a restore keeps each event at its position "
+                    "in the log, which only the owner of the ledger's tables may set; "
+                    "nothing was restored; restore as that owner"
+                )
+            self.chainer.check_head(cursor)
+            self.key_guard.check(cursor)
+            cursor.execute(insert, [list(column) for column in zip(*rows, strict=True)])
+            self.chainer.extend(cursor, list(rows))
+            cursor.execute("SELECT setval(%s, %s)", (sequence, rows[-1][0]))
+            if check is not None:
+                check(cursor)
 
     def head(self) -> tuple[int, str]:
         """The last link: (position, link)."""

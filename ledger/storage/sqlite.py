@@ -6,7 +6,7 @@ PostgreSQL one (and its driver) is imported only for a PostgreSQL ledger."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
@@ -40,6 +40,25 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             self.key_guard.check(c, before=min(ids))
         self.chainer.extend(c, rows_of(ids, stored_events))
         return ids
+
+    def insert_at(self, rows: Sequence[StoredRow], check: Callable[[Any], None] | None) -> None:
+        """Insert ``rows`` at the positions they give, in one transaction, held to the
+        key and linked; then ``check`` (see :func:`ledger.storage.batch.insert_at`)."""
+        with self.datastore.transaction(commit=True) as c:
+            # rowid is the position: SQLite keeps one given, and numbers later rows after
+            # the largest
+            c.executemany(
+                f"INSERT INTO {self.events_table_name} "
+                "(rowid, originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (at, stream.hex, version, topic, state)
+                    for at, stream, version, topic, state in rows
+                ],
+            )
+            self.key_guard.check(c, before=rows[0][0])
+            self.chainer.extend(c, list(rows))
+            if check is not None:
+                check(c)
 
     def head(self) -> tuple[int, str]:
         """The last link: (position, link)."""

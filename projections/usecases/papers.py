@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from ledger.chain import Digest
+from ledger.chain import ChainBrokenError, Digest
 from ledger.errors import Fix, Hint, InvalidInputError
 from projections.committee import appendix_of, paper_of, summary_of
 from projections.recorded import Recorded
@@ -120,6 +120,18 @@ def pinned_history(
                 day=meeting.isoformat(),
                 hint=Hint.to(Fix.ISSUE_PAPER, code=committee, day=meeting.isoformat()),
             )
+        try:
+            Digest.parse(issued.digest)
+        except ValueError:
+            raise ChainBrokenError(
+                "the paper for {code}'s meeting on {day} was recorded as issued from "
+                "{digest}, which is not a digest: the record is damaged, and the paper "
+                "cannot be read as issued; {hint}",
+                code=committee,
+                day=meeting.isoformat(),
+                digest=repr(issued.digest[:80]),
+                hint=Hint.to(Fix.VERIFY),
+            ) from None
         return Pinned(issued.digest, issued.read_at, issued.as_known_at)
     head = ledger.digest()
     if head is None or head.position == 0:

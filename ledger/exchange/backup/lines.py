@@ -22,6 +22,7 @@ from events import (
     CommitteeEvent,
     CommitteeRegistered,
     LedgerEvent,
+    PaperIssued,
     RecommendationEvent,
     RecommendationIssued,
     ReportEvent,
@@ -29,6 +30,7 @@ from events import (
     RulesAdopted,
     RulesEvent,
 )
+from ledger.chain import Digest
 from ledger.due import within_years
 from ledger.errors import LedgerError, RuleBrokenError
 from ledger.formats import iso_utc
@@ -47,6 +49,9 @@ from ledger.keys import (
 from ledger.storage.mapper import check_originator_topic, upcast
 
 ENVELOPE = {"originator_id", "originator_version", "timestamp", "actor", "on"}
+#: The last position a line may give: 2**53, the largest whole number every JSON reader
+#: (JavaScript's included) holds exactly; both stores hold up to 2**63 - 1.
+MAX_POSITION = 2**53
 
 
 def backup_line(event: LedgerEvent, key: str, position: int | None = None) -> dict[str, Any]:
@@ -93,6 +98,7 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
     if cls is None:
         raise RuleBrokenError(f"type {line.get('type')!r} is not an event the ledger records")
     key, version = split_event_id(str(line.get("id", "")))
+    check_writable(key, "its key")  # a lone surrogate names no stream: it has no UTF-8
     if key != line.get("key"):
         raise RuleBrokenError(f"id {line.get('id')!r} does not belong to key {line.get('key')!r}")
     if issubclass(cls, RecommendationEvent):
@@ -132,15 +138,47 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
         event = cls(originator_id=stream, originator_version=version, **state)
         for name, value in event:  # every date and moment, as commands bound them
             if isinstance(value, datetime):
+                _check_zone(value, "recorded_at" if name == "timestamp" else name)
                 within_years(value.date(), f"its {name}", value.isoformat())
             elif isinstance(value, date):
                 within_years(value, f"its {name}", value.isoformat())
+        if isinstance(event, PaperIssued):
+            _check_issue(event)
         return event
     except LedgerError as error:
         raise RuleBrokenError(str(error)) from None
     except (KeyError, ValueError, TypeError, ValidationError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise RuleBrokenError(f"the event cannot be read: {first}") from None
+
+
+def _check_zone(moment: datetime, name: str) -> None:
+    """Refuse a moment without its time zone: it names no moment (export writes each
+    with its zone), and it cannot be compared with one that does."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise RuleBrokenError(
+            f"its {name} {moment.isoformat()} carries no time zone; a backup gives every "
+            "moment with its zone, as export writes it (e.g. 2021-03-01T12:00:00+00:00)"
+        )
+
+
+def _check_issue(event: PaperIssued) -> None:
+    """Refuse an issued paper whose digest names no history, or that was read at a
+    moment after it was issued: ``pack`` with its as-issued reading renders it again
+    from exactly those."""
+    try:
+        Digest.parse(event.digest)
+    except ValueError:
+        raise RuleBrokenError(
+            f"its digest {event.digest!r} is not a digest (POSITION:64-HEX-DIGITS): a paper "
+            "is issued from the history a digest pins"
+        ) from None
+    if event.read_at > event.timestamp:
+        raise RuleBrokenError(
+            f"its paper was read as known at {event.read_at.isoformat()}, after the paper "
+            f"was issued ({event.timestamp.isoformat()}): a paper is read from what was "
+            "recorded before it"
+        )
 
 
 def _check_key(cls: type[LedgerEvent], key: str, payload: dict[str, Any]) -> None:
@@ -167,6 +205,11 @@ def position_of(line: dict[str, Any]) -> int | None:
     position = line["position"]
     if isinstance(position, bool) or not isinstance(position, int) or position < 1:
         raise RuleBrokenError(f"its position {position!r} is not a position in a log (1, 2, ...)")
+    if position > MAX_POSITION:
+        raise RuleBrokenError(
+            f"its position {position} is past {MAX_POSITION}, the last a backup may give: "
+            "every JSON reader holds whole numbers exactly up to it, and no log comes near"
+        )
     return position
 
 
@@ -195,5 +238,8 @@ def read_backup(text_lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]
             line = json.loads(text)
         except json.JSONDecodeError as error:
             yield number, f"not a JSON object ({error.msg})"
+            continue
+        except RecursionError:  # brackets nested past the parser's depth
+            yield number, "not a JSON object (nested too deeply)"
             continue
         yield number, line if isinstance(line, dict) else "not a JSON object"

@@ -12,12 +12,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from events import LedgerEvent, RecommendationIssued
+from events import LedgerEvent, PaperIssued, RecommendationIssued
 from ledger.chain import GENESIS, Digest, link
 from ledger.errors import BatchRefusedError, Field, Fix, Hint, LedgerError, RuleBrokenError
 from ledger.exchange.backup.lines import event_of, position_of
 from ledger.exchange.backup.replay import Replay
 from ledger.keys import report_id
+from ledger.storage.batch import insert_at
 from ledger.storage.mapper import PydanticMapper
 
 if TYPE_CHECKING:
@@ -88,6 +89,11 @@ def restore(
                     f"its position {position} does not come after the line before's "
                     f"({positions[-1]}): the backup is out of order"
                 )
+            if isinstance(event, PaperIssued) and event.position >= position:
+                raise RuleBrokenError(
+                    f"its paper is pinned to position {event.position}, which is not before "
+                    f"its own ({position}): a paper is issued from the history before it"
+                )
             expected = versions.get(stream, 0) + 1
             if event.originator_version != expected:
                 raise RuleBrokenError(
@@ -117,8 +123,34 @@ def restore(
         check_digest(events, positions, digest, ledger)
     if events:
         stored = [ledger.mapper.to_stored_event(event) for event in events]
-        ledger.recorder.insert_events(stored)
+        check = None
+        if digest is not None and not ledger.mapper.cipher:
+            check = restored_digest_check(ledger, digest)
+        # Each event at its own position: the chain hashes it, so every digest of the
+        # original (on its papers, in the issues recorded) holds on the restored ledger.
+        insert_at(ledger.recorder, stored, positions, check)
     return len(events)
+
+
+def restored_digest_check(ledger: Ledger, digest: Digest) -> Callable[[Any], None] | None:
+    """A check, in the restore's transaction, that the restored ledger's own chain gives
+    ``digest`` (a plaintext ledger stores what the digest was computed over): the file's
+    history gave it, and so must what was written."""
+    chainer = getattr(ledger.recorder, "chainer", None)
+    if chainer is None:
+        return None
+
+    def check(cursor: Any) -> None:
+        cursor.execute(chainer.select_links, (digest.position - 1, 1))
+        row = cursor.fetchone()
+        if row is None or int(row[0]) != digest.position or row[1] != digest.link:
+            raise RuleBrokenError(
+                "the restored ledger's history does not give the digest {digest}, though the "
+                "backup's did; nothing was restored",
+                digest=str(digest),
+            )
+
+    return check
 
 
 def replay_all(events: list[LedgerEvent], numbers: list[int], source: str) -> None:
