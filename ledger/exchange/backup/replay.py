@@ -43,7 +43,7 @@ from events import (
 )
 from ledger.aggregates import Access, Committee, Recommendation, Report, Rules
 from ledger.errors import RuleBrokenError
-from ledger.exchange.backup.items import authorized, remake_item_event
+from ledger.exchange.backup.items import SHEET_EVENTS, authorized, remake_item_event
 from ledger.inputs import MAX_MAKES, clean_text
 from ledger.keys import (
     ACCESS_ID,
@@ -77,6 +77,12 @@ class Replay:
         been recorded."""
         stream = event.originator_id
         self._check_moment(event)
+        if event.acting_for and not isinstance(event, SHEET_EVENTS):
+            raise RuleBrokenError(
+                f"it says it was recorded for {event.acting_for!r}, but only an update "
+                f"sheet's changes are recorded for someone else, and no sheet records a "
+                f"{type(event).__name__}"
+            )
         waiting = self.expected.get(stream)
         if waiting:
             self._compare(event, waiting.pop(0), "the command that gave the event before it")
