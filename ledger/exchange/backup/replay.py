@@ -20,6 +20,8 @@ commands trim what users type, and an event's text is the trimmed one.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -42,7 +44,7 @@ from events import (
     SignOffRuleSet,
 )
 from ledger.aggregates import Access, Committee, Recommendation, Report, Rules
-from ledger.errors import RuleBrokenError
+from ledger.errors import LedgerError, RuleBrokenError
 from ledger.exchange.backup.items import SHEET_EVENTS, authorized, remake_item_event
 from ledger.inputs import MAX_MAKES, clean_text
 from ledger.keys import (
@@ -247,6 +249,50 @@ class Replay:
         aggregate.collect_events()
         if isinstance(aggregate, Recommendation) and isinstance(event, RecommendationEvent):
             aggregate.history[event.originator_version - 1] = event
+
+
+@dataclass(frozen=True)
+class Unruled:
+    """The first event of a log that its rules would not have given, and why."""
+
+    position: int
+    event: LedgerEvent
+    why: LedgerError | str
+
+
+def first_unruled(
+    log: Iterable[tuple[int, LedgerEvent]],
+    *,
+    latest: datetime | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> Unruled | None:
+    """Replay a ledger's own log (its events with their positions, in order) through the
+    rules each event passed when it was recorded, as a restore of its backup would; the
+    first that could not have been recorded, or None. An event recorded after ``latest``
+    (the check's moment, with the clocks' tolerance) has not happened yet."""
+    replay = Replay()
+    first: dict[UUID, tuple[int, LedgerEvent]] = {}
+    for position, event in log:
+        if progress is not None:
+            progress(1)
+        first.setdefault(event.originator_id, (position, event))
+        try:
+            if latest is not None and event.timestamp > latest:
+                raise RuleBrokenError(
+                    f"it was recorded at {event.timestamp.isoformat()}, after this check "
+                    f"({latest.replace(microsecond=0).isoformat()} at the latest)"
+                )
+            replay.check(event)
+        except LedgerError as error:
+            return Unruled(position, event, error)
+    for stream, missing in replay.unfinished():
+        position, event = first[stream]
+        return Unruled(
+            position,
+            event,
+            f"the command that recorded it also gave {missing}, which the log does not hold",
+        )
+    return None
 
 
 def _made(aggregate: BaseAggregate[UUID]) -> list[LedgerEvent]:
