@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ledger.errors import Fix, Hint, LedgerError
 from ledger.exchange.backup import CLOCK_TOLERANCE
@@ -70,6 +70,7 @@ def verify(
     with session.progress(ledger.last_position(), "Verifying the chain") as bar:
         verdict = ledger.verify(digest, progress=bar)
     result = verified(ledger, verdict, digest)
+    check_key_record(ledger)
     if check_logins(session) or rules:
         result = replace(result, replayed=check_rules(session))
     if events_only:
@@ -78,6 +79,24 @@ def verify(
         return replace(result, encrypted=True)
     model = verify_model(session)
     return replace(result, kept=False) if model is None else replace(result, model=model)
+
+
+def check_key_record(ledger: Ledger) -> None:
+    """Refuse when the ledger's record of its encryption (which every write is held to,
+    and which the chain does not cover) disagrees with its first or last stored event."""
+    recorder: Any = ledger.recorder
+    guard = getattr(recorder, "key_guard", None)
+    if guard is None:
+        return
+    with recorder.datastore.transaction(commit=False) as cursor:
+        found = guard.disagreement(cursor)
+    if found is not None:
+        raise LedgerError(
+            "{found}: the record has been altered (the chain covers the events, not the "
+            "record), and a write held to it could record what the ledger cannot read; its "
+            "owner must write the record again as the events show it",
+            found=found,
+        )
 
 
 def check_rules(session: LedgerSession) -> int:
