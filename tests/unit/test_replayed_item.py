@@ -86,7 +86,7 @@ def test_an_item_of_thousands_of_events_is_folded_in_linear_time(
                 timestamp=moment + timedelta(microseconds=n + 1),
                 text=f"note {n}",
                 actor="Auditor",
-                on=date(2021, 6, 1),
+                on=date(2021, 5, 1) if n == 1 else date(2021, 6, 1),  # one backdated
             )
         )
     monkeypatch.setattr(items_module, "fold_item", counting)
