@@ -12,10 +12,15 @@ rest of them next in that stream.
 What is not re-checked, and why: the sign-off that a committee's rules require for
 extensions and closures is re-checked only under access control, because an import
 records extensions and closures directly whoever runs it while no role is granted; and
-an item's change whose actor is the item's owner passes as its update sheet's (ledgers
-written before sheets recorded who applied them hold a sheet's changes under the owner's
-name, an owner that holds no role; a sheet now records its applier, for the owner). Texts are checked for what they may hold, not re-trimmed:
-commands trim what users type, and an event's text is the trimmed one.
+a change under an item's owner's name passes as its update sheet's where a sheet could
+have recorded it so (ledgers written before sheets recorded who applied them hold a
+sheet's changes under the owner's name, an owner that holds no role; a sheet now records
+its applier, for the owner): see :func:`.items.remake_item_event`. Texts are checked for
+what they may hold, not re-trimmed: commands trim what users type, and an event's text is
+the trimmed one.
+
+The same replay runs over a ledger's own log (:func:`first_unruled`), so that ``verify``
+can pass no history a restore of its backup would refuse.
 """
 
 from __future__ import annotations
