@@ -119,3 +119,22 @@ def test_an_owner_login_granting_herself_governance_fails_verify_on_postgres(
     assert error.startswith("Error: event ") and error.count("\n") == 1, error
     assert ("roles@" if written == "grant" else "R/1@") in error, error
     assert f"{name} could not have recorded it" in error or "GREEN needed sign-off" in error
+
+
+@pytest.mark.parametrize("by_hand", [False, True])
+def test_what_verify_rules_passes_restores_and_what_it_refuses_restore_refuses(
+    sqlite_roles: str, tmp_path: Path, by_hand: bool
+) -> None:
+    if by_hand:
+        grant_by_hand(sqlite_roles, "Alice")
+    backup = str(tmp_path / "backup.jsonl")
+    cli(sqlite_roles, "export", "--out", backup)
+    restored = str(tmp_path / "restored.db")
+    if not by_hand:
+        cli(sqlite_roles, "verify", "--rules")
+        cli(restored, "restore", backup)
+        return
+    verify_error = cli(sqlite_roles, "verify", "--rules", code=1)
+    restore_error = cli(restored, "restore", backup, code=1)
+    assert "Alice could not have recorded it" in verify_error
+    assert "Alice could not have recorded it" in restore_error
