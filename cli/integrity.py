@@ -24,8 +24,15 @@ from projections.usecases.integrity import verify as verify_chain
     is_flag=True,
     help="Check the events' chain only, not the read model beside them.",
 )
+@click.option(
+    "--rules",
+    "rules",
+    is_flag=True,
+    help="Also replay every event through the rules it passed when it was recorded, "
+    "as a restore does (done unasked on PostgreSQL under roles).",
+)
 @click.pass_context
-def verify(ctx: click.Context, digest_text: str | None, events_only: bool) -> None:
+def verify(ctx: click.Context, digest_text: str | None, events_only: bool, rules: bool) -> None:
     """Check that no recorded event, and no row of the read model, has been altered.
 
     Every event is chained to the one recorded before it (a SHA-256 over its stored row
@@ -42,10 +49,18 @@ def verify(ctx: click.Context, digest_text: str | None, events_only: bool) -> No
     An encrypted ledger keeps no read model: its events alone are checked. With
     --events-only, or with --digest, only the events are checked.
 
+    On PostgreSQL under roles (`ragw admin init-roles`), where each writer's login may
+    insert events, every event is also replayed through the rules it passed when it
+    was recorded, as `ragw restore` replays a backup: an event no command could have
+    recorded (a role someone granted herself, GREEN without sign-off) is named with
+    the rule, exit 1. --rules asks for that replay anywhere (it takes about as long as
+    a restore); on a SQLite file whoever can write it can rewrite it whole.
+
     \b
     Examples:
       ragw verify
       ragw verify --events-only
+      ragw verify --rules
       ragw verify --digest 252:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     """
     digest = None
@@ -55,9 +70,14 @@ def verify(ctx: click.Context, digest_text: str | None, events_only: bool) -> No
         except ValueError as error:
             refuse(f"--digest {error}")
     verified = verify_chain(
-        session_of(ctx).uses, digest, events_only=events_only or digest is not None
+        session_of(ctx).uses, digest, events_only=events_only or digest is not None, rules=rules
     )
     click.echo(f"ok: {verified.events} events, every link matches")
+    if verified.replayed is not None:
+        click.echo(
+            f"ok: {verified.replayed} events replayed, each what the rules it was recorded "
+            "under give"
+        )
     if digest is not None:
         since = verified.since
         click.echo(

@@ -50,6 +50,11 @@ NOT_ENCRYPTED = (
     "this ledger is not encrypted, but {key} is set; nothing was recorded; unset {key} to "
     "write to it"
 )
+ALTERED = (
+    "this ledger's record of its encryption says its events are {said}, but its "
+    "{which} stored event is {found}: the record has been altered since; nothing was "
+    "recorded; its owner must write the record again as the events show it"
+)
 NO_RECORD = (
     "this ledger keeps no record of its encryption yet, and this login may not create "
     "it; nothing was recorded; {hint} (it creates the record's table)"
@@ -88,6 +93,13 @@ class WriteKey:
         return True
 
 
+def _row(row: Any) -> list[Any]:
+    """A fetched row's values in order, whichever row factory the connection uses."""
+    if row is None:
+        return []
+    return list(row.values()) if isinstance(row, dict) else list(row)
+
+
 def _in_clear(state: bytes) -> bool:
     """Whether a stored state is an event's fields in clear (a JSON object)."""
     try:
@@ -122,6 +134,12 @@ class KeyGuard:
         row = cursor.fetchone()
         if row is not None:
             self._compare(bool(row[0]), row[1])
+            # The record itself is a row anyone who can write the file can edit: held to
+            # the last event stored, which costs one row (and one decryption) a write.
+            cursor.execute(self.latest, (before,))
+            found = cursor.fetchone()
+            if found is not None:
+                self._agrees(bool(row[0]), bytes(found[0]), "last")
             return
         for statement in (self.earliest, self.latest):
             cursor.execute(statement, (before,))
@@ -154,6 +172,59 @@ class KeyGuard:
         if not encrypted and given is not None:
             raise KeyRefusedError(NOT_ENCRYPTED, key=_KEY)
         if encrypted and not hmac.compare_digest(str(check), str(given)):
+            raise KeyRefusedError(WRONG_KEY, key=_KEY)
+
+    def disagreement(self, cursor: Any) -> str | None:
+        """How the record disagrees with the first or last stored event (one in clear
+        where the record says encrypted, or ciphertext where it says in clear), or with
+        the key of this session when its events decrypt under it; None when it agrees, or
+        there is no record or no event."""
+        if self.postgres:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (TABLE,))
+        else:
+            cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)
+            )
+        found = _row(cursor.fetchone())
+        if not found or not found[0]:
+            return None
+        cursor.execute(self.select)
+        row = _row(cursor.fetchone())
+        if not row:
+            return None
+        encrypted, check = bool(row[0]), row[1]
+        for which, statement in (("first", self.earliest), ("last", self.latest)):
+            cursor.execute(statement, (EVERY,))
+            stored = _row(cursor.fetchone())
+            if not stored:
+                continue
+            state = bytes(stored[0])
+            if encrypted == _in_clear(state):
+                return (
+                    f"the ledger's record of its encryption says its events are "
+                    f"{'encrypted' if encrypted else 'in clear'}, but its {which} stored "
+                    f"event is {'in clear' if encrypted else 'encrypted'}"
+                )
+            given = self.key.check
+            decrypts = encrypted and given and self.key.decrypts(state)
+            if decrypts and not hmac.compare_digest(str(check), str(given)):
+                return (
+                    "the ledger's record of its encryption holds the check value of "
+                    "another key than the one its events are encrypted with"
+                )
+        return None
+
+    def _agrees(self, encrypted: bool, state: bytes, which: str) -> None:
+        """Refuse unless the record (``encrypted``) agrees with a stored event's form."""
+        clear = _in_clear(state)
+        if encrypted == clear:
+            raise KeyRefusedError(
+                ALTERED,
+                said="encrypted" if encrypted else "in clear",
+                which=which,
+                found="in clear" if clear else "encrypted",
+            )
+        if encrypted and self.key.decrypt is not None and not self.key.decrypts(state):
             raise KeyRefusedError(WRONG_KEY, key=_KEY)
 
     def _compare_stored(self, state: bytes) -> None:

@@ -4,10 +4,12 @@ it gives (every stored row), and rebuilding the read model derived from it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
 
 from ledger.errors import Fix, Hint, LedgerError
+from ledger.exchange.backup import CLOCK_TOLERANCE
+from ledger.exchange.backup.replay import first_unruled
 from projections.committee import paper_of
 from projections.store.audit import Audit, Difference
 from projections.store.stored_rows import Stored, schema_difference
@@ -38,26 +40,86 @@ class Verified:
     encrypted: bool = False
     #: Whether a read model is kept beside the events (none is until the first read).
     kept: bool = True
+    #: How many events were replayed through the rules they were recorded under; None
+    #: when they were not (see :func:`verify`).
+    replayed: int | None = None
 
 
 def verify(
-    session: LedgerSession, digest: Digest | None = None, *, events_only: bool = False
+    session: LedgerSession,
+    digest: Digest | None = None,
+    *,
+    events_only: bool = False,
+    rules: bool = False,
 ) -> Verified:
     """Recompute the whole chain (and, given a paper's ``digest``, check that the
     history up to it is unchanged); refuses, naming the first event that no longer
-    matches, when the history was altered. Then, unless ``events_only``, check that
-    every row of the read model is what the events give (:func:`verify_model`)."""
+    matches, when the history was altered. Then replay every event through the rules it
+    passed when it was recorded (:func:`check_rules`) where a login could have written
+    past them, or when ``rules`` asks. Then, unless ``events_only``, check that every
+    row of the read model is what the events give (:func:`verify_model`).
+
+    The rules are replayed, unasked, only on PostgreSQL under roles (the server notes
+    each event's login): there every writer's login may insert events, so one can record,
+    with the library and her own login, what no command would let her (a role granted to
+    herself, GREEN without sign-off), and the chain links it like any other. A SQLite
+    file has no such writer: whoever can write it can rewrite it whole, chain and all,
+    and a replay (about as slow as a restore, several times the chain's time) proves
+    nothing the chain does not."""
     ledger = session.ledger(write=False)
     with session.progress(ledger.last_position(), "Verifying the chain") as bar:
         verdict = ledger.verify(digest, progress=bar)
     result = verified(ledger, verdict, digest)
-    check_logins(session)
+    check_key_record(ledger)
+    if check_logins(session) or rules:
+        result = replace(result, replayed=check_rules(session))
     if events_only:
         return result
     if ledger.encrypted:
         return replace(result, encrypted=True)
     model = verify_model(session)
     return replace(result, kept=False) if model is None else replace(result, model=model)
+
+
+def check_key_record(ledger: Ledger) -> None:
+    """Refuse when the ledger's record of its encryption (which every write is held to,
+    and which the chain does not cover) disagrees with its first or last stored event."""
+    recorder: Any = ledger.recorder
+    guard = getattr(recorder, "key_guard", None)
+    if guard is None:
+        return
+    with recorder.datastore.transaction(commit=False) as cursor:
+        found = guard.disagreement(cursor)
+    if found is not None:
+        raise LedgerError(
+            "{found}: the record has been altered (the chain covers the events, not the "
+            "record), and a write held to it could record what the ledger cannot read; its "
+            "owner must write the record again as the events show it",
+            found=found,
+        )
+
+
+def check_rules(session: LedgerSession) -> int:
+    """Replay every event, in the order recorded, through the rules it passed when it was
+    recorded, as a restore of the ledger's backup does; refuse, naming the first event
+    that could not have been recorded and the rule, when one could not. How many events
+    were replayed."""
+    ledger = session.ledger(write=False)
+    latest = datetime.now(UTC) + CLOCK_TOLERANCE
+    count = ledger.last_position()
+    with session.progress(count, "Replaying the rules") as bar:
+        found = first_unruled(ledger.read_log(), latest=latest, progress=bar)
+    if found is not None:
+        event = found.event
+        raise LedgerError(
+            "event {name} (position {position}) could not have been recorded by any "
+            "command: {why}; it was written outside the ledger's rules, and a restore of "
+            "the ledger's backup refuses it; restore the ledger from a backup taken before it",
+            name=ledger.event_name(str(event.originator_id), event.originator_version),
+            position=found.position,
+            why=found.why,
+        )
+    return count
 
 
 def verify_model(session: LedgerSession) -> Audited | None:

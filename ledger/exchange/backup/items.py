@@ -24,6 +24,7 @@ from events import (
     SignedOff,
     SignOffFor,
     SignOffRejected,
+    SignOffRequested,
     Status,
     StatusChanged,
 )
@@ -33,7 +34,64 @@ from ledger.errors import ForbiddenError, RuleBrokenError
 from ledger.inputs import clean_text
 from ledger.keys import check_ref, report_id, split_event_id
 from ledger.permissions import authorize, needs_sign_off
-from ledger.state import fold_item
+from ledger.state import ItemState, Pending, apply_to_state, fold_item
+
+#: What an update sheet records of an owner's row (ledger.exchange.updates): a colour,
+#: a note, a due date set or moved, a claim of completion or a request for an extension.
+#: Only these may be recorded for someone else (``acting_for``), and only these were
+#: once recorded under the owner's name when governance applied the sheet.
+SHEET_EVENTS = (
+    StatusChanged,
+    ProgressNoted,
+    DeadlineSet,
+    DeadlineExtended,
+    CompletionClaimed,
+    ExtensionRequested,
+)
+
+
+class ReplayedItem(Recommendation):
+    """An item whose latest fold is kept as its events are replayed, so that a command's
+    checks read it without folding the whole history again for every event (which made
+    restoring an item of thousands of events quadratic). The fold is the same
+    :func:`~ledger.state.fold_item` gives: an event that takes effect no earlier than
+    every event folded so far, and retracts nothing, comes last in its order and is
+    applied to the kept state; any other (backdated, or a correction) makes the next read
+    fold the history again."""
+
+    def when(self, event: RecommendationEvent) -> None:
+        super().when(event)
+        if isinstance(event, RecommendationIssued):
+            self._latest: ItemState | None = None
+            self._stale = False
+            self._requests = False
+        self._requests = self._requests or isinstance(event, SignOffRequested)
+        latest = None if self._stale else self._latest
+        in_order = latest is None or (latest.last_on is not None and event.on >= latest.last_on)
+        if isinstance(event, EventCorrected) or not in_order or self._stale:
+            self._stale = True
+        else:
+            self._latest = _step(latest, event)
+
+    def latest(self) -> ItemState | None:
+        """The item as it stands now: :func:`fold_item` of its whole history."""
+        if self._stale:
+            self._latest = fold_item(self.history)
+            self._stale = False
+        return self._latest
+
+    def state_as_at(self, on: date) -> ItemState:
+        latest = self.latest()
+        # Every event counted takes effect by ``on``: the fold as at it is the latest.
+        if latest and not latest.is_closed and latest.last_on and on >= latest.last_on:
+            return latest
+        return super().state_as_at(on)
+
+    def pending(self) -> Pending | None:
+        if not self._requests:
+            return None
+        latest = self.latest()
+        return latest.pending if latest is not None else None
 
 
 def remake_item_event(
@@ -57,7 +115,7 @@ def remake_item_event(
                 f"({report.published.isoformat()})"
             )
         clean_text(event.text, "its text", required=True)
-        return Recommendation.issue(
+        return ReplayedItem.issue(
             report=report,
             ref=event.ref,
             kind=event.kind,
@@ -70,10 +128,11 @@ def remake_item_event(
             actor=actor,
             on=on,
         )
-    item: Recommendation = aggregates[event.originator_id]
-    if not _owners_sheet(item, actor):
+    item: ReplayedItem = aggregates[event.originator_id]
+    sheet = _owners_sheet(item, actor, event, rules)
+    if not sheet:
         authorized(access, actor, f"changing {item.key}", item=item)
-    wait = _waits(access, rules, actor, item)
+    wait = _waits(access, rules, actor, sheet)
     if isinstance(event, StatusChanged):
         if event.status is Status.GREEN and wait(None):
             raise ForbiddenError(
@@ -125,6 +184,16 @@ def remake_item_event(
     return item
 
 
+def _step(state: ItemState | None, event: RecommendationEvent) -> ItemState | None:
+    """One more event in fold order, as :func:`fold_item` folds it."""
+    if isinstance(event, RecommendationIssued):
+        return fold_item([event])
+    if state is not None:
+        apply_to_state(state, event)
+        state.last_on = event.on
+    return state
+
+
 def _due(due: date | None, text: str | None, report: Report) -> Due:
     """The due date an event gives, read as the command read its text."""
     if text:
@@ -152,28 +221,33 @@ def authorized(
         ) from None
 
 
-def _owners_sheet(item: Recommendation, actor: str) -> bool:
-    """Whether ``actor`` is the item's owner, as an update sheet recorded its changes
-    before it recorded who applied it."""
-    owner = item.history and _owner(item)
+def _owners_sheet(
+    item: ReplayedItem, actor: str, event: RecommendationEvent, rules: Rules | None
+) -> bool:
+    """Whether ``event`` is one an update sheet recorded under the item's owner's name
+    when governance applied it, before sheets recorded who applied them: a row's colour,
+    note, due date, claim of completion or request for an extension, by the item's
+    owner — never a closure, an owner assigned or a correction, and never an extension
+    that a committee's rule made wait for sign-off (a sheet then asked for it instead)."""
+    if not isinstance(event, SHEET_EVENTS):
+        return False
+    if isinstance(event, DeadlineExtended) and rules and rules.requiring(SignOffFor.EXTENSIONS):
+        return False
+    latest = item.latest()
+    owner = latest.owner if latest is not None else None
     return bool(owner) and fold_name(str(owner)) == fold_name(actor)
 
 
-def _owner(item: Recommendation) -> str | None:
-    state = fold_item(item.history)
-    return state.owner if state is not None else None
-
-
 def _waits(
-    access: Access | None, rules: Rules | None, actor: str, item: Recommendation
+    access: Access | None, rules: Rules | None, actor: str, sheet: bool
 ) -> Callable[[SignOffFor | None], bool]:
     """Whether ``actor``'s change must have waited for sign-off: GREEN under access
     control, and (under access control only: see the module) what a committee's rules
     require. An owner's sheet applied by governance once recorded GREEN under the owner's
-    name, so GREEN by the item's owner passes."""
+    name, so such a change (``sheet``) waited for nothing."""
 
     def wait(change: SignOffFor | None) -> bool:
-        if access is None or _owners_sheet(item, actor):
+        if access is None or sheet:
             return False
         return bool(needs_sign_off(access, rules, actor, change))
 

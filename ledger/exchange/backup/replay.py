@@ -12,14 +12,21 @@ rest of them next in that stream.
 What is not re-checked, and why: the sign-off that a committee's rules require for
 extensions and closures is re-checked only under access control, because an import
 records extensions and closures directly whoever runs it while no role is granted; and
-an item's change whose actor is the item's owner passes as its update sheet's (ledgers
-written before sheets recorded who applied them hold a sheet's changes under the owner's
-name, an owner that holds no role; a sheet now records its applier, for the owner). Texts are checked for what they may hold, not re-trimmed:
-commands trim what users type, and an event's text is the trimmed one.
+a change under an item's owner's name passes as its update sheet's where a sheet could
+have recorded it so (ledgers written before sheets recorded who applied them hold a
+sheet's changes under the owner's name, an owner that holds no role; a sheet now records
+its applier, for the owner): see :func:`.items.remake_item_event`. Texts are checked for
+what they may hold, not re-trimmed: commands trim what users type, and an event's text is
+the trimmed one.
+
+The same replay runs over a ledger's own log (:func:`first_unruled`), so that ``verify``
+can pass no history a restore of its backup would refuse.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -42,8 +49,8 @@ from events import (
     SignOffRuleSet,
 )
 from ledger.aggregates import Access, Committee, Recommendation, Report, Rules
-from ledger.errors import RuleBrokenError
-from ledger.exchange.backup.items import authorized, remake_item_event
+from ledger.errors import LedgerError, RuleBrokenError
+from ledger.exchange.backup.items import SHEET_EVENTS, authorized, remake_item_event
 from ledger.inputs import MAX_MAKES, clean_text
 from ledger.keys import (
     ACCESS_ID,
@@ -77,6 +84,12 @@ class Replay:
         been recorded."""
         stream = event.originator_id
         self._check_moment(event)
+        if event.acting_for and not isinstance(event, SHEET_EVENTS):
+            raise RuleBrokenError(
+                f"it says it was recorded for {event.acting_for!r}, but only an update "
+                f"sheet's changes are recorded for someone else, and no sheet records a "
+                f"{type(event).__name__}"
+            )
         waiting = self.expected.get(stream)
         if waiting:
             self._compare(event, waiting.pop(0), "the command that gave the event before it")
@@ -241,6 +254,50 @@ class Replay:
         aggregate.collect_events()
         if isinstance(aggregate, Recommendation) and isinstance(event, RecommendationEvent):
             aggregate.history[event.originator_version - 1] = event
+
+
+@dataclass(frozen=True)
+class Unruled:
+    """The first event of a log that its rules would not have given, and why."""
+
+    position: int
+    event: LedgerEvent
+    why: LedgerError | str
+
+
+def first_unruled(
+    log: Iterable[tuple[int, LedgerEvent]],
+    *,
+    latest: datetime | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> Unruled | None:
+    """Replay a ledger's own log (its events with their positions, in order) through the
+    rules each event passed when it was recorded, as a restore of its backup would; the
+    first that could not have been recorded, or None. An event recorded after ``latest``
+    (the check's moment, with the clocks' tolerance) has not happened yet."""
+    replay = Replay()
+    first: dict[UUID, tuple[int, LedgerEvent]] = {}
+    for position, event in log:
+        if progress is not None:
+            progress(1)
+        first.setdefault(event.originator_id, (position, event))
+        try:
+            if latest is not None and event.timestamp > latest:
+                raise RuleBrokenError(
+                    f"it was recorded at {event.timestamp.isoformat()}, after this check "
+                    f"({latest.replace(microsecond=0).isoformat()} at the latest)"
+                )
+            replay.check(event)
+        except LedgerError as error:
+            return Unruled(position, event, error)
+    for stream, missing in replay.unfinished():
+        position, event = first[stream]
+        return Unruled(
+            position,
+            event,
+            f"the command that recorded it also gave {missing}, which the log does not hold",
+        )
+    return None
 
 
 def _made(aggregate: BaseAggregate[UUID]) -> list[LedgerEvent]:
