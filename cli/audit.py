@@ -8,7 +8,8 @@ from datetime import date, datetime, time
 import click
 
 from cli.common import parse_day, refuse, session_of
-from cli.render import Output, emit, format_option
+from cli.render import format_option
+from cli.streamed import emit_json_lines, emit_rows
 
 
 def recorded_moment(value: str | None, option: str, *, end: bool) -> datetime | None:
@@ -82,7 +83,6 @@ def backdated(
       ragw backdated --days 0 --format csv > late-entries.csv
       ragw backdated --format json
     """
-    from projections.log import describe
     from projections.usecases.audit_log import backdated as backdated_read
 
     try:
@@ -98,40 +98,31 @@ def backdated(
         recorded_to=parse_day(recorded_to, "--to"),
     )
     entries = read.entries
+    if fmt == "json":
+        emit_json_lines("events", (entry.to_json() for entry in entries), {"days": read.days})
+        return
     by_actor: dict[str, int] = {}
     for entry in entries:
-        by_actor[entry.record.actor] = by_actor.get(entry.record.actor, 0) + 1
-    emit(
-        Output(
-            document={"days": read.days, "events": [entry.to_json() for entry in entries]},
-            columns=[
-                "actor",
-                "id",
-                "type",
-                "on",
-                "recorded at",
-                "lag (days)",
-                "details",
-                "papers changed",
-            ],
-            rows=[
-                [
-                    entry.record.by,
-                    entry.record.id,
-                    entry.record.type,
-                    entry.record.on,
-                    entry.record.recorded_at.isoformat(timespec="seconds"),
-                    str(entry.lag_days),
-                    describe(entry.record),
-                    ", ".join(entry.papers),
-                ]
-                for entry in entries
-            ],
-            title=f"Events recorded more than {read.days} day"
-            + ("" if read.days == 1 else "s")
-            + f" after they took effect: {len(entries)}",
-            footer="  ".join(f"{name}: {n}" for name, n in by_actor.items()) or None,
-            wrap={"details": 40, "papers changed": 30},
+        by_actor[entry.actor] = by_actor.get(entry.actor, 0) + 1
+    emit_rows(
+        ["actor", "id", "type", "on", "recorded at", "lag (days)", "details", "papers changed"],
+        lambda: (
+            [
+                entry.by,
+                entry.id,
+                entry.type,
+                entry.on,
+                entry.recorded_at.isoformat(timespec="seconds"),
+                str(entry.lag_days),
+                entry.details,
+                ", ".join(entry.papers),
+            ]
+            for entry in entries
         ),
         fmt,
+        wrap={"details": 40, "papers changed": 30},
+        title=f"Events recorded more than {read.days} day"
+        + ("" if read.days == 1 else "s")
+        + f" after they took effect: {len(entries)}",
+        footer="  ".join(f"{name}: {n}" for name, n in by_actor.items()) or None,
     )

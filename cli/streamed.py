@@ -30,18 +30,32 @@ def emit_rows(
     fmt: str,
     *,
     wrap: dict[str, int] | None = None,
+    title: str | None = None,
+    footer: str | None = None,
 ) -> None:
     """Print ``rows()`` under ``columns`` as :func:`cli.render.emit` prints an
-    :class:`~cli.render.Output` of them with no title or footer (not JSON: see
-    :func:`emit_json_lines`). A table calls ``rows`` twice and needs the same rows each
-    time."""
+    :class:`~cli.render.Output` of them (not JSON: see :func:`emit_json_lines`). A
+    table calls ``rows`` twice and needs the same rows each time."""
+    if fmt != "csv" and title:
+        click.echo(f"## {title}\n" if fmt == "md" else f"{title}\n")
+    _body(columns, rows, fmt, wrap or {})
+    if fmt != "csv" and footer:
+        click.echo(f"\n{footer}")
+
+
+def _body(
+    columns: Sequence[str],
+    rows: Callable[[], Iterable[Sequence[Any]]],
+    fmt: str,
+    wrap: dict[str, int],
+) -> None:
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         for row in rows():
             writer.writerow(csv_row(row))
         return
-    widths_wanted = [(wrap or {}).get(column) for column in columns]
+    widths_wanted = [wrap.get(column) for column in columns]
     maxcolwidths = widths_wanted if fmt == "table" and any(widths_wanted) else None
     tablefmt = "github" if fmt == "md" else "simple"
 
@@ -78,10 +92,12 @@ def emit_rows(
     out.flush()
 
 
-def emit_json_lines(name: str, documents: Iterable[dict[str, Any]]) -> None:
-    """``{name: [...]}`` as :func:`cli.render.dump_document` prints it, a document at a
-    time."""
-    emit_json_rows({}, name, (compact(document) for document in documents))
+def emit_json_lines(
+    name: str, documents: Iterable[dict[str, Any]], head: dict[str, Any] | None = None
+) -> None:
+    """``{**head, name: [...]}`` as :func:`cli.render.dump_document` prints it, a
+    document at a time."""
+    emit_json_rows(head or {}, name, (compact(document) for document in documents))
 
 
 def _pages(rows: Iterable[Sequence[Any]], fmt: str) -> Iterator[list[list[Any]]]:

@@ -32,7 +32,7 @@ from events import (
 from ledger.aggregates.access import fold_name
 from ledger.errors import InvalidInputError
 from ledger.formats import iso_utc
-from projections.log import stream_records
+from projections.log import describe, stream_records
 
 if TYPE_CHECKING:
     from projections.log import EventRecord
@@ -67,24 +67,48 @@ class IssuedPaper:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Backdated:
-    """An event recorded ``lag_days`` after the day it took effect."""
+    """An event recorded ``lag_days`` after the day it took effect: what of it is
+    listed (not the event itself: a list of them may be long)."""
 
-    record: EventRecord
+    id: str
+    key: str
+    type: str
+    on: date
+    recorded_at: datetime
+    actor: str
+    #: Who recorded it as a person reads it ("alice for Head of Crime").
+    by: str
+    #: What it says, in one line (:func:`projections.log.describe`).
+    details: str
     lag_days: int
     #: The issued papers it changed, as "COMMITTEE MEETING", by committee and meeting.
     papers: list[str]
 
+    @classmethod
+    def of(cls, record: EventRecord, lag_days: int, papers: list[str]) -> Backdated:
+        return cls(
+            record.id,
+            record.key,
+            record.type,
+            record.on,
+            record.recorded_at,
+            record.actor,
+            record.by,
+            describe(record),
+            lag_days,
+            papers,
+        )
+
     def to_json(self) -> dict[str, Any]:
-        r = self.record
         return {
-            "id": r.id,
-            "key": r.key,
-            "type": r.type,
-            "on": r.on.isoformat(),
-            "recorded_at": iso_utc(r.recorded_at),
-            "actor": r.actor,
+            "id": self.id,
+            "key": self.key,
+            "type": self.type,
+            "on": self.on.isoformat(),
+            "recorded_at": iso_utc(self.recorded_at),
+            "actor": self.actor,
             "lag_days": self.lag_days,
             "papers": self.papers,
         }
@@ -152,7 +176,7 @@ def backdated(
         changed = []
         if isinstance(event, RecommendationEvent | ReportEvent | MeetingScheduled):
             changed = sorted({paper.name for paper in papers if paper.left_out(position, event)})
-        found.append((fold_name(record.actor), position, Backdated(record, lag, changed)))
+        found.append((fold_name(record.actor), position, Backdated.of(record, lag, changed)))
     found.sort(key=lambda entry: entry[:2])
     return BackdatedRead(days, [entry for _, _, entry in found])
 
