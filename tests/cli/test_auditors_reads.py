@@ -261,6 +261,9 @@ def test_an_entry_recorded_three_weeks_late_is_listed_with_the_issued_paper_it_c
         ],
     }
     assert read["events"][0]["recorded_at"].startswith("2019-11-22T12:00:00")
+    # more than N days: a lag of exactly 13 days is not listed at 13
+    thirteen = events_of(as_("Auditor", "backdated", "--days", "13", "--format", "json"))
+    assert [e["id"] for e in thirteen] == ["R/1@2"]
     # at 12 days the 13-day-late note is listed too; it too took effect before the meeting
     late = events_of(as_("Auditor", "backdated", "--days", "12", "--format", "json"))
     assert [(e["id"], e["actor"], e["lag_days"], e["papers"]) for e in late] == [
@@ -308,3 +311,45 @@ def test_backdated_refuses_a_lag_out_of_bounds(clock: Clock, as_: Any, days: str
     a_quarter(clock, as_)
     assert as_("Auditor", "backdated", "--days", days, code=1).startswith(f"Error: --days {days!r}")
     assert "falls outside the years" in as_("Auditor", "backdated", "--to", "1899-01-01", code=1)
+
+
+def test_a_paper_names_the_late_events_missing_from_its_history_by_position_and_by_moment(
+    clock: Clock, as_: Any, tmp_path: Path
+) -> None:
+    a_quarter_before_the_meeting(clock, as_)
+    clock.set("2019-11-12")
+    as_("Bob Jones", "note", "R/2", "Before the paper was read", "--on", "2019-10-20")
+    clock.set("2019-11-15")
+    # issued as known before Bob's note: the note is not in it, though recorded before it
+    as_(
+        "Governance",
+        "pack",
+        "PRMSC",
+        "2019-11-15",
+        "--out",
+        str(tmp_path / "p.html"),
+        "--issue",
+        "--as-known-at",
+        "2019-11-10T00:00:00Z",
+    )
+    # recorded after the issue by a writer whose clock is behind, even behind the moment
+    # the paper was read as known at: not in it either, being after its position
+    clock.set("2019-11-09")
+    as_("Alice Smith", "note", "R/1", "Clock behind", "--on", "2019-10-01")
+    late = events_of(as_("Auditor", "backdated", "--format", "json"))
+    assert [(e["id"], e["lag_days"], e["papers"]) for e in late] == [
+        ("R/1@2", 39, ["PRMSC 2019-11-15"]),
+        ("R/2@2", 23, ["PRMSC 2019-11-15"]),
+    ]
+
+
+def test_the_log_marks_a_retracted_event_with_its_correction_whatever_it_is_filtered_by(
+    clock: Clock, as_: Any
+) -> None:
+    a_quarter(clock, as_)
+    as_("Governance", "correct", "R/1@2", "--reason", "Wrong item")
+    for filters in ([], ["--type", "StatusChanged"], ["--actor", "Alice Smith"]):
+        listed = events_of(as_("Auditor", "log", *filters, "--format", "json"))
+        marked = {e["id"]: e.get("corrected_by") for e in listed if e["id"].startswith("R/1@")}
+        assert marked["R/1@2"] == "R/1@4"
+        assert marked.get("R/1@3") is None
