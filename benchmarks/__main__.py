@@ -18,7 +18,12 @@ so it means the same on a slow machine and a fast one:
   / on a register of 10^4 events (goal <= 1.5; named for the 10^6 run);
 - ``verify_vs_replay``: a full ``ragw verify`` (the chain of every event, and every row
   of the read model made again from the events and compared) / the naive replay of
-  ``as_at_vs_replay`` (goal <= 2).
+  ``as_at_vs_replay`` (goal <= 2);
+- ``log_memory_vs_board``: peak RSS of ``ragw log --format csv`` / of the board's
+  process in ``memory_1m_vs_10k``, on the same register (goal <= 1.5: the log streams);
+- ``log_vs_as_at`` and ``backdated_vs_as_at`` (no goal: both print every event of the
+  register, each of which is back-dated): ``ragw log --format csv`` and ``ragw
+  backdated --format json``, in process / one as-at board.
 
 With ``--postgresql`` the register is also recorded on a throw-away PostgreSQL server
 started for the run, and its seconds and same-store ratios are added under
@@ -51,6 +56,7 @@ GOALS = {
     "cli_start_vs_imports": ("<=", 1.3),
     "memory_1m_vs_10k": ("<=", 1.5),
     "verify_vs_replay": ("<=", 2.0),
+    "log_memory_vs_board": ("<=", 1.5),
 }
 START, TODAY = date(2016, 1, 1), date(2021, 12, 31)
 MEETINGS = [date(2021, 2, 4), date(2021, 5, 4), date(2021, 8, 3)]
@@ -207,14 +213,17 @@ def raw_insert_seconds(source: str, runs: int = 3) -> tuple[int, float]:
     return len(rows), statistics.median(once() for _ in range(runs))
 
 
-def peak_rss_kib(target: str) -> int:
-    """Peak resident memory of one `ragw board --as-at` process on ``target``."""
+def peak_rss_kib(
+    target: str, read: tuple[str, ...] = ("board", "--as-at", "2021-06-01", "--format", "json")
+) -> int:
+    """Peak resident memory of one `ragw board --as-at` process (or of ``read``) on
+    ``target``."""
     # VmHWM, not getrusage: Linux carries ru_maxrss over from the parent across exec.
     code = (
         "import sys\n"
         "from cli.main import main\n"
         "try:\n"
-        f"    main(['--db', {target!r}, 'board', '--as-at', '2021-06-01', '--format', 'json'])\n"
+        f"    main(['--db', {target!r}, *{list(read)!r}])\n"
         "except SystemExit:\n"
         "    pass\n"
         "status = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
@@ -292,6 +301,20 @@ def as_at_timings(ledger: Any, store: Any, target: str) -> dict[str, float]:
     return timings
 
 
+def audit_timings(target: str) -> dict[str, float]:
+    """The auditors' reads of every event, printed in process as the commands print
+    them: the whole log as CSV, and the back-dated entries as JSON."""
+    from cli.main import main as ragw
+
+    def read(*args: str) -> None:
+        board_json(lambda: ragw.main(["--db", target, *args], standalone_mode=False))
+
+    return {
+        "log": timed(lambda: read("log", "--format", "csv")),
+        "backdated": timed(lambda: read("backdated", "--format", "json")),
+    }
+
+
 def verify_all(ledger: Any, target: str) -> None:
     """What ``ragw verify`` does: the chain, then every row of the read model."""
     from projections.store.audit import Audit, Audited
@@ -318,6 +341,7 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
     catch_up_seconds = timed(store.catch_up)
     log(f"  catch-up {catch_up_seconds:.1f} s; the board, the summary, a naive replay ...")
     timings = as_at_timings(ledger, store, target)
+    timings |= audit_timings(target)
     log("  " + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in timings.items()))
 
     log("measuring start-up and memory ...")
@@ -332,6 +356,7 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
     small_store.close()
     small_ledger.close()
     big_rss, small_rss = peak_rss_kib(target), peak_rss_kib(small)
+    log_rss = peak_rss_kib(target, ("log", "--format", "csv"))
     store.close()
     ledger.close()
 
@@ -344,9 +369,15 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
         "cli_start_vs_imports": start_seconds / imports_seconds,
         "memory_1m_vs_10k": big_rss / small_rss,
         "verify_vs_replay": timings["verify"] / timings["replay"],
+        "log_memory_vs_board": log_rss / big_rss,
+    }
+    unbounded = {
+        "log_vs_as_at": timings["log"] / as_at,
+        "backdated_vs_as_at": timings["backdated"] / as_at,
     }
     return {
         **{name: round(value, 3) for name, value in results.items()},
+        **{name: round(value, 3) for name, value in unbounded.items()},
         "events": rows,
         "goals": {name: f"{op} {goal}" for name, (op, goal) in GOALS.items()},
         "met": {
@@ -361,7 +392,7 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
             "ragw_version": round(start_seconds, 4),
             "imports": round(imports_seconds, 4),
         },
-        "peak_rss_kib": {"register": big_rss, "10k": small_rss},
+        "peak_rss_kib": {"register": big_rss, "10k": small_rss, "log": log_rss},
         "machine": f"{platform.machine()}, {platform.python_implementation()} "
         f"{platform.python_version()}, {platform.system()}",
     }
@@ -428,6 +459,8 @@ def main() -> None:
     for name, (op, goal) in GOALS.items():
         mark = "met" if results["met"][name] else "MISSED"
         print(f"{name:22} {results[name]:>10.3f}   goal {op} {goal:<6} {mark}")
+    for name in ("log_vs_as_at", "backdated_vs_as_at"):
+        print(f"{name:22} {results[name]:>10.3f}   (no goal)")
     print(f"({results['events']} events; {results['machine']})")
 
 

@@ -8,16 +8,18 @@ from typing import Any
 
 import click
 
+from cli.audit import recorded_moment
 from cli.common import parse_day, parse_moment, refuse, session_of
 from cli.render import Output, emit, emit_json_rows, format_option
+from cli.streamed import emit_json_lines, emit_rows
 from ledger.state import asks_for
 from projections.board import BOARD_STATUSES
 from projections.log import describe
 from projections.rows import NOT_ASSESSED
 from projections.usecases.board import board as board_read
 from projections.usecases.board import status_named
+from projections.usecases.events import LogFilter, event_types, log_of
 from projections.usecases.events import history as history_read
-from projections.usecases.events import log as log_read
 
 
 @click.command()
@@ -179,33 +181,103 @@ def history(ctx: click.Context, key: str, fmt: str) -> None:
 
 
 @click.command()
+@click.option(
+    "--actor",
+    "actor",
+    default=None,
+    metavar="NAME",
+    help="Only events NAME recorded, or recorded for NAME (an owner whose update sheet "
+    "someone applied); names match whatever their case and spacing.",
+)
+@click.option("--key", default=None, metavar="KEY", help="Only the events of KEY, e.g. PEEL1819/4.")
+@click.option(
+    "--report",
+    "report_code",
+    default=None,
+    metavar="CODE",
+    help="Only the events of report CODE and of its items.",
+)
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    metavar="TYPE",
+    help="Only events of TYPE (as the log names them, e.g. StatusChanged); repeat for more.",
+)
+@click.option(
+    "--from",
+    "recorded_from",
+    default=None,
+    metavar="WHEN",
+    help="Only events recorded at or after WHEN: a date (from the start of that day, "
+    "local time) or an ISO 8601 moment.",
+)
+@click.option(
+    "--to",
+    "recorded_to",
+    default=None,
+    metavar="WHEN",
+    help="Only events recorded at or before WHEN: a date (to the end of that day, local "
+    "time) or an ISO 8601 moment.",
+)
+@click.option(
+    "--on-from",
+    "on_from",
+    default=None,
+    metavar="DATE",
+    help="Only events that took effect on or after DATE.",
+)
+@click.option(
+    "--on-to", "on_to", default=None, metavar="DATE", help="Only events that took effect by DATE."
+)
 @format_option
 @click.pass_context
-def log(ctx: click.Context, fmt: str) -> None:
-    """Every event in the ledger, in the order recorded.
+def log(
+    ctx: click.Context,
+    actor: str | None,
+    key: str | None,
+    report_code: str | None,
+    types: tuple[str, ...],
+    recorded_from: str | None,
+    recorded_to: str | None,
+    on_from: str | None,
+    on_to: str | None,
+    fmt: str,
+) -> None:
+    """Every event in the ledger, in the order recorded; the filters given narrow it
+    (each to events that pass all of them). --from and --to are about when an event was
+    recorded, --on-from and --on-to about the day it took effect. Printed as it is
+    read, in any format, however long the log.
 
     \b
     Examples:
       ragw log
       ragw log --format json > events.json
+      ragw log --actor "Alice Smith" --from 2019-10-01 --to 2019-12-31
+      ragw log --report PEEL1819 --type StatusChanged --type DeadlineExtended
+      ragw log --key PEEL1819/4 --on-from 2019-01-01 --on-to 2019-06-30
+      ragw log --from 2019-11-15T09:00:00Z --format csv > since-the-meeting.csv
     """
-    records = log_read(session_of(ctx).uses)
-    emit(
-        Output(
-            document={"events": [r.to_json() for r in records]},
-            columns=["id", "type", "on", "recorded at", "actor", "details"],
-            rows=[
-                [
-                    r.id,
-                    r.type,
-                    r.on,
-                    r.recorded_at.isoformat(timespec="seconds"),
-                    r.by,
-                    describe(r),
-                ]
-                for r in records
-            ],
-            wrap={"details": 60},
+    filters = LogFilter(
+        actor=actor,
+        key=key.strip() if key else None,
+        report=report_code.strip() if report_code else None,
+        types=event_types(types),
+        recorded_from=recorded_moment(recorded_from, "--from", end=False),
+        recorded_to=recorded_moment(recorded_to, "--to", end=True),
+        on_from=parse_day(on_from, "--on-from"),
+        on_to=parse_day(on_to, "--on-to"),
+    )
+    read = log_of(session_of(ctx).uses, filters)
+    if fmt == "json":
+        emit_json_lines("events", (r.to_json() for r in read.records()))
+        return
+    emit_rows(
+        ["id", "type", "on", "recorded at", "actor", "details"],
+        lambda: (
+            [r.id, r.type, r.on, r.recorded_at.isoformat(timespec="seconds"), r.by, describe(r)]
+            for r in read.records()
         ),
         fmt,
+        wrap={"details": 60},
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -59,30 +59,7 @@ class EventRecord:
 
 def records_of(events: Iterable[LedgerEvent]) -> list[EventRecord]:
     """Records in recorded order, each marked with the correction that retracts it."""
-    keys: dict[UUID, str] = {}
-    records: list[EventRecord] = []
-    for event in events:
-        if isinstance(event, ReportRegistered | CommitteeRegistered):
-            keys[event.originator_id] = event.code
-        elif isinstance(event, AccessControlled):
-            keys[event.originator_id] = ACCESS_KEY
-        elif isinstance(event, RulesAdopted):
-            keys[event.originator_id] = RULES_KEY
-        elif isinstance(event, RecommendationIssued):
-            keys[event.originator_id] = f"{event.report}/{event.ref}"
-        key = keys.get(event.originator_id, str(event.originator_id))
-        records.append(
-            EventRecord(
-                id=f"{key}@{event.originator_version}",
-                type=type(event).__name__,
-                key=key,
-                on=event.on,
-                recorded_at=event.timestamp,
-                actor=event.actor,
-                payload=event.payload(),
-                event=event,
-            )
-        )
+    records = list(stream_records(events))
     corrections = {
         record.payload["corrects"]: record.id
         for record in records
@@ -92,6 +69,57 @@ def records_of(events: Iterable[LedgerEvent]) -> list[EventRecord]:
         _with_correction(record, corrections.get(record.id)) if record.id in corrections else record
         for record in records
     ]
+
+
+def stream_records(
+    events: Iterable[LedgerEvent], corrections: Mapping[str, str] | None = None
+) -> Iterator[EventRecord]:
+    """Records in recorded order, one at a time as the events come: each marked with
+    the correction that retracts it when ``corrections`` (a retracted event's id: the
+    id of the correction) says so. What it holds is a key for each stream it has met,
+    never the events: a log of any length streams through it."""
+    keys: dict[UUID, str] = {}
+    for event in events:
+        key = _key_of(event, keys)
+        record = EventRecord(
+            id=f"{key}@{event.originator_version}",
+            type=type(event).__name__,
+            key=key,
+            on=event.on,
+            recorded_at=event.timestamp,
+            actor=event.actor,
+            payload=event.payload(),
+            event=event,
+        )
+        if corrections and record.id in corrections:
+            record = _with_correction(record, corrections[record.id])
+        yield record
+
+
+def corrections_of(events: Iterable[LedgerEvent]) -> dict[str, str]:
+    """The id of every retracted event, with the id of the correction that retracts it,
+    read from the corrections among ``events``: a correction is of its own item's
+    event, so its key is the one it names, and nothing else need be read."""
+    found: dict[str, str] = {}
+    for event in events:
+        if isinstance(event, EventCorrected):
+            key = event.corrects.rpartition("@")[0]
+            found[event.corrects] = f"{key}@{event.originator_version}"
+    return found
+
+
+def _key_of(event: LedgerEvent, keys: dict[UUID, str]) -> str:
+    """The key of ``event``'s stream, learnt from the event that creates it (every
+    stream's first event) and kept in ``keys``."""
+    if isinstance(event, ReportRegistered | CommitteeRegistered):
+        keys[event.originator_id] = event.code
+    elif isinstance(event, AccessControlled):
+        keys[event.originator_id] = ACCESS_KEY
+    elif isinstance(event, RulesAdopted):
+        keys[event.originator_id] = RULES_KEY
+    elif isinstance(event, RecommendationIssued):
+        keys[event.originator_id] = f"{event.report}/{event.ref}"
+    return keys.get(event.originator_id, str(event.originator_id))
 
 
 def _with_correction(record: EventRecord, correction_id: str | None) -> EventRecord:

@@ -3,14 +3,18 @@ event that a restore reads back (of an encrypted ledger, only when asked for in 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import takewhile
 from typing import TYPE_CHECKING, Any
 
-from ledger.errors import Fix, Hint, RuleBrokenError
+from events import EVENT_TYPES, EventCorrected, LedgerEvent
+from ledger.aggregates.access import fold_name
+from ledger.errors import Fix, Hint, InvalidInputError, RuleBrokenError
 from ledger.exchange.backup import backup_lines
 from ledger.state import fold_item
-from projections.log import records_of
+from projections.log import corrections_of, records_of, stream_records
 
 if TYPE_CHECKING:
     from ledger.state import ItemState
@@ -36,7 +40,117 @@ def history(session: LedgerSession, key: str) -> ItemHistory:
 
 def log(session: LedgerSession) -> list[EventRecord]:
     """Every event in the ledger, in the order recorded."""
-    return records_of(event for _, event in session.ledger(write=False).read_log())
+    return list(log_of(session).records())
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """Which events of the log to list; each filter given narrows it, none lists all.
+    Bounds are inclusive; recording times are moments, effective days are dates."""
+
+    #: Who recorded it, or whom they recorded it for, as roles compare names.
+    actor: str | None = None
+    #: Exactly this key (an item's, a report's, a committee's).
+    key: str | None = None
+    #: This report's own events and its items'.
+    report: str | None = None
+    #: Only events of these type names (none: every type).
+    types: frozenset[str] = frozenset()
+    recorded_from: datetime | None = None
+    recorded_to: datetime | None = None
+    on_from: date | None = None
+    on_to: date | None = None
+
+    def admits(self, record: EventRecord) -> bool:
+        """Whether ``record`` passes every filter given."""
+        if self.actor is not None:
+            wanted = fold_name(self.actor)
+            acting_for = record.payload.get("acting_for")
+            if fold_name(record.actor) != wanted and not (
+                acting_for and fold_name(acting_for) == wanted
+            ):
+                return False
+        if self.key is not None and record.key != self.key:
+            return False
+        if self.report is not None and record.key.split("/")[0] != self.report:
+            return False
+        if self.types and record.type not in self.types:
+            return False
+        moment = record.recorded_at
+        if self.recorded_from is not None and moment < self.recorded_from:
+            return False
+        if self.recorded_to is not None and moment > self.recorded_to:
+            return False
+        if self.on_from is not None and record.on < self.on_from:
+            return False
+        return self.on_to is None or record.on <= self.on_to
+
+
+def event_types(names: Iterable[str]) -> frozenset[str]:
+    """The event types named (as the log names them, in any case); refuses a name that
+    is none of them, listing them all."""
+    known = {name.casefold(): name for name in EVENT_TYPES}
+    chosen = set()
+    for name in names:
+        found = known.get(name.strip().casefold())
+        if found is None:
+            raise InvalidInputError(
+                "event type {name} is not known; use one of {types}",
+                name=repr(name),
+                types=", ".join(EVENT_TYPES),
+            )
+        chosen.add(found)
+    return frozenset(chosen)
+
+
+@dataclass(frozen=True)
+class LogRead:
+    """The events of the log a filter admits, up to the position the log had reached
+    when it was asked for: :meth:`records` reads them afresh each time (a table reads
+    them twice, once for its columns' widths), always the same, never holding the log."""
+
+    session: LedgerSession
+    filters: LogFilter
+    #: The last position read: events appended while the log is printed wait for the
+    #: next read, so two readings agree.
+    upto: int
+    #: Every retracted event's id, with the id of the correction that retracts it.
+    corrections: dict[str, str]
+
+    def records(self) -> Iterator[EventRecord]:
+        ledger = self.session.ledger(write=False)
+        types: list[type[LedgerEvent]] = []
+        if self.filters.types:  # the types asked for, and those that name the keys
+            types = [EVENT_TYPES[name] for name in sorted(self.filters.types | _CREATING)]
+        events = (
+            event
+            for _, event in takewhile(
+                lambda read: read[0] <= self.upto, ledger.read_log(types=types)
+            )
+        )
+        return filter(self.filters.admits, stream_records(events, self.corrections))
+
+
+#: The types whose events name a stream's key: read whatever types are asked for.
+_CREATING = frozenset(
+    {"ReportRegistered", "CommitteeRegistered", "RecommendationIssued", "AccessControlled"}
+    | {"RulesAdopted"}
+)
+
+
+def log_of(session: LedgerSession, filters: LogFilter | None = None) -> LogRead:
+    """The events ``filters`` admit (every event without), in the order recorded, read
+    as they are printed: first the corrections alone (to mark what each retracts), then
+    the log a page at a time, so its length never sets the memory it takes."""
+    ledger = session.ledger(write=False)
+    upto = ledger.last_position()
+    corrected = (
+        event
+        for _, event in takewhile(
+            lambda read: read[0] <= upto, ledger.read_log(types=[EventCorrected])
+        )
+    )
+    return LogRead(session, filters or LogFilter(), upto, corrections_of(corrected))
 
 
 @dataclass(frozen=True)
