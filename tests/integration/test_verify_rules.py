@@ -89,7 +89,7 @@ def postgres_roles(postgres: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
     history(lambda *args, code=0: cli(url, *args, actor="Strategic Development", code=code))
     cli(url, "assign", "R/1", "Head of Roads", actor="Strategic Development")
     cli(url, "admin", "init-roles")
-    alice = f"alice_{os.getpid()}_{next(_databases)}"
+    alice = f"rules_alice_{os.getpid()}_{next(_databases)}"
     monkeypatch.setenv("RAGW_NEW_PASSWORD", "secret")
     cli(url, "admin", "add-login", alice, "--role", "owner")
     cli(url, "role", "grant", "postgres", "governance", actor="postgres")
