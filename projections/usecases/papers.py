@@ -11,6 +11,15 @@ from ledger.chain import Digest
 from ledger.errors import Fix, Hint, InvalidInputError
 from projections.committee import appendix_of, paper_of, summary_of
 from projections.recorded import Recorded
+from projections.restatements import (
+    Restatements,
+    end_of_day,
+    known_in,
+    recorded_by,
+    restated,
+    rows_of,
+    streams_known_at,
+)
 from projections.usecases.integrity import refuse_unless_folded
 
 if TYPE_CHECKING:
@@ -175,7 +184,40 @@ def paper(
         read = read.headed(known_at=pinned.as_known_at, digest=pinned.digest)
     if to_issue and pinned is not None:  # never issued from a model that was altered
         refuse_unless_folded(session, read, pinned, committee, meeting)
-    return PaperRead(read, pinned)
+    return PaperRead(
+        read.restating(restated_since_last_paper(session, recorded, committee, meeting)), pinned
+    )
+
+
+def restated_since_last_paper(
+    session: LedgerSession, recorded: Recorded, committee: str, meeting: date
+) -> Restatements | None:
+    """The items whose row at the previous meeting, as ``recorded`` (what this paper is
+    read from) holds it, differs from what the previous paper said: the previous paper
+    as issued when its issue is in that history, else as known at the end of the
+    previous meeting's day. None when there is no previous meeting."""
+    previous = recorded.committee(committee).before(meeting)
+    if previous is None:
+        return None
+    ledger = session.ledger(write=False)
+    issued = ledger.issued_paper(committee, previous.on)
+    if issued is not None and (recorded.known_at is None or issued.timestamp <= recorded.known_at):
+        pinned = Pinned(issued.digest, issued.read_at, issued.as_known_at)
+        then = pinned_recorded(ledger, pinned)
+        compared, known_then = issued.read_at, known_in(then)
+    else:
+        compared = end_of_day(previous.on)
+        if recorded.known_at is not None:
+            compared = min(compared, recorded.known_at)
+        then, known_then, issued = session.recorded(compared), recorded_by(compared), None
+    items = restated(
+        rows_of(then, committee, previous.on),
+        rows_of(recorded, committee, previous.on),
+        streams_known_at(recorded, ledger),
+        known_then,
+        previous.on,
+    )
+    return Restatements(committee, previous.on, compared, issued is not None, items)
 
 
 def record_issue(

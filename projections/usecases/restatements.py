@@ -1,0 +1,76 @@
+"""Restatements of a meeting's paper: the items whose row as known now differs from
+what the paper said, as issued or as known at a moment, with the events that made the
+difference (the rules: :mod:`projections.restatements`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from projections.restatements import (
+    Restatements,
+    end_of_day,
+    known_in,
+    recorded_by,
+    restated,
+    rows_of,
+    streams_known_at,
+)
+from projections.usecases.papers import pinned_history, pinned_recorded
+
+if TYPE_CHECKING:
+    from projections.usecases.session import LedgerSession
+
+
+@dataclass(frozen=True)
+class Compared:
+    """What the paper as known now was compared with, and why that was chosen."""
+
+    restatements: Restatements
+    #: "the paper as issued", "as known at the end of the meeting day (not issued)"...
+    basis: str
+
+
+def restatements(
+    session: LedgerSession,
+    committee: str,
+    meeting: date,
+    *,
+    since_issue: bool = False,
+    known_at: datetime | None = None,
+) -> Compared:
+    """The items of the paper for ``committee``'s meeting on ``meeting`` restated
+    since: the paper as issued (``since_issue``, and the default when it was issued),
+    or as known at ``known_at``; with neither and no issue, as known at the end of the
+    meeting's day, the latest the paper shown at the meeting could have known. Refuses
+    an unknown committee or meeting, and ``since_issue`` for a paper never issued."""
+    ledger = session.ledger(write=False)
+    now = session.recorded(None)
+    now.committee(committee).meeting(meeting)  # refuses what the ledger does not hold
+    issued = known_at is None and (
+        since_issue or ledger.issued_paper(committee, meeting) is not None
+    )
+    if issued:
+        pinned = pinned_history(ledger, committee, meeting, as_issued=True)
+        then = pinned_recorded(ledger, pinned)
+        compared, known_then = pinned.read_at, known_in(then)
+        basis = f"the paper as issued (pinned to the ledger's digest {pinned.digest})"
+    elif known_at is not None:
+        then, compared, known_then = session.recorded(known_at), known_at, recorded_by(known_at)
+        basis = "the paper as known at the moment asked for"
+    else:
+        compared = end_of_day(meeting)
+        then, known_then = session.recorded(compared), recorded_by(compared)
+        basis = (
+            "the paper as known at the end of the meeting's day: it was never issued, "
+            "so nothing pins what the committee was shown"
+        )
+    items = restated(
+        rows_of(then, committee, meeting),
+        rows_of(now, committee, meeting),
+        streams_known_at(now, ledger),
+        known_then,
+        meeting,
+    )
+    return Compared(Restatements(committee, meeting, compared, issued, items), basis)
