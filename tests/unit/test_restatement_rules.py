@@ -114,3 +114,11 @@ def test_a_due_date_moved_back_in_time_is_a_restatement_with_its_event() -> None
     ]
     assert [record.id for record in found[0].events] == ["R/1@4", "R/1@5"]
     assert all(record.actor == ME for record in found[0].events)
+
+
+def test_an_event_taking_effect_on_the_meeting_day_counts_and_the_day_after_does_not() -> None:
+    stream, known_then = history()
+    on_the_day = making_the_difference(stream, known_then, date(2021, 3, 20))
+    assert [e.originator_version for e in on_the_day] == [4, 5]
+    the_day_before = making_the_difference(stream, known_then, date(2021, 3, 19))
+    assert [e.originator_version for e in the_day_before] == [4]
