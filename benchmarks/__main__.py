@@ -18,7 +18,10 @@ so it means the same on a slow machine and a fast one:
   / on a register of 10^4 events (goal <= 1.5; named for the 10^6 run);
 - ``verify_vs_replay``: a full ``ragw verify`` (the chain of every event, and every row
   of the read model made again from the events and compared) / the naive replay of
-  ``as_at_vs_replay`` (goal <= 2).
+  ``as_at_vs_replay`` (goal <= 2);
+- ``restatements_vs_as_at``: ``ragw restatements`` of the last meeting as known at the
+  moment the last hundredth of the log began, printed as JSON / one as-at board (goal
+  <= 10).
 
 With ``--postgresql`` the register is also recorded on a throw-away PostgreSQL server
 started for the run, and its seconds and same-store ratios are added under
@@ -51,6 +54,7 @@ GOALS = {
     "cli_start_vs_imports": ("<=", 1.3),
     "memory_1m_vs_10k": ("<=", 1.5),
     "verify_vs_replay": ("<=", 2.0),
+    "restatements_vs_as_at": ("<=", 10.0),
 }
 START, TODAY = date(2016, 1, 1), date(2021, 12, 31)
 MEETINGS = [date(2021, 2, 4), date(2021, 5, 4), date(2021, 8, 3)]
@@ -292,6 +296,29 @@ def as_at_timings(ledger: Any, store: Any, target: str) -> dict[str, float]:
     return timings
 
 
+def restatements_seconds(target: str) -> float:
+    """What ``ragw restatements NATREG <last meeting> --known-at T --format json`` takes
+    from the read model, T the recording time of the event at 99% of the log: the items
+    restated by the last hundredth recorded (back-dated changes and corrections)."""
+    from cli.render import dump_document
+    from ledger import open_ledger
+    from projections.usecases import LedgerSession
+    from projections.usecases.restatements import restatements
+
+    ledger = open_ledger(target, create=False)
+    session = LedgerSession(target, "bench", open_ledger=lambda write: ledger)
+    moment = ledger.recorded_at(ledger.last_position() * 99 // 100)
+
+    def read() -> str:
+        found = restatements(session, "NATREG", MEETINGS[-1], known_at=moment)
+        return dump_document(found.restatements.to_json())
+
+    try:
+        return best(lambda: timed(read))
+    finally:
+        session.close()
+
+
 def verify_all(ledger: Any, target: str) -> None:
     """What ``ragw verify`` does: the chain, then every row of the read model."""
     from projections.store.audit import Audit, Audited
@@ -318,6 +345,7 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
     catch_up_seconds = timed(store.catch_up)
     log(f"  catch-up {catch_up_seconds:.1f} s; the board, the summary, a naive replay ...")
     timings = as_at_timings(ledger, store, target)
+    timings["restatements"] = restatements_seconds(target)
     log("  " + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in timings.items()))
 
     log("measuring start-up and memory ...")
@@ -344,6 +372,7 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
         "cli_start_vs_imports": start_seconds / imports_seconds,
         "memory_1m_vs_10k": big_rss / small_rss,
         "verify_vs_replay": timings["verify"] / timings["replay"],
+        "restatements_vs_as_at": timings["restatements"] / as_at,
     }
     return {
         **{name: round(value, 3) for name, value in results.items()},
@@ -383,6 +412,7 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
         store = TimelineStore(ledger, target)
         catch_up_seconds = timed(store.catch_up)
         timings = as_at_timings(ledger, store, target)
+        timings["restatements"] = restatements_seconds(target)
         log(
             f"  ingest {ingest_seconds:.1f} s, catch-up {catch_up_seconds:.1f} s, "
             + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in timings.items())
@@ -395,6 +425,7 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
         "as_at_vs_replay": round(timings["replay"] / timings["board_as_at"], 3),
         "summary_vs_as_at": round(timings["summary"] / timings["board_as_at"], 3),
         "verify_vs_replay": round(timings["verify"] / timings["replay"], 3),
+        "restatements_vs_as_at": round(timings["restatements"] / timings["board_as_at"], 3),
         "seconds": {
             "ingest": round(ingest_seconds, 3),
             "catch_up": round(catch_up_seconds, 3),

@@ -21,9 +21,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any, Protocol
+from uuid import UUID
 
 from events import EventCorrected, RecommendationEvent, RecommendationIssued
 from ledger.formats import iso_utc
+from ledger.keys import recommendation_id, split_key
 from ledger.state import corrected_version
 from projections.committee.counts import MARKS, printed_status
 from projections.log import records_of
@@ -63,8 +65,15 @@ NOT_ON_BOARD = PaperRow(None, None, None)
 def section_of(now: str | None, before: str | None) -> str:
     """The section of the paper an item with status ``now`` at the meeting, ``before``
     at the meeting before, falls in (the paper's counts, :data:`MARKS`)."""
-    marks = MARKS[now, before]
+    return SECTIONS[now, before]
+
+
+def _section(marks: tuple[str, ...]) -> str:
     return printed_status(marks) if marks else PREVIOUSLY_REPORTED
+
+
+#: Every (now, before) pair's section, worked out once: papers hold thousands of items.
+SECTIONS = {pair: _section(marks) for pair, marks in MARKS.items()}
 
 
 def paper_rows(
@@ -75,7 +84,7 @@ def paper_rows(
     """Every item's row: ``statuses`` and ``dues`` as at the meeting, ``before`` the
     statuses as at the meeting before (an item absent there was not yet on the board)."""
     return {
-        key: PaperRow(status, dues.get(key), section_of(status, before.get(key)))
+        key: PaperRow(status, dues.get(key), SECTIONS[status, before.get(key)])
         for key, status in statuses.items()
     }
 
@@ -232,18 +241,18 @@ def recorded_by(moment: datetime) -> Callable[[RecommendationEvent], bool]:
     return lambda event: event.timestamp <= moment
 
 
-class ItemStreams(Protocol):
-    """Where an item's events are read from (the ledger: :meth:`Ledger.get_recommendation`)."""
+class EventStore(Protocol):
+    """Where an item's stream is read from (the ledger's event store)."""
 
-    def get_recommendation(self, key: str) -> Any: ...
+    def get(self, originator_id: UUID) -> Iterable[Any]: ...
 
 
 def streams_known_at(
-    recorded: Recorded, ledger: ItemStreams
+    recorded: Recorded, store: EventStore
 ) -> Callable[[list[str]], Mapping[str, Sequence[RecommendationEvent]]]:
     """The events of the items asked for, as ``recorded`` holds them: from its fold when
-    it folded them, else each item's own stream in the ledger (no scan of the log),
-    recorded by its ``known_at``."""
+    it folded them, else each item's own stream in the ``store`` (the ledger's events;
+    no scan of the log, no aggregate rebuilt), recorded by its ``known_at``."""
     if recorded.items:
         return folded_streams(recorded)
     moment = recorded.known_at
@@ -251,8 +260,8 @@ def streams_known_at(
     def streams(keys: list[str]) -> dict[str, list[RecommendationEvent]]:
         found = {}
         for key in keys:
-            history = ledger.get_recommendation(key).history
-            found[key] = [e for e in history if moment is None or e.timestamp <= moment]
+            stream = store.get(recommendation_id(*split_key(key)))  # not the log
+            found[key] = [e for e in stream if moment is None or e.timestamp <= moment]
         return found
 
     return streams

@@ -213,7 +213,7 @@ def restated_since_last_paper(
     items = restated(
         rows_of(then, committee, previous.on),
         rows_of(recorded, committee, previous.on),
-        streams_known_at(recorded, ledger),
+        streams_known_at(recorded, ledger.events),
         known_then,
         previous.on,
     )

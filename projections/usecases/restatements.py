@@ -69,7 +69,7 @@ def restatements(
     items = restated(
         rows_of(then, committee, meeting),
         rows_of(now, committee, meeting),
-        streams_known_at(now, ledger),
+        streams_known_at(now, ledger.events),
         known_then,
         meeting,
     )
