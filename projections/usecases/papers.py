@@ -195,7 +195,9 @@ def restated_since_last_paper(
     """The items whose row at the previous meeting, as ``recorded`` (what this paper is
     read from) holds it, differs from what the previous paper said: the previous paper
     as issued when its issue is in that history, else as known at the end of the
-    previous meeting's day. None when there is no previous meeting."""
+    previous meeting's day. None when there is no previous meeting, or when it was not
+    issued and the ledger was first written to after its day (history typed in later,
+    from old papers: no paper for it came from this ledger, so none is restated)."""
     previous = recorded.committee(committee).before(meeting)
     if previous is None:
         return None
@@ -209,6 +211,8 @@ def restated_since_last_paper(
         compared = end_of_day(previous.on)
         if recorded.known_at is not None:
             compared = min(compared, recorded.known_at)
+        if compared < ledger.recorded_at(1):
+            return None  # no paper for it was read from this ledger: it was written later
         then, known_then, issued = session.recorded(compared), recorded_by(compared), None
     items = restated(
         rows_of(then, committee, previous.on),

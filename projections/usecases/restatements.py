@@ -66,6 +66,11 @@ def restatements(
             "the paper as known at the end of the meeting's day: it was never issued, "
             "so nothing pins what the committee was shown"
         )
+        if ledger.recorded_at(1) > compared:
+            basis += (
+                "; the ledger was first written to after that day, so it then held "
+                "none of these items"
+            )
     items = restated(
         rows_of(then, committee, meeting),
         rows_of(now, committee, meeting),

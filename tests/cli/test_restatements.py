@@ -157,3 +157,17 @@ def test_restatements_since_a_moment_count_only_what_was_recorded_after_it(ragw:
     assert document["items"] == []
     error = ragw("restatements", "C", MEETING, "--since-issue", "--known-at", moment, code=1)
     assert "leave out --known-at" in error
+
+
+def test_a_previous_paper_never_issued_from_a_ledger_written_later_is_not_restated(
+    ragw: Any, tmp_path: Path
+) -> None:
+    """History typed in from old papers: no paper for April came from this ledger, so
+    the July paper restates nothing, though every item is new to the ledger as known
+    then; `restatements` says why it lists them all."""
+    ledger_with_a_paper(ragw, issue=False)
+    restate(ragw)
+    html = tmp_path / "next.html"
+    ragw("pack", "C", NEXT, "--out", str(html))
+    assert "Restated since the last paper" not in html.read_text()
+    assert "first written to after that day" in ragw("restatements", "C", MEETING)

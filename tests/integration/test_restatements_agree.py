@@ -118,7 +118,10 @@ def test_restatements_from_the_read_model_are_those_of_the_fold(
         later = day + timedelta(days=1)
         ledger.schedule_meeting("C", later, actor=ME, on=START)
         section = paper(session, "C", later).paper.restated
-        listed = restatements(session, "C", day).restatements.items
-        assert summary(section.items if section else []) == summary(listed)
+        if issued:
+            listed = restatements(session, "C", day).restatements.items
+            assert summary(section.items if section else []) == summary(listed)
+        else:  # never issued, and the whole ledger written after its day: no paper to restate
+            assert section is None
     finally:
         session.close()
