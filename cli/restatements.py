@@ -12,7 +12,7 @@ from cli.render import Output, emit, format_option
 from ledger.errors import InvalidInputError
 from ledger.formats import iso_utc
 from projections.log import describe
-from projections.restatements import Restatement
+from projections.restatements import Restatement, Restatements
 from projections.usecases.restatements import restatements as restatements_read
 
 if TYPE_CHECKING:
@@ -78,16 +78,22 @@ def restatements(
         known_at=moment,
     )
     found = read.restatements
-    emit(
-        Output(
-            document=found.to_json(),
-            columns=["key", "then", "now", "event", "on", "details", "recorded at", "by"],
-            rows=[row for item in found.items for row in _rows(item)],
-            title=f"Restated since {found.committee}'s paper for {found.meeting.isoformat()}",
-            footer=f"Compared with {read.basis}, as known at {iso_utc(found.compared_with)}.",
-            wrap={"details": 40},
-        ),
-        fmt,
+    output = restated_output(
+        found, f"Restated since {found.committee}'s paper for {found.meeting.isoformat()}"
+    )
+    output.footer = f"Compared with {read.basis}, as known at {iso_utc(found.compared_with)}."
+    emit(output, fmt)
+
+
+def restated_output(found: Restatements, title: str) -> Output:
+    """Restated items as a table: one row an event, the item's rows then and now on its
+    first; the document is the JSON of ``restatements``."""
+    return Output(
+        document=found.to_json(),
+        columns=["key", "then", "now", "event", "on", "details", "recorded at", "by"],
+        rows=[row for item in found.items for row in _rows(item)],
+        title=title,
+        wrap={"details": 40},
     )
 
 

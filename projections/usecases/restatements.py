@@ -17,7 +17,11 @@ from projections.restatements import (
     rows_of,
     streams_known_at,
 )
-from projections.usecases.papers import pinned_history, pinned_recorded
+from projections.usecases.papers import (
+    pinned_history,
+    pinned_recorded,
+    restated_since_last_paper,
+)
 
 if TYPE_CHECKING:
     from projections.usecases.session import LedgerSession
@@ -79,3 +83,13 @@ def restatements(
         meeting,
     )
     return Compared(Restatements(committee, meeting, compared, issued, items), basis)
+
+
+def restated_since(
+    session: LedgerSession, committee: str, meeting: date, *, as_known_at: datetime | None
+) -> Restatements | None:
+    """The section "Restated since the last paper" of the paper for ``committee``'s
+    meeting on ``meeting``, read as known now (or at ``as_known_at``), as ``summary``
+    and ``appendix`` print it after their tables; None when nothing was restated."""
+    found = restated_since_last_paper(session, session.recorded(as_known_at), committee, meeting)
+    return found if found is not None and found.items else None

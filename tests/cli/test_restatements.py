@@ -171,3 +171,23 @@ def test_a_previous_paper_never_issued_from_a_ledger_written_later_is_not_restat
     ragw("pack", "C", NEXT, "--out", str(html))
     assert "Restated since the last paper" not in html.read_text()
     assert "first written to after that day" in ragw("restatements", "C", MEETING)
+
+
+def test_summary_and_appendix_end_with_what_was_restated_since_the_last_paper(
+    ragw: Any, tmp_path: Path
+) -> None:
+    ledger_with_a_paper(ragw, tmp=tmp_path)
+    before = ragw("summary", "C", NEXT), ragw("appendix", "C", NEXT, "--format", "json")
+    assert "Restated since" not in before[0] and "restated" not in before[1]
+    restate(ragw)
+    for command in ("summary", "appendix"):
+        table = ragw(command, "C", NEXT)
+        section = table.split("Restated since the last paper")[1]
+        assert "R/1@4" in section and "R/2@3" in section and "R/3" not in section
+        assert "against the paper issued for it" in section
+        document = json.loads(ragw(command, "C", NEXT, "--format", "json"))
+        listed = document["restated_since_last_paper"]
+        assert [(i["key"], i["events"]) for i in listed["items"]] == [
+            ("R/1", ["R/1@4"]),
+            ("R/2", ["R/2@3"]),
+        ]
