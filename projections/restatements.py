@@ -23,10 +23,17 @@ from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
-from events import EventCorrected, RecommendationEvent, RecommendationIssued
+from events import (
+    CommitteeRegistered,
+    EventCorrected,
+    LedgerEvent,
+    MeetingScheduled,
+    RecommendationEvent,
+    RecommendationIssued,
+)
 from ledger.formats import iso_utc
 from ledger.keys import recommendation_id, split_key
-from ledger.state import corrected_version
+from ledger.state import corrected_version, fold_item
 from projections.committee.counts import MARKS, printed_status
 from projections.log import records_of
 
@@ -265,3 +272,39 @@ def streams_known_at(
         return found
 
     return streams
+
+
+def rows_before(
+    rows: Mapping[str, PaperRow],
+    tail: Sequence[LedgerEvent],
+    stream_of: Callable[[UUID], Iterable[Any]],
+    meeting: date,
+    before: date | None,
+) -> tuple[dict[str, PaperRow], Callable[[RecommendationEvent], bool]] | None:
+    """The rows of the history without ``tail`` (the events appended after it), made from
+    ``rows`` (those of a history holding every event before the tail): each item the
+    tail touches is folded again from its stream (``stream_of``) without the tail's
+    events, every other item is as ``rows`` has it. With whether an event is known to
+    that history. None when the tail registers a committee or schedules a meeting, so
+    that the paper's meeting before may differ: then the history is folded whole."""
+    if any(isinstance(e, CommitteeRegistered | MeetingScheduled) for e in tail):
+        return None
+    later = {
+        (e.originator_id, e.originator_version) for e in tail if isinstance(e, RecommendationEvent)
+    }
+    then = dict(rows)
+    for stream_id in {stream_id for stream_id, _ in later}:
+        whole = list(stream_of(stream_id))
+        keys = [f"{e.report}/{e.ref}" for e in whole if isinstance(e, RecommendationIssued)]
+        stream = [e for e in whole if (e.originator_id, e.originator_version) not in later]
+        state = fold_item(stream, as_at=meeting)
+        if state is None:  # not on that paper (issued, or in effect, only since)
+            for key in keys:
+                then.pop(key, None)
+            continue
+        prior = fold_item(stream, as_at=before) if before else None
+        status = state.status.value if state.status else None
+        was = prior.status.value if prior and prior.status else None
+        due = state.due.isoformat() if state.due else None
+        then[state.key] = PaperRow(status, due, SECTIONS[status, was])
+    return then, lambda event: (event.originator_id, event.originator_version) not in later

@@ -11,15 +11,14 @@ from typing import TYPE_CHECKING
 from projections.restatements import (
     Restatements,
     end_of_day,
-    known_in,
     recorded_by,
     restated,
     rows_of,
     streams_known_at,
 )
 from projections.usecases.papers import (
+    issued_rows,
     pinned_history,
-    pinned_recorded,
     restated_since_last_paper,
 )
 
@@ -57,15 +56,21 @@ def restatements(
     )
     if issued:
         pinned = pinned_history(ledger, committee, meeting, as_issued=True)
-        then = pinned_recorded(ledger, pinned)
-        compared, known_then = pinned.read_at, known_in(then)
+        paper = ledger.issued_paper(committee, meeting)
+        assert paper is not None  # pinned_history refuses a paper never issued
+        then_rows, known_then = issued_rows(ledger, now, committee, meeting, paper)
+        compared = pinned.read_at
         basis = f"the paper as issued (pinned to the ledger's digest {pinned.digest})"
     elif known_at is not None:
-        then, compared, known_then = session.recorded(known_at), known_at, recorded_by(known_at)
+        compared, known_then = known_at, recorded_by(known_at)
+        then_rows = rows_of(session.recorded(known_at), committee, meeting)
         basis = "the paper as known at the moment asked for"
     else:
         compared = end_of_day(meeting)
-        then, known_then = session.recorded(compared), recorded_by(compared)
+        then_rows, known_then = (
+            rows_of(session.recorded(compared), committee, meeting),
+            (recorded_by(compared)),
+        )
         basis = (
             "the paper as known at the end of the meeting's day: it was never issued, "
             "so nothing pins what the committee was shown"
@@ -76,7 +81,7 @@ def restatements(
                 "none of these items"
             )
     items = restated(
-        rows_of(then, committee, meeting),
+        then_rows,
         rows_of(now, committee, meeting),
         streams_known_at(now, ledger.events),
         known_then,
