@@ -24,6 +24,9 @@ so it means the same on a slow machine and a fast one:
 - ``log_vs_as_at`` and ``backdated_vs_as_at`` (no goal: both print every event of the
   register, each of which is back-dated): ``ragw log --format csv`` and ``ragw
   backdated --format json``, in process / one as-at board.
+- ``restatements_vs_as_at``: ``ragw restatements`` of the last meeting as known at the
+  moment the last hundredth of the log began, printed as JSON / one as-at board (goal
+  <= 10).
 
 With ``--postgresql`` the register is also recorded on a throw-away PostgreSQL server
 started for the run, and its seconds and same-store ratios are added under
@@ -57,6 +60,7 @@ GOALS = {
     "memory_1m_vs_10k": ("<=", 1.5),
     "verify_vs_replay": ("<=", 2.0),
     "log_memory_vs_board": ("<=", 1.5),
+    "restatements_vs_as_at": ("<=", 10.0),
 }
 START, TODAY = date(2016, 1, 1), date(2021, 12, 31)
 MEETINGS = [date(2021, 2, 4), date(2021, 5, 4), date(2021, 8, 3)]
@@ -315,6 +319,29 @@ def audit_timings(target: str) -> dict[str, float]:
     }
 
 
+def restatements_seconds(target: str) -> float:
+    """What ``ragw restatements NATREG <last meeting> --known-at T --format json`` takes
+    from the read model, T the recording time of the event at 99% of the log: the items
+    restated by the last hundredth recorded (back-dated changes and corrections)."""
+    from cli.render import dump_document
+    from ledger import open_ledger
+    from projections.usecases import LedgerSession
+    from projections.usecases.restatements import restatements
+
+    ledger = open_ledger(target, create=False)
+    session = LedgerSession(target, "bench", open_ledger=lambda write: ledger)
+    moment = ledger.recorded_at(ledger.last_position() * 99 // 100)
+
+    def read() -> str:
+        found = restatements(session, "NATREG", MEETINGS[-1], known_at=moment)
+        return dump_document(found.restatements.to_json())
+
+    try:
+        return best(lambda: timed(read))
+    finally:
+        session.close()
+
+
 def verify_all(ledger: Any, target: str) -> None:
     """What ``ragw verify`` does: the chain, then every row of the read model."""
     from projections.store.audit import Audit, Audited
@@ -342,6 +369,7 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
     log(f"  catch-up {catch_up_seconds:.1f} s; the board, the summary, a naive replay ...")
     timings = as_at_timings(ledger, store, target)
     timings |= audit_timings(target)
+    timings["restatements"] = restatements_seconds(target)
     log("  " + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in timings.items()))
 
     log("measuring start-up and memory ...")
@@ -370,6 +398,7 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
         "memory_1m_vs_10k": big_rss / small_rss,
         "verify_vs_replay": timings["verify"] / timings["replay"],
         "log_memory_vs_board": log_rss / big_rss,
+        "restatements_vs_as_at": timings["restatements"] / as_at,
     }
     unbounded = {
         "log_vs_as_at": timings["log"] / as_at,
@@ -414,6 +443,7 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
         store = TimelineStore(ledger, target)
         catch_up_seconds = timed(store.catch_up)
         timings = as_at_timings(ledger, store, target)
+        timings["restatements"] = restatements_seconds(target)
         log(
             f"  ingest {ingest_seconds:.1f} s, catch-up {catch_up_seconds:.1f} s, "
             + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in timings.items())
@@ -426,6 +456,7 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
         "as_at_vs_replay": round(timings["replay"] / timings["board_as_at"], 3),
         "summary_vs_as_at": round(timings["summary"] / timings["board_as_at"], 3),
         "verify_vs_replay": round(timings["verify"] / timings["replay"], 3),
+        "restatements_vs_as_at": round(timings["restatements"] / timings["board_as_at"], 3),
         "seconds": {
             "ingest": round(ingest_seconds, 3),
             "catch_up": round(catch_up_seconds, 3),

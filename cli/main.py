@@ -46,6 +46,7 @@ COMMANDS = {
     "summary": "cli.papers:summary",
     "appendix": "cli.papers:appendix",
     "pack": "cli.pack:pack",
+    "restatements": "cli.restatements:restatements",
     "import": "cli.exchange:import_tracker",
     "export": "cli.exchange:export",
     "restore": "cli.exchange:restore",

@@ -4,14 +4,21 @@ appendix (the whole paper as one document is ``pack``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.common import known_at_option, meeting_day, parse_moment, session_of
 from cli.paper.tables import appendix_output, summary_output
-from cli.render import dump_document, emit, format_option
+from cli.render import Output, dump_document, emit, format_option
+from cli.restatements import restated_output
+from ledger.formats import iso_utc
 from projections.usecases.papers import appendix as appendix_read
 from projections.usecases.papers import summary as summary_read
+from projections.usecases.restatements import restated_since
+
+if TYPE_CHECKING:
+    from projections.restatements import Restatements
 
 
 def meeting_read(command: Callable[..., None]) -> Callable[..., None]:
@@ -47,12 +54,16 @@ def summary(
       ragw summary PRMSC 2019-11-15 --format json
       ragw summary PRMSC 2019-11-15 --as-known-at 2019-11-10T17:00:00Z
     """
-    known = parse_moment(as_known_at)
-    paper = summary_read(session_of(ctx).uses, committee_code, meeting_day(day), as_known_at=known)
+    known, meeting, session = parse_moment(as_known_at), meeting_day(day), session_of(ctx).uses
+    paper = summary_read(session, committee_code, meeting, as_known_at=known)
+    restated = restated_since(session, committee_code, meeting, as_known_at=known)
     if fmt == "json":  # the rows as rendered once, not the tables the other formats need
-        click.echo(dump_document(paper.printable()))
+        document = paper.printable()
+        if restated is not None:
+            document["restated_since_last_paper"] = restated.to_json()
+        click.echo(dump_document(document))
     else:
-        emit(summary_output(paper), fmt)
+        emit(with_restated(summary_output(paper), restated, fmt), fmt)
 
 
 @click.command()
@@ -71,6 +82,29 @@ def appendix(
       ragw appendix PRMSC 2019-11-15
       ragw appendix PRMSC 2019-11-15 --format csv > appendix.csv
     """
-    known = parse_moment(as_known_at)
-    read = appendix_read(session_of(ctx).uses, committee_code, meeting_day(day), as_known_at=known)
-    emit(appendix_output(read), fmt)
+    known, meeting, session = parse_moment(as_known_at), meeting_day(day), session_of(ctx).uses
+    read = appendix_read(session, committee_code, meeting, as_known_at=known)
+    restated = restated_since(session, committee_code, meeting, as_known_at=known)
+    emit(with_restated(appendix_output(read), restated, fmt), fmt)
+
+
+def with_restated(output: Output, restated: Restatements | None, fmt: str) -> Output:
+    """A paper's tables followed by "Restated since the last paper" when an item was
+    (a table after the others; CSV keeps its one table)."""
+    if restated is None:
+        return output
+    if fmt == "json" and isinstance(output.document, dict):
+        output.document["restated_since_last_paper"] = restated.to_json()
+    elif fmt in ("table", "md"):
+        table = restated_output(restated, "Restated since the last paper")
+        table.footer = (
+            f"The meeting of {restated.meeting.isoformat()}: as this paper reads it, against "
+            + (
+                "the paper issued for it."
+                if restated.issued
+                else f"the ledger as known at {iso_utc(restated.compared_with)} (no paper "
+                "for it was issued)."
+            )
+        )
+        output.then.append(table)
+    return output

@@ -1,17 +1,21 @@
 """What the paper's tables, its HTML page and its Word document print alike: a cell of
-counts, a request's evidence, a status with what awaits sign-off, and the RAGW colours."""
+counts, a request's evidence, a status with what awaits sign-off, an event that restated
+an item, and the RAGW colours."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
 
+from ledger.formats import iso_utc
 from ledger.state import asks_for
 from projections.committee.counts import COUNT_KEYS, NEW_GREEN, NEW_RED
 from projections.exceptions import NOT_ASSESSED
+from projections.log import describe
 
 if TYPE_CHECKING:
     from projections.committee import Counts
+    from projections.log import EventRecord
 
 #: What XML (so Word and Excel) cannot hold: C0 controls but tab, line feed and return.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -79,3 +83,12 @@ def status_with_pending(status: str, pending: dict[str, Any] | None, between: st
     if pending is None:
         return status
     return f"{status}{between}({asks_for(pending['request'], pending['due'])} pending sign-off)"
+
+
+def restating_event(record: EventRecord) -> str:
+    """An event that restated an item, as the paper lists it: what it says, the day it
+    took effect, when it was recorded and by whom."""
+    return (
+        f"{record.id} {record.type} on {record.on.isoformat()}: {describe(record)}; "
+        f"recorded {iso_utc(record.recorded_at)} by {record.by}"
+    )

@@ -24,10 +24,12 @@ from cli.paper.cells import (
     FILLS,
     cell_lines,
     evidence_text,
+    restating_event,
     status_with_pending,
     total_keys,
     xml_safe,
 )
+from ledger.formats import iso_utc
 from projections.committee import DEFINITIONS, OUTSTANDING, long_date
 
 if TYPE_CHECKING:
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from docx.table import Table, _Cell
 
     from projections.committee import Appendix, Paper, Summary
+    from projections.restatements import Restatements
 
 HEADER_FILL = "EFEFEF"
 
@@ -44,6 +47,8 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
     _page(document, paper.summary)
     _heading(document, paper.summary)
     _summary(document, paper)
+    if paper.restated is not None:
+        _restated(document, paper.restated)
     _exceptions(document, paper.summary)
     _appendix(document, paper.appendix)
     written = io.BytesIO()
@@ -171,6 +176,32 @@ def _summary(document: Document, paper: Paper) -> None:
         ]
         for target, value in zip(cells, values, strict=True):
             target.text = xml_safe(str(value))
+
+
+def _restated(document: Document, restated: Restatements) -> None:
+    document.add_heading("Restated since the last paper", level=1)
+    said = (
+        "the paper issued for that meeting said"
+        if restated.issued
+        else f"the ledger showed at {iso_utc(restated.compared_with)} (no paper for that "
+        "meeting was issued)"
+    )
+    document.add_paragraph(
+        f"Items whose position at the meeting of {long_date(restated.meeting)}, as this "
+        f"paper reads it, differs from what {said}, with the events recorded since that "
+        "made the difference."
+    )
+    table = _table(
+        document,
+        ["Item", "Then", "Now", "Events: what, recorded when and by whom"],
+        (25, 35, 35, 85),
+    )
+    for item in restated.items:
+        cells = table.add_row().cells
+        cells[0].text = item.key
+        cells[1].text = xml_safe(item.then.describe())
+        cells[2].text = xml_safe(item.now.describe())
+        cells[3].text = xml_safe("\n".join(restating_event(e) for e in item.events))
 
 
 def _exceptions(document: Document, summary: Summary) -> None:

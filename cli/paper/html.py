@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from cli.paper.cells import cell_lines, total_keys
+from cli.paper.cells import cell_lines, restating_event, total_keys
 from cli.paper.chart import CHART_STATUSES, chart_of
 from ledger.state import asks_for
 from projections.committee import DEFINITIONS, long_date
@@ -36,6 +36,8 @@ def environment() -> Environment:
     env.filters["cell"] = cell_lines
     env.filters["long_date"] = long_date
     env.filters["asks_for"] = lambda pending: asks_for(pending["request"], pending["due"])
+    env.filters["restating"] = restating_event
+    env.filters["moment"] = iso_utc
     return env
 
 

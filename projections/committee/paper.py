@@ -12,6 +12,7 @@ from projections.committee.summary import Summary, summary_of
 
 if TYPE_CHECKING:
     from projections.recorded import Recorded
+    from projections.restatements import Restatements
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,9 @@ class Paper:
     summary: Summary
     appendix: Appendix
     series: list[MeetingTotals]
+    #: "Restated since the last paper": items whose row at the previous meeting, as
+    #: known now, differs from what its paper said; None when none was (no section).
+    restated: Restatements | None = None
 
     def headed(self, *, known_at: datetime | None, digest: str | None) -> Paper:
         """The same paper headed as read as known at ``known_at`` from the history up to
@@ -31,12 +35,20 @@ class Paper:
             appendix=replace(self.appendix, known_at=known_at, digest=digest),
         )
 
+    def restating(self, restated: Restatements | None) -> Paper:
+        """The same paper with its section "Restated since the last paper", when any
+        item was restated (a paper with none prints no such section)."""
+        return replace(self, restated=restated) if restated and restated.items else self
+
     def to_json(self) -> dict[str, Any]:
-        return {
+        document = {
             "summary": self.summary.to_json(),
             "appendix": self.appendix.to_json(),
             "outstanding_by_meeting": [totals.to_json() for totals in self.series],
         }
+        if self.restated is not None:
+            document["restated_since_last_paper"] = self.restated.to_json()
+        return document
 
 
 def paper_of(recorded: Recorded, committee: str, meeting: date) -> Paper:

@@ -11,9 +11,24 @@ from ledger.chain import ChainBrokenError, Digest
 from ledger.errors import Fix, Hint, InvalidInputError
 from projections.committee import appendix_of, paper_of, summary_of
 from projections.recorded import Recorded
+from projections.restatements import (
+    PaperRow,
+    Restatements,
+    end_of_day,
+    known_in,
+    recorded_by,
+    restated,
+    rows_before,
+    rows_of,
+    streams_known_at,
+)
+from projections.store.tail import read_tail
 from projections.usecases.integrity import refuse_unless_folded
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from events import PaperIssued, RecommendationEvent
     from ledger.application import Ledger
     from projections.committee import Appendix, Paper, Summary
     from projections.usecases.session import LedgerSession
@@ -187,7 +202,47 @@ def paper(
         read = read.headed(known_at=pinned.as_known_at, digest=pinned.digest)
     if to_issue and pinned is not None:  # never issued from a model that was altered
         refuse_unless_folded(session, read, pinned, committee, meeting)
-    return PaperRead(read, pinned)
+    return PaperRead(
+        read.restating(restated_since_last_paper(session, recorded, committee, meeting)), pinned
+    )
+
+
+def restated_since_last_paper(
+    session: LedgerSession, recorded: Recorded, committee: str, meeting: date
+) -> Restatements | None:
+    """The items whose row at the previous meeting, as ``recorded`` (what this paper is
+    read from) holds it, differs from what the previous paper said: the previous paper
+    as issued when its issue is in that history, else as known at the end of the
+    previous meeting's day. None when there is no previous meeting, or when it was not
+    issued and the ledger was first written to after its day (history typed in later,
+    from old papers: no paper for it came from this ledger, so none is restated)."""
+    previous = recorded.committee(committee).before(meeting)
+    if previous is None:
+        return None
+    ledger = session.ledger(write=False)
+    issued = ledger.issued_paper(committee, previous.on)
+    if issued is not None and (recorded.known_at is None or issued.timestamp <= recorded.known_at):
+        then_rows, known_then = issued_rows(ledger, recorded, committee, previous.on, issued)
+        compared = issued.read_at
+    else:
+        compared = end_of_day(previous.on)
+        if recorded.known_at is not None:
+            compared = min(compared, recorded.known_at)
+        if compared < ledger.recorded_at(1):
+            return None  # no paper for it was read from this ledger: it was written later
+        then_rows, known_then = (
+            rows_of(session.recorded(compared), committee, previous.on),
+            (recorded_by(compared)),
+        )
+        issued = None
+    items = restated(
+        then_rows,
+        rows_of(recorded, committee, previous.on),
+        streams_known_at(recorded, ledger.events),
+        known_then,
+        previous.on,
+    )
+    return Restatements(committee, previous.on, compared, issued is not None, items)
 
 
 def record_issue(
@@ -205,3 +260,22 @@ def record_issue(
         as_known_at=pinned.as_known_at,
         actor=session.actor,
     )
+
+
+def issued_rows(
+    ledger: Ledger, recorded: Recorded, committee: str, meeting: date, issued: PaperIssued
+) -> tuple[dict[str, PaperRow], Callable[[RecommendationEvent], bool]]:
+    """The rows of the paper ``issued`` for ``meeting``, and whether an event was known
+    to it: from ``recorded`` (which holds every event it was read from), with the items
+    touched since its position folded again without what came after (a short tail);
+    else from exactly its history, folded whole (:func:`pinned_recorded`)."""
+    tail = read_tail(ledger, issued.position) if issued.as_known_at is None else None
+    if tail is not None:
+        known = recorded.committees.get(committee)
+        before = known.before(meeting) if known else None
+        now = rows_of(recorded, committee, meeting)
+        found = rows_before(now, tail, ledger.events.get, meeting, before.on if before else None)
+        if found is not None:
+            return found
+    then = pinned_recorded(ledger, Pinned(issued.digest, issued.read_at, issued.as_known_at))
+    return rows_of(then, committee, meeting), known_in(then)

@@ -1,0 +1,100 @@
+"""Restatements of a meeting's paper: the items whose row as known now differs from
+what the paper said, as issued or as known at a moment, with the events that made the
+difference (the rules: :mod:`projections.restatements`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from projections.restatements import (
+    Restatements,
+    end_of_day,
+    recorded_by,
+    restated,
+    rows_of,
+    streams_known_at,
+)
+from projections.usecases.papers import (
+    issued_rows,
+    pinned_history,
+    restated_since_last_paper,
+)
+
+if TYPE_CHECKING:
+    from projections.usecases.session import LedgerSession
+
+
+@dataclass(frozen=True)
+class Compared:
+    """What the paper as known now was compared with, and why that was chosen."""
+
+    restatements: Restatements
+    #: "the paper as issued", "as known at the end of the meeting day (not issued)"...
+    basis: str
+
+
+def restatements(
+    session: LedgerSession,
+    committee: str,
+    meeting: date,
+    *,
+    since_issue: bool = False,
+    known_at: datetime | None = None,
+) -> Compared:
+    """The items of the paper for ``committee``'s meeting on ``meeting`` restated
+    since: the paper as issued (``since_issue``, and the default when it was issued),
+    or as known at ``known_at``; with neither and no issue, as known at the end of the
+    meeting's day, the latest the paper shown at the meeting could have known. Refuses
+    an unknown committee or meeting, and ``since_issue`` for a paper never issued."""
+    ledger = session.ledger(write=False)
+    now = session.recorded(None)
+    now.committee(committee).meeting(meeting)  # refuses what the ledger does not hold
+    issued = known_at is None and (
+        since_issue or ledger.issued_paper(committee, meeting) is not None
+    )
+    if issued:
+        pinned = pinned_history(ledger, committee, meeting, as_issued=True)
+        paper = ledger.issued_paper(committee, meeting)
+        assert paper is not None  # pinned_history refuses a paper never issued
+        then_rows, known_then = issued_rows(ledger, now, committee, meeting, paper)
+        compared = pinned.read_at
+        basis = f"the paper as issued (pinned to the ledger's digest {pinned.digest})"
+    elif known_at is not None:
+        compared, known_then = known_at, recorded_by(known_at)
+        then_rows = rows_of(session.recorded(known_at), committee, meeting)
+        basis = "the paper as known at the moment asked for"
+    else:
+        compared = end_of_day(meeting)
+        then_rows, known_then = (
+            rows_of(session.recorded(compared), committee, meeting),
+            (recorded_by(compared)),
+        )
+        basis = (
+            "the paper as known at the end of the meeting's day: it was never issued, "
+            "so nothing pins what the committee was shown"
+        )
+        if ledger.recorded_at(1) > compared:
+            basis += (
+                "; the ledger was first written to after that day, so it then held "
+                "none of these items"
+            )
+    items = restated(
+        then_rows,
+        rows_of(now, committee, meeting),
+        streams_known_at(now, ledger.events),
+        known_then,
+        meeting,
+    )
+    return Compared(Restatements(committee, meeting, compared, issued, items), basis)
+
+
+def restated_since(
+    session: LedgerSession, committee: str, meeting: date, *, as_known_at: datetime | None
+) -> Restatements | None:
+    """The section "Restated since the last paper" of the paper for ``committee``'s
+    meeting on ``meeting``, read as known now (or at ``as_known_at``), as ``summary``
+    and ``appendix`` print it after their tables; None when nothing was restated."""
+    found = restated_since_last_paper(session, session.recorded(as_known_at), committee, meeting)
+    return found if found is not None and found.items else None
