@@ -34,6 +34,7 @@ COMMANDS = {
     "board": "cli.reads:board",
     "history": "cli.reads:history",
     "log": "cli.reads:log",
+    "replay": "cli.replay:replay",
     "verify": "cli.integrity:verify",
     "rebuild": "cli.integrity:rebuild",
     "follow": "cli.follow:follow",
