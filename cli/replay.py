@@ -101,11 +101,16 @@ def replay(
         click.echo(dump_document({**read.subject, "steps": steps}))
     elif fmt == "csv":
         _csv(read)
-    elif fmt == "table" and sys.stdout.isatty():
+    elif fmt == "table" and on_terminal():
         click.echo_via_pager(_pages(read, fmt, day))
     else:
         for text in _pages(read, fmt, day):
             click.echo(text, nl=False)
+
+
+def on_terminal() -> bool:
+    """Whether a person reads the output: a pager then, never for a pipe or a file."""
+    return sys.stdout.isatty()
 
 
 def _pages(read: Replay, fmt: str, day: date) -> Iterator[str]:
