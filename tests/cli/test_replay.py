@@ -36,7 +36,7 @@ def facts(step: dict[str, Any]) -> tuple[Any, ...]:
 @pytest.fixture
 def item(ragw: Run) -> Run:
     """One item taken through every kind of change; a committee meeting before and
-    after them."""
+    after them, and one added last, before both."""
     ragw("committee", "add", "C", "--name", "Committee")
     ragw("meeting", "add", "C", "2019-06-01")
     ragw(
@@ -55,6 +55,7 @@ def item(ragw: Run) -> Run:
     ragw("status", "R/1", "WHITE", "--reason", "Paused", "--on", "2019-09-01")
     ragw("status", "R/1", "RED", "--reason", "Was late in spring", "--on", "2019-03-01")
     ragw("meeting", "add", "C", "2019-10-01")
+    ragw("meeting", "add", "C", "2019-04-01")  # added last, between the others
     return ragw
 
 
@@ -97,7 +98,7 @@ def test_a_replay_as_known_at_a_moment_stops_there(item: Run) -> None:
 
 
 def test_a_meetings_replay_ends_with_the_summarys_counts(item: Run) -> None:
-    for day in ("2019-06-01", "2019-10-01"):
+    for day in ("2019-04-01", "2019-06-01", "2019-10-01"):
         replayed = json.loads(item("replay", "--meeting", "C", day, "--format", "json"))
         assert replayed["meeting"] == {"committee": "C", "day": day}
         summary = json.loads(item("summary", "C", day, "--format", "json"))
@@ -106,12 +107,15 @@ def test_a_meetings_replay_ends_with_the_summarys_counts(item: Run) -> None:
 
 def test_each_step_of_a_meetings_replay_is_the_summary_as_known_at_its_moment(item: Run) -> None:
     steps = json.loads(item("replay", "--meeting", "C", "2019-10-01", "--format", "json"))["steps"]
-    # the meeting is added last: the paper begins with it, holding the item as it then was
-    assert [step["event"] for step in steps] == ["C@3"]
+    # the meeting is added after the changes: the paper begins with it, holding the item
+    # as it then was; then the April meeting changes what its previous column compares
+    assert [step["event"] for step in steps] == ["C@3", "C@4"]
     assert steps[0]["state"]["current"]["national"]["WHITE"] == 1
+    assert steps[0]["state"]["previous"]["all"]["NEW RED"] == 1  # RED in June, none before
+    assert steps[1]["state"]["previous"]["all"]["NEW RED"] == 0  # RED in April already
     steps = json.loads(item("replay", "--meeting", "C", "2019-06-01", "--format", "json"))["steps"]
     # as at June: issued AMBER, RED (dated July, so not counted), ..., the RED dated March
-    assert [step["event"] for step in steps] == ["C@2", "R/1@1", "R/1@7"]
+    assert [step["event"] for step in steps] == ["C@2", "R/1@1", "R/1@7", "C@4"]
     for step in steps:
         known = item(
             "summary", "C", "2019-06-01", "--as-known-at", step["recorded_at"], "--format", "json"
@@ -130,7 +134,7 @@ def test_every_format_shows_every_step(item: Run) -> None:
     assert rows[0].startswith("step,event,type,on,recorded_at,actor,status")
     assert [row.split(",")[1] for row in rows[1:]] == [e[0] for e in EXPECTED]
     paper = item("replay", "--meeting", "C", "2019-06-01", "--format", "csv").splitlines()
-    assert len(paper) == 1 + 3 * 6  # a row a step, column and scope
+    assert len(paper) == 1 + 4 * 6  # a row a step, column and scope
 
 
 def test_a_pager_opens_on_a_terminal_only(item: Run, monkeypatch: pytest.MonkeyPatch) -> None:
