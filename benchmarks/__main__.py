@@ -19,6 +19,9 @@ so it means the same on a slow machine and a fast one:
 - ``verify_vs_replay``: a full ``ragw verify`` (the chain of every event, and every row
   of the read model made again from the events and compared) / the naive replay of
   ``as_at_vs_replay`` (goal <= 2).
+- ``replay_key_vs_as_at``: ``ragw replay KEY --format json`` of one item / one as-at
+  board (goal <= 1); ``replay_meeting_vs_replay``: ``ragw replay --meeting`` of the last
+  meeting as JSON (a pass over the whole log) / the naive replay (goal <= 2).
 
 With ``--postgresql`` the register is also recorded on a throw-away PostgreSQL server
 started for the run, and its seconds and same-store ratios are added under
@@ -51,6 +54,8 @@ GOALS = {
     "cli_start_vs_imports": ("<=", 1.3),
     "memory_1m_vs_10k": ("<=", 1.5),
     "verify_vs_replay": ("<=", 2.0),
+    "replay_key_vs_as_at": ("<=", 1.0),
+    "replay_meeting_vs_replay": ("<=", 2.0),
 }
 START, TODAY = date(2016, 1, 1), date(2021, 12, 31)
 MEETINGS = [date(2021, 2, 4), date(2021, 5, 4), date(2021, 8, 3)]
@@ -289,7 +294,27 @@ def as_at_timings(ledger: Any, store: Any, target: str) -> dict[str, float]:
         raise SystemExit("the read model's board differs from the replayed board")
     timings["replay"] = time.perf_counter() - started
     timings["verify"] = timed(lambda: verify_all(ledger, target))
+    timings.update(replay_timings(ledger))
     return timings
+
+
+def replay_timings(ledger: Any) -> dict[str, float]:
+    """An item's replay and a meeting's, printed as ``ragw replay --format json`` prints
+    them (what the use case does, once the key or the meeting is found)."""
+    from cli.render import dump_document
+    from projections.replay import item_steps, meeting_steps
+
+    def key() -> str:
+        history = ledger.get_recommendation("R1/1").history
+        steps = item_steps("R1/1", history, scope="national", as_at=TODAY)
+        return dump_document({"key": "R1/1", "steps": [s.to_json() for s in steps]})
+
+    def meeting() -> str:
+        events = (event for _, event in ledger.read_log())
+        steps = [s.to_json() for s in meeting_steps("NATREG", MEETINGS[-1], events)]
+        return dump_document({"meeting": {"committee": "NATREG"}, "steps": steps})
+
+    return {"replay_key": best(lambda: timed(key)), "replay_meeting": timed(meeting)}
 
 
 def verify_all(ledger: Any, target: str) -> None:
@@ -344,6 +369,8 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
         "cli_start_vs_imports": start_seconds / imports_seconds,
         "memory_1m_vs_10k": big_rss / small_rss,
         "verify_vs_replay": timings["verify"] / timings["replay"],
+        "replay_key_vs_as_at": timings["replay_key"] / as_at,
+        "replay_meeting_vs_replay": timings["replay_meeting"] / timings["replay"],
     }
     return {
         **{name: round(value, 3) for name, value in results.items()},
@@ -395,6 +422,8 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
         "as_at_vs_replay": round(timings["replay"] / timings["board_as_at"], 3),
         "summary_vs_as_at": round(timings["summary"] / timings["board_as_at"], 3),
         "verify_vs_replay": round(timings["verify"] / timings["replay"], 3),
+        "replay_key_vs_as_at": round(timings["replay_key"] / timings["board_as_at"], 3),
+        "replay_meeting_vs_replay": round(timings["replay_meeting"] / timings["replay"], 3),
         "seconds": {
             "ingest": round(ingest_seconds, 3),
             "catch_up": round(catch_up_seconds, 3),

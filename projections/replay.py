@@ -31,7 +31,7 @@ from events import (
 )
 from ledger.formats import iso_utc
 from ledger.state import ItemState, fold_item, fold_step
-from projections.committee.counts import MARKS, SCOPES, Counts
+from projections.committee.counts import COUNT_KEYS, MARKS, NOT_ASSESSED, SCOPES, Counts
 from projections.rows import BoardItem
 
 E = TypeVar("E", bound=LedgerEvent)
@@ -203,8 +203,10 @@ class MeetingReplay:
         if days == self.days:
             return False
         self.days = days
+        # every word counted present from the start: reading a missing one costs a call
+        zero = dict.fromkeys([*COUNT_KEYS, NOT_ASSESSED], 0)
         self.totals = {
-            column: {scope: Counts() for scope in SCOPES} for column in ("previous", "current")
+            column: {scope: Counts(zero) for scope in SCOPES} for column in ("previous", "current")
         }
         for item in self.items.values():
             item.marks = (None, None)
