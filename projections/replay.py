@@ -148,6 +148,9 @@ class MeetingReplay:
     #: The days a paper's counts read: this meeting, the one before, the one before that.
     days: tuple[date | None, date | None, date | None] | None = None
     totals: Totals = field(default_factory=dict)
+    #: The totals' JSON as last shown, and the counts moved since (only they are redone).
+    _shown: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _moved: set[tuple[str, str]] = field(default_factory=set)
 
     def steps(self, events: Iterable[LedgerEvent]) -> Iterator[Step]:
         """A step for every event after which the paper's counts differ from those just
@@ -156,10 +159,20 @@ class MeetingReplay:
         for event in events:
             if not self.add(event):
                 continue
-            now = totals_json(self.totals) if self.days is not None else None
+            now = self._totals_json() if self.days is not None else None
             if now != shown:
                 shown = now
                 yield Step(event, self.event_id(event), now)
+
+    def _totals_json(self) -> dict[str, Any]:
+        """:func:`totals_json` of the totals, remade only where counts moved (the
+        objects of earlier steps are left as they were shown)."""
+        shown = {column: dict(by_scope) for column, by_scope in self._shown.items()}
+        for column, scope in self._moved:
+            shown.setdefault(column, {})[scope] = self.totals[column][scope].to_json()
+        self._moved.clear()
+        self._shown = {column: {s: shown[column][s] for s in SCOPES} for column in self.totals}
+        return self._shown
 
     def event_id(self, event: LedgerEvent) -> str:
         return (
@@ -208,6 +221,7 @@ class MeetingReplay:
         self.totals = {
             column: {scope: Counts(zero) for scope in SCOPES} for column in ("previous", "current")
         }
+        self._moved = {(column, scope) for column in self.totals for scope in SCOPES}
         for item in self.items.values():
             item.marks = (None, None)
             item.fold.track(days)
@@ -229,6 +243,8 @@ class MeetingReplay:
                     continue
                 counts.subtract(old or ())
                 counts.update(new or ())
+                if old != new:
+                    self._moved.add((column, scope))
         item.marks = marks
         return True
 
