@@ -21,7 +21,8 @@ so it means the same on a slow machine and a fast one:
   ``as_at_vs_replay`` (goal <= 2).
 - ``replay_key_vs_as_at``: ``ragw replay KEY --format json`` of one item / one as-at
   board (goal <= 1); ``replay_meeting_vs_replay``: ``ragw replay --meeting`` of the last
-  meeting as JSON (a pass over the whole log) / the naive replay (goal <= 2).
+  meeting as JSON (a pass over the whole log that folds as the naive replay does, then
+  counts and prints a step per change) / the naive replay (goal <= 3).
 
 With ``--postgresql`` the register is also recorded on a throw-away PostgreSQL server
 started for the run, and its seconds and same-store ratios are added under
@@ -55,7 +56,7 @@ GOALS = {
     "memory_1m_vs_10k": ("<=", 1.5),
     "verify_vs_replay": ("<=", 2.0),
     "replay_key_vs_as_at": ("<=", 1.0),
-    "replay_meeting_vs_replay": ("<=", 2.0),
+    "replay_meeting_vs_replay": ("<=", 3.0),
 }
 START, TODAY = date(2016, 1, 1), date(2021, 12, 31)
 MEETINGS = [date(2021, 2, 4), date(2021, 5, 4), date(2021, 8, 3)]
