@@ -32,13 +32,11 @@ HEADS = [f"{'Prev.' if col == 'previous' else 'Cur.'} {scope}" for col, scope in
 
 
 @click.command()
-@click.argument("key", required=False)
+@click.argument("subject", nargs=-1, metavar="KEY | --meeting COMMITTEE DATE")
 @click.option(
     "--meeting",
-    nargs=2,
-    default=None,
-    metavar="COMMITTEE DATE",
-    help="Replay the counts of the paper for this committee's meeting instead of an item.",
+    is_flag=True,
+    help="Replay the counts of the paper for COMMITTEE's meeting on DATE, not an item.",
 )
 @click.option(
     "--as-at",
@@ -52,8 +50,8 @@ HEADS = [f"{'Prev.' if col == 'previous' else 'Cur.'} {scope}" for col, scope in
 @click.pass_context
 def replay(
     ctx: click.Context,
-    key: str | None,
-    meeting: tuple[str, str] | None,
+    subject: tuple[str, ...],
+    meeting: bool,
     as_at: str | None,
     as_known_at: str | None,
     fmt: str,
@@ -85,17 +83,16 @@ def replay(
       ragw replay --meeting PRMSC 2019-11-15 --as-known-at 2019-12-01T09:00:00Z --format json
     """
     known = parse_moment(as_known_at)
-    if (key is None) == (meeting is None):
+    if len(subject) != (2 if meeting else 1):
         refuse("give an item's KEY, or --meeting COMMITTEE DATE, to replay (one of the two)")
-    if meeting is not None:
+    if meeting:
         if as_at is not None:
             refuse("--as-at is for an item's replay; a meeting's counts are as at its date")
-        committee, day = meeting[0], meeting_day(meeting[1])
+        committee, day = subject[0], meeting_day(subject[1])
         read = replay_meeting(session_of(ctx).uses, committee, day, as_known_at=known)
     else:
-        assert key is not None
         day = parse_day(as_at, "--as-at") or date.today()
-        read = replay_item(session_of(ctx).uses, key, as_at=day, as_known_at=known)
+        read = replay_item(session_of(ctx).uses, subject[0], as_at=day, as_known_at=known)
     if fmt == "json":
         steps = [step.to_json() for step, _ in read.steps]
         click.echo(dump_document({**read.subject, "steps": steps}))

@@ -157,6 +157,9 @@ def test_a_pager_opens_on_a_terminal_only(item: Run, monkeypatch: pytest.MonkeyP
         (["--meeting", "C", "2019-06-02"], "Error: C has no meeting on 2019-06-02 (meetings:"),
         ([], "Error: give an item's KEY, or --meeting COMMITTEE DATE"),
         (["R/1", "--meeting", "C", "2019-06-01"], "Error: give an item's KEY, or --meeting"),
+        (["--meeting", "C"], "Error: give an item's KEY, or --meeting"),
+        (["R/1", "2019-06-01"], "Error: give an item's KEY, or --meeting"),
+        (["--meeting", "C", "2019-06-01", "--as-at", "2019-06-01"], "Error: --as-at is for an"),
     ],
 )
 def test_replaying_what_the_ledger_does_not_hold_is_refused_in_one_line(
