@@ -27,6 +27,11 @@ so it means the same on a slow machine and a fast one:
 - ``restatements_vs_as_at``: ``ragw restatements`` of the last meeting as known at the
   moment the last hundredth of the log began, printed as JSON / one as-at board (goal
   <= 10).
+  ``as_at_vs_replay`` (goal <= 2).
+- ``replay_key_vs_as_at``: ``ragw replay KEY --format json`` of one item / one as-at
+  board (goal <= 1); ``replay_meeting_vs_replay``: ``ragw replay --meeting`` of the last
+  meeting as JSON (a pass over the whole log that folds as the naive replay does, then
+  counts and prints a step per change) / the naive replay (goal <= 3).
 
 With ``--postgresql`` the register is also recorded on a throw-away PostgreSQL server
 started for the run, and its seconds and same-store ratios are added under
@@ -61,6 +66,8 @@ GOALS = {
     "verify_vs_replay": ("<=", 2.0),
     "log_memory_vs_board": ("<=", 1.5),
     "restatements_vs_as_at": ("<=", 10.0),
+    "replay_key_vs_as_at": ("<=", 1.0),
+    "replay_meeting_vs_replay": ("<=", 3.0),
 }
 START, TODAY = date(2016, 1, 1), date(2021, 12, 31)
 MEETINGS = [date(2021, 2, 4), date(2021, 5, 4), date(2021, 8, 3)]
@@ -302,6 +309,7 @@ def as_at_timings(ledger: Any, store: Any, target: str) -> dict[str, float]:
         raise SystemExit("the read model's board differs from the replayed board")
     timings["replay"] = time.perf_counter() - started
     timings["verify"] = timed(lambda: verify_all(ledger, target))
+    timings.update(replay_timings(ledger))
     return timings
 
 
@@ -340,6 +348,25 @@ def restatements_seconds(target: str) -> float:
         return best(lambda: timed(read))
     finally:
         session.close()
+
+
+def replay_timings(ledger: Any) -> dict[str, float]:
+    """An item's replay and a meeting's, printed as ``ragw replay --format json`` prints
+    them (what the use case does, once the key or the meeting is found)."""
+    from cli.render import dump_document
+    from projections.replay import item_steps, meeting_steps
+
+    def key() -> str:
+        history = ledger.get_recommendation("R1/1").history
+        steps = item_steps("R1/1", history, scope="national", as_at=TODAY)
+        return dump_document({"key": "R1/1", "steps": [s.to_json() for s in steps]})
+
+    def meeting() -> str:
+        events = (event for _, event in ledger.read_log())
+        steps = [s.to_json() for s in meeting_steps("NATREG", MEETINGS[-1], events)]
+        return dump_document({"meeting": {"committee": "NATREG"}, "steps": steps})
+
+    return {"replay_key": best(lambda: timed(key)), "replay_meeting": timed(meeting)}
 
 
 def verify_all(ledger: Any, target: str) -> None:
@@ -399,6 +426,8 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
         "verify_vs_replay": timings["verify"] / timings["replay"],
         "log_memory_vs_board": log_rss / big_rss,
         "restatements_vs_as_at": timings["restatements"] / as_at,
+        "replay_key_vs_as_at": timings["replay_key"] / as_at,
+        "replay_meeting_vs_replay": timings["replay_meeting"] / timings["replay"],
     }
     unbounded = {
         "log_vs_as_at": timings["log"] / as_at,
@@ -457,6 +486,8 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
         "summary_vs_as_at": round(timings["summary"] / timings["board_as_at"], 3),
         "verify_vs_replay": round(timings["verify"] / timings["replay"], 3),
         "restatements_vs_as_at": round(timings["restatements"] / timings["board_as_at"], 3),
+        "replay_key_vs_as_at": round(timings["replay_key"] / timings["board_as_at"], 3),
+        "replay_meeting_vs_replay": round(timings["replay_meeting"] / timings["replay"], 3),
         "seconds": {
             "ingest": round(ingest_seconds, 3),
             "catch_up": round(catch_up_seconds, 3),

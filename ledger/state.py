@@ -273,6 +273,14 @@ def later_timeline(
     return [*spans[:-1], ended, span], [spans[-1]], [ended, span]
 
 
+def fold_step(state: ItemState | None, event: RecommendationEvent) -> ItemState | None:
+    """``state`` with one more ``event`` folded in, as :func:`fold_item` folds each event,
+    leaving ``state`` itself as it was: the fold of a stream one event longer, when that
+    event takes effect no earlier than every event counted in ``state`` and is no
+    correction (a replay steps through a stream so, and folds again only otherwise)."""
+    return _step(state.snapshot() if state is not None else None, event)
+
+
 def _step(state: ItemState | None, event: RecommendationEvent) -> ItemState | None:
     if isinstance(event, RecommendationIssued):
         state = ItemState(

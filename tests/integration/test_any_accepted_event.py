@@ -158,7 +158,7 @@ def test_any_event_the_input_layer_accepts_is_read_exported_and_restored(
         assert recorded.exit_code == 0 or recorded.stderr.startswith("Error: "), recorded.output
         key = f"{code}/{ref}"
         if recorded.exit_code == 0:
-            ok(target, "note", key, note, "--on", day)
+            ok(target, "note", "--on", day, "--", key, note)  # a note may begin with "-"
             moved = run(
                 target, "extend", key, "--to", extension.isoformat(), "--reason", note, "--on", day
             )
