@@ -100,15 +100,15 @@ _COLUMNS = ("originator_id", "originator_version", "topic", "state")
 _SQLITE = ("text", "integer", "text", "blob")
 _POSTGRES = ("uuid", "bigint", "text", "bytea")
 _POSITIONS = (
-    "the chain holds a link at position {position} (of type {kind}), where ragw stores "
+    "the chain holds a link at position {position} (of type {kind}), where the ledger stores "
     "whole numbers only: the links were altered; restore the ledger from a backup"
 )
 _LAST_POSITION = (
-    "the chain's last link is at position {position} (of type {kind}), where ragw stores "
+    "the chain's last link is at position {position} (of type {kind}), where the ledger stores "
     "whole numbers only: the links were altered; nothing was recorded; {hint}"
 )
 _POSITION_TYPE = (
-    "the ledger's column {column} is of type {kind}, where ragw made it bigint: the "
+    "the ledger's column {column} is of type {kind}, where the ledger made it bigint: the "
     "positions of the history were altered; restore the ledger from a backup"
 )
 
