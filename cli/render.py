@@ -85,7 +85,7 @@ def _print_table(output: Output, fmt: str) -> None:
     if output.title:
         click.echo(f"## {output.title}\n" if fmt == "md" else f"{output.title}\n")
     if output.columns:
-        rows = [[_cell(v, fmt) for v in row] for row in output.rows]
+        rows = [[format_cell(v, fmt) for v in row] for row in output.rows]
         widths = [output.wrap.get(column) for column in output.columns]
         table = tabulate(
             rows,
@@ -99,7 +99,7 @@ def _print_table(output: Output, fmt: str) -> None:
         click.echo(f"\n{output.footer}" if output.columns else output.footer)
 
 
-def _cell(value: Any, fmt: str) -> Any:
+def format_cell(value: Any, fmt: str) -> Any:
     if value is None:
         return ""
     if fmt == "md" and isinstance(value, str):

@@ -14,7 +14,7 @@ from typing import Any
 import click
 from tabulate import tabulate
 
-from cli.render import _cell, emit_json_rows
+from cli.render import emit_json_rows, format_cell
 from ledger.exchange.cells import csv_row
 from ledger.formats import compact
 
@@ -101,7 +101,7 @@ def emit_json_lines(
 
 
 def _pages(rows: Iterable[Sequence[Any]], fmt: str) -> Iterator[list[list[Any]]]:
-    cells = ([_cell(value, fmt) for value in row] for row in rows)
+    cells = ([format_cell(value, fmt) for value in row] for row in rows)
     while page := list(islice(cells, PAGE)):
         yield page
 

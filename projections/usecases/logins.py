@@ -4,13 +4,16 @@ access control; see :mod:`ledger.storage.logins`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.utils import get_topic
 
 from events import AccessControlled
 from ledger.errors import LedgerError
 from ledger.storage.settings import is_postgres
+
+#: How many stored events a read of the noted ones takes at once.
+PAGE = 1000
 
 if TYPE_CHECKING:
     from ledger.storage.logins import Borrowed
@@ -52,12 +55,21 @@ def _borrowed(session: LedgerSession, logins: dict[int, str]) -> Iterator[Borrow
     controls = recorder.select_notifications(start=1, limit=1, topics=[get_topic(AccessControlled)])
     since = controls[0].id if controls else None
 
+    def noted_events() -> Iterator[Any]:
+        """The stored events at the noted positions, read a page at a time (a position
+        that holds no event is left to the chain to explain)."""
+        start, last = min(logins), max(logins)
+        while start <= last:
+            page = recorder.select_notifications(start=start, limit=PAGE, stop=last)
+            yield from (stored for stored in page if stored.id in logins)
+            if len(page) < PAGE:
+                return
+            start = page[-1].id + 1
+
     def events() -> Iterator[tuple[int, str, str, bool]]:
-        for position in sorted(logins):
-            stored = recorder.select_notifications(start=position, limit=1)
-            if not stored or stored[0].id != position:
-                continue  # not an event: the chain says what became of it
-            event = ledger.mapper.to_domain_event(stored[0])
+        for stored in noted_events():
+            position = stored.id
+            event = ledger.mapper.to_domain_event(stored)
             name = ledger.event_name(str(event.originator_id), event.originator_version)
             controlled = since is not None and since < position
             yield position, name, str(getattr(event, "actor", "")), controlled
