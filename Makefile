@@ -22,13 +22,13 @@ bench: $(STAMP)  ## speed and memory as ratios against baselines measured in the
 	$(BIN)/python -m benchmarks --events $(or $(EVENTS),200000) --postgresql
 
 lint: $(STAMP)  ## formatting, lint and types
-	$(BIN)/ruff format --check events ledger projections cli tests benchmarks
-	$(BIN)/ruff check events ledger projections cli tests benchmarks
+	$(BIN)/ruff format --check events ledger projections render cli web tests benchmarks
+	$(BIN)/ruff check events ledger projections render cli web tests benchmarks
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format events ledger projections cli tests benchmarks
-	$(BIN)/ruff check --fix events ledger projections cli tests benchmarks
+	$(BIN)/ruff format events ledger projections render cli web tests benchmarks
+	$(BIN)/ruff check --fix events ledger projections render cli web tests benchmarks
 
 screenshot: $(STAMP)  ## docs/paper.png: the demo's HTML paper in headless Chromium
 	rm -rf .screenshot && mkdir -p .screenshot docs

@@ -95,12 +95,12 @@ def pack(
     )
     paper = read.paper
     if suffix == ".docx":
-        from cli.paper.docx import write_docx  # python-docx: for a .docx paper only
+        from render.docx import write_docx  # python-docx: for a .docx paper only
 
         with replacing(path, "wb") as handle:
             write_docx(paper, handle)
     else:
-        from cli.paper.html import render_html  # jinja2: for an HTML paper only
+        from render.html import render_html  # jinja2: for an HTML paper only
 
         with replacing(path) as handle:
             handle.write(render_html(paper))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.common import known_at_option, meeting_day, parse_moment, session_of
-from cli.paper.tables import appendix_output, summary_output
+from cli.paper_tables import appendix_output, summary_output
 from cli.render import Output, dump_document, emit, format_option
 from cli.restatements import restated_output
 from ledger.formats import iso_utc

@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from cli.paper.cells import STATUS_FILLS as FILLS
-from cli.paper.cells import xml_safe
 from ledger.exchange.cells import csv_row, runs_as_formula
+from render.cells import STATUS_FILLS as FILLS
+from render.cells import xml_safe
 
 WIDE = {"text": 60, "comment": 50, "report": 40, "due": 28}
 

@@ -146,7 +146,7 @@ def test_a_failed_write_leaves_the_file_that_was_there(
     def broken(paper: object) -> str:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("cli.paper.html.render_html", broken)
+    monkeypatch.setattr("render.html.render_html", broken)
     result = write(ledger, out, "--force")
     assert result.exit_code != 0
     assert out.read_bytes() == SECRET and leftovers(tmp_path, out) == []

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from cli.paper.chart import chart_of
 from projections.committee import Counts, MeetingTotals
 from projections.recorded import Meeting
+from render.chart import chart_of
 
 
 def totals(day: date, **counts: int) -> MeetingTotals:

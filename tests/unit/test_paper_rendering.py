@@ -10,13 +10,13 @@ from datetime import date
 
 import pytest
 
-from cli.paper.cells import FILLS, STATUS_FILLS, cell, cell_lines
-from cli.paper.html import render_html
-from cli.paper.tables import appendix_output, summary_output
+from cli.paper_tables import appendix_output, summary_output
 from cli.render import Output, emit
 from ledger import Ledger
 from projections.committee import Appendix, Summary, appendix_of, paper_of, summary_of
 from projections.recorded import Recorded
+from render.cells import FILLS, STATUS_FILLS, cell, cell_lines
+from render.html import render_html
 from tests.unit.test_committee_papers import FEB, MAY, ME, add, ledger_with_meetings
 
 TRICKY = 'Pipes | and <b>tags</b> & "quotes", commas'

@@ -11,9 +11,9 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 
-from cli.paper.docx import write_docx
 from projections.committee import Paper, paper_of
 from projections.recorded import Recorded
+from render.docx import write_docx
 from tests.unit.test_committee_papers import MAY, ME
 from tests.unit.test_paper_rendering import paper_ledger
 

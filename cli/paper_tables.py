@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cli.paper.cells import cell, evidence_text, status_with_pending, total_keys
 from cli.render import Output
 from projections.committee import COUNT_KEYS, DEFINITIONS, OUTSTANDING, long_date
 from projections.exceptions import NOT_ASSESSED
+from render.cells import cell, evidence_text, status_with_pending, total_keys
 
 if TYPE_CHECKING:
     from projections.committee import Appendix, Summary

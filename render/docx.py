@@ -20,7 +20,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from cli.paper.cells import (
+from ledger.formats import iso_utc
+from projections.committee import DEFINITIONS, OUTSTANDING, long_date
+from render.cells import (
     FILLS,
     cell_lines,
     evidence_text,
@@ -29,8 +31,6 @@ from cli.paper.cells import (
     total_keys,
     xml_safe,
 )
-from ledger.formats import iso_utc
-from projections.committee import DEFINITIONS, OUTSTANDING, long_date
 
 if TYPE_CHECKING:
     from docx.document import Document

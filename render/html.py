@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from cli.paper.cells import cell_lines, restating_event, total_keys
-from cli.paper.chart import CHART_STATUSES, chart_of
 from ledger.state import asks_for
 from projections.committee import DEFINITIONS, long_date
 from projections.log import iso_utc
+from render.cells import cell_lines, restating_event, total_keys
+from render.chart import CHART_STATUSES, chart_of
 
 if TYPE_CHECKING:
     from projections.committee import Paper
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("cli.paper", "templates"),
+        loader=PackageLoader("render", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,
