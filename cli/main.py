@@ -53,6 +53,7 @@ COMMANDS = {
     "restore": "cli.exchange:restore",
     "requests": "cli.exchange:requests",
     "apply": "cli.exchange:apply",
+    "serve": "web.command:serve",
 }
 
 

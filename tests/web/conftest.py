@@ -1,0 +1,246 @@
+"""The web service as people meet it: the real ``ragw serve`` started as a process on a
+free port, over a ledger built from the demo's paper with a user for each role, on a
+SQLite file and on a PostgreSQL database; a headless Chromium, and a plain HTTP client
+that keeps its cookies for what a browser would never send."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import COMMANDS, main
+from ledger import open_ledger
+from tests.chromium import browser, chromium_path
+
+__all__ = ["browser", "chromium_path"]
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "Correct horse battery 1"
+GOVERNANCE = "Grace Hopper"
+OWNER = "Olly Owner"
+OTHER_OWNER = "Otto Other"
+AUDITOR = "Audrey Auditor"
+NO_ROLE = "Nora Nobody"
+#: The owner Olly acts for, and the items that are theirs.
+OLLYS = "Head of Public Protection"
+OLLYS_ITEMS = ("HATE18/6", "PEEL1819/1", "FRAUD19/3")
+OTTOS = "Head of Crime"
+OTTOS_ITEMS = ("FRAUD19/1",)
+#: An item whose ledger text is hostile to a page that does not escape it.
+HOSTILE = "<script>alert(1)</script> \"quoted\" 'single' {{7*7}} & <b>bold</b>"
+HOSTILE_ITEM = "FRAUD19/2"
+
+
+def ragw(target: str, *args: str, actor: str = GOVERNANCE, password: str = PASSWORD) -> str:
+    result = CliRunner().invoke(
+        main,
+        ["--db", target, "--actor", actor, *args],
+        env={"RAGW_NEW_PASSWORD": password},
+        input=f"{password}\n{password}\n",
+    )
+    assert result.exit_code == 0, (args, result.output)
+    return result.output
+
+
+def add_user(target: str, name: str, password: str = PASSWORD) -> None:
+    if "user" in COMMANDS:
+        ragw(target, "user", "add", name, password=password)
+
+
+def seed(target: str) -> None:
+    """The demo's paper, owners for some of its items, and a user for each role."""
+    ragw(target, "demo", "--db", target)
+    ragw(target, "role", "grant", GOVERNANCE, "governance")
+    ragw(target, "role", "grant", OWNER, "owner", "--acts-for", OLLYS)
+    ragw(target, "role", "grant", OTHER_OWNER, "owner", "--acts-for", OTTOS)
+    ragw(target, "role", "grant", AUDITOR, "auditor")
+    for key in OLLYS_ITEMS:
+        ragw(target, "assign", key, OLLYS, "--on", "2019-11-01")
+    for key in OTTOS_ITEMS:
+        ragw(target, "assign", key, OTTOS, "--on", "2019-11-01")
+    ragw(target, "note", HOSTILE_ITEM, HOSTILE, "--on", "2019-11-02")
+    for name in (GOVERNANCE, OWNER, OTHER_OWNER, AUDITOR, NO_ROLE):
+        add_user(target, name)
+
+
+def events_in(target: str) -> int:
+    """How many events the ledger holds."""
+    ledger = open_ledger(target, create=False)
+    try:
+        return ledger.last_position()
+    finally:
+        ledger.close()
+
+
+@dataclass
+class Server:
+    """A running ``ragw serve``."""
+
+    target: str
+    url: str
+    process: subprocess.Popen[str]
+    said: list[str] = field(default_factory=list)
+
+    def stop(self, how: int = signal.SIGINT) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(how)
+        try:
+            return self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise
+
+
+def start(target: str, *options: str, env: dict[str, str] | None = None) -> Server:
+    """``ragw --db TARGET serve --port 0 OPTIONS`` until it says where it listens."""
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "ragw"),
+            "--db",
+            target,
+            "serve",
+            "--port",
+            "0",
+            *options,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        cwd=ROOT,
+    )
+    assert process.stdout is not None
+    said = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        said.append(line)
+        found = re.match(r"listening on (http://\S+)", line)
+        if found:
+            return Server(target, found.group(1), process, said)
+    process.kill()
+    raise AssertionError(f"ragw serve did not start: {''.join(said)}")
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def ledger_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A seeded ledger for one module's tests, on each store."""
+    if request.param == "sqlite":
+        target = str(tmp_path_factory.mktemp("web") / "ragw.db")
+    else:
+        server = request.getfixturevalue("postgres")
+        name = f"ragw_web_{os.getpid()}_{request.module.__name__.rsplit('.', 1)[-1]}"
+        target = server.create_database(name[:60])
+    seed(target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def server(ledger_target: str) -> Iterator[Server]:
+    running = start(ledger_target, "--workers", "2")
+    yield running
+    assert running.stop() == 0
+
+
+class Client:
+    """An HTTP client with its own cookies, following no redirect: what a script or a
+    forger sends, and exactly what the server answers."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.cookies = CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect()
+        )
+        self.last = ""
+
+    def request(self, path: str, fields: dict[str, str] | None = None) -> tuple[int, str, Any]:
+        data = urllib.parse.urlencode(fields).encode() if fields is not None else None
+        try:
+            with self.opener.open(self.url + path, data=data, timeout=30) as response:
+                status, body, headers = response.status, response.read(), response.headers
+        except urllib.error.HTTPError as error:
+            status, body, headers = error.code, error.read(), error.headers
+        text = body.decode("utf-8", "replace")
+        if status == 200:
+            self.last = text
+        return status, text, headers
+
+    def get(self, path: str) -> tuple[int, str, Any]:
+        return self.request(path)
+
+    def token(self) -> str:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', self.last)
+        assert found, "no CSRF token on the last page"
+        return found.group(1)
+
+    def post(self, path: str, fields: dict[str, str], *, csrf: bool = True) -> tuple[int, str, Any]:
+        sent = {**fields, "csrf_token": self.token()} if csrf else fields
+        return self.request(path, sent)
+
+    def sign_in(self, name: str, password: str = PASSWORD) -> tuple[int, str, Any]:
+        self.get("/login")
+        return self.post("/login", {"name": name, "password": password})
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+@pytest.fixture
+def client(server: Server) -> Callable[[str | None], Client]:
+    """A new client, signed in as the name given (or not at all)."""
+
+    def made(name: str | None = None) -> Client:
+        made = Client(server.url)
+        if name is not None:
+            status, _, headers = made.sign_in(name)
+            assert status == 303, f"{name} could not sign in"
+            assert headers["Location"].endswith("/board")
+        return made
+
+    return made
+
+
+@pytest.fixture
+def signed_in(browser: Any, server: Server) -> Iterator[Callable[[str], Any]]:
+    """A browser page signed in as the name given, each in its own context."""
+    contexts: list[Any] = []
+
+    def opened(name: str, *, width: int = 1200) -> Any:
+        context = browser.new_context(viewport={"width": width, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        sign_in(page, server.url, name)
+        return page
+
+    yield opened
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page: Any, url: str, name: str, password: str = PASSWORD) -> Any:
+    page.goto(url + "/login")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(password)
+    return page.get_by_role("button", name="Sign in").click()

@@ -1,0 +1,147 @@
+"""``ragw serve``: the web service over the ledger at ``--db``."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import socket
+
+import click
+
+#: Where the secret that signs sessions comes from; otherwise one is made at each start.
+SECRET_VARIABLE = "RAGW_SECRET_KEY"
+KEY_VARIABLE = "RAGW_ENCRYPTION_KEY"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="The port to listen on (0: any free port, printed at start).",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="How many worker processes answer requests at once.",
+)
+@click.option(
+    "--secure-cookies/--no-secure-cookies",
+    "secure",
+    default=None,
+    help="Send the session cookie over HTTPS only. Default: on, unless --host is a "
+    "loopback address (127.0.0.1, ::1, localhost), where it is off so a browser on the "
+    "same machine can use plain http://; behind a TLS proxy on the same machine, give "
+    "--secure-cookies.",
+)
+@click.option(
+    "--session-minutes",
+    "minutes",
+    default=8 * 60.0,
+    show_default=True,
+    type=click.FloatRange(min=0.01, max=7 * 24 * 60),
+    help="How long a sign-in lasts; then the user signs in again.",
+)
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    workers: int,
+    secure: bool | None,
+    minutes: float,
+) -> None:
+    """Serve the ledger on the web: people sign in and read and record as themselves.
+
+    A production server (gunicorn) with WORKERS processes, over the same --db as every
+    command (a SQLite file or a PostgreSQL URL; RAGW_ENCRYPTION_KEY as for every
+    command). Users are added with `ragw user add`; what they may do is the roles
+    granted with `ragw role grant`. Prints the address it listens on; Ctrl-C or SIGTERM
+    stops it.
+
+    Sessions are signed with RAGW_SECRET_KEY when it is set (the same for every start
+    and every machine serving the ledger); otherwise with a secret made at start, so
+    everyone signs in again after a restart. For an organisation, run it on 127.0.0.1
+    behind its TLS proxy, with --secure-cookies.
+
+    \b
+    Examples:
+      ragw --db ragw.db serve
+      ragw --db ragw.db serve --port 8000 --workers 4
+      RAGW_SECRET_KEY=... ragw --db postgresql://web@db/ragw serve --secure-cookies
+    """
+    target = ctx.find_root().params["target"]
+    key = os.environ.get(KEY_VARIABLE)
+    check_ledger(target, key)
+    check_address(host, port)
+    secret = os.environ.get(SECRET_VARIABLE) or secrets.token_hex(32)
+    cookies = not is_loopback(host) if secure is None else secure
+
+    def build() -> object:
+        from web.app import create_app
+
+        return create_app(
+            target,
+            encryption_key=key,
+            secret_key=secret,
+            session_minutes=minutes,
+            secure_cookies=cookies,
+        )
+
+    from web.server import run
+
+    run(build, host=host, port=port, workers=workers)
+
+
+def check_ledger(target: str, key: str | None) -> None:
+    """Open the ledger once before serving it: a ledger that cannot be opened, or one
+    whose writes the database would record as its own login, is refused now, with one
+    line, rather than on each request."""
+    from ledger import open_ledger
+    from ledger.errors import LedgerError
+    from projections.usecases.serving import recorded_as_login
+    from projections.usecases.session import LedgerSession
+
+    session = LedgerSession(
+        target,
+        "serve",
+        open_ledger=lambda write: open_ledger(target, create=False, encryption_key=key),
+    )
+    try:
+        session.ledger(write=False)
+        if recorded_as_login(session):
+            raise LedgerError(
+                "this PostgreSQL ledger is under access control (its database roles were "
+                "set up), so the database would record each change as the service's login "
+                "rather than as the person signed in; the web service cannot serve it yet"
+            )
+    finally:
+        session.close()
+
+
+def check_address(host: str, port: int) -> None:
+    """Whether ``host``:``port`` can be listened on, said in one line if not."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = found[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except (OSError, UnicodeError, ValueError) as error:
+        raise click.ClickException(
+            f"cannot listen on {host[:80]!r} port {port}: {getattr(error, 'strerror', None) or error}"
+        ) from None
