@@ -36,6 +36,10 @@ OWNER = "Olly Owner"
 OTHER_OWNER = "Otto Other"
 AUDITOR = "Audrey Auditor"
 NO_ROLE = "Nora Nobody"
+#: Users whose tests change them: locked out, disabled, their role revoked.
+LOCKED = "Lou Locked"
+DISABLED = "Dee Disabled"
+REVOKED = "Rita Revoked"
 #: The owner Olly acts for, and the items that are theirs.
 OLLYS = "Head of Public Protection"
 OLLYS_ITEMS = ("HATE18/6", "PEEL1819/1", "FRAUD19/3")
@@ -69,12 +73,14 @@ def seed(target: str) -> None:
     ragw(target, "role", "grant", OWNER, "owner", "--acts-for", OLLYS)
     ragw(target, "role", "grant", OTHER_OWNER, "owner", "--acts-for", OTTOS)
     ragw(target, "role", "grant", AUDITOR, "auditor")
+    for name in (LOCKED, DISABLED, REVOKED):
+        ragw(target, "role", "grant", name, "auditor")
     for key in OLLYS_ITEMS:
         ragw(target, "assign", key, OLLYS, "--on", "2019-11-01")
     for key in OTTOS_ITEMS:
         ragw(target, "assign", key, OTTOS, "--on", "2019-11-01")
     ragw(target, "note", HOSTILE_ITEM, HOSTILE, "--on", "2019-11-02")
-    for name in (GOVERNANCE, OWNER, OTHER_OWNER, AUDITOR, NO_ROLE):
+    for name in (GOVERNANCE, OWNER, OTHER_OWNER, AUDITOR, NO_ROLE, LOCKED, DISABLED, REVOKED):
         add_user(target, name)
 
 

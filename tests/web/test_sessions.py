@@ -1,0 +1,70 @@
+"""Sessions that hold up: a name is locked out after 5 wrong passwords, a session ends
+when it expires, and a disabled user or a revoked role takes effect on the very next
+request, whichever worker answers it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.web.conftest import (
+    AUDITOR,
+    DISABLED,
+    GOVERNANCE,
+    LOCKED,
+    PASSWORD,
+    REVOKED,
+    Server,
+    ragw,
+    start,
+)
+
+
+def test_five_wrong_passwords_lock_the_name_out(client: Any, server: Server) -> None:
+    trying = client()
+    for _ in range(5):
+        status, page, _ = trying.sign_in(LOCKED, "not the password")
+        assert status == 401 and "wrong name or password" in page
+    status, page, _ = trying.sign_in(LOCKED, PASSWORD)
+    assert status == 401 and "too many wrong passwords" in page
+    assert 'role="alert"' in page
+    assert trying.get("/board")[0] == 303  # still not signed in
+    # the lock is the name's, not everyone's
+    assert client().sign_in(AUDITOR)[0] == 303
+
+
+def test_every_request_after_sign_in_is_answered_whichever_worker_takes_it(
+    client: Any, server: Server
+) -> None:
+    reader = client(AUDITOR)
+    assert [reader.get("/requests")[0] for _ in range(12)] == [200] * 12
+
+
+def test_a_disabled_user_is_signed_out_on_the_next_request(client: Any, server: Server) -> None:
+    user = client(DISABLED)
+    assert user.get("/board")[0] == 200
+    ragw(server.target, "user", "disable", DISABLED)
+    status, _, headers = user.get("/board")
+    assert (status, headers["Location"]) == (303, "/login")
+    assert user.sign_in(DISABLED)[0] == 401
+
+
+def test_a_revoked_role_takes_effect_on_the_next_request(client: Any, server: Server) -> None:
+    user = client(REVOKED)
+    assert user.get("/items/HATE18/6")[0] == 200
+    ragw(server.target, "role", "revoke", REVOKED, "auditor", actor=GOVERNANCE)
+    status, page, _ = user.get("/items/HATE18/6")
+    assert status == 403 and "You have no role yet" in page
+
+
+def test_a_session_ends_when_it_expires(client: Any, server: Server) -> None:
+    brief = start(server.target, "--session-minutes", "0.05", "--workers", "1")
+    try:
+        user = type(client())(brief.url)
+        assert user.sign_in(AUDITOR)[0] == 303
+        assert user.get("/board")[0] == 200
+        time.sleep(3.5)
+        status, _, headers = user.get("/board")
+        assert (status, headers["Location"]) == (303, "/login")
+    finally:
+        assert brief.stop() == 0
