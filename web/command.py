@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 import socket
 
@@ -133,8 +134,25 @@ def check_ledger(target: str, key: str | None) -> None:
         session.close()
 
 
+#: A host name as DNS spells one: labels of letters, digits and hyphens, with a letter.
+HOST_NAME = re.compile(
+    r"(?=.{1,253}\Z)(?=.*[A-Za-z])[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\Z"
+)
+
+
 def check_address(host: str, port: int) -> None:
-    """Whether ``host``:``port`` can be listened on, said in one line if not."""
+    """Whether ``host``:``port`` can be listened on, said in one line if not: an IP
+    address or a host name, nothing the resolver would read some other way (an empty
+    host is every address; a bare number is an IPv4 address to it)."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        if not HOST_NAME.match(host):
+            raise click.ClickException(
+                f"--host {host[:80]!r} is neither an IP address nor a host name; give one, "
+                "e.g. 127.0.0.1"
+            ) from None
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
         family, kind, proto, _, address = found[0]

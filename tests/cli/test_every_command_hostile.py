@@ -104,6 +104,11 @@ def well_formed(path: tuple[str, ...], name: str, folder: Path) -> str | None:
         ("apply", "file"): str(folder / "sheet.xlsx"),
         ("restore", "file"): str(folder / "backup.jsonl"),
         ("restore", "digest_text"): None,
+        # a host that never resolves: the service is refused, never started in the test
+        ("serve", "host"): "no-such-host.invalid",
+        ("serve", "port"): "8080",
+        ("serve", "workers"): "2",
+        ("serve", "minutes"): "60",
     }
     if (words, name) in by_command:
         return by_command[(words, name)]

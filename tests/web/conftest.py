@@ -25,6 +25,7 @@ from click.testing import CliRunner
 
 from cli.main import COMMANDS, main
 from ledger import open_ledger
+from ledger.storage.settings import is_postgres, login_of
 from tests.chromium import browser, chromium_path
 
 __all__ = ["browser", "chromium_path"]
@@ -50,10 +51,16 @@ HOSTILE = "<script>alert(1)</script> \"quoted\" 'single' {{7*7}} & <b>bold</b>"
 HOSTILE_ITEM = "FRAUD19/2"
 
 
-def ragw(target: str, *args: str, actor: str = GOVERNANCE, password: str = PASSWORD) -> str:
+def admin(target: str) -> str:
+    """Who runs the commands that set the ledger up: governance on a SQLite file; on
+    PostgreSQL, where roles are checked against the database login, that login."""
+    return login_of(target) if is_postgres(target) else GOVERNANCE
+
+
+def ragw(target: str, *args: str, password: str = PASSWORD) -> str:
     result = CliRunner().invoke(
         main,
-        ["--db", target, "--actor", actor, *args],
+        ["--db", target, "--actor", admin(target), *args],
         env={"RAGW_NEW_PASSWORD": password},
         input=f"{password}\n{password}\n",
     )
@@ -69,6 +76,8 @@ def add_user(target: str, name: str, password: str = PASSWORD) -> None:
 def seed(target: str) -> None:
     """The demo's paper, owners for some of its items, and a user for each role."""
     ragw(target, "demo", "--db", target)
+    if is_postgres(target):
+        ragw(target, "role", "grant", admin(target), "governance")
     ragw(target, "role", "grant", GOVERNANCE, "governance")
     ragw(target, "role", "grant", OWNER, "owner", "--acts-for", OLLYS)
     ragw(target, "role", "grant", OTHER_OWNER, "owner", "--acts-for", OTTOS)
@@ -85,10 +94,11 @@ def seed(target: str) -> None:
 
 
 def events_in(target: str) -> int:
-    """How many events the ledger holds."""
+    """How many events the ledger holds (counted: PostgreSQL's positions skip the
+    numbers of writes that were rolled back)."""
     ledger = open_ledger(target, create=False)
     try:
-        return ledger.last_position()
+        return sum(1 for _ in ledger.read_log())
     finally:
         ledger.close()
 

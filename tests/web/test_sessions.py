@@ -10,7 +10,6 @@ from typing import Any
 from tests.web.conftest import (
     AUDITOR,
     DISABLED,
-    GOVERNANCE,
     LOCKED,
     PASSWORD,
     REVOKED,
@@ -52,7 +51,7 @@ def test_a_disabled_user_is_signed_out_on_the_next_request(client: Any, server: 
 def test_a_revoked_role_takes_effect_on_the_next_request(client: Any, server: Server) -> None:
     user = client(REVOKED)
     assert user.get("/items/HATE18/6")[0] == 200
-    ragw(server.target, "role", "revoke", REVOKED, "auditor", actor=GOVERNANCE)
+    ragw(server.target, "role", "revoke", REVOKED, "auditor")
     status, page, _ = user.get("/items/HATE18/6")
     assert status == 403 and "You have no role yet" in page
 
