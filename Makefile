@@ -30,7 +30,7 @@ format: $(STAMP)
 	$(BIN)/ruff format events ledger projections render cli web tests benchmarks
 	$(BIN)/ruff check --fix events ledger projections render cli web tests benchmarks
 
-screenshot: $(STAMP)  ## docs/paper.png: the demo's HTML paper in headless Chromium
+screenshot: $(STAMP)  ## docs/paper.png and docs/web-board.png: the demo's paper and board in headless Chromium
 	rm -rf .screenshot && mkdir -p .screenshot docs
 	$(BIN)/ragw --db .screenshot/ragw.db demo --db .screenshot/ragw.db > /dev/null
 	$(BIN)/ragw --db .screenshot/ragw.db pack PRMSC 2019-11-15 --out .screenshot/paper.html
@@ -38,6 +38,7 @@ screenshot: $(STAMP)  ## docs/paper.png: the demo's HTML paper in headless Chrom
 	    --user-data-dir=.screenshot/profile --hide-scrollbars --window-size=1000,1700 \
 	    --screenshot=docs/paper.png "file://$(CURDIR)/.screenshot/paper.html"
 	rm -rf .screenshot
+	$(BIN)/python -m tests.web.screenshot docs/web-board.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -238,20 +238,23 @@ def client(server: Server) -> Callable[[str | None], Client]:
     return made
 
 
-@pytest.fixture
-def signed_in(browser: Any, server: Server) -> Iterator[Callable[[str], Any]]:
-    """A browser page signed in as the name given, each in its own context."""
-    contexts: list[Any] = []
+@pytest.fixture(scope="module")
+def signed_in(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
+    """A new browser page signed in as the name given, open at the requests page: one
+    browser context per name and module, signed in once, so its pages share the session."""
+    contexts: dict[tuple[str, int], Any] = {}
 
     def opened(name: str, *, width: int = 1200) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": 1000})
-        contexts.append(context)
-        page = context.new_page()
-        sign_in(page, server.url, name)
+        if (name, width) not in contexts:
+            context = browser.new_context(viewport={"width": width, "height": 1000})
+            contexts[(name, width)] = context
+            sign_in(context.new_page(), server.url, name).close()
+        page = contexts[(name, width)].new_page()
+        page.goto(server.url + "/requests")
         return page
 
     yield opened
-    for context in contexts:
+    for context in contexts.values():
         context.close()
 
 
@@ -259,4 +262,6 @@ def sign_in(page: Any, url: str, name: str, password: str = PASSWORD) -> Any:
     page.goto(url + "/login")
     page.get_by_label("Name").fill(name)
     page.get_by_label("Password").fill(password)
-    return page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    return page

@@ -37,9 +37,11 @@ def submit(page: Any, form: str, fields: dict[str, str], button: str) -> int:
             control.select_option(value)
         else:
             control.fill(value)
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+    with (
+        page.expect_navigation(),
+        page.expect_response(lambda r: r.request.method == "POST") as answer,
+    ):
         scope.get_by_role("button", name=button).click()
-    page.wait_for_load_state()
     status: int = answer.value.status
     return status
 

@@ -17,6 +17,7 @@ from tests.web.conftest import (
     NO_ROLE,
     OLLYS_ITEMS,
     OWNER,
+    PASSWORD,
     Server,
     sign_in,
 )
@@ -55,7 +56,10 @@ def test_a_wrong_password_is_refused_with_an_alert(browser: Any, server: Server)
     page.goto(server.url + "/login")
     page.get_by_label("Name").fill(OWNER)
     page.get_by_label("Password").fill("not the password")
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+    with (
+        page.expect_navigation(),
+        page.expect_response(lambda r: r.request.method == "POST") as answer,
+    ):
         page.get_by_role("button", name="Sign in").click()
     assert answer.value.status == 401
     assert "wrong name or password" in page.get_by_role("alert").inner_text()
@@ -265,3 +269,32 @@ def test_pages_are_readable_on_a_phone(signed_in: Any, server: Server) -> None:
     page.goto(server.url + "/items/HATE18/6")
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= 360  # only the tables scroll, inside their own regions
+
+
+def test_signing_in_and_recording_work_with_the_keyboard_alone(
+    browser: Any, server: Server
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.url + "/login")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "name"
+    page.keyboard.type(OWNER)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(server.url + "/board")
+    page.goto(server.url + "/items/HATE18/6")
+    page.focus("#progress-note")
+    page.keyboard.type("Typed without a mouse")
+    for _ in range(5):  # past On (a date: a stop for each of its parts) to the button
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "BUTTON":
+            break
+    assert page.evaluate("document.activeElement.textContent") == "Record note"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Typed without a mouse" in page.locator("tr[data-event-id]").last.inner_text()
+    context.close()
