@@ -32,6 +32,8 @@ so it means the same on a slow machine and a fast one:
   board (goal <= 1); ``replay_meeting_vs_replay``: ``ragw replay --meeting`` of the last
   meeting as JSON (a pass over the whole log that folds as the naive replay does, then
   counts and prints a step per change) / the naive replay (goal <= 3).
+- ``web_board_vs_cli_board``, ``web_p95_vs_single`` and ``web_saturated_p95_vs_single``:
+  the web service, measured from outside over HTTP (see ``benchmarks/web.py``).
 
 With ``--postgresql`` the register is also recorded on a throw-away PostgreSQL server
 started for the run, and its seconds and same-store ratios are added under
@@ -56,6 +58,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks.web import web_timings
+
 GOALS = {
     "ingest_vs_raw": (">=", 0.5),
     "as_at_vs_replay": (">=", 100.0),
@@ -68,6 +72,8 @@ GOALS = {
     "restatements_vs_as_at": ("<=", 10.0),
     "replay_key_vs_as_at": ("<=", 1.0),
     "replay_meeting_vs_replay": ("<=", 3.0),
+    "web_board_vs_cli_board": ("<=", 1.5),
+    "web_p95_vs_single": ("<=", 4.0),
 }
 START, TODAY = date(2016, 1, 1), date(2021, 12, 31)
 MEETINGS = [date(2021, 2, 4), date(2021, 5, 4), date(2021, 8, 3)]
@@ -379,6 +385,24 @@ def verify_all(ledger: Any, target: str) -> None:
         raise SystemExit(f"verify fails: {found}")
 
 
+def board_now(target: str) -> str:
+    """The board today, read and printed in process as ``ragw board --format json``."""
+    from cli.render import emit_json_rows
+    from ledger import open_ledger
+    from projections.usecases import LedgerSession
+    from projections.usecases.board import board
+
+    session = LedgerSession(
+        target, "bench", open_ledger=lambda _: open_ledger(target, create=False)
+    )
+    try:
+        read = board(session, as_at=date.today())
+        head = {"as_at": read.as_at.isoformat(), "as_known_at": None}
+        return board_json(lambda: emit_json_rows(head, "items", read.lines))
+    finally:
+        session.close()
+
+
 def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, Any]:
     from ledger import open_ledger
     from projections.store import TimelineStore
@@ -414,6 +438,8 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
     log_rss = peak_rss_kib(target, ("log", "--format", "csv"))
     store.close()
     ledger.close()
+    log("the web service: the board page, and item pages under load ...")
+    web = web_timings(target, lambda: board_now(target), log)
 
     as_at = timings["board_as_at"]
     results = {
@@ -428,8 +454,11 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
         "restatements_vs_as_at": timings["restatements"] / as_at,
         "replay_key_vs_as_at": timings["replay_key"] / as_at,
         "replay_meeting_vs_replay": timings["replay_meeting"] / timings["replay"],
+        "web_board_vs_cli_board": web["board_page"] / web["board_in_process"],
+        "web_p95_vs_single": web["paced_p95"] / web["single_median"],
     }
     unbounded = {
+        "web_saturated_p95_vs_single": web["saturated_p95"] / web["single_median"],
         "log_vs_as_at": timings["log"] / as_at,
         "backdated_vs_as_at": timings["backdated"] / as_at,
     }
@@ -451,6 +480,7 @@ def measure(events: int, folder: Path, log: Callable[[str], None]) -> dict[str, 
             "imports": round(imports_seconds, 4),
         },
         "peak_rss_kib": {"register": big_rss, "10k": small_rss, "log": log_rss},
+        "web": {name: round(value, 4) for name, value in web.items()},
         "machine": f"{platform.machine()}, {platform.python_implementation()} "
         f"{platform.python_version()}, {platform.system()}",
     }

@@ -55,6 +55,7 @@ COMMANDS: dict[Fix, str] = {
     Fix.ADD_MEETING: "add it with `ragw meeting add {code} {day}`",
     Fix.SEE_MEETINGS: "see `ragw meeting list {code}`",
     Fix.SEE_ROLES: "see `ragw role list`",
+    Fix.SEE_USERS: "see `ragw user list`",
     Fix.GRANT_GOVERNANCE: "`ragw role grant '{name}' governance`",
     Fix.ASK_FOR_A_ROLE: "`ragw role grant '{name}' owner --acts-for OWNER`",
     Fix.GIVE_ACTS_FOR: "`ragw role grant {name} owner --acts-for 'Head of Roads'`",

@@ -41,6 +41,7 @@ COMMANDS = {
     "follow": "cli.follow:follow",
     "role": "cli.access:role",
     "admin": "cli.access:admin",
+    "user": "cli.users:user",
     "demo": "cli.demo:demo",
     "committee": "cli.committees:committee",
     "meeting": "cli.committees:meeting",

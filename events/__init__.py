@@ -8,7 +8,16 @@ where a rule demands one, the reason. The moment of recording is the library's
 
 from __future__ import annotations
 
-from events.access import AccessControlled, AccessEvent, Role, RoleGranted, RoleRevoked
+from events.access import (
+    AccessControlled,
+    AccessEvent,
+    PasswordChanged,
+    Role,
+    RoleGranted,
+    RoleRevoked,
+    UserAdded,
+    UserDisabled,
+)
 from events.base import Kind, LedgerEvent, Scope, Status
 from events.committee import (
     CommitteeEvent,
@@ -54,6 +63,7 @@ __all__ = [
     "MeetingScheduled",
     "OwnerAssigned",
     "PaperIssued",
+    "PasswordChanged",
     "ProgressNoted",
     "RecommendationClosed",
     "RecommendationEvent",
@@ -74,6 +84,8 @@ __all__ = [
     "SignedOff",
     "Status",
     "StatusChanged",
+    "UserAdded",
+    "UserDisabled",
 ]
 
 #: Every concrete event by its type name, as exports write it.
@@ -100,6 +112,9 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         AccessControlled,
         RoleGranted,
         RoleRevoked,
+        UserAdded,
+        PasswordChanged,
+        UserDisabled,
         RulesAdopted,
         SignOffRuleSet,
     )

@@ -1,4 +1,6 @@
-"""Who may do what: roles granted and revoked as events, by governance."""
+"""Who may do what: roles granted and revoked as events, by governance; and the people
+who may sign in to the web service (their passwords are never events: only that one
+was set)."""
 
 from __future__ import annotations
 
@@ -43,3 +45,24 @@ class RoleRevoked(AccessEvent):
     name: str
     role: Role
     acts_for: str | None = None
+
+
+class UserAdded(AccessEvent):
+    """``name`` may sign in (to the web service); what they may do there comes from the
+    roles granted to that name. Their password is kept beside the log, never in it."""
+
+    name: str
+    email: str | None = None
+
+
+class PasswordChanged(AccessEvent):
+    """``name``'s password was set anew (the password itself is never recorded); every
+    session they had ends."""
+
+    name: str
+
+
+class UserDisabled(AccessEvent):
+    """``name`` may no longer sign in; their name stays on everything they recorded."""
+
+    name: str

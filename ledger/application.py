@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from eventsourcing.persistence import IntegrityError
 
 from events import Kind, SignOffFor, Status
+from ledger.accounts import Accounts
 from ledger.aggregates import Recommendation, Report
 from ledger.chain import Digest
 from ledger.due import parse_due
@@ -33,7 +34,6 @@ from ledger.errors import (
 from ledger.exchange.backup import restore
 from ledger.exchange.importing import ImportOutcome, TrackerImport
 from ledger.exchange.updates import SheetRules, UpdateOutcome, apply_updates
-from ledger.governance import Governance
 from ledger.inputs import (
     clean_links,
     clean_text,
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 CHANGE_ATTEMPTS = 5
 
 
-class Ledger(Governance):
+class Ledger(Accounts):
     """An audit ledger of inspection reports and their recommendations."""
 
     name = "ragw"

@@ -65,6 +65,7 @@ class Fix(Enum):
     ADD_MEETING = "add the meeting of {code} on {day} first"
     SEE_MEETINGS = "see the meetings of {code}"
     SEE_ROLES = "see the roles granted"
+    SEE_USERS = "see the users"
     GRANT_GOVERNANCE = "governance granted to {name}"
     ASK_FOR_A_ROLE = "an owner's role for {name}, acting for an owner"
     GIVE_ACTS_FOR = "an owner's role for {name} acting for an owner such as Head of Roads"

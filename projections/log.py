@@ -179,6 +179,12 @@ def describe(record: EventRecord) -> str:
         return f"signs off {p['request']}: {what}: {p['reason']}{note}"
     if kind == "SignOffRejected":
         return f"rejects {p['request']}: {p['reason']}"
+    if kind == "UserAdded":
+        return f"user {p['name']} may sign in" + (f" ({p['email']})" if p.get("email") else "")
+    if kind == "PasswordChanged":
+        return f"a new password for {p['name']}"
+    if kind == "UserDisabled":
+        return f"user {p['name']} may no longer sign in"
     if kind == "SignOffRuleSet":
         changes = ", ".join(p["changes"]) or "completion only"
         return f"{p['committee']} requires sign-off for {changes}"

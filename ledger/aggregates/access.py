@@ -1,14 +1,34 @@
-"""Who may do what: the roles governance grants and revokes, and the owners an owner
-acts for. Names match whatever their letters' case and spacing."""
+"""Who may do what: the roles governance grants and revokes, the owners an owner acts
+for, and the people who may sign in (users). Names match whatever their letters' case
+and spacing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date
 
-from events import AccessControlled, AccessEvent, Role, RoleGranted, RoleRevoked
+from events import (
+    AccessControlled,
+    AccessEvent,
+    PasswordChanged,
+    Role,
+    RoleGranted,
+    RoleRevoked,
+    UserAdded,
+    UserDisabled,
+)
 from ledger.aggregates.moments import InOrder
 from ledger.errors import AlreadyExistsError, Field, Fix, Hint, NotFoundError, RuleBrokenError
 from ledger.keys import ACCESS_ID
+
+
+@dataclass(frozen=True)
+class User:
+    """Someone who may sign in: their name as added (the actor of what they record)."""
+
+    name: str
+    email: str | None = None
+    disabled: bool = False
 
 
 class Access(InOrder):
@@ -25,6 +45,8 @@ class Access(InOrder):
             self.grants: set[tuple[str, Role, str | None]] = set()
             #: The names as granted, for listing.
             self.named: dict[tuple[str, Role, str | None], tuple[str, str | None]] = {}
+            #: Who may sign in, by folded name.
+            self.users: dict[str, User] = {}
         elif isinstance(event, RoleGranted):
             grant = (fold_name(event.name), event.role, _folded(event.acts_for))
             self.grants.add(grant)
@@ -33,6 +55,12 @@ class Access(InOrder):
             grant = (fold_name(event.name), event.role, _folded(event.acts_for))
             self.grants.discard(grant)
             self.named.pop(grant, None)
+        elif isinstance(event, UserAdded):
+            self.users[fold_name(event.name)] = User(event.name, event.email)
+        elif isinstance(event, UserDisabled):
+            who = fold_name(event.name)
+            self.users[who] = replace(self.users[who], disabled=True)
+        # a PasswordChanged changes nothing here: the password is kept beside the log
 
     def held(self) -> list[tuple[str, str, str | None]]:
         """Every role held now: (name, role, acts for), as granted."""
@@ -84,6 +112,44 @@ class Access(InOrder):
                 "grant governance to someone else first"
             )
         self.trigger_event(RoleRevoked, name=name, role=role, acts_for=acts_for, actor=actor, on=on)
+
+    # Users -----------------------------------------------------------------------------
+
+    def user(self, name: str) -> User | None:
+        return self.users.get(fold_name(name))
+
+    def add_user(self, name: str, email: str | None, actor: str, on: date) -> None:
+        found = self.user(name)
+        if found is not None:
+            raise AlreadyExistsError(
+                "{name} is a user already{disabled}; {hint}",
+                name=found.name,
+                disabled=" (disabled)" if found.disabled else "",
+                hint=Hint.to(Fix.SEE_USERS),
+            )
+        self.trigger_event(UserAdded, name=name, email=email, actor=actor, on=on)
+
+    def change_password(self, name: str, actor: str, on: date) -> None:
+        self.trigger_event(PasswordChanged, name=self.active_user(name).name, actor=actor, on=on)
+
+    def disable_user(self, name: str, actor: str, on: date) -> None:
+        self.trigger_event(UserDisabled, name=self.active_user(name).name, actor=actor, on=on)
+
+    def active_user(self, name: str) -> User:
+        found = self.user(name)
+        if found is None:
+            raise NotFoundError(
+                "{name} is not a user of this ledger; {hint}",
+                name=name,
+                hint=Hint.to(Fix.SEE_USERS),
+            )
+        if found.disabled:
+            raise RuleBrokenError(
+                "{name} is disabled: nobody may sign in as them again; add a user under "
+                "another name",
+                name=found.name,
+            )
+        return found
 
 
 def fold_name(name: str) -> str:

@@ -27,7 +27,7 @@ from eventsourcing.utils import resolve_topic
 from cli.main import main
 from events import EVENT_TYPES
 from ledger import open_ledger
-from tests.fixtures.make_fixture import DB, EXPORT, ROWS, stored_rows
+from tests.fixtures.make_fixture import DB, EXPORT, ROWS, USERS_ROWS, stored_rows
 
 GOVERNANCE = "Strategic Development"
 _databases = itertools.count(1)
@@ -90,8 +90,12 @@ def read_json(target: str, *args: str) -> Any:
     return json.loads(ragw(target, *args, "--format", "json"))
 
 
+def users_rows() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in USERS_ROWS.read_text().splitlines()]
+
+
 def test_the_fixture_holds_every_kind_of_event_ragw_records() -> None:
-    rows = fixture_rows()
+    rows = fixture_rows() + users_rows()
     stored = {row["topic"].rpartition(":")[2] for row in rows}
     assert stored == set(EVENT_TYPES), (
         "an event type is missing from tests/fixtures (add it: see make_fixture.py)",
@@ -100,6 +104,15 @@ def test_the_fixture_holds_every_kind_of_event_ragw_records() -> None:
     # Each stored topic still names an event class: moved or renamed, with its old
     # topic registered (eventsourcing.utils.register_topic).
     assert {resolve_topic(row["topic"]) for row in rows} == set(EVENT_TYPES.values())
+
+
+def test_users_recorded_by_0_2_read_as_they_were(tmp_path: Path) -> None:
+    target = load_rows(str(tmp_path / "users.db"), users_rows())
+    listed = read_json(target, "user", "list", "--format", "json")["users"]
+    assert listed == [
+        {"name": "Head of Roads", "email": "roads@example.org", "disabled": True, "roles": []}
+    ]
+    ragw(target, "verify")
 
 
 def test_the_ledger_file_holds_exactly_the_rows_of_the_jsonl() -> None:
@@ -115,7 +128,7 @@ def test_every_stored_event_reads_back_to_the_bytes_it_was_stored_as(tmp_path: P
     shutil.copyfile(DB, copy)
     ledger = open_ledger(str(copy), create=False)
     try:
-        for row in fixture_rows():
+        for row in fixture_rows() + users_rows():
             event = ledger.mapper.to_domain_event(as_stored(row))
             if type(event).class_version == 1:  # type: ignore[attr-defined]
                 again = ledger.mapper.to_stored_event(event)

@@ -39,6 +39,7 @@ from events import (
     LedgerEvent,
     MeetingScheduled,
     PaperIssued,
+    PasswordChanged,
     RecommendationEvent,
     RecommendationIssued,
     ReportRegistered,
@@ -47,8 +48,10 @@ from events import (
     RoleRevoked,
     RulesAdopted,
     SignOffRuleSet,
+    UserAdded,
+    UserDisabled,
 )
-from ledger.aggregates import Access, Committee, Recommendation, Report, Rules
+from ledger.aggregates import Access, Committee, Recommendation, Report, Rules, fold_name
 from ledger.errors import LedgerError, RuleBrokenError
 from ledger.exchange.backup.items import SHEET_EVENTS, authorized, remake_item_event
 from ledger.inputs import MAX_MAKES, clean_text
@@ -220,6 +223,9 @@ class Replay:
                 authorized(access, actor, "granting roles")
                 access.grant(event.name, event.role, event.acts_for, actor, event.on)
             return access
+        if isinstance(event, UserAdded | PasswordChanged | UserDisabled):
+            assert access is not None  # likewise
+            return remake_user_event(access, event)
         if isinstance(event, RulesAdopted):
             authorized(access, actor, "setting a committee's rules")
             return Rules.adopt(actor=actor, on=event.on)
@@ -263,6 +269,25 @@ class Unruled:
     position: int
     event: LedgerEvent
     why: LedgerError | str
+
+
+def remake_user_event(access: Access, event: UserAdded | PasswordChanged | UserDisabled) -> Access:
+    """A user's event, re-made by the command that gives it under the roles then granted
+    (a user's own new password needs no role). A restored user has no password: none is
+    ever in a backup, so governance gives each a new one."""
+    actor = event.actor
+    if isinstance(event, UserAdded):
+        authorized(access, actor, "adding users")
+        clean_text(event.name, "its name", required=True)
+        access.add_user(event.name, event.email, actor, event.on)
+    elif isinstance(event, PasswordChanged):
+        if fold_name(actor) != fold_name(event.name):
+            authorized(access, actor, "setting another user's password")
+        access.change_password(event.name, actor, event.on)
+    else:
+        authorized(access, actor, "disabling users")
+        access.disable_user(event.name, actor, event.on)
+    return access
 
 
 def first_unruled(

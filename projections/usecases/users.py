@@ -1,0 +1,133 @@
+"""Who is signed in, and what they may do: what every front end that knows its users (the
+web service) asks the ledger, on sign-in and on every request.
+
+The answers come from the roles and users recorded now, so a role revoked or a user
+disabled takes effect on the very next request; a session counts only if it began after
+its user last signed out or was given a new password (:mod:`ledger.storage.credentials`).
+Which changes a user may make is the ledger's own rule (:mod:`ledger.permissions`),
+asked here, never copied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from events import Role
+from ledger.aggregates import fold_name
+from ledger.errors import ForbiddenError, NotFoundError
+from ledger.permissions import authorize
+
+if TYPE_CHECKING:
+    from ledger.aggregates import Access
+    from projections.usecases.session import LedgerSession
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A signed-in user: the name they record under, and the roles they hold now."""
+
+    name: str
+    roles: frozenset[Role]
+    #: The owners an owner acts for, as granted.
+    acts_for: tuple[str, ...] = ()
+    email: str | None = None
+
+    @property
+    def has_role(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def governance(self) -> bool:
+        return Role.GOVERNANCE in self.roles
+
+    @property
+    def reads_only(self) -> bool:
+        """An auditor (and nothing more) sees everything and changes nothing."""
+        return not self.roles & {Role.GOVERNANCE, Role.OWNER}
+
+
+@dataclass(frozen=True)
+class UserListing:
+    name: str
+    email: str | None
+    disabled: bool
+    roles: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "email": self.email,
+            "disabled": self.disabled,
+            "roles": list(self.roles),
+        }
+
+
+def sign_in(session: LedgerSession, name: str, password: str) -> SignedIn:
+    """``name`` signed in with ``password`` (refused with the ledger's
+    :class:`~ledger.accounts.SignInRefusedError` otherwise)."""
+    ledger = session.ledger(write=False)
+    user = ledger.sign_in(name, password)
+    return _signed_in(ledger.access(), user.name, user.email)
+
+
+def signed_in(session: LedgerSession, name: str, since: datetime) -> SignedIn | None:
+    """Who a session that began at ``since`` (aware) for ``name`` is now; None when the
+    user is unknown or disabled, or signed out (or was given a new password) since."""
+    ledger = session.ledger(write=False)
+    access = ledger.access()
+    user = access.user(name) if access is not None else None
+    if user is None or user.disabled:
+        return None
+    valid_from = ledger.credentials.sessions_from(user.name)
+    if valid_from is None or since.timestamp() < valid_from:
+        return None
+    return _signed_in(access, user.name, user.email)
+
+
+def sign_out(session: LedgerSession, name: str) -> None:
+    """Every session of ``name`` begun before now ends (on every device)."""
+    session.ledger(write=False).credentials.end_sessions(name)
+
+
+def may_change(session: LedgerSession, name: str, key: str) -> bool:
+    """Whether ``name`` may record changes to the item ``key`` (its owner's acting owner,
+    or governance), by the ledger's rule; False for an item that does not exist."""
+    ledger = session.ledger(write=False)
+    access = ledger.access()
+    if access is None or not access.roles_of(name):
+        return False
+    try:
+        authorize(access, name, item=ledger.get_recommendation(key), what="changing an item")
+    except (ForbiddenError, NotFoundError):
+        return False
+    return True
+
+
+def may_sign_off(session: LedgerSession, name: str) -> bool:
+    """Whether ``name`` may sign requests off (or reject them): governance."""
+    access = session.ledger(write=False).access()
+    return access is not None and Role.GOVERNANCE in access.roles_of(name)
+
+
+def users(session: LedgerSession) -> list[UserListing]:
+    """Every user, with the roles their name holds now."""
+    ledger = session.ledger(write=False)
+    access = ledger.access()
+    listed = []
+    for user in ledger.users():
+        held = sorted(access.roles_of(user.name)) if access is not None else []
+        listed.append(UserListing(user.name, user.email, user.disabled, tuple(held)))
+    return listed
+
+
+def _signed_in(access: Access | None, name: str, email: str | None) -> SignedIn:
+    if access is None:
+        return SignedIn(name, frozenset(), (), email)
+    acts_for = sorted(
+        str(owner)
+        for holder, role, owner in access.held()
+        if owner and role == Role.OWNER and fold_name(holder) == fold_name(name)
+    )
+    return SignedIn(name, frozenset(access.roles_of(name)), tuple(acts_for), email)
