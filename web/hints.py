@@ -51,6 +51,7 @@ STEPS: dict[Fix, str] = {
     Fix.ADD_MEETING: "ask governance to add the meeting of {code} on {day} first",
     Fix.SEE_MEETINGS: "see the meetings of {code}",
     Fix.SEE_ROLES: "ask governance which roles you hold",
+    Fix.SEE_USERS: "ask whoever runs the service which users there are",
     Fix.GRANT_GOVERNANCE: "governance granted to {name} (ask governance)",
     Fix.ASK_FOR_A_ROLE: "an owner's role for {name}, acting for an owner (ask governance)",
     Fix.GIVE_ACTS_FOR: "an owner's role for {name} acting for an owner (ask governance)",
