@@ -242,3 +242,17 @@ def test_another_sessions_token_is_refused(client: Any, server: Server) -> None:
     stolen = {"note": "x", "csrf_token": owner.token()}
     assert governance.post("/items/HATE18/6/progress", stolen, csrf=False)[0] == 403
     assert events_in(server.target) == before
+
+
+def test_a_sign_off_from_a_page_gone_stale_is_refused(signed_in: Any, server: Server) -> None:
+    owner = signed_in(OWNER)
+    item(owner, server, "HATE18/6")
+    submit(owner, "completion", {"Evidence": "Finished at last"}, "Claim completion")
+    first, second = signed_in(GOVERNANCE), signed_in(GOVERNANCE)
+    item(first, server, "HATE18/6")
+    item(second, server, "HATE18/6")
+    assert submit(first, "reject", {"Reason": "Evidence is thin"}, "Reject") == 303
+    before = events_in(server.target)
+    assert 400 <= submit(second, "sign-off", {"Note": "Looks fine"}, "Sign off") < 500
+    assert alert(second)
+    assert events_in(server.target) == before

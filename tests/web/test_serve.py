@@ -42,6 +42,17 @@ def test_sessions_outlive_a_restart_only_with_the_secret_key(ledger_target: str)
     fresh.stop()
 
 
+def test_secure_cookies_are_sent_over_https_only(ledger_target: str) -> None:
+    if "://" in ledger_target:
+        pytest.skip("the store plays no part in the cookie")
+    running = start(ledger_target, "--secure-cookies")
+    try:
+        _, _, headers = Client(running.url).get("/login")  # the form's token is in it
+        assert "ragw_session=" in headers["Set-Cookie"] and "Secure" in headers["Set-Cookie"]
+    finally:
+        running.stop()
+
+
 def refused(*args: str) -> str:
     result = CliRunner().invoke(main, list(args))
     assert result.exit_code == 1, result.output
