@@ -17,6 +17,7 @@ from ledger.errors import LedgerError
 from ledger.state import asks_for
 from web import auth, forms, pages, papers
 from web.context import close_session, refused
+from web.rows import board_rows
 
 #: Where pages may fetch from: this service only, and no script at all.
 POLICY = (
@@ -62,6 +63,7 @@ def create_app(
         app.register_blueprint(blueprint)
     app.jinja_env.filters["asks_for"] = lambda pending: asks_for(pending["request"], pending["due"])
     app.jinja_env.filters["asks"] = lambda pending: asks_for(pending.request, pending.due)
+    app.jinja_env.filters["board_rows"] = board_rows
     app.teardown_appcontext(close_session)
     app.before_request(only_with_a_role)
     app.after_request(guarded)

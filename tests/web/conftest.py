@@ -89,6 +89,7 @@ def seed(target: str) -> None:
     for key in OTTOS_ITEMS:
         ragw(target, "assign", key, OTTOS, "--on", "2019-11-01")
     ragw(target, "note", HOSTILE_ITEM, HOSTILE, "--on", "2019-11-02")
+    ragw(target, "assign", HOSTILE_ITEM, HOSTILE, "--on", "2019-11-02")
     for name in (GOVERNANCE, OWNER, OTHER_OWNER, AUDITOR, NO_ROLE, LOCKED, DISABLED, REVOKED):
         add_user(target, name)
 

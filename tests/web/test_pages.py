@@ -180,6 +180,9 @@ def test_hostile_ledger_text_is_shown_as_text(signed_in: Any, server: Server) ->
     assert HOSTILE in page.locator("table.history").inner_text()
     assert page.locator("table.history script, table.history b").count() == 0
     page.goto(f"{server.url}/board?report={code}")
+    row = page.locator(f'tr[data-key="{HOSTILE_ITEM}"]')
+    assert row.locator("td").nth(4).inner_text() == HOSTILE  # its owner
+    assert page.locator("table script, table b").count() == 0
     assert dialogs == []
 
 
