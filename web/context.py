@@ -1,8 +1,15 @@
 """What one request holds: the ledger session it reads and writes through (opened on
-first use, closed when the request ends), and how a refusal is shown."""
+first use, closed when the request ends), and how a refusal is shown.
+
+Under the session, each worker process keeps its ledger open from one request to the
+next (a worker answers one request at a time): opening one costs more than most pages
+(a new connection, and on PostgreSQL its types read afresh). Every read still goes to
+the store, so each request sees everything recorded before it, by any worker."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, g, render_template
@@ -22,24 +29,46 @@ def uses() -> LedgerSession:
         from projections.usecases.session import LedgerSession
 
         settings = current_app.config
-
-        def opened(write: bool) -> Ledger:
-            from ledger import open_ledger
-
-            return open_ledger(
-                settings["RAGW_TARGET"], create=False, encryption_key=settings["RAGW_KEY"]
-            )
-
-        g.uses = LedgerSession(settings["RAGW_TARGET"], "web", open_ledger=opened)
+        g.uses = LedgerSession(
+            settings["RAGW_TARGET"],
+            "web",
+            open_ledger=lambda write: workers_ledger(settings["RAGW_TARGET"], settings["RAGW_KEY"]),
+            closes_ledger=False,
+        )
     session: LedgerSession = g.uses
     return session
 
 
-def close_session(_: BaseException | None = None) -> None:
+#: The ledger each worker process keeps open, by process and ledger.
+_OPEN: dict[tuple[int, str], Ledger] = {}
+
+
+def workers_ledger(target: str, key: str | None) -> Ledger:
+    """This process's ledger at ``target``, opened on its first request."""
+    found = _OPEN.get((os.getpid(), target))
+    if found is None:
+        from ledger import open_ledger
+
+        found = _OPEN[(os.getpid(), target)] = open_ledger(target, create=False, encryption_key=key)
+    return found
+
+
+def forget_ledger(target: str) -> None:
+    """After a failure that was not a refusal (a lost connection...): the next request
+    opens the ledger afresh."""
+    found = _OPEN.pop((os.getpid(), target), None)
+    if found is not None:
+        with contextlib.suppress(Exception):
+            found.close()
+
+
+def close_session(error: BaseException | None = None) -> None:
     """At the end of every request, whatever happened in it."""
     session = g.pop("uses", None)
     if session is not None:
         session.close()
+    if error is not None and not isinstance(error, LedgerError):
+        forget_ledger(current_app.config["RAGW_TARGET"])
 
 
 def status_of(error: LedgerError) -> int:

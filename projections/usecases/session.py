@@ -41,7 +41,8 @@ class LedgerSession:
     front end's, which passes its settings), and the stored read model beside it.
 
     ``actor`` is who records, as the front end names them; ``explicit`` says whether
-    they named themselves (a flag, a variable) rather than being the login name."""
+    they named themselves (a flag, a variable) rather than being the login name;
+    ``closes_ledger`` whether closing the session closes the ledger it opened."""
 
     def __init__(
         self,
@@ -51,8 +52,12 @@ class LedgerSession:
         open_ledger: Callable[[bool], Ledger],
         explicit: bool = False,
         progress: Progress = no_progress,
+        closes_ledger: bool = True,
     ) -> None:
         self.target = target
+        #: Whether :meth:`close` closes the ledger too; not when the front end keeps one
+        #: open across its sessions (a web worker's, one request at a time).
+        self.closes_ledger = closes_ledger
         self.named = actor
         self.explicit = explicit
         self.progress = progress
@@ -163,5 +168,6 @@ class LedgerSession:
             self._store.close()
             self._store = None
         if self._ledger is not None:
-            self._ledger.close()
+            if self.closes_ledger:
+                self._ledger.close()
             self._ledger = None
