@@ -50,7 +50,7 @@ def as_(target: str) -> Any:
 def acceptance(clock: Clock, as_: Any, folder: Path) -> None:
     """Seven items AMBER since January; the committee met on 1 February and 1 April,
     whose paper was issued on the day. Before the period (by 1 February): R/3 extended,
-    typed in 15 days late; R/4 claimed done. In it: R/1 recorded GREEN (a mistake,
+    typed in 15 days late; R/7 extended on the day of that meeting; R/4 claimed done. In it: R/1 recorded GREEN (a mistake,
     corrected after the paper); R/3 extended again (a hostile justification); R/4
     signed off; R/5's extension requested and signed off once the committee required
     sign-off for extensions; R/6 claimed done, rejected, claimed again (pending); after
@@ -96,6 +96,18 @@ def acceptance(clock: Clock, as_: Any, folder: Path) -> None:
     clock.set("2021-01-20")
     as_(
         OWNER, "extend", "R/3", "--to", "2021-07-31", "--reason", "Early slip", "--on", "2021-01-05"
+    )
+    clock.set(PREVIOUS, hour=18)  # the day of the meeting before: not in the period
+    as_(
+        OWNER,
+        "extend",
+        "R/7",
+        "--to",
+        "2021-08-31",
+        "--reason",
+        "Asked at the meeting",
+        "--on",
+        PREVIOUS,
     )
     clock.set("2021-01-25")
     as_(OWNER, "complete", "R/4", "--evidence", "Done in January", "--on", "2021-01-25")
@@ -224,6 +236,10 @@ def test_as_known_at_a_moment_the_pack_knows_nothing_recorded_after_it(
         ("R/5@2", "signed off"),
         ("R/6@2", "rejected"),
     ]
+    # on the morning of the day the RED was typed in late: neither it nor what it restated
+    morning = pack_json(as_, "--as-known-at", "2021-04-22T06:00:00Z")
+    assert morning["backdated"]["events"] == []
+    assert [i["key"] for i in morning["restatements"]["items"]] == ["R/1"]
     # a day earlier, the rejection was not recorded yet: the claim was pending
     earlier = pack_json(as_, "--as-known-at", "2021-03-15T18:00:00Z")
     assert [(s["id"], s["outcome"]) for s in earlier["sign_offs"]][-1] == ("R/6@2", "pending")
