@@ -230,6 +230,9 @@ def test_as_known_at_a_moment_the_pack_knows_nothing_recorded_after_it(
     assert pack["as_known_at"] == moment
     assert pack["period"]["recorded_by"] == moment
     assert pack["backdated"]["events"] == [] and pack["restatements"]["items"] == []
+    # the paper was issued on 1 April, after the moment: then there was no issue to compare with
+    assert pack["restatements"]["compared_with"] == moment
+    assert "as issued" not in pack["restatements"]["basis"]
     assert [e["key"] for e in pack["extensions"]] == ["R/3", "R/5"]
     assert [(s["id"], s["outcome"]) for s in pack["sign_offs"]] == [
         ("R/4@2", "signed off"),
