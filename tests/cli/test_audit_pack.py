@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from cli.main import main
 from events import LedgerEvent
 from tests.cli.test_auditors_reads import Clock
+from tests.cli.test_verify import raw
 
 GOV, OWNER, AUDITOR = "Strategic Development", "Head of Roads", "Internal Audit"
 PREVIOUS, MEETING, NEXT = "2021-02-01", "2021-04-01", "2021-07-01"
@@ -295,7 +296,8 @@ def test_the_word_pack_reads_back_with_every_section_and_table(
     assert rows[2][5].startswith(f"rejected by {GOV}") and rows[2][6] == "No attendance records"
     assert rows[3][5].startswith("pending")
     granted = next(t for h, t in tables.items() if h[:2] == ("Item", "Granted by"))
-    assert [row.cells[6].text for row in granted.rows[1:]][0] == HOSTILE
+    assert [row.cells[0].text for row in granted.rows[1:]] == ["R/3", "R/5"]
+    assert granted.rows[1].cells[6].text == HOSTILE
     with zipfile.ZipFile(out) as archive:
         assert "&lt;script&gt;" in archive.read("word/document.xml").decode()
 
@@ -339,3 +341,29 @@ def test_an_existing_file_is_replaced_only_when_forced(
     assert out.read_text() == "kept"
     as_(AUDITOR, "audit", "C", MEETING, "--out", str(out), "--force")
     assert out.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_a_ledger_altered_past_ragw_still_gets_its_pack_which_says_it_failed(
+    clock: Clock, tmp_path: Path
+) -> None:
+    target = str(tmp_path / "ragw.db")
+    runner = CliRunner()
+
+    def run(actor: str, *args: str, code: int = 0) -> str:
+        result = runner.invoke(main, ["--db", target, "--actor", actor, *args])
+        assert result.exit_code == code, (result.output, result.stderr)
+        return result.stdout if code == 0 else result.stderr
+
+    acceptance(clock, run, tmp_path)
+    with raw(target) as (connection, _, _):  # a link rewritten: every event still reads
+        connection.execute(
+            "UPDATE ragw_chain SET link = (SELECT link FROM ragw_chain WHERE position = 2) "
+            "WHERE position = 3"
+        )
+    pack = pack_json(run)
+    assert pack["verify"]["intact"] is False
+    assert "(position 3)" in pack["verify"]["said"][0]
+    out = tmp_path / "audit.html"
+    run(AUDITOR, "audit", "C", MEETING, "--out", str(out))
+    verdict = out.read_text().split('<section id="verify">')[1].split("</section>")[0]
+    assert 'class="verdict failed"' in verdict and "(position 3)" in verdict
