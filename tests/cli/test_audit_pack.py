@@ -289,6 +289,14 @@ def test_the_word_pack_reads_back_with_every_section_and_table(
         "Requested, and what was decided",
         "Sign-offs",
     ]
+    digest = pack_json(as_)["digest"]
+    said = [p.text for p in document.paragraphs]
+    assert "Committee: Audit & Risk (C)" in said
+    assert any(line.startswith(f"Ledger digest: {digest}") for line in said)
+    assert any(
+        line.startswith("Period covered: entries recorded from 2 February 2021") for line in said
+    )
+    assert said[said.index("Verification of the ledger") + 1].startswith("INTACT")
     tables = {tuple(c.text for c in t.rows[0].cells): t for t in document.tables}
     sign_offs = next(t for h, t in tables.items() if h[:3] == ("Item", "Asks for", "Claimed by"))
     rows = [[c.text for c in row.cells] for row in sign_offs.rows[1:]]
