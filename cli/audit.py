@@ -1,5 +1,6 @@
 """Reads for auditors: the entries recorded long after the day they say they took
-effect, and the recording times the log's filters take."""
+effect, the recording times the log's filters take, and the audit pack of a meeting's
+paper."""
 
 from __future__ import annotations
 
@@ -7,8 +8,18 @@ from datetime import date, datetime, time
 
 import click
 
-from cli.common import parse_day, refuse, session_of
-from cli.render import format_option
+from cli.common import (
+    force_option,
+    known_at_option,
+    meeting_day,
+    output_path,
+    parse_day,
+    parse_moment,
+    refuse,
+    session_of,
+)
+from cli.render import dump_document, format_option
+from cli.sheets import replacing
 from cli.streamed import emit_json_lines, emit_rows
 
 
@@ -33,6 +44,17 @@ def recorded_moment(value: str | None, option: str, *, end: bool) -> datetime | 
 
     within_years(moment.date(), option, value)
     return moment if moment.tzinfo else moment.astimezone()
+
+
+def lag_days(days: str) -> int:
+    """The --days option: a whole number of days, 0 to 36500."""
+    try:
+        lag = int(days.strip())
+    except ValueError:
+        refuse(f"--days {days!r} is not a whole number of days; give 0 to 36500, e.g. 14")
+    if not 0 <= lag <= 36_500:
+        refuse(f"--days {days!r} is outside 0 to 36500; give a number of days in that range")
+    return lag
 
 
 @click.command()
@@ -85,15 +107,9 @@ def backdated(
     """
     from projections.usecases.audit_log import backdated as backdated_read
 
-    try:
-        lag = int(days.strip())
-    except ValueError:
-        refuse(f"--days {days!r} is not a whole number of days; give 0 to 36500, e.g. 14")
-    if not 0 <= lag <= 36_500:
-        refuse(f"--days {days!r} is outside 0 to 36500; give a number of days in that range")
     read = backdated_read(
         session_of(ctx).uses,
-        days=lag,
+        days=lag_days(days),
         recorded_from=parse_day(recorded_from, "--from"),
         recorded_to=parse_day(recorded_to, "--to"),
     )
@@ -125,4 +141,108 @@ def backdated(
         + ("" if read.days == 1 else "s")
         + f" after they took effect: {len(entries)}",
         footer="  ".join(f"{name}: {n}" for name, n in by_actor.items()) or None,
+    )
+
+
+@click.command()
+@click.argument("committee_code", metavar="COMMITTEE")
+@click.argument("day", metavar="DATE")
+@click.option(
+    "--out",
+    "out",
+    default=None,
+    metavar="FILE.html|FILE.docx",
+    help="Where to write the pack; its suffix chooses the format.",
+)
+@force_option
+@known_at_option
+@click.option(
+    "--days",
+    default="14",
+    show_default=True,
+    metavar="N",
+    help="Back-dated: recorded more than N days (0 to 36500) after the day it took effect.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json"]),
+    default=None,
+    help="Print the pack as JSON instead of writing a file.",
+)
+@click.pass_context
+def audit(
+    ctx: click.Context,
+    committee_code: str,
+    day: str,
+    out: str | None,
+    force: bool,
+    as_known_at: str | None,
+    days: str,
+    fmt: str | None,
+) -> None:
+    """Write an audit pack for the paper of COMMITTEE's meeting on DATE.
+
+    For an auditor's file, in one document: the items of the paper restated since
+    (as `ragw restatements` lists them); the entries recorded more than --days days
+    after the day they took effect (as `ragw backdated` lists them); the deadline
+    extensions granted, each with its justification, and the extensions requested;
+    every sign-off request (completion claimed, extension or closure requested) with
+    who claimed it and who signed it off or rejected it, or that it is still pending;
+    and the verdict of `ragw verify` with the ledger's digest.
+
+    The period the paper covers runs from the day after the committee's meeting
+    before this one (the ledger's start when there was none) to now, or to
+    --as-known-at: back-dated entries, extensions and sign-offs are those recorded
+    in it (a sign-off request is in it when it, or its decision, was). A ledger
+    that fails to verify still gets its pack, which says what failed.
+
+    .html: a self-contained page ready to print on A4. .docx: the same pack as a
+    Word document. An existing FILE is replaced only with --force.
+
+    \b
+    Examples:
+      ragw audit PRMSC 2019-11-15 --out audit.html
+      ragw audit PRMSC 2019-11-15 --out audit.docx --days 30
+      ragw audit PRMSC 2019-11-15 --out audit.html --as-known-at 2019-12-31T17:00:00Z
+      ragw audit PRMSC 2019-11-15 --format json > audit.json
+    """
+    from projections.usecases.audit import audit_pack
+
+    if fmt == "json" and out is not None:
+        refuse("--format json prints the pack; leave out --out, or leave out --format")
+    path = None
+    if fmt is None:
+        path = output_path(
+            out, (".html", ".htm", ".docx"), "the pack is written as .html or .docx", force=force
+        )
+    lag = lag_days(days)
+    pack = audit_pack(
+        session_of(ctx).uses,
+        committee_code,
+        meeting_day(day),
+        as_known_at=parse_moment(as_known_at),
+        days=lag,
+    )
+    if path is None:
+        click.echo(dump_document(pack.to_json()))
+        return
+    if path.suffix.lower() == ".docx":
+        from render.audit_docx import write_audit_docx  # python-docx: for .docx only
+
+        with replacing(path, "wb") as handle:
+            write_audit_docx(pack, handle)
+    else:
+        from render.audit_html import render_audit_html  # jinja2: for HTML only
+
+        with replacing(path) as handle:
+            handle.write(render_audit_html(pack))
+    found = pack.audited
+    click.echo(
+        f"wrote {path}: {len(pack.restated.restatements.items)} restated, "
+        f"{len(pack.backdated)} back-dated, {len(found.extensions)} extensions granted, "
+        f"{len(found.sign_offs)} sign-off requests; verify: "
+        + ("intact" if pack.verdict.intact else "FAILED")
+        + (f"; ledger digest {pack.digest}" if pack.digest else ""),
+        err=True,
     )

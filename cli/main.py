@@ -35,6 +35,7 @@ COMMANDS = {
     "history": "cli.reads:history",
     "log": "cli.reads:log",
     "backdated": "cli.audit:backdated",
+    "audit": "cli.audit:audit",
     "replay": "cli.replay:replay",
     "verify": "cli.integrity:verify",
     "rebuild": "cli.integrity:rebuild",

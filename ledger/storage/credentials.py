@@ -169,6 +169,11 @@ class Credentials:
         again. Each step is one statement, so racing attempts are each counted."""
         now, folded = self.clock(), fold_name(name)
         with self._cursor(commit=True) as cursor:
+            # counts long over go, so names tried at random cannot fill the table
+            cursor.execute(
+                self._sql(f"DELETE FROM {ATTEMPTS} WHERE first_at < ? AND locked_until < ?"),
+                (now - WINDOW, now),
+            )
             cursor.execute(
                 self._sql(
                     f"INSERT INTO {ATTEMPTS} (name, wrong, first_at, locked_until) "

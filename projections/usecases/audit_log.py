@@ -32,6 +32,7 @@ from events import (
 from ledger.aggregates.access import fold_name
 from ledger.errors import InvalidInputError
 from ledger.formats import iso_utc
+from projections.audit import recorded_day
 from projections.log import describe, stream_records
 
 if TYPE_CHECKING:
@@ -122,11 +123,6 @@ class BackdatedRead:
     entries: list[Backdated]
 
 
-def recorded_day(moment: datetime) -> date:
-    """The day ``moment`` falls on where the ledger is read: local time."""
-    return moment.astimezone().date()
-
-
 def lag_of(event: LedgerEvent) -> int:
     """Days from when ``event`` took effect to the day it was recorded."""
     return (recorded_day(event.timestamp) - event.on).days
@@ -138,11 +134,13 @@ def backdated(
     days: int = DEFAULT_DAYS,
     recorded_from: date | None = None,
     recorded_to: date | None = None,
+    known_at: datetime | None = None,
 ) -> BackdatedRead:
     """Every event recorded more than ``days`` days after it took effect (and on a day
     from ``recorded_from`` to ``recorded_to`` when given), with the issued papers it
-    changed. Reads the log twice: the papers issued alone, then every event, holding
-    only those it lists."""
+    changed; as known at ``known_at`` when given (nothing recorded after it, events and
+    issues alike). Reads the log twice: the papers issued alone, then every event,
+    holding only those it lists."""
     if not 0 <= days <= MOST_DAYS:
         raise InvalidInputError(
             "a lag of {days} days is not one to ask about; give 0 to {most} days",
@@ -151,7 +149,7 @@ def backdated(
         )
     ledger = session.ledger(write=False)
     upto = ledger.last_position()
-    papers = _issued(ledger.read_log(types=[CommitteeRegistered, PaperIssued]), upto)
+    papers = _issued(ledger.read_log(types=[CommitteeRegistered, PaperIssued]), upto, known_at)
     found: list[tuple[str, int, Backdated]] = []
     positions: list[int] = []
 
@@ -166,7 +164,7 @@ def backdated(
         position = positions.pop()
         event = record.event
         lag = lag_of(event)
-        if lag <= days:
+        if lag <= days or (known_at is not None and event.timestamp > known_at):
             continue
         day = recorded_day(event.timestamp)
         if recorded_from is not None and day < recorded_from:
@@ -181,8 +179,11 @@ def backdated(
     return BackdatedRead(days, [entry for _, _, entry in found])
 
 
-def _issued(read: Iterator[tuple[int, LedgerEvent]], upto: int) -> list[IssuedPaper]:
-    """Every issue of a paper up to position ``upto``, with its committee's code."""
+def _issued(
+    read: Iterator[tuple[int, LedgerEvent]], upto: int, known_at: datetime | None = None
+) -> list[IssuedPaper]:
+    """Every issue of a paper up to position ``upto`` (and recorded by ``known_at``),
+    with its committee's code."""
     codes: dict[object, str] = {}
     issued = []
     for position, event in read:
@@ -191,6 +192,8 @@ def _issued(read: Iterator[tuple[int, LedgerEvent]], upto: int) -> list[IssuedPa
         if isinstance(event, CommitteeRegistered):
             codes[event.originator_id] = event.code
         elif isinstance(event, PaperIssued):
+            if known_at is not None and event.timestamp > known_at:
+                continue
             code = codes[event.originator_id]
             issued.append(IssuedPaper(code, event.meeting, event.position, event.read_at))
     return issued

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from ledger.errors import InvalidInputError
+from ledger.formats import iso_utc
 from projections.restatements import (
     Restatements,
     end_of_day,
@@ -42,22 +44,31 @@ def restatements(
     *,
     since_issue: bool = False,
     known_at: datetime | None = None,
+    as_known_at: datetime | None = None,
 ) -> Compared:
     """The items of the paper for ``committee``'s meeting on ``meeting`` restated
     since: the paper as issued (``since_issue``, and the default when it was issued),
     or as known at ``known_at``; with neither and no issue, as known at the end of the
-    meeting's day, the latest the paper shown at the meeting could have known. Refuses
-    an unknown committee or meeting, and ``since_issue`` for a paper never issued."""
+    meeting's day, the latest the paper shown at the meeting could have known. "Now"
+    is everything recorded, or what was by ``as_known_at`` (an audit read as known at
+    a moment: a paper issued after it was not issued yet). Refuses an unknown
+    committee or meeting, and ``since_issue`` for a paper never issued."""
     ledger = session.ledger(write=False)
-    now = session.recorded(None)
+    now = session.recorded(as_known_at)
     now.committee(committee).meeting(meeting)  # refuses what the ledger does not hold
-    issued = known_at is None and (
-        since_issue or ledger.issued_paper(committee, meeting) is not None
-    )
+    paper = ledger.issued_paper(committee, meeting)
+    if paper is not None and as_known_at is not None and paper.timestamp > as_known_at:
+        paper = None
+    issued = known_at is None and (since_issue or paper is not None)
     if issued:
         pinned = pinned_history(ledger, committee, meeting, as_issued=True)
-        paper = ledger.issued_paper(committee, meeting)
-        assert paper is not None  # pinned_history refuses a paper never issued
+        if paper is None:  # issued, but only after the moment read at
+            raise InvalidInputError(
+                "the paper for {code}'s meeting on {day} had not been issued by {moment}",
+                code=committee,
+                day=meeting.isoformat(),
+                moment=iso_utc(as_known_at) if as_known_at else "then",
+            )
         then_rows, known_then = issued_rows(ledger, now, committee, meeting, paper)
         compared = pinned.read_at
         basis = f"the paper as issued (pinned to the ledger's digest {pinned.digest})"
@@ -67,6 +78,8 @@ def restatements(
         basis = "the paper as known at the moment asked for"
     else:
         compared = end_of_day(meeting)
+        if as_known_at is not None:
+            compared = min(compared, as_known_at)
         then_rows, known_then = (
             rows_of(session.recorded(compared), committee, meeting),
             (recorded_by(compared)),

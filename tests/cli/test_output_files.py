@@ -1,4 +1,4 @@
-"""Files ragw writes (`export`, `requests`, `pack` with --out) are written safely: first to
+"""Files ragw writes (`export`, `requests`, `pack`, `audit` with --out) are written safely: first to
 a new private file created exclusively in the target's folder, then renamed into place.
 A link planted where ragw writes is never followed, and an existing file is replaced only
 with --force."""
@@ -25,6 +25,8 @@ WRITERS = {
     "sheet.xlsx": ["requests", "--owner", "Head of Roads"],
     "paper.html": ["pack", "C", "2021-04-01"],
     "paper.docx": ["pack", "C", "2021-04-01"],
+    "audit.html": ["audit", "C", "2021-04-01"],
+    "audit.docx": ["audit", "C", "2021-04-01"],
 }
 SECRET = b"a file the writer must not touch\n"
 
