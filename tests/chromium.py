@@ -1,5 +1,5 @@
 """A real browser for pages ragw writes and serves: Debian's chromium, headless; its
-fixtures are imported by the conftest of each folder of tests that opens pages.
+fixtures are imported by the tests' root conftest, so every test shares one browser.
 
 The set-up installs the package when it is missing and it can (as root, with apt).
 Outside CI a machine without it skips these tests; in CI (CI=true) they fail.

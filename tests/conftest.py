@@ -13,6 +13,12 @@ import pytest
 from ledger import Ledger, open_ledger
 from tests import postgres_server
 
+# Debian's chromium, headless, once for the whole run: the paper's tests and the web's
+# share it (playwright's synchronous API allows one at a time).
+from tests.chromium import browser, chromium_path
+
+__all__ = ["browser", "chromium_path"]
+
 TODAY = date(2021, 6, 1)
 _database_numbers = itertools.count(1)
 

@@ -26,9 +26,6 @@ from click.testing import CliRunner
 from cli.main import COMMANDS, main
 from ledger import open_ledger
 from ledger.storage.settings import is_postgres, login_of
-from tests.chromium import browser, chromium_path
-
-__all__ = ["browser", "chromium_path"]
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Correct horse battery 1"
