@@ -250,9 +250,16 @@ class Governance(EventLog):
         found.issue_paper(meeting, str(digest), read_at, as_known_at, actor, self.today())
         return self.save_all(found, what=f"committee {found.code}")
 
-    def issued_paper(self, committee: str, meeting: date) -> PaperIssued | None:
-        """The latest issue of the paper for ``committee``'s meeting on ``meeting``."""
-        return self.get_committee(committee).issued.get(meeting)
+    def issued_paper(
+        self, committee: str, meeting: date, *, known_at: datetime | None = None
+    ) -> PaperIssued | None:
+        """The latest issue of the paper for ``committee``'s meeting on ``meeting`` (of
+        those recorded by ``known_at``, when given: a re-issue after it was not known)."""
+        found = self.get_committee(committee)
+        if known_at is None:
+            return found.issued.get(meeting)
+        known = [issue for issue in found.issues.get(meeting, []) if issue.timestamp <= known_at]
+        return known[-1] if known else None
 
     # Helpers ---------------------------------------------------------------------------
 
