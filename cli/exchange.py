@@ -212,10 +212,20 @@ def restore(ctx: click.Context, file: str, digest_text: str | None) -> None:
             digest = Digest.parse(digest_text)
         except ValueError as error:
             refuse(f"--digest {error}")
-    count, head = restore_file(session_of(ctx).uses, file, digest=digest)
+    session = session_of(ctx)
+    count, head = restore_file(session.uses, file, digest=digest)
     click.echo(
         f"restored {Path(file).name}: {count} events" + (f"; ledger digest {head}" if head else "")
     )
+    from projections.usecases.users import users
+
+    waiting = [u.name for u in users(session.uses) if not u.password and not u.disabled]
+    if waiting:  # no backup holds a password: nobody could sign in
+        click.echo(
+            f"{len(waiting)} users have no password yet (none is ever in a backup): give each "
+            "one with `ragw user password NAME`: " + ", ".join(waiting),
+            err=True,
+        )
 
 
 # Owners' update sheets -----------------------------------------------------------------

@@ -109,7 +109,7 @@ def user_list(ctx: click.Context, fmt: str) -> None:
                 [
                     u.name,
                     u.email or "",
-                    "no (disabled)" if u.disabled else "yes",
+                    _signs_in(u.disabled, u.password),
                     ", ".join(u.roles),
                 ]
                 for u in listed
@@ -118,3 +118,9 @@ def user_list(ctx: click.Context, fmt: str) -> None:
         ),
         fmt,
     )
+
+
+def _signs_in(disabled: bool, password: bool) -> str:
+    if disabled:
+        return "no (disabled)"
+    return "yes" if password else "no (no password: give one with `ragw user password`)"

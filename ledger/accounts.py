@@ -57,6 +57,7 @@ class Accounts(Governance):
         access = self._users_access(actor, "adding users")
         check_password(password)
         access.add_user(who, address, actor, self.today())
+        self.credentials.check_writable()
         # the event first: a password is never kept that the log does not account for
         events = self.save_all(access, what="the users")
         self.credentials.set_password(who, password)
@@ -70,6 +71,7 @@ class Accounts(Governance):
             access = self._users_access(actor, "setting another user's password")
         check_password(password)
         access.change_password(name, actor, self.today())
+        self.credentials.check_writable()
         events = self.save_all(access, what="the users")
         self.credentials.set_password(name, password)
         return events
@@ -85,13 +87,19 @@ class Accounts(Governance):
         access = self.access()
         return sorted(access.users.values(), key=lambda u: fold_name(u.name)) if access else []
 
-    def sign_in(self, name: str, password: str) -> User:
-        """The user ``name`` is, when ``password`` is theirs and they may sign in; the
+    def sign_in(self, name: str, password: str) -> tuple[User, int]:
+        """The user ``name`` is, when ``password`` is theirs and they may sign in, and the
+        moment (microseconds) their sessions count from, read with the password checked
+        (a session holds it: a new password or a sign-out since ends the session). The
         same refusal for a wrong name, a wrong password and a disabled user (it tells
-        nothing of who exists), and after too many wrong ones, a refusal for a while
-        whatever the password."""
+        nothing of who exists); after too many attempts, a refusal for a while whatever
+        the password. The attempt is counted before the password is checked, so
+        attempts at the same moment cannot check more than the limit between them."""
+        check_writable(name, Field.NAME)
+        if len(name) > LONGEST_NAME:
+            raise SignInRefusedError("wrong name or password; nothing was recorded")
         credentials = self.credentials
-        locked = credentials.locked_for(name)
+        locked = credentials.attempt(name)
         if locked:
             raise SignInRefusedError(
                 "too many wrong passwords were given for this name; try again in "
@@ -99,12 +107,12 @@ class Accounts(Governance):
             )
         access = self.access()
         user = access.user(name) if access is not None else None
-        right = credentials.check_password(name, password)
-        if not right or user is None or user.disabled:
+        since = credentials.check_password(name, password)
+        if since is None or user is None or user.disabled:
             credentials.wrong_password(name)
             raise SignInRefusedError("wrong name or password; nothing was recorded")
         credentials.right_password(name)
-        return user
+        return user, since
 
     def _users_access(self, actor: str, what: str) -> Access:
         access = self.access()

@@ -21,6 +21,7 @@ from ledger.errors import (
 )
 from ledger.inputs import (
     MAX_MAKES,
+    check_name,
     check_writable,
     clean_text,
     parse_role,
@@ -160,7 +161,7 @@ class Governance(EventLog):
     ) -> None:
         """Refuse ``actor`` unless the roles allow ``what`` (see :mod:`ledger.permissions`);
         an actor's name is written on every event, so it must be writable too."""
-        check_writable(actor, Field.ACTOR)
+        check_name(actor, Field.ACTOR)
         authorize(self.access(), actor, item=item, owner=owner, what=what)
 
     def grant_role(
@@ -173,7 +174,7 @@ class Governance(EventLog):
         owner = clean_text(acts_for, Field.ACTS_FOR, required=False)
         access = self.access()
         if access is None:
-            check_writable(actor, Field.ACTOR)
+            check_name(actor, Field.ACTOR)
             if held is not Role.GOVERNANCE:
                 raise RuleBrokenError(
                     "the first role granted turns access control on and must be governance "
@@ -250,9 +251,16 @@ class Governance(EventLog):
         found.issue_paper(meeting, str(digest), read_at, as_known_at, actor, self.today())
         return self.save_all(found, what=f"committee {found.code}")
 
-    def issued_paper(self, committee: str, meeting: date) -> PaperIssued | None:
-        """The latest issue of the paper for ``committee``'s meeting on ``meeting``."""
-        return self.get_committee(committee).issued.get(meeting)
+    def issued_paper(
+        self, committee: str, meeting: date, *, known_at: datetime | None = None
+    ) -> PaperIssued | None:
+        """The latest issue of the paper for ``committee``'s meeting on ``meeting`` (of
+        those recorded by ``known_at``, when given: a re-issue after it was not known)."""
+        found = self.get_committee(committee)
+        if known_at is None:
+            return found.issued.get(meeting)
+        known = [issue for issue in found.issues.get(meeting, []) if issue.timestamp <= known_at]
+        return known[-1] if known else None
 
     # Helpers ---------------------------------------------------------------------------
 

@@ -35,6 +35,14 @@ MAX_LINK, MAX_LINKS = 2_000, 20
 #: line; U+FFFE, U+FFFF). Line breaks stay: comments and notes run over several lines.
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _NAMES = {0: "NUL", 0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape", 0x7F: "DEL"}
+#: Characters that reorder the text shown around them (bidirectional embeddings,
+#: overrides and isolates): in a name they make one person's read as another's
+#: ("\u202eecilA" shows as "Alice" reversed), on the board, in a paper and in a history.
+_REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: What names a person or an owner: held to :func:`check_name` as well.
+NAME_FIELDS: frozenset[str] = frozenset(
+    {Field.OWNER, Field.LEAD, Field.HOLDER, Field.ACTS_FOR, Field.NAME, Field.ACTOR, "the owner"}
+)
 
 
 def parse_kind(text: str) -> Kind:
@@ -132,15 +140,35 @@ def check_writable(text: str, what: Field | str) -> str:
     )
 
 
+def check_name(text: str, what: Field | str) -> str:
+    """``text`` when it can name someone: writable, and without characters that reorder
+    how it is shown (so a name cannot display as another's)."""
+    check_writable(text, what)
+    found = _REORDERING.search(text)
+    if found is not None:
+        raise InvalidInputError(
+            "{what} holds U+{code} (a character that reorders the text shown around it) "
+            "at character {at}, so it could show as another name; remove it",
+            what=what,
+            code=f"{ord(found.group()):04X}",
+            at=found.start() + 1,
+        )
+    return text
+
+
 def clean_text(value: str | None, what: Field | str, *, required: bool) -> str | None:
     """``value`` trimmed (None when empty and not ``required``), at most :data:`MAX_TEXT`
-    characters, and writable (:func:`check_writable`); ``what`` names it in a refusal."""
+    characters, and writable (:func:`check_writable`; a name, :func:`check_name`);
+    ``what`` names it in a refusal."""
     text = (value or "").strip()
     if not text:
         if required:
             raise InvalidInputError("{what} is empty; give the text", what=what)
         return None
-    check_writable(text, what)
+    if what in NAME_FIELDS:
+        check_name(text, what)
+    else:
+        check_writable(text, what)
     if len(text) > MAX_TEXT:
         raise InvalidInputError(
             "{what} is {length} characters long; the limit is {limit}",

@@ -3,11 +3,13 @@ back-dated entries: the deadline extensions and the sign-offs of the period the 
 covers, and the verdict of the chain. The rules, written once:
 
 - The *period* of the paper for a meeting runs from the day after the committee's
-  meeting before it (the ledger's start when there was none) to now, or to the moment
-  the pack is read as known at. An entry is in it when it was *recorded* in it (its
-  recording time's day, local time, as back-dated entries count days; never after the
-  moment): an auditor asks what was entered since the committee last looked, and an
-  entry made in the period but dated long before is the one to find.
+  meeting before it (the ledger's start when there was none) to the end of the
+  meeting's own day, and never past the moment the pack is read as known at. An entry
+  is in it when it was *recorded* in it (its recording time's day, local time, as
+  back-dated entries count days): an auditor asks what was entered between the
+  committee's last look and this one, so packs of successive meetings never list an
+  entry twice. (What was recorded after the meeting and changed its paper is what the
+  pack's restatements and back-dated entries list.)
 - An *extension granted* is an event that moved an item's due date later: an extension
   recorded outright (``DeadlineExtended``, also those a due date written as "October
   2018 Now January 2020" records) or an extension request signed off (``SignedOff``
@@ -63,14 +65,19 @@ def recorded_day(moment: datetime) -> date:
 @dataclass(frozen=True)
 class Period:
     """What was recorded after the day ``since`` (the meeting before; None: from the
-    ledger's start) up to ``until`` (None: now)."""
+    ledger's start) through the day ``through`` (the meeting), known by ``until``
+    (None: now)."""
 
     since: date | None
     until: datetime | None
+    through: date | None = None
 
     def holds(self, moment: datetime) -> bool:
-        return (self.since is None or recorded_day(moment) > self.since) and (
-            self.until is None or moment <= self.until
+        day = recorded_day(moment)
+        return (
+            (self.since is None or day > self.since)
+            and (self.through is None or day <= self.through)
+            and (self.until is None or moment <= self.until)
         )
 
     def known(self, moment: datetime) -> bool:
@@ -80,6 +87,7 @@ class Period:
     def to_json(self) -> dict[str, Any]:
         return {
             "recorded_after": self.since.isoformat() if self.since else None,
+            "recorded_through": self.through.isoformat() if self.through else None,
             "recorded_by": iso_utc(self.until) if self.until else None,
         }
 

@@ -60,7 +60,8 @@ def heading(pack: AuditPack) -> list[tuple[str, str]]:
         ),
         (
             "Ledger digest",
-            f"{pack.digest} (check with `ragw verify --digest {pack.digest}`)"
+            f"{pack.digest}: the whole ledger as read when the pack was made, which the "
+            f"verification below is of (check with `ragw verify --digest {pack.digest}`)"
             if pack.digest
             else "none: the ledger holds no events",
         ),
@@ -76,8 +77,14 @@ def period_words(pack: AuditPack) -> str:
         if pack.previous
         else "from the ledger's start (no earlier meeting of the committee)"
     )
-    end = f"to {iso_utc(pack.as_known_at)}" if pack.as_known_at else "to when the pack was made"
+    end = f"to the end of the meeting's day, {long_date(pack.meeting)}"
+    if pack.as_known_at is not None:
+        end += f", as known at {iso_utc(pack.as_known_at)}"
     return f"entries recorded {start} {end}"
+
+
+def _when_read(pack: AuditPack) -> str:
+    return iso_utc(pack.as_known_at) if pack.as_known_at else "when the pack was made"
 
 
 def sections(pack: AuditPack) -> list[Section]:
@@ -93,9 +100,10 @@ def sections(pack: AuditPack) -> list[Section]:
 def _verify(pack: AuditPack) -> Section:
     verdict = pack.verdict
     state = (
-        "INTACT: no recorded event, and no row of the read model, has been altered"
+        "INTACT when the pack was made: no recorded event, and no row of the read model, "
+        "has been altered"
         if verdict.intact
-        else "FAILED: the ledger does not verify"
+        else "FAILED when the pack was made: the ledger does not verify"
     )
     return Section("verify", "Verification of the ledger", [state, *verdict.lines], [])
 
@@ -158,8 +166,10 @@ def _backdated(pack: AuditPack) -> Section:
         [e.id for e in pack.backdated],
     )
     said = [
-        f"Events recorded more than {days} after the day they took effect, among the "
-        f"{period_words(pack)}; by who recorded them, each one's in the order recorded."
+        f"Events recorded more than {days} after the day they took effect, on or before "
+        f"the meeting's day, and recorded after the committee's previous meeting "
+        f"(up to {_when_read(pack)}, however long after this meeting): those bear on this "
+        "paper. By who recorded them, each one's in the order recorded."
     ]
     return Section(
         "backdated",

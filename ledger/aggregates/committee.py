@@ -28,10 +28,13 @@ class Committee(InOrder):
             self.name: str = event.name
             self.meetings: dict[date, str | None] = {}
             self.issued: dict[date, PaperIssued] = {}
+            #: Every issue of each meeting's paper, in the order recorded.
+            self.issues: dict[date, list[PaperIssued]] = {}
         elif isinstance(event, MeetingScheduled):
             self.meetings[event.meeting] = event.paper
         elif isinstance(event, PaperIssued):
             self.issued[event.meeting] = event  # the latest issue of a meeting's paper
+            self.issues.setdefault(event.meeting, []).append(event)
 
     def issue_paper(
         self,

@@ -4,10 +4,14 @@ A user's creation, password changes and disabling are events (:mod:`events.acces
 the password itself is kept here only as an argon2id hash (argon2-cffi, its defaults:
 the RFC 9106 recommendation), in a table of its own, so no export, backup, log line or
 paper can carry it. Beside it, per name, the moment from which that user's sessions
-count (signing out, or a new password, moves it on: every session begun before ends),
-and the wrong passwords given for a name: five within :data:`WINDOW` lock the name for
-:data:`LOCK`. Attempts are counted in the store, so every worker of the web service
-agrees, and each count is one statement, so racing attempts are all counted.
+count (signing out, or a new password, moves it on: a session holds the moment read
+with the hash its password was checked against, so one begun before it ends), and the
+attempts to sign in as a name. An attempt is counted *before* its password is checked,
+in one statement, so attempts racing each other are each counted: no more than
+:data:`MOST_WRONG` passwords are ever checked for a name within :data:`WINDOW`; the
+last of them wrong, or one more attempt, locks the name for :data:`LOCK`, and nothing
+lifts a lock early but time (a new password set by governance included: it does not
+unlock). Counted in the store, so every worker of the web service agrees.
 
 Names are kept folded (case and spacing, as roles match them).
 """
@@ -23,28 +27,59 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ledger.aggregates.access import fold_name
+from ledger.errors import LedgerError
 
 PASSWORDS = "ragw_passwords"
 ATTEMPTS = "ragw_sign_in_attempts"
-#: Wrong passwords counted together, and how long a name is refused after too many.
-WINDOW = 15 * 60.0
-LOCK = 15 * 60.0
-#: Wrong passwords within :data:`WINDOW` that lock a name.
+#: Attempts counted together, and how long a name is refused after too many (seconds).
+WINDOW = 15 * 60
+LOCK = 15 * 60
+#: Passwords checked for a name within :data:`WINDOW` at most; the last wrong locks it.
 MOST_WRONG = 5
+#: Moments are kept as whole microseconds since the epoch: compared exactly.
+_MICRO = 1_000_000
+#: PostgreSQL's code for a privilege the login lacks.
+_NO_PRIVILEGE = "42501"
 
 _HASHER = PasswordHasher()
 #: Verified against when a name has no password, so a wrong name takes as long to refuse
 #: as a wrong password (the time tells nothing of which names exist).
 _NOBODY = _HASHER.hash("no such user: this hash matches no password anyone is given")
 
+CREATE = [
+    f"CREATE TABLE IF NOT EXISTS {PASSWORDS} (name TEXT PRIMARY KEY, hash TEXT NOT NULL, "
+    "sessions_from BIGINT NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {ATTEMPTS} (name TEXT PRIMARY KEY, tries INTEGER NOT NULL, "
+    "first_at BIGINT NOT NULL, locked_until BIGINT NOT NULL)",
+]
+#: One statement: the attempt counted (a count over :data:`WINDOW` old starts again; a
+#: locked name's count stays as it is), the count and lock returned.
+COUNT = f"""
+INSERT INTO {ATTEMPTS} AS a (name, tries, first_at, locked_until) VALUES (?, 1, ?, 0)
+ON CONFLICT (name) DO UPDATE SET
+    tries = CASE WHEN a.locked_until > ? THEN a.tries
+                 WHEN a.first_at < ? THEN 1 ELSE a.tries + 1 END,
+    first_at = CASE WHEN a.locked_until > ? THEN a.first_at
+                    WHEN a.first_at < ? THEN ? ELSE a.first_at END
+RETURNING tries, locked_until"""
 
-def _creates(real: str) -> list[str]:
-    return [
-        f"CREATE TABLE IF NOT EXISTS {PASSWORDS} (name TEXT PRIMARY KEY, hash TEXT NOT NULL, "
-        f"sessions_from {real} NOT NULL)",
-        f"CREATE TABLE IF NOT EXISTS {ATTEMPTS} (name TEXT PRIMARY KEY, wrong INTEGER NOT NULL, "
-        f"first_at {real} NOT NULL, locked_until {real} NOT NULL)",
-    ]
+
+class CredentialsRefusedError(LedgerError):
+    """The store's login may not read or keep passwords."""
+
+
+def _refused(error: BaseException | None) -> bool:
+    """Whether the server refused for a privilege the login lacks (the event store
+    wraps the driver's error: its cause carries the code)."""
+    while error is not None:
+        if getattr(error, "sqlstate", None) == _NO_PRIVILEGE:
+            return True
+        error = error.__cause__
+    return False
+
+
+def micros(seconds: float) -> int:
+    return round(seconds * _MICRO)
 
 
 class Credentials:
@@ -58,24 +93,33 @@ class Credentials:
         self._mark = "%s" if self.postgres else "?"
         self._ready = False
 
+    def now(self) -> int:
+        return micros(self.clock())
+
     # The tables -----------------------------------------------------------------------
 
     @contextmanager
     def _cursor(self, *, commit: bool) -> Iterator[Any]:
-        if not self._ready:
-            self._create()
-        with self.recorder.datastore.transaction(commit=commit) as cursor:
-            yield cursor
+        try:
+            if not self._ready:
+                self._create()
+            with self.recorder.datastore.transaction(commit=commit) as cursor:
+                yield cursor
+        except Exception as error:
+            if _refused(error):
+                raise CredentialsRefusedError(
+                    "this database login may not read or keep the users' passwords (they are "
+                    "kept apart from the events, where writers' logins cannot change them); "
+                    "nothing was recorded; the owner of the ledger's tables adds users and "
+                    "sets their passwords"
+                ) from None
+            raise
 
     def _create(self) -> None:
         """The tables, made on first use where they are missing (in a transaction of
         their own: a read's is never committed)."""
         with self.recorder.datastore.transaction(commit=True) as cursor:
-            for table, statement in zip(
-                (PASSWORDS, ATTEMPTS),
-                _creates("DOUBLE PRECISION" if self.postgres else "REAL"),
-                strict=True,
-            ):
+            for table, statement in zip((PASSWORDS, ATTEMPTS), CREATE, strict=True):
                 if not self._exists(cursor, table):
                     cursor.execute(statement)
         self._ready = True
@@ -90,6 +134,23 @@ class Credentials:
                 (table,),
             )
         return bool(found and found[0])
+
+    def check_writable(self) -> None:
+        """Refuse, before anything is recorded, a login that could not keep a password."""
+        if not self.postgres:
+            return
+        with self._cursor(commit=False) as cursor:
+            found = self._one(
+                cursor,
+                "SELECT has_table_privilege(?, 'INSERT, UPDATE') "
+                "AND has_table_privilege(?, 'INSERT, UPDATE, DELETE')",
+                (PASSWORDS, ATTEMPTS),
+            )
+        if not (found and found[0]):
+            raise CredentialsRefusedError(
+                "this database login may not keep the users' passwords; nothing was "
+                "recorded; the owner of the ledger's tables adds users and sets their passwords"
+            )
 
     def _sql(self, statement: str) -> str:
         return statement.replace("?", self._mark)
@@ -113,92 +174,100 @@ class Credentials:
                     "ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, "
                     "sessions_from = excluded.sessions_from"
                 ),
-                (fold_name(name), hashed, self.clock()),
+                (fold_name(name), hashed, self.now()),
             )
 
-    def check_password(self, name: str, password: str) -> bool:
-        """Whether ``password`` is ``name``'s (a name without one: never, in as long)."""
+    def check_password(self, name: str, password: str) -> int | None:
+        """When ``password`` is ``name``'s, the moment (microseconds) from which their
+        sessions count, read with the hash it was checked against; None otherwise (a
+        name without a password: never, in as long)."""
         with self._cursor(commit=False) as cursor:
             row = self._one(
-                cursor, f"SELECT hash FROM {PASSWORDS} WHERE name = ?", (fold_name(name),)
+                cursor,
+                f"SELECT hash, sessions_from FROM {PASSWORDS} WHERE name = ?",
+                (fold_name(name),),
             )
         stored = str(row[0]) if row else _NOBODY
         try:
             _HASHER.verify(stored, password)
         except (VerificationError, InvalidHashError):
-            return False
+            return None
         if row is None:
-            return False
+            return None
         if _HASHER.check_needs_rehash(stored):  # kept up with the library's parameters
             with self._cursor(commit=True) as cursor:
                 cursor.execute(
-                    self._sql(f"UPDATE {PASSWORDS} SET hash = ? WHERE name = ?"),
-                    (_HASHER.hash(password), fold_name(name)),
+                    self._sql(f"UPDATE {PASSWORDS} SET hash = ? WHERE name = ? AND hash = ?"),
+                    (_HASHER.hash(password), fold_name(name), stored),
                 )
-        return True
+        return int(row[1])
 
-    def sessions_from(self, name: str) -> float | None:
-        """The moment (seconds) from which ``name``'s sessions count; None: no password."""
+    def sessions_from(self, name: str) -> int | None:
+        """The moment (microseconds) from which ``name``'s sessions count; None: no
+        password is kept for them."""
         with self._cursor(commit=False) as cursor:
             row = self._one(
                 cursor, f"SELECT sessions_from FROM {PASSWORDS} WHERE name = ?", (fold_name(name),)
             )
-        return float(row[0]) if row else None
+        return int(row[0]) if row else None
 
     def end_sessions(self, name: str) -> None:
         """Every session of ``name`` begun before now ends (signing out)."""
         with self._cursor(commit=True) as cursor:
             cursor.execute(
                 self._sql(f"UPDATE {PASSWORDS} SET sessions_from = ? WHERE name = ?"),
-                (self.clock(), fold_name(name)),
+                (self.now(), fold_name(name)),
             )
 
     # Attempts -------------------------------------------------------------------------
 
-    def locked_for(self, name: str) -> float:
-        """How many seconds more ``name`` is refused (0: it may try)."""
-        with self._cursor(commit=False) as cursor:
-            row = self._one(
-                cursor, f"SELECT locked_until FROM {ATTEMPTS} WHERE name = ?", (fold_name(name),)
-            )
-        return max(0.0, float(row[0]) - self.clock()) if row else 0.0
-
-    def wrong_password(self, name: str) -> None:
-        """Count a wrong password for ``name``: the :data:`MOST_WRONG`-th within
-        :data:`WINDOW` of the first locks the name for :data:`LOCK` and starts the count
-        again. Each step is one statement, so racing attempts are each counted."""
-        now, folded = self.clock(), fold_name(name)
+    def attempt(self, name: str) -> float:
+        """Count an attempt to sign in as ``name`` before its password is checked: how
+        many seconds the name is refused for (0: check the password). The attempt past
+        :data:`MOST_WRONG` within :data:`WINDOW` locks the name."""
+        now, folded = self.now(), fold_name(name)
+        cut = now - WINDOW * _MICRO
         with self._cursor(commit=True) as cursor:
             # counts long over go, so names tried at random cannot fill the table
             cursor.execute(
                 self._sql(f"DELETE FROM {ATTEMPTS} WHERE first_at < ? AND locked_until < ?"),
-                (now - WINDOW, now),
+                (cut, now),
             )
+            row = self._one(cursor, COUNT, (folded, now, now, cut, now, cut, now))
+            assert row is not None
+            tries, locked_until = int(row[0]), int(row[1])
+        if locked_until > now:
+            return (locked_until - now) / _MICRO
+        if tries > MOST_WRONG:
+            self.lock(name)
+            return float(LOCK)
+        return 0.0
+
+    def wrong_password(self, name: str) -> None:
+        """The password of a counted attempt was wrong: the last that may be checked
+        locks the name."""
+        with self._cursor(commit=False) as cursor:
+            row = self._one(
+                cursor, f"SELECT tries FROM {ATTEMPTS} WHERE name = ?", (fold_name(name),)
+            )
+        if row is not None and int(row[0]) >= MOST_WRONG:
+            self.lock(name)
+
+    def lock(self, name: str) -> None:
+        now = self.now()
+        with self._cursor(commit=True) as cursor:
             cursor.execute(
                 self._sql(
-                    f"INSERT INTO {ATTEMPTS} (name, wrong, first_at, locked_until) "
-                    "VALUES (?, 0, ?, 0) ON CONFLICT (name) DO NOTHING"
+                    f"UPDATE {ATTEMPTS} SET locked_until = ?, tries = 0, first_at = ? "
+                    "WHERE name = ? AND locked_until <= ?"
                 ),
-                (folded, now),
-            )
-            cursor.execute(
-                self._sql(
-                    f"UPDATE {ATTEMPTS} SET "
-                    "wrong = CASE WHEN first_at < ? THEN 1 ELSE wrong + 1 END, "
-                    "first_at = CASE WHEN first_at < ? THEN ? ELSE first_at END "
-                    "WHERE name = ?"
-                ),
-                (now - WINDOW, now - WINDOW, now, folded),
-            )
-            cursor.execute(
-                self._sql(
-                    f"UPDATE {ATTEMPTS} SET locked_until = ?, wrong = 0, first_at = ? "
-                    "WHERE name = ? AND wrong >= ?"
-                ),
-                (now + LOCK, now, folded, MOST_WRONG),
+                (now + LOCK * _MICRO, now, fold_name(name), now),
             )
 
     def right_password(self, name: str) -> None:
-        """A right password clears the count of wrong ones."""
+        """A right password clears the count, never a lock."""
         with self._cursor(commit=True) as cursor:
-            cursor.execute(self._sql(f"DELETE FROM {ATTEMPTS} WHERE name = ?"), (fold_name(name),))
+            cursor.execute(
+                self._sql(f"DELETE FROM {ATTEMPTS} WHERE name = ? AND locked_until <= ?"),
+                (fold_name(name), self.now()),
+            )

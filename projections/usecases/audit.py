@@ -94,14 +94,20 @@ def audit_pack(
     this = known.meeting(meeting)
     before = known.before(meeting)
     previous = before.on if before is not None else None
-    period = Period(previous, as_known_at)
-    late = backdated(
-        session,
-        days=days,
-        recorded_from=previous + timedelta(days=1) if previous else None,
-        recorded_to=as_known_at.astimezone().date() if as_known_at else None,
-        known_at=as_known_at,
-    ).entries
+    period = Period(previous, as_known_at, meeting)
+    # entered late since the committee last looked, and dated on or before this meeting:
+    # those bear on its paper, however long after it they were recorded
+    late = [
+        entry
+        for entry in backdated(
+            session,
+            days=days,
+            recorded_from=previous + timedelta(days=1) if previous else None,
+            recorded_to=as_known_at.astimezone().date() if as_known_at else None,
+            known_at=as_known_at,
+        ).entries
+        if entry.on <= meeting
+    ]
     restated = restatements(session, committee, meeting, as_known_at=as_known_at)
     ledger = session.ledger(write=False)
     found = audited(

@@ -123,11 +123,12 @@ def pinned_history(
     as_issued: bool,
     as_known_at: datetime | None = None,
 ) -> Pinned:
-    """The history the paper is read from: as it was issued (``as_issued``), or, for
-    a paper to issue now, everything up to the ledger's head, as known at
-    ``as_known_at`` when that is earlier."""
+    """The history the paper is read from: as it was issued (``as_issued``: its latest
+    issue, of those recorded by ``as_known_at`` when given), or, for a paper to issue
+    now, everything up to the ledger's head, as known at ``as_known_at`` when that is
+    earlier."""
     if as_issued:
-        issued = ledger.issued_paper(committee, meeting)
+        issued = ledger.issued_paper(committee, meeting, known_at=as_known_at)
         if issued is None:
             raise InvalidInputError(
                 "the paper for {code}'s meeting on {day} has not been issued; {hint}",

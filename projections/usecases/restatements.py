@@ -56,12 +56,12 @@ def restatements(
     ledger = session.ledger(write=False)
     now = session.recorded(as_known_at)
     now.committee(committee).meeting(meeting)  # refuses what the ledger does not hold
-    paper = ledger.issued_paper(committee, meeting)
-    if paper is not None and as_known_at is not None and paper.timestamp > as_known_at:
-        paper = None
+    # as known at a moment, the latest issue recorded by then (a re-issue after it was
+    # not known; an issue only after it, no issue at all)
+    paper = ledger.issued_paper(committee, meeting, known_at=as_known_at)
     issued = known_at is None and (since_issue or paper is not None)
     if issued:
-        pinned = pinned_history(ledger, committee, meeting, as_issued=True)
+        pinned = pinned_history(ledger, committee, meeting, as_issued=True, as_known_at=as_known_at)
         if paper is None:  # issued, but only after the moment read at
             raise InvalidInputError(
                 "the paper for {code}'s meeting on {day} had not been issued by {moment}",

@@ -11,7 +11,7 @@ asked here, never copied.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from events import Role
@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from projections.usecases.session import LedgerSession
 
 
+#: Moments a session holds, as the store keeps them: whole microseconds since this.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class SignedIn:
     """A signed-in user: the name they record under, and the roles they hold now."""
@@ -33,6 +37,9 @@ class SignedIn:
     #: The owners an owner acts for, as granted.
     acts_for: tuple[str, ...] = ()
     email: str | None = None
+    #: What a front end keeps in the session and gives :func:`signed_in` on each request:
+    #: the moment the user's sessions counted from when their password was checked.
+    since: datetime = EPOCH
 
     @property
     def has_role(self) -> bool:
@@ -54,6 +61,8 @@ class UserListing:
     email: str | None
     disabled: bool
     roles: tuple[str, ...]
+    #: Whether a password is kept for them (a restored ledger's users have none).
+    password: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +70,7 @@ class UserListing:
             "email": self.email,
             "disabled": self.disabled,
             "roles": list(self.roles),
+            "password": self.password,
         }
 
 
@@ -68,22 +78,23 @@ def sign_in(session: LedgerSession, name: str, password: str) -> SignedIn:
     """``name`` signed in with ``password`` (refused with the ledger's
     :class:`~ledger.accounts.SignInRefusedError` otherwise)."""
     ledger = session.ledger(write=False)
-    user = ledger.sign_in(name, password)
-    return _signed_in(ledger.access(), user.name, user.email)
+    user, since = ledger.sign_in(name, password)
+    return _signed_in(ledger.access(), user.name, user.email, since)
 
 
 def signed_in(session: LedgerSession, name: str, since: datetime) -> SignedIn | None:
-    """Who a session that began at ``since`` (aware) for ``name`` is now; None when the
-    user is unknown or disabled, or signed out (or was given a new password) since."""
+    """Who a session of ``name`` holding ``since`` (its :attr:`SignedIn.since`) is now;
+    None when the user is unknown or disabled, or signed out (or was given a new
+    password) since the password the session began with was checked."""
     ledger = session.ledger(write=False)
     access = ledger.access()
     user = access.user(name) if access is not None else None
     if user is None or user.disabled:
         return None
     valid_from = ledger.credentials.sessions_from(user.name)
-    if valid_from is None or since.timestamp() < valid_from:
+    if valid_from is None or _micros(since) < valid_from:
         return None
-    return _signed_in(access, user.name, user.email)
+    return _signed_in(access, user.name, user.email, valid_from)
 
 
 def sign_out(session: LedgerSession, name: str) -> None:
@@ -118,16 +129,24 @@ def users(session: LedgerSession) -> list[UserListing]:
     listed = []
     for user in ledger.users():
         held = sorted(access.roles_of(user.name)) if access is not None else []
-        listed.append(UserListing(user.name, user.email, user.disabled, tuple(held)))
+        kept = ledger.credentials.sessions_from(user.name) is not None
+        listed.append(UserListing(user.name, user.email, user.disabled, tuple(held), kept))
     return listed
 
 
-def _signed_in(access: Access | None, name: str, email: str | None) -> SignedIn:
+def _micros(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def _signed_in(access: Access | None, name: str, email: str | None, since: int) -> SignedIn:
+    began = EPOCH + timedelta(microseconds=since)
     if access is None:
-        return SignedIn(name, frozenset(), (), email)
+        return SignedIn(name, frozenset(), (), email, began)
     acts_for = sorted(
         str(owner)
         for holder, role, owner in access.held()
         if owner and role == Role.OWNER and fold_name(holder) == fold_name(name)
     )
-    return SignedIn(name, frozenset(access.roles_of(name)), tuple(acts_for), email)
+    return SignedIn(name, frozenset(access.roles_of(name)), tuple(acts_for), email, began)

@@ -163,7 +163,11 @@ def test_the_pack_lists_exactly_what_each_section_must(
         MEETING,
         PREVIOUS,
     )
-    assert pack["period"] == {"recorded_after": PREVIOUS, "recorded_by": None}
+    assert pack["period"] == {
+        "recorded_after": PREVIOUS,
+        "recorded_through": MEETING,
+        "recorded_by": None,
+    }
     # (a) restatements: what `ragw restatements` lists
     restated = json.loads(as_(AUDITOR, "restatements", "C", MEETING, "--format", "json"))
     assert {k: pack["restatements"][k] for k in restated} == restated
@@ -220,6 +224,22 @@ def test_the_pack_lists_exactly_what_each_section_must(
     assert pack["verify"]["intact"] is True
     assert pack["digest"] == pack["verify"]["digest"] == said.splitlines()[-1].split()[-1]
     assert pack["verify"]["said"][0] == said.splitlines()[0]
+
+
+def test_packs_of_successive_meetings_never_list_an_entry_twice(
+    clock: Clock, as_: Any, tmp_path: Path
+) -> None:
+    acceptance(clock, as_, tmp_path)
+    clock.set("2021-04-25")
+    as_(GOV, "extend", "R/7", "--to", "2022-01-31", "--reason", "Later", "--on", "2021-04-25")
+    clock.set("2021-05-01")
+    this = pack_json(as_)
+    following = dict(json.loads(as_(AUDITOR, "audit", "C", NEXT, "--format", "json")))
+    # the committee requires sign-off for extensions: a request, pending, of the next period
+    assert "R/7" not in [e["key"] for e in this["extensions"] + this["sign_offs"]]
+    assert [(e["key"], e["outcome"]) for e in following["sign_offs"]] == [("R/7", "pending")]
+    listed = [e["id"] for p in (this, following) for e in p["extensions"] + p["sign_offs"]]
+    assert len(listed) == len(set(listed))
 
 
 def test_as_known_at_a_moment_the_pack_knows_nothing_recorded_after_it(
@@ -375,3 +395,19 @@ def test_a_ledger_altered_past_ragw_still_gets_its_pack_which_says_it_failed(
     run(AUDITOR, "audit", "C", MEETING, "--out", str(out))
     verdict = out.read_text().split('<section id="verify">')[1].split("</section>")[0]
     assert 'class="verdict failed"' in verdict and "(position 3)" in verdict
+
+
+def test_as_known_at_a_moment_between_two_issues_the_pack_compares_with_the_first(
+    clock: Clock, as_: Any, tmp_path: Path
+) -> None:
+    acceptance(clock, as_, tmp_path)
+    clock.set("2021-04-25")
+    as_(GOV, "pack", "C", MEETING, "--out", str(tmp_path / "again.html"), "--issue")
+    clock.set("2021-05-01")
+    between = pack_json(as_, "--as-known-at", "2021-04-23T12:00:00+00:00")
+    assert "as issued" in between["restatements"]["basis"]
+    assert between["restatements"]["compared_with"] < "2021-04-05"  # the first issue's
+    assert [i["key"] for i in between["restatements"]["items"]] == ["R/1", "R/2"]
+    # as known now, the paper as issued again: everything since was known to it
+    now = pack_json(as_)
+    assert now["restatements"]["items"] == []

@@ -6,6 +6,7 @@ session ends when its user signs out, gets a new password or is disabled."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -266,6 +267,64 @@ def test_wrong_passwords_spread_beyond_the_window_do_not_lock(
     assert sign_in(session, "Alice Smith", PASSWORD).name == "Alice Smith"
 
 
+def test_a_session_begun_with_the_old_password_ends_when_a_new_one_is_set(
+    ledger_with_roles: str, session_at: Callable[[], LedgerSession]
+) -> None:
+    old = sign_in(session_at(), "Alice Smith", PASSWORD)
+    assert signed_in(session_at(), "Alice Smith", old.since) is not None
+    ok(ledger_with_roles, "user", "password", "Alice Smith", password="another password")
+    # signed in with the old password, however late the session was started
+    assert signed_in(session_at(), "Alice Smith", old.since) is None
+    new = sign_in(session_at(), "Alice Smith", "another password")
+    assert signed_in(session_at(), "Alice Smith", new.since) is not None
+    sign_out(session_at(), "Alice Smith")
+    assert signed_in(session_at(), "Alice Smith", new.since) is None
+
+
+def test_attempts_at_the_same_moment_check_no_more_than_five_passwords(
+    ledger_with_roles: str,
+) -> None:
+    outcomes: list[str] = []
+    lock = threading.Lock()
+    gov = governance(ledger_with_roles)
+
+    def attempt(password: str) -> None:
+        session = LedgerSession(
+            ledger_with_roles,
+            gov,
+            open_ledger=lambda write: open_ledger(ledger_with_roles, create=False),
+        )
+        try:
+            sign_in(session, "Alice Smith", password)
+            said = "signed in"
+        except SignInRefusedError as refusal:
+            said = "checked" if "wrong name or password" in str(refusal) else "locked"
+        finally:
+            session.close()
+        with lock:
+            outcomes.append(said)
+
+    threads = [threading.Thread(target=attempt, args=(f"guess number {n}",)) for n in range(11)]
+    threads.append(threading.Thread(target=attempt, args=(PASSWORD,)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    checked = outcomes.count("checked") + outcomes.count("signed in")
+    assert len(outcomes) == 12 and checked <= 5, outcomes
+    # and the name is locked now, right password or not
+    session = LedgerSession(
+        ledger_with_roles,
+        gov,
+        open_ledger=lambda write: open_ledger(ledger_with_roles, create=False),
+    )
+    try:
+        with pytest.raises(SignInRefusedError, match="try again"):
+            sign_in(session, "Alice Smith", PASSWORD)
+    finally:
+        session.close()
+
+
 def test_a_session_ends_on_sign_out_new_password_or_disabling(
     ledger_with_roles: str, session_at: Callable[[], LedgerSession]
 ) -> None:
@@ -321,8 +380,11 @@ def test_a_restored_ledger_keeps_its_users_but_no_password(
     gov = governance(ledger_with_roles)
     result = CliRunner().invoke(main, ["--db", restored, "--actor", gov, "restore", str(backup)])
     assert result.exit_code == 0, result.output
+    assert "3 users have no password yet" in result.stderr
     listed = json.loads(ok(restored, "user", "list", "--format", "json"))["users"]
     assert sorted(u["name"] for u in listed) == sorted(["Alice Smith", "Internal Audit", gov])
+    assert not any(u["password"] for u in listed)
+    assert "no password" in ok(restored, "user", "list")
     session = LedgerSession(
         restored, gov, open_ledger=lambda write: open_ledger(restored, create=False)
     )

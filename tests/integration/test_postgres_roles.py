@@ -159,3 +159,26 @@ def test_no_login_may_rewrite_or_remove_the_servers_notes_of_who_recorded(
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 connection.execute(statement)
+
+
+def test_only_the_tables_owner_keeps_passwords_so_a_writer_login_adds_no_user(
+    ledger_with_logins: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Passwords are kept where writers' logins cannot reach them (a writer who could
+    would set governance's password and sign in as governance): a governance login's
+    user add is refused before it records anything."""
+    owner = ledger_with_logins["owner"]
+    gov = f"gov_{os.getpid()}_{next(_logins)}"
+    cli(owner, "admin", "add-login", gov, "--role", "governance")
+    cli(owner, "role", "grant", gov, "governance")
+    monkeypatch.setenv("RAGW_NEW_PASSWORD", "a password long enough")
+    before = len(json.loads(cli(owner, "log", "--format", "json"))["events"])
+    error = cli(as_login(owner, gov), "user", "add", "Alice Smith", code=1)
+    assert error.startswith("Error: this database login may not") and "owner" in error
+    assert len(error.splitlines()) == 1
+    assert len(json.loads(cli(owner, "log", "--format", "json"))["events"]) == before
+    cli(owner, "user", "add", "postgres")  # the tables' owner may
+    error = cli(as_login(owner, gov), "user", "password", "postgres", code=1)
+    assert "may not" in error
+    types = [e["type"] for e in json.loads(cli(owner, "log", "--format", "json"))["events"]]
+    assert types.count("UserAdded") == 1 and "PasswordChanged" not in types

@@ -110,7 +110,13 @@ def test_users_recorded_by_0_2_read_as_they_were(tmp_path: Path) -> None:
     target = load_rows(str(tmp_path / "users.db"), users_rows())
     listed = read_json(target, "user", "list", "--format", "json")["users"]
     assert listed == [
-        {"name": "Head of Roads", "email": "roads@example.org", "disabled": True, "roles": []}
+        {
+            "name": "Head of Roads",
+            "email": "roads@example.org",
+            "disabled": True,
+            "roles": [],
+            "password": False,
+        }
     ]
     ragw(target, "verify")
 
