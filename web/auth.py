@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 
 blueprint = Blueprint("auth", __name__)
 manager = LoginManager()
-#: Where the moment a web session began is kept in it.
-SINCE = "since"
+#: Where a web session keeps the moment it began (it expires counting from it), and
+#: the moment the core gave with the checked password (which it is asked about after).
+BEGAN, SINCE = "began", "since"
 
 
 class WebUser(UserMixin):  # type: ignore[misc]
@@ -67,16 +68,16 @@ def load_user(name: str) -> WebUser | None:
     when they are unknown, disabled, signed out elsewhere, or the session is too old."""
     from projections.usecases.users import signed_in
 
-    began = session.get(SINCE)
-    if not isinstance(began, str):
+    began, since = session.get(BEGAN), session.get(SINCE)
+    if not isinstance(began, str) or not isinstance(since, str):
         return None
     try:
-        since = datetime.fromisoformat(began)
+        start, checked = datetime.fromisoformat(began), datetime.fromisoformat(since)
     except ValueError:
         return None
-    if datetime.now(UTC) - since > current_app.permanent_session_lifetime:
+    if datetime.now(UTC) - start > current_app.permanent_session_lifetime:
         return None
-    found = signed_in(uses(), name, since)
+    found = signed_in(uses(), name, checked)
     return None if found is None else WebUser(found)
 
 
@@ -102,7 +103,8 @@ def login() -> Any:
         return page, 401
     session.clear()  # nothing of a session before sign-in survives it
     session.permanent = True
-    session[SINCE] = datetime.now(UTC).isoformat()
+    session[BEGAN] = datetime.now(UTC).isoformat()
+    session[SINCE] = found.since.isoformat()
     login_user(WebUser(found))
     return redirect(url_for("pages.board"), code=303)
 

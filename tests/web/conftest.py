@@ -38,6 +38,8 @@ NO_ROLE = "Nora Nobody"
 LOCKED = "Lou Locked"
 DISABLED = "Dee Disabled"
 REVOKED = "Rita Revoked"
+CHANGED = "Pat Changed"
+TWICE = "Sid Twice"
 #: The owner Olly acts for, and the items that are theirs.
 OLLYS = "Head of Public Protection"
 OLLYS_ITEMS = ("HATE18/6", "PEEL1819/1", "FRAUD19/3")
@@ -79,7 +81,7 @@ def seed(target: str) -> None:
     ragw(target, "role", "grant", OWNER, "owner", "--acts-for", OLLYS)
     ragw(target, "role", "grant", OTHER_OWNER, "owner", "--acts-for", OTTOS)
     ragw(target, "role", "grant", AUDITOR, "auditor")
-    for name in (LOCKED, DISABLED, REVOKED):
+    for name in (LOCKED, DISABLED, REVOKED, CHANGED, TWICE):
         ragw(target, "role", "grant", name, "auditor")
     for key in OLLYS_ITEMS:
         ragw(target, "assign", key, OLLYS, "--on", "2019-11-01")
@@ -87,7 +89,8 @@ def seed(target: str) -> None:
         ragw(target, "assign", key, OTTOS, "--on", "2019-11-01")
     ragw(target, "note", HOSTILE_ITEM, HOSTILE, "--on", "2019-11-02")
     ragw(target, "assign", HOSTILE_ITEM, HOSTILE, "--on", "2019-11-02")
-    for name in (GOVERNANCE, OWNER, OTHER_OWNER, AUDITOR, NO_ROLE, LOCKED, DISABLED, REVOKED):
+    everyone = (GOVERNANCE, OWNER, OTHER_OWNER, AUDITOR, NO_ROLE, LOCKED, DISABLED, REVOKED)
+    for name in (*everyone, CHANGED, TWICE):
         add_user(target, name)
 
 

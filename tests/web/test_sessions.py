@@ -9,10 +9,12 @@ from typing import Any
 
 from tests.web.conftest import (
     AUDITOR,
+    CHANGED,
     DISABLED,
     LOCKED,
     PASSWORD,
     REVOKED,
+    TWICE,
     Server,
     ragw,
     start,
@@ -54,6 +56,25 @@ def test_a_revoked_role_takes_effect_on_the_next_request(client: Any, server: Se
     ragw(server.target, "role", "revoke", REVOKED, "auditor")
     status, page, _ = user.get("/items/HATE18/6")
     assert status == 403 and "You have no role yet" in page
+
+
+def test_a_new_password_ends_the_sessions_begun_with_the_old(client: Any, server: Server) -> None:
+    user = client(CHANGED)
+    assert user.get("/board")[0] == 200
+    ragw(server.target, "user", "password", CHANGED, password="A new password 22")
+    status, _, headers = user.get("/board")
+    assert (status, headers["Location"]) == (303, "/login")
+    assert user.sign_in(CHANGED)[0] == 401
+    assert user.sign_in(CHANGED, "A new password 22")[0] == 303
+
+
+def test_signing_out_ends_the_users_sessions_everywhere(client: Any, server: Server) -> None:
+    phone, desk = client(TWICE), client(TWICE)
+    assert phone.get("/board")[0] == 200
+    desk.get("/board")
+    assert desk.post("/logout", {})[2]["Location"] == "/login"
+    status, _, headers = phone.get("/board")
+    assert (status, headers["Location"]) == (303, "/login")
 
 
 def test_a_session_ends_when_it_expires_however_busy(client: Any, server: Server) -> None:
