@@ -10,6 +10,8 @@ from __future__ import annotations
 import email
 import json
 import socket
+import ssl
+import subprocess
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.policy import default
@@ -18,6 +20,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
 from icalendar import Calendar
 
@@ -296,3 +299,107 @@ def test_a_backup_with_contacts_and_reminders_restores_through_their_rules(
     backup.write_text("".join(json.dumps(line) + "\n" for line in [*lines, forged]))
     result = run(str(tmp_path / "refused.db"), "restore", str(backup), code=1)
     assert f"reminded on {ON} already" in result.stderr
+
+
+def test_a_server_offering_starttls_is_sent_to_over_tls_signed_in_from_the_environment(
+    target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RAGW_SMTP names the server; the messages go over TLS (the server offers STARTTLS),
+    signed in as RAGW_SMTP_USER with RAGW_SMTP_PASSWORD."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    signed_in: list[tuple[bytes, bytes]] = []
+
+    def authenticator(
+        server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        assert isinstance(data, LoginPassword)
+        signed_in.append((data.login, data.password))
+        return AuthResult(success=data.password == b"s3cret")
+
+    class OverTls(Mailbox):
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            assert session.ssl is not None, "sent in clear"
+            return await super().handle_DATA(server, session, envelope)
+
+    mailbox = OverTls()
+    controller = Controller(
+        mailbox,
+        hostname="127.0.0.1",
+        port=free_port(),
+        tls_context=context,
+        require_starttls=True,
+        authenticator=authenticator,
+        auth_require_tls=True,
+    )
+    controller.start()
+    try:
+        run(
+            target,
+            "report",
+            "add",
+            "R",
+            "--title",
+            "T",
+            "--scope",
+            "force",
+            "--published",
+            "2019-01-07",
+        )
+        run(
+            target,
+            "rec",
+            "add",
+            "R",
+            "1",
+            "--kind",
+            "afi",
+            "--text",
+            "Item",
+            "--due",
+            "2019-11-20",
+            "--owner",
+            "Head of Roads",
+            "--on",
+            "2019-02-01",
+        )
+        run(target, "owner", "contact", "Head of Roads", "--email", "roads@example.org")
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test's own certificate
+        monkeypatch.setenv("RAGW_SMTP", f"127.0.0.1:{controller.port}")
+        monkeypatch.setenv("RAGW_SMTP_USER", "ragw")
+        monkeypatch.setenv("RAGW_SMTP_PASSWORD", "s3cret")
+        run(target, "remind", "--on", ON)
+    finally:
+        controller.stop()
+    assert signed_in == [(b"ragw", b"s3cret")]
+    assert [rcpt for rcpt, _ in mailbox.received] == [["roads@example.org"]]
+
+
+def test_without_a_server_or_a_folder_nothing_is_sent_and_it_says_how(demo: str) -> None:
+    result = run(demo, "remind", "--on", ON, code=1)
+    assert "would remind Head of Crime at crime@example.org, dci@example.org" in result.stdout
+    assert "give --smtp HOST:PORT" in result.stdout
+    assert board(demo)["FRAUD19/1"]["reminded"] is None
