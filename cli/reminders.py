@@ -203,10 +203,11 @@ def remind(
     took on every item it lists: `ragw history KEY` shows it, the board's JSON gives
     the day as "reminded", and a run repeated the same day sends nothing again.
 
-    Owners with such items but no address (ragw owner contact) are listed on stderr,
-    and so are messages the server refused (nothing is recorded for them); either makes
-    the exit status 1, after the rest were sent. Without --smtp (or RAGW_SMTP) and --out,
-    nothing is sent: the messages that would be are listed.
+    Owners with such items but no address (ragw owner contact), items with no owner,
+    and messages the server refused (nothing is recorded for them) are named in one
+    Error: line on stderr, exit status 1, after the rest were sent. Nothing to send:
+    it says so, exit 0. Without --smtp (or RAGW_SMTP) and --out nothing is sent: the
+    messages that would be are listed.
 
     \b
     Examples:
