@@ -303,6 +303,9 @@ def _send_all(
     """Send each message and record those the server took; what it refused."""
     session = session_of(ctx)
     ledger = session.ledger(write=True)
+    # refused before anything is sent: a message sent that cannot be recorded would be
+    # sent again by the next run
+    ledger.authorize(session.actor, what="sending reminders")
     refused: list[str] = []
     with _connect(address) as smtp:
         for digest, message in messages:

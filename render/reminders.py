@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from functools import cache
 from urllib.parse import quote
 from uuid import uuid5
 
 from icalendar import Calendar, Todo
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
 from ledger.keys import NAMESPACE
 from projections.usecases.reminders import Digest, OwnerCalendar, ReminderLine
@@ -20,14 +21,15 @@ from projections.usecases.reminders import Digest, OwnerCalendar, ReminderLine
 PRODID = "-//ragw//owners' due dates//EN"
 
 
-def _environment() -> Environment:
+@cache  # compiled once: a run renders a message per owner
+def _template() -> Template:
     return Environment(
         loader=PackageLoader("render", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-    )
+    ).get_template("reminder.html.j2")
 
 
 def item_url(base_url: str | None, key: str) -> str | None:
@@ -87,16 +89,12 @@ def reminder_message(
     for heading, lines in sections:
         plain += [heading, "", *(_plain(line, base_url) for line in lines), ""]
     plain.append(closing)
-    html = (
-        _environment()
-        .get_template("reminder.html.j2")
-        .render(
-            subject=subject,
-            greeting=greeting,
-            sections=sections,
-            closing=closing,
-            link=lambda key: item_url(base_url, key),
-        )
+    html = _template().render(
+        subject=subject,
+        greeting=greeting,
+        sections=sections,
+        closing=closing,
+        link=lambda key: item_url(base_url, key),
     )
     message = EmailMessage()
     message["Subject"] = " ".join(subject.split())

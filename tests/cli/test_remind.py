@@ -403,3 +403,58 @@ def test_without_a_server_or_a_folder_nothing_is_sent_and_it_says_how(demo: str)
     assert "would remind Head of Crime at crime@example.org, dci@example.org" in result.stdout
     assert "give --smtp HOST:PORT" in result.stdout
     assert board(demo)["FRAUD19/1"]["reminded"] is None
+
+
+def test_an_owner_sets_their_own_contact_details_and_governance_alone_sends_reminders(
+    tmp_path: Path,
+) -> None:
+    # on SQLite: on PostgreSQL the actor is the database login (tests/cli/test_roles.py)
+    target = str(tmp_path / "roles.db")
+    run(
+        target,
+        "report",
+        "add",
+        "R",
+        "--title",
+        "T",
+        "--scope",
+        "force",
+        "--published",
+        "2019-01-07",
+    )
+    run(target, "role", "grant", ACTOR, "governance")
+    run(target, "role", "grant", "Alice", "owner", "--acts-for", "Head of Crime")
+    alice = ["--db", target, "--actor", "Alice"]
+    mine = CliRunner().invoke(
+        main, [*alice, "owner", "contact", "head of crime", "--email", "a@example.org"]
+    )
+    assert mine.exit_code == 0, mine.output
+    theirs = CliRunner().invoke(
+        main, [*alice, "owner", "contact", "Head of Roads", "--email", "a@example.org"]
+    )
+    assert theirs.exit_code == 1 and "needs its owner or governance" in theirs.stderr
+    run(
+        target,
+        "rec",
+        "add",
+        "R",
+        "1",
+        "--kind",
+        "afi",
+        "--text",
+        "Item",
+        "--due",
+        "2019-11-20",
+        "--owner",
+        "Head of Crime",
+        "--on",
+        "2019-02-01",
+    )
+    sending = CliRunner().invoke(main, [*alice, "remind", "--on", ON, "--smtp", "127.0.0.1:9"])
+    assert sending.exit_code == 1 and "needs governance" in sending.stderr
+    # the owner's own change restores through the same rule
+    backup = tmp_path / "backup.jsonl"
+    run(target, "export", "--out", str(backup))
+    restored = str(tmp_path / "restored.db")
+    run(restored, "restore", str(backup))
+    assert "a@example.org" in run(restored, "owner", "list").stdout
