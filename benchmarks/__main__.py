@@ -395,6 +395,27 @@ def replay_timings(ledger: Any) -> dict[str, float]:
     return {"replay_key": best(lambda: timed(key)), "replay_meeting": timed(meeting)}
 
 
+def remind_seconds(target: str, folder: Path) -> float:
+    """``ragw remind --on TODAY --out DIR`` in process, every owner of the register
+    given an address first: each owner's digest of the items overdue or due within 45
+    days, written as .eml files (nothing is sent or recorded, so it can run again)."""
+    from cli.main import main as ragw
+    from ledger import open_ledger
+
+    ledger = open_ledger(target, create=False)
+    try:
+        for owner in range(60):
+            ledger.set_owner_contact(f"Owner {owner}", [f"owner{owner}@example.org"], actor="bench")
+    finally:
+        ledger.close()
+    out = folder / "reminders"
+    out.mkdir(exist_ok=True)
+    command = ["--db", target, "remind", "--on", TODAY.isoformat(), "--out", str(out)]
+    return best(
+        lambda: timed(lambda: board_json(lambda: ragw.main(command, standalone_mode=False)))
+    )
+
+
 def verify_all(ledger: Any, target: str) -> None:
     """What ``ragw verify`` does: the chain, then every row of the read model."""
     from projections.store.audit import Audit, Audited
@@ -490,6 +511,8 @@ def measure(
     log_rss = peak_rss_kib(target, ("log", "--format", "csv"))
     store.close()
     ledger.close()
+    timings["remind"] = remind_seconds(target, folder)
+    log(f"  remind to .eml files {timings['remind']:.3f} s")
     served: dict[str, Any] = {"met": {}}
     if web:
         log("the web service: the board page, and item pages under load ...")
@@ -513,6 +536,7 @@ def measure(
         "log_vs_as_at": timings["log"] / as_at,
         "backdated_vs_as_at": timings["backdated"] / as_at,
         "audit_vs_as_at": timings["audit"] / as_at,
+        "remind_vs_as_at": timings["remind"] / as_at,
     }
     return {
         **{name: round(value, 3) for name, value in results.items()},
@@ -624,6 +648,7 @@ def main() -> None:
         "log_vs_as_at",
         "backdated_vs_as_at",
         "audit_vs_as_at",
+        "remind_vs_as_at",
         "web_saturated_p95_vs_single",
     ):
         if name in results:

@@ -25,6 +25,7 @@ from events.committee import (
     MeetingScheduled,
     PaperIssued,
 )
+from events.owners import ContactsEvent, ContactsKept, OwnerContactSet, ReminderSent
 from events.recommendation import (
     ClosureRequested,
     CompletionClaimed,
@@ -54,6 +55,8 @@ __all__ = [
     "CommitteeEvent",
     "CommitteeRegistered",
     "CompletionClaimed",
+    "ContactsEvent",
+    "ContactsKept",
     "DeadlineExtended",
     "DeadlineSet",
     "EventCorrected",
@@ -62,12 +65,14 @@ __all__ = [
     "LedgerEvent",
     "MeetingScheduled",
     "OwnerAssigned",
+    "OwnerContactSet",
     "PaperIssued",
     "PasswordChanged",
     "ProgressNoted",
     "RecommendationClosed",
     "RecommendationEvent",
     "RecommendationIssued",
+    "ReminderSent",
     "ReportEvent",
     "ReportRegistered",
     "Request",
@@ -117,5 +122,8 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         UserDisabled,
         RulesAdopted,
         SignOffRuleSet,
+        ContactsKept,
+        OwnerContactSet,
+        ReminderSent,
     )
 }

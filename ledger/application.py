@@ -41,6 +41,7 @@ from ledger.inputs import (
     parse_status,
 )
 from ledger.keys import check_ref, recommendation_id, split_event_id, split_key
+from ledger.reminders import Reminders
 
 if TYPE_CHECKING:
     from ledger.exchange.tracker import TrackerRow
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 CHANGE_ATTEMPTS = 5
 
 
-class Ledger(Accounts):
+class Ledger(Accounts, Reminders):
     """An audit ledger of inspection reports and their recommendations."""
 
     name = "ragw"

@@ -59,6 +59,10 @@ ACCESS_KEY = "roles"
 #: The one stream of the ledger's rules (sign-off), likewise.
 RULES_ID = uuid5(NAMESPACE, "rules")
 RULES_KEY = "rules"
+#: The one stream of owners' contact details, likewise. Its key begins with a character
+#: no report or committee code may begin with, so no code can ever name it.
+OWNERS_ID = uuid5(NAMESPACE, "owners")
+OWNERS_KEY = "_owners"
 
 
 def committee_id(code: str) -> UUID:

@@ -26,6 +26,7 @@ from events import (
     RecommendationClosed,
     RecommendationEvent,
     RecommendationIssued,
+    ReminderSent,
     Request,
     SignedOff,
     SignOffRejected,
@@ -116,6 +117,8 @@ class ItemState:
     closed_on: date | None = None
     last_on: date | None = None
     pending: Pending | None = None
+    #: The day its owner was last reminded of it (a reminder sent as at that day).
+    reminded: date | None = None
 
     @property
     def pending_text(self) -> str | None:
@@ -188,6 +191,8 @@ class ItemView(Protocol):
     def times_extended(self) -> int: ...
     @property
     def last_extended_on(self) -> date | None: ...
+    @property
+    def reminded(self) -> date | None: ...
     def overdue_as_at(self, day: date) -> bool: ...
 
 
@@ -358,6 +363,8 @@ def apply_to_state(state: ItemState, event: RecommendationEvent) -> None:
         state.pending = None
     elif isinstance(event, SignedOff):
         signed_off(state, event)
+    elif isinstance(event, ReminderSent):
+        state.reminded = event.on
 
 
 def signed_off(state: ItemState, event: SignedOff) -> None:

@@ -11,6 +11,7 @@ from uuid import UUID
 from events import (
     AccessControlled,
     CommitteeRegistered,
+    ContactsKept,
     EventCorrected,
     LedgerEvent,
     RecommendationIssued,
@@ -18,7 +19,7 @@ from events import (
     RulesAdopted,
 )
 from ledger.formats import iso_utc
-from ledger.keys import ACCESS_KEY, RULES_KEY
+from ledger.keys import ACCESS_KEY, OWNERS_KEY, RULES_KEY
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ def _key_of(event: LedgerEvent, keys: dict[UUID, str]) -> str:
         keys[event.originator_id] = ACCESS_KEY
     elif isinstance(event, RulesAdopted):
         keys[event.originator_id] = RULES_KEY
+    elif isinstance(event, ContactsKept):
+        keys[event.originator_id] = OWNERS_KEY
     elif isinstance(event, RecommendationIssued):
         keys[event.originator_id] = f"{event.report}/{event.ref}"
     return keys.get(event.originator_id, str(event.originator_id))
@@ -188,4 +191,8 @@ def describe(record: EventRecord) -> str:
     if kind == "SignOffRuleSet":
         changes = ", ".join(p["changes"]) or "completion only"
         return f"{p['committee']} requires sign-off for {changes}"
+    if kind == "OwnerContactSet":
+        return f"{p['owner']}'s reminders go to {', '.join(p['emails']) or 'nobody'}"
+    if kind == "ReminderSent":
+        return f"{p['owner']} reminded at {', '.join(p['addresses'])} ({p['message_id']})"
     return ", ".join(f"{k}={v}" for k, v in p.items())

@@ -113,6 +113,8 @@ class BoardItem(NamedTuple):
     comment: str | None
     #: The request awaiting sign-off (GREEN, CLOSED, an EXTENSION), as JSON.
     pending: dict[str, Any] | None = None
+    #: The day its owner was last reminded of it, or None.
+    reminded: date | None = None
 
     @classmethod
     def of(cls, state: ItemView, scope: str, day: date) -> BoardItem:
@@ -131,14 +133,21 @@ class BoardItem(NamedTuple):
             lead=state.lead,
             comment=state.comment,
             pending=state.pending.to_json(state.key) if state.pending else None,
+            reminded=state.reminded,
         )
 
     @classmethod
     def of_json(cls, line: str) -> BoardItem:
         """A row from its JSON line."""
         document = json.loads(line)
-        due = document["due"]
-        return cls(**{**document, "due": date.fromisoformat(due) if due else None})
+        due, reminded = document["due"], document.get("reminded")
+        return cls(
+            **{
+                **document,
+                "due": date.fromisoformat(due) if due else None,
+                "reminded": date.fromisoformat(reminded) if reminded else None,
+            }
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -155,6 +164,7 @@ class BoardItem(NamedTuple):
             "text": self.text,
             "comment": self.comment,
             "pending": self.pending,
+            "reminded": self.reminded.isoformat() if self.reminded else None,
         }
 
     def json_around_overdue(self) -> tuple[str, str]:

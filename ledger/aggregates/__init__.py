@@ -8,10 +8,11 @@ from eventsourcing.utils import register_topic
 
 from ledger.aggregates.access import Access, fold_name
 from ledger.aggregates.committee import Committee
+from ledger.aggregates.owners import Contacts
 from ledger.aggregates.recommendation import NEEDS_REASON, Recommendation
 from ledger.aggregates.report import Report
 from ledger.aggregates.rules import Rules
-from ledger.keys import ACCESS_KEY, RULES_KEY
+from ledger.keys import ACCESS_KEY, OWNERS_KEY, RULES_KEY
 
 #: Where each aggregate lived when ledgers written by ragw 0.1 stored its topic in their
 #: creation events: those topics must resolve for as long as such ledgers exist.
@@ -19,8 +20,12 @@ for _aggregate in (Access, Committee, Recommendation, Report, Rules):
     register_topic(f"ledger.aggregates:{_aggregate.__name__}", _aggregate)
 
 
-def stream_key(aggregate: Report | Recommendation | Committee | Access | Rules) -> str:
+def stream_key(
+    aggregate: Report | Recommendation | Committee | Access | Rules | Contacts,
+) -> str:
     """The key an aggregate's events are named by (``KEY@VERSION``)."""
+    if isinstance(aggregate, Contacts):
+        return OWNERS_KEY
     if isinstance(aggregate, Access):
         return ACCESS_KEY
     if isinstance(aggregate, Rules):
@@ -32,6 +37,7 @@ __all__ = [
     "NEEDS_REASON",
     "Access",
     "Committee",
+    "Contacts",
     "Recommendation",
     "Report",
     "Rules",

@@ -26,11 +26,12 @@ from events import (
     EVENT_TYPES,
     AccessControlled,
     CommitteeRegistered,
+    ContactsKept,
     RecommendationIssued,
     ReportRegistered,
     RulesAdopted,
 )
-from ledger.aggregates import Access, Committee, Recommendation, Report, Rules
+from ledger.aggregates import Access, Committee, Contacts, Recommendation, Report, Rules
 from ledger.errors import Field, Fix, Hint, LedgerError
 
 _ENVELOPE = {"originator_id", "originator_version"}
@@ -45,6 +46,7 @@ CREATES: dict[str, type] = {
     CommitteeRegistered.__name__: Committee,
     AccessControlled.__name__: Access,
     RulesAdopted.__name__: Rules,
+    ContactsKept.__name__: Contacts,
 }
 
 

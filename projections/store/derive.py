@@ -127,7 +127,8 @@ def board_json(state: ItemState, scope: str) -> tuple[str, str]:
     tail = (
         f',"owner":{_maybe(state.owner)},"lead":{_maybe(state.lead)},'
         f'"text":{_text(state.text)},"comment":{_maybe(state.comment)},'
-        f'"pending":{compact(pending.to_json(key)) if pending else "null"}}}'
+        f'"pending":{compact(pending.to_json(key)) if pending else "null"},'
+        f'"reminded":{_text(_day(state.reminded)) if state.reminded else "null"}}}'
     )
     return head, tail
 

@@ -93,5 +93,9 @@ class StoredState:
         return self.full().comment
 
     @property
+    def reminded(self) -> date | None:
+        return self.full().reminded
+
+    @property
     def pending(self) -> Pending | None:
         return self.full().pending if self.pending_text else None

@@ -104,6 +104,12 @@ def well_formed(path: tuple[str, ...], name: str, folder: Path) -> str | None:
         ("apply", "file"): str(folder / "sheet.xlsx"),
         ("restore", "file"): str(folder / "backup.jsonl"),
         ("restore", "digest_text"): None,
+        # never a real mail server: the messages are written to the folder instead
+        ("remind", "server"): None,
+        ("remind", "out"): str(folder),
+        ("remind", "within"): "45d",
+        ("remind", "sender"): "ragw@example.org",
+        ("owner contact", "emails"): "roads@example.org",
         # a host that never resolves: the service is refused, never started in the test
         ("serve", "host"): "no-such-host.invalid",
         ("serve", "port"): "8080",
@@ -113,9 +119,8 @@ def well_formed(path: tuple[str, ...], name: str, folder: Path) -> str | None:
     if (words, name) in by_command:
         return by_command[(words, name)]
     if name == "out":
-        return str(
-            folder / f"out-{os.urandom(4).hex()}.{'xlsx' if path == ('requests',) else 'csv'}"
-        )
+        suffix = {("requests",): "xlsx", ("calendar",): "ics"}.get(path, "csv")
+        return str(folder / f"out-{os.urandom(4).hex()}.{suffix}")
     return {
         "key": "R/1",
         "committee_code": "C",
@@ -151,6 +156,8 @@ def well_formed(path: tuple[str, ...], name: str, folder: Path) -> str | None:
         "note": "Checked",
         "to": "2021-09-30",
         "poll": "0.1",
+        "base_url": "https://ragw.example.org",
+        "who": "Head of Roads",
     }.get(name, "x")
 
 

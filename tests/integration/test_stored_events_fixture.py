@@ -27,7 +27,7 @@ from eventsourcing.utils import resolve_topic
 from cli.main import main
 from events import EVENT_TYPES
 from ledger import open_ledger
-from tests.fixtures.make_fixture import DB, EXPORT, ROWS, USERS_ROWS, stored_rows
+from tests.fixtures.make_fixture import DB, EXPORT, REMINDERS_ROWS, ROWS, USERS_ROWS, stored_rows
 
 GOVERNANCE = "Strategic Development"
 _databases = itertools.count(1)
@@ -94,8 +94,12 @@ def users_rows() -> list[dict[str, Any]]:
     return [json.loads(line) for line in USERS_ROWS.read_text().splitlines()]
 
 
+def reminders_rows() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in REMINDERS_ROWS.read_text().splitlines()]
+
+
 def test_the_fixture_holds_every_kind_of_event_ragw_records() -> None:
-    rows = fixture_rows() + users_rows()
+    rows = fixture_rows() + users_rows() + reminders_rows()
     stored = {row["topic"].rpartition(":")[2] for row in rows}
     assert stored == set(EVENT_TYPES), (
         "an event type is missing from tests/fixtures (add it: see make_fixture.py)",
@@ -121,6 +125,19 @@ def test_users_recorded_by_0_2_read_as_they_were(tmp_path: Path) -> None:
     ragw(target, "verify")
 
 
+def test_reminders_recorded_by_0_2_read_as_they_were(tmp_path: Path) -> None:
+    target = load_rows(str(tmp_path / "reminders.db"), reminders_rows())
+    listed = read_json(target, "owner", "list")["owners"]
+    assert listed == [
+        {"owner": "Head of Roads", "emails": ["roads@example.org", "deputy@example.org"]}
+    ]
+    (item,) = read_json(target, "board", "--as-at", "2021-06-01")["items"]
+    assert item["reminded"] == "2021-06-01"
+    history = read_json(target, "history", "ROADS21/1")["events"]
+    assert history[-1]["message_id"] == "<fixture.reminder@example.org>"
+    ragw(target, "verify")
+
+
 def test_the_ledger_file_holds_exactly_the_rows_of_the_jsonl() -> None:
     assert stored_rows(DB) == fixture_rows()
     assert DB.stat().st_size + ROWS.stat().st_size < 200_000
@@ -134,7 +151,7 @@ def test_every_stored_event_reads_back_to_the_bytes_it_was_stored_as(tmp_path: P
     shutil.copyfile(DB, copy)
     ledger = open_ledger(str(copy), create=False)
     try:
-        for row in fixture_rows() + users_rows():
+        for row in fixture_rows() + users_rows() + reminders_rows():
             event = ledger.mapper.to_domain_event(as_stored(row))
             if type(event).class_version == 1:  # type: ignore[attr-defined]
                 again = ledger.mapper.to_stored_event(event)

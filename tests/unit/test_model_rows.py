@@ -40,6 +40,7 @@ STATES = st.builds(
     due=st.none() | DAYS,
     comment=MAYBE,
     pending=PENDING,
+    reminded=st.none() | DAYS,
 )
 
 

@@ -145,6 +145,7 @@ operations = st.lists(
                 "request",
                 "sign-off",
                 "reject",
+                "remind",
             ]
         ),
         st.integers(0, 2),  # which item
@@ -215,6 +216,15 @@ def build_history(
                     ledger.sign_off(key, actor=ME, on=on)
                 else:
                     ledger.reject_sign_off(key, reason="not yet", actor=ME, on=on)
+            elif op == "remind":
+                ledger.record_reminder(
+                    f"owner {number % 3}",
+                    addresses=["owner@example.org"],
+                    keys=[key],
+                    message_id=f"<{index}@example.org>",
+                    actor=ME,
+                    on=on,
+                )
             elif op == "due":
                 ledger.set_deadline(
                     key, (START + timedelta(days=number)).isoformat(), actor=ME, on=on

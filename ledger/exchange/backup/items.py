@@ -21,6 +21,7 @@ from events import (
     RecommendationClosed,
     RecommendationEvent,
     RecommendationIssued,
+    ReminderSent,
     SignedOff,
     SignOffFor,
     SignOffRejected,
@@ -29,6 +30,7 @@ from events import (
     StatusChanged,
 )
 from ledger.aggregates import Access, Recommendation, Report, Rules, fold_name
+from ledger.aggregates.owners import check_emails, send_reminder
 from ledger.due import Due, parse_due
 from ledger.errors import ForbiddenError, RuleBrokenError
 from ledger.inputs import clean_text
@@ -179,6 +181,17 @@ def remake_item_event(
             item.sign_off(event.note, actor, on)
         else:
             item.reject_sign_off(event.reason, actor, on)
+    elif isinstance(event, ReminderSent):
+        authorized(access, actor, "sending reminders")
+        send_reminder(
+            item,
+            owner=event.owner,
+            addresses=check_emails(event.addresses),
+            items=event.items,
+            message_id=event.message_id,
+            actor=actor,
+            on=on,
+        )
     else:
         raise RuleBrokenError(f"{type(event).__name__} is not an event a restore replays")
     return item
@@ -205,12 +218,16 @@ def _due(due: date | None, text: str | None, report: Report) -> Due:
 
 
 def authorized(
-    access: Access | None, actor: str, what: str, item: Recommendation | None = None
+    access: Access | None,
+    actor: str,
+    what: str,
+    item: Recommendation | None = None,
+    owner: str | None = None,
 ) -> None:
     """The roles then granted allow ``actor`` ``what``: refused in the past tense, for a
     restore cannot grant a role to what was recorded."""
     try:
-        authorize(access, actor, item=item, what=what)
+        authorize(access, actor, item=item, owner=owner, what=what)
     except ForbiddenError:
         assert access is not None  # nothing is forbidden without access control
         roles = access.roles_of(actor)

@@ -21,6 +21,8 @@ from events import (
     AccessEvent,
     CommitteeEvent,
     CommitteeRegistered,
+    ContactsEvent,
+    ContactsKept,
     LedgerEvent,
     PaperIssued,
     RecommendationEvent,
@@ -38,6 +40,8 @@ from ledger.inputs import MAX_TEXT, check_writable
 from ledger.keys import (
     ACCESS_ID,
     ACCESS_KEY,
+    OWNERS_ID,
+    OWNERS_KEY,
     RULES_ID,
     RULES_KEY,
     committee_id,
@@ -87,6 +91,8 @@ def backup_lines(
                 keys[event.originator_id] = ACCESS_KEY
             elif isinstance(event, RulesAdopted):
                 keys[event.originator_id] = RULES_KEY
+            elif isinstance(event, ContactsKept):
+                keys[event.originator_id] = OWNERS_KEY
             else:
                 keys[event.originator_id] = event.code  # type: ignore[attr-defined]
         yield backup_line(event, keys[event.originator_id], position)
@@ -113,6 +119,10 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
         if key != RULES_KEY:
             raise RuleBrokenError(f"{cls.__name__} belongs to {RULES_KEY!r}, not {key!r}")
         stream = RULES_ID
+    elif issubclass(cls, ContactsEvent):
+        if key != OWNERS_KEY:
+            raise RuleBrokenError(f"{cls.__name__} belongs to {OWNERS_KEY!r}, not {key!r}")
+        stream = OWNERS_ID
     else:
         assert issubclass(cls, CommitteeEvent)
         stream = committee_id(key)

@@ -36,8 +36,10 @@ from eventsourcing.domain import BaseAggregate
 from events import (
     AccessControlled,
     CommitteeRegistered,
+    ContactsKept,
     LedgerEvent,
     MeetingScheduled,
+    OwnerContactSet,
     PaperIssued,
     PasswordChanged,
     RecommendationEvent,
@@ -51,12 +53,21 @@ from events import (
     UserAdded,
     UserDisabled,
 )
-from ledger.aggregates import Access, Committee, Recommendation, Report, Rules, fold_name
+from ledger.aggregates import (
+    Access,
+    Committee,
+    Contacts,
+    Recommendation,
+    Report,
+    Rules,
+    fold_name,
+)
 from ledger.errors import LedgerError, RuleBrokenError
 from ledger.exchange.backup.items import SHEET_EVENTS, authorized, remake_item_event
 from ledger.inputs import MAX_MAKES, clean_text
 from ledger.keys import (
     ACCESS_ID,
+    OWNERS_ID,
     RULES_ID,
     check_code,
     committee_id,
@@ -236,6 +247,16 @@ class Replay:
                 raise RuleBrokenError(f"no committee {event.committee} earlier in the file")
             rules.set_sign_off(event.committee, event.changes, actor, event.on)
             return rules
+        if isinstance(event, ContactsKept):
+            return Contacts.keep(actor=actor, on=event.on)
+        if isinstance(event, OwnerContactSet):
+            contacts: Contacts = self.aggregates[OWNERS_ID]
+            authorized(
+                access, actor, f"setting where {event.owner}'s reminders go", owner=event.owner
+            )
+            clean_text(event.owner, "its owner", required=True)
+            contacts.set_contact(event.owner, event.emails, actor, event.on)
+            return contacts
         raise RuleBrokenError(f"{type(event).__name__} is not an event a restore replays")
 
     def _compare(self, event: LedgerEvent, made: LedgerEvent, by: str) -> None:

@@ -1,0 +1,367 @@
+"""Owners reminded: where each owner's reminders go (``owner``), one digest email per
+owner (``remind``), and an owner's due dates as a calendar (``calendar``)."""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import date
+from email.message import EmailMessage
+from pathlib import Path
+
+import click
+
+from cli.common import LedgerGroup, force_option, output_path, parse_day, record, refuse, session_of
+from cli.render import Output, emit, format_option
+from projections.usecases.reminders import WITHIN_DAYS, Digest, owner_calendar, reminders_due
+
+#: Where messages go when --smtp is not given, and who signs in there.
+SMTP_VARIABLE, USER_VARIABLE, PASSWORD_VARIABLE = (
+    "RAGW_SMTP",
+    "RAGW_SMTP_USER",
+    "RAGW_SMTP_PASSWORD",
+)
+#: How long a mail server may take to answer.
+SMTP_TIMEOUT = 60
+
+
+@click.group(cls=LedgerGroup)
+def owner() -> None:
+    """Owners (the roles named on the board) and where their reminders go."""
+
+
+@owner.command("contact")
+@click.argument("name", metavar="OWNER")
+@click.option(
+    "--email",
+    "emails",
+    multiple=True,
+    metavar="ADDR",
+    help="An address the owner's reminders go to; repeat to copy several people.",
+)
+@click.option(
+    "--clear", is_flag=True, help="Remove every address: the owner is no longer reminded."
+)
+@click.pass_context
+def owner_contact(ctx: click.Context, name: str, emails: tuple[str, ...], clear: bool) -> None:
+    """Send OWNER's reminders to these addresses from now on (each time the whole list:
+    it replaces the addresses before; --clear removes them all). Governance, or whoever
+    acts for OWNER, sets them; each change is an event of the owners' stream (_owners).
+
+    \b
+    Examples:
+      ragw owner contact 'Head of Crime' --email dci.crime@example.org
+      ragw owner contact 'Head of Crime' --email a@example.org --email b@example.org
+      ragw owner contact 'Head of Crime' --clear
+    """
+    if clear and emails:
+        refuse("--clear removes every address; give it alone, or --email without it")
+    if not clear and not emails:
+        refuse("give --email ADDR (repeat for more), or --clear to remove every address")
+    record(ctx, lambda ledger, actor: ledger.set_owner_contact(name, emails, actor=actor))
+
+
+@owner.command("list")
+@format_option
+@click.pass_context
+def owner_list(ctx: click.Context, fmt: str) -> None:
+    """Every owner with an address, and where their reminders go.
+
+    \b
+    Example:
+      ragw owner list --format json
+    """
+    contacts = session_of(ctx).uses.ledger(write=False).contacts()
+    kept = sorted(contacts.emails.values()) if contacts is not None else []
+    emit(
+        Output(
+            {"owners": [{"owner": name, "emails": list(emails)} for name, emails in kept]},
+            ["owner", "emails"],
+            [[name, ", ".join(emails)] for name, emails in kept],
+        ),
+        fmt,
+    )
+
+
+def parse_within(text: str) -> int:
+    """ "45d", "6w", "2m" (30-day months) or a bare number of days."""
+    match = re.fullmatch(r"\s*(\d{1,5})\s*([dwm]?)\s*", text.lower())
+    if not match:
+        refuse(f"--within {text!r} is not a span; write e.g. 45d, 6w or 2m")
+    return int(match[1]) * {"": 1, "d": 1, "w": 7, "m": 30}[match[2]]
+
+
+def parse_server(text: str) -> tuple[str, int]:
+    """HOST:PORT: a host name, an IPv4 address or a bracketed IPv6 one, and a port."""
+    match = re.fullmatch(r"\s*(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253}):(\d{1,5})\s*", text)
+    if not match or not 0 < int(match[2]) < 65536:
+        refuse(f"--smtp {text!r} is not a mail server; write HOST:PORT, e.g. smtp.example.org:587")
+    return match[1].strip("[]"), int(match[2])
+
+
+def parse_base_url(text: str | None) -> str | None:
+    if text is None:
+        return None
+    if not re.fullmatch(r"https?://[^\s<>\"']+", text.strip()):
+        refuse(f"--base-url {text!r} is not a web address; write e.g. https://ragw.example.org")
+    return text.strip().rstrip("/")
+
+
+@dataclass
+class Sent:
+    """A message a mail server took: for whom of its recipients."""
+
+    accepted: tuple[str, ...]
+    refused: tuple[str, ...]
+
+
+def _send(smtp: smtplib.SMTP, message: EmailMessage, digest: Digest) -> Sent:
+    """Hand ``message`` to the server; what it refused outright raises."""
+    refused = smtp.send_message(message)
+    accepted = tuple(a for a in digest.addresses if a not in refused)
+    return Sent(accepted, tuple(refused))
+
+
+def _connect(address: tuple[str, int]) -> smtplib.SMTP:
+    """A connection to the mail server at ``address``, over TLS when it offers STARTTLS,
+    signed in when RAGW_SMTP_USER is set."""
+    host, port = address
+    smtp = smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT)
+    smtp.ehlo()
+    if smtp.has_extn("starttls"):
+        smtp.starttls(context=ssl.create_default_context())
+        smtp.ehlo()
+    user = os.environ.get(USER_VARIABLE)
+    if user:
+        smtp.login(user, os.environ.get(PASSWORD_VARIABLE, ""))
+    return smtp
+
+
+def _file_name(day: date, owner: str, taken: set[str]) -> str:
+    stem = f"{day.isoformat()}-{re.sub(r'[^A-Za-z0-9]+', '-', owner).strip('-')[:60] or 'owner'}"
+    name, count = f"{stem}.eml", 1
+    while name in taken:
+        count += 1
+        name = f"{stem}-{count}.eml"
+    taken.add(name)
+    return name
+
+
+@click.command("remind")
+@click.option("--on", "on", metavar="DATE", help="The day the board is read as at. Default: today.")
+@click.option(
+    "--within",
+    "within",
+    default=f"{WITHIN_DAYS}d",
+    show_default=True,
+    metavar="SPAN",
+    help="Items due within this span of --on are listed after the overdue ones (45d, 6w, 2m).",
+)
+@click.option(
+    "--smtp",
+    "server",
+    metavar="HOST:PORT",
+    help=f"The mail server to send through (STARTTLS when it offers it). Env: {SMTP_VARIABLE}; "
+    f"sign-in from {USER_VARIABLE} and {PASSWORD_VARIABLE}.",
+)
+@click.option(
+    "--from",
+    "sender",
+    default="ragw@localhost",
+    show_default=True,
+    metavar="ADDR",
+    help="Who the reminders come from.",
+)
+@click.option(
+    "--base-url",
+    "base_url",
+    metavar="URL",
+    help="The web service's address: each item links to BASE/items/CODE/REF.",
+)
+@click.option(
+    "--out",
+    "out",
+    metavar="DIR",
+    help="Write each message to DIR as a .eml file (replacing one of the same name) instead "
+    "of, or as well as, sending it; a file written is not recorded as sent.",
+)
+@click.pass_context
+def remind(
+    ctx: click.Context,
+    on: str | None,
+    within: str,
+    server: str | None,
+    sender: str,
+    base_url: str | None,
+    out: str | None,
+) -> None:
+    """Email each owner one reminder of their open items overdue, or due within --within
+    of --on (the board's rules), overdue first, and record each message the mail server
+    took on every item it lists: `ragw history KEY` shows it, the board's JSON gives
+    the day as "reminded", and a run repeated the same day sends nothing again.
+
+    Owners with such items but no address (ragw owner contact), items with no owner,
+    and messages the server refused (nothing is recorded for them) are named in one
+    Error: line on stderr, exit status 1, after the rest were sent. Nothing to send:
+    it says so, exit 0. Without --smtp (or RAGW_SMTP) and --out nothing is sent: the
+    messages that would be are listed.
+
+    \b
+    Examples:
+      ragw remind --smtp smtp.example.org:587 --from ragw@example.org \\
+          --base-url https://ragw.example.org
+      ragw remind --on 2019-11-15 --within 6w --out reminders/
+      RAGW_SMTP=localhost:25 ragw remind     # e.g. daily, from cron or a systemd timer
+    """
+    session = session_of(ctx)
+    day = parse_day(on, "--on") or session.uses.ledger(write=False).today()
+    span = parse_within(within)
+    server = server or os.environ.get(SMTP_VARIABLE) or None
+    link_base = parse_base_url(base_url)
+    folder = Path(out) if out else None
+    if folder is not None and not folder.is_dir():
+        refuse(f"--out {out}: folder does not exist; create it first")
+    from ledger.aggregates.owners import check_email
+
+    sender = check_email(sender)
+    address = parse_server(server) if server else None
+    due = reminders_due(session.uses, on=day, within_days=span)
+    missed = [
+        f"no owner to remind of {', '.join(keys)}"
+        if who is None
+        else f"no address for {who} ({', '.join(keys)}): set one with "
+        f"`ragw owner contact {who!r} --email ADDR`"
+        for who, keys in due.unreachable.items()
+    ]
+    if not due.digests:
+        already = (
+            f" ({due.sent_already} items reminded that day already)" if due.sent_already else ""
+        )
+        click.echo(f"nothing to send as at {day.isoformat()}{already}")
+    else:
+        missed += _deliver(ctx, due.digests, day, span, sender, link_base, folder, address)
+    if missed:
+        raise click.ClickException(
+            f"{len(missed)} not reminded: " + "; ".join(missed) + " (the rest were)"
+        )
+
+
+def _deliver(
+    ctx: click.Context,
+    digests: list[Digest],
+    day: date,
+    span: int,
+    sender: str,
+    link_base: str | None,
+    folder: Path | None,
+    address: tuple[str, int] | None,
+) -> list[str]:
+    """Each digest as a message, written to ``folder`` and sent to ``address``; what
+    could not be sent."""
+    from render.reminders import reminder_message
+
+    domain = sender.rpartition("@")[2]
+    messages = [
+        (
+            digest,
+            reminder_message(
+                digest, on=day, within_days=span, sender=sender, base_url=link_base, domain=domain
+            ),
+        )
+        for digest in digests
+    ]
+    if folder is not None:
+        taken: set[str] = set()
+        for digest, message in messages:
+            path = folder / _file_name(day, digest.owner, taken)
+            path.write_bytes(bytes(message))
+            click.echo(f"wrote {path}")
+    if address is not None:
+        return _send_all(ctx, address, messages, day)
+    if folder is None:
+        for digest, _ in messages:
+            click.echo(
+                f"would remind {digest.owner} at {', '.join(digest.addresses)}: "
+                f"{', '.join(digest.keys)}"
+            )
+        click.echo(
+            f"nothing sent: give --smtp HOST:PORT (or set {SMTP_VARIABLE}) to send, "
+            "or --out DIR to write the messages"
+        )
+    return []
+
+
+def _send_all(
+    ctx: click.Context,
+    address: tuple[str, int],
+    messages: list[tuple[Digest, EmailMessage]],
+    day: date,
+) -> list[str]:
+    """Send each message and record those the server took; what it refused."""
+    session = session_of(ctx)
+    ledger = session.ledger(write=True)
+    # refused before anything is sent: a message sent that cannot be recorded would be
+    # sent again by the next run
+    ledger.authorize(session.actor, what="sending reminders")
+    refused: list[str] = []
+    with _connect(address) as smtp:
+        for digest, message in messages:
+            try:
+                sent = _send(smtp, message, digest)
+            except smtplib.SMTPException as error:
+                said = " ".join(str(error).split())[:200]
+                refused.append(f"the mail server refused {digest.owner}'s reminder ({said})")
+                click.echo(f"not sent to {digest.owner}: refused; nothing recorded for it")
+                continue
+            if sent.refused:
+                refused.append(
+                    f"the mail server refused {', '.join(sent.refused)} ({digest.owner}'s "
+                    "reminder went to the others only)"
+                )
+            ids = ledger.record_reminder(
+                digest.owner,
+                addresses=sent.accepted,
+                keys=digest.keys,
+                message_id=str(message["Message-ID"]),
+                actor=session.actor,
+                on=day,
+            )
+            click.echo(
+                f"reminded {digest.owner} at {', '.join(sent.accepted)}: "
+                f"{', '.join(digest.keys)} ({message['Message-ID']})"
+            )
+            for event_id in ids:
+                click.echo(f"recorded {event_id}")
+    return refused
+
+
+@click.command("calendar")
+@click.option("--owner", "who", required=True, metavar="OWNER", help="Whose items (any case).")
+@click.option("--out", "out", metavar="FILE.ics", help="The calendar file to write.")
+@click.option("--on", "on", metavar="DATE", help="The day the board is read as at. Default: today.")
+@click.option(
+    "--base-url", "base_url", metavar="URL", help="Each to-do links to BASE/items/CODE/REF."
+)
+@force_option
+@click.pass_context
+def calendar(
+    ctx: click.Context, who: str, out: str | None, on: str | None, base_url: str | None, force: bool
+) -> None:
+    """Write OWNER's open items as an iCalendar file: one to-do (VTODO) per item, due on
+    its due date, that calendar clients update in place when the date moves.
+
+    \b
+    Example:
+      ragw calendar --owner 'Head of Crime' --out crime.ics
+    """
+    path = output_path(out, (".ics",), "the calendar file", force=force)
+    session = session_of(ctx)
+    day = parse_day(on, "--on") or session.uses.ledger(write=False).today()
+    found = owner_calendar(session.uses, owner=who, on=day)
+    from render.reminders import calendar_ics
+
+    path.write_bytes(calendar_ics(found, base_url=parse_base_url(base_url)))
+    click.echo(f"wrote {path}: {len(found.lines)} open items of {found.owner}")

@@ -1,0 +1,159 @@
+"""What reminders and calendars read: each owner's digest of the items to remind them
+of (overdue first, then those due soon) with the addresses it goes to, the owners who
+cannot be told, and an owner's open items for a calendar.
+
+Which items are due within the window, and which are overdue, are the board's own
+rules (:func:`~projections.usecases.board.open_items_due_within`, the overdue rule of
+:mod:`projections.rows`): a reminder lists exactly what the board says."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ledger.aggregates.access import fold_name
+from ledger.errors import InvalidInputError
+from ledger.inputs import clean_text
+from projections.board import board_of
+from projections.usecases.board import open_items_due_within
+
+if TYPE_CHECKING:
+    from ledger.state import ItemView
+    from projections.rows import BoardItem
+    from projections.usecases.session import LedgerSession
+
+#: How far ahead a reminder looks by default: the 45 days of a monthly run.
+WITHIN_DAYS = 45
+#: The furthest ahead a reminder may look.
+MOST_DAYS = 3660
+
+
+@dataclass(frozen=True)
+class ReminderLine:
+    """One item as a reminder or a calendar lists it."""
+
+    key: str
+    text: str
+    status: str | None
+    due: date | None
+    original_due: date | None
+    times_extended: int
+    #: When its due date last moved (its latest extension took effect), or None.
+    last_moved: date | None
+    overdue: bool
+    #: The day its owner was last reminded of it, or None.
+    reminded: date | None
+
+    @classmethod
+    def of(cls, item: BoardItem, state: ItemView) -> ReminderLine:
+        return cls(
+            key=item.key,
+            text=item.text,
+            status=item.status,
+            due=item.due,
+            original_due=state.original_due,
+            times_extended=state.times_extended,
+            last_moved=state.last_extended_on,
+            overdue=item.overdue,
+            reminded=item.reminded,
+        )
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One owner's reminder: the items overdue, then those due soon."""
+
+    owner: str
+    addresses: tuple[str, ...]
+    overdue: list[ReminderLine]
+    due_soon: list[ReminderLine]
+
+    @property
+    def keys(self) -> list[str]:
+        return [line.key for line in (*self.overdue, *self.due_soon)]
+
+
+@dataclass(frozen=True)
+class Reminders:
+    """What a run as at ``on`` sends: a digest per owner with an address; the owners
+    with items but no address (None: items that have no owner), with those items; and
+    how many items were left out because their owner was reminded of them that day."""
+
+    on: date
+    within_days: int
+    digests: list[Digest]
+    unreachable: dict[str | None, list[str]]
+    sent_already: int
+
+
+def check_within(days: int) -> int:
+    if not 0 <= days <= MOST_DAYS:
+        raise InvalidInputError(
+            "a reminder looks from 0 to {most} days ahead, not {days}", most=MOST_DAYS, days=days
+        )
+    return days
+
+
+def _open_lines(
+    session: LedgerSession, on: date, owner: str | None, within_days: int | None
+) -> list[tuple[ReminderLine, str | None]]:
+    recorded = session.recorded(None)
+    states: Mapping[str, ItemView] = recorded.states_as_at(on)
+    items = open_items_due_within(
+        board_of(recorded, as_at=on, owner=owner).items, today=on, days=within_days
+    )
+    return [(ReminderLine.of(item, states[item.key]), item.owner) for item in items]
+
+
+def reminders_due(session: LedgerSession, *, on: date, within_days: int) -> Reminders:
+    """Each owner's digest of the open items overdue or due within ``within_days`` of
+    ``on`` (the board as at ``on``), less those they were reminded of that day."""
+    check_within(within_days)
+    ledger = session.ledger(write=False)
+    by_owner: dict[str | None, list[ReminderLine]] = {}
+    named: dict[str, str] = {}
+    sent_already = 0
+    for line, owner in _open_lines(session, on, None, within_days):
+        if line.reminded == on:
+            sent_already += 1
+            continue
+        folded = fold_name(owner) if owner else None
+        if owner and folded:
+            named.setdefault(folded, owner)
+        by_owner.setdefault(folded, []).append(line)
+    digests: list[Digest] = []
+    unreachable: dict[str | None, list[str]] = {}
+    for folded, chosen in sorted(by_owner.items(), key=lambda pair: pair[0] or ""):
+        owner = named[folded] if folded else None
+        addresses = ledger.owner_emails(owner) if owner else ()
+        if owner is None or not addresses:
+            unreachable[owner] = [line.key for line in chosen]
+            continue
+        digests.append(
+            Digest(
+                owner=owner,
+                addresses=addresses,
+                overdue=[line for line in chosen if line.overdue],
+                due_soon=[line for line in chosen if not line.overdue],
+            )
+        )
+    return Reminders(on, within_days, digests, unreachable, sent_already)
+
+
+@dataclass(frozen=True)
+class OwnerCalendar:
+    """An owner's open items as at ``on``, for a calendar: one to-do each."""
+
+    owner: str
+    on: date
+    lines: list[ReminderLine]
+
+
+def owner_calendar(session: LedgerSession, *, owner: str, on: date) -> OwnerCalendar:
+    """Every open item (neither GREEN nor CLOSED) of ``owner`` (any letter case) as at
+    ``on``, soonest due first."""
+    who = clean_text(owner, "the owner", required=True) or ""
+    lines = [line for line, _ in _open_lines(session, on, who, None)]
+    return OwnerCalendar(who, on, lines)
