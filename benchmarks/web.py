@@ -205,6 +205,7 @@ def timed_get(client: Client, path: str) -> float:
 def load(
     base: str, keys: list[str], *, paced: bool, seconds: float = SECONDS
 ) -> tuple[list[float], int, list[str]]:
+    phase = "paced" if paced else "saturated"
     """Readers reading item pages and writers recording notes for ``seconds``: the
     readers' latencies, the failures, and the notes recorded (by their text)."""
     latencies: list[float] = []
@@ -236,7 +237,7 @@ def load(
         count = 0
         while time.monotonic() < stop:
             count += 1
-            text = f"benchmark note {number}-{count}"
+            text = f"benchmark note {phase} {number}-{count}"
             key = rng.choice(keys)
             status, page = client.submit(f"/items/{key}", "Record note", {"Note": text})
             with lock:
@@ -279,13 +280,7 @@ def web_timings(
     target: str, board_in_process: Callable[[], object], log: Callable[[str], None]
 ) -> dict[str, Any]:
     """The web's figures over the register at ``target`` (its read model up to date)."""
-    from ledger import open_ledger
-
-    ledger = open_ledger(target, create=False)
-    try:
-        keys = sorted({item.key for item in ledger_items(ledger)})[:500]
-    finally:
-        ledger.close()
+    keys = open_keys(target)[:500]  # a note on a closed item is rightly refused
     prepare_users(target)
     in_process = min(_seconds(board_in_process) for _ in range(3))
     server = Server(target, workers=2)
@@ -322,14 +317,23 @@ def web_timings(
     return results
 
 
-def ledger_items(ledger: Any) -> list[Any]:
-    from events import RecommendationIssued
+def open_keys(target: str) -> list[str]:
+    """The keys of the register's items that are not closed, as the board lists them."""
+    import json
+    from datetime import date
 
-    class Key:
-        def __init__(self, event: Any) -> None:
-            self.key = f"{event.report}/{event.ref}"
+    from ledger import open_ledger
+    from projections.usecases import LedgerSession
+    from projections.usecases.board import board
 
-    return [Key(event) for _, event in ledger.read_log(types=[RecommendationIssued])]
+    session = LedgerSession(
+        target, "bench", open_ledger=lambda _: open_ledger(target, create=False)
+    )
+    try:
+        rows = (json.loads(line) for line in board(session, as_at=date.today()).lines)
+        return sorted(row["key"] for row in rows if row["status"] != "CLOSED")
+    finally:
+        session.close()
 
 
 def _seconds(work: Callable[[], object]) -> float:
