@@ -19,6 +19,7 @@ from ledger.errors import Field, Fix, Hint, InvalidInputError, RuleBrokenError
 from ledger.governance import Governance
 from ledger.inputs import check_writable, clean_text
 from ledger.storage.credentials import Credentials
+from ledger.storage.feeds import Feeds
 
 #: A password's length: long enough to resist guessing (passphrases welcome), bounded so
 #: that hashing it stays cheap.
@@ -38,6 +39,10 @@ class Accounts(Governance):
     @cached_property
     def credentials(self) -> Credentials:
         return Credentials(self.recorder)
+
+    @cached_property
+    def feeds(self) -> Feeds:
+        return Feeds(self.recorder)
 
     def add_user(
         self, name: str, *, password: str, email: str | None = None, actor: str

@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from ledger.errors import LedgerError
 from ledger.state import asks_for
-from web import auth, forms, pages, papers
+from web import auth, feeds, forms, pages, papers
 from web.context import close_session, refused
 from web.rows import board_rows
 
@@ -59,7 +59,13 @@ def create_app(
     )
     CSRFProtect(app)
     auth.manager.init_app(app)
-    for blueprint in (auth.blueprint, pages.blueprint, forms.blueprint, papers.blueprint):
+    for blueprint in (
+        auth.blueprint,
+        pages.blueprint,
+        forms.blueprint,
+        papers.blueprint,
+        feeds.blueprint,
+    ):
         app.register_blueprint(blueprint)
     app.jinja_env.filters["asks_for"] = lambda pending: asks_for(pending["request"], pending["due"])
     app.jinja_env.filters["asks"] = lambda pending: asks_for(pending.request, pending.due)

@@ -1,0 +1,81 @@
+"""An owner's calendar feed: a secret address made from "My items" that a calendar
+program reads with no session, listing the open items of the owners they act for; a new
+address ends the old one, and a disabled user's feed answers nothing."""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+from typing import Any
+
+import icalendar
+
+from tests.web.conftest import OLLYS_ITEMS, Client, Server, ragw
+
+
+def address_made(client: Client) -> str:
+    client.get("/mine")
+    status, page, _ = client.post("/calendar", {})
+    assert status == 200, page
+    found = re.search(r'value="(http://[^"]+/calendar/[^"]+\.ics)"', page)
+    assert found, page
+    return found.group(1)
+
+
+def read(address: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(address, timeout=30) as response:  # no cookie at all
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
+def test_the_feed_lists_the_open_items_of_the_owners_one_acts_for(client: Any) -> None:
+    owner = client("Olly Owner")
+    status, body = read(address_made(owner))
+    assert status == 200
+    todos = [c for c in icalendar.Calendar.from_ical(body).walk("VTODO")]
+    listed = {str(todo["summary"]).split(" ", 1)[0].rstrip(":") for todo in todos}
+    assert listed <= set(OLLYS_ITEMS) and listed, listed
+
+
+def test_a_new_address_ends_the_old_one(client: Any) -> None:
+    owner = client("Olly Owner")
+    first = address_made(owner)
+    second = address_made(owner)
+    assert first != second
+    assert read(first)[0] == 404
+    assert read(second)[0] == 200
+
+
+def test_a_guessed_or_mangled_address_answers_nothing(client: Any, server: Server) -> None:
+    address = address_made(client("Olly Owner"))
+    assert read(address[:-5] + "x.ics")[0] == 404
+    assert read(server.url + "/calendar/" + "A" * 43 + ".ics")[0] == 404
+    assert read(server.url + "/calendar/short.ics")[0] == 404
+
+
+def test_making_an_address_needs_a_session_and_its_csrf_token(client: Any, server: Server) -> None:
+    anonymous = Client(server.url)
+    status, _, _ = anonymous.request("/calendar", {})
+    assert status in (303, 400, 403)
+    owner = client("Olly Owner")
+    owner.get("/mine")
+    assert owner.post("/calendar", {}, csrf=False)[0] == 403
+
+
+def test_a_disabled_users_feed_answers_nothing(client: Any, server: Server) -> None:
+    ragw(
+        server.target,
+        "role",
+        "grant",
+        "Dee Disabled",
+        "owner",
+        "--acts-for",
+        "Head of Public Protection",
+    )
+    address = address_made(client("Dee Disabled"))
+    assert read(address)[0] == 200
+    ragw(server.target, "user", "disable", "Dee Disabled")
+    assert read(address)[0] == 404
