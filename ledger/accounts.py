@@ -79,6 +79,8 @@ class Accounts(Governance):
         self.credentials.check_writable()
         events = self.save_all(access, what="the users")
         self.credentials.set_password(name, password)
+        # a new password answers a stolen session: the calendar address goes with it
+        self.feeds.end(name)
         return events
 
     def disable_user(self, name: str, *, actor: str) -> list[str]:

@@ -40,12 +40,14 @@ def create_app(
     secret_key: str,
     session_minutes: float = SESSION_MINUTES,
     secure_cookies: bool = True,
+    base_url: str | None = None,
 ) -> Flask:
     """The application over the ledger at ``target``."""
     app = Flask(__name__)
     app.config.update(
         RAGW_TARGET=target,
         RAGW_KEY=encryption_key,
+        RAGW_BASE_URL=base_url,
         SECRET_KEY=secret_key,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=session_minutes),
         SESSION_COOKIE_NAME="ragw_session",

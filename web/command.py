@@ -50,6 +50,13 @@ def is_loopback(host: str) -> bool:
     "--secure-cookies.",
 )
 @click.option(
+    "--base-url",
+    "base_url",
+    metavar="URL",
+    help="The address people reach the service at (https://ragw.example.org), used for "
+    "the calendar addresses it hands out; without it, the address the browser asked for.",
+)
+@click.option(
     "--session-minutes",
     "minutes",
     default=8 * 60.0,
@@ -64,6 +71,7 @@ def serve(
     port: int,
     workers: int,
     secure: bool | None,
+    base_url: str | None,
     minutes: float,
 ) -> None:
     """Serve the ledger on the web: people sign in and read and record as themselves.
@@ -89,8 +97,29 @@ def serve(
     key = os.environ.get(KEY_VARIABLE)
     check_ledger(target, key)
     check_address(host, port)
-    secret = os.environ.get(SECRET_VARIABLE) or secrets.token_hex(32)
+    given = os.environ.get(SECRET_VARIABLE)
+    if given is not None and len(given) < SHORTEST_SECRET:
+        raise click.ClickException(
+            f"{SECRET_VARIABLE} is {len(given)} characters long; a session secret is at least "
+            f"{SHORTEST_SECRET} (make one with: python3 -c 'import secrets; "
+            "print(secrets.token_hex(32))')"
+        )
+    # sessions of one ledger are never good on another served with the same secret
+    secret = session_secret(given or secrets.token_hex(32), target)
     cookies = not is_loopback(host) if secure is None else secure
+    base = checked_base_url(base_url)
+    if not is_loopback(host):
+        click.echo(
+            f"note: listening on {host}, not a loopback address: put a TLS proxy that buffers "
+            "requests (nginx, Apache) in front of it; gunicorn's workers wait on slow clients",
+            err=True,
+        )
+    if not cookies:
+        click.echo(
+            "note: session cookies go over plain http:// too; behind a TLS proxy, give "
+            "--secure-cookies",
+            err=True,
+        )
 
     def build() -> object:
         from web.app import create_app
@@ -101,11 +130,44 @@ def serve(
             secret_key=secret,
             session_minutes=minutes,
             secure_cookies=cookies,
+            base_url=base,
         )
 
     from web.server import run
 
     run(build, host=host, port=port, workers=workers)
+
+
+#: The shortest RAGW_SECRET_KEY taken: 128 bits as hexadecimal.
+SHORTEST_SECRET = 32
+
+
+def session_secret(secret: str, target: str) -> str:
+    """The key that signs this ledger's sessions: the service's secret bound to the
+    ledger it serves, so a session signed in on one ledger (a copy for training, another
+    organisation's) is never taken by another served with the same secret."""
+    import hashlib
+    import hmac
+
+    return hmac.new(
+        secret.encode(), f"ragw sessions of {target}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def checked_base_url(url: str | None) -> str | None:
+    """``url`` without a trailing slash, when it is an http(s) address with no query or
+    fragment; refused in one line otherwise."""
+    if url is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise click.ClickException(
+            f"--base-url {url[:80]!r} is not an http(s) address without a query or fragment; "
+            "give one like https://ragw.example.org"
+        )
+    return url.strip().rstrip("/")
 
 
 def check_ledger(target: str, key: str | None) -> None:

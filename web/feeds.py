@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, url_for
 from flask_login import login_required
 
 from web.auth import signed_user
@@ -24,9 +24,12 @@ def new_address() -> Any:
     from projections.usecases.feeds import new_feed
 
     token = new_feed(uses(), signed_user().name)
-    return render_template(
-        "feed.html", address=url_for("feeds.calendar", token=token, _external=True)
-    )
+    base = current_app.config.get("RAGW_BASE_URL")
+    if base:  # the address people reach the service at, never the Host a request named
+        address = base + url_for("feeds.calendar", token=token)
+    else:
+        address = url_for("feeds.calendar", token=token, _external=True)
+    return render_template("feed.html", address=address)
 
 
 @blueprint.route("/calendar/<token>.ics")

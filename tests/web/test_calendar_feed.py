@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
 import icalendar
 
-from tests.web.conftest import OLLYS_ITEMS, Client, Server, ragw
+from tests.web.conftest import OLLYS_ITEMS, Client, Server, ragw, start
 
 
 def address_made(client: Client) -> str:
@@ -79,3 +80,35 @@ def test_a_disabled_users_feed_answers_nothing(client: Any, server: Server) -> N
     assert read(address)[0] == 200
     ragw(server.target, "user", "disable", "Dee Disabled")
     assert read(address)[0] == 404
+
+
+def test_a_new_password_ends_the_calendar_address(client: Any, server: Server) -> None:
+    address = address_made(client("Olly Owner"))
+    assert read(address)[0] == 200
+    ragw(server.target, "user", "password", "Olly Owner")
+    assert read(address)[0] == 404
+
+
+def test_with_a_base_url_the_address_is_not_taken_from_the_host_a_request_names(
+    ledger_target: str,
+) -> None:
+    running = start(ledger_target, "--base-url", "https://ragw.example.org/")
+    try:
+        owner = Client(running.url)
+        assert owner.sign_in("Olly Owner")[0] == 303
+        owner.get("/mine")
+        request = urllib.request.Request(
+            running.url + "/calendar",
+            data=urllib.parse.urlencode({"csrf_token": owner.token()}).encode(),
+            headers={"Host": "evil.example"},
+        )
+        try:
+            with owner.opener.open(request, timeout=30) as response:
+                page = response.read().decode()
+        except urllib.error.HTTPError as error:
+            assert error.code in (400, 403)  # refused outright will do too
+            return
+        assert "evil.example" not in page
+        assert 'value="https://ragw.example.org/calendar/' in page
+    finally:
+        running.stop()

@@ -42,6 +42,37 @@ def test_sessions_outlive_a_restart_only_with_the_secret_key(ledger_target: str)
     fresh.stop()
 
 
+def test_a_session_on_one_ledger_is_not_taken_by_another_served_with_the_same_secret(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    """A copy of a ledger (for training, say) served with the same RAGW_SECRET_KEY: a
+    session signed in there is refused by the real one, whose users and passwords it has."""
+    if "://" in ledger_target:
+        pytest.skip("a copy of a SQLite file shows it; the store plays no part")
+    import shutil
+
+    copy = str(tmp_path / "training.db")
+    shutil.copyfile(ledger_target, copy)
+    secret = {"RAGW_SECRET_KEY": "one secret for both services, long enough"}
+    real, training = start(ledger_target, env=secret), start(copy, env=secret)
+    try:
+        user = Client(training.url)
+        assert user.sign_in(AUDITOR)[0] == 303
+        assert user.get("/board")[0] == 200
+        user.url = real.url  # the same cookie, presented to the real ledger
+        assert user.get("/board")[0] == 303
+    finally:
+        real.stop()
+        training.stop()
+
+
+def test_a_short_secret_is_refused(ledger_target: str) -> None:
+    result = CliRunner(env={"RAGW_SECRET_KEY": "short"}).invoke(
+        main, ["--db", ledger_target, "serve", "--port", "0"]
+    )
+    assert result.exit_code == 1 and "at least 32" in result.stderr
+
+
 def test_secure_cookies_are_sent_over_https_only(ledger_target: str) -> None:
     if "://" in ledger_target:
         pytest.skip("the store plays no part in the cookie")
