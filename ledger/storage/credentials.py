@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -42,9 +43,15 @@ _MICRO = 1_000_000
 _NO_PRIVILEGE = "42501"
 
 _HASHER = PasswordHasher()
-#: Verified against when a name has no password, so a wrong name takes as long to refuse
-#: as a wrong password (the time tells nothing of which names exist).
-_NOBODY = _HASHER.hash("no such user: this hash matches no password anyone is given")
+
+
+@cache
+def _nobody() -> str:
+    """Verified against when a name has no password, so a wrong name takes as long to
+    refuse as a wrong password (the time tells nothing of which names exist). Made on
+    first use: a hash takes 64 MiB and a tenth of a second, which no other command pays."""
+    return _HASHER.hash("no such user: this hash matches no password anyone is given")
+
 
 CREATE = [
     f"CREATE TABLE IF NOT EXISTS {PASSWORDS} (name TEXT PRIMARY KEY, hash TEXT NOT NULL, "
@@ -187,7 +194,7 @@ class Credentials:
                 f"SELECT hash, sessions_from FROM {PASSWORDS} WHERE name = ?",
                 (fold_name(name),),
             )
-        stored = str(row[0]) if row else _NOBODY
+        stored = str(row[0]) if row else _nobody()
         try:
             _HASHER.verify(stored, password)
         except (VerificationError, InvalidHashError):
