@@ -78,22 +78,22 @@ def send_all(
     day: date,
     *,
     insecure: bool,
-) -> list[str]:
+) -> tuple[list[str], int]:
     """Send each message and record those the server took; what was not sent, or sent
-    and not recorded."""
+    and not recorded, and how many were sent."""
     session = session_of(ctx)
     ledger = session.ledger(write=True)
     # refused before anything is sent: a message sent that cannot be recorded would be
     # sent again by the next run
     ledger.authorize(session.actor, what="sending reminders")
     refused: list[str] = []
-    done = 0
+    done = sent_count = 0
     host, port = address
     try:
         smtp = _connect(address, insecure=insecure)
     except (smtplib.SMTPException, OSError) as error:
         said = " ".join(str(error).split())[:200]
-        return [f"the mail server {host}:{port} could not be used ({said}); nothing was sent"]
+        return [f"the mail server {host}:{port} could not be used ({said}); nothing was sent"], 0
     try:
         for digest, message in messages:
             owner = digest.owner
@@ -111,6 +111,7 @@ def send_all(
                 done += 1
                 continue
             done += 1
+            sent_count += 1
             if sent.refused:
                 refused.append(
                     f"the mail server refused {', '.join(sent.refused)} ({owner}'s "
@@ -144,4 +145,4 @@ def send_all(
     finally:
         with contextlib.suppress(smtplib.SMTPException, OSError):
             smtp.quit()
-    return refused
+    return refused, sent_count

@@ -196,6 +196,7 @@ def remind(
           --base-url https://ragw.example.org
       ragw remind --on 2019-11-15 --within 6w --out reminders/
       RAGW_SMTP=localhost:25 ragw remind     # e.g. daily, from cron or a systemd timer
+      RAGW_SMTP_USER=ragw ragw remind --smtp 10.0.0.5:25 --smtp-insecure  # no STARTTLS there
     """
     session = session_of(ctx)
     day = parse_day(on, "--on") or session.uses.ledger(write=False).today()
@@ -221,19 +222,19 @@ def remind(
         f"`ragw owner contact {who!r} --email ADDR`"
         for who, keys in due.unreachable.items()
     ]
+    delivered = 0
     if not due.digests:
         already = (
             f" ({due.sent_already} items reminded that day already)" if due.sent_already else ""
         )
         click.echo(f"nothing to send as at {day.isoformat()}{already}")
     else:
-        missed += _deliver(
+        failed, delivered = _deliver(
             ctx, due.digests, day, span, sender, link_base, folder, (address, insecure)
         )
+        missed += failed
     if missed:
-        # digests not among what was missed were sent (or written)
-        sent_some = len(missed) - len(due.unreachable) < len(due.digests)
-        rest = " (the rest were)" if sent_some else ""
+        rest = " (the rest were)" if delivered else ""
         raise click.ClickException(f"{len(missed)} not reminded: " + "; ".join(missed) + rest)
 
 
@@ -246,9 +247,10 @@ def _deliver(
     link_base: str | None,
     folder: Path | None,
     server: tuple[tuple[str, int] | None, bool],
-) -> list[str]:
+) -> tuple[list[str], int]:
     """Each digest as a message, written to ``folder`` and sent to the server (its
-    address, and whether it may be signed in to in clear); what could not be sent."""
+    address, and whether it may be signed in to in clear); what could not be sent,
+    and how many were sent (or else written)."""
     from render.reminders import reminder_message
 
     address, insecure = server
@@ -271,7 +273,8 @@ def _deliver(
             _write_new(path, bytes(message))
             click.echo(f"wrote {path}")
     if address is not None:
-        return missed + send_all(ctx, address, messages, day, insecure=insecure)
+        refused, sent = send_all(ctx, address, messages, day, insecure=insecure)
+        return missed + refused, sent
     if folder is None:
         for digest, _ in messages:
             click.echo(
@@ -282,7 +285,7 @@ def _deliver(
             f"nothing sent: give --smtp HOST:PORT (or set {SMTP_VARIABLE}) to send, "
             "or --out DIR to write the messages"
         )
-    return missed
+    return missed, len(messages) if folder is not None else 0
 
 
 def _write_new(path: Path, data: bytes) -> None:

@@ -252,3 +252,14 @@ def test_a_web_address_with_a_query_or_fragment_is_refused(demo: str, tmp_path: 
     (out / f"{ON}-Head-of-Crime.eml").symlink_to(elsewhere)
     written = run(demo, "remind", "--on", ON, "--out", str(out), code=1)
     assert "is a link" in written.stderr and elsewhere.read_text() == "kept"
+
+
+def test_a_server_that_cannot_be_reached_sends_nothing_and_still_names_who_has_no_address(
+    demo: str,
+) -> None:
+    server = f"127.0.0.1:{free_port()}"  # nobody listens there
+    result = run(demo, "remind", "--on", ON, "--smtp", server, code=1)
+    assert f"{server} could not be used" in result.stderr and "nothing was sent" in result.stderr
+    assert "Head of Uniform" in result.stderr and "the rest were" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output
+    assert board(demo)["FRAUD19/1"]["reminded"] is None
