@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import smtplib
-import ssl
-from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
@@ -15,17 +12,20 @@ from pathlib import Path
 import click
 
 from cli.common import LedgerGroup, force_option, output_path, parse_day, record, refuse, session_of
+from cli.hints import cli_text
+from cli.mailing import (
+    PASSWORD_VARIABLE,
+    SMTP_TIMEOUT,
+    SMTP_VARIABLE,
+    USER_VARIABLE,
+    Sent,
+    send_all,
+)
 from cli.render import Output, emit, format_option
+from ledger.errors import LedgerError
 from projections.usecases.reminders import WITHIN_DAYS, Digest, owner_calendar, reminders_due
 
-#: Where messages go when --smtp is not given, and who signs in there.
-SMTP_VARIABLE, USER_VARIABLE, PASSWORD_VARIABLE = (
-    "RAGW_SMTP",
-    "RAGW_SMTP_USER",
-    "RAGW_SMTP_PASSWORD",
-)
-#: How long a mail server may take to answer.
-SMTP_TIMEOUT = 60
+__all__ = ["PASSWORD_VARIABLE", "SMTP_TIMEOUT", "SMTP_VARIABLE", "USER_VARIABLE", "Sent"]
 
 
 @click.group(cls=LedgerGroup)
@@ -105,39 +105,12 @@ def parse_server(text: str) -> tuple[str, int]:
 def parse_base_url(text: str | None) -> str | None:
     if text is None:
         return None
-    if not re.fullmatch(r"https?://[^\s<>\"']+", text.strip()):
-        refuse(f"--base-url {text!r} is not a web address; write e.g. https://ragw.example.org")
+    if not re.fullmatch(r"https?://[^\s<>\"'?#]+", text.strip()):
+        refuse(
+            f"--base-url {text!r} is not a web address without a query or fragment "
+            "(each item's path is added to it); write e.g. https://ragw.example.org"
+        )
     return text.strip().rstrip("/")
-
-
-@dataclass
-class Sent:
-    """A message a mail server took: for whom of its recipients."""
-
-    accepted: tuple[str, ...]
-    refused: tuple[str, ...]
-
-
-def _send(smtp: smtplib.SMTP, message: EmailMessage, digest: Digest) -> Sent:
-    """Hand ``message`` to the server; what it refused outright raises."""
-    refused = smtp.send_message(message)
-    accepted = tuple(a for a in digest.addresses if a not in refused)
-    return Sent(accepted, tuple(refused))
-
-
-def _connect(address: tuple[str, int]) -> smtplib.SMTP:
-    """A connection to the mail server at ``address``, over TLS when it offers STARTTLS,
-    signed in when RAGW_SMTP_USER is set."""
-    host, port = address
-    smtp = smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT)
-    smtp.ehlo()
-    if smtp.has_extn("starttls"):
-        smtp.starttls(context=ssl.create_default_context())
-        smtp.ehlo()
-    user = os.environ.get(USER_VARIABLE)
-    if user:
-        smtp.login(user, os.environ.get(PASSWORD_VARIABLE, ""))
-    return smtp
 
 
 def _file_name(day: date, owner: str, taken: set[str]) -> str:
@@ -168,6 +141,13 @@ def _file_name(day: date, owner: str, taken: set[str]) -> str:
     f"sign-in from {USER_VARIABLE} and {PASSWORD_VARIABLE}.",
 )
 @click.option(
+    "--smtp-insecure",
+    "insecure",
+    is_flag=True,
+    help=f"Sign in ({USER_VARIABLE}) even where the server does not offer STARTTLS, so the "
+    "password goes in clear: only on a network you trust.",
+)
+@click.option(
     "--from",
     "sender",
     default="ragw@localhost",
@@ -194,6 +174,7 @@ def remind(
     on: str | None,
     within: str,
     server: str | None,
+    insecure: bool,
     sender: str,
     base_url: str | None,
     out: str | None,
@@ -215,6 +196,7 @@ def remind(
           --base-url https://ragw.example.org
       ragw remind --on 2019-11-15 --within 6w --out reminders/
       RAGW_SMTP=localhost:25 ragw remind     # e.g. daily, from cron or a systemd timer
+      RAGW_SMTP_USER=ragw ragw remind --smtp 10.0.0.5:25 --smtp-insecure  # no STARTTLS there
     """
     session = session_of(ctx)
     day = parse_day(on, "--on") or session.uses.ledger(write=False).today()
@@ -228,6 +210,10 @@ def remind(
 
     sender = check_email(sender)
     address = parse_server(server) if server else None
+    if address is not None:
+        # what is sent is recorded as at this day: a day the record would refuse must
+        # be refused before anything is sent
+        session.ledger(write=True).check_on(day)
     due = reminders_due(session.uses, on=day, within_days=span)
     missed = [
         f"no owner to remind of {', '.join(keys)}"
@@ -236,17 +222,20 @@ def remind(
         f"`ragw owner contact {who!r} --email ADDR`"
         for who, keys in due.unreachable.items()
     ]
+    delivered = 0
     if not due.digests:
         already = (
             f" ({due.sent_already} items reminded that day already)" if due.sent_already else ""
         )
         click.echo(f"nothing to send as at {day.isoformat()}{already}")
     else:
-        missed += _deliver(ctx, due.digests, day, span, sender, link_base, folder, address)
-    if missed:
-        raise click.ClickException(
-            f"{len(missed)} not reminded: " + "; ".join(missed) + " (the rest were)"
+        failed, delivered = _deliver(
+            ctx, due.digests, day, span, sender, link_base, folder, (address, insecure)
         )
+        missed += failed
+    if missed:
+        rest = " (the rest were)" if delivered else ""
+        raise click.ClickException(f"{len(missed)} not reminded: " + "; ".join(missed) + rest)
 
 
 def _deliver(
@@ -257,30 +246,35 @@ def _deliver(
     sender: str,
     link_base: str | None,
     folder: Path | None,
-    address: tuple[str, int] | None,
-) -> list[str]:
-    """Each digest as a message, written to ``folder`` and sent to ``address``; what
-    could not be sent."""
+    server: tuple[tuple[str, int] | None, bool],
+) -> tuple[list[str], int]:
+    """Each digest as a message, written to ``folder`` and sent to the server (its
+    address, and whether it may be signed in to in clear); what could not be sent,
+    and how many were sent (or else written)."""
     from render.reminders import reminder_message
 
+    address, insecure = server
     domain = sender.rpartition("@")[2]
-    messages = [
-        (
-            digest,
-            reminder_message(
+    missed: list[str] = []
+    messages: list[tuple[Digest, EmailMessage]] = []
+    for digest in digests:
+        try:
+            message = reminder_message(
                 digest, on=day, within_days=span, sender=sender, base_url=link_base, domain=domain
-            ),
-        )
-        for digest in digests
-    ]
+            )
+        except LedgerError as error:  # this owner's alone: the others are still sent
+            missed.append(cli_text(error))
+            continue
+        messages.append((digest, message))
     if folder is not None:
         taken: set[str] = set()
         for digest, message in messages:
             path = folder / _file_name(day, digest.owner, taken)
-            path.write_bytes(bytes(message))
+            _write_new(path, bytes(message))
             click.echo(f"wrote {path}")
     if address is not None:
-        return _send_all(ctx, address, messages, day)
+        refused, sent = send_all(ctx, address, messages, day, insecure=insecure)
+        return missed + refused, sent
     if folder is None:
         for digest, _ in messages:
             click.echo(
@@ -291,51 +285,16 @@ def _deliver(
             f"nothing sent: give --smtp HOST:PORT (or set {SMTP_VARIABLE}) to send, "
             "or --out DIR to write the messages"
         )
-    return []
+    return missed, len(messages) if folder is not None else 0
 
 
-def _send_all(
-    ctx: click.Context,
-    address: tuple[str, int],
-    messages: list[tuple[Digest, EmailMessage]],
-    day: date,
-) -> list[str]:
-    """Send each message and record those the server took; what it refused."""
-    session = session_of(ctx)
-    ledger = session.ledger(write=True)
-    # refused before anything is sent: a message sent that cannot be recorded would be
-    # sent again by the next run
-    ledger.authorize(session.actor, what="sending reminders")
-    refused: list[str] = []
-    with _connect(address) as smtp:
-        for digest, message in messages:
-            try:
-                sent = _send(smtp, message, digest)
-            except smtplib.SMTPException as error:
-                said = " ".join(str(error).split())[:200]
-                refused.append(f"the mail server refused {digest.owner}'s reminder ({said})")
-                click.echo(f"not sent to {digest.owner}: refused; nothing recorded for it")
-                continue
-            if sent.refused:
-                refused.append(
-                    f"the mail server refused {', '.join(sent.refused)} ({digest.owner}'s "
-                    "reminder went to the others only)"
-                )
-            ids = ledger.record_reminder(
-                digest.owner,
-                addresses=sent.accepted,
-                keys=digest.keys,
-                message_id=str(message["Message-ID"]),
-                actor=session.actor,
-                on=day,
-            )
-            click.echo(
-                f"reminded {digest.owner} at {', '.join(sent.accepted)}: "
-                f"{', '.join(digest.keys)} ({message['Message-ID']})"
-            )
-            for event_id in ids:
-                click.echo(f"recorded {event_id}")
-    return refused
+def _write_new(path: Path, data: bytes) -> None:
+    """Write ``path``, replacing a file there but never following a link there."""
+    if path.is_symlink():
+        refuse(f"--out: {path} is a link; remove it, or write to another folder")
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
 
 
 @click.command("calendar")

@@ -39,6 +39,11 @@ _NAMES = {0: "NUL", 0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape", 0x7
 #: overrides and isolates): in a name they make one person's read as another's
 #: ("\u202eecilA" shows as "Alice" reversed), on the board, in a paper and in a history.
 _REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: What a name may not hold besides: line breaks and tabs (a name is one line, and an
+#: email's header built from it must stay one header), and "=?", which opens an encoded
+#: word that mail software decodes into a header of its own.
+_NOT_IN_NAMES = re.compile("[\r\n\t]|=\\?")
+_SAID = {"\r": "a carriage return", "\n": "a line break", "\t": "a tab", "=?": '"=?"'}
 #: What names a person or an owner: held to :func:`check_name` as well.
 NAME_FIELDS: frozenset[str] = frozenset(
     {Field.OWNER, Field.LEAD, Field.HOLDER, Field.ACTS_FOR, Field.NAME, Field.ACTOR, "the owner"}
@@ -142,8 +147,18 @@ def check_writable(text: str, what: Field | str) -> str:
 
 def check_name(text: str, what: Field | str) -> str:
     """``text`` when it can name someone: writable, and without characters that reorder
-    how it is shown (so a name cannot display as another's)."""
+    how it is shown (so a name cannot display as another's), on one line, without "=?"
+    (so an email's header built from it stays the one header it was)."""
     check_writable(text, what)
+    broken = _NOT_IN_NAMES.search(text)
+    if broken is not None:
+        raise InvalidInputError(
+            "{what} holds {which} at character {at}; a name is one line of text, "
+            'without tabs or "=?"; remove it',
+            what=what,
+            which=_SAID[broken.group()],
+            at=broken.start() + 1,
+        )
     found = _REORDERING.search(text)
     if found is not None:
         raise InvalidInputError(

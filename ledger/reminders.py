@@ -10,13 +10,13 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, cast
 
 from eventsourcing.application import AggregateNotFoundError
 
 from ledger.aggregates import Contacts, Recommendation
-from ledger.aggregates.owners import check_emails, send_reminder
+from ledger.aggregates.owners import check_emails, reminded_already, send_reminder
 from ledger.errors import ConflictError, Field, RuleBrokenError
 from ledger.governance import Governance
 from ledger.inputs import clean_text
@@ -44,6 +44,12 @@ class Reminders(Governance):
         """Where ``owner``'s reminders go (none: nowhere)."""
         contacts = self.contacts()
         return contacts.of(owner) if contacts is not None else ()
+
+    def reminded_already(self, key: str, on: date) -> bool:
+        """Whether the item ``key`` may not be reminded again now as at ``on``: the rule
+        its record checks (:func:`~ledger.aggregates.owners.reminded_already`)."""
+        item = self.get_recommendation(key)
+        return reminded_already(item, on, datetime.now(UTC).date()) is not None
 
     def set_owner_contact(self, owner: str, emails: Sequence[str], *, actor: str) -> list[str]:
         """Send ``owner``'s reminders to ``emails`` from now on, replacing the addresses

@@ -5,7 +5,10 @@ front ends."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from email import message_from_bytes
+from email.errors import MessageError
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import formatdate, make_msgid
 from functools import cache
 from urllib.parse import quote
@@ -14,6 +17,7 @@ from uuid import uuid5
 from icalendar import Calendar, Todo
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
+from ledger.errors import InvalidInputError
 from ledger.keys import NAMESPACE
 from projections.usecases.reminders import Digest, OwnerCalendar, ReminderLine
 
@@ -37,6 +41,38 @@ def item_url(base_url: str | None, key: str) -> str | None:
     if not base_url:
         return None
     return f"{base_url.rstrip('/')}/items/{quote(key, safe='/')}"
+
+
+def one_line(name: str) -> str:
+    """``name`` as a header may hold it: on one line (every run of spaces, tabs and line
+    breaks one space) and without "=?", which mail software decodes as an encoded word
+    into whatever it holds, headers included (names recorded before they were refused)."""
+    return " ".join(name.split()).replace("=?", "= ?")
+
+
+def _checked(message: EmailMessage, subject: str) -> EmailMessage:
+    """``message`` when, written out as it is sent, its header block holds exactly the
+    headers it was built with and the subject it was given: nothing in a value could
+    split off a header or a body of its own."""
+    try:
+        written = message.as_bytes(policy=SMTP)
+    except (MessageError, ValueError) as error:
+        raise InvalidInputError(
+            "the reminder for {owner} cannot be written as an email ({why})",
+            owner=repr(subject[:80]),
+            why=" ".join(str(error).split())[:120],
+        ) from None
+    read = message_from_bytes(written, policy=SMTP)
+    if (
+        list(read.keys()) != list(message.keys())
+        or " ".join(str(read["Subject"]).split()) != subject
+    ):
+        raise InvalidInputError(
+            "the reminder {subject} would not reach its owner as built: a value in its "
+            "headers would change them",
+            subject=repr(subject[:80]),
+        )
+    return message
 
 
 def _sections(digest: Digest, on: date, within_days: int) -> list[tuple[str, list[ReminderLine]]]:
@@ -75,12 +111,13 @@ def reminder_message(
     soon; each with its key, text, due date, original due date and times extended, and
     a link to its page when ``base_url`` is given. Its Message-ID is new each time."""
     count = len(digest.keys)
+    owner = one_line(digest.owner)
     subject = (
-        f"Reminder for {digest.owner}: {len(digest.overdue)} overdue, "
+        f"Reminder for {owner}: {len(digest.overdue)} overdue, "
         f"{len(digest.due_soon)} due soon ({on.isoformat()})"
     )
     greeting = (
-        f"{digest.owner}: {count} item{'s' if count != 1 else ''} on the board need "
+        f"{owner}: {count} item{'s' if count != 1 else ''} on the board need "
         f"an update as at {on.isoformat()}."
     )
     closing = "This reminder is recorded in each item's history."
@@ -97,14 +134,21 @@ def reminder_message(
         link=lambda key: item_url(base_url, key),
     )
     message = EmailMessage()
-    message["Subject"] = " ".join(subject.split())
-    message["From"] = sender
-    message["To"] = ", ".join(digest.addresses)
-    message["Date"] = formatdate(localtime=False)
+    try:
+        message["Subject"] = subject
+        message["From"] = sender
+        message["To"] = ", ".join(digest.addresses)
+    except ValueError as error:  # a line break in a value: refused by the library
+        raise InvalidInputError(
+            "the reminder for {owner} cannot be written as an email ({why})",
+            owner=repr(owner[:80]),
+            why=" ".join(str(error).split())[:120],
+        ) from None
+    message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid("ragw", domain=domain)
     message.set_content("\n".join(plain) + "\n")
     message.add_alternative(html, subtype="html")
-    return message
+    return _checked(message, subject)
 
 
 def calendar_ics(calendar: OwnerCalendar, *, base_url: str | None = None) -> bytes:
@@ -115,7 +159,7 @@ def calendar_ics(calendar: OwnerCalendar, *, base_url: str | None = None) -> byt
     ics = Calendar()
     ics.add("prodid", PRODID)
     ics.add("version", "2.0")
-    ics.add("x-wr-calname", f"{calendar.owner}: due dates")
+    ics.add("x-wr-calname", f"{one_line(calendar.owner)}: due dates")
     stamp = datetime.now(UTC).replace(microsecond=0)
     for line in calendar.lines:
         todo = Todo()

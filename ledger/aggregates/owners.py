@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 
-from events import ContactsEvent, ContactsKept, OwnerContactSet, ReminderSent
+from events import ContactsEvent, ContactsKept, EventCorrected, OwnerContactSet, ReminderSent
 from ledger.aggregates.access import fold_name
-from ledger.aggregates.moments import InOrder
+from ledger.aggregates.moments import InOrder, not_before
 from ledger.aggregates.recommendation import Recommendation
 from ledger.errors import AlreadyExistsError, InvalidInputError, RuleBrokenError
-from ledger.keys import OWNERS_ID
+from ledger.keys import OWNERS_ID, split_key
+from ledger.state import corrected_version
 
 #: An address as mail servers take it in a command: a local part and a domain, no
 #: spaces, no angle brackets, nothing a header could be split on.
 _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
+#: A message id as a mail header holds it: <left@right>, on one line, nothing around it.
+_MESSAGE_ID = re.compile(r"<[^<>@\s]{1,200}@[^<>@\s]{1,253}>")
 #: Addresses one owner's reminders may go to.
 MAX_ADDRESSES = 20
 
@@ -80,6 +83,22 @@ class Contacts(InOrder):
         self.trigger_event(OwnerContactSet, owner=owner, emails=wanted, actor=actor, on=on)
 
 
+def reminded_already(item: Recommendation, on: date, today: date) -> ReminderSent | None:
+    """The reminder that keeps ``item`` from being reminded again: one that counts (it
+    was not corrected) and either took effect on ``on`` or was recorded on ``today``
+    (the UTC day of its recording), so a run back-dated to another day sends nothing
+    twice on one real day either. Runs and the record of a run ask this same rule."""
+    retracted = {corrected_version(e) for e in item.history if isinstance(e, EventCorrected)}
+    for event in item.history:
+        if (
+            isinstance(event, ReminderSent)
+            and event.originator_version not in retracted
+            and (event.on == on or event.timestamp.astimezone(UTC).date() == today)
+        ):
+            return event
+    return None
+
+
 def send_reminder(
     item: Recommendation,
     *,
@@ -89,24 +108,41 @@ def send_reminder(
     message_id: str,
     actor: str,
     on: date,
+    timestamp: datetime | None = None,
 ) -> None:
     """Record on ``item`` that the reminder ``message_id`` listing ``items`` went to
-    ``owner`` at ``addresses`` as at ``on``: only while the item is open, listed in it,
-    and not reminded already that day (a run repeated the same day sends nothing)."""
-    item.state_as_at(on)  # refuses a day before the item, or a closed item
+    ``owner`` (the item's owner as at ``on``) at ``addresses`` as at ``on``: only while
+    the item is open, listed in it, and not reminded already that day
+    (:func:`reminded_already`). ``timestamp``: when it was recorded (a restore's),
+    else now."""
+    state = item.state_as_at(on)  # refuses a day before the item, or a closed item
     if item.key not in items:
         raise RuleBrokenError(f"a reminder recorded on {item.key} must list {item.key}")
-    if not addresses or not message_id.strip():
-        raise RuleBrokenError("a reminder sent goes to an address and has a message id")
-    for event in item.history:
-        if isinstance(event, ReminderSent) and event.on == on:
-            raise AlreadyExistsError(
-                "{key} was reminded on {day} already ({key}@{version}); nothing is sent "
-                "twice in one day",
-                key=item.key,
-                day=on.isoformat(),
-                version=event.originator_version,
-            )
+    for key in items:
+        split_key(key)
+    if not addresses or not _MESSAGE_ID.fullmatch(message_id):
+        raise RuleBrokenError(
+            "a reminder sent goes to an address and has a message id written <left@right>"
+        )
+    check_emails(addresses)
+    if fold_name(state.owner or "") != fold_name(owner):
+        raise RuleBrokenError(
+            "{key} was owned by {held} as at {day}, so a reminder to {owner} is not of it",
+            key=item.key,
+            held=repr(state.owner) if state.owner else "nobody",
+            day=on.isoformat(),
+            owner=repr(owner[:80]),
+        )
+    moment = timestamp or not_before(item.modified_on, ReminderSent)
+    earlier = reminded_already(item, on, moment.astimezone(UTC).date())
+    if earlier is not None:
+        raise AlreadyExistsError(
+            "{key} was reminded on {day} already ({key}@{version}); nothing is sent "
+            "twice in one day",
+            key=item.key,
+            day=earlier.on.isoformat(),
+            version=earlier.originator_version,
+        )
     item.trigger_event(
         ReminderSent,
         owner=owner,
@@ -115,4 +151,5 @@ def send_reminder(
         message_id=message_id,
         actor=actor,
         on=on,
+        timestamp=moment,
     )

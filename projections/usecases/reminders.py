@@ -109,14 +109,17 @@ def _open_lines(
 
 def reminders_due(session: LedgerSession, *, on: date, within_days: int) -> Reminders:
     """Each owner's digest of the open items overdue or due within ``within_days`` of
-    ``on`` (the board as at ``on``), less those they were reminded of that day."""
+    ``on`` (the board as at ``on``), less those they were reminded of that day or by a
+    message recorded today."""
     check_within(within_days)
     ledger = session.ledger(write=False)
     by_owner: dict[str | None, list[ReminderLine]] = {}
     named: dict[str, str] = {}
     sent_already = 0
     for line, owner in _open_lines(session, on, None, within_days):
-        if line.reminded == on:
+        # the rule the record checks: reminded as at ``on``, or by a message recorded
+        # today whatever day it was as at (a corrected reminder does not count)
+        if ledger.reminded_already(line.key, on):
             sent_already += 1
             continue
         folded = fold_name(owner) if owner else None

@@ -84,3 +84,41 @@ def test_an_actor_that_reorders_its_text_is_refused(tmp_path) -> None:  # type: 
 
 def test_right_to_left_letters_themselves_are_names_like_any_other(ledger: str) -> None:
     assert run(ledger, "assign", "R/1", "\u05d3\u05e0\u05d4 \u05db\u05d4\u05df")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("mark", "said"),
+    [("\r", "a carriage return"), ("\n", "a line break"), ("\t", "a tab"), ("=?", '"=?"')],
+)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("role", "grant", "{name}", "auditor"),
+        ("user", "add", "{name}"),
+        ("assign", "R/1", "{name}"),
+        ("rec", "add", "R", "2", "--kind", "afi", "--text", "Two", "--owner", "{name}"),
+        ("owner", "contact", "{name}", "--email", "ops@example.org"),
+    ],
+)
+def test_a_name_is_one_line_without_an_encoded_word(
+    ledger: str, mark: str, said: str, args: tuple[str, ...]
+) -> None:
+    """A reminder's Subject is built from its owner's name: a line break would end the
+    header, and "=?" opens an encoded word a mail reader decodes into headers."""
+    before = events(ledger)
+    name = f"Ops{mark}Reply-To: boss@evil.org"
+    code, error = run(ledger, *(a.format(name=name) for a in args))
+    assert code == 1 and said in error and "one line" in error, error
+    assert events(ledger) == before
+
+
+def test_a_calendar_for_an_owner_named_over_two_lines_is_refused_in_one_line(
+    ledger: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(
+        main,
+        ["--db", ledger, "calendar", "--owner", "a\nb", "--out", str(tmp_path / "z.ics")],
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "a line break" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "z.ics").exists()

@@ -191,6 +191,7 @@ def remake_item_event(
             message_id=event.message_id,
             actor=actor,
             on=on,
+            timestamp=event.timestamp,
         )
     else:
         raise RuleBrokenError(f"{type(event).__name__} is not an event a restore replays")
