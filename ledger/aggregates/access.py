@@ -79,6 +79,17 @@ class Access(InOrder):
             if holder == who and role is Role.OWNER and owner
         }
 
+    def owners_named(self, name: str) -> list[str]:
+        """The owners ``name`` acts for, as granted (sorted, each once)."""
+        who = fold_name(name)
+        return sorted(
+            {
+                str(owner)
+                for holder, role, owner in self.held()
+                if owner and role == Role.OWNER and fold_name(holder) == who
+            }
+        )
+
     def grant(self, name: str, role: Role, acts_for: str | None, actor: str, on: date) -> None:
         if role is Role.OWNER and not acts_for:
             raise RuleBrokenError(

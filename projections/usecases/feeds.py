@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from events import Role
-from ledger.aggregates.access import fold_name
 from ledger.errors import Fix, Hint, NotFoundError
 from projections.usecases.reminders import OwnerCalendar, owner_calendar
 
@@ -43,12 +41,6 @@ def feed(session: LedgerSession, token: str, *, on: date) -> OwnerCalendar | Non
     user = access.user(name)
     if user is None or user.disabled:
         return None
-    owners = sorted(
-        {
-            str(owner)
-            for holder, role, owner in access.held()
-            if owner and role == Role.OWNER and fold_name(holder) == fold_name(user.name)
-        }
-    )
+    owners = access.owners_named(user.name)
     lines = [line for owner in owners for line in owner_calendar(session, owner=owner, on=on).lines]
     return OwnerCalendar(", ".join(owners) or user.name, on, lines)

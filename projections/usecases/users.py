@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from events import Role
-from ledger.aggregates import fold_name
 from ledger.errors import ForbiddenError, NotFoundError
 from ledger.permissions import authorize
 
@@ -144,9 +143,5 @@ def _signed_in(access: Access | None, name: str, email: str | None, since: int) 
     began = EPOCH + timedelta(microseconds=since)
     if access is None:
         return SignedIn(name, frozenset(), (), email, began)
-    acts_for = sorted(
-        str(owner)
-        for holder, role, owner in access.held()
-        if owner and role == Role.OWNER and fold_name(holder) == fold_name(name)
-    )
+    acts_for = access.owners_named(name)
     return SignedIn(name, frozenset(access.roles_of(name)), tuple(acts_for), email, began)
