@@ -129,22 +129,87 @@ def meeting() -> None:
 @click.option(
     "--paper", default=None, metavar="REF", help="The paper's reference, e.g. 'Pol 49/15'."
 )
+@click.option(
+    "--review",
+    "reviews",
+    multiple=True,
+    metavar="CODE",
+    help="A report the meeting reviews, every item of it (repeat, in the paper's order).",
+)
 @on_option
 @click.pass_context
 def meeting_add(
-    ctx: click.Context, committee_code: str, day: str, paper: str | None, on: str | None
+    ctx: click.Context,
+    committee_code: str,
+    day: str,
+    paper: str | None,
+    reviews: tuple[str, ...],
+    on: str | None,
 ) -> None:
     """Add the meeting of COMMITTEE on DATE (YYYY-MM-DD); it may still be to come.
 
+    Each --review names a report the meeting looks at closely: its paper gains
+    "Reports for review", with every item of those reports, its status and owner as at
+    the meeting and the latest comment.
+
     \b
-    Example:
+    Examples:
       ragw meeting add PRMSC 2015-10-21 --paper "Pol 49/15"
+      ragw meeting add PRMSC 2016-01-20 --paper "Pol 3/16" --review CRIMEDATA --review PEEL15
     """
     when = meeting_day(day)
     record(
         ctx,
         lambda ledger, actor: ledger.schedule_meeting(
-            committee_code, when, paper=paper, actor=actor, on=parse_day(on, "--on")
+            committee_code,
+            when,
+            paper=paper,
+            review=list(reviews),
+            actor=actor,
+            on=parse_day(on, "--on"),
+        ),
+    )
+
+
+@meeting.command("review")
+@click.argument("committee_code", metavar="COMMITTEE")
+@click.argument("day", metavar="DATE")
+@click.argument("codes", metavar="CODE...", nargs=-1)
+@click.option("--none", "clear", is_flag=True, help="The meeting reviews no report any more.")
+@on_option
+@click.pass_context
+def meeting_review(
+    ctx: click.Context,
+    committee_code: str,
+    day: str,
+    codes: tuple[str, ...],
+    clear: bool,
+    on: str | None,
+) -> None:
+    """Make COMMITTEE's meeting on DATE review the reports CODE... (in that order),
+    in place of those it named before; --none for no report.
+
+    Clearing takes --none, never an empty list, so a list that came out empty by a
+    slip does not quietly take every review off the paper. Papers read as known at a
+    moment before the change still show the reports reviewed then.
+
+    \b
+    Examples:
+      ragw meeting review PRMSC 2016-01-20 CRIMEDATA PEEL15
+      ragw meeting review PRMSC 2016-01-20 --none
+    """
+    if clear and codes:
+        refuse("give the reports to review or --none, not both")
+    if not clear and not codes:
+        refuse(
+            f"name the reports to review: ragw meeting review {committee_code} {day} CODE... "
+            "(or --none for no report)"
+        )
+    when = meeting_day(day)
+    record(
+        ctx,
+        lambda ledger, actor: ledger.review_at_meeting(
+            committee_code, when, list(codes), actor=actor, on=parse_day(on, "--on")
         ),
     )
 
@@ -157,7 +222,8 @@ def meeting_add(
 def meeting_list(
     ctx: click.Context, committee_code: str | None, as_known_at: str | None, fmt: str
 ) -> None:
-    """Every meeting, of one committee or of all, oldest first.
+    """Every meeting, of one committee or of all, oldest first, with the reports each
+    reviews.
 
     \b
     Examples:
@@ -167,21 +233,22 @@ def meeting_list(
     listed = meetings_read(
         session_of(ctx).uses, committee_code, as_known_at=parse_moment(as_known_at)
     )
-    rows = [(m.committee, m.on, m.paper, m.previous) for m in listed]
+    rows = [(m.committee, m.on, m.paper, m.previous, ", ".join(m.review)) for m in listed]
     emit(
         Output(
             document={
                 "meetings": [
                     {
-                        "committee": code,
-                        "date": day.isoformat(),
-                        "paper": paper,
-                        "previous_meeting": previous.isoformat() if previous else None,
+                        "committee": m.committee,
+                        "date": m.on.isoformat(),
+                        "paper": m.paper,
+                        "previous_meeting": m.previous.isoformat() if m.previous else None,
+                        "reviews": list(m.review),
                     }
-                    for code, day, paper, previous in rows
+                    for m in listed
                 ]
             },
-            columns=["committee", "date", "paper", "previous meeting"],
+            columns=["committee", "date", "paper", "previous meeting", "reviews"],
             rows=rows,
         ),
         fmt,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cli.render import Output
+from cli.review_tables import reviewed_tables
 from projections.committee import COUNT_KEYS, DEFINITIONS, OUTSTANDING, long_date
 from projections.exceptions import NOT_ASSESSED
 from render.cells import cell, evidence_text, status_with_pending, total_keys
@@ -168,6 +169,7 @@ def summary_output(summary: Summary) -> Output:
                 ],
                 wrap={"justification": 50},
             ),
+            *reviewed_tables(summary.reviewed),
         ],
         csv=Output(
             document=None,

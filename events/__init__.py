@@ -22,6 +22,7 @@ from events.base import Kind, LedgerEvent, Scope, Status
 from events.committee import (
     CommitteeEvent,
     CommitteeRegistered,
+    MeetingReviewsChanged,
     MeetingScheduled,
     PaperIssued,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "ExtensionRequested",
     "Kind",
     "LedgerEvent",
+    "MeetingReviewsChanged",
     "MeetingScheduled",
     "OwnerAssigned",
     "OwnerContactSet",
@@ -125,5 +127,6 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         ContactsKept,
         OwnerContactSet,
         ReminderSent,
+        MeetingReviewsChanged,
     )
 }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import date, datetime
 from uuid import UUID
 
 from eventsourcing.domain import CanInitAggregate
+from pydantic import Field
 
 from events.base import LedgerEvent
 
@@ -25,10 +27,14 @@ class CommitteeRegistered(CommitteeEvent, CanInitAggregate[UUID]):
 
 class MeetingScheduled(CommitteeEvent):
     """A meeting of the committee, on ``meeting``, receiving paper ``paper``
-    ("Pol 49/15"). Each paper compares this meeting with the one before it."""
+    ("Pol 49/15"). Each paper compares this meeting with the one before it. ``review``
+    names the reports the meeting looks at closely, item by item, in that order."""
 
     meeting: date
     paper: str | None = None
+    #: Left out of what is stored when empty, so a meeting that reviews no report is
+    #: stored, chained and backed up byte for byte as before reviews existed.
+    review: tuple[str, ...] = Field(default=(), exclude_if=operator.not_)
 
 
 class PaperIssued(CommitteeEvent):
@@ -50,3 +56,12 @@ class PaperIssued(CommitteeEvent):
         """The log position the paper is pinned to: the digest's, which every issue
         (ragw 0.1's too) recorded, so no stored event needs a new shape."""
         return int(self.digest.partition(":")[0])
+
+
+class MeetingReviewsChanged(CommitteeEvent):
+    """The reports the meeting on ``meeting`` reviews are now ``review``, in that order
+    (none when empty), in place of those it named before: each meeting looks closely at
+    a few reports, every item, its owner and the force's latest comment, in rotation."""
+
+    meeting: date
+    review: tuple[str, ...]

@@ -3,7 +3,8 @@
 The data file is a transcription of the appendix "HMICFRS Report Recommendations"
 that City of London Police reported to its Performance and Resource Management Sub
 Committee in November 2019: every report and item with its status, due date (as
-written), lead body and comment. It is recorded in one batch, with the committee and the history the paper implies.
+written), lead body and comment. It is recorded in one batch, with the committee and the history the paper implies;
+then the reports the November meeting reviews (:func:`review_reports`).
 """
 
 from __future__ import annotations
@@ -96,4 +97,19 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
                 item.note_progress(row["comment"], actor, now)
             aggregates.append(item)
     recorded = ledger.save_all(*aggregates, what="the demo ledger")
+    recorded += review_reports(ledger, committee, actor=actor, on=now)
     return len(recorded)
+
+
+#: The reports the November meeting reviews, every item of each, as seed 002's committee
+#: reviewed four in rotation ("Overview of the four reports for review", 2.21-2.48: a
+#: PEEL inspection, a crime inspection of the force and two national reports).
+REVIEWED = ("PEEL1819", "CDI19", "FRAUD19", "CUSTODY18")
+
+
+def review_reports(ledger: Ledger, committee: Any, *, actor: str, on: date) -> list[str]:
+    """Make the meeting on ``on`` review :data:`REVIEWED`, recorded after the reports
+    (a review names reports the ledger already holds); the ids recorded."""
+    held = {entry["code"] for entry in demo_paper()["reports"]}
+    committee.change_reviews(on, [code for code in REVIEWED if code in held], actor, on)
+    return ledger.save_all(committee, what="the demo meeting's reviews")

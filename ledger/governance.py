@@ -131,10 +131,12 @@ class Governance(EventLog):
         meeting: date,
         *,
         paper: str | None = None,
+        review: Sequence[str] = (),
         actor: str,
         on: date | None = None,
     ) -> list[str]:
-        """Add a meeting of ``committee`` on ``meeting`` (it may still be to come)."""
+        """Add a meeting of ``committee`` on ``meeting`` (it may still be to come),
+        reviewing the reports ``review`` (codes, in the order the paper shows them)."""
         self.authorize(actor, what="adding a meeting")
         found = self.get_committee(committee)
         day = self.check_on(on)
@@ -146,8 +148,36 @@ class Governance(EventLog):
                 paper=Field.PAPER,
                 length=len(paper),
             )
-        found.schedule_meeting(meeting, paper, actor, day)
+        found.schedule_meeting(meeting, paper, actor, day, self._reports_held(review))
         return self.save_all(found, what=f"committee {found.code}")
+
+    def review_at_meeting(
+        self,
+        committee: str,
+        meeting: date,
+        review: Sequence[str],
+        *,
+        actor: str,
+        on: date | None = None,
+    ) -> list[str]:
+        """Make ``committee``'s meeting on ``meeting`` review the reports ``review``, in
+        that order, in place of those it named before (none when empty)."""
+        self.authorize(actor, what="changing a meeting's reviews")
+        found = self.get_committee(committee)
+        day = self.check_on(on)
+        found.change_reviews(meeting, self._reports_held(review), actor, day)
+        return self.save_all(found, what=f"committee {found.code}")
+
+    def _reports_held(self, codes: Sequence[str]) -> list[str]:
+        """``codes``, each the code of a report the ledger holds (else refused)."""
+        for code in codes:
+            if report_id(check_code(code)) not in self.repository:
+                raise NotFoundError(
+                    "no report {code} to review; {hint}",
+                    code=code,
+                    hint=Hint.to(Fix.REGISTER_REPORT),
+                )
+        return list(codes)
 
     # Who may do what ----------------------------------------------------------------
 

@@ -165,7 +165,13 @@ def describe(record: EventRecord) -> str:
     if kind == "CommitteeRegistered":
         return f"committee {p['name']!r}"
     if kind == "MeetingScheduled":
-        return f"meeting on {p['meeting']}" + (f", paper {p['paper']}" if p.get("paper") else "")
+        return (
+            f"meeting on {p['meeting']}"
+            + (f", paper {p['paper']}" if p.get("paper") else "")
+            + (f", reviewing {', '.join(p['review'])}" if p.get("review") else "")
+        )
+    if kind == "MeetingReviewsChanged":
+        return f"meeting on {p['meeting']} reviews {', '.join(p['review']) or 'no report'}"
     if kind == "EventCorrected":
         return f"retracts {p['corrects']}: {p['reason']}"
     if kind in ("CompletionClaimed", "ClosureRequested", "ExtensionRequested"):

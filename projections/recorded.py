@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -18,6 +18,7 @@ from uuid import UUID
 from events import (
     CommitteeRegistered,
     LedgerEvent,
+    MeetingReviewsChanged,
     MeetingScheduled,
     RecommendationEvent,
     ReportRegistered,
@@ -40,6 +41,8 @@ class Meeting:
     committee: str
     on: date
     paper: str | None
+    #: The reports the meeting reviews, by code, in the order its paper shows them.
+    review: tuple[str, ...] = ()
 
 
 @dataclass
@@ -102,6 +105,9 @@ class Recorded:
             recorded.committees[code] = CommitteeRecord(code=code, name=name)
         for code, day, paper in store.meetings(known_at):
             recorded.committees[code].meetings[day] = Meeting(code, day, paper)
+        for (code, day), review in store.reviews(known_at).items():
+            meetings = recorded.committees[code].meetings
+            meetings[day] = replace(meetings[day], review=review)
         recorded.stored_states = store.states_as_at
         recorded.stored_statuses = store.status_rows
         recorded.stored_rows = store.rows_as_at
@@ -128,7 +134,12 @@ class Recorded:
                 recorded.committees[event.code] = committee
             elif isinstance(event, MeetingScheduled):
                 owner = committees_by_id[event.originator_id]
-                owner.meetings[event.meeting] = Meeting(owner.code, event.meeting, event.paper)
+                owner.meetings[event.meeting] = Meeting(
+                    owner.code, event.meeting, event.paper, event.review
+                )
+            elif isinstance(event, MeetingReviewsChanged):
+                meetings = committees_by_id[event.originator_id].meetings
+                meetings[event.meeting] = replace(meetings[event.meeting], review=event.review)
         recorded.items = dict(items)
         return recorded
 

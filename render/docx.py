@@ -31,6 +31,7 @@ from render.cells import (
     total_keys,
     xml_safe,
 )
+from render.docx_reviews import write_reviewed
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -50,6 +51,7 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
     if paper.restated is not None:
         _restated(document, paper.restated)
     _exceptions(document, paper.summary)
+    write_reviewed(document, paper.summary.reviewed, _table, _shade)
     _appendix(document, paper.appendix)
     written = io.BytesIO()
     document.save(written)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
-from events import CommitteeEvent, CommitteeRegistered, MeetingScheduled, PaperIssued
+from events import (
+    CommitteeEvent,
+    CommitteeRegistered,
+    MeetingReviewsChanged,
+    MeetingScheduled,
+    PaperIssued,
+)
 from ledger.aggregates.moments import InOrder
 from ledger.errors import Fix, Hint, NotFoundError, RuleBrokenError
 from ledger.keys import committee_id
@@ -30,8 +37,15 @@ class Committee(InOrder):
             self.issued: dict[date, PaperIssued] = {}
             #: Every issue of each meeting's paper, in the order recorded.
             self.issues: dict[date, list[PaperIssued]] = {}
+            #: The reports each meeting reviews, in order (a meeting reviewing none is
+            #: not here).
+            self.reviews: dict[date, tuple[str, ...]] = {}
         elif isinstance(event, MeetingScheduled):
             self.meetings[event.meeting] = event.paper
+            if event.review:
+                self.reviews[event.meeting] = event.review
+        elif isinstance(event, MeetingReviewsChanged):
+            self.reviews[event.meeting] = event.review
         elif isinstance(event, PaperIssued):
             self.issued[event.meeting] = event  # the latest issue of a meeting's paper
             self.issues.setdefault(event.meeting, []).append(event)
@@ -62,7 +76,16 @@ class Committee(InOrder):
             on=on,
         )
 
-    def schedule_meeting(self, meeting: date, paper: str | None, actor: str, on: date) -> None:
+    def schedule_meeting(
+        self,
+        meeting: date,
+        paper: str | None,
+        actor: str,
+        on: date,
+        review: Sequence[str] = (),
+    ) -> None:
+        """Add the meeting on ``meeting``, reviewing the reports ``review`` (each code
+        once; the caller knows they are reports the ledger holds)."""
         if meeting in self.meetings:
             raise RuleBrokenError(
                 "{code} already has a meeting on {day}; {hint}",
@@ -77,4 +100,46 @@ class Committee(InOrder):
                         f"paper {paper!r} already went to the meeting of {other.isoformat()}; "
                         "give this meeting's own paper reference"
                     )
-        self.trigger_event(MeetingScheduled, meeting=meeting, paper=paper, actor=actor, on=on)
+        self.trigger_event(
+            MeetingScheduled,
+            meeting=meeting,
+            paper=paper,
+            review=_once_each(review),
+            actor=actor,
+            on=on,
+        )
+
+    def change_reviews(self, meeting: date, review: Sequence[str], actor: str, on: date) -> None:
+        """Make the meeting on ``meeting`` review ``review`` instead (none when empty)."""
+        if meeting not in self.meetings:
+            raise NotFoundError(
+                "{code} has no meeting on {day}; {hint}",
+                code=self.code,
+                day=meeting.isoformat(),
+                hint=Hint.to(Fix.ADD_MEETING, code=self.code, day=meeting.isoformat()),
+            )
+        review = _once_each(review)
+        if review == self.reviews.get(meeting, ()):
+            raise RuleBrokenError(
+                "the meeting of {code} on {day} already reviews {reports}; name the reports "
+                "it reviews from now on",
+                code=self.code,
+                day=meeting.isoformat(),
+                reports=", ".join(review) or "no report",
+            )
+        self.trigger_event(
+            MeetingReviewsChanged, meeting=meeting, review=review, actor=actor, on=on
+        )
+
+
+def _once_each(review: Sequence[str]) -> tuple[str, ...]:
+    """The reports to review, in order; refuses a report named twice (a slip: the paper
+    would show its items twice)."""
+    seen: set[str] = set()
+    for code in review:
+        if code in seen:
+            raise RuleBrokenError(
+                "report {code} is named twice for review; name each report once", code=code
+            )
+        seen.add(code)
+    return tuple(review)

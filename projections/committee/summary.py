@@ -13,6 +13,7 @@ from events import Request
 from projections.board import paper_order
 from projections.committee.counts import SCOPES, Counts, Position
 from projections.committee.meeting import MeetingPaper, day_of, report_json
+from projections.committee.reviews import ReviewedReport, reviewed_of
 from projections.committee.wording import headline
 from projections.exceptions import (
     Extension,
@@ -100,14 +101,24 @@ class Summary(MeetingPaper):
     totals: dict[str, dict[str, Counts]]
     exceptions: Exceptions
     headline: str
+    #: "Reports for review": the reports the meeting reviews, every item of each.
+    reviewed: list[ReviewedReport] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.to_json_without_exceptions(), "exceptions": self.exceptions.to_json()}
+        return {
+            **self.to_json_without_exceptions(),
+            "exceptions": self.exceptions.to_json(),
+            "reviewed": [report.to_json() for report in self.reviewed],
+        }
 
     def printable(self) -> dict[str, Any]:
         """:meth:`to_json` with the exceptions' rows already rendered (see
         :meth:`Exceptions.printable`): what ``ragw summary --format json`` prints."""
-        return {**self.to_json_without_exceptions(), "exceptions": self.exceptions.printable()}
+        return {
+            **self.to_json_without_exceptions(),
+            "exceptions": self.exceptions.printable(),
+            "reviewed": [report.to_json() for report in self.reviewed],
+        }
 
     def to_json_without_exceptions(self) -> dict[str, Any]:
         return {
@@ -168,6 +179,7 @@ def summary_of(recorded: Recorded, committee: str, meeting: date) -> Summary:
         totals=totals,
         exceptions=exceptions,
         headline=headline(totals["current"], previous, exceptions),
+        reviewed=reviewed_of(recorded, this),
     )
 
 

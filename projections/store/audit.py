@@ -32,10 +32,12 @@ from ledger.errors import LedgerError
 from ledger.keys import recommendation_id, split_key
 from projections.store.database import Database, moment
 from projections.store.derive import (
+    META_EVENTS,
     Rendered,
     board_row,
     committee_row,
     is_open,
+    meeting_rows,
     report_row,
     span_row,
     span_steps,
@@ -65,9 +67,9 @@ from projections.store.stored_rows import (
 WORKERS = 4
 #: Rows of one table, as made from events.
 Made = tuple[str, list[tuple[Any, ...]]]
-#: The topics of the events the model reads first (reports, committees, meetings), and
-#: of every item's events.
-_META = [get_topic(cls) for cls in (ReportRegistered, CommitteeRegistered, MeetingScheduled)]
+#: The topics of the events the model reads first (reports, committees, meetings and
+#: their reviews), and of every item's events.
+_META = [get_topic(cls) for cls in META_EVENTS]
 
 
 def _kinds(cls: type) -> Iterator[type]:
@@ -149,12 +151,9 @@ class Audit:
         table = "ragw_tracking"
         if position is None:
             return Difference(table, NAME, None, "the model's position is missing")
-        if tracking.get(LAYOUT_ROW) != LAYOUT:
+        if (layout := tracking.get(LAYOUT_ROW)) != LAYOUT:
             return Difference(
-                table,
-                LAYOUT_ROW,
-                None,
-                f"the layout is {tracking.get(LAYOUT_ROW)} where it is {LAYOUT}",
+                table, LAYOUT_ROW, None, f"the layout is {layout} where it is {LAYOUT}"
             )
         for name in sorted(set(tracking) - {NAME, LAYOUT_ROW}):
             return Difference(table, name, None, "a row the follower never writes")
@@ -250,11 +249,12 @@ class Audit:
                 row = committee_row(event, at)
                 codes[row[0]] = event.code
                 yield "ragw_committees", [row]
-            elif isinstance(event, MeetingScheduled):
+            else:  # a meeting, or a change of the reports it reviews
                 code = codes.get(str(event.originator_id))
                 if code is not None:  # the follower joins a meeting to its committee
-                    days[code].append(event.meeting)
-                    yield "ragw_meetings", [(code, event.meeting.isoformat(), event.paper, at)]
+                    if isinstance(event, MeetingScheduled):
+                        days[code].append(event.meeting)
+                    yield from meeting_rows(code, event, at)
         yield reports, {code: sorted(found) for code, found in days.items()}
 
     def made_items(

@@ -7,7 +7,8 @@ An item's spans come from its :func:`ledger.state.timeline` as each of its event
 the order recorded, ends some spans and begins others (:func:`span_steps`); each span is
 a row of ``ragw_spans`` (:func:`span_row`), and the spans known now are also rows of
 the board (:func:`board_row`). Reports and committees are a row each; a meeting is a
-row of its committee.
+row of its committee, and so is each list of the reports it reviews, as first given and
+as each change made it (:func:`meeting_rows`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from functools import cache
 from json.encoder import encode_basestring as _text
 from typing import Any
 
-from events import CommitteeRegistered, RecommendationEvent, ReportRegistered
+from events import (
+    CommitteeRegistered,
+    MeetingReviewsChanged,
+    MeetingScheduled,
+    RecommendationEvent,
+    ReportRegistered,
+)
 from ledger.state import ItemState, Span, later_timeline, timeline
 from projections.rows import place
 from projections.store.schema import FOREVER
@@ -48,6 +55,28 @@ def report_row(event: ReportRegistered, at: str) -> tuple[Any, ...]:
 def committee_row(event: CommitteeRegistered, at: str) -> tuple[Any, ...]:
     """A row of ``ragw_committees``, recorded at ``at``."""
     return (str(event.originator_id), event.code, event.name, at)
+
+
+#: The events whose rows are not an item's: reports, committees, meetings and reviews.
+META_EVENTS = (ReportRegistered, CommitteeRegistered, MeetingScheduled, MeetingReviewsChanged)
+
+
+def review_row(event: MeetingScheduled | MeetingReviewsChanged, at: str) -> tuple[Any, ...]:
+    """A row of ``ragw_reviews`` but its committee's code: the meeting, the event's
+    version in its committee's stream (the latest known is the list in force), the
+    reports as a JSON list, and when it was recorded."""
+    return (event.meeting.isoformat(), event.originator_version, json.dumps(event.review), at)
+
+
+def meeting_rows(
+    code: str, event: MeetingScheduled | MeetingReviewsChanged, at: str
+) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    """The rows of committee ``code`` a meeting's event gives, by table (a meeting that
+    reviews no report gives no row of ``ragw_reviews``)."""
+    if isinstance(event, MeetingScheduled):
+        yield "ragw_meetings", [(code, event.meeting.isoformat(), event.paper, at)]
+    if isinstance(event, MeetingReviewsChanged) or event.review:
+        yield "ragw_reviews", [(code, *review_row(event, at))]
 
 
 def span_steps(

@@ -21,6 +21,7 @@ from uuid import UUID
 from events import (
     CommitteeRegistered,
     LedgerEvent,
+    MeetingReviewsChanged,
     MeetingScheduled,
     RecommendationEvent,
     ReportRegistered,
@@ -33,6 +34,7 @@ from projections.store.derive import (
     committee_row,
     is_open,
     report_row,
+    review_row,
     span_row,
     span_steps,
 )
@@ -112,6 +114,10 @@ class Follower(PaperRows):
                 rows["meeting"].append(
                     (event.meeting.isoformat(), event.paper, at, str(event.originator_id))
                 )
+            if isinstance(event, MeetingReviewsChanged) or (
+                isinstance(event, MeetingScheduled) and event.review
+            ):
+                rows["review"].append((*review_row(event, at), str(event.originator_id)))
         inserts = {
             "report": "INSERT INTO ragw_reports (code, title, scope, published, inspectorates, "
             "makes, known_from) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -119,6 +125,8 @@ class Follower(PaperRows):
             "VALUES (?, ?, ?, ?)",
             "meeting": "INSERT INTO ragw_meetings (committee, meeting, paper, known_from) "
             "SELECT code, ?, ?, ? FROM ragw_committees WHERE stream = ?",
+            "review": "INSERT INTO ragw_reviews (committee, meeting, version, reports, "
+            "known_from) SELECT code, ?, ?, ?, ? FROM ragw_committees WHERE stream = ?",
         }
         earlier = self._meeting_days(cursor)
         for kind, statement in inserts.items():  # committees before their meetings

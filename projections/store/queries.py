@@ -190,6 +190,19 @@ class Queries(Database):
         rows = self._select("SELECT committee, meeting, paper FROM ragw_meetings", known_at)
         return [(code, date.fromisoformat(day), paper) for code, day, paper in rows]
 
+    def reviews(self, known_at: datetime | None = None) -> dict[tuple[str, date], tuple[str, ...]]:
+        """The reports each meeting reviews, as known at ``known_at``, by (committee,
+        date): of each meeting's lists recorded by then, the latest (none: not there)."""
+        rows = self._select(
+            "SELECT committee, meeting, version, reports FROM ragw_reviews", known_at
+        )
+        latest: dict[tuple[str, date], tuple[int, tuple[str, ...]]] = {}
+        for code, day, version, reports in rows:
+            meeting = (code, date.fromisoformat(day))
+            if meeting not in latest or latest[meeting][0] < version:
+                latest[meeting] = (version, tuple(json.loads(reports)))
+        return {meeting: reports for meeting, (_, reports) in latest.items()}
+
     def _select(self, query: str, known_at: datetime | None) -> list[tuple[Any, ...]]:
         self.catch_up()
         parameters: tuple[str, ...] = ()

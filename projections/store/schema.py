@@ -11,7 +11,7 @@ NAME = "read_model"
 TRACKING = "ragw_tracking"
 #: The layout of the tables below. A model of another layout (an earlier ragw's) is
 #: dropped and derived again from the log, on first use.
-LAYOUT = 6
+LAYOUT = 7
 LAYOUT_ROW = "read_model_layout"
 #: The end of a span that has not ended: later than any date, so one range test serves.
 FOREVER = "9999-12-31"
@@ -28,6 +28,11 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS ragw_meetings (
         committee TEXT NOT NULL, meeting TEXT NOT NULL, paper TEXT,
         known_from TEXT NOT NULL)""",
+    # The reports each meeting reviews, as each list was recorded: the list in force as
+    # known at T is the one of the highest version recorded by T.
+    """CREATE TABLE IF NOT EXISTS ragw_reviews (
+        committee TEXT NOT NULL, meeting TEXT NOT NULL, version INTEGER NOT NULL,
+        reports TEXT NOT NULL, known_from TEXT NOT NULL)""",
     # Every span ever known, with the moments it was known: "as known at T" reads here.
     """CREATE TABLE IF NOT EXISTS ragw_spans (
         key TEXT NOT NULL, report TEXT NOT NULL,
@@ -82,6 +87,7 @@ TABLES = (
     "ragw_reports",
     "ragw_committees",
     "ragw_meetings",
+    "ragw_reviews",
     "ragw_spans",
     "ragw_board",
     "ragw_board_open",

@@ -30,6 +30,7 @@ TABLES: dict[str, tuple[str, int, int | None]] = {
     "ragw_reports": ("code, title, scope, published, inspectorates, makes, known_from", 0, 3),
     "ragw_committees": ("stream, code, name, known_from", 1, None),
     "ragw_meetings": ("committee, meeting, paper, known_from", 0, 1),
+    "ragw_reviews": ("committee, meeting, version, reports, known_from", 0, 1),
     "ragw_spans": (SPAN_COLUMNS, 0, 4),
     "ragw_board_open": (BOARD_COLUMNS, 3, 1),
     "ragw_board": (BOARD_COLUMNS, 3, 1),

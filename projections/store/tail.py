@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
@@ -30,6 +31,7 @@ from uuid import UUID
 from events import (
     CommitteeRegistered,
     LedgerEvent,
+    MeetingReviewsChanged,
     MeetingScheduled,
     RecommendationEvent,
     RecommendationIssued,
@@ -87,9 +89,10 @@ def overlaid(
 
 
 def _add_records(store: TimelineStore, recorded: Recorded, events: list[LedgerEvent]) -> None:
-    """The reports, committees and meetings ``events`` record, added to ``recorded``."""
+    """The reports, committees, meetings and reviews ``events`` record, added to
+    ``recorded``."""
     by_stream: dict[UUID, CommitteeRecord] = {}
-    if any(isinstance(e, MeetingScheduled) for e in events):
+    if any(isinstance(e, MeetingScheduled | MeetingReviewsChanged) for e in events):
         with store._transaction(lock=False) as cursor:
             cursor.execute("SELECT stream, code FROM ragw_committees")
             for stream, code in cursor.fetchall():
@@ -103,7 +106,12 @@ def _add_records(store: TimelineStore, recorded: Recorded, events: list[LedgerEv
             by_stream[event.originator_id] = recorded.committees[event.code] = committee
         elif isinstance(event, MeetingScheduled):
             owner = by_stream[event.originator_id]
-            owner.meetings[event.meeting] = Meeting(owner.code, event.meeting, event.paper)
+            owner.meetings[event.meeting] = Meeting(
+                owner.code, event.meeting, event.paper, event.review
+            )
+        elif isinstance(event, MeetingReviewsChanged):
+            meetings = by_stream[event.originator_id].meetings
+            meetings[event.meeting] = replace(meetings[event.meeting], review=event.review)
 
 
 def _fold_over(recorded: Recorded, streams: dict[str, list[RecommendationEvent]]) -> None:

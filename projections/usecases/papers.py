@@ -66,6 +66,8 @@ class MeetingListing:
     paper: str | None
     #: The meeting before it, whose paper this one compares with.
     previous: date | None
+    #: The reports it reviews, in its paper's order.
+    review: tuple[str, ...] = ()
 
 
 def meetings(
@@ -82,7 +84,7 @@ def meetings(
     for c in chosen:
         before: date | None = None
         for m in c.sorted_meetings():
-            listed.append(MeetingListing(c.code, m.on, m.paper, before))
+            listed.append(MeetingListing(c.code, m.on, m.paper, before, m.review))
             before = m.on
     return listed
 

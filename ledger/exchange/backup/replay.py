@@ -38,6 +38,7 @@ from events import (
     CommitteeRegistered,
     ContactsKept,
     LedgerEvent,
+    MeetingReviewsChanged,
     MeetingScheduled,
     OwnerContactSet,
     PaperIssued,
@@ -206,13 +207,18 @@ class Replay:
                 raise RuleBrokenError(f"{event.code} is the code of a report already")
             clean_text(event.name, "its name", required=True)
             return Committee.register(code=event.code, name=event.name, actor=actor, on=event.on)
-        if isinstance(event, MeetingScheduled | PaperIssued):
+        if isinstance(event, MeetingScheduled | MeetingReviewsChanged | PaperIssued):
             committee: Committee = self.aggregates[event.originator_id]
             if isinstance(event, MeetingScheduled):
                 authorized(access, actor, "adding a meeting")
                 if event.paper is not None and len(event.paper) > 100:
                     raise RuleBrokenError("its paper reference is over 100 characters long")
-                committee.schedule_meeting(event.meeting, event.paper, actor, event.on)
+                committee.schedule_meeting(
+                    event.meeting, event.paper, actor, event.on, self._held(event.review)
+                )
+            elif isinstance(event, MeetingReviewsChanged):
+                authorized(access, actor, "changing a meeting's reviews")
+                committee.change_reviews(event.meeting, self._held(event.review), actor, event.on)
             else:
                 authorized(access, actor, "issuing a paper")
                 committee.issue_paper(
@@ -258,6 +264,13 @@ class Replay:
             contacts.set_contact(event.owner, event.emails, actor, event.on)
             return contacts
         raise RuleBrokenError(f"{type(event).__name__} is not an event a restore replays")
+
+    def _held(self, codes: tuple[str, ...]) -> tuple[str, ...]:
+        """``codes``, each a report registered earlier in the file (else refused)."""
+        for code in codes:
+            if report_id(check_code(code)) not in self.aggregates:
+                raise RuleBrokenError(f"it reviews report {code!r}, which no earlier event adds")
+        return codes
 
     def _compare(self, event: LedgerEvent, made: LedgerEvent, by: str) -> None:
         held = event.model_dump(exclude=_COMPARED_WITHOUT)
