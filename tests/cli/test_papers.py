@@ -49,12 +49,14 @@ def test_a_committee_and_its_meetings_are_recorded_and_listed(ragw) -> None:  # 
             "date": "2015-07-15",
             "paper": "Pol 33/15",
             "previous_meeting": None,
+            "reviews": [],
         },
         {
             "committee": "PRMSC",
             "date": "2015-10-21",
             "paper": "Pol 49/15",
             "previous_meeting": "2015-07-15",
+            "reviews": [],
         },
     ]
     committees = json.loads(ragw("committee", "list", "--format", "json"))["committees"]

@@ -27,7 +27,15 @@ from eventsourcing.utils import resolve_topic
 from cli.main import main
 from events import EVENT_TYPES
 from ledger import open_ledger
-from tests.fixtures.make_fixture import DB, EXPORT, REMINDERS_ROWS, ROWS, USERS_ROWS, stored_rows
+from tests.fixtures.make_fixture import (
+    DB,
+    EXPORT,
+    REMINDERS_ROWS,
+    REVIEWS_ROWS,
+    ROWS,
+    USERS_ROWS,
+    stored_rows,
+)
 
 GOVERNANCE = "Strategic Development"
 _databases = itertools.count(1)
@@ -98,8 +106,12 @@ def reminders_rows() -> list[dict[str, Any]]:
     return [json.loads(line) for line in REMINDERS_ROWS.read_text().splitlines()]
 
 
+def reviews_rows() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in REVIEWS_ROWS.read_text().splitlines()]
+
+
 def test_the_fixture_holds_every_kind_of_event_ragw_records() -> None:
-    rows = fixture_rows() + users_rows() + reminders_rows()
+    rows = fixture_rows() + users_rows() + reminders_rows() + reviews_rows()
     stored = {row["topic"].rpartition(":")[2] for row in rows}
     assert stored == set(EVENT_TYPES), (
         "an event type is missing from tests/fixtures (add it: see make_fixture.py)",
@@ -135,6 +147,21 @@ def test_reminders_recorded_by_0_2_read_as_they_were(tmp_path: Path) -> None:
     assert item["reminded"] == "2021-06-01"
     history = read_json(target, "history", "ROADS21/1")["events"]
     assert history[-1]["message_id"] == "<fixture.reminder@example.org>"
+    ragw(target, "verify")
+
+
+def test_reviews_recorded_by_0_3_read_as_they_were(tmp_path: Path) -> None:
+    target = load_rows(str(tmp_path / "reviews.db"), reviews_rows())
+    meetings = read_json(target, "meeting", "list", "JAC")["meetings"]
+    assert [(m["date"], m["reviews"]) for m in meetings] == [
+        ("2017-03-30", ["CRIME14", "UNDERCOVER"]),
+        ("2017-06-29", []),
+    ]
+    reviewed = read_json(target, "summary", "JAC", "2017-03-30")["reviewed"]
+    assert [(r["code"], [i["latest_comment"] for i in r["items"]]) for r in reviewed] == [
+        ("CRIME14", ["A team was set up"]),
+        ("UNDERCOVER", ["A team was set up"]),
+    ]
     ragw(target, "verify")
 
 
