@@ -78,6 +78,7 @@ NAMES = (
     "sign-off",
     "reject",
     "committee sign-off",
+    "meeting review",
 )
 
 
@@ -149,10 +150,11 @@ def commands() -> dict[str, st.SearchStrategy[list[str]]]:
                 ),
                 st.builds(lambda c, n: ["committee", "add", c, "--name", n], values, values),
                 st.builds(
-                    lambda c, d, p: ["meeting", "add", c, d, "--paper", p],
+                    lambda c, d, p, r: ["meeting", "add", c, d, "--paper", p, "--review", r],
                     st.sampled_from(["C"]) | values,
                     days | values,
                     values,
+                    st.sampled_from(["R"]) | values,
                 ),
                 st.builds(
                     lambda k, e, u, o: ["complete", k, "--evidence", e, "--link", u, "--on", o],
@@ -176,6 +178,12 @@ def commands() -> dict[str, st.SearchStrategy[list[str]]]:
                     lambda c, f: ["committee", "sign-off", c, "--for", f],
                     st.sampled_from(["C"]) | values,
                     st.sampled_from(["closures", "extensions"]) | values,
+                ),
+                st.builds(
+                    lambda c, d, r: ["meeting", "review", c, d, r],
+                    st.sampled_from(["C"]) | values,
+                    st.sampled_from(["2021-04-01"]) | days | values,
+                    st.sampled_from(["R"]) | values,
                 ),
             ),
             strict=True,
@@ -239,6 +247,9 @@ def prepared(folder: Path) -> Path:
         ["rec", "add", "R", "2", "--kind", "afi", "--text", "Two", "--on", "2021-01-05"],
         ["status", "R/1", "AMBER", "--on", "2021-02-01"],
         ["committee", "add", "C", "--name", "Committee"],
+        # A meeting that reviewed R, then none: both kinds of event in every export.
+        ["meeting", "add", "C", "2021-04-01", "--review", "R"],
+        ["meeting", "review", "C", "2021-04-01", "--none"],
     ):
         assert run(target, *args).exit_code == 0
     # A request awaiting sign-off by someone other than who asked.
@@ -327,7 +338,10 @@ VALID = {
     "close": (["close", "R/2", "--reason", "superseded"], [1, 3]),
     "correct": (["correct", "R/1@2", "--reason", "wrong item"], [1, 3]),
     "committee add": (["committee", "add", "D", "--name", "N"], [2, 4]),
-    "meeting add": (["meeting", "add", "C", "2021-05-01", "--paper", "P 1/21"], [2, 3, 5]),
+    "meeting add": (
+        ["meeting", "add", "C", "2021-05-01", "--paper", "P 1/21", "--review", "R"],
+        [2, 3, 5, 7],
+    ),
     "complete": (
         ["complete", "R/1", "--evidence", "done", "--link", "https://e.example/1"],
         [1, 3, 5],
@@ -335,6 +349,7 @@ VALID = {
     "sign-off": (["sign-off", "R/2", "--note", "checked", "--on", "2021-03-01"], [1, 3, 5]),
     "reject": (["reject", "R/2", "--reason", "not yet"], [1, 3]),
     "committee sign-off": (["committee", "sign-off", "C", "--for", "closures"], [2, 4]),
+    "meeting review": (["meeting", "review", "C", "2021-04-01", "R"], [2, 3, 4]),
 }
 
 

@@ -1,8 +1,8 @@
 """Whatever the input layer accepts, every later command can carry: for any report and
 item written with values anywhere inside ragw's bounds (the largest number of
 recommendations, the first and last years, the longest texts and codes, any printable
-character), the board, history, log, papers and exports read it, a backup of it restores
-to the same board, and the chain verifies — on SQLite and on PostgreSQL. One number
+character), reviewed by a meeting, the board, history, log, papers and exports read it, a
+backup of it restores to the same board and reviews, and the chain verifies — on SQLite and on PostgreSQL. One number
 or date that the store's columns cannot hold would stop every read for good."""
 
 from __future__ import annotations
@@ -174,6 +174,8 @@ def test_any_event_the_input_layer_accepts_is_read_exported_and_restored(
             day,
             "--paper",
             title[:100].strip() or "P 1/21",
+            "--review",
+            code,
             "--on",
             day,
         )
@@ -185,12 +187,20 @@ def test_any_event_the_input_layer_accepts_is_read_exported_and_restored(
             assert [row["key"] for row in then["items"]] == [key]
             ok(target, "history", key, "--format", "json")
         ok(target, "log", "--format", "json")
-        ok(target, "summary", "COMMITTEE", day, "--format", "json")
+        summary = json.loads(ok(target, "summary", "COMMITTEE", day, "--format", "json"))
+        (reviewed,) = summary["reviewed"]
+        (report,) = summary["reports"]
+        assert (reviewed["code"], reviewed["title"]) == (code, report["title"])
+        assert [i["key"] for i in reviewed["items"]] == ([key] if recorded.exit_code == 0 else [])
+        ok(target, "summary", "COMMITTEE", day, "--format", "md")
         ok(target, "appendix", "COMMITTEE", day, "--format", "json")
         for paper in ("paper.html", "paper.docx"):
             ok(target, "pack", "COMMITTEE", day, "--out", str(folder / paper))
         for sheet in ("board.csv", "board.xlsx"):
             ok(target, "export", "--out", str(folder / sheet))
+        ok(target, "meeting", "review", "COMMITTEE", day, "--none", "--on", day)
+        ok(target, "meeting", "review", "COMMITTEE", day, code, "--on", day)
+        meetings = json.loads(ok(target, "meeting", "list", "--format", "json"))
         ok(target, "export", "--out", str(folder / "backup.jsonl"))
         ok(target, "verify")
 
@@ -198,4 +208,7 @@ def test_any_event_the_input_layer_accepts_is_read_exported_and_restored(
         ok(copy, "restore", str(folder / "backup.jsonl"))
         assert json.loads(ok(copy, "board", "--format", "json")) == board
         assert json.loads(ok(copy, "board", "--as-at", day, "--format", "json")) == then
+        assert json.loads(ok(copy, "meeting", "list", "--format", "json")) == meetings
+        restored = json.loads(ok(copy, "summary", "COMMITTEE", day, "--format", "json"))
+        assert restored["reviewed"] == summary["reviewed"]
         ok(copy, "verify")

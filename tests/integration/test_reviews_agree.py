@@ -1,0 +1,81 @@
+"""The paper's "Reports for review" reads the same from the stored read model as from the
+fold, as at every meeting and as known at every moment: meetings scheduled with reviews
+and their reviews changed or cleared before, between and after the items' changes, the
+model brought up to date at random moments in between."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledger import open_ledger
+from projections.committee import summary_of
+from projections.recorded import Recorded
+from projections.store import TimelineStore
+from tests.unit.test_time import ME, START, TODAY, build_history, operations
+
+DAYS = st.sampled_from(range(0, (TODAY - START).days + 1, 61))
+#: The reports a meeting may review, in some order (the empty list clears).
+REVIEWS = st.sampled_from([[], ["R"], ["S"], ["R", "S"], ["S", "R"]])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    ops=operations,
+    meetings=st.dictionaries(DAYS, st.tuples(st.integers(0, 25), REVIEWS), min_size=1, max_size=3),
+    changes=st.lists(st.tuples(st.integers(0, 25), st.integers(0, 2), REVIEWS), max_size=4),
+    reads=st.sets(st.integers(0, 25), max_size=4),
+    data=st.data(),
+)
+def test_the_reports_for_review_read_the_same_from_the_model_and_the_fold(
+    tmp_path: Path,
+    ops: list[tuple[str, int, int, str, int]],
+    meetings: dict[int, tuple[int, list[str]]],
+    changes: list[tuple[int, int, list[str]]],
+    reads: set[int],
+    data: st.DataObject,
+) -> None:
+    where = str(tmp_path / f"{uuid.uuid4().hex}.db")
+    ledger = open_ledger(where, create=True)
+    ledger.today = lambda: TODAY  # type: ignore[method-assign]
+    store = TimelineStore(ledger, where)
+    days = [START + timedelta(days=offset) for offset in sorted(meetings)]
+
+    def meanwhile(index: int) -> None:
+        if index == 0:
+            ledger.register_report("S", title="s", scope="national", published=START, actor=ME)
+            ledger.issue_recommendation("S", "1", kind="afi", text="s", actor=ME, on=START)
+            ledger.register_committee("C", name="Committee", actor=ME, on=START)
+        for offset, (position, review) in meetings.items():
+            if position == index or (index == len(ops) and position > index):
+                day = START + timedelta(days=offset)
+                ledger.schedule_meeting("C", day, review=review, actor=ME, on=START)
+        for position, which, review in changes:
+            scheduled = [d for d in days if d in ledger.get_committee("C").meetings]
+            if position == index and scheduled:
+                day = scheduled[which % len(scheduled)]
+                if tuple(review) != ledger.get_committee("C").reviews.get(day, ()):
+                    ledger.review_at_meeting("C", day, review, actor=ME, on=START)
+        if index in reads:
+            store.catch_up()
+
+    try:
+        build_history(ops, into=ledger, between=meanwhile)
+        events = [e for _, e in ledger.read_log()]
+        for day in days:
+            known_at = data.draw(st.sampled_from([None, *(e.timestamp for e in events)]))
+            folded = Recorded.of(events, known_at)
+            committee = folded.committees.get("C")
+            if committee is None or day not in committee.meetings:
+                continue  # not yet scheduled as known then
+            kept = summary_of(Recorded.stored(store, known_at), "C", day)
+            assert kept.to_json()["reviewed"] == summary_of(folded, "C", day).to_json()["reviewed"]
+    finally:
+        store.close()
+        ledger.close()
