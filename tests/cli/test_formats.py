@@ -602,15 +602,23 @@ def test_the_committee_list_in_every_format(ledger: str) -> None:
 def test_the_meeting_list_in_every_format(ledger: str) -> None:
     document, table, md, as_csv = formats(ledger, "meeting", "list")
     rows = [
-        [m["committee"], m["date"], text(m["paper"]), text(m["previous_meeting"])]
+        [
+            m["committee"],
+            m["date"],
+            text(m["paper"]),
+            text(m["previous_meeting"]),
+            ", ".join(m["reviews"]),
+        ]
         for m in document["meetings"]
     ]
     assert rows == [
-        ["AUDIT", "2021-05-10", "AR 1|21", ""],
-        ["PRMSC", "2021-02-01", "Pol 1/21", ""],
-        ["PRMSC", "2021-05-01", "Pol 9/21", "2021-02-01"],
+        ["AUDIT", "2021-05-10", "AR 1|21", "", ""],
+        ["PRMSC", "2021-02-01", "Pol 1/21", "", ""],
+        ["PRMSC", "2021-05-01", "Pol 9/21", "2021-02-01", ""],
     ]
-    check_plain_list(table, md, as_csv, ["committee", "date", "paper", "previous meeting"], rows)
+    check_plain_list(
+        table, md, as_csv, ["committee", "date", "paper", "previous meeting", "reviews"], rows
+    )
     assert_escaped(md, "AR 1|21")
 
 
