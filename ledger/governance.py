@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from events import PaperIssued, Role, Scope, SignOffFor
 from ledger.aggregates import Access, Committee, Recommendation, Report, Rules
+from ledger.aggregates.committee import check_reviewable
 from ledger.chain import Digest
 from ledger.errors import (
     AlreadyExistsError,
@@ -148,7 +149,7 @@ class Governance(EventLog):
                 paper=Field.PAPER,
                 length=len(paper),
             )
-        found.schedule_meeting(meeting, paper, actor, day, self._reports_held(review))
+        found.schedule_meeting(meeting, paper, actor, day, self._reports_held(review, meeting))
         return self.save_all(found, what=f"committee {found.code}")
 
     def review_at_meeting(
@@ -164,20 +165,25 @@ class Governance(EventLog):
         that order, in place of those it named before (none when empty)."""
         self.authorize(actor, what="changing a meeting's reviews")
         found = self.get_committee(committee)
-        day = self.check_on(on)
-        found.change_reviews(meeting, self._reports_held(review), actor, day)
+        day = self.check_on(
+            on, not_before=found.scheduled.get(meeting), since="the meeting was scheduled"
+        )
+        found.change_reviews(meeting, self._reports_held(review, meeting), actor, day)
         return self.save_all(found, what=f"committee {found.code}")
 
-    def _reports_held(self, codes: Sequence[str]) -> list[str]:
-        """``codes``, each the code of a report the ledger holds (else refused)."""
-        for code in codes:
-            if report_id(check_code(code)) not in self.repository:
+    def _reports_held(self, codes: Sequence[str], meeting: date) -> list[str]:
+        """``codes`` as checked (stripped), each the code of a report the ledger holds
+        published by ``meeting`` (else refused)."""
+        checked = [check_code(code) for code in codes]
+        for code in checked:
+            if report_id(code) not in self.repository:
                 raise NotFoundError(
                     "no report {code} to review; {hint}",
                     code=code,
                     hint=Hint.to(Fix.REGISTER_REPORT),
                 )
-        return list(codes)
+            check_reviewable(code, self.get_report(code).published, meeting)
+        return checked
 
     # Who may do what ----------------------------------------------------------------
 

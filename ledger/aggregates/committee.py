@@ -40,8 +40,11 @@ class Committee(InOrder):
             #: The reports each meeting reviews, in order (a meeting reviewing none is
             #: not here).
             self.reviews: dict[date, tuple[str, ...]] = {}
+            #: The day each meeting was scheduled on (its event's ``on``).
+            self.scheduled: dict[date, date] = {}
         elif isinstance(event, MeetingScheduled):
             self.meetings[event.meeting] = event.paper
+            self.scheduled[event.meeting] = event.on
             if event.review:
                 self.reviews[event.meeting] = event.review
         elif isinstance(event, MeetingReviewsChanged):
@@ -118,6 +121,16 @@ class Committee(InOrder):
                 day=meeting.isoformat(),
                 hint=Hint.to(Fix.ADD_MEETING, code=self.code, day=meeting.isoformat()),
             )
+        if meeting in self.issued:
+            # The committee received the reports for review with the paper: changing
+            # them now would make the paper differ from what went out, unsaid.
+            raise RuleBrokenError(
+                "the paper for the meeting of {code} on {day} was issued; the reviews of a "
+                "meeting whose paper went out are part of that paper: choose reviews for "
+                "the next meeting instead",
+                code=self.code,
+                day=meeting.isoformat(),
+            )
         review = _once_each(review)
         if review == self.reviews.get(meeting, ()):
             raise RuleBrokenError(
@@ -129,6 +142,19 @@ class Committee(InOrder):
             )
         self.trigger_event(
             MeetingReviewsChanged, meeting=meeting, review=review, actor=actor, on=on
+        )
+
+
+def check_reviewable(code: str, published: date, meeting: date) -> None:
+    """Refuse reviewing report ``code`` at the meeting on ``meeting`` when it was
+    published after that day: a meeting looks at reports it could have read."""
+    if published > meeting:
+        raise RuleBrokenError(
+            "report {code} was published on {published}, after the meeting of {day}; "
+            "review it at a meeting on or after the day it was published",
+            code=code,
+            published=published.isoformat(),
+            day=meeting.isoformat(),
         )
 
 

@@ -145,20 +145,49 @@ def test_a_change_of_reviews_leaves_papers_known_or_issued_before_it_as_they_wer
     tmp_path: Path,
 ) -> None:
     ledger("meeting", "add", "JAC", MEETING, "--review", "CRIME14")
-    ledger("pack", "JAC", MEETING, "--issue", "--out", str(tmp_path / "issued.html"))
+    ledger("pack", "JAC", "2016-12-15", "--issue", "--out", str(tmp_path / "december.html"))
     before = json.loads(ledger("log", "--format", "json"))["events"][-1]["recorded_at"]
     ledger("meeting", "review", "JAC", MEETING, "UNDERCOVER")
     assert reviewed(ledger) == [UNDERCOVER]
     assert reviewed(ledger, MEETING, "--as-known-at", before) == [CRIME14]
-    ledger("pack", "JAC", MEETING, "--as-issued", "--out", str(tmp_path / "again.html"))
-    again = (tmp_path / "again.html").read_text()
-    assert (tmp_path / "issued.html").read_text() == again
-    assert 'id="reviewed-CRIME14"' in again and "reviewed-UNDERCOVER" not in again
     ledger("meeting", "review", "JAC", MEETING, "--none")
     assert reviewed(ledger) == []
     assert reviewed(ledger, MEETING, "--as-known-at", before) == [CRIME14]
     history = json.loads(ledger("log", "--type", "MeetingReviewsChanged", "--format", "json"))
     assert [e["review"] for e in history["events"]] == [["UNDERCOVER"], []]
+    ledger("meeting", "review", "JAC", MEETING, "CRIME14")
+    ledger("pack", "JAC", MEETING, "--issue", "--out", str(tmp_path / "issued.html"))
+    ledger("pack", "JAC", MEETING, "--as-issued", "--out", str(tmp_path / "again.html"))
+    again = (tmp_path / "again.html").read_text()
+    assert (tmp_path / "issued.html").read_text() == again
+    assert 'id="reviewed-CRIME14"' in again and "reviewed-UNDERCOVER" not in again
+
+
+def test_the_reviews_of_a_meeting_whose_paper_was_issued_are_part_of_that_paper(
+    ledger,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    ledger("meeting", "add", "JAC", MEETING, "--review", "CRIME14")
+    ledger("pack", "JAC", MEETING, "--issue", "--out", str(tmp_path / "issued.html"))
+    before = events_in(ledger)
+    error = ledger("meeting", "review", "JAC", MEETING, "UNDERCOVER", code=1)
+    assert error.startswith("Error: ") and len(error.splitlines()) == 1, error
+    assert "paper for the meeting of JAC on 2017-03-30 was issued" in error
+    assert "choose reviews for the next meeting instead" in error
+    assert events_in(ledger) == before
+    assert reviewed(ledger) == [CRIME14]
+    # Another meeting's reviews, whose paper has not gone out, still change.
+    ledger("meeting", "review", "JAC", "2016-12-15", "UNDERCOVER")
+
+
+def test_a_code_typed_with_spaces_around_is_stored_as_the_code(ledger) -> None:  # type: ignore[no-untyped-def]
+    ledger("meeting", "add", "JAC", MEETING, "--review", " CRIME14 ")
+    assert reviewed(ledger) == [CRIME14]
+    listed = json.loads(ledger("meeting", "list", "JAC", "--format", "json"))["meetings"]
+    assert listed[-1]["reviews"] == ["CRIME14"]
+    assert "CRIME14 is named twice" in ledger(
+        "meeting", "review", "JAC", "2016-12-15", " CRIME14", "CRIME14", code=1
+    )
 
 
 @pytest.mark.parametrize(
@@ -174,6 +203,10 @@ def test_a_change_of_reviews_leaves_papers_known_or_issued_before_it_as_they_wer
         ["meeting", "review", "JAC", "2016-12-15"],
         ["meeting", "review", "JAC", "2016-12-15", "CRIME14", "--none"],
         ["meeting", "review", "JAC", "2016-12-15", "--none"],
+        ["meeting", "review", "JAC", "2016-12-15", " CRIME14", "CRIME14"],
+        ["meeting", "review", "JAC", "2016-12-15", "LATER"],
+        ["meeting", "add", "JAC", "2016-12-20", "--review", "LATER"],
+        ["meeting", "review", "JAC", "2016-12-15", "CRIME14", "--on", "2016-12-14"],
     ],
     ids=[
         "add: a report the ledger does not hold",
@@ -186,12 +219,29 @@ def test_a_change_of_reviews_leaves_papers_known_or_issued_before_it_as_they_wer
         "review: no report and no --none",
         "review: reports and --none",
         "review: no change",
+        "review: a report named twice, once with spaces around",
+        "review: a report published after the meeting",
+        "add: a report published after the meeting",
+        "review: --on before the meeting was scheduled",
     ],
 )
 def test_a_bad_review_is_refused_with_one_error_line_and_nothing_recorded(
     ledger,  # type: ignore[no-untyped-def]
     command: list[str],
 ) -> None:
+    ledger(
+        "report",
+        "add",
+        "LATER",
+        "--title",
+        "Later",
+        "--scope",
+        "force",
+        "--published",
+        "2017-01-10",
+        "--on",
+        "2017-01-10",
+    )
     before = events_in(ledger)
     error = ledger(*command, code=1)
     assert error.startswith("Error: ") and len(error.splitlines()) == 1, error
@@ -209,14 +259,47 @@ def test_the_error_names_what_is_wrong(ledger) -> None:  # type: ignore[no-untyp
     assert "JAC has no meeting on 2017-03-30" in ledger(
         "meeting", "review", "JAC", MEETING, "CRIME14", code=1
     )
+    ledger(
+        "report",
+        "add",
+        "LATER",
+        "--title",
+        "Later",
+        "--scope",
+        "force",
+        "--published",
+        "2017-01-10",
+        "--on",
+        "2017-01-10",
+    )
+    assert "LATER was published on 2017-01-10, after the meeting of 2016-12-15" in ledger(
+        "meeting", "review", "JAC", "2016-12-15", "LATER", code=1
+    )
+    assert "is before the meeting was scheduled (2016-12-15)" in ledger(
+        "meeting", "review", "JAC", "2016-12-15", "CRIME14", "--on", "2016-12-14", code=1
+    )
 
 
 def test_reviews_restore_from_a_backup_and_forged_ones_are_refused(
     ledger,  # type: ignore[no-untyped-def]
     tmp_path: Path,
 ) -> None:
+    ledger(
+        "report",
+        "add",
+        "LATER",
+        "--title",
+        "Later",
+        "--scope",
+        "force",
+        "--published",
+        "2017-01-10",
+        "--on",
+        "2017-01-10",
+    )
     ledger("meeting", "add", "JAC", MEETING, "--review", "CRIME14")
     ledger("meeting", "review", "JAC", MEETING, "CRIME14", "UNDERCOVER")
+    ledger("pack", "JAC", MEETING, "--issue", "--out", str(tmp_path / "issued.html"))
     backup = tmp_path / "backup.jsonl"
     ledger("export", "--out", str(backup))
     lines = [json.loads(line) for line in backup.read_text().splitlines()]
@@ -240,17 +323,42 @@ def test_reviews_restore_from_a_backup_and_forged_ones_are_refused(
     types = [(line["type"], bool(line["payload"].get("review"))) for line in lines]
     scheduled = types.index(("MeetingScheduled", True))
     changed = types.index(("MeetingReviewsChanged", True))
+    # A change of the reviews appended after the paper for that meeting was issued.
+    late = json.loads(json.dumps(lines[changed]))
+    version = max(int(line["id"].rpartition("@")[2]) for line in lines if line["key"] == "JAC")
+    late.update(id=f"JAC@{version + 1}", position=len(lines) + 1)
+    late["recorded_at"] = lines[-1]["recorded_at"]
+    late["payload"]["review"] = ["UNDERCOVER"]
     forgeries = {
         "a meeting reviewing a report the file does not hold": (scheduled, {"review": ["NOPE"]}),
         "a change naming a report the file does not hold": (changed, {"review": ["NOPE"]}),
         "a report named twice": (changed, {"review": ["CRIME14", "CRIME14"]}),
         "a change of a meeting the file does not hold": (changed, {"meeting": "2017-06-29"}),
+        "a code with a space before it": (scheduled, {"review": [" CRIME14"]}),
+        "a report published after the meeting": (
+            changed,
+            {"meeting": "2016-12-15", "review": ["LATER"]},
+        ),
+        "a change taking effect before its meeting was scheduled": (changed, {"on": "2017-01-01"}),
+        "a change after the meeting's paper was issued": (len(lines), late),
+    }
+    said = {
+        "a code with a space before it": "a code written untrimmed",
+        "a report published after the meeting": "published on 2017-01-10, after the meeting",
+        "a change taking effect before its meeting was scheduled": "before its meeting was",
+        "a change after the meeting's paper was issued": "was issued",
     }
     for number, (why, (at, payload)) in enumerate(forgeries.items()):
         forged = json.loads(json.dumps(lines))
-        forged[at]["payload"].update(payload)
+        if at == len(lines):
+            forged.append(payload)
+        elif "on" in payload:
+            forged[at].update(payload)
+        else:
+            forged[at]["payload"].update(payload)
         into = tmp_path / f"forged-{number}.db"
         result = restore(into, forged)
         assert result.exit_code == 1, why
         assert result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) == 1, why
+        assert said.get(why, "") in result.stderr, (why, result.stderr)
         assert events_at(into) == 0, why

@@ -63,6 +63,7 @@ from ledger.aggregates import (
     Rules,
     fold_name,
 )
+from ledger.aggregates.committee import check_reviewable
 from ledger.errors import LedgerError, RuleBrokenError
 from ledger.exchange.backup.items import SHEET_EVENTS, authorized, remake_item_event
 from ledger.inputs import MAX_MAKES, clean_text
@@ -214,11 +215,17 @@ class Replay:
                 if event.paper is not None and len(event.paper) > 100:
                     raise RuleBrokenError("its paper reference is over 100 characters long")
                 committee.schedule_meeting(
-                    event.meeting, event.paper, actor, event.on, self._held(event.review)
+                    event.meeting, event.paper, actor, event.on, self._held(event)
                 )
             elif isinstance(event, MeetingReviewsChanged):
                 authorized(access, actor, "changing a meeting's reviews")
-                committee.change_reviews(event.meeting, self._held(event.review), actor, event.on)
+                scheduled = committee.scheduled.get(event.meeting)
+                if scheduled is not None and event.on < scheduled:
+                    raise RuleBrokenError(
+                        f"it took effect on {event.on.isoformat()}, before its meeting was "
+                        f"scheduled ({scheduled.isoformat()})"
+                    )
+                committee.change_reviews(event.meeting, self._held(event), actor, event.on)
             else:
                 authorized(access, actor, "issuing a paper")
                 committee.issue_paper(
@@ -265,12 +272,17 @@ class Replay:
             return contacts
         raise RuleBrokenError(f"{type(event).__name__} is not an event a restore replays")
 
-    def _held(self, codes: tuple[str, ...]) -> tuple[str, ...]:
-        """``codes``, each a report registered earlier in the file (else refused)."""
-        for code in codes:
-            if report_id(check_code(code)) not in self.aggregates:
+    def _held(self, event: MeetingScheduled | MeetingReviewsChanged) -> tuple[str, ...]:
+        """The reports ``event`` reviews, each a report registered earlier in the file,
+        published by the meeting, and written as a command would store it (else refused)."""
+        for code in event.review:
+            if check_code(code) != code:
+                raise RuleBrokenError(f"it reviews report {code!r}, a code written untrimmed")
+            report = self.aggregates.get(report_id(code))
+            if report is None:
                 raise RuleBrokenError(f"it reviews report {code!r}, which no earlier event adds")
-        return codes
+            check_reviewable(code, report.published, event.meeting)
+        return event.review
 
     def _compare(self, event: LedgerEvent, made: LedgerEvent, by: str) -> None:
         held = event.model_dump(exclude=_COMPARED_WITHOUT)
