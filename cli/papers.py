@@ -48,6 +48,9 @@ def summary(
     headline; and the exceptions a committee must see (overdue items neither RED
     nor extended, extensions since the previous meeting, slippage).
 
+    Reports for review: when the meeting reviews reports, every item of each, with
+    its status, owner and latest comment as at the meeting (JSON: "reviewed").
+
     \b
     Examples:
       ragw summary PRMSC 2019-11-15

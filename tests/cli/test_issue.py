@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,29 @@ def test_a_paper_issued_then_corrected_renders_as_issued_byte_for_byte(
     assert again.read_bytes() == issued.read_bytes()
     assert now.read_bytes() != issued.read_bytes()  # the corrections do show in a new paper
     assert ragw("verify").startswith("ok:")
+
+
+@pytest.mark.parametrize("suffix", [".html", ".docx"])
+def test_a_paper_with_reports_for_review_renders_as_issued_byte_for_byte(
+    ragw: Any, target: str, tmp_path: Path, suffix: str
+) -> None:
+    history(ragw)
+    ragw("meeting", "review", "C", "2021-04-01", "R")
+    issued, again, now = (tmp_path / f"{name}{suffix}" for name in ("issued", "again", "now"))
+    pack(target, issued, "--issue")
+    shown = issued.read_text() if suffix == ".html" else docx_text(issued)
+    assert "Reports for review" in shown and "Waiting for the new system" in shown
+    # A comment dated before the meeting, recorded since: the review's latest comment.
+    ragw("note", "R/2", "Supplier found", "--on", "2021-03-25")
+    pack(target, again, "--as-issued")
+    pack(target, now)
+    assert again.read_bytes() == issued.read_bytes()
+    assert "Supplier found" in (now.read_text() if suffix == ".html" else docx_text(now))
+
+
+def docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as document:
+        return document.read("word/document.xml").decode()
 
 
 def test_a_paper_never_issued_cannot_be_rendered_as_issued(

@@ -127,6 +127,11 @@ def test_the_reports_for_review_are_printed_after_the_summary_tables(ledger) -> 
         assert "The backlog is eradicated" not in section
 
 
+def test_the_summarys_help_names_the_reports_for_review() -> None:
+    said = CliRunner().invoke(main, ["summary", "--help"]).stdout
+    assert "Reports for review" in said and '"reviewed"' in said
+
+
 def test_a_paper_without_reviews_prints_no_such_section(ledger, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ledger("meeting", "add", "JAC", MEETING, "--review", "CRIME14")
     assert reviewed(ledger, "2016-12-15") == []

@@ -1,14 +1,16 @@
 """The paper's "Reports for review" reads the same from the stored read model as from the
 fold, as at every meeting and as known at every moment: meetings scheduled with reviews
 and their reviews changed or cleared before, between and after the items' changes, the
-model brought up to date at random moments in between."""
+model brought up to date at random moments in between, on each store."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +25,16 @@ DAYS = st.sampled_from(range(0, (TODAY - START).days + 1, 61))
 REVIEWS = st.sampled_from([[], ["R"], ["S"], ["R", "S"], ["S", "R"]])
 
 
+@pytest.fixture
+def fresh(target: str, request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
+    """A new, empty ledger on ``target``'s kind of store each time it is called: every
+    example hypothesis draws needs a ledger of its own."""
+    if not target.startswith("postgresql"):
+        return lambda: str(tmp_path / f"{uuid.uuid4().hex}.db")
+    server = request.getfixturevalue("postgres")
+    return lambda: server.create_database(f"ragw_reviews_{uuid.uuid4().hex[:16]}")  # type: ignore[no-any-return]
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -34,14 +46,14 @@ REVIEWS = st.sampled_from([[], ["R"], ["S"], ["R", "S"], ["S", "R"]])
     data=st.data(),
 )
 def test_the_reports_for_review_read_the_same_from_the_model_and_the_fold(
-    tmp_path: Path,
+    fresh: Callable[[], str],
     ops: list[tuple[str, int, int, str, int]],
     meetings: dict[int, tuple[int, list[str]]],
     changes: list[tuple[int, int, list[str]]],
     reads: set[int],
     data: st.DataObject,
 ) -> None:
-    where = str(tmp_path / f"{uuid.uuid4().hex}.db")
+    where = fresh()
     ledger = open_ledger(where, create=True)
     ledger.today = lambda: TODAY  # type: ignore[method-assign]
     store = TimelineStore(ledger, where)
