@@ -27,21 +27,18 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
-from events import CommitteeRegistered, MeetingScheduled, RecommendationEvent, ReportRegistered
+from events import RecommendationEvent
 from ledger.errors import LedgerError
 from ledger.keys import recommendation_id, split_key
 from projections.store.database import Database, moment
 from projections.store.derive import (
-    META_EVENTS,
     Rendered,
     board_row,
-    committee_row,
     is_open,
-    meeting_rows,
-    report_row,
     span_row,
     span_steps,
 )
+from projections.store.meta_rows import made_meta
 from projections.store.paper_rows import item_paper_rows
 from projections.store.schema import (
     LAYOUT,
@@ -67,9 +64,6 @@ from projections.store.stored_rows import (
 WORKERS = 4
 #: Rows of one table, as made from events.
 Made = tuple[str, list[tuple[Any, ...]]]
-#: The topics of the events the model reads first (reports, committees, meetings and
-#: their reviews), and of every item's events.
-_META = [get_topic(cls) for cls in META_EVENTS]
 
 
 def _kinds(cls: type) -> Iterator[type]:
@@ -235,27 +229,7 @@ class Audit:
     def made_meta(self, position: int) -> Iterator[Any]:
         """The tracking rows, reports, committees and meetings the events up to
         ``position`` give, as (table, rows); last, what items' rows need of them."""
-        yield "ragw_tracking", [(LAYOUT_ROW, LAYOUT), (NAME, position)]
-        reports: dict[str, tuple[str, str]] = {}
-        codes: dict[str, str] = {}
-        days: dict[str, list[date]] = defaultdict(list)
-        for event in self._meta_events(position):
-            at = moment(event.timestamp)
-            if isinstance(event, ReportRegistered):
-                row = report_row(event, at)
-                reports[event.code] = (row[2], row[3])
-                yield "ragw_reports", [row]
-            elif isinstance(event, CommitteeRegistered):
-                row = committee_row(event, at)
-                codes[row[0]] = event.code
-                yield "ragw_committees", [row]
-            else:  # a meeting, or a change of the reports it reviews
-                code = codes.get(str(event.originator_id))
-                if code is not None:  # the follower joins a meeting to its committee
-                    if isinstance(event, MeetingScheduled):
-                        days[code].append(event.meeting)
-                    yield from meeting_rows(code, event, at)
-        yield reports, {code: sorted(found) for code, found in days.items()}
+        return made_meta(self.ledger, position)
 
     def made_items(
         self,
@@ -268,17 +242,6 @@ class Audit:
         reports, meetings = meta[-1]
         for events in self._streams(position, stream, share):
             yield from self._item_rows(events, reports, meetings)
-
-    def _meta_events(self, position: int) -> Iterator[Any]:
-        """The reports, committees and meetings recorded up to ``position``, in order."""
-        recorder, mapper = self.ledger.recorder, self.ledger.mapper
-        start = 1
-        while start <= position:
-            page = recorder.select_notifications(start, BATCH, stop=position, topics=_META)
-            yield from (mapper.to_domain_event(notification) for notification in page)
-            if len(page) < BATCH:
-                return
-            start = page[-1].id + 1
 
     def _streams(
         self, position: int, stream: UUID | None, share: tuple[Any, Any]
