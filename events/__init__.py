@@ -25,6 +25,7 @@ from events.committee import (
     MeetingScheduled,
     PaperIssued,
 )
+from events.inspection import InspectionAdded, InspectionChanged, InspectionEvent
 from events.owners import ContactsEvent, ContactsKept, OwnerContactSet, ReminderSent
 from events.recommendation import (
     ClosureRequested,
@@ -61,6 +62,9 @@ __all__ = [
     "DeadlineSet",
     "EventCorrected",
     "ExtensionRequested",
+    "InspectionAdded",
+    "InspectionChanged",
+    "InspectionEvent",
     "Kind",
     "LedgerEvent",
     "MeetingScheduled",
@@ -125,5 +129,7 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         ContactsKept,
         OwnerContactSet,
         ReminderSent,
+        InspectionAdded,
+        InspectionChanged,
     )
 }

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from events import (
     CommitteeRegistered,
+    InspectionEvent,
     LedgerEvent,
     MeetingScheduled,
     RecommendationEvent,
@@ -78,6 +79,8 @@ class Recorded:
     digest: str | None = None
     items: dict[UUID, list[RecommendationEvent]] = field(default_factory=dict)
     committees: dict[str, CommitteeRecord] = field(default_factory=dict)
+    #: Each inspection's events, by stream, in the order recorded.
+    inspections: dict[UUID, list[InspectionEvent]] = field(default_factory=dict)
     _states: dict[date, Mapping[str, ItemView]] = field(default_factory=dict, repr=False)
     _columns: dict[date, StatusColumns] = field(default_factory=dict, repr=False)
     _statuses: dict[date, Mapping[str, str | None]] = field(default_factory=dict, repr=False)
@@ -102,6 +105,7 @@ class Recorded:
             recorded.committees[code] = CommitteeRecord(code=code, name=name)
         for code, day, paper in store.meetings(known_at):
             recorded.committees[code].meetings[day] = Meeting(code, day, paper)
+        recorded.add_inspections(store.inspection_events(known_at))
         recorded.stored_states = store.states_as_at
         recorded.stored_statuses = store.status_rows
         recorded.stored_rows = store.rows_as_at
@@ -120,6 +124,8 @@ class Recorded:
                 continue
             if isinstance(event, RecommendationEvent):
                 items[event.originator_id].append(event)
+            elif isinstance(event, InspectionEvent):
+                recorded.add_inspections([event])
             elif isinstance(event, ReportRegistered):
                 recorded.reports[event.code] = ReportFacts.of(event)
             elif isinstance(event, CommitteeRegistered):
@@ -131,6 +137,11 @@ class Recorded:
                 owner.meetings[event.meeting] = Meeting(owner.code, event.meeting, event.paper)
         recorded.items = dict(items)
         return recorded
+
+    def add_inspections(self, events: Iterable[InspectionEvent]) -> None:
+        """Add inspections' events, each after those of its stream already held."""
+        for event in events:
+            self.inspections.setdefault(event.originator_id, []).append(event)
 
     def committee(self, code: str) -> CommitteeRecord:
         if code not in self.committees:

@@ -25,9 +25,14 @@ from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.utils import get_topic
 
-from events import CommitteeRegistered, MeetingScheduled, RecommendationEvent, ReportRegistered
+from events import (
+    CommitteeRegistered,
+    InspectionEvent,
+    MeetingScheduled,
+    RecommendationEvent,
+    ReportRegistered,
+)
 from ledger.errors import LedgerError
 from ledger.keys import recommendation_id, split_key
 from projections.store.database import Database, moment
@@ -35,21 +40,19 @@ from projections.store.derive import (
     Rendered,
     board_row,
     committee_row,
+    inspection_row,
     is_open,
     report_row,
     span_row,
     span_steps,
 )
 from projections.store.paper_rows import item_paper_rows
-from projections.store.schema import (
-    LAYOUT,
-    LAYOUT_ROW,
-    NAME,
-    TRACKING,
-)
+from projections.store.schema import LAYOUT, LAYOUT_ROW, NAME, TRACKING
 from projections.store.stored_rows import (
     BATCH,
     ITEM_TABLES,
+    ITEM_TOPICS,
+    META_TOPICS,
     TABLES,
     Difference,
     Stored,
@@ -65,19 +68,6 @@ from projections.store.stored_rows import (
 WORKERS = 4
 #: Rows of one table, as made from events.
 Made = tuple[str, list[tuple[Any, ...]]]
-#: The topics of the events the model reads first (reports, committees, meetings), and
-#: of every item's events.
-_META = [get_topic(cls) for cls in (ReportRegistered, CommitteeRegistered, MeetingScheduled)]
-
-
-def _kinds(cls: type) -> Iterator[type]:
-    yield cls
-    sub: type
-    for sub in cls.__subclasses__():
-        yield from _kinds(sub)
-
-
-_ITEM_TOPICS = frozenset(get_topic(cls) for cls in _kinds(RecommendationEvent))
 
 
 @dataclass(frozen=True)
@@ -255,6 +245,8 @@ class Audit:
                 if code is not None:  # the follower joins a meeting to its committee
                     days[code].append(event.meeting)
                     yield "ragw_meetings", [(code, event.meeting.isoformat(), event.paper, at)]
+            elif isinstance(event, InspectionEvent):
+                yield "ragw_inspections", [inspection_row(event, at)]
         yield reports, {code: sorted(found) for code, found in days.items()}
 
     def made_items(
@@ -274,7 +266,7 @@ class Audit:
         recorder, mapper = self.ledger.recorder, self.ledger.mapper
         start = 1
         while start <= position:
-            page = recorder.select_notifications(start, BATCH, stop=position, topics=_META)
+            page = recorder.select_notifications(start, BATCH, stop=position, topics=META_TOPICS)
             yield from (mapper.to_domain_event(notification) for notification in page)
             if len(page) < BATCH:
                 return
@@ -313,7 +305,7 @@ class Audit:
                 rows.execute(query, tuple(values))
                 while page := rows.fetchmany(BATCH):
                     for originator, version, topic, state in page:
-                        if topic not in _ITEM_TOPICS:
+                        if topic not in ITEM_TOPICS:
                             continue
                         if originator != current:
                             if events:

@@ -19,7 +19,7 @@ from functools import cache
 from json.encoder import encode_basestring as _text
 from typing import Any
 
-from events import CommitteeRegistered, RecommendationEvent, ReportRegistered
+from events import CommitteeRegistered, InspectionEvent, RecommendationEvent, ReportRegistered
 from ledger.state import ItemState, Span, later_timeline, timeline
 from projections.rows import place
 from projections.store.schema import FOREVER
@@ -41,6 +41,20 @@ def report_row(event: ReportRegistered, at: str) -> tuple[Any, ...]:
         event.published.isoformat(),
         json.dumps(list(event.inspectorates)),
         event.makes,
+        int(event.restricted),
+        event.inspection,
+        at,
+    )
+
+
+def inspection_row(event: InspectionEvent, at: str) -> tuple[Any, ...]:
+    """A row of ``ragw_inspections``: one event of an inspection, whole (papers fold an
+    inspection's few events as known at a moment, as from the log), recorded at ``at``."""
+    return (
+        str(event.originator_id),
+        event.originator_version,
+        type(event).__name__,
+        event.model_dump_json(),
         at,
     )
 

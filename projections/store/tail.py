@@ -29,6 +29,7 @@ from uuid import UUID
 
 from events import (
     CommitteeRegistered,
+    InspectionEvent,
     LedgerEvent,
     MeetingScheduled,
     RecommendationEvent,
@@ -87,7 +88,8 @@ def overlaid(
 
 
 def _add_records(store: TimelineStore, recorded: Recorded, events: list[LedgerEvent]) -> None:
-    """The reports, committees and meetings ``events`` record, added to ``recorded``."""
+    """The reports, committees, meetings and inspections ``events`` record, added to
+    ``recorded``."""
     by_stream: dict[UUID, CommitteeRecord] = {}
     if any(isinstance(e, MeetingScheduled) for e in events):
         with store._transaction(lock=False) as cursor:
@@ -104,6 +106,8 @@ def _add_records(store: TimelineStore, recorded: Recorded, events: list[LedgerEv
         elif isinstance(event, MeetingScheduled):
             owner = by_stream[event.originator_id]
             owner.meetings[event.meeting] = Meeting(owner.code, event.meeting, event.paper)
+        elif isinstance(event, InspectionEvent):
+            recorded.add_inspections([event])
 
 
 def _fold_over(recorded: Recorded, streams: dict[str, list[RecommendationEvent]]) -> None:
