@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cli.paper_inspections import inspection_outputs
 from cli.render import Output
 from projections.committee import COUNT_KEYS, DEFINITIONS, OUTSTANDING, long_date
 from projections.exceptions import NOT_ASSESSED
@@ -168,6 +169,7 @@ def summary_output(summary: Summary) -> Output:
                 ],
                 wrap={"justification": 50},
             ),
+            *inspection_outputs(summary),
         ],
         csv=Output(
             document=None,

@@ -31,6 +31,7 @@ from render.cells import (
     total_keys,
     xml_safe,
 )
+from render.docx_inspections import write_sections
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -50,6 +51,7 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
     if paper.restated is not None:
         _restated(document, paper.restated)
     _exceptions(document, paper.summary)
+    write_sections(document, paper.summary)
     _appendix(document, paper.appendix)
     written = io.BytesIO()
     document.save(written)
@@ -303,7 +305,8 @@ def _appendix(document: Document, appendix: Appendix) -> None:
         cells[0].text, cells[1].text = status, text
         _shade(cells[0], FILLS[status])
     for report in appendix.reports:
-        document.add_heading(xml_safe(report.report.title), level=2)
+        restricted = " (restricted)" if report.report.restricted else ""
+        document.add_heading(xml_safe(report.report.title + restricted), level=2)
         document.add_paragraph(xml_safe(report.description))
         document.add_paragraph(xml_safe(report.sentence))
         if not report.items:

@@ -175,7 +175,7 @@ class Inspection(InOrder):
             why = "why no report will be published" if no_report else "why the date moved"
             raise RuleBrokenError(
                 "{what} of inspection {code} needs a reason: {hint}",
-                what="a report no longer to be published" if no_report else "a date moved",
+                what="recording that no report will be published" if no_report else "moving a date",
                 code=self.code,
                 hint=Hint.to(Fix.GIVE_REASON, why=why),
             )

@@ -118,7 +118,7 @@ def sections_of(
         facts = inspection_as_at(events, day)
         if facts is None or facts["code"] in published:
             continue
-        line = _inspection_line(facts, day)
+        line = inspection_line(facts, day)
         ended = max(line.fieldwork_to, line.debrief or line.fieldwork_to)
         if line.no_report and before is not None and ended <= before:
             continue
@@ -133,7 +133,7 @@ def sections_of(
     return InspectionSections(inspections, reports)
 
 
-def _inspection_line(facts: dict[str, Any], day: date) -> InspectionLine:
+def inspection_line(facts: dict[str, Any], day: date) -> InspectionLine:
     start, end, debrief = facts["fieldwork_from"], facts["fieldwork_to"], facts["debrief"]
     if start > day:
         stage = TO_COME
