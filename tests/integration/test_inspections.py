@@ -5,11 +5,18 @@ log, as known at any moment, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
 import time
-from datetime import UTC, date, datetime
+import uuid
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from ledger import Ledger, open_ledger
+from ledger.errors import LedgerError
 from projections.committee import appendix_of, paper_of, summary_of
 from projections.committee.appendix import WITHHELD
 from projections.committee.inspections import sections_of
@@ -239,6 +246,79 @@ def test_the_read_model_gives_the_sections_the_fold_gives_as_known_at_every_mome
                 )
         assert store.reports()["DIGITAL"].restricted
         assert store.reports()["CUSTODYR"].inspection == "CUSTODY"
+    finally:
+        store.close()
+        ledger.close()
+
+
+days = st.integers(0, 180).map(lambda n: DEC + timedelta(days=n))
+actions = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.integers(0, 3), days, st.integers(0, 20), st.booleans()),
+        st.tuples(st.just("move"), st.integers(0, 3), days, st.integers(0, 60), st.booleans()),
+        st.tuples(st.just("report"), st.integers(0, 3), days, st.integers(0, 3), st.booleans()),
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=actions, data=st.data())
+def test_the_sections_from_the_read_model_are_the_folds_for_any_history(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[Any, ...]], data: st.DataObject
+) -> None:
+    """Any inspections, moved dates and reports of them (restricted or not), each taking
+    effect on any day: the stored model and the fold give the same paper, at every
+    meeting, as known at any moment. On SQLite; the test above covers PostgreSQL."""
+    target = str(tmp_path_factory.mktemp("any") / f"{uuid.uuid4().hex}.db")
+    ledger = ledger_at(target)
+    store = TimelineStore(ledger, target)
+    try:
+        for kind, n, day, span, flag in steps:
+            code, on = f"I{n}", min(day, TODAY)
+            with contextlib.suppress(LedgerError):
+                if kind == "add":
+                    ledger.add_inspection(
+                        code,
+                        title=code,
+                        inspectorates=["HMICFRS"],
+                        fieldwork=f"{day}..{day + timedelta(days=span)}",
+                        expected=None if flag else (day + timedelta(days=60)).isoformat()[:7],
+                        no_report=flag,
+                        reason="sensitive" if flag else None,
+                        actor=ME,
+                        on=on,
+                    )
+                elif kind == "move":
+                    ledger.update_inspection(
+                        code,
+                        debrief=day if flag else None,
+                        expected=None if flag else (day + timedelta(days=span)).isoformat(),
+                        reason="moved",
+                        actor=ME,
+                        on=on,
+                    )
+                else:
+                    ledger.register_report(
+                        f"R{n}{span}",
+                        title="Report",
+                        scope="force",
+                        published=on,
+                        makes=span,
+                        restricted=flag,
+                        inspection=code if span else None,
+                        actor=ME,
+                        on=on,
+                    )
+        moments = [None, *(e.timestamp for n, e in ledger.read_log() if n >= 4)]
+        for known_at in data.draw(st.lists(st.sampled_from(moments), min_size=1, max_size=3)):
+            kept, fold = Recorded.stored(store, known_at), folded(ledger, known_at)
+            for meeting in (DEC, MAR, JUN):
+                for full in (False, True):
+                    assert paper_of(kept, "JAC", meeting, include_restricted=full).to_json() == (
+                        paper_of(fold, "JAC", meeting, include_restricted=full).to_json()
+                    )
     finally:
         store.close()
         ledger.close()
