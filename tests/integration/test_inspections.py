@@ -6,6 +6,7 @@ log, as known at any moment, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import contextlib
+import io
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -321,4 +322,43 @@ def test_the_sections_from_the_read_model_are_the_folds_for_any_history(
                     )
     finally:
         store.close()
+        ledger.close()
+
+
+def headings(paper: Any) -> list[str]:
+    import docx
+
+    from render.docx import write_docx
+
+    written = io.BytesIO()
+    write_docx(paper, written)
+    document = docx.Document(io.BytesIO(written.getvalue()))
+    return [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+
+
+def test_the_word_paper_and_the_terminal_print_each_section_only_when_it_lists_something(
+    target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cli.paper_tables import summary_output
+    from cli.render import emit
+
+    ledger = ledger_at(target)
+    try:
+        empty = headings(paper_of(folded(ledger), "JAC", MAR))
+        assert "Inspections" not in empty and not any("published" in h for h in empty)
+        record_inspections(ledger)
+        found = headings(paper_of(folded(ledger), "JAC", JUN))
+        exceptions, appendix = (
+            found.index("Exceptions for the committee"),
+            found.index("Appendix: progress on every open recommendation"),
+        )
+        assert found[exceptions + 1 : appendix][-2:] == [
+            "Inspections",
+            "Reports published since the previous meeting",
+        ]
+        emit(summary_output(summary_of(folded(ledger), "JAC", JUN)), "md")
+        printed = capsys.readouterr().out
+        assert "## Inspections\n" in printed and "| PEEL21: PEEL spring inspection" in printed
+        assert "restricted: circulated but not for publication" in printed
+    finally:
         ledger.close()
