@@ -52,7 +52,7 @@ def inspection_cells(line: InspectionLine) -> list[str]:
     report = line.report + (f" ({line.reason})" if line.reason and line.no_report else "")
     return [
         f"{line.code}: {line.title}",
-        " and ".join(line.inspectorates),
+        _and(line.inspectorates),
         fieldwork,
         line.stage,
         long_date(line.debrief) if line.debrief else "",
@@ -74,7 +74,12 @@ def published_cells(line: PublishedLine) -> list[str]:
     return [
         f"{line.code}: {line.title}",
         long_date(line.published),
-        " and ".join(line.inspectorates),
+        _and(line.inspectorates),
         recommendations,
         "; ".join(notes),
     ]
+
+
+def _and(names: list[str]) -> str:
+    """ "HMI Prisons, HMICFRS and Care Quality Commission"."""
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
