@@ -30,7 +30,6 @@ OPTIONS: dict[Field, str] = {
     Field.FIELDWORK: "--fieldwork",
     Field.DEBRIEF: "--debrief",
     Field.EXPECTED: "--expected",
-    Field.INSPECTION: "--from-inspection",
 }
 
 #: Each next step as the command that takes it (``{key}`` and the like: the hint's values).

@@ -41,7 +41,6 @@ class Field(StrEnum):
     FIELDWORK = "fieldwork"  # an inspection's days in force
     DEBRIEF = "debrief"
     EXPECTED = "expected"  # when an inspection's report is expected
-    INSPECTION = "inspection"  # the inspection a report is the report of
 
 
 @unique
@@ -139,7 +138,6 @@ FIELD_WORDS: dict[Field, str] = {
     Field.FIELDWORK: "the fieldwork's days",
     Field.DEBRIEF: "the debrief's date",
     Field.EXPECTED: "when the report is expected",
-    Field.INSPECTION: "the inspection it reports on",
 }
 
 

@@ -30,7 +30,6 @@ LABELS: dict[Field, str] = {
     Field.FIELDWORK: "the fieldwork's days",
     Field.DEBRIEF: "the debrief's date",
     Field.EXPECTED: "when the report is expected",
-    Field.INSPECTION: "the inspection it reports on",
 }
 
 #: Each next step in the web's words (``{key}`` and the like: the hint's values).
