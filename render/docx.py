@@ -32,6 +32,7 @@ from render.cells import (
     xml_safe,
 )
 from render.docx_inspections import write_sections
+from render.inspections import WITHHELD_NOTE
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -305,8 +306,9 @@ def _appendix(document: Document, appendix: Appendix) -> None:
         cells[0].text, cells[1].text = status, text
         _shade(cells[0], FILLS[status])
     for report in appendix.reports:
-        restricted = " (restricted)" if report.report.restricted else ""
-        document.add_heading(xml_safe(report.report.title + restricted), level=2)
+        document.add_heading(xml_safe(report.report.title), level=2)
+        if report.report.restricted:
+            document.add_paragraph(WITHHELD_NOTE.capitalize() + ".")
         document.add_paragraph(xml_safe(report.description))
         document.add_paragraph(xml_safe(report.sentence))
         if not report.items:
