@@ -27,6 +27,9 @@ OPTIONS: dict[Field, str] = {
     Field.STORE: "--db",
     Field.ENCRYPTION_KEY: "RAGW_ENCRYPTION_KEY",
     Field.ACTOR: "--actor (and RAGW_ACTOR)",
+    Field.FIELDWORK: "--fieldwork",
+    Field.DEBRIEF: "--debrief",
+    Field.EXPECTED: "--expected",
 }
 
 #: Each next step as the command that takes it (``{key}`` and the like: the hint's values).
@@ -77,6 +80,8 @@ COMMANDS: dict[Fix, str] = {
     ),
     Fix.INIT_ROLES: "the database's owner runs `ragw admin init-roles`",
     Fix.EXPORT_IN_CLEAR: "add --plaintext",
+    Fix.ADD_INSPECTION: "add it with `ragw inspection add {code} ...` (see `ragw inspection list`)",
+    Fix.SEE_INSPECTIONS: "see `ragw inspection list`",
 }
 
 

@@ -1,77 +1,14 @@
-"""Writes to items and reports: register a report, add its recommendations, and every
-change an item goes through (status, deadline, notes, owner, closing, completion and
-its sign-off, corrections). Each parses its input and calls one ledger method."""
+"""Writes to items: add a report's recommendations, and every change an item goes
+through (status, deadline, notes, owner, closing, completion and its sign-off,
+corrections). Each parses its input and calls one ledger method. Registering a report
+is :mod:`cli.reports`' (``report`` stays importable from here)."""
 
 from __future__ import annotations
 
 import click
 
 from cli.common import LedgerGroup, link_option, on_option, parse_day, record, refuse
-
-
-@click.group(cls=LedgerGroup)
-def report() -> None:
-    """Inspection reports."""
-
-
-@report.command("add")
-@click.argument("code")
-@click.option("--title", required=True, help="The report's title.")
-@click.option(
-    "--scope",
-    required=True,
-    metavar="national|force",
-    help="A national (thematic) or a force report.",
-)
-@click.option("--published", required=True, metavar="DATE", help="Publication date (YYYY-MM-DD).")
-@click.option(
-    "--inspectorate",
-    "inspectorates",
-    multiple=True,
-    metavar="NAME",
-    help="HMICFRS, HMI Prisons... (repeatable).",
-)
-@click.option(
-    "--makes",
-    type=int,
-    default=None,
-    metavar="N",
-    help="How many recommendations the report makes in all.",
-)
-@on_option
-@click.pass_context
-def report_add(
-    ctx: click.Context,
-    code: str,
-    title: str,
-    scope: str,
-    published: str,
-    inspectorates: tuple[str, ...],
-    makes: int | None,
-    on: str | None,
-) -> None:
-    """Register an inspection report under a CODE of your choosing.
-
-    \b
-    Example:
-      ragw report add BETRAYAL --title "Shining a light on betrayal" \\
-          --scope national --published 2019-09-01 --inspectorate HMICFRS --makes 6
-    """
-    published_on = parse_day(published, "--published")
-    assert published_on is not None
-    record(
-        ctx,
-        lambda ledger, actor: ledger.register_report(
-            code,
-            title=title,
-            scope=scope,
-            published=published_on,
-            inspectorates=inspectorates,
-            makes=makes,
-            actor=actor,
-            on=parse_day(on, "--on"),
-        ),
-    )
+from cli.reports import report as report
 
 
 @click.group(cls=LedgerGroup)

@@ -19,7 +19,8 @@ from cli.common import DEFAULT_DB, LedgerGroup, Session
 
 #: Every command: its name, and the module and name of the click command it is.
 COMMANDS = {
-    "report": "cli.items:report",
+    "report": "cli.reports:report",
+    "inspection": "cli.inspections:inspection",
     "rec": "cli.items:rec",
     "status": "cli.items:status",
     "extend": "cli.items:extend",

@@ -44,6 +44,13 @@ from projections.usecases.papers import record_issue
     is_flag=True,
     help="Render the paper exactly as it was issued, whatever was recorded or corrected since.",
 )
+@click.option(
+    "--include-restricted",
+    "include_restricted",
+    is_flag=True,
+    help="Show restricted reports in full (their details and their items' text), not "
+    'as "restricted" with their title only: for a paper that goes to the committee alone.',
+)
 @click.pass_context
 def pack(
     ctx: click.Context,
@@ -54,6 +61,7 @@ def pack(
     as_known_at: str | None,
     issue: bool,
     as_issued: bool,
+    include_restricted: bool,
 ) -> None:
     """Write the whole paper for COMMITTEE's meeting on DATE as one document.
 
@@ -71,6 +79,7 @@ def pack(
       ragw pack PRMSC 2019-11-15 --out paper.docx --issue
       ragw pack PRMSC 2019-11-15 --out paper-again.docx --as-issued
       ragw pack PRMSC 2019-11-15 --out paper.html --force   # replace paper.html
+      ragw pack PRMSC 2019-11-15 --out committee-only.html --include-restricted
     """
     path = output_path(
         out, (".html", ".htm", ".docx"), "the paper is written as .html or .docx", force=force
@@ -92,6 +101,7 @@ def pack(
         as_known_at=parse_moment(as_known_at),
         to_issue=issue,
         as_issued=as_issued,
+        include_restricted=include_restricted,
     )
     paper = read.paper
     if suffix == ".docx":

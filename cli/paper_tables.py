@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cli.paper_inspections import inspection_outputs
 from cli.render import Output
 from cli.review_tables import reviewed_tables
 from projections.committee import COUNT_KEYS, DEFINITIONS, OUTSTANDING, long_date
@@ -169,6 +170,7 @@ def summary_output(summary: Summary) -> Output:
                 ],
                 wrap={"justification": 50},
             ),
+            *inspection_outputs(summary),
             *reviewed_tables(summary.reviewed),
         ],
         csv=Output(

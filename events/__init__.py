@@ -26,6 +26,7 @@ from events.committee import (
     MeetingScheduled,
     PaperIssued,
 )
+from events.inspection import InspectionAdded, InspectionChanged, InspectionEvent
 from events.owners import ContactsEvent, ContactsKept, OwnerContactSet, ReminderSent
 from events.recommendation import (
     ClosureRequested,
@@ -62,6 +63,9 @@ __all__ = [
     "DeadlineSet",
     "EventCorrected",
     "ExtensionRequested",
+    "InspectionAdded",
+    "InspectionChanged",
+    "InspectionEvent",
     "Kind",
     "LedgerEvent",
     "MeetingReviewsChanged",
@@ -127,6 +131,8 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         ContactsKept,
         OwnerContactSet,
         ReminderSent,
+        InspectionAdded,
+        InspectionChanged,
         MeetingReviewsChanged,
     )
 }

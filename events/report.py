@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import CanInitAggregate
+from pydantic import Field
 
 from events.base import LedgerEvent, Scope
 
@@ -22,3 +24,10 @@ class ReportRegistered(ReportEvent, CanInitAggregate[UUID]):
     published: date
     inspectorates: tuple[str, ...] = ()
     makes: int | None = None
+    #: Circulated but not intended for publication: the committee sees its title only
+    #: (unless asked for in full), and public outputs leave it out. Left out of what is
+    #: stored when not so, like ``inspection``, so every report registered before either
+    #: existed is stored, chained and backed up byte for byte as it was.
+    restricted: bool = Field(default=False, exclude_if=operator.not_)
+    #: The code of the inspection this report is the report of.
+    inspection: str | None = Field(default=None, exclude_if=operator.not_)

@@ -40,6 +40,7 @@ from ledger.inputs import (
     parse_kind,
     parse_status,
 )
+from ledger.inspections import Inspections
 from ledger.keys import check_ref, recommendation_id, split_event_id, split_key
 from ledger.reminders import Reminders
 
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 CHANGE_ATTEMPTS = 5
 
 
-class Ledger(Accounts, Reminders):
+class Ledger(Accounts, Reminders, Inspections):
     """An audit ledger of inspection reports and their recommendations."""
 
     name = "ragw"

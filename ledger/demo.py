@@ -20,6 +20,8 @@ from ledger.application import Ledger
 from ledger.errors import Field, RuleBrokenError
 
 DATA = "colp-hmicfrs-2019-11.json"
+#: Inspections and reports published in the demo's period, from seed papers 000 and 002.
+INSPECTIONS = "seed-inspections.json"
 
 
 @cache
@@ -96,11 +98,55 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
             if row["comment"]:
                 item.note_progress(row["comment"], actor, now)
             aggregates.append(item)
+    aggregates.extend(demo_inspections(actor))
     recorded = ledger.save_all(*aggregates, what="the demo ledger")
     recorded += review_reports(ledger, committee, actor=actor, on=now)
     return len(recorded)
 
 
+def demo_inspections(actor: str) -> list[Any]:
+    """The inspections of seed 002 (one without a report, one whose report is expected,
+    two whose report date is not yet known) and the reports of seeds 000 and 002 that
+    make no recommendations (one restricted, one the report of an inspection), dated in
+    the demo's period; each inspection before the report that names it."""
+    from ledger.aggregates import Inspection, Report
+
+    data = json.loads(files("ledger").joinpath("data", INSPECTIONS).read_text("utf-8"))
+    made: list[Any] = []
+    for entry in data["inspections"]:
+        start, end = (date.fromisoformat(day) for day in entry["fieldwork"])
+        made.append(
+            Inspection.add(
+                code=entry["code"],
+                title=entry["title"],
+                inspectorates=entry["inspectorates"],
+                fieldwork_from=start,
+                fieldwork_to=end,
+                debrief=date.fromisoformat(entry["debrief"]) if "debrief" in entry else None,
+                expected=entry.get("expected"),
+                no_report="no_report" in entry,
+                reason=entry.get("no_report"),
+                actor=actor,
+                on=date.fromisoformat(entry["on"]),
+            )
+        )
+    for entry in data["reports"]:
+        published = date.fromisoformat(entry["published"])
+        made.append(
+            Report.register(
+                code=entry["code"],
+                title=entry["title"],
+                scope=entry["scope"],
+                published=published,
+                inspectorates=entry["inspectorates"],
+                makes=entry["makes"],
+                restricted=entry.get("restricted", False),
+                inspection=entry.get("inspection"),
+                actor=actor,
+                on=published,
+            )
+        )
+    return made
 #: The reports the November meeting reviews, every item of each, as seed 002's committee
 #: reviewed four in rotation ("Overview of the four reports for review", 2.21-2.48: a
 #: PEEL inspection, a crime inspection of the force and two national reports).

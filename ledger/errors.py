@@ -38,6 +38,9 @@ class Field(StrEnum):
     STORE = "store"  # where the ledger is kept
     ENCRYPTION_KEY = "encryption key"
     ACTOR = "actor"  # who says they record a change
+    FIELDWORK = "fieldwork"  # an inspection's days in force
+    DEBRIEF = "debrief"
+    EXPECTED = "expected"  # when an inspection's report is expected
 
 
 @unique
@@ -81,6 +84,8 @@ class Fix(Enum):
     FOLLOW_AS_FOLLOWER = "the follower, run as a follower's login"
     INIT_ROLES = "the database's owner sets up its roles (again)"
     EXPORT_IN_CLEAR = "ask for plain text"
+    ADD_INSPECTION = "add the inspection {code} first (see the inspections)"
+    SEE_INSPECTIONS = "see the inspections"
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,9 @@ FIELD_WORDS: dict[Field, str] = {
     Field.STORE: "the ledger's location",
     Field.ENCRYPTION_KEY: "the encryption key",
     Field.ACTOR: "the name of who acts",
+    Field.FIELDWORK: "the fieldwork's days",
+    Field.DEBRIEF: "the debrief's date",
+    Field.EXPECTED: "when the report is expected",
 }
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from events import PaperIssued, Role, Scope, SignOffFor
-from ledger.aggregates import Access, Committee, Recommendation, Report, Rules
+from events import PaperIssued, ReportRegistered, Role, Scope, SignOffFor
+from ledger.aggregates import Access, Committee, Inspection, Recommendation, Report, Rules
 from ledger.aggregates.committee import check_reviewable
 from ledger.chain import Digest
 from ledger.errors import (
@@ -29,7 +29,7 @@ from ledger.inputs import (
     parse_scope,
     parse_sign_off_for,
 )
-from ledger.keys import check_code, committee_id, report_id
+from ledger.keys import check_code, committee_id, inspection_id, report_id
 from ledger.log import EventLog
 from ledger.permissions import authorize, needs_sign_off
 
@@ -52,9 +52,13 @@ class Governance(EventLog):
         published: date,
         inspectorates: Sequence[str] = (),
         makes: int | None = None,
+        restricted: bool = False,
+        inspection: str | None = None,
         actor: str,
         on: date | None = None,
     ) -> list[str]:
+        """Register a published report; ``restricted``: circulated but not intended for
+        publication; ``inspection``: the code of the inspection it reports on."""
         self.authorize(actor, what="adding a report")
         code = check_code(code)
         on = self.check_on(on)
@@ -80,6 +84,9 @@ class Governance(EventLog):
             raise AlreadyExistsError(
                 f"{code} is the code of a committee; give the report a code of its own"
             )
+        self.check_code_free(code, "report")
+        if inspection is not None:
+            inspection = self.check_report_of(inspection, code, published)
         report = Report.register(
             code=code,
             title=clean_text(title, Field.TITLE, required=True) or "",
@@ -89,6 +96,8 @@ class Governance(EventLog):
                 check_writable(i.strip(), "inspectorate") for i in inspectorates if i.strip()
             ],
             makes=makes,
+            restricted=restricted,
+            inspection=inspection,
             actor=actor,
             on=on,
         )
@@ -102,6 +111,69 @@ class Governance(EventLog):
                 "no report {code}; {hint}", code=code, hint=Hint.to(Fix.REGISTER_REPORT)
             ),
         )
+
+    # Inspections and the reports of them ------------------------------------------------
+
+    def get_inspection(self, code: str) -> Inspection:
+        """The inspection ``code``, with the report that names it (if one does)."""
+        found = self.get_aggregate(
+            Inspection,
+            inspection_id(check_code(code, what="inspection code")),
+            lambda: NotFoundError(
+                "no inspection {code}; {hint}",
+                code=code,
+                hint=Hint.to(Fix.ADD_INSPECTION, code=code),
+            ),
+        )
+        found.report = self.report_of(found.code)
+        return found
+
+    def report_of(self, inspection: str) -> str | None:
+        """The code of the report that names ``inspection``, if one does. Reports are few:
+        their creating events are read, not each report's stream."""
+        for _, event in self.read_log(types=(ReportRegistered,)):
+            if isinstance(event, ReportRegistered) and event.inspection == inspection:
+                return event.code
+        return None
+
+    def check_report_of(self, inspection: str, report: str, published: date) -> str:
+        """The inspection a new ``report`` reports on: one the ledger holds, whose report
+        will be published, that no other report names, whose fieldwork had ended."""
+        found = self.get_inspection(inspection)
+        if found.no_report:
+            raise RuleBrokenError(
+                "no report of inspection {code} is to be published (it was recorded so); {hint}",
+                code=found.code,
+                hint=Hint.to(Fix.SEE_INSPECTIONS),
+            )
+        if found.report is not None:
+            raise AlreadyExistsError(
+                "inspection {code} has its report already ({report}); a report names the "
+                "inspection it reports on, and an inspection has one",
+                code=found.code,
+                report=found.report,
+            )
+        if published < found.fieldwork_to:
+            raise RuleBrokenError(
+                "{published} {day} of report {report} is before the fieldwork of inspection "
+                "{code} ended ({end})",
+                published=Field.PUBLISHED,
+                day=published.isoformat(),
+                report=report,
+                code=found.code,
+                end=found.fieldwork_to.isoformat(),
+            )
+        return found.code
+
+    def check_code_free(self, code: str, what: str) -> None:
+        """Refuse a new report's or committee's ``code`` that an inspection has: event ids
+        are named by codes, so every code names one thing."""
+        if inspection_id(code) in self.repository:
+            raise AlreadyExistsError(
+                "{code} is the code of an inspection; give the {what} a code of its own",
+                code=code,
+                what=what,
+            )
 
     # Committees and meetings ----------------------------------------------------------
 
@@ -121,6 +193,7 @@ class Governance(EventLog):
             raise AlreadyExistsError(
                 f"{code} is the code of a report; give the committee a code of its own"
             )
+        self.check_code_free(code, "committee")
         committee = Committee.register(
             code=code, name=clean_text(name, Field.NAME, required=True) or "", actor=actor, on=on
         )

@@ -86,3 +86,7 @@ def split_event_id(text: str) -> tuple[str, int]:
             hint=Hint.to(Fix.SEE_EVENT_IDS),
         )
     return key, int(version)
+
+
+def inspection_id(code: str) -> UUID:
+    return uuid5(NAMESPACE, f"inspection:{code}")

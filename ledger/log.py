@@ -23,14 +23,22 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import get_topic
 
 from events import LedgerEvent
-from ledger.aggregates import Access, Committee, Recommendation, Report, Rules, stream_key
+from ledger.aggregates import (
+    Access,
+    Committee,
+    Inspection,
+    Recommendation,
+    Report,
+    Rules,
+    stream_key,
+)
 from ledger.chain import Break, ChainBrokenError, Digest, Verdict, check, walk
 from ledger.errors import ConflictError, Fix, Hint, LedgerError, NotFoundError
 from ledger.keys import ACCESS_ID, RULES_ID
 from ledger.storage.batch import insert_events
 from ledger.storage.mapper import PydanticMapper
 
-A = TypeVar("A", Report, Recommendation, Committee)
+A = TypeVar("A", Report, Recommendation, Committee, Inspection)
 
 #: Events and links read at a time when verifying the chain.
 PAGE = 5000

@@ -13,6 +13,7 @@ from events import (
     CommitteeRegistered,
     ContactsKept,
     EventCorrected,
+    InspectionAdded,
     LedgerEvent,
     RecommendationIssued,
     ReportRegistered,
@@ -112,7 +113,7 @@ def corrections_of(events: Iterable[LedgerEvent]) -> dict[str, str]:
 def _key_of(event: LedgerEvent, keys: dict[UUID, str]) -> str:
     """The key of ``event``'s stream, learnt from the event that creates it (every
     stream's first event) and kept in ``keys``."""
-    if isinstance(event, ReportRegistered | CommitteeRegistered):
+    if isinstance(event, ReportRegistered | CommitteeRegistered | InspectionAdded):
         keys[event.originator_id] = event.code
     elif isinstance(event, AccessControlled):
         keys[event.originator_id] = ACCESS_KEY
@@ -135,7 +136,11 @@ def describe(record: EventRecord) -> str:
     kind = record.type
     if kind == "ReportRegistered":
         by = f" by {', '.join(p['inspectorates'])}" if p.get("inspectorates") else ""
-        return f"{p['scope']} report {p['title']!r}{by}, published {p['published']}"
+        restricted = " (restricted)" if p.get("restricted") else ""
+        of = f", the report of inspection {p['inspection']}" if p.get("inspection") else ""
+        return f"{p['scope']} report{restricted} {p['title']!r}{by}, published {p['published']}{of}"
+    if kind in ("InspectionAdded", "InspectionChanged"):
+        return describe_inspection(kind, p)
     if kind == "RecommendationIssued":
         parts = [f"{p['kind']}: {p['text']}"]
         if p.get("status"):
@@ -202,3 +207,22 @@ def describe(record: EventRecord) -> str:
     if kind == "ReminderSent":
         return f"{p['owner']} reminded at {', '.join(p['addresses'])} ({p['message_id']})"
     return ", ".join(f"{k}={v}" for k, v in p.items())
+
+
+def describe_inspection(kind: str, p: dict[str, Any]) -> str:
+    """An inspection's event in one line: what it records (or what changed), and why."""
+    parts = [f"inspection {p['title']!r}"] if p.get("title") else []
+    if kind == "InspectionAdded" and p.get("inspectorates"):
+        parts[-1] += f" by {', '.join(p['inspectorates'])}"
+    if p.get("fieldwork_from") or p.get("fieldwork_to"):
+        parts.append(
+            f"fieldwork {p.get('fieldwork_from') or '...'}..{p.get('fieldwork_to') or '...'}"
+        )
+    if p.get("debrief"):
+        parts.append(f"debrief {p['debrief']}")
+    if p.get("expected"):
+        parts.append(f"report expected {p['expected']}")
+    if p.get("no_report"):
+        parts.append("no report will be published")
+    text = "; ".join(parts) or "changed"
+    return f"{text}: {p['reason']}" if p.get("reason") else text

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from events import (
     CommitteeRegistered,
+    InspectionEvent,
     LedgerEvent,
     MeetingReviewsChanged,
     MeetingScheduled,
@@ -81,6 +82,8 @@ class Recorded:
     digest: str | None = None
     items: dict[UUID, list[RecommendationEvent]] = field(default_factory=dict)
     committees: dict[str, CommitteeRecord] = field(default_factory=dict)
+    #: Each inspection's events, by stream, in the order recorded.
+    inspections: dict[UUID, list[InspectionEvent]] = field(default_factory=dict)
     _states: dict[date, Mapping[str, ItemView]] = field(default_factory=dict, repr=False)
     _columns: dict[date, StatusColumns] = field(default_factory=dict, repr=False)
     _statuses: dict[date, Mapping[str, str | None]] = field(default_factory=dict, repr=False)
@@ -105,6 +108,7 @@ class Recorded:
             recorded.committees[code] = CommitteeRecord(code=code, name=name)
         for code, day, paper in store.meetings(known_at):
             recorded.committees[code].meetings[day] = Meeting(code, day, paper)
+        recorded.add_inspections(store.inspection_events(known_at))
         for (code, day), review in store.reviews(known_at).items():
             meetings = recorded.committees[code].meetings
             meetings[day] = replace(meetings[day], review=review)
@@ -126,6 +130,8 @@ class Recorded:
                 continue
             if isinstance(event, RecommendationEvent):
                 items[event.originator_id].append(event)
+            elif isinstance(event, InspectionEvent):
+                recorded.add_inspections([event])
             elif isinstance(event, ReportRegistered):
                 recorded.reports[event.code] = ReportFacts.of(event)
             elif isinstance(event, CommitteeRegistered):
@@ -142,6 +148,11 @@ class Recorded:
                 meetings[event.meeting] = replace(meetings[event.meeting], review=event.review)
         recorded.items = dict(items)
         return recorded
+
+    def add_inspections(self, events: Iterable[InspectionEvent]) -> None:
+        """Add inspections' events, each after those of its stream already held."""
+        for event in events:
+            self.inspections.setdefault(event.originator_id, []).append(event)
 
     def committee(self, code: str) -> CommitteeRecord:
         if code not in self.committees:

@@ -43,6 +43,10 @@ class ReportFacts:
     published: date
     inspectorates: tuple[str, ...] = ()
     makes: int | None = None
+    #: Circulated but not intended for publication (see :class:`events.ReportRegistered`).
+    restricted: bool = False
+    #: The code of the inspection it is the report of.
+    inspection: str | None = None
 
     @classmethod
     def of(cls, event: ReportRegistered) -> ReportFacts:
@@ -53,6 +57,8 @@ class ReportFacts:
             event.published,
             tuple(event.inspectorates),
             event.makes,
+            event.restricted,
+            event.inspection,
         )
 
 

@@ -31,7 +31,9 @@ from render.cells import (
     total_keys,
     xml_safe,
 )
+from render.docx_inspections import write_sections
 from render.docx_reviews import write_reviewed
+from render.inspections import WITHHELD_NOTE
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -51,6 +53,7 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
     if paper.restated is not None:
         _restated(document, paper.restated)
     _exceptions(document, paper.summary)
+    write_sections(document, paper.summary)
     write_reviewed(document, paper.summary.reviewed, _table, _shade)
     _appendix(document, paper.appendix)
     written = io.BytesIO()
@@ -306,6 +309,8 @@ def _appendix(document: Document, appendix: Appendix) -> None:
         _shade(cells[0], FILLS[status])
     for report in appendix.reports:
         document.add_heading(xml_safe(report.report.title), level=2)
+        if report.report.restricted:
+            document.add_paragraph(WITHHELD_NOTE.capitalize() + ".")
         document.add_paragraph(xml_safe(report.description))
         document.add_paragraph(xml_safe(report.sentence))
         if not report.items:

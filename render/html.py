@@ -18,6 +18,7 @@ from projections.committee import DEFINITIONS, long_date
 from projections.log import iso_utc
 from render.cells import cell_lines, restating_event, total_keys
 from render.chart import CHART_STATUSES, chart_of
+from render.inspections import section_tables
 
 if TYPE_CHECKING:
     from projections.committee import Paper
@@ -57,5 +58,6 @@ def render_html(paper: Paper) -> str:
             definitions=DEFINITIONS,
             chart=chart_of(paper.series),
             chart_statuses=CHART_STATUSES,
+            inspection_tables=section_tables(summary),
         )
     )

@@ -27,6 +27,9 @@ LABELS: dict[Field, str] = {
     Field.STORE: "the ledger's location (set by whoever runs the service)",
     Field.ENCRYPTION_KEY: "the encryption key (set by whoever runs the service)",
     Field.ACTOR: "the name you signed in with",
+    Field.FIELDWORK: "the fieldwork's days",
+    Field.DEBRIEF: "the debrief's date",
+    Field.EXPECTED: "when the report is expected",
 }
 
 #: Each next step in the web's words (``{key}`` and the like: the hint's values).
@@ -67,6 +70,8 @@ STEPS: dict[Fix, str] = {
     Fix.FOLLOW_AS_FOLLOWER: "the follower, run as a follower's login (ask whoever runs the service)",
     Fix.INIT_ROLES: "the database's owner sets up its roles (again)",
     Fix.EXPORT_IN_CLEAR: "ask for plain text",
+    Fix.ADD_INSPECTION: "ask governance to add the inspection {code} first",
+    Fix.SEE_INSPECTIONS: "see the inspections (ask governance)",
 }
 
 

@@ -8,6 +8,7 @@ from eventsourcing.utils import register_topic
 
 from ledger.aggregates.access import Access, fold_name
 from ledger.aggregates.committee import Committee
+from ledger.aggregates.inspection import Inspection
 from ledger.aggregates.owners import Contacts
 from ledger.aggregates.recommendation import NEEDS_REASON, Recommendation
 from ledger.aggregates.report import Report
@@ -21,7 +22,7 @@ for _aggregate in (Access, Committee, Recommendation, Report, Rules):
 
 
 def stream_key(
-    aggregate: Report | Recommendation | Committee | Access | Rules | Contacts,
+    aggregate: Report | Recommendation | Committee | Access | Rules | Contacts | Inspection,
 ) -> str:
     """The key an aggregate's events are named by (``KEY@VERSION``)."""
     if isinstance(aggregate, Contacts):
@@ -38,6 +39,7 @@ __all__ = [
     "Access",
     "Committee",
     "Contacts",
+    "Inspection",
     "Recommendation",
     "Report",
     "Rules",

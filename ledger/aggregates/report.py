@@ -24,6 +24,8 @@ class Report(InOrder):
         published: date,
         inspectorates: Sequence[str],
         makes: int | None,
+        restricted: bool = False,
+        inspection: str | None = None,
         actor: str,
         on: date,
     ) -> Report:
@@ -36,6 +38,8 @@ class Report(InOrder):
             published=published,
             inspectorates=tuple(inspectorates),
             makes=makes,
+            restricted=restricted,
+            inspection=inspection,
             actor=actor,
             on=on,
         )

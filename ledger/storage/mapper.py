@@ -27,11 +27,20 @@ from events import (
     AccessControlled,
     CommitteeRegistered,
     ContactsKept,
+    InspectionAdded,
     RecommendationIssued,
     ReportRegistered,
     RulesAdopted,
 )
-from ledger.aggregates import Access, Committee, Contacts, Recommendation, Report, Rules
+from ledger.aggregates import (
+    Access,
+    Committee,
+    Contacts,
+    Inspection,
+    Recommendation,
+    Report,
+    Rules,
+)
 from ledger.errors import Field, Fix, Hint, LedgerError
 
 _ENVELOPE = {"originator_id", "originator_version"}
@@ -47,6 +56,7 @@ CREATES: dict[str, type] = {
     AccessControlled.__name__: Access,
     RulesAdopted.__name__: Rules,
     ContactsKept.__name__: Contacts,
+    InspectionAdded.__name__: Inspection,
 }
 
 

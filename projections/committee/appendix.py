@@ -3,7 +3,7 @@ not already reported GREEN or CLOSED, with its status, due date history and comm
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,9 @@ from projections.committee.wording import (
     written_due,
 )
 from projections.text import ref_order
+
+#: What the appendix prints for the text of an item of a restricted report.
+WITHHELD = "(withheld: the report is restricted)"
 
 if TYPE_CHECKING:
     from projections.recorded import Recorded
@@ -56,6 +59,7 @@ class AppendixReport:
             **report_json(self.report),
             "inspectorates": list(self.report.inspectorates),
             "makes": self.report.makes,
+            "restricted": self.report.restricted,
             "description": self.description,
             "sentence": self.sentence,
             **self.tally,
@@ -75,10 +79,12 @@ class Appendix(MeetingPaper):
         }
 
 
-def appendix_of(recorded: Recorded, committee: str, meeting: date) -> Appendix:
+def appendix_of(
+    recorded: Recorded, committee: str, meeting: date, *, include_restricted: bool = False
+) -> Appendix:
     """Per report: what it is, how many of its items are done, and every item not
     already reported GREEN or CLOSED, marked NEW GREEN / NEW RED against the meeting
-    before."""
+    before. A restricted report's items' text is withheld unless ``include_restricted``."""
     heading = MeetingPaper.heading(recorded, committee, meeting)
     this, previous = heading["meeting"], heading["previous_meeting"]
     position = Position.at(recorded, this.on, day_of(previous))
@@ -101,6 +107,8 @@ def appendix_of(recorded: Recorded, committee: str, meeting: date) -> Appendix:
             _appendix_item(position, s, report, this.on)
             for s in sorted(shown, key=lambda s: ref_order(position.states[s].ref))
         ]
+        if report.restricted and not include_restricted:
+            items = [replace(item, text=WITHHELD) for item in items]
         reports.append(AppendixReport(report, describe_report(report), sentence, tally, items))
     return Appendix(**heading, reports=reports)
 

@@ -51,9 +51,13 @@ class Paper:
         return document
 
 
-def paper_of(recorded: Recorded, committee: str, meeting: date) -> Paper:
+def paper_of(
+    recorded: Recorded, committee: str, meeting: date, *, include_restricted: bool = False
+) -> Paper:
+    """The paper; ``include_restricted``: restricted reports in full (their details and
+    their items' text), for a paper that goes to the committee alone."""
     return Paper(
-        summary=summary_of(recorded, committee, meeting),
-        appendix=appendix_of(recorded, committee, meeting),
+        summary=summary_of(recorded, committee, meeting, include_restricted=include_restricted),
+        appendix=appendix_of(recorded, committee, meeting, include_restricted=include_restricted),
         series=outstanding_by_meeting(recorded, committee, meeting),
     )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from events import Request
 from projections.board import paper_order
 from projections.committee.counts import SCOPES, Counts, Position
+from projections.committee.inspections import InspectionSections, sections_of
 from projections.committee.meeting import MeetingPaper, day_of, report_json
 from projections.committee.reviews import ReviewedReport, reviewed_of
 from projections.committee.wording import headline
@@ -101,6 +102,8 @@ class Summary(MeetingPaper):
     totals: dict[str, dict[str, Counts]]
     exceptions: Exceptions
     headline: str
+    #: "Inspections" and "Reports published" in the period.
+    inspections: InspectionSections = field(default_factory=InspectionSections)
     #: "Reports for review": the reports the meeting reviews, every item of each.
     reviewed: list[ReviewedReport] = field(default_factory=list)
 
@@ -108,6 +111,7 @@ class Summary(MeetingPaper):
         return {
             **self.to_json_without_exceptions(),
             "exceptions": self.exceptions.to_json(),
+            **self.inspections.to_json(),
             "reviewed": [report.to_json() for report in self.reviewed],
         }
 
@@ -117,6 +121,7 @@ class Summary(MeetingPaper):
         return {
             **self.to_json_without_exceptions(),
             "exceptions": self.exceptions.printable(),
+            **self.inspections.to_json(),
             "reviewed": [report.to_json() for report in self.reviewed],
         }
 
@@ -132,8 +137,11 @@ class Summary(MeetingPaper):
         }
 
 
-def summary_of(recorded: Recorded, committee: str, meeting: date) -> Summary:
-    """The summary table of the paper for ``committee``'s meeting on ``meeting``."""
+def summary_of(
+    recorded: Recorded, committee: str, meeting: date, *, include_restricted: bool = False
+) -> Summary:
+    """The summary table of the paper for ``committee``'s meeting on ``meeting``;
+    ``include_restricted``: restricted reports in full, not by their title only."""
     heading = MeetingPaper.heading(recorded, committee, meeting)
     this, previous = heading["meeting"], heading["previous_meeting"]
     before_previous = heading["committee"].before(previous.on) if previous else None
@@ -179,6 +187,9 @@ def summary_of(recorded: Recorded, committee: str, meeting: date) -> Summary:
         totals=totals,
         exceptions=exceptions,
         headline=headline(totals["current"], previous, exceptions),
+        inspections=sections_of(
+            recorded, this.on, day_of(previous), include_restricted=include_restricted
+        ),
         reviewed=reviewed_of(recorded, this),
     )
 

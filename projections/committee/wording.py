@@ -112,6 +112,8 @@ def count_sentence(report: ReportFacts, states: list[ItemView]) -> tuple[dict[st
         "closed": closed,
     }
     if not states:
+        if report.makes == 0:
+            return tally, "This report makes no recommendations for the force."
         if report.makes is None:
             return tally, "None of this report's recommendations is on the tracker."
         return tally, (

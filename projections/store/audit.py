@@ -25,9 +25,10 @@ from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.utils import get_topic
 
-from events import RecommendationEvent
+from events import (
+    RecommendationEvent,
+)
 from ledger.errors import LedgerError
 from ledger.keys import recommendation_id, split_key
 from projections.store.database import Database, moment
@@ -40,15 +41,11 @@ from projections.store.derive import (
 )
 from projections.store.meta_rows import made_meta
 from projections.store.paper_rows import item_paper_rows
-from projections.store.schema import (
-    LAYOUT,
-    LAYOUT_ROW,
-    NAME,
-    TRACKING,
-)
+from projections.store.schema import LAYOUT, LAYOUT_ROW, NAME, TRACKING
 from projections.store.stored_rows import (
     BATCH,
     ITEM_TABLES,
+    ITEM_TOPICS,
     TABLES,
     Difference,
     Stored,
@@ -66,14 +63,6 @@ WORKERS = 4
 Made = tuple[str, list[tuple[Any, ...]]]
 
 
-def _kinds(cls: type) -> Iterator[type]:
-    yield cls
-    sub: type
-    for sub in cls.__subclasses__():
-        yield from _kinds(sub)
-
-
-_ITEM_TOPICS = frozenset(get_topic(cls) for cls in _kinds(RecommendationEvent))
 
 
 @dataclass(frozen=True)
@@ -227,8 +216,8 @@ class Audit:
         yield from self.made_items(position, meta, stream)
 
     def made_meta(self, position: int) -> Iterator[Any]:
-        """The tracking rows, reports, committees and meetings the events up to
-        ``position`` give, as (table, rows); last, what items' rows need of them."""
+        """The tracking rows, reports, committees, meetings and inspections the events up
+        to ``position`` give, as (table, rows); last, what items' rows need of them."""
         return made_meta(self.ledger, position)
 
     def made_items(
@@ -276,7 +265,7 @@ class Audit:
                 rows.execute(query, tuple(values))
                 while page := rows.fetchmany(BATCH):
                     for originator, version, topic, state in page:
-                        if topic not in _ITEM_TOPICS:
+                        if topic not in ITEM_TOPICS:
                             continue
                         if originator != current:
                             if events:

@@ -22,6 +22,7 @@ from typing import Any
 
 from events import (
     CommitteeRegistered,
+    InspectionEvent,
     MeetingReviewsChanged,
     MeetingScheduled,
     RecommendationEvent,
@@ -48,6 +49,20 @@ def report_row(event: ReportRegistered, at: str) -> tuple[Any, ...]:
         event.published.isoformat(),
         json.dumps(list(event.inspectorates)),
         event.makes,
+        int(event.restricted),
+        event.inspection,
+        at,
+    )
+
+
+def inspection_row(event: InspectionEvent, at: str) -> tuple[Any, ...]:
+    """A row of ``ragw_inspections``: one event of an inspection, whole (papers fold an
+    inspection's few events as known at a moment, as from the log), recorded at ``at``."""
+    return (
+        str(event.originator_id),
+        event.originator_version,
+        type(event).__name__,
+        event.model_dump_json(),
         at,
     )
 
@@ -57,8 +72,15 @@ def committee_row(event: CommitteeRegistered, at: str) -> tuple[Any, ...]:
     return (str(event.originator_id), event.code, event.name, at)
 
 
-#: The events whose rows are not an item's: reports, committees, meetings and reviews.
-META_EVENTS = (ReportRegistered, CommitteeRegistered, MeetingScheduled, MeetingReviewsChanged)
+#: The events whose rows are not an item's: reports, committees, meetings, reviews and
+#: inspections (every kind of inspection event: its base class).
+META_EVENTS = (
+    ReportRegistered,
+    CommitteeRegistered,
+    MeetingScheduled,
+    MeetingReviewsChanged,
+    InspectionEvent,
+)
 
 
 def review_row(event: MeetingScheduled | MeetingReviewsChanged, at: str) -> tuple[Any, ...]:

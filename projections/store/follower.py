@@ -20,6 +20,7 @@ from uuid import UUID
 
 from events import (
     CommitteeRegistered,
+    InspectionEvent,
     LedgerEvent,
     MeetingReviewsChanged,
     MeetingScheduled,
@@ -32,6 +33,7 @@ from projections.store.derive import (
     Rendered,
     board_row,
     committee_row,
+    inspection_row,
     is_open,
     report_row,
     review_row,
@@ -114,17 +116,21 @@ class Follower(PaperRows):
                 rows["meeting"].append(
                     (event.meeting.isoformat(), event.paper, at, str(event.originator_id))
                 )
+            elif isinstance(event, InspectionEvent):
+                rows["inspection"].append(inspection_row(event, at))
             if isinstance(event, MeetingReviewsChanged) or (
                 isinstance(event, MeetingScheduled) and event.review
             ):
                 rows["review"].append((*review_row(event, at), str(event.originator_id)))
         inserts = {
             "report": "INSERT INTO ragw_reports (code, title, scope, published, inspectorates, "
-            "makes, known_from) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "makes, restricted, inspection, known_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             "committee": "INSERT INTO ragw_committees (stream, code, name, known_from) "
             "VALUES (?, ?, ?, ?)",
             "meeting": "INSERT INTO ragw_meetings (committee, meeting, paper, known_from) "
             "SELECT code, ?, ?, ? FROM ragw_committees WHERE stream = ?",
+            "inspection": "INSERT INTO ragw_inspections (stream, version, type, event, known_from) "
+            "VALUES (?, ?, ?, ?, ?)",
             "review": "INSERT INTO ragw_reviews (committee, meeting, version, reports, "
             "known_from) SELECT code, ?, ?, ?, ? FROM ragw_committees WHERE stream = ?",
         }

@@ -11,18 +11,31 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.utils import get_topic
 
-from events import CommitteeRegistered, MeetingScheduled, ReportRegistered
+from events import CommitteeRegistered, InspectionEvent, MeetingScheduled, ReportRegistered
 from projections.store.database import moment
-from projections.store.derive import META_EVENTS, committee_row, meeting_rows, report_row
+from projections.store.derive import (
+    META_EVENTS,
+    committee_row,
+    inspection_row,
+    meeting_rows,
+    report_row,
+)
 from projections.store.schema import LAYOUT, LAYOUT_ROW, NAME
 from projections.store.stored_rows import BATCH
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
 
+def _kinds(cls: type) -> Iterator[type]:
+    """``cls`` and every class derived from it: a topic is a concrete class's."""
+    yield cls
+    for sub in cls.__subclasses__():
+        yield from _kinds(sub)
+
+
 #: The topics of the events the model reads first (reports, committees, meetings and
 #: their reviews).
-_META = [get_topic(cls) for cls in META_EVENTS]
+_META = [get_topic(kind) for cls in META_EVENTS for kind in _kinds(cls)]
 
 
 def made_meta(ledger: Ledger, position: int) -> Iterator[Any]:
@@ -42,6 +55,8 @@ def made_meta(ledger: Ledger, position: int) -> Iterator[Any]:
             row = committee_row(event, at)
             codes[row[0]] = event.code
             yield "ragw_committees", [row]
+        elif isinstance(event, InspectionEvent):
+            yield "ragw_inspections", [inspection_row(event, at)]
         else:  # a meeting, or a change of the reports it reviews
             code = codes.get(str(event.originator_id))
             if code is not None:  # the follower joins a meeting to its committee

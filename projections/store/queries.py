@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
+from events import EVENT_TYPES, InspectionEvent
 from ledger.errors import Fix, Hint, LedgerError
 from ledger.state import ItemState
 from projections.rows import BoardFilters, ReportFacts, board_row_sql
@@ -164,7 +165,10 @@ class Queries(Database):
 
     def reports(self, known_at: datetime | None = None) -> dict[str, ReportFacts]:
         """Every report recorded by ``known_at``, by code."""
-        query = "SELECT code, title, scope, published, inspectorates, makes FROM ragw_reports"
+        query = (
+            "SELECT code, title, scope, published, inspectorates, makes, restricted, inspection "
+            "FROM ragw_reports"
+        )
         rows = self._select(query, known_at)
         return {
             code: ReportFacts(
@@ -174,9 +178,20 @@ class Queries(Database):
                 date.fromisoformat(published),
                 tuple(json.loads(inspectorates)),
                 makes,
+                bool(restricted),
+                inspection,
             )
-            for code, title, scope, published, inspectorates, makes in rows
+            for code, title, scope, published, inspectorates, makes, restricted, inspection in rows
         }
+
+    def inspection_events(self, known_at: datetime | None = None) -> list[InspectionEvent]:
+        """Every inspection's events recorded by ``known_at``, in the order recorded."""
+        query = "SELECT stream, version, type, event FROM ragw_inspections"
+        rows = sorted(self._select(query, known_at))  # each stream's in its order
+        return [
+            cast(InspectionEvent, EVENT_TYPES[kind].model_validate_json(text))
+            for _, _, kind, text in rows
+        ]
 
     def committees(self, known_at: datetime | None = None) -> list[tuple[str, str]]:
         """Every committee recorded by ``known_at``: (code, name)."""

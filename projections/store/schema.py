@@ -11,7 +11,7 @@ NAME = "read_model"
 TRACKING = "ragw_tracking"
 #: The layout of the tables below. A model of another layout (an earlier ragw's) is
 #: dropped and derived again from the log, on first use.
-LAYOUT = 7
+LAYOUT = 8
 LAYOUT_ROW = "read_model_layout"
 #: The end of a span that has not ended: later than any date, so one range test serves.
 FOREVER = "9999-12-31"
@@ -21,13 +21,18 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS ragw_reports (
         code TEXT PRIMARY KEY, title TEXT NOT NULL, scope TEXT NOT NULL,
         published TEXT NOT NULL, inspectorates TEXT NOT NULL, makes INTEGER,
-        known_from TEXT NOT NULL)""",
+        restricted INTEGER NOT NULL, inspection TEXT, known_from TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS ragw_committees (
         stream TEXT PRIMARY KEY, code TEXT NOT NULL, name TEXT NOT NULL,
         known_from TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS ragw_meetings (
         committee TEXT NOT NULL, meeting TEXT NOT NULL, paper TEXT,
         known_from TEXT NOT NULL)""",
+    # Every event of every inspection, whole: a paper folds them as known at a moment.
+    """CREATE TABLE IF NOT EXISTS ragw_inspections (
+        stream TEXT NOT NULL, version INTEGER NOT NULL, type TEXT NOT NULL,
+        event TEXT NOT NULL, known_from TEXT NOT NULL,
+        PRIMARY KEY (stream, version))""",
     # The reports each meeting reviews, as each list was recorded: the list in force as
     # known at T is the one of the highest version recorded by T.
     """CREATE TABLE IF NOT EXISTS ragw_reviews (
@@ -87,6 +92,7 @@ TABLES = (
     "ragw_reports",
     "ragw_committees",
     "ragw_meetings",
+    "ragw_inspections",
     "ragw_reviews",
     "ragw_spans",
     "ragw_board",

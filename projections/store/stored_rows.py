@@ -11,6 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from eventsourcing.utils import get_topic
+
+from events import (
+    RecommendationEvent,
+)
 from projections.store.database import Database
 from projections.store.schema import (
     BOARD_COLUMNS,
@@ -27,9 +32,14 @@ if TYPE_CHECKING:
 #: the column naming the row's item (or report, committee), and the column of its day.
 TABLES: dict[str, tuple[str, int, int | None]] = {
     "ragw_tracking": ("name, position", 0, None),
-    "ragw_reports": ("code, title, scope, published, inspectorates, makes, known_from", 0, 3),
+    "ragw_reports": (
+        "code, title, scope, published, inspectorates, makes, restricted, inspection, known_from",
+        0,
+        3,
+    ),
     "ragw_committees": ("stream, code, name, known_from", 1, None),
     "ragw_meetings": ("committee, meeting, paper, known_from", 0, 1),
+    "ragw_inspections": ("stream, version, type, event, known_from", 0, None),
     "ragw_reviews": ("committee, meeting, version, reports, known_from", 0, 1),
     "ragw_spans": (SPAN_COLUMNS, 0, 4),
     "ragw_board_open": (BOARD_COLUMNS, 3, 1),
@@ -39,6 +49,14 @@ TABLES: dict[str, tuple[str, int, int | None]] = {
 }
 #: The tables whose rows are made from one item's events.
 ITEM_TABLES = ("ragw_spans", "ragw_board_open", "ragw_board", "ragw_paper_rows", "ragw_paper_lines")
+def _kinds(cls: type) -> Iterator[type]:
+    yield cls
+    sub: type
+    for sub in cls.__subclasses__():
+        yield from _kinds(sub)
+
+
+ITEM_TOPICS = frozenset(get_topic(cls) for cls in _kinds(RecommendationEvent))
 #: Rows read at a time.
 BATCH = 5000
 #: A table's rows as compared: how many, and the sum of their hashes.

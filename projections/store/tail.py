@@ -30,6 +30,7 @@ from uuid import UUID
 
 from events import (
     CommitteeRegistered,
+    InspectionEvent,
     LedgerEvent,
     MeetingReviewsChanged,
     MeetingScheduled,
@@ -89,7 +90,8 @@ def overlaid(
 
 
 def _add_records(store: TimelineStore, recorded: Recorded, events: list[LedgerEvent]) -> None:
-    """The reports, committees, meetings and reviews ``events`` record, added to
+    """The reports, committees, meetings, reviews and inspections ``events`` record,
+    added to
     ``recorded``."""
     by_stream: dict[UUID, CommitteeRecord] = {}
     if any(isinstance(e, MeetingScheduled | MeetingReviewsChanged) for e in events):
@@ -112,6 +114,8 @@ def _add_records(store: TimelineStore, recorded: Recorded, events: list[LedgerEv
         elif isinstance(event, MeetingReviewsChanged):
             meetings = by_stream[event.originator_id].meetings
             meetings[event.meeting] = replace(meetings[event.meeting], review=event.review)
+        elif isinstance(event, InspectionEvent):
+            recorded.add_inspections([event])
 
 
 def _fold_over(recorded: Recorded, streams: dict[str, list[RecommendationEvent]]) -> None:

@@ -188,7 +188,13 @@ def verified(ledger: Ledger, verdict: Verdict, digest: Digest | None) -> Verifie
 
 
 def refuse_unless_folded(
-    session: LedgerSession, paper: Paper, pinned: Pinned, committee: str, meeting: date
+    session: LedgerSession,
+    paper: Paper,
+    pinned: Pinned,
+    committee: str,
+    meeting: date,
+    *,
+    include_restricted: bool = False,
 ) -> None:
     """Refuse to issue ``paper`` (rendered from the fold of exactly the events of its
     ``pinned`` history) unless the read model gives the very same paper as known at the
@@ -198,7 +204,8 @@ def refuse_unless_folded(
     if ledger.encrypted:  # it keeps no read model: every read is a fold already
         return
     try:
-        modelled = paper_of(session.recorded(pinned.read_at), committee, meeting)
+        recorded = session.recorded(pinned.read_at)
+        modelled = paper_of(recorded, committee, meeting, include_restricted=include_restricted)
         same = modelled.headed(known_at=pinned.as_known_at, digest=pinned.digest).to_json()
     except (TypeError, ValueError, KeyError, AttributeError):  # rows no event could give
         same = None

@@ -184,10 +184,12 @@ def paper(
     as_known_at: datetime | None = None,
     to_issue: bool = False,
     as_issued: bool = False,
+    include_restricted: bool = False,
 ) -> PaperRead:
     """The whole paper for ``committee``'s meeting on ``meeting``: as known now (or at
     ``as_known_at``); pinned to the ledger's digest when it is ``to_issue``; or read
-    again from exactly the history it was issued from (``as_issued``)."""
+    again from exactly the history it was issued from (``as_issued``);
+    ``include_restricted``: restricted reports in full, not by their title only."""
     pinned = None
     if to_issue or as_issued:
         pinned = pinned_history(
@@ -200,11 +202,13 @@ def paper(
         recorded = pinned_recorded(session.ledger(write=False), pinned)
     else:
         recorded = session.recorded(as_known_at)
-    read = paper_of(recorded, committee, meeting)
+    read = paper_of(recorded, committee, meeting, include_restricted=include_restricted)
     if pinned is not None:  # headed as it was asked for, with the digest it was read from
         read = read.headed(known_at=pinned.as_known_at, digest=pinned.digest)
     if to_issue and pinned is not None:  # never issued from a model that was altered
-        refuse_unless_folded(session, read, pinned, committee, meeting)
+        refuse_unless_folded(
+            session, read, pinned, committee, meeting, include_restricted=include_restricted
+        )
     return PaperRead(
         read.restating(restated_since_last_paper(session, recorded, committee, meeting)), pinned
     )

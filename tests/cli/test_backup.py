@@ -106,7 +106,7 @@ def test_export_then_restore_into_a_fresh_ledger_reads_byte_for_byte_the_same(
     run(original, "export", "--out", str(backup))
     head = run(original, "verify").splitlines()[-1].removeprefix("digest ")
     restored = run(target, "restore", str(backup), "--digest", head)
-    assert restored == f"restored backup.jsonl: 264 events; ledger digest {head}\n"
+    assert restored == f"restored backup.jsonl: 271 events; ledger digest {head}\n"
     assert reads(target) == reads(original)
     again = tmp_path / "again.jsonl"
     run(target, "export", "--out", str(again))

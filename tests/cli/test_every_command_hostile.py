@@ -93,6 +93,9 @@ def well_formed(path: tuple[str, ...], name: str, folder: Path) -> str | None:
     by_command = {
         ("report add", "code"): "NEW",
         ("committee add", "code"): "D",
+        ("inspection add", "code"): "J",
+        ("inspection update", "code"): "I",
+        ("report add", "inspection"): "I",
         ("rec add", "code"): "R",
         ("rec add", "ref"): "3",
         ("role grant", "name"): "alice",
@@ -158,6 +161,9 @@ def well_formed(path: tuple[str, ...], name: str, folder: Path) -> str | None:
         "poll": "0.1",
         "base_url": "https://ragw.example.org",
         "who": "Head of Roads",
+        "fieldwork": "2021-02-01..2021-02-04",
+        "debrief": "2021-02-05",
+        "expected": "2021-05",
     }.get(name, "x")
 
 

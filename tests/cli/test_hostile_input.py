@@ -247,6 +247,21 @@ def prepared(folder: Path) -> Path:
         ["rec", "add", "R", "2", "--kind", "afi", "--text", "Two", "--on", "2021-01-05"],
         ["status", "R/1", "AMBER", "--on", "2021-02-01"],
         ["committee", "add", "C", "--name", "Committee"],
+        [
+            "inspection",
+            "add",
+            "I",
+            "--title",
+            "Custody",
+            "--inspectorate",
+            "HMICFRS",
+            "--fieldwork",
+            "2021-01-11..2021-01-14",
+            "--expected",
+            "2021-04",
+            "--on",
+            "2021-01-14",
+        ],
         # A meeting that reviewed R, then none: both kinds of event in every export.
         ["meeting", "add", "C", "2021-04-01", "--review", "R"],
         ["meeting", "review", "C", "2021-04-01", "--none"],
@@ -349,6 +364,25 @@ VALID = {
     "sign-off": (["sign-off", "R/2", "--note", "checked", "--on", "2021-03-01"], [1, 3, 5]),
     "reject": (["reject", "R/2", "--reason", "not yet"], [1, 3]),
     "committee sign-off": (["committee", "sign-off", "C", "--for", "closures"], [2, 4]),
+    "inspection add": (
+        [
+            *("inspection", "add", "J", "--title", "T", "--inspectorate", "HMICFRS"),
+            *("--fieldwork", "2021-02-01..2021-02-04", "--debrief", "2021-02-05"),
+            *("--expected", "2021-05", "--on", "2021-02-05"),
+        ],
+        [2, 4, 6, 8, 10, 12, 14],
+    ),
+    "inspection update": (
+        ["inspection", "update", "I", "--expected", "2021-07", "--reason", "why", "--title", "T"],
+        [2, 4, 6, 8],
+    ),
+    "report add of an inspection": (
+        [
+            *("report", "add", "NEW2", "--title", "T", "--scope", "force", "--published"),
+            *("2021-03-01", "--from-inspection", "I", "--restricted", "--makes", "0"),
+        ],
+        [2, 4, 8, 10, 13],
+    ),
     "meeting review": (["meeting", "review", "C", "2021-04-01", "R"], [2, 3, 4]),
 }
 

@@ -120,6 +120,38 @@ def test_any_event_the_input_layer_accepts_is_read_exported_and_restored(
         folder = Path(scratch)
         target = fresh(store, folder, request)
         day = published.isoformat()
+        inspection = "INSPECTION" if code != "INSPECTION" else "INSPECTION2"
+        ok(
+            target,
+            "inspection",
+            "add",
+            inspection,
+            "--title",
+            title,
+            "--inspectorate",
+            owner,
+            "--fieldwork",
+            f"{day}..{day}",
+            "--debrief",
+            day,
+            "--expected",
+            day[:7],
+            "--on",
+            day,
+        )
+        moved_on = run(
+            target,
+            "inspection",
+            "update",
+            inspection,
+            "--expected",
+            extension.isoformat()[:7],
+            "--reason",
+            note,
+            "--on",
+            day,
+        )
+        assert moved_on.exit_code == 0 or moved_on.stderr.startswith("Error: "), moved_on.output
         ok(
             target,
             "report",
@@ -133,6 +165,9 @@ def test_any_event_the_input_layer_accepts_is_read_exported_and_restored(
             day,
             "--makes",
             str(makes),
+            "--restricted",
+            "--from-inspection",
+            inspection,
             "--on",
             day,
         )
@@ -196,6 +231,19 @@ def test_any_event_the_input_layer_accepts_is_read_exported_and_restored(
         ok(target, "appendix", "COMMITTEE", day, "--format", "json")
         for paper in ("paper.html", "paper.docx"):
             ok(target, "pack", "COMMITTEE", day, "--out", str(folder / paper))
+            ok(
+                target,
+                "pack",
+                "COMMITTEE",
+                day,
+                "--out",
+                str(folder / f"full-{paper}"),
+                "--include-restricted",
+            )
+        inspections = json.loads(
+            ok(target, "inspection", "list", "--as-at", day, "--format", "json")
+        )
+        assert [i["report"] for i in inspections["inspections"]] == [code]
         for sheet in ("board.csv", "board.xlsx"):
             ok(target, "export", "--out", str(folder / sheet))
         ok(target, "meeting", "review", "COMMITTEE", day, "--none", "--on", day)
@@ -208,6 +256,8 @@ def test_any_event_the_input_layer_accepts_is_read_exported_and_restored(
         ok(copy, "restore", str(folder / "backup.jsonl"))
         assert json.loads(ok(copy, "board", "--format", "json")) == board
         assert json.loads(ok(copy, "board", "--as-at", day, "--format", "json")) == then
+        again = ok(copy, "inspection", "list", "--as-at", day, "--format", "json")
+        assert json.loads(again) == inspections
         assert json.loads(ok(copy, "meeting", "list", "--format", "json")) == meetings
         restored = json.loads(ok(copy, "summary", "COMMITTEE", day, "--format", "json"))
         assert restored["reviewed"] == summary["reviewed"]

@@ -167,8 +167,8 @@ def fold_only(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def lagging_history(logins: dict[str, str]) -> None:
     """Writes by governance and an owner the follower has not seen: a report with an
-    item, changes to known items, a committee's new meeting reviewing a report, and the
-    reports a known meeting reviews."""
+    item, changes to known items, an inspection, a committee's new meeting reviewing a
+    report, and the reports a known meeting reviews."""
     gov, alice = logins["gov"], logins["alice"]
     cli(
         gov,
@@ -202,6 +202,12 @@ def lagging_history(logins: dict[str, str]) -> None:
     cli(alice, "note", "R/1", "Contract signed", "--on", "2021-03-20")
     cli(alice, "status", "R/1", "AMBER", "--on", "2021-01-20")  # back-dated: earlier spans
     cli(gov, "status", "R/2", "RED", "--on", "2021-06-15", "--reason", "Supplier gone")
+    cli(
+        gov,
+        *("inspection", "add", "CUST", "--title", "Custody inspection"),
+        *("--inspectorate", "HMICFRS", "--fieldwork", "2021-06-01..2021-06-03"),
+        *("--on", "2021-06-03"),
+    )
     cli(gov, "meeting", "add", "C", "2021-07-01", "--review", "S")
     cli(gov, "meeting", "review", "C", "2021-04-01", "R")
 
@@ -212,7 +218,7 @@ def test_a_readers_answers_are_the_folds_while_the_follower_lags_and_after_it_ca
 ) -> None:
     lagging_history(logins)
     model, last = positions(logins["owner"])
-    assert last - model == 7
+    assert last - model == 8
     with monkeypatch.context() as patch:  # the model and its tail, never the whole log
         patch.setattr("projections.recorded.Recorded.of", None)
         lagging = {who: reads(logins[who], tmp_path / who) for who in ("audit", "alice")}
@@ -221,6 +227,7 @@ def test_a_readers_answers_are_the_folds_while_the_follower_lags_and_after_it_ca
     folded = reads(logins["audit"], tmp_path / "fold")
     context.__exit__(None, None, None)
     assert b"S/1" in folded["board"] and b"Fix roofs" in folded["paper.html"]
+    assert b"Custody inspection" in folded["paper.html"] and b"CUST" in folded["summary later"]
     assert b'"reviews":["S"]' in folded["meetings"] and b'"reviews":["R"]' in folded["meetings"]
     for who, answers in lagging.items():
         for name, answer in answers.items():

@@ -30,6 +30,7 @@ from ledger import open_ledger
 from tests.fixtures.make_fixture import (
     DB,
     EXPORT,
+    INSPECTIONS_ROWS,
     REMINDERS_ROWS,
     REVIEWS_ROWS,
     ROWS,
@@ -106,12 +107,18 @@ def reminders_rows() -> list[dict[str, Any]]:
     return [json.loads(line) for line in REMINDERS_ROWS.read_text().splitlines()]
 
 
+def inspections_rows() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in INSPECTIONS_ROWS.read_text().splitlines()]
+
+
 def reviews_rows() -> list[dict[str, Any]]:
     return [json.loads(line) for line in REVIEWS_ROWS.read_text().splitlines()]
 
 
 def test_the_fixture_holds_every_kind_of_event_ragw_records() -> None:
-    rows = fixture_rows() + users_rows() + reminders_rows() + reviews_rows()
+    rows = (
+        fixture_rows() + users_rows() + reminders_rows() + inspections_rows() + reviews_rows()
+    )
     stored = {row["topic"].rpartition(":")[2] for row in rows}
     assert stored == set(EVENT_TYPES), (
         "an event type is missing from tests/fixtures (add it: see make_fixture.py)",
@@ -150,6 +157,16 @@ def test_reminders_recorded_by_0_2_read_as_they_were(tmp_path: Path) -> None:
     ragw(target, "verify")
 
 
+def test_inspections_recorded_by_0_3_read_as_they_were(tmp_path: Path) -> None:
+    target = load_rows(str(tmp_path / "inspections.db"), inspections_rows())
+    listed = read_json(target, "inspection", "list", "--as-at", "2021-04-01")["inspections"]
+    assert [(i["code"], i["stage"], i["expected"], i["report"]) for i in listed] == [
+        ("CTCC21", "debriefed", None, None),
+        ("CUSTODY21", "debriefed", "2021-05-10", "CUSTODY21R"),
+    ]
+    assert listed[0]["no_report"] and listed[0]["reason"] == "the subject is sensitive"
+    (report,) = [e for e in read_json(target, "log")["events"] if e["key"] == "CUSTODY21R"]
+    assert (report["restricted"], report["inspection"]) == (True, "CUSTODY21")
 def test_reviews_recorded_by_0_3_read_as_they_were(tmp_path: Path) -> None:
     target = load_rows(str(tmp_path / "reviews.db"), reviews_rows())
     meetings = read_json(target, "meeting", "list", "JAC")["meetings"]
@@ -178,7 +195,7 @@ def test_every_stored_event_reads_back_to_the_bytes_it_was_stored_as(tmp_path: P
     shutil.copyfile(DB, copy)
     ledger = open_ledger(str(copy), create=False)
     try:
-        for row in fixture_rows() + users_rows() + reminders_rows():
+        for row in fixture_rows() + users_rows() + reminders_rows() + inspections_rows():
             event = ledger.mapper.to_domain_event(as_stored(row))
             if type(event).class_version == 1:  # type: ignore[attr-defined]
                 again = ledger.mapper.to_stored_event(event)

@@ -368,10 +368,7 @@ def test_a_new_report_with_nothing_for_the_force_is_still_listed() -> None:
     )
     report = appendix(ledger, MAY)["reports"][0]
     assert (report["code"], report["items"]) == ("DIGITAL", [])
-    assert (
-        report["sentence"]
-        == "This report makes 0 recommendations; none is on the tracker for the force."
-    )
+    assert report["sentence"] == "This report makes no recommendations for the force."
     assert row(summary(ledger, MAY), "DIGITAL")["section"] == "new"
 
 

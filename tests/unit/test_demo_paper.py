@@ -12,6 +12,7 @@ from projections.recorded import Recorded
 from tests.conftest import memory_ledger
 
 ME = "Strategic Development"
+PAPER_REPORTS = {report["code"] for report in demo_paper()["reports"]}
 
 
 @cache
@@ -52,7 +53,8 @@ def test_the_appendix_prints_every_due_date_as_the_paper_wrote_it() -> None:
 
 
 def test_the_appendix_lists_the_reports_newest_first_with_their_publication() -> None:
-    reports = the_appendix().reports
+    # the seed paper's reports; the demo adds two from seeds 000 and 002 that make none
+    reports = [r for r in the_appendix().reports if r.report.code in PAPER_REPORTS]
     assert [r.report.code for r in reports][:3] == ["CYBER19", "BETRAYAL", "CDI19"]
     betrayal = reports[1]
     assert betrayal.description == "A national report by HMICFRS published September 2019"
@@ -84,7 +86,30 @@ def test_the_summary_counts_the_papers_new_greens_and_new_reds() -> None:
 
 def test_reports_published_since_the_earlier_meeting_are_the_summarys_new_reports() -> None:
     new = [row.report.code for row in the_summary().rows if row.section == "new"]
-    assert new == ["CYBER19", "BETRAYAL", "CDI19", "LEADLIGHTS"]
+    assert new == ["CYBER19", "PEELEFF19R", "BETRAYAL", "DIGITAL19", "CDI19", "LEADLIGHTS"]
+    assert [line.code for line in the_summary().inspections.reports_published] == [
+        "CDI19",
+        "LEADLIGHTS",
+        "DIGITAL19",
+        "BETRAYAL",
+        "PEELEFF19R",
+        "CYBER19",
+    ]
+
+
+def test_the_demo_paper_lists_the_seed_inspections_and_marks_its_reports() -> None:
+    sections = the_summary().inspections
+    listed = {line.code: (line.stage, line.report) for line in sections.inspections}
+    assert listed == {
+        "CTCC19": ("debriefed", "no report will be published"),
+        "CUSTJI19": ("debriefed", "report expected March 2020"),
+        "DISCL19": ("completed", "report date not yet known"),
+        "MSHT19": ("debriefed", "report date not yet known"),
+    }  # PEELEFF19's report was published: it is listed with the reports
+    published = {line.code: line for line in sections.reports_published}
+    assert published["DIGITAL19"].withheld and published["DIGITAL19"].makes is None
+    assert published["PEELEFF19R"].no_recommendations
+    assert published["PEELEFF19R"].inspection == "PEELEFF19"
 
 
 def test_the_reds_past_their_original_date_are_the_papers_slippage() -> None:

@@ -118,8 +118,10 @@ def test_the_summary_prints_its_rows_totals_and_headline_in_markdown(
         "## Performance and Resource Management (PRMSC): meeting of 4 May 2021, compared "
         "with 4 February 2021; as known now\n"
     )
-    reports, totals, claimed = md_tables(text)
+    reports, totals, claimed, published = md_tables(text)
     assert text.count("(nothing to show)") == 4, "no overdue, extensions, slippage, requests"
+    assert published[0] == ["Report", "Published", "By", "Recommendations", "Notes"]
+    assert "## Reports published since the previous meeting" in text
     assert reports == [
         ["Report", "Previous: national", "Previous: force", "Current: national", "Current: force"],
         ["New reports", "", "", "", ""],

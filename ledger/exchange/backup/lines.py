@@ -23,6 +23,8 @@ from events import (
     CommitteeRegistered,
     ContactsEvent,
     ContactsKept,
+    InspectionAdded,
+    InspectionEvent,
     LedgerEvent,
     PaperIssued,
     RecommendationEvent,
@@ -45,6 +47,7 @@ from ledger.keys import (
     RULES_ID,
     RULES_KEY,
     committee_id,
+    inspection_id,
     recommendation_id,
     report_id,
     split_event_id,
@@ -123,6 +126,8 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
         if key != OWNERS_KEY:
             raise RuleBrokenError(f"{cls.__name__} belongs to {OWNERS_KEY!r}, not {key!r}")
         stream = OWNERS_ID
+    elif issubclass(cls, InspectionEvent):
+        stream = inspection_id(key)
     else:
         assert issubclass(cls, CommitteeEvent)
         stream = committee_id(key)
@@ -196,7 +201,7 @@ def _check_key(cls: type[LedgerEvent], key: str, payload: dict[str, Any]) -> Non
     its events would be stored under one key and read under another."""
     if cls is RecommendationIssued:
         named = f"{payload.get('report')}/{payload.get('ref')}"
-    elif cls in (ReportRegistered, CommitteeRegistered):
+    elif cls in (ReportRegistered, CommitteeRegistered, InspectionAdded):
         named = str(payload.get("code"))
     else:
         return

@@ -37,6 +37,8 @@ from events import (
     AccessControlled,
     CommitteeRegistered,
     ContactsKept,
+    InspectionAdded,
+    InspectionChanged,
     LedgerEvent,
     MeetingReviewsChanged,
     MeetingScheduled,
@@ -65,6 +67,7 @@ from ledger.aggregates import (
 )
 from ledger.aggregates.committee import check_reviewable
 from ledger.errors import LedgerError, RuleBrokenError
+from ledger.exchange.backup.inspections import check_report_link, remake_inspection_event
 from ledger.exchange.backup.items import SHEET_EVENTS, authorized, remake_item_event
 from ledger.inputs import MAX_MAKES, clean_text
 from ledger.keys import (
@@ -73,6 +76,7 @@ from ledger.keys import (
     RULES_ID,
     check_code,
     committee_id,
+    inspection_id,
     report_id,
 )
 from ledger.storage.mapper import CREATES
@@ -191,6 +195,7 @@ class Replay:
             if committee_id(event.code) in self.aggregates:
                 raise RuleBrokenError(f"{event.code} is the code of a committee already")
             clean_text(event.title, "its title", required=True)
+            check_report_link(self.aggregates, event)
             return Report.register(
                 code=event.code,
                 title=event.title,
@@ -198,6 +203,8 @@ class Replay:
                 published=event.published,
                 inspectorates=event.inspectorates,
                 makes=event.makes,
+                restricted=event.restricted,
+                inspection=event.inspection,
                 actor=actor,
                 on=event.on,
             )
@@ -206,6 +213,8 @@ class Replay:
             check_code(event.code, what="committee code")
             if report_id(event.code) in self.aggregates:
                 raise RuleBrokenError(f"{event.code} is the code of a report already")
+            if inspection_id(event.code) in self.aggregates:
+                raise RuleBrokenError(f"{event.code} is the code of an inspection already")
             clean_text(event.name, "its name", required=True)
             return Committee.register(code=event.code, name=event.name, actor=actor, on=event.on)
         if isinstance(event, MeetingScheduled | MeetingReviewsChanged | PaperIssued):
@@ -270,6 +279,8 @@ class Replay:
             clean_text(event.owner, "its owner", required=True)
             contacts.set_contact(event.owner, event.emails, actor, event.on)
             return contacts
+        if isinstance(event, InspectionAdded | InspectionChanged):
+            return remake_inspection_event(self.aggregates, event, access)
         raise RuleBrokenError(f"{type(event).__name__} is not an event a restore replays")
 
     def _held(self, event: MeetingScheduled | MeetingReviewsChanged) -> tuple[str, ...]:
