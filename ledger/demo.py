@@ -147,6 +147,8 @@ def demo_inspections(actor: str) -> list[Any]:
             )
         )
     return made
+
+
 #: The reports the November meeting reviews, every item of each, as seed 002's committee
 #: reviewed four in rotation ("Overview of the four reports for review", 2.21-2.48: a
 #: PEEL inspection, a crime inspection of the force and two national reports).

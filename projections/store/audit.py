@@ -63,8 +63,6 @@ WORKERS = 4
 Made = tuple[str, list[tuple[Any, ...]]]
 
 
-
-
 @dataclass(frozen=True)
 class Audited:
     """A read model whose every row is what the events give: how many rows, up to which

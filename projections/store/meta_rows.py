@@ -26,6 +26,7 @@ from projections.store.stored_rows import BATCH
 if TYPE_CHECKING:
     from ledger.application import Ledger
 
+
 def _kinds(cls: type) -> Iterator[type]:
     """``cls`` and every class derived from it: a topic is a concrete class's."""
     yield cls

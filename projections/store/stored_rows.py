@@ -49,6 +49,8 @@ TABLES: dict[str, tuple[str, int, int | None]] = {
 }
 #: The tables whose rows are made from one item's events.
 ITEM_TABLES = ("ragw_spans", "ragw_board_open", "ragw_board", "ragw_paper_rows", "ragw_paper_lines")
+
+
 def _kinds(cls: type) -> Iterator[type]:
     yield cls
     sub: type

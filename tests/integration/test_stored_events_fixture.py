@@ -116,9 +116,7 @@ def reviews_rows() -> list[dict[str, Any]]:
 
 
 def test_the_fixture_holds_every_kind_of_event_ragw_records() -> None:
-    rows = (
-        fixture_rows() + users_rows() + reminders_rows() + inspections_rows() + reviews_rows()
-    )
+    rows = fixture_rows() + users_rows() + reminders_rows() + inspections_rows() + reviews_rows()
     stored = {row["topic"].rpartition(":")[2] for row in rows}
     assert stored == set(EVENT_TYPES), (
         "an event type is missing from tests/fixtures (add it: see make_fixture.py)",
@@ -167,6 +165,8 @@ def test_inspections_recorded_by_0_3_read_as_they_were(tmp_path: Path) -> None:
     assert listed[0]["no_report"] and listed[0]["reason"] == "the subject is sensitive"
     (report,) = [e for e in read_json(target, "log")["events"] if e["key"] == "CUSTODY21R"]
     assert (report["restricted"], report["inspection"]) == (True, "CUSTODY21")
+
+
 def test_reviews_recorded_by_0_3_read_as_they_were(tmp_path: Path) -> None:
     target = load_rows(str(tmp_path / "reviews.db"), reviews_rows())
     meetings = read_json(target, "meeting", "list", "JAC")["meetings"]
