@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 def _kinds(cls: type) -> Iterator[type]:
     """``cls`` and every class derived from it: a topic is a concrete class's."""
     yield cls
+    sub: type
     for sub in cls.__subclasses__():
         yield from _kinds(sub)
 
