@@ -81,6 +81,7 @@ def test_the_server_refuses_writer_and_reader_logins_every_change_to_the_read_mo
                     "ragw_committees",
                     "ragw_meetings",
                     "ragw_reviews",
+                    "ragw_inspections",
                     "ragw_spans",
                 )
                 else "key"
