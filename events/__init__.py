@@ -38,11 +38,14 @@ from events.recommendation import (
     RecommendationClosed,
     RecommendationEvent,
     RecommendationIssued,
+    RelevanceChanged,
     Request,
     SignedOff,
     SignOffRejected,
     SignOffRequested,
     StatusChanged,
+    Superseded,
+    Supersedes,
 )
 from events.report import ReportEvent, ReportRegistered
 from events.rules import RulesAdopted, RulesEvent, SignOffFor, SignOffRuleSet
@@ -72,6 +75,7 @@ __all__ = [
     "RecommendationClosed",
     "RecommendationEvent",
     "RecommendationIssued",
+    "RelevanceChanged",
     "ReminderSent",
     "ReportEvent",
     "ReportRegistered",
@@ -89,6 +93,8 @@ __all__ = [
     "SignedOff",
     "Status",
     "StatusChanged",
+    "Superseded",
+    "Supersedes",
     "UserAdded",
     "UserDisabled",
 ]
@@ -125,5 +131,8 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         ContactsKept,
         OwnerContactSet,
         ReminderSent,
+        RelevanceChanged,
+        Superseded,
+        Supersedes,
     )
 }

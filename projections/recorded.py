@@ -24,7 +24,7 @@ from events import (
 )
 from ledger.errors import Fix, Hint, NotFoundError
 from ledger.state import ItemView, fold_item
-from projections.exceptions import Row, row_of
+from projections.exceptions import Row, counted, row_of
 from projections.rows import ReportFacts
 
 if TYPE_CHECKING:
@@ -159,30 +159,32 @@ class Recorded:
         return self._states[day]
 
     def status_columns(self, day: date | None) -> StatusColumns:
-        """Every item on the board as at ``day`` as three columns in step: keys, their
-        reports, their status words (None when not assessed). All a paper's counts
-        need, so a stored read model answers it from three columns, and counting runs
-        over whole columns at once rather than item by item."""
+        """Every item a paper counts as at ``day`` (on the board, and the force's to act
+        on) as three columns in step: keys, their reports, their status words (None when
+        not assessed). All a paper's counts need, so a stored read model answers it from
+        three columns, and counting runs over whole columns at once rather than item by
+        item."""
         if day is None:
             return ((), (), ())
         if day not in self._columns:
             rows: Iterable[Sequence[Any]]
             if day in self._rows:
-                rows = self._rows[day]
+                rows = counted(self._rows[day])
             elif day not in self._states and self.stored_statuses is not None:
                 rows = self.stored_statuses(day, self.known_at)
             else:
                 rows = [
                     (key, state.report, state.status.value if state.status else None)
                     for key, state in self.states_as_at(day).items()
+                    if state.not_for_us is None
                 ]
             columns = list(zip(*rows, strict=True)) or [(), (), ()]  # rows to columns, in C
             self._columns[day] = (columns[0], columns[1], columns[2])  # type: ignore[assignment]
         return self._columns[day]
 
     def statuses_as_at(self, day: date | None) -> Mapping[str, str | None]:
-        """Every item on the board as at ``day``: key -> status word (None when not
-        yet assessed)."""
+        """Every item a paper counts as at ``day`` (:meth:`status_columns`): key -> status
+        word (None when not yet assessed)."""
         if day is None:
             return {}
         if day not in self._statuses:

@@ -83,8 +83,10 @@ def appendix_of(recorded: Recorded, committee: str, meeting: date) -> Appendix:
     this, previous = heading["meeting"], heading["previous_meeting"]
     position = Position.at(recorded, this.on, day_of(previous))
     by_report: dict[str, list[str]] = {}
+    marks = position.marks  # the items the paper counts: not those not for the force
     for key, state in position.states.items():
-        by_report.setdefault(state.report, []).append(key)
+        if key in marks:
+            by_report.setdefault(state.report, []).append(key)
 
     reports = []
     for report in sorted(recorded.reports.values(), key=paper_order):

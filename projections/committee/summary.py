@@ -20,6 +20,7 @@ from projections.exceptions import (
     Overdue,
     PendingSignOff,
     Slippage,
+    counted,
     item_order,
     row_exceptions,
     row_pending,
@@ -178,7 +179,7 @@ def exceptions_at(position: Position) -> Exceptions:
     day, before = position.on, position.before
     since = before.isoformat() if before else ""
     overdue, slippage, extended, pending = [], [], [], []
-    for row in position.rows():
+    for row in counted(position.rows()):
         late, slipped, was_extended = row_exceptions(row, day, since)
         waiting = row_pending(row)
         if waiting is not None:

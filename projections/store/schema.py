@@ -11,7 +11,7 @@ NAME = "read_model"
 TRACKING = "ragw_tracking"
 #: The layout of the tables below. A model of another layout (an earlier ragw's) is
 #: dropped and derived again from the log, on first use.
-LAYOUT = 6
+LAYOUT = 7
 LAYOUT_ROW = "read_model_layout"
 #: The end of a span that has not ended: later than any date, so one range test serves.
 FOREVER = "9999-12-31"
@@ -29,6 +29,8 @@ SCHEMA = (
         committee TEXT NOT NULL, meeting TEXT NOT NULL, paper TEXT,
         known_from TEXT NOT NULL)""",
     # Every span ever known, with the moments it was known: "as known at T" reads here.
+    # ``relevance`` is NULL while the item is the force's to act on: papers count only
+    # such rows (projections.exceptions.NOT_FOR_US otherwise).
     """CREATE TABLE IF NOT EXISTS ragw_spans (
         key TEXT NOT NULL, report TEXT NOT NULL,
         known_from TEXT NOT NULL, known_until TEXT,
@@ -36,7 +38,7 @@ SCHEMA = (
         status TEXT, due TEXT, owner TEXT,
         original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
         place TEXT NOT NULL, head TEXT NOT NULL, tail TEXT NOT NULL, state TEXT NOT NULL,
-        pending TEXT)""",
+        pending TEXT, relevance TEXT)""",
     """CREATE INDEX IF NOT EXISTS ragw_spans_as_known
         ON ragw_spans (effective_until, known_from)""",
     """CREATE INDEX IF NOT EXISTS ragw_spans_open ON ragw_spans (key, known_until)""",
@@ -49,7 +51,7 @@ SCHEMA = (
         key TEXT NOT NULL, report TEXT NOT NULL,
         status TEXT, due TEXT, owner TEXT,
         original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
-        head TEXT NOT NULL, tail TEXT NOT NULL, pending TEXT,
+        head TEXT NOT NULL, tail TEXT NOT NULL, pending TEXT, relevance TEXT,
         PRIMARY KEY (place)) /* clustered */""",
     """CREATE INDEX IF NOT EXISTS ragw_board_open_key ON ragw_board_open (key)""",
     """CREATE TABLE IF NOT EXISTS ragw_board (
@@ -57,7 +59,7 @@ SCHEMA = (
         key TEXT NOT NULL, report TEXT NOT NULL,
         status TEXT, due TEXT, owner TEXT,
         original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
-        head TEXT NOT NULL, tail TEXT NOT NULL, pending TEXT,
+        head TEXT NOT NULL, tail TEXT NOT NULL, pending TEXT, relevance TEXT,
         PRIMARY KEY (effective_until, effective_from, place)) /* clustered */""",
     """CREATE INDEX IF NOT EXISTS ragw_board_key ON ragw_board (key, effective_from)""",
     # Per meeting of each committee, every item as known now: its status then and at
@@ -92,11 +94,11 @@ TABLES = (
 SPAN_COLUMNS = (
     "key, report, known_from, known_until, effective_from, "
     "effective_until, status, due, owner, original_due, times_extended, "
-    "extended_on, place, head, tail, state, pending"
+    "extended_on, place, head, tail, state, pending, relevance"
 )
 BOARD_COLUMNS = (
     "effective_until, effective_from, place, key, report, status, due, "
-    "owner, original_due, times_extended, extended_on, head, tail, pending"
+    "owner, original_due, times_extended, extended_on, head, tail, pending, relevance"
 )
 
 #: The columns of ``ragw_paper_rows`` and ``ragw_paper_lines``, in the order

@@ -135,7 +135,9 @@ def _fold_over(recorded: Recorded, streams: dict[str, list[RecommendationEvent]]
     def status_rows(day: date, known_at: datetime | None) -> list[tuple[str, str, str | None]]:
         kept = [row for row in statuses(day, known_at) if row[0] not in streams]
         return kept + [
-            (key, s.report, s.status.value if s.status else None) for key, s in folded(day).items()
+            (key, s.report, s.status.value if s.status else None)
+            for key, s in folded(day).items()
+            if s.not_for_us is None
         ]
 
     def rows_as_at(day: date, known_at: datetime | None) -> list[Row]:
