@@ -22,15 +22,16 @@ from docx.shared import Mm, Pt
 
 from ledger.formats import iso_utc
 from projections.committee import DEFINITIONS, OUTSTANDING, long_date
+from render import relevance
 from render.cells import (
     FILLS,
     cell_lines,
     evidence_text,
     restating_event,
-    status_with_pending,
     total_keys,
     xml_safe,
 )
+from render.relevance import appendix_status
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -50,6 +51,7 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
     if paper.restated is not None:
         _restated(document, paper.restated)
     _exceptions(document, paper.summary)
+    _not_for_the_force(document, paper.summary)
     _appendix(document, paper.appendix)
     written = io.BytesIO()
     document.save(written)
@@ -317,10 +319,22 @@ def _appendix(document: Document, appendix: Appendix) -> None:
             cells = items.add_row().cells
             cells[0].text = item.ref
             cells[1].text = xml_safe(f"{item.kind}: {item.text}")
-            cells[2].text = xml_safe(status_with_pending(item.status, item.pending, "\n"))
+            cells[2].text = xml_safe(appendix_status(item, "\n"))
             _shade(cells[2], FILLS[item.status])
             cells[3].text = xml_safe(item.due_written + ("\nOVERDUE" if item.overdue else ""))
             cells[4].text = xml_safe(item.comment or "")
+
+
+def _not_for_the_force(document: Document, summary: Summary) -> None:
+    """The section, when any item is not the force's (none: no heading)."""
+    if not summary.not_for_the_force:
+        return
+    document.add_heading(relevance.TITLE, level=1)
+    document.add_paragraph(relevance.INTRO)
+    table = _table(document, relevance.COLUMNS, widths=(25, 70, 35, 18, 50, 22))
+    for values in relevance.rows(summary.not_for_the_force):
+        for target, value in zip(table.add_row().cells, values, strict=True):
+            target.text = xml_safe(value)
 
 
 def _table(document: Document, headers: Sequence[str], widths: Sequence[int] = ()) -> Table:

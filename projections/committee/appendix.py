@@ -41,6 +41,14 @@ class AppendixItem(Record):
     comment: str | None
     #: The request awaiting sign-off, as boards print it.
     pending: dict[str, Any] | None = None
+    #: The later item that superseded it (it is CLOSED), when one did.
+    superseded_by: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        document = super().to_json()
+        if document["superseded_by"] is None:  # a paper with none prints as before
+            del document["superseded_by"]
+        return document
 
 
 @dataclass(frozen=True)
@@ -124,4 +132,5 @@ def _appendix_item(position: Position, key: str, report: ReportFacts, day: date)
         lead=state.lead,
         comment=state.comment,
         pending=state.pending.to_json(state.key) if state.pending else None,
+        superseded_by=state.superseded_by,
     )

@@ -13,6 +13,7 @@ from events import Request
 from projections.board import paper_order
 from projections.committee.counts import SCOPES, Counts, Position
 from projections.committee.meeting import MeetingPaper, day_of, report_json
+from projections.committee.relevance import NotForTheForce, not_for_the_force
 from projections.committee.wording import headline
 from projections.exceptions import (
     Extension,
@@ -101,14 +102,24 @@ class Summary(MeetingPaper):
     totals: dict[str, dict[str, Counts]]
     exceptions: Exceptions
     headline: str
+    #: "Not addressed to the force": the items the counts leave out, listed apart.
+    not_for_the_force: list[NotForTheForce] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.to_json_without_exceptions(), "exceptions": self.exceptions.to_json()}
+        return {
+            **self.to_json_without_exceptions(),
+            "exceptions": self.exceptions.to_json(),
+            "not_for_the_force": [item.to_json() for item in self.not_for_the_force],
+        }
 
     def printable(self) -> dict[str, Any]:
         """:meth:`to_json` with the exceptions' rows already rendered (see
         :meth:`Exceptions.printable`): what ``ragw summary --format json`` prints."""
-        return {**self.to_json_without_exceptions(), "exceptions": self.exceptions.printable()}
+        return {
+            **self.to_json_without_exceptions(),
+            "exceptions": self.exceptions.printable(),
+            "not_for_the_force": [item.to_json() for item in self.not_for_the_force],
+        }
 
     def to_json_without_exceptions(self) -> dict[str, Any]:
         return {
@@ -169,6 +180,7 @@ def summary_of(recorded: Recorded, committee: str, meeting: date) -> Summary:
         totals=totals,
         exceptions=exceptions,
         headline=headline(totals["current"], previous, exceptions),
+        not_for_the_force=not_for_the_force(recorded, this.on),
     )
 
 
