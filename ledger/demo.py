@@ -14,7 +14,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from events import Status
+from events import Scope, Status
 from ledger.application import Ledger
 from ledger.errors import Field, RuleBrokenError
 
@@ -123,7 +123,7 @@ def relevance_demo(ledger: Ledger, *, actor: str) -> list[Any]:
         found = Report.register(
             code=code,
             title=title,
-            scope=scope,
+            scope=Scope(scope),
             published=day,
             inspectorates=("HMIC",),
             makes=None,
