@@ -27,7 +27,15 @@ from eventsourcing.utils import resolve_topic
 from cli.main import main
 from events import EVENT_TYPES
 from ledger import open_ledger
-from tests.fixtures.make_fixture import DB, EXPORT, REMINDERS_ROWS, ROWS, USERS_ROWS, stored_rows
+from tests.fixtures.make_fixture import (
+    DB,
+    EXPORT,
+    RELEVANCE_ROWS,
+    REMINDERS_ROWS,
+    ROWS,
+    USERS_ROWS,
+    stored_rows,
+)
 
 GOVERNANCE = "Strategic Development"
 _databases = itertools.count(1)
@@ -98,8 +106,12 @@ def reminders_rows() -> list[dict[str, Any]]:
     return [json.loads(line) for line in REMINDERS_ROWS.read_text().splitlines()]
 
 
+def relevance_rows() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in RELEVANCE_ROWS.read_text().splitlines()]
+
+
 def test_the_fixture_holds_every_kind_of_event_ragw_records() -> None:
-    rows = fixture_rows() + users_rows() + reminders_rows()
+    rows = fixture_rows() + users_rows() + reminders_rows() + relevance_rows()
     stored = {row["topic"].rpartition(":")[2] for row in rows}
     assert stored == set(EVENT_TYPES), (
         "an event type is missing from tests/fixtures (add it: see make_fixture.py)",
@@ -138,6 +150,24 @@ def test_reminders_recorded_by_0_2_read_as_they_were(tmp_path: Path) -> None:
     ragw(target, "verify")
 
 
+def test_relevance_and_supersessions_recorded_by_0_3_read_as_they_were(tmp_path: Path) -> None:
+    target = load_rows(str(tmp_path / "relevance.db"), relevance_rows())
+    board = {i["key"]: i for i in read_json(target, "board", "--as-at", "2021-06-01")["items"]}
+    assert board["INFO15/8"]["to"] == ["all Chief Constables"]
+    assert (board["INFO15/8"]["status"], board["INFO15/8"]["superseded_by"]) == (
+        "CLOSED",
+        "PEEL16/1",
+    )
+    assert board["PEEL16/1"]["supersedes"] == ["INFO15/8"]
+    assert board["INFO15/HO"]["not_for_the_force"] is None  # for the force again
+    then = read_json(target, "board", "--as-at", "2015-12-01")["items"]
+    assert {i["key"]: i["not_for_the_force"] for i in then}["INFO15/HO"] == {
+        "reason": "For the Home Office",
+        "on": "2015-10-21",
+    }
+    ragw(target, "verify")
+
+
 def test_the_ledger_file_holds_exactly_the_rows_of_the_jsonl() -> None:
     assert stored_rows(DB) == fixture_rows()
     assert DB.stat().st_size + ROWS.stat().st_size < 200_000
@@ -151,7 +181,7 @@ def test_every_stored_event_reads_back_to_the_bytes_it_was_stored_as(tmp_path: P
     shutil.copyfile(DB, copy)
     ledger = open_ledger(str(copy), create=False)
     try:
-        for row in fixture_rows() + users_rows() + reminders_rows():
+        for row in fixture_rows() + users_rows() + reminders_rows() + relevance_rows():
             event = ledger.mapper.to_domain_event(as_stored(row))
             if type(event).class_version == 1:  # type: ignore[attr-defined]
                 again = ledger.mapper.to_stored_event(event)
