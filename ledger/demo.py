@@ -14,7 +14,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from events import Scope, Status
+from events import Status
 from ledger.application import Ledger
 from ledger.errors import Field, RuleBrokenError
 
@@ -95,14 +95,15 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
             if row["comment"]:
                 item.note_progress(row["comment"], actor, now)
             aggregates.append(item)
-    aggregates += relevance_demo(ledger, actor=actor)
     recorded = ledger.save_all(*aggregates, what="the demo ledger")
+    recorded += relevance_demo(ledger, actor=actor)
     return len(recorded)
 
 
-def relevance_demo(ledger: Ledger, *, actor: str) -> list[Any]:
+def relevance_demo(ledger: Ledger, *, actor: str) -> list[str]:
     """Items not addressed to the force, and one item superseded by a later one, from the
-    earlier papers of seeds 000 (October 2015) and 002 (March 2017).
+    earlier papers of seeds 000 (October 2015) and 002 (March 2017), recorded by the
+    commands a user runs; the ids recorded.
 
     "Building the picture" (seed 000, paragraph 11) makes recommendations "to the Home
     Office and National Lead for Information Management Business Area; to Chief
@@ -113,47 +114,31 @@ def relevance_demo(ledger: Ledger, *, actor: str) -> list[Any]:
     backlog, which PEEL 2016 found done: the older item is closed as superseded by the
     later one as of the March 2017 paper. The days of publication are illustrative where
     the papers give a month or a year only."""
-    from ledger.aggregates import Report
-    from ledger.aggregates.supersession import change_relevance, supersede
-
-    made: list[Any] = []
-
-    def report(code: str, title: str, scope: str, published: str) -> Report:
-        day = date.fromisoformat(published)
-        found = Report.register(
-            code=code,
+    recorded: list[str] = []
+    for code, title, scope, published in (
+        (
+            "INFOMGMT15",
+            "Building the picture: an inspection of police information management",
+            "national",
+            date(2015, 7, 23),
+        ),
+        ("CRIMEWMP14", "Crime inspection 2014: West Midlands Police", "force", date(2014, 11, 27)),
+        (
+            "CPREVISIT15",
+            "National child protection inspection revisit 2015: West Midlands Police",
+            "force",
+            date(2015, 12, 1),
+        ),
+    ):
+        recorded += ledger.register_report(
+            code,
             title=title,
-            scope=Scope(scope),
-            published=day,
+            scope=scope,
+            published=published,
             inspectorates=("HMIC",),
-            makes=None,
             actor=actor,
-            on=day,
+            on=published,
         )
-        made.append(found)
-        return found
-
-    def item(of: Report, ref: str, text: str, *, to: tuple[str, ...] = (), **more: Any) -> Any:
-        found = ledger.prepare_recommendation(
-            of.code,
-            ref,
-            kind="recommendation",
-            text=text,
-            to=to,
-            actor=actor,
-            on=of.published,
-            report=of,
-            **more,
-        )
-        made.append(found)
-        return found
-
-    picture = report(
-        "INFOMGMT15",
-        "Building the picture: an inspection of police information management",
-        "national",
-        "2015-07-23",
-    )
     considered = date(2015, 10, 21)  # the sub committee's meeting of seed 000
     for ref, text, to in (
         (
@@ -168,47 +153,54 @@ def relevance_demo(ledger: Ledger, *, actor: str) -> list[Any]:
             ("College of Policing",),
         ),
     ):
-        change_relevance(
-            item(picture, ref, text, to=to),
-            False,
-            f"Addressed to {' and '.join(to)}, not to the force (Pol 49/15, paragraph 11)",
-            actor,
-            considered,
+        recorded += ledger.issue_recommendation(
+            "INFOMGMT15",
+            ref,
+            kind="recommendation",
+            text=text,
+            to=to,
+            actor=actor,
+            on=date(2015, 7, 23),
         )
-    crime = report(
-        "CRIMEWMP14", "Crime inspection 2014: West Midlands Police", "force", "2014-11-27"
-    )
-    older = item(
-        crime,
+        recorded += ledger.change_relevance(
+            f"INFOMGMT15/{ref}",
+            for_us=False,
+            reason=f"Addressed to {' and '.join(to)}, not to the force (Pol 49/15, paragraph 11)",
+            actor=actor,
+            on=considered,
+        )
+    recorded += ledger.issue_recommendation(
+        "CRIMEWMP14",
         "2",
-        "West Midlands Police should review the resourcing and process for prioritising the "
-        "examination of telecommunication and computer equipment seized as part of criminal "
-        "investigations, and by March 2015 commence a plan to improve their prioritisation "
-        "and timeliness.",
+        kind="recommendation",
+        text="West Midlands Police should review the resourcing and process for prioritising "
+        "the examination of telecommunication and computer equipment seized as part of "
+        "criminal investigations, and by March 2015 commence a plan to improve their "
+        "prioritisation and timeliness.",
         due="March 2015",
         status="AMBER",
+        actor=actor,
+        on=date(2014, 11, 27),
     )
-    revisit = report(
+    recorded += ledger.issue_recommendation(
         "CPREVISIT15",
-        "National child protection inspection revisit 2015: West Midlands Police",
-        "force",
-        "2015-12-01",
-    )
-    later = item(
-        revisit,
         "1",
-        "The force should take steps to eradicate the backlog in the high-tech crime unit (HTCU).",
+        kind="recommendation",
+        text="The force should take steps to eradicate the backlog in the high-tech crime unit "
+        "(HTCU).",
         status="AMBER",
+        actor=actor,
+        on=date(2015, 12, 1),
     )
     reviewed = date(2017, 3, 30)  # the paper of seed 002
-    later.change_status(Status.GREEN, None, actor, reviewed)
-    supersede(
-        older,
-        later,
-        "Cause of concern eradicated when re-inspected: carried into the 2015 re-inspection's "
-        "recommendation, which PEEL Effectiveness 2016 found done (seed 002, 2.37-2.40)",
-        actor,
-        reviewed,
-        lambda key: None,
+    recorded += ledger.change_status("CPREVISIT15/1", "GREEN", actor=actor, on=reviewed)
+    recorded += ledger.supersede(
+        "CRIMEWMP14/2",
+        by="CPREVISIT15/1",
+        reason="Cause of concern eradicated when re-inspected: carried into the 2015 "
+        "re-inspection's recommendation, which PEEL Effectiveness 2016 found done (seed 002, "
+        "2.37-2.40)",
+        actor=actor,
+        on=reviewed,
     )
-    return made
+    return recorded

@@ -78,6 +78,9 @@ NAMES = (
     "sign-off",
     "reject",
     "committee sign-off",
+    "rec add --to",
+    "relevance",
+    "supersede",
 )
 
 
@@ -176,6 +179,28 @@ def commands() -> dict[str, st.SearchStrategy[list[str]]]:
                     lambda c, f: ["committee", "sign-off", c, "--for", f],
                     st.sampled_from(["C"]) | values,
                     st.sampled_from(["closures", "extensions"]) | values,
+                ),
+                st.builds(
+                    lambda r, a, b: (
+                        ["rec", "add", "R", r, "--kind", "afi", "--text=T", "--to", a, "--to", b]
+                    ),
+                    st.sampled_from(["7", "8"]) | values,
+                    values,
+                    st.sampled_from(["Home Office", "the Home Office"]) | values,
+                ),
+                st.builds(
+                    lambda k, w, r, o: ["relevance", k, w, "--reason", r, "--on", o],
+                    key,
+                    st.sampled_from(["not-for-us", "for-us"]) | values,
+                    values,
+                    days,
+                ),
+                st.builds(
+                    lambda k, b, r, o: ["supersede", k, "--by", b, "--reason", r, "--on", o],
+                    key,
+                    key,
+                    values,
+                    days,
                 ),
             ),
             strict=True,
@@ -335,6 +360,12 @@ VALID = {
     "sign-off": (["sign-off", "R/2", "--note", "checked", "--on", "2021-03-01"], [1, 3, 5]),
     "reject": (["reject", "R/2", "--reason", "not yet"], [1, 3]),
     "committee sign-off": (["committee", "sign-off", "C", "--for", "closures"], [2, 4]),
+    "rec add --to": (
+        ["rec", "add", "R", "8", "--kind", "afi", "--text", "T", "--to", "Home Office"],
+        [3, 9],
+    ),
+    "relevance": (["relevance", "R/1", "not-for-us", "--reason", "Home Office"], [1, 2, 4]),
+    "supersede": (["supersede", "R/2", "--by", "R/1", "--reason", "carried"], [1, 3, 5]),
 }
 
 
