@@ -351,3 +351,32 @@ def test_a_backup_with_supersessions_and_relevance_restores_and_verifies(
     assert board(copy) == board(items)
     assert summary(copy, "2021-05-01") == summary(items, "2021-05-01")
     assert "ok: read model" in as_(copy, GOV, "verify")
+
+
+def test_an_item_not_for_the_force_is_no_exception_of_the_paper(items: str) -> None:
+    as_(
+        items,
+        GOV,
+        *("rec", "add", "OLD", "8", "--kind", "afi", "--text", "Late", "--status", "AMBER"),
+        *("--due", "2021-01-31", "--on", "2020-06-01"),
+    )
+    overdue = summary(items, "2021-05-01")["exceptions"]["overdue"]
+    assert [row["key"] for row in overdue] == ["OLD/8"]
+    as_(items, GOV, "relevance", "OLD/8", "not-for-us", "--reason", "HO", "--on", "2021-04-01")
+    after = summary(items, "2021-05-01")
+    assert after["exceptions"]["overdue"] == [] and after["exceptions"]["slippage"] == []
+    assert [row["key"] for row in after["not_for_the_force"]] == ["OLD/8"]
+
+
+def test_a_paper_as_issued_stays_as_issued_when_an_item_is_later_said_not_for_the_force(
+    items: str, tmp_path: Path
+) -> None:
+    issued, again, now = (str(tmp_path / name) for name in ("i.html", "a.html", "n.html"))
+    as_(items, GOV, "pack", "C", "2021-05-01", "--out", issued, "--issue")
+    as_(items, GOV, "relevance", "OLD/2", "not-for-us", "--reason", "HO", "--on", "2021-03-01")
+    as_(items, GOV, "pack", "C", "2021-05-01", "--out", again, "--as-issued")
+    as_(items, GOV, "pack", "C", "2021-05-01", "--out", now)
+    assert Path(again).read_bytes() == Path(issued).read_bytes()
+    assert "Not addressed to the force" not in Path(issued).read_text()
+    shown = Path(now).read_text()
+    assert "Not addressed to the force" in shown and 'data-key="OLD/2"' in shown
