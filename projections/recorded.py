@@ -89,6 +89,8 @@ class Recorded:
     )
     stored_rows: Callable[[date, datetime | None], list[Row]] | None = None
     stored_whole: Callable[[date, datetime | None, list[str]], Mapping[str, ItemView]] | None = None
+    #: The keys of the items not the force's to act on as at a day (a stored read model).
+    stored_not_for_us: Callable[[date, datetime | None], list[str]] | None = None
     #: A paper's counts and lists, kept per meeting by a stored read model.
     stored_tally: Callable[[str, date], Counter[tuple[str, str | None, str | None]]] | None = None
     stored_lists: Callable[[str, date], PaperLists] | None = None
@@ -106,6 +108,7 @@ class Recorded:
         recorded.stored_statuses = store.status_rows
         recorded.stored_rows = store.rows_as_at
         recorded.stored_whole = store.whole_states
+        recorded.stored_not_for_us = store.not_for_us_keys
         recorded.stored_tally = store.paper_tally
         recorded.stored_lists = store.paper_lists
         return recorded
@@ -202,6 +205,15 @@ class Recorded:
             else:
                 self._rows[day] = [row_of(state) for state in self.states_as_at(day).values()]
         return self._rows[day]
+
+    def not_for_us_keys(self, day: date) -> list[str]:
+        """The items on the board as at ``day`` that are not the force's to act on (a
+        stored read model finds them without reading every item's row)."""
+        if day in self._rows:
+            return [row[0] for row in self._rows[day] if row[9] is not None]
+        if day not in self._states and self.stored_not_for_us is not None:
+            return self.stored_not_for_us(day, self.known_at)
+        return [key for key, state in self.states_as_at(day).items() if state.not_for_us]
 
     def whole_states(self, day: date, keys: list[str]) -> Mapping[str, ItemView]:
         """The whole states of these items as at ``day`` (a stored read model reads

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ledger.addressees import groups_of
 from projections.committee.meeting import Record
-from projections.exceptions import NOT_FOR_US, item_order
+from projections.exceptions import item_order
 from projections.rows import status_word
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class NotForTheForce(Record):
 def not_for_the_force(recorded: Recorded, day: date) -> list[NotForTheForce]:
     """Every item not the force's to act on as at ``day``, by addressee, then in the
     papers' order of items."""
-    keys = [row[0] for row in recorded.rows_as_at(day) if row[9] == NOT_FOR_US]
+    keys = recorded.not_for_us_keys(day)
     if not keys:
         return []
     found = []

@@ -123,6 +123,11 @@ class Queries(Database):
         ``known_at``: (key, report, status word or None)."""
         return self._fetch_current(day, known_at, "SELECT key, report, status", COUNTED)
 
+    def not_for_us_keys(self, day: date, known_at: datetime | None = None) -> list[str]:
+        """The items not the force's to act on as at ``day`` as known at ``known_at``."""
+        rows = self._fetch_current(day, known_at, "SELECT key", "AND relevance IS NOT NULL ")
+        return [key for (key,) in rows]
+
     def _state_json(self, span: tuple[str, str, str | None]) -> str:
         """The whole state of the span (key, effective_from, known_from); a span
         known now is the item's only open span that starts then."""
