@@ -129,7 +129,7 @@ def rec_add(
     Example:
       ragw rec add BETRAYAL 4a --kind recommendation --text "Record corruption..." \\
           --due "April 2020" --status AMBER --owner "D/Supt PSD" --on 2019-11-01
-      ragw rec add VULN1811 12 --kind recommendation --text "..." --to "College of Policing"
+      ragw rec add INFOMGMT15 COP --kind recommendation --text "..." --to "College of Policing"
     """
     record(
         ctx,

@@ -38,9 +38,9 @@ def relevance(
 
     \b
     Examples:
-      ragw relevance VULN1811/12 not-for-us --on 2018-11-01 \\
-          --reason "For the College of Policing, not the force"
-      ragw relevance VULN1811/12 for-us --reason "The force leads the pilot"
+      ragw relevance INFOMGMT15/HO not-for-us --on 2015-10-21 \\
+          --reason "For the Home Office, not the force"
+      ragw relevance INFOMGMT15/HO for-us --reason "The force leads the pilot"
     """
     wanted = relevance.strip().casefold()
     if wanted not in ("not-for-us", "for-us"):
@@ -75,8 +75,8 @@ def supersede(ctx: click.Context, key: str, by: str, reason: str | None, on: str
 
     \b
     Example:
-      ragw supersede PEEL1617/C1 --by PEEL1819/AFI4 --on 2019-05-02 \\
-          --reason "Cause of concern eradicated; carried into PEEL 2018/19 AFI 4"
+      ragw supersede CRIMEWMP14/2 --by CPREVISIT15/1 --on 2017-03-30 \\
+          --reason "Cause of concern eradicated; carried into the 2015 re-inspection"
     """
     record(
         ctx,

@@ -194,6 +194,13 @@ def relevance_demo(ledger: Ledger, *, actor: str) -> list[str]:
     )
     reviewed = date(2017, 3, 30)  # the paper of seed 002
     recorded += ledger.change_status("CPREVISIT15/1", "GREEN", actor=actor, on=reviewed)
+    recorded += ledger.note_progress(
+        "CRIMEWMP14/2",
+        "Looked at again in the 2015 child protection re-inspection and PEEL Effectiveness "
+        "2016: this cause for concern had been eradicated",
+        actor=actor,
+        on=reviewed,
+    )
     recorded += ledger.supersede(
         "CRIMEWMP14/2",
         by="CPREVISIT15/1",
