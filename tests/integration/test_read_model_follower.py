@@ -193,6 +193,7 @@ def lagging_history(logins: dict[str, str]) -> None:
     cli(alice, "note", "R/1", "Contract signed", "--on", "2021-03-20")
     cli(alice, "status", "R/1", "AMBER", "--on", "2021-01-20")  # back-dated: earlier spans
     cli(gov, "status", "R/2", "RED", "--on", "2021-06-15", "--reason", "Supplier gone")
+    cli(gov, "relevance", "R/2", "not-for-us", "--reason", "Home Office's", "--on", "2021-06-20")
     cli(gov, "meeting", "add", "C", "2021-07-01")
 
 
@@ -202,7 +203,7 @@ def test_a_readers_answers_are_the_folds_while_the_follower_lags_and_after_it_ca
 ) -> None:
     lagging_history(logins)
     model, last = positions(logins["owner"])
-    assert last - model == 6
+    assert last - model == 7
     with monkeypatch.context() as patch:  # the model and its tail, never the whole log
         patch.setattr("projections.recorded.Recorded.of", None)
         lagging = {who: reads(logins[who], tmp_path / who) for who in ("audit", "alice")}
