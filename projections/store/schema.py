@@ -62,6 +62,13 @@ SCHEMA = (
         head TEXT NOT NULL, tail TEXT NOT NULL, pending TEXT, relevance TEXT,
         PRIMARY KEY (effective_until, effective_from, place)) /* clustered */""",
     """CREATE INDEX IF NOT EXISTS ragw_board_key ON ragw_board (key, effective_from)""",
+    # The few items not the force's, which a paper lists apart, found without a scan.
+    """CREATE INDEX IF NOT EXISTS ragw_board_open_not_for_us ON ragw_board_open (key)
+        WHERE relevance IS NOT NULL""",
+    """CREATE INDEX IF NOT EXISTS ragw_board_not_for_us ON ragw_board (key)
+        WHERE relevance IS NOT NULL""",
+    """CREATE INDEX IF NOT EXISTS ragw_spans_not_for_us ON ragw_spans (key)
+        WHERE relevance IS NOT NULL""",
     # Per meeting of each committee, every item as known now: its status then and at
     # the meeting before, all the summary counts (read grouped, from the index alone);
     # and the paper's lists (overdue, slippage, extended since the meeting before), each
