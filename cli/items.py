@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from cli.common import LedgerGroup, link_option, on_option, parse_day, record, refuse
+from cli.relevance import to_option
 from cli.reports import report as report
 
 
@@ -40,6 +41,7 @@ def rec() -> None:
     help="GREEN, AMBER, RED or WHITE; omit while not yet assessed.",
 )
 @click.option("--reason", default=None, help="Why, for RED or WHITE.")
+@to_option
 @on_option
 @click.pass_context
 def rec_add(
@@ -53,6 +55,7 @@ def rec_add(
     due: str | None,
     status: str | None,
     reason: str | None,
+    to: tuple[str, ...],
     on: str | None,
 ) -> None:
     """Add recommendation REF of report CODE; its key is CODE/REF.
@@ -63,6 +66,7 @@ def rec_add(
     Example:
       ragw rec add BETRAYAL 4a --kind recommendation --text "Record corruption..." \\
           --due "April 2020" --status AMBER --owner "D/Supt PSD" --on 2019-11-01
+      ragw rec add INFOMGMT15 COP --kind recommendation --text "..." --to "College of Policing"
     """
     record(
         ctx,
@@ -78,6 +82,7 @@ def rec_add(
             reason=reason,
             actor=actor,
             on=parse_day(on, "--on"),
+            to=to,
         ),
     )
 

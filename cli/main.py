@@ -60,6 +60,8 @@ COMMANDS = {
     "requests": "cli.exchange:requests",
     "apply": "cli.exchange:apply",
     "serve": "web.command:serve",
+    "relevance": "cli.relevance:relevance",
+    "supersede": "cli.relevance:supersede",
 }
 
 

@@ -10,7 +10,9 @@ from cli.render import Output
 from cli.review_tables import reviewed_tables
 from projections.committee import COUNT_KEYS, DEFINITIONS, OUTSTANDING, long_date
 from projections.exceptions import NOT_ASSESSED
-from render.cells import cell, evidence_text, status_with_pending, total_keys
+from render import relevance
+from render.cells import cell, evidence_text, total_keys
+from render.relevance import appendix_status
 
 if TYPE_CHECKING:
     from projections.committee import Appendix, Summary
@@ -172,6 +174,7 @@ def summary_output(summary: Summary) -> Output:
             ),
             *inspection_outputs(summary),
             *reviewed_tables(summary.reviewed),
+            *not_for_the_force_output(summary),
         ],
         csv=Output(
             document=None,
@@ -223,7 +226,7 @@ def appendix_output(appendix: Appendix) -> Output:
                     [
                         i.ref,
                         f"{i.kind}: {i.text}",
-                        status_with_pending(i.status, i.pending),
+                        appendix_status(i),
                         i.due_written,
                         i.comment,
                     ]
@@ -280,3 +283,18 @@ def appendix_output(appendix: Appendix) -> Output:
             ],
         ),
     )
+
+
+def not_for_the_force_output(summary: Summary) -> list[Output]:
+    """The section "Not addressed to the force", when any item is (none: no table)."""
+    if not summary.not_for_the_force:
+        return []
+    return [
+        Output(
+            document=None,
+            title=relevance.TITLE,
+            columns=list(relevance.COLUMNS),
+            rows=relevance.rows(summary.not_for_the_force),
+            wrap={"Recommendation": 40, "Why not the force's": 30, "Addressed to": 20},
+        )
+    ]

@@ -40,11 +40,14 @@ from events.recommendation import (
     RecommendationClosed,
     RecommendationEvent,
     RecommendationIssued,
+    RelevanceChanged,
     Request,
     SignedOff,
     SignOffRejected,
     SignOffRequested,
     StatusChanged,
+    Superseded,
+    Supersedes,
 )
 from events.report import ReportEvent, ReportRegistered
 from events.rules import RulesAdopted, RulesEvent, SignOffFor, SignOffRuleSet
@@ -78,6 +81,7 @@ __all__ = [
     "RecommendationClosed",
     "RecommendationEvent",
     "RecommendationIssued",
+    "RelevanceChanged",
     "ReminderSent",
     "ReportEvent",
     "ReportRegistered",
@@ -95,6 +99,8 @@ __all__ = [
     "SignedOff",
     "Status",
     "StatusChanged",
+    "Superseded",
+    "Supersedes",
     "UserAdded",
     "UserDisabled",
 ]
@@ -134,5 +140,8 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         InspectionAdded,
         InspectionChanged,
         MeetingReviewsChanged,
+        RelevanceChanged,
+        Superseded,
+        Supersedes,
     )
 }

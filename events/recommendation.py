@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import CanInitAggregate
+from pydantic import Field
 
 from events.base import Kind, LedgerEvent, Status
 
@@ -31,6 +33,10 @@ class RecommendationIssued(RecommendationEvent, CanInitAggregate[UUID]):
     (``"No deadline set by HMICFRS December 2019 set to align with the next
     inspection"``). Later dates written in the same text are recorded as
     :class:`DeadlineExtended` events in the same transaction.
+
+    ``to`` is who the report addresses it to, each as written ("Chief Constables",
+    "the Home Office"); left out of what is stored when empty, so an item without it
+    is stored, chained and backed up byte for byte as before it existed.
     """
 
     originator_topic: str
@@ -44,6 +50,7 @@ class RecommendationIssued(RecommendationEvent, CanInitAggregate[UUID]):
     due_text: str | None = None
     status: Status | None = None
     reason: str | None = None
+    to: tuple[str, ...] = Field(default=(), exclude_if=operator.not_)
 
 
 class StatusChanged(RecommendationEvent):
@@ -133,4 +140,31 @@ class SignOffRejected(RecommendationEvent):
     it was."""
 
     request: str
+    reason: str
+
+
+class RelevanceChanged(RecommendationEvent):
+    """Whether the item is the force's to act on, from ``on``: not (``for_us`` False: it
+    is addressed to someone else, e.g. the Home Office) or again (True). Either way it
+    stays on the ledger and the board; an item not for the force is not counted in a
+    paper's summary but listed apart, with ``reason``."""
+
+    for_us: bool
+    reason: str
+
+
+class Superseded(RecommendationEvent):
+    """The item was closed because a later item, ``by`` (its key), supersedes it: closed,
+    not implemented. Recorded in one transaction with :class:`Supersedes` in ``by``'s
+    stream, so that both histories say so."""
+
+    by: str
+    reason: str
+
+
+class Supersedes(RecommendationEvent):
+    """The item supersedes ``superseded`` (its key), closed by :class:`Superseded` in the
+    same transaction, for ``reason``."""
+
+    superseded: str
     reason: str

@@ -18,6 +18,7 @@ from eventsourcing.persistence import IntegrityError
 
 from events import Kind, SignOffFor, Status
 from ledger.accounts import Accounts
+from ledger.addressees import clean_addressees
 from ledger.aggregates import Recommendation, Report
 from ledger.chain import Digest
 from ledger.due import parse_due
@@ -42,6 +43,7 @@ from ledger.inputs import (
 )
 from ledger.inspections import Inspections
 from ledger.keys import check_ref, recommendation_id, split_event_id, split_key
+from ledger.relevance import Relevance
 from ledger.reminders import Reminders
 
 if TYPE_CHECKING:
@@ -52,7 +54,7 @@ if TYPE_CHECKING:
 CHANGE_ATTEMPTS = 5
 
 
-class Ledger(Accounts, Reminders, Inspections):
+class Ledger(Accounts, Reminders, Inspections, Relevance):
     """An audit ledger of inspection reports and their recommendations."""
 
     name = "ragw"
@@ -114,6 +116,7 @@ class Ledger(Accounts, Reminders, Inspections):
         reason: str | None = None,
         actor: str,
         on: date | None = None,
+        to: Sequence[str] = (),
     ) -> list[str]:
         self.authorize(actor, what="adding an item")
         item = self.prepare_recommendation(
@@ -128,6 +131,7 @@ class Ledger(Accounts, Reminders, Inspections):
             reason=reason,
             actor=actor,
             on=on,
+            to=to,
         )
         return self.save_all(item, what=item.key)
 
@@ -147,6 +151,7 @@ class Ledger(Accounts, Reminders, Inspections):
         on: date | None = None,
         report: Report | None = None,
         known_new: bool = False,
+        to: Sequence[str] = (),
     ) -> Recommendation:
         """Check and build a new item without saving it (batches save many at once).
         ``known_new``: the caller has just found that the key is not in the ledger."""
@@ -173,6 +178,7 @@ class Ledger(Accounts, Reminders, Inspections):
             reason=clean_text(reason, Field.REASON, required=False),
             actor=actor,
             on=on,
+            to=clean_addressees(to),
         )
 
     def get_recommendation(self, key: str) -> Recommendation:
@@ -294,6 +300,8 @@ class Ledger(Accounts, Reminders, Inspections):
                 "events can be corrected (ids like PEEL1819/4@3)"
             )
         why = self._reason(reason, "a correction", key)
+        if both := self.correct_supersession(key, version, reason=why, actor=actor, on=on):
+            return both  # its other half, in the later item, is retracted with it
         return self._change(
             key, on, lambda item, day: item.correct(version, why, actor, day), actor
         )

@@ -101,6 +101,7 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
     aggregates.extend(demo_inspections(actor))
     recorded = ledger.save_all(*aggregates, what="the demo ledger")
     recorded += review_reports(ledger, committee, actor=actor, on=now)
+    recorded += relevance_demo(ledger, actor=actor)
     return len(recorded)
 
 
@@ -161,3 +162,116 @@ def review_reports(ledger: Ledger, committee: Any, *, actor: str, on: date) -> l
     held = {entry["code"] for entry in demo_paper()["reports"]}
     committee.change_reviews(on, [code for code in REVIEWED if code in held], actor, on)
     return ledger.save_all(committee, what="the demo meeting's reviews")
+
+
+def relevance_demo(ledger: Ledger, *, actor: str) -> list[str]:
+    """Items not addressed to the force, and one item superseded by a later one, from the
+    earlier papers of seeds 000 (October 2015) and 002 (March 2017), recorded by the
+    commands a user runs; the ids recorded.
+
+    "Building the picture" (seed 000, paragraph 11) makes recommendations "to the Home
+    Office and National Lead for Information Management Business Area; to Chief
+    Constables; and to the College of Policing": the first and the last are on the
+    ledger as not the force's, so every paper lists them apart. The 2014 crime
+    inspection's item on examining seized computers (seed 002, 2.36-2.40) was carried
+    into the 2015 child protection re-inspection's recommendation to eradicate the
+    backlog, which PEEL 2016 found done: the older item is closed as superseded by the
+    later one as of the March 2017 paper. The days of publication are illustrative where
+    the papers give a month or a year only."""
+    recorded: list[str] = []
+    for code, title, scope, published in (
+        (
+            "INFOMGMT15",
+            "Building the picture: an inspection of police information management",
+            "national",
+            date(2015, 7, 23),
+        ),
+        ("CRIMEWMP14", "Crime inspection 2014: West Midlands Police", "force", date(2014, 11, 27)),
+        (
+            "CPREVISIT15",
+            "National child protection inspection revisit 2015: West Midlands Police",
+            "force",
+            date(2015, 12, 1),
+        ),
+    ):
+        recorded += ledger.register_report(
+            code,
+            title=title,
+            scope=scope,
+            published=published,
+            inspectorates=("HMIC",),
+            actor=actor,
+            on=published,
+        )
+    considered = date(2015, 10, 21)  # the sub committee's meeting of seed 000
+    for ref, text, to in (
+        (
+            "HO",
+            "The report's recommendations to the Home Office and the National Lead for "
+            "Information Management Business Area",
+            ("the Home Office", "National Lead for Information Management Business Area"),
+        ),
+        (
+            "COP",
+            "The report's recommendations to the College of Policing",
+            ("College of Policing",),
+        ),
+    ):
+        recorded += ledger.issue_recommendation(
+            "INFOMGMT15",
+            ref,
+            kind="recommendation",
+            text=text,
+            to=to,
+            actor=actor,
+            on=date(2015, 7, 23),
+        )
+        recorded += ledger.change_relevance(
+            f"INFOMGMT15/{ref}",
+            for_us=False,
+            reason=f"Addressed to {' and '.join(to)}, not to the force (Pol 49/15, paragraph 11)",
+            actor=actor,
+            on=considered,
+        )
+    recorded += ledger.issue_recommendation(
+        "CRIMEWMP14",
+        "2",
+        kind="recommendation",
+        text="West Midlands Police should review the resourcing and process for prioritising "
+        "the examination of telecommunication and computer equipment seized as part of "
+        "criminal investigations, and by March 2015 commence a plan to improve their "
+        "prioritisation and timeliness.",
+        due="March 2015",
+        status="AMBER",
+        actor=actor,
+        on=date(2014, 11, 27),
+    )
+    recorded += ledger.issue_recommendation(
+        "CPREVISIT15",
+        "1",
+        kind="recommendation",
+        text="The force should take steps to eradicate the backlog in the high-tech crime unit "
+        "(HTCU).",
+        status="AMBER",
+        actor=actor,
+        on=date(2015, 12, 1),
+    )
+    reviewed = date(2017, 3, 30)  # the paper of seed 002
+    recorded += ledger.change_status("CPREVISIT15/1", "GREEN", actor=actor, on=reviewed)
+    recorded += ledger.note_progress(
+        "CRIMEWMP14/2",
+        "Looked at again in the 2015 child protection re-inspection and PEEL Effectiveness "
+        "2016: this cause for concern had been eradicated",
+        actor=actor,
+        on=reviewed,
+    )
+    recorded += ledger.supersede(
+        "CRIMEWMP14/2",
+        by="CPREVISIT15/1",
+        reason="Cause of concern eradicated when re-inspected: carried into the 2015 "
+        "re-inspection's recommendation, which PEEL Effectiveness 2016 found done (seed 002, "
+        "2.37-2.40)",
+        actor=actor,
+        on=reviewed,
+    )
+    return recorded

@@ -12,7 +12,7 @@ Python and in SQL the same.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from functools import cache
 from typing import Any, Generic, NamedTuple, TypeVar, overload
@@ -27,9 +27,34 @@ from projections.text import JSONText, compact, ref_order
 NOT_OVERDUE_AND_RED = frozenset({*NOT_OVERDUE_WORDS, Status.RED.value})
 SETTLED_WORDS = frozenset({Status.GREEN.value, Status.CLOSED.value, Status.WHITE.value})
 #: An item's columns as at a day, as papers read them: key, report, status, due, owner,
-#: original due, times extended, when it was last extended (dates as ISO text), and the
-#: request pending sign-off (its JSON text).
-Row = tuple[str, str, str | None, str | None, str | None, str | None, int, str | None, str | None]
+#: original due, times extended, when it was last extended (dates as ISO text), the
+#: request pending sign-off (its JSON text), and its relevance (None, or
+#: :data:`NOT_FOR_US`).
+Row = tuple[
+    str,
+    str,
+    str | None,
+    str | None,
+    str | None,
+    str | None,
+    int,
+    str | None,
+    str | None,
+    str | None,
+]
+#: The relevance of an item not the force's to act on: a paper neither counts it nor
+#: lists it among its exceptions, but apart (``projections.committee.relevance``).
+NOT_FOR_US = "not-for-us"
+
+
+def relevance_of(state: ItemView) -> str | None:
+    """:data:`NOT_FOR_US` when the item is not the force's to act on, else None."""
+    return NOT_FOR_US if state.not_for_us is not None else None
+
+
+def counted(rows: Iterable[Row]) -> list[Row]:
+    """The rows a paper counts and lists exceptions of: the force's items."""
+    return [row for row in rows if row[9] is None]
 
 
 def row_of(state: ItemView) -> Row:
@@ -47,6 +72,7 @@ def row_of(state: ItemView) -> Row:
         state.times_extended,
         iso(state.last_extended_on),
         state.pending_text,
+        relevance_of(state),
     )
 
 
@@ -197,7 +223,7 @@ def row_exceptions(row: Row, day: date, since: str) -> tuple[Overdue | None, Sli
     """What the paper for the meeting on ``day`` lists about the item of ``row``: the
     item overdue, its slippage, and whether it was extended after ``since`` (the meeting
     before as ISO text; ``""`` when there was none)."""
-    key, _, status, due, owner, original, times, extended_on, _ = row
+    key, _, status, due, owner, original, times, extended_on, *_ = row
     word = status_word(status)
     today = day.isoformat()
     overdue = slippage = None

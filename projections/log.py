@@ -154,6 +154,8 @@ def describe(record: EventRecord) -> str:
             parts.append(f"owner {p['owner']}")
         if p.get("lead"):
             parts.append(f"lead {p['lead']}")
+        if p.get("to"):
+            parts.append(f"to {', '.join(p['to'])}")
         return "; ".join(parts)
     if kind == "StatusChanged":
         return f"-> {p['status']}" + (f": {p['reason']}" if p.get("reason") else "")
@@ -193,6 +195,13 @@ def describe(record: EventRecord) -> str:
         return f"signs off {p['request']}: {what}: {p['reason']}{note}"
     if kind == "SignOffRejected":
         return f"rejects {p['request']}: {p['reason']}"
+    if kind == "RelevanceChanged":
+        said = "for the force again" if p["for_us"] else "not for the force"
+        return f"{said}: {p['reason']}"
+    if kind == "Superseded":
+        return f"closed, superseded by {p['by']}: {p['reason']}"
+    if kind == "Supersedes":
+        return f"supersedes {p['superseded']} (closed): {p['reason']}"
     if kind == "UserAdded":
         return f"user {p['name']} may sign in" + (f" ({p['email']})" if p.get("email") else "")
     if kind == "PasswordChanged":

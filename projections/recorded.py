@@ -26,7 +26,7 @@ from events import (
 )
 from ledger.errors import Fix, Hint, NotFoundError
 from ledger.state import ItemView, fold_item
-from projections.exceptions import Row, row_of
+from projections.exceptions import Row, counted, row_of
 from projections.rows import ReportFacts
 
 if TYPE_CHECKING:
@@ -95,6 +95,8 @@ class Recorded:
     )
     stored_rows: Callable[[date, datetime | None], list[Row]] | None = None
     stored_whole: Callable[[date, datetime | None, list[str]], Mapping[str, ItemView]] | None = None
+    #: The keys of the items not the force's to act on as at a day (a stored read model).
+    stored_not_for_us: Callable[[date, datetime | None], list[str]] | None = None
     #: A paper's counts and lists, kept per meeting by a stored read model.
     stored_tally: Callable[[str, date], Counter[tuple[str, str | None, str | None]]] | None = None
     stored_lists: Callable[[str, date], PaperLists] | None = None
@@ -116,6 +118,7 @@ class Recorded:
         recorded.stored_statuses = store.status_rows
         recorded.stored_rows = store.rows_as_at
         recorded.stored_whole = store.whole_states
+        recorded.stored_not_for_us = store.not_for_us_keys
         recorded.stored_tally = store.paper_tally
         recorded.stored_lists = store.paper_lists
         return recorded
@@ -181,30 +184,32 @@ class Recorded:
         return self._states[day]
 
     def status_columns(self, day: date | None) -> StatusColumns:
-        """Every item on the board as at ``day`` as three columns in step: keys, their
-        reports, their status words (None when not assessed). All a paper's counts
-        need, so a stored read model answers it from three columns, and counting runs
-        over whole columns at once rather than item by item."""
+        """Every item a paper counts as at ``day`` (on the board, and the force's to act
+        on) as three columns in step: keys, their reports, their status words (None when
+        not assessed). All a paper's counts need, so a stored read model answers it from
+        three columns, and counting runs over whole columns at once rather than item by
+        item."""
         if day is None:
             return ((), (), ())
         if day not in self._columns:
             rows: Iterable[Sequence[Any]]
             if day in self._rows:
-                rows = self._rows[day]
+                rows = counted(self._rows[day])
             elif day not in self._states and self.stored_statuses is not None:
                 rows = self.stored_statuses(day, self.known_at)
             else:
                 rows = [
                     (key, state.report, state.status.value if state.status else None)
                     for key, state in self.states_as_at(day).items()
+                    if state.not_for_us is None
                 ]
             columns = list(zip(*rows, strict=True)) or [(), (), ()]  # rows to columns, in C
             self._columns[day] = (columns[0], columns[1], columns[2])  # type: ignore[assignment]
         return self._columns[day]
 
     def statuses_as_at(self, day: date | None) -> Mapping[str, str | None]:
-        """Every item on the board as at ``day``: key -> status word (None when not
-        yet assessed)."""
+        """Every item a paper counts as at ``day`` (:meth:`status_columns`): key -> status
+        word (None when not yet assessed)."""
         if day is None:
             return {}
         if day not in self._statuses:
@@ -222,6 +227,15 @@ class Recorded:
             else:
                 self._rows[day] = [row_of(state) for state in self.states_as_at(day).values()]
         return self._rows[day]
+
+    def not_for_us_keys(self, day: date) -> list[str]:
+        """The items on the board as at ``day`` that are not the force's to act on (a
+        stored read model finds them without reading every item's row)."""
+        if day in self._rows:
+            return [row[0] for row in self._rows[day] if row[9] is not None]
+        if day not in self._states and self.stored_not_for_us is not None:
+            return self.stored_not_for_us(day, self.known_at)
+        return [key for key, state in self.states_as_at(day).items() if state.not_for_us]
 
     def whole_states(self, day: date, keys: list[str]) -> Mapping[str, ItemView]:
         """The whole states of these items as at ``day`` (a stored read model reads

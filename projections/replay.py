@@ -253,9 +253,11 @@ class MeetingReplay:
         if day is None:
             return None
         now = item.fold.as_at(day)
-        if now is None:
-            return None  # not on the board as at that meeting: not counted at all
+        if now is None or now.not_for_us is not None:
+            return None  # not on the board, or not the force's, then: not counted at all
         then = item.fold.as_at(before) if before is not None else None
+        if then is not None and then.not_for_us is not None:
+            then = None  # counted as an item not yet on the board then
         status = now.status.value if now.status else None
         return MARKS[status, then.status.value if then and then.status else None]
 

@@ -298,11 +298,13 @@ def rows_before(
         keys = [f"{e.report}/{e.ref}" for e in whole if isinstance(e, RecommendationIssued)]
         stream = [e for e in whole if (e.originator_id, e.originator_version) not in later]
         state = fold_item(stream, as_at=meeting)
-        if state is None:  # not on that paper (issued, or in effect, only since)
-            for key in keys:
+        if state is None or state.not_for_us is not None:
+            for key in keys:  # not on that paper (issued only since, or not the force's)
                 then.pop(key, None)
             continue
         prior = fold_item(stream, as_at=before) if before else None
+        if prior is not None and prior.not_for_us is not None:
+            prior = None  # not counted then, as an item not yet on the board
         status = state.status.value if state.status else None
         was = prior.status.value if prior and prior.status else None
         due = state.due.isoformat() if state.due else None

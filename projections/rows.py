@@ -121,6 +121,14 @@ class BoardItem(NamedTuple):
     pending: dict[str, Any] | None = None
     #: The day its owner was last reminded of it, or None.
     reminded: date | None = None
+    #: Who the report addresses it to, as written.
+    to: tuple[str, ...] = ()
+    #: Why it is not the force's to act on, and since when (``reason``, ``on``); None
+    #: while it is.
+    not_for_the_force: dict[str, str] | None = None
+    #: The later item that superseded it, and the items it superseded, by key.
+    superseded_by: str | None = None
+    supersedes: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, state: ItemView, scope: str, day: date) -> BoardItem:
@@ -140,6 +148,10 @@ class BoardItem(NamedTuple):
             comment=state.comment,
             pending=state.pending.to_json(state.key) if state.pending else None,
             reminded=state.reminded,
+            to=state.to,
+            not_for_the_force=not_for_the_force(state),
+            superseded_by=state.superseded_by,
+            supersedes=state.supersedes,
         )
 
     @classmethod
@@ -152,6 +164,8 @@ class BoardItem(NamedTuple):
                 **document,
                 "due": date.fromisoformat(due) if due else None,
                 "reminded": date.fromisoformat(reminded) if reminded else None,
+                "to": tuple(document.get("to", ())),
+                "supersedes": tuple(document.get("supersedes", ())),
             }
         )
 
@@ -171,6 +185,10 @@ class BoardItem(NamedTuple):
             "comment": self.comment,
             "pending": self.pending,
             "reminded": self.reminded.isoformat() if self.reminded else None,
+            "to": list(self.to),
+            "not_for_the_force": self.not_for_the_force,
+            "superseded_by": self.superseded_by,
+            "supersedes": list(self.supersedes),
         }
 
     def json_around_overdue(self) -> tuple[str, str]:
@@ -179,6 +197,15 @@ class BoardItem(NamedTuple):
         line = compact(self.to_json())
         before, after = line.split(_OVERDUE[self.overdue], 1)
         return before + '"overdue":', after
+
+
+def not_for_the_force(state: ItemView) -> dict[str, str] | None:
+    """Why an item is not the force's to act on, and since when, as boards print it;
+    None while it is."""
+    if state.not_for_us is None:
+        return None
+    on = state.relevance_on
+    return {"reason": state.not_for_us, "on": on.isoformat() if on else ""}
 
 
 _OVERDUE = {True: '"overdue":true', False: '"overdue":false'}

@@ -22,18 +22,19 @@ from docx.shared import Mm, Pt
 
 from ledger.formats import iso_utc
 from projections.committee import DEFINITIONS, OUTSTANDING, long_date
+from render import relevance
 from render.cells import (
     FILLS,
     cell_lines,
     evidence_text,
     restating_event,
-    status_with_pending,
     total_keys,
     xml_safe,
 )
 from render.docx_inspections import write_sections
 from render.docx_reviews import write_reviewed
 from render.inspections import WITHHELD_NOTE
+from render.relevance import appendix_status
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -55,6 +56,7 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
     _exceptions(document, paper.summary)
     write_sections(document, paper.summary)
     write_reviewed(document, paper.summary.reviewed, _table, _shade)
+    _not_for_the_force(document, paper.summary)
     _appendix(document, paper.appendix)
     written = io.BytesIO()
     document.save(written)
@@ -324,10 +326,22 @@ def _appendix(document: Document, appendix: Appendix) -> None:
             cells = items.add_row().cells
             cells[0].text = item.ref
             cells[1].text = xml_safe(f"{item.kind}: {item.text}")
-            cells[2].text = xml_safe(status_with_pending(item.status, item.pending, "\n"))
+            cells[2].text = xml_safe(appendix_status(item, "\n"))
             _shade(cells[2], FILLS[item.status])
             cells[3].text = xml_safe(item.due_written + ("\nOVERDUE" if item.overdue else ""))
             cells[4].text = xml_safe(item.comment or "")
+
+
+def _not_for_the_force(document: Document, summary: Summary) -> None:
+    """The section, when any item is not the force's (none: no heading)."""
+    if not summary.not_for_the_force:
+        return
+    document.add_heading(relevance.TITLE, level=1)
+    document.add_paragraph(relevance.INTRO)
+    table = _table(document, relevance.COLUMNS, widths=(25, 70, 35, 18, 50, 22))
+    for values in relevance.rows(summary.not_for_the_force):
+        for target, value in zip(table.add_row().cells, values, strict=True):
+            target.text = xml_safe(value)
 
 
 def _table(document: Document, headers: Sequence[str], widths: Sequence[int] = ()) -> Table:

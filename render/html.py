@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from ledger.state import asks_for
 from projections.committee import DEFINITIONS, long_date
 from projections.log import iso_utc
+from render import relevance
 from render.cells import cell_lines, restating_event, total_keys
 from render.chart import CHART_STATUSES, chart_of
 from render.inspections import section_tables
@@ -59,5 +60,6 @@ def render_html(paper: Paper) -> str:
             chart=chart_of(paper.series),
             chart_statuses=CHART_STATUSES,
             inspection_tables=section_tables(summary),
+            relevance=relevance,
         )
     )

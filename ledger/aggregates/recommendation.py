@@ -59,6 +59,7 @@ class Recommendation(InOrder):
         reason: str | None,
         actor: str,
         on: date,
+        to: tuple[str, ...] = (),
     ) -> Recommendation:
         if status is Status.CLOSED:
             raise RuleBrokenError(
@@ -87,6 +88,7 @@ class Recommendation(InOrder):
             due_text=due.text or None,
             status=status,
             reason=reason,
+            to=to,
             actor=actor,
             on=on,
         )
@@ -307,7 +309,7 @@ class Recommendation(InOrder):
             assert pending.due is not None
             self._check_extension(state, pending.due)
         elif pending.request == Request.CLOSED:
-            self._check_closing_on(on)
+            self.check_closing_on(on)
         self.trigger_event(
             SignedOff,
             request=f"{self.key}@{pending.version}",
@@ -341,10 +343,10 @@ class Recommendation(InOrder):
 
     def close(self, reason: str, actor: str, on: date) -> None:
         self.state_as_at(on)
-        self._check_closing_on(on)
+        self.check_closing_on(on)
         self.trigger_event(RecommendationClosed, reason=reason, actor=actor, on=on)
 
-    def _check_closing_on(self, on: date) -> None:
+    def check_closing_on(self, on: date) -> None:
         """Closing is final: it cannot take effect before changes already recorded."""
         latest = fold_item(self.history)
         if latest is not None and latest.last_on is not None and on < latest.last_on:

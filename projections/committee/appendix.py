@@ -44,6 +44,14 @@ class AppendixItem(Record):
     comment: str | None
     #: The request awaiting sign-off, as boards print it.
     pending: dict[str, Any] | None = None
+    #: The later item that superseded it (it is CLOSED), when one did.
+    superseded_by: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        document = super().to_json()
+        if document["superseded_by"] is None:  # a paper with none prints as before
+            del document["superseded_by"]
+        return document
 
 
 @dataclass(frozen=True)
@@ -89,8 +97,10 @@ def appendix_of(
     this, previous = heading["meeting"], heading["previous_meeting"]
     position = Position.at(recorded, this.on, day_of(previous))
     by_report: dict[str, list[str]] = {}
+    marks = position.marks  # the items the paper counts: not those not for the force
     for key, state in position.states.items():
-        by_report.setdefault(state.report, []).append(key)
+        if key in marks:
+            by_report.setdefault(state.report, []).append(key)
 
     reports = []
     for report in sorted(recorded.reports.values(), key=paper_order):
@@ -130,4 +140,5 @@ def _appendix_item(position: Position, key: str, report: ReportFacts, day: date)
         lead=state.lead,
         comment=state.comment,
         pending=state.pending.to_json(state.key) if state.pending else None,
+        superseded_by=state.superseded_by,
     )

@@ -14,6 +14,7 @@ from projections.board import paper_order
 from projections.committee.counts import SCOPES, Counts, Position
 from projections.committee.inspections import InspectionSections, sections_of
 from projections.committee.meeting import MeetingPaper, day_of, report_json
+from projections.committee.relevance import NotForTheForce, not_for_the_force
 from projections.committee.reviews import ReviewedReport, reviewed_of
 from projections.committee.wording import headline
 from projections.exceptions import (
@@ -22,6 +23,7 @@ from projections.exceptions import (
     Overdue,
     PendingSignOff,
     Slippage,
+    counted,
     item_order,
     row_exceptions,
     row_pending,
@@ -106,6 +108,8 @@ class Summary(MeetingPaper):
     inspections: InspectionSections = field(default_factory=InspectionSections)
     #: "Reports for review": the reports the meeting reviews, every item of each.
     reviewed: list[ReviewedReport] = field(default_factory=list)
+    #: "Not addressed to the force": the items the counts leave out, listed apart.
+    not_for_the_force: list[NotForTheForce] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -113,6 +117,7 @@ class Summary(MeetingPaper):
             "exceptions": self.exceptions.to_json(),
             **self.inspections.to_json(),
             "reviewed": [report.to_json() for report in self.reviewed],
+            "not_for_the_force": [item.to_json() for item in self.not_for_the_force],
         }
 
     def printable(self) -> dict[str, Any]:
@@ -123,6 +128,7 @@ class Summary(MeetingPaper):
             "exceptions": self.exceptions.printable(),
             **self.inspections.to_json(),
             "reviewed": [report.to_json() for report in self.reviewed],
+            "not_for_the_force": [item.to_json() for item in self.not_for_the_force],
         }
 
     def to_json_without_exceptions(self) -> dict[str, Any]:
@@ -191,6 +197,7 @@ def summary_of(
             recorded, this.on, day_of(previous), include_restricted=include_restricted
         ),
         reviewed=reviewed_of(recorded, this),
+        not_for_the_force=not_for_the_force(recorded, this.on),
     )
 
 
@@ -201,7 +208,7 @@ def exceptions_at(position: Position) -> Exceptions:
     day, before = position.on, position.before
     since = before.isoformat() if before else ""
     overdue, slippage, extended, pending = [], [], [], []
-    for row in position.rows():
+    for row in counted(position.rows()):
         late, slipped, was_extended = row_exceptions(row, day, since)
         waiting = row_pending(row)
         if waiting is not None:

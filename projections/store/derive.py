@@ -29,7 +29,8 @@ from events import (
     ReportRegistered,
 )
 from ledger.state import ItemState, Span, later_timeline, timeline
-from projections.rows import place
+from projections.exceptions import relevance_of
+from projections.rows import not_for_the_force, place
 from projections.store.schema import FOREVER
 from projections.store.state import STATE
 from projections.text import compact
@@ -143,7 +144,7 @@ def span_row(
 
 
 def _state_columns(state: ItemState, scope: str, published: str) -> tuple[Any, ...]:
-    """The columns of a span that its state gives, from ``status`` to ``pending``."""
+    """The columns of a span that its state gives, from ``status`` to ``relevance``."""
     status = state.status.value if state.status else None
     due = _day(state.due) if state.due else None
     extended = state.last_extended_on
@@ -160,6 +161,7 @@ def _state_columns(state: ItemState, scope: str, published: str) -> tuple[Any, .
         tail,
         STATE.dump_json(state).decode(),
         state.pending_text,
+        relevance_of(state),
     )
 
 
@@ -179,9 +181,20 @@ def board_json(state: ItemState, scope: str) -> tuple[str, str]:
         f',"owner":{_maybe(state.owner)},"lead":{_maybe(state.lead)},'
         f'"text":{_text(state.text)},"comment":{_maybe(state.comment)},'
         f'"pending":{compact(pending.to_json(key)) if pending else "null"},'
-        f'"reminded":{_text(_day(state.reminded)) if state.reminded else "null"}}}'
+        f'"reminded":{_text(_day(state.reminded)) if state.reminded else "null"},'
+        f'"to":{_texts(state.to)},"not_for_the_force":{_not_for_us(state)},'
+        f'"superseded_by":{_maybe(state.superseded_by)},"supersedes":{_texts(state.supersedes)}}}'
     )
     return head, tail
+
+
+def _texts(texts: tuple[str, ...]) -> str:
+    return f"[{','.join(map(_text, texts))}]"
+
+
+def _not_for_us(state: ItemState) -> str:
+    found = not_for_the_force(state)
+    return compact(found) if found is not None else "null"
 
 
 def _maybe(text: str | None) -> str:
@@ -196,7 +209,10 @@ def _day(day: date) -> str:
 def board_row(span: list[Any]) -> tuple[Any, ...]:
     """The row of ``ragw_board`` or ``ragw_board_open``
     (:data:`~projections.store.schema.BOARD_COLUMNS`) of a span known now."""
-    return (span[5], span[4], span[12], span[0], span[1], *span[6:12], span[13], span[14], span[16])
+    return (
+        *(span[5], span[4], span[12], span[0], span[1], *span[6:12]),
+        *(span[13], span[14], span[16], span[17]),
+    )
 
 
 def is_open(board: tuple[Any, ...]) -> bool:

@@ -182,12 +182,12 @@ class Follower(PaperRows):
                     [(key, start) for _, key, start in closed],
                 )
         if opened:
-            marks = ", ".join("?" * 17)
+            marks = ", ".join("?" * len(SPAN_COLUMNS.split(",")))
             cursor.executemany(
                 self._sql(f"INSERT INTO ragw_spans ({SPAN_COLUMNS}) VALUES ({marks})"), opened
             )
             current = [board_row(row) for row in opened if row[3] is None]
-            marks = ", ".join("?" * 14)
+            marks = ", ".join("?" * len(BOARD_COLUMNS.split(",")))
             for table, rows in (
                 ("ragw_board_open", [row for row in current if is_open(row)]),
                 ("ragw_board", [row for row in current if not is_open(row)]),

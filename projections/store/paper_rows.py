@@ -26,7 +26,7 @@ from projections.exceptions import (
     row_of,
     row_pending,
 )
-from projections.store.queries import ROW_SELECT, Queries, current_query
+from projections.store.queries import COUNTED, ROW_SELECT, Queries, current_query
 from projections.store.schema import LINE_COLUMNS, PAPER_COLUMNS
 from projections.text import JSONText
 
@@ -133,16 +133,24 @@ def state_on(spans: list[Span], day: date) -> ItemState | None:
     return None
 
 
+def counted_on(spans: list[Span], day: date) -> ItemState | None:
+    """The state on ``day`` of an item a paper counts then; None before it was issued
+    and while it is not the force's to act on."""
+    state = state_on(spans, day)
+    return state if state is not None and state.not_for_us is None else None
+
+
 def item_paper_rows(
     committee: str, days: list[date], spans: list[Span], first: int = 0
 ) -> Iterator[tuple[date, Kept | None]]:
     """The rows (:func:`paper_rows`) of the item whose timeline as known now is
     ``spans``, for each of ``committee``'s meetings on ``days`` (in order) from the
-    ``first``-th on; None for a meeting it was not on the board at."""
-    then = state_on(spans, days[first - 1]) if first else None
+    ``first``-th on; None for a meeting it was not on the board at, or not the force's
+    to act on at (a paper counts it as it counts an item not yet on the board)."""
+    then = counted_on(spans, days[first - 1]) if first else None
     for index in range(first, len(days)):
         day = days[index]
-        state = state_on(spans, day)
+        state = counted_on(spans, day)
         if state is not None:
             previous = days[index - 1] if index else None
             status = then.status.value if then and then.status else None
@@ -212,10 +220,10 @@ class PaperRows(Queries):
             previous = days[index - 1] if index else None
             statuses: dict[str, str | None] = {}
             if previous is not None:
-                query, parameters = current_query(previous, None, "SELECT key, status")
+                query, parameters = current_query(previous, None, "SELECT key, status", COUNTED)
                 cursor.execute(self._sql(query), parameters)
                 statuses = dict(cursor.fetchall())
-            query, parameters = current_query(day, None, ROW_SELECT)
+            query, parameters = current_query(day, None, ROW_SELECT, COUNTED)
             cursor.execute(self._sql(query), parameters)
             for row in cursor.fetchall():
                 add(paper_rows(code, day, previous, row, statuses.get(row[0])))

@@ -25,7 +25,9 @@ STATE_SELECT = """SELECT key, report, status, due, owner, original_due, times_ex
     extended_on, pending, effective_from, {known_from}"""
 #: The columns of :data:`projections.recorded.Row`.
 ROW_SELECT = """SELECT key, report, status, due, owner, original_due, times_extended,
-    extended_on, pending"""
+    extended_on, pending, relevance"""
+#: The rows a paper counts: the force's items (see ``relevance``).
+COUNTED = "AND relevance IS NULL "
 CURRENT = "WHERE effective_until > ? AND effective_from <= ? "
 AS_KNOWN = "AND known_from <= ? AND (known_until IS NULL OR known_until > ?) "
 
@@ -76,10 +78,12 @@ class Queries(Database):
         papers read (:data:`projections.recorded.Row`)."""
         return self._fetch_current(day, known_at, ROW_SELECT)
 
-    def _fetch_current(self, day: date, known_at: datetime | None, columns: str) -> list[Any]:
+    def _fetch_current(
+        self, day: date, known_at: datetime | None, columns: str, where: str = ""
+    ) -> list[Any]:
         """The rows of :func:`current_query`, after catching up with the log."""
         self.catch_up()
-        query, parameters = current_query(day, known_at, columns)
+        query, parameters = current_query(day, known_at, columns, where)
         with self._transaction(lock=False) as cursor:
             cursor.execute(self._sql(query), parameters)
             return list(cursor.fetchall())
@@ -116,9 +120,14 @@ class Queries(Database):
     def status_rows(
         self, day: date, known_at: datetime | None = None
     ) -> list[tuple[str, str, str | None]]:
-        """Every item on the board as at ``day`` as known at ``known_at``: (key, report,
-        status word or None)."""
-        return self._fetch_current(day, known_at, "SELECT key, report, status")
+        """Every item a paper counts (the force's to act on) as at ``day`` as known at
+        ``known_at``: (key, report, status word or None)."""
+        return self._fetch_current(day, known_at, "SELECT key, report, status", COUNTED)
+
+    def not_for_us_keys(self, day: date, known_at: datetime | None = None) -> list[str]:
+        """The items not the force's to act on as at ``day`` as known at ``known_at``."""
+        rows = self._fetch_current(day, known_at, "SELECT key", "AND relevance IS NOT NULL ")
+        return [key for (key,) in rows]
 
     def _state_json(self, span: tuple[str, str, str | None]) -> str:
         """The whole state of the span (key, effective_from, known_from); a span

@@ -39,6 +39,8 @@ SCHEMA = (
         committee TEXT NOT NULL, meeting TEXT NOT NULL, version INTEGER NOT NULL,
         reports TEXT NOT NULL, known_from TEXT NOT NULL)""",
     # Every span ever known, with the moments it was known: "as known at T" reads here.
+    # ``relevance`` is NULL while the item is the force's to act on: papers count only
+    # such rows (projections.exceptions.NOT_FOR_US otherwise).
     """CREATE TABLE IF NOT EXISTS ragw_spans (
         key TEXT NOT NULL, report TEXT NOT NULL,
         known_from TEXT NOT NULL, known_until TEXT,
@@ -46,7 +48,7 @@ SCHEMA = (
         status TEXT, due TEXT, owner TEXT,
         original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
         place TEXT NOT NULL, head TEXT NOT NULL, tail TEXT NOT NULL, state TEXT NOT NULL,
-        pending TEXT)""",
+        pending TEXT, relevance TEXT)""",
     """CREATE INDEX IF NOT EXISTS ragw_spans_as_known
         ON ragw_spans (effective_until, known_from)""",
     """CREATE INDEX IF NOT EXISTS ragw_spans_open ON ragw_spans (key, known_until)""",
@@ -59,7 +61,7 @@ SCHEMA = (
         key TEXT NOT NULL, report TEXT NOT NULL,
         status TEXT, due TEXT, owner TEXT,
         original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
-        head TEXT NOT NULL, tail TEXT NOT NULL, pending TEXT,
+        head TEXT NOT NULL, tail TEXT NOT NULL, pending TEXT, relevance TEXT,
         PRIMARY KEY (place)) /* clustered */""",
     """CREATE INDEX IF NOT EXISTS ragw_board_open_key ON ragw_board_open (key)""",
     """CREATE TABLE IF NOT EXISTS ragw_board (
@@ -67,9 +69,16 @@ SCHEMA = (
         key TEXT NOT NULL, report TEXT NOT NULL,
         status TEXT, due TEXT, owner TEXT,
         original_due TEXT, times_extended INTEGER NOT NULL, extended_on TEXT,
-        head TEXT NOT NULL, tail TEXT NOT NULL, pending TEXT,
+        head TEXT NOT NULL, tail TEXT NOT NULL, pending TEXT, relevance TEXT,
         PRIMARY KEY (effective_until, effective_from, place)) /* clustered */""",
     """CREATE INDEX IF NOT EXISTS ragw_board_key ON ragw_board (key, effective_from)""",
+    # The few items not the force's, which a paper lists apart, found without a scan.
+    """CREATE INDEX IF NOT EXISTS ragw_board_open_not_for_us ON ragw_board_open (key)
+        WHERE relevance IS NOT NULL""",
+    """CREATE INDEX IF NOT EXISTS ragw_board_not_for_us ON ragw_board (key)
+        WHERE relevance IS NOT NULL""",
+    """CREATE INDEX IF NOT EXISTS ragw_spans_not_for_us ON ragw_spans (key)
+        WHERE relevance IS NOT NULL""",
     # Per meeting of each committee, every item as known now: its status then and at
     # the meeting before, all the summary counts (read grouped, from the index alone);
     # and the paper's lists (overdue, slippage, extended since the meeting before), each
@@ -104,11 +113,11 @@ TABLES = (
 SPAN_COLUMNS = (
     "key, report, known_from, known_until, effective_from, "
     "effective_until, status, due, owner, original_due, times_extended, "
-    "extended_on, place, head, tail, state, pending"
+    "extended_on, place, head, tail, state, pending, relevance"
 )
 BOARD_COLUMNS = (
     "effective_until, effective_from, place, key, report, status, due, "
-    "owner, original_due, times_extended, extended_on, head, tail, pending"
+    "owner, original_due, times_extended, extended_on, head, tail, pending, relevance"
 )
 
 #: The columns of ``ragw_paper_rows`` and ``ragw_paper_lines``, in the order

@@ -97,5 +97,25 @@ class StoredState:
         return self.full().reminded
 
     @property
+    def to(self) -> tuple[str, ...]:
+        return self.full().to
+
+    @property
+    def not_for_us(self) -> str | None:
+        return self.full().not_for_us
+
+    @property
+    def relevance_on(self) -> date | None:
+        return self.full().relevance_on
+
+    @property
+    def superseded_by(self) -> str | None:
+        return self.full().superseded_by
+
+    @property
+    def supersedes(self) -> tuple[str, ...]:
+        return self.full().supersedes
+
+    @property
     def pending(self) -> Pending | None:
         return self.full().pending if self.pending_text else None

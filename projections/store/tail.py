@@ -121,12 +121,13 @@ def _add_records(store: TimelineStore, recorded: Recorded, events: list[LedgerEv
 def _fold_over(recorded: Recorded, streams: dict[str, list[RecommendationEvent]]) -> None:
     """Make ``recorded`` answer for the items of ``streams`` from their fold, and for
     every other item from the stored model."""
-    statuses, rows, whole = (
+    statuses, rows, whole, not_for_us = (
         recorded.stored_statuses,
         recorded.stored_rows,
         recorded.stored_whole,
+        recorded.stored_not_for_us,
     )
-    assert statuses and rows and whole
+    assert statuses and rows and whole and not_for_us
     folds: dict[date, dict[str, ItemView]] = defaultdict(dict)
 
     def folded(day: date) -> dict[str, ItemView]:
@@ -147,12 +148,18 @@ def _fold_over(recorded: Recorded, streams: dict[str, list[RecommendationEvent]]
     def status_rows(day: date, known_at: datetime | None) -> list[tuple[str, str, str | None]]:
         kept = [row for row in statuses(day, known_at) if row[0] not in streams]
         return kept + [
-            (key, s.report, s.status.value if s.status else None) for key, s in folded(day).items()
+            (key, s.report, s.status.value if s.status else None)
+            for key, s in folded(day).items()
+            if s.not_for_us is None
         ]
 
     def rows_as_at(day: date, known_at: datetime | None) -> list[Row]:
         kept = [row for row in rows(day, known_at) if row[0] not in streams]
         return kept + [row_of(state) for state in folded(day).values()]
+
+    def not_for_us_keys(day: date, known_at: datetime | None) -> list[str]:
+        kept = [key for key in not_for_us(day, known_at) if key not in streams]
+        return kept + [key for key, state in folded(day).items() if state.not_for_us]
 
     def whole_states(day: date, known_at: datetime | None, keys: list[str]) -> Any:
         found = dict(whole(day, known_at, [k for k in keys if k not in streams]))
@@ -164,3 +171,4 @@ def _fold_over(recorded: Recorded, streams: dict[str, list[RecommendationEvent]]
     recorded.stored_statuses = status_rows
     recorded.stored_rows = rows_as_at
     recorded.stored_whole = whole_states
+    recorded.stored_not_for_us = not_for_us_keys

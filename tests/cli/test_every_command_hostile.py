@@ -118,6 +118,9 @@ def well_formed(path: tuple[str, ...], name: str, folder: Path) -> str | None:
         ("serve", "port"): "8080",
         ("serve", "workers"): "2",
         ("serve", "minutes"): "60",
+        ("relevance", "relevance"): "not-for-us",
+        ("supersede", "by"): "R/2",
+        ("rec add", "to"): "the Home Office",
     }
     if (words, name) in by_command:
         return by_command[(words, name)]

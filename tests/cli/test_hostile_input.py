@@ -79,6 +79,9 @@ NAMES = (
     "reject",
     "committee sign-off",
     "meeting review",
+    "rec add --to",
+    "relevance",
+    "supersede",
 )
 
 
@@ -184,6 +187,28 @@ def commands() -> dict[str, st.SearchStrategy[list[str]]]:
                     st.sampled_from(["C"]) | values,
                     st.sampled_from(["2021-04-01"]) | days | values,
                     st.sampled_from(["R"]) | values,
+                ),
+                st.builds(
+                    lambda r, a, b: (
+                        ["rec", "add", "R", r, "--kind", "afi", "--text=T", "--to", a, "--to", b]
+                    ),
+                    st.sampled_from(["7", "8"]) | values,
+                    values,
+                    st.sampled_from(["Home Office", "the Home Office"]) | values,
+                ),
+                st.builds(
+                    lambda k, w, r, o: ["relevance", k, w, "--reason", r, "--on", o],
+                    key,
+                    st.sampled_from(["not-for-us", "for-us"]) | values,
+                    values,
+                    days,
+                ),
+                st.builds(
+                    lambda k, b, r, o: ["supersede", k, "--by", b, "--reason", r, "--on", o],
+                    key,
+                    key,
+                    values,
+                    days,
                 ),
             ),
             strict=True,
@@ -384,6 +409,12 @@ VALID = {
         [2, 4, 8, 10, 13],
     ),
     "meeting review": (["meeting", "review", "C", "2021-04-01", "R"], [2, 3, 4]),
+    "rec add --to": (
+        ["rec", "add", "R", "8", "--kind", "afi", "--text", "T", "--to", "Home Office"],
+        [3, 9],
+    ),
+    "relevance": (["relevance", "R/1", "not-for-us", "--reason", "Home Office"], [1, 2, 4]),
+    "supersede": (["supersede", "R/2", "--by", "R/1", "--reason", "carried"], [1, 3, 5]),
 }
 
 

@@ -91,15 +91,15 @@ FALSIFIED = [
     (
         "an inserted board line",
         "INSERT INTO ragw_board SELECT '2021-01-06', effective_from, 'a' || place, key, report, "
-        "status, due, owner, original_due, times_extended, extended_on, head, tail, pending "
-        "FROM ragw_board_open WHERE key = 'R/1'",
+        "status, due, owner, original_due, times_extended, extended_on, head, tail, pending, "
+        "relevance FROM ragw_board_open WHERE key = 'R/1'",
         "ragw_board, R/1 on 2021-02-01: a row the events do not give",
     ),
     (
         "a board line of no item",
         "INSERT INTO ragw_board_open SELECT effective_until, effective_from, 'zz', 'not a key', "
         "report, status, due, owner, original_due, times_extended, extended_on, head, tail, "
-        "pending FROM ragw_board_open WHERE key = 'R/1'",
+        "pending, relevance FROM ragw_board_open WHERE key = 'R/1'",
         "ragw_board_open, not a key on 2021-02-01: a row the events do not give",
     ),
     (

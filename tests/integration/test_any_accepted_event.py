@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli.main import main
+from ledger.addressees import MAX_ADDRESSEE
 from ledger.due import FIRST_YEAR, LAST_YEAR
 from ledger.inputs import MAX_MAKES, MAX_TEXT
 
@@ -53,6 +54,10 @@ days = st.sampled_from([date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)]) | st.d
 past_days = st.sampled_from([date(FIRST_YEAR, 1, 1), TODAY]) | st.dates(
     date(FIRST_YEAR, 1, 1), TODAY
 )
+#: Who an item is addressed to: a body's name, any printable character, up to the limit.
+addressees = st.text(printable, min_size=1, max_size=MAX_ADDRESSEE).filter(
+    lambda text: text.strip().rstrip(".,;:").strip() != ""
+) | st.sampled_from(["x" * MAX_ADDRESSEE, "all Chief Constables", "NPCC lead"])
 makes_numbers = st.sampled_from([0, MAX_MAKES]) | st.integers(0, MAX_MAKES)
 dues = st.one_of(
     days.map(date.isoformat),
@@ -100,6 +105,7 @@ def fresh(store: str, folder: Path, request: pytest.FixtureRequest) -> str:
     due=dues,
     extension=days,
     status=st.sampled_from(["GREEN", "AMBER", "RED", "WHITE"]),
+    addressee=addressees,
 )
 def test_any_event_the_input_layer_accepts_is_read_exported_and_restored(
     store: str,
@@ -115,6 +121,7 @@ def test_any_event_the_input_layer_accepts_is_read_exported_and_restored(
     due: str,
     extension: date,
     status: str,
+    addressee: str,
 ) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
@@ -198,6 +205,12 @@ def test_any_event_the_input_layer_accepts_is_read_exported_and_restored(
                 target, "extend", key, "--to", extension.isoformat(), "--reason", note, "--on", day
             )
             assert moved.exit_code in (0, 1), moved.output
+            ok(target, "relevance", key, "not-for-us", f"--reason={note}", "--on", day)
+            other = "zz" if ref != "zz" else "zy"
+            ok(target, "rec", "add", code, other, "--kind", "afi", f"--text={text}", "--on", day)
+            for_whom = [f"--to={addressee}", "--to=the Home Office", "--on", day]
+            ok(target, "rec", "add", code, f"{other}1", "--kind=afi", "--text=t", *for_whom)
+            ok(target, "supersede", f"{code}/{other}", "--by", key, f"--reason={note}", "--on", day)
         # a committee's name is a name: one line, without "=?"
         name = " ".join(title.split()).replace("=?", "= ?")
         ok(target, "committee", "add", "COMMITTEE", "--name", name, "--on", day)
@@ -218,8 +231,9 @@ def test_any_event_the_input_layer_accepts_is_read_exported_and_restored(
         board = json.loads(ok(target, "board", "--format", "json"))
         then = json.loads(ok(target, "board", "--as-at", day, "--format", "json"))
         if recorded.exit_code == 0:
-            assert [row["key"] for row in board["items"]] == [key]
-            assert [row["key"] for row in then["items"]] == [key]
+            others = [f"{code}/{other}", f"{code}/{other}1"]
+            assert sorted(row["key"] for row in board["items"]) == sorted([key, *others])
+            assert sorted(row["key"] for row in then["items"]) == sorted([key, *others])
             ok(target, "history", key, "--format", "json")
         ok(target, "log", "--format", "json")
         summary = json.loads(ok(target, "summary", "COMMITTEE", day, "--format", "json"))

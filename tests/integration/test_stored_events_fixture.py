@@ -31,6 +31,7 @@ from tests.fixtures.make_fixture import (
     DB,
     EXPORT,
     INSPECTIONS_ROWS,
+    RELEVANCE_ROWS,
     REMINDERS_ROWS,
     REVIEWS_ROWS,
     ROWS,
@@ -115,8 +116,24 @@ def reviews_rows() -> list[dict[str, Any]]:
     return [json.loads(line) for line in REVIEWS_ROWS.read_text().splitlines()]
 
 
+def relevance_rows() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in RELEVANCE_ROWS.read_text().splitlines()]
+
+
+def every_fixture_row() -> list[dict[str, Any]]:
+    """The rows of every stored-events fixture, the first and those written after it."""
+    return (
+        fixture_rows()
+        + users_rows()
+        + reminders_rows()
+        + inspections_rows()
+        + reviews_rows()
+        + relevance_rows()
+    )
+
+
 def test_the_fixture_holds_every_kind_of_event_ragw_records() -> None:
-    rows = fixture_rows() + users_rows() + reminders_rows() + inspections_rows() + reviews_rows()
+    rows = every_fixture_row()
     stored = {row["topic"].rpartition(":")[2] for row in rows}
     assert stored == set(EVENT_TYPES), (
         "an event type is missing from tests/fixtures (add it: see make_fixture.py)",
@@ -179,6 +196,23 @@ def test_reviews_recorded_by_0_3_read_as_they_were(tmp_path: Path) -> None:
         ("CRIME14", ["A team was set up"]),
         ("UNDERCOVER", ["A team was set up"]),
     ]
+
+
+def test_relevance_and_supersessions_recorded_by_0_3_read_as_they_were(tmp_path: Path) -> None:
+    target = load_rows(str(tmp_path / "relevance.db"), relevance_rows())
+    board = {i["key"]: i for i in read_json(target, "board", "--as-at", "2021-06-01")["items"]}
+    assert board["INFO15/8"]["to"] == ["all Chief Constables"]
+    assert (board["INFO15/8"]["status"], board["INFO15/8"]["superseded_by"]) == (
+        "CLOSED",
+        "PEEL16/1",
+    )
+    assert board["PEEL16/1"]["supersedes"] == ["INFO15/8"]
+    assert board["INFO15/HO"]["not_for_the_force"] is None  # for the force again
+    then = read_json(target, "board", "--as-at", "2015-12-01")["items"]
+    assert {i["key"]: i["not_for_the_force"] for i in then}["INFO15/HO"] == {
+        "reason": "For the Home Office",
+        "on": "2015-10-21",
+    }
     ragw(target, "verify")
 
 
@@ -195,7 +229,7 @@ def test_every_stored_event_reads_back_to_the_bytes_it_was_stored_as(tmp_path: P
     shutil.copyfile(DB, copy)
     ledger = open_ledger(str(copy), create=False)
     try:
-        for row in fixture_rows() + users_rows() + reminders_rows() + inspections_rows():
+        for row in every_fixture_row():
             event = ledger.mapper.to_domain_event(as_stored(row))
             if type(event).class_version == 1:  # type: ignore[attr-defined]
                 again = ledger.mapper.to_stored_event(event)

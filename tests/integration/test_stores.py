@@ -84,11 +84,14 @@ def test_the_demo_ledger_holds_every_item_of_the_november_2019_paper(
     build_demo(ledger, actor=ME)
     board = board_as_at((e for _, e in ledger.read_log()), as_at=DEMO_DATE)
     paper = demo_paper()
-    assert len(board.items) == sum(len(r["items"]) for r in paper["reports"]) == 105
+    # The paper's reports; the demo adds others from earlier papers (ledger/demo.py).
+    codes = {r["code"] for r in paper["reports"]}
+    items = [i for i in board.items if i.report in codes]
+    assert len(items) == sum(len(r["items"]) for r in paper["reports"]) == 105
     # NEW GREEN / NEW RED are colours compared with the previous meeting; the board holds colours.
     written = Counter(i["status"].replace("NEW ", "") for r in paper["reports"] for i in r["items"])
-    assert Counter(i.status for i in board.items) == written
-    fraud9 = next(i for i in board.items if i.key == "FRAUD19/9")
+    assert Counter(i.status for i in items) == written
+    fraud9 = next(i for i in items if i.key == "FRAUD19/9")
     assert fraud9.status == "RED" and fraud9.due == date(2019, 12, 31)
     stored = Recorded.of(e for _, e in ledger.read_log()).states_as_at(DEMO_DATE)["FRAUD19/9"]
     assert stored.original_due == date(2019, 9, 30)

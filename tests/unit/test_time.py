@@ -21,6 +21,7 @@ from events import (
     RecommendationIssued,
     SignedOff,
     StatusChanged,
+    Superseded,
 )
 from ledger import Ledger, LedgerError
 from ledger.state import fold_item, later_timeline, timeline
@@ -146,6 +147,8 @@ operations = st.lists(
                 "sign-off",
                 "reject",
                 "remind",
+                "relevance",
+                "supersede",
             ]
         ),
         st.integers(0, 2),  # which item
@@ -177,6 +180,7 @@ def build_history(
             due=None if ref == 2 else "March 2019",
             actor=ME,
             on=START + timedelta(days=30 * ref),
+            to=("Chief Constables", "the Home Office") if ref == 1 else (),
         )
     if prepare is not None:
         prepare(ledger)
@@ -225,6 +229,11 @@ def build_history(
                     actor=ME,
                     on=on,
                 )
+            elif op == "relevance":  # RED or WHITE: for the force again
+                again = colour in ("RED", "WHITE")
+                ledger.change_relevance(key, for_us=again, reason="r", actor=ME, on=on)
+            elif op == "supersede":
+                ledger.supersede(key, by=f"R/{number % 3}", reason="carried", actor=ME, on=on)
             elif op == "due":
                 ledger.set_deadline(
                     key, (START + timedelta(days=number)).isoformat(), actor=ME, on=on
@@ -275,7 +284,7 @@ def naive_replay(
                 due = e.due
             elif isinstance(e, OwnerAssigned):
                 owner = e.owner
-            elif isinstance(e, RecommendationClosed):
+            elif isinstance(e, RecommendationClosed | Superseded):
                 status = "CLOSED"
             elif isinstance(e, SignedOff):
                 if e.outcome in ("GREEN", "CLOSED"):

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ledger.demo import demo_paper
 from tests.web.conftest import (
     AUDITOR,
     GOVERNANCE,
@@ -73,8 +74,9 @@ def test_the_board_has_a_row_per_item_with_its_status_and_a_link_to_it(
     page = signed_in(AUDITOR)
     page.goto(server.url + "/board?as_at=2019-11-15")
     assert "as at 2019-11-15" in page.get_by_role("heading", level=1).inner_text()
-    rows = page.locator("tr[data-key]")
-    assert rows.count() == 105
+    keys = page.eval_on_selector_all("tr[data-key]", "rows => rows.map(r => r.dataset.key)")
+    paper = {r["code"] for r in demo_paper()["reports"]}  # and earlier papers' reports
+    assert len([key for key in keys if key.partition("/")[0] in paper]) == 105
     row = page.locator('tr[data-key="HATE18/6"]')
     assert row.locator("td.status").inner_text() in ("AMBER", "RED", "GREEN", "WHITE")
     row.get_by_role("link", name="HATE18/6").click()

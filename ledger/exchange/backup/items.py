@@ -21,6 +21,7 @@ from events import (
     RecommendationClosed,
     RecommendationEvent,
     RecommendationIssued,
+    RelevanceChanged,
     ReminderSent,
     SignedOff,
     SignOffFor,
@@ -28,13 +29,22 @@ from events import (
     SignOffRequested,
     Status,
     StatusChanged,
+    Superseded,
+    Supersedes,
 )
+from ledger.addressees import clean_addressees
 from ledger.aggregates import Access, Recommendation, Report, Rules, fold_name
 from ledger.aggregates.owners import check_emails, send_reminder
+from ledger.aggregates.supersession import (
+    change_relevance,
+    correct_supersession,
+    partner_key,
+    supersede,
+)
 from ledger.due import Due, parse_due
-from ledger.errors import ForbiddenError, RuleBrokenError
+from ledger.errors import ForbiddenError, LedgerError, RuleBrokenError
 from ledger.inputs import clean_text
-from ledger.keys import check_ref, report_id, split_event_id
+from ledger.keys import check_ref, recommendation_id, report_id, split_event_id, split_key
 from ledger.permissions import authorize, needs_sign_off
 from ledger.state import ItemState, Pending, apply_to_state, fold_item
 
@@ -129,6 +139,7 @@ def remake_item_event(
             reason=event.reason,
             actor=actor,
             on=on,
+            to=clean_addressees(event.to),
         )
     item: ReplayedItem = aggregates[event.originator_id]
     sheet = _owners_sheet(item, actor, event, rules)
@@ -168,7 +179,29 @@ def remake_item_event(
         key, version = split_event_id(event.corrects)
         if key != item.key:
             raise RuleBrokenError(f"it corrects {event.corrects}, an event of another key")
-        item.correct(version, event.reason, actor, on)
+        other = partner_key(item, version)
+        if other is None:
+            item.correct(version, event.reason, actor, on)
+        else:
+            partner = _item(aggregates, other)
+            authorized(access, actor, f"changing {partner.key}", item=partner)
+            correct_supersession(item, partner, version, event.reason, actor, on)
+    elif isinstance(event, RelevanceChanged):
+        change_relevance(item, event.for_us, event.reason, actor, on)
+    elif isinstance(event, Superseded):
+        if wait(SignOffFor.CLOSURES):
+            raise ForbiddenError(
+                f"{actor}'s closures needed sign-off then, and superseding closes an item: "
+                "only governance could have recorded it"
+            )
+        later = _item(aggregates, event.by)
+        authorized(access, actor, f"changing {later.key}", item=later)
+        supersede(item, later, event.reason, actor, on, lambda key: _found(aggregates, key))
+    elif isinstance(event, Supersedes):
+        raise RuleBrokenError(
+            f"a Supersedes is recorded only with the Superseded of {event.superseded} (its "
+            "other half), just before it"
+        )
     elif isinstance(event, CompletionClaimed):
         item.claim_completion(event.evidence, event.links, actor, on)
     elif isinstance(event, ClosureRequested):
@@ -196,6 +229,34 @@ def remake_item_event(
     else:
         raise RuleBrokenError(f"{type(event).__name__} is not an event a restore replays")
     return item
+
+
+def partners(aggregates: dict[UUID, Any], event: RecommendationEvent) -> list[Recommendation]:
+    """The other items the command that gave ``event`` changed with its own, once it was
+    re-made: a supersession's later item, or its other half's when one is retracted.
+    Their events must follow in their streams."""
+    item = aggregates.get(event.originator_id)
+    if isinstance(event, Superseded):
+        return [_item(aggregates, event.by)]
+    if isinstance(event, EventCorrected) and isinstance(item, Recommendation):
+        other = partner_key(item, split_event_id(event.corrects)[1])
+        return [_item(aggregates, other)] if other is not None else []
+    return []
+
+
+def _found(aggregates: dict[UUID, Any], key: str) -> Recommendation | None:
+    try:
+        found = aggregates.get(recommendation_id(*split_key(key)))
+    except LedgerError:
+        return None
+    return found if isinstance(found, Recommendation) else None
+
+
+def _item(aggregates: dict[UUID, Any], key: str) -> Recommendation:
+    found = _found(aggregates, key)
+    if found is None:
+        raise RuleBrokenError(f"it names {key}, an item not earlier in the file")
+    return found
 
 
 def _step(state: ItemState | None, event: RecommendationEvent) -> ItemState | None:

@@ -68,7 +68,12 @@ from ledger.aggregates import (
 from ledger.aggregates.committee import check_reviewable
 from ledger.errors import LedgerError, RuleBrokenError
 from ledger.exchange.backup.inspections import check_report_link, remake_inspection_event
-from ledger.exchange.backup.items import SHEET_EVENTS, authorized, remake_item_event
+from ledger.exchange.backup.items import (
+    SHEET_EVENTS,
+    authorized,
+    partners,
+    remake_item_event,
+)
 from ledger.inputs import MAX_MAKES, clean_text
 from ledger.keys import (
     ACCESS_ID,
@@ -139,6 +144,9 @@ class Replay:
         self._compare(event, first, "the rules")
         if rest:
             self.expected[stream] = rest
+        if isinstance(event, RecommendationEvent):
+            for other in partners(self.aggregates, event):  # changed with it, at once
+                self.expected.setdefault(other.id, []).extend(_made(other))
         self.aggregates.setdefault(stream, aggregate)
         self._settle(event)
 
