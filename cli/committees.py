@@ -191,7 +191,9 @@ def meeting_review(
 
     Clearing takes --none, never an empty list, so a list that came out empty by a
     slip does not quietly take every review off the paper. Papers read as known at a
-    moment before the change still show the reports reviewed then.
+    moment before the change still show the reports reviewed then. Once the meeting's
+    paper is issued its reviews are part of it and are not changed: choose reviews for
+    the next meeting instead.
 
     \b
     Examples:
