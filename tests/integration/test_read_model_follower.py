@@ -75,7 +75,14 @@ def test_the_server_refuses_writer_and_reader_logins_every_change_to_the_read_mo
                 "position"
                 if table == TRACKING
                 else "known_from"
-                if table in ("ragw_reports", "ragw_committees", "ragw_meetings", "ragw_spans")
+                if table
+                in (
+                    "ragw_reports",
+                    "ragw_committees",
+                    "ragw_meetings",
+                    "ragw_inspections",
+                    "ragw_spans",
+                )
                 else "key"
             )
             for statement in (
