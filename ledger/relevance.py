@@ -53,6 +53,17 @@ class Relevance(Governance):
         someone else) from ``on``, or that it is again. It stays on the ledger and the
         board; a paper lists it apart and does not count it."""
         why = self._reason(reason, "a change of relevance", key)
+        waiting = [] if for_us else self.needs_sign_off(actor, SignOffFor.CLOSURES)
+        if waiting:
+            # Saying an item is not the force's takes it out of the counts, as a closure
+            # does: where closures wait for sign-off, only who signs off says it.
+            raise ForbiddenError(
+                "{committees} require sign-off for closures, and an item not for the force "
+                "leaves the counts as a closed one does: governance, who signs off, records "
+                "it; or ask for {hint} giving the reason",
+                committees=", ".join(waiting),
+                hint=Hint.to(Fix.CLOSE, key=key),
+            )
         return self._change(
             key, on, lambda item, day: change_relevance(item, for_us, why, actor, day), actor
         )

@@ -213,7 +213,9 @@ class Recorded:
             return [row[0] for row in self._rows[day] if row[9] is not None]
         if day not in self._states and self.stored_not_for_us is not None:
             return self.stored_not_for_us(day, self.known_at)
-        return [key for key, state in self.states_as_at(day).items() if state.not_for_us]
+        return [
+            key for key, state in self.states_as_at(day).items() if state.not_for_us is not None
+        ]
 
     def whole_states(self, day: date, keys: list[str]) -> Mapping[str, ItemView]:
         """The whole states of these items as at ``day`` (a stored read model reads

@@ -13,6 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
+from tests.cli.test_restore_checks import appended, written
+from tests.cli.test_restore_checks import refused as refused_restore
 
 GOV, OWNER = "Strategic Development", "Head of Roads"
 
@@ -168,6 +170,14 @@ def test_an_empty_addressee_is_refused(items: str) -> None:
         *("rec", "add", "OLD", "9", "--kind", "afi", "--text", "t", "--to", "  "),
     )
     assert "addressee is empty" in error
+
+
+@pytest.mark.parametrize("name", ["Home\u202eOffice", "Home\nOffice"])
+def test_an_addressee_that_reorders_or_breaks_its_line_is_refused(items: str, name: str) -> None:
+    error = refused(
+        items, *("rec", "add", "OLD", "9", "--kind", "afi", "--text", "t", "--to", name)
+    )
+    assert "an addressee holds" in error
 
 
 # Relevance --------------------------------------------------------------------------
@@ -380,3 +390,34 @@ def test_a_paper_as_issued_stays_as_issued_when_an_item_is_later_said_not_for_th
     assert "Not addressed to the force" not in Path(issued).read_text()
     shown = Path(now).read_text()
     assert "Not addressed to the force" in shown and 'data-key="OLD/2"' in shown
+
+
+def test_where_closures_need_sign_off_only_governance_says_an_item_is_not_for_the_force(
+    tmp_path: Path,
+) -> None:
+    target = tracker(str(tmp_path / "ragw.db"))
+    as_(target, GOV, "committee", "sign-off", "C", "--for", "closures")
+    as_(target, GOV, "role", "grant", GOV, "governance")
+    as_(target, GOV, "role", "grant", OWNER, "owner", "--acts-for", OWNER)
+    error = refused(target, "relevance", "OLD/2", "not-for-us", "--reason", "x", actor=OWNER)
+    assert "C require sign-off for closures" in error
+    as_(target, GOV, "relevance", "OLD/2", "not-for-us", "--reason", "HO", "--on", "2021-03-01")
+    # Taking an item back into the counts waits for nobody.
+    as_(target, OWNER, "relevance", "OLD/2", "for-us", "--reason", "Ours", "--on", "2021-03-02")
+    assert board(target)["OLD/2"]["not_for_the_force"] is None
+
+
+def test_a_backup_whose_owner_said_an_item_not_for_the_force_under_sign_off_is_refused(
+    tmp_path: Path,
+) -> None:
+    target = tracker(str(tmp_path / "ragw.db"))
+    as_(target, GOV, "committee", "sign-off", "C", "--for", "closures")
+    as_(target, GOV, "role", "grant", GOV, "governance")
+    as_(target, GOV, "role", "grant", OWNER, "owner", "--acts-for", OWNER)
+    out = tmp_path / "backup.jsonl"
+    as_(target, GOV, "export", "--out", str(out))
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    forged = appended(lines, "RelevanceChanged", "OLD/2", {"for_us": False, "reason": "x"})
+    forged[-1]["actor"] = OWNER
+    error = refused_restore(str(tmp_path / "copy.db"), written(tmp_path, forged))
+    assert f"{OWNER}'s closures needed sign-off then" in error
