@@ -68,8 +68,9 @@ def supersede(ctx: click.Context, key: str, by: str, reason: str | None, on: str
 
     Both histories say so: KEY is CLOSED, superseded by KEY2 (its board JSON gains
     "superseded_by"), and KEY2 supersedes KEY ("supersedes"). Papers count KEY as
-    closed, never as done. Refused when KEY is closed already, when KEY2 is closed or
-    superseded, or when KEY2 is superseded by KEY. `ragw correct` of either half
+    closed, never as done. Refused when KEY is closed already, when KEY2 is closed,
+    superseded or not for the force, when KEY2 was added before KEY (an item carries
+    an earlier one forward, never a later one), or when KEY2 is superseded by KEY. `ragw correct` of either half
     retracts both. Where a committee requires sign-off for closures, only governance
     supersedes.
 

@@ -301,6 +301,7 @@ def test_a_correction_of_either_half_retracts_the_whole_supersession(items: str)
         (("OLD/1", "--by", "NEW/9"), "no recommendation NEW/9"),
         (("OLD/1", "--by", "OLD/1"), "cannot supersede itself"),
         (("OLD/1", "--by", "NEW/1", "--on", "2020-12-01"), "before NEW/1 was added"),
+        (("NEW/1", "--by", "OLD/1"), "NEW/1 (2021-01-04); an item is superseded only by a later"),
     ],
 )
 def test_a_supersession_of_unknown_or_the_same_items_or_before_the_later_one_is_refused(
@@ -328,6 +329,12 @@ def test_an_item_closed_already_is_not_superseded_nor_supersedes(items: str) -> 
     assert "OLD/1 is superseded by NEW/1 (on" in refused(
         items, "supersede", "OLD/2", "--by", "OLD/1", "--reason", "r"
     )
+
+
+def test_an_item_is_superseded_only_by_one_still_for_the_force(items: str) -> None:
+    as_(items, GOV, "relevance", "NEW/1", "not-for-us", "--reason", "HO", "--on", "2021-02-01")
+    error = refused(items, "supersede", "OLD/1", "--by", "NEW/1", "--reason", "r")
+    assert "NEW/1 is not for the force as at" in error
 
 
 def test_a_supersession_in_a_circle_is_refused(items: str) -> None:

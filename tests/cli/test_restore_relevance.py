@@ -118,3 +118,11 @@ def test_an_addressee_that_reorders_its_text_is_refused(
         "payload": {**lines[issued]["payload"], "to": ["Home\u202eOffice"]},
     }
     assert "an addressee holds U+202E" in refused(target, written(tmp_path, lines))
+
+
+def test_a_supersession_by_an_earlier_item_is_refused(
+    exported: Exported, target: str, tmp_path: Path
+) -> None:
+    lines = appended(exported[1], "Superseded", "CYBER19/2", {"by": "PEEL1819/3", "reason": "r"})
+    lines = appended(lines, "Supersedes", "PEEL1819/3", {"superseded": "CYBER19/2", "reason": "r"})
+    assert "an item is superseded only by a later one" in refused(target, written(tmp_path, lines))
