@@ -223,7 +223,8 @@ class Recorded:
         if day not in self._states and self.stored_whole is not None:
             return self.stored_whole(day, self.known_at, keys)
         states = self.states_as_at(day)
-        return {key: states[key] for key in keys}
+        # an item not yet on the ledger then has no state, as the stored model finds none
+        return {key: states[key] for key in keys if key in states}
 
     def kept_tally(
         self, committee: str, meeting: date

@@ -174,13 +174,15 @@ def summary_of(recorded: Recorded, committee: str, meeting: date) -> Summary:
         "previous": {scope: earlier.counts(scope=scope) for scope in SCOPES},
         "current": {scope: current.counts(scope=scope) for scope in SCOPES},
     }
+    elsewhere = not_for_the_force(recorded, this.on, day_of(previous))
+    left = sum(item.since_last_meeting for item in elsewhere)
     return Summary(
         **heading,
         rows=rows,
         totals=totals,
         exceptions=exceptions,
-        headline=headline(totals["current"], previous, exceptions),
-        not_for_the_force=not_for_the_force(recorded, this.on),
+        headline=headline(totals["current"], previous, exceptions, not_for_the_force=left),
+        not_for_the_force=elsewhere,
     )
 
 

@@ -428,3 +428,29 @@ def test_a_backup_whose_owner_said_an_item_not_for_the_force_under_sign_off_is_r
     forged[-1]["actor"] = OWNER
     error = refused_restore(str(tmp_path / "copy.db"), written(tmp_path, forged))
     assert f"{OWNER}'s closures needed sign-off then" in error
+
+
+def test_the_paper_says_how_many_items_it_counted_before_left_the_counts_as_not_for_the_force(
+    items: str,
+) -> None:
+    as_(items, GOV, "relevance", "OLD/2", "not-for-us", "--reason", "HO", "--on", "2021-03-01")
+    # added after the previous meeting: that paper never counted it
+    as_(
+        items,
+        GOV,
+        *("rec", "add", "NEW", "2", "--kind", "afi", "--text", "t", "--on", "2021-03-01"),
+    )
+    as_(items, GOV, "relevance", "NEW/2", "not-for-us", "--reason", "CoP", "--on", "2021-04-01")
+    paper = summary(items, "2021-05-01")
+    assert (
+        "1 recommendation was found not to be addressed to the force since the previous "
+        "report on 1 February 2021 and is no longer counted." in paper["headline"]
+    )
+    marked = {item["key"]: item["since_last_meeting"] for item in paper["not_for_the_force"]}
+    assert marked == {"OLD/2": True, "NEW/2": False}
+    table = as_(items, GOV, "summary", "C", "2021-05-01", "--format", "md")
+    assert "2021-03-01 (since the last meeting)" in table
+    # the next paper does not announce it again
+    later = summary(items, "2021-09-01")
+    assert "no longer counted" not in later["headline"]
+    assert not any(item["since_last_meeting"] for item in later["not_for_the_force"])
