@@ -454,3 +454,19 @@ def test_the_paper_says_how_many_items_it_counted_before_left_the_counts_as_not_
     later = summary(items, "2021-09-01")
     assert "no longer counted" not in later["headline"]
     assert not any(item["since_last_meeting"] for item in later["not_for_the_force"])
+
+
+def test_the_board_says_beside_an_item_that_it_is_not_for_the_force_or_superseded(
+    items: str,
+) -> None:
+    plain = as_(items, GOV, "board", "--format", "csv")
+    assert "not for the force" not in plain.splitlines()[0]
+    as_(items, GOV, "relevance", "OLD/2", "not-for-us", "--reason", "HO", "--on", "2021-03-01")
+    supersede(items)
+    rows = {
+        line.split(",")[0]: line
+        for line in as_(items, GOV, "board", "--format", "csv").splitlines()
+    }
+    assert rows["key"].endswith(",not for the force,superseded by")
+    assert rows["OLD/2"].endswith(",HO (since 2021-03-01),")
+    assert rows["OLD/1"].endswith(",,NEW/1")
