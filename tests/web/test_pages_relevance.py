@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.web.conftest import GOVERNANCE
+from tests.web.conftest import GOVERNANCE, add_user, ragw
 
 
 def test_an_item_page_says_who_it_is_addressed_to_and_that_it_is_not_for_the_force(
@@ -30,3 +30,15 @@ def test_an_item_page_says_which_item_superseded_it_and_the_later_one_what_it_su
     # an item for the force, superseding nothing, says none of it
     _, page, _ = signed.get("/items/CYBER19/2")
     assert "Not for the force" not in page and "Superseded by" not in page
+
+
+def test_an_owners_page_leaves_out_their_items_not_for_the_force(
+    client: Any, ledger_target: str
+) -> None:
+    for key in ("INFOMGMT15/HO", "CYBER19/2"):
+        ragw(ledger_target, "assign", key, "Head of Records", "--on", "2019-11-20")
+    ragw(ledger_target, "role", "grant", "Rita Records", "owner", "--acts-for", "Head of Records")
+    add_user(ledger_target, "Rita Records")
+    status, page, _ = client("Rita Records").get("/mine")
+    assert status == 200
+    assert "CYBER19/2" in page and "INFOMGMT15/HO" not in page
