@@ -126,3 +126,18 @@ def test_a_supersession_by_an_earlier_item_is_refused(
     lines = appended(exported[1], "Superseded", "CYBER19/2", {"by": "PEEL1819/3", "reason": "r"})
     lines = appended(lines, "Supersedes", "PEEL1819/3", {"superseded": "CYBER19/2", "reason": "r"})
     assert "an item is superseded only by a later one" in refused(target, written(tmp_path, lines))
+
+
+def test_the_halves_of_a_supersession_apart_in_the_file_are_refused(
+    exported: Exported, target: str, tmp_path: Path
+) -> None:
+    lines = appended(exported[1], "Superseded", "PEEL1819/1", SUPERSEDED)
+    lines = appended(lines, "ProgressNoted", "PEEL1819/5", {"text": "Between"})
+    both = appended(
+        lines,
+        "Supersedes",
+        "PEEL1819/3",
+        {"superseded": "PEEL1819/1", "reason": SUPERSEDED["reason"]},
+    )
+    message = refused(target, written(tmp_path, both))
+    assert f"line {len(both) - 1}: the event before it changed two items" in message
