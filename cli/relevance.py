@@ -34,7 +34,9 @@ def relevance(
     An item not for the force stays on the ledger and the board (its JSON says so)
     but is not counted in a paper's summary: the paper lists it apart, under "Not
     addressed to the force", with its addressees and the reason. It counts so from
-    its --on date: papers of meetings before it count it as before.
+    its --on date: papers of meetings before it count it as before. It leaves the
+    counts as a closure does: where a committee requires sign-off for closures, only
+    governance says an item is not for the force.
 
     \b
     Examples:
