@@ -104,6 +104,10 @@ def board(
     columns = ["key", "kind", "status", "due", "overdue", "owner"]
     if waiting:
         columns.append("pending sign-off")
+    # an item not for the force, or superseded, is no outstanding work: say so beside it
+    elsewhere = any(i.not_for_the_force is not None for i in shown)
+    carried = any(i.superseded_by for i in shown)
+    columns += ["not for the force"] * elsewhere + ["superseded by"] * carried
     emit(
         Output(
             document=None,
@@ -117,6 +121,8 @@ def board(
                     "OVERDUE" if i.overdue else "",
                     i.owner,
                     *([asked(i.pending)] if waiting else []),
+                    *([not_for_the_force(i.not_for_the_force)] if elsewhere else []),
+                    *([i.superseded_by or ""] if carried else []),
                 ]
                 for i in shown
             ],
@@ -126,6 +132,13 @@ def board(
         ),
         fmt,
     )
+
+
+def not_for_the_force(said: dict[str, str] | None) -> str:
+    """Why an item is not the force's, and since when, in a board's cell."""
+    if said is None:
+        return ""
+    return f"{said['reason']} (since {said['on']})"
 
 
 def asked(pending: dict[str, Any] | None) -> str:

@@ -34,7 +34,9 @@ def relevance(
     An item not for the force stays on the ledger and the board (its JSON says so)
     but is not counted in a paper's summary: the paper lists it apart, under "Not
     addressed to the force", with its addressees and the reason. It counts so from
-    its --on date: papers of meetings before it count it as before.
+    its --on date: papers of meetings before it count it as before. It leaves the
+    counts as a closure does: where a committee requires sign-off for closures, only
+    governance says an item is not for the force.
 
     \b
     Examples:
@@ -68,8 +70,9 @@ def supersede(ctx: click.Context, key: str, by: str, reason: str | None, on: str
 
     Both histories say so: KEY is CLOSED, superseded by KEY2 (its board JSON gains
     "superseded_by"), and KEY2 supersedes KEY ("supersedes"). Papers count KEY as
-    closed, never as done. Refused when KEY is closed already, when KEY2 is closed or
-    superseded, or when KEY2 is superseded by KEY. `ragw correct` of either half
+    closed, never as done. Refused when KEY is closed already, when KEY2 is closed,
+    superseded or not for the force, when KEY2 was added before KEY (an item carries
+    an earlier one forward, never a later one), or when KEY2 is superseded by KEY. `ragw correct` of either half
     retracts both. Where a committee requires sign-off for closures, only governance
     supersedes.
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from ledger.errors import InvalidInputError
-from ledger.inputs import clean_text
+from ledger.inputs import check_name, clean_text
 
 #: How many addressees one item may name.
 MAX_ADDRESSEES = 20
@@ -78,7 +78,8 @@ def clean_addressees(values: Sequence[str] | None) -> tuple[str, ...]:
     empty, unwritable or too long, or when there are too many."""
     found: dict[str, str] = {}
     for value in values or ():
-        text = clean_text(value, "an addressee", required=True) or ""
+        # A name, not a text: one line, nothing that reorders how it shows.
+        text = check_name(clean_text(value, "an addressee", required=True) or "", "an addressee")
         if len(text) > MAX_ADDRESSEE:
             raise InvalidInputError(
                 "an addressee is {length} characters long; the limit is {limit} (a body's "

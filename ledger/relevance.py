@@ -11,6 +11,8 @@ waits for sign-off) and name the later item in the reason.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
@@ -23,12 +25,14 @@ from ledger.aggregates.supersession import (
     partner_key,
     supersede,
 )
-from ledger.errors import Fix, ForbiddenError, Hint, LedgerError
+from ledger.errors import ConflictError, Fix, ForbiddenError, Hint, LedgerError
 from ledger.governance import Governance
 from ledger.keys import split_key
 
 #: What ``relevance`` says an item is, as the command line names it.
 NOT_FOR_US, FOR_US = "not-for-us", "for-us"
+#: How often a supersession is tried while other writers record (as a change of one item).
+ATTEMPTS = 5
 
 
 class Relevance(Governance):
@@ -53,6 +57,17 @@ class Relevance(Governance):
         someone else) from ``on``, or that it is again. It stays on the ledger and the
         board; a paper lists it apart and does not count it."""
         why = self._reason(reason, "a change of relevance", key)
+        waiting = [] if for_us else self.needs_sign_off(actor, SignOffFor.CLOSURES)
+        if waiting:
+            # Saying an item is not the force's takes it out of the counts, as a closure
+            # does: where closures wait for sign-off, only who signs off says it.
+            raise ForbiddenError(
+                "{committees} require sign-off for closures, and an item not for the force "
+                "leaves the counts as a closed one does: governance, who signs off, records "
+                "it; or ask for {hint} giving the reason",
+                committees=", ".join(waiting),
+                hint=Hint.to(Fix.CLOSE, key=key),
+            )
         return self._change(
             key, on, lambda item, day: change_relevance(item, for_us, why, actor, day), actor
         )
@@ -74,27 +89,36 @@ class Relevance(Governance):
                 hint=Hint.to(Fix.CLOSE, key=key),
             )
         day = self.check_on(on)
-        item, later = self.get_recommendation(key), self.get_recommendation(by)
-        self.authorize(actor, item=item, what=f"changing {item.key}")
-        self.authorize(actor, item=later, what=f"changing {later.key}")
-        supersede(item, later, why, actor, day, self._found_item)
-        return self.save_all(item, later, what=f"{item.key} and {later.key}")
+
+        def attempt() -> list[str]:
+            item, later = self.get_recommendation(key), self.get_recommendation(by)
+            self.authorize(actor, item=item, what=f"changing {item.key}")
+            self.authorize(actor, item=later, what=f"changing {later.key}")
+            supersede(item, later, why, actor, day, self._found_item)
+            return self.save_all(item, later, what=f"{item.key} and {later.key}")
+
+        return _retried(attempt)
 
     def correct_supersession(
         self, key: str, version: int, *, reason: str, actor: str, on: date | None = None
     ) -> list[str] | None:
         """Retract both halves of the supersession whose half is ``key``'s event
         ``version``, in one transaction; None when that event is no half of one."""
-        item = self.get_recommendation(key)
-        other = partner_key(item, version)
-        if other is None:
+        if partner_key(self.get_recommendation(key), version) is None:
             return None
         day = self.check_on(on)
-        partner = self.get_recommendation(other)
-        self.authorize(actor, item=item, what=f"changing {item.key}")
-        self.authorize(actor, item=partner, what=f"changing {partner.key}")
-        correct_supersession(item, partner, version, reason, actor, day)
-        return self.save_all(item, partner, what=f"{item.key} and {partner.key}")
+
+        def attempt() -> list[str]:
+            item = self.get_recommendation(key)
+            other = partner_key(item, version)
+            assert other is not None  # an event's type never changes
+            partner = self.get_recommendation(other)
+            self.authorize(actor, item=item, what=f"changing {item.key}")
+            self.authorize(actor, item=partner, what=f"changing {partner.key}")
+            correct_supersession(item, partner, version, reason, actor, day)
+            return self.save_all(item, partner, what=f"{item.key} and {partner.key}")
+
+        return _retried(attempt)
 
     def _found_item(self, key: str) -> Recommendation | None:
         try:
@@ -102,3 +126,16 @@ class Relevance(Governance):
             return self.get_recommendation(key)
         except LedgerError:
             return None
+
+
+def _retried(attempt: Callable[[], list[str]]) -> list[str]:
+    """``attempt``'s events, tried again (reading both items afresh and checking the
+    rules again) when another writer recorded first, as a change of one item is."""
+    for number in range(1, ATTEMPTS + 1):
+        try:
+            return attempt()
+        except ConflictError:
+            if number == ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.005, 0.02) * number)  # let the winner finish
+    raise AssertionError("unreachable")

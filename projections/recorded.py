@@ -235,7 +235,9 @@ class Recorded:
             return [row[0] for row in self._rows[day] if row[9] is not None]
         if day not in self._states and self.stored_not_for_us is not None:
             return self.stored_not_for_us(day, self.known_at)
-        return [key for key, state in self.states_as_at(day).items() if state.not_for_us]
+        return [
+            key for key, state in self.states_as_at(day).items() if state.not_for_us is not None
+        ]
 
     def whole_states(self, day: date, keys: list[str]) -> Mapping[str, ItemView]:
         """The whole states of these items as at ``day`` (a stored read model reads
@@ -243,7 +245,8 @@ class Recorded:
         if day not in self._states and self.stored_whole is not None:
             return self.stored_whole(day, self.known_at, keys)
         states = self.states_as_at(day)
-        return {key: states[key] for key in keys}
+        # an item not yet on the ledger then has no state, as the stored model finds none
+        return {key: states[key] for key in keys if key in states}
 
     def kept_tally(
         self, committee: str, meeting: date

@@ -31,7 +31,8 @@ def rows(items: Sequence[NotForTheForce]) -> list[list[str]]:
             "; ".join(item.to) or "not said",
             item.status,
             item.reason,
-            item.since.isoformat() if item.since else "",
+            (item.since.isoformat() if item.since else "")
+            + (" (since the last meeting)" if item.since_last_meeting else ""),
         ]
         for item in items
     ]

@@ -119,7 +119,8 @@ def mine() -> Any:
     for owner in user.signed.acts_for:
         for item in board_read(uses(), as_at=today, owner=owner).listed().items:
             items[item.key] = item
-    open_items = [i for i in items.values() if i.status != "CLOSED"]
+    # an item not for the force is someone else's to act on: nobody is chased for it
+    open_items = [i for i in items.values() if i.status != "CLOSED" and i.not_for_the_force is None]
     return render_template(
         "mine.html",
         items=sorted(open_items, key=due_first),

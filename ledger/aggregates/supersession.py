@@ -93,7 +93,27 @@ def supersede(
             day=str(other.closed_on),
         )
     item.state_as_at(on)
-    by.state_as_at(on)
+    successor_then = by.state_as_at(on)
+    if successor_then.not_for_us is not None:
+        raise RuleBrokenError(
+            "{later} is not for the force as at {day} ({why}); an item is superseded only "
+            "by one the force still tracks",
+            later=later,
+            day=on.isoformat(),
+            why=successor_then.not_for_us,
+        )
+    # The later item carries the earlier forward (a re-inspection's, a later report's):
+    # an item is not folded into one recorded before it.
+    issued, later_issued = item.history[0].on, by.history[0].on
+    if later_issued < issued:
+        raise RuleBrokenError(
+            "{later} was added on {then}, before {key} ({day}); an item is superseded only "
+            "by a later one",
+            later=later,
+            then=later_issued.isoformat(),
+            key=key,
+            day=issued.isoformat(),
+        )
     item.check_closing_on(on)
     item.trigger_event(Superseded, by=later, reason=reason, actor=actor, on=on)
     by.trigger_event(Supersedes, superseded=key, reason=reason, actor=actor, on=on)

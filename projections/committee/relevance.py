@@ -38,16 +38,33 @@ class NotForTheForce(Record):
     reason: str
     #: The day it was said to be not the force's.
     since: date | None
+    #: Said so since the meeting before, when that meeting's paper counted it: the
+    #: headline says how many left the counts so, and the section marks them.
+    since_last_meeting: bool = False
 
 
-def not_for_the_force(recorded: Recorded, day: date) -> list[NotForTheForce]:
+def not_for_the_force(
+    recorded: Recorded, day: date, previous: date | None = None
+) -> list[NotForTheForce]:
     """Every item not the force's to act on as at ``day``, by addressee, then in the
-    papers' order of items."""
+    papers' order of items; those the paper of the meeting on ``previous`` counted are
+    marked (:attr:`NotForTheForce.since_last_meeting`)."""
     keys = recorded.not_for_us_keys(day)
     if not keys:
         return []
+    states = recorded.whole_states(day, keys)
+    counted_before: set[str] = set()
+    if previous is not None:
+        excluded = set(recorded.not_for_us_keys(previous))
+        said = [
+            key
+            for key, state in states.items()
+            if key not in excluded and state.relevance_on and state.relevance_on > previous
+        ]
+        # only the items on the ledger then were in that paper's counts
+        counted_before = set(recorded.whole_states(previous, said)) if said else set()
     found = []
-    for key, state in recorded.whole_states(day, keys).items():
+    for key, state in states.items():
         groups = list(groups_of(state.to))
         found.append(
             NotForTheForce(
@@ -59,6 +76,7 @@ def not_for_the_force(recorded: Recorded, day: date) -> list[NotForTheForce]:
                 status=status_word(state.status.value if state.status else None),
                 reason=state.not_for_us or "",
                 since=state.relevance_on,
+                since_last_meeting=key in counted_before,
             )
         )
     found.sort(key=lambda item: (item.addressees[:1] or ["~"], item_order(item.key)))

@@ -187,17 +187,19 @@ def summary_of(
         "previous": {scope: earlier.counts(scope=scope) for scope in SCOPES},
         "current": {scope: current.counts(scope=scope) for scope in SCOPES},
     }
+    elsewhere = not_for_the_force(recorded, this.on, day_of(previous))
+    left = sum(item.since_last_meeting for item in elsewhere)
     return Summary(
         **heading,
         rows=rows,
         totals=totals,
         exceptions=exceptions,
-        headline=headline(totals["current"], previous, exceptions),
+        headline=headline(totals["current"], previous, exceptions, not_for_the_force=left),
         inspections=sections_of(
             recorded, this.on, day_of(previous), include_restricted=include_restricted
         ),
         reviewed=reviewed_of(recorded, this),
-        not_for_the_force=not_for_the_force(recorded, this.on),
+        not_for_the_force=elsewhere,
     )
 
 

@@ -51,10 +51,15 @@ KIND_WORDS = {
 
 
 def headline(
-    current: dict[str, Counts], previous: Meeting | None, exceptions: Exceptions | None = None
+    current: dict[str, Counts],
+    previous: Meeting | None,
+    exceptions: Exceptions | None = None,
+    *,
+    not_for_the_force: int = 0,
 ) -> str:
     """The sentence a paper opens with, worded as the papers word it (square brackets
-    included), then what else is new."""
+    included), then what else is new: ``not_for_the_force`` items the previous paper
+    counted were found since not to be the force's, so the counts no longer hold them."""
     n, national, force = (current[scope].outstanding for scope in SCOPES)
     greens, reds, closed = (current["all"][k] for k in (NEW_GREEN, NEW_RED, "CLOSED"))
     since = f" since the previous report on {long_date(previous.on)}" if previous else ""
@@ -67,6 +72,12 @@ def headline(
         text += f" There {_are(reds)} {_plural(reds, 'new red')}."
     if closed:
         text += f" {_plural(closed, 'recommendation')} {'was' if closed == 1 else 'were'} closed."
+    if previous is not None and not_for_the_force:
+        text += (
+            f" {_plural(not_for_the_force, 'recommendation')} "
+            f"{'was' if not_for_the_force == 1 else 'were'} found not to be addressed to the "
+            f"force{since} and {'is' if not_for_the_force == 1 else 'are'} no longer counted."
+        )
     if exceptions is not None and (claimed := len(exceptions.claimed)):
         text += f" There {_are(claimed)} {_plural(claimed, 'recommendation')} awaiting sign-off."
     if exceptions is not None and (asked := len(exceptions.requested_extensions)):

@@ -159,7 +159,7 @@ def _fold_over(recorded: Recorded, streams: dict[str, list[RecommendationEvent]]
 
     def not_for_us_keys(day: date, known_at: datetime | None) -> list[str]:
         kept = [key for key in not_for_us(day, known_at) if key not in streams]
-        return kept + [key for key, state in folded(day).items() if state.not_for_us]
+        return kept + [key for key, state in folded(day).items() if state.not_for_us is not None]
 
     def whole_states(day: date, known_at: datetime | None, keys: list[str]) -> Any:
         found = dict(whole(day, known_at, [k for k in keys if k not in streams]))

@@ -161,13 +161,15 @@ def board_export(
 def open_items_due_within(
     items: Iterable[BoardItem], *, today: date, days: int | None
 ) -> list[BoardItem]:
-    """The items still to work on (neither GREEN nor CLOSED) due within ``days`` of
+    """The items still to work on (neither GREEN nor CLOSED, and for the force) due within ``days`` of
     ``today``, overdue ones included; every open item when ``days`` is None. Soonest
     due first, items with no due date last."""
     chosen = [
         item
         for item in items
         if item.status not in (Status.GREEN, Status.CLOSED)
+        # an item not for the force is someone else's to act on: nobody is chased for it
+        and item.not_for_the_force is None
         and (days is None or (item.due is not None and (item.due - today).days <= days))
     ]
     return sorted(chosen, key=lambda i: (i.due or date.max, i.key))

@@ -13,6 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
+from tests.cli.test_restore_checks import appended, written
+from tests.cli.test_restore_checks import refused as refused_restore
 
 GOV, OWNER = "Strategic Development", "Head of Roads"
 
@@ -170,6 +172,14 @@ def test_an_empty_addressee_is_refused(items: str) -> None:
     assert "addressee is empty" in error
 
 
+@pytest.mark.parametrize("name", ["Home\u202eOffice", "Home\nOffice"])
+def test_an_addressee_that_reorders_or_breaks_its_line_is_refused(items: str, name: str) -> None:
+    error = refused(
+        items, *("rec", "add", "OLD", "9", "--kind", "afi", "--text", "t", "--to", name)
+    )
+    assert "an addressee holds" in error
+
+
 # Relevance --------------------------------------------------------------------------
 
 
@@ -291,6 +301,7 @@ def test_a_correction_of_either_half_retracts_the_whole_supersession(items: str)
         (("OLD/1", "--by", "NEW/9"), "no recommendation NEW/9"),
         (("OLD/1", "--by", "OLD/1"), "cannot supersede itself"),
         (("OLD/1", "--by", "NEW/1", "--on", "2020-12-01"), "before NEW/1 was added"),
+        (("NEW/1", "--by", "OLD/1"), "NEW/1 (2021-01-04); an item is superseded only by a later"),
     ],
 )
 def test_a_supersession_of_unknown_or_the_same_items_or_before_the_later_one_is_refused(
@@ -318,6 +329,12 @@ def test_an_item_closed_already_is_not_superseded_nor_supersedes(items: str) -> 
     assert "OLD/1 is superseded by NEW/1 (on" in refused(
         items, "supersede", "OLD/2", "--by", "OLD/1", "--reason", "r"
     )
+
+
+def test_an_item_is_superseded_only_by_one_still_for_the_force(items: str) -> None:
+    as_(items, GOV, "relevance", "NEW/1", "not-for-us", "--reason", "HO", "--on", "2021-02-01")
+    error = refused(items, "supersede", "OLD/1", "--by", "NEW/1", "--reason", "r")
+    assert "NEW/1 is not for the force as at" in error
 
 
 def test_a_supersession_in_a_circle_is_refused(items: str) -> None:
@@ -380,3 +397,76 @@ def test_a_paper_as_issued_stays_as_issued_when_an_item_is_later_said_not_for_th
     assert "Not addressed to the force" not in Path(issued).read_text()
     shown = Path(now).read_text()
     assert "Not addressed to the force" in shown and 'data-key="OLD/2"' in shown
+
+
+def test_where_closures_need_sign_off_only_governance_says_an_item_is_not_for_the_force(
+    tmp_path: Path,
+) -> None:
+    target = tracker(str(tmp_path / "ragw.db"))
+    as_(target, GOV, "committee", "sign-off", "C", "--for", "closures")
+    as_(target, GOV, "role", "grant", GOV, "governance")
+    as_(target, GOV, "role", "grant", OWNER, "owner", "--acts-for", OWNER)
+    error = refused(target, "relevance", "OLD/2", "not-for-us", "--reason", "x", actor=OWNER)
+    assert "C require sign-off for closures" in error
+    as_(target, GOV, "relevance", "OLD/2", "not-for-us", "--reason", "HO", "--on", "2021-03-01")
+    # Taking an item back into the counts waits for nobody.
+    as_(target, OWNER, "relevance", "OLD/2", "for-us", "--reason", "Ours", "--on", "2021-03-02")
+    assert board(target)["OLD/2"]["not_for_the_force"] is None
+
+
+def test_a_backup_whose_owner_said_an_item_not_for_the_force_under_sign_off_is_refused(
+    tmp_path: Path,
+) -> None:
+    target = tracker(str(tmp_path / "ragw.db"))
+    as_(target, GOV, "committee", "sign-off", "C", "--for", "closures")
+    as_(target, GOV, "role", "grant", GOV, "governance")
+    as_(target, GOV, "role", "grant", OWNER, "owner", "--acts-for", OWNER)
+    out = tmp_path / "backup.jsonl"
+    as_(target, GOV, "export", "--out", str(out))
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    forged = appended(lines, "RelevanceChanged", "OLD/2", {"for_us": False, "reason": "x"})
+    forged[-1]["actor"] = OWNER
+    error = refused_restore(str(tmp_path / "copy.db"), written(tmp_path, forged))
+    assert f"{OWNER}'s closures needed sign-off then" in error
+
+
+def test_the_paper_says_how_many_items_it_counted_before_left_the_counts_as_not_for_the_force(
+    items: str,
+) -> None:
+    as_(items, GOV, "relevance", "OLD/2", "not-for-us", "--reason", "HO", "--on", "2021-03-01")
+    # added after the previous meeting: that paper never counted it
+    as_(
+        items,
+        GOV,
+        *("rec", "add", "NEW", "2", "--kind", "afi", "--text", "t", "--on", "2021-03-01"),
+    )
+    as_(items, GOV, "relevance", "NEW/2", "not-for-us", "--reason", "CoP", "--on", "2021-04-01")
+    paper = summary(items, "2021-05-01")
+    assert (
+        "1 recommendation was found not to be addressed to the force since the previous "
+        "report on 1 February 2021 and is no longer counted." in paper["headline"]
+    )
+    marked = {item["key"]: item["since_last_meeting"] for item in paper["not_for_the_force"]}
+    assert marked == {"OLD/2": True, "NEW/2": False}
+    table = as_(items, GOV, "summary", "C", "2021-05-01", "--format", "md")
+    assert "2021-03-01 (since the last meeting)" in table
+    # the next paper does not announce it again
+    later = summary(items, "2021-09-01")
+    assert "no longer counted" not in later["headline"]
+    assert not any(item["since_last_meeting"] for item in later["not_for_the_force"])
+
+
+def test_the_board_says_beside_an_item_that_it_is_not_for_the_force_or_superseded(
+    items: str,
+) -> None:
+    plain = as_(items, GOV, "board", "--format", "csv")
+    assert "not for the force" not in plain.splitlines()[0]
+    as_(items, GOV, "relevance", "OLD/2", "not-for-us", "--reason", "HO", "--on", "2021-03-01")
+    supersede(items)
+    rows = {
+        line.split(",")[0]: line
+        for line in as_(items, GOV, "board", "--format", "csv").splitlines()
+    }
+    assert rows["key"].endswith(",not for the force,superseded by")
+    assert rows["OLD/2"].endswith(",HO (since 2021-03-01),")
+    assert rows["OLD/1"].endswith(",,NEW/1")

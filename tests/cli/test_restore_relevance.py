@@ -95,3 +95,49 @@ def test_a_retraction_of_one_half_of_a_supersession_alone_is_refused(
     lines = appended(lines, "EventCorrected", "PEEL1819/1", payload)
     message = refused(target, written(tmp_path, lines))
     assert "also gave a EventCorrected" in message
+
+
+def test_a_change_of_relevance_or_supersession_with_an_empty_reason_is_refused(
+    exported: Exported, target: str, tmp_path: Path
+) -> None:
+    payload = {"for_us": False, "reason": " "}
+    lines = appended(exported[1], "RelevanceChanged", "PEEL1819/1", payload)
+    assert "reason is empty" in refused(target, written(tmp_path, lines))
+    lines = appended(exported[1], "Superseded", "PEEL1819/1", {**SUPERSEDED, "reason": ""})
+    lines = appended(lines, "Supersedes", "PEEL1819/3", {"superseded": "PEEL1819/1", "reason": ""})
+    assert "reason is empty" in refused(target, written(tmp_path, lines, "two.jsonl"))
+
+
+def test_an_addressee_that_reorders_its_text_is_refused(
+    exported: Exported, target: str, tmp_path: Path
+) -> None:
+    lines = [dict(line) for line in exported[1]]
+    issued = next(n for n, line in enumerate(lines) if line["type"] == "RecommendationIssued")
+    lines[issued] = {
+        **lines[issued],
+        "payload": {**lines[issued]["payload"], "to": ["Home\u202eOffice"]},
+    }
+    assert "an addressee holds U+202E" in refused(target, written(tmp_path, lines))
+
+
+def test_a_supersession_by_an_earlier_item_is_refused(
+    exported: Exported, target: str, tmp_path: Path
+) -> None:
+    lines = appended(exported[1], "Superseded", "CYBER19/2", {"by": "PEEL1819/3", "reason": "r"})
+    lines = appended(lines, "Supersedes", "PEEL1819/3", {"superseded": "CYBER19/2", "reason": "r"})
+    assert "an item is superseded only by a later one" in refused(target, written(tmp_path, lines))
+
+
+def test_the_halves_of_a_supersession_apart_in_the_file_are_refused(
+    exported: Exported, target: str, tmp_path: Path
+) -> None:
+    lines = appended(exported[1], "Superseded", "PEEL1819/1", SUPERSEDED)
+    lines = appended(lines, "ProgressNoted", "PEEL1819/5", {"text": "Between"})
+    both = appended(
+        lines,
+        "Supersedes",
+        "PEEL1819/3",
+        {"superseded": "PEEL1819/1", "reason": SUPERSEDED["reason"]},
+    )
+    message = refused(target, written(tmp_path, both))
+    assert f"line {len(both) - 1}: the event before it changed two items" in message

@@ -210,7 +210,18 @@ def test_any_event_the_input_layer_accepts_is_read_exported_and_restored(
             ok(target, "rec", "add", code, other, "--kind", "afi", f"--text={text}", "--on", day)
             for_whom = [f"--to={addressee}", "--to=the Home Office", "--on", day]
             ok(target, "rec", "add", code, f"{other}1", "--kind=afi", "--text=t", *for_whom)
-            ok(target, "supersede", f"{code}/{other}", "--by", key, f"--reason={note}", "--on", day)
+            # the later item is one still for the force: key is not, from day
+            later = f"{code}/{other}1"
+            ok(
+                target,
+                "supersede",
+                f"{code}/{other}",
+                "--by",
+                later,
+                f"--reason={note}",
+                "--on",
+                day,
+            )
         # a committee's name is a name: one line, without "=?"
         name = " ".join(title.split()).replace("=?", "= ?")
         ok(target, "committee", "add", "COMMITTEE", "--name", name, "--on", day)

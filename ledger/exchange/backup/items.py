@@ -42,7 +42,7 @@ from ledger.aggregates.supersession import (
     supersede,
 )
 from ledger.due import Due, parse_due
-from ledger.errors import ForbiddenError, LedgerError, RuleBrokenError
+from ledger.errors import Field, ForbiddenError, LedgerError, RuleBrokenError
 from ledger.inputs import clean_text
 from ledger.keys import check_ref, recommendation_id, report_id, split_event_id, split_key
 from ledger.permissions import authorize, needs_sign_off
@@ -187,7 +187,14 @@ def remake_item_event(
             authorized(access, actor, f"changing {partner.key}", item=partner)
             correct_supersession(item, partner, version, event.reason, actor, on)
     elif isinstance(event, RelevanceChanged):
-        change_relevance(item, event.for_us, event.reason, actor, on)
+        if not event.for_us and wait(SignOffFor.CLOSURES):
+            raise ForbiddenError(
+                f"{actor}'s closures needed sign-off then, and an item not for the force "
+                "leaves the counts as a closed one does: only governance could have "
+                "recorded it"
+            )
+        reason = clean_text(event.reason, Field.REASON, required=True) or ""
+        change_relevance(item, event.for_us, reason, actor, on)
     elif isinstance(event, Superseded):
         if wait(SignOffFor.CLOSURES):
             raise ForbiddenError(
@@ -196,7 +203,8 @@ def remake_item_event(
             )
         later = _item(aggregates, event.by)
         authorized(access, actor, f"changing {later.key}", item=later)
-        supersede(item, later, event.reason, actor, on, lambda key: _found(aggregates, key))
+        reason = clean_text(event.reason, Field.REASON, required=True) or ""
+        supersede(item, later, reason, actor, on, lambda key: _found(aggregates, key))
     elif isinstance(event, Supersedes):
         raise RuleBrokenError(
             f"a Supersedes is recorded only with the Superseded of {event.superseded} (its "

@@ -102,6 +102,9 @@ class Replay:
         self.aggregates: dict[UUID, Any] = {}
         #: Events a command gave at once that the file must hold next in their stream.
         self.expected: dict[UUID, list[LedgerEvent]] = {}
+        #: The other item a command changed in the same transaction (a supersession's
+        #: other half): its event is the file's next line.
+        self.partner: UUID | None = None
         self.recorded: dict[UUID, datetime] = {}
 
     def check(self, event: LedgerEvent) -> None:
@@ -115,6 +118,12 @@ class Replay:
                 f"sheet's changes are recorded for someone else, and no sheet records a "
                 f"{type(event).__name__}"
             )
+        if self.partner is not None and stream != self.partner:
+            raise RuleBrokenError(
+                "the event before it changed two items in one transaction, so the other "
+                "item's event comes next in the file, and here another comes between"
+            )
+        self.partner = None
         waiting = self.expected.get(stream)
         if waiting:
             self._compare(event, waiting.pop(0), "the command that gave the event before it")
@@ -147,6 +156,7 @@ class Replay:
         if isinstance(event, RecommendationEvent):
             for other in partners(self.aggregates, event):  # changed with it, at once
                 self.expected.setdefault(other.id, []).extend(_made(other))
+                self.partner = other.id
         self.aggregates.setdefault(stream, aggregate)
         self._settle(event)
 
