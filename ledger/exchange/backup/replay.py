@@ -63,7 +63,6 @@ from ledger.aggregates import (
     Recommendation,
     Report,
     Rules,
-    fold_name,
 )
 from ledger.aggregates.committee import check_reviewable
 from ledger.errors import LedgerError, RuleBrokenError
@@ -74,6 +73,7 @@ from ledger.exchange.backup.items import (
     partners,
     remake_item_event,
 )
+from ledger.exchange.backup.users import remake_user_event
 from ledger.inputs import MAX_MAKES, clean_text
 from ledger.keys import (
     ACCESS_ID,
@@ -344,25 +344,6 @@ class Unruled:
     position: int
     event: LedgerEvent
     why: LedgerError | str
-
-
-def remake_user_event(access: Access, event: UserAdded | PasswordChanged | UserDisabled) -> Access:
-    """A user's event, re-made by the command that gives it under the roles then granted
-    (a user's own new password needs no role). A restored user has no password: none is
-    ever in a backup, so governance gives each a new one."""
-    actor = event.actor
-    if isinstance(event, UserAdded):
-        authorized(access, actor, "adding users")
-        clean_text(event.name, "its name", required=True)
-        access.add_user(event.name, event.email, actor, event.on)
-    elif isinstance(event, PasswordChanged):
-        if fold_name(actor) != fold_name(event.name):
-            authorized(access, actor, "setting another user's password")
-        access.change_password(event.name, actor, event.on)
-    else:
-        authorized(access, actor, "disabling users")
-        access.disable_user(event.name, actor, event.on)
-    return access
 
 
 def first_unruled(
