@@ -33,30 +33,81 @@ if TYPE_CHECKING:
 
 
 @click.command("import")
-@click.argument("file", metavar="FILE.csv|FILE.xlsx")
+@click.argument("file", metavar="FILE.csv|FILE.xlsx|FILE.txt")
 @on_option
+@click.option(
+    "--sheet",
+    default=None,
+    metavar="NAME",
+    help="The sheet of a workbook to read. Default: the first (visible) one with a header.",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar='"Column in file=field"',
+    help="Which field a column gives, where its name does not say (repeatable); "
+    '"Column in file=" leaves a column out.',
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Print the columns as they would be read and the first rows; record nothing.",
+)
 @click.pass_context
-def import_tracker(ctx: click.Context, file: str, on: str | None) -> None:
-    """Import a tracker spreadsheet: all rows or none.
+def import_tracker(
+    ctx: click.Context,
+    file: str,
+    on: str | None,
+    sheet: str | None,
+    mapping: tuple[str, ...],
+    check: bool,
+) -> None:
+    """Import a tracker spreadsheet as a force keeps it: all rows or none.
 
-    Columns (header row, any order): report_code report scope published ref kind
-    text, and optionally inspectorate status reason due comment owner lead on.
-    Statuses, kinds and due dates are read as papers write them (NEW GREEN, area for
-    improvement, "October 2018 Now January 2020"). Each row is recorded as at its `on`
-    column, else --on, else today; for items already in the ledger only what changed
-    since that date is recorded, so importing last year's papers oldest first
-    back-fills a true history. A bad row refuses the whole file, every bad row listed
-    with its line. A file is read up to 20,000 rows below its header, 50 columns and
-    20 MB (100 MB unpacked); a bigger one is refused before it is read.
+    The header is the first row that names the fields report_code report scope
+    published ref kind text (title rows, blank rows and merged title cells above it
+    are passed over); optional fields: inspectorate status reason due comment owner
+    lead on. Columns are named as here or as forces name them, whatever the case and
+    punctuation: Report code / Code, Report title / Report name, Type, RAG / RAG
+    status / Status, Rec No. / No. / Ref / Recommendation number, Deadline / Due
+    date / Target date, Update / Progress / Comments, Recommendation / Description,
+    National/Force, Date Published / Publication date, Owner / Responsible officer.
+    Any other column is named with --map "Column in file=field" (or left out with
+    "Column in file="). --check prints the columns as they would be read and the
+    first rows, and records nothing.
+
+    Cells are read as Excel holds them: dates as date cells, ISO or UK text
+    (15/11/2019, 15 Nov 2019), refs saved as numbers (4.0 is 4), statuses, kinds and
+    scopes in any case. A row without a report code takes the code of the one report
+    its title names (in the rows above, or in the ledger). Text files are read as
+    Excel saves them: CSV UTF-8, CSV (Windows), and Unicode text (UTF-16,
+    tab-separated .txt).
+
+    Each row is recorded as at its `on` column, else --on, else today; for items
+    already in the ledger only what changed since that date is recorded, so importing
+    last year's papers oldest first back-fills a true history. A bad row refuses the
+    whole file, every bad row listed with its line in the file. A file is read up to
+    20,000 rows below its header, 50 columns and 20 MB (100 MB unpacked); a bigger one
+    is refused before it is read.
 
     \b
     Examples:
       ragw import tracker.xlsx --on 2019-11-15
+      ragw import tracker.xlsx --check
+      ragw import tracker.xlsx --sheet "HMICFRS recs" --map "Lead officer=owner"
+      ragw import tracker.xlsx --map "Notes=" --map "Rec=ref"
       ragw import february.csv --on 2021-02-04 && ragw import may.csv --on 2021-05-04
     """
     day = parse_day(on, "--on")
     path = Path(file)
-    outcome = import_file(session_of(ctx).uses, path, on=day)
+    if check:
+        from cli.import_check import show_check
+        from projections.usecases.files import check_tracker
+
+        show_check(path, check_tracker(path, on=day, sheet=sheet, mapping=mapping))
+        return
+    outcome = import_file(session_of(ctx).uses, path, on=day, sheet=sheet, mapping=mapping)
     click.echo(f"imported {path.name}: {outcome.describe()}")
 
 

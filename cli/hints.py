@@ -77,6 +77,7 @@ COMMANDS: dict[Fix, str] = {
     ),
     Fix.INIT_ROLES: "the database's owner runs `ragw admin init-roles`",
     Fix.EXPORT_IN_CLEAR: "add --plaintext",
+    Fix.MAP_COLUMNS: 'add --map "Column in file=field" for each',
 }
 
 

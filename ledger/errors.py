@@ -81,6 +81,7 @@ class Fix(Enum):
     FOLLOW_AS_FOLLOWER = "the follower, run as a follower's login"
     INIT_ROLES = "the database's owner sets up its roles (again)"
     EXPORT_IN_CLEAR = "ask for plain text"
+    MAP_COLUMNS = 'map each as "Column in file=field"'
 
 
 @dataclass(frozen=True)

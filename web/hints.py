@@ -67,6 +67,7 @@ STEPS: dict[Fix, str] = {
     Fix.FOLLOW_AS_FOLLOWER: "the follower, run as a follower's login (ask whoever runs the service)",
     Fix.INIT_ROLES: "the database's owner sets up its roles (again)",
     Fix.EXPORT_IN_CLEAR: "ask for plain text",
+    Fix.MAP_COLUMNS: 'map each as "Column in file=field" on the command line',
 }
 
 

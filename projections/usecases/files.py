@@ -4,30 +4,122 @@ file it cannot read, every bad row listed), then records all of it or nothing.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ledger.errors import Fix, Hint, InvalidInputError
+from ledger.errors import Field, Fix, Hint, InvalidInputError, LedgerError, RuleBrokenError
 from ledger.exchange.backup import read_backup
-from ledger.exchange.tracker import read_tracker, read_update_sheet
+from ledger.exchange.columns import Header, parse_mapping
+from ledger.exchange.entries import TrackerEntry, read_entry, with_codes
+from ledger.exchange.tracker import read_sheet, read_update_sheet
 
 if TYPE_CHECKING:
     from ledger.chain import Digest
     from ledger.exchange.importing import ImportOutcome
+    from ledger.exchange.known import CurrentStates
     from ledger.exchange.updates import UpdateOutcome
     from projections.usecases.session import LedgerSession
 
 
-def import_tracker(session: LedgerSession, path: Path, *, on: date | None) -> ImportOutcome:
-    """Import the tracker at ``path`` (.csv or .xlsx), each row as at its ``on``
-    column, else ``on``, else today."""
-    rows = read_tracker(path)
+def import_tracker(
+    session: LedgerSession,
+    path: Path,
+    *,
+    on: date | None,
+    sheet: str | None = None,
+    mapping: Sequence[str] = (),
+) -> ImportOutcome:
+    """Import the tracker at ``path`` (.csv, .txt or .xlsx: ``sheet`` of it, else the
+    first with a header; ``mapping`` holds "Column in file=field" pairs), each row as at
+    its ``on`` column, else ``on``, else today."""
+    tracker = read_sheet(path, sheet=sheet, mapping=parse_mapping(mapping))
     ledger = session.ledger(write=True)
-    with session.progress(len(rows), f"Importing {path.name}") as bar:
+    current = _current_states(session)
+    with session.progress(len(tracker.rows), f"Importing {path.name}") as bar:
         return ledger.import_tracker(
-            rows, source=path.name, actor=session.actor, on=on, progress=bar
+            tracker.rows,
+            source=path.name,
+            actor=session.actor,
+            on=on,
+            progress=bar,
+            current=current,
         )
+
+
+def _current_states(session: LedgerSession) -> CurrentStates | None:
+    """Items' states from the stored read model, when it is in step with the log; else
+    None, and the import reads them from the store. An import never brings the model
+    up to date first: that would cost more than reading the items it names."""
+    ledger = session.ledger(write=False)
+    if ledger.encrypted or ledger.last_position() == 0:
+        return None
+    store = session.store()
+    if not store.ready or store.position() < ledger.last_position():
+        return None
+    from projections.store.current import states_as_at
+
+    return lambda wanted: states_as_at(store, wanted)
+
+
+@dataclass(frozen=True)
+class TrackerCheck:
+    """What an import of a tracker would read: its header (the field each column
+    gives), its rows, each read as the import reads it, and the rows it would refuse
+    on their own (before the ledger's items are compared)."""
+
+    header: Header
+    rows: int
+    read: list[TrackerEntry]
+    problems: list[tuple[int, LedgerError | str]]
+
+
+def check_tracker(
+    path: Path, *, on: date | None, sheet: str | None = None, mapping: Sequence[str] = ()
+) -> TrackerCheck:
+    """The tracker at ``path`` read as :func:`import_tracker` reads it, recording
+    nothing and opening no ledger: each row's report code from a title is taken from
+    the rows above it alone."""
+    tracker = read_sheet(path, sheet=sheet, mapping=parse_mapping(mapping))
+    filled, problems = with_codes(tracker.rows, dict)
+    read = []
+    today = date.today()
+
+    def check_on(day: date | None, *, not_before: date, since: str) -> date:
+        day = day or today
+        if day > today:
+            raise RuleBrokenError(
+                "{field} {day} is in the future; record a change once it has happened "
+                "(today is {today})",
+                field=Field.ON,
+                day=day.isoformat(),
+                today=today.isoformat(),
+            )
+        if day < not_before:
+            raise RuleBrokenError(
+                "{field} {day} is before {since} ({not_before}); give a date on or after that",
+                field=Field.ON,
+                day=day.isoformat(),
+                since=since,
+                not_before=not_before.isoformat(),
+            )
+        return day
+
+    for row in filled:
+        if row.problem:
+            problems.append((row.line, row.problem))
+            continue
+        try:
+            read.append(read_entry(row, default_on=on, check_on=check_on))
+        except LedgerError as error:
+            problems.append((row.line, error))
+    return TrackerCheck(tracker.header, len(tracker.rows), read, sorted(problems, key=_line))
+
+
+def _line(problem: tuple[int, LedgerError | str]) -> int:
+    return problem[0]
 
 
 def apply_update_sheet(

@@ -1,0 +1,142 @@
+"""Importing a tracker, then importing it again before the next meeting: how long the
+re-import takes against the first import of the same file, unchanged and with a quarter
+of its rows changed.
+
+The tracker is a CSV file of ``rows`` rows in the contract's columns (reports of 40
+items, each with a status, a due date, an owner and a comment; every fifth item's due
+date written as "... Now ...", an extension), read as ``ragw import`` reads it. Each
+import runs in process as the command runs it (the use case, on a SQLite ledger). The
+read model is brought up to date after each import, as the first board after it does,
+and that catch-up is timed on its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+GOALS = {
+    "reimport_vs_import": ("<=", 0.5),
+    "reimport_changes_vs_import": ("<=", 1.0),
+}
+#: The most rows a tracker may have (ledger.exchange.workbook.MAX_ROWS).
+ROWS = 20_000
+FIRST, SECOND = date(2021, 2, 4), date(2021, 5, 4)
+STATUSES = ("GREEN", "AMBER", "RED", "WHITE")
+COLUMNS = [
+    "report_code",
+    "report",
+    "scope",
+    "published",
+    "inspectorate",
+    "ref",
+    "kind",
+    "text",
+    "status",
+    "due",
+    "comment",
+    "owner",
+]
+
+
+def tracker_rows(rows: int) -> list[dict[str, str]]:
+    """A tracker of ``rows`` rows, the same every run."""
+    written = []
+    for n in range(rows):
+        report, ref = divmod(n, 40)
+        published = date(2016 + report % 5, 1 + report % 12, 1 + report % 28)
+        status = STATUSES[n % 4]
+        written.append(
+            {
+                "report_code": f"R{report + 1}",
+                "report": f"Inspection {report + 1}",
+                "scope": "force" if report % 3 else "national",
+                "published": published.isoformat(),
+                "inspectorate": "HMICFRS",
+                "ref": str(ref + 1),
+                "kind": ("Recommendation", "Area for improvement", "Cause of concern")[n % 3],
+                "text": f"Recommendation {ref + 1} of inspection {report + 1}",
+                "status": status,
+                "due": "June 2021 Now December 2021" if n % 5 == 0 else "June 2021",
+                "comment": f"Progress reported for item {n}",
+                "owner": f"Owner {n % 60}",
+            }
+        )
+    return written
+
+
+def changed(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The same tracker at the next meeting: every fourth row's status and comment new."""
+    return [
+        {
+            **row,
+            "status": "GREEN" if row["status"] != "GREEN" else "AMBER",
+            "comment": row["comment"] + ", then more",
+        }
+        if n % 4 == 0
+        else row
+        for n, row in enumerate(rows)
+    ]
+
+
+def write_tracker(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def import_timings(folder: Path, log: Callable[[str], None], rows: int = ROWS) -> dict[str, float]:
+    """Seconds: the first import of the tracker into an empty ledger, the re-import of
+    it unchanged, and the import of it with a quarter of its rows changed; and each
+    catch-up of the read model after them."""
+    from ledger import open_ledger
+    from projections.usecases import LedgerSession
+    from projections.usecases.files import import_tracker
+
+    target = str(folder / "imported.db")
+    first = write_tracker(folder / "tracker.csv", tracker_rows(rows))
+    second = write_tracker(folder / "tracker-may.csv", changed(tracker_rows(rows)))
+
+    def once(path: Path, on: date) -> tuple[float, float, Any]:
+        session = LedgerSession(
+            target, "bench", open_ledger=lambda write: open_ledger(target, create=write)
+        )
+        try:
+            started = time.perf_counter()
+            outcome = import_tracker(session, path, on=on)
+            seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            session.caught_up()
+            return seconds, time.perf_counter() - started, outcome
+        finally:
+            session.close()
+
+    log(f"importing a tracker of {rows} rows, again unchanged, then a quarter changed ...")
+    timings: dict[str, float] = {}
+    timings["import"], timings["catch_up_import"], outcome = once(first, FIRST)
+    log(f"  first import {timings['import']:.2f} s: {outcome.describe()}")
+    timings["reimport"], timings["catch_up_reimport"], outcome = once(first, FIRST)
+    log(f"  re-import {timings['reimport']:.2f} s: {outcome.describe()}")
+    timings["reimport_changes"], timings["catch_up_changes"], outcome = once(second, SECOND)
+    log(f"  a quarter changed {timings['reimport_changes']:.2f} s: {outcome.describe()}")
+    log(f"  catch-up after it {timings['catch_up_changes']:.2f} s")
+    return timings
+
+
+def import_results(timings: dict[str, float]) -> dict[str, Any]:
+    """The figures, and whether each meets its goal."""
+    results = {
+        "reimport_vs_import": timings["reimport"] / timings["import"],
+        "reimport_changes_vs_import": timings["reimport_changes"] / timings["import"],
+    }
+    return {
+        **{name: round(value, 3) for name, value in results.items()},
+        "met": {name: results[name] <= goal for name, (_, goal) in GOALS.items()},
+        "seconds": {name: round(seconds, 3) for name, seconds in timings.items()},
+    }

@@ -1,0 +1,70 @@
+"""A tracker's cells as Excel holds them, read as the ledger's values.
+
+A date may be a date cell (read as an ISO date, a time of day dropped when it is
+midnight), an ISO date, or text written the UK way (``15/11/2019``, ``15.11.2019``,
+``15/11/19``, ``15 Nov 2019``, ``15th November 2019``, ``15-Nov-2019``, ``15-Nov-19``:
+how Excel shows and saves dates in the UK); never month first. A ref typed as a number
+comes back from a workbook or its CSV as ``4.0``: it is ref ``4``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ledger.due import MONTHS, parse_iso_date, within_years
+from ledger.errors import InvalidInputError
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_NUMERIC = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
+_WORDS = re.compile(
+    rf"(\d{{1,2}})(?:st|nd|rd|th)?[\s-]+({_MONTH})\.?,?[\s-]+(\d{{4}}|\d{{2}})", re.IGNORECASE
+)
+#: A date cell with its time of day, as :func:`ledger.exchange.workbook.cell_text` gives it.
+_MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
+_WHOLE = re.compile(r"(\d+)\.0+")
+
+
+def read_day(text: str, what: str) -> date:
+    """A day as a tracker's cell holds it; refused with the forms it may take."""
+    written = " ".join(text.split())
+    moment = _MOMENT.fullmatch(written)
+    if moment:
+        written = moment.group(1)
+    try:
+        return parse_iso_date(written, what)
+    except InvalidInputError:
+        pass
+    day = month = year = None
+    numeric = _NUMERIC.fullmatch(written)
+    words = _WORDS.fullmatch(written)
+    if numeric:
+        day, month, year = (int(part) for part in numeric.groups())
+        digits = len(numeric.group(3))
+    elif words:
+        day, month, year = int(words[1]), MONTHS[words[2].lower()], int(words[3])
+        digits = len(words[3])
+    if day is None or month is None or year is None:
+        raise InvalidInputError(
+            "{what} {text} is not a date; write it as 2019-11-15, 15/11/2019 or 15 Nov 2019",
+            what=what,
+            text=repr(text),
+        )
+    if digits == 2:
+        year += 2000  # Excel's two-digit years: 19 is 2019
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        raise InvalidInputError(
+            "{what} {text} is not a real date (day, then month, then year)",
+            what=what,
+            text=repr(text),
+        ) from None
+    return within_years(found, what, text)
+
+
+def read_ref(text: str) -> str:
+    """A ref as a cell holds it: ``4.0`` (a number saved as text) is ``4``."""
+    written = text.strip()
+    whole = _WHOLE.fullmatch(written)
+    return whole.group(1) if whole else written
