@@ -31,7 +31,7 @@ def show_check(path: Path, found: TrackerCheck) -> None:
     for entry in found.read[:CHECK_ROWS]:
         click.echo(f"  line {entry.line}: " + "; ".join(_entry_cells(entry)))
     if found.problems:
-        click.echo(f"{len(found.problems)} bad rows:")
+        click.echo(f"{len(found.problems)} bad row{'s' if len(found.problems) != 1 else ''}:")
         for line, why in found.problems:
             said = cli_text(why) if isinstance(why, LedgerError) else why
             click.echo(f"  line {line}: {said}")

@@ -95,10 +95,18 @@ class Header:
         return [(n, f) for n, f in zip(self.names, self.fields, strict=True) if n.strip()]
 
 
-def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
+class Mapped(dict[str, str]):
+    """Fields by folded column, as mapped; and each column as the user wrote it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: dict[str, str] = {}
+
+
+def parse_mapping(pairs: Iterable[str]) -> Mapped:
     """``"Column in file=field"`` pairs, by folded column; refuses a field the ledger does
     not know and a column mapped twice."""
-    mapping: dict[str, str] = {}
+    mapping = Mapped()
     for pair in pairs:
         column, sep, field = pair.rpartition("=")
         field = field.strip().lower()
@@ -123,6 +131,7 @@ def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
                 "the column {column} is mapped twice; map it once", column=repr(column.strip())
             )
         mapping[key] = field
+        mapping.written[key] = column.strip()
     return mapping
 
 
@@ -193,7 +202,8 @@ def check_header(header: Header, mapping: Mapping[str, str], name: str) -> None:
             fields=" ".join(COLUMNS),
         )
     folded_names = {folded(n) for n in header.names}
-    absent = [column for column in mapping if column not in folded_names]
+    written = getattr(mapping, "written", {})
+    absent = [written.get(c, c) for c in mapping if c not in folded_names]
     if absent:
         raise InvalidInputError(
             "{name} has no column {absent} to map; its columns are {all}",
