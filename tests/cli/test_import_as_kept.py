@@ -180,3 +180,47 @@ def test_a_unicode_text_file_without_a_column_names_its_real_columns(ragw, tmp_p
     message = ragw("import", str(text_file(tmp_path / "u.txt", rows, "utf-16", "\t")), code=1)
     assert message.startswith("Error: u.txt has no column kind: its header (line 3)")
     assert "'Rec No.'" in message and "\\x00" not in message
+
+
+def test_cells_as_a_csv_saved_by_excel_holds_them_give_the_contracts_board(
+    ragw, elsewhere, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    rows = seed_tracker()
+    saved = []
+    for n, row in enumerate(rows):
+        published = date.fromisoformat(row["published"])
+        saved.append(
+            {
+                **row,
+                "report_code": row["report_code"]
+                if n == 0 or rows[n - 1]["report"] != row["report"]
+                else "",
+                "published": published.strftime("%d/%m/%Y" if n % 2 else "%d %b %Y"),
+                "ref": f"{row['ref']}.0" if row["ref"].isdigit() else row["ref"],
+                "status": f" {row['status'].lower()}  ",
+                "scope": row["scope"].upper(),
+            }
+        )
+    assert "105 items added" in ragw(
+        "import", str(write_csv(tmp_path / "excel.csv", saved)), "--on", PAPER
+    )
+    elsewhere("import", str(write_csv(tmp_path / "contract.csv", rows)), "--on", PAPER)
+    assert board(ragw) == board(elsewhere)
+
+
+def test_a_report_title_naming_two_reports_leaves_the_code_to_be_filled_in(
+    ragw, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    base = seed_tracker()[0]
+    rows = [
+        {**base, "report_code": "A1", "ref": "1"},
+        {**base, "report_code": "B1", "ref": "1"},
+        {**base, "report_code": "", "ref": "2"},
+    ]
+    message = ragw("import", str(write_csv(tmp_path / "t.csv", rows)), "--on", PAPER, code=1)
+    assert f"line 4: the report code is empty and the title {base['report']!r} names the " in (
+        message
+    )
+    assert "reports A1, B1; fill in the code" in message

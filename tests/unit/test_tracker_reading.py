@@ -1,0 +1,218 @@
+"""A tracker's cells and columns as Excel and forces keep them: dates, refs, header names
+and mappings, rich text, and text files in each encoding Excel saves."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ledger.errors import InvalidInputError
+from ledger.exchange.columns import field_of, find_header, parse_mapping
+from ledger.exchange.textfile import decoded, separator
+from ledger.exchange.tracker import read_sheet
+from ledger.exchange.values import read_day, read_ref
+from ledger.exchange.workbook import Line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019-11-15",
+        "2019-11-15T00:00:00",
+        "2019-11-15T10:30:00",
+        "15/11/2019",
+        "15.11.2019",
+        "15-11-2019",
+        "15/11/19",
+        "15 Nov 2019",
+        "15th November 2019",
+        "15-Nov-2019",
+        "15-Nov-19",
+        " 15  nov 2019 ",
+    ],
+)
+def test_a_day_reads_as_excel_holds_or_shows_it_in_the_uk(text: str) -> None:
+    assert read_day(text, "published") == date(2019, 11, 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("11/15/2019", "not a real date"),  # never month first
+        ("31/02/2019", "not a real date"),
+        ("yesterday", "is not a date"),
+        ("15/11/0019", "falls outside the years"),
+        ("15/11/3019", "falls outside the years"),
+    ],
+)
+def test_a_day_that_is_none_is_refused_saying_how_to_write_it(text: str, says: str) -> None:
+    with pytest.raises(InvalidInputError, match=says):
+        read_day(text, "published")
+
+
+@pytest.mark.parametrize(
+    ("cell", "ref"), [("4.0", "4"), ("4.00", "4"), ("4", "4"), ("4.1", "4.1"), ("4a", "4a")]
+)
+def test_a_ref_saved_as_a_number_is_the_ref_typed(cell: str, ref: str) -> None:
+    assert read_ref(cell) == ref
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Report", "report"),
+        ("Report code", "report_code"),
+        ("report_code", "report_code"),
+        ("CODE", "report_code"),
+        ("Rec No.", "ref"),
+        ("No.", "ref"),
+        ("Recommendation number", "ref"),
+        ("Recommendation", "text"),
+        ("Description", "text"),
+        ("RAG", "status"),
+        ("RAG Status", "status"),
+        ("Deadline", "due"),
+        ("Target date", "due"),
+        ("Due date", "due"),
+        ("Update / Progress", "comment"),
+        ("Comments", "comment"),
+        ("National/Force", "scope"),
+        ("Date Published", "published"),
+        ("Publication date", "published"),
+        ("Type", "kind"),
+        ("Owner", "owner"),
+        ("Responsible officer", "owner"),
+        ("Lead", "lead"),
+        ("due_date", ""),  # ragw's export: the ISO date beside the written one
+        ("Key", ""),
+        ("Notes", None),
+    ],
+)
+def test_a_header_names_its_field_as_forces_write_it(header: str, field: str | None) -> None:
+    assert field_of(header, {}) == field
+
+
+def test_a_mapping_comes_before_the_names_and_may_leave_a_column_out() -> None:
+    mapping = parse_mapping(["Notes=comment", "Update / Progress=", "Lead officer = OWNER"])
+    assert field_of("NOTES", mapping) == "comment"
+    assert field_of("update/progress", mapping) == ""
+    assert field_of("Lead Officer", mapping) == "owner"
+    assert mapping.written == {
+        "notes": "Notes",
+        "update progress": "Update / Progress",
+        "lead officer": "Lead officer",
+    }
+
+
+@pytest.mark.parametrize(
+    ("pairs", "says"),
+    [
+        (["Notes"], "is not a mapping"),
+        (["=ref"], "is not a mapping"),
+        (["Notes=colour"], "which is not a field"),
+        (["Notes=ref", "notes=text"], "mapped twice"),
+    ],
+)
+def test_a_mapping_that_says_nothing_sure_is_refused(pairs: list[str], says: str) -> None:
+    with pytest.raises(InvalidInputError, match=says):
+        parse_mapping(pairs)
+
+
+def test_the_header_is_the_first_row_naming_every_required_field() -> None:
+    names = ["Code", "Report", "National/Force", "Date Published", "Rec No.", "Type", "Rec"]
+    lines = iter(
+        [
+            Line(1, ["City of London Police - HMICFRS Recommendations Tracker", "", ""]),
+            Line(2, ["As at 15/11/2019"]),
+            Line(3, []),
+            Line(4, ["Report", "Rec No.", "RAG"]),  # names some fields, not all
+            Line(5, names),
+            Line(6, ["data"]),
+        ]
+    )
+    header, _ = find_header(lines, parse_mapping(["Rec=text"]), "t.csv")
+    assert header is not None and header.line == 5
+    assert header.fields == ("report_code", "report", "scope", "published", "ref", "kind", "text")
+    assert next(lines).number == 6  # the rows below it are read on from there
+    none, closest = find_header(iter([Line(1, ["Title"]), Line(2, names)]), {}, "t.csv")
+    assert none is None and closest is not None and closest.line == 2
+
+
+RUNS = (
+    b'<r><rPr><b/><sz val="11"/></rPr><t>Bold</t></r><r><t xml:space="preserve"> and plain</t></r>'
+)
+SHARED = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+    b'uniqueCount="1"><si>' + RUNS + b"</si></sst>"
+)
+
+
+@pytest.mark.parametrize("where", ["shared", "inline"])
+def test_a_rich_text_cell_as_excel_saves_it_reads_as_its_whole_text(
+    tmp_path: Path, where: str
+) -> None:
+    """Excel keeps a comment with bold words as runs of text, in the shared strings."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    page = book.active
+    assert page is not None
+    page.append(["report_code", "report", "scope", "published", "ref", "kind", "text", "comment"])
+    page.append(["R", "Roads", "force", "2019-01-01", "1", "afi", "Text", "RICHTEXT"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    rich = tmp_path / "rich.xlsx"
+    cell = b'<c r="H2" t="inlineStr"><is><t>RICHTEXT</t></is></c>'
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(rich, "w") as written:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                assert cell in data
+                runs = b'<c r="H2" t="inlineStr"><is>' + RUNS + b"</is></c>"
+                data = data.replace(
+                    cell, runs if where == "inline" else b'<c r="H2" t="s"><v>0</v></c>'
+                )
+            elif where == "shared" and part.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            elif where == "shared" and part.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"'
+                    b"/></Relationships>",
+                )
+            written.writestr(part, data)
+        if where == "shared":
+            written.writestr("xl/sharedStrings.xml", SHARED)
+    (row,) = read_sheet(rich).rows
+    assert row.get("comment") == "Bold and plain"
+
+
+@pytest.mark.parametrize(
+    ("data", "utf16"),
+    [
+        ("a,b\r\nCafé £5,2\r\n".encode("utf-8-sig"), False),
+        ("a,b\r\nCafé £5,2\r\n".encode(), False),
+        ("a,b\r\nCafé £5,2\r\n".encode("cp1252"), False),
+        ("a\tb\r\nCafé £5\t2\r\n".encode("utf-16"), True),
+        ("a\tb\r\nCafé £5\t2\r\n".encode("utf-16-le"), True),
+        ("a\tb\r\nCafé £5\t2\r\n".encode("utf-16-be"), True),
+    ],
+)
+def test_text_is_read_in_each_encoding_excel_saves(data: bytes, utf16: bool) -> None:
+    text, found = decoded(data, "t.csv")
+    assert found == utf16 and "Café £5" in text and not text.startswith("\ufeff")
+    assert separator(text, ".csv", found) == ("\t" if utf16 else ",")
+
+
+def test_a_csv_of_tabs_is_read_by_its_tabs() -> None:
+    assert separator("a\tb, c\tc\r\n1\t2\t3", ".csv", False) == "\t"
+    assert separator("a,b\r\n", ".tsv", False) == "\t"
