@@ -1,9 +1,12 @@
-"""Reading a tracker: the spreadsheet a force already keeps, as CSV or XLSX.
+"""Reading a tracker: the spreadsheet a force already keeps, as a workbook (XLSX) or as
+text (CSV, or Excel's Unicode text: :mod:`ledger.exchange.textfile`).
 
-A tracker has a header row and one row per item, with the columns of the command-line
-contract (any order, any case). Cells are read as text as a person typed them; dates
-that a spreadsheet stored as dates come back as ISO dates. Every row keeps its line
-number, so every complaint about it can name it.
+A tracker has a header row, perhaps below title rows, and one row per item; its columns
+are named as the command-line contract or forces name them, in any order
+(:mod:`ledger.exchange.columns` finds the header and the field of each column). Cells
+are read as text as a person typed them; dates that a spreadsheet stored as dates come
+back as ISO dates. Every row keeps its line number in the file, so every complaint
+about it can name it.
 
 A CSV cell that ragw escaped on export (:mod:`ledger.exchange.cells`) is read back as the
 text it was. A workbook cell holding a formula is read as the value the spreadsheet saved
