@@ -76,11 +76,6 @@ def aggregates(ledger: EventLog, ids: Sequence[UUID]) -> dict[UUID, Any]:
     return found
 
 
-def events_of(ledger: EventLog, ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
-    """The events of each stream of ``ids`` that exists, in order, by id."""
-    return dict(_streams(ledger, list(dict.fromkeys(ids))))
-
-
 def report_titles(ledger: EventLog) -> dict[str, set[str]]:
     """The codes of the reports in the ledger, by title (as ``key`` folds it)."""
     from ledger.exchange.entries import title_key

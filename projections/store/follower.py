@@ -25,7 +25,6 @@ from events import (
     RecommendationEvent,
     ReportRegistered,
 )
-from ledger.exchange.known import events_of
 from ledger.state import ItemState, Span
 from projections.store.database import moment
 from projections.store.derive import (
@@ -153,14 +152,8 @@ class Follower(PaperRows):
             self._reports[code] = (scope, published)
         closed: list[tuple[str, str, str]] = []
         opened: list[list[Any]] = []
-        # the events before this page of every item it changes, read in one go: an
-        # import's page changes a thousand items, read a query each they took a third
-        # of the catch-up
-        earlier = events_of(
-            self.ledger, [stream for stream, new in page.items() if new[0].originator_version > 1]
-        )
         for stream_id, events in page.items():
-            self._spans(stream_id, events, closed, opened, changed, earlier.get(stream_id, []))
+            self._spans(stream_id, events, closed, opened, changed)
         if closed:  # spans known before this page, before any span of this page is added
             cursor.executemany(
                 self._sql(
@@ -196,16 +189,15 @@ class Follower(PaperRows):
         closed: list[tuple[str, str, str]],
         opened: list[list[Any]],
         changed: dict[str, tuple[date, list[Span]]],
-        stored: list[Any],
     ) -> None:
         """The spans that each of ``new`` closes and opens, event by event, so that every
-        moment in between stays answerable (``stored``: the item's events as read before
-        the page). Spans opened and closed within the page are written once, already
-        closed."""
+        moment in between stays answerable. Spans opened and closed within the page are
+        written once, already closed."""
         first = new[0].originator_version
-        known = [
-            e for e in stored if e.originator_version < first and isinstance(e, RecommendationEvent)
-        ]
+        known: list[RecommendationEvent] = []
+        if first > 1:
+            stored = self.ledger.events.get(stream_id, lte=first - 1)
+            known = [e for e in stored if isinstance(e, RecommendationEvent)]
         in_page: dict[str, list[Any]] = {}  # open spans added by this page, by start
         earliest: date | None = None  # the first day this page changes
         key: ItemState | None = None
