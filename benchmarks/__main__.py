@@ -565,7 +565,8 @@ def measure(
         **{name: round(value, 3) for name, value in results.items()},
         **{name: round(value, 3) for name, value in unbounded.items()},
         **{name: value for name, value in served.items() if name != "met"},
-        **{name: value for name, value in tracker.items() if name not in ("met", "seconds")},
+        **{name: value for name, value in tracker.items() if name not in ("met", "seconds", "cpu")},
+        **({"tracker_cpu": tracker["cpu"]} if "cpu" in tracker else {}),
         "events": rows,
         "goals": {name: f"{op} {goal}" for name, (op, goal) in GOALS.items()},
         "met": {
@@ -674,6 +675,7 @@ def main() -> None:
                 mark = "met" if results["met"][name] else "MISSED"
                 print(f"{name:26} {results[name]:>10.3f}   goal {op} {goal:<6} {mark}")
             print("seconds: " + ", ".join(f"{k} {v}" for k, v in results["seconds"].items()))
+            print("CPU time: " + ", ".join(f"{k} {v}" for k, v in results["cpu"].items()))
             return
         results = measure(
             options.events,
