@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from events import Kind, Scope, Status
 from ledger.due import Due, parse_due
@@ -88,7 +89,7 @@ def read_entry(row: TrackerRow, *, default_on: date | None, check_on: CheckOn) -
         status=status,
         reason=reason,
         explicit_reason=explicit,
-        due=parse_due(row.get("due"), published),
+        due=_due(row.get("due"), published),
         comment=comment,
         owner=clean_text(row.get("owner"), "owner", required=False),
         lead=clean_text(row.get("lead"), "lead", required=False),
@@ -136,6 +137,13 @@ def with_codes(
                 continue
         filled.append(row)
     return filled, problems
+
+
+@lru_cache(maxsize=4096)
+def _due(text: str, published: date) -> Due:
+    """:func:`parse_due`, once for each due date as written of each publication date:
+    a tracker repeats them row after row (a :class:`Due` is never changed)."""
+    return parse_due(text, published)
 
 
 def _required(row: TrackerRow, column: str) -> str:
