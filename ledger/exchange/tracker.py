@@ -30,6 +30,7 @@ from typing import Any
 from ledger.errors import Fix, Hint, InvalidInputError
 from ledger.exchange.columns import (
     COLUMNS,
+    HEADER_ROWS,
     IGNORED,
     OPTIONAL,
     REQUIRED,
@@ -43,6 +44,7 @@ from ledger.exchange.textfile import TEXT_SUFFIXES, text_lines
 from ledger.exchange.updates import FILLED, UpdateRow
 from ledger.exchange.workbook import (
     LIMITS,
+    MAX_ROWS,
     RECALCULATE,
     Line,
     cell_text,
@@ -54,6 +56,7 @@ from ledger.exchange.workbook import (
     hidden_parts,
     open_workbook,
     sheet_rows,
+    too_many_rows,
 )
 
 __all__ = [
@@ -72,6 +75,9 @@ __all__ = [
 ]
 
 _csv_lines = text_lines  # the name earlier code and tests read a CSV file's rows by
+#: Rows a tracker may have above its header (titles, blank rows) beyond the limit of
+#: :data:`MAX_ROWS` rows below it.
+TITLE_ROWS = HEADER_ROWS - 1
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,7 @@ def read_sheet(
                 "{name} is text, which has no sheets; a sheet is chosen in an .xlsx workbook",
                 name=path.name,
             )
-        lines = count_rows(text_lines(path), path.name)
+        lines = count_rows(text_lines(path), path.name, TITLE_ROWS)
         header, closest = find_header(lines, mapping, path.name)
         if header is None:
             raise no_header(path.name, closest)
@@ -153,6 +159,8 @@ def rows_below(
     read = [i for i, field in enumerate(fields) if field]
     rows = []
     for line in lines:
+        if line.number - header.line > MAX_ROWS:
+            raise too_many_rows(name)
         cells = {
             field: value.strip()
             for field, value in zip(fields, line.values, strict=False)
@@ -169,7 +177,7 @@ def _workbook(path: Path, sheet: str | None, mapping: Mapping[str, str]) -> Trac
     cell as the value saved in the file. A formula's value is the one its spreadsheet
     saved with it (openpyxl cannot calculate), so a formula saved without one, or with
     an error, is unreadable."""
-    values = open_workbook(path, data_only=True)
+    values = open_workbook(path, data_only=True, above=TITLE_ROWS)
     try:
         formulas = open_workbook(path, data_only=False, measured=True)
     except InvalidInputError:
@@ -211,7 +219,11 @@ def _named(header: Header) -> int:
 
 
 def _sheet_lines(saved_sheet: Any, formula_sheet: Any, name: str) -> Iterator[Line]:
-    pairs = zip(sheet_rows(saved_sheet, name), sheet_rows(formula_sheet, name), strict=False)
+    pairs = zip(
+        sheet_rows(saved_sheet, name, TITLE_ROWS),
+        sheet_rows(formula_sheet, name, TITLE_ROWS),
+        strict=False,
+    )
     for (number, saved), (_, written) in pairs:
         unreadable = {
             index: _unreadable(cell, formula)

@@ -216,3 +216,20 @@ def test_text_is_read_in_each_encoding_excel_saves(data: bytes, utf16: bool) -> 
 def test_a_csv_of_tabs_is_read_by_its_tabs() -> None:
     assert separator("a\tb, c\tc\r\n1\t2\t3", ".csv", False) == "\t"
     assert separator("a,b\r\n", ".tsv", False) == "\t"
+
+
+@pytest.mark.parametrize("titles", [0, 3])
+def test_a_tracker_holds_20000_rows_below_its_header_whatever_is_above_it(
+    tmp_path: Path, titles: int
+) -> None:
+    from ledger.exchange.workbook import MAX_ROWS
+
+    head = "Tracker title\n" * titles + "report_code,report,scope,published,ref,kind,text\n"
+    row = "R,Roads,force,2019-01-01,1,afi,Text\n"
+    most = tmp_path / "most.csv"
+    most.write_text(head + row * MAX_ROWS)
+    assert len(read_sheet(most).rows) == MAX_ROWS
+    more = tmp_path / "more.csv"
+    more.write_text(head + row * (MAX_ROWS + 1))
+    with pytest.raises(InvalidInputError, match="more than 20,000 rows below its header"):
+        read_sheet(more)
