@@ -27,6 +27,14 @@ def show_check(path: Path, found: TrackerCheck) -> None:
     click.echo(f"{path.name}{sheet}: header on line {header.line}; its columns read as")
     for name, field in header.mapping():
         click.echo(f"  {' '.join(name.split())!r:32} -> {field or '(left out)'}")
+    if found.codes:
+        click.echo(
+            f"{len(found.codes)} report codes derived from the titles (a title the ledger "
+            "holds takes its code there):"
+        )
+        for title, code in found.codes.items():
+            said = " ".join(title.split())
+            click.echo(f"  {code:20} {said if len(said) <= 60 else said[:59] + '…'}")
     click.echo(f"the first {min(CHECK_ROWS, len(found.read))} of {found.rows} rows as read:")
     for entry in found.read[:CHECK_ROWS]:
         click.echo(f"  line {entry.line}: " + "; ".join(_entry_cells(entry)))

@@ -4,11 +4,12 @@ each column of it gives.
 A force's tracker rarely starts with its header: a title or two ("City of London Police
 - HMICFRS Recommendations Tracker", "As at 15/11/2019"), often in a merged cell, and
 blank rows come first. The header is the first row whose cells name every required
-field. A cell names a field by the field's own name (``report_code``), by one of the
+field but the report code and kind, which a file may leave to be derived
+(:data:`DERIVED`). A cell names a field by the field's own name (``report_code``), by one of the
 :data:`SYNONYMS` forces write (``Rec No.``, ``RAG``, ``Update / Progress``), matched
 whatever its case, spacing and punctuation, or as the user maps it ("Column in
 file=field", which comes first; "Column in file=" leaves a column out). Two columns
-that give the same field, a column no name or mapping explains, or a required field
+that give the same field, a column no name or mapping explains, or a needed field
 that no column gives, refuse the file in one line that lists the file's columns and
 the fields still missing.
 """
@@ -25,6 +26,11 @@ from ledger.exchange.workbook import Line
 REQUIRED = ("report_code", "report", "scope", "published", "ref", "kind", "text")
 OPTIONAL = ("inspectorate", "status", "reason", "due", "comment", "owner", "lead", "on")
 COLUMNS = REQUIRED + OPTIONAL
+#: Required fields a file may go without: a report's code is then found or derived from
+#: its title, an item's kind from its ref (:mod:`ledger.exchange.derived`).
+DERIVED = ("report_code", "kind")
+#: The fields a header must name.
+NEEDED = tuple(field for field in REQUIRED if field not in DERIVED)
 #: Columns an export of the board adds for people; an import passes over them.
 IGNORED = ("key", "due_date", "overdue")
 #: How many rows from the top a header is looked for in (titles and blank rows first).
@@ -150,14 +156,14 @@ def find_header(
     lines: Iterable[Line], mapping: Mapping[str, str], name: str, sheet: str | None = None
 ) -> tuple[Header | None, Header | None]:
     """The header among the first :data:`HEADER_ROWS` rows of ``lines`` (consumed up to
-    it), or None; and the row that came closest to one (most required fields named)."""
+    it), or None; and the row that came closest to one (most needed fields named)."""
     closest: tuple[int, Header] | None = None
     for count, line in enumerate(lines, start=1):
         names = tuple(line.values)
         fields = tuple(field_of(cell, mapping) or "" if cell.strip() else "" for cell in names)
-        named = len(set(REQUIRED) & set(fields))
+        named = len(set(NEEDED) & set(fields))
         header = Header(line.number, names, fields, sheet)
-        if named == len(REQUIRED):
+        if named == len(NEEDED):
             return header, header
         if any(v.strip() for v in names) and (closest is None or named > closest[0]):
             closest = (named, header)
@@ -214,13 +220,13 @@ def check_header(header: Header, mapping: Mapping[str, str], name: str) -> None:
 
 
 def no_header(name: str, closest: Header | None, sheets: Sequence[str] = ()) -> InvalidInputError:
-    """The refusal of a file none of whose first rows names every required field: the
+    """The refusal of a file none of whose first rows names every needed field: the
     columns of the row that came closest, and the fields still missing."""
     if closest is None:
         return InvalidInputError(
             "{name} is empty; it needs a header row and a row per item", name=name
         )
-    missing = [f for f in REQUIRED if f not in closest.fields]
+    missing = [f for f in NEEDED if f not in closest.fields]
     return InvalidInputError(
         "{name} has no column {missing}: its header (line {line}) has the columns {all}; "
         "say which column gives each missing field ({hint}); the fields are {fields}"

@@ -3,7 +3,9 @@
 Cells are read as Excel holds them (:mod:`ledger.exchange.values`): dates as date cells
 or UK text, refs saved as numbers, statuses, kinds and scopes in any case and spacing. A
 row whose report code is empty takes the code of the report its title names, when one
-report alone has that title among the rows above it and the reports in the ledger.
+report alone has that title among the rows above it and the reports in the ledger. A
+file without a report code or kind column has them derived from each row's title and
+ref (:mod:`ledger.exchange.derived`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from functools import lru_cache
 from events import Kind, Scope, Status
 from ledger.due import Due, parse_due
 from ledger.errors import InvalidInputError, LedgerError, RuleBrokenError
+from ledger.exchange.derived import codes_for, kind_of_ref, title_key
 from ledger.exchange.tracker import TrackerRow
 from ledger.exchange.values import read_day, read_ref
 from ledger.inputs import check_writable, clean_text, parse_kind, parse_scope, parse_status
@@ -56,6 +59,8 @@ class TrackerEntry:
 
 def read_entry(row: TrackerRow, *, default_on: date | None, check_on: CheckOn) -> TrackerEntry:
     """``row`` as the ledger's values; refused naming the first cell that is wrong."""
+    if "report_code" in row.absent:
+        _required(row, "report")  # the code comes from the title
     code = check_code(_required(row, "report_code"))
     published = read_day(_required(row, "published"), "published")
     on_text = row.get("on")
@@ -75,6 +80,11 @@ def read_entry(row: TrackerRow, *, default_on: date | None, check_on: CheckOn) -
         for i in row.get("inspectorate").split(";")
         if i.strip()
     )
+    ref = read_ref(_required(row, "ref"))
+    if "kind" in row.absent:
+        kind, ref = kind_of_ref(ref)
+    else:
+        kind = parse_kind(_required(row, "kind"))
     return TrackerEntry(
         line=row.line,
         on=on,
@@ -83,8 +93,8 @@ def read_entry(row: TrackerRow, *, default_on: date | None, check_on: CheckOn) -
         scope=parse_scope(_required(row, "scope")),
         published=published,
         inspectorates=inspectorates,
-        ref=check_ref(read_ref(_required(row, "ref"))),
-        kind=parse_kind(_required(row, "kind")),
+        ref=check_ref(ref),
+        kind=kind,
         text=clean_text(_required(row, "text"), "text", required=True) or "",
         status=status,
         reason=reason,
@@ -96,18 +106,18 @@ def read_entry(row: TrackerRow, *, default_on: date | None, check_on: CheckOn) -
     )
 
 
-def title_key(title: str) -> str:
-    """A report's title as titles are matched: case and spacing aside."""
-    return " ".join(title.split()).casefold()
-
-
 def with_codes(
     rows: Iterable[TrackerRow], known: Callable[[], dict[str, set[str]]]
 ) -> tuple[list[TrackerRow], list[tuple[int, LedgerError | str]]]:
     """``rows``, a row without a report code given the code of the one report its title
     names among the rows above it and the reports ``known`` (titles by
     :func:`title_key`, read when first needed); and the rows whose title names several
-    reports. A row whose title names none is left as it is (its empty code is refused)."""
+    reports. A row whose title names none is left as it is (its empty code is refused).
+    Of a file without a report code column, every row's code is found or derived from
+    its title (:func:`~ledger.exchange.derived.codes_for`)."""
+    rows = list(rows)
+    if any("report_code" in row.absent for row in rows):
+        return _derived_codes(rows, known())
     seen: dict[str, set[str]] = {}
     ledger: dict[str, set[str]] | None = None
     filled: list[TrackerRow] = []
@@ -135,6 +145,33 @@ def with_codes(
                     )
                 )
                 continue
+        filled.append(row)
+    return filled, problems
+
+
+def _derived_codes(
+    rows: list[TrackerRow], ledger: dict[str, set[str]]
+) -> tuple[list[TrackerRow], list[tuple[int, LedgerError | str]]]:
+    codes, several = codes_for((row.get("report") for row in rows), ledger)
+    filled: list[TrackerRow] = []
+    problems: list[tuple[int, LedgerError | str]] = []
+    for row in rows:
+        key = title_key(row.get("report"))
+        if key in several:
+            problems.append(
+                (
+                    row.line,
+                    InvalidInputError(
+                        "the title {title} names the reports {codes} in the ledger; add a "
+                        "report code column that says which",
+                        title=repr(row.get("report")),
+                        codes=", ".join(sorted(several[key])),
+                    ),
+                )
+            )
+            continue
+        if key:
+            row = replace(row, cells={**row.cells, "report_code": codes[key]})
         filled.append(row)
     return filled, problems
 

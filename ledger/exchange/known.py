@@ -25,6 +25,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import StoredEvent
 
 from events import ReportRegistered, Status
+from ledger.exchange.derived import title_key
 
 if TYPE_CHECKING:
     from ledger.exchange.entries import TrackerEntry
@@ -78,8 +79,6 @@ def aggregates(ledger: EventLog, ids: Sequence[UUID]) -> dict[UUID, Any]:
 
 def report_titles(ledger: EventLog) -> dict[str, set[str]]:
     """The codes of the reports in the ledger, by title (as ``key`` folds it)."""
-    from ledger.exchange.entries import title_key
-
     titles: dict[str, set[str]] = {}
     for _, event in ledger.read_log(types=[ReportRegistered]):
         registered = cast(ReportRegistered, event)

@@ -30,6 +30,7 @@ from typing import Any
 from ledger.errors import Fix, Hint, InvalidInputError
 from ledger.exchange.columns import (
     COLUMNS,
+    DERIVED,
     HEADER_ROWS,
     IGNORED,
     OPTIONAL,
@@ -88,6 +89,8 @@ class TrackerRow:
     cells: dict[str, str]
     #: Why a cell of the row cannot be read (a formula without a saved value), if one cannot.
     problem: str = ""
+    #: The fields of :data:`DERIVED` the file has no column for: derived for each row.
+    absent: frozenset[str] = frozenset()
 
     def get(self, column: str) -> str:
         return self.cells.get(column, "")
@@ -157,6 +160,7 @@ def rows_below(
     check_header(header, mapping, name)
     fields = header.fields
     read = [i for i, field in enumerate(fields) if field]
+    absent = frozenset(field for field in DERIVED if field not in fields)
     rows = []
     for line in lines:
         if line.number - header.line > MAX_ROWS:
@@ -168,7 +172,7 @@ def rows_below(
         }
         problem = line.problem(read)
         if cells or problem:
-            rows.append(TrackerRow(line.number, cells, problem))
+            rows.append(TrackerRow(line.number, cells, problem, absent))
     return rows
 
 

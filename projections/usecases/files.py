@@ -5,7 +5,7 @@ file it cannot read, every bad row listed), then records all of it or nothing.""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ledger.errors import Field, Fix, Hint, InvalidInputError, LedgerError, RuleBrokenError
 from ledger.exchange.backup import read_backup
 from ledger.exchange.columns import Header, parse_mapping
+from ledger.exchange.derived import codes_for, title_key
 from ledger.exchange.entries import TrackerEntry, read_entry, with_codes
 from ledger.exchange.tracker import read_sheet, read_update_sheet
 
@@ -74,6 +75,9 @@ class TrackerCheck:
     rows: int
     read: list[TrackerEntry]
     problems: list[tuple[int, LedgerError | str]]
+    #: Of a file without a report code column: each title (as first written) and the
+    #: code derived from it, in the order the file names them.
+    codes: dict[str, str] = field(default_factory=dict)
 
 
 def check_tracker(
@@ -115,7 +119,15 @@ def check_tracker(
             read.append(read_entry(row, default_on=on, check_on=check_on))
         except LedgerError as error:
             problems.append((row.line, error))
-    return TrackerCheck(tracker.header, len(tracker.rows), read, sorted(problems, key=_line))
+    codes: dict[str, str] = {}
+    if "report_code" not in tracker.header.fields:
+        titles: dict[str, str] = {}
+        for row in tracker.rows:
+            titles.setdefault(title_key(row.get("report")), row.get("report"))
+        titles.pop("", None)
+        derived, _ = codes_for(titles.values(), {})
+        codes = {title: derived[key] for key, title in titles.items()}
+    return TrackerCheck(tracker.header, len(tracker.rows), read, sorted(problems, key=_line), codes)
 
 
 def _line(problem: tuple[int, LedgerError | str]) -> int:

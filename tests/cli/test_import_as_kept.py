@@ -52,9 +52,11 @@ def test_a_column_nothing_explains_is_one_error_line_then_map_imports_it(
     ]
     file = write_csv(tmp_path / "odd.csv", rows)
     message = ragw("import", str(file), "--on", PAPER, code=1)
-    assert message.count("\n") == 1 and message.startswith("Error: odd.csv has no column ref, kind")
+    assert message.count("\n") == 1 and message.startswith("Error: odd.csv has no column ref:")
     assert "'Rec', 'Category'" in message and "'Date Published'" in message
     assert 'add --map "Column in file=field" for each' in message
+    message = ragw("import", str(file), "--on", PAPER, "--map", "Rec=ref", code=1)
+    assert "the ledger does not know: 'Category'" in message
     done = ragw("import", str(file), "--on", PAPER, "--map", "Rec=ref", "--map", "category=kind")
     assert "6 items added" in done
 
@@ -141,7 +143,9 @@ def test_the_first_sheet_with_a_header_is_read_unless_one_is_named(ragw, tmp_pat
         message
     )
     message = ragw("import", str(path), "--sheet", "Read me", code=1)
-    assert "book.xlsx (sheet 'Read me') has no column report_code" in message
+    assert "book.xlsx (sheet 'Read me') has no column report, scope, published, ref, text" in (
+        message
+    )
     assert "5 items added" in ragw("import", str(path), "--sheet", "hmicfrs RECS", "--on", PAPER)
 
 
@@ -176,10 +180,10 @@ def test_text_as_excel_saves_it_imports_the_same_board(
 
 
 def test_a_unicode_text_file_without_a_column_names_its_real_columns(ragw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    rows = [{k: v for k, v in r.items() if k != "Type"} for r in force_rows()]
+    rows = [{k: v for k, v in r.items() if k != "Rec No."} for r in force_rows()]
     message = ragw("import", str(text_file(tmp_path / "u.txt", rows, "utf-16", "\t")), code=1)
-    assert message.startswith("Error: u.txt has no column kind: its header (line 3)")
-    assert "'Rec No.'" in message and "\\x00" not in message
+    assert message.startswith("Error: u.txt has no column ref: its header (line 3)")
+    assert "'Date Published'" in message and "\\x00" not in message
 
 
 def test_cells_as_a_csv_saved_by_excel_holds_them_give_the_contracts_board(
