@@ -33,8 +33,7 @@ def show_check(path: Path, found: TrackerCheck) -> None:
             "holds takes its code there):"
         )
         for title, code in found.codes.items():
-            said = " ".join(title.split())
-            click.echo(f"  {code:20} {said if len(said) <= 60 else said[:59] + '…'}")
+            click.echo(f"  {code:20} {' '.join(title.split())}")
     click.echo(f"the first {min(CHECK_ROWS, len(found.read))} of {found.rows} rows as read:")
     for entry in found.read[:CHECK_ROWS]:
         click.echo(f"  line {entry.line}: " + "; ".join(_entry_cells(entry)))

@@ -141,3 +141,63 @@ def write_force_xlsx(path: Path, rows: list[dict[str, Any]], *, sheet: str = "Tr
         page.append(cells)
     book.save(path)
     return path
+
+
+#: Issue 21's City of London tracker's columns exactly: no report code, no type.
+WHY_COLUMNS = {
+    "report": "Report",
+    "ref": "Rec No.",
+    "text": "Recommendation",
+    "status": "RAG",
+    "due": "Deadline",
+    "comment": "Update / Progress",
+    "owner": "Owner",
+    "published": "Date Published",
+    "scope": "National/Force",
+}
+#: How a force writes each kind in its refs, row after row in turn.
+REF_FORMS = {
+    "Area for improvement": ("AFI {}", "AFI{}", "Area for improvement {}"),
+    "Cause of concern": ("CoC {}", "Cause of concern {}"),
+    "Recommendation": ("{}",),
+}
+
+
+def written_ref(row: dict[str, Any], n: int) -> str:
+    """``row``'s ref as a force's tracker without a type column writes it."""
+    forms = REF_FORMS[row["kind"]]
+    return forms[n % len(forms)].format(row["ref"])
+
+
+def write_why_xlsx(path: Path, rows: list[dict[str, Any]]) -> Path:
+    """``rows`` in exactly the columns of :data:`WHY_COLUMNS`, below a merged title cell
+    and an "As at" row; each item's kind in its ref, publication dates as date cells,
+    scopes capitalised."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    page = book.active
+    assert page is not None
+    page.title = "Tracker"
+    page["A1"] = TITLE
+    page.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WHY_COLUMNS))
+    page["A2"] = "As at 15/11/2019"
+    page.append([])
+    page.append(list(WHY_COLUMNS.values()))
+    for n, row in enumerate(rows):
+        page.append(
+            [
+                written_ref(row, n)
+                if field == "ref"
+                else datetime.fromisoformat(row[field])
+                if field == "published"
+                else row[field].title()
+                if field == "scope"
+                else row[field]
+                for field in WHY_COLUMNS
+            ]
+        )
+    book.save(path)
+    return path

@@ -101,5 +101,5 @@ def kind_of_ref(ref: str) -> tuple[Kind, str]:
     area for improvement, ref ``3``); any other ref is a recommendation's, as written."""
     named = _KIND_REF.fullmatch(ref.strip())
     if named is None:
-        return Kind.RECOMMENDATION, ref.strip()
+        return Kind.RECOMMENDATION, read_ref(ref)
     return _REF_KINDS[" ".join(named[1].lower().split())], read_ref(named[2])
