@@ -65,9 +65,9 @@ def import_tracker(
 ) -> None:
     """Import a tracker spreadsheet as a force keeps it: all rows or none.
 
-    The header is the first row that names the fields report_code report scope
-    published ref kind text (title rows, blank rows and merged title cells above it
-    are passed over); optional fields: inspectorate status reason due comment owner
+    The header is the first row that names the fields report scope published ref
+    text (title rows, blank rows and merged title cells above it are passed over);
+    optional fields: report_code kind inspectorate status reason due comment owner
     lead on. Columns are named as here or as forces name them, whatever the case and
     punctuation: Report code / Code, Report title / Report name, Type, RAG / RAG
     status / Status, Rec No. / No. / Ref / Recommendation number, Deadline / Due
@@ -84,6 +84,15 @@ def import_tracker(
     Excel saves them: CSV UTF-8, CSV (Windows), and Unicode text (UTF-16,
     tab-separated .txt).
 
+    Without a report_code column, a report's code is the ledger's for its title, else
+    derived from the title: each word's first letter and each number whole, in
+    capitals, at most 12 characters (Cyber: Keep the light on -> CKTLO); when two
+    titles derive the same code, or the ledger holds it for another title, each takes
+    a dash and six hex digits of a hash of its title (FTTC-1A2B3C), so re-importing
+    the tracker names the same reports. Without a kind column, the kind is read from
+    the ref: AFI 3 / Area for improvement 3 -> afi 3, CoC 1 / Cause of concern 1 ->
+    concern 1, any other ref a recommendation. --check lists the derived codes.
+
     Each row is recorded as at its `on` column, else --on, else today; for items
     already in the ledger only what changed since that date is recorded, so importing
     last year's papers oldest first back-fills a true history. A bad row refuses the
@@ -95,6 +104,7 @@ def import_tracker(
     Examples:
       ragw import tracker.xlsx --on 2019-11-15
       ragw import tracker.xlsx --check
+      ragw import colp.xlsx --check   # no Code or Type column: the codes it derives
       ragw import tracker.xlsx --sheet "HMICFRS recs" --map "Lead officer=owner"
       ragw import tracker.xlsx --map "Notes=" --map "Rec=ref"
       ragw import february.csv --on 2021-02-04 && ragw import may.csv --on 2021-05-04
