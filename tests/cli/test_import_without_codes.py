@@ -197,3 +197,18 @@ def test_a_title_the_ledger_holds_two_reports_by_asks_for_a_code_column(
     )
     assert "add a report code column that says which" in message
     assert events_in(ragw) == before
+
+
+def test_a_kind_column_says_the_kind_and_the_ref_is_kept_as_written(ragw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = [
+        {**row, "ref": f"AFI{row['ref']}"}
+        for row in seed_tracker()
+        if row["report_code"] == "CUSTODY18"
+    ][:3]
+    ragw("import", str(write_csv(tmp_path / "t.csv", rows)), "--on", PAPER)
+    kinds = {key: item["kind"] for key, item in board(ragw).items()}
+    assert kinds == {
+        "CUSTODY18/AFI1": "recommendation",
+        "CUSTODY18/AFI2": "afi",
+        "CUSTODY18/AFI3": "afi",
+    }
