@@ -24,7 +24,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import StoredEvent
 
-from events import ReportRegistered, Status
+from events import CommitteeRegistered, ReportRegistered, Status
 from ledger.exchange.derived import title_key
 
 if TYPE_CHECKING:
@@ -77,10 +77,23 @@ def aggregates(ledger: EventLog, ids: Sequence[UUID]) -> dict[UUID, Any]:
     return found
 
 
-def report_titles(ledger: EventLog) -> dict[str, set[str]]:
-    """The codes of the reports in the ledger, by title (as ``key`` folds it)."""
-    titles: dict[str, set[str]] = {}
-    for _, event in ledger.read_log(types=[ReportRegistered]):
+class Titles(dict[str, set[str]]):
+    """The codes of the reports in the ledger by title (as
+    :func:`~ledger.exchange.derived.title_key` folds it); and the committees' codes,
+    which no report may take."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.committees: set[str] = set()
+
+
+def report_titles(ledger: EventLog) -> Titles:
+    """The codes of the reports in the ledger, by title, and its committees' codes."""
+    titles = Titles()
+    for _, event in ledger.read_log(types=[ReportRegistered, CommitteeRegistered]):
+        if isinstance(event, CommitteeRegistered):
+            titles.committees.add(event.code)
+            continue
         registered = cast(ReportRegistered, event)
         titles.setdefault(title_key(registered.title), set()).add(registered.code)
     return titles

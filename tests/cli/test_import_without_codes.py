@@ -128,6 +128,13 @@ def test_a_code_the_ledger_holds_for_another_title_is_not_taken(ragw, tmp_path: 
     assert code.startswith("CKTLO-") and sorted(board(ragw)) == [f"{code}/{n}" for n in range(1, 6)]
 
 
+def test_a_committees_code_is_not_taken_either(ragw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ragw("committee", "add", "CKTLO", "--name", "Cyber Keep The Lights On board")
+    ragw("import", str(write_why_xlsx(tmp_path / "t.xlsx", seed_tracker()[:2])), "--on", PAPER)
+    code = suffixed("Cyber: Keep the light on")
+    assert sorted(board(ragw)) == [f"{code}/1", f"{code}/2"]
+
+
 def retitled(rows: list[dict[str, Any]], title: str) -> list[dict[str, Any]]:
     return [{**row, "report": title} for row in rows]
 
