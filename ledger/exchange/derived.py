@@ -10,7 +10,7 @@ code: the title folded to plain letters and digits, each word's first letter and
 number whole, in capitals, at most :data:`BASE_LENGTH` characters ("Cyber: Keep the
 light on" is ``CKTLO``, "PEEL 2018/2019" ``P20182019``, a title with neither letters
 nor digits ``R``). When that code is also derived by another title in the file, or is a
-code the ledger already holds, each such title's code takes a dash and the first
+code the ledger already holds (a report's or a committee's), each such title's code takes a dash and the first
 :data:`SUFFIX_LENGTH` hex digits of the SHA-256 of its title (``CKTLO-3f09a1``). The
 suffix depends on the title alone, never on the order of rows or on which titles come
 first, so importing the same tracker every meeting (with reports added above or below)
@@ -87,11 +87,14 @@ def codes_for(
 ) -> tuple[dict[str, str], dict[str, set[str]]]:
     """Each title's report code, by :func:`title_key`: the ledger's when one report has
     that title there (``ledger``: codes by title key), else :func:`derived_codes`; and
-    the titles the ledger holds several reports by, with their codes."""
+    the titles the ledger holds several reports by, with their codes. A ``ledger`` with
+    a ``committees`` set (:class:`~ledger.exchange.known.Titles`) has those codes taken
+    too: a report never takes a committee's code."""
     keys = {title_key(t) for t in titles if title_key(t)}
     found = {key: next(iter(ledger[key])) for key in keys if len(ledger.get(key, ())) == 1}
     several = {key: ledger[key] for key in keys if len(ledger.get(key, ())) > 1}
     taken = {code for codes in ledger.values() for code in codes}
+    taken |= getattr(ledger, "committees", set())
     derived = derived_codes((k for k in keys if k not in found and k not in several), taken)
     return {**found, **derived}, several
 
