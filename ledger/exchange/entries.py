@@ -51,6 +51,8 @@ class TrackerEntry:
     comment: str | None
     owner: str | None
     lead: str | None
+    #: Whether the kind was read from the ref (the file has no kind column).
+    kind_from_ref: bool = False
 
     @property
     def key(self) -> str:
@@ -103,6 +105,7 @@ def read_entry(row: TrackerRow, *, default_on: date | None, check_on: CheckOn) -
         comment=comment,
         owner=clean_text(row.get("owner"), "owner", required=False),
         lead=clean_text(row.get("lead"), "lead", required=False),
+        kind_from_ref="kind" in row.absent,
     )
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from events import Scope, Status
+from events import Kind, Scope, Status
 from ledger.aggregates import Recommendation, Report
 from ledger.errors import BatchRefusedError, Fix, Hint, LedgerError, RuleBrokenError
 from ledger.exchange.entries import NEEDS_REASON, TrackerEntry, read_entry, with_codes
@@ -97,21 +97,13 @@ class TrackerImport:
                 self.problems.append((row.line, error))
         self.load(entries)
         entries.sort(key=lambda e: (e.on, e.line))
-        seen: dict[tuple[str, date], int] = {}
+        seen: dict[tuple[str, date], TrackerEntry] = {}
         registered = added = changed = 0
         for entry in entries:
             self.progress(1)
-            first = seen.setdefault((entry.key, entry.on), entry.line)
-            if first != entry.line:
-                self.problems.append(
-                    (
-                        entry.line,
-                        (
-                            f"{entry.key} is already on line {first} for {entry.on.isoformat()}; "
-                            "keep one row per item and date"
-                        ),
-                    )
-                )
+            first = seen.setdefault((entry.key, entry.on), entry)
+            if first is not entry:
+                self.problems.append((entry.line, _twice(first, entry)))
                 continue
             try:
                 registered += self.register_report(entry)
@@ -231,6 +223,11 @@ class TrackerImport:
                 f"{entry.key} was added on {item.history[0].on.isoformat()}, after this "
                 f"row's date {entry.on.isoformat()}; date the row on or after that"
             )
+        if entry.kind_from_ref and state.kind != entry.kind:
+            raise RuleBrokenError(
+                f"{entry.key} is {_a(state.kind)} in the ledger and this row's ref makes it "
+                f"{_a(entry.kind)}; {_OWN_REFS}"
+            )
         if state.is_closed:
             if entry.status is Status.CLOSED:
                 return
@@ -275,3 +272,24 @@ class TrackerImport:
             if later > due:
                 item.extend_deadline(later, reason, self.actor, entry.on)
                 due = later
+
+
+#: What to do when refs of items of different kinds read the same (AFI 1 and Rec 1).
+_OWN_REFS = (
+    "items of different kinds need refs of their own: write them in a type column, and "
+    "refs such as A1 for AFI 1"
+)
+
+
+def _a(kind: Kind) -> str:
+    return {Kind.AFI: "an area for improvement", Kind.CONCERN: "a cause of concern"}.get(
+        kind, "a recommendation"
+    )
+
+
+def _twice(first: TrackerEntry, entry: TrackerEntry) -> str:
+    """Why a second row of one item and date is refused."""
+    said = f"{entry.key} is already on line {first.line} for {entry.on.isoformat()}"
+    if first.kind != entry.kind:
+        return f"{said} as {_a(first.kind)}, and this row is {_a(entry.kind)}; {_OWN_REFS}"
+    return f"{said}; keep one row per item and date"

@@ -43,6 +43,8 @@ class Current:
     due: date | None
     owner: str | None
     comment: str | None
+    #: The item's kind, as the read model stores it.
+    kind: str | None = None
 
 
 #: Items' states as at days, by (key, day), from a read model in step with the log; an
@@ -54,6 +56,8 @@ def changes_nothing(entry: TrackerEntry, current: Current) -> bool:
     """Whether ``entry`` records nothing on an item in ``current`` state: the same rules
     as :meth:`~ledger.exchange.importing.TrackerImport.update`, where anything else
     (a change, or a refusal) is decided."""
+    if entry.kind_from_ref and current.kind is not None and current.kind != entry.kind.value:
+        return False
     if current.status is Status.CLOSED:
         return entry.status is Status.CLOSED
     if entry.owner and entry.owner != current.owner:

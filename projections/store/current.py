@@ -47,10 +47,12 @@ def states_as_at(
                     (*page, on, on),
                 )
                 for key, status, due, owner, state in cursor.fetchall():
+                    held = json.loads(state)
                     found[(key, day)] = Current(
                         status=STATUSES[status] if status else None,
                         due=date.fromisoformat(due) if due else None,
                         owner=owner,
-                        comment=json.loads(state).get("comment"),
+                        comment=held.get("comment"),
+                        kind=held.get("kind"),
                     )
     return found

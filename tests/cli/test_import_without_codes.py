@@ -219,3 +219,31 @@ def test_a_kind_column_says_the_kind_and_the_ref_is_kept_as_written(ragw, tmp_pa
         "CUSTODY18/AFI2": "afi",
         "CUSTODY18/AFI3": "afi",
     }
+
+
+def test_an_afi_and_a_recommendation_reading_as_one_ref_are_refused_in_one_line(
+    ragw, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    rows = seed_tracker()[:2]
+    rows[1] = {**rows[1], "ref": "1"}  # AFI 1 beside recommendation 1
+    message = ragw("import", str(write_why_xlsx(tmp_path / "t.xlsx", rows)), "--on", PAPER, code=1)
+    assert message.count("\n") == 1
+    assert (
+        "line 6: CKTLO/1 is already on line 5 for 2019-11-15 as a recommendation, and this "
+        "row is an area for improvement; items of different kinds need refs of their own"
+    ) in message
+
+
+def test_a_ref_naming_another_kind_than_the_ledgers_item_is_refused_even_unchanged(
+    ragw, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    rows = seed_tracker()[1:2]  # CYBER19/2, an area for improvement: AFI 2 (written AFI2)
+    ragw("import", str(write_why_xlsx(tmp_path / "nov.xlsx", rows)), "--on", PAPER)
+    board(ragw)  # the read model in step: an unchanged row is compared there
+    as_rec = [{**rows[0], "kind": "Recommendation"}]
+    message = ragw(
+        "import", str(write_why_xlsx(tmp_path / "dec.xlsx", as_rec)), "--on", PAPER, code=1
+    )
+    assert message.count("\n") == 1
+    assert "line 5: CKTLO/2 is an area for improvement in the ledger and this row's ref " in message
+    assert "makes it a recommendation; items of different kinds need refs" in message

@@ -41,7 +41,7 @@ def test_states_an_import_reads_from_the_read_model_are_the_folds(
         for offset in days:
             day = data.draw(st.sampled_from([START + timedelta(days=offset), *edges]))
             folded = {
-                (key, day): Current(state.status, state.due, state.owner, state.comment)
+                (key, day): Current(state.status, state.due, state.owner, state.comment, state.kind)
                 for key, state in recorded.states_as_at(day).items()
             }
             assert states_as_at(store, [(key, day) for key in keys]) == folded
