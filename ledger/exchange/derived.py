@@ -9,10 +9,10 @@ before whatever codes they were given. A title the ledger does not hold derives 
 code: the title folded to plain letters and digits, each word's first letter and each
 number whole, in capitals, at most :data:`BASE_LENGTH` characters ("Cyber: Keep the
 light on" is ``CKTLO``, "PEEL 2018/2019" ``P20182019``, a title with neither letters
-nor digits ``R``). When that code is also derived by another title in the file, or is a
-code the ledger already holds (a report's or a committee's), each such title's code takes a dash and the first
-:data:`SUFFIX_LENGTH` hex digits of the SHA-256 of its title (``CKTLO-3f09a1``). The
-suffix depends on the title alone, never on the order of rows or on which titles come
+nor digits ``R``). When that code is also derived by another title in the file, or is
+a code the ledger already holds (a report's or a committee's), each such title's code
+takes a dash and the first :data:`SUFFIX_LENGTH` hex digits, in capitals, of the SHA-256
+of its title as matched (``CKTLO-3F09A1``). The suffix depends on the title alone, never on the order of rows or on which titles come
 first, so importing the same tracker every meeting (with reports added above or below)
 names the same reports; and a report once imported is found by its title thereafter.
 
