@@ -20,7 +20,7 @@ from ledger.due import Due, parse_due
 from ledger.errors import InvalidInputError, LedgerError, RuleBrokenError
 from ledger.exchange.derived import codes_for, kind_of_ref, title_key
 from ledger.exchange.tracker import TrackerRow
-from ledger.exchange.values import read_day, read_ref
+from ledger.exchange.values import read_day, read_ref, whole_day
 from ledger.inputs import check_writable, clean_text, parse_kind, parse_scope, parse_status
 from ledger.keys import check_code, check_ref
 
@@ -182,7 +182,12 @@ def _derived_codes(
 @lru_cache(maxsize=4096)
 def _due(text: str, published: date) -> Due:
     """:func:`parse_due`, once for each due date as written of each publication date:
-    a tracker repeats them row after row (a :class:`Due` is never changed)."""
+    a tracker repeats them row after row (a :class:`Due` is never changed). A cell that
+    is one whole day as Excel writes it in the UK (``15-Nov-19``, ``15/11/19``) is that
+    day, before the forms papers use (where ``Nov-19`` alone is a month)."""
+    day = whole_day(text, "due date")
+    if day is not None:
+        return Due(text=" ".join(text.split()), dates=(day,))
     return parse_due(text, published)
 
 

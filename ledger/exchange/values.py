@@ -3,7 +3,11 @@
 A date may be a date cell (read as an ISO date, a time of day dropped when it is
 midnight), an ISO date, or text written the UK way (``15/11/2019``, ``15.11.2019``,
 ``15/11/19``, ``15 Nov 2019``, ``15th November 2019``, ``15-Nov-2019``, ``15-Nov-19``:
-how Excel shows and saves dates in the UK); never month first. A ref typed as a number
+how Excel shows and saves dates in the UK); never month first. A two-digit year is
+read as Excel reads one typed in a cell (00-29 are 2000-2029, 30-99 are 1930-1999): the
+file shows the date Excel holds, so reading it by Excel's rule gives that same date. A
+due cell that is one whole day in any of these forms is that day (:func:`whole_day`),
+never the month it names. A ref typed as a number
 comes back from a workbook or its CSV as ``4.0``: it is ref ``4``.
 """
 
@@ -22,7 +26,28 @@ _WORDS = re.compile(
 )
 #: A date cell with its time of day, as :func:`ledger.exchange.workbook.cell_text` gives it.
 _MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WHOLE = re.compile(r"(\d+)\.0+")
+
+
+def full_year(year: int, digits: int) -> int:
+    """A year as written; two digits by Excel's pivot (00-29 are 20xx, 30-99 are 19xx)."""
+    if digits != 2:
+        return year
+    return year + (2000 if year < 30 else 1900)
+
+
+def whole_day(text: str, what: str) -> date | None:
+    """The day ``text`` is when the whole of it is one day in a form :func:`read_day`
+    reads; None when it is something else (a month, "within 3 months"); refused when it
+    is written as a day that is not a real one."""
+    written = " ".join(text.split())
+    moment = _MOMENT.fullmatch(written)
+    if moment:
+        written = moment.group(1)
+    if not (_ISO.fullmatch(written) or _NUMERIC.fullmatch(written) or _WORDS.fullmatch(written)):
+        return None
+    return read_day(text, what)
 
 
 def read_day(text: str, what: str) -> date:
@@ -50,8 +75,7 @@ def read_day(text: str, what: str) -> date:
             what=what,
             text=repr(text),
         )
-    if digits == 2:
-        year += 2000  # Excel's two-digit years: 19 is 2019
+    year = full_year(year, digits)
     try:
         found = date(year, month, day)
     except ValueError:

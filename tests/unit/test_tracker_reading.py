@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from ledger.due import Due, parse_due
 from ledger.errors import InvalidInputError
 from ledger.exchange.columns import field_of, find_header, parse_mapping
+from ledger.exchange.entries import read_entry
 from ledger.exchange.textfile import decoded, separator
-from ledger.exchange.tracker import read_sheet
+from ledger.exchange.tracker import TrackerRow, read_sheet
 from ledger.exchange.values import read_day, read_ref
 from ledger.exchange.workbook import Line
 
@@ -233,3 +235,60 @@ def test_a_tracker_holds_20000_rows_below_its_header_whatever_is_above_it(
     more.write_text(head + row * (MAX_ROWS + 1))
     with pytest.raises(InvalidInputError, match="more than 20,000 rows below its header"):
         read_sheet(more)
+
+
+def _row_due(due: str) -> Due:
+    cells = {
+        "report_code": "R1",
+        "report": "A report",
+        "scope": "Force",
+        "published": "01/03/2019",
+        "ref": "1",
+        "kind": "Recommendation",
+        "text": "Do it",
+        "due": due,
+    }
+    return read_entry(TrackerRow(line=2, cells=cells), default_on=None, check_on=_any_on).due
+
+
+def _any_on(on: date | None, *, not_before: date, since: str) -> date:
+    return on or not_before
+
+
+@pytest.mark.parametrize(
+    ("cell", "day"),
+    [
+        ("15-Nov-19", date(2019, 11, 15)),  # not November 2019
+        ("1-Mar-20", date(2020, 3, 1)),  # not March 2020
+        ("15/11/19", date(2019, 11, 15)),
+        ("15 Nov 19", date(2019, 11, 15)),
+        ("15-Nov-2019", date(2019, 11, 15)),
+        ("15/11/2019", date(2019, 11, 15)),
+        ("2019-11-15T00:00:00", date(2019, 11, 15)),
+        ("Nov-19", date(2019, 11, 30)),  # a month alone is still its last day
+        ("November 2019", date(2019, 11, 30)),
+    ],
+)
+def test_a_due_cell_that_is_one_day_as_excel_writes_it_is_that_day(cell: str, day: date) -> None:
+    assert _row_due(cell).dates == (day,)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("01/03/98", date(1998, 3, 1)),
+        ("01/03/30", date(1930, 3, 1)),
+        ("01/03/29", date(2029, 3, 1)),
+        ("01/03/00", date(2000, 3, 1)),
+        ("1-Mar-99", date(1999, 3, 1)),
+    ],
+)
+def test_a_two_digit_year_is_read_by_excels_pivot(text: str, day: date) -> None:
+    assert read_day(text, "published") == day
+
+
+def test_a_month_after_a_day_number_is_never_read_as_the_month_alone() -> None:
+    # a day form parse_due does not read whole is refused rather than read as a month
+    with pytest.raises(InvalidInputError, match="cannot read the due date"):
+        parse_due("15-Nov-19 Now 31-Mar-20")
+    assert parse_due("Mar-98").dates == (date(1998, 3, 31),)
