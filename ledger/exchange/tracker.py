@@ -234,7 +234,8 @@ def _sheet_lines(saved_sheet: Any, formula_sheet: Any, name: str) -> Iterator[Li
             for index, (cell, formula) in enumerate(zip(saved, written, strict=False))
             if formula.data_type == "f" and (cell.value is None or cell.data_type == "e")
         }
-        yield Line(number, [cell_text(cell.value) for cell in saved], unreadable)
+        shown = [cell_text(cell.value, getattr(cell, "number_format", None)) for cell in saved]
+        yield Line(number, shown, unreadable)
 
 
 def _unreadable(cell: Any, formula: Any) -> str:

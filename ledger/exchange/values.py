@@ -8,7 +8,7 @@ read as Excel reads one typed in a cell (00-29 are 2000-2029, 30-99 are 1930-199
 file shows the date Excel holds, so reading it by Excel's rule gives that same date. A
 due cell that is one whole day in any of these forms is that day (:func:`whole_day`),
 never the month it names. A ref typed as a number
-comes back from a workbook or its CSV as ``4.0``: it is ref ``4``.
+comes back from a workbook as ``4.0``: it is ref ``4`` (a text cell ``4.0`` is ref ``4.0``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ _WORDS = re.compile(
 #: A date cell with its time of day, as :func:`ledger.exchange.workbook.cell_text` gives it.
 _MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-_WHOLE = re.compile(r"(\d+)\.0+")
 
 
 def full_year(year: int, digits: int) -> int:
@@ -88,7 +87,7 @@ def read_day(text: str, what: str) -> date:
 
 
 def read_ref(text: str) -> str:
-    """A ref as a cell holds it: ``4.0`` (a number saved as text) is ``4``."""
-    written = text.strip()
-    whole = _WHOLE.fullmatch(written)
-    return whole.group(1) if whole else written
+    """A ref as a cell holds it. A number cell is read as Excel shows it
+    (:func:`ledger.exchange.workbook.cell_text`: 4.0 is ``4``); a text cell is the text
+    typed, so ``4.0`` stays ``4.0``, the ref a person gave an item with ``rec add``."""
+    return text.strip()

@@ -239,8 +239,14 @@ def too_many_rows(name: str) -> InvalidInputError:
     )
 
 
-def cell_text(value: Any) -> str:
-    """A cell's value as a person typed it: dates as ISO dates, 4.0 as 4."""
+#: A number format that shows a fixed count of decimals (``0.00``, ``#,##0.0``).
+_DECIMALS = re.compile(r"[#,0]*0\.(0+)")
+
+
+def cell_text(value: Any, number_format: str | None = None) -> str:
+    """A cell's value as a person typed it: dates as ISO dates, 4.0 as 4; a number whose
+    format shows decimals as it shows them (1.1 in format ``0.00`` is ``1.10``: a ref
+    1.10 typed as a number is stored as 1.1)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -249,6 +255,10 @@ def cell_text(value: Any) -> str:
         )
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool) and number_format:
+        decimals = _DECIMALS.fullmatch(number_format.strip())
+        if decimals:
+            return f"{value:.{len(decimals.group(1))}f}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a ref typed as 4 comes back as 4.0
     return str(value)

@@ -202,7 +202,8 @@ def test_cells_as_a_csv_saved_by_excel_holds_them_give_the_contracts_board(
                 if n == 0 or rows[n - 1]["report"] != row["report"]
                 else "",
                 "published": published.strftime("%d/%m/%Y" if n % 2 else "%d %b %Y"),
-                "ref": f"{row['ref']}.0" if row["ref"].isdigit() else row["ref"],
+                # Excel saves a number 4 as "4"; a "4.0" in a CSV is a text ref 4.0
+                "ref": f" {row['ref']} ",
                 "status": f" {row['status'].lower()}  ",
                 "scope": row["scope"].upper(),
             }

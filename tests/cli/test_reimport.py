@@ -113,3 +113,16 @@ def test_an_item_whose_row_changes_nothing_is_never_loaded(
         assert loaded[2:] == [reports + 3] and outcome.items_changed == 3
     finally:
         session.close()
+
+
+def test_a_ref_typed_as_text_keeps_its_decimals_and_names_the_item_it_names(
+    ragw, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    row = {**seed_tracker()[0], "ref": "4.0"}
+    said = ragw("import", str(write_csv(tmp_path / "first.csv", [row])), "--on", PAPER)
+    assert "1 items added" in said or "1 item added" in said
+    key = f"{row['report_code']}/4.0"
+    assert list(board(ragw)) == [key]
+    again = {**row, "status": "GREEN" if row["status"] != "GREEN" else "AMBER", "on": LATER}
+    assert "1 changed" in ragw("import", str(write_csv(tmp_path / "later.csv", [again])))
+    assert list(board(ragw, LATER)) == [key]  # the same item, no P/4 beside P/4.0

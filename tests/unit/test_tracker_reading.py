@@ -16,7 +16,7 @@ from ledger.exchange.entries import read_entry
 from ledger.exchange.textfile import decoded, separator
 from ledger.exchange.tracker import TrackerRow, read_sheet
 from ledger.exchange.values import read_day, read_ref
-from ledger.exchange.workbook import Line
+from ledger.exchange.workbook import Line, cell_text
 
 
 @pytest.mark.parametrize(
@@ -56,10 +56,25 @@ def test_a_day_that_is_none_is_refused_saying_how_to_write_it(text: str, says: s
 
 
 @pytest.mark.parametrize(
-    ("cell", "ref"), [("4.0", "4"), ("4.00", "4"), ("4", "4"), ("4.1", "4.1"), ("4a", "4a")]
+    ("value", "number_format", "shown"),
+    [
+        (4.0, "General", "4"),
+        (4, None, "4"),
+        (4.1, "General", "4.1"),
+        (1.1, "0.00", "1.10"),
+        (4.0, "0.0", "4.0"),
+        (1234.5, "#,##0.00", "1234.50"),
+    ],
 )
-def test_a_ref_saved_as_a_number_is_the_ref_typed(cell: str, ref: str) -> None:
-    assert read_ref(cell) == ref
+def test_a_number_cell_reads_as_excel_shows_it(
+    value: float, number_format: str | None, shown: str
+) -> None:
+    assert cell_text(value, number_format) == shown
+
+
+@pytest.mark.parametrize("cell", ["4.0", "4.00", "4", "4.1", "4a"])
+def test_a_ref_typed_as_text_is_the_text_typed(cell: str) -> None:
+    assert read_ref(f" {cell} ") == cell
 
 
 @pytest.mark.parametrize(
