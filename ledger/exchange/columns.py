@@ -31,7 +31,9 @@ COLUMNS = REQUIRED + OPTIONAL
 DERIVED = ("report_code", "kind")
 #: The fields a header must name.
 NEEDED = tuple(field for field in REQUIRED if field not in DERIVED)
-#: Columns an export of the board adds for people; an import passes over them.
+#: Columns ragw's own export of the board adds for people, written exactly so beside its
+#: ``due`` column; an import passes over them there. Elsewhere ``Due_Date`` is a force's
+#: due column like ``Due date``.
 IGNORED = ("key", "due_date", "overdue")
 #: How many rows from the top a header is looked for in (titles and blank rows first).
 HEADER_ROWS = 30
@@ -61,7 +63,8 @@ SYNONYMS: dict[str, str] = {
             "text": ("recommendation", "description", "recommendation text", "text"),
             "status": ("rag", "rag status", "status", "rag rating"),
             "reason": ("reason", "rationale"),
-            "due": ("deadline", "due date", "target date", "due", "completion date"),
+            # never "completion date": the day work ended, not the day it was due
+            "due": ("deadline", "due date", "target date", "due"),
             "comment": (
                 "update",
                 "progress",
@@ -141,13 +144,19 @@ def parse_mapping(pairs: Iterable[str]) -> Mapped:
     return mapping
 
 
-def field_of(name: str, mapping: Mapping[str, str]) -> str | None:
+def exported(names: Iterable[str]) -> bool:
+    """Whether a header is ragw's own export's: it has the export's ``due`` column."""
+    return any(name.strip() == "due" for name in names)
+
+
+def field_of(name: str, mapping: Mapping[str, str], *, export: bool = False) -> str | None:
     """The field a header cell gives: as mapped, else as the ledger or forces name it;
-    "" for a column left out, None for a name nothing explains."""
+    "" for a column left out (in ``export``, ragw's own export's header, its
+    :data:`IGNORED` columns), None for a name nothing explains."""
     key = folded(name)
     if key in mapping:
         return mapping[key]
-    if name.strip().lower() in IGNORED:
+    if export and name.strip() in IGNORED:
         return ""
     return SYNONYMS.get(key)
 
@@ -160,7 +169,10 @@ def find_header(
     closest: tuple[int, Header] | None = None
     for count, line in enumerate(lines, start=1):
         names = tuple(line.values)
-        fields = tuple(field_of(cell, mapping) or "" if cell.strip() else "" for cell in names)
+        export = exported(names)
+        fields = tuple(
+            field_of(cell, mapping, export=export) or "" if cell.strip() else "" for cell in names
+        )
         named = len(set(NEEDED) & set(fields))
         header = Header(line.number, names, fields, sheet)
         if named == len(NEEDED):
@@ -182,7 +194,7 @@ def check_header(header: Header, mapping: Mapping[str, str], name: str) -> None:
             continue
         if field:
             given.setdefault(field, []).append(column.strip())
-        elif field_of(column, mapping) is None:
+        elif field_of(column, mapping, export=exported(header.names)) is None:
             unknown.append(column.strip())
     twice = {field: columns for field, columns in given.items() if len(columns) > 1}
     if twice:

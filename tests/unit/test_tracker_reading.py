@@ -11,7 +11,7 @@ import pytest
 
 from ledger.due import Due, parse_due
 from ledger.errors import InvalidInputError
-from ledger.exchange.columns import field_of, find_header, parse_mapping
+from ledger.exchange.columns import COLUMNS, check_header, field_of, find_header, parse_mapping
 from ledger.exchange.entries import read_entry
 from ledger.exchange.textfile import decoded, separator
 from ledger.exchange.tracker import TrackerRow, read_sheet
@@ -103,8 +103,8 @@ def test_a_ref_typed_as_text_is_the_text_typed(cell: str) -> None:
         ("Owner", "owner"),
         ("Responsible officer", "owner"),
         ("Lead", "lead"),
-        ("due_date", ""),  # ragw's export: the ISO date beside the written one
-        ("Key", ""),
+        ("Due_Date", "due"),  # ragw's export's due_date is passed over only beside its due
+        ("Key", None),
         ("Notes", None),
     ],
 )
@@ -307,3 +307,18 @@ def test_a_month_after_a_day_number_is_never_read_as_the_month_alone() -> None:
     with pytest.raises(InvalidInputError, match="cannot read the due date"):
         parse_due("15-Nov-19 Now 31-Mar-20")
     assert parse_due("Mar-98").dates == (date(1998, 3, 31),)
+
+
+def test_a_completion_date_is_never_the_due_date() -> None:
+    assert field_of("Completion date", {}) is None  # named by --map or refused, never due
+
+
+def test_due_date_is_a_forces_due_column_except_in_ragws_own_export() -> None:
+    forces = ["Code", "Report", "Scope", "Published", "Ref", "Type", "Text"]
+    for name in ("Due_Date", "DUE_DATE", "due_date"):
+        header, _ = find_header(iter([Line(1, [*forces, name])]), {}, "t.csv")
+        assert header is not None and header.fields[-1] == "due"
+    export = [*COLUMNS[:7], "due", "due_date", "key", "overdue"]
+    header, _ = find_header(iter([Line(1, export)]), {}, "board.csv")
+    assert header is not None and header.fields[7:] == ("due", "", "", "")
+    check_header(header, {}, "board.csv")  # nothing in it is unexplained
