@@ -126,3 +126,20 @@ def test_a_ref_typed_as_text_keeps_its_decimals_and_names_the_item_it_names(
     again = {**row, "status": "GREEN" if row["status"] != "GREEN" else "AMBER", "on": LATER}
     assert "1 changed" in ragw("import", str(write_csv(tmp_path / "later.csv", [again])))
     assert list(board(ragw, LATER)) == [key]  # the same item, no P/4 beside P/4.0
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+def test_a_reimport_after_a_change_the_read_model_has_not_caught_up_on_records_the_row(
+    ragw, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encrypted: bool
+) -> None:  # type: ignore[no-untyped-def]
+    if encrypted:
+        monkeypatch.setenv("RAGW_ENCRYPTION_KEY", ragw("admin", "new-key").strip())
+    rows = [row for row in seed_tracker() if row["status"] == "AMBER"][:1]
+    key = f"{rows[0]['report_code']}/{rows[0]['ref']}"
+    ragw("import", str(write_csv(tmp_path / "first.csv", rows)), "--on", PAPER)
+    board(ragw)  # the read model in step
+    ragw("status", key, "RED", "--reason", "Slipped", "--on", "2020-02-01")  # now behind
+    said = ragw("import", str(write_csv(tmp_path / "again.csv", [{**rows[0], "on": LATER}])))
+    assert "1 changed" in said
+    assert board(ragw, LATER)[key]["status"] == "AMBER"
+    assert board(ragw, "2020-02-01")[key]["status"] == "RED"
