@@ -90,8 +90,9 @@ def import_tracker(
     titles derive the same code, or the ledger holds it for another title, each takes
     a dash and six hex digits of a hash of its title (FTTC-1A2B3C), so re-importing
     the tracker names the same reports. Without a kind column, the kind is read from
-    the ref: AFI 3 / Area for improvement 3 -> afi 3, CoC 1 / Cause of concern 1 ->
-    concern 1, any other ref a recommendation. --check lists the derived codes.
+    the ref, which keeps it: AFI 3 / Area for improvement 3 -> afi AFI3, CoC 1 /
+    Cause of concern 1 -> concern CoC1, Rec 1 and any other ref a recommendation (1):
+    AFI 1 and Rec 1 of a report are two items. --check lists the derived codes.
 
     Each row is recorded as at its `on` column, else --on, else today; for items
     already in the ledger only what changed since that date is recorded, so importing

@@ -99,10 +99,19 @@ def codes_for(
     return {**found, **derived}, several
 
 
+#: How a ref read with its kind is kept: an area for improvement's and a concern's with
+#: their kind before the number, so "AFI 1" (ref ``AFI1``) and recommendation 1 (ref
+#: ``1``) of one report, numbered apart as inspection reports number them, stay two items.
+REF_PREFIXES = {Kind.AFI: "AFI", Kind.CONCERN: "CoC", Kind.RECOMMENDATION: ""}
+
+
 def kind_of_ref(ref: str) -> tuple[Kind, str]:
     """An item's kind and ref as a ref that names its kind writes them (``AFI 3`` is an
-    area for improvement, ref ``3``); any other ref is a recommendation's, as written."""
+    area for improvement, ref ``AFI3``; ``CoC 1`` a cause of concern, ref ``CoC1``;
+    ``Rec 2`` a recommendation, ref ``2``); any other ref is a recommendation's, as
+    written."""
     named = _KIND_REF.fullmatch(ref.strip())
     if named is None:
         return Kind.RECOMMENDATION, read_ref(ref)
-    return _REF_KINDS[" ".join(named[1].lower().split())], read_ref(named[2])
+    kind = _REF_KINDS[" ".join(named[1].lower().split())]
+    return kind, REF_PREFIXES[kind] + read_ref(named[2])

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from events import Kind
 from ledger.exchange.derived import (
     BASE_LENGTH,
+    REF_PREFIXES,
     base_code,
     codes_for,
     derived_codes,
@@ -97,9 +98,13 @@ def test_a_ref_that_names_its_kind_gives_that_kind_and_the_rest_as_ref(
     kind: Kind, data: st.DataObject, number: str
 ) -> None:
     form = data.draw(st.sampled_from(forms[kind]))
-    assert kind_of_ref(form.format(number)) == (kind, number)
-    if number.isdigit():  # saved as a number: 3.0
-        assert kind_of_ref(form.format(number + ".0")) == (kind, number)
+    assert kind_of_ref(form.format(number)) == (kind, REF_PREFIXES[kind] + number)
+
+
+def test_an_afi_and_a_recommendation_of_one_number_keep_refs_of_their_own() -> None:
+    assert kind_of_ref("AFI 1") == (Kind.AFI, "AFI1")
+    assert kind_of_ref("Rec 1") == kind_of_ref("1") == (Kind.RECOMMENDATION, "1")
+    assert kind_of_ref("Cause of concern 1") == (Kind.CONCERN, "CoC1")
 
 
 @given(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,19}", fullmatch=True))
@@ -108,11 +113,11 @@ def test_any_other_ref_is_a_recommendations_as_written(ref: str) -> None:
     if kind is Kind.RECOMMENDATION:
         assert read == read_ref(ref) or ref.lower().startswith("rec")
     else:
-        assert ref.lower().startswith(("a", "c")) and read[0].isdigit()
+        assert ref.lower().startswith(("a", "c")) and read.startswith(("AFI", "CoC"))
     assert check_ref(read) == read
 
 
-def test_a_number_saved_as_a_number_after_the_kind_is_the_whole_number() -> None:
-    assert kind_of_ref("AFI 3.0") == (Kind.AFI, "3")
+def test_what_follows_the_kind_is_kept_as_typed() -> None:
+    assert kind_of_ref("AFI 3.0") == (Kind.AFI, "AFI3.0")  # text, as typed
     assert kind_of_ref("AFI") == (Kind.RECOMMENDATION, "AFI")
     assert kind_of_ref("AFIx") == (Kind.RECOMMENDATION, "AFIx")
