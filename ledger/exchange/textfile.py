@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from ledger.errors import InvalidInputError
 from ledger.exchange.cells import unescaped
 from ledger.exchange.workbook import Line, check_size
+
+#: A character UTF-8 writes in two to four bytes: in a file that is not UTF-8 as a whole,
+#: the sign that it is UTF-8 with a byte of another encoding pasted in.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 #: The suffixes of trackers saved as text.
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -30,7 +37,18 @@ def decoded(data: bytes, name: str) -> tuple[str, bool]:
         return _utf16(data, "utf-16-be", name), True
     try:
         return data.decode("utf-8-sig"), False
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        if _UTF8_MULTIBYTE.search(data):
+            # UTF-8 with a byte of something else: read as Windows text, every accented
+            # letter of the rest would be changed into two or three others, silently
+            raise InvalidInputError(
+                "{name} is UTF-8 but line {line} holds a byte that is not (byte {byte}); "
+                "retype that line's accented letters or symbols and save it again as "
+                "CSV UTF-8",
+                name=name,
+                line=data[: error.start].count(b"\n") + 1,
+                byte=f"{data[error.start]:#04x}",
+            ) from None
         try:
             return data.decode("cp1252"), False  # spreadsheets saved on Windows
         except UnicodeDecodeError as error:

@@ -322,3 +322,10 @@ def test_due_date_is_a_forces_due_column_except_in_ragws_own_export() -> None:
     header, _ = find_header(iter([Line(1, export)]), {}, "board.csv")
     assert header is not None and header.fields[7:] == ("due", "", "", "")
     check_header(header, {}, "board.csv")  # nothing in it is unexplained
+
+
+def test_utf8_with_a_byte_of_windows_text_is_refused_naming_its_line() -> None:
+    data = "a,b\r\nCafé,1\r\n".encode() + "Thé £5,2\r\n".encode("cp1252")
+    with pytest.raises(InvalidInputError, match="is UTF-8 but line 3 holds a byte") as refused:
+        decoded(data, "t.csv")
+    assert "0xe9" in str(refused.value)
