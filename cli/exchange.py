@@ -74,8 +74,8 @@ def import_tracker(
     date / Target date, Update / Progress / Comments, Recommendation / Description,
     National/Force, Date Published / Publication date, Owner / Responsible officer.
     Any other column is named with --map "Column in file=field" (or left out with
-    "Column in file="). --check prints the columns as they would be read and the
-    first rows, and records nothing.
+    "Column in file="). --check prints the columns as they would be read, the
+    first rows and the bad rows, records nothing, and exits 1 when there are bad rows.
 
     Cells are read as Excel holds them: dates as date cells, ISO or UK text
     (15/11/2019, 15 Nov 2019), refs saved as numbers (4.0 is 4), statuses, kinds and
@@ -116,7 +116,16 @@ def import_tracker(
         from cli.import_check import show_check
         from projections.usecases.files import check_tracker
 
-        show_check(path, check_tracker(path, on=day, sheet=sheet, mapping=mapping))
+        found = check_tracker(path, on=day, sheet=sheet, mapping=mapping)
+        show_check(path, found)
+        if found.problems:  # a gate a script can use: exit 1 when the import would refuse
+            count = len(found.problems)
+            click.echo(
+                f"Error: {path.name} has {count} bad row{'s' if count != 1 else ''} "
+                "(listed above); nothing was recorded",
+                err=True,
+            )
+            ctx.exit(1)
         return
     outcome = import_file(session_of(ctx).uses, path, on=day, sheet=sheet, mapping=mapping)
     click.echo(f"imported {path.name}: {outcome.describe()}")

@@ -21,15 +21,18 @@ CHECK_ROWS = 5
 
 def show_check(path: Path, found: TrackerCheck) -> None:
     """What --check prints: the header and the field of each column, the first rows as
-    read, the bad rows; and that nothing was recorded."""
+    read, the bad rows; and that nothing was recorded (the command then exits 1 when
+    there are bad rows)."""
     header = found.header
     sheet = f", sheet {header.sheet!r}" if header.sheet else ""
+    sheet += " (hidden)" if header.hidden else ""
     click.echo(f"{path.name}{sheet}: header on line {header.line}; its columns read as")
     for name, field in header.mapping():
         click.echo(f"  {' '.join(name.split())!r:32} -> {field or '(left out)'}")
     if found.codes:
         click.echo(
-            f"{len(found.codes)} report codes derived from the titles (a title the ledger "
+            f"{len(found.codes)} report code{'s' if len(found.codes) != 1 else ''} derived "
+            "from the titles (a title the ledger "
             "holds takes its code there):"
         )
         for title, code in found.codes.items():

@@ -98,6 +98,8 @@ class Header:
     fields: tuple[str, ...]
     #: The sheet it is on, for a workbook.
     sheet: str | None = None
+    #: Whether that sheet is hidden (read only when named).
+    hidden: bool = False
 
     def mapping(self) -> list[tuple[str, str]]:
         """Each named column and the field it gives ("" when it is not read)."""

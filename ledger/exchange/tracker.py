@@ -23,7 +23,7 @@ refused before they are read whole.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +209,7 @@ def _workbook(path: Path, sheet: str | None, mapping: Mapping[str, str]) -> Trac
             lines = _sheet_lines(values[title], formulas[title], path.name)
             header, near = find_header(lines, mapping, path.name, title)
             if header is not None:
+                header = replace(header, hidden=values[title].sheet_state != "visible")
                 return Tracker(header, rows_below(header, lines, mapping, path.name))
             if near is not None and (closest is None or _named(near) > _named(closest)):
                 closest = near

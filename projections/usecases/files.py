@@ -4,18 +4,20 @@ file it cannot read, every bad row listed), then records all of it or nothing.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ledger.errors import Field, Fix, Hint, InvalidInputError, LedgerError, RuleBrokenError
+from ledger.errors import Fix, Hint, InvalidInputError, LedgerError
 from ledger.exchange.backup import read_backup
 from ledger.exchange.columns import Header, parse_mapping
 from ledger.exchange.derived import codes_for, title_key
 from ledger.exchange.entries import TrackerEntry, read_entry, with_codes
 from ledger.exchange.tracker import read_sheet, read_update_sheet
+from ledger.governance import day_of_change
 
 if TYPE_CHECKING:
     from ledger.chain import Digest
@@ -81,35 +83,21 @@ class TrackerCheck:
 
 
 def check_tracker(
-    path: Path, *, on: date | None, sheet: str | None = None, mapping: Sequence[str] = ()
+    path: Path,
+    *,
+    on: date | None,
+    sheet: str | None = None,
+    mapping: Sequence[str] = (),
+    today: Callable[[], date] | None = None,
 ) -> TrackerCheck:
     """The tracker at ``path`` read as :func:`import_tracker` reads it, recording
     nothing and opening no ledger: each row's report code from a title is taken from
-    the rows above it alone."""
+    the rows above it alone; ``today`` (the ledger's, by default the clock's) is the day
+    a row's date may not pass, by the rule an import checks it with."""
     tracker = read_sheet(path, sheet=sheet, mapping=parse_mapping(mapping))
     filled, problems = with_codes(tracker.rows, dict)
     read = []
-    today = date.today()
-
-    def check_on(day: date | None, *, not_before: date, since: str) -> date:
-        day = day or today
-        if day > today:
-            raise RuleBrokenError(
-                "{field} {day} is in the future; record a change once it has happened "
-                "(today is {today})",
-                field=Field.ON,
-                day=day.isoformat(),
-                today=today.isoformat(),
-            )
-        if day < not_before:
-            raise RuleBrokenError(
-                "{field} {day} is before {since} ({not_before}); give a date on or after that",
-                field=Field.ON,
-                day=day.isoformat(),
-                since=since,
-                not_before=not_before.isoformat(),
-            )
-        return day
+    check_on = partial(day_of_change, today=(today or date.today)())
 
     for row in filled:
         if row.problem:

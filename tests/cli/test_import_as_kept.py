@@ -90,13 +90,22 @@ def test_a_mapping_of_a_column_the_file_lacks_or_to_no_field_is_refused(
     )
 
 
-def test_check_prints_the_mapping_and_first_rows_and_records_nothing(ragw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_check_prints_the_mapping_and_first_rows_and_records_nothing(
+    ragw, target: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from cli.main import main
+
     rows = seed_tracker()
     rows[7] = {**rows[7], "status": "PURPLE"}
     kept = write_force_xlsx(tmp_path / "colp.xlsx", rows)
     ragw("report", "add", "KEEP", "--title", "t", "--scope", "force", "--published", "2019-01-01")
     before = events_in(ragw)
-    shown = ragw("import", str(kept), "--check", "--on", PAPER)
+    said = ragw("import", str(kept), "--check", "--on", PAPER, code=1)  # a gate for scripts
+    assert said == "Error: colp.xlsx has 1 bad row (listed above); nothing was recorded\n"
+    check = ["--db", target, "import", str(kept), "--check", "--on", PAPER]
+    shown = CliRunner().invoke(main, check).stdout
     assert "colp.xlsx, sheet 'Tracker': header on line 4" in shown
     assert "'Rec No.'" in shown and "-> ref" in shown and "'Update / Progress'" in shown
     first = rows[0]
@@ -229,3 +238,28 @@ def test_a_report_title_naming_two_reports_leaves_the_code_to_be_filled_in(
         message
     )
     assert "reports A1, B1; fill in the code" in message
+
+
+def test_check_says_a_sheet_chosen_by_name_is_hidden(ragw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    path = write_force_xlsx(tmp_path / "book.xlsx", seed_tracker()[:3], sheet="Old")
+    book = load_workbook(path)
+    book.create_sheet("Read me", 0).append(["How this tracker is kept"])
+    book["Old"].sheet_state = "hidden"
+    book.save(path)
+    shown = ragw("import", str(path), "--check", "--sheet", "Old")
+    assert "book.xlsx, sheet 'Old' (hidden): header on line 4" in shown
+
+
+def test_check_refuses_a_future_date_against_the_ledgers_today(tmp_path: Path) -> None:
+    from datetime import date
+
+    from projections.usecases.files import check_tracker
+
+    kept = write_force_xlsx(tmp_path / "colp.xlsx", seed_tracker()[:2])
+    found = check_tracker(kept, on=date(2019, 11, 15), today=lambda: date(2019, 11, 14))
+    assert [line for line, _ in found.problems] == [5, 6]
+    assert "is in the future" in str(found.problems[0][1])
+    assert "(today is 2019-11-14)" in str(found.problems[0][1])
+    assert not check_tracker(kept, on=date(2019, 11, 15), today=lambda: date(2019, 11, 15)).problems

@@ -48,7 +48,7 @@ def keys(code: str, rows: list[dict[str, Any]]) -> list[str]:
 def check_codes(ragw, path: Path) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """The codes --check says it derives, by title."""
     shown = ragw("import", str(path), "--check", "--on", PAPER).splitlines()
-    start = next(n for n, line in enumerate(shown) if "report codes derived" in line)
+    start = next(n for n, line in enumerate(shown) if "derived from the titles" in line)
     codes = {}
     for line in shown[start + 1 :]:
         if not line.startswith("  "):
@@ -103,7 +103,7 @@ def test_the_file_has_exactly_the_columns_the_issue_names(tmp_path: Path) -> Non
 def test_check_shows_the_derived_codes_and_kinds_read_from_refs(ragw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     kept = write_why_xlsx(tmp_path / "colp.xlsx", seed_tracker()[:5])
     shown = ragw("import", str(kept), "--check", "--on", PAPER)
-    assert "1 report codes derived from the titles" in shown
+    assert "1 report code derived from the titles" in shown
     assert "  CKTLO                Cyber: Keep the light on" in shown
     assert "line 5: on 2019-11-15; report_code CKTLO;" in shown
     assert "line 6: " in shown and "ref AFI2; kind afi;" in shown  # written AFI2
