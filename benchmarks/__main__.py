@@ -37,6 +37,10 @@ so it means the same on a slow machine and a fast one:
   counts and prints a step per change) / the naive replay (goal <= 3).
 - ``web_board_vs_cli_board``, ``web_p95_vs_single`` and ``web_saturated_p95_vs_single``:
   the web service, measured from outside over HTTP (see ``benchmarks/web.py``).
+- ``reimport_vs_import`` and ``reimport_changes_vs_import``: re-importing a tracker of
+  20,000 rows unchanged, and with a quarter of its rows changed / its first import
+  (goals <= 0.5 and <= 1.0; see ``benchmarks/imports.py``). A tracker is at most 20,000
+  rows, whatever ``--events``; ``--imports only`` measures these alone.
 
 With ``--postgresql`` the register is also recorded on a throw-away PostgreSQL server
 started for the run, and its seconds and same-store ratios are added under
@@ -61,6 +65,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks.imports import GOALS as IMPORT_GOALS
+from benchmarks.imports import import_results, import_timings
 from benchmarks.web import web_timings
 
 GOALS = {
@@ -77,6 +83,7 @@ GOALS = {
     "replay_meeting_vs_replay": ("<=", 3.0),
     "web_board_vs_cli_board": ("<=", 1.5),
     "web_p95_vs_single": ("<=", 4.0),
+    **IMPORT_GOALS,
 }
 START, TODAY = date(2016, 1, 1), date(2021, 12, 31)
 MEETINGS = [date(2021, 2, 4), date(2021, 5, 4), date(2021, 8, 3)]
@@ -473,8 +480,21 @@ def web_results(web: dict[str, float]) -> dict[str, Any]:
     }
 
 
+def measure_imports(folder: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    """The import's figures alone: a tracker imported, then imported again."""
+    imports = folder / "imports"
+    imports.mkdir(exist_ok=True)
+    found = import_results(import_timings(imports, log))
+    return {**found, "seconds": {f"tracker_{k}": v for k, v in found["seconds"].items()}}
+
+
 def measure(
-    events: int, folder: Path, log: Callable[[str], None], *, web: bool = True
+    events: int,
+    folder: Path,
+    log: Callable[[str], None],
+    *,
+    web: bool = True,
+    trackers: bool = True,
 ) -> dict[str, Any]:
     from ledger import open_ledger
     from projections.store import TimelineStore
@@ -513,6 +533,9 @@ def measure(
     ledger.close()
     timings["remind"] = remind_seconds(target, folder)
     log(f"  remind to .eml files {timings['remind']:.3f} s")
+    tracker: dict[str, Any] = {"met": {}, "seconds": {}}
+    if trackers:
+        tracker = measure_imports(folder, log)
     served: dict[str, Any] = {"met": {}}
     if web:
         log("the web service: the board page, and item pages under load ...")
@@ -542,6 +565,8 @@ def measure(
         **{name: round(value, 3) for name, value in results.items()},
         **{name: round(value, 3) for name, value in unbounded.items()},
         **{name: value for name, value in served.items() if name != "met"},
+        **{name: value for name, value in tracker.items() if name not in ("met", "seconds", "cpu")},
+        **({"tracker_cpu": tracker["cpu"]} if "cpu" in tracker else {}),
         "events": rows,
         "goals": {name: f"{op} {goal}" for name, (op, goal) in GOALS.items()},
         "met": {
@@ -551,6 +576,7 @@ def measure(
                 if name in results
             },
             **served["met"],
+            **tracker["met"],
         },
         "seconds": {
             "ingest": round(ingest_seconds, 3),
@@ -559,6 +585,7 @@ def measure(
             **{name: round(seconds, 4) for name, seconds in timings.items()},
             "ragw_version": round(start_seconds, 4),
             "imports": round(imports_seconds, 4),
+            **tracker["seconds"],
         },
         "peak_rss_kib": {"register": big_rss, "10k": small_rss, "log": log_rss},
         "machine": f"{platform.machine()}, {platform.python_implementation()} "
@@ -627,13 +654,36 @@ def main() -> None:
         default="with",
         help="measure the web service too (with), not (without), or alone (only)",
     )
+    parser.add_argument(
+        "--imports",
+        choices=["with", "without", "only"],
+        default="with",
+        help="measure re-importing a 20,000-row tracker too (with), not (without), or alone (only)",
+    )
     options = parser.parse_args()
     log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     with tempfile.TemporaryDirectory(prefix="ragw-bench-") as folder:
         if options.web == "only":
             print(json.dumps(measure_web(options.events, Path(folder), log), indent=2))
             return
-        results = measure(options.events, Path(folder), log, web=options.web == "with")
+        if options.imports == "only":
+            results = measure_imports(Path(folder), log)
+            if options.json:
+                print(json.dumps(results, indent=2))
+                return
+            for name, (op, goal) in IMPORT_GOALS.items():
+                mark = "met" if results["met"][name] else "MISSED"
+                print(f"{name:26} {results[name]:>10.3f}   goal {op} {goal:<6} {mark}")
+            print("seconds: " + ", ".join(f"{k} {v}" for k, v in results["seconds"].items()))
+            print("CPU time: " + ", ".join(f"{k} {v}" for k, v in results["cpu"].items()))
+            return
+        results = measure(
+            options.events,
+            Path(folder),
+            log,
+            web=options.web == "with",
+            trackers=options.imports == "with",
+        )
     if options.postgresql:
         results["postgresql"] = measure_postgresql(options.events, log)
     if options.json:
@@ -643,7 +693,7 @@ def main() -> None:
         if name not in results["met"]:
             continue
         mark = "met" if results["met"][name] else "MISSED"
-        print(f"{name:22} {results[name]:>10.3f}   goal {op} {goal:<6} {mark}")
+        print(f"{name:26} {results[name]:>10.3f}   goal {op} {goal:<6} {mark}")
     for name in (
         "log_vs_as_at",
         "backdated_vs_as_at",
@@ -652,7 +702,7 @@ def main() -> None:
         "web_saturated_p95_vs_single",
     ):
         if name in results:
-            print(f"{name:22} {results[name]:>10.3f}   (no goal)")
+            print(f"{name:26} {results[name]:>10.3f}   (no goal)")
     print(f"({results['events']} events; {results['machine']})")
 
 

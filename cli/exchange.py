@@ -33,30 +33,101 @@ if TYPE_CHECKING:
 
 
 @click.command("import")
-@click.argument("file", metavar="FILE.csv|FILE.xlsx")
+@click.argument("file", metavar="FILE.csv|FILE.xlsx|FILE.txt")
 @on_option
+@click.option(
+    "--sheet",
+    default=None,
+    metavar="NAME",
+    help="The sheet of a workbook to read. Default: the first (visible) one with a header.",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar='"Column in file=field"',
+    help="Which field a column gives, where its name does not say (repeatable); "
+    '"Column in file=" leaves a column out.',
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Print the columns as they would be read and the first rows; record nothing.",
+)
 @click.pass_context
-def import_tracker(ctx: click.Context, file: str, on: str | None) -> None:
-    """Import a tracker spreadsheet: all rows or none.
+def import_tracker(
+    ctx: click.Context,
+    file: str,
+    on: str | None,
+    sheet: str | None,
+    mapping: tuple[str, ...],
+    check: bool,
+) -> None:
+    """Import a tracker spreadsheet as a force keeps it: all rows or none.
 
-    Columns (header row, any order): report_code report scope published ref kind
-    text, and optionally inspectorate status reason due comment owner lead on.
-    Statuses, kinds and due dates are read as papers write them (NEW GREEN, area for
-    improvement, "October 2018 Now January 2020"). Each row is recorded as at its `on`
-    column, else --on, else today; for items already in the ledger only what changed
-    since that date is recorded, so importing last year's papers oldest first
-    back-fills a true history. A bad row refuses the whole file, every bad row listed
-    with its line. A file is read up to 20,000 rows below its header, 50 columns and
-    20 MB (100 MB unpacked); a bigger one is refused before it is read.
+    The header is the first row that names the fields report scope published ref
+    text (title rows, blank rows and merged title cells above it are passed over);
+    optional fields: report_code kind inspectorate status reason due comment owner
+    lead on. Columns are named as here or as forces name them, whatever the case and
+    punctuation: Report code / Code, Report title / Report name, Type, RAG / RAG
+    status / Status, Rec No. / No. / Ref / Recommendation number, Deadline / Due
+    date / Target date, Update / Progress / Comments, Recommendation / Description,
+    National/Force, Date Published / Publication date, Owner / Responsible officer.
+    Any other column is named with --map "Column in file=field" (or left out with
+    "Column in file="). --check prints the columns as they would be read, the
+    first rows and the bad rows, records nothing, and exits 1 when there are bad rows.
+
+    Cells are read as Excel holds them: dates as date cells, ISO or UK text
+    (15/11/2019, 15 Nov 2019), refs saved as numbers (4.0 is 4), statuses, kinds and
+    scopes in any case. A row without a report code takes the code of the one report
+    its title names (in the rows above, or in the ledger). Text files are read as
+    Excel saves them: CSV UTF-8, CSV (Windows), and Unicode text (UTF-16,
+    tab-separated .txt).
+
+    Without a report_code column, a report's code is the ledger's for its title, else
+    derived from the title: each word's first letter and each number whole, in
+    capitals, at most 12 characters (Cyber: Keep the light on -> CKTLO); when two
+    titles derive the same code, or the ledger holds it for another title, each takes
+    a dash and six hex digits of a hash of its title (FTTC-1A2B3C), so re-importing
+    the tracker names the same reports. Without a kind column, the kind is read from
+    the ref, which keeps it: AFI 3 / Area for improvement 3 -> afi AFI3, CoC 1 /
+    Cause of concern 1 -> concern CoC1, Rec 1 and any other ref a recommendation (1):
+    AFI 1 and Rec 1 of a report are two items. --check lists the derived codes.
+
+    Each row is recorded as at its `on` column, else --on, else today; for items
+    already in the ledger only what changed since that date is recorded, so importing
+    last year's papers oldest first back-fills a true history. A bad row refuses the
+    whole file, every bad row listed with its line in the file. A file is read up to
+    20,000 rows below its header, 50 columns and 20 MB (100 MB unpacked); a bigger one
+    is refused before it is read.
 
     \b
     Examples:
       ragw import tracker.xlsx --on 2019-11-15
+      ragw import tracker.xlsx --check
+      ragw import colp.xlsx --check   # no Code or Type column: the codes it derives
+      ragw import tracker.xlsx --sheet "HMICFRS recs" --map "Lead officer=owner"
+      ragw import tracker.xlsx --map "Notes=" --map "Rec=ref"
       ragw import february.csv --on 2021-02-04 && ragw import may.csv --on 2021-05-04
     """
     day = parse_day(on, "--on")
     path = Path(file)
-    outcome = import_file(session_of(ctx).uses, path, on=day)
+    if check:
+        from cli.import_check import show_check
+        from projections.usecases.files import check_tracker
+
+        found = check_tracker(path, on=day, sheet=sheet, mapping=mapping)
+        show_check(path, found)
+        if found.problems:  # a gate a script can use: exit 1 when the import would refuse
+            count = len(found.problems)
+            click.echo(
+                f"Error: {path.name} has {count} bad row{'s' if count != 1 else ''} "
+                "(listed above); nothing was recorded",
+                err=True,
+            )
+            ctx.exit(1)
+        return
+    outcome = import_file(session_of(ctx).uses, path, on=day, sheet=sheet, mapping=mapping)
     click.echo(f"imported {path.name}: {outcome.describe()}")
 
 

@@ -82,6 +82,7 @@ COMMANDS: dict[Fix, str] = {
     Fix.EXPORT_IN_CLEAR: "add --plaintext",
     Fix.ADD_INSPECTION: "add it with `ragw inspection add {code} ...` (see `ragw inspection list`)",
     Fix.SEE_INSPECTIONS: "see `ragw inspection list`",
+    Fix.MAP_COLUMNS: 'add --map "Column in file=field" for each',
 }
 
 

@@ -47,6 +47,7 @@ from ledger.relevance import Relevance
 from ledger.reminders import Reminders
 
 if TYPE_CHECKING:
+    from ledger.exchange.known import CurrentStates
     from ledger.exchange.tracker import TrackerRow
     from ledger.exchange.updates import UpdateRow
 
@@ -316,11 +317,16 @@ class Ledger(Accounts, Reminders, Inspections, Relevance):
         actor: str,
         on: date | None = None,
         progress: Callable[[int], object] | None = None,
+        current: CurrentStates | None = None,
     ) -> ImportOutcome:
         """Record a tracker's rows as at their dates: all of them in one transaction, or
-        none when any row is bad (:class:`BatchRefusedError` lists every one)."""
+        none when any row is bad (:class:`BatchRefusedError` lists every one); ``current``
+        reads items' states from a read model in step with the log, when there is one."""
         self.authorize(actor, what="importing a tracker")
-        return TrackerImport(self, source=source, actor=actor, on=on, progress=progress).run(rows)
+        batch = TrackerImport(
+            self, source=source, actor=actor, on=on, progress=progress, current=current
+        )
+        return batch.run(rows)
 
     def apply_updates(
         self,

@@ -51,8 +51,8 @@ _MENTION = re.compile(
       (?P<iso>\b\d{{4}}-\d{{2}}-\d{{2}}\b)
     | (?P<uk>\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}\b)
     | \b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<day_month>{_MONTH})\.?,?\s+(?P<day_year>\d{{4}})\b
-    | \b(?P<month>{_MONTH})\.?,?\s+(?P<year>\d{{4}})\b
-    | \b(?P<short_month>{_MONTH})-(?P<short_year>\d{{2}})\b
+    | (?<!\d[\s/.-])\b(?P<month>{_MONTH})\.?,?\s+(?P<year>\d{{4}})\b
+    | (?<!\d[\s/.-])\b(?P<short_month>{_MONTH})-(?P<short_year>\d{{2}})\b
     | \bQ(?P<quarter>[1-4])\s*(?P<quarter_year>\d{{4}})\b
     | \bwithin\s+(?P<count>\d+|[a-z-]+)\s+(?P<unit>day|week|month|year)s?\b
     | (?P<immediate>\bimmediate(?:ly)?\b|\bforthwith\b)
@@ -154,8 +154,10 @@ def _mention_to_date(match: re.Match[str], written: str, published: date | None)
         if groups["month"]:
             return end_of_month(int(groups["year"]), MONTHS[groups["month"].lower()])
         if groups["short_month"]:  # spreadsheets' "Mar-20"
+            # two-digit years by Excel's pivot: 00-29 are 20xx, 30-99 are 19xx
+            short = int(groups["short_year"])
             return end_of_month(
-                2000 + int(groups["short_year"]), MONTHS[groups["short_month"].lower()]
+                short + (2000 if short < 30 else 1900), MONTHS[groups["short_month"].lower()]
             )
         if groups["quarter"]:
             return end_of_month(int(groups["quarter_year"]), 3 * int(groups["quarter"]))

@@ -86,6 +86,7 @@ class Fix(Enum):
     EXPORT_IN_CLEAR = "ask for plain text"
     ADD_INSPECTION = "add the inspection {code} first (see the inspections)"
     SEE_INSPECTIONS = "see the inspections"
+    MAP_COLUMNS = 'map each as "Column in file=field"'
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ STEPS: dict[Fix, str] = {
     Fix.EXPORT_IN_CLEAR: "ask for plain text",
     Fix.ADD_INSPECTION: "ask governance to add the inspection {code} first",
     Fix.SEE_INSPECTIONS: "see the inspections (ask governance)",
+    Fix.MAP_COLUMNS: 'map each as "Column in file=field" on the command line',
 }
 
 

@@ -1,9 +1,12 @@
-"""Reading a tracker: the spreadsheet a force already keeps, as CSV or XLSX.
+"""Reading a tracker: the spreadsheet a force already keeps, as a workbook (XLSX) or as
+text (CSV, or Excel's Unicode text: :mod:`ledger.exchange.textfile`).
 
-A tracker has a header row and one row per item, with the columns of the command-line
-contract (any order, any case). Cells are read as text as a person typed them; dates
-that a spreadsheet stored as dates come back as ISO dates. Every row keeps its line
-number, so every complaint about it can name it.
+A tracker has a header row, perhaps below title rows, and one row per item; its columns
+are named as the command-line contract or forces name them, in any order
+(:mod:`ledger.exchange.columns` finds the header and the field of each column). Cells
+are read as text as a person typed them; dates that a spreadsheet stored as dates come
+back as ISO dates. Every row keeps its line number in the file, so every complaint
+about it can name it.
 
 A CSV cell that ragw escaped on export (:mod:`ledger.exchange.cells`) is read back as the
 text it was. A workbook cell holding a formula is read as the value the spreadsheet saved
@@ -19,19 +22,30 @@ refused before they are read whole.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ledger.errors import Fix, Hint, InvalidInputError
-from ledger.exchange.cells import unescaped
+from ledger.exchange.columns import (
+    COLUMNS,
+    DERIVED,
+    HEADER_ROWS,
+    IGNORED,
+    OPTIONAL,
+    REQUIRED,
+    Header,
+    check_header,
+    find_header,
+    no_header,
+)
 from ledger.exchange.shown import concealing
+from ledger.exchange.textfile import TEXT_SUFFIXES, text_lines
 from ledger.exchange.updates import FILLED, UpdateRow
 from ledger.exchange.workbook import (
     LIMITS,
+    MAX_ROWS,
     RECALCULATE,
     Line,
     cell_text,
@@ -43,27 +57,28 @@ from ledger.exchange.workbook import (
     hidden_parts,
     open_workbook,
     sheet_rows,
+    too_many_rows,
 )
 
-__all__ = ["LIMITS", "RECALCULATE", "Line", "TrackerRow", "read_tracker", "read_update_sheet"]
+__all__ = [
+    "COLUMNS",
+    "IGNORED",
+    "LIMITS",
+    "OPTIONAL",
+    "RECALCULATE",
+    "REQUIRED",
+    "Line",
+    "Tracker",
+    "TrackerRow",
+    "read_sheet",
+    "read_tracker",
+    "read_update_sheet",
+]
 
-REQUIRED = ("report_code", "report", "scope", "published", "ref", "kind", "text")
-OPTIONAL = ("inspectorate", "status", "reason", "due", "comment", "owner", "lead", "on")
-COLUMNS = REQUIRED + OPTIONAL
-#: Columns an export of the board adds for people; an import passes over them.
-IGNORED = ("key", "due_date", "overdue")
-#: Headers people write for the same column.
-ALIASES = {
-    "code": "report_code",
-    "report code": "report_code",
-    "title": "report",
-    "report title": "report",
-    "inspectorates": "inspectorate",
-    "due date": "due",
-    "recommendation": "text",
-    "effective": "on",
-    "as at": "on",
-}
+_csv_lines = text_lines  # the name earlier code and tests read a CSV file's rows by
+#: Rows a tracker may have above its header (titles, blank rows) beyond the limit of
+#: :data:`MAX_ROWS` rows below it.
+TITLE_ROWS = HEADER_ROWS - 1
 
 
 @dataclass(frozen=True)
@@ -74,124 +89,154 @@ class TrackerRow:
     cells: dict[str, str]
     #: Why a cell of the row cannot be read (a formula without a saved value), if one cannot.
     problem: str = ""
+    #: The fields of :data:`DERIVED` the file has no column for: derived for each row.
+    absent: frozenset[str] = frozenset()
 
     def get(self, column: str) -> str:
         return self.cells.get(column, "")
 
 
+@dataclass(frozen=True)
+class Tracker:
+    """A tracker as read: the header found (its line, sheet and the field each column
+    gives) and every non-empty row below it."""
+
+    header: Header
+    rows: list[TrackerRow]
+
+
 def read_tracker(path: Path) -> list[TrackerRow]:
-    """Every non-empty row of a .csv or .xlsx tracker; refuses a file it cannot read or
-    whose header lacks a required column."""
+    """Every non-empty row of a tracker (see :func:`read_sheet`)."""
+    return read_sheet(path).rows
+
+
+def read_sheet(
+    path: Path, *, sheet: str | None = None, mapping: Mapping[str, str] | None = None
+) -> Tracker:
+    """A tracker saved as text (.csv, .txt, .tsv) or a workbook (.xlsx): its header
+    and every non-empty row below it. ``sheet`` names a workbook's sheet (else the first
+    visible one with a header); ``mapping`` (folded column: field) comes before the
+    synonyms. Refuses a file it cannot read or whose header lacks a required field."""
+    mapping = mapping or {}
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise InvalidInputError(f"no file {path}; give the path of a .csv or .xlsx tracker")
-    if suffix == ".csv":
-        lines = count_rows(_csv_lines(path), path.name)
-    elif suffix in (".xlsx", ".xlsm"):
-        lines = _xlsx_lines(path)
-    else:
         raise InvalidInputError(
-            f"{path.name}: a tracker is read from .csv or .xlsx; save it as one of those"
+            "no file {path}; give the path of a .csv or .xlsx tracker", path=str(path)
         )
-    return rows_of(lines, path.name)
+    if suffix in TEXT_SUFFIXES:
+        if sheet is not None:
+            raise InvalidInputError(
+                "{name} is text, which has no sheets; a sheet is chosen in an .xlsx workbook",
+                name=path.name,
+            )
+        lines = count_rows(text_lines(path), path.name, TITLE_ROWS)
+        header, closest = find_header(lines, mapping, path.name)
+        if header is None:
+            raise no_header(path.name, closest)
+        return Tracker(header, rows_below(header, lines, mapping, path.name))
+    if suffix in (".xlsx", ".xlsm"):
+        return _workbook(path, sheet, mapping)
+    raise InvalidInputError(
+        "{name}: a tracker is read from .csv, .txt (Unicode text) or .xlsx; save it as "
+        "one of those",
+        name=path.name,
+    )
 
 
 def rows_of(lines: Iterable[Line], name: str) -> list[TrackerRow]:
+    """The rows of ``lines`` below their header, the fields named as the ledger and
+    forces name them."""
     numbered = iter(lines)
-    try:
-        header = next(numbered).values
-    except StopIteration:
-        raise InvalidInputError(
-            f"{name} is empty; it needs a header row and a row per item"
-        ) from None
-    columns = [_column_name(cell) for cell in header]
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise InvalidInputError(
-            f"{name} has no column {', '.join(missing)}; the header row needs "
-            f"{' '.join(REQUIRED)} (optional: {' '.join(OPTIONAL)})"
-        )
-    unknown = [c for c in columns if c and c not in COLUMNS + IGNORED]
-    if unknown:
-        raise InvalidInputError(
-            f"{name} has columns the ledger does not know: {', '.join(unknown)}; "
-            f"use {' '.join(COLUMNS)} (rename or remove the others)"
-        )
-    read = [i for i, column in enumerate(columns) if column and column not in IGNORED]
+    header, closest = find_header(numbered, {}, name)
+    if header is None:
+        raise no_header(name, closest)
+    return rows_below(header, numbered, {}, name)
+
+
+def rows_below(
+    header: Header, lines: Iterable[Line], mapping: Mapping[str, str], name: str
+) -> list[TrackerRow]:
+    """Every non-empty row after ``header``, its cells by field."""
+    check_header(header, mapping, name)
+    fields = header.fields
+    read = [i for i, field in enumerate(fields) if field]
+    absent = frozenset(field for field in DERIVED if field not in fields)
     rows = []
-    for line in numbered:
+    for line in lines:
+        if line.number - header.line > MAX_ROWS:
+            raise too_many_rows(name)
         cells = {
-            column: value.strip()
-            for column, value in zip(columns, line.values, strict=False)
-            if column and column not in IGNORED and value.strip()
+            field: value.strip()
+            for field, value in zip(fields, line.values, strict=False)
+            if field and value.strip()
         }
         problem = line.problem(read)
         if cells or problem:
-            rows.append(TrackerRow(line.number, cells, problem))
+            rows.append(TrackerRow(line.number, cells, problem, absent))
     return rows
 
 
-def _column_name(cell: str) -> str:
-    name = " ".join(cell.strip().lower().replace("_", " ").split())
-    name = ALIASES.get(name, name)
-    return name.replace(" ", "_")
-
-
-def _csv_lines(path: Path) -> Iterator[Line]:
-    check_size(path)
-    data = path.read_bytes()  # not read_text: a cell's own line breaks stay as written
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")  # spreadsheets saved on Windows
-        except UnicodeDecodeError as error:
-            raise InvalidInputError(
-                f"{path.name} is neither UTF-8 nor Windows text (byte {data[error.start]:#04x} "
-                f"at {error.start}); save it again as CSV UTF-8"
-            ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    first_line = 1
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:  # e.g. a cell longer than any text ragw records
-            raise InvalidInputError(
-                f"{path.name} cannot be read as CSV at line {first_line} ({error}); "
-                "check that line and save it again as CSV"
-            ) from None
-        yield Line(first_line, [unescaped(value) for value in values])  # as ragw wrote it
-        first_line = reader.line_num + 1  # a quoted cell may run over several lines
-
-
-def _xlsx_lines(path: Path) -> Iterator[Line]:
-    """The first sheet's rows, each cell as the value saved in the file; a formula's
-    value is the one its spreadsheet saved with it (openpyxl cannot calculate), so a
-    formula saved without one, or with an error, is unreadable."""
-    values = open_workbook(path, data_only=True)
+def _workbook(path: Path, sheet: str | None, mapping: Mapping[str, str]) -> Tracker:
+    """The rows of the named sheet, or of the first visible sheet with a header; each
+    cell as the value saved in the file. A formula's value is the one its spreadsheet
+    saved with it (openpyxl cannot calculate), so a formula saved without one, or with
+    an error, is unreadable."""
+    values = open_workbook(path, data_only=True, above=TITLE_ROWS)
     try:
         formulas = open_workbook(path, data_only=False, measured=True)
     except InvalidInputError:
         values.close()
         raise
     try:
-        pairs = zip(
-            sheet_rows(first_sheet(values, path), path.name),
-            sheet_rows(first_sheet(formulas, path), path.name),
-            strict=False,
-        )
-        for (number, saved), (_, written) in pairs:
-            unreadable = {
-                index: _unreadable(cell, formula)
-                for index, (cell, formula) in enumerate(zip(saved, written, strict=False))
-                if formula.data_type == "f" and (cell.value is None or cell.data_type == "e")
-            }
-            yield Line(number, [cell_text(cell.value) for cell in saved], unreadable)
+        first_sheet(values, path)  # a workbook without a worksheet is refused as before
+        titles = [s.title for s in values.worksheets]
+        if sheet is not None:
+            chosen = [t for t in titles if t == sheet] or [
+                t for t in titles if t.strip().casefold() == sheet.strip().casefold()
+            ]
+            if not chosen:
+                raise InvalidInputError(
+                    "{name} has no sheet {sheet}; its sheets are {sheets}",
+                    name=path.name,
+                    sheet=repr(sheet),
+                    sheets=", ".join(repr(t) for t in titles),
+                )
+            candidates = chosen[:1]
+        else:
+            candidates = [s.title for s in values.worksheets if s.sheet_state == "visible"]
+        closest: Header | None = None
+        for title in candidates:
+            lines = _sheet_lines(values[title], formulas[title], path.name)
+            header, near = find_header(lines, mapping, path.name, title)
+            if header is not None:
+                header = replace(header, hidden=values[title].sheet_state != "visible")
+                return Tracker(header, rows_below(header, lines, mapping, path.name))
+            if near is not None and (closest is None or _named(near) > _named(closest)):
+                closest = near
+        raise no_header(path.name, closest, titles)
     finally:
         values.close()
         formulas.close()
+
+
+def _named(header: Header) -> int:
+    return len(set(REQUIRED) & set(header.fields))
+
+
+def _sheet_lines(saved_sheet: Any, formula_sheet: Any, name: str) -> Iterator[Line]:
+    pairs = zip(
+        sheet_rows(saved_sheet, name, TITLE_ROWS),
+        sheet_rows(formula_sheet, name, TITLE_ROWS),
+        strict=False,
+    )
+    for (number, saved), (_, written) in pairs:
+        unreadable = {
+            index: _unreadable(cell, formula)
+            for index, (cell, formula) in enumerate(zip(saved, written, strict=False))
+            if formula.data_type == "f" and (cell.value is None or cell.data_type == "e")
+        }
+        shown = [cell_text(cell.value, getattr(cell, "number_format", None)) for cell in saved]
+        yield Line(number, shown, unreadable)
 
 
 def _unreadable(cell: Any, formula: Any) -> str:

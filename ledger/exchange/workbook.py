@@ -66,14 +66,15 @@ def check_size(path: Path) -> None:
         )
 
 
-def check_unpacked(path: Path) -> None:
+def check_unpacked(path: Path, *, above: int = 0) -> None:
     """Refuse a workbook whose parts unpack to more than :data:`MAX_UNPACKED`, as its
     zip directory says (reading a part never gives more than the directory says), or
     any part of which holds more rows or cells than a sheet within the limits can.
 
     The rows and cells are counted in the unpacked bytes, a part at a time and a
     megabyte at a time, before any is parsed as XML: a spreadsheet library reading a
-    sheet that does not state its extent parses the whole of it just to open it."""
+    sheet that does not state its extent parses the whole of it just to open it.
+    ``above``: how many rows may come before the header (a tracker's titles)."""
     try:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
@@ -88,7 +89,7 @@ def check_unpacked(path: Path) -> None:
                 )
             for part in parts:
                 with archive.open(part) as stream:
-                    _scan(stream, path.name)
+                    _scan(stream, path.name, above)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as error:
         raise not_a_workbook(path, error) from None
 
@@ -109,7 +110,7 @@ _CELLS = (MAX_ROWS + 1) * MAX_COLUMNS
 _CHUNK = 1024 * 1024
 
 
-def _scan(stream: IO[bytes], name: str) -> None:
+def _scan(stream: IO[bytes], name: str, above: int = 0) -> None:
     """Count a part's rows and cells, refusing too many."""
     rows = cells = 0
     carried = b""
@@ -125,9 +126,9 @@ def _scan(stream: IO[bytes], name: str) -> None:
         found = _ELEMENT.findall(data)
         rows += found.count(b"row")
         cells += len(found)
-        if rows > MAX_ROWS + 1:
+        if rows > MAX_ROWS + 1 + above:
             raise too_many_rows(name)
-        if cells - rows > _CELLS:
+        if cells - rows > _CELLS + above * MAX_COLUMNS:
             raise InvalidInputError(
                 "{name} has more cells in a sheet than {rows} rows of {columns} columns hold; "
                 "a sheet is read up to {limits}: split it into smaller files",
@@ -140,7 +141,7 @@ def _scan(stream: IO[bytes], name: str) -> None:
             return
 
 
-def open_workbook(path: Path, *, data_only: bool, measured: bool = False) -> Any:
+def open_workbook(path: Path, *, data_only: bool, measured: bool = False, above: int = 0) -> Any:
     """The workbook at ``path``, streamed (read-only), once it is found within the
     limits (unless already ``measured``); ``data_only`` gives formulas' saved values
     instead of the formulas."""
@@ -148,7 +149,7 @@ def open_workbook(path: Path, *, data_only: bool, measured: bool = False) -> Any
 
     if not measured:
         check_size(path)
-        check_unpacked(path)
+        check_unpacked(path, above=above)
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
     except Exception as error:  # zip, XML and format errors all mean "not a workbook"
@@ -174,7 +175,7 @@ def not_a_workbook(path: Path, error: BaseException) -> InvalidInputError:
     )
 
 
-def sheet_rows(sheet: Any, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+def sheet_rows(sheet: Any, name: str, above: int = 0) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """Each row of ``sheet`` (its number, its cells up to :data:`MAX_COLUMNS`), read one
     at a time; refuses the first row past :data:`MAX_ROWS` below the header, a value
     past the last column, and XML that turns out malformed part way."""
@@ -193,7 +194,7 @@ def sheet_rows(sheet: Any, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
                 kind=type(error).__name__,
                 error=" ".join(str(error).split())[:200],
             ) from None
-        if number > MAX_ROWS + 1:
+        if number > MAX_ROWS + 1 + above:
             raise too_many_rows(name)
         if len(cells) > MAX_COLUMNS:
             beyond = next((c for c in cells[MAX_COLUMNS:] if c.value is not None), None)
@@ -210,11 +211,11 @@ def sheet_rows(sheet: Any, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
         yield number, cells
 
 
-def count_rows(lines: Iterable[Line], name: str) -> Iterator[Line]:
+def count_rows(lines: Iterable[Line], name: str, above: int = 0) -> Iterator[Line]:
     """``lines``, refusing the first past :data:`MAX_ROWS` below the header or with a
     value past :data:`MAX_COLUMNS` (a CSV file's rows, read one at a time)."""
     for line in lines:
-        if line.number > MAX_ROWS + 1:
+        if line.number > MAX_ROWS + 1 + above:
             raise too_many_rows(name)
         if any(value.strip() for value in line.values[MAX_COLUMNS:]):
             raise InvalidInputError(
@@ -238,8 +239,14 @@ def too_many_rows(name: str) -> InvalidInputError:
     )
 
 
-def cell_text(value: Any) -> str:
-    """A cell's value as a person typed it: dates as ISO dates, 4.0 as 4."""
+#: A number format that shows a fixed count of decimals (``0.00``, ``#,##0.0``).
+_DECIMALS = re.compile(r"[#,0]*0\.(0+)")
+
+
+def cell_text(value: Any, number_format: str | None = None) -> str:
+    """A cell's value as a person typed it: dates as ISO dates, 4.0 as 4; a number whose
+    format shows decimals as it shows them (1.1 in format ``0.00`` is ``1.10``: a ref
+    1.10 typed as a number is stored as 1.1)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -248,6 +255,10 @@ def cell_text(value: Any) -> str:
         )
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool) and number_format:
+        decimals = _DECIMALS.fullmatch(number_format.strip())
+        if decimals:
+            return f"{value:.{len(decimals.group(1))}f}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a ref typed as 4 comes back as 4.0
     return str(value)

@@ -4,30 +4,122 @@ file it cannot read, every bad row listed), then records all of it or nothing.""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ledger.errors import Fix, Hint, InvalidInputError
+from ledger.errors import Fix, Hint, InvalidInputError, LedgerError
 from ledger.exchange.backup import read_backup
-from ledger.exchange.tracker import read_tracker, read_update_sheet
+from ledger.exchange.columns import Header, parse_mapping
+from ledger.exchange.derived import codes_for, title_key
+from ledger.exchange.entries import TrackerEntry, read_entry, with_codes
+from ledger.exchange.tracker import read_sheet, read_update_sheet
+from ledger.governance import day_of_change
 
 if TYPE_CHECKING:
     from ledger.chain import Digest
     from ledger.exchange.importing import ImportOutcome
+    from ledger.exchange.known import CurrentStates
     from ledger.exchange.updates import UpdateOutcome
     from projections.usecases.session import LedgerSession
 
 
-def import_tracker(session: LedgerSession, path: Path, *, on: date | None) -> ImportOutcome:
-    """Import the tracker at ``path`` (.csv or .xlsx), each row as at its ``on``
-    column, else ``on``, else today."""
-    rows = read_tracker(path)
+def import_tracker(
+    session: LedgerSession,
+    path: Path,
+    *,
+    on: date | None,
+    sheet: str | None = None,
+    mapping: Sequence[str] = (),
+) -> ImportOutcome:
+    """Import the tracker at ``path`` (.csv, .txt or .xlsx: ``sheet`` of it, else the
+    first with a header; ``mapping`` holds "Column in file=field" pairs), each row as at
+    its ``on`` column, else ``on``, else today."""
+    tracker = read_sheet(path, sheet=sheet, mapping=parse_mapping(mapping))
     ledger = session.ledger(write=True)
-    with session.progress(len(rows), f"Importing {path.name}") as bar:
+    current = _current_states(session)
+    with session.progress(len(tracker.rows), f"Importing {path.name}") as bar:
         return ledger.import_tracker(
-            rows, source=path.name, actor=session.actor, on=on, progress=bar
+            tracker.rows,
+            source=path.name,
+            actor=session.actor,
+            on=on,
+            progress=bar,
+            current=current,
         )
+
+
+def _current_states(session: LedgerSession) -> CurrentStates | None:
+    """Items' states from the stored read model, when it is in step with the log; else
+    None, and the import reads them from the store. An import never brings the model
+    up to date first: that would cost more than reading the items it names."""
+    ledger = session.ledger(write=False)
+    if ledger.encrypted or ledger.last_position() == 0:
+        return None
+    store = session.store()
+    if not store.ready or store.position() < ledger.last_position():
+        return None
+    from projections.store.current import states_as_at
+
+    return lambda wanted: states_as_at(store, wanted)
+
+
+@dataclass(frozen=True)
+class TrackerCheck:
+    """What an import of a tracker would read: its header (the field each column
+    gives), its rows, each read as the import reads it, and the rows it would refuse
+    on their own (before the ledger's items are compared)."""
+
+    header: Header
+    rows: int
+    read: list[TrackerEntry]
+    problems: list[tuple[int, LedgerError | str]]
+    #: Of a file without a report code column: each title (as first written) and the
+    #: code derived from it, in the order the file names them.
+    codes: dict[str, str] = field(default_factory=dict)
+
+
+def check_tracker(
+    path: Path,
+    *,
+    on: date | None,
+    sheet: str | None = None,
+    mapping: Sequence[str] = (),
+    today: Callable[[], date] | None = None,
+) -> TrackerCheck:
+    """The tracker at ``path`` read as :func:`import_tracker` reads it, recording
+    nothing and opening no ledger: each row's report code from a title is taken from
+    the rows above it alone; ``today`` (the ledger's, by default the clock's) is the day
+    a row's date may not pass, by the rule an import checks it with."""
+    tracker = read_sheet(path, sheet=sheet, mapping=parse_mapping(mapping))
+    filled, problems = with_codes(tracker.rows, dict)
+    read = []
+    check_on = partial(day_of_change, today=(today or date.today)())
+
+    for row in filled:
+        if row.problem:
+            problems.append((row.line, row.problem))
+            continue
+        try:
+            read.append(read_entry(row, default_on=on, check_on=check_on))
+        except LedgerError as error:
+            problems.append((row.line, error))
+    codes: dict[str, str] = {}
+    if "report_code" not in tracker.header.fields:
+        titles: dict[str, str] = {}
+        for row in tracker.rows:
+            titles.setdefault(title_key(row.get("report")), row.get("report"))
+        titles.pop("", None)
+        derived, _ = codes_for(titles.values(), {})
+        codes = {title: derived[key] for key, title in titles.items()}
+    return TrackerCheck(tracker.header, len(tracker.rows), read, sorted(problems, key=_line), codes)
+
+
+def _line(problem: tuple[int, LedgerError | str]) -> int:
+    return problem[0]
 
 
 def apply_update_sheet(

@@ -64,9 +64,9 @@ def test_a_file_with_one_bad_row_in_the_middle_is_refused_whole(ragw, tmp_path: 
 
 
 def test_a_header_without_a_required_column_is_refused(ragw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    rows = [{k: v for k, v in row.items() if k != "kind"} for row in seed_tracker()[:3]]
+    rows = [{k: v for k, v in row.items() if k != "text"} for row in seed_tracker()[:3]]
     message = ragw("import", str(write_csv(tmp_path / "t.csv", rows)), code=1)
-    assert message.startswith("Error: t.csv has no column kind")
+    assert message.startswith("Error: t.csv has no column text")
 
 
 def test_importing_the_same_tracker_again_records_nothing(ragw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
