@@ -32,7 +32,7 @@ from ledger.errors import BatchRefusedError, Fix, Hint, LedgerError, RuleBrokenE
 from ledger.exchange.entries import NEEDS_REASON, TrackerEntry, read_entry, with_codes
 from ledger.exchange.known import CurrentStates, aggregates, changes_nothing, report_titles
 from ledger.exchange.tracker import TrackerRow
-from ledger.keys import recommendation_id, report_id
+from ledger.keys import committee_id, inspection_id, recommendation_id, report_id
 from ledger.state import fold_item
 
 if TYPE_CHECKING:
@@ -160,6 +160,11 @@ class TrackerImport:
         """The row's report, registered as of its publication when first seen."""
         report = self.reports.get(entry.code)
         if report is None:
+            for taken, what in ((committee_id, "a committee"), (inspection_id, "an inspection")):
+                if taken(entry.code) in self.ledger.repository:  # a code names one thing
+                    raise RuleBrokenError(
+                        f"{entry.code} is the code of {what}; give the report a code of its own"
+                    )
             report = Report.register(
                 code=entry.code,
                 title=entry.title,

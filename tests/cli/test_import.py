@@ -162,3 +162,24 @@ def test_a_large_import_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     os.close(main_end)
     assert done.returncode == 0 and "250 items added" in done.stdout
     assert b"Importing big.csv" in shown and b"100%" in shown
+
+
+@pytest.mark.parametrize("holder", ["committee", "inspection"])
+def test_an_imported_report_never_takes_the_code_of_a_committee_or_an_inspection(
+    ragw, tmp_path: Path, holder: str
+) -> None:  # type: ignore[no-untyped-def]
+    rows = seed_tracker()
+    code = rows[0]["report_code"]
+    if holder == "committee":
+        ragw("committee", "add", code, "--name", "Audit")
+    else:
+        ragw(
+            *("inspection", "add", code, "--title", "Custody", "--inspectorate", "HMICFRS"),
+            *("--fieldwork", "2019-01-07..2019-01-10", "--on", "2019-01-10"),
+        )
+    before = events_in(ragw)
+    message = ragw("import", str(write_csv(tmp_path / "t.csv", rows)), "--on", PAPER, code=1)
+    assert message.startswith("Error: t.csv has ")
+    assert f"{code} is the code of a{'n' if holder == 'inspection' else ''} {holder}" in message
+    assert message.count("\n") == 1
+    assert events_in(ragw) == before  # a backup of the ledger restores: no code names two
