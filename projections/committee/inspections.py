@@ -100,6 +100,8 @@ def inspection_as_at(events: Iterable[InspectionEvent], day: date) -> dict[str, 
         elif isinstance(event, InspectionChanged) and facts is not None:
             facts.update(event.model_dump(include=_CHANGES, exclude_none=True))
             facts["no_report"] = facts["no_report"] or event.no_report
+            if event.no_report:  # none will be published: none is expected any more
+                facts["expected"] = None
             facts["reason"] = event.reason or facts["reason"]
     return facts
 
