@@ -220,6 +220,19 @@ def test_recording_that_no_report_will_be_published_clears_the_expected_date(
     assert next(i for i in before["inspections"] if i["code"] == "CUSTODY")["expected"] == "2021-04"
 
 
+def test_a_report_registered_as_making_no_recommendations_has_no_items(target: str) -> None:
+    prepared(target)
+    run(target, *REPORT, "--makes", "0")
+    before = events_in(target)
+    item = ["rec", "add", "NEW", "1", "--kind", "recommendation", "--text", "T"]
+    message = run(target, *item, code=1)
+    assert (
+        message
+        == "Error: report NEW was registered as making no recommendations; it has no items\n"
+    )
+    assert events_in(target) == before
+
+
 # Restore ---------------------------------------------------------------------------
 
 
