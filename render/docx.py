@@ -23,15 +23,8 @@ from docx.shared import Mm, Pt
 from ledger.formats import iso_utc
 from projections.committee import DEFINITIONS, OUTSTANDING, long_date
 from render import relevance
-from render.cells import (
-    FILLS,
-    cell_lines,
-    evidence_text,
-    restating_event,
-    total_keys,
-    xml_safe,
-)
-from render.docx_inspections import write_sections
+from render.cells import FILLS, cell_lines, evidence_text, restating_event, total_keys, xml_safe
+from render.docx_inspections import write_banner, write_sections
 from render.docx_reviews import write_reviewed
 from render.inspections import WITHHELD_NOTE
 from render.relevance import appendix_status
@@ -50,6 +43,7 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
     document = docx.Document()
     _page(document, paper.summary)
     _heading(document, paper.summary)
+    write_banner(document, paper)
     _summary(document, paper)
     if paper.restated is not None:
         _restated(document, paper.restated)

@@ -1,15 +1,23 @@
 """The paper's "Inspections" and "Reports published" in the Word document: a heading and
-a table each, only when it lists something (rows from :mod:`render.inspections`)."""
+a table each, only when it lists something (rows from :mod:`render.inspections`); and the
+banner of a paper showing restricted reports in full."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from projections.committee.withholding import NOT_FOR_PUBLICATION
 from render.cells import xml_safe
 from render.inspections import section_tables
 
 if TYPE_CHECKING:
-    from projections.committee import Summary
+    from projections.committee import Paper, Summary
+
+
+def write_banner(document: Any, paper: Paper) -> None:
+    """Under the heading of a paper for the committee alone: not for publication."""
+    if paper.includes_restricted:
+        document.add_paragraph().add_run(NOT_FOR_PUBLICATION).bold = True
 
 
 def write_sections(document: Any, summary: Summary) -> None:

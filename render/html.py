@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from ledger.state import asks_for
 from projections.committee import DEFINITIONS, long_date
+from projections.committee.withholding import NOT_FOR_PUBLICATION
 from projections.log import iso_utc
 from render import relevance
 from render.cells import cell_lines, restating_event, total_keys
@@ -50,6 +51,7 @@ def render_html(paper: Paper) -> str:
         .get_template("paper.html.j2")
         .render(
             paper=paper,
+            not_for_publication=NOT_FOR_PUBLICATION,
             summary=summary,
             appendix=paper.appendix,
             exceptions=summary.exceptions,

@@ -107,6 +107,8 @@ class Inspection(InOrder):
             self.debrief: date | None = event.debrief
             self.expected: str | None = event.expected
             self.no_report: bool = event.no_report
+            #: The day it was added: no change to it takes effect earlier.
+            self.added_on: date = event.on
             #: The report of this inspection, when one names it (set by whoever loads
             #: the inspection: the report's event is in the report's stream).
             self.report: str | None = None
@@ -115,6 +117,8 @@ class Inspection(InOrder):
                 if getattr(event, name) is not None:
                     setattr(self, name, getattr(event, name))
             self.no_report = self.no_report or event.no_report
+            if event.no_report:  # no report will be published: none is expected any more
+                self.expected = None
 
     def change(
         self,
@@ -144,6 +148,14 @@ class Inspection(InOrder):
             for name, value in given.items()
             if value is not None and value != getattr(self, name)
         }
+        if on < self.added_on:
+            raise RuleBrokenError(
+                "inspection {code} was added on {added}; a change to it cannot take effect "
+                "on {on}, earlier",
+                code=self.code,
+                added=self.added_on.isoformat(),
+                on=on.isoformat(),
+            )
         no_report = no_report and not self.no_report
         if not changes and not no_report:
             raise RuleBrokenError(
@@ -158,6 +170,8 @@ class Inspection(InOrder):
                 report=self.report,
             )
         after = {name: changes.get(name, getattr(self, name)) for name in given}
+        if no_report and "expected" not in changes:
+            after["expected"] = None  # cleared by recording that no report will be published
         _check(
             self.code,
             after["fieldwork_from"],

@@ -61,6 +61,11 @@ class Recommendation(InOrder):
         on: date,
         to: tuple[str, ...] = (),
     ) -> Recommendation:
+        if report.makes == 0:  # the paper would say it makes none and list this one
+            raise RuleBrokenError(
+                "report {code} was registered as making no recommendations; it has no items",
+                code=report.code,
+            )
         if status is Status.CLOSED:
             raise RuleBrokenError(
                 "an item cannot be added as CLOSED; add it with its last status, then record "

@@ -50,3 +50,5 @@ class Report(InOrder):
             self.title: str = event.title
             self.scope: Scope = event.scope
             self.published: date = event.published
+            #: How many recommendations it makes, as registered (0: none, None: not said).
+            self.makes: int | None = event.makes

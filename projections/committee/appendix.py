@@ -3,13 +3,15 @@ not already reported GREEN or CLOSED, with its status, due date history and comm
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from projections.board import paper_order
 from projections.committee.counts import Position, printed_status
 from projections.committee.meeting import MeetingPaper, Record, day_of, report_json
+from projections.committee.withholding import WITHHELD as _WITHHELD
+from projections.committee.withholding import withheld
 from projections.committee.wording import (
     DEFINITIONS,
     KIND_WORDS,
@@ -21,7 +23,7 @@ from projections.committee.wording import (
 from projections.text import ref_order
 
 #: What the appendix prints for the text of an item of a restricted report.
-WITHHELD = "(withheld: the report is restricted)"
+WITHHELD = _WITHHELD
 
 if TYPE_CHECKING:
     from projections.recorded import Recorded
@@ -92,7 +94,8 @@ def appendix_of(
 ) -> Appendix:
     """Per report: what it is, how many of its items are done, and every item not
     already reported GREEN or CLOSED, marked NEW GREEN / NEW RED against the meeting
-    before. A restricted report's items' text is withheld unless ``include_restricted``."""
+    before. What a public paper withholds of a restricted report is withheld from the
+    paper as a whole (:mod:`projections.committee.withholding`)."""
     heading = MeetingPaper.heading(recorded, committee, meeting)
     this, previous = heading["meeting"], heading["previous_meeting"]
     position = Position.at(recorded, this.on, day_of(previous))
@@ -117,10 +120,9 @@ def appendix_of(
             _appendix_item(position, s, report, this.on)
             for s in sorted(shown, key=lambda s: ref_order(position.states[s].ref))
         ]
-        if report.restricted and not include_restricted:
-            items = [replace(item, text=WITHHELD) for item in items]
         reports.append(AppendixReport(report, describe_report(report), sentence, tally, items))
-    return Appendix(**heading, reports=reports)
+    appendix = Appendix(**heading, reports=reports)
+    return withheld(appendix, recorded, include_restricted=include_restricted)
 
 
 def _appendix_item(position: Position, key: str, report: ReportFacts, day: date) -> AppendixItem:

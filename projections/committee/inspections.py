@@ -100,8 +100,23 @@ def inspection_as_at(events: Iterable[InspectionEvent], day: date) -> dict[str, 
         elif isinstance(event, InspectionChanged) and facts is not None:
             facts.update(event.model_dump(include=_CHANGES, exclude_none=True))
             facts["no_report"] = facts["no_report"] or event.no_report
+            if event.no_report:  # none will be published: none is expected any more
+                facts["expected"] = None
             facts["reason"] = event.reason or facts["reason"]
     return facts
+
+
+def _on_the_paper_of(events: Iterable[InspectionEvent], before: date) -> bool:
+    """Whether the paper of the meeting on ``before`` (or one before it) already said
+    that no report of this inspection will be published: that took effect by then.
+    Recorded to take effect later, it is news to the next paper, however long ago the
+    fieldwork ended."""
+    return any(
+        isinstance(event, (InspectionAdded, InspectionChanged))
+        and event.no_report
+        and event.on <= before
+        for event in events
+    )
 
 
 def sections_of(
@@ -120,7 +135,8 @@ def sections_of(
             continue
         line = inspection_line(facts, day)
         ended = max(line.fieldwork_to, line.debrief or line.fieldwork_to)
-        if line.no_report and before is not None and ended <= before:
+        told = before is not None and ended <= before and _on_the_paper_of(events, before)
+        if line.no_report and told:  # an earlier paper said it already
             continue
         inspections.append(line)
     inspections.sort(key=lambda line: (line.fieldwork_from, line.code))

@@ -25,6 +25,8 @@ class Paper:
     #: "Restated since the last paper": items whose row at the previous meeting, as
     #: known now, differs from what its paper said; None when none was (no section).
     restated: Restatements | None = None
+    #: Restricted reports shown in full: a paper for the committee alone, bannered so.
+    includes_restricted: bool = False
 
     def headed(self, *, known_at: datetime | None, digest: str | None) -> Paper:
         """The same paper headed as read as known at ``known_at`` from the history up to
@@ -41,13 +43,15 @@ class Paper:
         return replace(self, restated=restated) if restated and restated.items else self
 
     def to_json(self) -> dict[str, Any]:
-        document = {
+        document: dict[str, Any] = {
             "summary": self.summary.to_json(),
             "appendix": self.appendix.to_json(),
             "outstanding_by_meeting": [totals.to_json() for totals in self.series],
         }
         if self.restated is not None:
             document["restated_since_last_paper"] = self.restated.to_json()
+        if self.includes_restricted:  # a public paper prints as before
+            document["includes_restricted"] = True
         return document
 
 
@@ -60,4 +64,5 @@ def paper_of(
         summary=summary_of(recorded, committee, meeting, include_restricted=include_restricted),
         appendix=appendix_of(recorded, committee, meeting, include_restricted=include_restricted),
         series=outstanding_by_meeting(recorded, committee, meeting),
+        includes_restricted=include_restricted,
     )

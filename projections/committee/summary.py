@@ -16,6 +16,7 @@ from projections.committee.inspections import InspectionSections, sections_of
 from projections.committee.meeting import MeetingPaper, day_of, report_json
 from projections.committee.relevance import NotForTheForce, not_for_the_force
 from projections.committee.reviews import ReviewedReport, reviewed_of
+from projections.committee.withholding import withheld
 from projections.committee.wording import headline
 from projections.exceptions import (
     Extension,
@@ -189,7 +190,7 @@ def summary_of(
     }
     elsewhere = not_for_the_force(recorded, this.on, day_of(previous))
     left = sum(item.since_last_meeting for item in elsewhere)
-    return Summary(
+    summary = Summary(
         **heading,
         rows=rows,
         totals=totals,
@@ -201,6 +202,7 @@ def summary_of(
         reviewed=reviewed_of(recorded, this),
         not_for_the_force=elsewhere,
     )
+    return withheld(summary, recorded, include_restricted=include_restricted)
 
 
 def exceptions_at(position: Position) -> Exceptions:

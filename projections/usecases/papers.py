@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ledger.chain import ChainBrokenError, Digest
 from ledger.errors import Fix, Hint, InvalidInputError
 from projections.committee import appendix_of, paper_of, summary_of
+from projections.committee.withholding import withheld
 from projections.recorded import Recorded
 from projections.restatements import (
     PaperRow,
@@ -190,6 +191,12 @@ def paper(
     ``as_known_at``); pinned to the ledger's digest when it is ``to_issue``; or read
     again from exactly the history it was issued from (``as_issued``);
     ``include_restricted``: restricted reports in full, not by their title only."""
+    if include_restricted and (to_issue or as_issued):
+        raise InvalidInputError(
+            "the paper as issued is the public one, with restricted reports by their title "
+            "only; a paper showing them in full is for the committee alone and is rendered "
+            "without issuing it"
+        )
     pinned = None
     if to_issue or as_issued:
         pinned = pinned_history(
@@ -209,9 +216,10 @@ def paper(
         refuse_unless_folded(
             session, read, pinned, committee, meeting, include_restricted=include_restricted
         )
-    return PaperRead(
-        read.restating(restated_since_last_paper(session, recorded, committee, meeting)), pinned
-    )
+    read = read.restating(restated_since_last_paper(session, recorded, committee, meeting))
+    # One rule for every section, the restated one too: a public paper says nothing of
+    # a restricted report but its title and its counts.
+    return PaperRead(withheld(read, recorded, include_restricted=include_restricted), pinned)
 
 
 def restated_since_last_paper(

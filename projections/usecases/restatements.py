@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ledger.errors import InvalidInputError
 from ledger.formats import iso_utc
+from projections.committee.withholding import withheld
 from projections.restatements import (
     Restatements,
     end_of_day,
@@ -109,5 +110,6 @@ def restated_since(
     """The section "Restated since the last paper" of the paper for ``committee``'s
     meeting on ``meeting``, read as known now (or at ``as_known_at``), as ``summary``
     and ``appendix`` print it after their tables; None when nothing was restated."""
-    found = restated_since_last_paper(session, session.recorded(as_known_at), committee, meeting)
-    return found if found is not None and found.items else None
+    recorded = session.recorded(as_known_at)
+    found = restated_since_last_paper(session, recorded, committee, meeting)
+    return withheld(found, recorded) if found is not None and found.items else None

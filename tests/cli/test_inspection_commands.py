@@ -131,6 +131,10 @@ REFUSED = {
         ],
         "before the fieldwork of CUSTODY ends",
     ),
+    "a change taking effect before the inspection was added": (
+        ["inspection", "update", "CUSTODY", "--debrief", "2021-02-10", "--on", "2021-02-08"],
+        "inspection CUSTODY was added on 2021-02-09",
+    ),
     "a report of an unknown inspection": (
         [*REPORT, "--from-inspection", "NOPE"],
         "no inspection NOPE",
@@ -200,6 +204,33 @@ def test_a_moved_date_is_recorded_with_its_reason_and_a_first_debrief_needs_none
     assert "expected 2021-06" in listed and "debriefed" in listed
     before = run(target, "inspection", "list", "--as-at", "2021-03-01")
     assert "expected 2021-04" in before and "debriefed" not in before
+
+
+def test_recording_that_no_report_will_be_published_clears_the_expected_date(
+    target: str,
+) -> None:
+    prepared(target)
+    run(target, "inspection", "update", "CUSTODY", "--no-report", "--reason", "sensitive")
+    listed = json.loads(run(target, "inspection", "list", "--format", "json"))["inspections"]
+    custody = next(i for i in listed if i["code"] == "CUSTODY")
+    assert (custody["no_report"], custody["expected"]) == (True, None)
+    before = json.loads(
+        run(target, "inspection", "list", "--as-at", "2021-02-09", "--format", "json")
+    )
+    assert next(i for i in before["inspections"] if i["code"] == "CUSTODY")["expected"] == "2021-04"
+
+
+def test_a_report_registered_as_making_no_recommendations_has_no_items(target: str) -> None:
+    prepared(target)
+    run(target, *REPORT, "--makes", "0")
+    before = events_in(target)
+    item = ["rec", "add", "NEW", "1", "--kind", "recommendation", "--text", "T"]
+    message = run(target, *item, code=1)
+    assert (
+        message
+        == "Error: report NEW was registered as making no recommendations; it has no items\n"
+    )
+    assert events_in(target) == before
 
 
 # Restore ---------------------------------------------------------------------------

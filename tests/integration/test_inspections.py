@@ -229,6 +229,44 @@ def test_the_paper_as_known_at_an_earlier_moment_does_not_list_an_inspection_rec
         ledger.close()
 
 
+def test_an_inspection_without_a_report_recorded_after_the_last_meeting_is_on_the_next_paper(
+    target: str,
+) -> None:
+    ledger = ledger_at(target)
+    store = TimelineStore(ledger, target)
+    try:
+        for code, on in (("KNOWN", DEC), ("LATE", date(2021, 2, 1))):
+            ledger.add_inspection(
+                code,
+                title=code.title(),
+                inspectorates=["HMICFRS"],
+                fieldwork="2020-11-02..2020-11-05",
+                no_report=True,
+                reason="the subject is sensitive",
+                actor=ME,
+                on=on,
+            )
+        ledger.add_inspection(
+            "MOVED",
+            title="Moved",
+            inspectorates=["HMICFRS"],
+            fieldwork="2020-11-02..2020-11-05",
+            expected="2021-01",
+            actor=ME,
+            on=DEC,
+        )
+        ledger.update_inspection(
+            "MOVED", no_report=True, reason="withdrawn", actor=ME, on=date(2021, 2, 1)
+        )
+        for recorded in (Recorded.stored(store), folded(ledger)):
+            assert list(listed(recorded, DEC)["inspections"]) == ["KNOWN", "MOVED"]
+            assert list(listed(recorded, MAR)["inspections"]) == ["LATE", "MOVED"]
+            assert list(listed(recorded, JUN)["inspections"]) == []
+    finally:
+        store.close()
+        ledger.close()
+
+
 def test_the_read_model_gives_the_sections_the_fold_gives_as_known_at_every_moment(
     target: str,
 ) -> None:
