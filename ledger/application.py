@@ -40,6 +40,7 @@ from ledger.inputs import (
     clean_text,
     parse_kind,
     parse_status,
+    required_reason,
 )
 from ledger.inspections import Inspections
 from ledger.keys import check_ref, recommendation_id, split_event_id, split_key
@@ -371,15 +372,7 @@ class Ledger(Accounts, Reminders, Inspections, Relevance):
     # Helpers -------------------------------------------------------------------------
 
     def _reason(self, reason: str | None, what: str, key: str) -> str:
-        text = clean_text(reason, Field.REASON, required=False)
-        if not text:
-            raise RuleBrokenError(
-                "{what} needs a reason: {hint} for {key}",
-                what=what,
-                hint=Hint.to(Fix.GIVE_REASON, why="why"),
-                key=key,
-            )
-        return text
+        return required_reason(reason, what, key)
 
     def _change(
         self,

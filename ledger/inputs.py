@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from events import Kind, Role, Scope, SignOffFor, Status
-from ledger.errors import Field, InvalidInputError
+from ledger.errors import Field, Fix, Hint, InvalidInputError, RuleBrokenError
 
 KINDS = {
     "recommendation": Kind.RECOMMENDATION,
@@ -190,5 +190,19 @@ def clean_text(value: str | None, what: Field | str, *, required: bool) -> str |
             what=what,
             length=len(text),
             limit=MAX_TEXT,
+        )
+    return text
+
+
+def required_reason(reason: str | None, what: str, key: str) -> str:
+    """The reason ``what`` (a change of item ``key``) must give, cleaned; refused when
+    there is none."""
+    text = clean_text(reason, Field.REASON, required=False)
+    if not text:
+        raise RuleBrokenError(
+            "{what} needs a reason: {hint} for {key}",
+            what=what,
+            hint=Hint.to(Fix.GIVE_REASON, why="why"),
+            key=key,
         )
     return text

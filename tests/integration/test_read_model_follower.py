@@ -211,7 +211,7 @@ def lagging_history(logins: dict[str, str]) -> None:
     )
     cli(gov, "meeting", "add", "C", "2021-07-01", "--review", "S")
     cli(gov, "meeting", "review", "C", "2021-04-01", "R")
-    cli(gov, "relevance", "R/2", "not-for-us", "--reason", "Home Office's", "--on", "2021-06-20")
+    cli(gov, "relevance", "S/1", "not-for-us", "--reason", "The council's", "--on", "2021-06-20")
 
 
 @pytest.mark.postgres
