@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from ledger.aggregates import Inspection
 from ledger.aggregates.inspection import parse_expected
@@ -80,10 +81,8 @@ class Inspections(Governance):
             inspectorates=named,
             fieldwork_from=start,
             fieldwork_to=end,
-            debrief=within_years(debrief, "the debrief", debrief.isoformat()) if debrief else None,
-            expected=parse_expected(expected) if expected is not None else None,
+            **_dated(debrief, expected, reason),
             no_report=no_report,
-            reason=clean_text(reason, Field.REASON, required=False),
             actor=actor,
             on=day,
         )
@@ -111,11 +110,18 @@ class Inspections(Governance):
             title=clean_text(title, Field.TITLE, required=True) if title is not None else None,
             fieldwork_from=start,
             fieldwork_to=end,
-            debrief=within_years(debrief, "the debrief", debrief.isoformat()) if debrief else None,
-            expected=parse_expected(expected) if expected is not None else None,
+            **_dated(debrief, expected, reason),
             no_report=no_report,
-            reason=clean_text(reason, Field.REASON, required=False),
             actor=actor,
             on=day,
         )
         return self.save_all(inspection, what=f"inspection {inspection.code}")
+
+
+def _dated(debrief: date | None, expected: str | None, reason: str | None) -> dict[str, Any]:
+    """The debrief, expected report and reason of an inspection's add or change, checked."""
+    return {
+        "debrief": within_years(debrief, "the debrief", debrief.isoformat()) if debrief else None,
+        "expected": parse_expected(expected) if expected is not None else None,
+        "reason": clean_text(reason, Field.REASON, required=False),
+    }

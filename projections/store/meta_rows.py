@@ -21,23 +21,15 @@ from projections.store.derive import (
     report_row,
 )
 from projections.store.schema import LAYOUT, LAYOUT_ROW, NAME
-from projections.store.stored_rows import BATCH
+from projections.store.stored_rows import BATCH, kinds
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
 
 
-def _kinds(cls: type) -> Iterator[type]:
-    """``cls`` and every class derived from it: a topic is a concrete class's."""
-    yield cls
-    sub: type
-    for sub in cls.__subclasses__():
-        yield from _kinds(sub)
-
-
 #: The topics of the events the model reads first (reports, committees, meetings and
 #: their reviews).
-_META = [get_topic(kind) for cls in META_EVENTS for kind in _kinds(cls)]
+_META = [get_topic(kind) for cls in META_EVENTS for kind in kinds(cls)]
 
 
 def made_meta(ledger: Ledger, position: int) -> Iterator[Any]:

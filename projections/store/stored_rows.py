@@ -51,14 +51,15 @@ TABLES: dict[str, tuple[str, int, int | None]] = {
 ITEM_TABLES = ("ragw_spans", "ragw_board_open", "ragw_board", "ragw_paper_rows", "ragw_paper_lines")
 
 
-def _kinds(cls: type) -> Iterator[type]:
+def kinds(cls: type) -> Iterator[type]:
+    """``cls`` and every class derived from it: a topic is a concrete class's."""
     yield cls
     sub: type
     for sub in cls.__subclasses__():
-        yield from _kinds(sub)
+        yield from kinds(sub)
 
 
-ITEM_TOPICS = frozenset(get_topic(cls) for cls in _kinds(RecommendationEvent))
+ITEM_TOPICS = frozenset(get_topic(cls) for cls in kinds(RecommendationEvent))
 #: Rows read at a time.
 BATCH = 5000
 #: A table's rows as compared: how many, and the sum of their hashes.
