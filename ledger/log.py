@@ -55,6 +55,12 @@ class EventLog(Application[UUID]):
     def construct_transcoder(self) -> Transcoder:
         return self.factory.transcoder()
 
+    @property
+    def org(self) -> str | None:
+        """The organisation this ledger is kept for, among others in one store; None for
+        the single-organisation ledger (:mod:`ledger.storage.organisation`)."""
+        return self.env.get("ORGANISATION") or None
+
     def access(self) -> Access | None:
         """The roles granted; None while the ledger is open to whoever can write it."""
         try:

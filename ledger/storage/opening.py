@@ -14,10 +14,13 @@ from ledger.storage.settings import connect, is_postgres, redact, storage_env
 OPEN_ATTEMPTS = 5
 
 
-def open_ledger(target: str, *, create: bool, encryption_key: str | None = None) -> Ledger:
+def open_ledger(
+    target: str, *, create: bool, encryption_key: str | None = None, org: str | None = None
+) -> Ledger:
     """Open the ledger at ``target``; a missing SQLite file is created only if ``create``.
-    With ``encryption_key`` its events are stored (and read) encrypted under that key."""
-    env = storage_env(target, encryption_key)
+    With ``encryption_key`` its events are stored (and read) encrypted under that key;
+    with ``org``, the ledger of that organisation among others in the store."""
+    env = storage_env(target, encryption_key, org)
     if not is_postgres(target):
         path = Path(target)
         if not path.exists():
@@ -36,7 +39,7 @@ def open_ledger(target: str, *, create: bool, encryption_key: str | None = None)
                 target=target,
                 store=Field.STORE,
             )
-    elif _tables_exist(target):  # a login that may not create tables opens it as it is
+    elif _tables_exist(target, org):  # a login that may not create tables opens it as it is
         env = {**env, "CREATE_TABLE": "false"}
     failure: Exception | None = None
     for attempt in range(1, OPEN_ATTEMPTS + 1):
@@ -70,12 +73,12 @@ def _concurrent_setup(error: Exception) -> bool:
     return "concurrently updated" in text or "already exists" in text or "duplicate key" in text
 
 
-def _tables_exist(target: str) -> bool:
-    """Whether the PostgreSQL database already holds the event tables."""
+def _tables_exist(target: str, org: str | None) -> bool:
+    """Whether the PostgreSQL database (the organisation's schema) holds the event tables."""
     import psycopg
 
     try:
-        with connect(target, connect_timeout=10) as connection:
+        with connect(target, org=org, connect_timeout=10) as connection:
             row = connection.execute(
                 "SELECT to_regclass('ragw_events') IS NOT NULL "
                 "AND to_regclass('ragw_chain') IS NOT NULL"

@@ -16,6 +16,7 @@ from ledger.chain import CREATE, Chainer, StoredRow
 from ledger.errors import RuleBrokenError
 from ledger.storage.keycheck import CREATE as CREATE_KEY
 from ledger.storage.keycheck import KeyGuard, WriteKey
+from ledger.storage.organisation import search_path_option
 from ledger.storage.sqlite import rows_of
 
 
@@ -122,7 +123,17 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
 
 
 class KeyedPostgresFactory(PostgresFactory):
-    """The library's PostgreSQL factory, telling the recorder the key of the settings."""
+    """The library's PostgreSQL factory, telling the recorder the key of the settings;
+    for an organisation, every connection of its pool has the organisation's schema
+    alone on its search path (the library qualifies its own statements; ragw's chain,
+    key and read model then land in the same schema)."""
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        org = self.env.get("ORGANISATION")
+        kwargs = self.datastore.pool.kwargs
+        if org and isinstance(kwargs, dict):  # the pool connects lazily, with these
+            kwargs["options"] = search_path_option(org)
 
     def application_recorder(self) -> ApplicationRecorder:
         recorder = super().application_recorder()

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ledger.errors import Field, Fix, Hint, InvalidInputError
+from ledger.storage.organisation import check_org, schema_of, search_path_option, table_prefix
 
 
 def is_postgres(target: str) -> bool:
@@ -39,10 +40,28 @@ def encryption_env(key: str | None) -> dict[str, str]:
     return {"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher", "CIPHER_KEY": key}
 
 
-def storage_env(target: str, encryption_key: str | None = None) -> dict[str, str]:
+def storage_env(
+    target: str, encryption_key: str | None = None, org: str | None = None
+) -> dict[str, str]:
     """The eventsourcing settings for a target (a SQLite path or a URL), encrypted
-    under ``encryption_key`` when one is given."""
-    return {**_store_env(target), **encryption_env(encryption_key)}
+    under ``encryption_key`` when one is given, for organisation ``org`` when one is
+    given (:mod:`ledger.storage.organisation`)."""
+    return {**_store_env(target), **encryption_env(encryption_key), **org_env(target, org)}
+
+
+def org_env(target: str, org: str | None) -> dict[str, str]:
+    """The settings that keep a ledger in organisation ``org``'s schema (PostgreSQL) or
+    tables (SQLite); none without one. Each is given under the application's prefixed
+    name too, which the library reads first: a stray ``RAGW_POSTGRES_SCHEMA`` in the
+    environment cannot move a ledger into another organisation's schema."""
+    if not org:
+        return {}
+    settings = {"ORGANISATION": check_org(org)}
+    if is_postgres(target):
+        settings["POSTGRES_SCHEMA"] = schema_of(org)
+    else:
+        settings["SQLITE_TABLE_PREFIX"] = table_prefix(org)
+    return {**settings, **{f"RAGW_{name}": value for name, value in settings.items()}}
 
 
 def _store_env(target: str) -> dict[str, str]:
@@ -93,13 +112,16 @@ def login_of(target: str) -> str:
     return _store_env(target)["POSTGRES_USER"]
 
 
-def open_connection(target: str, **options: Any) -> Any:
+def open_connection(target: str, *, org: str | None = None, **options: Any) -> Any:
     """A new psycopg connection to the PostgreSQL database at ``target``, as the login
     of the URL (``options`` go to the driver, e.g. ``autocommit=True``): the one place
-    ragw connects to PostgreSQL other than through the event store."""
+    ragw connects to PostgreSQL other than through the event store. For organisation
+    ``org``, its schema alone is on the connection's search path."""
     import psycopg
 
     env = _store_env(target)
+    if org:
+        options["options"] = search_path_option(org)
     return psycopg.connect(
         dbname=env["POSTGRES_DBNAME"],
         host=env["POSTGRES_HOST"],

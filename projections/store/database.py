@@ -37,7 +37,7 @@ class Database:
         self.ledger = ledger
         self.postgres = is_postgres(target)
         self.target = target
-        self.env = storage_env(target)
+        self.env = storage_env(target, org=ledger.org)
         self.connection: Any = self._connect()
         self.writable = self.ready = False
         if not keep:
@@ -67,7 +67,7 @@ class Database:
 
     def _connect(self) -> Any:
         if self.postgres:
-            return open_connection(self.target, connect_timeout=10)
+            return open_connection(self.target, org=self.ledger.org, connect_timeout=10)
         return sqlite3.connect(self.env["SQLITE_DBNAME"], timeout=30, isolation_level=None)
 
     def _sql(self, statement: str) -> str:
