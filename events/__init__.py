@@ -26,7 +26,12 @@ from events.committee import (
     MeetingScheduled,
     PaperIssued,
 )
-from events.inspection import InspectionAdded, InspectionChanged, InspectionEvent
+from events.inspection import (
+    InspectionAdded,
+    InspectionChanged,
+    InspectionEvent,
+    InspectionReported,
+)
 from events.owners import ContactsEvent, ContactsKept, OwnerContactSet, ReminderSent
 from events.recommendation import (
     ClosureRequested,
@@ -69,6 +74,7 @@ __all__ = [
     "InspectionAdded",
     "InspectionChanged",
     "InspectionEvent",
+    "InspectionReported",
     "Kind",
     "LedgerEvent",
     "MeetingReviewsChanged",
@@ -139,6 +145,7 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         ReminderSent,
         InspectionAdded,
         InspectionChanged,
+        InspectionReported,
         MeetingReviewsChanged,
         RelevanceChanged,
         Superseded,

@@ -2,7 +2,10 @@
 the hot debrief, when the report is expected, or that none will be published.
 
 An inspection is known by a code of its own (never a report's or a committee's, so event
-ids stay unambiguous); the report it leads to names it (``ReportRegistered.inspection``).
+ids stay unambiguous); the report it leads to names it (``ReportRegistered.inspection``),
+and the inspection's own stream records the link in the same transaction
+(:class:`InspectionReported`), so two reports registered at the same moment for one
+inspection cannot both be recorded: the second writer meets the first's event.
 """
 
 from __future__ import annotations
@@ -49,3 +52,11 @@ class InspectionChanged(InspectionEvent):
     expected: str | None = None
     no_report: bool = False
     reason: str | None = None
+
+
+class InspectionReported(InspectionEvent):
+    """The inspection's ``report`` was registered, recorded with the report's
+    ``ReportRegistered`` (which names the inspection) in one transaction. Ledgers recorded
+    before this event existed hold the report's side only."""
+
+    report: str

@@ -86,8 +86,10 @@ class Governance(EventLog):
                 f"{code} is the code of a committee; give the report a code of its own"
             )
         self.check_code_free(code, "report")
+        reported = None
         if inspection is not None:
-            inspection = self.check_report_of(inspection, code, published)
+            reported = self.check_report_of(inspection, code, published)
+            inspection = reported.code
         report = Report.register(
             code=code,
             title=clean_text(title, Field.TITLE, required=True) or "",
@@ -102,7 +104,12 @@ class Governance(EventLog):
             actor=actor,
             on=on,
         )
-        return self.save_all(report, what=f"report {code}")
+        if reported is None:
+            return self.save_all(report, what=f"report {code}")
+        # The inspection's own stream records the link in the same transaction: of two
+        # reports registered at once for it, the second meets the first's event.
+        reported.reported(code, actor, on)
+        return self.save_all(report, reported, what=f"report {code} of inspection {inspection}")
 
     def get_report(self, code: str) -> Report:
         return self.get_aggregate(
@@ -126,34 +133,26 @@ class Governance(EventLog):
                 hint=Hint.to(Fix.ADD_INSPECTION, code=code),
             ),
         )
-        found.report = self.report_of(found.code)
+        if found.report is None:  # recorded before the link was kept on its stream
+            found.report = self.report_of(found.code)
         return found
 
     def report_of(self, inspection: str) -> str | None:
-        """The code of the report that names ``inspection``, if one does. Reports are few:
-        their creating events are read, not each report's stream."""
+        """The code of the report that names ``inspection``, if one does, from the
+        reports' own events (a ledger recorded before an inspection's stream kept the
+        link holds it there only). Reports are few: their creating events are read, not
+        each report's stream."""
         for _, event in self.read_log(types=(ReportRegistered,)):
             if isinstance(event, ReportRegistered) and event.inspection == inspection:
                 return event.code
         return None
 
-    def check_report_of(self, inspection: str, report: str, published: date) -> str:
+    def check_report_of(self, inspection: str, report: str, published: date) -> Inspection:
         """The inspection a new ``report`` reports on: one the ledger holds, whose report
-        will be published, that no other report names, whose fieldwork had ended."""
+        will be published, that no other report names (:meth:`Inspection.reported`
+        refuses those), whose fieldwork had ended."""
         found = self.get_inspection(inspection)
-        if found.no_report:
-            raise RuleBrokenError(
-                "no report of inspection {code} is to be published (it was recorded so); {hint}",
-                code=found.code,
-                hint=Hint.to(Fix.SEE_INSPECTIONS),
-            )
-        if found.report is not None:
-            raise AlreadyExistsError(
-                "inspection {code} has its report already ({report}); a report names the "
-                "inspection it reports on, and an inspection has one",
-                code=found.code,
-                report=found.report,
-            )
+        found.check_reportable()
         if published < found.fieldwork_to:
             raise RuleBrokenError(
                 "{published} {day} of report {report} is before the fieldwork of inspection "
@@ -164,7 +163,7 @@ class Governance(EventLog):
                 code=found.code,
                 end=found.fieldwork_to.isoformat(),
             )
-        return found.code
+        return found
 
     def check_code_free(self, code: str, what: str) -> None:
         """Refuse a new report's or committee's ``code`` that an inspection has: event ids

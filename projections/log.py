@@ -141,6 +141,8 @@ def describe(record: EventRecord) -> str:
         return f"{p['scope']} report{restricted} {p['title']!r}{by}, published {p['published']}{of}"
     if kind in ("InspectionAdded", "InspectionChanged"):
         return describe_inspection(kind, p)
+    if kind == "InspectionReported":
+        return f"its report {p['report']} registered"
     if kind == "RecommendationIssued":
         parts = [f"{p['kind']}: {p['text']}"]
         if p.get("status"):

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from events import InspectionAdded, InspectionChanged, InspectionEvent
+from events import InspectionAdded, InspectionChanged, InspectionEvent, InspectionReported
 from ledger.aggregates.moments import InOrder
 from ledger.due import within_years
-from ledger.errors import Field, Fix, Hint, InvalidInputError, RuleBrokenError
+from ledger.errors import AlreadyExistsError, Field, Fix, Hint, InvalidInputError, RuleBrokenError
 from ledger.keys import inspection_id
 
 _EXPECTED = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
@@ -109,8 +109,9 @@ class Inspection(InOrder):
             self.no_report: bool = event.no_report
             #: The day it was added: no change to it takes effect earlier.
             self.added_on: date = event.on
-            #: The report of this inspection, when one names it (set by whoever loads
-            #: the inspection: the report's event is in the report's stream).
+            #: The report of this inspection, once one names it: recorded here with the
+            #: report (:meth:`reported`); in a ledger recorded before that, set by
+            #: whoever loads the inspection from the report's own event.
             self.report: str | None = None
         elif isinstance(event, InspectionChanged):
             for name in ("title", "fieldwork_from", "fieldwork_to", "debrief", "expected"):
@@ -119,6 +120,31 @@ class Inspection(InOrder):
             self.no_report = self.no_report or event.no_report
             if event.no_report:  # no report will be published: none is expected any more
                 self.expected = None
+        elif isinstance(event, InspectionReported):
+            self.report = event.report
+
+    def reported(self, report: str, actor: str, on: date) -> None:
+        """Record that ``report`` (registered in the same transaction) reports on this
+        inspection: a second report meets this event's version and is refused, however
+        close together the two were registered."""
+        self.check_reportable()
+        self.trigger_event(InspectionReported, report=report, actor=actor, on=on)
+
+    def check_reportable(self) -> None:
+        """Refuse a report of an inspection that was to have none, or has one already."""
+        if self.no_report:
+            raise RuleBrokenError(
+                "no report of inspection {code} is to be published (it was recorded so); {hint}",
+                code=self.code,
+                hint=Hint.to(Fix.SEE_INSPECTIONS),
+            )
+        if self.report is not None:
+            raise AlreadyExistsError(
+                "inspection {code} has its report already ({report}); a report names the "
+                "inspection it reports on, and an inspection has one",
+                code=self.code,
+                report=self.report,
+            )
 
     def change(
         self,

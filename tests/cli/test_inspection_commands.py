@@ -301,11 +301,82 @@ def test_a_restore_refuses_a_second_report_of_one_inspection(
 ) -> None:
     first = next(line for line in exported if line["id"] == "NEW@1")
     second = json.loads(json.dumps(first))
-    second.update(id="NEW2@1", key="NEW2", position=first["position"] + 1)
+    second.update(id="NEW2@1", key="NEW2", position=exported[-1]["position"] + 1)
     second["payload"]["code"] = "NEW2"
     lines = [*exported, second]
     message = restored(tmp_path, lines, 1)
     assert "inspection CUSTODY has its report already (NEW)" in message, message
+
+
+def reported_at(lines: list[dict[str, Any]]) -> int:
+    """Where the inspection's ``InspectionReported`` is: the line after its report's."""
+    (at,) = [n for n, line in enumerate(lines) if line["type"] == "InspectionReported"]
+    assert lines[at - 1]["id"] == "NEW@1" and lines[at]["payload"] == {"report": "NEW"}
+    return at
+
+
+def test_a_report_of_an_inspection_is_recorded_on_the_inspection_in_the_same_write(
+    exported: list[dict[str, Any]],
+) -> None:
+    at = reported_at(exported)
+    assert exported[at]["key"] == "CUSTODY"
+    assert exported[at]["position"] == exported[at - 1]["position"] + 1
+
+
+def test_a_backup_from_before_the_inspection_kept_its_report_restores_and_keeps_the_link(
+    exported: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    at = reported_at(exported)
+    older = [*exported[:at], *exported[at + 1 :]]
+    restored(tmp_path, older, 0)
+    copy = str(tmp_path / "copy.db")
+    second = ["--from-inspection", "CUSTODY"]
+    message = run(copy, *REPORT[:2], "NEW2", *REPORT[3:], *second, code=1)
+    assert "inspection CUSTODY has its report already (NEW)" in message, message
+
+
+def moved(lines: list[dict[str, Any]], at: int, to: int) -> list[dict[str, Any]]:
+    """Line ``at`` moved to index ``to``, positions renumbered in order."""
+    copy = json.loads(json.dumps(lines))
+    line = copy.pop(at)
+    copy.insert(to, line)
+    for line, position in zip(copy, sorted(each["position"] for each in lines), strict=True):
+        line["position"] = position
+    return copy
+
+
+def test_a_restore_refuses_an_inspection_reported_apart_from_its_report(
+    exported: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    at = reported_at(exported)
+    apart = moved(exported, at, at - 1)  # before its report
+    assert [line["type"] for line in apart[at - 1 : at + 1]] == [
+        "InspectionReported",
+        "ReportRegistered",
+    ]
+    message = restored(tmp_path, apart, 1)
+    assert "InspectionReported is recorded only with the ReportRegistered of its report NEW" in (
+        message
+    ), message
+    assert not (tmp_path / "copy.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"payload": {"report": "ROADS"}}, "its report is 'ROADS' where the report's command"),
+        ({"actor": "someone else"}, "its actor is 'someone else' where the report's command"),
+        ({"on": "2021-01-04"}, "its on is 2021-01-04 where the report's command"),
+    ],
+)
+def test_a_restore_refuses_an_inspection_reported_unlike_its_report(
+    exported: list[dict[str, Any]], tmp_path: Path, change: dict[str, Any], said: str
+) -> None:
+    copy = json.loads(json.dumps(exported))
+    copy[reported_at(copy)].update(change)
+    message = restored(tmp_path, copy, 1)
+    assert said in message, message
+    assert not (tmp_path / "copy.db").exists()
 
 
 def test_a_restore_refuses_an_inspection_with_a_report_code(

@@ -30,6 +30,7 @@ from ledger import open_ledger
 from tests.fixtures.make_fixture import (
     DB,
     EXPORT,
+    INSPECTION_REPORTS_ROWS,
     INSPECTIONS_ROWS,
     RELEVANCE_ROWS,
     REMINDERS_ROWS,
@@ -93,7 +94,7 @@ def old_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def ragw(target: str, *args: str, code: int = 0) -> str:
     result = CliRunner().invoke(main, ["--db", target, "--actor", GOVERNANCE, *args])
     assert result.exit_code == code, (result.output, result.exception)
-    return result.stdout
+    return result.stdout if code == 0 else result.stderr
 
 
 def read_json(target: str, *args: str) -> Any:
@@ -120,6 +121,10 @@ def relevance_rows() -> list[dict[str, Any]]:
     return [json.loads(line) for line in RELEVANCE_ROWS.read_text().splitlines()]
 
 
+def inspection_reports_rows() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in INSPECTION_REPORTS_ROWS.read_text().splitlines()]
+
+
 def every_fixture_row() -> list[dict[str, Any]]:
     """The rows of every stored-events fixture, the first and those written after it."""
     return (
@@ -129,6 +134,7 @@ def every_fixture_row() -> list[dict[str, Any]]:
         + inspections_rows()
         + reviews_rows()
         + relevance_rows()
+        + inspection_reports_rows()
     )
 
 
@@ -182,6 +188,24 @@ def test_inspections_recorded_by_0_3_read_as_they_were(tmp_path: Path) -> None:
     assert listed[0]["no_report"] and listed[0]["reason"] == "the subject is sensitive"
     (report,) = [e for e in read_json(target, "log")["events"] if e["key"] == "CUSTODY21R"]
     assert (report["restricted"], report["inspection"]) == (True, "CUSTODY21")
+
+
+def test_a_report_of_an_inspection_recorded_on_both_streams_reads_as_it_was(
+    tmp_path: Path,
+) -> None:
+    target = load_rows(str(tmp_path / "reported.db"), inspection_reports_rows())
+    (listed,) = read_json(target, "inspection", "list")["inspections"]
+    assert (listed["code"], listed["report"]) == ("VETTING21", "VETTING21R")
+    second = [
+        *("report", "add", "AGAIN", "--title", "Again", "--scope", "force"),
+        *("--published", "2021-05-28", "--from-inspection", "VETTING21"),
+    ]
+    refused = ragw(target, *second, code=1)
+    assert "inspection VETTING21 has its report already (VETTING21R)" in refused, refused
+    backup = tmp_path / "backup.jsonl"
+    ragw(target, "export", "--out", str(backup))
+    ragw(str(tmp_path / "copy.db"), "restore", str(backup))
+    ragw(str(tmp_path / "copy.db"), "verify")
 
 
 def test_reviews_recorded_by_0_3_read_as_they_were(tmp_path: Path) -> None:

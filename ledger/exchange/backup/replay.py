@@ -39,6 +39,7 @@ from events import (
     ContactsKept,
     InspectionAdded,
     InspectionChanged,
+    InspectionReported,
     LedgerEvent,
     MeetingReviewsChanged,
     MeetingScheduled,
@@ -61,12 +62,15 @@ from ledger.aggregates import (
     Committee,
     Contacts,
     Recommendation,
-    Report,
     Rules,
 )
 from ledger.aggregates.committee import check_reviewable
 from ledger.errors import LedgerError, RuleBrokenError
-from ledger.exchange.backup.inspections import check_report_link, remake_inspection_event
+from ledger.exchange.backup.inspections import (
+    ReportLink,
+    remake_inspection_event,
+    remake_report,
+)
 from ledger.exchange.backup.items import (
     SHEET_EVENTS,
     authorized,
@@ -74,7 +78,7 @@ from ledger.exchange.backup.items import (
     remake_item_event,
 )
 from ledger.exchange.backup.users import remake_user_event
-from ledger.inputs import MAX_MAKES, clean_text
+from ledger.inputs import clean_text
 from ledger.keys import (
     ACCESS_ID,
     OWNERS_ID,
@@ -106,6 +110,8 @@ class Replay:
         #: other half): its event is the file's next line.
         self.partner: UUID | None = None
         self.recorded: dict[UUID, datetime] = {}
+        #: A report's link to its inspection, whose event may be the file's next line.
+        self.link: ReportLink | None = None
 
     def check(self, event: LedgerEvent) -> None:
         """Replay ``event``; raise a :class:`LedgerError` saying why it could not have
@@ -124,6 +130,11 @@ class Replay:
                 "item's event comes next in the file, and here another comes between"
             )
         self.partner = None
+        link, self.link = self.link, None
+        if link is not None and (inspection := link.settle(self.aggregates, event)):
+            self._compare(event, _made(inspection)[0], "the report's command before it")
+            self._settle(event)
+            return
         waiting = self.expected.get(stream)
         if waiting:
             self._compare(event, waiting.pop(0), "the command that gave the event before it")
@@ -158,6 +169,8 @@ class Replay:
                 self.expected.setdefault(other.id, []).extend(_made(other))
                 self.partner = other.id
         self.aggregates.setdefault(stream, aggregate)
+        if isinstance(event, ReportRegistered):
+            self.link = ReportLink.of(event)
         self._settle(event)
 
     def unfinished(self) -> list[tuple[UUID, str]]:
@@ -201,31 +214,7 @@ class Replay:
         if isinstance(event, RecommendationEvent):
             return remake_item_event(self.aggregates, event, access, rules)
         if isinstance(event, ReportRegistered):
-            authorized(access, actor, "adding a report")
-            check_code(event.code)
-            if event.published > today:
-                raise RuleBrokenError(
-                    f"its report was published on {event.published.isoformat()}, after the "
-                    "day it was registered"
-                )
-            if event.makes is not None and not 0 <= event.makes <= MAX_MAKES:
-                raise RuleBrokenError(f"its makes {event.makes} is not from 0 to {MAX_MAKES:,}")
-            if committee_id(event.code) in self.aggregates:
-                raise RuleBrokenError(f"{event.code} is the code of a committee already")
-            clean_text(event.title, "its title", required=True)
-            check_report_link(self.aggregates, event)
-            return Report.register(
-                code=event.code,
-                title=event.title,
-                scope=event.scope,
-                published=event.published,
-                inspectorates=event.inspectorates,
-                makes=event.makes,
-                restricted=event.restricted,
-                inspection=event.inspection,
-                actor=actor,
-                on=event.on,
-            )
+            return remake_report(self.aggregates, event, access, today)
         if isinstance(event, CommitteeRegistered):
             authorized(access, actor, "adding a committee")
             check_code(event.code, what="committee code")
@@ -297,7 +286,7 @@ class Replay:
             clean_text(event.owner, "its owner", required=True)
             contacts.set_contact(event.owner, event.emails, actor, event.on)
             return contacts
-        if isinstance(event, InspectionAdded | InspectionChanged):
+        if isinstance(event, InspectionAdded | InspectionChanged | InspectionReported):
             return remake_inspection_event(self.aggregates, event, access)
         raise RuleBrokenError(f"{type(event).__name__} is not an event a restore replays")
 
