@@ -46,6 +46,7 @@ from ledger.inspections import Inspections
 from ledger.keys import check_ref, recommendation_id, split_event_id, split_key
 from ledger.relevance import Relevance
 from ledger.reminders import Reminders
+from ledger.storage.settings import APPLICATION
 
 if TYPE_CHECKING:
     from ledger.exchange.known import CurrentStates
@@ -59,7 +60,7 @@ CHANGE_ATTEMPTS = 5
 class Ledger(Accounts, Reminders, Inspections, Relevance):
     """An audit ledger of inspection reports and their recommendations."""
 
-    name = "ragw"
+    name = APPLICATION
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
 
     # Requests and their sign-off -------------------------------------------------------

@@ -12,8 +12,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from eventsourcing.utils import Environment
+
 from ledger.errors import Field, Fix, Hint, InvalidInputError
 from ledger.storage.organisation import check_org, schema_of, search_path_option, table_prefix
+
+#: The application's name, which the library prefixes its settings with.
+APPLICATION = "ragw"
 
 
 def is_postgres(target: str) -> bool:
@@ -52,7 +57,7 @@ def storage_env(
 def org_env(target: str, org: str | None) -> dict[str, str]:
     """The settings that keep a ledger in organisation ``org``'s schema (PostgreSQL) or
     tables (SQLite); none without one. Each is given under the application's prefixed
-    name too, which the library reads first: a stray ``RAGW_POSTGRES_SCHEMA`` in the
+    name too, which the library reads first: a stray prefixed schema setting in the
     environment cannot move a ledger into another organisation's schema."""
     if not org:
         return {}
@@ -61,7 +66,8 @@ def org_env(target: str, org: str | None) -> dict[str, str]:
         settings["POSTGRES_SCHEMA"] = schema_of(org)
     else:
         settings["SQLITE_TABLE_PREFIX"] = table_prefix(org)
-    return {**settings, **{f"RAGW_{name}": value for name, value in settings.items()}}
+    named = Environment(APPLICATION)
+    return {key: value for name, value in settings.items() for key in named.create_keys(name)}
 
 
 def _store_env(target: str) -> dict[str, str]:
