@@ -98,56 +98,63 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
             if row["comment"]:
                 item.note_progress(row["comment"], actor, now)
             aggregates.append(item)
-    aggregates.extend(demo_inspections(actor))
-    recorded = ledger.save_all(*aggregates, what="the demo ledger")
+    made, linked = demo_inspections(actor)
+    recorded = ledger.save_all(*aggregates, *made, what="the demo ledger")
+    for report, inspection, on in linked:  # each report of an inspection, as report add does
+        inspection.reported(report.code, actor, on)
+        recorded += ledger.save_all(report, inspection, what=f"report {report.code}")
     recorded += review_reports(ledger, committee, actor=actor, on=now)
     recorded += relevance_demo(ledger, actor=actor)
     return len(recorded)
 
 
-def demo_inspections(actor: str) -> list[Any]:
+def demo_inspections(actor: str) -> tuple[list[Any], list[tuple[Any, Any, date]]]:
     """The inspections of seed 002 (one without a report, one whose report is expected,
     two whose report date is not yet known) and the reports of seeds 000 and 002 that
     make no recommendations (one restricted, one the report of an inspection), dated in
-    the demo's period; each inspection before the report that names it."""
+    the demo's period: the inspections and the reports of none, and apart, each report of
+    an inspection with that inspection and the day it took effect (saved once the
+    inspection is, the two together)."""
     from ledger.aggregates import Inspection, Report
 
     data = json.loads(files("ledger").joinpath("data", INSPECTIONS).read_text("utf-8"))
-    made: list[Any] = []
+    inspections: dict[str, Any] = {}
     for entry in data["inspections"]:
         start, end = (date.fromisoformat(day) for day in entry["fieldwork"])
-        made.append(
-            Inspection.add(
-                code=entry["code"],
-                title=entry["title"],
-                inspectorates=entry["inspectorates"],
-                fieldwork_from=start,
-                fieldwork_to=end,
-                debrief=date.fromisoformat(entry["debrief"]) if "debrief" in entry else None,
-                expected=entry.get("expected"),
-                no_report="no_report" in entry,
-                reason=entry.get("no_report"),
-                actor=actor,
-                on=date.fromisoformat(entry["on"]),
-            )
+        inspections[entry["code"]] = Inspection.add(
+            code=entry["code"],
+            title=entry["title"],
+            inspectorates=entry["inspectorates"],
+            fieldwork_from=start,
+            fieldwork_to=end,
+            debrief=date.fromisoformat(entry["debrief"]) if "debrief" in entry else None,
+            expected=entry.get("expected"),
+            no_report="no_report" in entry,
+            reason=entry.get("no_report"),
+            actor=actor,
+            on=date.fromisoformat(entry["on"]),
         )
+    made: list[Any] = list(inspections.values())
+    linked: list[tuple[Any, Any, date]] = []
     for entry in data["reports"]:
         published = date.fromisoformat(entry["published"])
-        made.append(
-            Report.register(
-                code=entry["code"],
-                title=entry["title"],
-                scope=entry["scope"],
-                published=published,
-                inspectorates=entry["inspectorates"],
-                makes=entry["makes"],
-                restricted=entry.get("restricted", False),
-                inspection=entry.get("inspection"),
-                actor=actor,
-                on=published,
-            )
+        report = Report.register(
+            code=entry["code"],
+            title=entry["title"],
+            scope=entry["scope"],
+            published=published,
+            inspectorates=entry["inspectorates"],
+            makes=entry["makes"],
+            restricted=entry.get("restricted", False),
+            inspection=entry.get("inspection"),
+            actor=actor,
+            on=published,
         )
-    return made
+        if "inspection" in entry:
+            linked.append((report, inspections[entry["inspection"]], published))
+        else:
+            made.append(report)
+    return made, linked
 
 
 #: The reports the November meeting reviews, every item of each, as seed 002's committee

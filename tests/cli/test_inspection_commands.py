@@ -6,6 +6,7 @@ reports of them no command could have written."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -359,6 +360,41 @@ def test_a_restore_refuses_an_inspection_reported_apart_from_its_report(
         message
     ), message
     assert not (tmp_path / "copy.db").exists()
+
+
+def test_a_restore_refuses_an_inspection_reported_twice(
+    exported: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    copy = json.loads(json.dumps(exported))
+    again = json.loads(json.dumps(copy[reported_at(copy)]))
+    version = int(again["id"].split("@")[1]) + 1
+    again.update(id=f"CUSTODY@{version}", position=copy[-1]["position"] + 1)
+    message = restored(tmp_path, [*copy, again], 1)
+    assert "InspectionReported is recorded only with the ReportRegistered" in message, message
+
+
+def test_a_restore_refuses_a_report_linked_on_another_inspections_stream(
+    exported: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    copy = json.loads(json.dumps(exported))
+    versions = [int(line["id"].split("@")[1]) for line in copy if line["key"] == "CTCC"]
+    copy[reported_at(copy)].update(key="CTCC", id=f"CTCC@{max(versions) + 1}")
+    message = restored(tmp_path, copy, 1)
+    assert "InspectionReported is recorded only with the ReportRegistered" in message, message
+
+
+def test_a_restore_refuses_an_inspection_reported_before_its_report_was_recorded(
+    exported: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    copy = json.loads(json.dumps(exported))
+    at = reported_at(copy)
+    previous = [line for line in copy[:at] if line["key"] == "CUSTODY"][-1]
+    after, before = (
+        datetime.fromisoformat(line["recorded_at"]) for line in (previous, copy[at - 1])
+    )
+    copy[at]["recorded_at"] = (after + (before - after) / 2).isoformat()  # in its stream's order
+    message = restored(tmp_path, copy, 1)
+    assert "before its report NEW" in message, message
 
 
 @pytest.mark.parametrize(

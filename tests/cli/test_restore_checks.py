@@ -120,6 +120,17 @@ def test_a_demo_ledger_restored_gives_the_same_board_and_the_same_export(
     run(target, "restore", str(backup))
     run(target, "export", "--out", str(again))
     assert again.read_bytes() == backup.read_bytes()
+    lines = [json.loads(line) for line in backup.read_text().splitlines()]
+    pairs = [
+        (lines[n - 1], line) for n, line in enumerate(lines) if line["type"] == "InspectionReported"
+    ]
+    assert pairs, "the demo's report of an inspection is recorded with the inspection's event"
+    for report, link in pairs:
+        assert report["type"] == "ReportRegistered"
+        assert (report["payload"]["inspection"], report["key"]) == (
+            link["key"],
+            link["payload"]["report"],
+        )
     for read in (("board",), ("board", "--format", "json"), ("summary", "PRMSC", "2019-11-15")):
         assert run(target, *read) == run(demo, *read)
 

@@ -42,15 +42,12 @@ def report(ledger: Ledger, code: str) -> list[str]:
     )
 
 
-def test_of_two_reports_of_one_inspection_registered_at_once_only_the_first_is_recorded(
-    target: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    ledger = seeded(target)
+def meanwhile(ledger: Ledger, target: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between this writer's checks and its save, another (in a thread of its own, on
+    its own connection) registers its report FIRST of the same inspection."""
     saves = ledger.save_all
 
     def save_all(*aggregates: Any, what: str) -> Any:
-        # Between this writer's checks and its save, another (in a thread of its own,
-        # on its own connection) registers its report of the same inspection.
         def other() -> None:
             writer = open_ledger(target, create=False)
             writer.today = ledger.today  # type: ignore[method-assign]
@@ -63,6 +60,30 @@ def test_of_two_reports_of_one_inspection_registered_at_once_only_the_first_is_r
         return saves(*aggregates, what=what)
 
     monkeypatch.setattr(ledger, "save_all", save_all)
+
+
+def test_an_inspection_cannot_be_left_without_a_report_as_its_report_is_registered(
+    target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = seeded(target)
+    meanwhile(ledger, target, monkeypatch)
+    with pytest.raises(ConflictError, match="changed by another writer"):
+        ledger.update_inspection(
+            "CUSTODY", no_report=True, reason="sensitive", actor=ME, on=date(2021, 5, 2)
+        )
+    monkeypatch.undo()
+    ledger.close()
+    reader = open_ledger(target, create=False)
+    found = reader.get_inspection("CUSTODY")
+    assert (found.report, found.no_report) == ("FIRST", False)
+    reader.close()
+
+
+def test_of_two_reports_of_one_inspection_registered_at_once_only_the_first_is_recorded(
+    target: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ledger = seeded(target)
+    meanwhile(ledger, target, monkeypatch)
     with pytest.raises(ConflictError, match="changed by another writer"):
         report(ledger, "SECOND")
     monkeypatch.undo()

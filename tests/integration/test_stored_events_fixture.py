@@ -27,6 +27,7 @@ from eventsourcing.utils import resolve_topic
 from cli.main import main
 from events import EVENT_TYPES
 from ledger import open_ledger
+from ledger.governance import Governance
 from tests.fixtures.make_fixture import (
     DB,
     EXPORT,
@@ -191,9 +192,14 @@ def test_inspections_recorded_by_0_3_read_as_they_were(tmp_path: Path) -> None:
 
 
 def test_a_report_of_an_inspection_recorded_on_both_streams_reads_as_it_was(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = load_rows(str(tmp_path / "reported.db"), inspection_reports_rows())
+
+    def unread(*_: Any) -> None:
+        raise AssertionError("the inspection's own stream says which report it has")
+
+    monkeypatch.setattr(Governance, "report_of", unread)
     (listed,) = read_json(target, "inspection", "list")["inspections"]
     assert (listed["code"], listed["report"]) == ("VETTING21", "VETTING21R")
     second = [

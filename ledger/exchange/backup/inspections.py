@@ -7,7 +7,7 @@ was kept on the inspection's stream) the report's event alone holds it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -137,18 +137,23 @@ def check_report_link(aggregates: dict[UUID, Any], event: ReportRegistered) -> N
 @dataclass(frozen=True)
 class ReportLink:
     """A report's link to its inspection, replayed: the inspection's event that
-    ``report add`` gave with the report's, still to come."""
+    ``report add`` gave with the report's, still to come. A file may hold reports of
+    both forms (a ledger recorded before the event existed and continued since): each
+    is what a command of its time wrote, and either gives the same link."""
 
     stream: UUID
     report: str
     actor: str
     on: date
+    recorded: datetime
 
     @classmethod
     def of(cls, event: ReportRegistered) -> ReportLink | None:
         if event.inspection is None:
             return None
-        return cls(inspection_id(event.inspection), event.code, event.actor, event.on)
+        return cls(
+            inspection_id(event.inspection), event.code, event.actor, event.on, event.timestamp
+        )
 
     def settle(self, aggregates: dict[UUID, Any], event: Any) -> Inspection | None:
         """The inspection with the ``InspectionReported`` its report's command gave
@@ -156,6 +161,11 @@ class ReportLink:
         a ledger before that event kept it, on the report alone, and None."""
         inspection: Inspection = aggregates[self.stream]
         if isinstance(event, InspectionReported) and event.originator_id == self.stream:
+            if event.timestamp < self.recorded:  # the command records it after the report
+                raise RuleBrokenError(
+                    f"it was recorded at {event.timestamp.isoformat()}, before its report "
+                    f"{self.report} ({self.recorded.isoformat()}), with which it was recorded"
+                )
             inspection.reported(self.report, self.actor, self.on)
             return inspection
         inspection.report = self.report
