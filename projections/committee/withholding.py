@@ -70,8 +70,16 @@ def withheld(document: T, recorded: Recorded, *, include_restricted: bool = Fals
     """``document`` (a paper, a summary, an appendix or any part of one) as a public
     paper may print it: nothing but titles and counts of restricted reports, unless
     ``include_restricted`` (a paper for the committee alone)."""
-    codes = restricted_codes(recorded)
-    if include_restricted or not codes:
+    if include_restricted:
+        return document
+    return withheld_of(document, restricted_codes(recorded))
+
+
+def withheld_of(document: T, codes: frozenset[str]) -> T:
+    """``document`` with the free text of the items of the reports ``codes`` withheld:
+    what leaves ragw for somewhere it does not control (a calendar program's copy of a
+    feed) says no more of a restricted report than a public paper does."""
+    if not codes:
         return document
     result: T = _walk(document, False, codes)
     return result

@@ -3,7 +3,10 @@ program at a secret address (:mod:`ledger.storage.feeds`), with no session.
 
 Every read asks the ledger afresh: a disabled user's feed, or a token since replaced,
 answers nothing, and a role granted or revoked changes the items at the next read. The
-items are the owners' calendars as ``ragw calendar`` makes them, one owner after another.
+items are the owners' calendars as ``ragw calendar`` makes them, one owner after another,
+each item of a restricted report by its key, status and dates alone: a calendar program
+keeps a copy of the feed somewhere ragw does not control, so it gets no more of a
+restricted report than a public paper does.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from events import ReportRegistered
 from ledger.errors import Fix, Hint, NotFoundError
+from projections.committee.withholding import withheld_of
 from projections.usecases.reminders import OwnerCalendar, owner_calendar
 
 if TYPE_CHECKING:
@@ -43,4 +48,9 @@ def feed(session: LedgerSession, token: str, *, on: date) -> OwnerCalendar | Non
         return None
     owners = access.owners_named(user.name)
     lines = [line for owner in owners for line in owner_calendar(session, owner=owner, on=on).lines]
-    return OwnerCalendar(", ".join(owners) or user.name, on, lines)
+    restricted = frozenset(
+        event.code
+        for _, event in ledger.read_log(types=(ReportRegistered,))
+        if isinstance(event, ReportRegistered) and event.restricted
+    )
+    return OwnerCalendar(", ".join(owners) or user.name, on, withheld_of(lines, restricted))
