@@ -38,9 +38,22 @@ def shortened(text: str) -> str:
     return text[: SHOWN - 3].rsplit(" ", 1)[0] + "..."
 
 
+def said_apart(item: BoardItem) -> str:
+    """What a row says before an item's text when the item is no outstanding work of the
+    force: not addressed to it (why, since when), or superseded by a later item."""
+    notes = []
+    if item.not_for_the_force is not None:
+        said = item.not_for_the_force
+        notes.append(f"Not for the force since {said['on']}: {said['reason']}.")
+    if item.superseded_by:
+        notes.append(f"Superseded by {item.superseded_by}.")
+    return "".join(f'<span class="apart">{escape(note)}</span> ' for note in notes)
+
+
 def board_rows(items: Iterable[BoardItem]) -> Markup:
     """One ``<tr data-key>`` per item: its link, kind, status (as a word, and a colour),
-    due date, OVERDUE, owner, what awaits sign-off, and its text."""
+    due date, OVERDUE, owner, what awaits sign-off, and its text (after what sets it apart
+    from the force's outstanding work, as the command line's board says in columns)."""
     rows = []
     for item in items:
         word = status_word(item.status)
@@ -59,7 +72,7 @@ def board_rows(items: Iterable[BoardItem]) -> Markup:
                 overdue="<strong>OVERDUE</strong>" if item.overdue else "",
                 owner=escape(item.owner or ""),
                 asked=escape(asked),
-                text=escape(shortened(item.text)),
+                text=said_apart(item) + escape(shortened(item.text)),
             )
         )
     return Markup("".join(rows))  # every value in it was escaped above

@@ -1,9 +1,11 @@
 """An item's page says who the item is addressed to, whether it is not for the force and
-since when, and which item superseded it (a link) or which items it supersedes: the
-demo's items of seed 000 and seed 002."""
+since when, and which item superseded it (a link) or which items it supersedes; the
+board's row says the same before the item's text: the demo's items of seed 000 and seed
+002."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.web.conftest import GOVERNANCE, add_user, ragw
@@ -42,3 +44,19 @@ def test_an_owners_page_leaves_out_their_items_not_for_the_force(
     status, page, _ = client("Rita Records").get("/mine")
     assert status == 200
     assert "CYBER19/2" in page and "INFOMGMT15/HO" not in page
+
+
+def test_a_board_row_says_an_item_is_not_for_the_force_or_superseded_before_its_text(
+    client: Any,
+) -> None:
+    status, page, _ = client(GOVERNANCE).get("/board?as_at=2019-11-15")
+    assert status == 200
+    rows = {
+        key: row for key, row in re.findall(r'<tr data-key="([^"]+)">(.*?)</tr>', page, flags=re.S)
+    }
+    assert (
+        '<span class="apart">Not for the force since 2015-10-21: Addressed to the Home'
+        in (rows["INFOMGMT15/HO"])
+    )
+    assert '<span class="apart">Superseded by CPREVISIT15/1.</span>' in rows["CRIMEWMP14/2"]
+    assert 'class="apart"' not in rows["CYBER19/2"]
