@@ -6,6 +6,7 @@ on either store, restored from either, and later writes continue after the last.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,9 @@ from click.testing import CliRunner
 
 from cli.main import main
 from tests.cli.test_verify import digest_of, history
+
+#: A new number for each database: an object's id is reused once it is collected.
+_databases = itertools.count(1)
 
 
 def runner_for(db: str) -> Callable[..., str]:
@@ -42,7 +46,7 @@ def burn(url: str, count: int) -> None:
 def gapped(postgres: Any, tmp_path: Path) -> dict[str, Any]:
     """A PostgreSQL ledger whose log has gaps before and after the issue of a paper: the
     issued paper's bytes, its digest, the head, and its backup."""
-    url = postgres.create_database(f"ragw_gapped_{os.getpid()}_{id(tmp_path)}")
+    url = postgres.create_database(f"ragw_gapped_{os.getpid()}_{next(_databases)}")
     ragw = runner_for(url)
     history(ragw)
     burn(url, 3)
@@ -103,7 +107,7 @@ def test_a_restored_log_with_gaps_moves_on_to_the_other_store(
     runner_for(lite)("restore", str(gapped["backup"]))
     backup = tmp_path / "from-sqlite.jsonl"
     runner_for(lite)("export", "--out", str(backup))
-    url = postgres.create_database(f"ragw_moved_{os.getpid()}_{id(tmp_path)}")
+    url = postgres.create_database(f"ragw_moved_{os.getpid()}_{next(_databases)}")
     ragw = runner_for(url)
     said = ragw("restore", str(backup), "--digest", gapped["digest"])
     assert digest_of(said) == gapped["head"]
