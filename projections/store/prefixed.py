@@ -19,11 +19,22 @@ from typing import Any
 #: A name the read model gives: ``ragw_`` at the start of a word (a name already
 #: prefixed, ``org_x__ragw_...``, has no word start there and is left as it is).
 _NAME = re.compile(r"\bragw_")
+#: What SQLite names the index of a table's key with, before the table's name.
+_AUTOINDEX = "sqlite_autoindex_"
 
 
 def prefixed(prefix: str, statement: str) -> str:
     """``statement`` with each name of the read model named with ``prefix``."""
     return _NAME.sub(f"{prefix}ragw_", statement) if prefix else statement
+
+
+def prefixed_name(prefix: str, name: str) -> str:
+    """The name of an object of the read model as the organisation's file holds it: a
+    table's or index's, or the index SQLite makes for a table's key (named after it)."""
+    head, auto, rest = name.rpartition(_AUTOINDEX)
+    if auto and not head:
+        return auto + prefixed(prefix, rest)
+    return prefixed(prefix, name)
 
 
 class PrefixedCursor(sqlite3.Cursor):

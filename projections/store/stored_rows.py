@@ -17,7 +17,7 @@ from events import (
     RecommendationEvent,
 )
 from projections.store.database import Database
-from projections.store.prefixed import prefixed
+from projections.store.prefixed import prefixed, prefixed_name
 from projections.store.schema import (
     BOARD_COLUMNS,
     LINE_COLUMNS,
@@ -217,7 +217,7 @@ def schema_difference(store: Database) -> Difference | None:
         return _type_difference(store, types)
     # an organisation's objects are this layout's under its names (projections.store.prefixed)
     wanted = {
-        prefixed(store.prefix, name): (
+        prefixed_name(store.prefix, name): (
             kind,
             prefixed(store.prefix, table),
             prefixed(store.prefix, sql),
