@@ -26,7 +26,7 @@ from projections.usecases import LedgerSession
 from projections.usecases import follow as following
 from projections.usecases.board import board
 from projections.usecases.follow import CaughtUp, catch_up, follow
-from projections.usecases.integrity import verify
+from projections.usecases.integrity import rebuild, verify
 
 ME = "Strategic Development"
 ON = date(2021, 1, 4)
@@ -114,6 +114,14 @@ def test_each_organisation_and_the_single_ledger_keep_their_own_events_and_board
         assert again.last_position() == filled["WMP"].last_position() == 3
     finally:
         again.close()
+    session = session_of(store, "WMP")
+    try:  # derived again from its own events alone, and nobody else's touched
+        assert rebuild(session) == 3
+    finally:
+        session.close()
+    assert board_keys(store, "WMP") == ["ROADS/1", "ROADS/2"]
+    assert board_keys(store, "COLP") == ["FRAUD/1", "FRAUD/2", "FRAUD/3"]
+    assert board_keys(store, None) == ["CUSTODY/1", "CUSTODY/2"]
 
 
 def test_each_organisations_chain_verifies_alone_and_a_row_tampered_with_fails_only_its_own(
