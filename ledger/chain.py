@@ -24,7 +24,15 @@ from ledger.links import Odd, link
 TABLE = "ragw_chain"
 #: The link "before" the first event.
 GENESIS = "0" * 64
-CREATE = f"CREATE TABLE IF NOT EXISTS {TABLE} (position BIGINT PRIMARY KEY, link TEXT NOT NULL)"
+
+
+def create_chain(table: str = TABLE) -> str:
+    """The statement creating the chain's table (named ``table``: an organisation's
+    SQLite tables are named with its prefix)."""
+    return f"CREATE TABLE IF NOT EXISTS {table} (position BIGINT PRIMARY KEY, link TEXT NOT NULL)"
+
+
+CREATE = create_chain()
 
 
 def _kind(value: Any) -> str:
@@ -116,9 +124,11 @@ _POSITION_TYPE = (
 class Chainer:
     """Writes the links of newly stored events, inside the transaction that stores them,
     and reads stored events and links back as the chain hashes them: each value with
-    the type the store holds it as."""
+    the type the store holds it as. The links are kept in ``table``: :data:`TABLE`, or
+    an organisation's own on SQLite (:mod:`ledger.storage.organisation`)."""
 
-    def __init__(self, events_table: str, *, postgres: bool) -> None:
+    def __init__(self, events_table: str, *, postgres: bool, table: str = TABLE) -> None:
+        self.table = table
         mark = "%s" if postgres else "?"
         position = "notification_id" if postgres else "rowid"
         typeof = "pg_typeof({})::text" if postgres else "typeof({})"
@@ -132,19 +142,19 @@ class Chainer:
         each = [typeof.format(name) for name in _COLUMNS]
         kinds = f"ARRAY[{', '.join(each)}]" if postgres else " || ',' || ".join(each)
         columns = f"{', '.join(_COLUMNS)}, CASE WHEN {canonical} THEN NULL ELSE {kinds} END"
-        self.select_last = f"SELECT position, link FROM {TABLE} ORDER BY position DESC LIMIT 1"
+        self.select_last = f"SELECT position, link FROM {table} ORDER BY position DESC LIMIT 1"
         self.select_between = (
             f"SELECT {position}, {columns} FROM {events_table} "
             f"WHERE {position} > {mark} AND {position} < {mark} ORDER BY {position}"
         )
-        self.insert = f"INSERT INTO {TABLE} (position, link) VALUES ({mark}, {mark})"
+        self.insert = f"INSERT INTO {table} (position, link) VALUES ({mark}, {mark})"
         self.select_max = f"SELECT MAX({position}) FROM {events_table}"
         self.select_stored = (
             f"SELECT {position}, {columns} FROM {events_table} "
             f"WHERE {position} > {mark} ORDER BY {position} LIMIT {mark}"
         )
         self.select_links = (
-            f"SELECT position, link, {typeof.format('link')} FROM {TABLE} "
+            f"SELECT position, link, {typeof.format('link')} FROM {table} "
             f"WHERE position > {mark} ORDER BY position LIMIT {mark}"
         )
         # A position that is not a whole number sorts apart from the others (SQLite) or
@@ -153,10 +163,10 @@ class Chainer:
             "SELECT c.relname || '.' || a.attname, format_type(a.atttypid, a.atttypmod) "
             "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
             f"WHERE (a.attrelid, a.attname) IN ((to_regclass('{events_table}'), "
-            f"'notification_id'), (to_regclass('{TABLE}'), 'position')) "
+            f"'notification_id'), (to_regclass('{table}'), 'position')) "
             "AND format_type(a.atttypid, a.atttypmod) <> 'bigint' ORDER BY 1 LIMIT 1"
             if postgres
-            else f"SELECT position, typeof(position) FROM {TABLE} "
+            else f"SELECT position, typeof(position) FROM {table} "
             "WHERE typeof(position) <> 'integer' LIMIT 1"
         )
 

@@ -53,22 +53,32 @@ def _nobody() -> str:
     return _HASHER.hash("no such user: this hash matches no password anyone is given")
 
 
-CREATE = [
-    f"CREATE TABLE IF NOT EXISTS {PASSWORDS} (name TEXT PRIMARY KEY, hash TEXT NOT NULL, "
-    "sessions_from BIGINT NOT NULL)",
-    f"CREATE TABLE IF NOT EXISTS {ATTEMPTS} (name TEXT PRIMARY KEY, tries INTEGER NOT NULL, "
-    "first_at BIGINT NOT NULL, locked_until BIGINT NOT NULL)",
-]
-#: One statement: the attempt counted (a count over :data:`WINDOW` old starts again; a
-#: locked name's count stays as it is), the count and lock returned.
-COUNT = f"""
-INSERT INTO {ATTEMPTS} AS a (name, tries, first_at, locked_until) VALUES (?, 1, ?, 0)
+def create(passwords: str = PASSWORDS, attempts: str = ATTEMPTS) -> list[str]:
+    """The statements creating the two tables, so named (an organisation's SQLite tables
+    are named with its prefix)."""
+    return [
+        f"CREATE TABLE IF NOT EXISTS {passwords} (name TEXT PRIMARY KEY, hash TEXT NOT NULL, "
+        "sessions_from BIGINT NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS {attempts} (name TEXT PRIMARY KEY, tries INTEGER NOT NULL, "
+        "first_at BIGINT NOT NULL, locked_until BIGINT NOT NULL)",
+    ]
+
+
+def count(attempts: str = ATTEMPTS) -> str:
+    """One statement: the attempt counted (a count over :data:`WINDOW` old starts again;
+    a locked name's count stays as it is), the count and lock returned."""
+    return f"""
+INSERT INTO {attempts} AS a (name, tries, first_at, locked_until) VALUES (?, 1, ?, 0)
 ON CONFLICT (name) DO UPDATE SET
     tries = CASE WHEN a.locked_until > ? THEN a.tries
                  WHEN a.first_at < ? THEN 1 ELSE a.tries + 1 END,
     first_at = CASE WHEN a.locked_until > ? THEN a.first_at
                     WHEN a.first_at < ? THEN ? ELSE a.first_at END
 RETURNING tries, locked_until"""
+
+
+CREATE = create()
+COUNT = count()
 
 
 class CredentialsRefusedError(LedgerError):
@@ -91,11 +101,17 @@ def micros(seconds: float) -> int:
 
 class Credentials:
     """The passwords and sign-in attempts of a ledger's store (``recorder``: its
-    application recorder, SQLite or PostgreSQL). ``clock`` gives seconds since the epoch."""
+    application recorder, SQLite or PostgreSQL). ``clock`` gives seconds since the epoch.
+    The tables are named with the recorder's ``table_prefix`` (an organisation's on
+    SQLite), as the ledger's events are."""
 
     def __init__(self, recorder: Any, *, clock: Callable[[], float] = time.time) -> None:
         self.recorder = recorder
         self.clock = clock
+        prefix = getattr(recorder, "table_prefix", "")
+        self.passwords, self.attempts = prefix + PASSWORDS, prefix + ATTEMPTS
+        self._create_tables = create(self.passwords, self.attempts)
+        self._count = count(self.attempts)
         self.postgres = "postgres" in type(recorder.datastore).__module__
         self._mark = "%s" if self.postgres else "?"
         self._ready = False
@@ -126,7 +142,8 @@ class Credentials:
         """The tables, made on first use where they are missing (in a transaction of
         their own: a read's is never committed)."""
         with self.recorder.datastore.transaction(commit=True) as cursor:
-            for table, statement in zip((PASSWORDS, ATTEMPTS), CREATE, strict=True):
+            tables = (self.passwords, self.attempts)
+            for table, statement in zip(tables, self._create_tables, strict=True):
                 if not self._exists(cursor, table):
                     cursor.execute(statement)
         self._ready = True
@@ -151,7 +168,7 @@ class Credentials:
                 cursor,
                 "SELECT has_table_privilege(?, 'INSERT, UPDATE') "
                 "AND has_table_privilege(?, 'INSERT, UPDATE, DELETE')",
-                (PASSWORDS, ATTEMPTS),
+                (self.passwords, self.attempts),
             )
         if not (found and found[0]):
             raise CredentialsRefusedError(
@@ -177,7 +194,7 @@ class Credentials:
         with self._cursor(commit=True) as cursor:
             cursor.execute(
                 self._sql(
-                    f"INSERT INTO {PASSWORDS} (name, hash, sessions_from) VALUES (?, ?, ?) "
+                    f"INSERT INTO {self.passwords} (name, hash, sessions_from) VALUES (?, ?, ?) "
                     "ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, "
                     "sessions_from = excluded.sessions_from"
                 ),
@@ -191,7 +208,7 @@ class Credentials:
         with self._cursor(commit=False) as cursor:
             row = self._one(
                 cursor,
-                f"SELECT hash, sessions_from FROM {PASSWORDS} WHERE name = ?",
+                f"SELECT hash, sessions_from FROM {self.passwords} WHERE name = ?",
                 (fold_name(name),),
             )
         stored = str(row[0]) if row else _nobody()
@@ -204,7 +221,7 @@ class Credentials:
         if _HASHER.check_needs_rehash(stored):  # kept up with the library's parameters
             with self._cursor(commit=True) as cursor:
                 cursor.execute(
-                    self._sql(f"UPDATE {PASSWORDS} SET hash = ? WHERE name = ? AND hash = ?"),
+                    self._sql(f"UPDATE {self.passwords} SET hash = ? WHERE name = ? AND hash = ?"),
                     (_HASHER.hash(password), fold_name(name), stored),
                 )
         return int(row[1])
@@ -214,7 +231,9 @@ class Credentials:
         password is kept for them."""
         with self._cursor(commit=False) as cursor:
             row = self._one(
-                cursor, f"SELECT sessions_from FROM {PASSWORDS} WHERE name = ?", (fold_name(name),)
+                cursor,
+                f"SELECT sessions_from FROM {self.passwords} WHERE name = ?",
+                (fold_name(name),),
             )
         return int(row[0]) if row else None
 
@@ -222,7 +241,7 @@ class Credentials:
         """Every session of ``name`` begun before now ends (signing out)."""
         with self._cursor(commit=True) as cursor:
             cursor.execute(
-                self._sql(f"UPDATE {PASSWORDS} SET sessions_from = ? WHERE name = ?"),
+                self._sql(f"UPDATE {self.passwords} SET sessions_from = ? WHERE name = ?"),
                 (self.now(), fold_name(name)),
             )
 
@@ -237,10 +256,10 @@ class Credentials:
         with self._cursor(commit=True) as cursor:
             # counts long over go, so names tried at random cannot fill the table
             cursor.execute(
-                self._sql(f"DELETE FROM {ATTEMPTS} WHERE first_at < ? AND locked_until < ?"),
+                self._sql(f"DELETE FROM {self.attempts} WHERE first_at < ? AND locked_until < ?"),
                 (cut, now),
             )
-            row = self._one(cursor, COUNT, (folded, now, now, cut, now, cut, now))
+            row = self._one(cursor, self._count, (folded, now, now, cut, now, cut, now))
             assert row is not None
             tries, locked_until = int(row[0]), int(row[1])
         if locked_until > now:
@@ -255,7 +274,7 @@ class Credentials:
         locks the name."""
         with self._cursor(commit=False) as cursor:
             row = self._one(
-                cursor, f"SELECT tries FROM {ATTEMPTS} WHERE name = ?", (fold_name(name),)
+                cursor, f"SELECT tries FROM {self.attempts} WHERE name = ?", (fold_name(name),)
             )
         if row is not None and int(row[0]) >= MOST_WRONG:
             self.lock(name)
@@ -265,7 +284,7 @@ class Credentials:
         with self._cursor(commit=True) as cursor:
             cursor.execute(
                 self._sql(
-                    f"UPDATE {ATTEMPTS} SET locked_until = ?, tries = 0, first_at = ? "
+                    f"UPDATE {self.attempts} SET locked_until = ?, tries = 0, first_at = ? "
                     "WHERE name = ? AND locked_until <= ?"
                 ),
                 (now + LOCK * _MICRO, now, fold_name(name), now),
@@ -275,6 +294,6 @@ class Credentials:
         """A right password clears the count, never a lock."""
         with self._cursor(commit=True) as cursor:
             cursor.execute(
-                self._sql(f"DELETE FROM {ATTEMPTS} WHERE name = ? AND locked_until <= ?"),
+                self._sql(f"DELETE FROM {self.attempts} WHERE name = ? AND locked_until <= ?"),
                 (fold_name(name), self.now()),
             )

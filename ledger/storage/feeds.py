@@ -18,9 +18,18 @@ from typing import Any
 from ledger.aggregates.access import fold_name
 
 FEEDS = "ragw_feeds"
-CREATE = (
-    f"CREATE TABLE IF NOT EXISTS {FEEDS} (name TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE)"
-)
+
+
+def create(table: str = FEEDS) -> str:
+    """The statement creating the table (named ``table``: an organisation's SQLite
+    tables are named with its prefix)."""
+    return (
+        f"CREATE TABLE IF NOT EXISTS {table} (name TEXT PRIMARY KEY, "
+        "token_hash TEXT NOT NULL UNIQUE)"
+    )
+
+
+CREATE = create()
 #: A token's length in characters (32 random bytes, URL-safe base64).
 TOKEN_LENGTH = 43
 
@@ -30,10 +39,12 @@ def hashed(token: str) -> str:
 
 
 class Feeds:
-    """The feed tokens of a ledger's store (its recorder, SQLite or PostgreSQL)."""
+    """The feed tokens of a ledger's store (its recorder, SQLite or PostgreSQL), in a
+    table named with the recorder's ``table_prefix`` (an organisation's on SQLite)."""
 
     def __init__(self, recorder: Any) -> None:
         self.recorder = recorder
+        self.table = getattr(recorder, "table_prefix", "") + FEEDS
         self.postgres = "postgres" in type(recorder.datastore).__module__
         self._ready = False
 
@@ -43,7 +54,7 @@ class Feeds:
     def _create(self) -> None:
         if not self._ready:
             with self.recorder.datastore.transaction(commit=True) as cursor:
-                cursor.execute(CREATE)
+                cursor.execute(create(self.table))
             self._ready = True
 
     def new(self, name: str) -> str:
@@ -53,7 +64,7 @@ class Feeds:
         with self.recorder.datastore.transaction(commit=True) as cursor:
             cursor.execute(
                 self._sql(
-                    f"INSERT INTO {FEEDS} (name, token_hash) VALUES (?, ?) ON CONFLICT (name) "
+                    f"INSERT INTO {self.table} (name, token_hash) VALUES (?, ?) ON CONFLICT (name) "
                     "DO UPDATE SET token_hash = excluded.token_hash"
                 ),
                 (fold_name(name), hashed(token)),
@@ -67,7 +78,7 @@ class Feeds:
         self._create()
         with self.recorder.datastore.transaction(commit=False) as cursor:
             cursor.execute(
-                self._sql(f"SELECT name FROM {FEEDS} WHERE token_hash = ?"), (hashed(token),)
+                self._sql(f"SELECT name FROM {self.table} WHERE token_hash = ?"), (hashed(token),)
             )
             row = cursor.fetchone()
         if row is None:
@@ -77,4 +88,6 @@ class Feeds:
     def end(self, name: str) -> None:
         self._create()
         with self.recorder.datastore.transaction(commit=True) as cursor:
-            cursor.execute(self._sql(f"DELETE FROM {FEEDS} WHERE name = ?"), (fold_name(name),))
+            cursor.execute(
+                self._sql(f"DELETE FROM {self.table} WHERE name = ?"), (fold_name(name),)
+            )

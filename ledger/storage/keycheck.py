@@ -29,10 +29,18 @@ from typing import Any
 from ledger.errors import Field, Fix, Hint, KeyRefusedError
 
 TABLE = "ragw_key"
-CREATE = (
-    f"CREATE TABLE IF NOT EXISTS {TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), "
-    "encrypted BOOLEAN NOT NULL, key_check TEXT)"
-)
+
+
+def create_key(table: str = TABLE) -> str:
+    """The statement creating the record's table (named ``table``: an organisation's
+    SQLite tables are named with its prefix)."""
+    return (
+        f"CREATE TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "encrypted BOOLEAN NOT NULL, key_check TEXT)"
+    )
+
+
+CREATE = create_key()
 #: What the check value is the HMAC of; changing it makes every recorded key "another key".
 LABEL = b"ragw: the key of this ledger"
 #: A position past every event: "before" it, every event already stored.
@@ -109,16 +117,21 @@ def _in_clear(state: bytes) -> bool:
 
 
 class KeyGuard:
-    """Holds every write to the ledger's record of its key, inside its transaction."""
+    """Holds every write to the ledger's record of its key, inside its transaction. The
+    record is kept in ``table``: :data:`TABLE`, or an organisation's own on SQLite."""
 
-    def __init__(self, events_table: str, *, postgres: bool, key: WriteKey) -> None:
+    def __init__(
+        self, events_table: str, *, postgres: bool, key: WriteKey, table: str = TABLE
+    ) -> None:
         mark = "%s" if postgres else "?"
         position = "notification_id" if postgres else "rowid"
         self.key = key
         self.postgres = postgres
         self.events_table = events_table
-        self.select = f"SELECT encrypted, key_check FROM {TABLE} WHERE id = 1"
-        self.insert = f"INSERT INTO {TABLE} (id, encrypted, key_check) VALUES (1, {mark}, {mark})"
+        self.table = table
+        self.create = create_key(table)
+        self.select = f"SELECT encrypted, key_check FROM {table} WHERE id = 1"
+        self.insert = f"INSERT INTO {table} (id, encrypted, key_check) VALUES (1, {mark}, {mark})"
         earlier = f"SELECT state FROM {events_table} WHERE {position} < {mark} ORDER BY {position}"
         self.earliest = f"{earlier} LIMIT 1"
         self.latest = f"{earlier} DESC LIMIT 1"
@@ -153,16 +166,16 @@ class KeyGuard:
         whoever writes the file; on PostgreSQL the owner of the event tables alone (a
         writer's login creates nothing, and ``ragw admin init-roles`` creates it)."""
         if not self.postgres:
-            cursor.execute(CREATE)
+            cursor.execute(self.create)
             return True
         cursor.execute(
             "SELECT to_regclass(%s) IS NOT NULL, pg_has_role(relowner, 'USAGE') "
             "FROM pg_class WHERE oid = to_regclass(%s)",
-            (TABLE, self.events_table),
+            (self.table, self.events_table),
         )
         exists, owner = cursor.fetchone()
         if not exists and owner:
-            cursor.execute(CREATE)
+            cursor.execute(self.create)
         return bool(exists or owner)
 
     def _compare(self, encrypted: bool, check: str | None) -> None:
@@ -180,10 +193,10 @@ class KeyGuard:
         the key of this session when its events decrypt under it; None when it agrees, or
         there is no record or no event."""
         if self.postgres:
-            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (TABLE,))
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (self.table,))
         else:
             cursor.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (self.table,)
             )
         found = _row(cursor.fetchone())
         if not found or not found[0]:

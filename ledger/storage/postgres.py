@@ -1,5 +1,9 @@
 """The PostgreSQL recorder writing the chain's links and holding each write to the
-ledger's key, and its factory (see :mod:`ledger.storage.sqlite`)."""
+ledger's key, and its factory (see :mod:`ledger.storage.sqlite`).
+
+An organisation's tables are those of the single ledger, in the organisation's schema;
+what is not a table is made its own too: the channel its writes NOTIFY (a follower of
+one organisation is not woken by another's writes)."""
 
 from __future__ import annotations
 
@@ -19,8 +23,22 @@ from ledger.storage.keycheck import KeyGuard, WriteKey
 from ledger.storage.organisation import search_path_option
 from ledger.storage.sqlite import rows_of
 
+#: The schema of the single-organisation ledger.
+PUBLIC = "public"
+
+
+def channel_of(schema: str, events_table: str) -> str:
+    """The channel the writes to ``events_table`` in ``schema`` NOTIFY: the library's
+    (the table's name) in the public schema, as ever; prefixed by the schema elsewhere,
+    where every organisation's events table has the same name."""
+    name = events_table.replace(".", "_")
+    return name if schema == PUBLIC else f"{schema}_{name}"
+
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
+    #: Names in the schema itself: an organisation's tables are told apart by schema.
+    table_prefix = ""
+
     def __init__(
         self, datastore: PostgresDatastore, events_table_name: str = "stored_events"
     ) -> None:
@@ -30,6 +48,17 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         self.sql_create_statements.append(SQL(CREATE_KEY))  # type: ignore[arg-type]
         #: Told the write's key by the factory; until then it is a write without one.
         self.key_guard = KeyGuard(self.events_table_name, postgres=True, key=WriteKey())
+
+    # The library names the channel after the table, the same in every schema, and
+    # builds its insert function's NOTIFY from it within its constructor: setting the
+    # name through here makes the function, each write and each LISTEN use the schema's.
+    @property
+    def channel_name(self) -> str:
+        return self._channel
+
+    @channel_name.setter
+    def channel_name(self, name: str) -> None:
+        self._channel = channel_of(self.datastore.schema, name)
 
     def _insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any

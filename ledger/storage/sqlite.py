@@ -2,10 +2,16 @@
 transaction that stores the events and holding each write to the ledger's key
 (:mod:`ledger.storage.keycheck`); and the factory that tells the recorder the key the
 ledger was opened with. Recorders are chosen by topic in the storage settings, so the
-PostgreSQL one (and its driver) is imported only for a PostgreSQL ledger."""
+PostgreSQL one (and its driver) is imported only for a PostgreSQL ledger.
+
+Organisations sharing one SQLite file each keep their events, chain and key record in
+tables of their own, named with the organisation's prefix (``SQLITE_TABLE_PREFIX``,
+:func:`ledger.storage.organisation.table_prefix`); a ledger without one keeps the names
+it always had."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -16,20 +22,47 @@ from eventsourcing.sqlite import (
     SQLiteDatastore,
     SQLiteFactory,
 )
+from eventsourcing.utils import resolve_topic
 
-from ledger.chain import CREATE, Chainer, StoredRow
+from ledger.chain import TABLE as CHAIN
+from ledger.chain import Chainer, StoredRow, create_chain
+from ledger.errors import LedgerError
+from ledger.storage.keycheck import TABLE as KEY
 from ledger.storage.keycheck import KeyGuard, WriteKey
+
+#: The events' table of a ledger alone in its file (the library's name).
+EVENTS = "stored_events"
+#: What an organisation's tables may be named with: it is written into statements.
+_PREFIX = re.compile(r"(org_[a-z][a-z0-9]{1,15}__)?")
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
-    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
-        super().__init__(datastore, events_table_name=events_table_name)
-        self.chainer = Chainer(self.events_table_name, postgres=False)
+    """The library's recorder, its events linked into the chain and held to the key;
+    every table of it named with ``table_prefix`` (an organisation's; none alone)."""
+
+    def __init__(
+        self,
+        datastore: SQLiteDatastore,
+        events_table_name: str = EVENTS,
+        *,
+        table_prefix: str = "",
+    ):
+        #: Read by the library's constructor, which makes the create statements.
+        self.table_prefix = table_prefix
+        super().__init__(datastore, events_table_name=table_prefix + events_table_name)
+        self.chainer = Chainer(self.events_table_name, postgres=False, table=table_prefix + CHAIN)
         #: Told the write's key by the factory; until then it is a write without one.
-        self.key_guard = KeyGuard(self.events_table_name, postgres=False, key=WriteKey())
+        self.key_guard = self.guard(WriteKey())
+
+    def guard(self, key: WriteKey) -> KeyGuard:
+        """What holds this recorder's writes to the ledger's record of its key."""
+        return KeyGuard(
+            self.events_table_name, postgres=False, key=key, table=self.table_prefix + KEY
+        )
 
     def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), CREATE]
+        chain = create_chain(self.table_prefix + CHAIN)
+        return [*super().construct_create_table_statements(), chain]
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -89,11 +122,26 @@ def rows_of(ids: Sequence[int], stored: Sequence[StoredEvent]) -> list[StoredRow
 
 
 class KeyedSQLiteFactory(SQLiteFactory):
-    """The library's SQLite factory, telling the recorder the key of the settings."""
+    """The library's SQLite factory, telling the recorder the key of the settings and,
+    for an organisation, the prefix of its tables."""
 
     def application_recorder(self) -> ApplicationRecorder:
-        recorder = super().application_recorder()
-        if isinstance(recorder, ChainedSQLiteRecorder):
-            key = WriteKey.of(self.env.get("CIPHER_KEY"), self.cipher())
-            recorder.key_guard = KeyGuard(recorder.events_table_name, postgres=False, key=key)
+        topic = self.env.get(self.APPLICATION_RECORDER_TOPIC)
+        kind = resolve_topic(topic) if topic else None
+        if not (isinstance(kind, type) and issubclass(kind, ChainedSQLiteRecorder)):
+            return super().application_recorder()
+        # the library's factory names no table: the recorder is made here, with the prefix
+        recorder = kind(self.datastore, table_prefix=self.table_prefix())
+        if self.env_create_table():
+            recorder.create_table()
+        recorder.key_guard = recorder.guard(WriteKey.of(self.env.get("CIPHER_KEY"), self.cipher()))
         return recorder
+
+    def table_prefix(self) -> str:
+        """The prefix of the organisation's tables in the settings; none alone."""
+        prefix = self.env.get("SQLITE_TABLE_PREFIX") or ""
+        if not _PREFIX.fullmatch(prefix):
+            raise LedgerError(
+                "{prefix!r} is not the prefix of an organisation's tables", prefix=prefix
+            )
+        return prefix

@@ -11,11 +11,17 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ledger.errors import LedgerError
+from ledger.storage.organisation import schema_of
 from ledger.storage.settings import is_postgres, open_connection, storage_env
+from projections.store.prefixed import connect as connect_sqlite
 from projections.store.schema import NAME, create_tables, layout_ready, may_write
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
+
+
+#: The name the single ledger's model's creation is serialised under.
+READ_MODEL = "ragw_read_model"
 
 
 def moment(value: datetime) -> str:
@@ -38,6 +44,11 @@ class Database:
         self.postgres = is_postgres(target)
         self.target = target
         self.env = storage_env(target, org=ledger.org)
+        #: What an organisation's tables are named with in a shared SQLite file (on
+        #: PostgreSQL its schema keeps them apart): :mod:`projections.store.prefixed`.
+        self.prefix = "" if self.postgres else self.env.get("SQLITE_TABLE_PREFIX", "")
+        #: The name the model's creation is serialised under: one per schema.
+        self.lock_name = f"{schema_of(ledger.org)}.ragw_read_model" if ledger.org else READ_MODEL
         self.connection: Any = self._connect()
         self.writable = self.ready = False
         if not keep:
@@ -68,7 +79,9 @@ class Database:
     def _connect(self) -> Any:
         if self.postgres:
             return open_connection(self.target, org=self.ledger.org, connect_timeout=10)
-        return sqlite3.connect(self.env["SQLITE_DBNAME"], timeout=30, isolation_level=None)
+        return connect_sqlite(
+            self.env["SQLITE_DBNAME"], self.prefix, timeout=30, isolation_level=None
+        )
 
     def _sql(self, statement: str) -> str:
         return statement.replace("?", "%s") if self.postgres else statement
@@ -80,7 +93,7 @@ class Database:
         try:
             if self.postgres:
                 if creating:  # the tracking row may not exist yet: lock the model's name
-                    cursor.execute("SELECT pg_advisory_xact_lock(hashtext('ragw_read_model'))")
+                    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.lock_name,))
                 elif lock:
                     cursor.execute(
                         "SELECT position FROM ragw_tracking WHERE name = %s FOR UPDATE", (NAME,)

@@ -17,6 +17,7 @@ from events import (
     RecommendationEvent,
 )
 from projections.store.database import Database
+from projections.store.prefixed import prefixed, prefixed_name
 from projections.store.schema import (
     BOARD_COLUMNS,
     LINE_COLUMNS,
@@ -201,7 +202,8 @@ def schema_difference(store: Database) -> Difference | None:
     """On SQLite, the first of the read model's tables, indexes and triggers whose
     definition is not this layout's (a query answered through an index redefined in the
     file would leave out rows that are still there), or that this layout has not; None
-    when they are all as ragw makes them. On PostgreSQL, the first column whose type is
+    when they are all as ragw makes them (an organisation's: named with its prefix, and
+    none of another's in the same file counts). On PostgreSQL, the first column whose type is
     not this layout's (one that gives the same values read, text as varchar or a
     bigint as an integer, would pass the rows' comparison)."""
     expected = sqlite3.connect(":memory:")
@@ -213,6 +215,15 @@ def schema_difference(store: Database) -> Difference | None:
         expected.close()
     if store.postgres:
         return _type_difference(store, types)
+    # an organisation's objects are this layout's under its names (projections.store.prefixed)
+    wanted = {
+        prefixed_name(store.prefix, name): (
+            kind,
+            prefixed(store.prefix, table),
+            prefixed(store.prefix, sql),
+        )
+        for name, (kind, table, sql) in wanted.items()
+    }
     with store._transaction(lock=False) as cursor:
         found = _definitions(cursor, {table for _, table, _ in wanted.values()})
     for name in sorted({*wanted, *found}):

@@ -3,7 +3,8 @@
 On PostgreSQL after ``ragw admin init-roles`` only the role ``ragw_follower`` may write
 the read model; a login in it runs this, as a service. It catches the model up, then
 LISTENs on the channel the event store NOTIFYs in every transaction that records events
-(named after its events table; delivered when the writer commits, so it wakes as soon
+(named after its events table, and an organisation's schema: one organisation's writes
+never wake another's follower; delivered when the writer commits, so it wakes as soon
 as events are there to read), and catches up again; it also catches up every ``poll``
 seconds whatever it hears, in case a notification is lost (a NOTIFY sent while it was
 reconnecting). On SQLite, where there is no NOTIFY, it polls. It stops, between
@@ -62,8 +63,10 @@ def follow(
     if is_postgres(session.target):
         from psycopg import sql
 
-        recorder: Any = session.ledger(write=False).recorder
-        listening = open_connection(session.target, autocommit=True)
+        ledger = session.ledger(write=False)
+        recorder: Any = ledger.recorder
+        # in the organisation's schema, whose channel is its own (ledger.storage.postgres)
+        listening = open_connection(session.target, org=ledger.org, autocommit=True)
         listening.execute(sql.SQL("LISTEN {}").format(sql.Identifier(recorder.channel_name)))
     try:
         caught_up(catch_up(session))

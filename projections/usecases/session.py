@@ -84,8 +84,10 @@ class LedgerSession:
 
     @contextmanager
     def connect(self) -> Iterator[Any]:
-        """A connection to the PostgreSQL database as the login of the URL."""
-        with connect_to_database(self.target, autocommit=True) as connection:
+        """A connection to the PostgreSQL database as the login of the URL; for an
+        organisation's ledger, with its schema alone on the search path."""
+        org = self.ledger(write=False).org
+        with connect_to_database(self.target, org=org, autocommit=True) as connection:
             yield connection
 
     def ledger(self, *, write: bool) -> Ledger:
