@@ -50,24 +50,27 @@ def storage_env(
 ) -> dict[str, str]:
     """The eventsourcing settings for a target (a SQLite path or a URL), encrypted
     under ``encryption_key`` when one is given, for organisation ``org`` when one is
-    given (:mod:`ledger.storage.organisation`)."""
-    return {**_store_env(target), **encryption_env(encryption_key), **org_env(target, org)}
+    given (:mod:`ledger.storage.organisation`).
+
+    The library adds the process's environment to these and reads a setting under the
+    application's prefixed name first; each is given under both names, so a stray
+    variable (a prefixed table prefix, schema or file name) can never send the events
+    one way while the read model, which reads these settings alone, goes another."""
+    settings = {**_store_env(target), **encryption_env(encryption_key), **org_env(target, org)}
+    named = Environment(APPLICATION)
+    return {key: value for name, value in settings.items() for key in named.create_keys(name)}
 
 
 def org_env(target: str, org: str | None) -> dict[str, str]:
     """The settings that keep a ledger in organisation ``org``'s schema (PostgreSQL) or
-    tables (SQLite); none without one. Each is given under the application's prefixed
-    name too, which the library reads first: a stray prefixed schema setting in the
-    environment cannot move a ledger into another organisation's schema."""
-    if not org:
-        return {}
-    settings = {"ORGANISATION": check_org(org)}
+    tables (SQLite), or, without one, in the single ledger's: given either way, so none
+    is left for the environment to fill."""
+    settings = {"ORGANISATION": check_org(org) if org else ""}
     if is_postgres(target):
-        settings["POSTGRES_SCHEMA"] = schema_of(org)
+        settings["POSTGRES_SCHEMA"] = schema_of(org) if org else "public"
     else:
         settings["SQLITE_TABLE_PREFIX"] = table_prefix(org)
-    named = Environment(APPLICATION)
-    return {key: value for name, value in settings.items() for key in named.create_keys(name)}
+    return settings
 
 
 def _store_env(target: str) -> dict[str, str]:

@@ -46,7 +46,7 @@ class Database:
         self.env = storage_env(target, org=ledger.org)
         #: What an organisation's tables are named with in a shared SQLite file (on
         #: PostgreSQL its schema keeps them apart): :mod:`projections.store.prefixed`.
-        self.prefix = "" if self.postgres else self.env.get("SQLITE_TABLE_PREFIX", "")
+        self.prefix = "" if self.postgres else getattr(ledger.recorder, "table_prefix", "")
         #: The name the model's creation is serialised under: one per schema.
         self.lock_name = f"{schema_of(ledger.org)}.ragw_read_model" if ledger.org else READ_MODEL
         self.connection: Any = self._connect()

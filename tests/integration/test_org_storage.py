@@ -321,8 +321,31 @@ def test_each_organisations_read_model_is_of_this_layout_and_a_redefined_index_s
     assert found["WMP"] is not None and found["WMP"].key == "org_wmp__ragw_board_key"
 
 
+def both(name: str, value: str) -> dict[str, str]:
+    """A setting under both its names: the settings ragw gives carry both."""
+    return {name: value, f"RAGW_{name}": value}
+
+
+def test_stray_settings_in_the_environment_move_neither_the_events_nor_the_model(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = str(tmp_path / "shared.db")
+    wmp = open_ledger(target, create=True, org="WMP")
+    wmp.close()
+    for name, value in (("SQLITE_TABLE_PREFIX", "org_wmp__"), ("ORGANISATION", "WMP")):
+        monkeypatch.setenv(name, value)
+        monkeypatch.setenv(f"RAGW_{name}", value)
+    single = open_ledger(target, create=True)
+    assert single.org is None
+    assert single.recorder.events_table_name == "stored_events"  # type: ignore[attr-defined]
+    single.close()
+
+
 def test_a_table_prefix_that_is_not_an_organisations_is_refused(tmp_path: Any) -> None:
-    env = {**storage_env(str(tmp_path / "x.db")), "SQLITE_TABLE_PREFIX": "x; DROP TABLE y; --"}
+    env = {
+        **storage_env(str(tmp_path / "x.db")),
+        **both("SQLITE_TABLE_PREFIX", "x; DROP TABLE y; --"),
+    }
     with pytest.raises(LedgerError, match="not the prefix of an organisation's tables"):
         LedgerApplication(env=env)
 
@@ -332,7 +355,9 @@ def test_a_table_prefix_that_is_not_an_organisations_is_refused(tmp_path: Any) -
 
 def short_waits(target: str, org: str) -> Ledger:
     """``org``'s ledger, whose writes wait at most a second for a lock."""
-    return LedgerApplication(env={**storage_env(target, org=org), "POSTGRES_LOCK_TIMEOUT": "1"})
+    return LedgerApplication(
+        env={**storage_env(target, org=org), **both("POSTGRES_LOCK_TIMEOUT", "1")}
+    )
 
 
 @pytest.mark.postgres
