@@ -1,4 +1,9 @@
-"""Opening a ledger on a SQLite file or a PostgreSQL database."""
+"""Opening a ledger on a SQLite file or a PostgreSQL database.
+
+An organisation's ledger is opened only where the store holds it (its schema and tables
+on PostgreSQL, its tables in the SQLite file): opening never creates one by the way, so
+a mistyped code is refused rather than given an empty ledger of its own. Only opening
+it with ``create`` (adding the organisation) creates it, its schema first on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,18 +14,43 @@ from pathlib import Path
 
 from ledger.application import Ledger
 from ledger.errors import Field, Fix, Hint, LedgerError, LedgerMissingError
+from ledger.storage.organisation import check_org, schema_of, table_prefix
 from ledger.storage.settings import connect, is_postgres, redact, storage_env
 
 OPEN_ATTEMPTS = 5
 
 
+class OrganisationMissingError(LedgerMissingError):
+    """The store holds no ledger of the organisation asked for."""
+
+    def __init__(self, target: str, org: str) -> None:
+        self.org = org
+        self.target = redact(target)
+        super().__init__(
+            "{target} holds no organisation {org}; add it to the store first",
+            target=redact(target),
+            org=org,
+        )
+
+
 def open_ledger(
-    target: str, *, create: bool, encryption_key: str | None = None, org: str | None = None
+    target: str,
+    *,
+    create: bool,
+    encryption_key: str | None = None,
+    org: str | None = None,
 ) -> Ledger:
     """Open the ledger at ``target``; a missing SQLite file is created only if ``create``.
     With ``encryption_key`` its events are stored (and read) encrypted under that key;
-    with ``org``, the ledger of that organisation among others in the store."""
+    with ``org``, the ledger of that organisation among others in the store: refused
+    (:class:`OrganisationMissingError`) where the store does not hold it, unless
+    ``create`` (the organisation being added), which creates it."""
+    org = check_org(org) if org else None
     env = storage_env(target, encryption_key, org)
+    if org and not create and not _holds(target, org):
+        raise OrganisationMissingError(target, org)
+    if org and create and is_postgres(target):
+        _create_schema(target, org)
     if not is_postgres(target):
         path = Path(target)
         if not path.exists():
@@ -71,6 +101,57 @@ def _concurrent_setup(error: Exception) -> bool:
     """PostgreSQL refuses one of two sessions creating the same tables at once."""
     text = str(error)
     return "concurrently updated" in text or "already exists" in text or "duplicate key" in text
+
+
+def _holds(target: str, org: str) -> bool:
+    """Whether the store at ``target`` holds organisation ``org``'s ledger: its event
+    tables in its schema (PostgreSQL), its tables in the file (SQLite)."""
+    if is_postgres(target):
+        return _tables_exist(target, org)
+    path = Path(target)
+    if not path.is_file():
+        return False
+    import sqlite3
+
+    prefix = table_prefix(org)
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        ) as db:
+            names = {
+                row[0]
+                for row in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ?",
+                    (len(prefix), prefix),
+                )
+            }
+    except sqlite3.Error:
+        return False  # not a ledger: opening it says what is wrong
+    return f"{prefix}ragw_chain" in names and any(name.endswith("_events") for name in names)
+
+
+def _create_schema(target: str, org: str) -> None:
+    """Create organisation ``org``'s schema, as the login of the URL (the store's owner),
+    unless it exists: its ledger's tables are created in it next."""
+    import psycopg
+
+    try:
+        with connect(target, autocommit=True, connect_timeout=10) as connection:
+            schema = schema_of(org)
+            # a login that may not create schemas still opens one that exists
+            if connection.execute(
+                "SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)
+            ).fetchone():
+                return
+            connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    except psycopg.Error as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise LedgerError(
+            "cannot create organisation {org}'s schema in {target}: {why}",
+            org=org,
+            target=redact(target),
+            why=first_line or type(error).__name__,
+        ) from None
 
 
 def _tables_exist(target: str, org: str | None) -> bool:

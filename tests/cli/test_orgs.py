@@ -1,0 +1,236 @@
+"""Organisations sharing one store, driven as users drive them: `ragw org add` makes an
+organisation's own ledger (its identity its first event) and records it in the store's
+register; `ragw --org CODE` runs every command on that organisation's ledger alone; an
+organisation the store does not hold is refused, never created."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from ledger import open_ledger
+
+ACTOR = "Strategic Development"
+
+
+@pytest.fixture
+def run(target: str):  # type: ignore[no-untyped-def]
+    def invoke(*args: str, code: int = 0, env: dict[str, str] | None = None) -> str:
+        result = CliRunner().invoke(main, ["--db", target, "--actor", ACTOR, *args], env=env)
+        assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
+        return result.stdout if code == 0 else result.stderr
+
+    return invoke
+
+
+def add_two_forces(run: Any) -> None:
+    run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    run("org", "add", "colp", "--name", "City of London Police", "--kind", "FORCE")
+
+
+def report(run: Any, *org: str, code: str = "FRAUD19") -> None:
+    run(
+        *org,
+        "report",
+        "add",
+        code,
+        "--title",
+        "Fraud",
+        "--scope",
+        "national",
+        "--published",
+        "2019-04-02",
+    )
+
+
+def test_adding_an_organisation_records_it_in_its_own_ledger_and_in_the_register(
+    run: Any, target: str
+) -> None:
+    out = run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    assert out.splitlines() == [
+        "recorded org:WMP@1 in WMP's own ledger",
+        "recorded org:WMP@1 in the register",
+    ]
+    listed = json.loads(run("org", "list", "--format", "json"))["organisations"]
+    assert [(o["code"], o["name"], o["kind"]) for o in listed] == [
+        ("WMP", "West Midlands Police", "force")
+    ]
+    own = json.loads(run("--org", "WMP", "log", "--format", "json"))
+    assert [(e["id"], e["type"], e["code"], e["kind"]) for e in own["events"]] == [
+        ("org:WMP@1", "OrganisationAdded", "WMP", "force")
+    ]
+    ledger = open_ledger(target, create=False, org="WMP")
+    try:
+        identity = ledger.identity()
+        assert identity is not None and (identity.name, identity.kind) == (
+            "West Midlands Police",
+            "force",
+        )
+    finally:
+        ledger.close()
+
+
+def test_each_organisation_sees_only_its_own_reports_and_the_single_ledger_is_unchanged(
+    run: Any,
+) -> None:
+    add_two_forces(run)
+    report(run, "--org", "WMP")
+    run(
+        "--org",
+        "WMP",
+        "rec",
+        "add",
+        "FRAUD19",
+        "9",
+        "--kind",
+        "recommendation",
+        "--text",
+        "Tackle fraud",
+        "--due",
+        "2020-03-31",
+    )
+    run("--org", "WMP", "status", "FRAUD19/9", "GREEN")
+    wmp = json.loads(run("--org", "WMP", "board", "--format", "json"))
+    assert [(i["key"], i["status"]) for i in wmp["items"]] == [("FRAUD19/9", "GREEN")]
+    assert json.loads(run("--org", "COLP", "board", "--format", "json"))["items"] == []
+    assert json.loads(run("board", "--format", "json"))["items"] == []
+    run("--org", "COLP", "history", "FRAUD19/9", code=1)
+
+
+def test_ragw_org_from_the_environment_is_the_same_as_the_option(run: Any) -> None:
+    add_two_forces(run)
+    run(
+        "report",
+        "add",
+        "R1",
+        "--title",
+        "T",
+        "--scope",
+        "force",
+        "--published",
+        "2019-04-02",
+        env={"RAGW_ORG": "colp"},
+    )
+    assert "R1" in run("--org", "COLP", "log")
+    assert "R1" not in run("--org", "WMP", "log")
+    assert "R1" not in run("log")
+
+
+def test_verify_of_one_organisation_checks_its_own_chain_with_its_identity(run: Any) -> None:
+    add_two_forces(run)
+    report(run, "--org", "WMP")
+    run("--org", "WMP", "board")  # the read model is derived too
+    out = run("--org", "WMP", "verify", "--rules")
+    assert "ok: 2 events, every link matches" in out
+    assert "ok: 2 events replayed" in out
+    assert "ok: 1 events, every link matches" in run("--org", "COLP", "verify")
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["org", "add", "1WMP", "--name", "X", "--kind", "force"], "not an organisation code"),
+        (["org", "add", "W", "--name", "X", "--kind", "force"], "not an organisation code"),
+        (["org", "add", "WMP-1", "--name", "X", "--kind", "force"], "not an organisation code"),
+        (["org", "add", "WMP", "--name", "X", "--kind", "police"], "not a kind of organisation"),
+        (["org", "add", "WMP", "--name", "  ", "--kind", "force"], "--name"),
+    ],
+)
+def test_a_bad_organisation_is_refused_in_one_line_and_nothing_is_recorded(
+    run: Any, target: str, args: list[str], says: str
+) -> None:
+    run("report", "add", "R1", "--title", "T", "--scope", "force", "--published", "2019-04-02")
+    error = run(*args, code=1)
+    assert error.startswith("Error: ") and len(error.strip().splitlines()) == 1
+    assert says in error
+    assert json.loads(run("org", "list", "--format", "json"))["organisations"] == []
+    assert len(json.loads(run("log", "--format", "json"))["events"]) == 1
+
+
+def test_a_code_in_the_register_is_refused_and_nothing_more_is_recorded(run: Any) -> None:
+    run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    error = run("org", "add", "wmp", "--name", "Other", "--kind", "pcc", code=1)
+    assert error.startswith("Error: ") and len(error.strip().splitlines()) == 1
+    assert "WMP is in the register already: WMP (West Midlands Police, force)" in error
+    assert len(json.loads(run("org", "list", "--format", "json"))["organisations"]) == 1
+    assert len(json.loads(run("--org", "WMP", "log", "--format", "json"))["events"]) == 1
+
+
+def test_adding_again_after_a_failure_midway_completes_the_register(run: Any, target: str) -> None:
+    run("report", "add", "R1", "--title", "T", "--scope", "force", "--published", "2019-04-02")
+    own = open_ledger(target, create=True, org="WMP")  # the run that stopped midway
+    try:
+        own.add_organisation("WMP", name="West Midlands Police", kind="force", actor=ACTOR)
+    finally:
+        own.close()
+    assert json.loads(run("org", "list", "--format", "json"))["organisations"] == []
+    out = run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    assert out.splitlines() == [
+        "WMP's own ledger held its addition already",
+        "recorded org:WMP@1 in the register",
+    ]
+    assert len(json.loads(run("--org", "WMP", "log", "--format", "json"))["events"]) == 1
+    error = run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force", code=1)
+    assert "in the register already" in error
+
+
+def test_completing_an_addition_with_another_name_is_refused(run: Any, target: str) -> None:
+    own = open_ledger(target, create=True, org="WMP")
+    try:
+        own.add_organisation("WMP", name="West Midlands Police", kind="force", actor=ACTOR)
+    finally:
+        own.close()
+    error = run("org", "add", "WMP", "--name", "West Mercia Police", "--kind", "force", code=1)
+    assert "names it WMP (West Midlands Police, force) already" in error
+    assert json.loads(run("org", "list", "--format", "json"))["organisations"] == []
+
+
+def test_an_organisation_the_store_does_not_hold_is_refused_and_not_created(
+    run: Any, target: str
+) -> None:
+    run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    for args in (
+        ["board"],
+        ["report", "add", "R1", "--title", "T", "--scope", "force", "--published", "2019-04-02"],
+    ):
+        error = run("--org", "WMPX", *args, code=1)
+        assert error.startswith("Error: ") and len(error.strip().splitlines()) == 1
+        assert "holds no organisation WMPX; add it with `ragw org add WMPX" in error
+    with pytest.raises(Exception, match="holds no organisation WMPX"):
+        open_ledger(target, create=False, org="WMPX")
+    assert [
+        o["code"] for o in json.loads(run("org", "list", "--format", "json"))["organisations"]
+    ] == ["WMP"]
+
+
+def test_an_organisation_code_that_is_no_code_is_refused_in_one_line(run: Any) -> None:
+    error = run("--org", "no such!", "board", code=1)
+    assert error.startswith("Error: ") and "not an organisation code" in error
+
+
+def test_the_register_is_kept_without_an_organisation(run: Any) -> None:
+    add_two_forces(run)
+    error = run(
+        "--org",
+        "WMP",
+        "org",
+        "add",
+        "HMICFRS",
+        "--name",
+        "HMICFRS",
+        "--kind",
+        "inspectorate",
+        code=1,
+    )
+    assert "leave out --org WMP" in error
+    assert "leave out --org WMP" in run("--org", "WMP", "org", "list", code=1)
+
+
+def test_an_organisation_in_the_store_is_described_in_the_log(run: Any) -> None:
+    run("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
+    out = run("log")
+    assert "organisation HMICFRS added: 'HM Inspectorate' (inspectorate)" in out
