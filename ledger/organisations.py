@@ -9,10 +9,9 @@ from typing import cast
 from eventsourcing.application import AggregateNotFoundError
 
 from events import OrganisationAdded
-from ledger.aggregates.organisation import Organisation
-from ledger.errors import AlreadyExistsError, Field, RuleBrokenError
+from ledger.aggregates.organisation import Organisation, organisation_name
+from ledger.errors import AlreadyExistsError, RuleBrokenError
 from ledger.governance import Governance
-from ledger.inputs import clean_text
 from ledger.keys import organisation_id
 from ledger.storage.organisation import check_kind, check_org
 
@@ -45,7 +44,7 @@ class Organisations(Governance):
         self.authorize(actor, what="adding an organisation")
         written = check_org(code)
         kinds = check_kind(kind)
-        named = clean_text(name, Field.NAME, required=True) or ""
+        named = organisation_name(name)
         own = self.org
         if own is not None and own != written:
             raise RuleBrokenError(

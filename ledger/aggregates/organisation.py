@@ -8,9 +8,15 @@ from datetime import date
 from events import OrganisationAdded, OrganisationEvent
 from ledger.aggregates.moments import InOrder
 from ledger.errors import Field, RuleBrokenError
-from ledger.inputs import clean_text
+from ledger.inputs import check_name, clean_text
 from ledger.keys import organisation_id
 from ledger.storage.organisation import check_kind, check_org
+
+
+def organisation_name(text: str) -> str:
+    """What an organisation is called, trimmed: a name, so one line that cannot show as
+    another's (it is printed beside other organisations' names)."""
+    return check_name(clean_text(text, Field.NAME, required=True) or "", Field.NAME)
 
 
 class Organisation(InOrder):
@@ -37,8 +43,7 @@ class Organisation(InOrder):
                 kind=kind,
                 written=kinds,
             )
-        named = clean_text(name, Field.NAME, required=True) or ""
-        if named != name:
+        if organisation_name(name) != name:
             raise RuleBrokenError("organisation {code}'s name is not trimmed", code=code)
         return cls._create(
             OrganisationAdded,

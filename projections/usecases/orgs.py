@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from ledger.errors import AlreadyExistsError, Field, RuleBrokenError
+from ledger.aggregates.organisation import organisation_name
+from ledger.errors import AlreadyExistsError, RuleBrokenError
 from ledger.formats import iso_utc
-from ledger.inputs import clean_text
 from ledger.storage.organisation import check_kind, check_org
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def add_organisation(
     it otherwise (another name or kind) or holds events without its identity."""
     written = check_org(code)
     kinds = check_kind(kind)
-    named = clean_text(name, Field.NAME, required=True) or ""
+    named = organisation_name(name)
     register = _register(session, write=True)
     actor = session.actor
     register.authorize(actor, what="adding an organisation")

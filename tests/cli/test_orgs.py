@@ -6,6 +6,7 @@ organisation the store does not hold is refused, never created."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from cli.main import main
 from ledger import open_ledger
+from tests.cli.test_restore_checks import nothing_written
 
 ACTOR = "Strategic Development"
 
@@ -234,3 +236,92 @@ def test_an_organisation_in_the_store_is_described_in_the_log(run: Any) -> None:
     run("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
     out = run("log")
     assert "organisation HMICFRS added: 'HM Inspectorate' (inspectorate)" in out
+
+
+@pytest.fixture
+def register_backup(tmp_path: Path) -> list[dict[str, Any]]:
+    """The lines of a register's backup: a report, then two organisations added."""
+    db = str(tmp_path / "register.db")
+    CliRunner().invoke(
+        main,
+        [
+            "--db",
+            db,
+            "--actor",
+            ACTOR,
+            "report",
+            "add",
+            "R1",
+            "--title",
+            "T",
+            "--scope",
+            "force",
+            "--published",
+            "2019-04-02",
+        ],
+    )
+    register = open_ledger(db, create=False)
+    try:
+        register.add_organisation("WMP", name="West Midlands Police", kind="force", actor=ACTOR)
+        register.add_organisation("COLP", name="City of London", kind="force", actor=ACTOR)
+    finally:
+        register.close()
+    backup = tmp_path / "backup.jsonl"
+    result = CliRunner().invoke(main, ["--db", db, "export", "--out", str(backup)])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in backup.read_text().splitlines()]
+
+
+def restored(run: Any, tmp_path: Path, lines: list[dict[str, Any]], code: int = 0) -> str:
+    path = tmp_path / "forged.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return str(run("restore", str(path), code=code))
+
+
+def test_a_register_restores_with_its_organisations_and_verifies(
+    run: Any, tmp_path: Path, register_backup: list[dict[str, Any]]
+) -> None:
+    assert [line["id"] for line in register_backup] == ["R1@1", "org:WMP@1", "org:COLP@1"]
+    restored(run, tmp_path, register_backup)
+    listed = json.loads(run("org", "list", "--format", "json"))["organisations"]
+    assert [o["code"] for o in listed] == ["WMP", "COLP"]
+    assert "ok: 3 events replayed" in run("verify", "--rules")
+
+
+@pytest.mark.parametrize(
+    ("forged", "says"),
+    [
+        ({"key": "org:wmp", "id": "org:wmp@1", "payload": {"code": "wmp"}}, "not written as"),
+        ({"payload": {"kind": "police"}}, "not a kind of organisation"),
+        ({"payload": {"kind": "Force"}}, "not written as it is kept"),
+        ({"payload": {"name": " West Midlands Police"}}, "not trimmed"),
+        ({"payload": {"name": "West\nMidlands"}}, "one line"),
+        ({"payload": {"code": "COLP"}}, "its key is 'org:WMP'"),
+        ({"key": "WMP", "id": "WMP@1"}, "belongs to an organisation's key"),
+        ({"key": "org:W", "id": "org:W@1", "payload": {"code": "W"}}, "not an organisation code"),
+    ],
+)
+def test_a_forged_organisation_is_refused_by_a_restore_and_nothing_is_written(
+    run: Any,
+    target: str,
+    tmp_path: Path,
+    register_backup: list[dict[str, Any]],
+    forged: dict[str, Any],
+    says: str,
+) -> None:
+    lines = [dict(line) for line in register_backup]
+    fields = dict(forged)
+    payload = fields.pop("payload", {})
+    lines[1] = {**lines[1], **fields, "payload": {**lines[1]["payload"], **payload}}
+    error = restored(run, tmp_path, lines, code=1)
+    assert error.startswith("Error: ") and len(error.strip().splitlines()) == 1, error
+    assert says in error, error
+    assert nothing_written(target)
+
+
+def test_an_organisation_added_twice_in_a_backup_is_refused(
+    run: Any, tmp_path: Path, register_backup: list[dict[str, Any]]
+) -> None:
+    again = {**register_backup[1], "id": "org:WMP@2", "position": 4}
+    error = restored(run, tmp_path, [*register_backup, again], code=1)
+    assert "OrganisationAdded comes after its key was created" in error, error
