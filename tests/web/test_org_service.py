@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from cli.main import main
 from ledger.storage.settings import is_postgres, login_of
+from tests.cli.test_orgs import needs_tables_of_their_own
 from tests.web.conftest import Client, Server, ragw, start
 from web.command import session_secret
 
@@ -30,6 +31,7 @@ def shared_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     """A store holding two forces, each with a report, an item and its own users."""
     if request.param == "sqlite":
         target = str(tmp_path_factory.mktemp("orgs") / "ragw.db")
+        needs_tables_of_their_own(target)
     else:
         server = request.getfixturevalue("postgres")
         target = server.create_database(f"ragw_web_orgs_{os.getpid()}")
@@ -133,3 +135,15 @@ def test_the_session_secret_is_bound_to_the_organisation_and_unchanged_without_o
         len({single, session_secret(secret, target, "WMP"), session_secret(secret, target, "COLP")})
         == 3
     )
+
+
+def test_a_worker_keeps_each_organisations_ledger_apart(shared_store: str) -> None:
+    from web.context import forget_ledger, workers_ledger
+
+    try:
+        assert workers_ledger(shared_store, None, "WMP").org == "WMP"
+        assert workers_ledger(shared_store, None, "COLP").org == "COLP"
+        assert workers_ledger(shared_store, None, "WMP").org == "WMP"
+    finally:
+        forget_ledger(shared_store, "WMP")
+        forget_ledger(shared_store, "COLP")
