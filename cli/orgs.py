@@ -39,8 +39,8 @@ def _without_org(session: Session, doing: str) -> None:
 )
 @click.pass_context
 def org_add(ctx: click.Context, code: str, name: str, kind: str) -> None:
-    """Add organisation CODE to the store: 2 to 16 capitals and digits, starting with
-    a letter (e.g. WMP, COLP, HMICFRS).
+    """Add organisation CODE to the store: 2 to 16 letters and digits, starting with
+    a letter, kept in capitals (e.g. WMP, COLP, HMICFRS).
 
     Its own ledger is made (on PostgreSQL in a schema of its own, org_<code>, created
     as the URL's login, the store's owner; on SQLite in tables of its own in the same
