@@ -47,7 +47,8 @@ def open_ledger(
     ``create`` (the organisation being added), which creates it."""
     org = check_org(org) if org else None
     env = storage_env(target, encryption_key, org)
-    if org and not create and not _holds(target, org):
+    held = bool(org) and not create and _holds(target, org or "")
+    if org and not create and not held:
         raise OrganisationMissingError(target, org)
     if org and create and is_postgres(target):
         _create_schema(target, org)
@@ -69,7 +70,7 @@ def open_ledger(
                 target=target,
                 store=Field.STORE,
             )
-    elif _tables_exist(target, org):  # a login that may not create tables opens it as it is
+    elif held or _tables_exist(target, org):  # a login that may not create tables opens it
         env = {**env, "CREATE_TABLE": "false"}
     failure: Exception | None = None
     for attempt in range(1, OPEN_ATTEMPTS + 1):
