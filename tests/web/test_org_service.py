@@ -13,9 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from ledger.storage.settings import is_postgres, login_of
 from tests.cli.test_orgs import needs_tables_of_their_own
-from tests.web.conftest import Client, Server, ragw, start
+from tests.web.conftest import Client, Server, admin, ragw, start
 from web.command import session_secret
 
 SECRET = {"RAGW_SECRET_KEY": "one secret for every organisation's service"}
@@ -53,8 +52,7 @@ def shared_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
             "2021-01-04",
         )
         ragw(target, *on, "rec", "add", code, ref, "--kind", "afi", "--text", f"{org} item")
-        if is_postgres(target):
-            ragw(target, *on, "role", "grant", login_of(target), "governance")
+        ragw(target, *on, "role", "grant", admin(target), "governance")
         users = [SAME, WMP_ONLY] if org == "WMP" else [SAME]
         for name in users:
             ragw(target, *on, "role", "grant", name, "auditor")
