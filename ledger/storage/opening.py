@@ -47,8 +47,8 @@ def open_ledger(
     ``create`` (the organisation being added), which creates it."""
     org = check_org(org) if org else None
     env = storage_env(target, encryption_key, org)
-    held = bool(org) and not create and _holds(target, org or "")
-    if org and not create and not held:
+    held = _held(target, org) if org and not create else None
+    if org and held == "missing":
         raise OrganisationMissingError(target, org)
     if org and create and is_postgres(target):
         _create_schema(target, org)
@@ -70,7 +70,8 @@ def open_ledger(
                 target=target,
                 store=Field.STORE,
             )
-    elif held or _tables_exist(target, org):  # a login that may not create tables opens it
+    elif held == "tables" or (held is None and _tables_exist(target, org)):
+        # a login that may not create tables opens it as it is
         env = {**env, "CREATE_TABLE": "false"}
     failure: Exception | None = None
     for attempt in range(1, OPEN_ATTEMPTS + 1):
@@ -104,14 +105,16 @@ def _concurrent_setup(error: Exception) -> bool:
     return "concurrently updated" in text or "already exists" in text or "duplicate key" in text
 
 
-def _holds(target: str, org: str) -> bool:
-    """Whether the store at ``target`` holds organisation ``org``'s ledger: its event
-    tables in its schema (PostgreSQL), its tables in the file (SQLite)."""
+def _held(target: str, org: str) -> str:
+    """How the store at ``target`` holds organisation ``org``'s ledger: ``"tables"`` (its
+    event tables, in its schema on PostgreSQL, in the file on SQLite), ``"closed"`` (a
+    PostgreSQL schema this login may not use: opening it lets the server say so) or
+    ``"missing"``."""
     if is_postgres(target):
-        return _tables_exist(target, org)
+        return _schema_state(target, org)
     path = Path(target)
     if not path.is_file():
-        return False
+        return "missing"
     import sqlite3
 
     prefix = table_prefix(org)
@@ -127,8 +130,36 @@ def _holds(target: str, org: str) -> bool:
                 )
             }
     except sqlite3.Error:
-        return False  # not a ledger: opening it says what is wrong
-    return f"{prefix}ragw_chain" in names and any(name.endswith("_events") for name in names)
+        return "tables"  # not a ledger: opening it says what is wrong
+    found = f"{prefix}ragw_chain" in names and any(name.endswith("_events") for name in names)
+    return "tables" if found else "missing"
+
+
+def _schema_state(target: str, org: str) -> str:
+    """:func:`_held` on PostgreSQL, asked on one connection of the organisation's."""
+    import psycopg
+
+    try:
+        with connect(target, org=org, connect_timeout=10) as connection:
+            row = connection.execute(
+                "SELECT to_regclass('ragw_events') IS NOT NULL "
+                "AND to_regclass('ragw_chain') IS NOT NULL, "
+                "(SELECT NOT has_schema_privilege(oid, 'USAGE') FROM pg_namespace "
+                "WHERE nspname = %s)",
+                (schema_of(org),),
+            ).fetchone()
+    except psycopg.OperationalError as error:  # no server, a wrong password: say so now
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise LedgerError(
+            "cannot open the ledger at {target}: {why}",
+            target=redact(target),
+            why=first_line or type(error).__name__,
+        ) from None
+    except psycopg.Error:
+        return "tables"  # opening will say what is wrong
+    if row and row[0]:
+        return "tables"
+    return "closed" if row and row[1] else "missing"
 
 
 def _create_schema(target: str, org: str) -> None:
