@@ -383,3 +383,28 @@ def test_an_organisations_ledger_holding_events_without_its_identity_is_refused(
     error = run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force", code=1)
     assert "WMP's ledger holds events already" in error, error
     assert json.loads(run("org", "list", "--format", "json"))["organisations"] == []
+
+
+def test_an_organisation_added_by_someone_the_register_did_not_allow_is_refused(
+    run: Any, target: str, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "governed.db")
+    granted = CliRunner().invoke(main, ["--db", db, "role", "grant", ACTOR, "governance"])
+    assert granted.exit_code == 0, granted.output
+    register = open_ledger(db, create=False)
+    try:
+        register.add_organisation("WMP", name="West Midlands Police", kind="force", actor=ACTOR)
+    finally:
+        register.close()
+    backup = tmp_path / "backup.jsonl"
+    assert CliRunner().invoke(main, ["--db", db, "export", "--out", str(backup)]).exit_code == 0
+    lines = [json.loads(line) for line in backup.read_text().splitlines()]
+    assert lines[-1]["id"] == "org:WMP@1"
+    restored(run, tmp_path, lines)  # as recorded, it restores
+    elsewhere = str(tmp_path / "forged.db")
+    lines[-1] = {**lines[-1], "actor": "Someone Else"}
+    path = tmp_path / "forged-actor.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    result = CliRunner().invoke(main, ["--db", elsewhere, "restore", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "Someone Else could not have recorded it" in result.stderr
