@@ -50,8 +50,13 @@ class Session:
     use by :attr:`uses`, so ``--help`` never touches a database; a ledger file a
     refused command created is removed again."""
 
-    def __init__(self, target: str, actor: str, *, explicit: bool = False) -> None:
+    def __init__(
+        self, target: str, actor: str, *, explicit: bool = False, org: str | None = None
+    ) -> None:
         self.target = target
+        #: The organisation whose ledger commands run on (--org, RAGW_ORG); None: the
+        #: store's own ledger, as without organisations.
+        self.org = org
         self.named = actor
         #: Whether the actor was given (--actor, RAGW_ACTOR) rather than the login name.
         self.explicit = explicit
@@ -75,11 +80,23 @@ class Session:
 
     def _open(self, write: bool) -> Ledger:
         from ledger import open_ledger
+        from ledger.storage.opening import OrganisationMissingError
         from ledger.storage.settings import is_postgres
 
         if write and not is_postgres(self.target) and not Path(self.target).exists():
             self._created = Path(self.target)
-        return open_ledger(self.target, create=write, encryption_key=os.environ.get(KEY_VARIABLE))
+        try:  # an organisation's ledger is created by `ragw org add` alone
+            return open_ledger(
+                self.target,
+                create=write and self.org is None,
+                encryption_key=os.environ.get(KEY_VARIABLE),
+                org=self.org,
+            )
+        except OrganisationMissingError as error:
+            raise LedgerError(
+                f"{error.target} holds no organisation {error.org}; add it with `ragw org "
+                f"add {error.org} --name TEXT --kind KIND`, or check --org (RAGW_ORG)"
+            ) from None
 
     @property
     def actor(self) -> str:

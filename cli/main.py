@@ -41,6 +41,7 @@ COMMANDS = {
     "verify": "cli.integrity:verify",
     "rebuild": "cli.integrity:rebuild",
     "follow": "cli.follow:follow",
+    "org": "cli.orgs:org",
     "owner": "cli.reminders:owner",
     "remind": "cli.reminders:remind",
     "calendar": "cli.reminders:calendar",
@@ -128,9 +129,18 @@ class LazyGroup(LedgerGroup):
     metavar="NAME",
     help="Who records the change. Env: RAGW_ACTOR. Default: your login name.",
 )
+@click.option(
+    "--org",
+    "org",
+    envvar="RAGW_ORG",
+    default=None,
+    metavar="CODE",
+    help="The organisation whose ledger every command runs on, in a store shared by "
+    "many (added with `ragw org add`). Env: RAGW_ORG. Default: the store's own ledger.",
+)
 @click.version_option(package_name="ragw", prog_name="ragw")
 @click.pass_context
-def main(ctx: click.Context, target: str, actor: str | None) -> None:
+def main(ctx: click.Context, target: str, actor: str | None, org: str | None) -> None:
     """An audit ledger of inspection recommendations and their RAGW status.
 
     Every change is an event that is never edited; the board can be shown as it
@@ -145,6 +155,7 @@ def main(ctx: click.Context, target: str, actor: str | None) -> None:
       ragw history PEEL1819/4
       ragw summary PRMSC 2019-11-15
       ragw pack PRMSC 2019-11-15 --out paper.html
+      ragw --org WMP board
     """
     explicit = bool(actor)
     if not actor:
@@ -152,6 +163,6 @@ def main(ctx: click.Context, target: str, actor: str | None) -> None:
             actor = getpass.getuser()
         except Exception:  # no login name in some containers
             actor = "unknown"
-    session = Session(target, actor, explicit=explicit)
+    session = Session(target, actor, explicit=explicit, org=org or None)
     ctx.obj = session
     ctx.call_on_close(session.close)

@@ -32,6 +32,7 @@ from events.inspection import (
     InspectionEvent,
     InspectionReported,
 )
+from events.organisation import OrganisationAdded, OrganisationEvent
 from events.owners import ContactsEvent, ContactsKept, OwnerContactSet, ReminderSent
 from events.recommendation import (
     ClosureRequested,
@@ -79,6 +80,8 @@ __all__ = [
     "LedgerEvent",
     "MeetingReviewsChanged",
     "MeetingScheduled",
+    "OrganisationAdded",
+    "OrganisationEvent",
     "OwnerAssigned",
     "OwnerContactSet",
     "PaperIssued",
@@ -150,5 +153,6 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         RelevanceChanged,
         Superseded,
         Supersedes,
+        OrganisationAdded,
     )
 }

@@ -90,3 +90,18 @@ def split_event_id(text: str) -> tuple[str, int]:
 
 def inspection_id(code: str) -> UUID:
     return uuid5(NAMESPACE, f"inspection:{code}")
+
+
+#: What an organisation's key begins with: a character no report, committee or
+#: inspection code may hold follows, so no code can ever name an organisation's stream.
+ORGANISATION_PREFIX = "org:"
+
+
+def organisation_id(code: str) -> UUID:
+    """The stream of organisation ``code`` (as :func:`check_org` writes it)."""
+    return uuid5(NAMESPACE, f"organisation:{code}")
+
+
+def organisation_key(code: str) -> str:
+    """The key an organisation's events are named by (``org:WMP@1``)."""
+    return f"{ORGANISATION_PREFIX}{code}"

@@ -15,12 +15,13 @@ from events import (
     EventCorrected,
     InspectionAdded,
     LedgerEvent,
+    OrganisationAdded,
     RecommendationIssued,
     ReportRegistered,
     RulesAdopted,
 )
 from ledger.formats import iso_utc
-from ledger.keys import ACCESS_KEY, OWNERS_KEY, RULES_KEY
+from ledger.keys import ACCESS_KEY, OWNERS_KEY, RULES_KEY, organisation_key
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,8 @@ def _key_of(event: LedgerEvent, keys: dict[UUID, str]) -> str:
         keys[event.originator_id] = OWNERS_KEY
     elif isinstance(event, RecommendationIssued):
         keys[event.originator_id] = f"{event.report}/{event.ref}"
+    elif isinstance(event, OrganisationAdded):
+        keys[event.originator_id] = organisation_key(event.code)
     return keys.get(event.originator_id, str(event.originator_id))
 
 
@@ -143,6 +146,8 @@ def describe(record: EventRecord) -> str:
         return describe_inspection(kind, p)
     if kind == "InspectionReported":
         return f"its report {p['report']} registered"
+    if kind == "OrganisationAdded":
+        return f"organisation {p['code']} added: {p['name']!r} ({p['kind']})"
     if kind == "RecommendationIssued":
         parts = [f"{p['kind']}: {p['text']}"]
         if p.get("status"):

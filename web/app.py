@@ -36,16 +36,19 @@ SESSION_MINUTES = 8 * 60.0
 def create_app(
     target: str,
     *,
+    org: str | None = None,
     encryption_key: str | None,
     secret_key: str,
     session_minutes: float = SESSION_MINUTES,
     secure_cookies: bool = True,
     base_url: str | None = None,
 ) -> Flask:
-    """The application over the ledger at ``target``."""
+    """The application over the ledger at ``target`` (organisation ``org``'s, in a store
+    shared by many)."""
     app = Flask(__name__)
     app.config.update(
         RAGW_TARGET=target,
+        RAGW_ORG=org,
         RAGW_KEY=encryption_key,
         RAGW_BASE_URL=base_url,
         SECRET_KEY=secret_key,

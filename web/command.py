@@ -1,4 +1,5 @@
-"""``ragw serve``: the web service over the ledger at ``--db``."""
+"""``ragw serve``: the web service over the ledger at ``--db`` (with ``--org``, that
+organisation's ledger in a store shared by many: its users, its items, its sessions)."""
 
 from __future__ import annotations
 
@@ -87,15 +88,23 @@ def serve(
     everyone signs in again after a restart. For an organisation, run it on 127.0.0.1
     behind its TLS proxy, with --secure-cookies.
 
+    In a store shared by many organisations, `ragw --org CODE serve` (or RAGW_ORG) serves
+    that organisation's ledger alone: one service per organisation. Its users and
+    passwords are its own (`ragw --org CODE user add`), a session signed in on one
+    organisation's service is refused by another's even with the same RAGW_SECRET_KEY,
+    and an item of another organisation is not found (404).
+
     \b
     Examples:
       ragw --db ragw.db serve
       ragw --db ragw.db serve --port 8000 --workers 4
       RAGW_SECRET_KEY=... ragw --db postgresql://web@db/ragw serve --secure-cookies
+      ragw --db postgresql://web@db/ragw --org WMP serve --port 8001
     """
     target = ctx.find_root().params["target"]
+    org = ctx.find_root().params.get("org") or None
     key = os.environ.get(KEY_VARIABLE)
-    check_ledger(target, key)
+    org = check_ledger(target, key, org)
     check_address(host, port)
     given = os.environ.get(SECRET_VARIABLE)
     if given is not None and len(given) < SHORTEST_SECRET:
@@ -105,7 +114,7 @@ def serve(
             "print(secrets.token_hex(32))')"
         )
     # sessions of one ledger are never good on another served with the same secret
-    secret = session_secret(given or secrets.token_hex(32), target)
+    secret = session_secret(given or secrets.token_hex(32), target, org)
     cookies = not is_loopback(host) if secure is None else secure
     base = checked_base_url(base_url)
     if not is_loopback(host):
@@ -126,6 +135,7 @@ def serve(
 
         return create_app(
             target,
+            org=org,
             encryption_key=key,
             secret_key=secret,
             session_minutes=minutes,
@@ -142,16 +152,16 @@ def serve(
 SHORTEST_SECRET = 32
 
 
-def session_secret(secret: str, target: str) -> str:
+def session_secret(secret: str, target: str, org: str | None = None) -> str:
     """The key that signs this ledger's sessions: the service's secret bound to the
-    ledger it serves, so a session signed in on one ledger (a copy for training, another
-    organisation's) is never taken by another served with the same secret."""
+    ledger it serves (the store, and the organisation's ledger in it), so a session
+    signed in on one ledger (a copy for training, another organisation's) is never taken
+    by another served with the same secret."""
     import hashlib
     import hmac
 
-    return hmac.new(
-        secret.encode(), f"ragw sessions of {target}".encode(), hashlib.sha256
-    ).hexdigest()
+    bound = f"ragw sessions of {target}" + (f" for organisation {org}" if org else "")
+    return hmac.new(secret.encode(), bound.encode(), hashlib.sha256).hexdigest()
 
 
 def checked_base_url(url: str | None) -> str | None:
@@ -170,22 +180,30 @@ def checked_base_url(url: str | None) -> str | None:
     return url.strip().rstrip("/")
 
 
-def check_ledger(target: str, key: str | None) -> None:
-    """Open the ledger once before serving it: a ledger that cannot be opened, or one
-    whose writes the database would record as its own login, is refused now, with one
-    line, rather than on each request."""
+def check_ledger(target: str, key: str | None, org: str | None = None) -> str | None:
+    """Open the ledger once before serving it: a ledger that cannot be opened (an
+    organisation the store does not hold), or one whose writes the database would
+    record as its own login, is refused now, with one line, rather than on each
+    request. Returns the organisation's code as the store keeps it."""
     from ledger import open_ledger
     from ledger.errors import LedgerError
+    from ledger.storage.opening import OrganisationMissingError
     from projections.usecases.serving import recorded_as_login
     from projections.usecases.session import LedgerSession
 
     session = LedgerSession(
         target,
         "serve",
-        open_ledger=lambda write: open_ledger(target, create=False, encryption_key=key),
+        open_ledger=lambda write: open_ledger(target, create=False, encryption_key=key, org=org),
     )
     try:
-        session.ledger(write=False)
+        try:
+            org = session.ledger(write=False).org
+        except OrganisationMissingError as error:
+            raise click.ClickException(
+                f"{error.target} holds no organisation {error.org} to serve; add it with "
+                f"`ragw org add {error.org} --name TEXT --kind KIND`, or check --org (RAGW_ORG)"
+            ) from None
         if recorded_as_login(session):
             raise LedgerError(
                 "this PostgreSQL ledger is under access control (its database roles were "
@@ -194,6 +212,7 @@ def check_ledger(target: str, key: str | None) -> None:
             )
     finally:
         session.close()
+    return org
 
 
 #: A host name as DNS spells one: labels of letters, digits and hyphens, with a letter.

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
 
 def uses() -> LedgerSession:
-    """The request's ledger session: the ledger at the service's ``--db``, opened on
-    first use. The actor it names is unused: every write names the signed-in user."""
+    """The request's ledger session: the ledger at the service's ``--db`` (its
+    organisation's, with ``--org``), opened on first use. The actor it names is unused:
+    every write names the signed-in user."""
     if "uses" not in g:
         from projections.usecases.session import LedgerSession
 
@@ -32,31 +33,36 @@ def uses() -> LedgerSession:
         g.uses = LedgerSession(
             settings["RAGW_TARGET"],
             "web",
-            open_ledger=lambda write: workers_ledger(settings["RAGW_TARGET"], settings["RAGW_KEY"]),
+            open_ledger=lambda write: workers_ledger(
+                settings["RAGW_TARGET"], settings["RAGW_KEY"], settings.get("RAGW_ORG")
+            ),
             closes_ledger=False,
         )
     session: LedgerSession = g.uses
     return session
 
 
-#: The ledger each worker process keeps open, by process and ledger.
-_OPEN: dict[tuple[int, str], Ledger] = {}
+#: The ledger each worker process keeps open, by process, store and organisation.
+_OPEN: dict[tuple[int, str, str | None], Ledger] = {}
 
 
-def workers_ledger(target: str, key: str | None) -> Ledger:
-    """This process's ledger at ``target``, opened on its first request."""
-    found = _OPEN.get((os.getpid(), target))
+def workers_ledger(target: str, key: str | None, org: str | None = None) -> Ledger:
+    """This process's ledger at ``target`` (organisation ``org``'s), opened on its first
+    request."""
+    found = _OPEN.get((os.getpid(), target, org))
     if found is None:
         from ledger import open_ledger
 
-        found = _OPEN[(os.getpid(), target)] = open_ledger(target, create=False, encryption_key=key)
+        found = _OPEN[(os.getpid(), target, org)] = open_ledger(
+            target, create=False, encryption_key=key, org=org
+        )
     return found
 
 
-def forget_ledger(target: str) -> None:
+def forget_ledger(target: str, org: str | None = None) -> None:
     """After a failure that was not a refusal (a lost connection...): the next request
     opens the ledger afresh."""
-    found = _OPEN.pop((os.getpid(), target), None)
+    found = _OPEN.pop((os.getpid(), target, org), None)
     if found is not None:
         with contextlib.suppress(Exception):
             found.close()
@@ -68,7 +74,7 @@ def close_session(error: BaseException | None = None) -> None:
     if session is not None:
         session.close()
     if error is not None and not isinstance(error, LedgerError):
-        forget_ledger(current_app.config["RAGW_TARGET"])
+        forget_ledger(current_app.config["RAGW_TARGET"], current_app.config.get("RAGW_ORG"))
 
 
 def status_of(error: LedgerError) -> int:

@@ -9,11 +9,12 @@ from eventsourcing.utils import register_topic
 from ledger.aggregates.access import Access, fold_name
 from ledger.aggregates.committee import Committee
 from ledger.aggregates.inspection import Inspection
+from ledger.aggregates.organisation import Organisation
 from ledger.aggregates.owners import Contacts
 from ledger.aggregates.recommendation import NEEDS_REASON, Recommendation
 from ledger.aggregates.report import Report
 from ledger.aggregates.rules import Rules
-from ledger.keys import ACCESS_KEY, OWNERS_KEY, RULES_KEY
+from ledger.keys import ACCESS_KEY, OWNERS_KEY, RULES_KEY, organisation_key
 
 #: Where each aggregate lived when ledgers written by ragw 0.1 stored its topic in their
 #: creation events: those topics must resolve for as long as such ledgers exist.
@@ -22,9 +23,18 @@ for _aggregate in (Access, Committee, Recommendation, Report, Rules):
 
 
 def stream_key(
-    aggregate: Report | Recommendation | Committee | Access | Rules | Contacts | Inspection,
+    aggregate: Report
+    | Recommendation
+    | Committee
+    | Access
+    | Rules
+    | Contacts
+    | Inspection
+    | Organisation,
 ) -> str:
     """The key an aggregate's events are named by (``KEY@VERSION``)."""
+    if isinstance(aggregate, Organisation):
+        return organisation_key(aggregate.code)
     if isinstance(aggregate, Contacts):
         return OWNERS_KEY
     if isinstance(aggregate, Access):
@@ -40,6 +50,7 @@ __all__ = [
     "Committee",
     "Contacts",
     "Inspection",
+    "Organisation",
     "Recommendation",
     "Report",
     "Rules",

@@ -28,6 +28,7 @@ from events import (
     CommitteeRegistered,
     ContactsKept,
     InspectionAdded,
+    OrganisationAdded,
     RecommendationIssued,
     ReportRegistered,
     RulesAdopted,
@@ -37,6 +38,7 @@ from ledger.aggregates import (
     Committee,
     Contacts,
     Inspection,
+    Organisation,
     Recommendation,
     Report,
     Rules,
@@ -57,6 +59,7 @@ CREATES: dict[str, type] = {
     RulesAdopted.__name__: Rules,
     ContactsKept.__name__: Contacts,
     InspectionAdded.__name__: Inspection,
+    OrganisationAdded.__name__: Organisation,
 }
 
 

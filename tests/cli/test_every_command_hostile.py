@@ -121,6 +121,9 @@ def well_formed(path: tuple[str, ...], name: str, folder: Path) -> str | None:
         ("relevance", "relevance"): "not-for-us",
         ("supersede", "by"): "R/2",
         ("rec add", "to"): "the Home Office",
+        ("org add", "code"): "WMP",
+        ("org add", "name"): "West Midlands Police",
+        ("org add", "kind"): "force",
     }
     if (words, name) in by_command:
         return by_command[(words, name)]
@@ -313,7 +316,8 @@ URLS = [
 def test_no_hostile_store_or_actor_gives_a_traceback(
     command: list[str], ledger_folder: Path
 ) -> None:
-    """The options before the command: where the ledger is, and who acts."""
+    """The options before the command: where the ledger is, who acts, and for which
+    organisation."""
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch, "a", "b", "c", "d")
         shutil.copytree(ledger_folder, folder)
@@ -321,7 +325,11 @@ def test_no_hostile_store_or_actor_gives_a_traceback(
         os.chdir(folder)
         try:
             for value in [*VALUES, *URLS, *(str(p) for p in files(folder).values())]:
-                for options in (["--db", value], ["--db", "ragw.db", "--actor", value]):
+                for options in (
+                    ["--db", value],
+                    ["--db", "ragw.db", "--actor", value],
+                    ["--db", "ragw.db", "--org", value],
+                ):
                     result = CliRunner().invoke(main, [*options, *command])
                     said = (options[-1][:80], command, result.output[:400])
                     if result.exception is not None and not isinstance(

@@ -33,6 +33,7 @@ from tests.fixtures.make_fixture import (
     EXPORT,
     INSPECTION_REPORTS_ROWS,
     INSPECTIONS_ROWS,
+    ORGANISATIONS_ROWS,
     RELEVANCE_ROWS,
     REMINDERS_ROWS,
     REVIEWS_ROWS,
@@ -126,6 +127,10 @@ def inspection_reports_rows() -> list[dict[str, Any]]:
     return [json.loads(line) for line in INSPECTION_REPORTS_ROWS.read_text().splitlines()]
 
 
+def organisations_rows() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in ORGANISATIONS_ROWS.read_text().splitlines()]
+
+
 def every_fixture_row() -> list[dict[str, Any]]:
     """The rows of every stored-events fixture, the first and those written after it."""
     return (
@@ -136,6 +141,7 @@ def every_fixture_row() -> list[dict[str, Any]]:
         + reviews_rows()
         + relevance_rows()
         + inspection_reports_rows()
+        + organisations_rows()
     )
 
 
@@ -244,6 +250,20 @@ def test_relevance_and_supersessions_recorded_by_0_3_read_as_they_were(tmp_path:
         "on": "2015-10-21",
     }
     ragw(target, "verify")
+
+
+def test_organisations_added_by_0_4_read_as_they_were(tmp_path: Path) -> None:
+    target = load_rows(str(tmp_path / "register.db"), organisations_rows())
+    listed = read_json(target, "org", "list")["organisations"]
+    assert [(o["code"], o["kind"], o["added"]) for o in listed] == [
+        ("HMICFRS", "inspectorate", "2021-06-01"),
+        ("WMP", "force", "2021-06-01"),
+    ]
+    assert [e["id"] for e in read_json(target, "log")["events"]] == ["org:HMICFRS@1", "org:WMP@1"]
+    backup = tmp_path / "backup.jsonl"
+    ragw(target, "export", "--out", str(backup))
+    ragw(str(tmp_path / "copy.db"), "restore", str(backup))
+    ragw(str(tmp_path / "copy.db"), "verify", "--rules")
 
 
 def test_the_ledger_file_holds_exactly_the_rows_of_the_jsonl() -> None:

@@ -26,6 +26,8 @@ from events import (
     InspectionAdded,
     InspectionEvent,
     LedgerEvent,
+    OrganisationAdded,
+    OrganisationEvent,
     PaperIssued,
     RecommendationEvent,
     RecommendationIssued,
@@ -42,12 +44,15 @@ from ledger.inputs import MAX_TEXT, check_writable
 from ledger.keys import (
     ACCESS_ID,
     ACCESS_KEY,
+    ORGANISATION_PREFIX,
     OWNERS_ID,
     OWNERS_KEY,
     RULES_ID,
     RULES_KEY,
     committee_id,
     inspection_id,
+    organisation_id,
+    organisation_key,
     recommendation_id,
     report_id,
     split_event_id,
@@ -96,6 +101,8 @@ def backup_lines(
                 keys[event.originator_id] = RULES_KEY
             elif isinstance(event, ContactsKept):
                 keys[event.originator_id] = OWNERS_KEY
+            elif isinstance(event, OrganisationAdded):
+                keys[event.originator_id] = organisation_key(event.code)
             else:
                 keys[event.originator_id] = event.code  # type: ignore[attr-defined]
         yield backup_line(event, keys[event.originator_id], position)
@@ -128,6 +135,13 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
         stream = OWNERS_ID
     elif issubclass(cls, InspectionEvent):
         stream = inspection_id(key)
+    elif issubclass(cls, OrganisationEvent):
+        if not key.startswith(ORGANISATION_PREFIX):
+            raise RuleBrokenError(
+                f"{cls.__name__} belongs to an organisation's key ({ORGANISATION_PREFIX}CODE), "
+                f"not {key!r}"
+            )
+        stream = organisation_id(key.removeprefix(ORGANISATION_PREFIX))
     else:
         assert issubclass(cls, CommitteeEvent)
         stream = committee_id(key)
@@ -203,6 +217,8 @@ def _check_key(cls: type[LedgerEvent], key: str, payload: dict[str, Any]) -> Non
         named = f"{payload.get('report')}/{payload.get('ref')}"
     elif cls in (ReportRegistered, CommitteeRegistered, InspectionAdded):
         named = str(payload.get("code"))
+    elif cls is OrganisationAdded:
+        named = organisation_key(str(payload.get("code")))
     else:
         return
     if named != key:

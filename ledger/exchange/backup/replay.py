@@ -43,6 +43,7 @@ from events import (
     LedgerEvent,
     MeetingReviewsChanged,
     MeetingScheduled,
+    OrganisationAdded,
     OwnerContactSet,
     PaperIssued,
     PasswordChanged,
@@ -61,6 +62,7 @@ from ledger.aggregates import (
     Access,
     Committee,
     Contacts,
+    Organisation,
     Recommendation,
     Rules,
 )
@@ -288,6 +290,11 @@ class Replay:
             return contacts
         if isinstance(event, InspectionAdded | InspectionChanged | InspectionReported):
             return remake_inspection_event(self.aggregates, event, access)
+        if isinstance(event, OrganisationAdded):  # its rules: Organisation.add
+            authorized(access, actor, "adding an organisation")
+            return Organisation.add(
+                code=event.code, name=event.name, kind=event.kind, actor=actor, on=event.on
+            )
         raise RuleBrokenError(f"{type(event).__name__} is not an event a restore replays")
 
     def _held(self, event: MeetingScheduled | MeetingReviewsChanged) -> tuple[str, ...]:

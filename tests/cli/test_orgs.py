@@ -1,0 +1,410 @@
+"""Organisations sharing one store, driven as users drive them: `ragw org add` makes an
+organisation's own ledger (its identity its first event) and records it in the store's
+register; `ragw --org CODE` runs every command on that organisation's ledger alone; an
+organisation the store does not hold is refused, never created."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from ledger import open_ledger
+from tests.cli.test_restore_checks import nothing_written
+
+ACTOR = "Strategic Development"
+
+
+def sqlite_keeps_organisations_apart() -> bool:
+    """Whether an organisation's ledger in a SQLite file has tables of its own (named
+    with its prefix): until it does, organisations on SQLite share one ledger's tables,
+    and the tests of them that need it wait for it (they run on PostgreSQL meanwhile)."""
+    import sqlite3
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = str(Path(folder, "probe.db"))
+        open_ledger(db, create=True, org="PROBE").close()
+        with sqlite3.connect(db) as connection:
+            names = [row[0] for row in connection.execute("SELECT name FROM sqlite_master")]
+        connection.close()
+    return any(name.startswith("org_probe__") for name in names)
+
+
+def needs_tables_of_their_own(target: str) -> None:
+    if "://" not in target and not sqlite_keeps_organisations_apart():
+        pytest.skip("SQLite does not give an organisation tables of its own yet")
+
+
+@pytest.fixture
+def apart(target: str) -> None:
+    needs_tables_of_their_own(target)
+
+
+@pytest.fixture
+def run(target: str):  # type: ignore[no-untyped-def]
+    def invoke(*args: str, code: int = 0, env: dict[str, str] | None = None) -> str:
+        result = CliRunner().invoke(main, ["--db", target, "--actor", ACTOR, *args], env=env)
+        assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
+        return result.stdout if code == 0 else result.stderr
+
+    return invoke
+
+
+def add_two_forces(run: Any) -> None:
+    run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    run("org", "add", "colp", "--name", "City of London Police", "--kind", "FORCE")
+
+
+def report(run: Any, *org: str, code: str = "FRAUD19") -> None:
+    run(
+        *org,
+        "report",
+        "add",
+        code,
+        "--title",
+        "Fraud",
+        "--scope",
+        "national",
+        "--published",
+        "2019-04-02",
+    )
+
+
+def test_adding_an_organisation_records_it_in_its_own_ledger_and_in_the_register(
+    apart: None, run: Any, target: str
+) -> None:
+    out = run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    assert out.splitlines() == [
+        "recorded org:WMP@1 in WMP's own ledger",
+        "recorded org:WMP@1 in the register",
+    ]
+    listed = json.loads(run("org", "list", "--format", "json"))["organisations"]
+    assert [(o["code"], o["name"], o["kind"]) for o in listed] == [
+        ("WMP", "West Midlands Police", "force")
+    ]
+    own = json.loads(run("--org", "WMP", "log", "--format", "json"))
+    assert [(e["id"], e["type"], e["code"], e["kind"]) for e in own["events"]] == [
+        ("org:WMP@1", "OrganisationAdded", "WMP", "force")
+    ]
+    ledger = open_ledger(target, create=False, org="WMP")
+    try:
+        identity = ledger.identity()
+        assert identity is not None and (identity.name, identity.kind) == (
+            "West Midlands Police",
+            "force",
+        )
+    finally:
+        ledger.close()
+
+
+def test_each_organisation_sees_only_its_own_reports_and_the_single_ledger_is_unchanged(
+    apart: None,
+    run: Any,
+) -> None:
+    add_two_forces(run)
+    report(run, "--org", "WMP")
+    run(
+        "--org",
+        "WMP",
+        "rec",
+        "add",
+        "FRAUD19",
+        "9",
+        "--kind",
+        "recommendation",
+        "--text",
+        "Tackle fraud",
+        "--due",
+        "2020-03-31",
+    )
+    run("--org", "WMP", "status", "FRAUD19/9", "GREEN")
+    wmp = json.loads(run("--org", "WMP", "board", "--format", "json"))
+    assert [(i["key"], i["status"]) for i in wmp["items"]] == [("FRAUD19/9", "GREEN")]
+    assert json.loads(run("--org", "COLP", "board", "--format", "json"))["items"] == []
+    assert json.loads(run("board", "--format", "json"))["items"] == []
+    run("--org", "COLP", "history", "FRAUD19/9", code=1)
+
+
+def test_ragw_org_from_the_environment_is_the_same_as_the_option(apart: None, run: Any) -> None:
+    add_two_forces(run)
+    run(
+        "report",
+        "add",
+        "R1",
+        "--title",
+        "T",
+        "--scope",
+        "force",
+        "--published",
+        "2019-04-02",
+        env={"RAGW_ORG": "colp"},
+    )
+    assert "R1" in run("--org", "COLP", "log")
+    assert "R1" not in run("--org", "WMP", "log")
+    assert "R1" not in run("log")
+
+
+def test_verify_of_one_organisation_checks_its_own_chain_with_its_identity(
+    apart: None, run: Any
+) -> None:
+    add_two_forces(run)
+    report(run, "--org", "WMP")
+    run("--org", "WMP", "board")  # the read model is derived too
+    out = run("--org", "WMP", "verify", "--rules")
+    assert "ok: 2 events, every link matches" in out
+    assert "ok: 2 events replayed" in out
+    assert "ok: 1 events, every link matches" in run("--org", "COLP", "verify")
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["org", "add", "1WMP", "--name", "X", "--kind", "force"], "not an organisation code"),
+        (["org", "add", "W", "--name", "X", "--kind", "force"], "not an organisation code"),
+        (["org", "add", "WMP-1", "--name", "X", "--kind", "force"], "not an organisation code"),
+        (["org", "add", "WMP", "--name", "X", "--kind", "police"], "not a kind of organisation"),
+        (["org", "add", "WMP", "--name", "  ", "--kind", "force"], "--name"),
+    ],
+)
+def test_a_bad_organisation_is_refused_in_one_line_and_nothing_is_recorded(
+    run: Any, target: str, args: list[str], says: str
+) -> None:
+    run("report", "add", "R1", "--title", "T", "--scope", "force", "--published", "2019-04-02")
+    error = run(*args, code=1)
+    assert error.startswith("Error: ") and len(error.strip().splitlines()) == 1
+    assert says in error
+    assert json.loads(run("org", "list", "--format", "json"))["organisations"] == []
+    assert len(json.loads(run("log", "--format", "json"))["events"]) == 1
+
+
+def test_a_code_in_the_register_is_refused_and_nothing_more_is_recorded(
+    apart: None, run: Any
+) -> None:
+    run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    error = run("org", "add", "wmp", "--name", "Other", "--kind", "pcc", code=1)
+    assert error.startswith("Error: ") and len(error.strip().splitlines()) == 1
+    assert "WMP is in the register already: WMP (West Midlands Police, force)" in error
+    assert len(json.loads(run("org", "list", "--format", "json"))["organisations"]) == 1
+    assert len(json.loads(run("--org", "WMP", "log", "--format", "json"))["events"]) == 1
+
+
+def test_adding_again_after_a_failure_midway_completes_the_register(
+    apart: None, run: Any, target: str
+) -> None:
+    run("report", "add", "R1", "--title", "T", "--scope", "force", "--published", "2019-04-02")
+    own = open_ledger(target, create=True, org="WMP")  # the run that stopped midway
+    try:
+        own.add_organisation("WMP", name="West Midlands Police", kind="force", actor=ACTOR)
+    finally:
+        own.close()
+    assert json.loads(run("org", "list", "--format", "json"))["organisations"] == []
+    out = run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    assert out.splitlines() == [
+        "WMP's own ledger held its addition already",
+        "recorded org:WMP@1 in the register",
+    ]
+    assert len(json.loads(run("--org", "WMP", "log", "--format", "json"))["events"]) == 1
+    error = run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force", code=1)
+    assert "in the register already" in error
+
+
+def test_completing_an_addition_with_another_name_is_refused(
+    apart: None, run: Any, target: str
+) -> None:
+    own = open_ledger(target, create=True, org="WMP")
+    try:
+        own.add_organisation("WMP", name="West Midlands Police", kind="force", actor=ACTOR)
+    finally:
+        own.close()
+    error = run("org", "add", "WMP", "--name", "West Mercia Police", "--kind", "force", code=1)
+    assert "names it WMP (West Midlands Police, force) already" in error
+    assert json.loads(run("org", "list", "--format", "json"))["organisations"] == []
+
+
+def test_an_organisation_the_store_does_not_hold_is_refused_and_not_created(
+    apart: None, run: Any, target: str
+) -> None:
+    run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    for args in (
+        ["board"],
+        ["report", "add", "R1", "--title", "T", "--scope", "force", "--published", "2019-04-02"],
+    ):
+        error = run("--org", "WMPX", *args, code=1)
+        assert error.startswith("Error: ") and len(error.strip().splitlines()) == 1
+        assert "holds no organisation WMPX; add it with `ragw org add WMPX" in error
+    with pytest.raises(Exception, match="holds no organisation WMPX"):
+        open_ledger(target, create=False, org="WMPX")
+    assert [
+        o["code"] for o in json.loads(run("org", "list", "--format", "json"))["organisations"]
+    ] == ["WMP"]
+
+
+def test_an_organisation_code_that_is_no_code_is_refused_in_one_line(run: Any) -> None:
+    error = run("--org", "no such!", "board", code=1)
+    assert error.startswith("Error: ") and "not an organisation code" in error
+
+
+def test_the_register_is_kept_without_an_organisation(apart: None, run: Any) -> None:
+    add_two_forces(run)
+    error = run(
+        "--org",
+        "WMP",
+        "org",
+        "add",
+        "HMICFRS",
+        "--name",
+        "HMICFRS",
+        "--kind",
+        "inspectorate",
+        code=1,
+    )
+    assert "leave out --org WMP" in error
+    assert "leave out --org WMP" in run("--org", "WMP", "org", "list", code=1)
+
+
+def test_an_organisation_in_the_store_is_described_in_the_log(apart: None, run: Any) -> None:
+    run("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
+    out = run("log")
+    assert "organisation HMICFRS added: 'HM Inspectorate' (inspectorate)" in out
+
+
+@pytest.fixture
+def register_backup(tmp_path: Path) -> list[dict[str, Any]]:
+    """The lines of a register's backup: a report, then two organisations added."""
+    db = str(tmp_path / "register.db")
+    CliRunner().invoke(
+        main,
+        [
+            "--db",
+            db,
+            "--actor",
+            ACTOR,
+            "report",
+            "add",
+            "R1",
+            "--title",
+            "T",
+            "--scope",
+            "force",
+            "--published",
+            "2019-04-02",
+        ],
+    )
+    register = open_ledger(db, create=False)
+    try:
+        register.add_organisation("WMP", name="West Midlands Police", kind="force", actor=ACTOR)
+        register.add_organisation("COLP", name="City of London", kind="force", actor=ACTOR)
+    finally:
+        register.close()
+    backup = tmp_path / "backup.jsonl"
+    result = CliRunner().invoke(main, ["--db", db, "export", "--out", str(backup)])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in backup.read_text().splitlines()]
+
+
+def restored(run: Any, tmp_path: Path, lines: list[dict[str, Any]], code: int = 0) -> str:
+    path = tmp_path / "forged.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return str(run("restore", str(path), code=code))
+
+
+def test_a_register_restores_with_its_organisations_and_verifies(
+    run: Any, tmp_path: Path, register_backup: list[dict[str, Any]]
+) -> None:
+    assert [line["id"] for line in register_backup] == ["R1@1", "org:WMP@1", "org:COLP@1"]
+    restored(run, tmp_path, register_backup)
+    listed = json.loads(run("org", "list", "--format", "json"))["organisations"]
+    assert [o["code"] for o in listed] == ["WMP", "COLP"]
+    assert "ok: 3 events replayed" in run("verify", "--rules")
+
+
+@pytest.mark.parametrize(
+    ("forged", "says"),
+    [
+        ({"key": "org:wmp", "id": "org:wmp@1", "payload": {"code": "wmp"}}, "not written as"),
+        ({"payload": {"kind": "police"}}, "not a kind of organisation"),
+        ({"payload": {"kind": "Force"}}, "not written as it is kept"),
+        ({"payload": {"name": " West Midlands Police"}}, "not trimmed"),
+        ({"payload": {"name": "West\nMidlands"}}, "one line"),
+        ({"payload": {"code": "COLP"}}, "its key is 'org:WMP'"),
+        ({"key": "WMP", "id": "WMP@1"}, "belongs to an organisation's key"),
+        ({"key": "org:W", "id": "org:W@1", "payload": {"code": "W"}}, "not an organisation code"),
+    ],
+)
+def test_a_forged_organisation_is_refused_by_a_restore_and_nothing_is_written(
+    run: Any,
+    target: str,
+    tmp_path: Path,
+    register_backup: list[dict[str, Any]],
+    forged: dict[str, Any],
+    says: str,
+) -> None:
+    lines = [dict(line) for line in register_backup]
+    fields = dict(forged)
+    payload = fields.pop("payload", {})
+    lines[1] = {**lines[1], **fields, "payload": {**lines[1]["payload"], **payload}}
+    error = restored(run, tmp_path, lines, code=1)
+    assert error.startswith("Error: ") and len(error.strip().splitlines()) == 1, error
+    assert says in error, error
+    assert nothing_written(target)
+
+
+def test_an_organisation_added_twice_in_a_backup_is_refused(
+    run: Any, tmp_path: Path, register_backup: list[dict[str, Any]]
+) -> None:
+    again = {**register_backup[1], "id": "org:WMP@2", "position": 4}
+    error = restored(run, tmp_path, [*register_backup, again], code=1)
+    assert "OrganisationAdded comes after its key was created" in error, error
+
+
+def test_only_the_registers_governance_adds_an_organisation(run: Any, target: str) -> None:
+    run("role", "grant", ACTOR, "governance")
+    error = run(
+        "--actor", "Someone Else", "org", "add", "WMP", "--name", "W", "--kind", "force", code=1
+    )
+    assert error.startswith("Error: ") and len(error.strip().splitlines()) == 1, error
+    assert json.loads(run("org", "list", "--format", "json"))["organisations"] == []
+    run("--org", "WMP", "board", code=1)  # its ledger was not made either
+
+
+def test_an_organisations_ledger_holding_events_without_its_identity_is_refused(
+    run: Any, target: str
+) -> None:
+    own = open_ledger(target, create=True, org="WMP")
+    try:
+        own.register_report("R1", title="T", scope="force", published=own.today(), actor=ACTOR)
+    finally:
+        own.close()
+    error = run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force", code=1)
+    assert "WMP's ledger holds events already" in error, error
+    assert json.loads(run("org", "list", "--format", "json"))["organisations"] == []
+
+
+def test_an_organisation_added_by_someone_the_register_did_not_allow_is_refused(
+    run: Any, target: str, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "governed.db")
+    granted = CliRunner().invoke(main, ["--db", db, "role", "grant", ACTOR, "governance"])
+    assert granted.exit_code == 0, granted.output
+    register = open_ledger(db, create=False)
+    try:
+        register.add_organisation("WMP", name="West Midlands Police", kind="force", actor=ACTOR)
+    finally:
+        register.close()
+    backup = tmp_path / "backup.jsonl"
+    assert CliRunner().invoke(main, ["--db", db, "export", "--out", str(backup)]).exit_code == 0
+    lines = [json.loads(line) for line in backup.read_text().splitlines()]
+    assert lines[-1]["id"] == "org:WMP@1"
+    restored(run, tmp_path, lines)  # as recorded, it restores
+    elsewhere = str(tmp_path / "forged.db")
+    lines[-1] = {**lines[-1], "actor": "Someone Else"}
+    path = tmp_path / "forged-actor.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    result = CliRunner().invoke(main, ["--db", elsewhere, "restore", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "Someone Else could not have recorded it" in result.stderr
