@@ -19,32 +19,6 @@ from tests.cli.test_restore_checks import nothing_written
 ACTOR = "Strategic Development"
 
 
-def sqlite_keeps_organisations_apart() -> bool:
-    """Whether an organisation's ledger in a SQLite file has tables of its own (named
-    with its prefix): until it does, organisations on SQLite share one ledger's tables,
-    and the tests of them that need it wait for it (they run on PostgreSQL meanwhile)."""
-    import sqlite3
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        db = str(Path(folder, "probe.db"))
-        open_ledger(db, create=True, org="PROBE").close()
-        with sqlite3.connect(db) as connection:
-            names = [row[0] for row in connection.execute("SELECT name FROM sqlite_master")]
-        connection.close()
-    return any(name.startswith("org_probe__") for name in names)
-
-
-def needs_tables_of_their_own(target: str) -> None:
-    if "://" not in target and not sqlite_keeps_organisations_apart():
-        pytest.skip("SQLite does not give an organisation tables of its own yet")
-
-
-@pytest.fixture
-def apart(target: str) -> None:
-    needs_tables_of_their_own(target)
-
-
 @pytest.fixture
 def run(target: str):  # type: ignore[no-untyped-def]
     def invoke(*args: str, code: int = 0, env: dict[str, str] | None = None) -> str:
@@ -76,7 +50,7 @@ def report(run: Any, *org: str, code: str = "FRAUD19") -> None:
 
 
 def test_adding_an_organisation_records_it_in_its_own_ledger_and_in_the_register(
-    apart: None, run: Any, target: str
+    run: Any, target: str
 ) -> None:
     out = run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
     assert out.splitlines() == [
@@ -103,7 +77,6 @@ def test_adding_an_organisation_records_it_in_its_own_ledger_and_in_the_register
 
 
 def test_each_organisation_sees_only_its_own_reports_and_the_single_ledger_is_unchanged(
-    apart: None,
     run: Any,
 ) -> None:
     add_two_forces(run)
@@ -130,7 +103,7 @@ def test_each_organisation_sees_only_its_own_reports_and_the_single_ledger_is_un
     run("--org", "COLP", "history", "FRAUD19/9", code=1)
 
 
-def test_ragw_org_from_the_environment_is_the_same_as_the_option(apart: None, run: Any) -> None:
+def test_ragw_org_from_the_environment_is_the_same_as_the_option(run: Any) -> None:
     add_two_forces(run)
     run(
         "report",
@@ -149,9 +122,7 @@ def test_ragw_org_from_the_environment_is_the_same_as_the_option(apart: None, ru
     assert "R1" not in run("log")
 
 
-def test_verify_of_one_organisation_checks_its_own_chain_with_its_identity(
-    apart: None, run: Any
-) -> None:
+def test_verify_of_one_organisation_checks_its_own_chain_with_its_identity(run: Any) -> None:
     add_two_forces(run)
     report(run, "--org", "WMP")
     run("--org", "WMP", "board")  # the read model is derived too
@@ -182,9 +153,7 @@ def test_a_bad_organisation_is_refused_in_one_line_and_nothing_is_recorded(
     assert len(json.loads(run("log", "--format", "json"))["events"]) == 1
 
 
-def test_a_code_in_the_register_is_refused_and_nothing_more_is_recorded(
-    apart: None, run: Any
-) -> None:
+def test_a_code_in_the_register_is_refused_and_nothing_more_is_recorded(run: Any) -> None:
     run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
     error = run("org", "add", "wmp", "--name", "Other", "--kind", "pcc", code=1)
     assert error.startswith("Error: ") and len(error.strip().splitlines()) == 1
@@ -193,9 +162,7 @@ def test_a_code_in_the_register_is_refused_and_nothing_more_is_recorded(
     assert len(json.loads(run("--org", "WMP", "log", "--format", "json"))["events"]) == 1
 
 
-def test_adding_again_after_a_failure_midway_completes_the_register(
-    apart: None, run: Any, target: str
-) -> None:
+def test_adding_again_after_a_failure_midway_completes_the_register(run: Any, target: str) -> None:
     run("report", "add", "R1", "--title", "T", "--scope", "force", "--published", "2019-04-02")
     own = open_ledger(target, create=True, org="WMP")  # the run that stopped midway
     try:
@@ -213,9 +180,7 @@ def test_adding_again_after_a_failure_midway_completes_the_register(
     assert "in the register already" in error
 
 
-def test_completing_an_addition_with_another_name_is_refused(
-    apart: None, run: Any, target: str
-) -> None:
+def test_completing_an_addition_with_another_name_is_refused(run: Any, target: str) -> None:
     own = open_ledger(target, create=True, org="WMP")
     try:
         own.add_organisation("WMP", name="West Midlands Police", kind="force", actor=ACTOR)
@@ -227,7 +192,7 @@ def test_completing_an_addition_with_another_name_is_refused(
 
 
 def test_an_organisation_the_store_does_not_hold_is_refused_and_not_created(
-    apart: None, run: Any, target: str
+    run: Any, target: str
 ) -> None:
     run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
     for args in (
@@ -249,7 +214,7 @@ def test_an_organisation_code_that_is_no_code_is_refused_in_one_line(run: Any) -
     assert error.startswith("Error: ") and "not an organisation code" in error
 
 
-def test_the_register_is_kept_without_an_organisation(apart: None, run: Any) -> None:
+def test_the_register_is_kept_without_an_organisation(run: Any) -> None:
     add_two_forces(run)
     error = run(
         "--org",
@@ -267,7 +232,7 @@ def test_the_register_is_kept_without_an_organisation(apart: None, run: Any) -> 
     assert "leave out --org WMP" in run("--org", "WMP", "org", "list", code=1)
 
 
-def test_an_organisation_in_the_store_is_described_in_the_log(apart: None, run: Any) -> None:
+def test_an_organisation_in_the_store_is_described_in_the_log(run: Any) -> None:
     run("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
     out = run("log")
     assert "organisation HMICFRS added: 'HM Inspectorate' (inspectorate)" in out

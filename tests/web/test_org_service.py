@@ -13,7 +13,6 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from tests.cli.test_orgs import needs_tables_of_their_own
 from tests.web.conftest import Client, Server, admin, ragw, start
 from web.command import session_secret
 
@@ -30,7 +29,6 @@ def shared_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     """A store holding two forces, each with a report, an item and its own users."""
     if request.param == "sqlite":
         target = str(tmp_path_factory.mktemp("orgs") / "ragw.db")
-        needs_tables_of_their_own(target)
     else:
         server = request.getfixturevalue("postgres")
         target = server.create_database(f"ragw_web_orgs_{os.getpid()}")
