@@ -75,6 +75,7 @@ class Session:
                 explicit=self.explicit,
                 open_ledger=self._open,
                 progress=progress,
+                org=self.org,
             )
         return self._uses
 

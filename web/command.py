@@ -195,6 +195,7 @@ def check_ledger(target: str, key: str | None, org: str | None = None) -> str | 
         target,
         "serve",
         open_ledger=lambda write: open_ledger(target, create=False, encryption_key=key, org=org),
+        org=org,
     )
     try:
         try:

@@ -37,6 +37,7 @@ def uses() -> LedgerSession:
                 settings["RAGW_TARGET"], settings["RAGW_KEY"], settings.get("RAGW_ORG")
             ),
             closes_ledger=False,
+            org=settings.get("RAGW_ORG"),
         )
     session: LedgerSession = g.uses
     return session

@@ -53,8 +53,11 @@ class LedgerSession:
         explicit: bool = False,
         progress: Progress = no_progress,
         closes_ledger: bool = True,
+        org: str | None = None,
     ) -> None:
         self.target = target
+        #: The organisation whose ledger ``open_ledger`` opens (None: the store's own).
+        self.org = org
         #: Whether :meth:`close` closes the ledger too; not when the front end keeps one
         #: open across its sessions (a web worker's, one request at a time).
         self.closes_ledger = closes_ledger
@@ -86,7 +89,7 @@ class LedgerSession:
     def connect(self) -> Iterator[Any]:
         """A connection to the PostgreSQL database as the login of the URL; for an
         organisation's ledger, with its schema alone on the search path."""
-        org = self.ledger(write=False).org
+        org = self.org or (self._ledger.org if self._ledger is not None else None)
         with connect_to_database(self.target, org=org, autocommit=True) as connection:
             yield connection
 

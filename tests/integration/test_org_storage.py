@@ -81,7 +81,7 @@ def filled(store: str) -> Iterator[dict[str | None, Ledger]]:
 
 def session_of(target: str, org: str | None) -> LedgerSession:
     return LedgerSession(
-        target, ME, open_ledger=lambda write: open_ledger(target, create=True, org=org)
+        target, ME, open_ledger=lambda write: open_ledger(target, create=True, org=org), org=org
     )
 
 
