@@ -57,6 +57,9 @@ class Session:
         #: The organisation whose ledger commands run on (--org, RAGW_ORG); None: the
         #: store's own ledger, as without organisations.
         self.org = org
+        #: Whether opening may create the organisation's ledger: a restore into it, as a
+        #: restore creates a ledger file (otherwise ``ragw org add`` alone creates one).
+        self.creates_org = False
         self.named = actor
         #: Whether the actor was given (--actor, RAGW_ACTOR) rather than the login name.
         self.explicit = explicit
@@ -89,7 +92,7 @@ class Session:
         try:  # an organisation's ledger is created by `ragw org add` alone
             return open_ledger(
                 self.target,
-                create=write and self.org is None,
+                create=write and (self.org is None or self.creates_org),
                 encryption_key=os.environ.get(KEY_VARIABLE),
                 org=self.org,
             )

@@ -276,6 +276,11 @@ def restore(ctx: click.Context, file: str, digest_text: str | None) -> None:
       ragw --db restored.db restore backup.jsonl
       ragw --db restored.db restore backup.jsonl --digest 263:9f86d0818...
       ragw --db postgresql://ragw@db.example/ragw restore backup.jsonl
+      ragw --db postgresql://ragw@db.example/ragw --org WMP restore wmp.jsonl
+
+    With --org, the backup becomes that organisation's ledger in the store (its schema
+    or tables made as for `ragw org add`, which then records it in the register); a
+    backup that names another organisation is refused.
     """
     digest = None
     if digest_text is not None:
@@ -284,10 +289,18 @@ def restore(ctx: click.Context, file: str, digest_text: str | None) -> None:
         except ValueError as error:
             refuse(f"--digest {error}")
     session = session_of(ctx)
+    session.creates_org = True  # an organisation's ledger is restored as a file's would be
     count, head = restore_file(session.uses, file, digest=digest)
     click.echo(
         f"restored {Path(file).name}: {count} events" + (f"; ledger digest {head}" if head else "")
     )
+    if session.org is not None:
+        click.echo(
+            f"restored into organisation {session.org}'s ledger: `ragw org add {session.org} "
+            "--name TEXT --kind KIND` records it in the store's register (and its identity in "
+            "its own ledger, when the backup did not hold it)",
+            err=True,
+        )
     from projections.usecases.users import users
 
     waiting = [u.name for u in users(session.uses) if not u.password and not u.disabled]

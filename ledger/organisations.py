@@ -40,7 +40,9 @@ class Organisations(Governance):
 
     def add_organisation(self, code: str, *, name: str, kind: str, actor: str) -> list[str]:
         """Record organisation ``code``, called ``name``, of ``kind``: in the register,
-        by its governance; in the organisation's own ledger, as its first event."""
+        by its governance; in the organisation's own ledger, as its first event, or after
+        the events of a single-organisation ledger restored into it (a force joining a
+        shared store with its history), which its identity then follows."""
         self.authorize(actor, what="adding an organisation")
         written = check_org(code)
         kinds = check_kind(kind)
@@ -58,12 +60,6 @@ class Organisations(Governance):
                 "organisation {code} is added already: {added}",
                 code=written,
                 added=found.describe(),
-            )
-        if own is not None and self.last_position():
-            raise RuleBrokenError(
-                "organisation {own}'s ledger holds events already, so its identity cannot be "
-                "its first event; give the organisation a code of its own",
-                own=own,
             )
         added = Organisation.add(code=written, name=named, kind=kinds, actor=actor, on=self.today())
         return self.save_all(added, what=f"organisation {written}")

@@ -6,6 +6,7 @@ organisation the store does not hold is refused, never created."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -337,19 +338,6 @@ def test_only_the_registers_governance_adds_an_organisation(run: Any, target: st
     run("--org", "WMP", "board", code=1)  # its ledger was not made either
 
 
-def test_an_organisations_ledger_holding_events_without_its_identity_is_refused(
-    run: Any, target: str
-) -> None:
-    own = open_ledger(target, create=True, org="WMP")
-    try:
-        own.register_report("R1", title="T", scope="force", published=own.today(), actor=ACTOR)
-    finally:
-        own.close()
-    error = run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force", code=1)
-    assert "WMP's ledger holds events already" in error, error
-    assert json.loads(run("org", "list", "--format", "json"))["organisations"] == []
-
-
 def test_an_organisation_added_by_someone_the_register_did_not_allow_is_refused(
     run: Any, target: str, tmp_path: Path
 ) -> None:
@@ -373,3 +361,58 @@ def test_an_organisation_added_by_someone_the_register_did_not_allow_is_refused(
     result = CliRunner().invoke(main, ["--db", elsewhere, "restore", str(path)])
     assert result.exit_code == 1, result.output
     assert "Someone Else could not have recorded it" in result.stderr
+
+
+def another_store(target: str, tmp_path: Path, request: pytest.FixtureRequest, name: str) -> str:
+    """A second, empty store of the same kind as ``target``."""
+    if "://" not in target:
+        return str(tmp_path / f"{name}.db")
+    return str(request.getfixturevalue("postgres").create_database(f"{name}_{os.getpid()}"))
+
+
+def ragw_at(store: str, *args: str, code: int = 0) -> str:
+    result = CliRunner().invoke(main, ["--db", store, "--actor", ACTOR, *args])
+    assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
+    return result.stdout if code == 0 else result.stderr
+
+
+def test_an_organisations_backup_restores_as_that_organisation_in_another_store(
+    run: Any, target: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    add_two_forces(run)
+    report(run, "--org", "WMP")
+    backup = tmp_path / "wmp.jsonl"
+    run("--org", "WMP", "export", "--out", str(backup))
+    other = another_store(target, tmp_path, request, "ragw_org_moved")
+    ragw_at(other, "--org", "WMP", "restore", str(backup))
+    again = ragw_at(other, "org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    assert again.splitlines() == [
+        "WMP's own ledger held its addition already",
+        "recorded org:WMP@1 in the register",
+    ]
+    assert ragw_at(other, "--org", "WMP", "log", "--format", "json") == run(
+        "--org", "WMP", "log", "--format", "json"
+    )
+    third = another_store(target, tmp_path, request, "ragw_org_wrong")
+    refused = ragw_at(third, "--org", "COLP", "restore", str(backup), code=1)
+    assert "it adds organisation WMP, and this is organisation COLP's ledger" in refused
+
+
+def test_a_single_ledgers_backup_becomes_an_organisations_ledger_in_a_shared_store(
+    run: Any, target: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    report(run)
+    backup = tmp_path / "single.jsonl"
+    run("export", "--out", str(backup))
+    shared = another_store(target, tmp_path, request, "ragw_org_joined")
+    ragw_at(shared, "--org", "WMP", "restore", str(backup))
+    added = ragw_at(
+        shared, "org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force"
+    )
+    assert added.splitlines() == [
+        "recorded org:WMP@1 in WMP's own ledger",
+        "recorded org:WMP@1 in the register",
+    ]
+    events = json.loads(ragw_at(shared, "--org", "WMP", "log", "--format", "json"))["events"]
+    assert [e["type"] for e in events] == ["ReportRegistered", "OrganisationAdded"]
+    ragw_at(shared, "--org", "WMP", "verify")

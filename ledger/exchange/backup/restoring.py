@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from events import LedgerEvent, PaperIssued, RecommendationIssued
+from events import LedgerEvent, OrganisationAdded, PaperIssued, RecommendationIssued
 from ledger.chain import GENESIS, Digest, link
 from ledger.errors import BatchRefusedError, Field, Fix, Hint, LedgerError, RuleBrokenError
 from ledger.exchange.backup.lines import event_of, position_of
@@ -105,6 +105,11 @@ def restore(
                     f"it was recorded at {event.timestamp.isoformat()}, after this restore "
                     f"({latest.replace(microsecond=0).isoformat()} at the latest): a "
                     "backup holds only what has happened"
+                )
+            if ledger.org and isinstance(event, OrganisationAdded) and event.code != ledger.org:
+                raise RuleBrokenError(
+                    f"it adds organisation {event.code}, and this is organisation "
+                    f"{ledger.org}'s ledger: an organisation's ledger names itself alone"
                 )
         except LedgerError as error:
             broken.add(str(line.get("key")))
