@@ -100,20 +100,18 @@ def init_roles(
     events = [events_table, CHAIN_TABLE, KEY_TABLE]
     execute = connection.execute
     execute(CREATE_KEY)  # a ledger written before it kept one: writers' logins create nothing
+    if org:  # whoever was granted anything in its schema before loses it
+        _close_schema(connection, schema, events_table)
     for group in groups:
         _create_group(connection, group)
     every = sql.SQL(", ").join(map(sql.Identifier, groups))
     readers = sql.SQL(", ").join(map(sql.Identifier, (reader, follower)))
     database = connection.info.dbname
     execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), every))
-    if org:
-        _revoke_all(connection, "SCHEMA", schema)
     execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema), every))
 
     def revoke(table: str) -> None:
-        if org:  # the organisation's tables keep no grant but its groups'
-            _revoke_all(connection, "TABLE", f"{schema}.{table}")
-        else:
+        if not org:  # an organisation's were all revoked above
             execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC, {}").format(_in(schema, table), every))
 
     for table in events:
@@ -125,8 +123,6 @@ def init_roles(
         execute(sql.SQL("GRANT {} ON {} TO {}").format(sql.SQL(may), name, sql.Identifier(writer)))
         execute(sql.SQL("GRANT SELECT ON {} TO {}").format(name, readers))
     sequence = f"{events_table}_notification_id_seq"
-    if org:
-        _revoke_all(connection, "SEQUENCE", f"{schema}.{sequence}")
     execute(
         sql.SQL("GRANT USAGE, SELECT ON SEQUENCE {} TO {}").format(
             _in(schema, sequence), sql.Identifier(writer)
@@ -212,23 +208,58 @@ def _create_group(connection: Any, group: str) -> None:
 #: Where each kind of object keeps its owner and its grants, to find who was granted.
 _ACL = {
     "SCHEMA": "SELECT nspowner, nspacl FROM pg_namespace WHERE nspname = %s",
-    "TABLE": "SELECT relowner, relacl FROM pg_class WHERE oid = to_regclass(%s)",
-    "SEQUENCE": "SELECT relowner, relacl FROM pg_class WHERE oid = to_regclass(%s)",
+    "TABLE": "SELECT c.relowner, c.relacl FROM pg_class c JOIN pg_namespace n "
+    "ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relname = %s",
 }
+_ACL["SEQUENCE"] = _ACL["TABLE"]
+
+#: Every table, view and sequence in a schema, as the kind of object REVOKE names, with
+#: whether the owner of the ledger's events table owns it too.
+_RELATIONS = (
+    "SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, c.relname, "
+    "c.relowner = (SELECT relowner FROM pg_class WHERE oid = to_regclass(%s)) "
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') ORDER BY 2"
+)
 
 
-def _revoke_all(connection: Any, kind: str, name: str) -> None:
-    """Revoke every privilege on the object ``name`` (a schema, or a qualified table or
-    sequence) from PUBLIC and from every role granted one but its owner (the grants
-    that follow are then all it has, whoever was granted what before)."""
+def _close_schema(connection: Any, schema: str, events_table: str) -> None:
+    """Revoke everything granted on an organisation's schema and on every table and
+    sequence in it, from PUBLIC and from every role but the owner; refused (before
+    anything is revoked) when the schema or something in it belongs to
+    another role than the ledger's tables, which would keep whatever it owns."""
+    owner = connection.execute(
+        "SELECT n.nspowner = c.relowner FROM pg_namespace n, pg_class c "
+        "WHERE n.nspname = %s AND c.oid = to_regclass(%s)",
+        (schema, f"{schema}.{events_table}"),
+    ).fetchone()
+    relations = connection.execute(_RELATIONS, (f"{schema}.{events_table}", schema)).fetchall()
+    strays = [name for _, name, owned in relations if not owned]
+    if owner is None or not owner[0] or strays:
+        raise LedgerError(
+            "the schema {schema} or {strays} in it belongs to another role than the "
+            "ledger's events table; nothing was granted; give them to the owner of the "
+            "ledger's tables (ALTER ... OWNER TO), then set the roles up again",
+            schema=schema,
+            strays=", ".join(strays) or "nothing",
+        )
+    _revoke_all(connection, "SCHEMA", schema)
+    for kind, name, _ in relations:
+        _revoke_all(connection, kind, schema, name)
+
+
+def _revoke_all(connection: Any, kind: str, *name: str) -> None:
+    """Revoke every privilege on the object ``name`` (a schema; a schema and a table or
+    sequence in it) from PUBLIC and from every role granted one but its owner (the
+    grants that follow are then all it has, whoever was granted what before)."""
     grantees = connection.execute(
         "SELECT DISTINCT CASE WHEN a.grantee = 0 THEN NULL "
         "ELSE pg_get_userbyid(a.grantee)::text END "
         f"FROM ({_ACL[kind]}) o(owner, acl), aclexplode(o.acl) a "
         "WHERE a.grantee <> o.owner",
-        (name,),
+        name,
     ).fetchall()
-    target = sql.Identifier(*name.split("."))
+    target = sql.Identifier(*name)
     for (grantee,) in grantees:
         who = sql.SQL("PUBLIC") if grantee is None else sql.Identifier(grantee)
         connection.execute(

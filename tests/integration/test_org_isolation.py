@@ -52,9 +52,10 @@ def session_of(target: str, org: str | None) -> LedgerSession:
     )
 
 
-def set_up(target: str, code: str | None) -> Org:
-    """Record a little in ``code``'s ledger (the single ledger for None), set its roles
-    up and add a login of each kind, as the store's owner."""
+def set_up(target: str, code: str | None, *, stray: tuple[str, ...] = ()) -> Org:
+    """Record a little in ``code``'s ledger (the single ledger for None), run the
+    ``stray`` grants someone made by hand, set its roles up and add a login of each
+    kind, as the store's owner."""
     schema = f"org_{code.lower()}" if code else "public"
     if code:
         with connect(target, autocommit=True) as connection:
@@ -70,6 +71,9 @@ def set_up(target: str, code: str | None) -> Org:
         )
     finally:
         ledger.close()
+    with connect(target, autocommit=True) as connection:
+        for grant in stray:
+            connection.execute(grant)
     session = session_of(target, code)
     urls, names = {}, {}
     try:
@@ -85,15 +89,25 @@ def set_up(target: str, code: str | None) -> Org:
 
 @pytest.fixture(scope="module")
 def store(postgres: Any) -> Iterator[dict[str, Any]]:
-    """Two organisations, NORTH and SOUTH, and the single ledger in one database."""
+    """Two organisations, NORTH and SOUTH, and the single ledger in one database; on
+    SOUTH's schema someone granted too much before its roles were set up."""
     target = postgres.create_database(f"ragw_org_isolation_{os.getpid()}_{next(_numbers)}")
-    orgs = {code: set_up(target, code) for code in ("NORTH", "SOUTH")}
-    yield {
-        "target": target,
-        "north": orgs["NORTH"],
-        "south": orgs["SOUTH"],
-        "single": set_up(target, None),
-    }
+    single = set_up(target, None)
+    north = set_up(target, "NORTH")
+    south = set_up(target, "SOUTH", stray=STRAY)
+    yield {"target": target, "north": north, "south": south, "single": single}
+
+
+#: Grants made by hand on SOUTH's schema, which setting its roles up takes back.
+STRAY = (
+    "CREATE TABLE org_south.kept_aside (secret text)",
+    "GRANT USAGE, CREATE ON SCHEMA org_south TO PUBLIC",
+    "GRANT SELECT ON ALL TABLES IN SCHEMA org_south TO PUBLIC",
+    "GRANT INSERT ON org_south.kept_aside TO ragw_writer, org_north_writer",
+    "GRANT ALL ON org_south.ragw_events, org_south.ragw_chain TO ragw_writer",
+    "GRANT USAGE ON SCHEMA org_south TO org_north_reader",
+    "GRANT ALL ON SEQUENCE org_south.ragw_events_notification_id_seq TO PUBLIC",
+)
 
 
 def count(target: str, table: str) -> int:
@@ -384,3 +398,24 @@ def test_no_login_may_take_the_name_of_an_organisations_group(store: dict[str, A
             "has_table_privilege('org_west_reader', 'org_west.ragw_events', 'SELECT')"
         ).fetchone()
     assert used == (False, False)
+
+
+def test_an_organisation_whose_schema_holds_another_roles_table_gets_no_grants(
+    store: dict[str, Any],
+) -> None:
+    """Its owner would keep whatever it owns there, however the schema is closed."""
+    target, squatter = store["target"], f"squatter_{os.getpid()}_{next(_numbers)}"
+    planted = (
+        "CREATE SCHEMA IF NOT EXISTS org_east",
+        f"CREATE ROLE {squatter} NOLOGIN",
+        "CREATE TABLE org_east.planted (i int)",
+        f"ALTER TABLE org_east.planted OWNER TO {squatter}",
+    )
+    with pytest.raises(LedgerError, match="org_east or planted in it belongs to another role"):
+        set_up(target, "EAST", stray=planted)
+    with connect(target) as connection:
+        assert connection.execute(
+            "SELECT to_regrole('org_east_writer') IS NULL AND NOT has_schema_privilege("
+            "%s, 'org_east', 'USAGE')",
+            (squatter,),
+        ).fetchone() == (True,)
