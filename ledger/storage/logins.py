@@ -55,6 +55,9 @@ def install(connection: Any, schema: str, events_table: str, groups: Iterable[st
     execute(sql.SQL(CREATE).format(name))
     function = sql.Identifier(schema, "ragw_note_login")
     execute(sql.SQL(NOTE).format(function=function, table=name))
+    # it runs as the owner: nobody else may hang it on a table of their own (a trigger
+    # checks EXECUTE when it is made, not when it fires)
+    execute(sql.SQL("REVOKE ALL ON FUNCTION {}() FROM PUBLIC").format(function))
     execute(
         sql.SQL(
             "CREATE OR REPLACE TRIGGER {} AFTER INSERT ON {} REFERENCING NEW TABLE AS "

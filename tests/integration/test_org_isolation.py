@@ -353,6 +353,14 @@ def test_a_writers_temporary_tables_cannot_hide_who_recorded_an_event(
         assert noted == (north.names["owner"],)
         assert not connection.execute("SELECT * FROM pg_temp.ragw_recorded_by").fetchall()
         connection.rollback()
+        # nor may it hang the owner's noting function on a table of its own
+        connection.execute("CREATE TEMP TABLE mine (notification_id bigint)")
+        with pytest.raises(REFUSED, match="permission denied for function"):
+            connection.execute(
+                "CREATE TRIGGER mine_noted AFTER INSERT ON mine REFERENCING NEW TABLE AS "
+                "inserted FOR EACH STATEMENT EXECUTE FUNCTION org_north.ragw_note_login()"
+            )
+        connection.rollback()
 
 
 def test_only_the_organisations_follower_keeps_its_read_model_up_to_date_itself(
