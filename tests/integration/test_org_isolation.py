@@ -427,3 +427,26 @@ def test_an_organisation_whose_schema_holds_another_roles_table_gets_no_grants(
             "%s, 'org_east', 'USAGE')",
             (squatter,),
         ).fetchone() == (True,)
+
+
+def test_an_organisations_follower_keeps_its_model_and_its_people_read_their_board_from_it(
+    store: dict[str, Any],
+) -> None:
+    """Through the use cases, as each login: the follower catches the organisation's
+    model up in its schema, and a writer and a reader read the board from it."""
+    from projections.usecases.board import board
+
+    north = store["north"]
+    follower = session_of(north.urls["follower"], "NORTH")
+    try:
+        model = follower.caught_up()
+        assert model.position() == follower.ledger(write=False).last_position()
+    finally:
+        follower.close()
+    for role in ("owner", "auditor"):
+        session = session_of(north.urls[role], "NORTH")
+        try:
+            items = board(session, as_at=date(2021, 6, 1)).listed().items
+            assert [item.key for item in items] == ["NORTH/1"], role
+        finally:
+            session.close()
