@@ -213,38 +213,49 @@ _ACL = {
 }
 _ACL["SEQUENCE"] = _ACL["TABLE"]
 
-#: Every table, view and sequence in a schema, as the kind of object REVOKE names, with
-#: whether the owner of the ledger's events table owns it too.
+#: Every table, view and sequence in a schema, as the kind of object REVOKE names.
 _RELATIONS = (
-    "SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, c.relname, "
-    "c.relowner = (SELECT relowner FROM pg_class WHERE oid = to_regclass(%s)) "
+    "SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, c.relname "
     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') ORDER BY 2"
+    "WHERE n.nspname = %(schema)s AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') ORDER BY 2"
 )
+
+#: The schema itself, and every relation, function, type and operator in it, that
+#: belongs to another role than the ledger's events table: its owner would keep
+#: whatever it owns there, and a function or operator of its own could stand in for
+#: the server's own (a better match for an argument's type) in the ledger's statements.
+_STRAYS = """
+WITH o AS (SELECT relowner AS owner FROM pg_class WHERE oid = to_regclass(%(events)s)),
+s AS (SELECT oid, nspname, nspowner FROM pg_namespace WHERE nspname = %(schema)s)
+SELECT s.nspname FROM s, o WHERE s.nspowner <> o.owner
+UNION ALL SELECT c.relname FROM pg_class c, s, o
+    WHERE c.relnamespace = s.oid AND c.relowner <> o.owner
+UNION ALL SELECT p.proname FROM pg_proc p, s, o
+    WHERE p.pronamespace = s.oid AND p.proowner <> o.owner
+UNION ALL SELECT t.typname FROM pg_type t, s, o
+    WHERE t.typnamespace = s.oid AND t.typowner <> o.owner
+UNION ALL SELECT p.oprname FROM pg_operator p, s, o
+    WHERE p.oprnamespace = s.oid AND p.oprowner <> o.owner
+ORDER BY 1"""
 
 
 def _close_schema(connection: Any, schema: str, events_table: str) -> None:
     """Revoke everything granted on an organisation's schema and on every table and
-    sequence in it, from PUBLIC and from every role but the owner; refused (before
-    anything is revoked) when the schema or something in it belongs to
-    another role than the ledger's tables, which would keep whatever it owns."""
-    owner = connection.execute(
-        "SELECT n.nspowner = c.relowner FROM pg_namespace n, pg_class c "
-        "WHERE n.nspname = %s AND c.oid = to_regclass(%s)",
-        (schema, f"{schema}.{events_table}"),
-    ).fetchone()
-    relations = connection.execute(_RELATIONS, (f"{schema}.{events_table}", schema)).fetchall()
-    strays = [name for _, name, owned in relations if not owned]
-    if owner is None or not owner[0] or strays:
+    sequence in it, from PUBLIC and from every role but the owner; refused, before
+    anything is revoked, when the schema or anything in it belongs to another role than
+    the ledger's tables (see :data:`_STRAYS`)."""
+    names = {"schema": schema, "events": f"{schema}.{events_table}"}
+    strays = [row[0] for row in connection.execute(_STRAYS, names).fetchall()]
+    if strays:
         raise LedgerError(
-            "the schema {schema} or {strays} in it belongs to another role than the "
-            "ledger's events table; nothing was granted; give them to the owner of the "
-            "ledger's tables (ALTER ... OWNER TO), then set the roles up again",
+            "{strays} in the schema {schema} belongs to another role than the ledger's "
+            "events table; nothing was granted; give it to the owner of the ledger's "
+            "tables (ALTER ... OWNER TO), or drop it, then set the roles up again",
             schema=schema,
-            strays=", ".join(strays) or "nothing",
+            strays=", ".join(dict.fromkeys(strays)),
         )
     _revoke_all(connection, "SCHEMA", schema)
-    for kind, name, _ in relations:
+    for kind, name in connection.execute(_RELATIONS, names).fetchall():
         _revoke_all(connection, kind, schema, name)
 
 

@@ -408,18 +408,21 @@ def test_no_login_may_take_the_name_of_an_organisations_group(store: dict[str, A
     assert used == (False, False)
 
 
-def test_an_organisation_whose_schema_holds_another_roles_table_gets_no_grants(
+def test_an_organisation_whose_schema_holds_another_roles_objects_gets_no_grants(
     store: dict[str, Any],
 ) -> None:
-    """Its owner would keep whatever it owns there, however the schema is closed."""
+    """Its owner would keep whatever it owns there, however the schema is closed, and
+    a function of its own could stand in for the server's in the ledger's statements."""
     target, squatter = store["target"], f"squatter_{os.getpid()}_{next(_numbers)}"
     planted = (
         "CREATE SCHEMA IF NOT EXISTS org_east",
         f"CREATE ROLE {squatter} NOLOGIN",
         "CREATE TABLE org_east.planted (i int)",
         f"ALTER TABLE org_east.planted OWNER TO {squatter}",
+        "CREATE FUNCTION org_east.lower(v varchar) RETURNS text LANGUAGE sql AS 'SELECT v'",
+        f"ALTER FUNCTION org_east.lower(varchar) OWNER TO {squatter}",
     )
-    with pytest.raises(LedgerError, match="org_east or planted in it belongs to another role"):
+    with pytest.raises(LedgerError, match="lower, planted in the schema org_east belongs"):
         set_up(target, "EAST", stray=planted)
     with connect(target) as connection:
         assert connection.execute(
