@@ -11,7 +11,7 @@ from cli.common import LedgerGroup, record, refuse, session_of
 from cli.render import Output, emit, format_option
 from ledger.storage.settings import is_postgres
 from projections.usecases.access import add_login as add_database_login
-from projections.usecases.access import keep_history_append_only, roles
+from projections.usecases.access import groups, keep_history_append_only, roles
 
 
 @click.group(cls=LedgerGroup)
@@ -113,9 +113,16 @@ def init_roles(ctx: click.Context) -> None:
     people with `ragw admin add-login`, grant their ragw roles, and run `ragw follow`
     as a follower login.
 
+    For an organisation (`ragw --org CODE`), the same in its own schema, for groups
+    of its own named after it (org_wmp_writer, org_wmp_reader, org_wmp_follower);
+    its schema is closed to every other role, so the server refuses another
+    organisation's logins, and the single ledger's, everything in it. Run it for
+    each organisation.
+
     \b
-    Example:
+    Examples:
       ragw --db postgresql://owner@db.example/ragw admin init-roles
+      ragw --db postgresql://owner@db.example/ragw --org WMP admin init-roles
     """
     session = session_of(ctx)
     if not is_postgres(session.target):
@@ -123,10 +130,11 @@ def init_roles(ctx: click.Context) -> None:
             "init-roles is for a PostgreSQL ledger; a SQLite file is guarded by its file permissions"
         )
     keep_history_append_only(session.uses)
+    writer, reader, follower = groups(session.uses)
     click.echo(
-        "roles ragw_writer, ragw_reader and ragw_follower ready; recorded events are "
+        f"roles {writer}, {reader} and {follower} ready; recorded events are "
         "append-only for everyone (the server refuses UPDATE, DELETE and TRUNCATE), "
-        "and only ragw_follower may change the read model: run `ragw follow` as a "
+        f"and only {follower} may change the read model: run `ragw follow` as a "
         "login made with `ragw admin add-login NAME --role follower`"
     )
 
@@ -148,13 +156,17 @@ def add_login(ctx: click.Context, login: str, role_name: str) -> None:
     The password is read from RAGW_NEW_PASSWORD, or asked for. The login is the
     person's identity in the ledger: every event they record carries it. A login
     with --role follower is for the service `ragw follow`, which alone writes the
-    read model; it records nothing and needs no ragw role.
+    read model; it records nothing and needs no ragw role. With --org, the login
+    belongs to that organisation (it joins its groups and no other's; names are
+    shared by the whole database server, so give each organisation's people
+    names of their own).
 
     \b
     Examples:
       ragw admin add-login alice --role owner
       ragw role grant alice owner --acts-for 'Head of Roads'
       ragw admin add-login ragw_service --role follower
+      ragw --org WMP admin add-login wmp_alice --role owner
     """
     session = session_of(ctx)
     if not is_postgres(session.target):

@@ -20,20 +20,24 @@ from psycopg import sql
 
 TABLE = "ragw_recorded_by"
 
-CREATE = f"""
-CREATE TABLE IF NOT EXISTS {TABLE} (
+#: The table of notes, in the ledger's schema (formatted with its qualified name).
+CREATE = """
+CREATE TABLE IF NOT EXISTS {} (
     position BIGINT PRIMARY KEY,
     login TEXT NOT NULL
 )"""
 
 #: SECURITY DEFINER: writers may not insert the notes themselves, the owner's function
-#: does; its search_path is fixed so a writer's own objects cannot stand in for these.
+#: does. Every name in it is qualified, and its search path puts the session's temporary
+#: schema last, so a writer's own temporary tables (a ``pg_class`` or a
+#: ``ragw_recorded_by`` of its own, searched first otherwise) cannot stand in for these.
 NOTE = """
-CREATE OR REPLACE FUNCTION ragw_note_login() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, {schema} AS $$
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF session_user::text <> (
-        SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = TG_RELID
+        SELECT pg_catalog.pg_get_userbyid(c.relowner)::text
+        FROM pg_catalog.pg_class c WHERE c.oid = TG_RELID
     ) THEN
         INSERT INTO {table} (position, login)
         SELECT notification_id, session_user::text FROM inserted;
@@ -42,29 +46,38 @@ BEGIN
 END $$"""
 
 
-def install(connection: Any, events_table: str, groups: Iterable[str]) -> None:
-    """Create the table of notes and the trigger that writes them (run by the tables'
-    owner; running it again changes nothing); ``groups`` may read the notes."""
+def install(connection: Any, schema: str, events_table: str, groups: Iterable[str]) -> None:
+    """Create the table of notes and the trigger that writes them, in ``schema`` (run
+    by the tables' owner; running it again changes nothing); ``groups`` may read the
+    notes."""
     execute = connection.execute
-    execute(CREATE)
-    schema = connection.execute("SELECT current_schema()").fetchone()[0]
-    execute(sql.SQL(NOTE).format(schema=sql.Identifier(schema), table=sql.Identifier(TABLE)))
+    name = sql.Identifier(schema, TABLE)
+    execute(sql.SQL(CREATE).format(name))
+    function = sql.Identifier(schema, "ragw_note_login")
+    execute(sql.SQL(NOTE).format(function=function, table=name))
+    # it runs as the owner: nobody else may hang it on a table of their own (a trigger
+    # checks EXECUTE when it is made, not when it fires)
+    execute(sql.SQL("REVOKE ALL ON FUNCTION {}() FROM PUBLIC").format(function))
     execute(
         sql.SQL(
             "CREATE OR REPLACE TRIGGER {} AFTER INSERT ON {} REFERENCING NEW TABLE AS "
-            "inserted FOR EACH STATEMENT EXECUTE FUNCTION ragw_note_login()"
-        ).format(sql.Identifier(f"{events_table}_note_login"), sql.Identifier(events_table))
+            "inserted FOR EACH STATEMENT EXECUTE FUNCTION {}()"
+        ).format(
+            sql.Identifier(f"{events_table}_note_login"),
+            sql.Identifier(schema, events_table),
+            function,
+        )
     )
-    name = sql.Identifier(TABLE)
     readers = sql.SQL(", ").join(map(sql.Identifier, groups))
     execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC, {}").format(name, readers))
     execute(sql.SQL("GRANT SELECT ON {} TO {}").format(name, readers))
+    refuse = sql.Identifier(schema, "ragw_refuse_change")
     for when, each in (("BEFORE UPDATE OR DELETE", "ROW"), ("BEFORE TRUNCATE", "STATEMENT")):
         execute(
             sql.SQL(
                 "CREATE OR REPLACE TRIGGER {} " + when + " ON {} "
-                "FOR EACH " + each + " EXECUTE FUNCTION ragw_refuse_change()"
-            ).format(sql.Identifier(f"{TABLE}_{each.lower()}_kept"), name)
+                "FOR EACH " + each + " EXECUTE FUNCTION {}()"
+            ).format(sql.Identifier(f"{TABLE}_{each.lower()}_kept"), name, refuse)
         )
 
 

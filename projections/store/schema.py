@@ -171,16 +171,23 @@ def create_tables(cursor: Any, sql: Callable[[str], str], postgres: bool) -> Non
 def may_write(cursor: Any, postgres: bool) -> bool:
     """Whether this login keeps the model up to date itself: always on SQLite; on
     PostgreSQL when it may update the tracking row and, once ``ragw admin init-roles``
-    gave this database's model to the role ``ragw_follower``, only as a member of it
-    (its follower; a superuser, who may do anything there anyway, counts as one)."""
+    gave this database's model to the ledger's follower group (``ragw_follower``; an
+    organisation's ``org_<code>_follower``, named after the schema the model is in),
+    only as a member of it (its follower; a superuser, who may do anything there
+    anyway, counts as one)."""
     if not postgres:
         return True
     cursor.execute(
-        "SELECT CASE WHEN to_regclass('ragw_tracking') IS NULL THEN true"
-        " WHEN NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ragw_follower')"
-        " THEN has_table_privilege('ragw_tracking', 'UPDATE')"
-        " WHEN has_table_privilege('ragw_follower', 'ragw_tracking', 'UPDATE')"
-        " THEN pg_has_role('ragw_follower', 'MEMBER')"
-        " ELSE has_table_privilege('ragw_tracking', 'UPDATE') END"
+        "WITH model AS (SELECT to_regclass('ragw_tracking') AS tracking),"
+        " groups AS (SELECT tracking, (SELECT CASE WHEN n.nspname = 'public'"
+        " THEN 'ragw_follower' ELSE n.nspname || '_follower' END FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tracking)"
+        " AS follower FROM model)"
+        " SELECT CASE WHEN tracking IS NULL THEN true"
+        " WHEN NOT EXISTS (SELECT FROM pg_roles WHERE rolname = follower)"
+        " THEN has_table_privilege(tracking, 'UPDATE')"
+        " WHEN has_table_privilege(follower, tracking, 'UPDATE')"
+        " THEN pg_has_role(follower, 'MEMBER')"
+        " ELSE has_table_privilege(tracking, 'UPDATE') END FROM groups"
     )
     return bool(cursor.fetchone()[0])

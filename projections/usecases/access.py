@@ -3,6 +3,7 @@ them with, and what a request someone recorded now awaits."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,8 @@ def keep_history_append_only(session: LedgerSession) -> None:
     events and their links, to everyone, and create the group roles ragw_writer,
     ragw_reader and ragw_follower with what they need and no more, the read model being
     the follower's alone (run as the tables' owner; again after an upgrade of ragw that
-    changes the read model's layout, which it migrates)."""
+    changes the read model's layout, which it migrates). For an organisation's ledger,
+    its own groups (:func:`groups`), in its schema alone, which no other role may use."""
     # psycopg and the read model, for this set-up only: writes load this module to say
     # what a request awaits, and need neither
     from ledger.storage.roles_postgres import init_roles
@@ -41,17 +43,35 @@ def keep_history_append_only(session: LedgerSession) -> None:
 
     ledger = session.ledger(write=True)
     session.store().create()  # the read model's tables, this layout's, before the grants
-    with session.connect() as connection:
+    with _connect(session) as connection:
         recorder: Any = ledger.recorder
-        init_roles(connection, recorder.events_table_name, [TRACKING, *TABLES])
+        init_roles(connection, recorder.events_table_name, [TRACKING, *TABLES], ledger.org)
+
+
+def groups(session: LedgerSession) -> tuple[str, str, str]:
+    """The writer, reader and follower group roles of the session's ledger: its
+    organisation's (``org_<code>_writer``...) or the single ledger's."""
+    from ledger.storage.roles_postgres import groups_of  # psycopg: as above
+
+    return groups_of(session.ledger(write=False).org)
 
 
 def add_login(session: LedgerSession, login: str, password: str, role: str) -> None:
-    """Create a PostgreSQL login for a person, in the group their ragw ``role`` needs."""
+    """Create a PostgreSQL login for a person, in the group their ragw ``role`` needs
+    in the session's ledger (its organisation's, or the single ledger's)."""
     from ledger.storage.roles_postgres import add_login as create  # psycopg: as above
 
-    with session.connect() as connection:
-        create(connection, login, password, role)
+    with _connect(session) as connection:
+        create(connection, login, password, role, session.ledger(write=False).org)
+
+
+def _connect(session: LedgerSession) -> AbstractContextManager[Any]:
+    """A connection as the login of the URL, on the ledger's own schema: the grants name
+    its tables, which must be the organisation's own and no other's."""
+    from ledger.storage.settings import connect
+
+    org = session.ledger(write=False).org
+    return connect(session.target, org=org, autocommit=True)
 
 
 @dataclass(frozen=True)
