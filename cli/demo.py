@@ -7,7 +7,7 @@ import tempfile
 
 import click
 
-from cli.common import session_of
+from cli.common import refuse, session_of
 from cli.reads import board
 from cli.render import format_option
 from ledger.demo import DEMO_COMMITTEE, DEMO_DATE, build_demo
@@ -36,6 +36,11 @@ def demo(ctx: click.Context, demo_target: str | None, fmt: str) -> None:
       ragw --db demo.db demo && ragw --db demo.db history PEEL1819/1
     """
     session = session_of(ctx)
+    if session.org is not None:  # an organisation's ledger begins with its identity
+        refuse(
+            "the demo builds a ledger of its own from the seed papers, not an organisation's "
+            "in a shared store; run it without --org"
+        )
     source = ctx.find_root().get_parameter_source("target")
     if demo_target is None and source is not None and source.name == "DEFAULT":
         folder = tempfile.mkdtemp(prefix="ragw-demo-")

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from cli.common import DEFAULT_DB, LedgerGroup, Session
+from cli.common import DEFAULT_DB, LedgerGroup, Session, refuse
 
 #: Every command: its name, and the module and name of the click command it is.
 COMMANDS = {
@@ -57,7 +57,7 @@ COMMANDS = {
     "restatements": "cli.restatements:restatements",
     "import": "cli.exchange:import_tracker",
     "export": "cli.exchange:export",
-    "restore": "cli.exchange:restore",
+    "restore": "cli.restoring:restore",
     "requests": "cli.exchange:requests",
     "apply": "cli.exchange:apply",
     "serve": "web.command:serve",
@@ -163,6 +163,11 @@ def main(ctx: click.Context, target: str, actor: str | None, org: str | None) ->
             actor = getpass.getuser()
         except Exception:  # no login name in some containers
             actor = "unknown"
+    if org is not None and not org.strip():  # `--org "$ORG"` with ORG unset
+        refuse(
+            "--org is empty: give an organisation's code (see `ragw org list`), or leave "
+            "--org out for the store's own ledger"
+        )
     session = Session(target, actor, explicit=explicit, org=org or None)
     ctx.obj = session
     ctx.call_on_close(session.close)

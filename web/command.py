@@ -160,7 +160,9 @@ def session_secret(secret: str, target: str, org: str | None = None) -> str:
     import hashlib
     import hmac
 
-    bound = f"ragw sessions of {target}" + (f" for organisation {org}" if org else "")
+    # NUL ends the store's name: no file name or URL holds one, so no store can be named
+    # to give another organisation's key.
+    bound = f"ragw sessions of {target}" + (f"\0organisation {org}" if org else "")
     return hmac.new(secret.encode(), bound.encode(), hashlib.sha256).hexdigest()
 
 

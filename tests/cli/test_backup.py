@@ -107,8 +107,10 @@ def test_export_then_restore_into_a_fresh_ledger_reads_byte_for_byte_the_same(
     run(original, "export", "--out", str(backup))
     head = run(original, "verify").splitlines()[-1].removeprefix("digest ")
     restored = run(target, "restore", str(backup), "--digest", head)
-    # the demo (with the items of earlier papers it records) and the changes above
-    assert restored == f"restored backup.jsonl: 284 events; ledger digest {head}\n"
+    # every event of the demo (with the items of earlier papers) and the changes above
+    events = len(backup.read_text().splitlines())
+    assert events > 280
+    assert restored == f"restored backup.jsonl: {events} events; ledger digest {head}\n"
     assert reads(target) == reads(original)
     again = tmp_path / "again.jsonl"
     run(target, "export", "--out", str(again))

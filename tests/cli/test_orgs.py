@@ -416,3 +416,26 @@ def test_a_single_ledgers_backup_becomes_an_organisations_ledger_in_a_shared_sto
     events = json.loads(ragw_at(shared, "--org", "WMP", "log", "--format", "json"))["events"]
     assert [e["type"] for e in events] == ["ReportRegistered", "OrganisationAdded"]
     ragw_at(shared, "--org", "WMP", "verify")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ("--org", "", "report", "add", "OOPS", "--title", "T", "--scope", "force"),
+            "--org is empty",
+        ),
+        (("--org", "WMP", "demo"), "run it without --org"),
+    ],
+)
+def test_an_empty_organisation_or_a_demo_in_an_organisations_ledger_is_refused(
+    run: Any, args: tuple[str, ...], said: str
+) -> None:
+    add_two_forces(run)
+    before = run("log", "--format", "json")
+    error = (
+        run(*args, "--published", "2019-04-02", code=1) if "report" in args else run(*args, code=1)
+    )
+    assert error.startswith("Error: ") and len(error.splitlines()) == 1 and said in error, error
+    assert run("log", "--format", "json") == before
+    assert json.loads(run("--org", "WMP", "log", "--format", "json"))["events"][1:] == []
