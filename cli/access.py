@@ -175,10 +175,13 @@ def add_login(ctx: click.Context, login: str, role_name: str) -> None:
         f"Password for {login}", hide_input=True, confirmation_prompt=True
     )
     add_database_login(session.uses, login, password, role_name)
+    org = f"--org {session.org} " if session.org else ""  # the role is the org ledger's
     if role_name == "follower":
-        click.echo(f"created login {login} (follower); run `ragw follow` as it")
+        click.echo(f"created login {login} (follower); run `ragw {org}follow` as it")
         return
-    click.echo(f"created login {login} ({role_name}); now `ragw role grant {login} {role_name}`")
+    click.echo(
+        f"created login {login} ({role_name}); now `ragw {org}role grant {login} {role_name}`"
+    )
 
 
 @admin.command("new-key")

@@ -165,6 +165,33 @@ class LedgerGroup(click.Group):
             raise click.ClickException(
                 f"{where}{error.strerror or error}; nothing was recorded"
             ) from None
+        except Exception as error:
+            # The database server's own refusal of a login (another organisation's
+            # schema, the store's own ledger): what it refused, in one line.
+            if not _refused_by_the_server(error):
+                raise
+            session = ctx.find_object(Session)
+            if session is not None:
+                session.abandon()
+            said = " ".join(str(error).split())[:200]
+            raise click.ClickException(
+                f"the database refused this login ({said}); nothing was recorded: a login "
+                "reaches its own organisation's ledger alone, so check --org (RAGW_ORG) and "
+                "the login in --db"
+            ) from None
+
+
+def _refused_by_the_server(error: BaseException | None) -> bool:
+    """Whether the database server refused the login a privilege (the event store's
+    library wraps the driver's error in one of its own, so its causes are looked at)."""
+    seen = 0
+    while error is not None and seen < 5:
+        if type(error).__name__ == "InsufficientPrivilege" or str(error).startswith(
+            "permission denied"
+        ):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 def refuse(message: str) -> NoReturn:

@@ -100,6 +100,10 @@ def init_roles(
     events = [events_table, CHAIN_TABLE, KEY_TABLE]
     execute = connection.execute
     execute(CREATE_KEY)  # a ledger written before it kept one: writers' logins create nothing
+    # Nobody but its owner creates in the schema every search path may hold (PostgreSQL
+    # before 15 let everyone): a function planted there could stand in for the server's
+    # own in the owner's statements, run with the owner's rights over every ledger.
+    execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
     if org:  # whoever was granted anything in its schema before loses it
         _close_schema(connection, schema, events_table)
     for group in groups:

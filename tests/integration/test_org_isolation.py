@@ -107,7 +107,17 @@ STRAY = (
     "GRANT ALL ON org_south.ragw_events, org_south.ragw_chain TO ragw_writer",
     "GRANT USAGE ON SCHEMA org_south TO org_north_reader",
     "GRANT ALL ON SEQUENCE org_south.ragw_events_notification_id_seq TO PUBLIC",
+    # as PostgreSQL before 15 left every database, and upgraded ones keep
+    "GRANT CREATE ON SCHEMA public TO PUBLIC",
 )
+
+
+def test_no_organisations_login_can_plant_a_function_in_the_schema_every_path_holds(
+    store: dict[str, Any],
+) -> None:
+    planted = "CREATE FUNCTION public.upper(varchar) RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$"
+    for org in ("north", "south", "single"):
+        refused(store[org].urls["owner"], planted, "CREATE TABLE public.ragw_later (t text)")
 
 
 def count(target: str, table: str) -> int:
@@ -453,3 +463,17 @@ def test_an_organisations_follower_keeps_its_model_and_its_people_read_their_boa
             assert [item.key for item in items] == ["NORTH/1"], role
         finally:
             session.close()
+
+
+@pytest.mark.parametrize("args", [("log",), ("--org", "SOUTH", "log"), ("org", "list")])
+def test_a_command_an_organisations_login_may_not_run_is_refused_in_one_line(
+    store: dict[str, Any], args: tuple[str, ...]
+) -> None:
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    result = CliRunner().invoke(main, ["--db", store["north"].urls["owner"], *args])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) == 1
+    assert "refused this login" in result.stderr or "permission denied" in result.stderr
