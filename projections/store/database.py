@@ -29,6 +29,10 @@ def moment(value: datetime) -> str:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
+#: How long, in seconds, creating a read model waits for another session creating it.
+CREATION_WAIT = 30
+
+
 class Database:
     """One connection to the read model's database, for one ledger.
 
@@ -49,6 +53,8 @@ class Database:
         self.prefix = "" if self.postgres else getattr(ledger.recorder, "table_prefix", "")
         #: The name the model's creation is serialised under: one per schema.
         self.lock_name = f"{schema_of(ledger.org)}.ragw_read_model" if ledger.org else READ_MODEL
+        #: How long, in seconds, the model's creation waits for that name's lock.
+        self.creation_wait = CREATION_WAIT
         self.connection: Any = self._connect()
         self.writable = self.ready = False
         if not keep:
@@ -93,6 +99,9 @@ class Database:
         try:
             if self.postgres:
                 if creating:  # the tracking row may not exist yet: lock the model's name
+                    # Any login may take an advisory lock: one held by someone else is
+                    # waited for a while, then refused, rather than for ever.
+                    cursor.execute(f"SET LOCAL lock_timeout = '{self.creation_wait}s'")
                     cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.lock_name,))
                 elif lock:
                     cursor.execute(

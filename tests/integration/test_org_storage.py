@@ -469,3 +469,19 @@ def test_on_postgresql_a_sessions_own_connections_see_its_organisations_schema_a
                 assert connection.execute("SHOW search_path").fetchone() == (path,)
         finally:
             session.close()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_models_creation_lock_held_by_anyone_is_waited_for_a_while_then_refused(
+    postgres: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = postgres.create_database("ragw_orgs_model_lock_held")
+    schemas(target, "org_wmp")
+    monkeypatch.setattr("projections.store.database.CREATION_WAIT", 1)
+    with connect(target) as holder:  # any login may hold an advisory lock of any name
+        holder.execute("SELECT pg_advisory_lock(hashtext('org_wmp.ragw_read_model'))")
+        started = time.monotonic()
+        with pytest.raises(LedgerError, match="lock timeout"):
+            board_keys(target, "WMP")
+        assert time.monotonic() - started < 15
+    assert board_keys(target, "WMP") == []  # once it is let go, the model is created
