@@ -1,6 +1,7 @@
 """Organisations, as commands: an organisation added to the register of a shared store
-(the single ledger, whose governance adds organisations), and the same addition as the
-first event of the organisation's own ledger, its identity in its own chain."""
+(the single ledger, whose governance adds organisations), and the same addition in the
+organisation's own ledger, its identity in its own chain: its first event, or the event
+after the history of a single ledger restored into it."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ class Organisations(Governance):
             return None
 
     def identity(self) -> Organisation | None:
-        """The organisation whose ledger this is, as its first event names it; None for
+        """The organisation whose ledger this is, as its identity event names it; None for
         the single ledger, or an organisation's ledger not added yet."""
         return self.organisation(self.org) if self.org else None
 
