@@ -44,7 +44,8 @@ so it means the same on a slow machine and a fast one:
 
 With ``--postgresql`` the register is also recorded on a throw-away PostgreSQL server
 started for the run, and its seconds and same-store ratios are added under
-``"postgresql"``.
+``"postgresql"``, with ``org_write_scaling``: organisations recording at once, each in
+a schema of its own / one alone (goal >= 1.5; see ``benchmarks/orgs.py``).
 """
 
 from __future__ import annotations
@@ -596,6 +597,7 @@ def measure(
 def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any]:
     """The same register on a throw-away PostgreSQL server started for the run: its
     seconds, and the ratios that do not need a SQLite baseline."""
+    from benchmarks.orgs import measure_org_writes
     from ledger import open_ledger
     from projections.store import TimelineStore
     from tests import postgres_server
@@ -617,9 +619,12 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
         )
         store.close()
         ledger.close()
+        orgs = measure_org_writes(server.create_database("ragw_bench_orgs"), log)
     finally:
         server.stop()
     return {
+        "org_write_scaling": orgs["org_write_scaling"],
+        "one_org_write_scaling": orgs["one_org_write_scaling"],
         "as_at_vs_replay": round(timings["replay"] / timings["board_as_at"], 3),
         "summary_vs_as_at": round(timings["summary"] / timings["board_as_at"], 3),
         "verify_vs_replay": round(timings["verify"] / timings["replay"], 3),
@@ -631,6 +636,7 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
             "ingest": round(ingest_seconds, 3),
             "catch_up": round(catch_up_seconds, 3),
             **{name: round(seconds, 4) for name, seconds in timings.items()},
+            **orgs["seconds"],
         },
     }
 

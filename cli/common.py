@@ -168,8 +168,9 @@ class LedgerGroup(click.Group):
         except Exception as error:
             # The database server's own refusal of a login (another organisation's
             # schema, the store's own ledger): what it refused, in one line.
-            if not _refused_by_the_server(error):
-                raise
+            click_own = (click.ClickException, click.exceptions.Exit, click.exceptions.Abort)
+            if isinstance(error, click_own) or not _refused_by_the_server(error):
+                raise  # a refusal said already (its cause may be the server's), or a bug
             session = ctx.find_object(Session)
             if session is not None:
                 session.abandon()
