@@ -89,7 +89,7 @@ class Session:
 
         if write and not is_postgres(self.target) and not Path(self.target).exists():
             self._created = Path(self.target)
-        try:  # an organisation's ledger is created by `ragw org add` alone
+        try:  # an organisation's ledger is created by `ragw org add`, or a restore into it
             return open_ledger(
                 self.target,
                 create=write and (self.org is None or self.creates_org),
