@@ -22,6 +22,7 @@ from ledger.errors import InvalidInputError, LedgerError
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
+    from ledger.chain import Digest
     from projections.usecases import LedgerSession
 
 DEFAULT_DB = "ragw.db"
@@ -197,6 +198,18 @@ def _refused_by_the_server(error: BaseException | None) -> bool:
 
 def refuse(message: str) -> NoReturn:
     raise InvalidInputError(message)
+
+
+def parse_digest(text: str | None) -> Digest | None:
+    """A ``--digest`` as given (``POSITION:HEX``), or None when none was."""
+    from ledger.chain import Digest
+
+    if text is None:
+        return None
+    try:
+        return Digest.parse(text)
+    except ValueError as error:
+        refuse(f"--digest {error}")
 
 
 def parse_day(value: str | None, option: str) -> date | None:

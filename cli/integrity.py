@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.common import refuse, session_of
-from ledger.chain import Digest
+from cli.common import parse_digest, session_of
 from projections.usecases.integrity import rebuild as rebuild_model
 from projections.usecases.integrity import verify as verify_chain
 
@@ -63,12 +62,7 @@ def verify(ctx: click.Context, digest_text: str | None, events_only: bool, rules
       ragw verify --rules
       ragw verify --digest 252:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     """
-    digest = None
-    if digest_text is not None:
-        try:
-            digest = Digest.parse(digest_text)
-        except ValueError as error:
-            refuse(f"--digest {error}")
+    digest = parse_digest(digest_text)
     verified = verify_chain(
         session_of(ctx).uses, digest, events_only=events_only or digest is not None, rules=rules
     )

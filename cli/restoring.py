@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import refuse, session_of
-from ledger.chain import Digest
+from cli.common import parse_digest, session_of
 from projections.usecases.files import restore as restore_file
 
 
@@ -48,12 +47,7 @@ def restore(ctx: click.Context, file: str, digest_text: str | None) -> None:
     or tables made as for `ragw org add`, which then records it in the register); a
     backup that names another organisation is refused.
     """
-    digest = None
-    if digest_text is not None:
-        try:
-            digest = Digest.parse(digest_text)
-        except ValueError as error:
-            refuse(f"--digest {error}")
+    digest = parse_digest(digest_text)
     session = session_of(ctx)
     session.creates_org = True  # an organisation's ledger is restored as a file's would be
     count, head = restore_file(session.uses, file, digest=digest)

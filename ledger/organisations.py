@@ -39,11 +39,10 @@ class Organisations(Governance):
             cast(OrganisationAdded, event) for _, event in self.read_log(types=(OrganisationAdded,))
         ]
 
-    def add_organisation(self, code: str, *, name: str, kind: str, actor: str) -> list[str]:
-        """Record organisation ``code``, called ``name``, of ``kind``: in the register,
-        by its governance; in the organisation's own ledger, as its first event, or after
-        the events of a single-organisation ledger restored into it (a force joining a
-        shared store with its history), which its identity then follows."""
+    def addable(self, code: str, *, name: str, kind: str, actor: str) -> tuple[str, str, str]:
+        """The code, name and kind of an organisation ``actor`` may add here, as kept;
+        refused when they may not, when it is here already, or when this is another
+        organisation's ledger."""
         self.authorize(actor, what="adding an organisation")
         written = check_org(code)
         kinds = check_kind(kind)
@@ -58,9 +57,18 @@ class Organisations(Governance):
         found = self.organisation(written)
         if found is not None:
             raise AlreadyExistsError(
-                "organisation {code} is added already: {added}",
+                "organisation {code} is {where} already: {added}",
                 code=written,
+                where="in the register" if own is None else "added",
                 added=found.describe(),
             )
+        return written, named, kinds
+
+    def add_organisation(self, code: str, *, name: str, kind: str, actor: str) -> list[str]:
+        """Record organisation ``code``, called ``name``, of ``kind``: in the register,
+        by its governance; in the organisation's own ledger, as its first event, or after
+        the events of a single-organisation ledger restored into it (a force joining a
+        shared store with its history), which its identity then follows."""
+        written, named, kinds = self.addable(code, name=name, kind=kind, actor=actor)
         added = Organisation.add(code=written, name=named, kind=kinds, actor=actor, on=self.today())
         return self.save_all(added, what=f"organisation {written}")

@@ -149,12 +149,7 @@ def _schema_state(target: str, org: str) -> str:
                 (schema_of(org),),
             ).fetchone()
     except psycopg.OperationalError as error:  # no server, a wrong password: say so now
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        raise LedgerError(
-            "cannot open the ledger at {target}: {why}",
-            target=redact(target),
-            why=first_line or type(error).__name__,
-        ) from None
+        raise _unreachable(target, error) from None
     except psycopg.Error:
         return "tables"  # opening will say what is wrong
     if row and row[0]:
@@ -198,11 +193,17 @@ def _tables_exist(target: str, org: str | None) -> bool:
             ).fetchone()
             return bool(row and row[0])
     except psycopg.OperationalError as error:  # no server, a wrong password: say so now
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        raise LedgerError(
-            "cannot open the ledger at {target}: {why}",
-            target=redact(target),
-            why=first_line or type(error).__name__,
-        ) from None
+        raise _unreachable(target, error) from None
     except psycopg.Error:
         return False  # opening will say what is wrong
+
+
+def _unreachable(target: str, error: Exception) -> LedgerError:
+    """The refusal of a store that cannot be reached (no server, a wrong password), in
+    the first line of the driver's words."""
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return LedgerError(
+        "cannot open the ledger at {target}: {why}",
+        target=redact(target),
+        why=first_line or type(error).__name__,
+    )

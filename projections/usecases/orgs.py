@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ledger.aggregates.organisation import organisation_name
-from ledger.errors import AlreadyExistsError, RuleBrokenError
+from ledger.errors import RuleBrokenError
 from ledger.formats import iso_utc
 from ledger.storage.organisation import check_kind, check_org
 
@@ -89,19 +89,10 @@ def add_organisation(
     register's event. Refused, before anything is recorded, by the register's rules (its
     governance adds organisations; a code once), or when the organisation's ledger names
     it otherwise (another name or kind) or holds events without its identity."""
-    written = check_org(code)
-    kinds = check_kind(kind)
-    named = organisation_name(name)
+    check_org(code), check_kind(kind), organisation_name(name)  # refused before opening
     register = _register(session, write=True)
     actor = session.actor
-    register.authorize(actor, what="adding an organisation")
-    found = register.organisation(written)
-    if found is not None:
-        raise AlreadyExistsError(
-            "organisation {code} is in the register already: {added}",
-            code=written,
-            added=found.describe(),
-        )
+    written, named, kinds = register.addable(code, name=name, kind=kind, actor=actor)
     own = open_own(written)
     try:
         identity = own.identity()
