@@ -32,6 +32,7 @@ from events.inspection import (
     InspectionEvent,
     InspectionReported,
 )
+from events.national import Verdict, VerdictEvent, VerdictGiven, VerdictsBegun
 from events.organisation import OrganisationAdded, OrganisationEvent
 from events.owners import ContactsEvent, ContactsKept, OwnerContactSet, ReminderSent
 from events.recommendation import (
@@ -112,6 +113,10 @@ __all__ = [
     "Supersedes",
     "UserAdded",
     "UserDisabled",
+    "Verdict",
+    "VerdictEvent",
+    "VerdictGiven",
+    "VerdictsBegun",
 ]
 
 #: Every concrete event by its type name, as exports write it.
@@ -154,5 +159,7 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         Superseded,
         Supersedes,
         OrganisationAdded,
+        VerdictsBegun,
+        VerdictGiven,
     )
 }

@@ -31,3 +31,7 @@ class ReportRegistered(ReportEvent, CanInitAggregate[UUID]):
     restricted: bool = Field(default=False, exclude_if=operator.not_)
     #: The code of the inspection this report is the report of.
     inspection: str | None = Field(default=None, exclude_if=operator.not_)
+    #: The organisation that issued it to this ledger (``HMICFRS``): a national report
+    #: received from the inspectorate's ledger, whose items are the inspectorate's
+    #: recommendations to every force. Left out of what is stored when not so.
+    origin: str | None = Field(default=None, exclude_if=operator.not_)

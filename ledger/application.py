@@ -44,7 +44,7 @@ from ledger.inputs import (
 )
 from ledger.inspections import Inspections
 from ledger.keys import check_ref, recommendation_id, split_event_id, split_key
-from ledger.organisations import Organisations
+from ledger.national import National
 from ledger.relevance import Relevance
 from ledger.reminders import Reminders
 from ledger.storage.settings import APPLICATION
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 CHANGE_ATTEMPTS = 5
 
 
-class Ledger(Accounts, Reminders, Inspections, Relevance, Organisations):
+class Ledger(Accounts, Reminders, Inspections, Relevance, National):
     """An audit ledger of inspection reports and their recommendations."""
 
     name = APPLICATION

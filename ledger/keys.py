@@ -105,3 +105,19 @@ def organisation_id(code: str) -> UUID:
 def organisation_key(code: str) -> str:
     """The key an organisation's events are named by (``org:WMP@1``)."""
     return f"{ORGANISATION_PREFIX}{code}"
+
+
+#: What the key of the inspectorate's verdicts on an organisation's items begins with:
+#: like an organisation's, no report, committee or inspection code can name it.
+VERDICTS_PREFIX = "verdicts:"
+
+
+def verdicts_id(org: str) -> UUID:
+    """The stream of the verdicts on organisation ``org``'s items, in the ledger of the
+    inspectorate that gives them."""
+    return uuid5(NAMESPACE, f"verdicts:{org}")
+
+
+def verdicts_key(org: str) -> str:
+    """The key those verdicts' events are named by (``verdicts:WMP@2``)."""
+    return f"{VERDICTS_PREFIX}{org}"

@@ -14,7 +14,8 @@ from ledger.aggregates.owners import Contacts
 from ledger.aggregates.recommendation import NEEDS_REASON, Recommendation
 from ledger.aggregates.report import Report
 from ledger.aggregates.rules import Rules
-from ledger.keys import ACCESS_KEY, OWNERS_KEY, RULES_KEY, organisation_key
+from ledger.aggregates.verdicts import GivenVerdict, Verdicts
+from ledger.keys import ACCESS_KEY, OWNERS_KEY, RULES_KEY, organisation_key, verdicts_key
 
 #: Where each aggregate lived when ledgers written by ragw 0.1 stored its topic in their
 #: creation events: those topics must resolve for as long as such ledgers exist.
@@ -30,11 +31,14 @@ def stream_key(
     | Rules
     | Contacts
     | Inspection
-    | Organisation,
+    | Organisation
+    | Verdicts,
 ) -> str:
     """The key an aggregate's events are named by (``KEY@VERSION``)."""
     if isinstance(aggregate, Organisation):
         return organisation_key(aggregate.code)
+    if isinstance(aggregate, Verdicts):
+        return verdicts_key(aggregate.org)
     if isinstance(aggregate, Contacts):
         return OWNERS_KEY
     if isinstance(aggregate, Access):
@@ -49,11 +53,13 @@ __all__ = [
     "Access",
     "Committee",
     "Contacts",
+    "GivenVerdict",
     "Inspection",
     "Organisation",
     "Recommendation",
     "Report",
     "Rules",
+    "Verdicts",
     "fold_name",
     "stream_key",
 ]

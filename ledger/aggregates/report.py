@@ -26,6 +26,7 @@ class Report(InOrder):
         makes: int | None,
         restricted: bool = False,
         inspection: str | None = None,
+        origin: str | None = None,
         actor: str,
         on: date,
     ) -> Report:
@@ -40,6 +41,7 @@ class Report(InOrder):
             makes=makes,
             restricted=restricted,
             inspection=inspection,
+            origin=origin,
             actor=actor,
             on=on,
         )
@@ -52,3 +54,7 @@ class Report(InOrder):
             self.published: date = event.published
             #: How many recommendations it makes, as registered (0: none, None: not said).
             self.makes: int | None = event.makes
+            self.inspectorates: tuple[str, ...] = event.inspectorates
+            self.restricted: bool = event.restricted
+            #: The organisation that issued it to this ledger; None: registered here.
+            self.origin: str | None = event.origin

@@ -32,6 +32,7 @@ from events import (
     RecommendationIssued,
     ReportRegistered,
     RulesAdopted,
+    VerdictsBegun,
 )
 from ledger.aggregates import (
     Access,
@@ -42,6 +43,7 @@ from ledger.aggregates import (
     Recommendation,
     Report,
     Rules,
+    Verdicts,
 )
 from ledger.errors import Field, Fix, Hint, LedgerError
 
@@ -60,6 +62,7 @@ CREATES: dict[str, type] = {
     ContactsKept.__name__: Contacts,
     InspectionAdded.__name__: Inspection,
     OrganisationAdded.__name__: Organisation,
+    VerdictsBegun.__name__: Verdicts,
 }
 
 
