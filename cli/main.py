@@ -42,6 +42,7 @@ COMMANDS = {
     "rebuild": "cli.integrity:rebuild",
     "follow": "cli.follow:follow",
     "org": "cli.orgs:org",
+    "national": "cli.national:national",
     "owner": "cli.reminders:owner",
     "remind": "cli.reminders:remind",
     "calendar": "cli.reminders:calendar",

@@ -47,6 +47,8 @@ class ReportFacts:
     restricted: bool = False
     #: The code of the inspection it is the report of.
     inspection: str | None = None
+    #: The organisation that issued it to this ledger (a national report received).
+    origin: str | None = None
 
     @classmethod
     def of(cls, event: ReportRegistered) -> ReportFacts:
@@ -59,6 +61,7 @@ class ReportFacts:
             event.makes,
             event.restricted,
             event.inspection,
+            event.origin,
         )
 
 

@@ -52,6 +52,7 @@ def report_row(event: ReportRegistered, at: str) -> tuple[Any, ...]:
         event.makes,
         int(event.restricted),
         event.inspection,
+        event.origin,
         at,
     )
 

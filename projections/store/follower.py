@@ -124,7 +124,8 @@ class Follower(PaperRows):
                 rows["review"].append((*review_row(event, at), str(event.originator_id)))
         inserts = {
             "report": "INSERT INTO ragw_reports (code, title, scope, published, inspectorates, "
-            "makes, restricted, inspection, known_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "makes, restricted, inspection, origin, known_from) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             "committee": "INSERT INTO ragw_committees (stream, code, name, known_from) "
             "VALUES (?, ?, ?, ?)",
             "meeting": "INSERT INTO ragw_meetings (committee, meeting, paper, known_from) "

@@ -175,8 +175,8 @@ class Queries(Database):
     def reports(self, known_at: datetime | None = None) -> dict[str, ReportFacts]:
         """Every report recorded by ``known_at``, by code."""
         query = (
-            "SELECT code, title, scope, published, inspectorates, makes, restricted, inspection "
-            "FROM ragw_reports"
+            "SELECT code, title, scope, published, inspectorates, makes, restricted, inspection, "
+            "origin FROM ragw_reports"
         )
         rows = self._select(query, known_at)
         return {
@@ -189,8 +189,19 @@ class Queries(Database):
                 makes,
                 bool(restricted),
                 inspection,
+                origin,
             )
-            for code, title, scope, published, inspectorates, makes, restricted, inspection in rows
+            for (
+                code,
+                title,
+                scope,
+                published,
+                inspectorates,
+                makes,
+                restricted,
+                inspection,
+                origin,
+            ) in rows
         }
 
     def inspection_events(self, known_at: datetime | None = None) -> list[InspectionEvent]:

@@ -11,7 +11,7 @@ NAME = "read_model"
 TRACKING = "ragw_tracking"
 #: The layout of the tables below. A model of another layout (an earlier ragw's) is
 #: dropped and derived again from the log, on first use.
-LAYOUT = 8
+LAYOUT = 9
 LAYOUT_ROW = "read_model_layout"
 #: The end of a span that has not ended: later than any date, so one range test serves.
 FOREVER = "9999-12-31"
@@ -21,7 +21,8 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS ragw_reports (
         code TEXT PRIMARY KEY, title TEXT NOT NULL, scope TEXT NOT NULL,
         published TEXT NOT NULL, inspectorates TEXT NOT NULL, makes INTEGER,
-        restricted INTEGER NOT NULL, inspection TEXT, known_from TEXT NOT NULL)""",
+        restricted INTEGER NOT NULL, inspection TEXT, origin TEXT,
+        known_from TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS ragw_committees (
         stream TEXT PRIMARY KEY, code TEXT NOT NULL, name TEXT NOT NULL,
         known_from TEXT NOT NULL)""",

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 TABLES: dict[str, tuple[str, int, int | None]] = {
     "ragw_tracking": ("name, position", 0, None),
     "ragw_reports": (
-        "code, title, scope, published, inspectorates, makes, restricted, inspection, known_from",
+        "code, title, scope, published, inspectorates, makes, restricted, inspection, origin, "
+        "known_from",
         0,
         3,
     ),

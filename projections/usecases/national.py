@@ -1,0 +1,119 @@
+"""The national register, read: every organisation's items beside the inspectorate's
+verdict on each, as at any day and as known at any moment.
+
+Each organisation's items come from its own ledger (its own read model, as its board
+does), each verdict from the ledger of the inspectorate that gave it; nothing is copied
+between them. The national board, the national summary and the public register are
+all made from one :func:`national_read`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from ledger.national import GIVES_VERDICTS
+from projections.usecases.board import board
+
+if TYPE_CHECKING:
+    from ledger.aggregates import GivenVerdict
+    from projections.rows import BoardItem, ReportFacts
+    from projections.usecases.session import LedgerSession
+
+
+@dataclass(frozen=True)
+class Member:
+    """An organisation of the store, as the register recorded it."""
+
+    code: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class NationalItem:
+    """One organisation's item as its board shows it as at the day, its report, and the
+    inspectorate's verdict on it in effect then (None: none given)."""
+
+    org: str
+    item: BoardItem
+    report: ReportFacts
+    verdict: GivenVerdict | None
+
+
+@dataclass
+class NationalRead:
+    """The register as at ``as_at`` as known at ``as_known_at`` (now when None)."""
+
+    as_at: date
+    as_known_at: datetime | None
+    #: Every organisation in the register by then, in the order added.
+    members: list[Member]
+    #: Each organisation's items (inspectorates hold none of their own here), by
+    #: organisation in the register's order, each in its board's order.
+    items: list[NationalItem] = field(default_factory=list)
+    #: Each organisation's reports, by organisation and code.
+    reports: dict[str, dict[str, ReportFacts]] = field(default_factory=dict)
+    #: Each organisation's ledger digest as read (inspectorates' too): what anyone can
+    #: check the register against later with ``verify``.
+    digests: dict[str, str | None] = field(default_factory=dict)
+
+
+def members_of(register: LedgerSession, known_at: datetime | None = None) -> list[Member]:
+    """The organisations the store's register recorded by ``known_at`` (all when None)."""
+    return [
+        Member(added.code, added.name, added.kind)
+        for added in register.ledger(write=False).organisations()
+        if known_at is None or added.timestamp <= known_at
+    ]
+
+
+def national_read(
+    register: LedgerSession,
+    open_org: Callable[[str], LedgerSession],
+    *,
+    as_at: date,
+    as_known_at: datetime | None = None,
+    report: str | None = None,
+    orgs: Iterable[str] | None = None,
+) -> NationalRead:
+    """Every organisation's items (narrowed to report ``report``, and to the
+    organisations ``orgs``) as at ``as_at`` as known at ``as_known_at``, each beside the
+    inspectorates' verdict on it. ``register`` is the store's own ledger (its register of
+    organisations); ``open_org`` opens an organisation's ledger, and the caller closes
+    what it opened (the sessions are not kept)."""
+    members = members_of(register, as_known_at)
+    read = NationalRead(as_at, as_known_at, members)
+    wanted = None if orgs is None else set(orgs)
+    inspectorates = [m for m in members if m.kind == GIVES_VERDICTS]
+    holders = [
+        m for m in members if m.kind != GIVES_VERDICTS and (wanted is None or m.code in wanted)
+    ]
+    verdicts: dict[str, dict[str, GivenVerdict]] = {m.code: {} for m in holders}
+    for inspectorate in inspectorates:
+        session = open_org(inspectorate.code)
+        ledger = session.ledger(write=False)
+        for holder in holders:
+            verdicts[holder.code].update(
+                ledger.verdicts(holder.code, as_at=as_at, known_at=as_known_at)
+            )
+        digest = ledger.digest()
+        read.digests[inspectorate.code] = str(digest) if digest else None
+    for holder in holders:
+        session = open_org(holder.code)
+        recorded = session.recorded(as_known_at)
+        reports = recorded.reports
+        read.reports[holder.code] = reports
+        read.digests[holder.code] = recorded.digest
+        if report is not None and report not in reports:
+            continue
+        given = verdicts[holder.code]
+        for item in (
+            board(session, as_at=as_at, as_known_at=as_known_at, report=report).listed().items
+        ):
+            read.items.append(
+                NationalItem(holder.code, item, reports[item.report], given.get(item.key))
+            )
+    return read
