@@ -66,6 +66,9 @@ class Session:
         self.explicit = explicit
         self._uses: LedgerSession | None = None
         self._created: Path | None = None
+        #: Other organisations' ledgers this command reads (the register, an
+        #: inspectorate's verdicts), by code: opened on first use, closed with it.
+        self._others: dict[str | None, LedgerSession] = {}
 
     @property
     def uses(self) -> LedgerSession:
@@ -83,19 +86,43 @@ class Session:
             )
         return self._uses
 
+    def other(self, org: str | None) -> LedgerSession:
+        """The session of organisation ``org``'s ledger in the same store (None: the
+        store's own, its register), as the same actor, with the same key; never created
+        by opening. The session itself when ``org`` is its own."""
+        if org == self.org:
+            return self.uses
+        if org not in self._others:
+            from projections.usecases import LedgerSession
+
+            self._others[org] = LedgerSession(
+                self.target,
+                self.named,
+                explicit=self.explicit,
+                open_ledger=lambda write: self._open_org(org, create=False),
+                progress=progress,
+                org=org,
+            )
+        return self._others[org]
+
     def _open(self, write: bool) -> Ledger:
-        from ledger import open_ledger
-        from ledger.storage.opening import OrganisationMissingError
         from ledger.storage.settings import is_postgres
 
         if write and not is_postgres(self.target) and not Path(self.target).exists():
             self._created = Path(self.target)
-        try:  # an organisation's ledger is created by `ragw org add`, or a restore into it
+        # an organisation's ledger is created by `ragw org add`, or a restore into it
+        return self._open_org(self.org, create=write and (self.org is None or self.creates_org))
+
+    def _open_org(self, org: str | None, *, create: bool) -> Ledger:
+        from ledger import open_ledger
+        from ledger.storage.opening import OrganisationMissingError
+
+        try:
             return open_ledger(
                 self.target,
-                create=write and (self.org is None or self.creates_org),
+                create=create,
                 encryption_key=os.environ.get(KEY_VARIABLE),
-                org=self.org,
+                org=org,
             )
         except OrganisationMissingError as error:
             raise LedgerError(
@@ -123,6 +150,9 @@ class Session:
         if self._uses is not None:
             self._uses.close()
             self._uses = None
+        others, self._others = self._others, {}
+        for other in others.values():
+            other.close()
 
 
 class LedgerGroup(click.Group):
@@ -169,8 +199,10 @@ class LedgerGroup(click.Group):
         except Exception as error:
             # The database server's own refusal of a login (another organisation's
             # schema, the store's own ledger): what it refused, in one line.
+            from ledger.storage.settings import refused_by_the_server
+
             click_own = (click.ClickException, click.exceptions.Exit, click.exceptions.Abort)
-            if isinstance(error, click_own) or not _refused_by_the_server(error):
+            if isinstance(error, click_own) or not refused_by_the_server(error):
                 raise  # a refusal said already (its cause may be the server's), or a bug
             session = ctx.find_object(Session)
             if session is not None:
@@ -181,19 +213,6 @@ class LedgerGroup(click.Group):
                 "reaches its own organisation's ledger alone, so check --org (RAGW_ORG) and "
                 "the login in --db"
             ) from None
-
-
-def _refused_by_the_server(error: BaseException | None) -> bool:
-    """Whether the database server refused the login a privilege (the event store's
-    library wraps the driver's error in one of its own, so its causes are looked at)."""
-    seen = 0
-    while error is not None and seen < 5:
-        if type(error).__name__ == "InsufficientPrivilege" or str(error).startswith(
-            "permission denied"
-        ):
-            return True
-        error, seen = error.__cause__ or error.__context__, seen + 1
-    return False
 
 
 def refuse(message: str) -> NoReturn:

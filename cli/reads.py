@@ -3,6 +3,8 @@ history, the whole log. Each parses its options, calls one use case and renders.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -16,10 +18,12 @@ from ledger.state import asks_for
 from projections.board import BOARD_STATUSES
 from projections.log import describe
 from projections.rows import NOT_ASSESSED
+from projections.text import compact
 from projections.usecases.board import board as board_read
 from projections.usecases.board import status_named
 from projections.usecases.events import LogFilter, event_types, log_of
 from projections.usecases.events import history as history_read
+from projections.usecases.verdicts import OwnVerdicts, own_verdicts
 
 
 @click.command()
@@ -84,8 +88,9 @@ def board(
             refuse(
                 f"--status {status_filter!r} is not known; use one of {', '.join(BOARD_STATUSES)}"
             )
+    session = session_of(ctx)
     read = board_read(
-        session_of(ctx).uses,
+        session.uses,
         as_at=day,
         as_known_at=known,
         report=report_code,
@@ -94,9 +99,15 @@ def board(
         overdue=overdue,
         pending=pending,
     )
+    verdicts = own_verdicts(session.uses, session.other, as_at=day, as_known_at=known)
     if fmt == "json":  # streamed: a national board prints in constant memory
-        head = {"as_at": day.isoformat(), "as_known_at": known.isoformat() if known else None}
-        emit_json_rows(head, "items", read.lines)
+        head: dict[str, Any] = {
+            "as_at": day.isoformat(),
+            "as_known_at": known.isoformat() if known else None,
+        }
+        if verdicts.unread:
+            head["verdicts_unread"] = list(verdicts.unread)
+        emit_json_rows(head, "items", with_verdicts(read.lines, verdicts))
         return
     listed = read.listed()
     shown, waiting, counts = listed.items, listed.pending, listed.counts
@@ -108,6 +119,14 @@ def board(
     elsewhere = any(i.not_for_the_force is not None for i in shown)
     carried = any(i.superseded_by for i in shown)
     columns += ["not for the force"] * elsewhere + ["superseded by"] * carried
+    # the inspectorate's verdict, beside the force's own status: never instead of it
+    judged = any(i.key in verdicts.by_key for i in shown)
+    columns += ["verdict"] * judged
+    footer = "  ".join(f"{name}: {n}" for name, n in sorted(counts.items())) or None
+    if verdicts.unread:
+        footer = f"{footer or ''}\nVerdicts not shown: this login may not read " + (
+            ", ".join(verdicts.unread) + "'s ledger"
+        )
     emit(
         Output(
             document=None,
@@ -123,15 +142,36 @@ def board(
                     *([asked(i.pending)] if waiting else []),
                     *([not_for_the_force(i.not_for_the_force)] if elsewhere else []),
                     *([i.superseded_by or ""] if carried else []),
+                    *([verdict_cell(verdicts, i.key)] if judged else []),
                 ]
                 for i in shown
             ],
             title=f"Board as at {day.isoformat()}, {known_text}: {len(shown)} item"
             + ("" if len(shown) == 1 else "s"),
-            footer="  ".join(f"{name}: {n}" for name, n in sorted(counts.items())) or None,
+            footer=footer,
         ),
         fmt,
     )
+
+
+def verdict_cell(verdicts: OwnVerdicts, key: str) -> str:
+    shown = verdicts.by_key.get(key)
+    return shown.cell() if shown is not None else ""
+
+
+def with_verdicts(lines: Iterable[str], verdicts: OwnVerdicts) -> Iterator[str]:
+    """The board's JSON lines, each item the inspectorate gave a verdict on with it
+    (``verdict``: what, by whom, from when, why); the rest as they are."""
+    if not verdicts.by_key:
+        yield from lines
+        return
+    for line in lines:
+        document = json.loads(line)
+        shown = verdicts.by_key.get(document["key"])
+        if shown is None:
+            yield line
+        else:
+            yield compact({**document, "verdict": shown.to_json()})
 
 
 def not_for_the_force(said: dict[str, str] | None) -> str:
@@ -159,9 +199,14 @@ def history(ctx: click.Context, key: str, fmt: str) -> None:
     Example:
       ragw history PEEL1819/4
     """
-    read = history_read(session_of(ctx).uses, key)  # refuses unknown keys
+    session = session_of(ctx)
+    read = history_read(session.uses, key)  # refuses unknown keys
     records, state = read.records, read.state
     footer = None
+    document: dict[str, Any] = {
+        "key": read.key,
+        "events": [r.to_json(with_key=False) for r in records],
+    }
     if state is not None:
         extended = len(state.extensions)
         footer = (
@@ -169,9 +214,17 @@ def history(ctx: click.Context, key: str, fmt: str) -> None:
             f"original due {state.original_due or 'not set'}, current due {state.due or 'not set'}"
             f", extended {extended} time{'s' if extended != 1 else ''}"
         )
+        # the inspectorate's verdict in effect today, beside the force's own status
+        shown = own_verdicts(session.uses, session.other, as_at=date.today()).by_key.get(read.key)
+        if shown is not None:
+            document["verdict"] = shown.to_json()
+            footer += (
+                f"\nVerdict of {shown.by}: {shown.given.verdict.value} from "
+                f"{shown.given.on.isoformat()}: {shown.given.reason}"
+            )
     emit(
         Output(
-            document={"key": read.key, "events": [r.to_json(with_key=False) for r in records]},
+            document=document,
             columns=["id", "on", "type", "details", "recorded at", "actor", "corrected by"],
             rows=[
                 [

@@ -25,7 +25,7 @@ from eventsourcing.application import AggregateNotFoundError
 from events import Kind, RecommendationIssued, ReportRegistered, Scope, Status, Verdict
 from ledger.addressees import groups_of
 from ledger.aggregates import GivenVerdict, Recommendation, Report, Verdicts
-from ledger.errors import InvalidInputError, RuleBrokenError
+from ledger.errors import Field, InvalidInputError, RuleBrokenError
 from ledger.inputs import required_reason
 from ledger.keys import recommendation_id, report_id, verdicts_id
 from ledger.organisations import Organisations
@@ -211,6 +211,17 @@ class National(Organisations):
             )
         item = holder.get_recommendation(key)
         day = self.check_on(on)
+        issued = item.history[0].on
+        if day < issued:
+            raise RuleBrokenError(
+                "{field} {day} is before {key} was added to {org}'s ledger ({issued}); a "
+                "verdict is on an item the organisation holds: give a date on or after that",
+                field=Field.ON,
+                day=day.isoformat(),
+                key=item.key,
+                org=org,
+                issued=issued.isoformat(),
+            )
         said = verdict if isinstance(verdict, Verdict) else parse_verdict(verdict)
         why = required_reason(reason, "a verdict", item.key)
         verdicts = self._verdicts(org) or Verdicts.begin(org=org, actor=actor, on=day)

@@ -43,6 +43,27 @@ def uses() -> LedgerSession:
     return session
 
 
+def other_session(org: str | None) -> LedgerSession:
+    """A session of another organisation's ledger in the service's store (None: the
+    store's own, its register), read for what the service's organisation may see of it
+    (the verdicts on its items); closed with the request."""
+    from projections.usecases.session import LedgerSession
+
+    others: dict[str | None, LedgerSession] = g.setdefault("others", {})
+    if org not in others:
+        settings = current_app.config
+        others[org] = LedgerSession(
+            settings["RAGW_TARGET"],
+            "web",
+            open_ledger=lambda write: workers_ledger(
+                settings["RAGW_TARGET"], settings["RAGW_KEY"], org
+            ),
+            closes_ledger=False,
+            org=org,
+        )
+    return others[org]
+
+
 #: The ledger each worker process keeps open, by process, store and organisation.
 _OPEN: dict[tuple[int, str, str | None], Ledger] = {}
 
@@ -74,6 +95,8 @@ def close_session(error: BaseException | None = None) -> None:
     session = g.pop("uses", None)
     if session is not None:
         session.close()
+    for other in g.pop("others", {}).values():
+        other.close()
     if error is not None and not isinstance(error, LedgerError):
         forget_ledger(current_app.config["RAGW_TARGET"], current_app.config.get("RAGW_ORG"))
 

@@ -12,7 +12,7 @@ from flask_login import login_required
 
 from ledger.errors import InvalidInputError, LedgerError
 from web.auth import signed_user
-from web.context import refused, uses
+from web.context import other_session, refused, uses
 
 if TYPE_CHECKING:
     from projections.board import BoardItem
@@ -64,6 +64,7 @@ def index() -> Any:
 def board() -> Any:
     from projections.usecases.board import board as board_read
     from projections.usecases.board import status_named
+    from projections.usecases.verdicts import own_verdicts
 
     asked = request.args
     shown: dict[str, Any] = {
@@ -90,6 +91,7 @@ def board() -> Any:
             status=status,
             overdue=shown["overdue"],
         ).listed()
+        verdicts = own_verdicts(uses(), other_session, as_at=day, as_known_at=known)
     except LedgerError as error:
         return refused(error, "board.html", shown=shown, statuses=STATUSES, listed=None)
     return render_template(
@@ -97,6 +99,7 @@ def board() -> Any:
         shown=shown,
         statuses=STATUSES,
         listed=listed,
+        verdicts=verdicts.by_key,
         day=day,
         known=known.isoformat() if known else None,
     )

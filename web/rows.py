@@ -4,7 +4,7 @@ escaped here, as the templates escape theirs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -16,6 +16,7 @@ from projections.rows import status_word
 
 if TYPE_CHECKING:
     from projections.board import BoardItem
+    from projections.usecases.verdicts import Shown
 
 #: How much of a recommendation's text a row shows; its page shows it whole.
 SHOWN = 160
@@ -50,11 +51,22 @@ def said_apart(item: BoardItem) -> str:
     return "".join(f'<span class="apart">{escape(note)}</span> ' for note in notes)
 
 
-def board_rows(items: Iterable[BoardItem]) -> Markup:
+def verdict_said(shown: Shown | None) -> str:
+    """The inspectorate's verdict on an item, before its text: beside the force's own
+    status, never instead of it."""
+    if shown is None:
+        return ""
+    said = f"Verdict of {shown.by} from {shown.given.on.isoformat()}: {shown.given.verdict.value}."
+    return f'<span class="verdict">{escape(said)}</span> '
+
+
+def board_rows(items: Iterable[BoardItem], verdicts: Mapping[str, Shown] | None = None) -> Markup:
     """One ``<tr data-key>`` per item: its link, kind, status (as a word, and a colour),
     due date, OVERDUE, owner, what awaits sign-off, and its text (after what sets it apart
-    from the force's outstanding work, as the command line's board says in columns)."""
+    from the force's outstanding work, as the command line's board says in columns, and
+    the inspectorate's verdict on it)."""
     rows = []
+    given = verdicts or {}
     for item in items:
         word = status_word(item.status)
         pending = item.pending
@@ -72,7 +84,9 @@ def board_rows(items: Iterable[BoardItem]) -> Markup:
                 overdue="<strong>OVERDUE</strong>" if item.overdue else "",
                 owner=escape(item.owner or ""),
                 asked=escape(asked),
-                text=said_apart(item) + escape(shortened(item.text)),
+                text=said_apart(item)
+                + verdict_said(given.get(item.key))
+                + escape(shortened(item.text)),
             )
         )
     return Markup("".join(rows))  # every value in it was escaped above

@@ -160,3 +160,16 @@ def redact(target: str) -> str:
     except ValueError:  # not a URL that can be taken apart: show none of it
         return "postgresql://***"
     return url._replace(netloc=netloc).geturl()
+
+
+def refused_by_the_server(error: BaseException | None) -> bool:
+    """Whether the database server refused the login a privilege (the event store's
+    library wraps the driver's error in one of its own, so its causes are looked at)."""
+    seen = 0
+    while error is not None and seen < 5:
+        if type(error).__name__ == "InsufficientPrivilege" or str(error).startswith(
+            "permission denied"
+        ):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from cli.main import main
+from ledger import open_ledger
 from tests.web.conftest import Client, Server, admin, ragw, start
 from web.command import session_secret
 
@@ -22,6 +24,7 @@ SAME = "Sam Same"
 #: A user of West Midlands Police alone.
 WMP_ONLY = "Wendy Midlands"
 ITEMS = {"WMP": ("ROADS", "1"), "COLP": ("FRAUD", "2")}
+VERDICT_DAY = date(2021, 6, 1)
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +52,28 @@ def shared_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
             "--published",
             "2021-01-04",
         )
-        ragw(target, *on, "rec", "add", code, ref, "--kind", "afi", "--text", f"{org} item")
+        ragw(
+            target,
+            *on,
+            *("rec", "add", code, ref, "--kind", "afi", "--text", f"{org} item"),
+            *("--on", "2021-01-04"),
+        )
         ragw(target, *on, "role", "grant", admin(target), "governance")
         users = [SAME, WMP_ONLY] if org == "WMP" else [SAME]
         for name in users:
             ragw(target, *on, "role", "grant", name, "auditor")
             ragw(target, *on, "user", "add", name)
+    # the inspectorate's verdict on WMP's item, in the inspectorate's own ledger
+    ragw(target, "org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
+    inspectorate = open_ledger(target, create=False, org="HMICFRS")
+    holder = open_ledger(target, create=False, org="WMP")
+    try:
+        inspectorate.give_verdict(
+            holder, "ROADS/1", "accepted", reason="Terms addressed", actor="HMI", on=VERDICT_DAY
+        )
+    finally:
+        holder.close()
+        inspectorate.close()
     return target
 
 
@@ -95,6 +114,18 @@ def test_a_forces_service_shows_its_own_items_and_not_another_forces(
     colp = signed_in(services["COLP"], SAME)
     assert colp.get("/items/FRAUD/2")[0] == 200
     assert colp.get("/items/ROADS/1")[0] == 404
+
+
+def test_a_forces_board_shows_the_inspectorates_verdict_on_its_item_and_no_other(
+    services: dict[str, Server],
+) -> None:
+    said = "Verdict of HMICFRS from 2021-06-01: accepted."
+    status, board, _ = signed_in(services["WMP"], WMP_ONLY).get("/board")
+    assert status == 200 and said in board
+    status, earlier, _ = signed_in(services["WMP"], WMP_ONLY).get("/board?as_at=2021-05-31")
+    assert status == 200 and "ROADS/1" in earlier and "Verdict of" not in earlier
+    status, board, _ = signed_in(services["COLP"], SAME).get("/board")
+    assert status == 200 and "Verdict of" not in board
 
 
 def test_a_user_belongs_to_one_organisation(services: dict[str, Server]) -> None:

@@ -1,0 +1,149 @@
+"""The inspectorate's verdict on a force's item, shown beside the force's own status on
+its board and in the item's history: read from the inspectorate's ledger (where the force
+cannot write), as at the board's day and as known at its moment, never instead of the
+force's status."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from ledger import open_ledger
+
+ACTOR = "Strategic Development"
+
+
+@pytest.fixture
+def run(target: str):  # type: ignore[no-untyped-def]
+    def invoke(*args: str, code: int = 0) -> str:
+        result = CliRunner().invoke(main, ["--db", target, "--actor", ACTOR, *args])
+        assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
+        return result.stdout if code == 0 else result.stderr
+
+    return invoke
+
+
+@pytest.fixture
+def national(run: Any, target: str) -> str:
+    """An inspectorate and two forces; FRAUD19/9 issued to both forces."""
+    run("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
+    run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    run("org", "add", "COLP", "--name", "City of London Police", "--kind", "force")
+    hmi = ("--org", "HMICFRS")
+    run(
+        *hmi,
+        "report",
+        "add",
+        "FRAUD19",
+        "--title",
+        "Fraud: Time to Choose",
+        "--scope",
+        "national",
+        "--published",
+        "2019-04-02",
+    )
+    run(
+        *hmi,
+        "rec",
+        "add",
+        "FRAUD19",
+        "9",
+        "--kind",
+        "recommendation",
+        "--text",
+        "Chief constables should adopt the guidance",
+        "--to",
+        "chief constables",
+        "--due",
+        "2019-10-31",
+    )
+    inspectorate = open_ledger(target, create=False, org="HMICFRS")
+    try:
+        for force in ("WMP", "COLP"):
+            ledger = open_ledger(target, create=False, org=force)
+            try:
+                ledger.receive_national(inspectorate, actor=ACTOR, on=date(2019, 5, 1))
+            finally:
+                ledger.close()
+    finally:
+        inspectorate.close()
+    return target
+
+
+def give(target: str, org: str, verdict: str, reason: str, on: date) -> None:
+    inspectorate = open_ledger(target, create=False, org="HMICFRS")
+    holder = open_ledger(target, create=False, org=org)
+    try:
+        inspectorate.give_verdict(holder, "FRAUD19/9", verdict, reason=reason, actor="HMI", on=on)
+    finally:
+        holder.close()
+        inspectorate.close()
+
+
+def board_json(run: Any, org: str, *args: str) -> dict[str, Any]:
+    return json.loads(run("--org", org, "board", *args, "--format", "json"))
+
+
+def test_a_forces_board_shows_the_inspectorates_verdict_beside_its_own_status(
+    run: Any, national: str
+) -> None:
+    run("--org", "WMP", "status", "FRAUD19/9", "GREEN", "--on", "2019-09-01")
+    give(national, "WMP", "accepted", "The terms are properly addressed", date(2019, 10, 1))
+    [item] = board_json(run, "WMP")["items"]
+    assert item["status"] == "GREEN"  # the force's own, untouched by the verdict
+    assert item["verdict"] == {
+        "verdict": "accepted",
+        "by": "HMICFRS",
+        "on": "2019-10-01",
+        "reason": "The terms are properly addressed",
+    }
+    table = run("--org", "WMP", "board")
+    assert "verdict" in table.splitlines()[2]
+    assert "accepted (HMICFRS, 2019-10-01)" in table
+    # the other force was given none: its board has neither the field nor the column
+    [other] = board_json(run, "COLP")["items"]
+    assert "verdict" not in other
+    assert "verdict" not in run("--org", "COLP", "board")
+
+
+def test_a_verdict_is_shown_from_its_day_and_once_recorded(run: Any, national: str) -> None:
+    before = datetime.now(UTC).isoformat()
+    give(national, "WMP", "not-accepted", "No evidence of the new process", date(2019, 10, 1))
+    [item] = board_json(run, "WMP", "--as-at", "2019-09-30")["items"]
+    assert "verdict" not in item
+    [item] = board_json(run, "WMP", "--as-at", "2019-10-01", "--as-known-at", before)["items"]
+    assert "verdict" not in item
+    [item] = board_json(run, "WMP", "--as-at", "2019-10-01")["items"]
+    assert item["verdict"]["verdict"] == "not-accepted"
+
+
+def test_a_later_verdict_replaces_the_earlier_from_its_own_day(run: Any, national: str) -> None:
+    give(national, "WMP", "not-accepted", "No evidence yet", date(2019, 10, 1))
+    give(national, "WMP", "accepted", "Evidence seen at the revisit", date(2020, 3, 1))
+    [item] = board_json(run, "WMP", "--as-at", "2020-02-29")["items"]
+    assert item["verdict"]["verdict"] == "not-accepted"
+    [item] = board_json(run, "WMP", "--as-at", "2020-03-01")["items"]
+    assert item["verdict"]["verdict"] == "accepted"
+
+
+def test_an_items_history_ends_with_the_verdict_in_effect(run: Any, national: str) -> None:
+    give(national, "WMP", "superseded", "Replaced by FRAUD21/3", date(2021, 1, 5))
+    shown = run("--org", "WMP", "history", "FRAUD19/9")
+    assert "Verdict of HMICFRS: superseded from 2021-01-05: Replaced by FRAUD21/3" in shown
+    document = json.loads(run("--org", "WMP", "history", "FRAUD19/9", "--format", "json"))
+    assert document["verdict"]["verdict"] == "superseded"
+    other = json.loads(run("--org", "COLP", "history", "FRAUD19/9", "--format", "json"))
+    assert "verdict" not in other
+
+
+def test_a_verdict_cannot_take_effect_before_the_force_held_the_item(national: str) -> None:
+    from ledger.errors import RuleBrokenError
+
+    with pytest.raises(RuleBrokenError, match=r"before FRAUD19/9 was added to WMP's ledger"):
+        give(national, "WMP", "accepted", "Too early", date(2019, 4, 30))
+    assert open_ledger(national, create=False, org="HMICFRS").verdicts("WMP") == {}
