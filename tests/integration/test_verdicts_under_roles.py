@@ -1,0 +1,96 @@
+"""An organisation's login reaches its own ledger alone, so it cannot read the
+inspectorate's verdicts: its board still shows its own items and statuses, says which
+ledgers it could not read, and shows no verdict; the store's owner sees the verdict."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from ledger import open_ledger
+
+pytestmark = pytest.mark.postgres
+
+ME = "setup"
+
+
+def ragw(target: str, *args: str, env: dict[str, str] | None = None) -> str:
+    result = CliRunner().invoke(main, ["--db", target, "--actor", ME, *args], env=env)
+    assert result.exit_code == 0, (result.output, result.stderr)
+    return result.stdout
+
+
+def test_a_forces_own_login_reads_its_board_without_the_verdicts_it_may_not_read(
+    postgres: Any,
+) -> None:
+    target = postgres.create_database(f"ragw_verdict_roles_{os.getpid()}")
+    ragw(target, "org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
+    ragw(target, "org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    hmi = ("--org", "HMICFRS")
+    ragw(
+        target,
+        *hmi,
+        "report",
+        "add",
+        "FRAUD19",
+        "--title",
+        "Fraud",
+        "--scope",
+        "national",
+        "--published",
+        "2019-04-02",
+    )
+    ragw(
+        target,
+        *hmi,
+        "rec",
+        "add",
+        "FRAUD19",
+        "9",
+        "--kind",
+        "recommendation",
+        "--text",
+        "Adopt the guidance",
+        "--to",
+        "chief constables",
+    )
+    inspectorate = open_ledger(target, create=False, org="HMICFRS")
+    force = open_ledger(target, create=False, org="WMP")
+    try:
+        force.receive_national(inspectorate, actor=ME, on=date(2019, 5, 1))
+        inspectorate.give_verdict(
+            force, "FRAUD19/9", "accepted", reason="Addressed", actor="HMI", on=date(2019, 9, 1)
+        )
+    finally:
+        force.close()
+        inspectorate.close()
+    ragw(target, "--org", "WMP", "admin", "init-roles")
+    login = f"wmp_auditor_{os.getpid()}"
+    ragw(
+        target,
+        "--org",
+        "WMP",
+        "admin",
+        "add-login",
+        login,
+        "--role",
+        "auditor",
+        env={"RAGW_NEW_PASSWORD": "secret"},
+    )
+    as_force = f"postgresql://{login}:secret@{target.split('@', 1)[1]}"
+
+    document = json.loads(ragw(as_force, "--org", "WMP", "board", "--format", "json"))
+    [item] = document["items"]
+    assert item["key"] == "FRAUD19/9" and "verdict" not in item
+    assert document["verdicts_unread"] == ["the register"]
+    table = ragw(as_force, "--org", "WMP", "board")
+    assert "Verdicts not shown: this login may not read the register's ledger" in table
+    # the store's owner reads every ledger: the verdict is there
+    [owned] = json.loads(ragw(target, "--org", "WMP", "board", "--format", "json"))["items"]
+    assert owned["verdict"]["verdict"] == "accepted"
