@@ -102,6 +102,7 @@ def pack(
         to_issue=issue,
         as_issued=as_issued,
         include_restricted=include_restricted,
+        open_org=session.other,
     )
     paper = read.paper
     if suffix == ".docx":

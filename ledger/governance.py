@@ -352,12 +352,14 @@ class Governance(EventLog):
         read_at: datetime,
         as_known_at: datetime | None,
         actor: str,
+        at: datetime | None = None,
     ) -> list[str]:
         """Record that the paper for ``committee``'s meeting on ``meeting`` was issued,
-        rendered from the history up to ``digest``, read as known at ``read_at``."""
+        rendered from the history up to ``digest``, read as known at ``read_at``; recorded
+        at ``at`` (None: now), when it read the store's other ledgers."""
         self.authorize(actor, what="issuing a paper")
         found = self.get_committee(committee)
-        found.issue_paper(meeting, str(digest), read_at, as_known_at, actor, self.today())
+        found.issue_paper(meeting, str(digest), read_at, as_known_at, actor, self.today(), at=at)
         return self.save_all(found, what=f"committee {found.code}")
 
     def issued_paper(

@@ -28,6 +28,7 @@ from render.docx_inspections import write_banner, write_sections
 from render.docx_reviews import write_reviewed
 from render.inspections import WITHHELD_NOTE
 from render.relevance import appendix_status
+from render.verdicts import write_verdicts
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -51,6 +52,7 @@ def write_docx(paper: Paper, out: IO[bytes]) -> None:
     write_sections(document, paper.summary)
     write_reviewed(document, paper.summary.reviewed, _table, _shade)
     _not_for_the_force(document, paper.summary)
+    write_verdicts(document, paper.verdicts, _table)
     _appendix(document, paper.appendix)
     written = io.BytesIO()
     document.save(written)

@@ -17,7 +17,7 @@ from ledger.state import asks_for
 from projections.committee import DEFINITIONS, long_date
 from projections.committee.withholding import NOT_FOR_PUBLICATION
 from projections.log import iso_utc
-from render import relevance
+from render import relevance, verdicts
 from render.cells import cell_lines, restating_event, total_keys
 from render.chart import CHART_STATUSES, chart_of
 from render.inspections import section_tables
@@ -63,5 +63,6 @@ def render_html(paper: Paper) -> str:
             chart_statuses=CHART_STATUSES,
             inspection_tables=section_tables(summary),
             relevance=relevance,
+            verdicts=verdicts,
         )
     )

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template
 from flask_login import login_required
 
-from web.context import uses
+from web.context import other_session, uses
 from web.pages import day_given
 
 blueprint = Blueprint("papers", __name__)
@@ -35,7 +35,7 @@ def paper(committee: str, day: str) -> Any:
     meeting = day_given(day.removesuffix(".docx"), "The meeting's date")
     if meeting is None:
         return render_template("refused.html", refusal="A meeting's date is needed."), 404
-    read = paper_read(uses(), committee, meeting)
+    read = paper_read(uses(), committee, meeting, open_org=other_session)
     if word:
         from render.docx import write_docx
 

@@ -61,7 +61,11 @@ class Committee(InOrder):
         as_known_at: datetime | None,
         actor: str,
         on: date,
+        at: datetime | None = None,
     ) -> None:
+        """``at``: the moment to record it at (None: now), the moment the paper read
+        what it shows from other ledgers (the inspectorate's verdicts), so reading it again
+        as issued reads them as known then."""
         if meeting not in self.meetings:
             raise NotFoundError(
                 "{code} has no meeting on {day}; {hint}",
@@ -77,6 +81,8 @@ class Committee(InOrder):
             as_known_at=as_known_at,
             actor=actor,
             on=on,
+            # never before the stream's last event: its moments only go forward
+            timestamp=None if at is None else max(at, self.modified_on),
         )
 
     def schedule_meeting(

@@ -11,6 +11,7 @@ from projections.committee.chart import MeetingTotals, outstanding_by_meeting
 from projections.committee.summary import Summary, summary_of
 
 if TYPE_CHECKING:
+    from projections.committee.verdicts import VerdictRow
     from projections.recorded import Recorded
     from projections.restatements import Restatements
 
@@ -27,6 +28,8 @@ class Paper:
     restated: Restatements | None = None
     #: Restricted reports shown in full: a paper for the committee alone, bannered so.
     includes_restricted: bool = False
+    #: "The inspectorate's verdicts" on the appendix's items (none: no section).
+    verdicts: tuple[VerdictRow, ...] = ()
 
     def headed(self, *, known_at: datetime | None, digest: str | None) -> Paper:
         """The same paper headed as read as known at ``known_at`` from the history up to
@@ -42,6 +45,11 @@ class Paper:
         item was restated (a paper with none prints no such section)."""
         return replace(self, restated=restated) if restated and restated.items else self
 
+    def judged(self, rows: list[VerdictRow]) -> Paper:
+        """The same paper with its section "The inspectorate's verdicts", when any of
+        its items was given one."""
+        return replace(self, verdicts=tuple(rows)) if rows else self
+
     def to_json(self) -> dict[str, Any]:
         document: dict[str, Any] = {
             "summary": self.summary.to_json(),
@@ -52,6 +60,8 @@ class Paper:
             document["restated_since_last_paper"] = self.restated.to_json()
         if self.includes_restricted:  # a public paper prints as before
             document["includes_restricted"] = True
+        if self.verdicts:
+            document["inspectorate_verdicts"] = [row.to_json() for row in self.verdicts]
         return document
 
 

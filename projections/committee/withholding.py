@@ -52,6 +52,8 @@ KEPT = frozenset(
         "on",
         "published",
         "recorded_at",
+        "verdict",
+        "given_by",
     }
 )
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from events import PaperIssued
 from ledger.chain import ChainBrokenError, Digest
 from ledger.errors import Fix, Hint, InvalidInputError
 from projections.committee import appendix_of, paper_of, summary_of
+from projections.committee.verdicts import verdict_rows
 from projections.committee.withholding import withheld
 from projections.recorded import Recorded
 from projections.restatements import (
@@ -25,11 +27,12 @@ from projections.restatements import (
 )
 from projections.store.tail import read_tail
 from projections.usecases.integrity import refuse_unless_folded
+from projections.usecases.verdicts import own_verdicts
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from events import PaperIssued, RecommendationEvent
+    from events import RecommendationEvent
     from ledger.application import Ledger
     from projections.committee import Appendix, Paper, Summary
     from projections.usecases.session import LedgerSession
@@ -116,6 +119,9 @@ class Pinned:
     read_at: datetime
     #: The moment the paper was asked for as known at, as its heading shows.
     as_known_at: datetime | None
+    #: When it was issued (or is, now): what it shows of the store's other ledgers (the
+    #: inspectorate's verdicts) is read as known then.
+    issued_at: datetime | None = None
 
 
 def pinned_history(
@@ -151,13 +157,15 @@ def pinned_history(
                 digest=repr(issued.digest[:80]),
                 hint=Hint.to(Fix.VERIFY),
             ) from None
-        return Pinned(issued.digest, issued.read_at, issued.as_known_at)
+        return Pinned(issued.digest, issued.read_at, issued.as_known_at, issued.timestamp)
     head = ledger.digest()
     if head is None or head.position == 0:
         raise InvalidInputError("the ledger is empty: there is no paper to issue")
     read_at = ledger.recorded_at(head.position)
     shown = as_known_at
-    return Pinned(str(head), min(read_at, shown) if shown else read_at, shown)
+    # the clock events are recorded by: the issue is recorded at this moment
+    issued_at: datetime = PaperIssued.create_timestamp()
+    return Pinned(str(head), min(read_at, shown) if shown else read_at, shown, issued_at)
 
 
 def pinned_recorded(ledger: Ledger, pinned: Pinned) -> Recorded:
@@ -186,11 +194,15 @@ def paper(
     to_issue: bool = False,
     as_issued: bool = False,
     include_restricted: bool = False,
+    open_org: Callable[[str | None], LedgerSession] | None = None,
 ) -> PaperRead:
     """The whole paper for ``committee``'s meeting on ``meeting``: as known now (or at
     ``as_known_at``); pinned to the ledger's digest when it is ``to_issue``; or read
     again from exactly the history it was issued from (``as_issued``);
-    ``include_restricted``: restricted reports in full, not by their title only."""
+    ``include_restricted``: restricted reports in full, not by their title only.
+    ``open_org`` opens the store's other ledgers, where the inspectorates' verdicts on
+    the items are (as known when the paper was read: an issued paper, when the history
+    it was issued from was; so reading it again as issued gives the same verdicts)."""
     if include_restricted and (to_issue or as_issued):
         raise InvalidInputError(
             "the paper as issued is the public one, with restricted reports by their title "
@@ -217,6 +229,12 @@ def paper(
             session, read, pinned, committee, meeting, include_restricted=include_restricted
         )
     read = read.restating(restated_since_last_paper(session, recorded, committee, meeting))
+    if open_org is not None:
+        known = as_known_at
+        if pinned is not None and pinned.issued_at is not None:
+            known = min(pinned.issued_at, as_known_at) if as_known_at else pinned.issued_at
+        given = own_verdicts(session, open_org, as_at=meeting, as_known_at=known)
+        read = read.judged(verdict_rows(read.appendix, given.by_key))
     # One rule for every section, the restated one too: a public paper says nothing of
     # a restricted report but its title and its counts.
     return PaperRead(withheld(read, recorded, include_restricted=include_restricted), pinned)
@@ -274,6 +292,7 @@ def record_issue(
         read_at=pinned.read_at,
         as_known_at=pinned.as_known_at,
         actor=session.actor,
+        at=pinned.issued_at,
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -147,3 +148,103 @@ def test_a_verdict_cannot_take_effect_before_the_force_held_the_item(national: s
     with pytest.raises(RuleBrokenError, match=r"before FRAUD19/9 was added to WMP's ledger"):
         give(national, "WMP", "accepted", "Too early", date(2019, 4, 30))
     assert open_ledger(national, create=False, org="HMICFRS").verdicts("WMP") == {}
+
+
+def meeting(run: Any) -> None:
+    wmp = ("--org", "WMP")
+    run(*wmp, "committee", "add", "PRMSC", "--name", "Sub Committee", "--on", "2019-05-01")
+    run(*wmp, "meeting", "add", "PRMSC", "2019-11-15", "--on", "2019-05-01")
+
+
+def test_a_forces_paper_shows_the_verdicts_in_effect_on_the_meeting_day_as_issued(
+    run: Any, national: str, tmp_path: Path
+) -> None:
+    meeting(run)
+    run("--org", "WMP", "status", "FRAUD19/9", "AMBER", "--on", "2019-09-01")
+    give(national, "WMP", "not-accepted", "No evidence of the process yet", date(2019, 10, 1))
+    issued = tmp_path / "issued.html"
+    run("--org", "WMP", "pack", "PRMSC", "2019-11-15", "--out", str(issued), "--issue")
+    page = issued.read_text()
+    assert "The inspectorate&#39;s verdicts" in page
+    row = page[page.index('<table id="inspectorate-verdict-items">') :]
+    row = row[row.index('<tr data-key="FRAUD19/9">') : row.index("</tr>", row.index("FRAUD19/9"))]
+    for cell in (
+        "AMBER",
+        "not-accepted",
+        "HMICFRS",
+        "2019-10-01",
+        "No evidence of the process yet",
+    ):
+        assert f"<td>{cell}</td>" in row
+    # a verdict recorded after the paper was issued, even one dated before the meeting,
+    # leaves the paper as issued as it was
+    give(national, "WMP", "accepted", "Evidence seen", date(2019, 11, 1))
+    again = tmp_path / "again.html"
+    run("--org", "WMP", "pack", "PRMSC", "2019-11-15", "--out", str(again), "--as-issued")
+    assert again.read_bytes() == issued.read_bytes()
+    now = tmp_path / "now.html"
+    run("--org", "WMP", "pack", "PRMSC", "2019-11-15", "--out", str(now))
+    assert "<td>accepted</td>" in now.read_text()
+    # the other force's paper has no such section
+    colp = ("--org", "COLP")
+    run(*colp, "committee", "add", "PRMSC", "--name", "Sub Committee", "--on", "2019-05-01")
+    run(*colp, "meeting", "add", "PRMSC", "2019-11-15", "--on", "2019-05-01")
+    other = tmp_path / "other.html"
+    run(*colp, "pack", "PRMSC", "2019-11-15", "--out", str(other))
+    assert "inspectorate-verdicts" not in other.read_text()
+
+
+def test_a_public_paper_withholds_the_reason_of_a_verdict_on_a_restricted_reports_item(
+    run: Any, national: str, tmp_path: Path
+) -> None:
+    meeting(run)
+    wmp = ("--org", "WMP")
+    run(
+        *wmp,
+        "report",
+        "add",
+        "SECRET20",
+        "--title",
+        "Covert matters",
+        "--scope",
+        "force",
+        "--published",
+        "2019-06-01",
+        "--restricted",
+    )
+    run(
+        *wmp,
+        "rec",
+        "add",
+        "SECRET20",
+        "1",
+        "--kind",
+        "recommendation",
+        "--text",
+        "Handle the informants better",
+        "--on",
+        "2019-06-01",
+    )
+    inspectorate = open_ledger(national, create=False, org="HMICFRS")
+    holder = open_ledger(national, create=False, org="WMP")
+    try:
+        inspectorate.give_verdict(
+            holder,
+            "SECRET20/1",
+            "accepted",
+            reason="Informant handling reviewed",
+            actor="HMI",
+            on=date(2019, 10, 1),
+        )
+    finally:
+        holder.close()
+        inspectorate.close()
+    public = tmp_path / "public.html"
+    run(*wmp, "pack", "PRMSC", "2019-11-15", "--out", str(public))
+    page = public.read_text()
+    assert "Informant handling reviewed" not in page
+    row = page[page.index('<tr data-key="SECRET20/1">', page.index("inspectorate-verdict-items")) :]
+    assert "<td>accepted</td>" in row[: row.index("</tr>")]
+    full = tmp_path / "full.html"
+    run(*wmp, "pack", "PRMSC", "2019-11-15", "--out", str(full), "--include-restricted")
+    assert "Informant handling reviewed" in full.read_text()
