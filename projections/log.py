@@ -55,7 +55,8 @@ class EventRecord:
             "recorded_at": iso_utc(self.recorded_at),
             "actor": self.actor,
         }
-        document |= self.payload
+        # a verdict's item is named "item": "key" names the event's own stream
+        document |= {("item" if name == "key" else name): v for name, v in self.payload.items()}
         if self.corrected_by is not None or self.type != "EventCorrected":
             document["corrected_by"] = self.corrected_by
         return document
