@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
+from tests.cli.test_hostile_input import HOSTILE
 
 ACTOR = "Strategic Development"
 HM = ("--org", "HMICFRS")
@@ -413,3 +414,38 @@ def _runner(target: str) -> Any:
         return str(result.stdout)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite store with FRAUD19/9 issued to both forces."""
+    target = str(tmp_path_factory.mktemp("hostile") / "store.db")
+    run = _runner(target)
+    run("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
+    run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    national_report(run, "FRAUD19")
+    item = ("--kind", "recommendation", "--text", REC_9, "--to", "forces", "--on", "2019-04-02")
+    run(*HM, "rec", "add", "FRAUD19", "9", *item)
+    run(*HM, "national", "issue")
+    return target
+
+
+VERDICT = ["WMP", "FRAUD19/9", "accepted", "--reason", "Done", "--on", "2019-11-15"]
+
+
+@pytest.mark.parametrize("place", [0, 1, 2, 4, 6])
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_hostile_value_anywhere_in_a_verdict_is_refused_in_one_line_or_recorded(
+    issued: str, place: int, value: str
+) -> None:
+    args = [*VERDICT]
+    args[place] = value
+    for command in (["verdict", *args], ["verdicts", *args[:1]], ["national", "issue", "--to"]):
+        if command[-1] == "--to":
+            command = [*command, value]
+        result = invoke(issued, *HM, *command)
+        assert "Traceback" not in result.output
+        assert result.exit_code in (0, 1, 2), result.output
+        if result.exit_code == 1:
+            assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("Error: ")
+    assert "ok:" in invoke(issued, *HM, "verify", "--rules").stdout
