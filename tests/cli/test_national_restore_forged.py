@@ -209,3 +209,26 @@ def test_a_report_naming_an_origin_in_the_ledger_of_no_organisation_is_refused(
 ) -> None:
     said = refused(target, tmp_path, backups["WMP"], None)
     assert "only a force receives national reports; this is the ledger of no" in said
+
+
+def test_a_force_under_access_control_restores_what_the_inspectorate_issued_to_it(
+    target: str, tmp_path: Path
+) -> None:
+    """The inspectorate's roles allowed the issue: the force's own roles, which the
+    issuer holds none of, are not asked of it again on restore."""
+    db = str(tmp_path / "store.db")
+    run(db, "org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
+    run(db, "org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    run(db, "--org", "WMP", "role", "grant", "Chief Constable", "governance")
+    hm = ("--org", "HMICFRS")
+    national = ("--scope", "national", "--published", "2019-04-02", "--on", "2019-04-02")
+    run(db, *hm, "report", "add", "FRAUD19", "--title", "Fraud: Time to Choose", *national)
+    item = ("--kind", "recommendation", "--text", "Respond to fraud victims", "--to", "forces")
+    run(db, *hm, "rec", "add", "FRAUD19", "9", *item, "--on", "2019-04-02")
+    run(db, *hm, "national", "issue")
+    backup = tmp_path / "wmp.jsonl"
+    run(db, "--org", "WMP", "export", "--out", str(backup))
+    run(target, "--org", "WMP", "restore", str(backup))
+    run(target, "--org", "WMP", "verify", "--rules")
+    board = json.loads(run(target, "--org", "WMP", "board", "--format", "json"))
+    assert [i["key"] for i in board["items"]] == ["FRAUD19/9"]
