@@ -449,3 +449,16 @@ def test_a_hostile_value_anywhere_in_a_verdict_is_refused_in_one_line_or_recorde
         if result.exit_code == 1:
             assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("Error: ")
     assert "ok:" in invoke(issued, *HM, "verify", "--rules").stdout
+
+
+def test_verdicts_are_listed_in_the_order_the_report_numbers_its_recommendations(
+    store: Any,
+) -> None:
+    for ref in ("2", "4a", "11"):
+        item = ("--kind", "recommendation", "--text", f"Recommendation {ref}")
+        store(*HM, "rec", "add", "FRAUD19", ref, *item, "--to", "forces", "--on", "2019-04-02")
+    store(*HM, "national", "issue")
+    for ref in ("11", "9", "4a", "2"):
+        store(*HM, "verdict", "COLP", f"FRAUD19/{ref}", "accepted", "--reason", "Done")
+    listed = json.loads(store(*HM, "verdicts", "COLP", "--format", "json"))["verdicts"]
+    assert [v["key"] for v in listed] == ["FRAUD19/2", "FRAUD19/4a", "FRAUD19/9", "FRAUD19/11"]
