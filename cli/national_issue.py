@@ -5,7 +5,7 @@ and calls one use case; the sessions of the other organisations are opened as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -69,6 +69,15 @@ def server_refusal(then: str) -> Iterator[None]:
         ) from None
 
 
+def _said(each: Iterable[Received]) -> int:
+    """Say what each organisation recorded, as it is recorded; how many were."""
+    count = 0
+    for received in each:
+        _say(received)
+        count += 1
+    return count
+
+
 def _say(received: Received) -> None:
     if not received.recorded:
         click.echo(f"{received.org} held every national report of {received.source} already")
@@ -114,8 +123,9 @@ def issue(ctx: click.Context, to: tuple[str, ...], on: str | None) -> None:
             f"issuing writes each force's own ledger, which only the store owner's login "
             f"may: run `ragw --org {org} national issue` with that login in --db"
         ):
-            for received in issue_national(session.uses, register, opener(session), to=to, on=day):
-                _say(received)
+            forces = issue_national(session.uses, register, opener(session), to=to, on=day)
+            if not _said(forces):
+                click.echo("the register holds no force to issue to; nothing was recorded")
     finally:
         register.close()
 
@@ -151,9 +161,12 @@ def receive(ctx: click.Context, sources: tuple[str, ...], on: str | None) -> Non
             f"receiving reads the inspectorate's ledger, which only the store owner's "
             f"login may: run `ragw --org {org} national receive` with that login in --db"
         ):
-            for received in receive_national(
+            sources_read = receive_national(
                 session.uses, register, opener(session), sources=sources, on=day
-            ):
-                _say(received)
+            )
+            if not _said(sources_read):
+                click.echo(
+                    "the register holds no inspectorate to receive from; nothing was recorded"
+                )
     finally:
         register.close()

@@ -462,3 +462,10 @@ def test_verdicts_are_listed_in_the_order_the_report_numbers_its_recommendations
         store(*HM, "verdict", "COLP", f"FRAUD19/{ref}", "accepted", "--reason", "Done")
     listed = json.loads(store(*HM, "verdicts", "COLP", "--format", "json"))["verdicts"]
     assert [v["key"] for v in listed] == ["FRAUD19/2", "FRAUD19/4a", "FRAUD19/9", "FRAUD19/11"]
+
+
+def test_issuing_with_no_force_in_the_register_says_so_and_records_nothing(ragw: Any) -> None:
+    ragw("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
+    national_report(ragw, "FRAUD19")
+    said = ragw(*HM, "national", "issue")
+    assert said == "the register holds no force to issue to; nothing was recorded\n"
