@@ -11,7 +11,10 @@ from cli.common import LedgerGroup
 from cli.main import LazyCommands
 
 #: Each ``ragw national`` command and where it lives.
-NATIONAL: dict[str, str] = {}
+NATIONAL: dict[str, str] = {
+    "board": "cli.national_views:national_board",
+    "summary": "cli.national_views:national_summary",
+}
 
 
 class NationalGroup(LedgerGroup):

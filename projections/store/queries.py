@@ -124,6 +124,40 @@ class Queries(Database):
         ``known_at``: (key, report, status word or None)."""
         return self._fetch_current(day, known_at, "SELECT key, report, status", COUNTED)
 
+    def status_counts(
+        self, day: date, known_at: datetime | None = None
+    ) -> list[tuple[str, str | None, bool, int]]:
+        """How many items the board as at ``day`` as known at ``known_at`` shows, by
+        (report, status or None, whether the force's to act on): counted by the
+        database, no row read out (what the national summary adds up)."""
+        self.catch_up()
+        columns = "SELECT report, status, CASE WHEN relevance IS NULL THEN 1 ELSE 0 END AS ours"
+        query, parameters = current_query(day, known_at, columns)
+        query = (
+            f"SELECT report, status, ours, COUNT(*) FROM ({query}) AS board "
+            "GROUP BY report, status, ours"
+        )
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(self._sql(query), parameters)
+            return [(r, s, bool(ours), int(n)) for r, s, ours, n in cursor.fetchall()]
+
+    def reports_of_keys(
+        self, day: date, known_at: datetime | None, keys: list[str]
+    ) -> dict[str, str]:
+        """Of the items ``keys``, those on the board as at ``day`` as known at
+        ``known_at``, each with its report, a few hundred a query."""
+        self.catch_up()
+        found: dict[str, str] = {}
+        ordered = sorted(set(keys))
+        for index in range(0, len(ordered), 400):
+            chunk = tuple(ordered[index : index + 400])
+            where = f"AND key IN ({', '.join('?' * len(chunk))}) "
+            query, parameters = current_query(day, known_at, "SELECT key, report", where, chunk)
+            with self._transaction(lock=False) as cursor:
+                cursor.execute(self._sql(query), parameters)
+                found.update(dict(cursor.fetchall()))
+        return found
+
     def not_for_us_keys(self, day: date, known_at: datetime | None = None) -> list[str]:
         """The items not the force's to act on as at ``day`` as known at ``known_at``."""
         rows = self._fetch_current(day, known_at, "SELECT key", "AND relevance IS NOT NULL ")

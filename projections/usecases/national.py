@@ -70,6 +70,41 @@ def members_of(register: LedgerSession, known_at: datetime | None = None) -> lis
     ]
 
 
+def split_members(
+    members: list[Member], orgs: Iterable[str] | None = None
+) -> tuple[list[Member], list[Member]]:
+    """The inspectorates, and the organisations holding items (narrowed to ``orgs``)."""
+    wanted = None if orgs is None else set(orgs)
+    inspectorates = [m for m in members if m.kind == GIVES_VERDICTS]
+    holders = [
+        m for m in members if m.kind != GIVES_VERDICTS and (wanted is None or m.code in wanted)
+    ]
+    return inspectorates, holders
+
+
+def verdicts_on(
+    inspectorates: list[Member],
+    holders: list[Member],
+    open_org: Callable[[str], LedgerSession],
+    as_at: date,
+    as_known_at: datetime | None,
+    digests: dict[str, str | None],
+) -> dict[str, dict[str, GivenVerdict]]:
+    """The verdicts in effect on ``as_at`` (as known at ``as_known_at``) on each
+    holder's items, by holder and key, from every inspectorate's ledger; each
+    inspectorate's digest is noted in ``digests``."""
+    verdicts: dict[str, dict[str, GivenVerdict]] = {m.code: {} for m in holders}
+    for inspectorate in inspectorates:
+        ledger = open_org(inspectorate.code).ledger(write=False)
+        for holder in holders:
+            verdicts[holder.code].update(
+                ledger.verdicts(holder.code, as_at=as_at, known_at=as_known_at)
+            )
+        digest = ledger.digest()
+        digests[inspectorate.code] = str(digest) if digest else None
+    return verdicts
+
+
 def national_read(
     register: LedgerSession,
     open_org: Callable[[str], LedgerSession],
@@ -86,21 +121,8 @@ def national_read(
     what it opened (the sessions are not kept)."""
     members = members_of(register, as_known_at)
     read = NationalRead(as_at, as_known_at, members)
-    wanted = None if orgs is None else set(orgs)
-    inspectorates = [m for m in members if m.kind == GIVES_VERDICTS]
-    holders = [
-        m for m in members if m.kind != GIVES_VERDICTS and (wanted is None or m.code in wanted)
-    ]
-    verdicts: dict[str, dict[str, GivenVerdict]] = {m.code: {} for m in holders}
-    for inspectorate in inspectorates:
-        session = open_org(inspectorate.code)
-        ledger = session.ledger(write=False)
-        for holder in holders:
-            verdicts[holder.code].update(
-                ledger.verdicts(holder.code, as_at=as_at, known_at=as_known_at)
-            )
-        digest = ledger.digest()
-        read.digests[inspectorate.code] = str(digest) if digest else None
+    inspectorates, holders = split_members(members, orgs)
+    verdicts = verdicts_on(inspectorates, holders, open_org, as_at, as_known_at, read.digests)
     for holder in holders:
         session = open_org(holder.code)
         recorded = session.recorded(as_known_at)
