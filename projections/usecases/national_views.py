@@ -218,7 +218,6 @@ class NationalSummary:
     #: organisation's own reports apart (two forces' reports of one code are two).
     reports: list[ReportCount]
     totals: Tally
-    digests: dict[str, str | None]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -227,7 +226,6 @@ class NationalSummary:
             "organisations": [o.to_json() for o in self.organisations],
             "reports": [r.to_json() for r in self.reports],
             "totals": self.totals.to_json(),
-            "digests": self.digests,
         }
 
 
@@ -239,18 +237,27 @@ def national_summary(
     as_known_at: datetime | None = None,
 ) -> NationalSummary:
     """Every organisation's items as at ``as_at`` as known at ``as_known_at``, counted
-    by status and by the inspectorates' verdict, per organisation and per report."""
+    by status and by the inspectorates' verdict, per organisation and per report.
+    Organisations whose read models are in step are counted together on one connection
+    (:func:`projections.store.counts.count_in_step`); each other one through its own
+    session, which brings its model up to date or folds."""
+    from projections.store.counts import count_in_step
+
     members = members_of(register, as_known_at)
-    digests: dict[str, str | None] = {}
     inspectorates, holders = split_members(members)
-    verdicts = verdicts_on(inspectorates, holders, open_org, as_at, as_known_at, digests)
+    verdicts = verdicts_on(inspectorates, holders, open_org, as_at, as_known_at, {})
+    in_step = count_in_step(
+        register.target, {h.code: verdicts[h.code] for h in holders}, as_at, as_known_at
+    )
     organisations = []
     for holder in holders:
-        session = open_org(holder.code)
-        tallies, reports = _counted(session, as_at, as_known_at, verdicts[holder.code])
-        ledger = session.ledger(write=False)
-        digest = ledger.digest()
-        digests[holder.code] = str(digest) if digest else None
+        given = verdicts[holder.code]
+        found = in_step.get(holder.code)
+        if found is not None:
+            tallies = _tallied(found.counts, found.reports_of_keys, given)
+            reports = found.reports
+        else:
+            tallies, reports = _counted(open_org(holder.code), as_at, as_known_at, given)
         counts = [
             ReportCount(code, facts.title, facts.scope, facts.origin or holder.code, tallies[code])
             for code, facts in sorted(reports.items(), key=lambda pair: _report_order(pair[1]))
@@ -261,7 +268,7 @@ def national_summary(
             total.add(count.tally)
         organisations.append(OrgCount(holder, total, counts))
     return NationalSummary(
-        as_at, as_known_at, organisations, _across(organisations), _total(organisations), digests
+        as_at, as_known_at, organisations, _across(organisations), _total(organisations)
     )
 
 
@@ -276,10 +283,11 @@ def _counted(
     as_known_at: datetime | None,
     given: dict[str, GivenVerdict],
 ) -> tuple[dict[str, Tally], dict[str, ReportFacts]]:
-    """One organisation's items counted per report, and its reports."""
-    tallies: dict[str, Tally] = {}
+    """One organisation's items counted per report, and its reports, read through its
+    session."""
     store = session.read_model()
     if store is None:  # its reads fold: count its board
+        tallies: dict[str, Tally] = {}
         reports = session.recorded(as_known_at).reports
         for item in board(session, as_at=as_at, as_known_at=as_known_at).listed().items:
             tally = tallies.setdefault(item.report, Tally())
@@ -289,18 +297,29 @@ def _counted(
             found = given.get(item.key)
             tally.verdicts[found.verdict.value if found else NO_VERDICT] += 1
         return tallies, reports
-    reports = store.reports(as_known_at)
-    for report, status, ours, count in store.status_counts(as_at, as_known_at):
+    counts = store.status_counts(as_at, as_known_at)
+    on_board = store.reports_of_keys(as_at, as_known_at, list(given))
+    return _tallied(counts, on_board, given), store.reports(as_known_at)
+
+
+def _tallied(
+    counts: list[tuple[str, str | None, bool, int]],
+    on_board: dict[str, str],
+    given: dict[str, GivenVerdict],
+) -> dict[str, Tally]:
+    """A read model's counts per report, with the verdicts on the items on the board."""
+    tallies: dict[str, Tally] = {}
+    for report, status, ours, count in counts:
         tally = tallies.setdefault(report, Tally())
         tally.items += count
         tally.statuses[status_word(status)] += count
         tally.not_for_the_force += 0 if ours else count
         tally.verdicts[NO_VERDICT] += count
-    # only the items with a verdict are looked up: those on the board move out of "none"
-    for key, report in store.reports_of_keys(as_at, as_known_at, list(given)).items():
+    # only the items with a verdict were looked up: those on the board move out of "none"
+    for key, report in on_board.items():
         tallies[report].verdicts[NO_VERDICT] -= 1
         tallies[report].verdicts[given[key].verdict.value] += 1
-    return tallies, reports
+    return tallies
 
 
 def _across(organisations: list[OrgCount]) -> list[ReportCount]:

@@ -7,6 +7,7 @@ model to ask)."""
 from __future__ import annotations
 
 import itertools
+import os
 import tempfile
 import time
 from collections import Counter
@@ -24,6 +25,7 @@ from cli.main import main
 from events import Status, Verdict
 from ledger import Ledger, LedgerError, open_ledger
 from projections.rows import status_word
+from projections.store.counts import count_in_step
 from projections.usecases import LedgerSession
 from projections.usecases.national import national_read
 from projections.usecases.national_views import NO_VERDICT, national_summary
@@ -204,15 +206,29 @@ def summary_counts(target: str, day: date, known: datetime | None, *, fold: bool
     day=st.sampled_from(DAYS),
     as_known=st.booleans(),
 )
+@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_the_national_summary_counts_what_the_boards_show(
-    folder: Path, changes: list[Any], cut: int, day: date, as_known: bool
+    request: pytest.FixtureRequest,
+    folder: Path,
+    store: str,
+    changes: list[Any],
+    cut: int,
+    day: date,
+    as_known: bool,
 ) -> None:
-    target = str(folder / f"register{next(_numbers)}.db")
+    number = next(_numbers)
+    if store == "sqlite":
+        target = str(folder / f"register{number}.db")
+    else:
+        server = request.getfixturevalue("postgres")
+        target = server.create_database(f"ragw_national_{os.getpid()}_{number}")
     moment = build(target, changes, cut)
     known = moment if as_known else None
     # the day drawn, and one between the early verdict and the item it is on
     for asked in (date(2019, 10, 1), day):
-        expected = board_counts(target, asked, known)
+        expected = board_counts(target, asked, known)  # every model now in step
+        if store == "postgres":  # so all are counted on one connection
+            assert set(count_in_step(target, {f: () for f in FORCES}, asked, known)) == {*FORCES}
         counted, found = summary_counts(target, asked, known, fold=False)
         assert counted == expected
         assert summary_counts(target, asked, known, fold=True)[0] == expected
