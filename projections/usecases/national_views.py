@@ -122,7 +122,9 @@ def national_board(
     """Each recommendation of report ``report`` with every organisation's status and
     the inspectorates' verdict, as at ``as_at`` as known at ``as_known_at``; refused
     when no organisation holds the report."""
-    read = national_read(register, open_org, as_at=as_at, as_known_at=as_known_at, report=report)
+    read = national_read(
+        register, open_org, as_at=as_at, as_known_at=as_known_at, report=report, release=_close
+    )
     holding = [m.code for m in read.members if report in read.reports.get(m.code, {})]
     if not holding:
         raise NotFoundError(
@@ -245,7 +247,7 @@ def national_summary(
 
     members = members_of(register, as_known_at)
     inspectorates, holders = split_members(members)
-    verdicts = verdicts_on(inspectorates, holders, open_org, as_at, as_known_at, {})
+    verdicts = verdicts_on(inspectorates, holders, open_org, as_at, as_known_at, {}, _close)
     in_step = count_in_step(
         register.target, {h.code: verdicts[h.code] for h in holders}, as_at, as_known_at
     )
@@ -257,7 +259,9 @@ def national_summary(
             tallies = _tallied(found.counts, found.reports_of_keys, given)
             reports = found.reports
         else:
-            tallies, reports = _counted(open_org(holder.code), as_at, as_known_at, given)
+            session = open_org(holder.code)
+            tallies, reports = _counted(session, as_at, as_known_at, given)
+            _close(session)
         counts = [
             ReportCount(code, facts.title, facts.scope, facts.origin or holder.code, tallies[code])
             for code, facts in sorted(reports.items(), key=lambda pair: _report_order(pair[1]))
@@ -270,6 +274,12 @@ def national_summary(
     return NationalSummary(
         as_at, as_known_at, organisations, _across(organisations), _total(organisations)
     )
+
+
+def _close(session: LedgerSession) -> None:
+    """An organisation's session, closed once read: one organisation's connections
+    open at a time, however many the register holds."""
+    session.close()
 
 
 def _report_order(report: ReportFacts) -> tuple[bool, int, str]:
