@@ -279,3 +279,36 @@ def test_a_forces_user_may_not_read_the_national_views(run: Run, national: datet
 def test_a_report_no_organisation_holds_is_refused(run: Run, national: datetime) -> None:
     said = run("--org", "HMICFRS", "national", "board", "--report", "NOPE", code=1)
     assert said == "Error: no organisation of the register holds report NOPE (as known now)\n"
+
+
+def test_the_national_views_hold_one_organisations_ledger_open_at_a_time(
+    target: str, national: datetime
+) -> None:
+    from projections.usecases import LedgerSession
+    from projections.usecases.national_views import national_board, national_summary
+
+    live: set[int] = set()
+    most = 0
+
+    def open_org(org: str | None) -> LedgerSession:
+        nonlocal most
+        session = LedgerSession(
+            target, ACTOR, open_ledger=lambda _: open_ledger(target, create=False, org=org)
+        )
+        closing = session.close
+
+        def close() -> None:
+            live.discard(id(session))
+            closing()
+
+        session.close = close  # type: ignore[method-assign]
+        live.add(id(session))
+        most = max(most, len(live))
+        return session
+
+    register = open_org(None)
+    national_board(register, open_org, report="FRAUD19", as_at=date(2020, 1, 1))
+    national_summary(register, open_org, as_at=date(2020, 1, 1))
+    assert most == 2  # the register, and the one organisation being read
+    assert live == {id(register)}
+    register.close()
