@@ -46,6 +46,10 @@ With ``--postgresql`` the register is also recorded on a throw-away PostgreSQL s
 started for the run, and its seconds and same-store ratios are added under
 ``"postgresql"``, with ``org_write_scaling``: organisations recording at once, each in
 a schema of its own / one alone (goal >= 1.5; see ``benchmarks/orgs.py``).
+
+``--national [--forces N] [--items M]`` measures the national views alone, on a
+throw-away PostgreSQL server: ``national_summary_vs_sql_floor`` (goal <= 3) and
+``national_board_seconds`` on 43 forces of 2,000 items (see ``benchmarks/national.py``).
 """
 
 from __future__ import annotations
@@ -68,6 +72,8 @@ from typing import Any
 
 from benchmarks.imports import GOALS as IMPORT_GOALS
 from benchmarks.imports import import_results, import_timings
+from benchmarks.national import GOALS as NATIONAL_GOALS
+from benchmarks.national import measure_national
 from benchmarks.web import web_timings
 
 GOALS = {
@@ -666,8 +672,22 @@ def main() -> None:
         default="with",
         help="measure re-importing a 20,000-row tracker too (with), not (without), or alone (only)",
     )
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="measure only the national views, on a throw-away PostgreSQL server",
+    )
+    parser.add_argument(
+        "--forces", type=int, default=43, help="with --national: how many forces (43)"
+    )
+    parser.add_argument(
+        "--items", type=int, default=2000, help="with --national: items in each force (2,000)"
+    )
     options = parser.parse_args()
     log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    if options.national:
+        show_national(measure_national(options.forces, options.items, log), options.json)
+        return
     with tempfile.TemporaryDirectory(prefix="ragw-bench-") as folder:
         if options.web == "only":
             print(json.dumps(measure_web(options.events, Path(folder), log), indent=2))
@@ -710,6 +730,21 @@ def main() -> None:
         if name in results:
             print(f"{name:26} {results[name]:>10.3f}   (no goal)")
     print(f"({results['events']} events; {results['machine']})")
+
+
+def show_national(results: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(results, indent=2))
+        return
+    for name, (op, goal) in NATIONAL_GOALS.items():
+        mark = "met" if results["met"][name] else "MISSED"
+        print(f"{name:30} {results[name]:>10.3f}   goal {op} {goal:<6} {mark}")
+    print(f"{'national_board_seconds':30} {results['national_board_seconds']:>10.3f}   (no goal)")
+    for name in ("publish_vs_export",):
+        if name in results:
+            print(f"{name:30} {results[name]!s:>10}")
+    print("seconds: " + ", ".join(f"{k} {v}" for k, v in results["seconds"].items()))
+    print(f"({results['forces']} forces of {results['items_a_force']} items on PostgreSQL)")
 
 
 if __name__ == "__main__":

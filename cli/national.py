@@ -12,6 +12,8 @@ from cli.main import LazyCommands
 
 #: Each ``ragw national`` command and where it lives.
 NATIONAL: dict[str, str] = {
+    "board": "cli.national_views:national_board",
+    "summary": "cli.national_views:national_summary",
     "issue": "cli.national_issue:issue",
     "receive": "cli.national_issue:receive",
 }

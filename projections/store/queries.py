@@ -57,6 +57,72 @@ def current_query(
     return query, (*column_values, when, when, known, known, *values)
 
 
+def status_count_query(day: date, known_at: datetime | None) -> tuple[str, tuple[str, ...]]:
+    """The items on the board as at ``day`` as known at ``known_at`` counted by report,
+    status and whether the force's to act on (``?`` parameters)."""
+    columns = "SELECT report, status, CASE WHEN relevance IS NULL THEN 1 ELSE 0 END AS ours"
+    query, parameters = current_query(day, known_at, columns)
+    grouped = (
+        f"SELECT report, status, ours, COUNT(*) FROM ({query}) AS board "
+        "GROUP BY report, status, ours"
+    )
+    return grouped, parameters
+
+
+def counted_rows(rows: list[Any]) -> list[tuple[str, str | None, bool, int]]:
+    return [(report, status, bool(ours), int(n)) for report, status, ours, n in rows]
+
+
+def key_report_queries(
+    day: date, known_at: datetime | None, keys: list[str]
+) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """The queries finding which of ``keys`` are on the board as at ``day`` as known at
+    ``known_at``, with their reports: (key, report) rows, 400 keys a query."""
+    ordered = sorted(set(keys))
+    for index in range(0, len(ordered), 400):
+        chunk = tuple(ordered[index : index + 400])
+        where = f"AND key IN ({', '.join('?' * len(chunk))}) "
+        yield current_query(day, known_at, "SELECT key, report", where, chunk)
+
+
+REPORTS_QUERY = (
+    "SELECT code, title, scope, published, inspectorates, makes, restricted, inspection, "
+    "origin FROM ragw_reports"
+)
+
+
+def report_facts(rows: list[Any]) -> dict[str, ReportFacts]:
+    """The rows of :data:`REPORTS_QUERY`, by code."""
+    return {
+        code: ReportFacts(
+            code,
+            title,
+            scope,
+            date.fromisoformat(published),
+            tuple(json.loads(inspectorates)),
+            makes,
+            bool(restricted),
+            inspection,
+            origin,
+        )
+        for (
+            code,
+            title,
+            scope,
+            published,
+            inspectorates,
+            makes,
+            restricted,
+            inspection,
+            origin,
+        ) in rows
+    }
+
+
+def _sql_of(postgres: bool, query: str, parameters: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    return (query.replace("?", "%s") if postgres else query), parameters
+
+
 class Queries(Database):
     """The reads of the model, each after catching up with the log."""
 
@@ -124,6 +190,30 @@ class Queries(Database):
         ``known_at``: (key, report, status word or None)."""
         return self._fetch_current(day, known_at, "SELECT key, report, status", COUNTED)
 
+    def status_counts(
+        self, day: date, known_at: datetime | None = None
+    ) -> list[tuple[str, str | None, bool, int]]:
+        """How many items the board as at ``day`` as known at ``known_at`` shows, by
+        (report, status or None, whether the force's to act on): counted by the
+        database, no row read out (what the national summary adds up)."""
+        self.catch_up()
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(*_sql_of(self.postgres, *status_count_query(day, known_at)))
+            return counted_rows(cursor.fetchall())
+
+    def reports_of_keys(
+        self, day: date, known_at: datetime | None, keys: list[str]
+    ) -> dict[str, str]:
+        """Of the items ``keys``, those on the board as at ``day`` as known at
+        ``known_at``, each with its report, a few hundred a query."""
+        self.catch_up()
+        found: dict[str, str] = {}
+        for query in key_report_queries(day, known_at, keys):
+            with self._transaction(lock=False) as cursor:
+                cursor.execute(*_sql_of(self.postgres, *query))
+                found.update(dict(cursor.fetchall()))
+        return found
+
     def not_for_us_keys(self, day: date, known_at: datetime | None = None) -> list[str]:
         """The items not the force's to act on as at ``day`` as known at ``known_at``."""
         rows = self._fetch_current(day, known_at, "SELECT key", "AND relevance IS NOT NULL ")
@@ -174,35 +264,7 @@ class Queries(Database):
 
     def reports(self, known_at: datetime | None = None) -> dict[str, ReportFacts]:
         """Every report recorded by ``known_at``, by code."""
-        query = (
-            "SELECT code, title, scope, published, inspectorates, makes, restricted, inspection, "
-            "origin FROM ragw_reports"
-        )
-        rows = self._select(query, known_at)
-        return {
-            code: ReportFacts(
-                code,
-                title,
-                scope,
-                date.fromisoformat(published),
-                tuple(json.loads(inspectorates)),
-                makes,
-                bool(restricted),
-                inspection,
-                origin,
-            )
-            for (
-                code,
-                title,
-                scope,
-                published,
-                inspectorates,
-                makes,
-                restricted,
-                inspection,
-                origin,
-            ) in rows
-        }
+        return report_facts(self._select(REPORTS_QUERY, known_at))
 
     def inspection_events(self, known_at: datetime | None = None) -> list[InspectionEvent]:
         """Every inspection's events recorded by ``known_at``, in the order recorded."""

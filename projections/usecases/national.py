@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from projections.usecases.session import LedgerSession
 
 
+#: What closes an organisation's session once it has been read (None: the caller does).
+Release = Callable[["LedgerSession"], None] | None
+
+
 @dataclass(frozen=True)
 class Member:
     """An organisation of the store, as the register recorded it."""
@@ -70,27 +74,30 @@ def members_of(register: LedgerSession, known_at: datetime | None = None) -> lis
     ]
 
 
-def national_read(
-    register: LedgerSession,
-    open_org: Callable[[str], LedgerSession],
-    *,
-    as_at: date,
-    as_known_at: datetime | None = None,
-    report: str | None = None,
-    orgs: Iterable[str] | None = None,
-) -> NationalRead:
-    """Every organisation's items (narrowed to report ``report``, and to the
-    organisations ``orgs``) as at ``as_at`` as known at ``as_known_at``, each beside the
-    inspectorates' verdict on it. ``register`` is the store's own ledger (its register of
-    organisations); ``open_org`` opens an organisation's ledger, and the caller closes
-    what it opened (the sessions are not kept)."""
-    members = members_of(register, as_known_at)
-    read = NationalRead(as_at, as_known_at, members)
+def split_members(
+    members: list[Member], orgs: Iterable[str] | None = None
+) -> tuple[list[Member], list[Member]]:
+    """The inspectorates, and the organisations holding items (narrowed to ``orgs``)."""
     wanted = None if orgs is None else set(orgs)
     inspectorates = [m for m in members if m.kind == GIVES_VERDICTS]
     holders = [
         m for m in members if m.kind != GIVES_VERDICTS and (wanted is None or m.code in wanted)
     ]
+    return inspectorates, holders
+
+
+def verdicts_on(
+    inspectorates: list[Member],
+    holders: list[Member],
+    open_org: Callable[[str], LedgerSession],
+    as_at: date,
+    as_known_at: datetime | None,
+    digests: dict[str, str | None],
+    release: Release = None,
+) -> dict[str, dict[str, GivenVerdict]]:
+    """The verdicts in effect on ``as_at`` (as known at ``as_known_at``) on each
+    holder's items, by holder and key, from every inspectorate's ledger; each
+    inspectorate's digest is noted in ``digests``."""
     verdicts: dict[str, dict[str, GivenVerdict]] = {m.code: {} for m in holders}
     for inspectorate in inspectorates:
         session = open_org(inspectorate.code)
@@ -100,20 +107,48 @@ def national_read(
                 ledger.verdicts(holder.code, as_at=as_at, known_at=as_known_at)
             )
         digest = ledger.digest()
-        read.digests[inspectorate.code] = str(digest) if digest else None
+        digests[inspectorate.code] = str(digest) if digest else None
+        if release is not None:
+            release(session)
+    return verdicts
+
+
+def national_read(
+    register: LedgerSession,
+    open_org: Callable[[str], LedgerSession],
+    *,
+    as_at: date,
+    as_known_at: datetime | None = None,
+    report: str | None = None,
+    orgs: Iterable[str] | None = None,
+    release: Release = None,
+) -> NationalRead:
+    """Every organisation's items (narrowed to report ``report``, and to the
+    organisations ``orgs``) as at ``as_at`` as known at ``as_known_at``, each beside the
+    inspectorates' verdict on it. ``register`` is the store's own ledger (its register of
+    organisations); ``open_org`` opens an organisation's ledger, and the caller closes
+    what it opened (the sessions are not kept), or ``release`` does, as soon as each
+    organisation has been read (a national register's 43 ledgers held open at once
+    would take more connections than a PostgreSQL server allows by default)."""
+    members = members_of(register, as_known_at)
+    read = NationalRead(as_at, as_known_at, members)
+    inspectorates, holders = split_members(members, orgs)
+    verdicts = verdicts_on(
+        inspectorates, holders, open_org, as_at, as_known_at, read.digests, release
+    )
     for holder in holders:
         session = open_org(holder.code)
         recorded = session.recorded(as_known_at)
         reports = recorded.reports
         read.reports[holder.code] = reports
         read.digests[holder.code] = recorded.digest
-        if report is not None and report not in reports:
-            continue
-        given = verdicts[holder.code]
-        for item in (
-            board(session, as_at=as_at, as_known_at=as_known_at, report=report).listed().items
-        ):
-            read.items.append(
-                NationalItem(holder.code, item, reports[item.report], given.get(item.key))
-            )
+        if report is None or report in reports:
+            given = verdicts[holder.code]
+            listed = board(session, as_at=as_at, as_known_at=as_known_at, report=report).listed()
+            for item in listed.items:
+                read.items.append(
+                    NationalItem(holder.code, item, reports[item.report], given.get(item.key))
+                )
+        if release is not None:
+            release(session)
     return read

@@ -1,0 +1,354 @@
+"""The national views: the national board of one report (each recommendation, each
+organisation's status and the inspectorate's verdict on it) and the national summary
+(counts per organisation and per report), as at any day and as known at any moment.
+
+The board is made from :func:`projections.usecases.national.national_read`. The
+summary counts: each organisation's read model answers with one grouping query (no
+item's row is read out or rendered), and only the items carrying a verdict are looked
+up; an organisation whose reads fold instead (an encrypted ledger, a model behind its
+log that this login may not write) is counted off its board. Both ways give the counts
+the national board would show (a property test compares them).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from events import Status, Verdict
+from ledger.errors import NotFoundError
+from projections.rows import NOT_ASSESSED, status_word
+from projections.text import ref_order
+from projections.usecases.board import board
+from projections.usecases.national import (
+    Member,
+    members_of,
+    national_read,
+    split_members,
+    verdicts_on,
+)
+
+if TYPE_CHECKING:
+    from ledger.aggregates import GivenVerdict
+    from projections.rows import BoardItem, ReportFacts
+    from projections.usecases.session import LedgerSession
+
+#: The status words the national views count, in the order they print them.
+STATUS_WORDS = (*(s.value for s in Status), NOT_ASSESSED)
+#: The verdict words they count, and what they call an item with none.
+NO_VERDICT = "none"
+VERDICT_WORDS = (*(v.value for v in Verdict), NO_VERDICT)
+
+
+# The national board ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NationalCell:
+    """One organisation's item on the national board: its status and the verdict."""
+
+    item: BoardItem
+    verdict: GivenVerdict | None
+
+    @property
+    def status(self) -> str:
+        """The board's status word (NOT ASSESSED before the first)."""
+        return status_word(self.item.status)
+
+    def to_json(self) -> dict[str, Any]:
+        verdict = self.verdict
+        return {
+            "status": self.status,
+            "verdict": verdict.verdict.value if verdict else None,
+            "verdict_reason": verdict.reason if verdict else None,
+            "verdict_on": verdict.on.isoformat() if verdict else None,
+            "due": self.item.due.isoformat() if self.item.due else None,
+            "overdue": self.item.overdue,
+            "not_for_the_force": self.item.not_for_the_force,
+            "superseded_by": self.item.superseded_by,
+        }
+
+
+@dataclass(frozen=True)
+class NationalRow:
+    """A recommendation of the report, with each organisation holding it."""
+
+    key: str
+    ref: str
+    cells: dict[str, NationalCell]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "ref": self.ref,
+            "organisations": {org: cell.to_json() for org, cell in self.cells.items()},
+        }
+
+
+@dataclass(frozen=True)
+class NationalBoard:
+    report: ReportFacts
+    as_at: date
+    as_known_at: datetime | None
+    #: The organisations holding the report, in the register's order.
+    organisations: list[str]
+    #: Its recommendations as the report numbers them ("2" before "10", "4a" after "4").
+    rows: list[NationalRow]
+    digests: dict[str, str | None]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "report": self.report.code,
+            "as_at": self.as_at.isoformat(),
+            "as_known_at": self.as_known_at.isoformat() if self.as_known_at else None,
+            "title": self.report.title,
+            "organisations": self.organisations,
+            "items": [row.to_json() for row in self.rows],
+            "digests": self.digests,
+        }
+
+
+def national_board(
+    register: LedgerSession,
+    open_org: Callable[[str], LedgerSession],
+    *,
+    report: str,
+    as_at: date,
+    as_known_at: datetime | None = None,
+) -> NationalBoard:
+    """Each recommendation of report ``report`` with every organisation's status and
+    the inspectorates' verdict, as at ``as_at`` as known at ``as_known_at``; refused
+    when no organisation holds the report."""
+    read = national_read(
+        register, open_org, as_at=as_at, as_known_at=as_known_at, report=report, release=_close
+    )
+    holding = [m.code for m in read.members if report in read.reports.get(m.code, {})]
+    if not holding:
+        raise NotFoundError(
+            "no organisation of the register holds report {report} (as known {when})",
+            report=report,
+            when=f"at {as_known_at.isoformat()}" if as_known_at else "now",
+        )
+    rows: dict[str, NationalRow] = {}
+    for found in read.items:
+        item = found.item
+        row = rows.setdefault(item.key, NationalRow(item.key, item.ref, {}))
+        row.cells[found.org] = NationalCell(item, found.verdict)
+    ordered = sorted(rows.values(), key=lambda row: (ref_order(row.ref), row.key))
+    return NationalBoard(
+        read.reports[holding[0]][report], as_at, as_known_at, holding, ordered, dict(read.digests)
+    )
+
+
+# The national summary --------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """Items counted: how many, by status word, by verdict, and how many are not the
+    force's to act on."""
+
+    items: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    verdicts: Counter[str] = field(default_factory=Counter)
+    not_for_the_force: int = 0
+
+    def add(self, other: Tally) -> None:
+        self.items += other.items
+        self.statuses.update(other.statuses)
+        self.verdicts.update(other.verdicts)
+        self.not_for_the_force += other.not_for_the_force
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "statuses": {word: self.statuses[word] for word in STATUS_WORDS},
+            "verdicts": {word: self.verdicts[word] for word in VERDICT_WORDS},
+            "not_for_the_force": self.not_for_the_force,
+        }
+
+
+@dataclass(frozen=True)
+class ReportCount:
+    """One report's items in one organisation's ledger, or in all that hold it."""
+
+    code: str
+    title: str
+    scope: str
+    #: Who issued it: the inspectorate for a national report received, else the holder.
+    issued_by: str
+    tally: Tally
+    #: Across organisations: those holding it, in the register's order.
+    holders: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "title": self.title,
+            "scope": self.scope,
+            "issued_by": self.issued_by,
+            **({"organisations": self.holders} if self.holders else {}),
+            **self.tally.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class OrgCount:
+    member: Member
+    tally: Tally
+    reports: list[ReportCount]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.member.code,
+            "name": self.member.name,
+            "kind": self.member.kind,
+            **self.tally.to_json(),
+            "reports": [r.to_json() for r in self.reports],
+        }
+
+
+@dataclass(frozen=True)
+class NationalSummary:
+    as_at: date
+    as_known_at: datetime | None
+    organisations: list[OrgCount]
+    #: Every report across the organisations holding it: a national report once, each
+    #: organisation's own reports apart (two forces' reports of one code are two).
+    reports: list[ReportCount]
+    totals: Tally
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_at": self.as_at.isoformat(),
+            "as_known_at": self.as_known_at.isoformat() if self.as_known_at else None,
+            "organisations": [o.to_json() for o in self.organisations],
+            "reports": [r.to_json() for r in self.reports],
+            "totals": self.totals.to_json(),
+        }
+
+
+def national_summary(
+    register: LedgerSession,
+    open_org: Callable[[str], LedgerSession],
+    *,
+    as_at: date,
+    as_known_at: datetime | None = None,
+) -> NationalSummary:
+    """Every organisation's items as at ``as_at`` as known at ``as_known_at``, counted
+    by status and by the inspectorates' verdict, per organisation and per report.
+    Organisations whose read models are in step are counted together on one connection
+    (:func:`projections.store.counts.count_in_step`); each other one through its own
+    session, which brings its model up to date or folds."""
+    from projections.store.counts import count_in_step
+
+    members = members_of(register, as_known_at)
+    inspectorates, holders = split_members(members)
+    verdicts = verdicts_on(inspectorates, holders, open_org, as_at, as_known_at, {}, _close)
+    in_step = count_in_step(
+        register.target, {h.code: verdicts[h.code] for h in holders}, as_at, as_known_at
+    )
+    organisations = []
+    for holder in holders:
+        given = verdicts[holder.code]
+        found = in_step.get(holder.code)
+        if found is not None:
+            tallies = _tallied(found.counts, found.reports_of_keys, given)
+            reports = found.reports
+        else:
+            session = open_org(holder.code)
+            tallies, reports = _counted(session, as_at, as_known_at, given)
+            _close(session)
+        counts = [
+            ReportCount(code, facts.title, facts.scope, facts.origin or holder.code, tallies[code])
+            for code, facts in sorted(reports.items(), key=lambda pair: _report_order(pair[1]))
+            if code in tallies
+        ]
+        total = Tally()
+        for count in counts:
+            total.add(count.tally)
+        organisations.append(OrgCount(holder, total, counts))
+    return NationalSummary(
+        as_at, as_known_at, organisations, _across(organisations), _total(organisations)
+    )
+
+
+def _close(session: LedgerSession) -> None:
+    """An organisation's session, closed once read: one organisation's connections
+    open at a time, however many the register holds."""
+    session.close()
+
+
+def _report_order(report: ReportFacts) -> tuple[bool, int, str]:
+    """National reports first, then the newest, then by code."""
+    return (report.scope != "national", -report.published.toordinal(), report.code)
+
+
+def _counted(
+    session: LedgerSession,
+    as_at: date,
+    as_known_at: datetime | None,
+    given: dict[str, GivenVerdict],
+) -> tuple[dict[str, Tally], dict[str, ReportFacts]]:
+    """One organisation's items counted per report, and its reports, read through its
+    session."""
+    store = session.read_model()
+    if store is None:  # its reads fold: count its board
+        tallies: dict[str, Tally] = {}
+        reports = session.recorded(as_known_at).reports
+        for item in board(session, as_at=as_at, as_known_at=as_known_at).listed().items:
+            tally = tallies.setdefault(item.report, Tally())
+            tally.items += 1
+            tally.statuses[status_word(item.status)] += 1
+            tally.not_for_the_force += item.not_for_the_force is not None
+            found = given.get(item.key)
+            tally.verdicts[found.verdict.value if found else NO_VERDICT] += 1
+        return tallies, reports
+    counts = store.status_counts(as_at, as_known_at)
+    on_board = store.reports_of_keys(as_at, as_known_at, list(given))
+    return _tallied(counts, on_board, given), store.reports(as_known_at)
+
+
+def _tallied(
+    counts: list[tuple[str, str | None, bool, int]],
+    on_board: dict[str, str],
+    given: dict[str, GivenVerdict],
+) -> dict[str, Tally]:
+    """A read model's counts per report, with the verdicts on the items on the board."""
+    tallies: dict[str, Tally] = {}
+    for report, status, ours, count in counts:
+        tally = tallies.setdefault(report, Tally())
+        tally.items += count
+        tally.statuses[status_word(status)] += count
+        tally.not_for_the_force += 0 if ours else count
+        tally.verdicts[NO_VERDICT] += count
+    # only the items with a verdict were looked up: those on the board move out of "none"
+    for key, report in on_board.items():
+        tallies[report].verdicts[NO_VERDICT] -= 1
+        tallies[report].verdicts[given[key].verdict.value] += 1
+    return tallies
+
+
+def _across(organisations: list[OrgCount]) -> list[ReportCount]:
+    """Each report once across the organisations holding it, in the first's order."""
+    merged: dict[tuple[str, str], ReportCount] = {}
+    for org in organisations:
+        for count in org.reports:
+            found = merged.get((count.issued_by, count.code))
+            if found is None:
+                found = merged[(count.issued_by, count.code)] = ReportCount(
+                    count.code, count.title, count.scope, count.issued_by, Tally()
+                )
+            found.tally.add(count.tally)
+            found.holders.append(org.member.code)
+    return sorted(merged.values(), key=lambda r: (r.scope != "national", r.issued_by, r.code))
+
+
+def _total(organisations: list[OrgCount]) -> Tally:
+    total = Tally()
+    for org in organisations:
+        total.add(org.tally)
+    return total
