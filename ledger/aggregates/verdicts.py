@@ -27,6 +27,28 @@ class GivenVerdict:
     actor: str
 
 
+def given_of(event: VerdictGiven) -> GivenVerdict:
+    """A verdict as its event gives it."""
+    return GivenVerdict(
+        event.key, event.verdict, event.reason, event.on, event.timestamp, event.actor
+    )
+
+
+def in_effect(
+    given: dict[str, list[GivenVerdict]], on: date, known_at: datetime | None = None
+) -> dict[str, GivenVerdict]:
+    """Each item's verdict in effect on ``on``, of those recorded by ``known_at`` (all
+    when None): the latest one by then, by day and then by recording."""
+    found: dict[str, GivenVerdict] = {}
+    for key, verdicts in given.items():
+        held = [
+            v for v in verdicts if v.on <= on and (known_at is None or v.recorded_at <= known_at)
+        ]
+        if held:
+            found[key] = max(held, key=lambda v: (v.on, v.recorded_at))
+    return found
+
+
 class Verdicts(InOrder):
     """The verdicts on the items of organisation ``org``, in the order given."""
 
@@ -70,26 +92,12 @@ class Verdicts(InOrder):
             self.org: str = event.org
             self.given: dict[str, list[GivenVerdict]] = {}
         elif isinstance(event, VerdictGiven):
-            self.given.setdefault(event.key, []).append(
-                GivenVerdict(
-                    event.key, event.verdict, event.reason, event.on, event.timestamp, event.actor
-                )
-            )
+            self.given.setdefault(event.key, []).append(given_of(event))
 
     def of(self, key: str) -> list[GivenVerdict]:
         """Every verdict on ``key``, earliest first."""
         return self.given.get(key, [])
 
     def as_at(self, on: date, known_at: datetime | None = None) -> dict[str, GivenVerdict]:
-        """Each item's verdict in effect on ``on``, of those recorded by ``known_at``
-        (all when None): the latest one by then, by day and then by recording."""
-        found: dict[str, GivenVerdict] = {}
-        for key, verdicts in self.given.items():
-            held = [
-                v
-                for v in verdicts
-                if v.on <= on and (known_at is None or v.recorded_at <= known_at)
-            ]
-            if held:
-                found[key] = max(held, key=lambda v: (v.on, v.recorded_at))
-        return found
+        """Each item's verdict in effect on ``on``, of those recorded by ``known_at``."""
+        return in_effect(self.given, on, known_at)

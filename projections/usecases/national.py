@@ -102,10 +102,11 @@ def verdicts_on(
     for inspectorate in inspectorates:
         session = open_org(inspectorate.code)
         ledger = session.ledger(write=False)
+        given = ledger.verdicts_on_many(
+            [holder.code for holder in holders], as_at=as_at, known_at=as_known_at
+        )
         for holder in holders:
-            verdicts[holder.code].update(
-                ledger.verdicts(holder.code, as_at=as_at, known_at=as_known_at)
-            )
+            verdicts[holder.code].update(given[holder.code])
         digest = ledger.digest()
         digests[inspectorate.code] = str(digest) if digest else None
         if release is not None:

@@ -97,13 +97,18 @@ def build(target: str, changes: list[tuple[str, str, str, date, Any]], cut: int)
             own.issue_recommendation(
                 "OWN", ref, kind="afi", text=f"own {ref}", actor=ME, on=date(2019, 6, 3)
             )
-    # whatever is drawn: an item off COLP's list, and a verdict dated before the item
-    # it is on reached WMP's board
+    # whatever is drawn: an item off COLP's list, and a verdict on WMP's item from the
+    # day it reached WMP's board (none can take effect before it did)
     ledgers["COLP"].change_relevance(
         "FRAUD19/2", for_us=False, reason="for the NPCC", actor=ME, on=date(2019, 9, 2)
     )
     inspectorate.give_verdict(
-        ledgers["WMP"], "CYBER20/1", Verdict.ACCEPTED, reason="early", actor=ME, on=DAYS[3]
+        ledgers["WMP"],
+        "CYBER20/1",
+        Verdict.ACCEPTED,
+        reason="early",
+        actor=ME,
+        on=date(2020, 1, 6),
     )
     moment = datetime.now().astimezone()
     for number, (force, report, ref, day, what) in enumerate(changes, start=1):
@@ -224,7 +229,7 @@ def test_the_national_summary_counts_what_the_boards_show(
         target = server.create_database(f"ragw_national_{os.getpid()}_{number}")
     moment = build(target, changes, cut)
     known = moment if as_known else None
-    # the day drawn, and one between the early verdict and the item it is on
+    # the day drawn, and one before the early verdict and the item it is on
     for asked in (date(2019, 10, 1), day):
         expected = board_counts(target, asked, known)  # every model now in step
         if store == "postgres":  # so all are counted on one connection
