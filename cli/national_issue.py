@@ -5,7 +5,7 @@ and calls one use case; the sessions of the other organisations are opened as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -14,23 +14,7 @@ import click
 from cli.common import Session, on_option, parse_day, session_of
 
 if TYPE_CHECKING:
-    from projections.usecases import LedgerSession
     from projections.usecases.national_issue import Received
-
-
-def opener(session: Session) -> Callable[[str], LedgerSession]:
-    """Opens organisation ``code``'s ledger as ``session`` opens its own: the same
-    store, key and actor."""
-
-    def open_org(code: str) -> LedgerSession:
-        return Session(session.target, session.named, explicit=session.explicit, org=code).uses
-
-    return open_org
-
-
-def register_of(session: Session) -> LedgerSession:
-    """The store's register (its ledger without --org), as ``session`` opens its own."""
-    return Session(session.target, session.named, explicit=session.explicit).uses
 
 
 def needs_org(session: Session, doing: str, example: str) -> str:
@@ -42,15 +26,6 @@ def needs_org(session: Session, doing: str, example: str) -> str:
     return session.org
 
 
-def _refused_by_the_server(error: BaseException | None) -> bool:
-    seen = 0
-    while error is not None and seen < 5:
-        if type(error).__name__ == "InsufficientPrivilege" or "permission denied" in str(error):
-            return True
-        error, seen = error.__cause__ or error.__context__, seen + 1
-    return False
-
-
 @contextmanager
 def server_refusal(then: str) -> Iterator[None]:
     """The database server's refusal of this login another organisation's ledger (or
@@ -60,7 +35,9 @@ def server_refusal(then: str) -> Iterator[None]:
     except click.ClickException:
         raise
     except Exception as error:
-        if not _refused_by_the_server(error):
+        from ledger.storage.settings import refused_by_the_server
+
+        if not refused_by_the_server(error):
             raise
         said = " ".join(str(error).split())[:160]
         raise click.ClickException(
@@ -117,13 +94,13 @@ def issue(ctx: click.Context, to: tuple[str, ...], on: str | None) -> None:
     session = session_of(ctx)
     org = needs_org(session, "national issue", "ragw --org HMICFRS national issue")
     day = parse_day(on, "--on")
-    register = register_of(session)
+    register = session.other(None)
     try:
         with server_refusal(
             f"issuing writes each force's own ledger, which only the store owner's login "
             f"may: run `ragw --org {org} national issue` with that login in --db"
         ):
-            forces = issue_national(session.uses, register, opener(session), to=to, on=day)
+            forces = issue_national(session.uses, register, session.other, to=to, on=day)
             if not _said(forces):
                 click.echo("the register holds no force to issue to; nothing was recorded")
     finally:
@@ -155,14 +132,14 @@ def receive(ctx: click.Context, sources: tuple[str, ...], on: str | None) -> Non
     session = session_of(ctx)
     org = needs_org(session, "national receive", "ragw --org WMP national receive")
     day = parse_day(on, "--on")
-    register = register_of(session)
+    register = session.other(None)
     try:
         with server_refusal(
             f"receiving reads the inspectorate's ledger, which only the store owner's "
             f"login may: run `ragw --org {org} national receive` with that login in --db"
         ):
             sources_read = receive_national(
-                session.uses, register, opener(session), sources=sources, on=day
+                session.uses, register, session.other, sources=sources, on=day
             )
             if not _said(sources_read):
                 click.echo(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.common import Session, parse_day, parse_moment, session_of
+from cli.common import parse_day, parse_moment, session_of
 from cli.render import Output, emit, format_option
 from ledger.errors import ForbiddenError
 
@@ -56,19 +56,8 @@ def national_sessions(
                 f"the store's owner (without --org); {ledger.identity_text()} is not one: "
                 f"read its own items with `ragw --org {session.org} board`"
             )
-    opened: list[Session] = []
-
-    def open_session(org: str | None) -> LedgerSession:
-        other = Session(session.target, session.named, explicit=session.explicit, org=org)
-        opened.append(other)
-        return other.uses
-
-    try:
-        register = session.uses if session.org is None else open_session(None)
-        yield register, open_session
-    finally:
-        for other in opened:
-            other.close()
+    # each ledger opened here is closed with the session (and by the reads as they go)
+    yield session.other(None), session.other
 
 
 def _known_text(known: Any) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 import click
 
 from cli.common import known_at_option, on_option, parse_day, parse_moment, session_of
-from cli.national_issue import needs_org, opener, server_refusal
+from cli.national_issue import needs_org, server_refusal
 from cli.render import Output, emit, format_option
 from ledger.formats import iso_utc
 
@@ -50,7 +50,7 @@ def verdict(
         "login in --db"
     ):
         ids = give_verdict(
-            session.uses, opener(session), org, key, verdict, reason=reason or "", on=day
+            session.uses, session.other, org, key, verdict, reason=reason or "", on=day
         )
     for event_id in ids:
         click.echo(f"recorded {event_id}")

@@ -167,9 +167,8 @@ def refused_by_the_server(error: BaseException | None) -> bool:
     library wraps the driver's error in one of its own, so its causes are looked at)."""
     seen = 0
     while error is not None and seen < 5:
-        if type(error).__name__ == "InsufficientPrivilege" or str(error).startswith(
-            "permission denied"
-        ):
+        # the driver's own, or the library's wrapping it, or a refusal that names it
+        if type(error).__name__ == "InsufficientPrivilege" or "permission denied" in str(error):
             return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False

@@ -135,7 +135,7 @@ def test_a_national_recommendation_issued_once_is_tracked_by_each_force_and_judg
     # one force's login reads its own events and is refused the other's by the server
     ragw(target, "--org", "WMP", "admin", "init-roles")
     ragw(target, "--org", "COLP", "admin", "init-roles")
-    login = f"wmp_auditor_{os.getpid()}"
+    login = f"acceptance_wmp_{os.getpid()}"
     ragw(
         target,
         "--org",

@@ -71,7 +71,7 @@ def test_a_forces_own_login_reads_its_board_without_the_verdicts_it_may_not_read
         force.close()
         inspectorate.close()
     ragw(target, "--org", "WMP", "admin", "init-roles")
-    login = f"wmp_auditor_{os.getpid()}"
+    login = f"unread_verdicts_wmp_{os.getpid()}"
     ragw(
         target,
         "--org",
