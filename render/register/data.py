@@ -64,7 +64,7 @@ def as_csv(register: PublicRegister) -> bytes:
     """One header line, then a row per item; text a spreadsheet would run as a formula
     is written as text, as every CSV ragw writes."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     writer.writerows(csv_row([values[c] for c in COLUMNS]) for values in rows(register))
     return out.getvalue().encode("utf-8")
