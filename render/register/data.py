@@ -60,23 +60,27 @@ def rows(register: PublicRegister) -> list[dict[str, Any]]:
     ]
 
 
-def as_csv(register: PublicRegister) -> bytes:
+def as_csv(register: PublicRegister, table: list[dict[str, Any]] | None = None) -> bytes:
     """One header line, then a row per item; text a spreadsheet would run as a formula
     is written as text, as every CSV ragw writes."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(csv_row([values[c] for c in COLUMNS]) for values in rows(register))
+    table = rows(register) if table is None else table
+    writer.writerows(csv_row([values[c] for c in COLUMNS]) for values in table)
     return out.getvalue().encode("utf-8")
 
 
-def as_json(register: PublicRegister) -> bytes:
-    document = {
-        "as_at": register.as_at.isoformat(),
-        "organisations": [
-            {"code": m.code, "name": m.name, "kind": m.kind, "digest": register.digests.get(m.code)}
-            for m in register.members
-        ],
-        "recommendations": rows(register),
-    }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def as_json(register: PublicRegister, table: list[dict[str, Any]] | None = None) -> bytes:
+    """One document: the day, the organisations with their digests, and a line per
+    recommendation (each line made by the C encoder: a register holds many)."""
+    organisations = [
+        {"code": m.code, "name": m.name, "kind": m.kind, "digest": register.digests.get(m.code)}
+        for m in register.members
+    ]
+    table = rows(register) if table is None else table
+    lines = ",\n".join(json.dumps(values, ensure_ascii=False) for values in table)
+    head = json.dumps(
+        {"as_at": register.as_at.isoformat(), "organisations": organisations}, ensure_ascii=False
+    )
+    return (f'{head[:-1]}, "recommendations": [\n{lines}\n]}}\n').encode()

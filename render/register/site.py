@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from render.register.data import as_csv, as_json
+from render.register.data import as_csv, as_json, rows
 
 if TYPE_CHECKING:
-    from projections.usecases.publishing import PublicRegister, PublicReport
+    from projections.usecases.publishing import PublicEntry, PublicRegister, PublicReport
 
 STYLE = "style.css"
 #: Whatever a file name may hold on any file system and in any address, unescaped.
@@ -33,7 +33,28 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["status_text"] = status_text
+    env.filters["verdict_text"] = verdict_text
     return env
+
+
+def status_text(entry: PublicEntry) -> str:
+    """An organisation's status as its row shows it, with why it no longer counts."""
+    said = entry.status
+    if entry.superseded_by:
+        said += f" (superseded by {entry.superseded_by})"
+    if entry.not_for_the_force:
+        said += " (not for the organisation to act on)"
+    return said
+
+
+def verdict_text(entry: PublicEntry) -> str:
+    """The inspectorate's verdict as a row shows it: the word, since when, and why."""
+    if entry.verdict is None:
+        return "no verdict"
+    since = f" (from {entry.verdict_on.isoformat()})" if entry.verdict_on else ""
+    why = f": {entry.verdict_reason}" if entry.verdict_reason else ""
+    return f"{entry.verdict}{since}{why}"
 
 
 class Names:
@@ -77,20 +98,27 @@ def site(register: PublicRegister, *, link_query: str = "") -> dict[str, bytes]:
     def page(template: str, root: str, **values: Any) -> bytes:
         return env.get_template(template).render(**shared, root=root, **values).encode("utf-8")
 
+    table = rows(register)
     files: dict[str, bytes] = {
         "index.html": page("index.html.j2", ""),
         STYLE: env.get_template(STYLE).render().encode("utf-8"),
-        "recommendations.csv": as_csv(register),
-        "recommendations.json": as_json(register),
+        "recommendations.csv": as_csv(register, table),
+        "recommendations.json": as_json(register, table),
     }
     for report in register.reports:
         files[report_pages[(report.issuer, report.code)]] = page(
             "report.html.j2", "../", report=report, rows=by_recommendation(report)
         )
+    held: dict[str, list[tuple[PublicReport, list[PublicEntry]]]] = {}
+    for report in register.reports:
+        by_org: dict[str, list[PublicEntry]] = {}
+        for entry in report.entries:
+            by_org.setdefault(entry.org, []).append(entry)
+        for org, entries in by_org.items():
+            held.setdefault(org, []).append((report, entries))
     for member in register.members:
-        held = [r for r in register.reports if any(e.org == member.code for e in r.entries)]
         files[org_pages[member.code]] = page(
-            "organisation.html.j2", "../", member=member, reports=held
+            "organisation.html.j2", "../", member=member, reports=held.get(member.code, [])
         )
     return files
 
