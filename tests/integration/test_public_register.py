@@ -10,6 +10,8 @@ import io
 import json
 import os
 import re
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -175,3 +177,36 @@ def test_every_page_carries_each_ledgers_digest_which_verify_accepts(
         "kind": "force",
         "digest": said["WMP"],
     }
+
+
+@pytest.mark.parametrize("day", ["2019-04-09", "2019-06-01", "2019-10-15", "2019-11-15"])
+def test_the_register_is_the_same_from_the_read_model_and_from_the_fold(
+    store: str, day: str
+) -> None:
+    from ledger import open_ledger
+    from projections.usecases.publishing import public_register
+    from projections.usecases.session import LedgerSession
+
+    class Folding(LedgerSession):
+        def read_model(self) -> None:  # type: ignore[override]
+            return None
+
+    def opened(kind: type[LedgerSession]) -> Callable[[str | None], LedgerSession]:
+        return lambda org: kind(
+            store,
+            "reader",
+            open_ledger=lambda write: open_ledger(store, create=False, org=org),
+            org=org,
+        )
+
+    registers = []
+    for kind in (LedgerSession, Folding):
+        open_org = opened(kind)
+        register = open_org(None)
+        try:
+            registers.append(public_register(register, open_org, as_at=date.fromisoformat(day)))
+        finally:
+            register.close()
+    stored, folded = registers
+    assert stored == folded
+    assert len(stored.entries) == {"2019-04-09": 2}.get(day, 4)
