@@ -6,6 +6,7 @@ sign-in, no form, no POST; any other address is not found (404)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from html import escape
 from typing import Any
@@ -58,7 +59,7 @@ def asked_day(text: str | None) -> date | None:
     return day if len(text) == 10 and 1900 <= day.year <= 2200 else None
 
 
-def register_site(day: date, query: str) -> dict[str, bytes]:
+def register_site(day: date, query: str) -> Mapping[str, bytes]:
     """Every file of the register as at ``day``, links carrying ``query``."""
     from flask import current_app
 

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 #: The file that marks a folder as a register written here, listing its files.
@@ -44,7 +45,7 @@ def written_here(out: Path) -> list[str]:
     return list(listed)
 
 
-def write_site(files: dict[str, bytes], out: Path) -> None:
+def write_site(files: Mapping[str, bytes], out: Path) -> None:
     """Put ``files`` (by their path in the site) at ``out``, replacing the register
     written there before, all at once."""
     parent = out.parent

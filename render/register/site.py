@@ -8,6 +8,7 @@ on a disk, from any web server, and from ``ragw serve --public`` (which gives a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -77,7 +78,30 @@ class Names:
         return self.given[(folder, *parts)]
 
 
-def site(register: PublicRegister, *, link_query: str = "") -> dict[str, bytes]:
+class Site(Mapping[str, bytes]):
+    """The register's files by path, each made when it is first read: a front end that
+    serves one page makes that page alone."""
+
+    def __init__(self, makers: dict[str, Callable[[], bytes]]) -> None:
+        self._makers = makers
+        self._made: dict[str, bytes] = {}
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self._made:
+            self._made[path] = self._makers[path]()
+        return self._made[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._makers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+
+def site(register: PublicRegister, *, link_query: str = "") -> Site:
     """The register's files by path (``index.html``, ``reports/...``, ``organisations/
     ...``, the style sheet and the open data)."""
     names = Names()
@@ -95,18 +119,18 @@ def site(register: PublicRegister, *, link_query: str = "") -> dict[str, bytes]:
         "q": link_query,
     }
 
-    def page(template: str, root: str, **values: Any) -> bytes:
-        return env.get_template(template).render(**shared, root=root, **values).encode("utf-8")
+    def page(template: str, root: str, **values: Any) -> Callable[[], bytes]:
+        return lambda: env.get_template(template).render(**shared, root=root, **values).encode()
 
-    table = rows(register)
-    files: dict[str, bytes] = {
+    table = cache(lambda: rows(register))
+    makers: dict[str, Callable[[], bytes]] = {
         "index.html": page("index.html.j2", ""),
-        STYLE: env.get_template(STYLE).render().encode("utf-8"),
-        "recommendations.csv": as_csv(register, table),
-        "recommendations.json": as_json(register, table),
+        STYLE: lambda: env.get_template(STYLE).render().encode(),
+        "recommendations.csv": lambda: as_csv(register, table()),
+        "recommendations.json": lambda: as_json(register, table()),
     }
     for report in register.reports:
-        files[report_pages[(report.issuer, report.code)]] = page(
+        makers[report_pages[(report.issuer, report.code)]] = page(
             "report.html.j2", "../", report=report, rows=by_recommendation(report)
         )
     held: dict[str, list[tuple[PublicReport, list[PublicEntry]]]] = {}
@@ -117,10 +141,10 @@ def site(register: PublicRegister, *, link_query: str = "") -> dict[str, bytes]:
         for org, entries in by_org.items():
             held.setdefault(org, []).append((report, entries))
     for member in register.members:
-        files[org_pages[member.code]] = page(
+        makers[org_pages[member.code]] = page(
             "organisation.html.j2", "../", member=member, reports=held.get(member.code, [])
         )
-    return files
+    return Site(makers)
 
 
 def by_recommendation(report: PublicReport) -> list[tuple[str, str, list[Any]]]:
