@@ -40,7 +40,8 @@ def publish(ctx: click.Context, out: str, as_at: str | None) -> None:
     `verify --digest` that checks it later.
 
     The register is made in a folder beside DIR and moved into place when whole, so a
-    reader never sees half of one.
+    reader never sees half of one. It reads every organisation's ledger, so it takes no
+    --org; `ragw serve --public` serves the same pages.
 
     \b
     Examples:
@@ -51,6 +52,11 @@ def publish(ctx: click.Context, out: str, as_at: str | None) -> None:
     from render.register import RegisterRefused, site, write_site
 
     session = session_of(ctx)
+    if session.org is not None:
+        refuse(
+            f"--org {session.org}: publish writes the register of every organisation in "
+            "the store; leave out --org (RAGW_ORG)"
+        )
     day = parse_day(as_at, "--as-at") or date.today()
     path = Path(out)
 

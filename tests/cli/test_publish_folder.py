@@ -57,6 +57,12 @@ def test_a_file_or_a_missing_folder_is_refused_in_one_line(store: str, tmp_path:
     assert said.startswith("Error: ") and not (tmp_path / "r").exists()
 
 
+def test_the_register_is_every_organisations_so_org_is_refused(store: str, tmp_path: Path) -> None:
+    said = ragw(store, "--org", "WMP", "publish", "--out", str(tmp_path / "r"), code=1)
+    assert said.startswith("Error: --org WMP: publish writes the register of every")
+    assert not (tmp_path / "r").exists()
+
+
 def test_a_register_that_cannot_be_written_whole_leaves_the_old_one_as_it_was(
     tmp_path: Path,
 ) -> None:
