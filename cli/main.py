@@ -63,6 +63,7 @@ COMMANDS = {
     "restore": "cli.restoring:restore",
     "requests": "cli.exchange:requests",
     "apply": "cli.exchange:apply",
+    "publish": "cli.publish:publish",
     "serve": "web.command:serve",
     "relevance": "cli.relevance:relevance",
     "supersede": "cli.relevance:supersede",

@@ -65,6 +65,12 @@ def is_loopback(host: str) -> bool:
     type=click.FloatRange(min=0.01, max=7 * 24 * 60),
     help="How long a sign-in lasts; then the user signs in again.",
 )
+@click.option(
+    "--public",
+    is_flag=True,
+    help="Serve the public register instead (the pages `ragw publish` writes), read-only "
+    "and without sign-in; as at today, or ?as_at=YYYY-MM-DD.",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -74,6 +80,7 @@ def serve(
     secure: bool | None,
     base_url: str | None,
     minutes: float,
+    public: bool,
 ) -> None:
     """Serve the ledger on the web: people sign in and read and record as themselves.
 
@@ -100,10 +107,14 @@ def serve(
       ragw --db ragw.db serve --port 8000 --workers 4
       RAGW_SECRET_KEY=... ragw --db postgresql://web@db/ragw serve --secure-cookies
       ragw --db postgresql://web@db/ragw --org WMP serve --port 8001
+      ragw --db postgresql://register@db/ragw serve --public --port 8002
     """
     target = ctx.find_root().params["target"]
     org = ctx.find_root().params.get("org") or None
     key = os.environ.get(KEY_VARIABLE)
+    if public:
+        serve_public(target, key, org, host=host, port=port, workers=workers)
+        return
     org = check_ledger(target, key, org)
     check_address(host, port)
     given = os.environ.get(SECRET_VARIABLE)
@@ -146,6 +157,26 @@ def serve(
     from web.server import run
 
     run(build, host=host, port=port, workers=workers)
+
+
+def serve_public(
+    target: str, key: str | None, org: str | None, *, host: str, port: int, workers: int
+) -> None:
+    """``serve --public``: every organisation's public register, so no --org."""
+    if org is not None:
+        raise click.ClickException(
+            "--public serves the register of every organisation in the store; "
+            "leave out --org (RAGW_ORG)"
+        )
+    from web.public import check_public, create_public_app
+
+    check_public(target, key)
+    check_address(host, port)
+    from web.server import run
+
+    run(
+        lambda: create_public_app(target, encryption_key=key), host=host, port=port, workers=workers
+    )
 
 
 #: The shortest RAGW_SECRET_KEY taken: 128 bits as hexadecimal.
