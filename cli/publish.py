@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import Session, parse_day, refuse, session_of
+from cli.common import parse_day, refuse, session_of
 
 
 @click.command()
@@ -60,14 +60,7 @@ def publish(ctx: click.Context, out: str, as_at: str | None) -> None:
     day = parse_day(as_at, "--as-at") or date.today()
     path = Path(out)
 
-    def opened(org: str | None) -> Session:
-        return Session(session.target, session.named, explicit=session.explicit, org=org)
-
-    register = opened(None)
-    try:
-        read = public_register(register.uses, lambda code: opened(code).uses, as_at=day)
-    finally:
-        register.close()
+    read = public_register(session.other(None), session.other, as_at=day)
     try:
         write_site(site(read), path)
     except RegisterRefused as refused:

@@ -63,19 +63,23 @@ def register_site(day: date, query: str) -> Mapping[str, bytes]:
     """Every file of the register as at ``day``, links carrying ``query``."""
     from flask import current_app
 
+    from ledger import open_ledger
     from projections.usecases.publishing import public_register
     from projections.usecases.session import LedgerSession
     from render.register import site
-    from web.context import workers_ledger
 
     target, key = current_app.config["RAGW_TARGET"], current_app.config["RAGW_KEY"]
 
     def opened(org: str | None) -> LedgerSession:
+        # opened for this page and closed once read, never kept by the worker: a
+        # register of 43 organisations kept open by every worker would take more
+        # connections than a PostgreSQL server allows by default
         return LedgerSession(
             target,
             "public",
-            open_ledger=lambda write: workers_ledger(target, key, org),
-            closes_ledger=False,
+            open_ledger=lambda write: open_ledger(
+                target, create=False, encryption_key=key, org=org
+            ),
             org=org,
         )
 

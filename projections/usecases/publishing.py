@@ -104,20 +104,13 @@ def public_register(
     register: LedgerSession, open_org: Callable[[str], LedgerSession], *, as_at: date
 ) -> PublicRegister:
     """The public register as at ``as_at`` (as recorded now); ``register`` and
-    ``open_org`` as :func:`national_read` takes them, every session it opens closed."""
-    opened: list[LedgerSession] = []
+    ``open_org`` as :func:`national_read` takes them, each session it opens closed once
+    read (one organisation's connections open at a time, however many there are)."""
+    return published(national_read(register, open_org, as_at=as_at, release=_close))
 
-    def opening(code: str) -> LedgerSession:
-        session = open_org(code)
-        opened.append(session)
-        return session
 
-    try:
-        read = national_read(register, opening, as_at=as_at)
-    finally:
-        for session in opened:
-            session.close()
-    return published(read)
+def _close(session: LedgerSession) -> None:
+    session.close()
 
 
 def published(read: NationalRead) -> PublicRegister:
