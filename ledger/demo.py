@@ -15,7 +15,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from events import Status
+from events import Scope, Status
 from ledger.application import Ledger
 from ledger.errors import Field, RuleBrokenError
 
@@ -62,42 +62,7 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
     committee.schedule_meeting(now, None, actor, now)
     aggregates: list[Report | Recommendation | Committee] = [committee]
     for entry in paper["reports"]:
-        published = date.fromisoformat(entry["published"])
-        report = Report.register(
-            code=entry["code"],
-            title=entry["title"],
-            scope=entry["scope"],
-            published=published,
-            inspectorates=entry["inspectorates"],
-            makes=entry["makes"],
-            actor=actor,
-            on=published,
-        )
-        aggregates.append(report)
-        issued_on = then if published <= then else now
-        for row in entry["items"]:
-            reported = row["status"]  # as printed: NEW GREEN, AMBER, RED ...
-            colour = reported.removeprefix("NEW ")
-            earlier = "AMBER" if reported.startswith("NEW ") and issued_on < now else colour
-            reason = row["comment"] or row.get("lead") or "as reported to the committee"
-            item = ledger.prepare_recommendation(
-                report.code,
-                row["ref"],
-                kind=row["kind"],
-                text=row["text"],
-                lead=row.get("lead"),
-                due=row["due"],
-                status=earlier,
-                reason=reason if earlier in ("RED", "WHITE") else None,
-                actor=actor,
-                on=issued_on,
-                report=report,
-            )
-            if earlier != colour:
-                item.change_status(Status(colour), reason, actor, now)
-            if row["comment"]:
-                item.note_progress(row["comment"], actor, now)
-            aggregates.append(item)
+        aggregates += paper_report(ledger, entry, actor=actor)
     made, linked = demo_inspections(actor)
     recorded = ledger.save_all(*aggregates, *made, what="the demo ledger")
     for report, inspection, on in linked:  # each report of an inspection, as report add does
@@ -106,6 +71,73 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
     recorded += review_reports(ledger, committee, actor=actor, on=now)
     recorded += relevance_demo(ledger, actor=actor)
     return len(recorded)
+
+
+def issued_on(published: date) -> date:
+    """The day an item of a report published on ``published`` went on the board: the
+    earlier meeting for reports published by then, the paper's date for later ones."""
+    return PREVIOUS_MEETING if published <= PREVIOUS_MEETING else DEMO_DATE
+
+
+def paper_statuses(row: dict[str, Any], issued: date) -> tuple[str, str, str]:
+    """Of an item of the paper put on the board on ``issued``: the status it had then
+    (an item marked NEW GREEN or NEW RED was AMBER at the earlier meeting), the status
+    the paper reports, and the reason the paper gives for it."""
+    reported = row["status"]  # as printed: NEW GREEN, AMBER, RED ...
+    colour = reported.removeprefix("NEW ")
+    earlier = "AMBER" if reported.startswith("NEW ") and issued < DEMO_DATE else colour
+    reason = row["comment"] or row.get("lead") or "as reported to the committee"
+    return earlier, colour, reason
+
+
+def paper_report(
+    ledger: Ledger, entry: dict[str, Any], *, actor: str, scope: str | None = None
+) -> list[Any]:
+    """Report ``entry`` of the paper and its items, built (not saved) with the history
+    the paper implies (:func:`build_demo`); ``scope``: instead of the paper's."""
+    from ledger.aggregates import Report
+
+    published = date.fromisoformat(entry["published"])
+    report = Report.register(
+        code=entry["code"],
+        title=entry["title"],
+        scope=Scope(scope or entry["scope"]),
+        published=published,
+        inspectorates=entry["inspectorates"],
+        makes=entry["makes"],
+        actor=actor,
+        on=published,
+    )
+    made: list[Any] = [report]
+    issued = issued_on(published)
+    for row in entry["items"]:
+        earlier, _, reason = paper_statuses(row, issued)
+        item = ledger.prepare_recommendation(
+            report.code,
+            row["ref"],
+            kind=row["kind"],
+            text=row["text"],
+            lead=row.get("lead"),
+            due=row["due"],
+            status=earlier,
+            reason=reason if earlier in ("RED", "WHITE") else None,
+            actor=actor,
+            on=issued,
+            report=report,
+        )
+        follow_paper(item, row, earlier, actor=actor)
+        made.append(item)
+    return made
+
+
+def follow_paper(item: Any, row: dict[str, Any], earlier: str, *, actor: str) -> None:
+    """Bring ``item``, whose status is ``earlier``, to what the paper reports on its
+    date: the status it prints, and its comment noted."""
+    _, colour, reason = paper_statuses(row, DEMO_DATE)
+    if earlier != colour:
+        item.change_status(Status(colour), reason, actor, DEMO_DATE)
+    if row["comment"]:
+        item.note_progress(row["comment"], actor, DEMO_DATE)
 
 
 def demo_inspections(actor: str) -> tuple[list[Any], list[tuple[Any, Any, date]]]:
