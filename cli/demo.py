@@ -39,8 +39,8 @@ def demo(ctx: click.Context, demo_target: str | None, national: bool, fmt: str) 
     empty PostgreSQL database) holds the inspectorate HMICFRS and the forces COLP and
     WMP: HMICFRS registers the paper's national reports and issues them to both forces;
     COLP records what its paper says of them, with its own reports; WMP's stay NOT
-    ASSESSED (its paper reports none of them); HMICFRS gives verdicts on a few of COLP's
-    items. Then COLP's board is shown.
+    ASSESSED (its paper, of 2017, reports none of them) beside its own reports of that
+    paper; HMICFRS gives verdicts on a few of COLP's items. Then COLP's board is shown.
 
     \b
     Examples:

@@ -206,42 +206,26 @@ def review_reports(ledger: Ledger, committee: Any, *, actor: str, on: date) -> l
 def relevance_demo(ledger: Ledger, *, actor: str) -> list[str]:
     """Items not addressed to the force, and one item superseded by a later one, from the
     earlier papers of seeds 000 (October 2015) and 002 (March 2017), recorded by the
-    commands a user runs; the ids recorded.
+    commands a user runs (:func:`not_the_forces_demo`, :func:`superseded_demo`); the ids
+    recorded. The days of publication are illustrative where the papers give a month or
+    a year only."""
+    return not_the_forces_demo(ledger, actor=actor) + superseded_demo(ledger, actor=actor)
 
-    "Building the picture" (seed 000, paragraph 11) makes recommendations "to the Home
+
+def not_the_forces_demo(ledger: Ledger, *, actor: str) -> list[str]:
+    """The report "Building the picture" (seed 000, paragraph 11) makes recommendations "to the Home
     Office and National Lead for Information Management Business Area; to Chief
     Constables; and to the College of Policing": the first and the last are on the
-    ledger as not the force's, so every paper lists them apart. The 2014 crime
-    inspection's item on examining seized computers (seed 002, 2.36-2.40) was carried
-    into the 2015 child protection re-inspection's recommendation to eradicate the
-    backlog, which PEEL 2016 found done: the older item is closed as superseded by the
-    later one as of the March 2017 paper. The days of publication are illustrative where
-    the papers give a month or a year only."""
-    recorded: list[str] = []
-    for code, title, scope, published in (
-        (
-            "INFOMGMT15",
-            "Building the picture: an inspection of police information management",
-            "national",
-            date(2015, 7, 23),
-        ),
-        ("CRIMEWMP14", "Crime inspection 2014: West Midlands Police", "force", date(2014, 11, 27)),
-        (
-            "CPREVISIT15",
-            "National child protection inspection revisit 2015: West Midlands Police",
-            "force",
-            date(2015, 12, 1),
-        ),
-    ):
-        recorded += ledger.register_report(
-            code,
-            title=title,
-            scope=scope,
-            published=published,
-            inspectorates=("HMIC",),
-            actor=actor,
-            on=published,
-        )
+    ledger as not the force's, so every paper lists them apart; the ids recorded."""
+    recorded = ledger.register_report(
+        "INFOMGMT15",
+        title="Building the picture: an inspection of police information management",
+        scope="national",
+        published=date(2015, 7, 23),
+        inspectorates=("HMIC",),
+        actor=actor,
+        on=date(2015, 7, 23),
+    )
     considered = date(2015, 10, 21)  # the sub committee's meeting of seed 000
     for ref, text, to in (
         (
@@ -271,6 +255,33 @@ def relevance_demo(ledger: Ledger, *, actor: str) -> list[str]:
             reason=f"Addressed to {' and '.join(to)}, not to the force (Pol 49/15, paragraph 11)",
             actor=actor,
             on=considered,
+        )
+    return recorded
+
+
+def superseded_demo(ledger: Ledger, *, actor: str) -> list[str]:
+    """West Midlands Police's 2014 crime inspection's item on examining seized computers
+    (seed 002, 2.36-2.40) was carried into the 2015 child protection re-inspection's
+    recommendation to eradicate the backlog, which PEEL 2016 found done: the older item
+    is closed as superseded by the later one as of the March 2017 paper; the ids
+    recorded."""
+    recorded: list[str] = []
+    for code, title, published in (
+        ("CRIMEWMP14", "Crime inspection 2014: West Midlands Police", date(2014, 11, 27)),
+        (
+            "CPREVISIT15",
+            "National child protection inspection revisit 2015: West Midlands Police",
+            date(2015, 12, 1),
+        ),
+    ):
+        recorded += ledger.register_report(
+            code,
+            title=title,
+            scope="force",
+            published=published,
+            inspectorates=("HMIC",),
+            actor=actor,
+            on=published,
         )
     recorded += ledger.issue_recommendation(
         "CRIMEWMP14",

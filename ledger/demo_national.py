@@ -9,7 +9,8 @@ those for the Home Office, the College of Policing or an NPCC lead stay with the
 inspectorate. COLP then records what its paper reports of each item it received (status,
 due date, comment: :func:`ledger.demo.paper_statuses`) and its own reports, as the
 single demo does. WMP's paper (seed 002, March 2017) reports none of these national
-reports, so its items stay NOT ASSESSED: a force's status is never invented. The
+reports, so their items stay NOT ASSESSED (a force's status is never invented); it
+records its own reports of that paper (:func:`ledger.demo.superseded_demo`). The
 inspectorate gives verdicts on a few of COLP's GREEN items, in the old HMIC register's
 words, and refuses one whose GREEN the paper gives no evidence for.
 """
@@ -34,6 +35,7 @@ from ledger.demo import (
     issued_on,
     paper_report,
     paper_statuses,
+    superseded_demo,
 )
 from ledger.due import parse_due
 from ledger.errors import Field, RuleBrokenError
@@ -135,6 +137,7 @@ def build_national_demo(
         for code, count in issue_reports(inspectorate, forces, actor=actor).items():
             counts[code] += count
         counts[FORCE] += record_force_paper(force, actor=actor)
+        counts[NEIGHBOUR] += len(superseded_demo(opened[NEIGHBOUR], actor=actor))
         for key, verdict, reason in VERDICTS:
             counts[INSPECTORATE] += len(
                 inspectorate.give_verdict(
