@@ -54,12 +54,8 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
             store=Field.STORE,
         )
     paper = demo_paper()
-    now, then = DEMO_DATE, PREVIOUS_MEETING
-    committee = Committee.register(
-        code=DEMO_COMMITTEE, name=paper["committee"], actor=actor, on=then
-    )
-    committee.schedule_meeting(then, None, actor, then)
-    committee.schedule_meeting(now, None, actor, now)
+    now = DEMO_DATE
+    committee = demo_committee(actor)
     aggregates: list[Report | Recommendation | Committee] = [committee]
     for entry in paper["reports"]:
         aggregates += paper_report(ledger, entry, actor=actor)
@@ -71,6 +67,19 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
     recorded += review_reports(ledger, committee, actor=actor, on=now)
     recorded += relevance_demo(ledger, actor=actor)
     return len(recorded)
+
+
+def demo_committee(actor: str) -> Any:
+    """The paper's committee with its two meetings, built (not saved)."""
+    from ledger.aggregates import Committee
+
+    then, now = PREVIOUS_MEETING, DEMO_DATE
+    committee = Committee.register(
+        code=DEMO_COMMITTEE, name=demo_paper()["committee"], actor=actor, on=then
+    )
+    committee.schedule_meeting(then, None, actor, then)
+    committee.schedule_meeting(now, None, actor, now)
+    return committee
 
 
 def issued_on(published: date) -> date:

@@ -30,11 +30,13 @@ from ledger.application import Ledger
 from ledger.demo import (
     DEMO_DATE,
     INSPECTIONS,
+    demo_committee,
     demo_paper,
     follow_paper,
     issued_on,
     paper_report,
     paper_statuses,
+    review_reports,
     superseded_demo,
 )
 from ledger.due import parse_due
@@ -191,8 +193,9 @@ def issue_reports(inspectorate: Ledger, forces: list[Ledger], *, actor: str) -> 
 def record_force_paper(force: Ledger, *, actor: str) -> int:
     """In COLP's ledger, in one transaction: what its paper reports of each national
     item it received (the status it had at the earlier meeting or when its report was
-    new, then the status, due date and comment of the paper's date), and its own
-    reports as the single demo records them; the events recorded."""
+    new, then the status, due date and comment of the paper's date), its own reports and
+    its committee with the meeting's reviews, as the single demo records them; the
+    events recorded."""
     made: list[Any] = []
     for entry in national_reports():
         published = date.fromisoformat(entry["published"])
@@ -216,4 +219,6 @@ def record_force_paper(force: Ledger, *, actor: str) -> int:
         if entry["code"] not in national:
             scope = "force" if entry["code"] in own else None
             made += paper_report(force, entry, actor=actor, scope=scope)
-    return len(force.save_all(*made, what=f"{force.org}'s paper"))
+    committee = demo_committee(actor)
+    recorded = force.save_all(committee, *made, what=f"{force.org}'s paper")
+    return len(recorded + review_reports(force, committee, actor=actor, on=DEMO_DATE))

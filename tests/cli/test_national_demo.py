@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -17,7 +20,7 @@ from cli.main import main
 from ledger import open_ledger
 from ledger.aggregates import Report
 from ledger.demo import DEMO_DATE, demo_paper
-from ledger.demo_national import VERDICTS, addressed_to, national_reports
+from ledger.demo_national import SATISFIED, VERDICTS, addressed_to, national_reports
 from ledger.keys import report_id
 from ledger.national import to_forces
 from tests import postgres_server
@@ -140,6 +143,16 @@ def test_the_inspectorates_verdicts_are_on_the_city_of_london_board(store: str) 
     assert not any(item.get("verdict") for item in board(store, "WMP").values())
 
 
+def test_the_city_of_london_paper_has_the_inspectorates_verdicts(
+    store: str, tmp_path: Path
+) -> None:
+    paper = tmp_path / "paper.html"
+    ragw(store, "--org", "COLP", "pack", "PRMSC", DEMO_DATE.isoformat(), "--out", str(paper))
+    page = paper.read_text("utf-8")
+    assert "The inspectorate&#39;s verdicts" in page
+    assert page.count(SATISFIED) == 4
+
+
 def test_every_organisations_chain_verifies(store: str) -> None:
     for org in ("HMICFRS", "COLP", "WMP"):
         assert "digest" in ragw(store, "--org", org, "verify")
@@ -162,3 +175,18 @@ def test_the_national_demo_is_refused_with_an_organisation(tmp_path: Path) -> No
     said = ragw(target, "--org", "COLP", "demo", "--national", code=1)
     assert said.startswith("Error: ") and len(said.strip().splitlines()) == 1
     assert not Path(target).exists()
+
+
+def test_a_reader_that_stops_reading_the_board_leaves_the_demo_built(tmp_path: Path) -> None:
+    ragw_path = shutil.which("ragw") or str(Path(sys.executable).parent / "ragw")
+    target = str(tmp_path / "national.db")
+    with subprocess.Popen(
+        [ragw_path, "--db", target, "demo", "--national", "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as shown:
+        assert shown.stdout is not None and shown.stdout.readline().startswith("{")
+        shown.stdout.close()  # as `| head -1` does
+        assert shown.wait() == 0
+    assert "digest" in ragw(target, "--org", "COLP", "verify")
