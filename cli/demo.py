@@ -101,7 +101,7 @@ def national_demo(ctx: click.Context, session: Session, fmt: str) -> None:
     click.echo(
         f"\nTry: {db} --org {FORCE} board\n     {db} --org WMP board --report FRAUD19\n"
         f"     {db} --org {FORCE} pack {DEMO_COMMITTEE} {DEMO_DATE} --out paper.html\n"
-        f"     {db} --org {INSPECTORATE} board\n"
+        f"     {db} --org {INSPECTORATE} verdicts {FORCE}\n"
         f"     {db} national board --report FRAUD19\n     {db} publish --out register",
         err=True,
     )

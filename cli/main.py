@@ -43,6 +43,8 @@ COMMANDS = {
     "follow": "cli.follow:follow",
     "org": "cli.orgs:org",
     "national": "cli.national:national",
+    "verdict": "cli.verdicts:verdict",
+    "verdicts": "cli.verdicts:verdicts",
     "owner": "cli.reminders:owner",
     "remind": "cli.reminders:remind",
     "calendar": "cli.reminders:calendar",

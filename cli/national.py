@@ -11,7 +11,10 @@ from cli.common import LedgerGroup
 from cli.main import LazyCommands
 
 #: Each ``ragw national`` command and where it lives.
-NATIONAL: dict[str, str] = {}
+NATIONAL: dict[str, str] = {
+    "issue": "cli.national_issue:issue",
+    "receive": "cli.national_issue:receive",
+}
 
 
 class NationalGroup(LedgerGroup):

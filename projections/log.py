@@ -19,9 +19,10 @@ from events import (
     RecommendationIssued,
     ReportRegistered,
     RulesAdopted,
+    VerdictsBegun,
 )
 from ledger.formats import iso_utc
-from ledger.keys import ACCESS_KEY, OWNERS_KEY, RULES_KEY, organisation_key
+from ledger.keys import ACCESS_KEY, OWNERS_KEY, RULES_KEY, organisation_key, verdicts_key
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ class EventRecord:
             "recorded_at": iso_utc(self.recorded_at),
             "actor": self.actor,
         }
-        document |= self.payload
+        # a verdict's item is named "item": "key" names the event's own stream
+        document |= {("item" if name == "key" else name): v for name, v in self.payload.items()}
         if self.corrected_by is not None or self.type != "EventCorrected":
             document["corrected_by"] = self.corrected_by
         return document
@@ -126,6 +128,8 @@ def _key_of(event: LedgerEvent, keys: dict[UUID, str]) -> str:
         keys[event.originator_id] = f"{event.report}/{event.ref}"
     elif isinstance(event, OrganisationAdded):
         keys[event.originator_id] = organisation_key(event.code)
+    elif isinstance(event, VerdictsBegun):
+        keys[event.originator_id] = verdicts_key(event.org)
     return keys.get(event.originator_id, str(event.originator_id))
 
 
@@ -141,11 +145,19 @@ def describe(record: EventRecord) -> str:
         by = f" by {', '.join(p['inspectorates'])}" if p.get("inspectorates") else ""
         restricted = " (restricted)" if p.get("restricted") else ""
         of = f", the report of inspection {p['inspection']}" if p.get("inspection") else ""
-        return f"{p['scope']} report{restricted} {p['title']!r}{by}, published {p['published']}{of}"
+        origin = f", issued by {p['origin']}" if p.get("origin") else ""
+        return (
+            f"{p['scope']} report{restricted} {p['title']!r}{by}, published {p['published']}"
+            f"{of}{origin}"
+        )
     if kind in ("InspectionAdded", "InspectionChanged"):
         return describe_inspection(kind, p)
     if kind == "InspectionReported":
         return f"its report {p['report']} registered"
+    if kind == "VerdictsBegun":
+        return f"the inspectorate's verdicts on {p['org']}'s items begin"
+    if kind == "VerdictGiven":
+        return f"verdict on {p['key']}: {p['verdict']}: {p['reason']}"
     if kind == "OrganisationAdded":
         return f"organisation {p['code']} added: {p['name']!r} ({p['kind']})"
     if kind == "RecommendationIssued":

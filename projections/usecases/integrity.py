@@ -108,7 +108,7 @@ def check_rules(session: LedgerSession) -> int:
     latest = datetime.now(UTC) + CLOCK_TOLERANCE
     count = ledger.last_position()
     with session.progress(count, "Replaying the rules") as bar:
-        found = first_unruled(ledger.read_log(), latest=latest, progress=bar)
+        found = first_unruled(ledger.read_log(), latest=latest, progress=bar, org=ledger.org)
     if found is not None:
         event = found.event
         raise LedgerError(

@@ -326,3 +326,70 @@ def test_any_event_the_input_layer_accepts_is_read_exported_and_restored(
         restored = json.loads(ok(copy, "summary", "COMMITTEE", day, "--format", "json"))
         assert restored["reviewed"] == summary["reviewed"]
         ok(copy, "verify")
+
+
+@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    orgs=st.lists(org_codes, min_size=2, max_size=2, unique_by=str.upper),
+    code=codes,
+    ref=refs,
+    title=texts,
+    text=texts,
+    reason=texts,
+    published=past_days,
+    due=dues,
+    verdict=st.sampled_from(["accepted", "Not Accepted", "not-accepted", "SUPERSEDED"]),
+    restricted=st.booleans(),
+)
+def test_any_national_report_and_verdict_accepted_is_issued_read_exported_and_restored(
+    store: str,
+    request: pytest.FixtureRequest,
+    orgs: list[str],
+    code: str,
+    ref: str,
+    title: str,
+    text: str,
+    reason: str,
+    published: date,
+    due: str,
+    verdict: str,
+    restricted: bool,
+) -> None:
+    inspectorate, force = orgs
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        target = fresh(store, folder, request)
+        day = published.isoformat()
+        ok(target, "org", "add", inspectorate, "--name", "Inspectorate", "--kind", "inspectorate")
+        ok(target, "org", "add", force, "--name", "Force", "--kind", "force")
+        hm, fo = ["--org", inspectorate], ["--org", force]
+        shut = ["--restricted"] if restricted else []
+        national = ["--scope", "national", "--published", day, *shut, "--on", day]
+        ok(target, *hm, "report", "add", code, "--title", title, *national)
+        item = ["--kind", "recommendation", f"--text={text}", "--due", due]
+        to = ["--to", "chief constables", "--on", day]
+        recorded = run(target, *hm, "rec", "add", code, ref, *item, *to)
+        assert recorded.exit_code == 0 or recorded.stderr.startswith("Error: "), recorded.output
+        ok(target, *hm, "national", "issue", "--on", day)
+        key = f"{code}/{ref}"
+        board = json.loads(ok(target, *fo, "board", "--format", "json"))
+        if recorded.exit_code == 0:
+            assert [i["key"] for i in board["items"]] == [key]
+            ok(target, *hm, "verdict", force, key, verdict, f"--reason={reason}", "--on", day)
+            ok(target, *fo, "history", key, "--format", "json")
+        listed = json.loads(ok(target, *hm, "verdicts", force, "--format", "json"))
+        ok(target, *hm, "log", "--format", "json")
+        ok(target, *fo, "log", "--format", "json")
+        copy = fresh(store, folder, request)
+        for org in (inspectorate, force):
+            backup = str(folder / f"{org}.jsonl")
+            ok(target, "--org", org, "export", "--out", backup)
+            ok(copy, "--org", org, "restore", backup)
+            ok(copy, "--org", org, "verify", "--rules")
+        assert json.loads(ok(copy, *fo, "board", "--format", "json")) == board
+        assert json.loads(ok(copy, *hm, "verdicts", force, "--format", "json")) == listed

@@ -33,6 +33,7 @@ from tests.fixtures.make_fixture import (
     EXPORT,
     INSPECTION_REPORTS_ROWS,
     INSPECTIONS_ROWS,
+    NATIONAL_ROWS,
     ORGANISATIONS_ROWS,
     RELEVANCE_ROWS,
     REMINDERS_ROWS,
@@ -131,6 +132,10 @@ def organisations_rows() -> list[dict[str, Any]]:
     return [json.loads(line) for line in ORGANISATIONS_ROWS.read_text().splitlines()]
 
 
+def national_rows() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in NATIONAL_ROWS.read_text().splitlines()]
+
+
 def every_fixture_row() -> list[dict[str, Any]]:
     """The rows of every stored-events fixture, the first and those written after it."""
     return (
@@ -142,6 +147,7 @@ def every_fixture_row() -> list[dict[str, Any]]:
         + relevance_rows()
         + inspection_reports_rows()
         + organisations_rows()
+        + national_rows()
     )
 
 
@@ -629,3 +635,39 @@ def test_the_paper_issued_by_ragw_0_1_renders_again_as_it_was_read_then(old_ledg
         assert again.summary.digest == f"33:{fixture_rows()[32]['link']}"
     finally:
         session.close()
+
+
+def test_a_national_report_received_and_a_verdict_given_by_0_5_read_as_they_were(
+    tmp_path: Path,
+) -> None:
+    target = str(tmp_path / "national.db")
+    for org in ("HMICFRS", "WMP"):
+        ledger = open_ledger(target, create=True, org=org)
+        try:
+            rows = [row for row in national_rows() if row["org"] == org]
+            ledger.recorder.insert_events([as_stored(row) for row in rows])
+        finally:
+            ledger.close()
+    (given,) = read_json(target, "--org", "HMICFRS", "verdicts", "WMP", "--as-at", "2019-12-01")[
+        "verdicts"
+    ]
+    assert (given["key"], given["verdict"], given["on"]) == (
+        "FRAUD19/9",
+        "not-accepted",
+        "2019-11-15",
+    )
+    assert (
+        read_json(target, "--org", "HMICFRS", "verdicts", "WMP", "--as-at", "2019-11-14")[
+            "verdicts"
+        ]
+        == []
+    )
+    received = [
+        e for e in read_json(target, "--org", "WMP", "log")["events"] if e["key"] == "FRAUD19"
+    ]
+    assert [(e["type"], e["origin"]) for e in received] == [("ReportRegistered", "HMICFRS")]
+    for org in ("HMICFRS", "WMP"):
+        backup = tmp_path / f"{org}.jsonl"
+        ragw(target, "--org", org, "export", "--out", str(backup))
+        ragw(str(tmp_path / "copy.db"), "--org", org, "restore", str(backup))
+        ragw(str(tmp_path / "copy.db"), "--org", org, "verify", "--rules")

@@ -83,8 +83,10 @@ def remake_report(
     aggregates: dict[UUID, Any], event: ReportRegistered, access: Access | None, today: date
 ) -> Report:
     """The report, with the event ``report add`` gives pending, once the file's event is
-    one it could have given on ``today``."""
-    authorized(access, event.actor, "adding a report")
+    one it could have given on ``today``: by a role of this ledger's, but for a report
+    received from another organisation, which that one's roles allowed."""
+    if event.origin is None:
+        authorized(access, event.actor, "adding a report")
     check_code(event.code)
     if event.published > today:
         raise RuleBrokenError(
@@ -106,6 +108,7 @@ def remake_report(
         makes=event.makes,
         restricted=event.restricted,
         inspection=event.inspection,
+        origin=event.origin,
         actor=event.actor,
         on=event.on,
     )

@@ -35,6 +35,8 @@ from events import (
     ReportRegistered,
     RulesAdopted,
     RulesEvent,
+    VerdictEvent,
+    VerdictsBegun,
 )
 from ledger.chain import Digest
 from ledger.due import within_years
@@ -49,6 +51,7 @@ from ledger.keys import (
     OWNERS_KEY,
     RULES_ID,
     RULES_KEY,
+    VERDICTS_PREFIX,
     committee_id,
     inspection_id,
     organisation_id,
@@ -57,6 +60,8 @@ from ledger.keys import (
     report_id,
     split_event_id,
     split_key,
+    verdicts_id,
+    verdicts_key,
 )
 from ledger.storage.mapper import check_originator_topic, upcast
 
@@ -103,6 +108,8 @@ def backup_lines(
                 keys[event.originator_id] = OWNERS_KEY
             elif isinstance(event, OrganisationAdded):
                 keys[event.originator_id] = organisation_key(event.code)
+            elif isinstance(event, VerdictsBegun):
+                keys[event.originator_id] = verdicts_key(event.org)
             else:
                 keys[event.originator_id] = event.code  # type: ignore[attr-defined]
         yield backup_line(event, keys[event.originator_id], position)
@@ -142,6 +149,13 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
                 f"not {key!r}"
             )
         stream = organisation_id(key.removeprefix(ORGANISATION_PREFIX))
+    elif issubclass(cls, VerdictEvent):
+        if not key.startswith(VERDICTS_PREFIX):
+            raise RuleBrokenError(
+                f"{cls.__name__} belongs to the verdicts on an organisation's items "
+                f"({VERDICTS_PREFIX}CODE), not {key!r}"
+            )
+        stream = verdicts_id(key.removeprefix(VERDICTS_PREFIX))
     else:
         assert issubclass(cls, CommitteeEvent)
         stream = committee_id(key)
@@ -219,6 +233,8 @@ def _check_key(cls: type[LedgerEvent], key: str, payload: dict[str, Any]) -> Non
         named = str(payload.get("code"))
     elif cls is OrganisationAdded:
         named = organisation_key(str(payload.get("code")))
+    elif cls is VerdictsBegun:
+        named = verdicts_key(str(payload.get("org")))
     else:
         return
     if named != key:

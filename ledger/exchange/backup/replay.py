@@ -57,6 +57,7 @@ from events import (
     SignOffRuleSet,
     UserAdded,
     UserDisabled,
+    VerdictEvent,
 )
 from ledger.aggregates import (
     Access,
@@ -79,6 +80,7 @@ from ledger.exchange.backup.items import (
     partners,
     remake_item_event,
 )
+from ledger.exchange.backup.national import check_origin, remake_verdict_event
 from ledger.exchange.backup.users import remake_user_event
 from ledger.inputs import clean_text
 from ledger.keys import (
@@ -102,9 +104,11 @@ _COMPARED_WITHOUT = {"timestamp", "originator_topic"}
 
 class Replay:
     """The aggregates as the events replayed so far made them; :meth:`check` replays the
-    next event, refusing one its rules would not have given."""
+    next event, refusing one its rules would not have given. ``org``: the organisation
+    whose ledger it is (None: the single ledger), whose identity some rules ask."""
 
-    def __init__(self) -> None:
+    def __init__(self, org: str | None = None) -> None:
+        self.org = org
         self.aggregates: dict[UUID, Any] = {}
         #: Events a command gave at once that the file must hold next in their stream.
         self.expected: dict[UUID, list[LedgerEvent]] = {}
@@ -216,7 +220,10 @@ class Replay:
         if isinstance(event, RecommendationEvent):
             return remake_item_event(self.aggregates, event, access, rules)
         if isinstance(event, ReportRegistered):
+            check_origin(self.aggregates, event, self.org)
             return remake_report(self.aggregates, event, access, today)
+        if isinstance(event, VerdictEvent):
+            return remake_verdict_event(self.aggregates, event, access, self.org)
         if isinstance(event, CommitteeRegistered):
             authorized(access, actor, "adding a committee")
             check_code(event.code, what="committee code")
@@ -347,12 +354,14 @@ def first_unruled(
     *,
     latest: datetime | None = None,
     progress: Callable[[int], object] | None = None,
+    org: str | None = None,
 ) -> Unruled | None:
     """Replay a ledger's own log (its events with their positions, in order) through the
     rules each event passed when it was recorded, as a restore of its backup would; the
     first that could not have been recorded, or None. An event recorded after ``latest``
-    (the check's moment, with the clocks' tolerance) has not happened yet."""
-    replay = Replay()
+    (the check's moment, with the clocks' tolerance) has not happened yet. ``org``: the
+    organisation whose ledger it is."""
+    replay = Replay(org)
     first: dict[UUID, tuple[int, LedgerEvent]] = {}
     for position, event in log:
         if progress is not None:

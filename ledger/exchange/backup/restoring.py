@@ -123,7 +123,7 @@ def restore(
         raise BatchRefusedError(source, problems)
     # The rules are replayed once every line reads: a line that does not leaves a gap
     # that every later event of its key (or of its report's items) would be refused for.
-    replay_all(events, numbers, source)
+    replay_all(events, numbers, source, ledger.org)
     if digest is not None:
         check_digest(events, positions, digest, ledger)
     if events:
@@ -158,11 +158,13 @@ def restored_digest_check(ledger: Ledger, digest: Digest) -> Callable[[Any], Non
     return check
 
 
-def replay_all(events: list[LedgerEvent], numbers: list[int], source: str) -> None:
+def replay_all(
+    events: list[LedgerEvent], numbers: list[int], source: str, org: str | None = None
+) -> None:
     """Replay ``events`` (from lines ``numbers``) through the rules they passed when they
     were recorded; refuse them naming each key's first event that did not pass (what
     follows it in its key, or in its report's items, would only repeat the problem)."""
-    replay = Replay()
+    replay = Replay(org)
     problems: list[tuple[int, LedgerError | str]] = []
     broken: set[UUID] = set()
     creators: dict[UUID, int] = {}

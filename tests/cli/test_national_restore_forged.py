@@ -1,0 +1,234 @@
+"""A backup's national events restore only into the ledger that could have recorded
+them: verdicts into an inspectorate's, on another organisation's items, each as its
+rules give it; a report naming its origin into a force's, received from another
+organisation. Forged ones are refused in one `Error:` line naming the line, with
+nothing written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from tests.cli.test_restore_checks import written
+
+ACTOR = "Strategic Development"
+Lines = list[dict[str, Any]]
+
+
+def run(db: str, *args: str, code: int = 0) -> str:
+    result = CliRunner().invoke(main, ["--db", db, "--actor", ACTOR, *args])
+    assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
+    assert "Traceback" not in result.output
+    return result.stdout if code == 0 else result.stderr
+
+
+@pytest.fixture(scope="module")
+def backups(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Lines]:
+    """The lines of an inspectorate's backup (a national report, its recommendation and
+    a verdict on the force's item) and of the force's (the report received)."""
+    folder = tmp_path_factory.mktemp("national")
+    db = str(folder / "store.db")
+    run(db, "org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
+    run(db, "org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    hm = ("--org", "HMICFRS")
+    national = ("--scope", "national", "--published", "2019-04-02", "--on", "2019-04-02")
+    run(db, *hm, "report", "add", "FRAUD19", "--title", "Fraud: Time to Choose", *national)
+    item = ("--kind", "recommendation", "--text", "Respond to fraud victims")
+    run(db, *hm, "rec", "add", "FRAUD19", "9", *item, "--to", "forces", "--on", "2019-04-02")
+    run(db, *hm, "national", "issue", "--on", "2019-04-10")
+    said = ("--reason", "No plan", "--on", "2019-11-15")
+    run(db, *hm, "verdict", "WMP", "FRAUD19/9", "not-accepted", *said)
+    found = {}
+    for org in ("HMICFRS", "WMP"):
+        out = folder / f"{org}.jsonl"
+        run(db, "--org", org, "export", "--out", str(out))
+        found[org] = [json.loads(line) for line in out.read_text().splitlines()]
+    return found
+
+
+def nothing_written(target: str, org: str | None) -> bool:
+    if "://" not in target:
+        return not Path(target).exists()
+    where = ("--org", org) if org else ()
+    result = CliRunner().invoke(main, ["--db", target, *where, "log", "--format", "json"])
+    return result.exit_code != 0 or '"id"' not in result.stdout
+
+
+def refused(target: str, tmp_path: Path, lines: Lines, org: str | None) -> str:
+    where = ("--org", org) if org else ()
+    said = run(target, *where, "restore", written(tmp_path, lines), code=1)
+    assert len(said.splitlines()) == 1 and said.startswith("Error: "), said
+    assert nothing_written(target, org)
+    return said
+
+
+def edited(lines: Lines, type_: str, nth: int = 0, **payload: Any) -> Lines:
+    """``lines`` with the ``nth`` line of type ``type_`` given ``payload`` fields (a
+    field ``key`` sets the line's key and id too)."""
+    copy = [dict(line, payload=dict(line["payload"])) for line in lines]
+    at = [i for i, line in enumerate(copy) if line["type"] == type_][nth]
+    key = payload.pop("line_key", None)
+    if key is not None:
+        copy[at]["key"] = key
+        copy[at]["id"] = f"{key}@{copy[at]['id'].rpartition('@')[2]}"
+    copy[at]["payload"].update(payload)
+    return copy
+
+
+def verdict_lines(lines: Lines) -> Lines:
+    return [line for line in lines if line["key"].startswith("verdicts:")]
+
+
+def test_each_organisations_backup_restores_into_its_own_ledger_and_verifies(
+    backups: dict[str, Lines], target: str, tmp_path: Path
+) -> None:
+    for org, lines in backups.items():
+        run(target, "--org", org, "restore", written(tmp_path, lines, f"{org}.jsonl"))
+        run(target, "--org", org, "verify", "--rules")
+    listed = json.loads(run(target, "--org", "HMICFRS", "verdicts", "WMP", "--format", "json"))
+    assert [v["verdict"] for v in listed["verdicts"]] == ["not-accepted"]
+
+
+def test_verdicts_in_a_forces_ledger_are_refused(
+    backups: dict[str, Lines], target: str, tmp_path: Path
+) -> None:
+    force = backups["WMP"]
+    last = force[-1]["position"]
+    moved = [
+        dict(line, position=last + n) for n, line in enumerate(verdict_lines(backups["HMICFRS"]), 1)
+    ]
+    said = refused(target, tmp_path, force + moved, "WMP")
+    assert "verdicts are an inspectorate's, and this is WMP (West Midlands Police, force)" in said
+
+
+def test_verdicts_in_the_ledger_of_no_organisation_are_refused(
+    backups: dict[str, Lines], target: str, tmp_path: Path
+) -> None:
+    said = refused(target, tmp_path, backups["HMICFRS"], None)
+    assert "verdicts are an inspectorate's, and this is the ledger of no organisation" in said
+
+
+def test_a_verdict_stream_naming_the_ledgers_own_organisation_is_refused(
+    backups: dict[str, Lines], target: str, tmp_path: Path
+) -> None:
+    lines = edited(backups["HMICFRS"], "VerdictsBegun", org="HMICFRS", line_key="verdicts:HMICFRS")
+    lines = edited(lines, "VerdictGiven", line_key="verdicts:HMICFRS")
+    said = refused(target, tmp_path, lines, "HMICFRS")
+    assert "HMICFRS's own items" in said
+
+
+@pytest.mark.parametrize(
+    ("payload", "says"),
+    [
+        ({"key": " FRAUD19/9"}, "not written as it is kept"),
+        ({"key": "FRAUD19"}, "FRAUD19"),
+        ({"verdict": "done"}, "cannot be read"),
+        ({"reason": " No plan"}, "reason must be trimmed"),
+    ],
+)
+def test_a_verdict_no_command_gives_is_refused(
+    backups: dict[str, Lines],
+    target: str,
+    tmp_path: Path,
+    payload: dict[str, Any],
+    says: str,
+) -> None:
+    said = refused(
+        target, tmp_path, edited(backups["HMICFRS"], "VerdictGiven", **payload), "HMICFRS"
+    )
+    assert says in said
+
+
+def test_a_verdict_stream_begun_for_an_unwritten_code_is_refused(
+    backups: dict[str, Lines], target: str, tmp_path: Path
+) -> None:
+    lines = edited(backups["HMICFRS"], "VerdictsBegun", org="wmp", line_key="verdicts:wmp")
+    lines = edited(lines, "VerdictGiven", line_key="verdicts:wmp")
+    assert "'wmp'" in refused(target, tmp_path, lines, "HMICFRS")
+
+
+def test_a_verdict_dated_before_the_one_it_replaces_is_refused(
+    backups: dict[str, Lines], target: str, tmp_path: Path
+) -> None:
+    lines = backups["HMICFRS"]
+    given = lines[-1]
+    earlier = dict(
+        given,
+        id=given["id"].replace("@2", "@3"),
+        position=given["position"] + 1,
+        on="2019-11-01",
+        payload={**given["payload"], "verdict": "accepted"},
+    )
+    said = refused(target, tmp_path, [*lines, earlier], "HMICFRS")
+    assert "cannot take effect before the one it replaces (2019-11-15)" in said
+
+
+def test_a_verdict_under_another_key_is_refused(
+    backups: dict[str, Lines], target: str, tmp_path: Path
+) -> None:
+    lines = edited(backups["HMICFRS"], "VerdictGiven", line_key="FRAUD19/9")
+    assert "belongs to the verdicts on an organisation's items" in refused(
+        target, tmp_path, lines, "HMICFRS"
+    )
+
+
+@pytest.mark.parametrize(
+    ("payload", "says"),
+    [
+        ({"origin": "WMP"}, "names WMP, whose ledger this is, as its origin"),
+        ({"origin": "hmicfrs"}, "not written as it is kept"),
+        ({"origin": "1 BAD"}, "not an organisation code"),
+    ],
+)
+def test_a_received_report_with_a_forged_origin_is_refused(
+    backups: dict[str, Lines],
+    target: str,
+    tmp_path: Path,
+    payload: dict[str, Any],
+    says: str,
+) -> None:
+    said = refused(target, tmp_path, edited(backups["WMP"], "ReportRegistered", **payload), "WMP")
+    assert says in said
+
+
+@pytest.mark.parametrize("kind", ["pcc", "inspectorate"])
+def test_a_report_received_by_a_ledger_not_a_forces_is_refused(
+    backups: dict[str, Lines], target: str, tmp_path: Path, kind: str
+) -> None:
+    lines = edited(backups["WMP"], "OrganisationAdded", kind=kind)
+    assert "only a force receives national reports" in refused(target, tmp_path, lines, "WMP")
+
+
+def test_a_report_naming_an_origin_in_the_ledger_of_no_organisation_is_refused(
+    backups: dict[str, Lines], target: str, tmp_path: Path
+) -> None:
+    said = refused(target, tmp_path, backups["WMP"], None)
+    assert "only a force receives national reports; this is the ledger of no" in said
+
+
+def test_a_force_under_access_control_restores_what_the_inspectorate_issued_to_it(
+    target: str, tmp_path: Path
+) -> None:
+    """The inspectorate's roles allowed the issue: the force's own roles, which the
+    issuer holds none of, are not asked of it again on restore."""
+    db = str(tmp_path / "store.db")
+    run(db, "org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
+    run(db, "org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    run(db, "--org", "WMP", "role", "grant", "Chief Constable", "governance")
+    hm = ("--org", "HMICFRS")
+    national = ("--scope", "national", "--published", "2019-04-02", "--on", "2019-04-02")
+    run(db, *hm, "report", "add", "FRAUD19", "--title", "Fraud: Time to Choose", *national)
+    item = ("--kind", "recommendation", "--text", "Respond to fraud victims", "--to", "forces")
+    run(db, *hm, "rec", "add", "FRAUD19", "9", *item, "--on", "2019-04-02")
+    run(db, *hm, "national", "issue")
+    backup = tmp_path / "wmp.jsonl"
+    run(db, "--org", "WMP", "export", "--out", str(backup))
+    run(target, "--org", "WMP", "restore", str(backup))
+    run(target, "--org", "WMP", "verify", "--rules")
+    board = json.loads(run(target, "--org", "WMP", "board", "--format", "json"))
+    assert [i["key"] for i in board["items"]] == ["FRAUD19/9"]
