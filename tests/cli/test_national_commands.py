@@ -279,8 +279,8 @@ def test_issuing_is_refused_in_one_line_where_it_cannot_run(
 
 
 def test_a_verdict_is_the_inspectorates_own_beside_the_forces_status(store: Any) -> None:
-    store(*HM, "national", "issue")
-    store("--org", "WMP", "status", "FRAUD19/9", "GREEN")
+    store(*HM, "national", "issue", "--on", "2019-04-10")
+    store("--org", "WMP", "status", "FRAUD19/9", "GREEN", "--on", "2019-10-01")
     out = store(
         *HM,
         "verdict",
