@@ -159,6 +159,19 @@ def test_every_organisations_chain_verifies(store: str) -> None:
     assert "digest" in ragw(store, "verify")
 
 
+def test_every_organisations_backup_restores_with_the_same_board_and_verdicts(
+    store: str, tmp_path: Path
+) -> None:
+    again = str(tmp_path / "restored.db")
+    for org in (None, "HMICFRS", "COLP", "WMP"):
+        where = ("--org", org) if org else ()
+        backup = str(tmp_path / f"{org or 'register'}.jsonl")
+        ragw(store, *where, "export", "--out", backup)
+        ragw(again, *where, "restore", backup)
+    for org in ("COLP", "WMP"):
+        assert board(again, org) == board(store, org)
+
+
 def test_the_national_demo_is_refused_on_a_store_that_holds_a_ledger(target: str) -> None:
     ragw(target, "org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
     before = ragw(target, "log", "--format", "json")
