@@ -15,7 +15,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from events import Status
+from events import Scope, Status
 from ledger.application import Ledger
 from ledger.errors import Field, RuleBrokenError
 
@@ -54,50 +54,11 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
             store=Field.STORE,
         )
     paper = demo_paper()
-    now, then = DEMO_DATE, PREVIOUS_MEETING
-    committee = Committee.register(
-        code=DEMO_COMMITTEE, name=paper["committee"], actor=actor, on=then
-    )
-    committee.schedule_meeting(then, None, actor, then)
-    committee.schedule_meeting(now, None, actor, now)
+    now = DEMO_DATE
+    committee = demo_committee(actor)
     aggregates: list[Report | Recommendation | Committee] = [committee]
     for entry in paper["reports"]:
-        published = date.fromisoformat(entry["published"])
-        report = Report.register(
-            code=entry["code"],
-            title=entry["title"],
-            scope=entry["scope"],
-            published=published,
-            inspectorates=entry["inspectorates"],
-            makes=entry["makes"],
-            actor=actor,
-            on=published,
-        )
-        aggregates.append(report)
-        issued_on = then if published <= then else now
-        for row in entry["items"]:
-            reported = row["status"]  # as printed: NEW GREEN, AMBER, RED ...
-            colour = reported.removeprefix("NEW ")
-            earlier = "AMBER" if reported.startswith("NEW ") and issued_on < now else colour
-            reason = row["comment"] or row.get("lead") or "as reported to the committee"
-            item = ledger.prepare_recommendation(
-                report.code,
-                row["ref"],
-                kind=row["kind"],
-                text=row["text"],
-                lead=row.get("lead"),
-                due=row["due"],
-                status=earlier,
-                reason=reason if earlier in ("RED", "WHITE") else None,
-                actor=actor,
-                on=issued_on,
-                report=report,
-            )
-            if earlier != colour:
-                item.change_status(Status(colour), reason, actor, now)
-            if row["comment"]:
-                item.note_progress(row["comment"], actor, now)
-            aggregates.append(item)
+        aggregates += paper_report(ledger, entry, actor=actor)
     made, linked = demo_inspections(actor)
     recorded = ledger.save_all(*aggregates, *made, what="the demo ledger")
     for report, inspection, on in linked:  # each report of an inspection, as report add does
@@ -106,6 +67,86 @@ def build_demo(ledger: Ledger, *, actor: str) -> int:
     recorded += review_reports(ledger, committee, actor=actor, on=now)
     recorded += relevance_demo(ledger, actor=actor)
     return len(recorded)
+
+
+def demo_committee(actor: str) -> Any:
+    """The paper's committee with its two meetings, built (not saved)."""
+    from ledger.aggregates import Committee
+
+    then, now = PREVIOUS_MEETING, DEMO_DATE
+    committee = Committee.register(
+        code=DEMO_COMMITTEE, name=demo_paper()["committee"], actor=actor, on=then
+    )
+    committee.schedule_meeting(then, None, actor, then)
+    committee.schedule_meeting(now, None, actor, now)
+    return committee
+
+
+def issued_on(published: date) -> date:
+    """The day an item of a report published on ``published`` went on the board: the
+    earlier meeting for reports published by then, the paper's date for later ones."""
+    return PREVIOUS_MEETING if published <= PREVIOUS_MEETING else DEMO_DATE
+
+
+def paper_statuses(row: dict[str, Any], issued: date) -> tuple[str, str, str]:
+    """Of an item of the paper put on the board on ``issued``: the status it had then
+    (an item marked NEW GREEN or NEW RED was AMBER at the earlier meeting), the status
+    the paper reports, and the reason the paper gives for it."""
+    reported = row["status"]  # as printed: NEW GREEN, AMBER, RED ...
+    colour = reported.removeprefix("NEW ")
+    earlier = "AMBER" if reported.startswith("NEW ") and issued < DEMO_DATE else colour
+    reason = row["comment"] or row.get("lead") or "as reported to the committee"
+    return earlier, colour, reason
+
+
+def paper_report(
+    ledger: Ledger, entry: dict[str, Any], *, actor: str, scope: str | None = None
+) -> list[Any]:
+    """Report ``entry`` of the paper and its items, built (not saved) with the history
+    the paper implies (:func:`build_demo`); ``scope``: instead of the paper's."""
+    from ledger.aggregates import Report
+
+    published = date.fromisoformat(entry["published"])
+    report = Report.register(
+        code=entry["code"],
+        title=entry["title"],
+        scope=Scope(scope or entry["scope"]),
+        published=published,
+        inspectorates=entry["inspectorates"],
+        makes=entry["makes"],
+        actor=actor,
+        on=published,
+    )
+    made: list[Any] = [report]
+    issued = issued_on(published)
+    for row in entry["items"]:
+        earlier, _, reason = paper_statuses(row, issued)
+        item = ledger.prepare_recommendation(
+            report.code,
+            row["ref"],
+            kind=row["kind"],
+            text=row["text"],
+            lead=row.get("lead"),
+            due=row["due"],
+            status=earlier,
+            reason=reason if earlier in ("RED", "WHITE") else None,
+            actor=actor,
+            on=issued,
+            report=report,
+        )
+        follow_paper(item, row, earlier, actor=actor)
+        made.append(item)
+    return made
+
+
+def follow_paper(item: Any, row: dict[str, Any], earlier: str, *, actor: str) -> None:
+    """Bring ``item``, whose status is ``earlier``, to what the paper reports on its
+    date: the status it prints, and its comment noted."""
+    _, colour, reason = paper_statuses(row, DEMO_DATE)
+    if earlier != colour:
+        item.change_status(Status(colour), reason, actor, DEMO_DATE)
+    if row["comment"]:
+        item.note_progress(row["comment"], actor, DEMO_DATE)
 
 
 def demo_inspections(actor: str) -> tuple[list[Any], list[tuple[Any, Any, date]]]:
@@ -174,42 +215,26 @@ def review_reports(ledger: Ledger, committee: Any, *, actor: str, on: date) -> l
 def relevance_demo(ledger: Ledger, *, actor: str) -> list[str]:
     """Items not addressed to the force, and one item superseded by a later one, from the
     earlier papers of seeds 000 (October 2015) and 002 (March 2017), recorded by the
-    commands a user runs; the ids recorded.
+    commands a user runs (:func:`not_the_forces_demo`, :func:`superseded_demo`); the ids
+    recorded. The days of publication are illustrative where the papers give a month or
+    a year only."""
+    return not_the_forces_demo(ledger, actor=actor) + superseded_demo(ledger, actor=actor)
 
-    "Building the picture" (seed 000, paragraph 11) makes recommendations "to the Home
+
+def not_the_forces_demo(ledger: Ledger, *, actor: str) -> list[str]:
+    """The report "Building the picture" (seed 000, paragraph 11) makes recommendations "to the Home
     Office and National Lead for Information Management Business Area; to Chief
     Constables; and to the College of Policing": the first and the last are on the
-    ledger as not the force's, so every paper lists them apart. The 2014 crime
-    inspection's item on examining seized computers (seed 002, 2.36-2.40) was carried
-    into the 2015 child protection re-inspection's recommendation to eradicate the
-    backlog, which PEEL 2016 found done: the older item is closed as superseded by the
-    later one as of the March 2017 paper. The days of publication are illustrative where
-    the papers give a month or a year only."""
-    recorded: list[str] = []
-    for code, title, scope, published in (
-        (
-            "INFOMGMT15",
-            "Building the picture: an inspection of police information management",
-            "national",
-            date(2015, 7, 23),
-        ),
-        ("CRIMEWMP14", "Crime inspection 2014: West Midlands Police", "force", date(2014, 11, 27)),
-        (
-            "CPREVISIT15",
-            "National child protection inspection revisit 2015: West Midlands Police",
-            "force",
-            date(2015, 12, 1),
-        ),
-    ):
-        recorded += ledger.register_report(
-            code,
-            title=title,
-            scope=scope,
-            published=published,
-            inspectorates=("HMIC",),
-            actor=actor,
-            on=published,
-        )
+    ledger as not the force's, so every paper lists them apart; the ids recorded."""
+    recorded = ledger.register_report(
+        "INFOMGMT15",
+        title="Building the picture: an inspection of police information management",
+        scope="national",
+        published=date(2015, 7, 23),
+        inspectorates=("HMIC",),
+        actor=actor,
+        on=date(2015, 7, 23),
+    )
     considered = date(2015, 10, 21)  # the sub committee's meeting of seed 000
     for ref, text, to in (
         (
@@ -239,6 +264,33 @@ def relevance_demo(ledger: Ledger, *, actor: str) -> list[str]:
             reason=f"Addressed to {' and '.join(to)}, not to the force (Pol 49/15, paragraph 11)",
             actor=actor,
             on=considered,
+        )
+    return recorded
+
+
+def superseded_demo(ledger: Ledger, *, actor: str) -> list[str]:
+    """West Midlands Police's 2014 crime inspection's item on examining seized computers
+    (seed 002, 2.36-2.40) was carried into the 2015 child protection re-inspection's
+    recommendation to eradicate the backlog, which PEEL 2016 found done: the older item
+    is closed as superseded by the later one as of the March 2017 paper; the ids
+    recorded."""
+    recorded: list[str] = []
+    for code, title, published in (
+        ("CRIMEWMP14", "Crime inspection 2014: West Midlands Police", date(2014, 11, 27)),
+        (
+            "CPREVISIT15",
+            "National child protection inspection revisit 2015: West Midlands Police",
+            date(2015, 12, 1),
+        ),
+    ):
+        recorded += ledger.register_report(
+            code,
+            title=title,
+            scope="force",
+            published=published,
+            inspectorates=("HMIC",),
+            actor=actor,
+            on=published,
         )
     recorded += ledger.issue_recommendation(
         "CRIMEWMP14",
