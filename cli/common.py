@@ -199,11 +199,14 @@ class LedgerGroup(click.Group):
         except Exception as error:
             # The database server's own refusal of a login (another organisation's
             # schema, the store's own ledger): what it refused, in one line.
+            click_own = (click.ClickException, click.exceptions.Exit, click.exceptions.Abort)
+            if isinstance(error, click_own):
+                raise  # a refusal said already (its cause may be the server's), or --help
+            # imported only now: --help passes through here, and must stay light
             from ledger.storage.settings import refused_by_the_server
 
-            click_own = (click.ClickException, click.exceptions.Exit, click.exceptions.Abort)
-            if isinstance(error, click_own) or not refused_by_the_server(error):
-                raise  # a refusal said already (its cause may be the server's), or a bug
+            if not refused_by_the_server(error):
+                raise  # a bug
             session = ctx.find_object(Session)
             if session is not None:
                 session.abandon()
