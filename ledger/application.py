@@ -44,7 +44,7 @@ from ledger.inputs import (
 )
 from ledger.inspections import Inspections
 from ledger.keys import check_ref, recommendation_id, split_event_id, split_key
-from ledger.national import National
+from ledger.national import National, check_own_item
 from ledger.relevance import Relevance
 from ledger.reminders import Reminders
 from ledger.storage.settings import APPLICATION
@@ -100,7 +100,7 @@ class Ledger(Accounts, Reminders, Inspections, Relevance, National):
         self, key: str, *, reason: str, actor: str, on: date | None = None
     ) -> list[str]:
         """Refuse ``key``'s pending request, with a reason; the item stays as it was."""
-        why = self._reason(reason, "a rejection", key)
+        why = required_reason(reason, "a rejection", key)
         self.authorize(actor, what="rejecting a sign-off")
         return self._change(key, on, lambda item, day: item.reject_sign_off(why, actor, day), actor)
 
@@ -156,10 +156,13 @@ class Ledger(Accounts, Reminders, Inspections, Relevance, National):
         report: Report | None = None,
         known_new: bool = False,
         to: Sequence[str] = (),
+        received: bool = False,
     ) -> Recommendation:
         """Check and build a new item without saving it (batches save many at once).
-        ``known_new``: the caller has just found that the key is not in the ledger."""
+        ``known_new``: the caller has just found that the key is not in the ledger;
+        ``received``: it is one its report's origin issued (:mod:`ledger.national`)."""
         report = report or self.get_report(code)
+        check_own_item(report, received)
         ref = check_ref(ref)
         on = self.check_on(on, not_before=report.published, since="its report was published")
         if not known_new and recommendation_id(report.code, ref) in self.repository:
@@ -250,7 +253,7 @@ class Ledger(Accounts, Reminders, Inspections, Relevance, National):
     ) -> list[str]:
         """Move ``key``'s due date later; where a committee grants extensions, ask for it
         (an :class:`~events.ExtensionRequested` that awaits sign-off)."""
-        why = self._reason(reason, "an extension", key)
+        why = required_reason(reason, "an extension", key)
         found = clean_links(links)
         if self.needs_sign_off(actor, SignOffFor.EXTENSIONS):
             return self._change(
@@ -286,7 +289,7 @@ class Ledger(Accounts, Reminders, Inspections, Relevance, National):
     ) -> list[str]:
         """Take ``key`` off the tracker; where a committee requires sign-off for
         closures, ask for it (a :class:`~events.ClosureRequested`)."""
-        why = self._reason(reason, "closing", key)
+        why = required_reason(reason, "closing", key)
         found = clean_links(links)
         if self.needs_sign_off(actor, SignOffFor.CLOSURES):
             return self._change(
@@ -303,7 +306,7 @@ class Ledger(Accounts, Reminders, Inspections, Relevance, National):
                 f"{event_id} is an event of {key}, a report or committee; only a recommendation's "
                 "events can be corrected (ids like PEEL1819/4@3)"
             )
-        why = self._reason(reason, "a correction", key)
+        why = required_reason(reason, "a correction", key)
         if both := self.correct_supersession(key, version, reason=why, actor=actor, on=on):
             return both  # its other half, in the later item, is retracted with it
         return self._change(
@@ -372,9 +375,6 @@ class Ledger(Accounts, Reminders, Inspections, Relevance, National):
             ) from None
 
     # Helpers -------------------------------------------------------------------------
-
-    def _reason(self, reason: str | None, what: str, key: str) -> str:
-        return required_reason(reason, what, key)
 
     def _change(
         self,

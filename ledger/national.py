@@ -34,7 +34,7 @@ from events import (
 from ledger.addressees import groups_of
 from ledger.aggregates import GivenVerdict, Recommendation, Report, Verdicts
 from ledger.aggregates.verdicts import given_of, in_effect
-from ledger.errors import Field, InvalidInputError, RuleBrokenError
+from ledger.errors import Field, Fix, Hint, InvalidInputError, RuleBrokenError
 from ledger.inputs import required_reason
 from ledger.keys import recommendation_id, report_id, verdicts_id
 from ledger.organisations import Organisations
@@ -51,6 +51,20 @@ GIVES_VERDICTS = "inspectorate"
 def to_forces(to: Sequence[str]) -> bool:
     """Whether a recommendation addressed to ``to`` (as written) is every force's."""
     return not TO_FORCES.isdisjoint(groups_of(to))
+
+
+def check_own_item(report: Report, received: bool) -> None:
+    """Refuse an item of a report another organisation issued (a national report
+    received) that is not one it issued: the force tracks the inspectorate's
+    recommendations, and cannot add its own under them (a verdict would be on its words)."""
+    if report.origin is not None and not received:
+        raise RuleBrokenError(
+            "report {code} was issued by {origin}: its recommendations are {origin}'s, "
+            "received with it; record the force's own work on them, or its own "
+            "recommendations under a report of its own",
+            code=report.code,
+            origin=report.origin,
+        )
 
 
 def parse_verdict(text: str) -> Verdict:
@@ -87,6 +101,7 @@ class National(Organisations):
             report: Report | None = None,
             known_new: bool = False,
             to: Sequence[str] = (),
+            received: bool = False,
         ) -> Recommendation: ...
 
     def kind(self) -> str | None:
@@ -148,6 +163,7 @@ class National(Organisations):
                 made.append(report)
             for item in items:
                 if recommendation_id(issued.code, item.ref) in self.repository:
+                    self._check_held(item)
                     continue
                 made.append(
                     self.prepare_recommendation(
@@ -161,11 +177,28 @@ class National(Organisations):
                         report=report,
                         known_new=True,
                         to=item.to,
+                        received=True,
                     )
                 )
         if not made:
             return []
         return self.save_all(*made, what=f"the national reports received by {self.org}")
+
+    def _check_held(self, issued: RecommendationIssued) -> None:
+        """Refuse to take a report whose item this ledger holds in other words than its
+        origin issued it: never a verdict on words the inspectorate did not write."""
+        held = self.get_recommendation(f"{issued.report}/{issued.ref}").history[0]
+        if not isinstance(held, RecommendationIssued) or (held.kind, held.text) != (
+            issued.kind,
+            issued.text,
+        ):
+            raise RuleBrokenError(
+                "{org} holds {key} in words its origin did not issue; nothing was "
+                "recorded; check {org}'s ledger ({hint})",
+                org=self.org or "this ledger",
+                key=f"{issued.report}/{issued.ref}",
+                hint=Hint.to(Fix.VERIFY),
+            )
 
     def _received(self, code: str, origin: str) -> Report | None:
         """This ledger's report ``code`` as received from ``origin``; None when it holds

@@ -27,6 +27,7 @@ from ledger.aggregates.supersession import (
 )
 from ledger.errors import ConflictError, Fix, ForbiddenError, Hint, LedgerError
 from ledger.governance import Governance
+from ledger.inputs import required_reason
 from ledger.keys import split_key
 
 #: What ``relevance`` says an item is, as the command line names it.
@@ -41,7 +42,6 @@ class Relevance(Governance):
     if TYPE_CHECKING:  # the Ledger's (its items' commands)
 
         def get_recommendation(self, key: str) -> Recommendation: ...
-        def _reason(self, reason: str | None, what: str, key: str) -> str: ...
         def _change(
             self,
             key: str,
@@ -56,7 +56,7 @@ class Relevance(Governance):
         """Say that ``key`` is not the force's to act on (``for_us`` False: addressed to
         someone else) from ``on``, or that it is again. It stays on the ledger and the
         board; a paper lists it apart and does not count it."""
-        why = self._reason(reason, "a change of relevance", key)
+        why = required_reason(reason, "a change of relevance", key)
         waiting = [] if for_us else self.needs_sign_off(actor, SignOffFor.CLOSURES)
         if waiting:
             # Saying an item is not the force's takes it out of the counts, as a closure
@@ -77,7 +77,7 @@ class Relevance(Governance):
     ) -> list[str]:
         """Close ``key`` as superseded by ``by`` from ``on``, in one transaction with
         ``by``'s record that it supersedes ``key``."""
-        why = self._reason(reason, "superseding", key)
+        why = required_reason(reason, "superseding", key)
         waiting = self.needs_sign_off(actor, SignOffFor.CLOSURES)
         if waiting:
             raise ForbiddenError(

@@ -100,6 +100,7 @@ def board() -> Any:
         statuses=STATUSES,
         listed=listed,
         verdicts=verdicts.by_key,
+        verdicts_unread=verdicts.unread,
         day=day,
         known=known.isoformat() if known else None,
     )

@@ -28,6 +28,17 @@ Release = Callable[["LedgerSession"], None] | None
 
 
 @dataclass(frozen=True)
+class Issued:
+    """A national report as its issuer's own ledger holds it: whether restricted, and
+    the words of each recommendation it issued to forces, by ref. What a force's ledger
+    says of a report it received is the force's record; this is the issuer's."""
+
+    restricted: bool
+    texts: dict[str, str]
+    title: str
+
+
+@dataclass(frozen=True)
 class Member:
     """An organisation of the store, as the register recorded it."""
 
@@ -60,6 +71,8 @@ class NationalRead:
     items: list[NationalItem] = field(default_factory=list)
     #: Each organisation's reports, by organisation and code.
     reports: dict[str, dict[str, ReportFacts]] = field(default_factory=dict)
+    #: What each inspectorate issued nationally, by its code and the report's.
+    issued: dict[str, dict[str, Issued]] = field(default_factory=dict)
     #: Each organisation's ledger digest as read (inspectorates' too): what anyone can
     #: check the register against later with ``verify``.
     digests: dict[str, str | None] = field(default_factory=dict)
@@ -94,10 +107,12 @@ def verdicts_on(
     as_known_at: datetime | None,
     digests: dict[str, str | None],
     release: Release = None,
+    issued: dict[str, dict[str, Issued]] | None = None,
 ) -> dict[str, dict[str, GivenVerdict]]:
     """The verdicts in effect on ``as_at`` (as known at ``as_known_at``) on each
     holder's items, by holder and key, from every inspectorate's ledger; each
-    inspectorate's digest is noted in ``digests``."""
+    inspectorate's digest is noted in ``digests``, and what it issued nationally in
+    ``issued`` when given."""
     verdicts: dict[str, dict[str, GivenVerdict]] = {m.code: {} for m in holders}
     for inspectorate in inspectorates:
         session = open_org(inspectorate.code)
@@ -109,6 +124,14 @@ def verdicts_on(
             verdicts[holder.code].update(given[holder.code])
         digest = ledger.digest()
         digests[inspectorate.code] = str(digest) if digest else None
+        if issued is not None:
+            issued[inspectorate.code] = {
+                report.code: Issued(
+                    report.restricted, {item.ref: item.text for item in items}, report.title
+                )
+                for report, items in ledger.issued_nationally()
+                if as_known_at is None or report.timestamp <= as_known_at
+            }
         if release is not None:
             release(session)
     return verdicts
@@ -135,7 +158,7 @@ def national_read(
     read = NationalRead(as_at, as_known_at, members)
     inspectorates, holders = split_members(members, orgs)
     verdicts = verdicts_on(
-        inspectorates, holders, open_org, as_at, as_known_at, read.digests, release
+        inspectorates, holders, open_org, as_at, as_known_at, read.digests, release, read.issued
     )
     for holder in holders:
         session = open_org(holder.code)

@@ -234,6 +234,13 @@ def paper(
         if pinned is not None and pinned.issued_at is not None:
             known = min(pinned.issued_at, as_known_at) if as_known_at else pinned.issued_at
         given = own_verdicts(session, open_org, as_at=meeting, as_known_at=known)
+        if to_issue and given.unread:
+            raise InvalidInputError(
+                "this login may not read {unread}, where the inspectorate's verdicts on "
+                "the items are, so the paper would go to the committee without them; "
+                "issue it with a login that may read them (the store owner's)",
+                unread=", ".join(given.unread),
+            )
         read = read.judged(verdict_rows(read.appendix, given.by_key))
     # One rule for every section, the restated one too: a public paper says nothing of
     # a restricted report but its title and its counts.

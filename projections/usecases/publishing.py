@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -119,6 +119,11 @@ def published(read: NationalRead) -> PublicRegister:
     reports: dict[tuple[str, str], tuple[ReportFacts, list[PublicEntry]]] = {}
     for org, held in read.reports.items():
         for code, facts in held.items():
+            if facts.origin is not None:  # the issuer's ledger says what it issued
+                issued = read.issued.get(facts.origin, {}).get(code)
+                if issued is None or issued.restricted:
+                    continue
+                facts = replace(facts, title=issued.title)
             if not facts.restricted and facts.published <= read.as_at:
                 reports.setdefault((facts.origin or org, code), (facts, []))
     for national in read.items:
@@ -126,6 +131,12 @@ def published(read: NationalRead) -> PublicRegister:
         issuer = facts.origin or national.org
         if facts.restricted or (issuer, facts.code) not in reports:
             continue
+        text = item.text
+        if facts.origin is not None:  # in the issuer's words, and only what it issued
+            texts = read.issued[facts.origin][facts.code].texts
+            if item.ref not in texts:
+                continue
+            text = texts[item.ref]
         reports[(issuer, facts.code)][1].append(
             PublicEntry(
                 org=national.org,
@@ -134,13 +145,13 @@ def published(read: NationalRead) -> PublicRegister:
                 ref=item.ref,
                 key=item.key,
                 kind=item.kind,
-                text=item.text,
+                text=text,
                 status=status_word(item.status),
                 due=item.due,
                 verdict=verdict.verdict.value if verdict else None,
                 verdict_reason=verdict.reason if verdict else None,
                 verdict_on=verdict.on if verdict else None,
-                superseded_by=item.superseded_by,
+                superseded_by=_public_key(item.superseded_by, read.reports[national.org]),
                 not_for_the_force=item.not_for_the_force is not None,
             )
         )
@@ -155,6 +166,15 @@ def published(read: NationalRead) -> PublicRegister:
             )
         )
     return public
+
+
+def _public_key(key: str | None, reports: dict[str, ReportFacts]) -> str | None:
+    """``key`` when its report may be published; None for an item of a restricted report
+    (or one the organisation does not hold): the register never names it."""
+    if key is None:
+        return None
+    facts = reports.get(key.partition("/")[0])
+    return key if facts is not None and not facts.restricted else None
 
 
 def by_ref(entries: list[PublicEntry]) -> list[PublicEntry]:

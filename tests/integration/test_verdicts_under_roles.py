@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +28,7 @@ def ragw(target: str, *args: str, env: dict[str, str] | None = None) -> str:
 
 
 def test_a_forces_own_login_reads_its_board_without_the_verdicts_it_may_not_read(
-    postgres: Any,
+    postgres: Any, tmp_path: Path
 ) -> None:
     target = postgres.create_database(f"ragw_verdict_roles_{os.getpid()}")
     ragw(target, "org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
@@ -91,6 +92,52 @@ def test_a_forces_own_login_reads_its_board_without_the_verdicts_it_may_not_read
     assert document["verdicts_unread"] == ["the register"]
     table = ragw(as_force, "--org", "WMP", "board")
     assert "Verdicts not shown: this login may not read the register's ledger" in table
+    # a paper is never issued without the verdicts this login cannot read
+    writer = f"unread_verdicts_writer_{os.getpid()}"
+    ragw(
+        target,
+        "--org",
+        "WMP",
+        "committee",
+        "add",
+        "PRMSC",
+        "--name",
+        "Sub Committee",
+        "--on",
+        "2019-05-01",
+    )
+    ragw(target, "--org", "WMP", "meeting", "add", "PRMSC", "2019-11-15", "--on", "2019-05-01")
+    ragw(
+        target,
+        "--org",
+        "WMP",
+        "admin",
+        "add-login",
+        writer,
+        "--role",
+        "governance",
+        env={"RAGW_NEW_PASSWORD": "secret"},
+    )
+    as_writer = f"postgresql://{writer}:secret@{target.split('@', 1)[1]}"
+    paper = tmp_path / "paper.html"
+    result = CliRunner().invoke(
+        main,
+        [
+            "--db",
+            as_writer,
+            "--org",
+            "WMP",
+            "pack",
+            "PRMSC",
+            "2019-11-15",
+            "--out",
+            str(paper),
+            "--issue",
+        ],
+    )
+    assert result.exit_code == 1 and "may not read the register" in result.stderr
+    assert result.stderr.count("\n") == 1 and not paper.exists()
+    assert "PaperIssued" not in ragw(target, "--org", "WMP", "log")
     # the store's owner reads every ledger: the verdict is there
     [owned] = json.loads(ragw(target, "--org", "WMP", "board", "--format", "json"))["items"]
     assert owned["verdict"]["verdict"] == "accepted"

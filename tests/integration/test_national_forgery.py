@@ -1,0 +1,243 @@
+"""A force cannot make the inspectorate's recommendations say what it likes: it adds no
+item of its own under a report it received, a report whose item it holds in other words
+is not received again, and the public register publishes a received report only as its
+issuer issued it (its words, its items, its restriction), never naming an item of a
+restricted report in a public item's "superseded by"."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from ledger import open_ledger
+from ledger.errors import RuleBrokenError
+
+ME = "Registrar"
+
+
+@pytest.fixture
+def run(target: str):  # type: ignore[no-untyped-def]
+    def invoke(*args: str, code: int = 0) -> str:
+        result = CliRunner().invoke(main, ["--db", target, "--actor", ME, *args])
+        assert result.exit_code == code, (args, result.output)
+        return result.stdout if code == 0 else result.stderr
+
+    return invoke
+
+
+@pytest.fixture
+def issued(run: Any, target: str) -> str:
+    """HMICFRS issued FRAUD19/9 to WMP."""
+    run("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
+    run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    hmi = ("--org", "HMICFRS")
+    run(
+        *hmi,
+        "report",
+        "add",
+        "FRAUD19",
+        "--title",
+        "Fraud: Time to Choose",
+        "--scope",
+        "national",
+        "--published",
+        "2019-04-02",
+    )
+    run(
+        *hmi,
+        "rec",
+        "add",
+        "FRAUD19",
+        "9",
+        "--kind",
+        "recommendation",
+        "--text",
+        "Chief constables should adopt the guidance",
+        "--to",
+        "chief constables",
+        "--on",
+        "2019-04-02",
+    )
+    run(*hmi, "national", "issue", "--on", "2019-04-10")
+    return target
+
+
+def test_a_force_adds_no_item_of_its_own_under_a_report_it_received(run: Any, issued: str) -> None:
+    said = run(
+        "--org",
+        "WMP",
+        "rec",
+        "add",
+        "FRAUD19",
+        "10",
+        "--kind",
+        "recommendation",
+        "--text",
+        "Our own easy one",
+        code=1,
+    )
+    assert said.startswith("Error: report FRAUD19 was issued by HMICFRS")
+    assert "FRAUD19/10" not in run("--org", "WMP", "board")
+    # the inspectorate's own item of that ref reaches the force when issued
+    run(
+        "--org",
+        "HMICFRS",
+        "rec",
+        "add",
+        "FRAUD19",
+        "10",
+        "--kind",
+        "recommendation",
+        "--text",
+        "The inspectorate's words",
+        "--to",
+        "chief constables",
+    )
+    run("--org", "HMICFRS", "national", "issue")
+    history = run("--org", "WMP", "history", "FRAUD19/10")
+    assert "The inspectorate's words" in history
+
+
+def test_an_item_held_in_other_words_than_its_origin_issued_stops_the_receipt(
+    run: Any, issued: str
+) -> None:
+    run(
+        "--org",
+        "HMICFRS",
+        "rec",
+        "add",
+        "FRAUD19",
+        "10",
+        "--kind",
+        "recommendation",
+        "--text",
+        "The inspectorate's words",
+        "--to",
+        "chief constables",
+    )
+    force = open_ledger(issued, create=False, org="WMP")
+    try:  # planted as a forged history would plant it
+        planted = force.prepare_recommendation(
+            "FRAUD19",
+            "10",
+            kind="recommendation",
+            text="Our own easy one",
+            actor=ME,
+            received=True,
+        )
+        force.save_all(planted, what="FRAUD19/10")
+        inspectorate = open_ledger(issued, create=False, org="HMICFRS")
+        try:
+            with pytest.raises(RuleBrokenError, match="FRAUD19/10 in words its origin"):
+                force.receive_national(inspectorate, actor=ME)
+        finally:
+            inspectorate.close()
+    finally:
+        force.close()
+
+
+def test_the_public_register_publishes_a_received_report_as_its_issuer_issued_it(
+    run: Any, issued: str, tmp_path: Path
+) -> None:
+    force = open_ledger(issued, create=False, org="WMP")
+    try:  # words and an item the inspectorate never issued, planted in the force's copy
+        planted = force.prepare_recommendation(
+            "FRAUD19",
+            "99",
+            kind="recommendation",
+            text="Planted Quibbleworth",
+            actor=ME,
+            received=True,
+        )
+        force.save_all(planted, what="FRAUD19/99")
+    finally:
+        force.close()
+    out = tmp_path / "register"
+    run("publish", "--out", str(out))
+    rows = json.loads((out / "recommendations.json").read_text())["recommendations"]
+    assert [(r["organisation"], r["ref"]) for r in rows] == [("WMP", "9")]
+    assert rows[0]["text"] == "Chief constables should adopt the guidance"
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert "Quibbleworth" not in path.read_text(encoding="utf-8")
+
+
+def test_a_public_item_never_names_the_restricted_item_that_superseded_it(
+    run: Any, issued: str, tmp_path: Path
+) -> None:
+    wmp = ("--org", "WMP")
+    run(
+        *wmp,
+        "report",
+        "add",
+        "OPEN20",
+        "--title",
+        "Roads",
+        "--scope",
+        "force",
+        "--published",
+        "2020-01-06",
+    )
+    run(
+        *wmp,
+        "rec",
+        "add",
+        "OPEN20",
+        "1",
+        "--kind",
+        "afi",
+        "--text",
+        "Fix the roads",
+        "--on",
+        "2020-01-06",
+    )
+    run(
+        *wmp,
+        "report",
+        "add",
+        "HUSH21",
+        "--title",
+        "Hush",
+        "--scope",
+        "force",
+        "--published",
+        "2021-01-06",
+        "--restricted",
+    )
+    run(
+        *wmp,
+        "rec",
+        "add",
+        "HUSH21",
+        "1",
+        "--kind",
+        "afi",
+        "--text",
+        "Hush hush",
+        "--on",
+        "2021-01-06",
+    )
+    run(
+        *wmp,
+        "supersede",
+        "OPEN20/1",
+        "--by",
+        "HUSH21/1",
+        "--reason",
+        "Replaced",
+        "--on",
+        "2021-02-01",
+    )
+    out = tmp_path / "register"
+    run("publish", "--out", str(out))
+    rows = json.loads((out / "recommendations.json").read_text())["recommendations"]
+    [roads] = [r for r in rows if r["report"] == "OPEN20"]
+    assert roads["status"] == "CLOSED" and not roads["superseded_by"]
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert "HUSH21" not in path.read_text(encoding="utf-8"), path
