@@ -16,7 +16,7 @@ on an item an organisation holds: beside, never instead of, the organisation's s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -298,3 +298,71 @@ class National(Organisations):
         of those recorded by ``known_at`` (every one when None), by item key."""
         verdicts = self._verdicts(org)
         return verdicts.as_at(as_at, known_at) if verdicts is not None else {}
+
+
+#: What an issuer's ledger issued nationally: each report's registration, and its items
+#: addressed to forces by ref.
+IssuedReports = dict[str, tuple[ReportRegistered, dict[str, RecommendationIssued]]]
+
+
+def check_received(
+    lines: Iterable[tuple[int, dict[str, Any] | str]],
+    issued_by: Callable[[str], IssuedReports | None],
+) -> None:
+    """Refuse, naming its line, a report a backup says it received (its ``origin``), or
+    an item of one, that differs from what the issuer's ledger issued, when the store
+    holds that ledger (``issued_by`` gives None for one it does not): a force's backup
+    cannot plant a national report, reword one, or lift its restriction."""
+    received: dict[str, IssuedReports | None] = {}
+    for number, line in lines:
+        state = _state(line)
+        if state is None:
+            continue
+        kind, fields = state
+        if kind == "ReportRegistered" and fields.get("origin"):
+            issued = issued_by(str(fields["origin"]))
+            received[str(fields.get("code"))] = issued
+            if issued is None:
+                continue
+            found = issued.get(str(fields.get("code")))
+            said = (
+                fields.get("title"),
+                fields.get("scope"),
+                fields.get("published"),
+                bool(fields.get("restricted", False)),
+            )
+            if found is None or said != (
+                found[0].title,
+                found[0].scope.value,
+                found[0].published.isoformat(),
+                found[0].restricted,
+            ):
+                raise RuleBrokenError(
+                    f"line {number}: report {fields.get('code')} says {fields['origin']} "
+                    "issued it, and that ledger in this store did not issue it so; nothing "
+                    "was restored"
+                )
+        elif kind == "RecommendationIssued" and str(fields.get("report")) in received:
+            issued = received[str(fields.get("report"))]
+            if issued is None:
+                continue
+            item = issued[str(fields["report"])][1].get(str(fields.get("ref")))
+            if item is None or (fields.get("kind"), fields.get("text"), fields.get("to", [])) != (
+                item.kind.value,
+                item.text,
+                list(item.to),
+            ):
+                raise RuleBrokenError(
+                    f"line {number}: {fields['report']}/{fields.get('ref')} is not an item its "
+                    "report's issuer issued in these words; nothing was restored"
+                )
+
+
+def _state(line: dict[str, Any] | str) -> tuple[str, dict[str, Any]] | None:
+    """A backup line's event type and its own facts, when it has them in clear."""
+    if not isinstance(line, dict):
+        return None
+    kind, payload = line.get("type"), line.get("payload")
+    if not isinstance(kind, str) or not isinstance(payload, dict):
+        return None  # an encrypted ledger's, or not an event: the restore judges it
+    return kind, payload

@@ -18,6 +18,7 @@ from ledger.exchange.derived import codes_for, title_key
 from ledger.exchange.entries import TrackerEntry, read_entry, with_codes
 from ledger.exchange.tracker import read_sheet, read_update_sheet
 from ledger.governance import day_of_change
+from ledger.national import IssuedReports, check_received
 
 if TYPE_CHECKING:
     from ledger.chain import Digest
@@ -134,11 +135,16 @@ def apply_update_sheet(
 
 
 def restore(
-    session: LedgerSession, file: str, *, digest: Digest | None = None
+    session: LedgerSession,
+    file: str,
+    *,
+    digest: Digest | None = None,
+    open_org: Callable[[str], LedgerSession] | None = None,
 ) -> tuple[int, Digest | None]:
     """Restore the export ``file`` (.jsonl) into an empty ledger, refusing it unless its
     history gives ``digest`` (when given); how many events, and the restored ledger's
-    own digest."""
+    own digest. ``open_org`` opens the store's other organisations' ledgers: a report
+    received from one the store holds must be as that ledger issued it."""
     path = Path(file)
     if path.suffix.lower() != ".jsonl" or not path.is_file():
         raise InvalidInputError(
@@ -148,12 +154,37 @@ def restore(
         )
     # Bytes, decoded line by line: a line that is not UTF-8 is a bad line like any other.
     lines = [_utf8(line) for line in path.read_bytes().splitlines()]
+    if open_org is not None:
+        check_received(read_backup(lines), issuer_of(open_org))
     ledger = session.ledger(write=True)
     with session.progress(len(lines), f"Restoring {path.name}") as bar:
         count = ledger.restore_backup(
             read_backup(lines), source=path.name, progress=bar, digest=digest
         )
     return count, ledger.digest()
+
+
+def issuer_of(
+    open_org: Callable[[str], LedgerSession],
+) -> Callable[[str], IssuedReports | None]:
+    """What each organisation of the store issued nationally, read once; None for one
+    the store does not hold."""
+    found: dict[str, IssuedReports | None] = {}
+
+    def issued(org: str) -> IssuedReports | None:
+        if org not in found:
+            try:
+                ledger = open_org(org).ledger(write=False)
+            except LedgerError:  # not in this store: nothing to check it against
+                found[org] = None
+            else:
+                found[org] = {
+                    report.code: (report, {item.ref: item for item in items})
+                    for report, items in ledger.issued_nationally()
+                }
+        return found[org]
+
+    return issued
 
 
 def _utf8(line: bytes) -> str:

@@ -241,3 +241,68 @@ def test_a_public_item_never_names_the_restricted_item_that_superseded_it(
     for path in out.rglob("*"):
         if path.is_file():
             assert "HUSH21" not in path.read_text(encoding="utf-8"), path
+
+
+def test_a_backup_cannot_plant_or_reword_a_report_its_issuer_in_the_store_did_not_issue(
+    run: Any, issued: str, tmp_path: Path
+) -> None:
+    backup = tmp_path / "wmp.jsonl"
+    run("--org", "WMP", "export", "--out", str(backup))
+    lines = [json.loads(line) for line in backup.read_text().splitlines()]
+
+    def restored(store: str, changed: list[dict[str, Any]], code: int) -> str:
+        forged = tmp_path / f"forged{len(list(tmp_path.iterdir()))}.jsonl"
+        forged.write_text("".join(json.dumps(line) + "\n" for line in changed))
+        result = CliRunner().invoke(
+            main, ["--db", store, "--actor", ME, "--org", "WMP", "restore", str(forged)]
+        )
+        assert result.exit_code == code, result.output
+        return result.stderr if code else result.stdout
+
+    def with_payload(kind: str, **fields: Any) -> list[dict[str, Any]]:
+        copy = [dict(line, payload=dict(line["payload"])) for line in lines]
+        next(line for line in copy if line["type"] == kind)["payload"].update(fields)
+        return copy
+
+    # a store holding the inspectorate that issued FRAUD19, and no WMP yet
+    store = str(tmp_path / "other.db")
+    ragw_store = ("--db", store, "--actor", ME)
+    for args in (
+        ("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate"),
+        (
+            "--org",
+            "HMICFRS",
+            "report",
+            "add",
+            "FRAUD19",
+            "--title",
+            "Fraud: Time to Choose",
+            "--scope",
+            "national",
+            "--published",
+            "2019-04-02",
+        ),
+        (
+            "--org",
+            "HMICFRS",
+            "rec",
+            "add",
+            "FRAUD19",
+            "9",
+            "--kind",
+            "recommendation",
+            "--text",
+            "Chief constables should adopt the guidance",
+            "--to",
+            "chief constables",
+            "--on",
+            "2019-04-02",
+        ),
+    ):
+        assert CliRunner().invoke(main, [*ragw_store, *args]).exit_code == 0
+    said = restored(store, with_payload("RecommendationIssued", text="Our easy words"), 1)
+    assert said.startswith("Error: line ") and "in these words" in said
+    said = restored(store, with_payload("ReportRegistered", title="Another title"), 1)
+    assert "did not issue it so" in said
+    # as issued, the backup restores
+    assert "restored" in restored(store, lines, 0)
