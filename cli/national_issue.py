@@ -47,11 +47,21 @@ def server_refusal(then: str) -> Iterator[None]:
 
 
 def _said(each: Iterable[Received]) -> int:
-    """Say what each organisation recorded, as it is recorded; how many were."""
+    """Say what each organisation recorded, as it is recorded; how many were. Then, if
+    any report was not received for a force's own report of its code, refuse naming each
+    (what is listed was recorded)."""
     count = 0
+    clashes: list[str] = []
     for received in each:
         _say(received)
         count += 1
+        clashes += [f"{received.org} holds a report {code} of its own" for code in received.clashes]
+    if clashes:
+        raise click.ClickException(
+            f"{'; '.join(clashes)}, so the national report of that code was not received "
+            "there (everything listed above was recorded); the inspectorate and the force "
+            "must agree which report the code names before it can be"
+        )
     return count
 
 

@@ -127,13 +127,23 @@ class National(Organisations):
             yield report, items[code]
 
     def receive_national(
-        self, source: National, *, actor: str, on: date | None = None
+        self,
+        source: National,
+        *,
+        actor: str,
+        on: date | None = None,
+        clashes: list[str] | None = None,
+        by_force: bool = False,
     ) -> list[str]:
         """Record in this force's ledger every national report of ``source`` (an
         inspectorate's ledger), with its items addressed to forces, that it does not hold
         yet, from ``on`` (today when None; never before a report's publication): one
         transaction, all or nothing. Refused when this is not a force's ledger,
-        ``source`` not an inspectorate's, or a report of the same code is the force's own."""
+        ``source`` not an inspectorate's, or a report of the same code is the force's own;
+        with ``clashes``, such a report is left out and its code noted there instead, and
+        the rest is received (one clash never holds the force's other reports back).
+        ``actor`` is checked against the roles of the ledger whose command this is: the
+        inspectorate's, which issues; or, ``by_force``, the force's, which takes them."""
         origin = source.org
         if self.kind() != RECEIVES or origin is None or source.kind() != GIVES_VERDICTS:
             raise RuleBrokenError(
@@ -142,11 +152,20 @@ class National(Organisations):
                 source=source.identity_text(),
                 target=self.identity_text(),
             )
-        source.authorize(actor, what="issuing national reports")
+        if by_force:
+            self.authorize(actor, what="receiving national reports")
+        else:
+            source.authorize(actor, what="issuing national reports")
         today = self.check_on(on)
         made: list[Any] = []
         for issued, items in source.issued_nationally():
-            report = self._received(issued.code, origin)
+            try:
+                report = self._received(issued.code, origin)
+            except RuleBrokenError:
+                if clashes is None:
+                    raise
+                clashes.append(issued.code)
+                continue
             if report is None:
                 report = Report.register(
                     code=issued.code,

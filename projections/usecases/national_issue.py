@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -37,6 +37,9 @@ class Received:
     org: str
     source: str
     recorded: list[str]
+    #: The codes of national reports not received: the organisation holds a report of
+    #: its own under each.
+    clashes: list[str] = field(default_factory=list)
 
 
 def _ledger_of_kind(session: LedgerSession, kind: str, doing: str) -> Ledger:
@@ -98,9 +101,9 @@ def issue_national(
         opened = open_org(force.code)
         try:
             ledger = opened.ledger(write=True)
-            yield Received(
-                force.code, source.org, ledger.receive_national(source, actor=actor, on=on)
-            )
+            clashes: list[str] = []
+            recorded = ledger.receive_national(source, actor=actor, on=on, clashes=clashes)
+            yield Received(force.code, source.org, recorded, clashes)
         finally:
             opened.close()
 
@@ -124,9 +127,11 @@ def receive_national(
         opened = open_org(inspectorate.code)
         try:
             source = opened.ledger(write=False)
-            yield Received(
-                ledger.org, inspectorate.code, ledger.receive_national(source, actor=actor, on=on)
+            clashes: list[str] = []
+            recorded = ledger.receive_national(
+                source, actor=actor, on=on, clashes=clashes, by_force=True
             )
+            yield Received(ledger.org, inspectorate.code, recorded, clashes)
         finally:
             opened.close()
 

@@ -242,7 +242,9 @@ def test_a_restricted_national_report_arrives_restricted_and_force_reports_are_n
     assert reports == {"FRAUD19": False, "SECRET19": True}
 
 
-def test_a_forces_own_report_of_the_same_code_is_refused(store: Any) -> None:
+def test_a_forces_own_report_of_the_same_code_is_not_received_and_holds_nothing_else_back(
+    store: Any,
+) -> None:
     store(
         "--org",
         "WMP",
@@ -256,9 +258,26 @@ def test_a_forces_own_report_of_the_same_code_is_refused(store: Any) -> None:
         "--published",
         "2019-04-02",
     )
+    national_report(store, "PEEL20")
+    store(
+        *HM,
+        "rec",
+        "add",
+        "PEEL20",
+        "1",
+        "--kind",
+        "afi",
+        "--text",
+        "Be efficient",
+        "--to",
+        "forces",
+        "--on",
+        "2019-04-02",
+    )
     said = store(*HM, "national", "issue", "--to", "WMP", code=1)
-    assert "WMP holds a report FRAUD19 that HMICFRS did not issue" in said
-    assert keys(store, "WMP") == []
+    assert said.startswith("Error: WMP holds a report FRAUD19 of its own")
+    assert said.count("\n") == 1
+    assert keys(store, "WMP") == ["PEEL20/1"]  # the rest was received
 
 
 @pytest.mark.parametrize(

@@ -306,3 +306,52 @@ def test_a_backup_cannot_plant_or_reword_a_report_its_issuer_in_the_store_did_no
     assert "did not issue it so" in said
     # as issued, the backup restores
     assert "restored" in restored(store, lines, 0)
+
+
+def test_a_force_takes_national_reports_itself_only_as_one_its_roles_allow(
+    tmp_path: Path,
+) -> None:
+    # a file's ledger: on PostgreSQL the actor is the database login, named by no flag
+    store = str(tmp_path / "store.db")
+
+    def as_(actor: str, *args: str, code: int = 0) -> str:
+        result = CliRunner().invoke(main, ["--db", store, "--actor", actor, *args])
+        assert result.exit_code == code, (args, result.output)
+        return result.stdout if code == 0 else result.stderr
+
+    as_(ME, "org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
+    as_(ME, "org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
+    as_(
+        ME,
+        "--org",
+        "HMICFRS",
+        "report",
+        "add",
+        "FRAUD19",
+        "--title",
+        "Fraud",
+        "--scope",
+        "national",
+        "--published",
+        "2019-04-02",
+    )
+    as_(
+        ME,
+        "--org",
+        "HMICFRS",
+        "rec",
+        "add",
+        "FRAUD19",
+        "9",
+        "--kind",
+        "recommendation",
+        "--text",
+        "Adopt it",
+        "--to",
+        "forces",
+    )
+    as_(ME, "--org", "WMP", "role", "grant", ME, "governance")
+    said = as_("Mallory", "--org", "WMP", "national", "receive", code=1)
+    assert said.startswith("Error: Mallory holds no role in this ledger")
+    assert "FRAUD19/9" not in as_(ME, "--org", "WMP", "board")
+    assert "recorded FRAUD19/9@1 in WMP's ledger" in as_(ME, "--org", "WMP", "national", "receive")
