@@ -6,6 +6,7 @@ sign-in, no form, no POST; any other address is not found (404)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from html import escape
@@ -24,6 +25,14 @@ TYPES = {
 }
 
 
+#: The shape of every name the site's files have (render/register names them): anything
+#: else is not found without reading the register.
+SITE_NAME = re.compile(
+    r"^(?:index\.html|style\.css|recommendations\.(?:csv|json)"
+    r"|(?:reports|organisations)/[a-z0-9_-]{1,120}\.html)$"
+)
+
+
 def create_public_app(target: str, *, encryption_key: str | None) -> Flask:
     """The public register of the store at ``target``."""
     app = Flask(__name__, static_folder=None)
@@ -32,14 +41,22 @@ def create_public_app(target: str, *, encryption_key: str | None) -> Flask:
     app.add_url_rule("/<path:name>", "page", page, methods=["GET"])
     app.after_request(guarded)
     app.register_error_handler(404, lambda error: plain(404, "There is no such page."))
-    app.register_error_handler(405, lambda error: plain(405, "This register is read-only."))
+    app.register_error_handler(405, read_only)
     return app
+
+
+def read_only(error: Any) -> Response:
+    response = plain(405, "This register is read-only.")
+    response.headers["Allow"] = "GET, HEAD"
+    return response
 
 
 def page(name: str) -> Any:
     day = asked_day(request.args.get("as_at"))
     if day is None:
         return plain(400, "as_at is not a day; give one as YYYY-MM-DD, e.g. 2019-11-15.")
+    if not SITE_NAME.match(name):  # answered before the register is read: costs nothing
+        return plain(404, "There is no such page.")
     query = f"?as_at={day.isoformat()}" if "as_at" in request.args else ""
     files = register_site(day, query)
     if name not in files or name.startswith("."):
