@@ -289,4 +289,7 @@ def read_backup(text_lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]
         except RecursionError:  # brackets nested past the parser's depth
             yield number, "not a JSON object (nested too deeply)"
             continue
+        except ValueError:  # a number past the digits Python converts to an integer
+            yield number, "not a JSON object (a number too long to read)"
+            continue
         yield number, line if isinstance(line, dict) else "not a JSON object"
