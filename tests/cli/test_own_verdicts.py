@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from cli.main import main
 from ledger import open_ledger
+from tests.national_store import add_national_store
 
 ACTOR = "Strategic Development"
 
@@ -32,37 +33,7 @@ def run(target: str):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def national(run: Any, target: str) -> str:
     """An inspectorate and two forces; FRAUD19/9 issued to both forces."""
-    run("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
-    run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
-    run("org", "add", "COLP", "--name", "City of London Police", "--kind", "force")
-    hmi = ("--org", "HMICFRS")
-    run(
-        *hmi,
-        "report",
-        "add",
-        "FRAUD19",
-        "--title",
-        "Fraud: Time to Choose",
-        "--scope",
-        "national",
-        "--published",
-        "2019-04-02",
-    )
-    run(
-        *hmi,
-        "rec",
-        "add",
-        "FRAUD19",
-        "9",
-        "--kind",
-        "recommendation",
-        "--text",
-        "Chief constables should adopt the guidance",
-        "--to",
-        "chief constables",
-        "--due",
-        "2019-10-31",
-    )
+    add_national_store(run, ("WMP", "COLP"))
     inspectorate = open_ledger(target, create=False, org="HMICFRS")
     try:
         for force in ("WMP", "COLP"):

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from cli.main import main
 from ledger import open_ledger
 from ledger.errors import RuleBrokenError
+from tests.national_store import add_national_store
 
 ME = "Registrar"
 
@@ -33,37 +34,8 @@ def run(target: str):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def issued(run: Any, target: str) -> str:
     """HMICFRS issued FRAUD19/9 to WMP."""
-    run("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
-    run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
-    hmi = ("--org", "HMICFRS")
-    run(
-        *hmi,
-        "report",
-        "add",
-        "FRAUD19",
-        "--title",
-        "Fraud: Time to Choose",
-        "--scope",
-        "national",
-        "--published",
-        "2019-04-02",
-    )
-    run(
-        *hmi,
-        "rec",
-        "add",
-        "FRAUD19",
-        "9",
-        "--kind",
-        "recommendation",
-        "--text",
-        "Chief constables should adopt the guidance",
-        "--to",
-        "chief constables",
-        "--on",
-        "2019-04-02",
-    )
-    run(*hmi, "national", "issue", "--on", "2019-04-10")
+    add_national_store(run)
+    run("--org", "HMICFRS", "national", "issue", "--on", "2019-04-10")
     return target
 
 
