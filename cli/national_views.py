@@ -191,6 +191,9 @@ def national_summary(
     known = parse_moment(as_known_at)
     with national_sessions(ctx, "summary") as (register, open_org):
         read = summary_read(register, open_org, as_at=day, as_known_at=known)
+    if fmt == "json":  # the document alone: no table is made
+        emit(Output(document=read.to_json(), columns=[], rows=[]), fmt)
+        return
     verdict_columns = [w if w != "none" else "no verdict" for w in VERDICT_WORDS]
     counted = ["items", *STATUS_WORDS, *verdict_columns, "not for the force"]
 
@@ -205,7 +208,7 @@ def national_summary(
     total = read.totals
     emit(
         Output(
-            document=read.to_json(),
+            document=None,
             columns=["organisation", "kind", *counted],
             rows=[[o.member.code, o.member.kind, *counts(o.tally)] for o in read.organisations],
             title=f"National summary as at {day.isoformat()}, {_known_text(known)}: by "

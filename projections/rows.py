@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from events import ReportRegistered, Status
+from events import ReportRegistered, Status, Verdict
 from ledger.state import NOT_OVERDUE, ItemView
 from projections.text import compact, ref_order
 
@@ -27,6 +27,10 @@ from projections.text import compact, ref_order
 NOT_ASSESSED = "NOT ASSESSED"
 #: What ``--status`` accepts: a colour, CLOSED, or the state before the first colour.
 BOARD_STATUSES = [s.value for s in Status] + [NOT_ASSESSED]
+#: What the national views call an item without an inspectorate's verdict, and the
+#: verdict words they count, in the order they print them.
+NO_VERDICT = "none"
+VERDICT_WORDS = (*(v.value for v in Verdict), NO_VERDICT)
 #: The statuses, as stored words, in which an item past its due date is not overdue.
 NOT_OVERDUE_WORDS = tuple(sorted(status.value for status in NOT_OVERDUE))
 #: What the board's totals call the items awaiting sign-off.

@@ -8,7 +8,8 @@ the order recorded, ends some spans and begins others (:func:`span_steps`); each
 a row of ``ragw_spans`` (:func:`span_row`), and the spans known now are also rows of
 the board (:func:`board_row`). Reports and committees are a row each; a meeting is a
 row of its committee, and so is each list of the reports it reviews, as first given and
-as each change made it (:func:`meeting_rows`).
+as each change made it (:func:`meeting_rows`); an inspectorate's verdict is a row
+naming the organisation whose item it is on (:func:`verdict_row`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from events import (
     MeetingScheduled,
     RecommendationEvent,
     ReportRegistered,
+    VerdictEvent,
+    VerdictGiven,
 )
 from ledger.state import ItemState, Span, later_timeline, timeline
 from projections.exceptions import relevance_of
@@ -74,15 +77,31 @@ def committee_row(event: CommitteeRegistered, at: str) -> tuple[Any, ...]:
     return (str(event.originator_id), event.code, event.name, at)
 
 
-#: The events whose rows are not an item's: reports, committees, meetings, reviews and
-#: inspections (every kind of inspection event: its base class).
+#: The events whose rows are not an item's: reports, committees, meetings, reviews,
+#: inspections (every kind of inspection event: its base class) and verdicts.
 META_EVENTS = (
     ReportRegistered,
     CommitteeRegistered,
     MeetingScheduled,
     MeetingReviewsChanged,
     InspectionEvent,
+    VerdictEvent,
 )
+
+
+def verdict_row(org: str, event: VerdictGiven, at: str) -> tuple[Any, ...]:
+    """A row of ``ragw_verdicts`` (:data:`projections.store.schema.VERDICT_COLUMNS`):
+    the inspectorate's verdict on organisation ``org``'s item, recorded at ``at``."""
+    return (
+        org,
+        event.key,
+        event.originator_version,
+        event.verdict.value,
+        event.reason,
+        event.on.isoformat(),
+        event.actor,
+        at,
+    )
 
 
 def review_row(event: MeetingScheduled | MeetingReviewsChanged, at: str) -> tuple[Any, ...]:

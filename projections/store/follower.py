@@ -26,6 +26,8 @@ from events import (
     MeetingScheduled,
     RecommendationEvent,
     ReportRegistered,
+    VerdictGiven,
+    VerdictsBegun,
 )
 from ledger.state import ItemState, Span
 from projections.store.database import moment
@@ -39,9 +41,17 @@ from projections.store.derive import (
     review_row,
     span_row,
     span_steps,
+    verdict_row,
 )
 from projections.store.paper_rows import PaperRows
-from projections.store.schema import BOARD_COLUMNS, NAME, SPAN_COLUMNS, TABLES, create_tables
+from projections.store.schema import (
+    BOARD_COLUMNS,
+    NAME,
+    SPAN_COLUMNS,
+    TABLES,
+    VERDICT_COLUMNS,
+    create_tables,
+)
 
 #: Notifications read (and applied in one transaction) at a time.
 PAGE = 1000
@@ -52,6 +62,8 @@ class Follower(PaperRows):
 
     #: (scope, published) of every report, read once the first items need it.
     _reports: dict[str, tuple[str, str]] | None = None
+    #: The organisation of each stream of verdicts met, by the stream's id.
+    _verdict_orgs: dict[UUID, str] | None = None
 
     def position(self) -> int:
         with self._transaction(lock=False) as cursor:
@@ -118,6 +130,10 @@ class Follower(PaperRows):
                 )
             elif isinstance(event, InspectionEvent):
                 rows["inspection"].append(inspection_row(event, at))
+            elif isinstance(event, VerdictsBegun | VerdictGiven):
+                org = self._verdict_org(event)
+                if isinstance(event, VerdictGiven):
+                    rows["verdict"].append(verdict_row(org, event, at))
             if isinstance(event, MeetingReviewsChanged) or (
                 isinstance(event, MeetingScheduled) and event.review
             ):
@@ -134,6 +150,8 @@ class Follower(PaperRows):
             "VALUES (?, ?, ?, ?, ?)",
             "review": "INSERT INTO ragw_reviews (committee, meeting, version, reports, "
             "known_from) SELECT code, ?, ?, ?, ? FROM ragw_committees WHERE stream = ?",
+            "verdict": f"INSERT INTO ragw_verdicts ({VERDICT_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         }
         earlier = self._meeting_days(cursor)
         for kind, statement in inserts.items():  # committees before their meetings
@@ -150,6 +168,19 @@ class Follower(PaperRows):
             (notifications[-1].id, NAME),
         )
         return len(notifications)
+
+    def _verdict_org(self, event: VerdictsBegun | VerdictGiven) -> str:
+        """The organisation whose items a stream of verdicts is on: named by its first
+        event, read from the log when an earlier page held it."""
+        if self._verdict_orgs is None:
+            self._verdict_orgs = {}
+        stream = event.originator_id
+        if isinstance(event, VerdictsBegun):
+            self._verdict_orgs[stream] = event.org
+        elif stream not in self._verdict_orgs:
+            begun = next(iter(self.ledger.events.get(stream, lte=1)))
+            self._verdict_orgs[stream] = cast(VerdictsBegun, begun).org
+        return self._verdict_orgs[stream]
 
     def _follow_items(
         self,

@@ -1,5 +1,5 @@
-"""The rows of the reports, committees and meetings (with the reports each reviews) that
-the events up to a position give: what the audit reads first, before the items, whose
+"""The rows of the reports, committees and meetings (with the reports each reviews), and
+of an inspectorate's verdicts, that the events up to a position give: what the audit reads first, before the items, whose
 rows need them (a report's title and scope, each committee's meeting days)."""
 
 from __future__ import annotations
@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.utils import get_topic
 
-from events import CommitteeRegistered, InspectionEvent, MeetingScheduled, ReportRegistered
+from events import (
+    CommitteeRegistered,
+    InspectionEvent,
+    MeetingScheduled,
+    ReportRegistered,
+    VerdictGiven,
+    VerdictsBegun,
+)
 from projections.store.database import moment
 from projections.store.derive import (
     META_EVENTS,
@@ -19,6 +26,7 @@ from projections.store.derive import (
     inspection_row,
     meeting_rows,
     report_row,
+    verdict_row,
 )
 from projections.store.schema import LAYOUT, LAYOUT_ROW, NAME
 from projections.store.stored_rows import BATCH, kinds
@@ -39,9 +47,14 @@ def made_meta(ledger: Ledger, position: int) -> Iterator[Any]:
     reports: dict[str, tuple[str, str]] = {}
     codes: dict[str, str] = {}
     days: dict[str, list[date]] = defaultdict(list)
+    orgs: dict[str, str] = {}  # each stream of verdicts' organisation
     for event in _meta_events(ledger, position):
         at = moment(event.timestamp)
-        if isinstance(event, ReportRegistered):
+        if isinstance(event, VerdictsBegun):  # recorded before any verdict of its stream
+            orgs[str(event.originator_id)] = event.org
+        elif isinstance(event, VerdictGiven):
+            yield "ragw_verdicts", [verdict_row(orgs[str(event.originator_id)], event, at)]
+        elif isinstance(event, ReportRegistered):
             row = report_row(event, at)
             reports[event.code] = (row[2], row[3])
             yield "ragw_reports", [row]

@@ -91,32 +91,34 @@ REPORTS_QUERY = (
 )
 
 
-def report_facts(rows: list[Any]) -> dict[str, ReportFacts]:
-    """The rows of :data:`REPORTS_QUERY`, by code."""
-    return {
-        code: ReportFacts(
-            code,
-            title,
-            scope,
-            date.fromisoformat(published),
-            tuple(json.loads(inspectorates)),
-            makes,
-            bool(restricted),
-            inspection,
-            origin,
-        )
-        for (
-            code,
-            title,
-            scope,
-            published,
-            inspectorates,
-            makes,
-            restricted,
-            inspection,
-            origin,
-        ) in rows
-    }
+def report_facts(
+    rows: list[Any], seen: dict[tuple[Any, ...], ReportFacts] | None = None
+) -> dict[str, ReportFacts]:
+    """The rows of :data:`REPORTS_QUERY`, by code; a row already in ``seen`` (a
+    national report every force holds alike) is not read again."""
+    found: dict[str, ReportFacts] = {}
+    for row in rows:
+        row = tuple(row)
+        facts = seen.get(row) if seen is not None else None
+        if facts is None:
+            code, title, scope, published, inspectorates, makes, restricted, inspection, origin = (
+                row
+            )
+            facts = ReportFacts(
+                code,
+                title,
+                scope,
+                date.fromisoformat(published),
+                tuple(json.loads(inspectorates)),
+                makes,
+                bool(restricted),
+                inspection,
+                origin,
+            )
+            if seen is not None:
+                seen[row] = facts
+        found[facts.code] = facts
+    return found
 
 
 def _sql_of(postgres: bool, query: str, parameters: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:

@@ -11,7 +11,7 @@ NAME = "read_model"
 TRACKING = "ragw_tracking"
 #: The layout of the tables below. A model of another layout (an earlier ragw's) is
 #: dropped and derived again from the log, on first use.
-LAYOUT = 9
+LAYOUT = 10
 LAYOUT_ROW = "read_model_layout"
 #: The end of a span that has not ended: later than any date, so one range test serves.
 FOREVER = "9999-12-31"
@@ -97,6 +97,15 @@ SCHEMA = (
         PRIMARY KEY (committee, meeting, list, place)) /* clustered */""",
     """CREATE INDEX IF NOT EXISTS ragw_paper_lines_key ON ragw_paper_lines
         (committee, meeting, key)""",
+    # An inspectorate's verdicts on each organisation's items, every one ever given
+    # (``version``: its place in the organisation's stream of verdicts): the one in
+    # effect on D as known at T is the latest by day, then by recording, of those from
+    # D or before recorded by T (:func:`ledger.aggregates.verdicts.in_effect`).
+    """CREATE TABLE IF NOT EXISTS ragw_verdicts (
+        org TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL,
+        verdict TEXT NOT NULL, reason TEXT NOT NULL, day TEXT NOT NULL,
+        actor TEXT NOT NULL, known_from TEXT NOT NULL,
+        PRIMARY KEY (org, key, version)) /* clustered */""",
 )
 TABLES = (
     "ragw_reports",
@@ -109,6 +118,7 @@ TABLES = (
     "ragw_board_open",
     "ragw_paper_rows",
     "ragw_paper_lines",
+    "ragw_verdicts",
 )
 #: The columns of ``ragw_spans``, in the order written.
 SPAN_COLUMNS = (
@@ -128,6 +138,8 @@ LINE_COLUMNS = (
     "committee, meeting, list, place, key, status, due, days, owner, original_due, "
     "times_extended, line"
 )
+#: The columns of ``ragw_verdicts``, in the order written.
+VERDICT_COLUMNS = "org, key, version, verdict, reason, day, actor, known_from"
 
 
 def layout_ready(cursor: Any, sql: Callable[[str], str], postgres: bool) -> bool:

@@ -23,6 +23,7 @@ from projections.store.schema import (
     LINE_COLUMNS,
     PAPER_COLUMNS,
     SPAN_COLUMNS,
+    VERDICT_COLUMNS,
     create_tables,
 )
 
@@ -48,6 +49,7 @@ TABLES: dict[str, tuple[str, int, int | None]] = {
     "ragw_board": (BOARD_COLUMNS, 3, 1),
     "ragw_paper_rows": (PAPER_COLUMNS, 2, 1),
     "ragw_paper_lines": (LINE_COLUMNS, 4, 1),
+    "ragw_verdicts": (VERDICT_COLUMNS, 1, 5),
 }
 #: The tables whose rows are made from one item's events.
 ITEM_TABLES = ("ragw_spans", "ragw_board_open", "ragw_board", "ragw_paper_rows", "ragw_paper_lines")

@@ -4,23 +4,23 @@ organisation's status and the inspectorate's verdict on it) and the national sum
 
 The board is made from :func:`projections.usecases.national.national_read`. The
 summary counts: each organisation's read model answers with one grouping query (no
-item's row is read out or rendered), and only the items carrying a verdict are looked
+item's row is read out or rendered), joined on PostgreSQL to the verdicts the
+inspectorates' read models hold; otherwise only the items carrying a verdict are looked
 up; an organisation whose reads fold instead (an encrypted ledger, a model behind its
-log that this login may not write) is counted off its board. Both ways give the counts
+log that this login may not write) is counted off its board. Every way gives the counts
 the national board would show (a property test compares them).
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from events import Status, Verdict
 from ledger.errors import NotFoundError
-from projections.rows import NOT_ASSESSED, status_word
+from projections.rows import BOARD_STATUSES, NO_VERDICT, VERDICT_WORDS, status_word
 from projections.text import ref_order
 from projections.usecases.board import board
 from projections.usecases.national import (
@@ -37,10 +37,7 @@ if TYPE_CHECKING:
     from projections.usecases.session import LedgerSession
 
 #: The status words the national views count, in the order they print them.
-STATUS_WORDS = (*(s.value for s in Status), NOT_ASSESSED)
-#: The verdict words they count, and what they call an item with none.
-NO_VERDICT = "none"
-VERDICT_WORDS = (*(v.value for v in Verdict), NO_VERDICT)
+STATUS_WORDS = tuple(BOARD_STATUSES)
 
 
 # The national board ----------------------------------------------------------------
@@ -146,27 +143,59 @@ def national_board(
 # The national summary --------------------------------------------------------------
 
 
+#: Where a tally keeps each of its numbers: how many items, then each status word, each
+#: verdict word, and how many items are not the force's to act on (the order
+#: :func:`projections.store.counts.count_in_step` counts them in).
+_STATUS_AT = {word: 1 + at for at, word in enumerate(STATUS_WORDS)}
+_VERDICT_AT = {word: 1 + len(STATUS_WORDS) + at for at, word in enumerate(VERDICT_WORDS)}
+_NOT_OURS = 1 + len(STATUS_WORDS) + len(VERDICT_WORDS)
+
+
 @dataclass
 class Tally:
     """Items counted: how many, by status word, by verdict, and how many are not the
-    force's to act on."""
+    force's to act on (kept as one row of numbers: a national summary adds thousands)."""
 
-    items: int = 0
-    statuses: Counter[str] = field(default_factory=Counter)
-    verdicts: Counter[str] = field(default_factory=Counter)
-    not_for_the_force: int = 0
+    numbers: list[int] = field(default_factory=lambda: [0] * (_NOT_OURS + 1))
+
+    @property
+    def items(self) -> int:
+        return self.numbers[0]
+
+    @property
+    def statuses(self) -> dict[str, int]:
+        return {word: self.numbers[at] for word, at in _STATUS_AT.items()}
+
+    @property
+    def verdicts(self) -> dict[str, int]:
+        return {word: self.numbers[at] for word, at in _VERDICT_AT.items()}
+
+    @property
+    def not_for_the_force(self) -> int:
+        return self.numbers[_NOT_OURS]
+
+    def count(self, status: str, verdict: str, ours: bool, items: int = 1) -> None:
+        """``items`` more, of status word ``status`` and verdict word ``verdict``."""
+        numbers = self.numbers
+        numbers[0] += items
+        numbers[_STATUS_AT[status]] += items
+        numbers[_VERDICT_AT[verdict]] += items
+        if not ours:
+            numbers[_NOT_OURS] += items
+
+    def given(self, verdict: str) -> None:
+        """One item counted without a verdict has ``verdict``."""
+        self.numbers[_VERDICT_AT[NO_VERDICT]] -= 1
+        self.numbers[_VERDICT_AT[verdict]] += 1
 
     def add(self, other: Tally) -> None:
-        self.items += other.items
-        self.statuses.update(other.statuses)
-        self.verdicts.update(other.verdicts)
-        self.not_for_the_force += other.not_for_the_force
+        self.numbers[:] = map(operator.add, self.numbers, other.numbers)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "items": self.items,
-            "statuses": {word: self.statuses[word] for word in STATUS_WORDS},
-            "verdicts": {word: self.verdicts[word] for word in VERDICT_WORDS},
+            "statuses": self.statuses,
+            "verdicts": self.verdicts,
             "not_for_the_force": self.not_for_the_force,
         }
 
@@ -240,27 +269,39 @@ def national_summary(
 ) -> NationalSummary:
     """Every organisation's items as at ``as_at`` as known at ``as_known_at``, counted
     by status and by the inspectorates' verdict, per organisation and per report.
-    Organisations whose read models are in step are counted together on one connection
+    Organisations whose read models are in step (and the inspectorates' too) are
+    counted together on one connection, the verdicts with them
     (:func:`projections.store.counts.count_in_step`); each other one through its own
-    session, which brings its model up to date or folds."""
+    session, which brings its model up to date or folds, with the verdicts read from
+    the inspectorates' ledgers."""
     from projections.store.counts import count_in_step
 
     members = members_of(register, as_known_at)
     inspectorates, holders = split_members(members)
-    verdicts = verdicts_on(inspectorates, holders, open_org, as_at, as_known_at, {}, _close)
-    in_step = count_in_step(
-        register.target, {h.code: verdicts[h.code] for h in holders}, as_at, as_known_at
+    orgs, given_by = [h.code for h in holders], [i.code for i in inspectorates]
+    found = count_in_step(register.target, orgs, given_by, as_at, as_known_at)
+    if found.behind:  # an inspectorate's model behind its log: brought up to date first
+        for code in found.behind:
+            session = open_org(code)
+            session.read_model()
+            _close(session)
+        found = count_in_step(register.target, orgs, given_by, as_at, as_known_at)
+    in_step = found.counted
+    others = [h for h in holders if h.code not in in_step]
+    verdicts = (
+        verdicts_on(inspectorates, others, open_org, as_at, as_known_at, {}, _close)
+        if others
+        else {}
     )
     organisations = []
     for holder in holders:
-        given = verdicts[holder.code]
-        found = in_step.get(holder.code)
-        if found is not None:
-            tallies = _tallied(found.counts, found.reports_of_keys, given)
-            reports = found.reports
+        counted = in_step.get(holder.code)
+        if counted is not None:
+            tallies = {code: Tally(numbers) for code, numbers in counted.tallies.items()}
+            reports = counted.reports
         else:
             session = open_org(holder.code)
-            tallies, reports = _counted(session, as_at, as_known_at, given)
+            tallies, reports = _counted(session, as_at, as_known_at, verdicts[holder.code])
             _close(session)
         counts = [
             ReportCount(code, facts.title, facts.scope, facts.origin or holder.code, tallies[code])
@@ -300,12 +341,12 @@ def _counted(
         tallies: dict[str, Tally] = {}
         reports = session.recorded(as_known_at).reports
         for item in board(session, as_at=as_at, as_known_at=as_known_at).listed().items:
-            tally = tallies.setdefault(item.report, Tally())
-            tally.items += 1
-            tally.statuses[status_word(item.status)] += 1
-            tally.not_for_the_force += item.not_for_the_force is not None
             found = given.get(item.key)
-            tally.verdicts[found.verdict.value if found else NO_VERDICT] += 1
+            tallies.setdefault(item.report, Tally()).count(
+                status_word(item.status),
+                found.verdict.value if found else NO_VERDICT,
+                item.not_for_the_force is None,
+            )
         return tallies, reports
     counts = store.status_counts(as_at, as_known_at)
     on_board = store.reports_of_keys(as_at, as_known_at, list(given))
@@ -320,15 +361,10 @@ def _tallied(
     """A read model's counts per report, with the verdicts on the items on the board."""
     tallies: dict[str, Tally] = {}
     for report, status, ours, count in counts:
-        tally = tallies.setdefault(report, Tally())
-        tally.items += count
-        tally.statuses[status_word(status)] += count
-        tally.not_for_the_force += 0 if ours else count
-        tally.verdicts[NO_VERDICT] += count
+        tallies.setdefault(report, Tally()).count(status_word(status), NO_VERDICT, ours, count)
     # only the items with a verdict were looked up: those on the board move out of "none"
     for key, report in on_board.items():
-        tallies[report].verdicts[NO_VERDICT] -= 1
-        tallies[report].verdicts[given[key].verdict.value] += 1
+        tallies[report].given(given[key].verdict.value)
     return tallies
 
 

@@ -1,0 +1,210 @@
+"""An inspectorate's read model keeps its verdicts (``ragw_verdicts``: every verdict
+given, naming the organisation whose item it is on), so the national summary counts
+them beside each force's board without reading the inspectorate's log. The rows are
+evidence like any other: `ragw --org HMICFRS verify` proves each one against the
+events, names any edit, and `rebuild` mends it; a follower reading the log a page of
+one event at a time writes the same rows. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from ledger import open_ledger
+from ledger.storage import is_postgres
+from ledger.storage.organisation import schema_of, table_prefix
+from projections.store import TimelineStore
+from projections.store.counts import count_in_step
+from tests.cli.test_verify import raw
+from tests.national_store import Run, add_national_store
+
+ACTOR = "Strategic Development"
+
+
+@pytest.fixture
+def run(target: str) -> Run:
+    def invoke(*args: str, code: int = 0) -> str:
+        result = CliRunner().invoke(main, ["--db", target, "--actor", ACTOR, *args])
+        assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
+        return result.stdout if code == 0 else result.stderr
+
+    return invoke
+
+
+@pytest.fixture
+def verdicts(run: Run) -> None:
+    """FRAUD19/9 issued to WMP and COLP; the inspectorate's verdicts on WMP's (accepted,
+    then superseded) and on COLP's (not accepted); its model brought up to date."""
+    add_national_store(run, ("WMP", "COLP"))
+    run("--org", "HMICFRS", "national", "issue", "--on", "2019-04-02")
+    hmi = ("--org", "HMICFRS", "verdict")
+    run(*hmi, "WMP", "FRAUD19/9", "accepted", "--reason", "Policy seen", "--on", "2019-11-01")
+    run(*hmi, "COLP", "FRAUD19/9", "not-accepted", "--reason", "No policy", "--on", "2019-11-02")
+    run(*hmi, "WMP", "FRAUD19/9", "superseded", "--reason", "See 2021", "--on", "2020-06-01")
+    run("--org", "HMICFRS", "board")  # a read brings the model up to date
+
+
+@contextmanager
+def inspectorates_tables(target: str) -> Iterator[Any]:
+    """A connection past ragw, and how the inspectorate's model's tables are named."""
+    with raw(target) as (connection, _, _):
+        if is_postgres(target):
+            yield connection, f"{schema_of('HMICFRS')}."
+        else:
+            yield connection, table_prefix("HMICFRS")
+
+
+def stored(target: str) -> list[tuple[Any, ...]]:
+    with inspectorates_tables(target) as (connection, prefix):
+        return sorted(
+            tuple(row)
+            for row in connection.execute(
+                f"SELECT org, key, version, verdict, reason, day FROM {prefix}ragw_verdicts"
+            ).fetchall()
+        )
+
+
+def test_every_verdict_given_is_a_row_naming_the_organisation_whose_item_it_is(
+    run: Run, target: str, verdicts: None
+) -> None:
+    assert stored(target) == [
+        ("COLP", "FRAUD19/9", 2, "not-accepted", "No policy", "2019-11-02"),
+        ("WMP", "FRAUD19/9", 2, "accepted", "Policy seen", "2019-11-01"),
+        ("WMP", "FRAUD19/9", 3, "superseded", "See 2021", "2020-06-01"),
+    ]
+    assert run("--org", "HMICFRS", "verify").count("ok: ") == 2
+    # a force's own model holds none
+    run("--org", "WMP", "board")
+    with raw(target) as (connection, _, _):
+        name = f"{schema_of('WMP')}." if is_postgres(target) else table_prefix("WMP")
+        assert connection.execute(f"SELECT COUNT(*) FROM {name}ragw_verdicts").fetchone()[0] == 0
+
+
+#: (what is falsified, the SQL that falsifies it, what verify then names)
+FALSIFIED = [
+    (
+        "a verdict's word",
+        "UPDATE {t}ragw_verdicts SET verdict = 'accepted' WHERE org = 'COLP'",
+        "ragw_verdicts, FRAUD19/9 on 2019-11-02: verdict is 'accepted' where the events give "
+        "'not-accepted'",
+    ),
+    (
+        "the organisation a verdict is on",
+        "UPDATE {t}ragw_verdicts SET org = 'CLEV' WHERE org = 'COLP'",
+        "ragw_verdicts, FRAUD19/9 on 2019-11-02: org is 'CLEV' where the events give 'COLP'",
+    ),
+    (
+        "a verdict deleted",
+        "DELETE FROM {t}ragw_verdicts WHERE verdict = 'superseded'",
+        "ragw_verdicts, FRAUD19/9 on 2020-06-01: a row the events give is missing",
+    ),
+    (
+        "a verdict planted",
+        "INSERT INTO {t}ragw_verdicts SELECT 'WMP', 'FRAUD19/2', 9, verdict, reason, day, "
+        "actor, known_from FROM {t}ragw_verdicts WHERE org = 'COLP'",
+        "ragw_verdicts, FRAUD19/2 on 2019-11-02: a row the events do not give",
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "statement", "named"), FALSIFIED, ids=[f[0] for f in FALSIFIED])
+def test_any_edit_of_a_stored_verdict_is_named_and_rebuild_mends_it(
+    run: Run, target: str, verdicts: None, what: str, statement: str, named: str
+) -> None:
+    summary = run("national", "summary", "--as-at", "2021-01-01", "--format", "json")
+    with inspectorates_tables(target) as (connection, prefix):
+        connection.execute(statement.format(t=prefix))
+        if not is_postgres(target):
+            connection.commit()
+    error = run("--org", "HMICFRS", "verify", code=1)
+    assert error.startswith(f"Error: the read model differs from the events: {named}"), error
+    run("--org", "HMICFRS", "rebuild")
+    assert run("--org", "HMICFRS", "verify").count("ok: ") == 2
+    assert run("national", "summary", "--as-at", "2021-01-01", "--format", "json") == summary
+
+
+def test_a_follower_reading_one_event_a_page_writes_the_same_verdicts(
+    run: Run, target: str, verdicts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each stream's first event (naming its organisation) read on a page before its
+    verdicts: the follower finds the organisation in the log."""
+    before = stored(target)
+    monkeypatch.setattr("projections.store.follower.PAGE", 1)
+    ledger = open_ledger(target, create=False, org="HMICFRS")
+    try:
+        store = TimelineStore(ledger, target)
+        try:
+            store.rebuild()
+        finally:
+            store.close()
+    finally:
+        ledger.close()
+    assert stored(target) == before
+    assert run("--org", "HMICFRS", "verify").count("ok: ") == 2
+
+
+def test_the_national_summary_counts_the_verdicts_the_model_holds(
+    run: Run, target: str, verdicts: None
+) -> None:
+    def verdict_counts(day: str) -> dict[str, dict[str, int]]:
+        found = json.loads(run("national", "summary", "--as-at", day, "--format", "json"))
+        return {org["code"]: org["verdicts"] for org in found["organisations"]}
+
+    assert verdict_counts("2019-11-01") == {
+        "WMP": {"accepted": 1, "not-accepted": 0, "superseded": 0, "none": 0},
+        "COLP": {"accepted": 0, "not-accepted": 0, "superseded": 0, "none": 1},
+    }
+    if is_postgres(target):  # every model now in step: counted by the database, verdicts too
+        counted = count_in_step(target, ["WMP", "COLP"], ["HMICFRS"], date(2021, 1, 1), None)
+        assert sorted(counted.counted) == ["COLP", "WMP"]
+    # the later verdict on WMP's item, from its own day
+    assert verdict_counts("2021-01-01") == {
+        "WMP": {"accepted": 0, "not-accepted": 0, "superseded": 1, "none": 0},
+        "COLP": {"accepted": 0, "not-accepted": 1, "superseded": 0, "none": 0},
+    }
+
+
+def test_a_verdict_the_model_has_not_reached_is_counted_and_the_model_caught_up(
+    run: Run, target: str, verdicts: None
+) -> None:
+    run(
+        *("--org", "HMICFRS", "verdict", "COLP", "FRAUD19/9", "accepted"),
+        *("--reason", "Policy published", "--on", "2020-07-01"),
+    )
+    day = date(2021, 1, 1)
+    if is_postgres(target):  # the inspectorate's model is behind its log
+        assert count_in_step(target, ["WMP", "COLP"], ["HMICFRS"], day, None).behind == ["HMICFRS"]
+    found = json.loads(run("national", "summary", "--as-at", "2021-01-01", "--format", "json"))
+    assert found["organisations"][1]["code"] == "COLP"
+    assert found["organisations"][1]["verdicts"]["accepted"] == 1
+    if is_postgres(target):  # brought up to date: every force counted on one connection
+        counted = count_in_step(target, ["WMP", "COLP"], ["HMICFRS"], day, None)
+        assert (counted.behind, sorted(counted.counted)) == ([], ["COLP", "WMP"])
+
+
+def test_of_two_inspectorates_verdicts_on_one_item_the_later_registered_stands(
+    run: Run, target: str, verdicts: None
+) -> None:
+    """As the national board shows it: the verdicts of every inspectorate in the
+    register's order, a later one's over an earlier one's on the same item."""
+    run("org", "add", "HMIP", "--name", "HM Inspectorate of Probation", "--kind", "inspectorate")
+    run(
+        *("--org", "HMIP", "verdict", "WMP", "FRAUD19/9", "not-accepted"),
+        *("--reason", "Not shared with probation", "--on", "2019-12-01"),
+    )
+    board = json.loads(
+        run("national", "board", "--report", "FRAUD19", "--as-at", "2021-01-01", "--format", "json")
+    )
+    wmp = board["items"][0]["organisations"]["WMP"]
+    assert (wmp["verdict"], wmp["verdict_reason"]) == ("not-accepted", "Not shared with probation")
+    found = json.loads(run("national", "summary", "--as-at", "2021-01-01", "--format", "json"))
+    counted = {org["code"]: org["verdicts"] for org in found["organisations"]}
+    assert counted["WMP"] == {"accepted": 0, "not-accepted": 1, "superseded": 0, "none": 0}
+    assert counted["COLP"] == {"accepted": 0, "not-accepted": 1, "superseded": 0, "none": 0}
