@@ -53,8 +53,10 @@ from projections.store.schema import (
     create_tables,
 )
 
-#: Notifications read (and applied in one transaction) at a time.
-PAGE = 1000
+#: Notifications read (and applied in one transaction) at a time: large, so a long
+#: catch-up commits (and SQLite checkpoints its log into the file) seldom, yet short
+#: enough that a writer waiting for the model's transaction waits under a second.
+PAGE = 5000
 
 
 class Follower(PaperRows):
@@ -150,13 +152,12 @@ class Follower(PaperRows):
             "VALUES (?, ?, ?, ?, ?)",
             "review": "INSERT INTO ragw_reviews (committee, meeting, version, reports, "
             "known_from) SELECT code, ?, ?, ?, ? FROM ragw_committees WHERE stream = ?",
-            "verdict": f"INSERT INTO ragw_verdicts ({VERDICT_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         }
         earlier = self._meeting_days(cursor)
         for kind, statement in inserts.items():  # committees before their meetings
             if rows[kind]:
                 cursor.executemany(self._sql(statement), rows[kind])
+        self._insert(cursor, "ragw_verdicts", VERDICT_COLUMNS, rows["verdict"])
         meetings = self._meeting_days(cursor) if rows["meeting"] else earlier
         changed: dict[str, tuple[date, list[Span]]] = {}
         if page:
@@ -201,32 +202,36 @@ class Follower(PaperRows):
         for stream_id, events in page.items():
             self._spans(stream_id, events, closed, opened, changed)
         if closed:  # spans known before this page, before any span of this page is added
-            cursor.executemany(
-                self._sql(
-                    "UPDATE ragw_spans SET known_until = ? WHERE key = ? "
-                    "AND known_until IS NULL AND effective_from = ?"
-                ),
-                closed,
-            )
+            self._close_spans(cursor, closed)
             for table in ("ragw_board", "ragw_board_open"):
-                cursor.executemany(
-                    self._sql(f"DELETE FROM {table} WHERE key = ? AND effective_from = ?"),
-                    [(key, start) for _, key, start in closed],
+                self._delete(
+                    cursor, table, "key, effective_from", [(key, start) for _, key, start in closed]
                 )
         if opened:
-            marks = ", ".join("?" * len(SPAN_COLUMNS.split(",")))
-            cursor.executemany(
-                self._sql(f"INSERT INTO ragw_spans ({SPAN_COLUMNS}) VALUES ({marks})"), opened
-            )
+            self._insert(cursor, "ragw_spans", SPAN_COLUMNS, opened)
             current = [board_row(row) for row in opened if row[3] is None]
-            marks = ", ".join("?" * len(BOARD_COLUMNS.split(",")))
-            for table, rows in (
-                ("ragw_board_open", [row for row in current if is_open(row)]),
-                ("ragw_board", [row for row in current if not is_open(row)]),
-            ):
-                cursor.executemany(
-                    self._sql(f"INSERT INTO {table} ({BOARD_COLUMNS}) VALUES ({marks})"), rows
-                )
+            self._insert(
+                cursor, "ragw_board_open", BOARD_COLUMNS, [r for r in current if is_open(r)]
+            )
+            self._insert(
+                cursor, "ragw_board", BOARD_COLUMNS, [r for r in current if not is_open(r)]
+            )
+
+    def _close_spans(self, cursor: Any, closed: list[tuple[str, str, str]]) -> None:
+        """Each (moment, key, start): the item's span from that day known until then."""
+        if self.postgres:  # one statement, the values as arrays
+            cursor.execute(
+                "UPDATE ragw_spans SET known_until = given.at FROM unnest(%s::text[], "
+                "%s::text[], %s::text[]) AS given (at, key, start) WHERE ragw_spans.key = "
+                "given.key AND known_until IS NULL AND effective_from = given.start",
+                [list(values) for values in zip(*closed, strict=True)],
+            )
+        else:
+            cursor.executemany(
+                "UPDATE ragw_spans SET known_until = ? WHERE key = ? "
+                "AND known_until IS NULL AND effective_from = ?",
+                closed,
+            )
 
     def _spans(
         self,

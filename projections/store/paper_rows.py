@@ -204,11 +204,8 @@ class PaperRows(Queries):
                     gone.append((code, day.isoformat(), key))
                     if kept is not None:
                         add(kept)
-        for table in ("ragw_paper_rows", "ragw_paper_lines") if gone else ():
-            cursor.executemany(
-                self._sql(f"DELETE FROM {table} WHERE committee = ? AND meeting = ? AND key = ?"),
-                gone,
-            )
+        for table in ("ragw_paper_rows", "ragw_paper_lines"):
+            self._delete(cursor, table, "committee, meeting, key", gone)
         for code, day in sorted(whole):
             for table in ("ragw_paper_rows", "ragw_paper_lines"):
                 cursor.execute(
@@ -227,15 +224,8 @@ class PaperRows(Queries):
             cursor.execute(self._sql(query), parameters)
             for row in cursor.fetchall():
                 add(paper_rows(code, day, previous, row, statuses.get(row[0])))
-        for table, columns, found in (
-            ("ragw_paper_rows", PAPER_COLUMNS, rows),
-            ("ragw_paper_lines", LINE_COLUMNS, lines),
-        ):
-            if found:
-                marks = ", ".join("?" * len(columns.split(",")))
-                cursor.executemany(
-                    self._sql(f"INSERT INTO {table} ({columns}) VALUES ({marks})"), found
-                )
+        self._insert(cursor, "ragw_paper_rows", PAPER_COLUMNS, rows)
+        self._insert(cursor, "ragw_paper_lines", LINE_COLUMNS, lines)
 
     def paper_tally(
         self, committee: str, meeting: date

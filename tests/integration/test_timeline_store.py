@@ -231,6 +231,31 @@ def test_a_crash_mid_page_leaves_the_store_where_it_was_and_the_next_read_comple
         assert answers(store, day, known) == expected(events, day, known)
 
 
+def test_a_crash_between_a_page_s_batched_writes_keeps_none_of_them(
+    stored: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spans written in one batch (one COPY on PostgreSQL), then the crash before the
+    board's: the page's transaction keeps none, and the next read completes."""
+    events, _, store = stored
+    real_insert = TimelineStore._insert
+
+    def crash_after_the_spans(self: TimelineStore, cursor: Any, table: str, *args: Any) -> None:
+        real_insert(self, cursor, table, *args)
+        if table == "ragw_spans":
+            raise RuntimeError("power cut")
+
+    monkeypatch.setattr(TimelineStore, "_insert", crash_after_the_spans)
+    with pytest.raises(RuntimeError):
+        store.catch_up()
+    assert store.position() == 0, "nothing of the page was kept"
+    with store._transaction(lock=False) as cursor:
+        cursor.execute("SELECT COUNT(*) FROM ragw_spans")
+        assert cursor.fetchone()[0] == 0
+    monkeypatch.setattr(TimelineStore, "_insert", real_insert)
+    for day, known in all_questions(events):
+        assert answers(store, day, known) == expected(events, day, known)
+
+
 def test_a_rebuild_derives_the_same_model_from_nothing(stored: Any) -> None:
     events, ledger, store = stored
     store.catch_up()
