@@ -17,7 +17,7 @@ an inspectorate's model is not in step; so the counts are always those its board
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
@@ -28,7 +28,12 @@ from ledger.storage.settings import is_postgres, open_connection
 from projections.rows import ReportFacts
 from projections.store.database import moment
 from projections.store.prefixed import prefixed
-from projections.store.queries import REPORTS_QUERY, current_query, report_facts
+from projections.store.queries import (
+    REPORTS_QUERY,
+    current_query,
+    key_report_queries,
+    report_facts,
+)
 from projections.store.schema import LAYOUT, LAYOUT_ROW, NAME
 
 #: One organisation's verdicts from one inspectorate's read model: every one given by
@@ -74,6 +79,9 @@ class Counted:
     #: Each report's items counted (:data:`TALLY`), by the report's code.
     tallies: dict[str, list[int]]
     reports: dict[str, ReportFacts]
+    #: Of the keys asked about (counted without an inspectorate's verdicts), those on
+    #: the board, with their reports.
+    on_board: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -99,21 +107,32 @@ def count_in_step(
     inspectorates: Sequence[str],
     day: date,
     known_at: datetime | None,
+    keys: Mapping[str, Iterable[str]] | None = None,
 ) -> InStep:
     """Each of ``orgs`` whose model is in step with its log, counted as at ``day`` as
     known at ``known_at`` with the verdicts of ``inspectorates`` (in the register's
     order: a later one's verdict on an item stands over an earlier one's); the others
-    are left out, and all are when an inspectorate's model is not in step. Each
-    connection's statements go to the server together (psycopg's pipeline), three
-    round trips in all however many organisations there are, all in one snapshot."""
+    are left out, and all are when an inspectorate's model is not in step. Counted
+    without inspectorates, ``keys`` (by organisation) are looked up on each board
+    instead, for the caller to place the verdicts it read itself. Each connection's
+    statements go to the server together (psycopg's pipeline), three round trips in
+    all however many organisations there are, all in one snapshot."""
     wanted, given_by = list(orgs), list(inspectorates)
     if not is_postgres(target) or not wanted:
         return InStep({}, [])
     import psycopg
 
+    asked = {org: sorted(set(keys.get(org, ()))) for org in wanted} if keys else {}
     ways = CONNECTIONS if len(wanted) >= SHARED_FROM else 1
     try:
-        found = _shared(target, [wanted[k::ways] for k in range(ways)], given_by, day, known_at)
+        try:
+            shares = [wanted[k::ways] for k in range(ways)]
+            found = _shared(target, shares, given_by, day, known_at, asked)
+        except psycopg.Error:
+            if ways == 1:
+                raise
+            # a second connection refused (a login's connection limit, say): one alone
+            found = _shared(target, [wanted], given_by, day, known_at, asked)
     except psycopg.Error:  # refused, or not as expected: each session reads its own
         return InStep({}, [])
     behind = [code for code in given_by if any(code in share.behind for share in found)]
@@ -129,6 +148,7 @@ def _shared(
     inspectorates: list[str],
     day: date,
     known_at: datetime | None,
+    keys: dict[str, list[str]],
 ) -> list[InStep]:
     """Each share of the organisations counted on a connection of its own, each
     connection in a thread of its own, the first connection's snapshot imported by the
@@ -149,7 +169,7 @@ def _shared(
                     )
                     imported[k].set()
                     found[k] = _counted_together(
-                        connection, shares[k], inspectorates, day, known_at
+                        connection, shares[k], inspectorates, day, known_at, keys
                     )
         except BaseException as error:  # told to the thread that waits for it
             found[k] = error
@@ -165,7 +185,9 @@ def _shared(
                     for k in range(1, len(shares)):
                         threads.append(threading.Thread(target=count, args=(k, snapshot)))
                         threads[-1].start()
-                found[0] = _counted_together(connection, shares[0], inspectorates, day, known_at)
+                found[0] = _counted_together(
+                    connection, shares[0], inspectorates, day, known_at, keys
+                )
                 for k in range(1, len(shares)):  # exported until every other has it
                     imported[k].wait()
     finally:
@@ -183,6 +205,7 @@ def _counted_together(
     inspectorates: list[str],
     day: date,
     known_at: datetime | None,
+    keys: dict[str, list[str]],
 ) -> InStep:
     schemas = {org: schema_of(org) for org in (*inspectorates, *orgs)}
     # which organisations this login may read a model of, in this layout
@@ -229,25 +252,34 @@ def _counted_together(
             REPORTS_QUERY + " WHERE known_from <= ?",
             (moment(known_at),),
         )
-    statements: dict[tuple[str, str], tuple[str, tuple[Any, ...]]] = {}
+    statements: dict[tuple[str, str, int], tuple[str, tuple[Any, ...]]] = {}
     counted_in = [org for org in orgs if org in in_step]
     for org in counted_in:
         schema = schemas[org]
         given, given_values = _verdicts_of(org, inspectorates, schemas, day, known_at)
         board, values = current_query(day, known_at, "SELECT key, report, status, relevance")
         # the verdicts' tables named in their own schemas once the board's are in its
-        statements[(org, "counts")] = (
+        statements[(org, "counts", 0)] = (
             f"SELECT report, {TALLY} FROM ({_in(schema, board)}) AS board "
             f"LEFT JOIN ({given}) AS given USING (key) GROUP BY report",
             (*values, *given_values),
         )
-        statements[(org, "reports")] = (_in(schema, reports_query), reports_values)
+        statements[(org, "reports", 0)] = (_in(schema, reports_query), reports_values)
+        for index, (query, values) in enumerate(
+            key_report_queries(day, known_at, keys.get(org, []))
+        ):
+            statements[(org, "keys", index)] = (_in(schema, query), values)
     found = _pipelined(connection, statements)
     seen: dict[tuple[Any, ...], ReportFacts] = {}
+    on_board: dict[str, dict[str, str]] = {org: {} for org in counted_in}
+    for (org, what, _), rows in found.items():
+        if what == "keys":
+            on_board[org].update(rows)
     counted = {
         org: Counted(
-            {report: list(numbers) for report, *numbers in found[(org, "counts")]},
-            report_facts(found[(org, "reports")], seen),
+            {report: list(numbers) for report, *numbers in found[(org, "counts", 0)]},
+            report_facts(found[(org, "reports", 0)], seen),
+            on_board[org],
         )
         for org in counted_in
     }

@@ -270,10 +270,12 @@ def national_summary(
     """Every organisation's items as at ``as_at`` as known at ``as_known_at``, counted
     by status and by the inspectorates' verdict, per organisation and per report.
     Organisations whose read models are in step (and the inspectorates' too) are
-    counted together on one connection, the verdicts with them
-    (:func:`projections.store.counts.count_in_step`); each other one through its own
-    session, which brings its model up to date or folds, with the verdicts read from
-    the inspectorates' ledgers."""
+    counted together, the verdicts with them
+    (:func:`projections.store.counts.count_in_step`); with an inspectorate's model
+    behind that this login may not bring up to date, they are counted together without
+    it, and the verdicts read from the inspectorates' ledgers placed on them; each
+    other organisation through its own session, which brings its model up to date or
+    folds."""
     from projections.store.counts import count_in_step
 
     members = members_of(register, as_known_at)
@@ -286,18 +288,22 @@ def national_summary(
             session.read_model()
             _close(session)
         found = count_in_step(register.target, orgs, given_by, as_at, as_known_at)
+    verdicts: dict[str, dict[str, GivenVerdict]] = {}
+    if found.behind:  # one this login may not bring up to date: its ledger's verdicts
+        verdicts = verdicts_on(inspectorates, holders, open_org, as_at, as_known_at, {}, _close)
+        keys = {org: list(given) for org, given in verdicts.items()}
+        found = count_in_step(register.target, orgs, [], as_at, as_known_at, keys)
     in_step = found.counted
     others = [h for h in holders if h.code not in in_step]
-    verdicts = (
-        verdicts_on(inspectorates, others, open_org, as_at, as_known_at, {}, _close)
-        if others
-        else {}
-    )
+    if others and not verdicts:
+        verdicts = verdicts_on(inspectorates, others, open_org, as_at, as_known_at, {}, _close)
     organisations = []
     for holder in holders:
         counted = in_step.get(holder.code)
         if counted is not None:
             tallies = {code: Tally(numbers) for code, numbers in counted.tallies.items()}
+            for key, report in counted.on_board.items():  # verdicts read from a ledger
+                tallies[report].given(verdicts[holder.code][key].verdict.value)
             reports = counted.reports
         else:
             session = open_org(holder.code)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
@@ -20,8 +21,10 @@ from cli.main import main
 from ledger import open_ledger
 from ledger.storage import is_postgres
 from ledger.storage.organisation import schema_of, table_prefix
-from projections.store import TABLES, TRACKING, TimelineStore
+from projections.store import TABLES, TRACKING, TimelineStore, counts
 from projections.store.counts import count_in_step
+from projections.usecases import LedgerSession
+from projections.usecases.national_views import national_summary
 from tests.cli.test_verify import raw
 from tests.national_store import Run, add_national_store
 
@@ -218,3 +221,74 @@ def test_of_two_inspectorates_verdicts_on_one_item_the_later_registered_stands(
     counted = {org["code"]: org["verdicts"] for org in found["organisations"]}
     assert counted["WMP"] == {"accepted": 0, "not-accepted": 1, "superseded": 0, "none": 0}
     assert counted["COLP"] == {"accepted": 0, "not-accepted": 1, "superseded": 0, "none": 0}
+
+
+def test_an_inspectorate_model_this_login_cannot_follow_leaves_the_forces_counted_together(
+    run: Run, target: str, verdicts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A login that may not write the inspectorate's model (``init-roles``: the follower
+    keeps it), the model behind a new verdict: the forces are still counted together,
+    the verdicts read from the inspectorate's ledger placed on them."""
+    run("--org", "WMP", "board")
+    run("--org", "COLP", "board")  # every force's model in step
+    run(
+        *("--org", "HMICFRS", "verdict", "COLP", "FRAUD19/9", "accepted"),
+        *("--reason", "Policy published", "--on", "2020-07-01"),
+    )
+    real = LedgerSession.read_model
+
+    def may_not_write(session: LedgerSession) -> Any:
+        return None if session.org == "HMICFRS" else real(session)
+
+    monkeypatch.setattr(LedgerSession, "read_model", may_not_write)
+    opened: list[str | None] = []
+
+    def open_org(org: str | None) -> LedgerSession:
+        opened.append(org)
+        return LedgerSession(
+            target, ACTOR, open_ledger=lambda _: open_ledger(target, create=False, org=org), org=org
+        )
+
+    register = open_org(None)
+    try:
+        found = national_summary(register, open_org, as_at=date(2021, 1, 1))
+    finally:
+        register.close()
+    counted = {org.member.code: org.tally.verdicts for org in found.organisations}
+    assert counted["COLP"] == {"accepted": 1, "not-accepted": 0, "superseded": 0, "none": 0}
+    assert counted["WMP"] == {"accepted": 0, "not-accepted": 0, "superseded": 1, "none": 0}
+    if is_postgres(target):  # no force's ledger opened
+        assert set(opened) == {None, "HMICFRS"}
+
+
+@pytest.mark.postgres
+def test_a_login_allowed_one_connection_still_counts_every_force_together(
+    postgres: Any, tmp_path: Any
+) -> None:
+    """Two connections refused (a login's connection limit): counted on one."""
+    target = postgres.create_database(f"ragw_one_connection_{id(tmp_path)}")
+    runner = CliRunner()
+
+    def run(*args: str) -> None:
+        result = runner.invoke(main, ["--db", target, "--actor", ACTOR, *args])
+        assert result.exit_code == 0, result.output
+
+    add_national_store(run, ("WMP", "COLP"))
+    for org in ("HMICFRS", "WMP", "COLP"):
+        run("--org", org, "board")
+    import psycopg
+
+    with psycopg.connect(target, autocommit=True) as connection:
+        connection.execute("CREATE ROLE ragw_one_connection LOGIN CONNECTION LIMIT 1")
+        for org in ("HMICFRS", "WMP", "COLP"):
+            schema = schema_of(org)
+            connection.execute(f"GRANT USAGE ON SCHEMA {schema} TO ragw_one_connection")
+            connection.execute(
+                f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO ragw_one_connection"
+            )
+    login = target.replace("postgres:unused@", "ragw_one_connection:unused@")
+    day = date(2021, 1, 1)
+    with mock.patch.object(counts, "SHARED_FROM", 1):  # two connections would be tried
+        counted = count_in_step(login, ["WMP", "COLP"], ["HMICFRS"], day, None)
+    assert sorted(counted.counted) == ["COLP", "WMP"]
+    assert counted.counted == count_in_step(target, ["WMP", "COLP"], ["HMICFRS"], day, None).counted
