@@ -169,6 +169,25 @@ class Database:
             tests = " AND ".join(f"{name} = ?" for name in names)
             cursor.executemany(f"DELETE FROM {table} WHERE {tests}", rows)
 
+    def _delete_keys(
+        self, cursor: Any, table: str, where: str, values: tuple[Any, ...], keys: list[str]
+    ) -> None:
+        """Delete the rows of ``table`` meeting ``where`` (with ``values``) whose key is one
+        of ``keys``: on PostgreSQL one statement, the keys an array, which its key's index
+        answers however stale the table's statistics are (a join to the keys, planned on a
+        table counted while still empty, scanned it once a key)."""
+        if not keys:
+            return
+        if self.postgres:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {where.replace('?', '%s')} AND key = ANY(%s)",
+                (*values, keys),
+            )
+        else:
+            cursor.executemany(
+                f"DELETE FROM {table} WHERE {where} AND key = ?", [(*values, key) for key in keys]
+            )
+
     def catch_up(self, progress: Callable[[int], object] | None = None) -> int:
         """Bring the model up to date with the log (:mod:`projections.store.follower`)."""
         raise NotImplementedError

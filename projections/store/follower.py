@@ -159,7 +159,7 @@ class Follower(PaperRows):
                 cursor.executemany(self._sql(statement), rows[kind])
         self._insert(cursor, "ragw_verdicts", VERDICT_COLUMNS, rows["verdict"])
         meetings = self._meeting_days(cursor) if rows["meeting"] else earlier
-        changed: dict[str, tuple[date, list[Span]]] = {}
+        changed: dict[str, tuple[date, list[Span], bool]] = {}
         if page:
             self._follow_items(cursor, page, rows["report"], changed)
         if meetings:
@@ -188,10 +188,11 @@ class Follower(PaperRows):
         cursor: Any,
         page: dict[UUID, list[RecommendationEvent]],
         new_reports: list[tuple[Any, ...]],
-        changed: dict[str, tuple[date, list[Span]]],
+        changed: dict[str, tuple[date, list[Span], bool]],
     ) -> None:
         """The spans this page's item events close and open, in both tables; and in
-        ``changed``, each item's timeline now, by key, with the first day it changed."""
+        ``changed``, each item's timeline now, by key, with the first day it changed and
+        whether the model held it before this page."""
         if self._reports is None:
             cursor.execute("SELECT code, scope, published FROM ragw_reports")
             self._reports = {code: (scope, published) for code, scope, published in cursor}
@@ -239,7 +240,7 @@ class Follower(PaperRows):
         new: list[RecommendationEvent],
         closed: list[tuple[str, str, str]],
         opened: list[list[Any]],
-        changed: dict[str, tuple[date, list[Span]]],
+        changed: dict[str, tuple[date, list[Span], bool]],
     ) -> None:
         """The spans that each of ``new`` closes and opens, event by event, so that every
         moment in between stays answerable. Spans opened and closed within the page are
@@ -272,7 +273,7 @@ class Follower(PaperRows):
                 key = span[2]  # a state of this item: its key is read once, below
             before = after
         if earliest is not None:
-            changed[cast(ItemState, key).key] = (earliest, before)
+            changed[cast(ItemState, key).key] = (earliest, before, first > 1)
 
     def _span_row(
         self, at: str, start: date, until: date | None, state: ItemState, rendered: Rendered

@@ -176,7 +176,7 @@ class PaperRows(Queries):
         cursor: Any,
         meetings: dict[str, list[date]],
         earlier: dict[str, list[date]],
-        changed: dict[str, tuple[date, list[Span]]],
+        changed: dict[str, tuple[date, list[Span], bool]],
     ) -> None:
         """Keep each meeting's paper rows in step: a new meeting's (and the next one's,
         whose meeting before it is) from the board as now known, once this page's spans
@@ -188,7 +188,7 @@ class PaperRows(Queries):
             for index, day in enumerate(days):
                 if day not in known:
                     whole.update((code, later) for later in days[index : index + 2])
-        gone: list[tuple[str, str, str]] = []
+        gone: dict[tuple[str, str], list[str]] = defaultdict(list)  # keys, by meeting
         rows: list[tuple[Any, ...]] = []
         lines: list[tuple[Any, ...]] = []
 
@@ -196,16 +196,18 @@ class PaperRows(Queries):
             rows.append(kept[0])
             lines.extend(kept[1])
 
-        for key, (since, spans) in changed.items():
+        for key, (since, spans, held) in changed.items():
             for code, days in meetings.items():
                 for day, kept in item_paper_rows(code, days, spans, bisect_left(days, since)):
                     if (code, day) in whole:
                         continue
-                    gone.append((code, day.isoformat(), key))
+                    if held:  # an item new on this page has no rows to replace
+                        gone[(code, day.isoformat())].append(key)
                     if kept is not None:
                         add(kept)
-        for table in ("ragw_paper_rows", "ragw_paper_lines"):
-            self._delete(cursor, table, "committee, meeting, key", gone)
+        for meeting, keys in gone.items():
+            for table in ("ragw_paper_rows", "ragw_paper_lines"):
+                self._delete_keys(cursor, table, "committee = ? AND meeting = ?", meeting, keys)
         for code, day in sorted(whole):
             for table in ("ragw_paper_rows", "ragw_paper_lines"):
                 cursor.execute(
