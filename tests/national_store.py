@@ -6,7 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from click.testing import CliRunner
+
+from cli.main import main
+
 Run = Callable[..., str]
+
+
+def runner_on(target: str, actor: str) -> Run:
+    """``ragw --db TARGET --actor ACTOR ARGS`` as a user types it: its output, or with
+    ``code=1`` its error, the exit code checked."""
+
+    def invoke(*args: str, code: int = 0) -> str:
+        result = CliRunner().invoke(main, ["--db", target, "--actor", actor, *args])
+        assert result.exit_code == code, (args, result.output, result.stderr if code == 0 else "")
+        return result.stdout if code == 0 else result.stderr
+
+    return invoke
+
 
 #: Recommendation 9's text, as the inspectorate registers it.
 REC_9 = "Chief constables should adopt the guidance"

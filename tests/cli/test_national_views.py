@@ -10,15 +10,13 @@ import csv
 import io
 import json
 import time
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from cli.main import main
 from ledger import Ledger, open_ledger
+from tests.national_store import Run, runner_on
 
 ACTOR = "Strategic Development"
 FRAUD = "Fraud: Time to Choose"
@@ -37,17 +35,10 @@ SEED = {
 TO = {"9": ["chief constables"], "2": ["chief constables"], "4": ["Home Office"]}
 DUE = {"9": "2019-09-30", "2": "2020-03-31", "4": "2019-09-30"}
 
-Run = Callable[..., str]
-
 
 @pytest.fixture
 def run(target: str) -> Run:
-    def invoke(*args: str, code: int = 0) -> str:
-        result = CliRunner().invoke(main, ["--db", target, "--actor", ACTOR, *args])
-        assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
-        return result.stdout if code == 0 else result.stderr
-
-    return invoke
+    return runner_on(target, ACTOR)
 
 
 def opened(target: str, org: str) -> Ledger:

@@ -11,23 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from cli.main import main
 from ledger import open_ledger
-from tests.national_store import add_national_store
+from tests.national_store import Run, add_national_store, runner_on
 
 ACTOR = "Strategic Development"
 
 
 @pytest.fixture
-def run(target: str):  # type: ignore[no-untyped-def]
-    def invoke(*args: str, code: int = 0) -> str:
-        result = CliRunner().invoke(main, ["--db", target, "--actor", ACTOR, *args])
-        assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
-        return result.stdout if code == 0 else result.stderr
-
-    return invoke
+def run(target: str) -> Run:
+    return runner_on(target, ACTOR)
 
 
 @pytest.fixture

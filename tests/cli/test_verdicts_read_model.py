@@ -26,19 +26,14 @@ from projections.store.counts import count_in_step
 from projections.usecases import LedgerSession
 from projections.usecases.national_views import national_summary
 from tests.cli.test_verify import raw
-from tests.national_store import Run, add_national_store
+from tests.national_store import Run, add_national_store, runner_on
 
 ACTOR = "Strategic Development"
 
 
 @pytest.fixture
 def run(target: str) -> Run:
-    def invoke(*args: str, code: int = 0) -> str:
-        result = CliRunner().invoke(main, ["--db", target, "--actor", ACTOR, *args])
-        assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
-        return result.stdout if code == 0 else result.stderr
-
-    return invoke
+    return runner_on(target, ACTOR)
 
 
 @pytest.fixture

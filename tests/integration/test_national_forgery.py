@@ -16,19 +16,14 @@ from click.testing import CliRunner
 from cli.main import main
 from ledger import open_ledger
 from ledger.errors import RuleBrokenError
-from tests.national_store import add_national_store
+from tests.national_store import Run, add_national_store, runner_on
 
 ME = "Registrar"
 
 
 @pytest.fixture
-def run(target: str):  # type: ignore[no-untyped-def]
-    def invoke(*args: str, code: int = 0) -> str:
-        result = CliRunner().invoke(main, ["--db", target, "--actor", ME, *args])
-        assert result.exit_code == code, (args, result.output)
-        return result.stdout if code == 0 else result.stderr
-
-    return invoke
+def run(target: str) -> Run:
+    return runner_on(target, ME)
 
 
 @pytest.fixture
