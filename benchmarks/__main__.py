@@ -45,7 +45,9 @@ so it means the same on a slow machine and a fast one:
 With ``--postgresql`` the register is also recorded on a throw-away PostgreSQL server
 started for the run, and its seconds and same-store ratios are added under
 ``"postgresql"``, with ``org_write_scaling``: organisations recording at once, each in
-a schema of its own / one alone (goal >= 1.5; see ``benchmarks/orgs.py``).
+a schema of its own / one alone (goal >= 1.5; see ``benchmarks/orgs.py``), and
+``ingest_vs_raw``: ragw's recording of the register / a raw psycopg COPY of the same
+stored rows into empty tables (goal >= 0.5; see ``benchmarks/raw_postgresql.py``).
 
 ``--national [--forces N] [--items M]`` measures the national views alone, on a
 throw-away PostgreSQL server: ``national_summary_vs_sql_floor`` (goal <= 3) and
@@ -74,6 +76,7 @@ from benchmarks.imports import GOALS as IMPORT_GOALS
 from benchmarks.imports import import_results, import_timings
 from benchmarks.national import GOALS as NATIONAL_GOALS
 from benchmarks.national import measure_national
+from benchmarks.raw_postgresql import raw_postgresql_seconds
 from benchmarks.web import web_timings
 
 GOALS = {
@@ -91,6 +94,11 @@ GOALS = {
     "web_board_vs_cli_board": ("<=", 1.5),
     "web_p95_vs_single": ("<=", 4.0),
     **IMPORT_GOALS,
+}
+#: The goals of the figures under "postgresql", measured on PostgreSQL against a
+#: PostgreSQL baseline.
+POSTGRESQL_GOALS = {
+    "ingest_vs_raw": (">=", 0.5),
 }
 START, TODAY = date(2016, 1, 1), date(2021, 12, 31)
 MEETINGS = [date(2021, 2, 4), date(2021, 5, 4), date(2021, 8, 3)]
@@ -614,6 +622,8 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
         log(f"PostgreSQL: recording a register of about {events} events ...")
         ingest_seconds = build_register(target, events)
         ledger = open_ledger(target, create=False)
+        rows, raw_seconds = raw_postgresql_seconds(target, ledger.recorder.events_table_name)  # type: ignore[attr-defined]
+        log(f"  {rows} events in {ingest_seconds:.1f} s; raw COPY {raw_seconds:.2f} s")
         store = TimelineStore(ledger, target)
         catch_up_seconds = timed(store.catch_up)
         timings = as_at_timings(ledger, store, target)
@@ -628,7 +638,9 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
         orgs = measure_org_writes(server.create_database("ragw_bench_orgs"), log)
     finally:
         server.stop()
+    results = {"ingest_vs_raw": raw_seconds / ingest_seconds}
     return {
+        **{name: round(value, 3) for name, value in results.items()},
         "org_write_scaling": orgs["org_write_scaling"],
         "one_org_write_scaling": orgs["one_org_write_scaling"],
         "as_at_vs_replay": round(timings["replay"] / timings["board_as_at"], 3),
@@ -638,8 +650,16 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
         "replay_key_vs_as_at": round(timings["replay_key"] / timings["board_as_at"], 3),
         "replay_meeting_vs_replay": round(timings["replay_meeting"] / timings["replay"], 3),
         "audit_vs_as_at": round(timings["audit"] / timings["board_as_at"], 3),
+        "events": rows,
+        "goals": {name: f"{op} {goal}" for name, (op, goal) in POSTGRESQL_GOALS.items()},
+        "met": {
+            name: (results[name] >= goal if op == ">=" else results[name] <= goal)
+            for name, (op, goal) in POSTGRESQL_GOALS.items()
+            if name in results
+        },
         "seconds": {
             "ingest": round(ingest_seconds, 3),
+            "raw_insert": round(raw_seconds, 4),
             "catch_up": round(catch_up_seconds, 3),
             **{name: round(seconds, 4) for name, seconds in timings.items()},
             **orgs["seconds"],
@@ -730,6 +750,11 @@ def main() -> None:
         if name in results:
             print(f"{name:26} {results[name]:>10.3f}   (no goal)")
     print(f"({results['events']} events; {results['machine']})")
+    found = results.get("postgresql", {})
+    for name, (op, goal) in POSTGRESQL_GOALS.items():
+        if name in found.get("met", {}):
+            mark = "met" if found["met"][name] else "MISSED"
+            print(f"{'postgresql.' + name:26} {found[name]:>10.3f}   goal {op} {goal:<6} {mark}")
 
 
 def show_national(results: dict[str, Any], as_json: bool) -> None:

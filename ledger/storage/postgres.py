@@ -86,8 +86,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         return their positions: the table locked as the library locks it (writes are
         numbered in the order they commit) and its channel notified; the chain's head and
         the write's key checked before anything goes in (a refusal writes nothing); the
-        positions taken from the sequence at once, the rows written with one COPY, and
-        linked into the chain. A row already stored (another writer's, at the same
+        positions taken from the sequence at once, the rows written with one COPY and
+        their links with another. A row already stored (another writer's, at the same
         version) fails the COPY, and the whole write with it."""
         if not rows:
             return []
@@ -102,12 +102,14 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             # Under the lock nobody else takes a position: these are the next ones, in order.
             cursor.execute(self.take_positions, (self.sequence(cursor), len(rows)))
             positions = [int(at) for (at,) in cursor.fetchall()]
-            linked = [(at, *row) for at, row in zip(positions, rows, strict=True)]
+            previous, links = self.chainer.begin(cursor, positions[0])
+            given = ((at, *row) for at, row in zip(positions, rows, strict=True))
+            # each row linked as it is sent: the server stores the rows meanwhile
             with cursor.copy(self.copy_events) as copy:
                 copy.set_types(self.copy_types)
-                for row in linked:
-                    copy.write_row(row)
-            self.chainer.extend(cursor, linked)
+                for stored in self.chainer.linking(previous, given, links):
+                    copy.write_row(stored)
+            self.chainer.write(cursor, links)
         return positions
 
     def sequence(self, cursor: Cursor[Any]) -> str:
