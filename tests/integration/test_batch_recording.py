@@ -167,3 +167,19 @@ def test_a_batch_holding_an_event_another_writer_recorded_first_stores_nothing(
         intact(ledger, target)
     finally:
         ledger.close()
+
+
+def test_a_batch_after_the_last_event_was_deleted_stores_nothing(target: str) -> None:
+    ledger = open_ledger(target, create=True)
+    try:
+        ledger.save_all(*batch("A", 3), what="A")
+        with raw(target) as (connection, events, position):
+            connection.execute(
+                f"DELETE FROM {events} WHERE {position} = (SELECT MAX({position}) FROM {events})"
+            )
+        before = counts(target)
+        with pytest.raises(ChainBrokenError, match="has been deleted"):
+            ledger.save_all(*batch("B", 40), what="B")
+        assert counts(target) == before
+    finally:
+        ledger.close()
