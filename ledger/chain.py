@@ -22,6 +22,9 @@ from ledger.errors import Fix, Hint, LedgerError
 from ledger.links import Odd, link
 
 TABLE = "ragw_chain"
+#: Rows from which a PostgreSQL write sends them as COPY: fewer go as one statement of
+#: arrays, one round trip where COPY takes several (a command writes a few rows).
+COPY_FROM = 500
 #: The link "before" the first event.
 GENESIS = "0" * 64
 
@@ -148,6 +151,9 @@ class Chainer:
             f"WHERE {position} > {mark} AND {position} < {mark} ORDER BY {position}"
         )
         self.insert = f"INSERT INTO {table} (position, link) VALUES ({mark}, {mark})"
+        self.insert_all = (
+            f"INSERT INTO {table} (position, link) SELECT * FROM unnest(%s::bigint[], %s::text[])"
+        )
         self.copy = f"COPY {table} (position, link) FROM STDIN (FORMAT BINARY)"
         self.select_max = f"SELECT MAX({position}) FROM {events_table}"
         self.select_stored = (
@@ -276,10 +282,13 @@ class Chainer:
             yield row
 
     def write(self, cursor: Any, links: list[tuple[int, str]]) -> None:
-        """Store ``links`` (position, link): on PostgreSQL with one COPY (a statement a
-        link cost more than the rest of the write)."""
+        """Store ``links`` (position, link): on PostgreSQL in one statement, a COPY for
+        many (a statement a link cost more than the rest of the write)."""
         if not self.postgres:
             cursor.executemany(self.insert, links)
+            return
+        if len(links) < COPY_FROM:  # one round trip, where COPY takes several
+            cursor.execute(self.insert_all, [list(column) for column in zip(*links, strict=True)])
             return
         with cursor.copy(self.copy) as copy:
             copy.set_types(["int8", "text"])

@@ -22,7 +22,7 @@ from psycopg import Cursor
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
-from ledger.chain import CREATE, Chainer, StoredRow
+from ledger.chain import COPY_FROM, CREATE, Chainer, StoredRow
 from ledger.errors import RuleBrokenError
 from ledger.storage.keycheck import CREATE as CREATE_KEY
 from ledger.storage.keycheck import KeyGuard, WriteKey
@@ -58,6 +58,14 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             "FROM STDIN (FORMAT BINARY)"
         ).format(table=Identifier(datastore.schema, self.events_table_name))
         self.copy_types = ["int8", datastore.originator_id_type, "int8", "text", "bytea"]
+        self.insert_few = SQL(
+            "INSERT INTO {table} (notification_id, originator_id, originator_version, topic, "
+            "state) SELECT * FROM unnest(%s::bigint[], %s::{kind}[], %s::bigint[], "
+            "%s::text[], %s::bytea[])"
+        ).format(
+            table=Identifier(datastore.schema, self.events_table_name),
+            kind=Identifier(datastore.originator_id_type),
+        )
         self.take_positions = "SELECT nextval(%s::regclass) FROM generate_series(1, %s)"
         self._sequence: str | None = None
 
@@ -104,11 +112,14 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             positions = [int(at) for (at,) in cursor.fetchall()]
             previous, links = self.chainer.begin(cursor, positions[0])
             given = ((at, *row) for at, row in zip(positions, rows, strict=True))
-            # each row linked as it is sent: the server stores the rows meanwhile
-            with cursor.copy(self.copy_events) as copy:
-                copy.set_types(self.copy_types)
-                for stored in self.chainer.linking(previous, given, links):
-                    copy.write_row(stored)
+            if len(rows) < COPY_FROM:  # a command's few rows: one round trip
+                stored = list(self.chainer.linking(previous, given, links))
+                cursor.execute(self.insert_few, [list(c) for c in zip(*stored, strict=True)])
+            else:  # each row linked as it is sent: the server stores the rows meanwhile
+                with cursor.copy(self.copy_events) as copy:
+                    copy.set_types(self.copy_types)
+                    for row in self.chainer.linking(previous, given, links):
+                        copy.write_row(row)
             self.chainer.write(cursor, links)
         return positions
 

@@ -16,7 +16,7 @@ from eventsourcing.cipher import AESCipher
 from events import Kind, Scope
 from ledger import Ledger, open_ledger
 from ledger.aggregates import Recommendation, Report
-from ledger.chain import ChainBrokenError
+from ledger.chain import COPY_FROM, ChainBrokenError
 from ledger.due import parse_due
 from ledger.errors import ConflictError, KeyRefusedError
 from ledger.storage.settings import is_postgres
@@ -86,19 +86,21 @@ def intact(ledger: Ledger, target: str) -> None:
     assert linked(target) == positions
 
 
+# A command's few events, and a batch past the size PostgreSQL is sent as COPY from.
+@pytest.mark.parametrize("items", [2, COPY_FROM + 100])
 def test_a_batch_is_stored_in_its_order_at_consecutive_positions_and_verifies(
-    target: str,
+    target: str, items: int
 ) -> None:
     ledger = open_ledger(target, create=True)
     try:
         ledger.save_all(*batch("A", 2), what="A")
         last = ledger.last_position()
-        made = batch("B", 150)
+        made = batch("B", items)
         expected = [(aggregate.id.hex, 1) for aggregate in made]  # one event each
         recorded = ledger.save_all(*made, what="B")
         new = [row for row in stored(target) if row[0] > last]
-        assert len(recorded) == len(made) == 151
-        assert [at for at, _, _ in new] == list(range(last + 1, last + 152))
+        assert len(recorded) == len(made) == items + 1
+        assert [at for at, _, _ in new] == list(range(last + 1, last + items + 2))
         assert [(stream, version) for _, stream, version in new] == expected
         intact(ledger, target)
         assert str(ledger.digest()) == str(ledger.verify().head)
@@ -161,7 +163,7 @@ def test_a_batch_holding_an_event_another_writer_recorded_first_stores_nothing(
         ledger.save_all(*made, what="A")
         before = counts(target)
         with pytest.raises(ConflictError, match="another writer"):
-            ledger.save_all(*batch("B", 40), stale, what="B")
+            ledger.save_all(*batch("B", COPY_FROM), stale, what="B")
         assert counts(target) == before
         ledger.save_all(*batch("C", 5), what="C")  # after any positions the refusal took
         intact(ledger, target)
