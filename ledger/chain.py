@@ -22,6 +22,9 @@ from ledger.errors import Fix, Hint, LedgerError
 from ledger.links import Odd, link
 
 TABLE = "ragw_chain"
+#: Rows from which a PostgreSQL write sends them as COPY: fewer go as one statement of
+#: arrays, one round trip where COPY takes several (a command writes a few rows).
+COPY_FROM = 500
 #: The link "before" the first event.
 GENESIS = "0" * 64
 
@@ -148,6 +151,10 @@ class Chainer:
             f"WHERE {position} > {mark} AND {position} < {mark} ORDER BY {position}"
         )
         self.insert = f"INSERT INTO {table} (position, link) VALUES ({mark}, {mark})"
+        self.insert_all = (
+            f"INSERT INTO {table} (position, link) SELECT * FROM unnest(%s::bigint[], %s::text[])"
+        )
+        self.copy = f"COPY {table} (position, link) FROM STDIN (FORMAT BINARY)"
         self.select_max = f"SELECT MAX({position}) FROM {events_table}"
         self.select_stored = (
             f"SELECT {position}, {columns} FROM {events_table} "
@@ -235,21 +242,58 @@ class Chainer:
         deleted, refuses the write: the history must be checked first."""
         if not new:
             return
+        previous, links = self.begin(cursor, new[0][0])
+        for _ in self.linking(previous, new, links):
+            pass
+        self.write(cursor, links)
+
+    def begin(self, cursor: Any, first: int) -> tuple[str, list[tuple[int, str]]]:
+        """What the events stored from position ``first`` on are linked after: the link
+        before them, and the links of any events a ledger written before events were
+        chained holds without one (to be written with theirs). Refuses as
+        :meth:`extend` does."""
         position, previous = self.last(cursor)
-        if new[0][0] <= position:
+        if first <= position:
             raise ChainBrokenError(_DELETED, position=position, hint=_VERIFY)
-        cursor.execute(self.select_between, (position, new[0][0]))
+        cursor.execute(self.select_between, (position, first))
         unlinked = self.stored(cursor.fetchall())
         if unlinked and position:
             raise ChainBrokenError(_UNLINKED, count=len(unlinked), position=position, hint=_VERIFY)
-        # The store holds any bytes as bytes, so the link is of those (a link of a
-        # bytearray would be typed, and never match the row read back).
-        written = [(*row[:4], _bytes(row[4])) for row in new]
         links = []
-        for at, stream, version, topic, state in (*unlinked, *written):
+        for at, stream, version, topic, state in unlinked:
             previous = link(previous, at, stream, version, topic, state)
             links.append((at, previous))
-        cursor.executemany(self.insert, links)
+        return previous, links
+
+    def linking(
+        self, previous: str, new: Iterable[StoredRow], links: list[tuple[int, str]]
+    ) -> Iterator[StoredRow]:
+        """Each of ``new`` (in order, after ``previous``) as the store holds it, its link
+        added to ``links`` as it is given: a writer sends each row as it is linked."""
+        for row in new:
+            at, stream, version, topic, state = row
+            # The store holds any bytes as bytes, so the link is of those (a link of a
+            # bytearray would be typed, and never match the row read back).
+            if type(state) is not bytes:
+                state = _bytes(state)
+                row = (at, stream, version, topic, state)
+            previous = link(previous, at, stream, version, topic, state)
+            links.append((at, previous))
+            yield row
+
+    def write(self, cursor: Any, links: list[tuple[int, str]]) -> None:
+        """Store ``links`` (position, link): on PostgreSQL in one statement, a COPY for
+        many (a statement a link cost more than the rest of the write)."""
+        if not self.postgres:
+            cursor.executemany(self.insert, links)
+            return
+        if len(links) < COPY_FROM:  # one round trip, where COPY takes several
+            cursor.execute(self.insert_all, [list(column) for column in zip(*links, strict=True)])
+            return
+        with cursor.copy(self.copy) as copy:
+            copy.set_types(["int8", "text"])
+            for row in links:
+                copy.write_row(row)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ The library's application recorder inserts row by row to hand back notification 
 which nothing here reads (the read model follows the log), and with the stored-event
 objects made per event that cost half an import's time. On SQLite this writes plain
 rows with the recorder's own statement and transaction instead, holds them to the
-ledger's key and links them into the chain while it holds the write lock; other stores
-use their recorder as it is (which does both).
+ledger's key and links them into the chain while it holds the write lock; PostgreSQL's
+recorder takes the same rows (its ``insert_rows``: one COPY, in one transaction with
+the same checks and links); a store with neither uses its recorder as it is.
 
 A restore writes each event at its original position (:func:`insert_at`), gaps and all
 (a PostgreSQL log has gaps where writers collided), so every digest printed on a paper
@@ -31,15 +32,9 @@ def insert_events(
     recorder: ApplicationRecorder, mapper: Mapper[Any], events: Sequence[Any]
 ) -> None:
     """Write ``events`` in one transaction (all of them or, on an error, none)."""
+    write_rows: Callable[[list[Row]], object] | None = getattr(recorder, "insert_rows", None)
     if isinstance(recorder, SQLiteApplicationRecorder):
-        states = cast(PydanticMapper, mapper).encode_all(events)
-        topics = {kind: get_topic(kind) for kind in {type(event) for event in events}}
-        rows, stream, hex_id = [], None, ""
-        for event, state in zip(events, states, strict=True):
-            if event.originator_id is not stream:  # an aggregate's events come together
-                stream = event.originator_id
-                hex_id = stream.hex
-            rows.append((hex_id, event.originator_version, topics[type(event)], state))
+        rows = stored_rows(mapper, events, hex_ids=True)
         chainer: Chainer | None = getattr(recorder, "chainer", None)
         guard: KeyGuard | None = getattr(recorder, "key_guard", None)
         with recorder.datastore.transaction(commit=True) as cursor:
@@ -52,9 +47,30 @@ def insert_events(
                     guard.check(cursor, before=first)
                 if chainer is not None:
                     chainer.extend(cursor, [(first + i, *row) for i, row in enumerate(rows)])
+    elif write_rows is not None:  # PostgreSQL's: one COPY, linked and held to the key
+        write_rows(stored_rows(mapper, events, hex_ids=False))
     else:
         to_stored = mapper.to_stored_event
         recorder.insert_events([to_stored(e) for e in events])
+
+
+#: A stored event as a batch writes it: stream, version, topic, stored bytes.
+Row = tuple[Any, int, str, bytes]
+
+
+def stored_rows(mapper: Mapper[Any], events: Sequence[Any], *, hex_ids: bool) -> list[Row]:
+    """``events`` as the rows the store keeps: each stream's id as a UUID, or as the
+    32 hex digits SQLite keeps (``hex_ids``)."""
+    states = cast(PydanticMapper, mapper).encode_all(events)
+    topics = {kind: get_topic(kind) for kind in {type(event) for event in events}}
+    rows: list[Row] = []
+    stream, stream_id = None, None
+    for event, state in zip(events, states, strict=True):
+        if event.originator_id is not stream:  # an aggregate's events come together
+            stream = event.originator_id
+            stream_id = stream.hex if hex_ids else stream
+        rows.append((stream_id, event.originator_version, topics[type(event)], state))
+    return rows
 
 
 def insert_at(

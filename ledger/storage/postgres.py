@@ -10,18 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from eventsourcing.persistence import ApplicationRecorder, StoredEvent
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
+from eventsourcing.utils import retry
 from psycopg import Cursor
-from psycopg.rows import DictRow, tuple_row
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
-from ledger.chain import CREATE, Chainer, StoredRow
+from ledger.chain import COPY_FROM, CREATE, Chainer, StoredRow
 from ledger.errors import RuleBrokenError
 from ledger.storage.keycheck import CREATE as CREATE_KEY
 from ledger.storage.keycheck import KeyGuard, WriteKey
 from ledger.storage.organisation import search_path_option
-from ledger.storage.sqlite import rows_of
 
 #: The schema of the single-organisation ledger.
 PUBLIC = "public"
@@ -48,6 +53,21 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         self.sql_create_statements.append(SQL(CREATE_KEY))  # type: ignore[arg-type]
         #: Told the write's key by the factory; until then it is a write without one.
         self.key_guard = KeyGuard(self.events_table_name, postgres=True, key=WriteKey())
+        self.copy_events = SQL(
+            "COPY {table} (notification_id, originator_id, originator_version, topic, state) "
+            "FROM STDIN (FORMAT BINARY)"
+        ).format(table=Identifier(datastore.schema, self.events_table_name))
+        self.copy_types = ["int8", datastore.originator_id_type, "int8", "text", "bytea"]
+        self.insert_few = SQL(
+            "INSERT INTO {table} (notification_id, originator_id, originator_version, topic, "
+            "state) SELECT * FROM unnest(%s::bigint[], %s::{kind}[], %s::bigint[], "
+            "%s::text[], %s::bytea[])"
+        ).format(
+            table=Identifier(datastore.schema, self.events_table_name),
+            kind=Identifier(datastore.originator_id_type),
+        )
+        self.take_positions = "SELECT nextval(%s::regclass) FROM generate_series(1, %s)"
+        self._sequence: str | None = None
 
     # The library names the channel after the table, the same in every schema, and
     # builds its insert function's NOTIFY from it within its constructor: setting the
@@ -60,26 +80,56 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
     def channel_name(self, name: str) -> None:
         self._channel = channel_of(self.datastore.schema, name)
 
-    def _insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
-        """Before the events go in (so a refusal rolls the whole write back): lock the
-        table as the insert will, check the chain's head and the write's key."""
-        super()._insert_events(curs, stored_events, **kwargs)
-        if stored_events:
-            self._lock_table(curs)
-            with curs.connection.cursor(row_factory=tuple_row) as cursor:
-                self.chainer.check_head(cursor)
-                self.key_guard.check(cursor)
-
-    def _fetch_ids_after_insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        assert ids is not None
-        with curs.connection.cursor(row_factory=tuple_row) as cursor:
-            self.chainer.extend(cursor, rows_of(ids, stored_events))
-        return ids
+        """The library's insert step, as :meth:`insert_rows` writes a batch."""
+        return self.insert_rows(
+            [(e.originator_id, e.originator_version, e.topic, e.state) for e in stored_events]
+        )
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_rows(self, rows: Sequence[tuple[Any, int, str, bytes]]) -> list[int]:
+        """Write ``rows`` (stream, version, topic, stored bytes) in one transaction and
+        return their positions: the table locked as the library locks it (writes are
+        numbered in the order they commit) and its channel notified; the chain's head and
+        the write's key checked before anything goes in (a refusal writes nothing); the
+        positions taken from the sequence at once, the rows written with one COPY and
+        their links with another. A row already stored (another writer's, at the same
+        version) fails the COPY, and the whole write with it."""
+        if not rows:
+            return []
+        with (
+            self.datastore.transaction(commit=True) as curs,
+            curs.connection.cursor(row_factory=tuple_row) as cursor,
+        ):
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            self.chainer.check_head(cursor)
+            self.key_guard.check(cursor)
+            # Under the lock nobody else takes a position: these are the next ones, in order.
+            cursor.execute(self.take_positions, (self.sequence(cursor), len(rows)))
+            positions = [int(at) for (at,) in cursor.fetchall()]
+            previous, links = self.chainer.begin(cursor, positions[0])
+            given = ((at, *row) for at, row in zip(positions, rows, strict=True))
+            if len(rows) < COPY_FROM:  # a command's few rows: one round trip
+                stored = list(self.chainer.linking(previous, given, links))
+                cursor.execute(self.insert_few, [list(c) for c in zip(*stored, strict=True)])
+            else:  # each row linked as it is sent: the server stores the rows meanwhile
+                with cursor.copy(self.copy_events) as copy:
+                    copy.set_types(self.copy_types)
+                    for row in self.chainer.linking(previous, given, links):
+                        copy.write_row(row)
+            self.chainer.write(cursor, links)
+        return positions
+
+    def sequence(self, cursor: Cursor[Any]) -> str:
+        """The sequence numbering the events table's positions (looked up once)."""
+        if self._sequence is None:
+            table = f"{self.datastore.schema}.{self.events_table_name}"
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'notification_id')", (table,))
+            self._sequence = str(cursor.fetchone()[0])  # type: ignore[index]
+        return self._sequence
 
     def insert_at(self, rows: Sequence[StoredRow], check: Callable[[Any], None] | None) -> None:
         """Insert ``rows`` at the positions they give (see
@@ -96,14 +146,12 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             table=Identifier(datastore.schema, self.events_table_name),
             kind=Identifier(datastore.originator_id_type),
         )
-        table = f"{datastore.schema}.{self.events_table_name}"
         with (
             datastore.transaction(commit=True) as curs,
             curs.connection.cursor(row_factory=tuple_row) as cursor,
         ):
             self._lock_table(curs)
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'notification_id')", (table,))
-            sequence = cursor.fetchone()[0]  # type: ignore[index]
+            sequence = self.sequence(cursor)
             cursor.execute("SELECT has_sequence_privilege(%s, 'UPDATE')", (sequence,))
             if not cursor.fetchone()[0]:  # type: ignore[index]
                 raise RuleBrokenError(

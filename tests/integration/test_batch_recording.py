@@ -1,0 +1,187 @@
+"""A batch (many aggregates saved at once, as an import or a register records them) is
+one transaction on either store: its events stored in the order given, at consecutive
+positions after the last, each linked into a chain that ``verify`` accepts; a batch
+refused (another key, an event stored past ragw, an event another writer recorded
+first) stores none of its events and none of its links, and the ledger records on."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any
+
+import pytest
+from eventsourcing.cipher import AESCipher
+
+from events import Kind, Scope
+from ledger import Ledger, open_ledger
+from ledger.aggregates import Recommendation, Report
+from ledger.chain import COPY_FROM, ChainBrokenError
+from ledger.due import parse_due
+from ledger.errors import ConflictError, KeyRefusedError
+from ledger.storage.settings import is_postgres
+from tests.cli.test_one_key import counts
+from tests.cli.test_verify import raw
+
+ON = date(2021, 1, 4)
+ME = "Strategic Development"
+KEY, OTHER = AESCipher.create_key(16), AESCipher.create_key(16)
+
+
+def batch(code: str, items: int) -> list[Any]:
+    """A report and its ``items`` items, made in memory and not yet recorded."""
+    report = Report.register(
+        code=code,
+        title=f"Inspection {code}",
+        scope=Scope.FORCE,
+        published=ON,
+        inspectorates=["HMICFRS"],
+        makes=items,
+        actor=ME,
+        on=ON,
+    )
+    made: list[Any] = [report]
+    for ref in range(1, items + 1):
+        made.append(
+            Recommendation.issue(
+                report=report,
+                ref=str(ref),
+                kind=Kind.AFI,
+                text=f"Item {ref} of {code}",
+                owner="Owner",
+                lead=None,
+                due=parse_due("2022-01-31"),
+                status=None,
+                reason=None,
+                actor=ME,
+                on=ON,
+            )
+        )
+    return made
+
+
+def stored(target: str) -> list[tuple[int, str, int]]:
+    """Every stored event as (position, stream, version), in position order, read past
+    ragw."""
+    with raw(target) as (connection, events, position):
+        rows = connection.execute(
+            f"SELECT {position}, originator_id, originator_version FROM {events} "
+            f"ORDER BY {position}"
+        ).fetchall()
+    return [(int(at), str(stream).replace("-", ""), int(version)) for at, stream, version in rows]
+
+
+def linked(target: str) -> list[int]:
+    with raw(target) as (connection, _, _):
+        rows = connection.execute("SELECT position FROM ragw_chain ORDER BY position").fetchall()
+    return [int(at) for (at,) in rows]
+
+
+def intact(ledger: Ledger, target: str) -> None:
+    """Every stored event has its link, and the chain verifies up to the last."""
+    verdict = ledger.verify()
+    positions = [at for at, _, _ in stored(target)]
+    assert verdict.broken is None
+    assert verdict.events == len(positions) and verdict.head.position == positions[-1]
+    assert linked(target) == positions
+
+
+# A command's few events, and a batch past the size PostgreSQL is sent as COPY from.
+@pytest.mark.parametrize("items", [2, COPY_FROM + 100])
+def test_a_batch_is_stored_in_its_order_at_consecutive_positions_and_verifies(
+    target: str, items: int
+) -> None:
+    ledger = open_ledger(target, create=True)
+    try:
+        ledger.save_all(*batch("A", 2), what="A")
+        last = ledger.last_position()
+        made = batch("B", items)
+        expected = [(aggregate.id.hex, 1) for aggregate in made]  # one event each
+        recorded = ledger.save_all(*made, what="B")
+        new = [row for row in stored(target) if row[0] > last]
+        assert len(recorded) == len(made) == items + 1
+        assert [at for at, _, _ in new] == list(range(last + 1, last + items + 2))
+        assert [(stream, version) for _, stream, version in new] == expected
+        intact(ledger, target)
+        assert str(ledger.digest()) == str(ledger.verify().head)
+    finally:
+        ledger.close()
+
+
+def test_a_batch_under_another_key_stores_nothing(target: str) -> None:
+    ledger = open_ledger(target, create=True, encryption_key=KEY)
+    ledger.save_all(*batch("A", 3), what="A")
+    ledger.close()
+    before = counts(target)
+    other = open_ledger(target, create=False, encryption_key=OTHER)
+    try:
+        with pytest.raises(KeyRefusedError, match="is not this ledger's key"):
+            other.save_all(*batch("B", 40), what="B")
+    finally:
+        other.close()
+    assert counts(target) == before
+    again = open_ledger(target, create=False, encryption_key=KEY)
+    try:
+        again.save_all(*batch("C", 5), what="C")
+        intact(again, target)
+    finally:
+        again.close()
+
+
+def test_a_batch_on_a_chain_with_an_event_stored_past_ragw_stores_nothing(
+    target: str,
+) -> None:
+    ledger = open_ledger(target, create=True)
+    try:
+        ledger.save_all(*batch("A", 3), what="A")
+        with raw(target) as (connection, events, position):
+            mark = "%s" if is_postgres(target) else "?"
+            row = connection.execute(
+                f"SELECT originator_id, originator_version, topic, state FROM {events} "
+                f"ORDER BY {position} DESC LIMIT 1"
+            ).fetchone()
+            connection.execute(
+                f"INSERT INTO {events} (originator_id, originator_version, topic, state) "
+                f"VALUES ({mark}, {mark}, {mark}, {mark})",
+                (row[0], row[1] + 1, row[2], bytes(row[3])),
+            )
+        before = counts(target)
+        with pytest.raises(ChainBrokenError, match="without ragw"):
+            ledger.save_all(*batch("B", 40), what="B")
+        assert counts(target) == before
+    finally:
+        ledger.close()
+
+
+def test_a_batch_holding_an_event_another_writer_recorded_first_stores_nothing(
+    target: str,
+) -> None:
+    ledger = open_ledger(target, create=True)
+    try:
+        made = batch("A", 3)
+        stale = copy.deepcopy(made[2])  # the same item, at the same version, elsewhere
+        ledger.save_all(*made, what="A")
+        before = counts(target)
+        with pytest.raises(ConflictError, match="another writer"):
+            ledger.save_all(*batch("B", COPY_FROM), stale, what="B")
+        assert counts(target) == before
+        ledger.save_all(*batch("C", 5), what="C")  # after any positions the refusal took
+        intact(ledger, target)
+    finally:
+        ledger.close()
+
+
+def test_a_batch_after_the_last_event_was_deleted_stores_nothing(target: str) -> None:
+    ledger = open_ledger(target, create=True)
+    try:
+        ledger.save_all(*batch("A", 3), what="A")
+        with raw(target) as (connection, events, position):
+            connection.execute(
+                f"DELETE FROM {events} WHERE {position} = (SELECT MAX({position}) FROM {events})"
+            )
+        before = counts(target)
+        with pytest.raises(ChainBrokenError, match="has been deleted"):
+            ledger.save_all(*batch("B", 40), what="B")
+        assert counts(target) == before
+    finally:
+        ledger.close()
