@@ -23,7 +23,7 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from ledger.chain import COPY_FROM, CREATE, Chainer, StoredRow
-from ledger.errors import RuleBrokenError
+from ledger.errors import LedgerError, RuleBrokenError
 from ledger.storage.keycheck import CREATE as CREATE_KEY
 from ledger.storage.keycheck import KeyGuard, WriteKey
 from ledger.storage.organisation import search_path_option
@@ -66,7 +66,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             table=Identifier(datastore.schema, self.events_table_name),
             kind=Identifier(datastore.originator_id_type),
         )
-        self.take_positions = "SELECT nextval(%s::regclass) FROM generate_series(1, %s)"
+        self.take_positions = (
+            "SELECT nextval(%s::regclass) AS position FROM generate_series(1, %s) ORDER BY 1"
+        )
         self._sequence: str | None = None
 
     # The library names the channel after the table, the same in every schema, and
@@ -128,7 +130,13 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         if self._sequence is None:
             table = f"{self.datastore.schema}.{self.events_table_name}"
             cursor.execute("SELECT pg_get_serial_sequence(%s, 'notification_id')", (table,))
-            self._sequence = str(cursor.fetchone()[0])  # type: ignore[index]
+            found = cursor.fetchone()
+            if found is None or found[0] is None:
+                raise LedgerError(
+                    f"the events table {table} numbers its events with no sequence of its "
+                    "own: it was altered outside ragw; restore the ledger from a backup"
+                )
+            self._sequence = str(found[0])
         return self._sequence
 
     def insert_at(self, rows: Sequence[StoredRow], check: Callable[[Any], None] | None) -> None:

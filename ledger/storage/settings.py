@@ -104,6 +104,9 @@ def _store_env(target: str) -> dict[str, str]:
             "POSTGRES_LOCK_TIMEOUT": "30",
             # Its recorder links every event into the chain (tamper evidence).
             "APPLICATION_RECORDER_TOPIC": "ledger.storage.postgres:ChainedPostgresRecorder",
+            # Streams' ids as the schema keeps them, whatever the environment says: the
+            # chain links the id the store holds.
+            "ORIGINATOR_ID_TYPE": "uuid",
         }
         return env
     return {

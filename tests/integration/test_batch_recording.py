@@ -7,6 +7,7 @@ first) stores none of its events and none of its links, and the ledger records o
 from __future__ import annotations
 
 import copy
+import itertools
 from datetime import date
 from typing import Any
 
@@ -25,6 +26,7 @@ from tests.cli.test_verify import raw
 
 ON = date(2021, 1, 4)
 ME = "Strategic Development"
+_numbers = itertools.count(1)
 KEY, OTHER = AESCipher.create_key(16), AESCipher.create_key(16)
 
 
@@ -183,5 +185,23 @@ def test_a_batch_after_the_last_event_was_deleted_stores_nothing(target: str) ->
         with pytest.raises(ChainBrokenError, match="has been deleted"):
             ledger.save_all(*batch("B", 40), what="B")
         assert counts(target) == before
+    finally:
+        ledger.close()
+
+
+@pytest.mark.postgres
+def test_a_stray_id_type_in_the_environment_cannot_change_how_streams_are_stored(
+    postgres: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ORIGINATOR_ID_TYPE=text`` set for some other program: ragw keeps its streams'
+    ids as its schema does (UUIDs), so a command's few events and a batch sent as COPY
+    both record and verify."""
+    monkeypatch.setenv("ORIGINATOR_ID_TYPE", "text")
+    target = postgres.create_database(f"ragw_id_type_{next(_numbers)}")
+    ledger = open_ledger(target, create=True)
+    try:
+        ledger.save_all(*batch("A", 2), what="A")
+        ledger.save_all(*batch("B", COPY_FROM + 1), what="B")
+        intact(ledger, target)
     finally:
         ledger.close()
