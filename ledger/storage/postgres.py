@@ -58,6 +58,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             "FROM STDIN (FORMAT BINARY)"
         ).format(table=Identifier(datastore.schema, self.events_table_name))
         self.copy_types = ["int8", datastore.originator_id_type, "int8", "text", "bytea"]
+        #: Rows at the positions given, in one statement of arrays: a command's few, and
+        #: a restore's at their original positions.
         self.insert_few = SQL(
             "INSERT INTO {table} (notification_id, originator_id, originator_version, topic, "
             "state) SELECT * FROM unnest(%s::bigint[], %s::{kind}[], %s::bigint[], "
@@ -146,14 +148,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         given, linked, and the sequence set to the last, so the next write continues
         after it. A login that may not set the sequence is refused before anything."""
         datastore = self.datastore
-        insert = SQL(
-            "INSERT INTO {table} (notification_id, originator_id, originator_version, topic, "
-            "state) SELECT * FROM unnest(%s::bigint[], %s::{kind}[], %s::bigint[], "
-            "%s::text[], %s::bytea[])"
-        ).format(
-            table=Identifier(datastore.schema, self.events_table_name),
-            kind=Identifier(datastore.originator_id_type),
-        )
+        insert = self.insert_few
         with (
             datastore.transaction(commit=True) as curs,
             curs.connection.cursor(row_factory=tuple_row) as cursor,

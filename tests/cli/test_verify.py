@@ -35,6 +35,22 @@ def raw(target: str) -> Iterator[tuple[Any, str, str]]:
             connection.close()
 
 
+def store_past_ragw(target: str) -> None:
+    """An event written straight into the store, past ragw: the last event's copy as
+    its stream's next version, with no link in the chain."""
+    with raw(target) as (connection, events, position):
+        mark = "%s" if is_postgres(target) else "?"
+        row = connection.execute(
+            f"SELECT originator_id, originator_version, topic, state FROM {events} "
+            f"ORDER BY {position} DESC LIMIT 1"
+        ).fetchone()
+        connection.execute(
+            f"INSERT INTO {events} (originator_id, originator_version, topic, state) "
+            f"VALUES ({mark}, {mark}, {mark}, {mark})",
+            (row[0], row[1] + 1, row[2], bytes(row[3])),
+        )
+
+
 def history(ragw: Callable[..., str]) -> None:
     """Eleven events: a report, two items, and changes to them."""
     ragw(
@@ -162,17 +178,7 @@ def test_an_event_stored_past_ragw_is_named_and_stops_further_writes(
     ragw: Any, target: str
 ) -> None:
     history(ragw)
-    with raw(target) as (connection, events, position):
-        mark = "%s" if is_postgres(target) else "?"
-        row = connection.execute(
-            f"SELECT originator_id, originator_version, topic, state FROM {events} "
-            f"WHERE {position} = 11"
-        ).fetchone()
-        connection.execute(
-            f"INSERT INTO {events} (originator_id, originator_version, topic, state) "
-            f"VALUES ({mark}, {mark}, {mark}, {mark})",
-            (row[0], row[1] + 1, row[2], bytes(row[3])),
-        )
+    store_past_ragw(target)
     assert "(position 12) has no link: it was inserted outside ragw" in ragw("verify", code=1)
     error = ragw("note", "R/1", "More", code=1)
     assert "without ragw; nothing was recorded; run `ragw verify`" in error

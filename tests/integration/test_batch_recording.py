@@ -20,9 +20,8 @@ from ledger.aggregates import Recommendation, Report
 from ledger.chain import COPY_FROM, ChainBrokenError
 from ledger.due import parse_due
 from ledger.errors import ConflictError, KeyRefusedError
-from ledger.storage.settings import is_postgres
 from tests.cli.test_one_key import counts
-from tests.cli.test_verify import raw
+from tests.cli.test_verify import raw, store_past_ragw
 
 ON = date(2021, 1, 4)
 ME = "Strategic Development"
@@ -130,27 +129,26 @@ def test_a_batch_under_another_key_stores_nothing(target: str) -> None:
         again.close()
 
 
+def refused_and_nothing_stored(
+    ledger: Ledger, target: str, refusal: type[Exception], said: str, *made: Any
+) -> None:
+    """Recording ``made`` is refused with ``refusal`` saying ``said``; nothing stored."""
+    before = counts(target)
+    with pytest.raises(refusal, match=said):
+        ledger.save_all(*made, what="B")
+    assert counts(target) == before
+
+
 def test_a_batch_on_a_chain_with_an_event_stored_past_ragw_stores_nothing(
     target: str,
 ) -> None:
     ledger = open_ledger(target, create=True)
     try:
         ledger.save_all(*batch("A", 3), what="A")
-        with raw(target) as (connection, events, position):
-            mark = "%s" if is_postgres(target) else "?"
-            row = connection.execute(
-                f"SELECT originator_id, originator_version, topic, state FROM {events} "
-                f"ORDER BY {position} DESC LIMIT 1"
-            ).fetchone()
-            connection.execute(
-                f"INSERT INTO {events} (originator_id, originator_version, topic, state) "
-                f"VALUES ({mark}, {mark}, {mark}, {mark})",
-                (row[0], row[1] + 1, row[2], bytes(row[3])),
-            )
-        before = counts(target)
-        with pytest.raises(ChainBrokenError, match="without ragw"):
-            ledger.save_all(*batch("B", 40), what="B")
-        assert counts(target) == before
+        store_past_ragw(target)
+        refused_and_nothing_stored(
+            ledger, target, ChainBrokenError, "without ragw", *batch("B", 40)
+        )
     finally:
         ledger.close()
 
@@ -163,10 +161,9 @@ def test_a_batch_holding_an_event_another_writer_recorded_first_stores_nothing(
         made = batch("A", 3)
         stale = copy.deepcopy(made[2])  # the same item, at the same version, elsewhere
         ledger.save_all(*made, what="A")
-        before = counts(target)
-        with pytest.raises(ConflictError, match="another writer"):
-            ledger.save_all(*batch("B", COPY_FROM), stale, what="B")
-        assert counts(target) == before
+        refused_and_nothing_stored(
+            ledger, target, ConflictError, "another writer", *batch("B", COPY_FROM), stale
+        )
         ledger.save_all(*batch("C", 5), what="C")  # after any positions the refusal took
         intact(ledger, target)
     finally:
@@ -181,10 +178,9 @@ def test_a_batch_after_the_last_event_was_deleted_stores_nothing(target: str) ->
             connection.execute(
                 f"DELETE FROM {events} WHERE {position} = (SELECT MAX({position}) FROM {events})"
             )
-        before = counts(target)
-        with pytest.raises(ChainBrokenError, match="has been deleted"):
-            ledger.save_all(*batch("B", 40), what="B")
-        assert counts(target) == before
+        refused_and_nothing_stored(
+            ledger, target, ChainBrokenError, "has been deleted", *batch("B", 40)
+        )
     finally:
         ledger.close()
 
