@@ -152,40 +152,38 @@ class Database:
             marks = ", ".join("?" * len(columns.split(",")))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
-    def _delete(self, cursor: Any, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Delete the rows of ``table`` whose ``columns`` hold the values of one of
-        ``rows``: on PostgreSQL in one statement, the values given as arrays."""
+    def _delete(
+        self,
+        cursor: Any,
+        table: str,
+        columns: str,
+        rows: Sequence[Sequence[Any]],
+        where: str = "",
+        values: tuple[Any, ...] = (),
+    ) -> None:
+        """Delete the rows of ``table`` meeting ``where`` (``AND``-joined, with ``values``)
+        whose ``columns`` hold the values of one of ``rows``; the first column is the
+        item's key. On PostgreSQL one statement: the keys as an array (``key = ANY``), which
+        the key's index answers however stale the table's statistics are (a join to
+        unnested values, planned on a table counted while still empty, scanned the table
+        once a key), then the row's other columns matched among them."""
         if not rows:
             return
         names = [name.strip() for name in columns.split(",")]
         if self.postgres:
-            arrays = ", ".join("%s::text[]" for _ in names)
-            tests = " AND ".join(f"{table}.{name} = given.{name}" for name in names)
-            cursor.execute(
-                f"DELETE FROM {table} USING unnest({arrays}) AS given ({columns}) WHERE {tests}",
-                [list(values) for values in zip(*rows, strict=True)],
-            )
+            condition = f"{where.replace('?', '%s')} AND " if where else ""
+            parameters: list[Any] = [*values, sorted({row[0] for row in rows})]
+            tests = f"{condition}{names[0]} = ANY(%s)"
+            if len(names) > 1:
+                arrays = ", ".join("%s::text[]" for _ in names)
+                tests += f" AND ({columns}) IN (SELECT * FROM unnest({arrays}))"
+                parameters += [list(column) for column in zip(*rows, strict=True)]
+            cursor.execute(f"DELETE FROM {table} WHERE {tests}", parameters)
         else:
+            condition = f"{where} AND " if where else ""
             tests = " AND ".join(f"{name} = ?" for name in names)
-            cursor.executemany(f"DELETE FROM {table} WHERE {tests}", rows)
-
-    def _delete_keys(
-        self, cursor: Any, table: str, where: str, values: tuple[Any, ...], keys: list[str]
-    ) -> None:
-        """Delete the rows of ``table`` meeting ``where`` (with ``values``) whose key is one
-        of ``keys``: on PostgreSQL one statement, the keys an array, which its key's index
-        answers however stale the table's statistics are (a join to the keys, planned on a
-        table counted while still empty, scanned it once a key)."""
-        if not keys:
-            return
-        if self.postgres:
-            cursor.execute(
-                f"DELETE FROM {table} WHERE {where.replace('?', '%s')} AND key = ANY(%s)",
-                (*values, keys),
-            )
-        else:
             cursor.executemany(
-                f"DELETE FROM {table} WHERE {where} AND key = ?", [(*values, key) for key in keys]
+                f"DELETE FROM {table} WHERE {condition}{tests}", [(*values, *row) for row in rows]
             )
 
     def catch_up(self, progress: Callable[[int], object] | None = None) -> int:

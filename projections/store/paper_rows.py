@@ -207,7 +207,14 @@ class PaperRows(Queries):
                         add(kept)
         for meeting, keys in gone.items():
             for table in ("ragw_paper_rows", "ragw_paper_lines"):
-                self._delete_keys(cursor, table, "committee = ? AND meeting = ?", meeting, keys)
+                self._delete(
+                    cursor,
+                    table,
+                    "key",
+                    [(key,) for key in keys],
+                    "committee = ? AND meeting = ?",
+                    meeting,
+                )
         for code, day in sorted(whole):
             for table in ("ragw_paper_rows", "ragw_paper_lines"):
                 cursor.execute(

@@ -155,18 +155,21 @@ def test_a_meeting_added_between_two_others_becomes_the_one_the_later_paper_comp
         ledger.close()
 
 
+#: Changes, backdated corrections and a closure of three items, in the order recorded.
+HISTORY = [
+    ("status", 0, 100, "GREEN", 1),
+    ("extend", 1, 120, "AMBER", 90),
+    ("status", 1, 200, "RED", 1),
+    ("correct", 0, 210, "AMBER", 1),
+    ("note", 2, 300, "AMBER", 5),
+    ("close", 2, 400, "AMBER", 1),
+    ("status", 0, 150, "WHITE", 1),
+    ("correct", 1, 420, "AMBER", 2),
+]
+
+
 def history_with_corrections() -> list[LedgerEvent]:
-    ops = [
-        ("status", 0, 100, "GREEN", 1),
-        ("extend", 1, 120, "AMBER", 90),
-        ("status", 1, 200, "RED", 1),
-        ("correct", 0, 210, "AMBER", 1),
-        ("note", 2, 300, "AMBER", 5),
-        ("close", 2, 400, "AMBER", 1),
-        ("status", 0, 150, "WHITE", 1),
-        ("correct", 1, 420, "AMBER", 2),
-    ]
-    return [e for _, e in build_history(ops).read_log()]
+    return [e for _, e in build_history(HISTORY).read_log()]
 
 
 def boundaries(events: list[LedgerEvent]) -> set[date]:
@@ -207,6 +210,33 @@ def test_the_store_catches_up_with_events_another_writer_recorded(stored: Any, t
     assert answers(store, TODAY, None) == expected(everything, TODAY, None)
     assert store.position() == other.last_position()
     other.close()
+
+
+def test_a_model_followed_one_event_a_page_replaces_each_changed_span_and_keeps_the_rest(
+    target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each page then closes spans, and replaces paper rows, that earlier pages wrote: the
+    board's and the papers' rows of those spans and meetings are deleted, and only those
+    (on PostgreSQL by one statement a table)."""
+    ledger = open_ledger(target, create=True)
+    ledger.today = lambda: TODAY  # type: ignore[method-assign]
+
+    def meetings(into: Ledger) -> None:  # scheduled before the changes they report
+        into.register_committee("C", name="Committee", actor=ME, on=START)
+        for offset in (90, 180, 270, 360, 450):
+            into.schedule_meeting("C", START + timedelta(days=offset), actor=ME, on=START)
+
+    build_history(HISTORY, meetings, into=ledger)
+    events = [e for _, e in ledger.read_log()]
+    monkeypatch.setattr("projections.store.follower.PAGE", 1)
+    with contextlib.closing(TimelineStore(ledger, target)) as store:
+        for day, known in all_questions(events):
+            assert answers(store, day, known) == expected(events, day, known), (day, known)
+        papers, fold = Recorded.stored(store, None), Recorded.of(events, None)
+        for meeting in fold.committees["C"].meetings:
+            kept, folded = paper_of(papers, "C", meeting), paper_of(fold, "C", meeting)
+            assert kept.to_json() == folded.to_json(), meeting
+    ledger.close()
 
 
 def test_a_crash_mid_page_leaves_the_store_where_it_was_and_the_next_read_completes(
