@@ -184,7 +184,8 @@ def national_summary(
       ragw --org HMICFRS national summary --as-at 2019-11-15 --format json
       ragw national summary --format csv > national.csv
     """
-    from projections.usecases.national_views import STATUS_WORDS, VERDICT_WORDS
+    from projections.rows import BOARD_STATUSES
+    from projections.usecases.national_views import VERDICT_WORDS
     from projections.usecases.national_views import national_summary as summary_read
 
     day = parse_day(as_at, "--as-at") or date.today()
@@ -195,12 +196,12 @@ def national_summary(
         emit(Output(document=read.to_json(), columns=[], rows=[]), fmt)
         return
     verdict_columns = [w if w != "none" else "no verdict" for w in VERDICT_WORDS]
-    counted = ["items", *STATUS_WORDS, *verdict_columns, "not for the force"]
+    counted = ["items", *BOARD_STATUSES, *verdict_columns, "not for the force"]
 
     def counts(tally: Tally) -> list[int]:
         return [
             tally.items,
-            *(tally.statuses[w] for w in STATUS_WORDS),
+            *(tally.statuses[w] for w in BOARD_STATUSES),
             *(tally.verdicts[w] for w in VERDICT_WORDS),
             tally.not_for_the_force,
         ]
@@ -241,7 +242,7 @@ def national_summary(
                     "issued_by",
                     "scope",
                     "items",
-                    *STATUS_WORDS,
+                    *BOARD_STATUSES,
                     *VERDICT_WORDS,
                     "not_for_the_force",
                 ],

@@ -36,9 +36,6 @@ if TYPE_CHECKING:
     from projections.rows import BoardItem, ReportFacts
     from projections.usecases.session import LedgerSession
 
-#: The status words the national views count, in the order they print them.
-STATUS_WORDS = tuple(BOARD_STATUSES)
-
 
 # The national board ----------------------------------------------------------------
 
@@ -146,9 +143,9 @@ def national_board(
 #: Where a tally keeps each of its numbers: how many items, then each status word, each
 #: verdict word, and how many items are not the force's to act on (the order
 #: :func:`projections.store.counts.count_in_step` counts them in).
-_STATUS_AT = {word: 1 + at for at, word in enumerate(STATUS_WORDS)}
-_VERDICT_AT = {word: 1 + len(STATUS_WORDS) + at for at, word in enumerate(VERDICT_WORDS)}
-_NOT_OURS = 1 + len(STATUS_WORDS) + len(VERDICT_WORDS)
+_STATUS_AT = {word: 1 + at for at, word in enumerate(BOARD_STATUSES)}
+_VERDICT_AT = {word: 1 + len(BOARD_STATUSES) + at for at, word in enumerate(VERDICT_WORDS)}
+_NOT_OURS = 1 + len(BOARD_STATUSES) + len(VERDICT_WORDS)
 
 
 @dataclass
@@ -283,11 +280,13 @@ def national_summary(
     orgs, given_by = [h.code for h in holders], [i.code for i in inspectorates]
     found = count_in_step(register.target, orgs, given_by, as_at, as_known_at)
     if found.behind:  # an inspectorate's model behind its log: brought up to date first
+        caught_up = True
         for code in found.behind:
             session = open_org(code)
-            session.read_model()
+            caught_up = session.read_model() is not None and caught_up  # None: still behind
             _close(session)
-        found = count_in_step(register.target, orgs, given_by, as_at, as_known_at)
+        if caught_up:  # else counting again would find it behind again
+            found = count_in_step(register.target, orgs, given_by, as_at, as_known_at)
     verdicts: dict[str, dict[str, GivenVerdict]] = {}
     if found.behind:  # one this login may not bring up to date: its ledger's verdicts
         verdicts = verdicts_on(inspectorates, holders, open_org, as_at, as_known_at, {}, _close)

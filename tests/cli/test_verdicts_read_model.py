@@ -244,6 +244,13 @@ def test_an_inspectorate_model_this_login_cannot_follow_leaves_the_forces_counte
             target, ACTOR, open_ledger=lambda _: open_ledger(target, create=False, org=org), org=org
         )
 
+    asked: list[list[str]] = []
+
+    def counting(target: str, orgs: Any, inspectorates: Any, *args: Any) -> Any:
+        asked.append(list(inspectorates))
+        return count_in_step(target, orgs, inspectorates, *args)
+
+    monkeypatch.setattr(counts, "count_in_step", counting)
     register = open_org(None)
     try:
         found = national_summary(register, open_org, as_at=date(2021, 1, 1))
@@ -254,6 +261,8 @@ def test_an_inspectorate_model_this_login_cannot_follow_leaves_the_forces_counte
     assert counted["WMP"] == {"accepted": 0, "not-accepted": 0, "superseded": 1, "none": 0}
     if is_postgres(target):  # no force's ledger opened
         assert set(opened) == {None, "HMICFRS"}
+        # found behind once, then counted without it: not asked again while still behind
+        assert asked == [["HMICFRS"], []]
 
 
 @pytest.mark.postgres
