@@ -233,40 +233,7 @@ def test_a_backup_cannot_plant_or_reword_a_report_its_issuer_in_the_store_did_no
 
     # a store holding the inspectorate that issued FRAUD19, and no WMP yet
     store = str(tmp_path / "other.db")
-    ragw_store = ("--db", store, "--actor", ME)
-    for args in (
-        ("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate"),
-        (
-            "--org",
-            "HMICFRS",
-            "report",
-            "add",
-            "FRAUD19",
-            "--title",
-            "Fraud: Time to Choose",
-            "--scope",
-            "national",
-            "--published",
-            "2019-04-02",
-        ),
-        (
-            "--org",
-            "HMICFRS",
-            "rec",
-            "add",
-            "FRAUD19",
-            "9",
-            "--kind",
-            "recommendation",
-            "--text",
-            "Chief constables should adopt the guidance",
-            "--to",
-            "chief constables",
-            "--on",
-            "2019-04-02",
-        ),
-    ):
-        assert CliRunner().invoke(main, [*ragw_store, *args]).exit_code == 0
+    add_national_store(runner_on(store, ME), (), due=None)
     said = restored(store, with_payload("RecommendationIssued", text="Our easy words"), 1)
     assert said.startswith("Error: line ") and "in these words" in said
     said = restored(store, with_payload("ReportRegistered", title="Another title"), 1)
@@ -286,36 +253,8 @@ def test_a_force_takes_national_reports_itself_only_as_one_its_roles_allow(
         assert result.exit_code == code, (args, result.output)
         return result.stdout if code == 0 else result.stderr
 
-    as_(ME, "org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
-    as_(ME, "org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
-    as_(
-        ME,
-        "--org",
-        "HMICFRS",
-        "report",
-        "add",
-        "FRAUD19",
-        "--title",
-        "Fraud",
-        "--scope",
-        "national",
-        "--published",
-        "2019-04-02",
-    )
-    as_(
-        ME,
-        "--org",
-        "HMICFRS",
-        "rec",
-        "add",
-        "FRAUD19",
-        "9",
-        "--kind",
-        "recommendation",
-        "--text",
-        "Adopt it",
-        "--to",
-        "forces",
+    add_national_store(
+        runner_on(store, ME), title="Fraud", text="Adopt it", to="forces", due=None, on=None
     )
     as_(ME, "--org", "WMP", "role", "grant", ME, "governance")
     said = as_("Mallory", "--org", "WMP", "national", "receive", code=1)
