@@ -33,18 +33,8 @@ def invoke(target: str, *args: str, env: dict[str, str] | None = None) -> Any:
 
 
 @pytest.fixture
-def ragw(target: str):  # type: ignore[no-untyped-def]
-    def run(*args: str, code: int = 0) -> str:
-        result = invoke(target, *args)
-        assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
-        assert "Traceback" not in result.output
-        if code:
-            assert len(result.stderr.splitlines()) == 1, result.stderr
-            assert result.stderr.startswith("Error: ")
-            return str(result.stderr)
-        return str(result.stdout)
-
-    return run
+def ragw(target: str) -> Any:
+    return _runner(target)
 
 
 @pytest.fixture
@@ -378,6 +368,7 @@ def _runner(target: str) -> Any:
     def run(*args: str, code: int = 0, env: dict[str, str] | None = None) -> str:
         result = invoke(target, *args, env=env)
         assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
+        assert "Traceback" not in result.output
         if code:
             assert len(result.stderr.splitlines()) == 1, result.stderr
             assert result.stderr.startswith("Error: ")

@@ -34,6 +34,24 @@ def issued(run: Any, target: str) -> str:
     return target
 
 
+def add_inspectorates_10(run: Run) -> None:
+    """FRAUD19/10 in the inspectorate's words, to chief constables, not yet issued."""
+    run(
+        "--org",
+        "HMICFRS",
+        "rec",
+        "add",
+        "FRAUD19",
+        "10",
+        "--kind",
+        "recommendation",
+        "--text",
+        "The inspectorate's words",
+        "--to",
+        "chief constables",
+    )
+
+
 def test_a_force_adds_no_item_of_its_own_under_a_report_it_received(run: Any, issued: str) -> None:
     said = run(
         "--org",
@@ -51,20 +69,7 @@ def test_a_force_adds_no_item_of_its_own_under_a_report_it_received(run: Any, is
     assert said.startswith("Error: report FRAUD19 was issued by HMICFRS")
     assert "FRAUD19/10" not in run("--org", "WMP", "board")
     # the inspectorate's own item of that ref reaches the force when issued
-    run(
-        "--org",
-        "HMICFRS",
-        "rec",
-        "add",
-        "FRAUD19",
-        "10",
-        "--kind",
-        "recommendation",
-        "--text",
-        "The inspectorate's words",
-        "--to",
-        "chief constables",
-    )
+    add_inspectorates_10(run)
     run("--org", "HMICFRS", "national", "issue")
     history = run("--org", "WMP", "history", "FRAUD19/10")
     assert "The inspectorate's words" in history
@@ -73,20 +78,7 @@ def test_a_force_adds_no_item_of_its_own_under_a_report_it_received(run: Any, is
 def test_an_item_held_in_other_words_than_its_origin_issued_stops_the_receipt(
     run: Any, issued: str
 ) -> None:
-    run(
-        "--org",
-        "HMICFRS",
-        "rec",
-        "add",
-        "FRAUD19",
-        "10",
-        "--kind",
-        "recommendation",
-        "--text",
-        "The inspectorate's words",
-        "--to",
-        "chief constables",
-    )
+    add_inspectorates_10(run)
     force = open_ledger(issued, create=False, org="WMP")
     try:  # planted as a forged history would plant it
         planted = force.prepare_recommendation(
