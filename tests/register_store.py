@@ -8,12 +8,14 @@ report, each worded with words found nowhere else."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from click.testing import CliRunner
 
 from cli.main import main
 from ledger import open_ledger
 from ledger.storage.settings import is_postgres, login_of
+from tests.national_store import add_national_store
 
 #: Words of the titles and texts that must never reach the public register.
 SECRET_WORDS = (
@@ -48,43 +50,16 @@ def ragw(target: str, *args: str, code: int = 0) -> str:
 
 def national_store(target: str) -> None:
     """The register as the module's docstring says, on ``target``."""
-    for org, name, kind in (
-        ("HMICFRS", "HM Inspectorate of Constabulary", "inspectorate"),
-        ("WMP", "West Midlands Police", "force"),
-        ("COLP", "City of London Police", "force"),
-    ):
-        ragw(target, "org", "add", org, "--name", name, "--kind", kind)
-    hmi, wmp, colp = ("--org", "HMICFRS"), ("--org", "WMP"), ("--org", "COLP")
-    ragw(
-        target,
-        *hmi,
-        "report",
-        "add",
-        "FRAUD19",
-        "--title",
-        "Fraud: Time to Choose",
-        "--scope",
-        "national",
-        "--published",
-        "2019-04-02",
-    )
-    ragw(
-        target,
-        *hmi,
-        "rec",
-        "add",
-        "FRAUD19",
-        "9",
-        "--kind",
-        "recommendation",
-        "--text",
-        "By 30 September 2019, chief constables should publish their force's policy for "
+    add_national_store(
+        partial(ragw, target),
+        ("WMP", "COLP"),
+        inspectorate="HM Inspectorate of Constabulary",
+        text="By 30 September 2019, chief constables should publish their force's policy for "
         "responding to and investigating allegations of fraud.",
-        "--to",
-        "chief constables",
-        "--due",
-        "2019-09-30",
+        due="2019-09-30",
+        on=None,
     )
+    hmi, wmp, colp = ("--org", "HMICFRS"), ("--org", "WMP"), ("--org", "COLP")
     ragw(
         target,
         *hmi,

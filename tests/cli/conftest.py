@@ -6,21 +6,16 @@ import uuid
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from cli.main import main
+from tests.national_store import Run, runner_on
+
+#: Who the command line runs as, where a test names nobody else.
+ACTOR = "Strategic Development"
 
 
 @pytest.fixture
-def ragw(target: str):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(main, ["--db", target, "--actor", "Strategic Development", *args])
-        assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
-        return result.stdout if code == 0 else result.stderr
-
-    return run
+def ragw(target: str) -> Run:
+    return runner_on(target, ACTOR)
 
 
 @pytest.fixture
@@ -33,11 +28,4 @@ def elsewhere(request: pytest.FixtureRequest, target: str, tmp_path: Path):  # t
     else:
         other = str(tmp_path / "elsewhere.db")
 
-    def run(*args: str, code: int = 0) -> str:
-        result = CliRunner().invoke(
-            main, ["--db", other, "--actor", "Strategic Development", *args]
-        )
-        assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
-        return result.stdout if code == 0 else result.stderr
-
-    return run
+    return runner_on(other, ACTOR)

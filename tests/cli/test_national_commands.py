@@ -14,9 +14,12 @@ from click.testing import CliRunner
 
 from cli.main import main
 from tests.cli.test_hostile_input import HOSTILE
+from tests.national_store import add_national_store, add_report
 
 ACTOR = "Strategic Development"
 HM = ("--org", "HMICFRS")
+#: The day the inspectorate published and registered its reports.
+ON = "2019-04-02"
 #: Seed 003, line 169 on: recommendations 9 and 10 of "Fraud: Time to Choose".
 REC_9 = (
     "By 31 October 2019, chief constables should ensure that their forces' fraud "
@@ -30,45 +33,15 @@ def invoke(target: str, *args: str, env: dict[str, str] | None = None) -> Any:
 
 
 @pytest.fixture
-def ragw(target: str):  # type: ignore[no-untyped-def]
-    def run(*args: str, code: int = 0) -> str:
-        result = invoke(target, *args)
-        assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
-        assert "Traceback" not in result.output
-        if code:
-            assert len(result.stderr.splitlines()) == 1, result.stderr
-            assert result.stderr.startswith("Error: ")
-            return str(result.stderr)
-        return str(result.stdout)
-
-    return run
+def ragw(target: str) -> Any:
+    return _runner(target)
 
 
 @pytest.fixture
 def store(ragw: Any) -> Any:
     """An inspectorate and two forces; the inspectorate's national report FRAUD19 with
     recommendation 9 to chief constables and 10 to the Home Office alone."""
-    ragw("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
-    ragw("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
-    ragw("org", "add", "COLP", "--name", "City of London Police", "--kind", "force")
-    national_report(ragw, "FRAUD19")
-    ragw(
-        *HM,
-        "rec",
-        "add",
-        "FRAUD19",
-        "9",
-        "--kind",
-        "recommendation",
-        "--text",
-        REC_9,
-        "--to",
-        "chief constables",
-        "--due",
-        "2019-10-31",
-        "--on",
-        "2019-04-02",
-    )
+    add_national_store(ragw, ("WMP", "COLP"), report_on=ON, text=REC_9)
     ragw(
         *HM,
         "rec",
@@ -90,21 +63,7 @@ def store(ragw: Any) -> Any:
 
 
 def national_report(ragw: Any, code: str, *more: str) -> None:
-    ragw(
-        *HM,
-        "report",
-        "add",
-        code,
-        "--title",
-        "Fraud: Time to Choose",
-        "--scope",
-        "national",
-        "--published",
-        "2019-04-02",
-        "--on",
-        "2019-04-02",
-        *more,
-    )
+    add_report(ragw, *HM, code=code, on=ON, also=more)
 
 
 def keys(ragw: Any, org: str) -> list[str]:
@@ -386,24 +345,7 @@ def test_with_each_organisations_own_login_the_server_refuses_writing_anothers_s
     login a force's ledger: the database refuses them, said in one line."""
     target = request.getfixturevalue("postgres").create_database(f"ragw_nat_{os.getpid()}")
     run = _runner(target)
-    run("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
-    run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
-    national_report(run, "FRAUD19")
-    run(
-        *HM,
-        "rec",
-        "add",
-        "FRAUD19",
-        "9",
-        "--kind",
-        "recommendation",
-        "--text",
-        REC_9,
-        "--to",
-        "chief constables",
-        "--on",
-        "2019-04-02",
-    )
+    add_national_store(run, report_on=ON, text=REC_9, due=None)
     run(*HM, "national", "issue")
     logins = {}
     env = {"RAGW_NEW_PASSWORD": "secret"}
@@ -426,6 +368,7 @@ def _runner(target: str) -> Any:
     def run(*args: str, code: int = 0, env: dict[str, str] | None = None) -> str:
         result = invoke(target, *args, env=env)
         assert result.exit_code == code, (result.output, result.stderr if code == 0 else "")
+        assert "Traceback" not in result.output
         if code:
             assert len(result.stderr.splitlines()) == 1, result.stderr
             assert result.stderr.startswith("Error: ")
@@ -440,11 +383,7 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A SQLite store with FRAUD19/9 issued to both forces."""
     target = str(tmp_path_factory.mktemp("hostile") / "store.db")
     run = _runner(target)
-    run("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
-    run("org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
-    national_report(run, "FRAUD19")
-    item = ("--kind", "recommendation", "--text", REC_9, "--to", "forces", "--on", "2019-04-02")
-    run(*HM, "rec", "add", "FRAUD19", "9", *item)
+    add_national_store(run, report_on=ON, text=REC_9, to="forces", due=None)
     run(*HM, "national", "issue")
     return target
 

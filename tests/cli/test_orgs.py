@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from cli.main import main
 from ledger import open_ledger
 from tests.cli.test_restore_checks import nothing_written
+from tests.national_store import add_recommendation_9, add_report
 
 ACTOR = "Strategic Development"
 
@@ -35,19 +36,8 @@ def add_two_forces(run: Any) -> None:
     run("org", "add", "colp", "--name", "City of London Police", "--kind", "FORCE")
 
 
-def report(run: Any, *org: str, code: str = "FRAUD19") -> None:
-    run(
-        *org,
-        "report",
-        "add",
-        code,
-        "--title",
-        "Fraud",
-        "--scope",
-        "national",
-        "--published",
-        "2019-04-02",
-    )
+def report(run: Any, *org: str) -> None:
+    add_report(run, *org, title="Fraud")
 
 
 def test_adding_an_organisation_records_it_in_its_own_ledger_and_in_the_register(
@@ -82,20 +72,7 @@ def test_each_organisation_sees_only_its_own_reports_and_the_single_ledger_is_un
 ) -> None:
     add_two_forces(run)
     report(run, "--org", "WMP")
-    run(
-        "--org",
-        "WMP",
-        "rec",
-        "add",
-        "FRAUD19",
-        "9",
-        "--kind",
-        "recommendation",
-        "--text",
-        "Tackle fraud",
-        "--due",
-        "2020-03-31",
-    )
+    add_recommendation_9(run, "--org", "WMP", text="Tackle fraud", to=None, due="2020-03-31")
     run("--org", "WMP", "status", "FRAUD19/9", "GREEN")
     wmp = json.loads(run("--org", "WMP", "board", "--format", "json"))
     assert [(i["key"], i["status"]) for i in wmp["items"]] == [("FRAUD19/9", "GREEN")]

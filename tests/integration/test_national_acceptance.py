@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 from typing import Any
 
 import psycopg
@@ -15,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
+from tests.national_store import add_national_store
 
 pytestmark = pytest.mark.postgres
 
@@ -31,52 +33,15 @@ def test_a_national_recommendation_issued_once_is_tracked_by_each_force_and_judg
     postgres: Any,
 ) -> None:
     target = postgres.create_database(f"ragw_national_acceptance_{os.getpid()}")
-    ragw(
-        target,
-        "org",
-        "add",
-        "HMICFRS",
-        "--name",
-        "HM Inspectorate of Constabulary",
-        "--kind",
-        "inspectorate",
+    add_national_store(
+        partial(ragw, target),
+        ("COLP", "WMP"),
+        inspectorate="HM Inspectorate of Constabulary",
+        report_also=("--inspectorate", "HMICFRS"),
+        text="Chief constables should make sure their forces comply with the guidance",
+        due="2019-09-30",
     )
-    ragw(target, "org", "add", "COLP", "--name", "City of London Police", "--kind", "force")
-    ragw(target, "org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
     hmi = ("--org", "HMICFRS")
-    ragw(
-        target,
-        *hmi,
-        "report",
-        "add",
-        "FRAUD19",
-        "--title",
-        "Fraud: Time to Choose",
-        "--scope",
-        "national",
-        "--published",
-        "2019-04-02",
-        "--inspectorate",
-        "HMICFRS",
-    )
-    ragw(
-        target,
-        *hmi,
-        "rec",
-        "add",
-        "FRAUD19",
-        "9",
-        "--kind",
-        "recommendation",
-        "--text",
-        "Chief constables should make sure their forces comply with the guidance",
-        "--to",
-        "chief constables",
-        "--due",
-        "2019-09-30",
-        "--on",
-        "2019-04-02",
-    )
     ragw(target, *hmi, "national", "issue", "--on", "2019-04-03")
 
     for force in ("COLP", "WMP"):  # issued once, on both boards

@@ -34,6 +34,24 @@ def issued(run: Any, target: str) -> str:
     return target
 
 
+def add_inspectorates_10(run: Run) -> None:
+    """FRAUD19/10 in the inspectorate's words, to chief constables, not yet issued."""
+    run(
+        "--org",
+        "HMICFRS",
+        "rec",
+        "add",
+        "FRAUD19",
+        "10",
+        "--kind",
+        "recommendation",
+        "--text",
+        "The inspectorate's words",
+        "--to",
+        "chief constables",
+    )
+
+
 def test_a_force_adds_no_item_of_its_own_under_a_report_it_received(run: Any, issued: str) -> None:
     said = run(
         "--org",
@@ -51,20 +69,7 @@ def test_a_force_adds_no_item_of_its_own_under_a_report_it_received(run: Any, is
     assert said.startswith("Error: report FRAUD19 was issued by HMICFRS")
     assert "FRAUD19/10" not in run("--org", "WMP", "board")
     # the inspectorate's own item of that ref reaches the force when issued
-    run(
-        "--org",
-        "HMICFRS",
-        "rec",
-        "add",
-        "FRAUD19",
-        "10",
-        "--kind",
-        "recommendation",
-        "--text",
-        "The inspectorate's words",
-        "--to",
-        "chief constables",
-    )
+    add_inspectorates_10(run)
     run("--org", "HMICFRS", "national", "issue")
     history = run("--org", "WMP", "history", "FRAUD19/10")
     assert "The inspectorate's words" in history
@@ -73,20 +78,7 @@ def test_a_force_adds_no_item_of_its_own_under_a_report_it_received(run: Any, is
 def test_an_item_held_in_other_words_than_its_origin_issued_stops_the_receipt(
     run: Any, issued: str
 ) -> None:
-    run(
-        "--org",
-        "HMICFRS",
-        "rec",
-        "add",
-        "FRAUD19",
-        "10",
-        "--kind",
-        "recommendation",
-        "--text",
-        "The inspectorate's words",
-        "--to",
-        "chief constables",
-    )
+    add_inspectorates_10(run)
     force = open_ledger(issued, create=False, org="WMP")
     try:  # planted as a forged history would plant it
         planted = force.prepare_recommendation(
@@ -233,40 +225,7 @@ def test_a_backup_cannot_plant_or_reword_a_report_its_issuer_in_the_store_did_no
 
     # a store holding the inspectorate that issued FRAUD19, and no WMP yet
     store = str(tmp_path / "other.db")
-    ragw_store = ("--db", store, "--actor", ME)
-    for args in (
-        ("org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate"),
-        (
-            "--org",
-            "HMICFRS",
-            "report",
-            "add",
-            "FRAUD19",
-            "--title",
-            "Fraud: Time to Choose",
-            "--scope",
-            "national",
-            "--published",
-            "2019-04-02",
-        ),
-        (
-            "--org",
-            "HMICFRS",
-            "rec",
-            "add",
-            "FRAUD19",
-            "9",
-            "--kind",
-            "recommendation",
-            "--text",
-            "Chief constables should adopt the guidance",
-            "--to",
-            "chief constables",
-            "--on",
-            "2019-04-02",
-        ),
-    ):
-        assert CliRunner().invoke(main, [*ragw_store, *args]).exit_code == 0
+    add_national_store(runner_on(store, ME), (), due=None)
     said = restored(store, with_payload("RecommendationIssued", text="Our easy words"), 1)
     assert said.startswith("Error: line ") and "in these words" in said
     said = restored(store, with_payload("ReportRegistered", title="Another title"), 1)
@@ -286,36 +245,8 @@ def test_a_force_takes_national_reports_itself_only_as_one_its_roles_allow(
         assert result.exit_code == code, (args, result.output)
         return result.stdout if code == 0 else result.stderr
 
-    as_(ME, "org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
-    as_(ME, "org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
-    as_(
-        ME,
-        "--org",
-        "HMICFRS",
-        "report",
-        "add",
-        "FRAUD19",
-        "--title",
-        "Fraud",
-        "--scope",
-        "national",
-        "--published",
-        "2019-04-02",
-    )
-    as_(
-        ME,
-        "--org",
-        "HMICFRS",
-        "rec",
-        "add",
-        "FRAUD19",
-        "9",
-        "--kind",
-        "recommendation",
-        "--text",
-        "Adopt it",
-        "--to",
-        "forces",
+    add_national_store(
+        runner_on(store, ME), title="Fraud", text="Adopt it", to="forces", due=None, on=None
     )
     as_(ME, "--org", "WMP", "role", "grant", ME, "governance")
     said = as_("Mallory", "--org", "WMP", "national", "receive", code=1)

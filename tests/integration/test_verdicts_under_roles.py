@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 
 from cli.main import main
 from ledger import open_ledger
+from tests.national_store import add_national_store
 
 pytestmark = pytest.mark.postgres
 
@@ -31,35 +33,8 @@ def test_a_forces_own_login_reads_its_board_without_the_verdicts_it_may_not_read
     postgres: Any, tmp_path: Path
 ) -> None:
     target = postgres.create_database(f"ragw_verdict_roles_{os.getpid()}")
-    ragw(target, "org", "add", "HMICFRS", "--name", "HM Inspectorate", "--kind", "inspectorate")
-    ragw(target, "org", "add", "WMP", "--name", "West Midlands Police", "--kind", "force")
-    hmi = ("--org", "HMICFRS")
-    ragw(
-        target,
-        *hmi,
-        "report",
-        "add",
-        "FRAUD19",
-        "--title",
-        "Fraud",
-        "--scope",
-        "national",
-        "--published",
-        "2019-04-02",
-    )
-    ragw(
-        target,
-        *hmi,
-        "rec",
-        "add",
-        "FRAUD19",
-        "9",
-        "--kind",
-        "recommendation",
-        "--text",
-        "Adopt the guidance",
-        "--to",
-        "chief constables",
+    add_national_store(
+        partial(ragw, target), title="Fraud", text="Adopt the guidance", due=None, on=None
     )
     inspectorate = open_ledger(target, create=False, org="HMICFRS")
     force = open_ledger(target, create=False, org="WMP")
