@@ -39,17 +39,21 @@ def current_query(
     where: str = "",
     values: tuple[str, ...] = (),
     column_values: tuple[str, ...] = (),
+    ordered: str = "",
 ) -> tuple[str, tuple[str, ...]]:
     """``SELECT columns`` of every item as at ``day`` as known at ``known_at`` that
     also meets ``where`` (``AND …`` with ``values``), and its parameters: from the
     spans known now (the open ones, then the ended ones that were current on the
-    day), or from every span ever known."""
+    day), or from every span ever known. With ``ordered`` (PostgreSQL) the spans known
+    now come each in that order, so the planner can merge the two unsorted."""
     when = day.isoformat()
     if known_at is None:
         columns = columns.replace("{known_from}", "NULL")
         open_ = f"{columns} FROM ragw_board_open WHERE effective_from <= ? {where}"
         ended = f"{columns} FROM ragw_board {CURRENT}{where}"
         parameters = (*column_values, when, *values, *column_values, when, when, *values)
+        if ordered:
+            return f"({open_}ORDER BY {ordered}) UNION ALL ({ended}ORDER BY {ordered})", parameters
         return f"{open_} UNION ALL {ended}", parameters
     known = moment(known_at)
     columns = columns.replace("{known_from}", "known_from")
@@ -243,11 +247,15 @@ class Queries(Database):
         filters = filters or BoardFilters()
         owner = filters.owner is not None
         columns = BOARD_ROW.replace("{owner}", "owner, " if owner else "")
-        if self.postgres:  # places sort as text, whatever the database's collation
-            columns = columns.replace("tail, place", 'tail, place COLLATE "C" AS place')
         where, values = filters.where(day)
         query, parameters = current_query(
-            day, known_at, columns, where, values, column_values=(day.isoformat(),)
+            day,
+            known_at,
+            columns,
+            where,
+            values,
+            column_values=(day.isoformat(),),
+            ordered="place" if self.postgres else "",
         )
         query += " ORDER BY place"
         with self._transaction(lock=False) as cursor:
