@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -15,6 +16,7 @@ from ledger.state import ItemState
 from projections.rows import BoardFilters, ReportFacts, board_row_sql
 from projections.store.database import Database, moment
 from projections.store.state import STATE, StoredState
+from projections.store.streaming import fetched_rows, streamed_rows
 
 #: Rows fetched at a time when streaming a board out.
 BATCH = 2000
@@ -259,18 +261,19 @@ class Queries(Database):
         )
         query += " ORDER BY place"
         with self._transaction(lock=False) as cursor:
-            # On PostgreSQL a server-side cursor, so rows arrive a batch at a time.
-            rows = self.connection.cursor(name="ragw_board") if self.postgres else cursor
-            try:
-                rows.execute(self._sql(query), parameters)
-                while batch := rows.fetchmany(BATCH):
+            if self.postgres:
+                query = self._sql(query)
+                batches = streamed_rows(self.connection, cursor, query, parameters, BATCH)
+            else:
+                batches = fetched_rows(cursor, query, parameters, BATCH)
+            # closed before the transaction ends, even when the reader stops early: a
+            # stream still open holds the connection
+            with closing(batches):
+                for batch in batches:
                     if not owner:
                         yield [line for line, _ in batch]
                     else:
                         yield [line for who, line, _ in batch if filters.shows_owner(who)]
-            finally:
-                if rows is not cursor:
-                    rows.close()
 
     def reports(self, known_at: datetime | None = None) -> dict[str, ReportFacts]:
         """Every report recorded by ``known_at``, by code."""

@@ -108,6 +108,10 @@ def test_a_board_longer_than_its_batches_prints_whole_and_in_order(
             assert [line for batch in batches for line in batch] == folded(ledger, day)
             assert {len(batch) for batch in batches[:-1]} == {3}
             assert 0 < len(batches[-1]) <= 3
+        unread = store.board_batches(DAYS[0])
+        assert len(next(unread)) == 3
+        unread.close()  # a reader that stops early: the store answers the next question
+        assert list(stored_board(store, as_at=DAYS[0])) == folded(ledger, DAYS[0])
         by_report = list(store.board_batches(DAYS[0], filters=BoardFilters(report="OLDER")))
         assert [line for batch in by_report for line in batch] == [
             line for line in folded(ledger, DAYS[0]) if '"report":"OLDER"' in line
