@@ -15,7 +15,7 @@ from ledger import Ledger, open_ledger
 from projections.board import board_item, board_of, stored_board
 from projections.recorded import Recorded
 from projections.rows import BoardFilters
-from projections.store import TimelineStore
+from projections.store import TimelineStore, streaming
 from projections.store import queries as stored_queries
 from projections.text import compact
 from tests.postgres_server import PostgresServer
@@ -116,6 +116,30 @@ def test_a_board_longer_than_its_batches_prints_whole_and_in_order(
         assert [line for batch in by_report for line in batch] == [
             line for line in folded(ledger, DAYS[0]) if '"report":"OLDER"' in line
         ]
+    finally:
+        store.close()
+        ledger.close()
+
+
+@pytest.mark.postgres
+def test_with_a_libpq_that_cannot_stream_in_chunks_the_board_is_fetched_a_batch_at_a_time(
+    postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A libpq older than 17: a server-side cursor, each batch fetched in turn."""
+    monkeypatch.setattr(streaming, "chunked", lambda: False)
+    monkeypatch.setattr(stored_queries, "BATCH", 3)
+    target = postgres.create_database(f"ragw_unchunked_{os.getpid()}_{next(_numbers)}")
+    ledger = open_ledger(target, create=True)
+    store = TimelineStore(ledger, target)
+    try:
+        record_two_reports(ledger)
+        batches = list(store.board_batches(DAYS[0]))
+        assert [line for batch in batches for line in batch] == folded(ledger, DAYS[0])
+        assert {len(batch) for batch in batches[:-1]} == {3}
+        unread = store.board_batches(DAYS[0])
+        next(unread)
+        unread.close()
+        assert list(stored_board(store, as_at=DAYS[0])) == folded(ledger, DAYS[0])
     finally:
         store.close()
         ledger.close()
