@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -15,6 +16,7 @@ from ledger.state import ItemState
 from projections.rows import BoardFilters, ReportFacts, board_row_sql
 from projections.store.database import Database, moment
 from projections.store.state import STATE, StoredState
+from projections.store.streaming import fetched_rows, streamed_rows
 
 #: Rows fetched at a time when streaming a board out.
 BATCH = 2000
@@ -39,17 +41,21 @@ def current_query(
     where: str = "",
     values: tuple[str, ...] = (),
     column_values: tuple[str, ...] = (),
+    ordered: str = "",
 ) -> tuple[str, tuple[str, ...]]:
     """``SELECT columns`` of every item as at ``day`` as known at ``known_at`` that
     also meets ``where`` (``AND …`` with ``values``), and its parameters: from the
     spans known now (the open ones, then the ended ones that were current on the
-    day), or from every span ever known."""
+    day), or from every span ever known. With ``ordered`` (PostgreSQL) the spans known
+    now come each in that order, so the planner can merge the two unsorted."""
     when = day.isoformat()
     if known_at is None:
         columns = columns.replace("{known_from}", "NULL")
         open_ = f"{columns} FROM ragw_board_open WHERE effective_from <= ? {where}"
         ended = f"{columns} FROM ragw_board {CURRENT}{where}"
         parameters = (*column_values, when, *values, *column_values, when, when, *values)
+        if ordered:
+            return f"({open_}ORDER BY {ordered}) UNION ALL ({ended}ORDER BY {ordered})", parameters
         return f"{open_} UNION ALL {ended}", parameters
     known = moment(known_at)
     columns = columns.replace("{known_from}", "known_from")
@@ -243,26 +249,31 @@ class Queries(Database):
         filters = filters or BoardFilters()
         owner = filters.owner is not None
         columns = BOARD_ROW.replace("{owner}", "owner, " if owner else "")
-        if self.postgres:  # places sort as text, whatever the database's collation
-            columns = columns.replace("tail, place", 'tail, place COLLATE "C" AS place')
         where, values = filters.where(day)
         query, parameters = current_query(
-            day, known_at, columns, where, values, column_values=(day.isoformat(),)
+            day,
+            known_at,
+            columns,
+            where,
+            values,
+            column_values=(day.isoformat(),),
+            ordered="place" if self.postgres else "",
         )
         query += " ORDER BY place"
         with self._transaction(lock=False) as cursor:
-            # On PostgreSQL a server-side cursor, so rows arrive a batch at a time.
-            rows = self.connection.cursor(name="ragw_board") if self.postgres else cursor
-            try:
-                rows.execute(self._sql(query), parameters)
-                while batch := rows.fetchmany(BATCH):
+            if self.postgres:
+                query = self._sql(query)
+                batches = streamed_rows(self.connection, cursor, query, parameters, BATCH)
+            else:
+                batches = fetched_rows(cursor, query, parameters, BATCH)
+            # closed before the transaction ends, even when the reader stops early: a
+            # stream still open holds the connection
+            with closing(batches):
+                for batch in batches:
                     if not owner:
                         yield [line for line, _ in batch]
                     else:
                         yield [line for who, line, _ in batch if filters.shows_owner(who)]
-            finally:
-                if rows is not cursor:
-                    rows.close()
 
     def reports(self, known_at: datetime | None = None) -> dict[str, ReportFacts]:
         """Every report recorded by ``known_at``, by code."""
