@@ -19,7 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.errors import Fix, Hint, LedgerError
-from ledger.links import Odd, link
+from ledger.links import Odd, link, links_of
 
 TABLE = "ragw_chain"
 #: Rows from which a PostgreSQL write sends them as COPY: fewer go as one statement of
@@ -46,6 +46,15 @@ def _kind(value: Any) -> str:
 
 def _bytes(state: Any) -> Any:
     return bytes(state) if isinstance(state, bytearray | memoryview) else state
+
+
+def as_stored(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """``rows`` (stream, version, topic, state) with each state as the bytes the store
+    holds: a link is of those (a link of a bytearray would be typed, and never match the
+    row read back)."""
+    if all(type(row[3]) is bytes for row in rows):
+        return rows
+    return [(*row[:3], _bytes(row[3])) for row in rows]
 
 
 def _name(stream: Any, version: Any) -> tuple[str | None, int | None]:
@@ -245,6 +254,17 @@ class Chainer:
         previous, links = self.begin(cursor, new[0][0])
         for _ in self.linking(previous, new, links):
             pass
+        self.write(cursor, links)
+
+    def extend_from(self, cursor: Any, first: int, rows: Sequence[Sequence[Any]]) -> None:
+        """:meth:`extend` for ``rows`` (stream, version, topic, stored bytes) that this
+        transaction has just stored at the positions from ``first`` on, one after another:
+        each linked as it stands, with no row of the chain's shape made for it."""
+        if not rows:
+            return
+        previous, links = self.begin(cursor, first)
+        positions = range(first, first + len(rows))
+        links += zip(positions, links_of(previous, positions, as_stored(rows)), strict=True)
         self.write(cursor, links)
 
     def begin(self, cursor: Any, first: int) -> tuple[str, list[tuple[int, str]]]:

@@ -22,8 +22,9 @@ from psycopg import Cursor
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
-from ledger.chain import COPY_FROM, CREATE, Chainer, StoredRow
+from ledger.chain import COPY_FROM, CREATE, Chainer, StoredRow, as_stored
 from ledger.errors import LedgerError, RuleBrokenError
+from ledger.links import links_of
 from ledger.storage.keycheck import CREATE as CREATE_KEY
 from ledger.storage.keycheck import KeyGuard, WriteKey
 from ledger.storage.organisation import search_path_option
@@ -115,15 +116,18 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             cursor.execute(self.take_positions, (self.sequence(cursor), len(rows)))
             positions = [int(at) for (at,) in cursor.fetchall()]
             previous, links = self.chainer.begin(cursor, positions[0])
-            given = ((at, *row) for at, row in zip(positions, rows, strict=True))
+            stored = as_stored(rows)
+            made = links_of(previous, positions, stored)
             if len(rows) < COPY_FROM:  # a command's few rows: one round trip
-                stored = list(self.chainer.linking(previous, given, links))
-                cursor.execute(self.insert_few, [list(c) for c in zip(*stored, strict=True)])
+                links += zip(positions, made, strict=True)
+                cursor.execute(self.insert_few, [positions, *map(list, zip(*stored, strict=True))])
             else:  # each row linked as it is sent: the server stores the rows meanwhile
                 with cursor.copy(self.copy_events) as copy:
                     copy.set_types(self.copy_types)
-                    for row in self.chainer.linking(previous, given, links):
-                        copy.write_row(row)
+                    write, append = copy.write_row, links.append
+                    for at, row, after in zip(positions, stored, made, strict=True):
+                        write((at, *row))
+                        append((at, after))
             self.chainer.write(cursor, links)
         return positions
 
