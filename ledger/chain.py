@@ -44,7 +44,9 @@ def _kind(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _bytes(state: Any) -> Any:
+def stored_bytes(state: Any) -> Any:
+    """``state`` as the store holds it: any bytes-like value as bytes, anything else as
+    it is (hashed with its type)."""
     return bytes(state) if isinstance(state, bytearray | memoryview) else state
 
 
@@ -54,7 +56,7 @@ def as_stored(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
     row read back)."""
     if all(type(row[3]) is bytes for row in rows):
         return rows
-    return [(*row[:3], _bytes(row[3])) for row in rows]
+    return [(*row[:3], stored_bytes(row[3])) for row in rows]
 
 
 def _name(stream: Any, version: Any) -> tuple[str | None, int | None]:
@@ -295,7 +297,7 @@ class Chainer:
             # The store holds any bytes as bytes, so the link is of those (a link of a
             # bytearray would be typed, and never match the row read back).
             if type(state) is not bytes:
-                state = _bytes(state)
+                state = stored_bytes(state)
                 row = (at, stream, version, topic, state)
             previous = link(previous, at, stream, version, topic, state)
             links.append((at, previous))

@@ -56,7 +56,7 @@ def collector_paused() -> Iterator[None]:
 
 
 def _insert(recorder: ApplicationRecorder, mapper: Mapper[Any], events: Sequence[Any]) -> None:
-    write_rows: Callable[[list[Row]], object] | None = getattr(recorder, "insert_rows", None)
+    write_rows: Callable[..., object] | None = getattr(recorder, "insert_rows", None)
     if isinstance(recorder, SQLiteApplicationRecorder):
         rows = stored_rows(mapper, events, hex_ids=True)
         chainer: Chainer | None = getattr(recorder, "chainer", None)
@@ -72,7 +72,9 @@ def _insert(recorder: ApplicationRecorder, mapper: Mapper[Any], events: Sequence
                 if chainer is not None:
                     chainer.extend_from(cursor, first, rows)
     elif write_rows is not None:  # PostgreSQL's: one COPY, linked and held to the key
-        write_rows(stored_rows(mapper, events, hex_ids=False))
+        # Each event encoded as it is sent, so the server stores rows meanwhile.
+        encode = cast(PydanticMapper, mapper).encoder({type(event) for event in events})
+        write_rows(stored_rows(mapper, events, hex_ids=False, encoded=False), encode)
     else:
         to_stored = mapper.to_stored_event
         recorder.insert_events([to_stored(e) for e in events])
@@ -82,10 +84,13 @@ def _insert(recorder: ApplicationRecorder, mapper: Mapper[Any], events: Sequence
 Row = tuple[Any, int, str, bytes]
 
 
-def stored_rows(mapper: Mapper[Any], events: Sequence[Any], *, hex_ids: bool) -> list[Row]:
+def stored_rows(
+    mapper: Mapper[Any], events: Sequence[Any], *, hex_ids: bool, encoded: bool = True
+) -> list[Row]:
     """``events`` as the rows the store keeps: each stream's id as a UUID, or as the
-    32 hex digits SQLite keeps (``hex_ids``)."""
-    states = cast(PydanticMapper, mapper).encode_all(events)
+    32 hex digits SQLite keeps (``hex_ids``); each row's last value the event's stored
+    bytes, or (not ``encoded``) the event itself, for the writer to encode."""
+    states = cast(PydanticMapper, mapper).encode_all(events) if encoded else events
     topics = {kind: get_topic(kind) for kind in {type(event) for event in events}}
     rows: list[Row] = []
     stream, stream_id = None, None

@@ -112,6 +112,25 @@ def test_a_batch_is_stored_in_its_order_at_consecutive_positions_and_verifies(
         ledger.close()
 
 
+def test_an_encrypted_batch_past_the_size_sent_as_copy_is_stored_encrypted_and_verifies(
+    target: str,
+) -> None:
+    """Each event encrypted as the batch is written (on PostgreSQL, as it is sent),
+    its link of the stored bytes, and read back under the key."""
+    ledger = open_ledger(target, create=True, encryption_key=KEY)
+    try:
+        made = batch("A", COPY_FROM + 100)
+        ledger.save_all(*made, what="A")
+        intact(ledger, target)
+        assert ledger.repository.get(made[-1].id).version == 1
+    finally:
+        ledger.close()
+    with raw(target) as (connection, events, _):
+        states = [bytes(state) for (state,) in connection.execute(f"SELECT state FROM {events}")]
+    assert len(states) == COPY_FROM + 101
+    assert not any(b"Item " in state for state in states)
+
+
 @contextlib.contextmanager
 def collections_counted() -> Iterator[list[int]]:
     """The garbage collector's collections begun while the block runs, by generation."""
