@@ -5,7 +5,9 @@ so it means the same on a slow machine and a fast one:
 
 - ``ingest_vs_raw``: events/s recording a register in batches (as an import does) /
   events/s of a raw ``sqlite3`` executemany of the very same stored rows (the events
-  and their links in the chain) (goal >= 0.6, in every run);
+  and their links in the chain) (goal >= 0.6, in every run); the register is recorded
+  three times, each recording followed by the raw insert of its rows, and the medians
+  taken (``benchmarks/recording.py``);
 - ``catch_up_vs_recording``: the seconds recording the register took / the seconds the
   read model then takes to follow the same events from nothing (goal >= 0.33: a large
   import's first read waits for the catch-up);
