@@ -19,7 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.errors import Fix, Hint, LedgerError
-from ledger.links import Odd, link
+from ledger.links import Odd, link, links_of
 
 TABLE = "ragw_chain"
 #: Rows from which a PostgreSQL write sends them as COPY: fewer go as one statement of
@@ -44,8 +44,19 @@ def _kind(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _bytes(state: Any) -> Any:
+def stored_bytes(state: Any) -> Any:
+    """``state`` as the store holds it: any bytes-like value as bytes, anything else as
+    it is (hashed with its type)."""
     return bytes(state) if isinstance(state, bytearray | memoryview) else state
+
+
+def as_stored(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """``rows`` (stream, version, topic, state) with each state as the bytes the store
+    holds: a link is of those (a link of a bytearray would be typed, and never match the
+    row read back)."""
+    if all(type(row[3]) is bytes for row in rows):
+        return rows
+    return [(*row[:3], stored_bytes(row[3])) for row in rows]
 
 
 def _name(stream: Any, version: Any) -> tuple[str | None, int | None]:
@@ -247,6 +258,17 @@ class Chainer:
             pass
         self.write(cursor, links)
 
+    def extend_from(self, cursor: Any, first: int, rows: Sequence[Sequence[Any]]) -> None:
+        """:meth:`extend` for ``rows`` (stream, version, topic, stored bytes) that this
+        transaction has just stored at the positions from ``first`` on, one after another:
+        each linked as it stands, with no row of the chain's shape made for it."""
+        if not rows:
+            return
+        previous, links = self.begin(cursor, first)
+        positions = range(first, first + len(rows))
+        links += zip(positions, links_of(previous, positions, as_stored(rows)), strict=True)
+        self.write(cursor, links)
+
     def begin(self, cursor: Any, first: int) -> tuple[str, list[tuple[int, str]]]:
         """What the events stored from position ``first`` on are linked after: the link
         before them, and the links of any events a ledger written before events were
@@ -275,7 +297,7 @@ class Chainer:
             # The store holds any bytes as bytes, so the link is of those (a link of a
             # bytearray would be typed, and never match the row read back).
             if type(state) is not bytes:
-                state = _bytes(state)
+                state = stored_bytes(state)
                 row = (at, stream, version, topic, state)
             previous = link(previous, at, stream, version, topic, state)
             links.append((at, previous))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -21,14 +22,16 @@ def link(previous: str, position: int, stream: Any, version: int, topic: str, st
     value of another type, or one the reader marked :class:`Odd`) is hashed with each
     value's type, length and bytes behind a marker no canonical row can produce: it
     never matches the link its canonical row was given."""
-    digest = hashlib.sha256(previous.encode())
     if _canonical(position, stream, version, topic, state):
-        digest.update(f"\n{position}\n{_hex(stream)}\n{version}\n{topic}\n".encode())
+        # The link before and the row's header as one text: the same bytes hashed as
+        # when each was its own update, in about half the time (a batch links each row).
+        digest = _sha256(f"{previous}\n{position}\n{_hex(stream)}\n{version}\n{topic}\n".encode())
         digest.update(state)
-    else:
-        digest.update(_TYPED)
-        for value in (position, stream, version, topic, state):
-            digest.update(_typed(value))
+        return digest.hexdigest()
+    digest = _sha256(previous.encode())
+    digest.update(_TYPED)
+    for value in (position, stream, version, topic, state):
+        digest.update(_typed(value))
     return digest.hexdigest()
 
 
@@ -48,6 +51,7 @@ _TYPED = b"\x00typed"
 _STREAM = re.compile("[0-9a-f]{32}")
 _TOPICS: set[str] = set()
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_sha256 = hashlib.sha256
 
 
 def _canonical(position: Any, stream: Any, version: Any, topic: Any, state: Any) -> bool:
@@ -57,10 +61,40 @@ def _canonical(position: Any, stream: Any, version: Any, topic: Any, state: Any)
         and type(state) is bytes
         and type(topic) is str
         and (topic in _TOPICS or _canonical_topic(topic))
-        and (
-            type(stream) is UUID or (type(stream) is str and _STREAM.fullmatch(stream) is not None)
-        )
+        and _canonical_stream(stream)
     )
+
+
+def links_of(
+    previous: str, positions: Iterable[int], rows: Iterable[Sequence[Any]]
+) -> Iterator[str]:
+    """The link of each of ``rows`` (stream, version, topic, state) stored at
+    ``positions``, in turn, the first linked after ``previous``: each what :func:`link`
+    gives its row, in a batch's time. An aggregate's events come together, so a stream's
+    id is checked once for its run of rows, not once a row."""
+    sha256 = _sha256
+    checked: Any = None  # the stream whose id was last found canonical
+    for at, (stream, version, topic, state) in zip(positions, rows, strict=True):
+        if (
+            type(at) is int
+            and type(state) is bytes
+            and type(version) is int
+            and type(topic) is str
+            and (topic in _TOPICS or _canonical_topic(topic))
+            and (stream is checked or _canonical_stream(stream))
+        ):
+            checked = stream
+            name = stream if type(stream) is str else stream.hex
+            digest = sha256(f"{previous}\n{at}\n{name}\n{version}\n{topic}\n".encode())
+            digest.update(state)
+            previous = digest.hexdigest()
+        else:
+            previous = link(previous, at, stream, version, topic, state)
+        yield previous
+
+
+def _canonical_stream(stream: Any) -> bool:
+    return type(stream) is UUID or (type(stream) is str and _STREAM.fullmatch(stream) is not None)
 
 
 def _canonical_topic(topic: str) -> bool:

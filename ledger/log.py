@@ -35,7 +35,7 @@ from ledger.aggregates import (
 from ledger.chain import Break, ChainBrokenError, Digest, Verdict, check, walk
 from ledger.errors import ConflictError, Fix, Hint, LedgerError, NotFoundError
 from ledger.keys import ACCESS_ID, RULES_ID
-from ledger.storage.batch import insert_events
+from ledger.storage.batch import collector_paused, insert_events
 from ledger.storage.mapper import PydanticMapper
 
 A = TypeVar("A", Report, Recommendation, Committee, Inspection)
@@ -213,28 +213,30 @@ class EventLog(Application[UUID]):
 
     def save_all(self, *aggregates: Any, what: str) -> list[str]:
         """Save in one transaction; return the ids recorded. ``what`` names it in a conflict."""
-        recorded: list[str] = []
-        events: list[Any] = []
-        for aggregate in aggregates:
-            pending = aggregate.collect_events()
-            if pending:
-                key = stream_key(aggregate)
-                recorded += [f"{key}@{event.originator_version}" for event in pending]
-                events += pending
-        # The events go to the store as one atomic write, as Application.save does,
-        # without its per-object protocol checks or the notifications it hands on to
-        # followers (this ledger's read model follows the log instead): most of an
-        # import's time went there.
-        try:
-            insert_events(self.recorder, self.mapper, events)
-        except IntegrityError:
-            raise ConflictError(
-                f"{what} was changed by another writer at the same moment; nothing was "
-                "recorded; run the command again"
-            ) from None
-        except OperationalError as error:  # e.g. the file stayed locked past the timeout
-            raise ConflictError(
-                f"the ledger was too busy to record {what} ({' '.join(str(error).split())}); "
-                "nothing was recorded; run the command again"
-            ) from None
-        return recorded
+        # The ids and events gathered are many new objects too (see collector_paused).
+        with collector_paused():
+            recorded: list[str] = []
+            events: list[Any] = []
+            for aggregate in aggregates:
+                pending = aggregate.collect_events()
+                if pending:
+                    key = stream_key(aggregate)
+                    recorded += [f"{key}@{event.originator_version}" for event in pending]
+                    events += pending
+            # The events go to the store as one atomic write, as Application.save does,
+            # without its per-object protocol checks or the notifications it hands on to
+            # followers (this ledger's read model follows the log instead): most of an
+            # import's time went there.
+            try:
+                insert_events(self.recorder, self.mapper, events)
+            except IntegrityError:
+                raise ConflictError(
+                    f"{what} was changed by another writer at the same moment; nothing was "
+                    "recorded; run the command again"
+                ) from None
+            except OperationalError as error:  # e.g. the file stayed locked past the timeout
+                raise ConflictError(
+                    f"the ledger was too busy to record {what} ({' '.join(str(error).split())}); "
+                    "nothing was recorded; run the command again"
+                ) from None
+            return recorded

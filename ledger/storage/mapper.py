@@ -12,7 +12,7 @@ planted in the store, or a line of a backup, cannot make a read import other cod
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any, cast
 from uuid import UUID
@@ -158,20 +158,25 @@ class PydanticMapper(Mapper[UUID]):
         )
 
     def encode_all(self, events: Sequence[DomainEventProtocol[UUID]]) -> list[bytes]:
-        """:meth:`encode` for many events: when there is nothing to upcast, compress or
-        encrypt, straight from pydantic's serializer (the JSON bytes it writes)."""
-        kinds = {type(event) for event in events}
+        """:meth:`encode` for many events (see :meth:`encoder`)."""
+        encode = self.encoder({type(event) for event in events})
+        return [encode(event) for event in events]
+
+    def encoder(self, kinds: Iterable[type]) -> Callable[[Any], bytes]:
+        """:meth:`encode` for events of ``kinds``: when there is nothing to upcast,
+        compress or encrypt, straight from pydantic's serializer (the JSON bytes it
+        writes), each kind's serializer looked up once, not once an event."""
+        kinds = set(kinds)
         if (
             self.compressor
             or self.cipher
             or any(getattr(kind, "class_version", 1) > 1 for kind in kinds)
         ):
-            return [self.encode(event) for event in events]
-        # Each kind's serializer looked up once, not once an event.
+            return self.encode
         to_json = {
             kind: cast(type[BaseModel], kind).__pydantic_serializer__.to_json for kind in kinds
         }
-        return [to_json[type(event)](event, exclude=_ENVELOPE) for event in events]
+        return lambda event: to_json[type(event)](event, exclude=_ENVELOPE)
 
     def encode(self, domain_event: DomainEventProtocol[UUID]) -> bytes:
         """The stored state of an event: its fields but the envelope, as JSON,

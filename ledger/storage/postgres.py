@@ -7,7 +7,7 @@ one organisation is not woken by another's writes)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from eventsourcing.persistence import (
@@ -22,8 +22,9 @@ from psycopg import Cursor
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
-from ledger.chain import COPY_FROM, CREATE, Chainer, StoredRow
+from ledger.chain import COPY_FROM, CREATE, Chainer, StoredRow, as_stored, stored_bytes
 from ledger.errors import LedgerError, RuleBrokenError
+from ledger.links import links_of
 from ledger.storage.keycheck import CREATE as CREATE_KEY
 from ledger.storage.keycheck import KeyGuard, WriteKey
 from ledger.storage.organisation import search_path_option
@@ -93,16 +94,24 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         )
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def insert_rows(self, rows: Sequence[tuple[Any, int, str, bytes]]) -> list[int]:
+    def insert_rows(
+        self,
+        rows: Sequence[tuple[Any, int, str, Any]],
+        encode: Callable[[Any], bytes] | None = None,
+    ) -> list[int]:
         """Write ``rows`` (stream, version, topic, stored bytes) in one transaction and
         return their positions: the table locked as the library locks it (writes are
         numbered in the order they commit) and its channel notified; the chain's head and
         the write's key checked before anything goes in (a refusal writes nothing); the
         positions taken from the sequence at once, the rows written with one COPY and
         their links with another. A row already stored (another writer's, at the same
-        version) fails the COPY, and the whole write with it."""
+        version) fails the COPY, and the whole write with it. With ``encode``, each
+        row's last value is an event, encoded to its stored bytes as the row is sent."""
         if not rows:
             return []
+        if encode is not None and len(rows) < COPY_FROM:  # sent at once: encoded first
+            rows = [(stream, version, topic, encode(e)) for stream, version, topic, e in rows]
+            encode = None
         with (
             self.datastore.transaction(commit=True) as curs,
             curs.connection.cursor(row_factory=tuple_row) as cursor,
@@ -115,15 +124,15 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             cursor.execute(self.take_positions, (self.sequence(cursor), len(rows)))
             positions = [int(at) for (at,) in cursor.fetchall()]
             previous, links = self.chainer.begin(cursor, positions[0])
-            given = ((at, *row) for at, row in zip(positions, rows, strict=True))
             if len(rows) < COPY_FROM:  # a command's few rows: one round trip
-                stored = list(self.chainer.linking(previous, given, links))
-                cursor.execute(self.insert_few, [list(c) for c in zip(*stored, strict=True)])
-            else:  # each row linked as it is sent: the server stores the rows meanwhile
+                stored = as_stored(rows)
+                links += zip(positions, links_of(previous, positions, stored), strict=True)
+                cursor.execute(self.insert_few, [positions, *map(list, zip(*stored, strict=True))])
+            else:  # each row encoded and linked as it is sent: the server stores rows meanwhile
                 with cursor.copy(self.copy_events) as copy:
                     copy.set_types(self.copy_types)
-                    for row in self.chainer.linking(previous, given, links):
-                        copy.write_row(row)
+                    sent = _sent(copy.write_row, positions, rows, encode)
+                    links += zip(positions, links_of(previous, positions, sent), strict=True)
             self.chainer.write(cursor, links)
         return positions
 
@@ -200,6 +209,22 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                 self.chainer.check_positions(cursor)
             cursor.execute(self.chainer.select_stored, (after, limit))
             return self.chainer.stored(cursor.fetchall())
+
+
+def _sent(
+    write: Callable[[Sequence[Any]], None],
+    positions: Sequence[int],
+    rows: Sequence[tuple[Any, int, str, Any]],
+    encode: Callable[[Any], bytes] | None,
+) -> Iterator[tuple[Any, int, str, bytes]]:
+    """Each of ``rows`` as stored (its state encoded by ``encode`` when given, else as
+    bytes), once ``write`` has sent it at its position: the rows the chain links."""
+    for at, (stream, version, topic, state) in zip(positions, rows, strict=True):
+        stored = encode(state) if encode is not None else state
+        if type(stored) is not bytes:  # the link is of what the store holds
+            stored = stored_bytes(stored)
+        write((at, stream, version, topic, stored))
+        yield stream, version, topic, stored
 
 
 class KeyedPostgresFactory(PostgresFactory):

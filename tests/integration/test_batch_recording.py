@@ -6,8 +6,11 @@ first) stores none of its events and none of its links, and the ledger records o
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import gc
 import itertools
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -105,6 +108,80 @@ def test_a_batch_is_stored_in_its_order_at_consecutive_positions_and_verifies(
         assert [(stream, version) for _, stream, version in new] == expected
         intact(ledger, target)
         assert str(ledger.digest()) == str(ledger.verify().head)
+    finally:
+        ledger.close()
+
+
+def test_an_encrypted_batch_past_the_size_sent_as_copy_is_stored_encrypted_and_verifies(
+    target: str,
+) -> None:
+    """Each event encrypted as the batch is written (on PostgreSQL, as it is sent),
+    its link of the stored bytes, and read back under the key."""
+    ledger = open_ledger(target, create=True, encryption_key=KEY)
+    try:
+        made = batch("A", COPY_FROM + 100)
+        ledger.save_all(*made, what="A")
+        intact(ledger, target)
+        assert ledger.repository.get(made[-1].id).version == 1
+    finally:
+        ledger.close()
+    with raw(target) as (connection, events, _):
+        states = [bytes(state) for (state,) in connection.execute(f"SELECT state FROM {events}")]
+    assert len(states) == COPY_FROM + 101
+    assert not any(b"Item " in state for state in states)
+
+
+@contextlib.contextmanager
+def collections_counted() -> Iterator[list[int]]:
+    """The garbage collector's collections begun while the block runs, by generation."""
+    begun: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            begun.append(info["generation"])
+
+    gc.callbacks.append(note)
+    try:
+        yield begun
+    finally:
+        gc.callbacks.remove(note)
+
+
+def test_a_batch_is_recorded_without_a_collection_and_leaves_the_collector_on(
+    target: str,
+) -> None:
+    """A batch's events and rows are many new objects: the collector, left on, would
+    scan the batch's aggregates again and again while they are written."""
+    ledger = open_ledger(target, create=True)
+    try:
+        made = batch("A", COPY_FROM + 100)
+        assert gc.isenabled()
+        with collections_counted() as begun:
+            ledger.save_all(*made, what="A")
+        assert begun == []
+        assert gc.isenabled()
+        intact(ledger, target)
+    finally:
+        ledger.close()
+
+
+def test_a_refused_batch_leaves_the_collector_on_and_a_write_with_it_off_leaves_it_off(
+    target: str,
+) -> None:
+    ledger = open_ledger(target, create=True)
+    try:
+        made = batch("A", 3)
+        stale = copy.deepcopy(made[2])
+        ledger.save_all(*made, what="A")
+        with pytest.raises(ConflictError):
+            ledger.save_all(*batch("B", 40), stale, what="B")
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            ledger.save_all(*batch("C", 5), what="C")
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
     finally:
         ledger.close()
 

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger.chain import GENESIS, Odd, link
+from ledger.links import links_of
 
 STREAM = UUID("792265c0-de38-55c6-b91b-3912cc8d5b64")
 TOPIC = "events.status:StatusChanged"
@@ -141,3 +142,40 @@ def test_values_hashed_with_their_types_cannot_pass_their_ends_to_the_next() -> 
     one = ["a", "bstr:c", None, None, None]
     other = ["astr:b", "c", None, None, None]
     assert link(GENESIS, *one) != link(GENESIS, *other)
+
+
+# A few stream ids, each one object, so that rows share them as an aggregate's events do:
+# canonical ones (a UUID, its hex) and ones that are not (dashed, upper-case, bytes).
+_STREAM_IDS = [STREAM, STREAM.hex, str(STREAM), STREAM.hex.upper(), STREAM.bytes]
+batch_rows = st.lists(
+    st.tuples(
+        st.sampled_from(_STREAM_IDS),
+        st.one_of(versions, st.just("3")),
+        st.one_of(st.sampled_from([TOPIC, "a\nb"]), topics),
+        st.one_of(states, st.just(bytearray(b"{}")), st.just("{}")),
+    ),
+    max_size=12,
+)
+
+
+@given(previous_links, positions, batch_rows)
+def test_a_batch_of_rows_is_linked_as_each_row_is_linked_after_the_one_before(
+    previous: str, first: int, rows: list[tuple[Any, Any, Any, Any]]
+) -> None:
+    """The batch's links (a stream's id checked once for its run of rows) are the links
+    of its rows one by one: a stream id not canonical, shared by the next row, or
+    a row with another value off its type, never passes as canonical."""
+    at = list(range(first, first + len(rows)))
+    expected, before = [], previous
+    for position, row in zip(at, rows, strict=True):
+        before = link(before, position, *row)
+        expected.append(before)
+    assert list(links_of(previous, at, rows)) == expected
+
+
+def test_a_stream_id_found_odd_in_one_row_is_not_taken_as_canonical_in_the_next() -> None:
+    upper = STREAM.hex.upper()
+    rows = [(upper, 1, TOPIC, "not bytes"), (upper, 2, TOPIC, STATE)]
+    links = list(links_of(GENESIS, [1, 2], rows))
+    assert links[1] == link(links[0], 2, upper, 2, TOPIC, STATE)
+    assert links[1] != link(links[0], 2, STREAM.hex, 2, TOPIC, STATE)
