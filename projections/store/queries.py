@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, cast
 
 from events import EVENT_TYPES, InspectionEvent
 from ledger.errors import Fix, Hint, LedgerError
 from ledger.state import ItemState
-from projections.rows import BoardFilters, ReportFacts, board_row_sql
+from projections.rows import BoardFilters, ReportFacts, board_row_sql, overdue_sql
 from projections.store.database import Database, moment
+from projections.store.sealed_columns import open_line
+from projections.store.sealing import Sealer
 from projections.store.state import STATE, StoredState
 
 #: Rows fetched at a time when streaming a board out.
@@ -241,6 +244,9 @@ class Queries(Database):
         grow with the board)."""
         self.catch_up()
         filters = filters or BoardFilters()
+        if self.sealer is not None:
+            yield from self._sealed_board(day, known_at, filters)
+            return
         owner = filters.owner is not None
         columns = BOARD_ROW.replace("{owner}", "owner, " if owner else "")
         if self.postgres:  # places sort as text, whatever the database's collation
@@ -263,6 +269,40 @@ class Queries(Database):
             finally:
                 if rows is not cursor:
                     rows.close()
+
+    def _sealed_board(
+        self, day: date, known_at: datetime | None, filters: BoardFilters
+    ) -> Iterator[list[str]]:
+        """:meth:`board_batches` of a sealed model: the rows SQL finds on what is clear
+        (days, status) and tokens (the report), each line opened (one decryption a row),
+        sorted by place in memory (places are sealed), the owner matched once opened."""
+        sealer = cast(Sealer, self.sealer)
+        if filters.report is not None:
+            filters = replace(filters, report=sealer.token(filters.report, "report"))
+        overdue = f"CASE WHEN {overdue_sql()} THEN 'true' ELSE 'false' END"
+        where, values = filters.where(day)
+        query, parameters = current_query(
+            day,
+            known_at,
+            f"SELECT key, head, {overdue}, owner",
+            where,
+            values,
+            column_values=(day.isoformat(),),
+        )
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(self._sql(query), parameters)
+            rows = cursor.fetchall()
+        lines = []
+        for key, sealed, late, owner in rows:
+            if filters.owner is not None and not filters.shows_owner(
+                sealer.open(owner, "owner", key)
+            ):
+                continue
+            place, head, tail = open_line(sealer, sealed, key)
+            lines.append((place, head + late + tail))
+        lines.sort()
+        for start in range(0, len(lines), BATCH):
+            yield [line for _, line in lines[start : start + BATCH]]
 
     def reports(self, known_at: datetime | None = None) -> dict[str, ReportFacts]:
         """Every report recorded by ``known_at``, by code."""
