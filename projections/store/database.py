@@ -15,7 +15,7 @@ from ledger.storage.organisation import schema_of
 from ledger.storage.settings import is_postgres, open_connection, storage_env
 from projections.store.prefixed import connect as connect_sqlite
 from projections.store.schema import NAME, create_tables, layout_ready, may_write
-from projections.store.sealed_columns import seal_rows
+from projections.store.sealed_columns import open_rows, seal_rows
 from projections.store.sealing import Sealer
 
 if TYPE_CHECKING:
@@ -152,6 +152,17 @@ class Database:
         if self.sealer is None or not rows:
             return rows
         return seal_rows(self.sealer, table, columns, rows)
+
+    def _opened(self, query: str, rows: list[Any]) -> list[Any]:
+        """The rows ``query`` read, as they are in clear: as read, or opened
+        (:func:`projections.store.sealed_columns.open_rows`)."""
+        if self.sealer is None:
+            return rows
+        return open_rows(self.sealer, query, rows)
+
+    def _tokens(self, values: tuple[str, ...], kind: str) -> tuple[str, ...]:
+        """:meth:`_token` of each of ``values``."""
+        return tuple(self._token(value, kind) for value in values)
 
     def _token(self, value: str, kind: str) -> str:
         """What the model stores for ``value`` of this kind (``key``, ``report`` ...) where

@@ -157,7 +157,7 @@ class Queries(Database):
         query, parameters = current_query(day, known_at, columns, where)
         with self._transaction(lock=False) as cursor:
             cursor.execute(self._sql(query), parameters)
-            return list(cursor.fetchall())
+            return self._opened(query, list(cursor.fetchall()))
 
     def whole_states(
         self, day: date, known_at: datetime | None, keys: list[str]
@@ -175,7 +175,7 @@ class Queries(Database):
         found: dict[str, ItemState] = {}
         ordered = sorted(set(keys))
         for index in range(0, len(ordered), 400):
-            chunk = tuple(ordered[index : index + 400])
+            chunk = self._tokens(tuple(ordered[index : index + 400]), "key")
             query = (
                 "SELECT key, state FROM ragw_spans "
                 + CURRENT
@@ -184,7 +184,7 @@ class Queries(Database):
             )
             with self._transaction(lock=False) as cursor:
                 cursor.execute(self._sql(query), parameters + chunk)
-                for key, state in cursor.fetchall():
+                for key, state in self._opened(query, cursor.fetchall()):
                     found[key] = STATE.validate_json(state)
         return found
 
@@ -204,7 +204,13 @@ class Queries(Database):
         self.catch_up()
         with self._transaction(lock=False) as cursor:
             cursor.execute(*_sql_of(self.postgres, *status_count_query(day, known_at)))
-            return counted_rows(cursor.fetchall())
+            counted = counted_rows(cursor.fetchall())
+        if self.sealer is not None:  # the reports' tokens, grouped by the database
+            untoken = self.sealer.untoken
+            counted = [
+                (untoken(report, "report"), status, ours, n) for report, status, ours, n in counted
+            ]
+        return counted
 
     def reports_of_keys(
         self, day: date, known_at: datetime | None, keys: list[str]
@@ -213,10 +219,11 @@ class Queries(Database):
         ``known_at``, each with its report, a few hundred a query."""
         self.catch_up()
         found: dict[str, str] = {}
-        for query in key_report_queries(day, known_at, keys):
+        stored = list(self._tokens(tuple(keys), "key"))
+        for query, values in key_report_queries(day, known_at, stored):
             with self._transaction(lock=False) as cursor:
-                cursor.execute(*_sql_of(self.postgres, *query))
-                found.update(dict(cursor.fetchall()))
+                cursor.execute(*_sql_of(self.postgres, query, values))
+                found.update(dict(self._opened(query, cursor.fetchall())))
         return found
 
     def not_for_us_keys(self, day: date, known_at: datetime | None = None) -> list[str]:
@@ -228,13 +235,14 @@ class Queries(Database):
         """The whole state of the span (key, effective_from, known_from); a span
         known now is the item's only open span that starts then."""
         key, start, known_from = span
-        query = "SELECT state FROM ragw_spans WHERE key = ? AND effective_from = ? AND "
+        key = self._token(key, "key")
+        query = "SELECT key, state FROM ragw_spans WHERE key = ? AND effective_from = ? AND "
         with self._transaction(lock=False) as cursor:
             if known_from is None:
                 cursor.execute(self._sql(query + "known_until IS NULL"), (key, start))
             else:
                 cursor.execute(self._sql(query + "known_from = ?"), (key, start, known_from))
-            return str(cursor.fetchone()[0])
+            return str(self._opened(query, [cursor.fetchone()])[0][1])
 
     def board_batches(
         self, day: date, known_at: datetime | None = None, filters: BoardFilters | None = None
@@ -350,4 +358,4 @@ class Queries(Database):
             parameters = (moment(known_at),)
         with self._transaction(lock=False) as cursor:
             cursor.execute(self._sql(query), parameters)
-            return list(cursor.fetchall())
+            return self._opened(query, list(cursor.fetchall()))

@@ -9,6 +9,7 @@ an inspection event's type name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -127,3 +128,72 @@ def open_line(sealer: Sealer, sealed: str, key_token: str) -> tuple[str, str, st
     """A sealed board row's (place, head, tail)."""
     place, head, tail = str(sealer.open(sealed, "line", key_token)).split(JOIN)
     return place, head, tail
+
+
+#: The columns a query selects and the table it reads first (a union's other tables
+#: have the same columns: the board's two tables and the spans).
+_SELECT = re.compile(r"\s*SELECT\s+(.*?)\s+FROM\s+(\w+)", re.S | re.I)
+
+
+def open_rows(sealer: Sealer, query: str, rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """The rows ``query`` read from a sealed model, opened: each token its value, each
+    sealed value its text (a query reading a sealed column selects the column whose
+    token the row's values are bound to, e.g. ``key``). A column is known by its name,
+    or the name after ``AS``; a computed one (``COUNT(*)``) stays as read."""
+    match = _SELECT.match(query)
+    assert match is not None, query
+    selected, table = match.groups()
+    order = [part.split()[-1] for part in selected.split(",")]
+    binding, codecs = CODECS[table]
+    bound = order.index(binding) if binding in order else None
+    plan = [(index, codecs[name]) for index, name in enumerate(order) if name in codecs]
+    opened = []
+    for row in rows:
+        made = list(row)
+        for index, (how, meaning) in plan:
+            value = row[index]
+            if value is None:
+                continue
+            if how == "token":
+                made[index] = sealer.untoken(value, meaning)
+            else:
+                assert bound is not None, f"{query}: a sealed value read without {binding}"
+                made[index] = sealer.open(value, meaning, row[bound])
+        opened.append(tuple(made))
+    return opened
+
+
+def open_stored(
+    sealer: Sealer, table: str, columns: str, rows: Iterable[Sequence[Any]]
+) -> list[tuple[Any, ...]]:
+    """``rows`` of ``columns`` of ``table`` as :func:`seal_rows` stored them, opened
+    back into the rows it was given (what ``verify`` compares with the rows the events
+    give): a board row's place from its own sealed value, its line's halves from the
+    one sealed with it."""
+    if table not in CODECS:
+        return [tuple(row) for row in rows]
+    binding, codecs = CODECS[table]
+    order = names(columns)
+    bound = order.index(binding)
+    line = ("head" in order) and (order.index("head"), order.index("tail"))
+    plan = [
+        (index, codecs[name])
+        for index, name in enumerate(order)
+        if name in codecs and name not in ("head", "tail")
+    ]
+    opened = []
+    for row in rows:
+        made = list(row)
+        row_token = row[bound]
+        for index, (how, meaning) in plan:
+            value = row[index]
+            if value is not None:
+                made[index] = (
+                    sealer.untoken(value, meaning)
+                    if how == "token"
+                    else sealer.open(value, meaning, row_token)
+                )
+        if line:
+            _, made[line[0]], made[line[1]] = open_line(sealer, row[line[0]], row_token)
+        opened.append(tuple(made))
+    return opened

@@ -26,6 +26,7 @@ from projections.store.schema import (
     VERDICT_COLUMNS,
     create_tables,
 )
+from projections.store.sealed_columns import open_stored
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -118,10 +119,12 @@ def pages(
     query = store._sql(f"SELECT {TABLES[table][0]} FROM {table} {where}")
     connection = connection or store.connection
     rows = connection.cursor(name="ragw_audit") if store.postgres else cursor
+    sealer = store.sealer
     try:
         rows.execute(query, values)
         while page := rows.fetchmany(BATCH):
-            yield page
+            # a sealed model's rows are compared opened: each is sealed with a new nonce
+            yield page if sealer is None else open_stored(sealer, table, TABLES[table][0], page)
     finally:
         if rows is not cursor:
             rows.close()

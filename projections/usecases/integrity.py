@@ -75,8 +75,6 @@ def verify(
         result = replace(result, replayed=check_rules(session))
     if events_only:
         return result
-    if ledger.encrypted:
-        return replace(result, encrypted=True)
     model = verify_model(session)
     return replace(result, kept=False) if model is None else replace(result, model=model)
 
