@@ -19,7 +19,8 @@ LAYOUT_ROW = "read_model_layout"
 #: :mod:`projections.store.sealing`): its position is the check value of the key it was
 #: sealed under. A model without it was made in clear. The two are never mixed: a model
 #: found sealed under another key, or in clear for a ledger read with a key (or sealed
-#: for one read without), is refused, and nothing is written.
+#: for one read without), is refused, and nothing is written; unless it holds nothing
+#: yet (position 0), when it is made again as this read needs it.
 SEAL_ROW = "read_model_seal"
 #: The end of a span that has not ended: later than any date, so one range test serves.
 FOREVER = "9999-12-31"
@@ -192,7 +193,11 @@ def create_tables(cursor: Any, sql: Callable[[str], str], postgres: bool, seal: 
     rows = dict(cursor.fetchall())
     layout = rows.get(LAYOUT_ROW)
     if layout == LAYOUT and rows.get(SEAL_ROW, 0) != seal:
-        raise refuse_mixing(rows.get(SEAL_ROW, 0), seal)
+        if rows.get(NAME, 0):
+            raise refuse_mixing(rows.get(SEAL_ROW, 0), seal)
+        # nothing derived yet (a read without the key made the tables, then could not
+        # read an event): made again under the key this read comes with
+        layout = None
     if layout is None or layout != LAYOUT:
         for table in (*TABLES, "ragw_timeline_spans"):  # and the first layout's
             cursor.execute(f"DROP TABLE IF EXISTS {table}")

@@ -22,6 +22,7 @@ from projections.store.schema import (
     BOARD_COLUMNS,
     LINE_COLUMNS,
     PAPER_COLUMNS,
+    SEAL_ROW,
     SPAN_COLUMNS,
     VERDICT_COLUMNS,
     create_tables,
@@ -105,6 +106,17 @@ class Stored(Database):
         with self._transaction(lock=False) as cursor:
             cursor.execute(exists)
             return bool(cursor.fetchone()[0])
+
+    def sealed_without_key(self) -> bool:
+        """Whether the model kept is sealed (an encrypted ledger's) while this ledger was
+        opened without a key: its rows cannot be opened, so they cannot be checked."""
+        if self.seal or not self.kept():
+            return False
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(
+                self._sql("SELECT position FROM ragw_tracking WHERE name = ?"), (SEAL_ROW,)
+            )
+            return cursor.fetchone() is not None
 
 
 def pages(
