@@ -19,11 +19,13 @@ from eventsourcing.cipher import AESCipher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cli.render import dump_document
 from events import LedgerEvent
 from ledger import Ledger, LedgerError, open_ledger
-from ledger.demo import build_demo, demo_paper
+from ledger.demo import DEMO_COMMITTEE, DEMO_DATE, PREVIOUS_MEETING, build_demo, demo_paper
 from ledger.exchange.backup import backup_lines, read_backup
 from projections.board import board_of, stored_board
+from projections.committee import paper_of, summary_of
 from projections.recorded import Recorded
 from projections.store import TABLES, TimelineStore
 from projections.store.audit import Audit, Audited
@@ -266,3 +268,70 @@ def test_verify_names_a_sealed_model_whose_mark_was_removed(sealed: Any, target:
         cursor.execute("DELETE FROM ragw_tracking WHERE name = 'read_model_seal'")
     found = audited(ledger, target)
     assert isinstance(found, Difference) and "not sealed under" in found.what, found
+
+
+def test_the_seed_paper_from_a_sealed_model_is_the_fold_s(target: str) -> None:
+    """The demo (every status, inspections, reports for review, items not for the
+    force) encrypted: each meeting's whole paper, from the sealed model, now and as
+    known at moments before, is the paper the fold gives."""
+    ledger = open_ledger(target, create=True, encryption_key=KEY)
+    build_demo(ledger, actor=ME)
+    events = [e for _, e in ledger.read_log()]
+    moments = [None, events[len(events) // 2].timestamp, events[-1].timestamp]
+    with contextlib.closing(TimelineStore(ledger, target)) as store:
+        for known_at in moments:
+            kept, folded = Recorded.stored(store, known_at), Recorded.of(events, known_at)
+            for meeting in (PREVIOUS_MEETING, DEMO_DATE):
+                for restricted in (False, True):
+                    assert (
+                        paper_of(
+                            kept, DEMO_COMMITTEE, meeting, include_restricted=restricted
+                        ).to_json()
+                        == paper_of(
+                            folded, DEMO_COMMITTEE, meeting, include_restricted=restricted
+                        ).to_json()
+                    ), (known_at, meeting, restricted)
+    ledger.close()
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    ops=operations,
+    meetings=st.dictionaries(DAYS, st.integers(0, 25), min_size=1, max_size=4),
+    reads=st.sets(st.integers(0, 25), max_size=4),
+)
+def test_a_sealed_model_s_summaries_are_the_fold_s(
+    tmp_path: Path,
+    ops: list[tuple[str, int, int, str, int]],
+    meetings: dict[int, int],
+    reads: set[int],
+) -> None:
+    """Meetings scheduled before, between and after the changes, the sealed model
+    brought up to date at random moments in between: each summary is the fold's."""
+    where = str(tmp_path / f"{uuid.uuid4().hex}.db")
+    ledger = open_ledger(where, create=True, encryption_key=KEY)
+    ledger.today = lambda: TODAY  # type: ignore[method-assign]
+    store = TimelineStore(ledger, where)
+    days = {offset: START + timedelta(days=offset) for offset in meetings}
+
+    def meanwhile(index: int) -> None:
+        if index == 0:
+            ledger.register_committee("C", name="Committee", actor=ME, on=START)
+        for offset, position in meetings.items():
+            if position == index or (index == len(ops) and position > index):
+                ledger.schedule_meeting("C", days[offset], actor=ME, on=START)
+        if index in reads:
+            store.catch_up()
+
+    try:
+        build_history(ops, into=ledger, between=meanwhile)
+        events = [e for _, e in ledger.read_log()]
+        for day in days.values():
+            folded = summary_of(Recorded.of(events), "C", day)
+            kept = summary_of(Recorded.stored(store), "C", day)
+            assert dump_document(kept.printable()) == dump_document(folded.printable())
+    finally:
+        store.close()
+        ledger.close()
