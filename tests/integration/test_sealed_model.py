@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli.render import dump_document
-from events import LedgerEvent
+from events import LedgerEvent, Status
 from ledger import Ledger, LedgerError, open_ledger
-from ledger.demo import DEMO_COMMITTEE, DEMO_DATE, PREVIOUS_MEETING, build_demo, demo_paper
+from ledger.demo import DEMO_COMMITTEE, DEMO_DATE, PREVIOUS_MEETING, build_demo
 from ledger.exchange.backup import backup_lines, read_backup
 from projections.board import board_of, stored_board
 from projections.committee import paper_of, summary_of
@@ -136,17 +136,14 @@ def test_a_crash_mid_page_leaves_the_sealed_model_where_it_was(
         )
 
 
-def seed_texts() -> set[str]:
-    """What the seed paper says that must not be readable in the model: owners, titles,
-    recommendation text, report codes and item keys (long enough that ciphertext cannot
-    hold them by chance)."""
-    paper = demo_paper()
-    texts: set[str] = set()
-    for report in paper["reports"]:
-        texts |= {report["code"], report.get("title") or ""}
-        for item in report["items"]:
-            texts |= {item.get("owner") or "", item.get("text") or ""}
-            texts.add(f"{report['code']}/{item['ref']}")
+def seed_texts(events: list[LedgerEvent]) -> set[str]:
+    """What the seed ledger says that must not be readable in the model: owners, leads,
+    titles, recommendation text, comments, report codes and item keys (those long
+    enough that ciphertext cannot hold them by chance)."""
+    recorded = Recorded.of(events)
+    texts = {text for facts in recorded.reports.values() for text in (facts.code, facts.title)}
+    for key, state in dict(recorded.states_as_at(DEMO_DATE)).items():
+        texts |= {key, state.text, state.owner or "", state.lead or "", state.comment or ""}
     return {text for text in texts if len(text) >= 8}
 
 
@@ -163,13 +160,19 @@ def stored_cells(store: TimelineStore) -> list[str]:
 def test_a_sealed_model_stores_nothing_readable(target: str) -> None:
     ledger = open_ledger(target, create=True, encryption_key=KEY)
     build_demo(ledger, actor=ME)
+    states = dict(Recorded.of(e for _, e in ledger.read_log()).states_as_at(DEMO_DATE))
+    keys = sorted(key for key, state in states.items() if state.status != Status.CLOSED)
+    owners = ("Head of Public Protection", "Head of Custody Services", "Director of Intelligence")
+    for number, key in enumerate(keys[:30]):  # the seed paper names no owner
+        ledger.assign_owner(key, owners[number % 3], actor=ME, on=DEMO_DATE)
     with contextlib.closing(TimelineStore(ledger, target)) as store:
         store.catch_up()
         assert store.position() == ledger.last_position()
         cells = stored_cells(store)
+    texts = seed_texts([e for _, e in ledger.read_log()])
     ledger.close()
-    texts = seed_texts()
     assert len(texts) > 200
+    assert set(owners) <= texts
     assert len(cells) > 1000
     for cell in cells:
         assert not any(text in cell for text in texts), cell
