@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ledger.errors import LedgerError
+from ledger.errors import Field, LedgerError
 
 NAME = "read_model"
 #: The table of the model's position (and layout).
@@ -172,14 +172,14 @@ def refuse_mixing(found: int, seal: int) -> LedgerError:
     """The refusal for a model sealed otherwise than this ledger is read (``found``,
     ``seal``: check values, 0 for clear)."""
     if not seal:
-        said = "this ledger's key is not given"
+        said = "is sealed under this ledger's key; set {key} to its key"
     elif not found:
-        said = "it was made in clear"
+        said = "was made in clear: this ledger is not encrypted (then unset {key})"
     else:
-        said = "it was sealed under another key"
+        said = "is sealed under another key than the one in {key}: it is not this ledger's key"
     return LedgerError(
-        "the read model beside this ledger is sealed otherwise than this ledger is read "
-        f"({said}); nothing was written; open the ledger with its own key"
+        f"the read model beside this ledger {said}; nothing was written",
+        key=Field.ENCRYPTION_KEY,
     )
 
 

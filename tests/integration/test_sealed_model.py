@@ -192,9 +192,14 @@ def test_a_model_sealed_under_a_key_is_refused_without_it_or_with_another(
     events, _, store = sealed
     store.catch_up()
     position = store.position()
-    for key, said in ((None, "key is not given"), (OTHER, "under another key")):
+    for key, said in (
+        (None, "sealed under this ledger's key"),
+        (OTHER, "sealed under another key"),
+    ):
         other = open_ledger(target, create=False, encryption_key=key)
-        with pytest.raises(LedgerError, match=f"sealed otherwise.*{said}") as refused:
+        with pytest.raises(
+            LedgerError, match=f"read model beside this ledger is {said}"
+        ) as refused:
             TimelineStore(other, target).close()
         assert "\n" not in str(refused.value)
         other.close()
