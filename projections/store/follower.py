@@ -178,7 +178,7 @@ class Follower(PaperRows):
         changed: dict[str, tuple[date, list[Span], bool]] = {}
         if page:
             self._follow_items(cursor, page, rows["report"], changed)
-        # A sealed model keeps no paper rows yet: its papers are worked out from the spans.
+        # A sealed model keeps no paper rows: its papers count the items' states.
         if meetings and self.sealer is None:
             self._follow_papers(cursor, meetings, earlier, changed)
         cursor.execute(
@@ -196,7 +196,9 @@ class Follower(PaperRows):
             assert self.sealer is not None
             cursor.execute("SELECT stream, code FROM ragw_committees")
             codes = {stream: self.sealer.untoken(code, "committee") for stream, code in cursor}
-            rows = [(codes[self._token(row[-1], "stream")], *row[:-1]) for row in rows]
+            # as the clear statement's join does, a committee not written gives no row
+            by_stream = ((codes.get(self._token(row[-1], "stream")), row) for row in rows)
+            rows = [(code, *row[:-1]) for code, row in by_stream if code is not None]
         self._insert(cursor, table, columns, self._sealed(table, columns, rows))
 
     def _verdict_org(self, event: VerdictsBegun | VerdictGiven) -> str:
