@@ -34,6 +34,7 @@ from projections.text import compact
 from tests.integration.test_timeline_store import (
     all_questions,
     answers,
+    copy_into,
     expected,
     history_with_corrections,
 )
@@ -45,10 +46,7 @@ DAYS = st.sampled_from(range(-1, 731, 7))
 
 def sealed_copy(target: str, events: list[LedgerEvent], key: str = KEY) -> Ledger:
     """An encrypted store holding exactly these events (restored, so times are kept)."""
-    ledger = open_ledger(target, create=True, encryption_key=key)
-    lines = [json.dumps(line) for line in backup_lines(events)]
-    ledger.restore_backup(read_backup(lines), source="history")
-    return ledger
+    return copy_into(target, events, encryption_key=key)
 
 
 def fold_board(events: list[LedgerEvent], day: Any, known_at: Any) -> list[str]:
