@@ -119,9 +119,8 @@ class Recorded:
         recorded.stored_rows = store.rows_as_at
         recorded.stored_whole = store.whole_states
         recorded.stored_not_for_us = store.not_for_us_keys
-        if store.sealer is None:  # a sealed model keeps no paper rows: papers count states
-            recorded.stored_tally = store.paper_tally
-            recorded.stored_lists = store.paper_lists
+        recorded.stored_tally = store.paper_tally
+        recorded.stored_lists = store.paper_lists
         return recorded
 
     @classmethod

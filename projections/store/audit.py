@@ -316,8 +316,7 @@ class Audit:
         yield "ragw_board", [board for board in boards if not is_open(board)]
         papers: list[tuple[Any, ...]] = []
         lines: list[tuple[Any, ...]] = []
-        # a sealed model keeps no paper rows (its papers count its states)
-        for code, days in meetings.items() if not self.store.seal else ():
+        for code, days in meetings.items():
             for _, kept in item_paper_rows(code, days, timeline):
                 if kept is not None:
                     papers.append(kept[0])

@@ -178,8 +178,7 @@ class Follower(PaperRows):
         changed: dict[str, tuple[date, list[Span], bool]] = {}
         if page:
             self._follow_items(cursor, page, rows["report"], changed)
-        # A sealed model keeps no paper rows: its papers count the items' states.
-        if meetings and self.sealer is None:
+        if meetings:
             self._follow_papers(cursor, meetings, earlier, changed)
         cursor.execute(
             self._sql("UPDATE ragw_tracking SET position = ? WHERE name = ?"),

@@ -297,6 +297,10 @@ def test_the_seed_paper_from_a_sealed_model_is_the_fold_s(target: str) -> None:
                             folded, DEMO_COMMITTEE, meeting, include_restricted=restricted
                         ).to_json()
                     ), (known_at, meeting, restricted)
+        with store._transaction(lock=False) as cursor:  # each meeting's rows, kept sealed
+            cursor.execute("SELECT COUNT(*) FROM ragw_paper_rows")
+            assert cursor.fetchone()[0] > 100
+    assert isinstance(audited(ledger, target), Audited)  # every sealed row proved
     ledger.close()
 
 
