@@ -56,6 +56,11 @@ COPY of the same stored rows into empty tables; goal >= 0.5; see
 as on SQLite, and ``org_write_scaling``: organisations recording at once, each in a
 schema of its own / one alone (goal >= 1.5; see ``benchmarks/orgs.py``).
 
+Unless ``--encrypted without``, the register is also recorded in an encrypted SQLite
+ledger, its read model sealed, and ``"encrypted"`` gains ``as_at_vs_replay`` (the naive
+replay of the encrypted log / the board from the sealed model; goal >= 50; see
+``benchmarks/encrypted.py``).
+
 ``--national [--forces N] [--items M]`` measures the national views alone, on a
 throw-away PostgreSQL server: ``national_summary_vs_sql_floor`` (goal <= 3) and
 ``national_board_seconds`` on 43 forces of 2,000 items (see ``benchmarks/national.py``).
@@ -79,6 +84,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks.encrypted import GOALS as ENCRYPTED_GOALS
+from benchmarks.encrypted import measure_encrypted
 from benchmarks.imports import GOALS as IMPORT_GOALS
 from benchmarks.imports import import_results, import_timings
 from benchmarks.national import GOALS as NATIONAL_GOALS
@@ -128,9 +135,11 @@ def timed(work: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def build_register(target: str, events: int, *, seed: int = 1) -> float:
-    """A synthetic national register of about ``events`` events, recorded in batches;
-    return the seconds spent recording."""
+def build_register(
+    target: str, events: int, *, seed: int = 1, encryption_key: str | None = None
+) -> float:
+    """A synthetic national register of about ``events`` events, recorded in batches
+    (encrypted under ``encryption_key`` when given); return the seconds spent recording."""
     import random
 
     from events import Kind, Scope, Status
@@ -139,7 +148,7 @@ def build_register(target: str, events: int, *, seed: int = 1) -> float:
     from ledger.due import parse_due
 
     rng = random.Random(seed)
-    ledger = open_ledger(target, create=True)
+    ledger = open_ledger(target, create=True, encryption_key=encryption_key)
     ledger.today = lambda: TODAY  # type: ignore[method-assign]
     committee = Committee.register(
         code="NATREG", name="National register board", actor="bench", on=START
@@ -749,6 +758,12 @@ def main() -> None:
         help="measure re-importing a 20,000-row tracker too (with), not (without), or alone (only)",
     )
     parser.add_argument(
+        "--encrypted",
+        choices=["with", "without"],
+        default="with",
+        help="measure the register encrypted too, its read model sealed (with), or not",
+    )
+    parser.add_argument(
         "--national",
         action="store_true",
         help="measure only the national views, on a throw-away PostgreSQL server",
@@ -786,6 +801,10 @@ def main() -> None:
             web=options.web == "with",
             trackers=options.imports == "with",
         )
+        if options.encrypted == "with":
+            results["encrypted"] = measure_encrypted(
+                options.events, Path(folder), DAY, build_register, log
+            )
     if options.postgresql:
         results["postgresql"] = measure_postgresql(options.events, log)
     if options.json:
@@ -806,6 +825,10 @@ def main() -> None:
         if name in results:
             print(f"{name:26} {results[name]:>10.3f}   (no goal)")
     print(f"({results['events']} events; {results['machine']})")
+    for name, (op, goal) in ENCRYPTED_GOALS.items() if "encrypted" in results else ():
+        found = results["encrypted"]
+        mark = "met" if found["met"][name] else "MISSED"
+        print(f"{'encrypted.' + name:26} {found[name]:>10.3f}   goal {op} {goal:<6} {mark}")
     if "postgresql" in results:
         found = results["postgresql"]
         for name, (op, goal) in POSTGRES_GOALS.items():

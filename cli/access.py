@@ -190,7 +190,8 @@ def new_key() -> None:
 
     Set it in RAGW_ENCRYPTION_KEY before the first event is recorded, for every
     command that opens the ledger: each event's stored state is then encrypted
-    (AES-GCM), and nothing derived from the events is stored in clear beside them.
+    (AES-GCM), and nothing derived from the events is stored in clear beside them
+    (the read model is kept sealed under keys derived from it).
     Keep the key safe and apart from the ledger: without it nothing can be read.
     `ragw verify` checks the chain without it.
 

@@ -45,8 +45,8 @@ def verify(ctx: click.Context, digest_text: str | None, events_only: bool, rules
     paper rows and lines, the tracking position) is made again from the events up to
     the model's position and compared; the first row that differs is named (table,
     item, day), exit 1: run `ragw rebuild` to derive the model again from the events.
-    An encrypted ledger keeps no read model: its events alone are checked. With
-    --events-only, or with --digest, only the events are checked.
+    An encrypted ledger's model is sealed: its rows are opened with the key and
+    compared alike. With --events-only, or with --digest, only the events are checked.
 
     On PostgreSQL under roles (`ragw admin init-roles`), where each writer's login may
     insert events, every event is also replayed through the rules it passed when it
@@ -92,8 +92,11 @@ def verify(ctx: click.Context, digest_text: str | None, events_only: bool, rules
             f"ok: read model, {model.rows} rows, each what the events up to position "
             f"{model.position} give{behind}"
         )
-    elif verified.encrypted:
-        click.echo("the ledger is encrypted and keeps no read model: its events alone were checked")
+    elif verified.sealed:
+        click.echo(
+            "the read model is sealed under the ledger's key, which is not set: its events "
+            "alone were checked"
+        )
     elif not verified.kept:
         click.echo(
             "no read model is kept beside the events yet (the first read derives it): "

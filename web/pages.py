@@ -206,9 +206,10 @@ def verify() -> Any:
             f"ok: read model, {model.rows} rows, each what the events up to position "
             f"{model.position} give{behind}"
         )
-    elif verified.encrypted:
+    elif verified.sealed:
         lines.append(
-            "the ledger is encrypted and keeps no read model: its events alone were checked"
+            "the read model is sealed under the ledger's key, which is not set: its events "
+            "alone were checked"
         )
     elif not verified.kept:
         lines.append(

@@ -30,7 +30,9 @@ connection, SQLite and PostgreSQL), ``follower`` (following the log: spans, trac
 position), ``paper_rows`` (per-meeting paper rows), ``queries`` (the reads), ``state``
 (an item's state read lazily from a span), ``read_model`` (:class:`TimelineStore`),
 ``tail`` (the events the follower has not reached yet, folded over the model in memory
-by a login that may not write it), ``derive`` (the rows events give, made once for the
+by a login that may not write it), ``sealing`` and ``sealed_columns`` (an encrypted
+ledger's model: the same tables, its text sealed or tokenised under keys derived from
+the ledger's key, what the queries compare left clear), ``derive`` (the rows events give, made once for the
 follower and the audit), ``audit`` and ``stored_rows`` (``verify``: every stored row
 made again and compared).
 The board row, its overdue rule, filters and order are :mod:`projections.rows`'.

@@ -41,7 +41,8 @@ from projections.store.derive import (
 )
 from projections.store.meta_rows import made_meta
 from projections.store.paper_rows import item_paper_rows
-from projections.store.schema import LAYOUT, LAYOUT_ROW, NAME, TRACKING
+from projections.store.schema import LAYOUT, LAYOUT_ROW, NAME, SEAL_ROW, TRACKING
+from projections.store.sealed_columns import CODECS
 from projections.store.stored_rows import (
     BATCH,
     ITEM_TABLES,
@@ -136,7 +137,11 @@ class Audit:
             return Difference(
                 table, LAYOUT_ROW, None, f"the layout is {layout} where it is {LAYOUT}"
             )
-        for name in sorted(set(tracking) - {NAME, LAYOUT_ROW}):
+        if tracking.get(SEAL_ROW, 0) != self.store.seal:
+            return Difference(
+                table, SEAL_ROW, None, "the model is not sealed under this ledger's key"
+            )
+        for name in sorted(set(tracking) - {NAME, LAYOUT_ROW, SEAL_ROW}):
             return Difference(table, name, None, "a row the follower never writes")
         if position > last:
             return Difference(
@@ -216,7 +221,10 @@ class Audit:
     def made_meta(self, position: int) -> Iterator[Any]:
         """The tracking rows, reports, committees, meetings and inspections the events up
         to ``position`` give, as (table, rows); last, what items' rows need of them."""
-        return made_meta(self.ledger, position)
+        for table, rows in made_meta(self.ledger, position):
+            if table == TRACKING and self.store.seal:
+                rows = [*rows, (SEAL_ROW, self.store.seal)]
+            yield table, rows
 
     def made_items(
         self,
@@ -341,10 +349,12 @@ class Audit:
         found_rows = (row for found, rows in made_now if found == table for row in rows)
         expected = [row for row in found_rows if row[key_at] == key]
         name = columns.split(", ")[key_at]
+        codec = CODECS.get(table, ("", {}))[1].get(name)
+        stored_key = self.store._token(key, codec[1]) if codec and codec[0] == "token" else key
         with self.store._transaction(lock=False) as cursor:
             kept = [
                 tuple(row)
-                for page in pages(self.store, cursor, table, f"WHERE {name} = ?", (key,))
+                for page in pages(self.store, cursor, table, f"WHERE {name} = ?", (stored_key,))
                 for row in page
             ]
         return describe(table, key, expected, kept)

@@ -9,7 +9,7 @@ An organisation is counted here only when its read model is there, in this layou
 and in step with its log (its position at the log's last event, read in the same
 snapshot as the counts), and so is every inspectorate's: exactly when its own session
 would read that model without changing it. Any other organisation (a model behind its
-log, none kept as for an encrypted ledger, a login the server refuses, a SQLite store)
+log, a sealed one as an encrypted ledger keeps, a login the server refuses, a SQLite store)
 is left out, for the caller to read through its session as ever, and every one is when
 an inspectorate's model is not in step; so the counts are always those its board gives.
 """
@@ -34,7 +34,7 @@ from projections.store.queries import (
     key_report_queries,
     report_facts,
 )
-from projections.store.schema import LAYOUT, LAYOUT_ROW, NAME
+from projections.store.schema import LAYOUT, LAYOUT_ROW, NAME, SEAL_ROW
 
 #: One organisation's verdicts from one inspectorate's read model: every one given by
 #: the day (and recorded by the moment, when one is asked about).
@@ -230,17 +230,20 @@ def _counted_together(
                     schemas[org],
                     "SELECT (SELECT position FROM ragw_tracking WHERE name = ?), "
                     "(SELECT position FROM ragw_tracking WHERE name = ?), "
-                    "(SELECT COALESCE(MAX(notification_id), 0) FROM ragw_events)",
+                    "(SELECT COALESCE(MAX(notification_id), 0) FROM ragw_events), "
+                    "(SELECT position FROM ragw_tracking WHERE name = ?)",
                 ),
-                (LAYOUT_ROW, NAME),
+                (LAYOUT_ROW, NAME, SEAL_ROW),
             )
             for org in readable
         },
     )
+    # a sealed model (an encrypted ledger's) is read through its own session, which
+    # holds its key: its tokens and sealed text mean nothing to the server
     in_step = {
         org
-        for org, [(layout, position, last)] in steps.items()
-        if layout == LAYOUT and position is not None and position >= last
+        for org, [(layout, position, last, sealed)] in steps.items()
+        if layout == LAYOUT and position is not None and position >= last and sealed is None
     }
     behind = [code for code in inspectorates if code not in in_step]
     if behind:  # no verdict can be counted here

@@ -37,16 +37,14 @@ def states_as_at(
         for day, keys in by_day.items():
             on = day.isoformat()
             for start in range(0, len(keys), PAGE):
-                page = keys[start : start + PAGE]
-                cursor.execute(
-                    store._sql(
-                        "SELECT key, status, due, owner, state FROM ragw_spans "
-                        f"WHERE key IN ({', '.join('?' * len(page))}) AND known_until IS NULL "
-                        "AND effective_from <= ? AND effective_until > ?"
-                    ),
-                    (*page, on, on),
+                page = store._tokens(tuple(keys[start : start + PAGE]), "key")
+                query = (
+                    "SELECT key, status, due, owner, state FROM ragw_spans "
+                    f"WHERE key IN ({', '.join('?' * len(page))}) AND known_until IS NULL "
+                    "AND effective_from <= ? AND effective_until > ?"
                 )
-                for key, status, due, owner, state in cursor.fetchall():
+                cursor.execute(store._sql(query), (*page, on, on))
+                for key, status, due, owner, state in store._opened(query, cursor.fetchall()):
                     held = json.loads(state)
                     found[(key, day)] = Current(
                         status=STATUSES[status] if status else None,

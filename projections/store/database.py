@@ -15,6 +15,8 @@ from ledger.storage.organisation import schema_of
 from ledger.storage.settings import is_postgres, open_connection, storage_env
 from projections.store.prefixed import connect as connect_sqlite
 from projections.store.schema import NAME, create_tables, layout_ready, may_write
+from projections.store.sealed_columns import open_rows, seal_rows
+from projections.store.sealing import Sealer
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -55,13 +57,19 @@ class Database:
         self.lock_name = f"{schema_of(ledger.org)}.ragw_read_model" if ledger.org else READ_MODEL
         #: How long, in seconds, the model's creation waits for that name's lock.
         self.creation_wait = CREATION_WAIT
+        key = ledger.env.get("CIPHER_KEY") if ledger.encrypted else None
+        #: An encrypted ledger's model is sealed under keys derived from its key
+        #: (:mod:`projections.store.sealing`); None: the model is kept in clear.
+        self.sealer = Sealer(key) if key else None
+        #: The check value the model records of the key it is sealed under (0: clear).
+        self.seal = self.sealer.check if self.sealer is not None else 0
         self.connection: Any = self._connect()
         self.writable = self.ready = False
         if not keep:
             return
         with self._transaction(lock=False) as cursor:
             self.writable = may_write(cursor, self.postgres)
-            self.ready = self.writable or layout_ready(cursor, self._sql, self.postgres)
+            self.ready = self.writable or layout_ready(cursor, self._sql, self.postgres, self.seal)
         if self.writable:
             self.create()
 
@@ -77,10 +85,10 @@ class Database:
 
     def _create(self) -> None:
         with self._transaction(lock=False) as cursor:
-            if layout_ready(cursor, self._sql, self.postgres):
+            if layout_ready(cursor, self._sql, self.postgres, self.seal):
                 return
         with self._transaction(lock=True, creating=True) as cursor:
-            create_tables(cursor, self._sql, self.postgres)
+            create_tables(cursor, self._sql, self.postgres, self.seal)
 
     def _connect(self) -> Any:
         if self.postgres:
@@ -137,6 +145,29 @@ class Database:
             self.connection.commit() if self.postgres else cursor.execute("COMMIT")
         finally:
             cursor.close()
+
+    def _sealed(self, table: str, columns: str, rows: list[Any]) -> list[Any]:
+        """``rows`` as the model stores them: as they are in clear, or sealed
+        (:func:`projections.store.sealed_columns.seal_rows`)."""
+        if self.sealer is None or not rows:
+            return rows
+        return seal_rows(self.sealer, table, columns, rows)
+
+    def _opened(self, query: str, rows: list[Any]) -> list[Any]:
+        """The rows ``query`` read, as they are in clear: as read, or opened
+        (:func:`projections.store.sealed_columns.open_rows`)."""
+        if self.sealer is None:
+            return rows
+        return open_rows(self.sealer, query, rows)
+
+    def _tokens(self, values: tuple[str, ...], kind: str) -> tuple[str, ...]:
+        """:meth:`_token` of each of ``values``."""
+        return tuple(self._token(value, kind) for value in values)
+
+    def _token(self, value: str, kind: str) -> str:
+        """What the model stores for ``value`` of this kind (``key``, ``report`` ...) where
+        SQL compares it: the value itself, or its token when sealed."""
+        return value if self.sealer is None else self.sealer.token(value, kind)
 
     def _insert(self, cursor: Any, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
         """Many rows of ``columns`` into ``table`` at once: one ``COPY`` on PostgreSQL

@@ -53,6 +53,19 @@ from projections.store.schema import (
     create_tables,
 )
 
+#: The table and columns of each kind of a page's rows that are not an item's, as the
+#: sealed model writes them (a meeting's and a review's committee first, by its code).
+SEALED_META = {
+    "report": (
+        "ragw_reports",
+        "code, title, scope, published, inspectorates, makes, restricted, inspection, "
+        "origin, known_from",
+    ),
+    "committee": ("ragw_committees", "stream, code, name, known_from"),
+    "meeting": ("ragw_meetings", "committee, meeting, paper, known_from"),
+    "inspection": ("ragw_inspections", "stream, version, type, event, known_from"),
+    "review": ("ragw_reviews", "committee, meeting, version, reports, known_from"),
+}
 #: Notifications read (and applied in one transaction) at a time: large, so a long
 #: catch-up commits (and SQLite checkpoints its log into the file) seldom, yet short
 #: enough that a writer waiting for the model's transaction waits under a second.
@@ -98,7 +111,7 @@ class Follower(PaperRows):
             for table in TABLES:
                 cursor.execute(f"{'DELETE FROM' if self.postgres else 'DROP TABLE'} {table}")
             if not self.postgres:
-                create_tables(cursor, self._sql, False)
+                create_tables(cursor, self._sql, False, self.seal)
             position, done = 0, 0
             while True:
                 read = self._follow(cursor, position)
@@ -155,9 +168,12 @@ class Follower(PaperRows):
         }
         earlier = self._meeting_days(cursor)
         for kind, statement in inserts.items():  # committees before their meetings
-            if rows[kind]:
+            if rows[kind] and self.sealer is not None:
+                self._insert_sealed(cursor, kind, rows[kind])
+            elif rows[kind]:
                 cursor.executemany(self._sql(statement), rows[kind])
-        self._insert(cursor, "ragw_verdicts", VERDICT_COLUMNS, rows["verdict"])
+        verdicts = self._sealed("ragw_verdicts", VERDICT_COLUMNS, rows["verdict"])
+        self._insert(cursor, "ragw_verdicts", VERDICT_COLUMNS, verdicts)
         meetings = self._meeting_days(cursor) if rows["meeting"] else earlier
         changed: dict[str, tuple[date, list[Span], bool]] = {}
         if page:
@@ -169,6 +185,20 @@ class Follower(PaperRows):
             (notifications[-1].id, NAME),
         )
         return len(notifications)
+
+    def _insert_sealed(self, cursor: Any, kind: str, rows: list[tuple[Any, ...]]) -> None:
+        """The rows of a page's reports, committees, meetings, inspections or reviews
+        (``kind``), sealed; a meeting's or review's committee, given by its stream, is
+        found among the committees already written."""
+        table, columns = SEALED_META[kind]
+        if kind in ("meeting", "review"):
+            assert self.sealer is not None
+            cursor.execute("SELECT stream, code FROM ragw_committees")
+            codes = {stream: self.sealer.untoken(code, "committee") for stream, code in cursor}
+            # as the clear statement's join does, a committee not written gives no row
+            by_stream = ((codes.get(self._token(row[-1], "stream")), row) for row in rows)
+            rows = [(code, *row[:-1]) for code, row in by_stream if code is not None]
+        self._insert(cursor, table, columns, self._sealed(table, columns, rows))
 
     def _verdict_org(self, event: VerdictsBegun | VerdictGiven) -> str:
         """The organisation whose items a stream of verdicts is on: named by its first
@@ -195,7 +225,9 @@ class Follower(PaperRows):
         whether the model held it before this page."""
         if self._reports is None:
             cursor.execute("SELECT code, scope, published FROM ragw_reports")
-            self._reports = {code: (scope, published) for code, scope, published in cursor}
+            self._reports = {
+                self._opened_code(code): (scope, published) for code, scope, published in cursor
+            }
         for code, _, scope, published, *_ in new_reports:
             self._reports[code] = (scope, published)
         closed: list[tuple[str, str, str]] = []
@@ -203,12 +235,16 @@ class Follower(PaperRows):
         for stream_id, events in page.items():
             self._spans(stream_id, events, closed, opened, changed)
         if closed:  # spans known before this page, before any span of this page is added
+            if self.sealer is not None:
+                closed = [(at, self._token(key, "key"), start) for at, key, start in closed]
             self._close_spans(cursor, closed)
             for table in ("ragw_board", "ragw_board_open"):
                 self._delete(
                     cursor, table, "key, effective_from", [(key, start) for _, key, start in closed]
                 )
         if opened:
+            # board rows copy their span's sealed values: each meaning's seal is the same
+            opened = self._sealed("ragw_spans", SPAN_COLUMNS, opened)
             self._insert(cursor, "ragw_spans", SPAN_COLUMNS, opened)
             current = [board_row(row) for row in opened if row[3] is None]
             self._insert(
@@ -217,6 +253,10 @@ class Follower(PaperRows):
             self._insert(
                 cursor, "ragw_board", BOARD_COLUMNS, [r for r in current if not is_open(r)]
             )
+
+    def _opened_code(self, code: str) -> str:
+        """A report's code as stored: itself, or opened from its token when sealed."""
+        return code if self.sealer is None else self.sealer.untoken(code, "report")
 
     def _close_spans(self, cursor: Any, closed: list[tuple[str, str, str]]) -> None:
         """Each (moment, key, start): the item's span from that day known until then."""

@@ -165,9 +165,10 @@ class PaperRows(Queries):
 
     def _meeting_days(self, cursor: Any) -> dict[str, list[date]]:
         """Every committee's meetings, in order, by code."""
-        cursor.execute("SELECT committee, meeting FROM ragw_meetings")
+        query = "SELECT committee, meeting FROM ragw_meetings"
+        cursor.execute(query)
         days: dict[str, list[date]] = defaultdict(list)
-        for code, day in cursor.fetchall():
+        for code, day in self._opened(query, cursor.fetchall()):
             days[code].append(date.fromisoformat(day))
         return {code: sorted(found) for code, found in days.items()}
 
@@ -205,13 +206,15 @@ class PaperRows(Queries):
                         gone[(code, day.isoformat())].append(key)
                     if kept is not None:
                         add(kept)
-        for meeting, keys in gone.items():
+        for (code, day_text), keys in gone.items():
+            meeting = (self._token(code, "committee"), day_text)
+            stored = list(self._tokens(tuple(keys), "key"))
             for table in ("ragw_paper_rows", "ragw_paper_lines"):
                 self._delete(
                     cursor,
                     table,
                     "key",
-                    [(key,) for key in keys],
+                    [(key,) for key in stored],
                     "committee = ? AND meeting = ?",
                     meeting,
                 )
@@ -219,7 +222,7 @@ class PaperRows(Queries):
             for table in ("ragw_paper_rows", "ragw_paper_lines"):
                 cursor.execute(
                     self._sql(f"DELETE FROM {table} WHERE committee = ? AND meeting = ?"),
-                    (code, day.isoformat()),
+                    (self._token(code, "committee"), day.isoformat()),
                 )
             days = meetings[code]
             index = days.index(day)
@@ -228,12 +231,14 @@ class PaperRows(Queries):
             if previous is not None:
                 query, parameters = current_query(previous, None, "SELECT key, status", COUNTED)
                 cursor.execute(self._sql(query), parameters)
-                statuses = dict(cursor.fetchall())
+                statuses = dict(self._opened(query, cursor.fetchall()))
             query, parameters = current_query(day, None, ROW_SELECT, COUNTED)
             cursor.execute(self._sql(query), parameters)
-            for row in cursor.fetchall():
+            for row in self._opened(query, cursor.fetchall()):
                 add(paper_rows(code, day, previous, row, statuses.get(row[0])))
+        rows = self._sealed("ragw_paper_rows", PAPER_COLUMNS, rows)
         self._insert(cursor, "ragw_paper_rows", PAPER_COLUMNS, rows)
+        lines = self._sealed("ragw_paper_lines", LINE_COLUMNS, lines)
         self._insert(cursor, "ragw_paper_lines", LINE_COLUMNS, lines)
 
     def paper_tally(
@@ -248,24 +253,41 @@ class PaperRows(Queries):
                     "SELECT report, status, previous, COUNT(*) FROM ragw_paper_rows WHERE "
                     "committee = ? AND meeting = ? GROUP BY report, status, previous"
                 ),
-                (committee, meeting.isoformat()),
+                (self._token(committee, "committee"), meeting.isoformat()),
             )
-            return Counter({(report, now, before): n for report, now, before, n in cursor})
+            counted = cursor.fetchall()
+        if self.sealer is not None:  # the reports' tokens, grouped by the database
+            untoken = self.sealer.untoken
+            counted = [(untoken(report, "report"), *rest) for report, *rest in counted]
+        return Counter({(report, now, before): n for report, now, before, n in counted})
 
     def paper_lists(self, committee: str, meeting: date) -> PaperLists:
         """The lists of the paper for ``committee``'s meeting on ``meeting``, as known
         now, each in the paper's order, rendered."""
         self.catch_up()
-        query = self._sql(
-            "SELECT key, status, due, days, owner, original_due, times_extended, line "
-            "FROM ragw_paper_lines WHERE committee = ? AND meeting = ? AND list = ? "
-            + ('ORDER BY place COLLATE "C"' if self.postgres else "ORDER BY place")
+        columns = "key, status, due, days, owner, original_due, times_extended, line"
+        sealed = self.sealer is not None
+        query = (
+            f"SELECT {columns}, place FROM ragw_paper_lines WHERE committee = ? AND meeting = ? "
+            "AND list = ? "
+            # places are sealed in a sealed model: its rows are sorted once opened
+            + (
+                ""
+                if sealed
+                else 'ORDER BY place COLLATE "C"'
+                if self.postgres
+                else "ORDER BY place"
+            )
         )
         found: dict[str, list[Any]] = {}
         with self._transaction(lock=False) as cursor:
             for name in ("overdue", "slippage", "extended", "pending"):
-                cursor.execute(query, (committee, meeting.isoformat(), name))
-                found[name] = cursor.fetchall()
+                values = (self._token(committee, "committee"), meeting.isoformat(), name)
+                cursor.execute(self._sql(query), values)
+                rows = self._opened(query, cursor.fetchall())
+                if sealed:
+                    rows.sort(key=lambda row: row[-1])
+                found[name] = [row[:-1] for row in rows]
         return PaperLists(
             found["overdue"],
             found["slippage"],

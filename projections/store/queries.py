@@ -7,14 +7,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import closing
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, cast
 
 from events import EVENT_TYPES, InspectionEvent
 from ledger.errors import Fix, Hint, LedgerError
 from ledger.state import ItemState
-from projections.rows import BoardFilters, ReportFacts, board_row_sql
+from projections.rows import BoardFilters, ReportFacts, board_row_sql, overdue_sql
 from projections.store.database import Database, moment
+from projections.store.sealed_columns import open_line
+from projections.store.sealing import Sealer
 from projections.store.state import STATE, StoredState
 from projections.store.streaming import fetched_rows, streamed_rows
 
@@ -160,7 +163,7 @@ class Queries(Database):
         query, parameters = current_query(day, known_at, columns, where)
         with self._transaction(lock=False) as cursor:
             cursor.execute(self._sql(query), parameters)
-            return list(cursor.fetchall())
+            return self._opened(query, list(cursor.fetchall()))
 
     def whole_states(
         self, day: date, known_at: datetime | None, keys: list[str]
@@ -178,7 +181,7 @@ class Queries(Database):
         found: dict[str, ItemState] = {}
         ordered = sorted(set(keys))
         for index in range(0, len(ordered), 400):
-            chunk = tuple(ordered[index : index + 400])
+            chunk = self._tokens(tuple(ordered[index : index + 400]), "key")
             query = (
                 "SELECT key, state FROM ragw_spans "
                 + CURRENT
@@ -187,7 +190,7 @@ class Queries(Database):
             )
             with self._transaction(lock=False) as cursor:
                 cursor.execute(self._sql(query), parameters + chunk)
-                for key, state in cursor.fetchall():
+                for key, state in self._opened(query, cursor.fetchall()):
                     found[key] = STATE.validate_json(state)
         return found
 
@@ -207,7 +210,13 @@ class Queries(Database):
         self.catch_up()
         with self._transaction(lock=False) as cursor:
             cursor.execute(*_sql_of(self.postgres, *status_count_query(day, known_at)))
-            return counted_rows(cursor.fetchall())
+            counted = counted_rows(cursor.fetchall())
+        if self.sealer is not None:  # the reports' tokens, grouped by the database
+            untoken = self.sealer.untoken
+            counted = [
+                (untoken(report, "report"), status, ours, n) for report, status, ours, n in counted
+            ]
+        return counted
 
     def reports_of_keys(
         self, day: date, known_at: datetime | None, keys: list[str]
@@ -216,10 +225,11 @@ class Queries(Database):
         ``known_at``, each with its report, a few hundred a query."""
         self.catch_up()
         found: dict[str, str] = {}
-        for query in key_report_queries(day, known_at, keys):
+        stored = list(self._tokens(tuple(keys), "key"))
+        for query, values in key_report_queries(day, known_at, stored):
             with self._transaction(lock=False) as cursor:
-                cursor.execute(*_sql_of(self.postgres, *query))
-                found.update(dict(cursor.fetchall()))
+                cursor.execute(*_sql_of(self.postgres, query, values))
+                found.update(dict(self._opened(query, cursor.fetchall())))
         return found
 
     def not_for_us_keys(self, day: date, known_at: datetime | None = None) -> list[str]:
@@ -231,13 +241,14 @@ class Queries(Database):
         """The whole state of the span (key, effective_from, known_from); a span
         known now is the item's only open span that starts then."""
         key, start, known_from = span
-        query = "SELECT state FROM ragw_spans WHERE key = ? AND effective_from = ? AND "
+        key = self._token(key, "key")
+        query = "SELECT key, state FROM ragw_spans WHERE key = ? AND effective_from = ? AND "
         with self._transaction(lock=False) as cursor:
             if known_from is None:
                 cursor.execute(self._sql(query + "known_until IS NULL"), (key, start))
             else:
                 cursor.execute(self._sql(query + "known_from = ?"), (key, start, known_from))
-            return str(cursor.fetchone()[0])
+            return str(self._opened(query, [cursor.fetchone()])[0][1])
 
     def board_batches(
         self, day: date, known_at: datetime | None = None, filters: BoardFilters | None = None
@@ -247,6 +258,9 @@ class Queries(Database):
         grow with the board)."""
         self.catch_up()
         filters = filters or BoardFilters()
+        if self.sealer is not None:
+            yield from self._sealed_board(day, known_at, filters)
+            return
         owner = filters.owner is not None
         columns = BOARD_ROW.replace("{owner}", "owner, " if owner else "")
         where, values = filters.where(day)
@@ -274,6 +288,40 @@ class Queries(Database):
                         yield [line for line, _ in batch]
                     else:
                         yield [line for who, line, _ in batch if filters.shows_owner(who)]
+
+    def _sealed_board(
+        self, day: date, known_at: datetime | None, filters: BoardFilters
+    ) -> Iterator[list[str]]:
+        """:meth:`board_batches` of a sealed model: the rows SQL finds on what is clear
+        (days, status) and tokens (the report), each line opened (one decryption a row),
+        sorted by place in memory (places are sealed), the owner matched once opened."""
+        sealer = cast(Sealer, self.sealer)
+        if filters.report is not None:
+            filters = replace(filters, report=sealer.token(filters.report, "report"))
+        overdue = f"CASE WHEN {overdue_sql()} THEN 'true' ELSE 'false' END"
+        where, values = filters.where(day)
+        query, parameters = current_query(
+            day,
+            known_at,
+            f"SELECT key, head, {overdue}, owner",
+            where,
+            values,
+            column_values=(day.isoformat(),),
+        )
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(self._sql(query), parameters)
+            rows = cursor.fetchall()
+        lines = []
+        for key, sealed, late, owner in rows:
+            if filters.owner is not None and not filters.shows_owner(
+                sealer.open(owner, "owner", key)
+            ):
+                continue
+            place, head, tail = open_line(sealer, sealed, key)
+            lines.append((place, head + late + tail))
+        lines.sort()
+        for start in range(0, len(lines), BATCH):
+            yield [line for _, line in lines[start : start + BATCH]]
 
     def reports(self, known_at: datetime | None = None) -> dict[str, ReportFacts]:
         """Every report recorded by ``known_at``, by code."""
@@ -321,4 +369,4 @@ class Queries(Database):
             parameters = (moment(known_at),)
         with self._transaction(lock=False) as cursor:
             cursor.execute(self._sql(query), parameters)
-            return list(cursor.fetchall())
+            return self._opened(query, list(cursor.fetchall()))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ledger.errors import Field, LedgerError
+
 NAME = "read_model"
 #: The table of the model's position (and layout).
 TRACKING = "ragw_tracking"
@@ -13,6 +15,13 @@ TRACKING = "ragw_tracking"
 #: dropped and derived again from the log, on first use.
 LAYOUT = 11
 LAYOUT_ROW = "read_model_layout"
+#: The tracking row marking a sealed model (an encrypted ledger's,
+#: :mod:`projections.store.sealing`): its position is the check value of the key it was
+#: sealed under. A model without it was made in clear. The two are never mixed: a model
+#: found sealed under another key, or in clear for a ledger read with a key (or sealed
+#: for one read without), is refused, and nothing is written; unless it holds nothing
+#: yet (position 0), when it is made again as this read needs it.
+SEAL_ROW = "read_model_seal"
 #: The end of a span that has not ended: later than any date, so one range test serves.
 FOREVER = "9999-12-31"
 SCHEMA = (
@@ -142,9 +151,10 @@ LINE_COLUMNS = (
 VERDICT_COLUMNS = "org, key, version, verdict, reason, day, actor, known_from"
 
 
-def layout_ready(cursor: Any, sql: Callable[[str], str], postgres: bool) -> bool:
-    """Whether the tables exist, in this layout, with a position: then nothing is
-    created (a database login without the right to create tables can keep it)."""
+def layout_ready(cursor: Any, sql: Callable[[str], str], postgres: bool, seal: int = 0) -> bool:
+    """Whether the tables exist, in this layout, sealed under the key whose check value
+    is ``seal`` (0: in clear), with a position: then nothing is created (a database login
+    without the right to create tables can keep it)."""
     exists = (
         "SELECT to_regclass('ragw_tracking') IS NOT NULL"
         if postgres
@@ -155,16 +165,40 @@ def layout_ready(cursor: Any, sql: Callable[[str], str], postgres: bool) -> bool
         return False
     cursor.execute(sql("SELECT name, position FROM ragw_tracking"))
     rows = dict(cursor.fetchall())
-    return rows.get(LAYOUT_ROW) == LAYOUT and NAME in rows
+    return rows.get(LAYOUT_ROW) == LAYOUT and NAME in rows and rows.get(SEAL_ROW, 0) == seal
 
 
-def create_tables(cursor: Any, sql: Callable[[str], str], postgres: bool) -> None:
-    """The tables of this layout, with a position of 0; those of another layout dropped
-    first. Run holding the writer's lock."""
+def refuse_mixing(found: int, seal: int) -> LedgerError:
+    """The refusal for a model sealed otherwise than this ledger is read (``found``,
+    ``seal``: check values, 0 for clear)."""
+    if not seal:
+        said = "is sealed under this ledger's key; set {key} to its key"
+    elif not found:
+        said = "was made in clear: this ledger is not encrypted (then unset {key})"
+    else:
+        said = "is sealed under another key than the one in {key}: it is not this ledger's key"
+    return LedgerError(
+        f"the read model beside this ledger {said}; nothing was written",
+        key=Field.ENCRYPTION_KEY,
+    )
+
+
+def create_tables(cursor: Any, sql: Callable[[str], str], postgres: bool, seal: int = 0) -> None:
+    """The tables of this layout, with a position of 0, sealed under the key whose check
+    value is ``seal`` (0: in clear); those of another layout dropped first. Refused
+    (:func:`refuse_mixing`) for a model of this layout sealed otherwise. Run holding the
+    writer's lock."""
     cursor.execute(SCHEMA[0])  # the tracking table
-    cursor.execute(sql("SELECT position FROM ragw_tracking WHERE name = ?"), (LAYOUT_ROW,))
-    layout = cursor.fetchone()
-    if layout is None or layout[0] != LAYOUT:
+    cursor.execute(sql("SELECT name, position FROM ragw_tracking"))
+    rows = dict(cursor.fetchall())
+    layout = rows.get(LAYOUT_ROW)
+    if layout == LAYOUT and rows.get(SEAL_ROW, 0) != seal:
+        if rows.get(NAME, 0):
+            raise refuse_mixing(rows.get(SEAL_ROW, 0), seal)
+        # nothing derived yet (a read without the key made the tables, then could not
+        # read an event): made again under the key this read comes with
+        layout = None
+    if layout is None or layout != LAYOUT:
         for table in (*TABLES, "ragw_timeline_spans"):  # and the first layout's
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute("DELETE FROM ragw_tracking")
@@ -172,6 +206,10 @@ def create_tables(cursor: Any, sql: Callable[[str], str], postgres: bool) -> Non
             sql("INSERT INTO ragw_tracking (name, position) VALUES (?, ?)"),
             (LAYOUT_ROW, LAYOUT),
         )
+        if seal:
+            cursor.execute(
+                sql("INSERT INTO ragw_tracking (name, position) VALUES (?, ?)"), (SEAL_ROW, seal)
+            )
     for statement in SCHEMA:
         if not postgres:  # kept in its key's order
             statement = statement.replace("/* clustered */", "WITHOUT ROWID")

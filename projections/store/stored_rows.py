@@ -22,10 +22,12 @@ from projections.store.schema import (
     BOARD_COLUMNS,
     LINE_COLUMNS,
     PAPER_COLUMNS,
+    SEAL_ROW,
     SPAN_COLUMNS,
     VERDICT_COLUMNS,
     create_tables,
 )
+from projections.store.sealed_columns import open_stored
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -105,6 +107,17 @@ class Stored(Database):
             cursor.execute(exists)
             return bool(cursor.fetchone()[0])
 
+    def sealed_without_key(self) -> bool:
+        """Whether the model kept is sealed (an encrypted ledger's) while this ledger was
+        opened without a key: its rows cannot be opened, so they cannot be checked."""
+        if self.seal or not self.kept():
+            return False
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(
+                self._sql("SELECT position FROM ragw_tracking WHERE name = ?"), (SEAL_ROW,)
+            )
+            return cursor.fetchone() is not None
+
 
 def pages(
     store: Database,
@@ -118,10 +131,12 @@ def pages(
     query = store._sql(f"SELECT {TABLES[table][0]} FROM {table} {where}")
     connection = connection or store.connection
     rows = connection.cursor(name="ragw_audit") if store.postgres else cursor
+    sealer = store.sealer
     try:
         rows.execute(query, values)
         while page := rows.fetchmany(BATCH):
-            yield page
+            # a sealed model's rows are compared opened: each is sealed with a new nonce
+            yield page if sealer is None else open_stored(sealer, table, TABLES[table][0], page)
     finally:
         if rows is not cursor:
             rows.close()

@@ -96,8 +96,9 @@ def _add_records(store: TimelineStore, recorded: Recorded, events: list[LedgerEv
     by_stream: dict[UUID, CommitteeRecord] = {}
     if any(isinstance(e, MeetingScheduled | MeetingReviewsChanged) for e in events):
         with store._transaction(lock=False) as cursor:
-            cursor.execute("SELECT stream, code FROM ragw_committees")
-            for stream, code in cursor.fetchall():
+            query = "SELECT stream, code FROM ragw_committees"
+            cursor.execute(query)
+            for stream, code in store._opened(query, cursor.fetchall()):
                 if code in recorded.committees:
                     by_stream[UUID(stream)] = recorded.committees[code]
     for event in events:

@@ -7,7 +7,7 @@ Each takes a :class:`LedgerSession` and plain values (dates, strings, flags) and
 returns data, or raises a :class:`ledger.errors.LedgerError`; the command line parses,
 calls one, and renders, and a web page will call the same one. The session opens the
 ledger on first use and decides, in one place, which read path serves a read: the
-stored read model, or the fold over the decrypted log of an encrypted ledger.
+stored read model (an encrypted ledger's kept sealed), or a fold of the log.
 
 Why here: a use case reads the ledger (``ledger``) and the read models
 (``projections``), so it sits just inside the front ends, which import inward; it

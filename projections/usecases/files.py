@@ -58,7 +58,7 @@ def _current_states(session: LedgerSession) -> CurrentStates | None:
     None, and the import reads them from the store. An import never brings the model
     up to date first: that would cost more than reading the items it names."""
     ledger = session.ledger(write=False)
-    if ledger.encrypted or ledger.last_position() == 0:
+    if ledger.last_position() == 0:
         return None
     store = session.store()
     if not store.ready or store.position() < ledger.last_position():

@@ -33,11 +33,13 @@ class Verified:
     #: The digest asked about, which holds, and how many events extend it.
     digest: Digest | None = None
     since: int = 0
-    #: The read model, every row of which is what the events give; None when it was not
-    #: checked (``events_only``, or an encrypted ledger, which keeps none).
+    #: The read model (an encrypted ledger's sealed: its rows compared opened), every
+    #: row of which is what the events give; None when it was not checked
+    #: (``events_only``, or none is kept yet).
     model: Audited | None = None
-    #: Whether the ledger is encrypted, so keeps no read model to check.
-    encrypted: bool = False
+    #: Whether the read model kept is sealed and the key was not given, so only the
+    #: events were checked.
+    sealed: bool = False
     #: Whether a read model is kept beside the events (none is until the first read).
     kept: bool = True
     #: How many events were replayed through the rules they were recorded under; None
@@ -75,8 +77,8 @@ def verify(
         result = replace(result, replayed=check_rules(session))
     if events_only:
         return result
-    if ledger.encrypted:
-        return replace(result, encrypted=True)
+    if sealed_without_key(session):
+        return replace(result, sealed=True)
     model = verify_model(session)
     return replace(result, kept=False) if model is None else replace(result, model=model)
 
@@ -120,6 +122,16 @@ def check_rules(session: LedgerSession) -> int:
             why=found.why,
         )
     return count
+
+
+def sealed_without_key(session: LedgerSession) -> bool:
+    """Whether the read model is sealed (an encrypted ledger's) and the session has no
+    key to open it: the chain needs none, so an auditor without it still checks that."""
+    store = Stored(session.ledger(write=False), session.target)
+    try:
+        return store.sealed_without_key()
+    finally:
+        store.close()
 
 
 def verify_model(session: LedgerSession) -> Audited | None:
@@ -200,9 +212,6 @@ def refuse_unless_folded(
     ``pinned`` history) unless the read model gives the very same paper as known at the
     same moment: every other read of it comes from the model, so a committee must never
     be issued one paper while boards and summaries show another from an altered model."""
-    ledger = session.ledger(write=False)
-    if ledger.encrypted:  # it keeps no read model: every read is a fold already
-        return
     try:
         recorded = session.recorded(pinned.read_at)
         modelled = paper_of(recorded, committee, meeting, include_restricted=include_restricted)

@@ -6,8 +6,9 @@ The board is made from :func:`projections.usecases.national.national_read`. The
 summary counts: each organisation's read model answers with one grouping query (no
 item's row is read out or rendered), joined on PostgreSQL to the verdicts the
 inspectorates' read models hold; otherwise only the items carrying a verdict are looked
-up; an organisation whose reads fold instead (an encrypted ledger, a model behind its
-log that this login may not write) is counted off its board. Every way gives the counts
+up; an organisation whose model the server cannot count (an encrypted ledger's, sealed)
+or whose reads fold instead (a model behind its log that this login may not write) is
+counted off its board. Every way gives the counts
 the national board would show (a property test compares them).
 """
 

@@ -172,7 +172,7 @@ def pinned_recorded(ledger: Ledger, pinned: Pinned) -> Recorded:
     """What the paper pinned so is read from: the events up to its digest's position, each
     checked against its link (refused when that history changed), folded in memory as
     known at its ``read_at``. The stored read model cannot answer "as at a position", so
-    this reads and holds the history up to the digest, as an encrypted ledger's reads do."""
+    this reads and holds the history up to the digest, as a fold of the log does."""
     recorded = Recorded.of(ledger.history_to(Digest.parse(pinned.digest)), pinned.read_at)
     recorded.digest = pinned.digest
     return recorded

@@ -1,8 +1,9 @@
 """A ledger opened on first use, with its stored read model: one per command or request.
 
 Which read path serves a read is decided here, once (:meth:`LedgerSession.read_model`):
-the stored read model, brought up to date first; or, for an encrypted ledger, nothing
-stored (nothing derived is kept in clear beside it), so reads fold the decrypted log.
+the stored read model, brought up to date first; an encrypted ledger's is kept sealed
+under keys derived from its key (:mod:`projections.store.sealing`), so nothing readable
+is stored beside it and its reads need not fold the decrypted log.
 A login that may not write the model (on PostgreSQL after ``ragw admin init-roles``,
 where ``ragw follow`` alone keeps it) never writes: it reads the model as it is when it
 is up to date, and otherwise folds the events the follower has not reached yet over it
@@ -101,12 +102,10 @@ class LedgerSession:
 
     def read_model(self) -> TimelineStore | None:
         """What reads are answered from: the stored read model, up to date with the log
-        (brought up to date first by a login that may write it); None when reads fold
-        instead: an encrypted ledger, whose reads replay the decrypted events, or a
-        model this login may not write that lags behind the log (:meth:`recorded`
-        folds its tail). The one place that chooses."""
-        if self.ledger(write=False).encrypted:
-            return None
+        (brought up to date first by a login that may write it; an encrypted ledger's
+        sealed); None when reads fold instead: a model this login may not write that
+        lags behind the log (:meth:`recorded` folds its tail). The one place that
+        chooses."""
         store = self.store()
         if store.writable:
             return self.caught_up()
@@ -140,7 +139,7 @@ class LedgerSession:
         from projections.store.tail import overlaid, read_tail
 
         ledger = self.ledger(write=False)
-        if ledger.encrypted or (store := self.store()).writable or not store.ready:
+        if (store := self.store()).writable or not store.ready:
             return None
         tail = read_tail(ledger, store.position())
         return None if tail is None else overlaid(store, ledger, tail, known_at)
@@ -154,16 +153,10 @@ class LedgerSession:
         return store
 
     def store(self) -> TimelineStore:
-        """The stored read model (brought up to date by each of its reads); refused for
-        an encrypted ledger, which keeps none."""
+        """The stored read model (brought up to date by each of its reads; an encrypted
+        ledger's sealed)."""
         from projections.store import TimelineStore  # on the first read: see recorded()
 
-        if self.ledger(write=False).encrypted:
-            raise LedgerError(
-                "this ledger is encrypted, so nothing derived from it is stored in clear "
-                "beside it: its reads replay the decrypted events, and there is no read "
-                "model to rebuild"
-            )
         if self._store is None:
             self._store = TimelineStore(self.ledger(write=False), self.target)
         return self._store

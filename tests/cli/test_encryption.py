@@ -1,6 +1,6 @@
 """Encryption at rest: with a key in RAGW_ENCRYPTION_KEY every event's stored state is
-AES-GCM ciphertext, nothing derived is stored in clear beside it, and every command
-works as without it; without the key nothing can be read, but the chain still checks."""
+AES-GCM ciphertext, nothing derived is stored in clear beside it (the read model is
+sealed), and every command works as without it; without the key nothing can be read, but the chain still checks."""
 
 from __future__ import annotations
 
@@ -120,3 +120,27 @@ def test_a_ledger_kept_in_clear_is_exported_without_asking(target: str, tmp_path
     history(lambda *args, code=0: cli(target, *args, code=code))
     cli(target, "export", "--out", str(tmp_path / "backup.jsonl"))
     assert b"Waiting for the new system" in (tmp_path / "backup.jsonl").read_bytes()
+
+
+def test_a_sealed_read_model_is_read_with_the_ledger_s_key_alone(
+    target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once reads keep the sealed model, a read without the key, or with another key,
+    is refused by it in one line, and nothing is written; the right key reads on."""
+    key = cli(target, "admin", "new-key").strip()
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", key)
+    history(lambda *args, code=0: cli(target, *args, code=code))
+    board = cli(target, "board", "--as-at", "2021-04-01")
+    monkeypatch.delenv("RAGW_ENCRYPTION_KEY")
+    error = cli(target, "board", code=1)
+    assert error == (
+        "Error: the read model beside this ledger is sealed under this ledger's key; set "
+        "RAGW_ENCRYPTION_KEY to its key; nothing was written\n"
+    )
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", cli(target, "admin", "new-key").strip())
+    error = cli(target, "board", code=1)
+    assert "under another key than the one in RAGW_ENCRYPTION_KEY" in error
+    assert error.count("\n") == 1
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", key)
+    assert cli(target, "board", "--as-at", "2021-04-01") == board
+    assert not any(word in stored_bytes(target) for word in SECRET_WORDS)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from eventsourcing.cipher import AESCipher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -108,9 +109,13 @@ def record_history(ledger: Ledger) -> list[datetime | None]:
     return [first, second, None]
 
 
-@pytest.fixture
-def recorded_history(target: str) -> Iterator[tuple[Ledger, TimelineStore, list[Any]]]:
-    ledger = open_ledger(target, create=True)
+@pytest.fixture(params=["clear", "encrypted"])
+def recorded_history(
+    target: str, request: pytest.FixtureRequest
+) -> Iterator[tuple[Ledger, TimelineStore, list[Any]]]:
+    """The history in a ledger kept in clear, or encrypted (its read model sealed)."""
+    key = AESCipher.create_key(32) if request.param == "encrypted" else None
+    ledger = open_ledger(target, create=True, encryption_key=key)
     ledger.today = lambda: NOW  # type: ignore[method-assign]
     moments = record_history(ledger)
     store = TimelineStore(ledger, target)
@@ -258,17 +263,22 @@ FILTERS = st.fixed_dictionaries(
 @given(
     ops=operations,
     questions=st.lists(st.tuples(st.integers(-1, 800), FILTERS), min_size=1, max_size=6),
+    encrypted=st.booleans(),
     data=st.data(),
 )
 def test_on_random_histories_each_filter_lists_the_same_items_from_the_fold_and_the_store(
     tmp_path: Path,
     ops: list[tuple[str, int, int, str, int]],
     questions: list[tuple[int, dict[str, Any]]],
+    encrypted: bool,
     data: st.DataObject,
 ) -> None:
+    """On ledgers kept in clear and encrypted ones (their read model sealed)."""
     events = [e for _, e in build_history(ops).read_log()]
     where = str(tmp_path / f"{uuid.uuid4().hex}.db")
-    ledger = copy_into(where, events)
+    ledger = copy_into(
+        where, events, encryption_key=AESCipher.create_key(32) if encrypted else None
+    )
     store = TimelineStore(ledger, where)
     try:
         for offset, filters in questions:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from eventsourcing.cipher import AESCipher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,8 +31,8 @@ TODAY = date(2021, 6, 1)
 DEC, MAR, JUN = date(2020, 12, 1), date(2021, 3, 30), date(2021, 6, 1)
 
 
-def ledger_at(target: str) -> Ledger:
-    ledger = open_ledger(target, create=True)
+def ledger_at(target: str, encryption_key: str | None = None) -> Ledger:
+    ledger = open_ledger(target, create=True, encryption_key=encryption_key)
     ledger.today = lambda: TODAY  # type: ignore[method-assign]
     ledger.register_committee("JAC", name="Joint Audit Committee", actor=ME, on=DEC)
     for day in (DEC, MAR, JUN):
@@ -303,15 +304,19 @@ actions = st.lists(
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(steps=actions, data=st.data())
+@given(steps=actions, encrypted=st.booleans(), data=st.data())
 def test_the_sections_from_the_read_model_are_the_folds_for_any_history(
-    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[Any, ...]], data: st.DataObject
+    tmp_path_factory: pytest.TempPathFactory,
+    steps: list[tuple[Any, ...]],
+    encrypted: bool,
+    data: st.DataObject,
 ) -> None:
     """Any inspections, moved dates and reports of them (restricted or not), each taking
-    effect on any day: the stored model and the fold give the same paper, at every
-    meeting, as known at any moment. On SQLite; the test above covers PostgreSQL."""
+    effect on any day: the stored model (an encrypted ledger's sealed) and the fold give
+    the same paper, at every meeting, as known at any moment. On SQLite; the test above
+    covers PostgreSQL."""
     target = str(tmp_path_factory.mktemp("any") / f"{uuid.uuid4().hex}.db")
-    ledger = ledger_at(target)
+    ledger = ledger_at(target, AESCipher.create_key(32) if encrypted else None)
     store = TimelineStore(ledger, target)
     try:
         for kind, n, day, span, flag in steps:

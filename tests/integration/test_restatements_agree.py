@@ -7,6 +7,7 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
+from eventsourcing.cipher import AESCipher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -69,6 +70,7 @@ def never_listed_unless_changed_since(
     gap=st.integers(1, 200),
     issue_at=st.integers(0, 25),
     known=st.integers(0, 60),
+    encrypted=st.booleans(),
 )
 def test_restatements_from_the_read_model_are_those_of_the_fold(
     tmp_path: Path,
@@ -77,9 +79,12 @@ def test_restatements_from_the_read_model_are_those_of_the_fold(
     gap: int,
     issue_at: int,
     known: int,
+    encrypted: bool,
 ) -> None:
+    """On ledgers kept in clear and encrypted ones (their read model sealed)."""
     where = str(tmp_path / f"{uuid.uuid4().hex}.db")
-    ledger = open_ledger(where, create=True)
+    key = AESCipher.create_key(32) if encrypted else None
+    ledger = open_ledger(where, create=True, encryption_key=key)
     ledger.today = lambda: TODAY  # type: ignore[method-assign]
     session = LedgerSession(where, ME, open_ledger=lambda write: ledger)
     day = START + timedelta(days=meeting)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from eventsourcing.cipher import AESCipher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ def fresh(target: str, request: pytest.FixtureRequest, tmp_path: Path) -> Callab
     meetings=st.dictionaries(DAYS, st.tuples(st.integers(0, 25), REVIEWS), min_size=1, max_size=3),
     changes=st.lists(st.tuples(st.integers(0, 25), st.integers(0, 2), REVIEWS), max_size=4),
     reads=st.sets(st.integers(0, 25), max_size=4),
+    encrypted=st.booleans(),
     data=st.data(),
 )
 def test_the_reports_for_review_read_the_same_from_the_model_and_the_fold(
@@ -51,10 +53,13 @@ def test_the_reports_for_review_read_the_same_from_the_model_and_the_fold(
     meetings: dict[int, tuple[int, list[str]]],
     changes: list[tuple[int, int, list[str]]],
     reads: set[int],
+    encrypted: bool,
     data: st.DataObject,
 ) -> None:
+    """On ledgers kept in clear and encrypted ones (their read model sealed)."""
     where = fresh()
-    ledger = open_ledger(where, create=True)
+    key = AESCipher.create_key(32) if encrypted else None
+    ledger = open_ledger(where, create=True, encryption_key=key)
     ledger.today = lambda: TODAY  # type: ignore[method-assign]
     store = TimelineStore(ledger, where)
     days = [START + timedelta(days=offset) for offset in sorted(meetings)]

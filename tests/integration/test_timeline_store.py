@@ -28,11 +28,12 @@ from tests.unit.test_time import ME, START, TODAY, build_history, operations
 DAYS = st.sampled_from(range(-1, (TODAY - START).days + 1, 7))
 
 
-def copy_into(target: str, events: list[LedgerEvent]) -> Ledger:
-    """A real store holding exactly these events (restored, so times are kept)."""
+def copy_into(target: str, events: list[LedgerEvent], encryption_key: str | None = None) -> Ledger:
+    """A real store holding exactly these events (restored, so times are kept);
+    encrypted under ``encryption_key`` when given."""
     import json
 
-    ledger = open_ledger(target, create=True)
+    ledger = open_ledger(target, create=True, encryption_key=encryption_key)
     lines = [json.dumps(line) for line in backup_lines(events)]
     ledger.restore_backup(read_backup(lines), source="history")
     return ledger

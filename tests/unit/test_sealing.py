@@ -1,0 +1,53 @@
+"""The sealed read model's ciphers: tokens compare equal for equal values of a kind and
+open again; sealed text opens only for the column and the row it was sealed for, and
+only under the ledger's key; neither shows the value."""
+
+from __future__ import annotations
+
+import pytest
+from eventsourcing.cipher import AESCipher
+
+from ledger.errors import LedgerError
+from projections.store.sealing import Sealer
+
+KEY, OTHER = AESCipher.create_key(32), AESCipher.create_key(32)
+
+
+def test_a_token_is_the_same_for_the_same_value_and_kind_and_opens_again() -> None:
+    sealer = Sealer(KEY)
+    token = sealer.token("HATE18/6", "key")
+    assert Sealer(KEY).token("HATE18/6", "key") == token
+    assert sealer.token("HATE18/6", "report") != token
+    assert sealer.token("HATE18/7", "key") != token
+    assert Sealer(OTHER).token("HATE18/6", "key") != token
+    assert "HATE18" not in token
+    assert Sealer(KEY).untoken(token, "key") == "HATE18/6"
+
+
+def test_a_token_of_another_kind_does_not_open() -> None:
+    token = Sealer(KEY).token("HATE18", "report")
+    with pytest.raises(LedgerError, match="does not open"):
+        Sealer(KEY).untoken(token, "key")
+
+
+def test_sealed_text_opens_for_its_column_and_row_alone_and_differs_each_time() -> None:
+    sealer = Sealer(KEY)
+    row = sealer.token("HATE18/6", "key")
+    sealed = sealer.seal("Head of Public Protection", "owner", row)
+    assert sealed is not None and "Public" not in sealed
+    assert sealer.seal("Head of Public Protection", "owner", row) != sealed
+    assert Sealer(KEY).open(sealed, "owner", row) == "Head of Public Protection"
+    assert sealer.seal(None, "owner", row) is None and sealer.open(None, "owner", row) is None
+    elsewhere = [
+        (KEY, "pending", row),  # moved to another column
+        (KEY, "owner", sealer.token("HATE18/7", "key")),  # moved to another item's row
+        (OTHER, "owner", row),  # under another key
+    ]
+    for key, column, other_row in elsewhere:
+        with pytest.raises(LedgerError, match="does not open"):
+            Sealer(key).open(sealed, column, other_row)
+
+
+def test_the_check_value_is_the_keys_own() -> None:
+    assert Sealer(KEY).check == Sealer(KEY).check != Sealer(OTHER).check
+    assert 0 < Sealer(KEY).check < 2**63
