@@ -64,6 +64,10 @@ class Database:
         #: The check value the model records of the key it is sealed under (0: clear).
         self.seal = self.sealer.check if self.sealer is not None else 0
         self.connection: Any = self._connect()
+        #: Whether a board is being read from this connection, a batch at a time: until
+        #: it is read or closed, the connection serves no other question (one asked
+        #: meanwhile is refused, rather than left waiting on the connection for ever).
+        self.reading = False
         self.writable = self.ready = False
         if not keep:
             return
@@ -111,6 +115,11 @@ class Database:
     @contextmanager
     def _transaction(self, *, lock: bool, creating: bool = False) -> Iterator[Any]:
         """One transaction; with ``lock``, this store's only writer until it ends."""
+        if self.reading:
+            raise LedgerError(
+                "this read model's connection is still reading a board; read the board to "
+                "its end, or close it, before asking the same store anything else"
+            )
         cursor = self.connection.cursor()
         try:
             if self.postgres:

@@ -23,6 +23,10 @@ from projections.store.streaming import fetched_rows, streamed_rows
 
 #: Rows fetched at a time when streaming a board out.
 BATCH = 2000
+#: The board's order on PostgreSQL: byte order, said in the query as well as by the
+#: columns' collation (``COLLATE "C"``, so the index on place gives it), so that a column
+#: altered to another collation can neither reorder the board nor, two differing, break it.
+PLACE_ORDER = 'place COLLATE "C"'
 #: A board row as printed: its JSON with ``overdue`` decided for the day asked about.
 BOARD_ROW = f"SELECT {{owner}}{board_row_sql()}, place"
 #: The columns a paper reads of every item; the rest of the state is read on demand.
@@ -263,6 +267,8 @@ class Queries(Database):
             return
         owner = filters.owner is not None
         columns = BOARD_ROW.replace("{owner}", "owner, " if owner else "")
+        if self.postgres:
+            columns = columns.replace("tail, place", f"tail, {PLACE_ORDER} AS place")
         where, values = filters.where(day)
         query, parameters = current_query(
             day,
@@ -280,14 +286,18 @@ class Queries(Database):
                 batches = streamed_rows(self.connection, cursor, query, parameters, BATCH)
             else:
                 batches = fetched_rows(cursor, query, parameters, BATCH)
-            # closed before the transaction ends, even when the reader stops early: a
-            # stream still open holds the connection
-            with closing(batches):
-                for batch in batches:
-                    if not owner:
-                        yield [line for line, _ in batch]
-                    else:
-                        yield [line for who, line, _ in batch if filters.shows_owner(who)]
+            # closed before the transaction ends, even when the reader stops early; until
+            # then the connection answers nothing else (Database.reading)
+            self.reading = True
+            try:
+                with closing(batches):
+                    for batch in batches:
+                        if not owner:
+                            yield [line for line, _ in batch]
+                        else:
+                            yield [line for who, line, _ in batch if filters.shows_owner(who)]
+            finally:
+                self.reading = False
 
     def _sealed_board(
         self, day: date, known_at: datetime | None, filters: BoardFilters

@@ -5,7 +5,6 @@ rows reach the client, measured with ``EXPLAIN (ANALYZE, BUFFERS)`` on a registe
 from __future__ import annotations
 
 from collections.abc import Generator
-from itertools import islice
 from typing import Any
 
 #: The settings of the board's read transaction. The model's pages are read from memory:
@@ -15,30 +14,16 @@ from typing import Any
 BOARD_SETTINGS = ("SET LOCAL random_page_cost = 1.1", "SET LOCAL jit = off")
 
 
-def chunked() -> bool:
-    """Whether this libpq (17 or later) hands over a result in chunks as it arrives."""
-    import psycopg
-
-    return bool(psycopg.capabilities.has_stream_chunked())
-
-
 def streamed_rows(
     connection: Any, cursor: Any, query: str, parameters: tuple[Any, ...], batch: int
 ) -> Generator[list[Any], None, None]:
-    """The rows of ``query``, ``batch`` at a time, in ``cursor``'s transaction: the server
-    sends them all at once, in chunks, so it makes the next while these are printed;
-    with an older libpq, a server-side cursor fetches each batch in turn."""
+    """The rows of ``query``, ``batch`` at a time, in ``cursor``'s transaction, through a
+    server-side cursor: each batch is a ``FETCH`` of its own, so a reader as slow as a
+    pager is never cut off by the database's ``statement_timeout`` (a result streamed
+    whole, in chunks, is one statement however long the reader takes), and memory holds
+    one batch."""
     for setting in BOARD_SETTINGS:
         cursor.execute(setting)
-    if chunked():
-        # The connection is busy until the rows are read or this generator is closed.
-        rows = cursor.stream(query, parameters, size=batch)
-        try:
-            while found := list(islice(rows, batch)):
-                yield found
-        finally:
-            rows.close()  # an unread rest is cancelled
-        return
     named = connection.cursor(name="ragw_board")
     try:
         named.execute(query, parameters)

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from datetime import date
 
 import pytest
 
+from events import Kind, Scope
 from ledger import Ledger, open_ledger
+from ledger.aggregates import Recommendation, Report
+from ledger.due import parse_due
+from ledger.errors import LedgerError
 from projections.board import board_item, board_of, stored_board
 from projections.recorded import Recorded
 from projections.rows import BoardFilters
-from projections.store import TimelineStore, streaming
+from projections.store import TimelineStore
 from projections.store import queries as stored_queries
 from projections.text import compact
 from tests.postgres_server import PostgresServer
@@ -88,6 +93,14 @@ def test_a_database_sorting_letters_its_own_way_lists_the_board_in_byte_order(
             assert list(stored_board(store, as_at=day)) == folded(ledger, day)
         newest = [board_item(line) for line in stored_board(store, as_at=DAYS[-1])][:8]
         assert [item.ref for item in newest] == ["1C", "1c", "2", "4A", "4B", "4a", "4b", "10"]
+        # a place column altered to the language's order: the board's order is the query's
+        store.catch_up()
+        store.connection.execute(
+            'ALTER TABLE ragw_board_open ALTER COLUMN place TYPE text COLLATE "und-x-icu"'
+        )
+        store.connection.commit()
+        for day in DAYS:
+            assert list(stored_board(store, as_at=day)) == folded(ledger, day)
     finally:
         store.close()
         ledger.close()
@@ -121,24 +134,80 @@ def test_a_board_longer_than_its_batches_prints_whole_and_in_order(
         ledger.close()
 
 
+def record_a_board_larger_than_the_connection_holds(ledger: Ledger, items: int) -> None:
+    """``items`` items of one report, recorded at once: several MB of board lines, more
+    than the connection's buffers take before the server must wait for the reader."""
+    published = date(2019, 1, 1)
+    report = Report.register(
+        code="BIG",
+        title="A large inspection",
+        scope=Scope.FORCE,
+        published=published,
+        inspectorates=["HMICFRS"],
+        makes=items,
+        actor=ME,
+        on=published,
+    )
+    made = [
+        Recommendation.issue(
+            report=report,
+            ref=str(ref),
+            kind=Kind.AFI,
+            text=f"Recommendation {ref}: " + "worded at length, as inspectorates word them " * 40,
+            owner="Head of Crime",
+            lead=None,
+            due=parse_due("2020-12-31"),
+            status=None,
+            reason=None,
+            actor=ME,
+            on=published,
+        )
+        for ref in range(1, items + 1)
+    ]
+    ledger.save_all(report, *made, what="BIG")
+
+
 @pytest.mark.postgres
-def test_with_a_libpq_that_cannot_stream_in_chunks_the_board_is_fetched_a_batch_at_a_time(
+def test_a_reader_slower_than_the_database_s_statement_timeout_still_gets_the_whole_board(
     postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A libpq older than 17: a server-side cursor, each batch fetched in turn."""
-    monkeypatch.setattr(streaming, "chunked", lambda: False)
+    """Each batch is a statement of its own (a server-side cursor's ``FETCH``): a pager
+    read slowly is not cut off half way by a ``statement_timeout`` meant for slow
+    queries, as a result streamed whole (one statement) would be."""
+    monkeypatch.setattr(stored_queries, "BATCH", 500)
+    target = postgres.create_database(f"ragw_slow_reader_{os.getpid()}_{next(_numbers)}")
+    ledger = open_ledger(target, create=True)
+    record_a_board_larger_than_the_connection_holds(ledger, items=6_000)
+    monkeypatch.setenv("PGOPTIONS", "-c statement_timeout=300")
+    store = TimelineStore(ledger, target)
+    try:
+        store.catch_up()
+        lines = []
+        for batch in store.board_batches(DAYS[-1]):
+            time.sleep(0.05)  # the reader's pace: longer than the timeout in all
+            lines += batch
+        assert len(lines) == 6_000
+        assert lines == folded(ledger, DAYS[-1])
+    finally:
+        store.close()
+        ledger.close()
+
+
+def test_a_store_asked_anything_while_a_board_is_half_read_refuses_rather_than_waits(
+    target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The board holds the store's connection until it is read or closed: a question
+    asked of the same store meanwhile gets a clear refusal, never a wait for ever."""
     monkeypatch.setattr(stored_queries, "BATCH", 3)
-    target = postgres.create_database(f"ragw_unchunked_{os.getpid()}_{next(_numbers)}")
     ledger = open_ledger(target, create=True)
     store = TimelineStore(ledger, target)
     try:
         record_two_reports(ledger)
-        batches = list(store.board_batches(DAYS[0]))
-        assert [line for batch in batches for line in batch] == folded(ledger, DAYS[0])
-        assert {len(batch) for batch in batches[:-1]} == {3}
-        unread = store.board_batches(DAYS[0])
-        next(unread)
-        unread.close()
+        half_read = store.board_batches(DAYS[0])
+        next(half_read)
+        with pytest.raises(LedgerError, match="still reading a board"):
+            store.position()
+        half_read.close()
         assert list(stored_board(store, as_at=DAYS[0])) == folded(ledger, DAYS[0])
     finally:
         store.close()
