@@ -161,6 +161,30 @@ class KeyGuard:
                 self._compare_stored(bytes(found[0]))
         cursor.execute(self.insert, (self.key.check is not None, self.key.check))
 
+    def check_reading(self, cursor: Any) -> None:
+        """Refuse (:class:`KeyRefusedError`) a session reading what is derived from the
+        ledger (its read model) without the ledger's key, with another, or with one for a
+        ledger in clear: its record of its encryption, or with none yet its first event,
+        against this session's key. A model alone is no proof of what the ledger is: one
+        forged in clear beside an encrypted ledger would otherwise be read as its own."""
+        if self.postgres:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (self.table,))
+        else:
+            cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (self.table,)
+            )
+        found = _row(cursor.fetchone())
+        if found and found[0]:
+            cursor.execute(self.select)
+            row = _row(cursor.fetchone())
+            if row:
+                self._compare(bool(row[0]), row[1])
+                return
+        cursor.execute(self.earliest, (EVERY,))
+        stored = _row(cursor.fetchone())
+        if stored:
+            self._compare_stored(bytes(stored[0]))
+
     def _table(self, cursor: Any) -> bool:
         """Whether the record's table is there, creating it if this login may: on SQLite
         whoever writes the file; on PostgreSQL the owner of the event tables alone (a

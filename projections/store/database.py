@@ -8,9 +8,9 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from ledger.errors import LedgerError
+from ledger.errors import KeyRefusedError, LedgerError
 from ledger.storage.organisation import schema_of
 from ledger.storage.settings import is_postgres, open_connection, storage_env
 from projections.store.prefixed import connect as connect_sqlite
@@ -57,10 +57,20 @@ class Database:
         self.lock_name = f"{schema_of(ledger.org)}.ragw_read_model" if ledger.org else READ_MODEL
         #: How long, in seconds, the model's creation waits for that name's lock.
         self.creation_wait = CREATION_WAIT
+        recorder: Any = ledger.recorder
+        guard = getattr(recorder, "key_guard", None)
+        if guard is not None:  # read, or made, with the ledger's own key alone
+            # committed, not rolled back: a statement the driver prepared in a rolled
+            # back transaction is gone from the server while the driver still counts it
+            with recorder.datastore.transaction(commit=True) as cursor:
+                try:
+                    guard.check_reading(cursor)
+                except KeyRefusedError as refused:  # said as an unreadable event says it
+                    raise cast(Any, ledger.mapper).unreadable() from refused
         key = ledger.env.get("CIPHER_KEY") if ledger.encrypted else None
         #: An encrypted ledger's model is sealed under keys derived from its key
         #: (:mod:`projections.store.sealing`); None: the model is kept in clear.
-        self.sealer = Sealer(key) if key else None
+        self.sealer = Sealer(key, ledger.org) if key else None
         #: The check value the model records of the key it is sealed under (0: clear).
         self.seal = self.sealer.check if self.sealer is not None else 0
         self.connection: Any = self._connect()

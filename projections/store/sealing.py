@@ -69,16 +69,22 @@ def damaged() -> LedgerError:
 
 class Sealer:
     """Seals, opens and tokenises the read model's text under keys derived from the
-    ledger's key (base64, as the storage settings hold it)."""
+    ledger's key (base64, as the storage settings hold it) and, in a store of many
+    organisations, the organisation's code: one key may serve every organisation of a
+    store, and a value or token of one organisation's model must not open, or match, in
+    another's."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, org: str | None = None) -> None:
         secret = b64decode(key)
-        self._aead = AESGCM(_derive(secret, SEALING))
+        whose = b"" if org is None else JOIN.encode() + org.encode()
+        self._aead = AESGCM(_derive(secret, SEALING + whose))
         # AES-SIV takes two AES keys: 64 bytes for AES-256.
-        self._siv = AESSIV(_derive(secret, TOKENS + b" 1") + _derive(secret, TOKENS + b" 2"))
+        self._siv = AESSIV(
+            _derive(secret, TOKENS + b" 1" + whose) + _derive(secret, TOKENS + b" 2" + whose)
+        )
         #: What the model records beside its layout: a positive number (it fits the
         #: tracking table's position), the same for the same key, telling nothing of it.
-        self.check = 1 + int.from_bytes(_derive(secret, CHECK)[:7], "big")
+        self.check = 1 + int.from_bytes(_derive(secret, CHECK + whose)[:7], "big")
         self._tokens: dict[tuple[str, str], str] = {}
         self._values: dict[tuple[str, str], str] = {}
 

@@ -191,13 +191,11 @@ def test_a_model_sealed_under_a_key_is_refused_without_it_or_with_another(
     store.catch_up()
     position = store.position()
     for key, said in (
-        (None, "sealed under this ledger's key"),
-        (OTHER, "sealed under another key"),
+        (None, "the ledger's events are encrypted"),
+        (OTHER, "cannot be decrypted with the key"),
     ):
         other = open_ledger(target, create=False, encryption_key=key)
-        with pytest.raises(
-            LedgerError, match=f"read model beside this ledger is {said}"
-        ) as refused:
+        with pytest.raises(LedgerError, match=said) as refused:
             TimelineStore(other, target).close()
         assert "\n" not in str(refused.value)
         other.close()
@@ -216,9 +214,25 @@ def test_a_model_made_in_clear_is_not_read_as_a_sealed_one(target: str) -> None:
         store.catch_up()
     clear.close()
     keyed = open_ledger(target, create=False, encryption_key=KEY)
-    with pytest.raises(LedgerError, match="made in clear"):
+    with pytest.raises(LedgerError, match="cannot be decrypted with the key"):
         TimelineStore(keyed, target).close()
     keyed.close()
+
+
+def test_a_sealed_model_whose_mark_was_removed_is_not_read_in_clear_without_the_key(
+    sealed: Any, target: str
+) -> None:
+    """The model's own mark is no proof of what the ledger is: the ledger's record of
+    its encryption refuses a read without its key, whatever the model says of itself."""
+    _, _, store = sealed
+    store.catch_up()
+    with store._transaction(lock=True) as cursor:
+        cursor.execute("DELETE FROM ragw_tracking WHERE name = 'read_model_seal'")
+    keyless = open_ledger(target, create=False)
+    with pytest.raises(LedgerError, match="the ledger's events are encrypted") as refused:
+        TimelineStore(keyless, target).close()
+    assert "\n" not in str(refused.value)
+    keyless.close()
 
 
 def test_an_owner_moved_to_another_item_s_row_does_not_open(sealed: Any) -> None:

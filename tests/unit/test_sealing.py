@@ -51,3 +51,18 @@ def test_sealed_text_opens_for_its_column_and_row_alone_and_differs_each_time() 
 def test_the_check_value_is_the_keys_own() -> None:
     assert Sealer(KEY).check == Sealer(KEY).check != Sealer(OTHER).check
     assert 0 < Sealer(KEY).check < 2**63
+
+
+def test_one_key_serving_two_organisations_seals_each_s_model_apart() -> None:
+    """A value or token copied from one organisation's model into another's, in a store
+    whose organisations share a key, neither opens nor matches there."""
+    wmp, colp = Sealer(KEY, "WMP"), Sealer(KEY, "COLP")
+    assert wmp.token("FRAUD19/9", "key") != colp.token("FRAUD19/9", "key")
+    row = wmp.token("FRAUD19/9", "key")
+    sealed = wmp.seal("RED", "owner", row)
+    assert Sealer(KEY, "WMP").open(sealed, "owner", row) == "RED"
+    with pytest.raises(LedgerError, match="does not open"):
+        colp.open(sealed, "owner", row)
+    with pytest.raises(LedgerError, match="does not open"):
+        colp.untoken(row, "key")
+    assert wmp.check != colp.check != Sealer(KEY).check
