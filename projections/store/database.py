@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from ledger.errors import KeyRefusedError, LedgerError
 from ledger.storage.organisation import schema_of
@@ -57,16 +57,6 @@ class Database:
         self.lock_name = f"{schema_of(ledger.org)}.ragw_read_model" if ledger.org else READ_MODEL
         #: How long, in seconds, the model's creation waits for that name's lock.
         self.creation_wait = CREATION_WAIT
-        recorder: Any = ledger.recorder
-        guard = getattr(recorder, "key_guard", None)
-        if guard is not None:  # read, or made, with the ledger's own key alone
-            # committed, not rolled back: a statement the driver prepared in a rolled
-            # back transaction is gone from the server while the driver still counts it
-            with recorder.datastore.transaction(commit=True) as cursor:
-                try:
-                    guard.check_reading(cursor)
-                except KeyRefusedError as refused:  # said as an unreadable event says it
-                    raise cast(Any, ledger.mapper).unreadable() from refused
         key = ledger.env.get("CIPHER_KEY") if ledger.encrypted else None
         #: An encrypted ledger's model is sealed under keys derived from its key
         #: (:mod:`projections.store.sealing`); None: the model is kept in clear.
@@ -81,6 +71,18 @@ class Database:
         self.writable = self.ready = False
         if not keep:
             return
+        recorder: Any = ledger.recorder
+        guard = getattr(recorder, "key_guard", None)
+        if guard is not None:  # read, or made, with the ledger's own key alone (verify,
+            # which makes nothing, checks the chain without it and says what it could not)
+            # committed, not rolled back: a statement the driver prepared in a rolled
+            # back transaction is gone from the server while the driver still counts it
+            with recorder.datastore.transaction(commit=True) as cursor:
+                try:
+                    guard.check_reading(cursor)
+                except KeyRefusedError:  # said as a write's refusal says it
+                    self.connection.close()
+                    raise
         with self._transaction(lock=False) as cursor:
             self.writable = may_write(cursor, self.postgres)
             self.ready = self.writable or layout_ready(cursor, self._sql, self.postgres, self.seal)

@@ -79,10 +79,10 @@ def test_without_the_key_nothing_is_read_but_the_chain_still_checks(
     history(lambda *args, code=0: cli(target, *args, code=code))
     monkeypatch.delenv("RAGW_ENCRYPTION_KEY")
     error = cli(target, "board", code=1)
-    assert error.startswith("Error: the ledger's events are encrypted") and error.count("\n") == 1
+    assert error.startswith("Error: this ledger is encrypted") and error.count("\n") == 1
     assert cli(target, "verify").startswith("ok: 11 events")
     monkeypatch.setenv("RAGW_ENCRYPTION_KEY", cli(target, "admin", "new-key").strip())
-    assert "cannot be decrypted with the key" in cli(target, "summary", "C", "2021-04-01", code=1)
+    assert "is not this ledger's key" in cli(target, "summary", "C", "2021-04-01", code=1)
     assert "cannot be decrypted" in cli(target, "note", "R/1", "More", code=1)
     monkeypatch.setenv("RAGW_ENCRYPTION_KEY", "not a key")
     assert "is not an encryption key" in cli(target, "board", code=1)
@@ -134,12 +134,12 @@ def test_a_sealed_read_model_is_read_with_the_ledger_s_key_alone(
     monkeypatch.delenv("RAGW_ENCRYPTION_KEY")
     error = cli(target, "board", code=1)
     assert error == (
-        "Error: the read model beside this ledger is sealed under this ledger's key; set "
-        "RAGW_ENCRYPTION_KEY to its key; nothing was written\n"
+        "Error: this ledger is encrypted and RAGW_ENCRYPTION_KEY is not set; nothing was "
+        "recorded; set RAGW_ENCRYPTION_KEY to its key\n"
     )
     monkeypatch.setenv("RAGW_ENCRYPTION_KEY", cli(target, "admin", "new-key").strip())
     error = cli(target, "board", code=1)
-    assert "under another key than the one in RAGW_ENCRYPTION_KEY" in error
+    assert "the key in RAGW_ENCRYPTION_KEY is not this ledger's key" in error
     assert error.count("\n") == 1
     monkeypatch.setenv("RAGW_ENCRYPTION_KEY", key)
     assert cli(target, "board", "--as-at", "2021-04-01") == board

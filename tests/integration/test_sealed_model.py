@@ -191,8 +191,8 @@ def test_a_model_sealed_under_a_key_is_refused_without_it_or_with_another(
     store.catch_up()
     position = store.position()
     for key, said in (
-        (None, "the ledger's events are encrypted"),
-        (OTHER, "cannot be decrypted with the key"),
+        (None, "this ledger is encrypted and the encryption key is not set"),
+        (OTHER, "the key in the encryption key is not this ledger's key"),
     ):
         other = open_ledger(target, create=False, encryption_key=key)
         with pytest.raises(LedgerError, match=said) as refused:
@@ -214,7 +214,7 @@ def test_a_model_made_in_clear_is_not_read_as_a_sealed_one(target: str) -> None:
         store.catch_up()
     clear.close()
     keyed = open_ledger(target, create=False, encryption_key=KEY)
-    with pytest.raises(LedgerError, match="cannot be decrypted with the key"):
+    with pytest.raises(LedgerError, match="this ledger is not encrypted"):
         TimelineStore(keyed, target).close()
     keyed.close()
 
@@ -229,7 +229,7 @@ def test_a_sealed_model_whose_mark_was_removed_is_not_read_in_clear_without_the_
     with store._transaction(lock=True) as cursor:
         cursor.execute("DELETE FROM ragw_tracking WHERE name = 'read_model_seal'")
     keyless = open_ledger(target, create=False)
-    with pytest.raises(LedgerError, match="the ledger's events are encrypted") as refused:
+    with pytest.raises(LedgerError, match="this ledger is encrypted") as refused:
         TimelineStore(keyless, target).close()
     assert "\n" not in str(refused.value)
     keyless.close()
