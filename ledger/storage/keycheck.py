@@ -167,6 +167,18 @@ class KeyGuard:
         ledger in clear: its record of its encryption, or with none yet its first event,
         against this session's key. A model alone is no proof of what the ledger is: one
         forged in clear beside an encrypted ledger would otherwise be read as its own."""
+        row = self._record(cursor)
+        if row:
+            self._compare(bool(row[0]), row[1])
+            return
+        cursor.execute(self.earliest, (EVERY,))
+        stored = _row(cursor.fetchone())
+        if stored:
+            self._compare_stored(bytes(stored[0]))
+
+    def _record(self, cursor: Any) -> list[Any]:
+        """The record of the ledger's encryption (encrypted, key check), read without
+        creating its table: empty when there is none."""
         if self.postgres:
             cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (self.table,))
         else:
@@ -174,16 +186,10 @@ class KeyGuard:
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (self.table,)
             )
         found = _row(cursor.fetchone())
-        if found and found[0]:
-            cursor.execute(self.select)
-            row = _row(cursor.fetchone())
-            if row:
-                self._compare(bool(row[0]), row[1])
-                return
-        cursor.execute(self.earliest, (EVERY,))
-        stored = _row(cursor.fetchone())
-        if stored:
-            self._compare_stored(bytes(stored[0]))
+        if not found or not found[0]:
+            return []
+        cursor.execute(self.select)
+        return _row(cursor.fetchone())
 
     def _table(self, cursor: Any) -> bool:
         """Whether the record's table is there, creating it if this login may: on SQLite
@@ -216,17 +222,7 @@ class KeyGuard:
         where the record says encrypted, or ciphertext where it says in clear), or with
         the key of this session when its events decrypt under it; None when it agrees, or
         there is no record or no event."""
-        if self.postgres:
-            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (self.table,))
-        else:
-            cursor.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (self.table,)
-            )
-        found = _row(cursor.fetchone())
-        if not found or not found[0]:
-            return None
-        cursor.execute(self.select)
-        row = _row(cursor.fetchone())
+        row = self._record(cursor)
         if not row:
             return None
         encrypted, check = bool(row[0]), row[1]
