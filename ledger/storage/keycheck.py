@@ -101,6 +101,19 @@ class WriteKey:
         return True
 
 
+def hold_reading(ledger: Any, *, keyless: bool = True) -> None:
+    """Refuse (:class:`KeyRefusedError`, in the words a write's refusal uses) reading
+    ``ledger``, opened with its settings' key, unless that key is the ledger's own (none
+    for a ledger kept in clear); once for the ledger opened. A ledger whose recorder
+    keeps no record (one in memory) holds nothing. Not ``keyless``: a reader that came
+    with no key is let through (it reads what needs none: ``verify``'s chain), one that
+    came with a key is held to it."""
+    recorder = ledger.recorder
+    guard: KeyGuard | None = getattr(recorder, "key_guard", None)
+    if guard is not None and (keyless or guard.key.check is not None):
+        guard.hold_reader(recorder.datastore)
+
+
 def _row(row: Any) -> list[Any]:
     """A fetched row's values in order, whichever row factory the connection uses."""
     if row is None:
@@ -126,6 +139,9 @@ class KeyGuard:
         mark = "%s" if postgres else "?"
         position = "notification_id" if postgres else "rowid"
         self.key = key
+        #: Whether a reader of this recorder was held to the ledger's record of its key
+        #: (:meth:`hold_reader`): the record is written once, by the ledger's first write.
+        self.reader_held = False
         self.postgres = postgres
         self.events_table = events_table
         self.table = table
@@ -161,20 +177,33 @@ class KeyGuard:
                 self._compare_stored(bytes(found[0]))
         cursor.execute(self.insert, (self.key.check is not None, self.key.check))
 
-    def check_reading(self, cursor: Any) -> None:
-        """Refuse (:class:`KeyRefusedError`) a session reading what is derived from the
-        ledger (its read model) without the ledger's key, with another, or with one for a
-        ledger in clear: its record of its encryption, or with none yet its first event,
-        against this session's key. A model alone is no proof of what the ledger is: one
-        forged in clear beside an encrypted ledger would otherwise be read as its own."""
+    def check_reading(self, cursor: Any) -> bool:
+        """Refuse (:class:`KeyRefusedError`) a session reading the ledger (its events, or
+        its read model) without the ledger's key, with another, or with one for a ledger
+        in clear: its record of its encryption, or with none yet its first event, against
+        this session's key. A model alone is no proof of what the ledger is: one forged
+        in clear beside an encrypted ledger would otherwise be read as its own. Whether
+        the ledger said what it is (False: no record and no event, nothing to read yet)."""
         row = self._record(cursor)
         if row:
             self._compare(bool(row[0]), row[1])
-            return
+            return True
         cursor.execute(self.earliest, (EVERY,))
         stored = _row(cursor.fetchone())
         if stored:
             self._compare_stored(bytes(stored[0]))
+        return bool(stored)
+
+    def hold_reader(self, datastore: Any) -> None:
+        """:meth:`check_reading` in a transaction of its own, once for this recorder's
+        life (a web worker keeps its ledger open across requests: it is held once, not
+        on every request); a ledger that said nothing yet of what it is is asked again."""
+        if self.reader_held:
+            return
+        # committed, not rolled back: a statement the driver prepared in a rolled back
+        # transaction is gone from the server while the driver still counts it
+        with datastore.transaction(commit=True) as cursor:
+            self.reader_held = self.check_reading(cursor)
 
     def _record(self, cursor: Any) -> list[Any]:
         """The record of the ledger's encryption (encrypted, key check), read without

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ledger.errors import KeyRefusedError, LedgerError
+from ledger.errors import LedgerError
 from ledger.storage.organisation import schema_of
 from ledger.storage.settings import is_postgres, open_connection, storage_env
 from projections.store.prefixed import connect as connect_sqlite
@@ -71,18 +71,6 @@ class Database:
         self.writable = self.ready = False
         if not keep:
             return
-        recorder: Any = ledger.recorder
-        guard = getattr(recorder, "key_guard", None)
-        if guard is not None:  # read, or made, with the ledger's own key alone (verify,
-            # which makes nothing, checks the chain without it and says what it could not)
-            # committed, not rolled back: a statement the driver prepared in a rolled
-            # back transaction is gone from the server while the driver still counts it
-            with recorder.datastore.transaction(commit=True) as cursor:
-                try:
-                    guard.check_reading(cursor)
-                except KeyRefusedError:  # said as a write's refusal says it
-                    self.connection.close()
-                    raise
         with self._transaction(lock=False) as cursor:
             self.writable = may_write(cursor, self.postgres)
             self.ready = self.writable or layout_ready(cursor, self._sql, self.postgres, self.seal)

@@ -67,6 +67,8 @@ class LedgerSession:
         self.progress = progress
         self._open = open_ledger
         self._ledger: Ledger | None = None
+        #: Whether this session reads only what needs no key (see :meth:`ledger`).
+        self._keyless = False
         self._store: TimelineStore | None = None
 
     @property
@@ -74,7 +76,9 @@ class LedgerSession:
         """Who records: on a PostgreSQL ledger under access control, the authenticated
         database login (roles are checked against it, so no flag can borrow another's);
         otherwise the name given, or the login name."""
-        if not is_postgres(self.target) or self.ledger(write=False).access() is None:
+        # not held here: a write asks it too, and is held in the transaction that
+        # writes it (a read is held where it reads)
+        if not is_postgres(self.target) or self._opened(write=False).access() is None:
             return self.named
         login = login_of(self.target)
         if self.explicit and self.named.casefold() != login.casefold():
@@ -94,8 +98,26 @@ class LedgerSession:
         with connect_to_database(self.target, org=org, autocommit=True) as connection:
             yield connection
 
-    def ledger(self, *, write: bool) -> Ledger:
-        """The ledger; ``write`` lets opening create a ledger that does not exist yet."""
+    def ledger(self, *, write: bool, keyless: bool = False) -> Ledger:
+        """The ledger; ``write`` lets opening create a ledger that does not exist yet.
+
+        Read (not ``write``), it is held to its record of its key first, once: a read
+        without the ledger's key, with another, or with a key to a ledger kept in clear
+        is refused in the words a write's refusal uses, before any event or model row
+        is read. A write is held in the transaction that writes it
+        (:mod:`ledger.storage.keycheck`). ``keyless``: this session reads only what
+        needs no key (the chain, which ``ragw verify`` checks without it), and is not
+        held, now or later."""
+        ledger = self._opened(write)
+        self._keyless = self._keyless or keyless
+        if not write and not self._keyless:
+            from ledger.storage.keycheck import hold_reading
+
+            hold_reading(ledger)
+        return ledger
+
+    def _opened(self, write: bool) -> Ledger:
+        """The ledger, opened on first use, not held to its key."""
         if self._ledger is None:
             self._ledger = self._open(write)
         return self._ledger
@@ -169,3 +191,4 @@ class LedgerSession:
             if self.closes_ledger:
                 self._ledger.close()
             self._ledger = None
+        self._keyless = False

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +133,66 @@ def test_an_import_without_the_key_is_refused_whole(
     file = write_csv(tmp_path / "tracker.csv", seed_tracker())
     monkeypatch.delenv("RAGW_ENCRYPTION_KEY")
     refused(encrypted, NEEDS_KEY, "import", str(file), "--on", "2021-02-01")
+
+
+@pytest.mark.parametrize("read", [("log",), ("history", "R/2")], ids=["log", "history"])
+def test_a_read_of_the_events_themselves_is_held_to_the_key_as_a_write_is(
+    encrypted: str, monkeypatch: pytest.MonkeyPatch, read: tuple[str, ...]
+) -> None:
+    """Reads that replay the events, and never the read model, are refused in the one
+    line a write without the key, or with another, is refused in."""
+    expected = cli(encrypted, *read, "--format", "json")
+    key = own_key(monkeypatch)
+    refused(encrypted, NEEDS_KEY, *read)
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", new_key(encrypted))
+    refused(encrypted, WRONG_KEY, *read)
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", key)
+    assert cli(encrypted, *read, "--format", "json") == expected
+
+
+@pytest.mark.parametrize("read", ["log", "verify"])
+def test_a_read_with_a_key_to_a_ledger_kept_in_clear_is_refused(
+    target: str, monkeypatch: pytest.MonkeyPatch, read: str
+) -> None:
+    history(lambda *args, code=0: cli(target, *args, code=code))
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", new_key(target))
+    refused(target, NOT_ENCRYPTED, read)
+
+
+def test_verify_with_another_key_says_the_key_is_not_the_ledger_s_not_that_the_model_differs(
+    encrypted: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chain needs no key, and verify checks it without one; a key given must be the
+    ledger's own before the model is compared (under another, every row would differ)."""
+    board(encrypted)  # the read model made
+    key = own_key(monkeypatch)
+    assert cli(encrypted, "verify").startswith("ok: 11 events")  # no key: the chain
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", new_key(encrypted))
+    refused(encrypted, WRONG_KEY, "verify")
+    # the events alone (a paper's digest too) need no key, whichever is given
+    assert cli(encrypted, "verify", "--events-only").startswith("ok: 11 events")
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", key)
+    assert cli(encrypted, "verify").startswith("ok: 11 events")
+
+
+def test_the_web_service_of_an_encrypted_ledger_does_not_start_without_its_key(
+    encrypted: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its pages read the ledger: ``ragw serve`` is refused in the one line any read is,
+    before it listens (run apart, so a service that did start is stopped, not waited on)."""
+
+    def serve() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-c", "from cli.main import main; main()", "--db", encrypted]
+        return subprocess.run(
+            [*command, "serve", "--port", "0"], capture_output=True, text=True, timeout=60
+        )
+
+    own_key(monkeypatch)
+    for expected in (NEEDS_KEY, WRONG_KEY):
+        started = serve()
+        assert started.returncode == 1 and started.stderr.startswith(expected), started.stderr
+        assert started.stderr.count("\n") == 1
+        monkeypatch.setenv("RAGW_ENCRYPTION_KEY", new_key(encrypted))
 
 
 def test_a_restored_ledger_keeps_the_key_it_was_restored_with(
