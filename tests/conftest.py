@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from eventsourcing.cipher import AESCipher
 
 from ledger import Ledger, open_ledger
 from tests import postgres_server
@@ -44,6 +45,16 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return str(tmp_path / "ragw.db")
     server = request.getfixturevalue("postgres")
     return server.create_database(f"ragw_test_{os.getpid()}_{next(_database_numbers)}")
+
+
+@pytest.fixture(
+    params=[pytest.param(None, id="clear"), pytest.param(AESCipher.create_key(32), id="sealed")]
+)
+def key(request: pytest.FixtureRequest) -> str | None:
+    """A ledger's encryption key: None, a ledger kept in clear with its read model in
+    clear; a key, an encrypted ledger with its read model sealed under it. A test of the
+    model that asks for it holds for both."""
+    return request.param
 
 
 @pytest.fixture

@@ -204,7 +204,7 @@ class PydanticMapper(Mapper[UUID]):
                 data = self.compressor.decompress(data)
             state: dict[str, Any] = self.transcoder.decode(data)
         except Exception as error:  # unreadable: say why, in the user's terms
-            raise self.unreadable() from error
+            raise self._unreadable() from error
         cls = event_class(stored_event.topic)
         upcast(cls, state, state.pop("class_version", 1))
         check_originator_topic(cls, state)
@@ -217,7 +217,7 @@ class PydanticMapper(Mapper[UUID]):
             ),
         )
 
-    def unreadable(self) -> LedgerError:
+    def _unreadable(self) -> LedgerError:
         """The refusal of a read whose key cannot read the events, in the reader's terms."""
         if self.cipher:
             return LedgerError(

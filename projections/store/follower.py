@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from events import (
@@ -51,7 +51,11 @@ from projections.store.schema import (
     TABLES,
     VERDICT_COLUMNS,
     create_tables,
+    reseal,
 )
+
+if TYPE_CHECKING:
+    from ledger.application import Ledger
 
 #: The table and columns of each kind of a page's rows that are not an item's, as the
 #: sealed model writes them (a meeting's and a review's committee first, by its code).
@@ -77,8 +81,11 @@ class Follower(PaperRows):
 
     #: (scope, published) of every report, read once the first items need it.
     _reports: dict[str, tuple[str, str]] | None = None
-    #: The organisation of each stream of verdicts met, by the stream's id.
-    _verdict_orgs: dict[UUID, str] | None = None
+
+    def __init__(self, ledger: Ledger, target: str, *, keep: bool = True) -> None:
+        #: The organisation of each stream of verdicts met, by the stream's id.
+        self._verdict_orgs: dict[UUID, str] = {}
+        super().__init__(ledger, target, keep=keep)
 
     def position(self) -> int:
         with self._transaction(lock=False) as cursor:
@@ -104,10 +111,13 @@ class Follower(PaperRows):
                 return done
 
     def rebuild(self, progress: Callable[[int], object] | None = None) -> int:
-        """Derive the whole model again from the first event, in one transaction. On
-        SQLite the tables are made anew, indexes included (a definition edited in the file
-        is mended too); on PostgreSQL only their owner may, so their rows go."""
+        """Derive the whole model again from the first event, in one transaction, sealed
+        under the key this ledger is read with (proven by its record of its key before
+        the model is opened), whatever the model said it was sealed under. On SQLite the
+        tables are made anew, indexes included (a definition edited in the file is mended
+        too); on PostgreSQL only their owner may, so their rows go."""
         with self._transaction(lock=True) as cursor:
+            reseal(cursor, self._sql, self.seal)
             for table in TABLES:
                 cursor.execute(f"{'DELETE FROM' if self.postgres else 'DROP TABLE'} {table}")
             if not self.postgres:
@@ -203,8 +213,6 @@ class Follower(PaperRows):
     def _verdict_org(self, event: VerdictsBegun | VerdictGiven) -> str:
         """The organisation whose items a stream of verdicts is on: named by its first
         event, read from the log when an earlier page held it."""
-        if self._verdict_orgs is None:
-            self._verdict_orgs = {}
         stream = event.originator_id
         if isinstance(event, VerdictsBegun):
             self._verdict_orgs[stream] = event.org
@@ -260,12 +268,18 @@ class Follower(PaperRows):
 
     def _close_spans(self, cursor: Any, closed: list[tuple[str, str, str]]) -> None:
         """Each (moment, key, start): the item's span from that day known until then."""
-        if self.postgres:  # one statement, the values as arrays
+        if self.postgres:  # one statement, the values as arrays; the keys found by their
+            # index (``key = ANY``), as :meth:`_delete` finds them, however stale the
+            # table's statistics: a join to the unnested values alone could scan the table
             cursor.execute(
                 "UPDATE ragw_spans SET known_until = given.at FROM unnest(%s::text[], "
                 "%s::text[], %s::text[]) AS given (at, key, start) WHERE ragw_spans.key = "
-                "given.key AND known_until IS NULL AND effective_from = given.start",
-                [list(values) for values in zip(*closed, strict=True)],
+                "ANY(%s) AND ragw_spans.key = given.key AND known_until IS NULL "
+                "AND effective_from = given.start",
+                [
+                    *(list(values) for values in zip(*closed, strict=True)),
+                    sorted({key for _, key, _ in closed}),
+                ],
             )
         else:
             cursor.executemany(

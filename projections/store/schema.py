@@ -6,21 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ledger.errors import Field, LedgerError
+from ledger.errors import Field, Fix, Hint, LedgerError
 
 NAME = "read_model"
 #: The table of the model's position (and layout).
 TRACKING = "ragw_tracking"
 #: The layout of the tables below. A model of another layout (an earlier ragw's) is
 #: dropped and derived again from the log, on first use.
-LAYOUT = 11
+LAYOUT = 12
 LAYOUT_ROW = "read_model_layout"
 #: The tracking row marking a sealed model (an encrypted ledger's,
 #: :mod:`projections.store.sealing`): its position is the check value of the key it was
 #: sealed under. A model without it was made in clear. The two are never mixed: a model
 #: found sealed under another key, or in clear for a ledger read with a key (or sealed
 #: for one read without), is refused, and nothing is written; unless it holds nothing
-#: yet (position 0), when it is made again as this read needs it.
+#: yet (position 0), when it is made again as this read needs it. A rebuild makes it
+#: anew under the key the read comes with, which the ledger's record of its key proved.
 SEAL_ROW = "read_model_seal"
 #: The end of a span that has not ended: later than any date, so one range test serves.
 FOREVER = "9999-12-31"
@@ -168,19 +169,47 @@ def layout_ready(cursor: Any, sql: Callable[[str], str], postgres: bool, seal: i
     return rows.get(LAYOUT_ROW) == LAYOUT and NAME in rows and rows.get(SEAL_ROW, 0) == seal
 
 
-def refuse_mixing(found: int, seal: int) -> LedgerError:
+class SealedOtherwise(LedgerError):
+    """The refusal of a model sealed otherwise than this ledger is read
+    (:func:`refuse_mixing`)."""
+
+
+def refuse_mixing(found: int, seal: int) -> SealedOtherwise:
     """The refusal for a model sealed otherwise than this ledger is read (``found``,
-    ``seal``: check values, 0 for clear)."""
+    ``seal``: check values, 0 for clear). The ledger's record of its key has proven the
+    key this read comes with before any model is looked at (a read without the key, or
+    with another, is refused first: :meth:`ledger.storage.keycheck.KeyGuard.check_reading`),
+    so it is the model that is not this ledger's: its record of its seal was altered, or
+    it is another's; a rebuild with the ledger's key makes it again (:func:`reseal`)."""
     if not seal:
-        said = "is sealed under this ledger's key; set {key} to its key"
+        said = "is sealed, and this ledger is not encrypted"
+        given = "with {key} unset"
     elif not found:
-        said = "was made in clear: this ledger is not encrypted (then unset {key})"
+        said = "was made in clear, and this ledger is encrypted"
+        given = "with {key} set to its key"
     else:
-        said = "is sealed under another key than the one in {key}: it is not this ledger's key"
-    return LedgerError(
-        f"the read model beside this ledger {said}; nothing was written",
+        said = "is sealed under another key than this ledger's, which {key} holds"
+        given = "with {key} set"
+    return SealedOtherwise(
+        f"the read model beside this ledger {said}: the model is not this ledger's (its "
+        "record of its seal was altered, or it is another ledger's); nothing was written; "
+        f"{{hint}} ({given})",
         key=Field.ENCRYPTION_KEY,
+        hint=Hint.to(Fix.REBUILD),
     )
+
+
+def reseal(cursor: Any, sql: Callable[[str], str], seal: int) -> None:
+    """Record the model as holding nothing yet (position 0), sealed under the key whose
+    check value is ``seal`` (0: in clear), whatever it said before: a rebuild's first
+    step, once the ledger's record of its key has proven the key, in the transaction
+    that then drops every row and derives them again."""
+    cursor.execute(sql("UPDATE ragw_tracking SET position = 0 WHERE name = ?"), (NAME,))
+    cursor.execute(sql("DELETE FROM ragw_tracking WHERE name = ?"), (SEAL_ROW,))
+    if seal:
+        cursor.execute(
+            sql("INSERT INTO ragw_tracking (name, position) VALUES (?, ?)"), (SEAL_ROW, seal)
+        )
 
 
 def create_tables(cursor: Any, sql: Callable[[str], str], postgres: bool, seal: int = 0) -> None:

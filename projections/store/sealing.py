@@ -20,14 +20,17 @@ column is which):
   inspection events, verdict reasons and actors). AES-GCM with a random nonce under a
   second derived key; the associated data is the column's meaning and the token of the
   row's item (or report, committee ...), so a ciphertext moved to another column or to
-  another item's row does not open. A board row's place and line (the JSON before and
-  after ``overdue``) are one sealed value, so a row costs one decryption.
+  another item's row does not open (an inspection's event is bound to its row's version
+  and type as well, which say where in its stream it comes and how it is read). A board
+  row's place and line (the JSON before and after ``overdue``) are one sealed value, so
+  a row costs one decryption.
 
-NULL stays NULL (it says only that an item has no owner, or no request pending, as its
-status code would). Both derived keys are HMAC-SHA256 of a label of their own under the
-ledger's key, and so is the model's check value (:attr:`Sealer.check`), which the model
-records beside its layout: a model made in clear, or under another key, is never read
-as this one. The ciphers are OpenSSL's (the ``cryptography`` package): one call costs
+Every value is padded to a whole number of :data:`PAD` bytes first, so lengths show
+only to within them. NULL stays NULL (it says only that an item has no owner, or no
+request pending, as its status code would). Both derived keys are HMAC-SHA256 of a
+label of their own under the ledger's key, and so is the model's check value
+(:attr:`Sealer.check`), which the model records beside its layout: a model made in
+clear, or under another key, is never read as this one. The ciphers are OpenSSL's (the ``cryptography`` package): one call costs
 about a microsecond, against about fifty through the events' cipher's library, which
 decides how fast a sealed board of tens of thousands of rows opens.
 """
@@ -52,17 +55,39 @@ CHECK = b"ragw read model: check"
 #: What joins a board row's place and the two halves of its line inside one sealed value
 #: (JSON escapes it, and places never hold it).
 JOIN = "\x1f"
+#: Every value is padded to a whole number of these bytes before it is sealed or made a
+#: token, so a ciphertext's length says the value's only to within them: owners named
+#: from a small set of roles ("ACC", "Chief Constable") cannot be told apart by length,
+#: nor keys and codes by how many digits they have.
+PAD = 32
+
+
+def _padded(value: str) -> bytes:
+    """``value`` as UTF-8, then 0x80 and as many zero bytes as fill its last block of
+    :data:`PAD` (ISO/IEC 7816-4: whatever the value ends with, the last 0x80 ends it)."""
+    raw = value.encode() + b"\x80"
+    return raw + bytes(-len(raw) % PAD)
+
+
+def _unpadded(raw: bytes) -> str:
+    """The value :func:`_padded` padded; ValueError when ``raw`` is not so padded."""
+    body = raw.rstrip(b"\x00")
+    if not body.endswith(b"\x80") or len(raw) % PAD:
+        raise ValueError("not padded")
+    return body[:-1].decode()
 
 
 def _derive(key: bytes, label: bytes) -> bytes:
     return hmac.new(key, label, hashlib.sha256).digest()
 
 
-def damaged() -> LedgerError:
-    """The refusal for a sealed value that does not open under this ledger's key."""
+def damaged(row: str | None = None) -> LedgerError:
+    """The refusal for a sealed value that does not open under this ledger's key; with
+    ``row``, the stored row it is in (as ``verify`` names one)."""
     return LedgerError(
-        "a value of the sealed read model does not open under this ledger's key: it was "
-        "altered or moved since it was written; {hint}",
+        "a value of the sealed read model{where} does not open under this ledger's key: "
+        "it was altered or moved since it was written; {hint}",
+        where=f" (in {row})" if row else "",
         hint=Hint.to(Fix.REBUILD),
     )
 
@@ -92,7 +117,7 @@ class Sealer:
         """The deterministic token of ``value`` of this kind (``key``, ``report`` ...)."""
         found = self._tokens.get((value, kind))
         if found is None:
-            sealed = self._siv.encrypt(value.encode(), [kind.encode()])
+            sealed = self._siv.encrypt(_padded(value), [kind.encode()])
             found = b64encode(sealed).decode()
             self._tokens[(value, kind)] = found
             self._values[(found, kind)] = value
@@ -106,7 +131,7 @@ class Sealer:
         found = self._values.get((token, kind))
         if found is None:
             try:
-                found = self._siv.decrypt(b64decode(token), [kind.encode()]).decode()
+                found = _unpadded(self._siv.decrypt(b64decode(token), [kind.encode()]))
             except (InvalidTag, ValueError) as error:
                 raise damaged() from error
             self._values[(token, kind)] = found
@@ -118,7 +143,7 @@ class Sealer:
         if value is None:
             return None
         nonce = os.urandom(12)
-        sealed = self._aead.encrypt(nonce, value.encode(), f"{column}{JOIN}{row}".encode())
+        sealed = self._aead.encrypt(nonce, _padded(value), f"{column}{JOIN}{row}".encode())
         return b64encode(nonce + sealed).decode()
 
     def open(self, sealed: str | None, column: str, row: str) -> str | None:
@@ -129,6 +154,6 @@ class Sealer:
         try:
             raw = b64decode(sealed)
             value = self._aead.decrypt(raw[:12], raw[12:], f"{column}{JOIN}{row}".encode())
+            return _unpadded(value)
         except (InvalidTag, ValueError) as error:
             raise damaged() from error
-        return value.decode()

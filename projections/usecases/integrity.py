@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING, Any
 from ledger.errors import Fix, Hint, LedgerError
 from ledger.exchange.backup import CLOCK_TOLERANCE
 from ledger.exchange.backup.replay import first_unruled
+from ledger.storage.keycheck import hold_reading
 from projections.committee import paper_of
 from projections.store.audit import Audit, Difference
+from projections.store.follower import Follower
+from projections.store.schema import SealedOtherwise
 from projections.store.stored_rows import Stored, schema_difference
 from projections.usecases.logins import check_logins
 
@@ -68,12 +71,17 @@ def verify(
     file has no such writer: whoever can write it can rewrite it whole, chain and all,
     and a replay (about as slow as a restore, several times the chain's time) proves
     nothing the chain does not."""
-    ledger = session.ledger(write=False)
+    ledger = session.ledger(write=False, keyless=True)  # the chain needs no key
     with session.progress(ledger.last_position(), "Verifying the chain") as bar:
         verdict = ledger.verify(digest, progress=bar)
     result = verified(ledger, verdict, digest)
     check_key_record(ledger)
-    if check_logins(session) or rules:
+    replaying = check_logins(session) or rules
+    if replaying or not events_only:
+        # the chain needed no key; what follows decrypts with the key given, if one is:
+        # it must be the ledger's own (another would make every stored row "differ")
+        hold_reading(ledger, keyless=False)
+    if replaying:
         result = replace(result, replayed=check_rules(session))
     if events_only:
         return result
@@ -228,7 +236,20 @@ def refuse_unless_folded(
 
 
 def rebuild(session: LedgerSession) -> int:
-    """Derive the stored read model again from every event; how many events."""
-    store = session.store()
-    with session.progress(session.ledger(write=False).last_position(), "Rebuilding") as bar:
-        return store.rebuild(progress=bar)
+    """Derive the stored read model again from every event; how many events. A model
+    whose record of its seal disagrees with the key this session comes with is made
+    anew, sealed under that key: the ledger's own record of its key proved the key before
+    the model was looked at (a read without it, or with another, is refused first), so
+    it is the model that is wrong (its record edited, or another's)."""
+    ledger = session.ledger(write=False)  # held to its key first
+    remade: Follower | None = None
+    try:
+        store: Follower = session.store()
+    except SealedOtherwise:  # from a connection that does not ask the model what it is
+        store = remade = Follower(ledger, session.target, keep=False)
+    try:
+        with session.progress(ledger.last_position(), "Rebuilding") as bar:
+            return store.rebuild(progress=bar)
+    finally:
+        if remade is not None:
+            remade.close()

@@ -2,32 +2,22 @@
 as the follower makes them: whatever the history (backdated changes, corrections,
 closures, meetings before, between and after them) and however the model was brought up
 to date (at random moments, a page at a time), an untouched model is found to be exactly
-what the events give, on SQLite and on PostgreSQL."""
+what the events give, on SQLite and on PostgreSQL, in clear and sealed."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger import open_ledger
 from projections.store import TimelineStore
-from projections.store.audit import Audit, Audited
-from projections.store.stored_rows import Stored
-from tests.integration.test_timeline_store import DAYS, copy_into, history_with_corrections
+from projections.store.audit import Audited
+from tests.integration.test_timeline_store import DAYS, audited, owned_history
 from tests.unit.test_time import ME, START, TODAY, build_history, operations
-
-
-def audited(ledger: Any, target: str) -> Any:
-    store = Stored(ledger, target)
-    try:
-        return Audit(store).run()
-    finally:
-        store.close()
 
 
 @settings(
@@ -40,12 +30,13 @@ def audited(ledger: Any, target: str) -> Any:
 )
 def test_an_untouched_model_is_what_the_events_give_however_it_was_followed(
     tmp_path: Path,
+    key: str | None,
     ops: list[tuple[str, int, int, str, int]],
     meetings: dict[int, int],
     reads: set[int],
 ) -> None:
     where = str(tmp_path / f"{uuid.uuid4().hex}.db")
-    ledger = open_ledger(where, create=True)
+    ledger = open_ledger(where, create=True, encryption_key=key)
     ledger.today = lambda: TODAY  # type: ignore[method-assign]
     store = TimelineStore(ledger, where)
     days = {offset: START + timedelta(days=offset) for offset in meetings}
@@ -70,16 +61,16 @@ def test_an_untouched_model_is_what_the_events_give_however_it_was_followed(
         ledger.close()
 
 
-def test_an_untouched_model_of_corrections_and_closures_checks_out_on_each_store(
-    target: str,
+def test_an_untouched_model_of_corrections_closures_and_owners_checks_out_on_each_store(
+    target: str, key: str | None
 ) -> None:
-    ledger = copy_into(target, history_with_corrections())
-    store = TimelineStore(ledger, target)
+    _, ledger, store = owned_history(target, key)
     try:
         store.catch_up()
         found = audited(ledger, target)
         assert isinstance(found, Audited), found
         assert found.rows > 10 and found.behind == 0
+        assert found.position == ledger.last_position()
     finally:
         store.close()
         ledger.close()

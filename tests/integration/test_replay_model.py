@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from eventsourcing.cipher import AESCipher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,19 +40,17 @@ def unique_moments(events: list[LedgerEvent]) -> set[datetime]:
 @given(
     ops=operations,
     meetings=st.dictionaries(DAYS, st.integers(0, 25), min_size=1, max_size=3),
-    encrypted=st.booleans(),
     data=st.data(),
 )
 def test_every_replayed_step_is_what_the_stored_model_says_was_known_at_its_moment(
     tmp_path: Path,
+    key: str | None,
     ops: list[tuple[str, int, int, str, int]],
     meetings: dict[int, int],
-    encrypted: bool,
     data: Any,
 ) -> None:
     """On ledgers kept in clear and encrypted ones (their read model sealed)."""
     where = str(tmp_path / f"{uuid.uuid4().hex}.db")
-    key = AESCipher.create_key(32) if encrypted else None
     ledger = open_ledger(where, create=True, encryption_key=key)
     ledger.today = lambda: TODAY  # type: ignore[method-assign]
     days = {offset: START + timedelta(days=offset) for offset in meetings}

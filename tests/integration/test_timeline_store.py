@@ -1,9 +1,11 @@
 """The stored read model answers 'as at D, as known at T' exactly as the fold does, is
-kept in step exactly once, catches up by itself, survives a crash and rebuilds the same."""
+kept in step exactly once, catches up by itself, survives a crash and rebuilds the same;
+in clear and sealed (an encrypted ledger's), each test under the ``key`` it is given."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -17,11 +19,14 @@ from hypothesis import strategies as st
 from cli.render import dump_document
 from events import LedgerEvent
 from ledger import Ledger, open_ledger
+from ledger.demo import DEMO_COMMITTEE, DEMO_DATE, PREVIOUS_MEETING, build_demo, demo_paper
 from ledger.exchange.backup import backup_lines, read_backup
 from projections.board import board_item, board_of, stored_board
 from projections.committee import paper_of, summary_of
 from projections.recorded import Recorded
 from projections.store import TimelineStore
+from projections.store.audit import Audit, Audited
+from projections.store.stored_rows import Stored
 from projections.text import compact
 from tests.unit.test_time import ME, START, TODAY, build_history, operations
 
@@ -31,8 +36,6 @@ DAYS = st.sampled_from(range(-1, (TODAY - START).days + 1, 7))
 def copy_into(target: str, events: list[LedgerEvent], encryption_key: str | None = None) -> Ledger:
     """A real store holding exactly these events (restored, so times are kept);
     encrypted under ``encryption_key`` when given."""
-    import json
-
     ledger = open_ledger(target, create=True, encryption_key=encryption_key)
     lines = [json.dumps(line) for line in backup_lines(events)]
     ledger.restore_backup(read_backup(lines), source="history")
@@ -66,14 +69,19 @@ def answers(store: TimelineStore, day: date, known_at: Any) -> tuple[Any, ...]:
 )
 @given(ops=operations, days=st.lists(DAYS, min_size=1, max_size=4), data=st.data())
 def test_the_store_answers_as_at_and_as_known_at_exactly_as_the_fold(
-    tmp_path: Path, ops: list[tuple[str, int, int, str, int]], days: list[int], data: st.DataObject
+    tmp_path: Path,
+    key: str | None,
+    ops: list[tuple[str, int, int, str, int]],
+    days: list[int],
+    data: st.DataObject,
 ) -> None:
     """On SQLite files (a database per example); the tests below cover PostgreSQL."""
     events = [e for _, e in build_history(ops).read_log()]
     where = str(tmp_path / f"{uuid.uuid4().hex}.db")
-    ledger = copy_into(where, events)
+    ledger = copy_into(where, events, encryption_key=key)
     store = TimelineStore(ledger, where)
     try:
+        assert (store.sealer is not None) == (key is not None)
         edges = sorted(boundaries(events))
         for offset in days:
             day = data.draw(st.sampled_from([START + timedelta(days=offset), *edges]))
@@ -94,6 +102,7 @@ def test_the_store_answers_as_at_and_as_known_at_exactly_as_the_fold(
 )
 def test_the_papers_kept_per_meeting_are_the_papers_of_the_fold(
     tmp_path: Path,
+    key: str | None,
     ops: list[tuple[str, int, int, str, int]],
     meetings: dict[int, int],
     reads: set[int],
@@ -102,7 +111,7 @@ def test_the_papers_kept_per_meeting_are_the_papers_of_the_fold(
     model brought up to date at random moments in between: each meeting's summary, read
     from the rows kept for it, is the summary worked out from the fold, byte for byte."""
     where = str(tmp_path / f"{uuid.uuid4().hex}.db")
-    ledger = open_ledger(where, create=True)
+    ledger = open_ledger(where, create=True, encryption_key=key)
     ledger.today = lambda: TODAY  # type: ignore[method-assign]
     store = TimelineStore(ledger, where)
     days = {offset: START + timedelta(days=offset) for offset in meetings}
@@ -130,9 +139,9 @@ def test_the_papers_kept_per_meeting_are_the_papers_of_the_fold(
 
 
 def test_a_meeting_added_between_two_others_becomes_the_one_the_later_paper_compares_with(
-    target: str,
+    target: str, key: str | None
 ) -> None:
-    ledger = open_ledger(target, create=True)
+    ledger = open_ledger(target, create=True, encryption_key=key)
     ledger.today = lambda: TODAY  # type: ignore[method-assign]
     store = TimelineStore(ledger, target)
     try:
@@ -173,6 +182,18 @@ def history_with_corrections() -> list[LedgerEvent]:
     return [e for _, e in build_history(HISTORY).read_log()]
 
 
+def owned_history(target: str, key: str | None) -> tuple[list[LedgerEvent], Ledger, TimelineStore]:
+    """The history with corrections and closures in a real store (encrypted under ``key``
+    when given), each of its items then given an owner; all its events, and its model."""
+    ledger = copy_into(target, history_with_corrections(), encryption_key=key)
+    ledger.today = lambda: TODAY  # type: ignore[method-assign]
+    for number, item in enumerate(("R/0", "R/1", "R/2")):
+        ledger.assign_owner(item, f"Owner {number}", actor=ME, on=START + timedelta(days=250))
+    store = TimelineStore(ledger, target)
+    assert (store.sealer is not None) == (key is not None)  # sealed exactly when keyed
+    return [e for _, e in ledger.read_log()], ledger, store
+
+
 def boundaries(events: list[LedgerEvent]) -> set[date]:
     """The days a state can change, and the days before them: where spans meet."""
     return {e.on for e in events} | {e.on - timedelta(days=1) for e in events}
@@ -185,11 +206,11 @@ def all_questions(events: list[LedgerEvent]) -> list[tuple[date, Any]]:
 
 
 @pytest.fixture
-def stored(target: str) -> Iterator[tuple[list[LedgerEvent], Ledger, TimelineStore]]:
-    """A history with corrections and closures in a real store, and its read model."""
-    events = history_with_corrections()
-    ledger = copy_into(target, events)
-    store = TimelineStore(ledger, target)
+def stored(
+    target: str, key: str | None
+) -> Iterator[tuple[list[LedgerEvent], Ledger, TimelineStore]]:
+    """A history with corrections, closures and owners in a real store, and its model."""
+    events, ledger, store = owned_history(target, key)
     yield events, ledger, store
     store.close()
     ledger.close()
@@ -201,10 +222,12 @@ def test_the_store_matches_the_fold_on_each_kind_of_store(stored: Any) -> None:
         assert answers(store, day, known) == expected(events, day, known), (day, known)
 
 
-def test_the_store_catches_up_with_events_another_writer_recorded(stored: Any, target: str) -> None:
+def test_the_store_catches_up_with_events_another_writer_recorded(
+    stored: Any, target: str, key: str | None
+) -> None:
     events, _, store = stored
     assert answers(store, TODAY, None) == expected(events, TODAY, None)
-    other = open_ledger(target, create=False)
+    other = open_ledger(target, create=False, encryption_key=key)
     other.today = lambda: TODAY  # type: ignore[method-assign]
     other.change_status("R/1", "GREEN", actor=ME, on=TODAY - timedelta(days=1))
     everything = [e for _, e in other.read_log()]
@@ -213,13 +236,32 @@ def test_the_store_catches_up_with_events_another_writer_recorded(stored: Any, t
     other.close()
 
 
+def test_the_stored_board_s_filters_are_the_fold_s(stored: Any) -> None:
+    events, _, store = stored
+    day = START + timedelta(days=300)
+    lines = expected(events, day, None)[1]
+    for name, value in (("report", "R"), ("owner", "OWNER 1"), ("status", "WHITE")):
+        only: dict[str, Any] = {name: value}
+        shown = list(stored_board(store, as_at=day, **only))
+        assert shown, name
+        assert shown == [line for line in lines if _shows(line, name, value)], name
+    assert list(stored_board(store, as_at=day, overdue=True)) == [
+        line for line in lines if json.loads(line)["overdue"]
+    ]
+
+
+def _shows(line: str, name: str, value: str) -> bool:
+    found = json.loads(line)[name]
+    return (found or "").casefold() == value.casefold()
+
+
 def test_a_model_followed_one_event_a_page_replaces_each_changed_span_and_keeps_the_rest(
-    target: str, monkeypatch: pytest.MonkeyPatch
+    target: str, key: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each page then closes spans, and replaces paper rows, that earlier pages wrote: the
     board's and the papers' rows of those spans and meetings are deleted, and only those
     (on PostgreSQL by one statement a table)."""
-    ledger = open_ledger(target, create=True)
+    ledger = open_ledger(target, create=True, encryption_key=key)
     ledger.today = lambda: TODAY  # type: ignore[method-assign]
 
     def meetings(into: Ledger) -> None:  # scheduled before the changes they report
@@ -296,12 +338,15 @@ def test_a_rebuild_derives_the_same_model_from_nothing(stored: Any) -> None:
     assert store.position() == ledger.last_position()
 
 
-def test_the_stored_board_lists_reports_newest_first_and_items_as_numbered(target: str) -> None:
+def test_the_stored_board_lists_reports_newest_first_and_items_as_numbered(
+    target: str, key: str | None
+) -> None:
     """The demo's fourteen reports and refs such as 4, 4a and 10, on each kind of store
-    (PostgreSQL sorts as Python does whatever the database's collation)."""
-    from ledger.demo import DEMO_DATE, build_demo, demo_paper
-
-    ledger = open_ledger(target, create=True)
+    (PostgreSQL sorts as Python does whatever the database's collation); and each
+    meeting's whole paper (every status, inspections, reports for review, items not for
+    the force), read from the model alone now and as known at moments before, with and
+    without restricted reports, is the paper the fold gives, every row proved by verify."""
+    ledger = open_ledger(target, create=True, encryption_key=key)
     ledger.today = lambda: DEMO_DATE  # type: ignore[method-assign]
     build_demo(ledger, actor=ME)
     ledger.extend_deadline(
@@ -318,17 +363,34 @@ def test_the_stored_board_lists_reports_newest_first_and_items_as_numbered(targe
         assert [i.report for i in board[:6]] == ["CYBER19"] * 5 + ["BETRAYAL"]
         assert [i.ref for i in board if i.report == "BETRAYAL"] == ["1", "2", "3", "4a", "4b", "5"]
         assert [i.ref for i in board if i.report == "POORREL"] == ["8", "9", "10", "11", "17"]
-        for meeting in (date(2019, 7, 15), DEMO_DATE):  # papers, read from the model alone
-            folded, stored = (
-                paper_of(Recorded.of(events), "PRMSC", meeting),
-                paper_of(Recorded.stored(store), "PRMSC", meeting),
-            )
-            assert stored.to_json() == folded.to_json()
+        for known_at in (None, events[len(events) // 2].timestamp, events[-1].timestamp):
+            kept, folded = Recorded.stored(store, known_at), Recorded.of(events, known_at)
+            for meeting in (PREVIOUS_MEETING, DEMO_DATE):
+                for restricted in (False, True):
+                    assert (
+                        paper_of(
+                            kept, DEMO_COMMITTEE, meeting, include_restricted=restricted
+                        ).to_json()
+                        == paper_of(
+                            folded, DEMO_COMMITTEE, meeting, include_restricted=restricted
+                        ).to_json()
+                    ), (known_at, meeting, restricted)
         # Its whole state was read from the model to print the extension's reason.
+        stored = paper_of(Recorded.stored(store), DEMO_COMMITTEE, DEMO_DATE)
         assert stored.summary.exceptions.extensions[-1].reason == "New force plan"
+        with store._transaction(lock=False) as cursor:  # each meeting's rows, kept
+            cursor.execute("SELECT COUNT(*) FROM ragw_paper_rows")
+            assert cursor.fetchone()[0] > 100
+        assert isinstance(audited(ledger, target), Audited)  # every row proved
     finally:
         store.close()
         ledger.close()
+
+
+def audited(ledger: Ledger, target: str) -> Any:
+    """What ``verify`` finds of the model: every row made again and compared."""
+    with contextlib.closing(Stored(ledger, target)) as kept:
+        return Audit(kept).run()
 
 
 def test_a_model_of_an_earlier_layout_is_derived_again_from_the_log(

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 from eventsourcing.cipher import AESCipher
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.errors import LedgerError
-from projections.store.sealing import Sealer
+from projections.store.sealing import PAD, Sealer
 
 KEY, OTHER = AESCipher.create_key(32), AESCipher.create_key(32)
 
@@ -66,3 +68,28 @@ def test_one_key_serving_two_organisations_seals_each_s_model_apart() -> None:
     with pytest.raises(LedgerError, match="does not open"):
         colp.untoken(row, "key")
     assert wmp.check != colp.check != Sealer(KEY).check
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_sealed_values_and_tokens_show_their_lengths_only_to_within_a_block(
+    one: str, other: str
+) -> None:
+    sealer = Sealer(KEY)
+    row = sealer.token("HATE18/6", "key")
+    for value in (one, other):
+        assert sealer.open(sealer.seal(value, "owner", row), "owner", row) == value
+        assert Sealer(KEY).untoken(sealer.token(value, "key"), "key") == value
+    blocks = [len(value.encode()) // PAD for value in (one, other)]
+    if blocks[0] == blocks[1]:
+        sealed = [sealer.seal(value, "owner", row) or "" for value in (one, other)]
+        tokens = [sealer.token(value, "key") for value in (one, other)]
+        assert len(sealed[0]) == len(sealed[1]) and len(tokens[0]) == len(tokens[1])
+
+
+def test_owners_named_by_roles_of_different_lengths_seal_to_one_length() -> None:
+    sealer = Sealer(KEY)
+    row = sealer.token("HATE18/6", "key")
+    owners = ("ACC", "DCC", "Chief Constable", "Head of Public Protection")
+    assert len({len(sealer.seal(owner, "owner", row) or "") for owner in owners}) == 1
+    assert len({len(sealer.token(key, "key")) for key in ("R1/1", "HATE18/12", "R100/120")}) == 1
