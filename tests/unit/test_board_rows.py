@@ -204,3 +204,23 @@ def test_the_paper_order_is_newest_report_first_then_code_then_ref_as_numbered(
 
     assert sorted(items, key=lambda e: place(*e)) == sorted(items, key=meant)
     assert all(place(*e).endswith(ref_order(e[2])) for e in items)
+
+
+ZERO_PADDED_REFS = st.from_regex(r"0{0,2}[1-9][0-9]{0,2}[a-z]?", fullmatch=True)
+
+
+@given(st.lists(ZERO_PADDED_REFS, min_size=2, unique=True))
+def test_every_ref_of_a_report_has_a_place_of_its_own_even_refs_that_read_as_one_number(
+    refs: list[str],
+) -> None:
+    """``1`` and ``01`` are two items, each with its place on the board (whose tables key
+    on it), kept in the order the reports number them."""
+    published = date(2021, 1, 4)
+    places = [place(published, "R", ref) for ref in refs]
+    assert len(set(places)) == len(refs)
+
+    def number(ref: str) -> int:
+        return int("".join(c for c in ref if c.isdigit()))
+
+    ordered = sorted(refs, key=lambda ref: place(published, "R", ref))
+    assert [number(ref) for ref in ordered] == sorted(number(ref) for ref in refs)
