@@ -66,9 +66,14 @@ class Session:
         self.explicit = explicit
         self._uses: LedgerSession | None = None
         self._created: Path | None = None
+        #: Whether this command prints as it records, one record after another (each
+        #: force a national report is issued to): cut short by a closed output, it may
+        #: have left the rest unrecorded. A write of one transaction prints once it is
+        #: recorded, whole.
+        self.prints_as_it_records = False
         #: Other organisations' ledgers this command reads (the register, an
         #: inspectorate's verdicts), by code: opened on first use, closed with it.
-        self._others: dict[str | None, LedgerSession] = {}
+        self._others: dict[tuple[str | None, bool], LedgerSession] = {}
 
     @property
     def uses(self) -> LedgerSession:
@@ -86,24 +91,25 @@ class Session:
             )
         return self._uses
 
-    def other(self, org: str | None) -> LedgerSession:
+    def other(self, org: str | None, *, keyed: bool = True) -> LedgerSession:
         """The session of organisation ``org``'s ledger in the same store (None: the
-        store's own, its register), as the same actor, with the same key; never created
-        by opening. The session itself when ``org`` is its own."""
-        if org == self.org:
+        store's own, its register), as the same actor, with the same key (not
+        ``keyed``: with none, for a ledger kept in clear); never created by opening. The
+        session itself when ``org`` is its own."""
+        if org == self.org and keyed:
             return self.uses
-        if org not in self._others:
+        if (org, keyed) not in self._others:
             from projections.usecases import LedgerSession
 
-            self._others[org] = LedgerSession(
+            self._others[(org, keyed)] = LedgerSession(
                 self.target,
                 self.named,
                 explicit=self.explicit,
-                open_ledger=lambda write: self._open_org(org, create=False),
+                open_ledger=lambda write: self._open_org(org, create=False, keyed=keyed),
                 progress=progress,
                 org=org,
             )
-        return self._others[org]
+        return self._others[(org, keyed)]
 
     def _open(self, write: bool) -> Ledger:
         from ledger.storage.settings import is_postgres
@@ -113,7 +119,7 @@ class Session:
         # an organisation's ledger is created by `ragw org add`, or a restore into it
         return self._open_org(self.org, create=write and (self.org is None or self.creates_org))
 
-    def _open_org(self, org: str | None, *, create: bool) -> Ledger:
+    def _open_org(self, org: str | None, *, create: bool, keyed: bool = True) -> Ledger:
         from ledger import open_ledger
         from ledger.storage.opening import OrganisationMissingError
 
@@ -121,7 +127,7 @@ class Session:
             return open_ledger(
                 self.target,
                 create=create,
-                encryption_key=os.environ.get(KEY_VARIABLE),
+                encryption_key=os.environ.get(KEY_VARIABLE) if keyed else None,
                 org=org,
             )
         except OrganisationMissingError as error:
@@ -153,6 +159,19 @@ class Session:
         others, self._others = self._others, {}
         for other in others.values():
             other.close()
+
+
+def reader_gone(error: BrokenPipeError) -> None:
+    """After the reader of the output stopped reading it (``| head``): what the command
+    was printing is let go now, while its store is still open (a board streamed from
+    the read model ends its transaction, and closes its cursor, here rather than when
+    the interpreter exits, after the connection is gone), and what is still buffered for
+    the pipe goes nowhere, so it does not fail again on exit."""
+    import traceback
+
+    traceback.clear_frames(error.__traceback__)  # the frames' generators are closed
+    with contextlib.suppress(OSError, ValueError):  # no file behind it (an embedding)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 class LedgerGroup(click.Group):
@@ -188,6 +207,21 @@ class LedgerGroup(click.Group):
             from cli.hints import cli_text
 
             raise click.ClickException(cli_text(error)) from None
+        except BrokenPipeError as error:
+            # Not a refusal: the reader has read all it wanted. A read, or a write of
+            # one transaction (recorded whole before it prints), ends quietly, as done; a
+            # write that prints as it records may have stopped between two records, so it
+            # says so, and what it recorded stays recorded.
+            reader_gone(error)
+            session = ctx.find_object(Session)
+            if session is not None and session.prints_as_it_records:
+                raise click.ClickException(
+                    "the output was closed (its reader stopped reading) before this command "
+                    "ended: what it printed was recorded, what came after may not be; see "
+                    "`ragw log` for what was, before running it again with its output read "
+                    "to the end"
+                ) from None
+            raise click.exceptions.Exit(0) from None
         except OSError as error:  # the file system's refusal: a name, a folder, a disk
             session = ctx.find_object(Session)
             if session is not None:

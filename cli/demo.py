@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 
 import click
 
-from cli.common import KEY_VARIABLE, Session, refuse, session_of
+from cli.common import KEY_VARIABLE, Session, reader_gone, refuse, session_of
 from cli.reads import board
 from cli.render import format_option
 from ledger.demo import DEMO_COMMITTEE, DEMO_DATE, build_demo
@@ -121,6 +120,5 @@ def show_board(ctx: click.Context, fmt: str) -> None:
             overdue=False,
             fmt=fmt,
         )
-    except BrokenPipeError:
-        # what is still buffered for the closed pipe must not fail again on exit
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except BrokenPipeError as error:
+        reader_gone(error)

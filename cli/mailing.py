@@ -135,6 +135,8 @@ def send_all(
             )
             for event_id in ids:
                 click.echo(f"recorded {event_id}")
+    except BrokenPipeError:  # the output's reader, not the mail server (smtplib says that
+        raise  # the server went away as SMTPServerDisconnected): cut short, as said there
     except (smtplib.SMTPException, OSError) as error:
         said = " ".join(str(error).split())[:200]
         left = ", ".join(digest.owner for digest, _ in messages[done:])

@@ -50,6 +50,7 @@ def _said(each: Iterable[Received]) -> int:
     """Say what each organisation recorded, as it is recorded; how many were. Then, if
     any report was not received for a force's own report of its code, refuse naming each
     (what is listed was recorded)."""
+    session_of(click.get_current_context()).prints_as_it_records = True
     count = 0
     clashes: list[str] = []
     for received in each:

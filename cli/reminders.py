@@ -254,6 +254,8 @@ def _deliver(
     from render.reminders import reminder_message
 
     address, insecure = server
+    if address is not None:  # each reminder sent is recorded, then printed, in turn
+        session_of(ctx).prints_as_it_records = True
     domain = sender.rpartition("@")[2]
     missed: list[str] = []
     messages: list[tuple[Digest, EmailMessage]] = []

@@ -50,7 +50,13 @@ def restore(ctx: click.Context, file: str, digest_text: str | None) -> None:
     digest = parse_digest(digest_text)
     session = session_of(ctx)
     session.creates_org = True  # an organisation's ledger is restored as a file's would be
-    count, head = restore_file(session.uses, file, digest=digest, open_org=session.other)
+    count, head = restore_file(
+        session.uses,
+        file,
+        digest=digest,
+        open_org=session.other,
+        open_clear=lambda org: session.other(org, keyed=False),
+    )
     click.echo(
         f"restored {Path(file).name}: {count} events" + (f"; ledger digest {head}" if head else "")
     )

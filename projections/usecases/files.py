@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ledger.errors import Fix, Hint, InvalidInputError, LedgerError
+from ledger.errors import Fix, Hint, InvalidInputError, KeyRefusedError, LedgerError
 from ledger.exchange.backup import read_backup
 from ledger.exchange.columns import Header, parse_mapping
 from ledger.exchange.derived import codes_for, title_key
@@ -140,11 +140,13 @@ def restore(
     *,
     digest: Digest | None = None,
     open_org: Callable[[str], LedgerSession] | None = None,
+    open_clear: Callable[[str], LedgerSession] | None = None,
 ) -> tuple[int, Digest | None]:
     """Restore the export ``file`` (.jsonl) into an empty ledger, refusing it unless its
     history gives ``digest`` (when given); how many events, and the restored ledger's
-    own digest. ``open_org`` opens the store's other organisations' ledgers: a report
-    received from one the store holds must be as that ledger issued it."""
+    own digest. ``open_org`` opens the store's other organisations' ledgers with this
+    restore's key, ``open_clear`` without one: a report received from one the store
+    holds must be as that ledger issued it."""
     path = Path(file)
     if path.suffix.lower() != ".jsonl" or not path.is_file():
         raise InvalidInputError(
@@ -155,7 +157,7 @@ def restore(
     # Bytes, decoded line by line: a line that is not UTF-8 is a bad line like any other.
     lines = [_utf8(line) for line in path.read_bytes().splitlines()]
     if open_org is not None:
-        check_received(read_backup(lines), issuer_of(open_org))
+        check_received(read_backup(lines), issuer_of(open_org, open_clear))
     ledger = session.ledger(write=True)
     with session.progress(len(lines), f"Restoring {path.name}") as bar:
         count = ledger.restore_backup(
@@ -166,15 +168,32 @@ def restore(
 
 def issuer_of(
     open_org: Callable[[str], LedgerSession],
+    open_clear: Callable[[str], LedgerSession] | None = None,
 ) -> Callable[[str], IssuedReports | None]:
     """What each organisation of the store issued nationally, read once; None for one
-    the store does not hold."""
+    the store does not hold. An issuer not read with the restore's key is read without
+    one when it is kept in clear (a force encrypted, restoring, beside an inspectorate
+    in clear); one kept under another key cannot be read, and refuses the restore: what
+    a backup received is never left unchecked."""
     found: dict[str, IssuedReports | None] = {}
 
     def issued(org: str) -> IssuedReports | None:
         if org not in found:
             try:
-                ledger = open_org(org).ledger(write=False)
+                try:
+                    ledger = open_org(org).ledger(write=False)
+                except KeyRefusedError:  # there, but not read with this key
+                    if open_clear is None:
+                        raise
+                    ledger = open_clear(org).ledger(write=False)
+            except KeyRefusedError:
+                raise KeyRefusedError(
+                    "the reports this backup received from {org} cannot be checked against "
+                    "{org}'s ledger, which is encrypted under a key this restore does not come "
+                    "with; nothing was recorded; restore it with the key {org}'s ledger is "
+                    "kept under",
+                    org=org,
+                ) from None
             except LedgerError:  # not in this store: nothing to check it against
                 found[org] = None
             else:

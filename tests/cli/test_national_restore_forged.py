@@ -232,3 +232,40 @@ def test_a_force_under_access_control_restores_what_the_inspectorate_issued_to_i
     run(target, "--org", "WMP", "verify", "--rules")
     board = json.loads(run(target, "--org", "WMP", "board", "--format", "json"))
     assert [i["key"] for i in board["items"]] == ["FRAUD19/9"]
+
+
+def wmp_holds_nothing(target: str) -> bool:
+    log = CliRunner().invoke(main, ["--db", target, "--org", "WMP", "log", "--format", "json"])
+    return log.exit_code != 0 or '"id"' not in log.stdout
+
+
+def test_a_force_encrypted_beside_an_inspectorate_in_clear_restores_what_it_received_checked(
+    backups: dict[str, Lines], target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A force's backup restored under a key (how a ledger in clear is encrypted) into a
+    store whose inspectorate is kept in clear: what it received is checked against the
+    inspectorate's ledger, read without the key; a reworded item is refused, the backup
+    as it was restores."""
+    run(target, "--org", "HMICFRS", "restore", written(tmp_path, backups["HMICFRS"]))
+    at = next(i for i, line in enumerate(backups["WMP"]) if line["key"] == "FRAUD19/9")
+    forged = edited(backups["WMP"], backups["WMP"][at]["type"], text="FORGED: do nothing")
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", run(target, "admin", "new-key").strip())
+    said = run(target, "--org", "WMP", "restore", written(tmp_path, forged), code=1)
+    assert len(said.splitlines()) == 1 and "in these words" in said, said
+    assert wmp_holds_nothing(target)
+    run(target, "--org", "WMP", "restore", written(tmp_path, backups["WMP"], "WMP.jsonl"))
+    assert "FRAUD19/9" in run(target, "--org", "WMP", "board", "--format", "csv")
+
+
+def test_a_force_s_restore_is_refused_when_its_issuer_is_kept_under_another_key(
+    backups: dict[str, Lines], target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The inspectorate's ledger cannot be read with the force's key, nor without one: what
+    the force received cannot be checked, so nothing is restored (never unchecked)."""
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", run(target, "admin", "new-key").strip())
+    run(target, "--org", "HMICFRS", "restore", written(tmp_path, backups["HMICFRS"]))
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", run(target, "admin", "new-key").strip())
+    said = run(target, "--org", "WMP", "restore", written(tmp_path, backups["WMP"]), code=1)
+    assert len(said.splitlines()) == 1 and said.startswith("Error: "), said
+    assert "cannot be checked against HMICFRS's ledger" in said
+    assert wmp_holds_nothing(target)

@@ -458,3 +458,17 @@ def test_an_owner_sets_their_own_contact_details_and_governance_alone_sends_remi
     restored = str(tmp_path / "restored.db")
     run(restored, "restore", str(backup))
     assert "a@example.org" in run(restored, "owner", "list").stdout
+
+
+def test_reminders_cut_short_by_a_closed_output_say_so_and_the_mail_server_is_not_blamed(
+    demo: str, smtp: str, mailbox: Mailbox
+) -> None:
+    """Each reminder is sent, recorded, then printed, in turn: a reader that stops
+    reading (``| head``) stops the run after the first, which was sent and recorded."""
+    from tests.cli.test_closed_pipe import into_a_closed_pipe
+
+    code, said = into_a_closed_pipe(demo, "remind", "--on", ON, "--smtp", smtp)
+    assert code == 1 and said.startswith("Error: the output was closed"), said
+    assert said.count("\n") == 1 and "mail server" not in said
+    assert len(mailbox.received) == 1
+    assert run(demo, "log", "--format", "csv").stdout.count("ReminderSent") >= 1
