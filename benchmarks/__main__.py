@@ -1,4 +1,5 @@
-"""``python -m benchmarks --events N [--json] [--postgresql]``: speed and memory, as ratios.
+"""``python -m benchmarks --events N [--json] [--postgresql [only]] [--recordings R]``: speed
+and memory, as ratios.
 
 Every figure is a ratio against a baseline measured in the same run on the same data,
 so it means the same on a slow machine and a fast one:
@@ -6,7 +7,8 @@ so it means the same on a slow machine and a fast one:
 - ``ingest_vs_raw``: events/s recording a register in batches (as an import does) /
   events/s of a raw ``sqlite3`` executemany of the very same stored rows (the events
   and their links in the chain) (goal >= 0.6, in every run); the register is recorded
-  three times, each recording followed by the raw insert of its rows, and the medians
+  three times (``--recordings R``: R times; 1 at a scale where three registers are hours
+  and disk), each recording followed by the raw insert of its rows, and the medians
   taken (``benchmarks/recording.py``);
 - ``catch_up_vs_recording``: the seconds recording the register took / the seconds the
   read model then takes to follow the same events from nothing (goal >= 0.33: a large
@@ -54,7 +56,18 @@ COPY of the same stored rows into empty tables; goal >= 0.5; see
 ``benchmarks/raw_postgresql.py``), ``catch_up_vs_recording`` (goal >= 0.33),
 ``as_at_vs_replay`` (goal >= 100) and ``as_at_vs_sql_floor`` (goal <= 3) measured there
 as on SQLite, and ``org_write_scaling``: organisations recording at once, each in a
-schema of its own / one alone (goal >= 1.5; see ``benchmarks/orgs.py``).
+schema of its own / one alone (goal >= 1.5; see ``benchmarks/orgs.py``). Under
+``"peak_rss_kib"`` there, the peak RSS of a ``ragw board --as-at --format json`` process
+(``board``) and of a ``ragw summary --format json`` one (``summary``) on that register,
+and under ``"database_bytes"`` the register's database on disk, read model included.
+``--postgresql only`` measures the PostgreSQL set alone, not the SQLite one before it.
+
+``--skip verify|audit|restatements|replay-meeting`` (repeatable; with ``--postgresql
+only``) leaves out a read that goes over the whole log again, or many times over the
+read model, where it takes longer than the rest of the run at 10^7 events: the full
+verify (and ``verify_vs_replay``), the audit pack (a full verify in it), the
+restatements (best of three) or the meeting's replay. What was left out is listed under
+``"skipped"``, and its ratios are absent rather than made up.
 
 Unless ``--encrypted without``, the register is also recorded in an encrypted SQLite
 ledger, its read model sealed, and ``"encrypted"`` gains ``as_at_vs_replay`` (the naive
@@ -287,8 +300,9 @@ def peak_rss_kib(
         "from cli.main import main\n"
         "try:\n"
         f"    main(['--db', {target!r}, *{list(read)!r}])\n"
-        "except SystemExit:\n"
-        "    pass\n"
+        "except SystemExit as stop:\n"
+        "    if stop.code not in (0, None):\n"
+        "        raise\n"
         "status = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
         "print(status, file=sys.stderr)\n"
     )
@@ -348,9 +362,21 @@ def postgresql_floor_seconds(target: str) -> float:
         return best(lambda: timed(found))
 
 
-def as_at_timings(ledger: Any, store: Any, target: str) -> dict[str, float]:
+#: The reads ``--skip`` may leave out, each a pass over the whole log (or the read model
+#: read many times) that takes longer than the rest of a run at 10^7 events.
+SKIPPABLE = ("verify", "audit", "restatements", "replay-meeting")
+
+
+def as_at_timings(
+    ledger: Any,
+    store: Any,
+    target: str,
+    log: Callable[[str], None] = lambda line: None,
+    skip: frozenset[str] = frozenset(),
+) -> dict[str, float]:
     """The board as at DAY from the read model, by a naive replay, and by the SQL floor;
-    and a committee summary. Fails if the replay and the read model disagree."""
+    a committee summary; a full verify and the replays of an item and of a meeting,
+    unless in ``skip``. Fails if the replay and the read model disagree."""
     from cli.render import dump_document, emit_json_rows
     from projections.board import board_as_at, stored_board
     from projections.committee import summary_of
@@ -380,12 +406,16 @@ def as_at_timings(ledger: Any, store: Any, target: str) -> dict[str, float]:
         connection.close()
     else:
         timings["sql_floor"] = postgresql_floor_seconds(target)
+    log("  the naive replay, compared with the board byte for byte ...")
     started = time.perf_counter()
     if replayed() != stored():
         raise SystemExit("the read model's board differs from the replayed board")
     timings["replay"] = time.perf_counter() - started
-    timings["verify"] = timed(lambda: verify_all(ledger, target))
-    timings.update(replay_timings(ledger))
+    if "verify" not in skip:
+        log(f"  replay {timings['replay']:.1f} s; a full verify ...")
+        timings["verify"] = timed(lambda: verify_all(ledger, target))
+    log("  an item's replay" + ("" if "replay-meeting" in skip else " and the meeting's") + " ...")
+    timings.update(replay_timings(ledger, meeting="replay-meeting" not in skip))
     return timings
 
 
@@ -443,7 +473,7 @@ def audit_seconds(target: str) -> float:
         session.close()
 
 
-def replay_timings(ledger: Any) -> dict[str, float]:
+def replay_timings(ledger: Any, *, meeting: bool = True) -> dict[str, float]:
     """An item's replay and a meeting's, printed as ``ragw replay --format json`` prints
     them (what the use case does, once the key or the meeting is found)."""
     from cli.render import dump_document
@@ -454,12 +484,15 @@ def replay_timings(ledger: Any) -> dict[str, float]:
         steps = item_steps("R1/1", history, scope="national", as_at=TODAY)
         return dump_document({"key": "R1/1", "steps": [s.to_json() for s in steps]})
 
-    def meeting() -> str:
+    def meeting_replay() -> str:
         events = (event for _, event in ledger.read_log())
         steps = [s.to_json() for s in meeting_steps("NATREG", MEETINGS[-1], events)]
         return dump_document({"meeting": {"committee": "NATREG"}, "steps": steps})
 
-    return {"replay_key": best(lambda: timed(key)), "replay_meeting": timed(meeting)}
+    timings = {"replay_key": best(lambda: timed(key))}
+    if meeting:
+        timings["replay_meeting"] = timed(meeting_replay)
+    return timings
 
 
 def remind_seconds(target: str, folder: Path) -> float:
@@ -555,13 +588,14 @@ def measure(
     *,
     web: bool = True,
     trackers: bool = True,
+    recordings: int = RUNS,
 ) -> dict[str, Any]:
     from ledger import open_ledger
     from projections.store import TimelineStore
 
     target = str(folder / "register.db")
-    log(f"recording a register of about {events} events ({RUNS} times) ...")
-    spares = [str(folder / f"register-{run}.db") for run in range(1, RUNS)]
+    log(f"recording a register of about {events} events ({recordings} times) ...")
+    spares = [str(folder / f"register-{run}.db") for run in range(1, recordings)]
     rows, ingest_seconds, raw_seconds = recording_seconds(
         [target, *spares],
         lambda into: build_register(into, events),
@@ -656,14 +690,29 @@ def measure(
             **tracker["seconds"],
         },
         "peak_rss_kib": {"register": big_rss, "10k": small_rss, "log": log_rss},
-        "machine": f"{platform.machine()}, {platform.python_implementation()} "
-        f"{platform.python_version()}, {platform.system()}",
+        "machine": machine(),
     }
 
 
-def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any]:
+def machine() -> str:
+    return (
+        f"{platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.system()}"
+    )
+
+
+def measure_postgresql(
+    events: int,
+    log: Callable[[str], None],
+    *,
+    recordings: int = RUNS,
+    skip: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
     """The same register on a throw-away PostgreSQL server started for the run: its
-    seconds, and the ratios that do not need a SQLite baseline."""
+    seconds, the ratios that do not need a SQLite baseline, the peak memory of the board
+    and the summary, and the database's size; the reads in ``skip`` left out."""
+    import psycopg
+
     from benchmarks.orgs import measure_org_writes
     from ledger import open_ledger
     from projections.store import TimelineStore
@@ -672,7 +721,7 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
     server = postgres_server.start()
     try:
         target = server.create_database("ragw_bench")
-        log(f"PostgreSQL: recording a register of about {events} events ({RUNS} times) ...")
+        log(f"PostgreSQL: recording a register of about {events} events ({recordings} times) ...")
 
         def raw(source: str) -> tuple[int, float]:
             recorded = open_ledger(source, create=False)
@@ -680,31 +729,68 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
             recorded.close()
             return raw_postgresql_seconds(source, table, runs=1)
 
-        spares = [server.create_database(f"ragw_bench_{run}") for run in range(1, RUNS)]
+        spares = [server.create_database(f"ragw_bench_{run}") for run in range(1, recordings)]
         rows, ingest_seconds, raw_seconds = recording_seconds(
             [target, *spares], lambda into: build_register(into, events), raw
         )
         ledger = open_ledger(target, create=False)
         log(f"  {rows} events in {ingest_seconds:.1f} s; raw COPY {raw_seconds:.2f} s")
         store = TimelineStore(ledger, target)
+        log("  bringing the read model up to date ...")
         catch_up_seconds = timed(store.catch_up)
-        timings = as_at_timings(ledger, store, target)
-        timings["restatements"] = restatements_seconds(target)
-        timings["audit"] = audit_seconds(target)
+        log(
+            f"  catch-up {catch_up_seconds:.1f} s ({rows / catch_up_seconds:.0f} events/s); "
+            "the board, the summary, the SQL floor ..."
+        )
+        timings = as_at_timings(ledger, store, target, log, skip)
+        if "restatements" not in skip:
+            log("  the restatements ...")
+            timings["restatements"] = restatements_seconds(target)
+        if "audit" not in skip:
+            log("  the audit pack ...")
+            timings["audit"] = audit_seconds(target)
         log(
             f"  ingest {ingest_seconds:.1f} s, catch-up {catch_up_seconds:.1f} s, "
             + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in timings.items())
         )
         store.close()
         ledger.close()
+        log("  peak memory of the board and of the summary, each a process of its own ...")
+        rss = {
+            "board": peak_rss_kib(target),
+            "summary": peak_rss_kib(
+                target, ("summary", "NATREG", MEETINGS[-1].isoformat(), "--format", "json")
+            ),
+        }
+        with psycopg.connect(target) as connection:
+            size = connection.execute("SELECT pg_database_size(current_database())").fetchone()
+        database_bytes = int(size[0]) if size else 0
+        log(
+            f"  peak RSS board {rss['board']} KiB, summary {rss['summary']} KiB; "
+            f"database {database_bytes / 2**30:.2f} GiB"
+        )
         orgs = measure_org_writes(server.create_database("ragw_bench_orgs"), log)
     finally:
         server.stop()
+    as_at = timings["board_as_at"]
     ratios = {
         "ingest_vs_raw": raw_seconds / ingest_seconds,
         "catch_up_vs_recording": ingest_seconds / catch_up_seconds,
-        "as_at_vs_replay": timings["replay"] / timings["board_as_at"],
-        "as_at_vs_sql_floor": timings["board_as_at"] / timings["sql_floor"],
+        "as_at_vs_replay": timings["replay"] / as_at,
+        "as_at_vs_sql_floor": as_at / timings["sql_floor"],
+    }
+    # each figure without a goal here, from the timings it divides, when both were taken
+    unbounded = {
+        name: timings[over] / timings[under]
+        for name, over, under in (
+            ("summary_vs_as_at", "summary", "board_as_at"),
+            ("verify_vs_replay", "verify", "replay"),
+            ("restatements_vs_as_at", "restatements", "board_as_at"),
+            ("replay_key_vs_as_at", "replay_key", "board_as_at"),
+            ("replay_meeting_vs_replay", "replay_meeting", "replay"),
+            ("audit_vs_as_at", "audit", "board_as_at"),
+        )
+        if over in timings and under in timings
     }
     return {
         **{name: round(value, 3) for name, value in ratios.items()},
@@ -715,13 +801,13 @@ def measure_postgresql(events: int, log: Callable[[str], None]) -> dict[str, Any
         },
         "org_write_scaling": orgs["org_write_scaling"],
         "one_org_write_scaling": orgs["one_org_write_scaling"],
-        "summary_vs_as_at": round(timings["summary"] / timings["board_as_at"], 3),
-        "verify_vs_replay": round(timings["verify"] / timings["replay"], 3),
-        "restatements_vs_as_at": round(timings["restatements"] / timings["board_as_at"], 3),
-        "replay_key_vs_as_at": round(timings["replay_key"] / timings["board_as_at"], 3),
-        "replay_meeting_vs_replay": round(timings["replay_meeting"] / timings["replay"], 3),
-        "audit_vs_as_at": round(timings["audit"] / timings["board_as_at"], 3),
+        **{name: round(value, 3) for name, value in unbounded.items()},
         "events": rows,
+        "recordings": recordings,
+        "skipped": sorted(skip),
+        "catch_up_events_per_second": round(rows / catch_up_seconds),
+        "peak_rss_kib": rss,
+        "database_bytes": database_bytes,
         "seconds": {
             "ingest": round(ingest_seconds, 3),
             "raw_insert": round(raw_seconds, 4),
@@ -742,8 +828,25 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument(
         "--postgresql",
-        action="store_true",
-        help="also on a throw-away PostgreSQL 15 server started for the run",
+        nargs="?",
+        const="also",
+        choices=["also", "only"],
+        help="also on a throw-away PostgreSQL 15 server started for the run; "
+        "'--postgresql only': the PostgreSQL set alone",
+    )
+    parser.add_argument(
+        "--recordings",
+        type=int,
+        default=RUNS,
+        help=f"recordings of the register ingest_vs_raw takes the median of ({RUNS}); "
+        "1 at 10^7 events",
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        choices=SKIPPABLE,
+        default=[],
+        help="with --postgresql only: leave out this read (repeatable), listed under 'skipped'",
     )
     parser.add_argument(
         "--web",
@@ -775,9 +878,23 @@ def main() -> None:
         "--items", type=int, default=2000, help="with --national: items in each force (2,000)"
     )
     options = parser.parse_args()
+    if options.recordings < 1:
+        raise SystemExit("Error: --recordings must be at least 1; give 1 to record once.")
+    if options.skip and options.postgresql != "only":
+        raise SystemExit(
+            "Error: --skip leaves reads out of the PostgreSQL set alone; add --postgresql only."
+        )
     log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     if options.national:
         show_national(measure_national(options.forces, options.items, log), options.json)
+        return
+    if options.postgresql == "only":
+        show_postgresql(
+            measure_postgresql(
+                options.events, log, recordings=options.recordings, skip=frozenset(options.skip)
+            ),
+            options.json,
+        )
         return
     with tempfile.TemporaryDirectory(prefix="ragw-bench-") as folder:
         if options.web == "only":
@@ -800,13 +917,16 @@ def main() -> None:
             log,
             web=options.web == "with",
             trackers=options.imports == "with",
+            recordings=options.recordings,
         )
         if options.encrypted == "with":
             results["encrypted"] = measure_encrypted(
                 options.events, Path(folder), DAY, build_register, log
             )
     if options.postgresql:
-        results["postgresql"] = measure_postgresql(options.events, log)
+        results["postgresql"] = measure_postgresql(
+            options.events, log, recordings=options.recordings
+        )
     if options.json:
         print(json.dumps(results, indent=2))
         return
@@ -830,10 +950,25 @@ def main() -> None:
         mark = "met" if found["met"][name] else "MISSED"
         print(f"{'encrypted.' + name:26} {found[name]:>10.3f}   goal {op} {goal:<6} {mark}")
     if "postgresql" in results:
-        found = results["postgresql"]
-        for name, (op, goal) in POSTGRES_GOALS.items():
-            mark = "met" if found["met"][name] else "MISSED"
-            print(f"{'postgresql.' + name:26} {found[name]:>10.3f}   goal {op} {goal:<6} {mark}")
+        show_postgresql(results["postgresql"], as_json=False, alone=False)
+
+
+def show_postgresql(found: dict[str, Any], as_json: bool, *, alone: bool = True) -> None:
+    """The PostgreSQL set's figures; alone, with its seconds, memory and size."""
+    if as_json:
+        print(json.dumps({"postgresql": found, "machine": machine()}, indent=2))
+        return
+    for name, (op, goal) in POSTGRES_GOALS.items():
+        mark = "met" if found["met"][name] else "MISSED"
+        print(f"{'postgresql.' + name:34} {found[name]:>10.3f}   goal {op} {goal:<6} {mark}")
+    if not alone:
+        return
+    print("seconds: " + ", ".join(f"{k} {v}" for k, v in found["seconds"].items()))
+    print("peak RSS (KiB): " + ", ".join(f"{k} {v}" for k, v in found["peak_rss_kib"].items()))
+    print(
+        f"({found['events']} events, {found['database_bytes']} bytes on disk, "
+        f"skipped: {', '.join(found['skipped']) or 'nothing'}; {machine()})"
+    )
 
 
 def show_national(results: dict[str, Any], as_json: bool) -> None:
