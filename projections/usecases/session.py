@@ -101,16 +101,17 @@ class LedgerSession:
     def ledger(self, *, write: bool, keyless: bool = False) -> Ledger:
         """The ledger; ``write`` lets opening create a ledger that does not exist yet.
 
-        Read (not ``write``), it is held to its record of its key first, once: a read
-        without the ledger's key, with another, or with a key to a ledger kept in clear
-        is refused in the words a write's refusal uses, before any event or model row
-        is read. A write is held in the transaction that writes it
-        (:mod:`ledger.storage.keycheck`). ``keyless``: this session reads only what
-        needs no key (the chain, which ``ragw verify`` checks without it), and is not
-        held, now or later."""
+        It is held to its record of its key first, once: a read (or a write, which reads
+        the items it changes before it writes) without the ledger's key, with another, or
+        with a key to a ledger kept in clear is refused in the words a write's refusal
+        uses, before any event or model row is read. A write is held again in the
+        transaction that writes it, under the store's lock
+        (:mod:`ledger.storage.keycheck`). ``keyless``: this session reads only what needs
+        no key (the chain, which ``ragw verify`` checks without it), and is not held, now
+        or later."""
         ledger = self._opened(write)
         self._keyless = self._keyless or keyless
-        if not write and not self._keyless:
+        if not self._keyless:
             from ledger.storage.keycheck import hold_reading
 
             hold_reading(ledger)

@@ -27,8 +27,6 @@ SECRET = "plaintext secret"
 NEEDS_KEY = "Error: this ledger is encrypted and RAGW_ENCRYPTION_KEY is not set"
 WRONG_KEY = "Error: the key in RAGW_ENCRYPTION_KEY is not this ledger's key"
 NOT_ENCRYPTED = "Error: this ledger is not encrypted, but RAGW_ENCRYPTION_KEY is set"
-#: What a read says when the key does not read the events.
-UNREADABLE = "Error: the ledger's events are encrypted", "Error: the ledger's events cannot be"
 
 
 def counts(target: str) -> tuple[int, int]:
@@ -94,8 +92,10 @@ def test_a_write_without_the_key_to_an_encrypted_ledger_is_refused_and_writes_no
     expected = reads(encrypted)
     key = own_key(monkeypatch)
     refused(encrypted, NEEDS_KEY, *add_secret())
-    # a change to an item reads it first, and says so as any read does
-    refused(encrypted, UNREADABLE, "status", "R/1", "RED", "--reason", SECRET)
+    # a change to an item reads it first: refused as any write is, before it reads
+    # (not as events it could not decrypt, "encrypted (or damaged)")
+    refused(encrypted, NEEDS_KEY, "status", "R/1", "RED", "--reason", SECRET)
+    refused(encrypted, NEEDS_KEY, "note", "R/1", SECRET)
     assert SECRET.encode() not in stored_bytes(encrypted)
     monkeypatch.setenv("RAGW_ENCRYPTION_KEY", key)
     assert reads(encrypted) == expected  # the ledger reads on as before
@@ -109,6 +109,7 @@ def test_a_write_with_another_key_is_refused_and_writes_nothing(
     key = own_key(monkeypatch)
     monkeypatch.setenv("RAGW_ENCRYPTION_KEY", new_key(encrypted))
     refused(encrypted, WRONG_KEY, *add_secret())
+    refused(encrypted, WRONG_KEY, "status", "R/1", "RED", "--reason", SECRET)
     monkeypatch.setenv("RAGW_ENCRYPTION_KEY", key)
     assert reads(encrypted) == expected
     cli(encrypted, *add_secret("WITHKEY"))  # its own key still writes
@@ -255,7 +256,7 @@ def test_a_ledger_of_ragw_0_1_gets_its_record_on_its_next_write_and_reads_on(
     shutil.copyfile(FIXTURE, copy)
     before = board(copy)
     monkeypatch.setenv("RAGW_ENCRYPTION_KEY", new_key(copy))
-    refused(copy, UNREADABLE, *add_secret())  # its roles are read first, and cannot be
+    refused(copy, NOT_ENCRYPTED, *add_secret())  # its events, in clear, say what it is
     monkeypatch.delenv("RAGW_ENCRYPTION_KEY")
     cli(copy, *add_secret("NEXT"))
     with raw(copy) as (connection, _, _):
@@ -331,6 +332,7 @@ def test_a_ledger_a_keyless_write_damaged_before_the_record_takes_no_more_writes
     key = own_key(monkeypatch)
     with monkeypatch.context() as unguarded:
         unguarded.setattr(KeyGuard, "check", lambda *args, **kwargs: None)
+        unguarded.setattr(KeyGuard, "hold_reader", lambda *args, **kwargs: None)
         cli(encrypted, *add_secret("DAMAGE"))
     with raw(encrypted) as (connection, _, _):
         connection.execute("DROP TABLE ragw_key")
