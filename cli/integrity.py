@@ -66,41 +66,13 @@ def verify(ctx: click.Context, digest_text: str | None, events_only: bool, rules
     verified = verify_chain(
         session_of(ctx).uses, digest, events_only=events_only or digest is not None, rules=rules
     )
-    click.echo(f"ok: {verified.events} events, every link matches")
-    if verified.replayed is not None:
-        click.echo(
-            f"ok: {verified.replayed} events replayed, each what the rules it was recorded "
-            "under give"
-        )
+    for line in verified.said():  # with a digest, no line of the model
+        click.echo(line)
     if digest is not None:
         since = verified.since
         click.echo(
             f"digest {digest} holds: the history up to it is unchanged, and "
             f"{since} event{'s' if since != 1 else ''} since only extend it"
-        )
-    model = verified.model
-    if model is not None:
-        behind = (
-            (
-                f"; {model.behind} later event{'s are' if model.behind != 1 else ' is'} not "
-                "in it yet (the next read brings them in)"
-            )
-            if model.behind
-            else ""
-        )
-        click.echo(
-            f"ok: read model, {model.rows} rows, each what the events up to position "
-            f"{model.position} give{behind}"
-        )
-    elif verified.sealed:
-        click.echo(
-            "the read model is sealed under the ledger's key, which is not set: its events "
-            "alone were checked"
-        )
-    elif not verified.kept:
-        click.echo(
-            "no read model is kept beside the events yet (the first read derives it): "
-            "the events alone were checked"
         )
     click.echo(f"digest {verified.head}")
 

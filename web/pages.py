@@ -188,32 +188,4 @@ def verify() -> Any:
         verified = verify_chain(uses())
     except LedgerError as error:
         return refused(error, "verify.html", lines=[])
-    lines = [f"ok: {verified.events} events, every link matches"]
-    if verified.replayed is not None:
-        lines.append(
-            f"ok: {verified.replayed} events replayed, each what the rules it was recorded "
-            "under give"
-        )
-    model = verified.model
-    if model is not None:
-        behind = (
-            f"; {model.behind} later event{'s are' if model.behind != 1 else ' is'} not in it "
-            "yet (the next read brings them in)"
-            if model.behind
-            else ""
-        )
-        lines.append(
-            f"ok: read model, {model.rows} rows, each what the events up to position "
-            f"{model.position} give{behind}"
-        )
-    elif verified.sealed:
-        lines.append(
-            "the read model is sealed under the ledger's key, which is not set: its events "
-            "alone were checked"
-        )
-    elif not verified.kept:
-        lines.append(
-            "no read model is kept beside the events yet (the first read derives it): "
-            "the events alone were checked"
-        )
-    return render_template("verify.html", lines=lines, digest=str(verified.head))
+    return render_template("verify.html", lines=verified.said(), digest=str(verified.head))

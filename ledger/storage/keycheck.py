@@ -101,17 +101,30 @@ class WriteKey:
         return True
 
 
-def hold_reading(ledger: Any, *, keyless: bool = True) -> None:
+def hold_reading(ledger: Any, *, even_without_key: bool = True) -> None:
     """Refuse (:class:`KeyRefusedError`, in the words a write's refusal uses) reading
     ``ledger``, opened with its settings' key, unless that key is the ledger's own (none
     for a ledger kept in clear); once for the ledger opened. A ledger whose recorder
-    keeps no record (one in memory) holds nothing. Not ``keyless``: a reader that came
-    with no key is let through (it reads what needs none: ``verify``'s chain), one that
-    came with a key is held to it."""
+    keeps no record (one in memory) holds nothing. Not ``even_without_key``: a reader
+    that came with no key is let through (it reads what needs none: ``verify``'s chain),
+    one that came with a key is held to it."""
     recorder = ledger.recorder
     guard: KeyGuard | None = getattr(recorder, "key_guard", None)
-    if guard is not None and (keyless or guard.key.check is not None):
+    if guard is not None and (even_without_key or guard.key.check is not None):
         guard.hold_reader(recorder.datastore)
+
+
+def lacks_key(ledger: Any) -> bool:
+    """Whether ``ledger`` was opened without a key and is encrypted, as its record of its
+    encryption says, or with no record yet its first event: never as anything derived
+    from it (a read model's mark of its seal) says. False for a ledger with neither, or
+    one whose recorder keeps no record (one in memory)."""
+    recorder = ledger.recorder
+    guard: KeyGuard | None = getattr(recorder, "key_guard", None)
+    if guard is None or guard.key.check is not None:
+        return False
+    with recorder.datastore.transaction(commit=True) as cursor:
+        return guard.says_encrypted(cursor)
 
 
 def _row(row: Any) -> list[Any]:
@@ -193,6 +206,16 @@ class KeyGuard:
         if stored:
             self._compare_stored(bytes(stored[0]))
         return bool(stored)
+
+    def says_encrypted(self, cursor: Any) -> bool:
+        """Whether the record says the events are encrypted; with no record, whether the
+        first stored event is (False when there is none)."""
+        row = self._record(cursor)
+        if row:
+            return bool(row[0])
+        cursor.execute(self.earliest, (EVERY,))
+        stored = _row(cursor.fetchone())
+        return bool(stored) and not _in_clear(bytes(stored[0]))
 
     def hold_reader(self, datastore: Any) -> None:
         """:meth:`check_reading` in a transaction of its own, once for this recorder's

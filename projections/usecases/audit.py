@@ -15,7 +15,7 @@ from ledger.errors import LedgerError
 from ledger.formats import iso_utc
 from projections.audit import AUDITED_TYPES, Audited, AuditVerdict, Period, audited
 from projections.usecases.audit_log import DEFAULT_DAYS, Backdated, backdated
-from projections.usecases.integrity import Verified, verify
+from projections.usecases.integrity import verify
 from projections.usecases.restatements import Compared, restatements
 
 if TYPE_CHECKING:
@@ -138,33 +138,4 @@ def verdict_of(session: LedgerSession) -> AuditVerdict:
     except LedgerError as error:
         head = session.ledger(write=False).digest()
         return AuditVerdict(False, [f"failed: {error}"], None if head is None else str(head))
-    return AuditVerdict(True, said(verified), str(verified.head))
-
-
-def said(verified: Verified) -> list[str]:
-    """The lines ``verify`` prints of an intact ledger, but its digest."""
-    lines = [f"ok: {verified.events} events, every link matches"]
-    if verified.replayed is not None:
-        lines.append(
-            f"ok: {verified.replayed} events replayed, each what the rules it was recorded "
-            "under give"
-        )
-    model = verified.model
-    if model is not None:
-        behind = (
-            f"; {model.behind} later event{'s are' if model.behind != 1 else ' is'} not in it yet"
-            if model.behind
-            else ""
-        )
-        lines.append(
-            f"ok: read model, {model.rows} rows, each what the events up to position "
-            f"{model.position} give{behind}"
-        )
-    elif verified.sealed:
-        lines.append(
-            "the read model is sealed under the ledger's key, which is not set: its events "
-            "alone were checked"
-        )
-    elif not verified.kept:
-        lines.append("no read model is kept beside the events yet: the events alone were checked")
-    return lines
+    return AuditVerdict(True, verified.said(), str(verified.head))

@@ -7,16 +7,16 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from ledger.errors import Fix, Hint, LedgerError
+from ledger.errors import Field, Fix, Hint, KeyRefusedError, LedgerError
 from ledger.exchange.backup import CLOCK_TOLERANCE
 from ledger.exchange.backup.replay import first_unruled
-from ledger.storage.keycheck import hold_reading
+from ledger.storage.keycheck import hold_reading, lacks_key
 from projections.committee import paper_of
 from projections.store.audit import Audit, Difference
 from projections.store.follower import Follower
 from projections.store.schema import SealedOtherwise
 from projections.store.stored_rows import Stored, schema_difference
-from projections.usecases.logins import check_logins
+from projections.usecases.logins import check_logins, logins_noted
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -40,14 +40,58 @@ class Verified:
     #: row of which is what the events give; None when it was not checked
     #: (``events_only``, or none is kept yet).
     model: Audited | None = None
-    #: Whether the read model kept is sealed and the key was not given, so only the
-    #: events were checked.
-    sealed: bool = False
+    #: Whether the ledger is encrypted and its key was not given: its chain, which needs
+    #: none, was checked; nothing that only the key opens (the read model, the events'
+    #: actors and rules) was.
+    keyless: bool = False
     #: Whether a read model is kept beside the events (none is until the first read).
     kept: bool = True
     #: How many events were replayed through the rules they were recorded under; None
     #: when they were not (see :func:`verify`).
     replayed: int | None = None
+    #: How many events the server noted the login of (PostgreSQL under roles) that were
+    #: not checked against their actors and the rules, the key not given.
+    unchecked: int = 0
+
+    def said(self) -> list[str]:
+        """What verify says of this intact ledger, a line each, but its digest: every
+        front end (the command, the web service, the audit pack) says the same."""
+        lines = [f"ok: {self.events} events, every link matches"]
+        if self.replayed is not None:
+            lines.append(
+                f"ok: {self.replayed} events replayed, each what the rules it was recorded "
+                "under give"
+            )
+        without = "the ledger is encrypted and its key was not given (RAGW_ENCRYPTION_KEY)"
+        if self.unchecked:
+            lines.append(
+                f"{without}: the logins and rules of {self.unchecked} "
+                f"event{'s' if self.unchecked != 1 else ''} recorded under roles were not "
+                "checked, as only the key reads the events; their chain was"
+            )
+        model = self.model
+        if model is not None:
+            behind = (
+                f"; {model.behind} later event{'s are' if model.behind != 1 else ' is'} not "
+                "in it yet (the next read brings them in)"
+                if model.behind
+                else ""
+            )
+            lines.append(
+                f"ok: read model, {model.rows} rows, each what the events up to position "
+                f"{model.position} give{behind}"
+            )
+        elif self.keyless and self.kept:
+            lines.append(
+                f"{without}: the read model was not checked, as only the key opens it; the "
+                "events' chain was"
+            )
+        elif not self.kept:
+            lines.append(
+                "no read model is kept beside the events yet (the first read derives it): "
+                "the events alone were checked"
+            )
+        return lines
 
 
 def verify(
@@ -76,19 +120,48 @@ def verify(
         verdict = ledger.verify(digest, progress=bar)
     result = verified(ledger, verdict, digest)
     check_key_record(ledger)
+    if lacks_key(ledger):  # as its record says, not as its model's mark does
+        return _without_key(session, result, events_only=events_only, rules=rules)
     replaying = check_logins(session) or rules
     if replaying or not events_only:
         # the chain needed no key; what follows decrypts with the key given, if one is:
         # it must be the ledger's own (another would make every stored row "differ")
-        hold_reading(ledger, keyless=False)
+        hold_reading(ledger, even_without_key=False)
     if replaying:
         result = replace(result, replayed=check_rules(session))
     if events_only:
         return result
-    if sealed_without_key(session):
-        return replace(result, sealed=True)
+    if sealed_without_key(session):  # and the ledger is kept in clear: a mark forged
+        raise LedgerError(
+            "the read model differs from the events: it says it is sealed under a key, and "
+            "this ledger is kept in clear; the events are intact, so {hint}",
+            hint=Hint.to(Fix.REBUILD),
+        )
     model = verify_model(session)
     return replace(result, kept=False) if model is None else replace(result, model=model)
+
+
+def _without_key(
+    session: LedgerSession, result: Verified, *, events_only: bool, rules: bool
+) -> Verified:
+    """An encrypted ledger verified without its key: its chain needs none, and holds;
+    the rest reads what only the key opens (the events' actors and rules, the read
+    model), so it is said unchecked: asked for (``rules``), refused."""
+    if rules:
+        raise KeyRefusedError(
+            "the rules are replayed through the events themselves, which this ledger keeps "
+            "encrypted, and {key} is not set; set {key} to its key (`ragw verify` without "
+            "--rules checks the chain without it)",
+            key=Field.ENCRYPTION_KEY,
+        )
+    result = replace(result, keyless=True, unchecked=len(logins_noted(session)))
+    if events_only:
+        return result
+    store = Stored(session.ledger(write=False), session.target)
+    try:
+        return replace(result, kept=store.kept())
+    finally:
+        store.close()
 
 
 def check_key_record(ledger: Ledger) -> None:
@@ -133,8 +206,8 @@ def check_rules(session: LedgerSession) -> int:
 
 
 def sealed_without_key(session: LedgerSession) -> bool:
-    """Whether the read model is sealed (an encrypted ledger's) and the session has no
-    key to open it: the chain needs none, so an auditor without it still checks that."""
+    """Whether the read model says it is sealed (an encrypted ledger's) and the session
+    has no key to open it."""
     store = Stored(session.ledger(write=False), session.target)
     try:
         return store.sealed_without_key()

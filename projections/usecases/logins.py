@@ -20,16 +20,22 @@ if TYPE_CHECKING:
     from projections.usecases.session import LedgerSession
 
 
+def logins_noted(session: LedgerSession) -> dict[int, str]:
+    """The login the server noted recording each event, by position (none on SQLite, or
+    before roles were set up): read without the ledger's key."""
+    if not is_postgres(session.target):
+        return {}
+    from ledger.storage.logins import noted  # psycopg: PostgreSQL only
+
+    with session.connect() as connection:
+        return noted(connection)
+
+
 def check_logins(session: LedgerSession) -> int:
     """Refuse, naming the first, an event recorded under access control whose actor is
     not the login the server noted for it (an event written by hand, borrowing another's
     name); how many events were checked (none on SQLite, or before roles were set up)."""
-    if not is_postgres(session.target):
-        return 0
-    from ledger.storage.logins import noted  # psycopg: PostgreSQL only
-
-    with session.connect() as connection:
-        logins = noted(connection)
+    logins = logins_noted(session)
     if not logins:
         return 0
     first = next(iter(_borrowed(session, logins)), None)

@@ -204,7 +204,27 @@ def test_an_encrypted_ledger_s_sealed_model_is_checked_with_its_key_and_its_even
     monkeypatch.delenv("RAGW_ENCRYPTION_KEY")
     out = cli(target, "verify")
     assert out.startswith("ok: 11 events, every link matches\n")
-    assert "the read model is sealed under the ledger's key, which is not set" in out
+    assert "the ledger is encrypted and its key was not given" in out
+    assert "the read model was not checked, as only the key opens it" in out
+    assert "ok: read model" not in out
+
+
+def test_a_seal_forged_on_the_model_of_a_ledger_kept_in_clear_fails_verify(
+    ragw: Any, target: str
+) -> None:
+    """A model's own mark says nothing of the ledger: a keyless verify of a ledger kept
+    in clear does not take a model marked sealed as one it cannot open, and pass."""
+    board = in_step(ragw)
+    falsify(target, "INSERT INTO ragw_tracking VALUES ('read_model_seal', 12345)")
+    error = ragw("verify", code=1)
+    assert error.startswith(
+        "Error: the read model differs from the events: it says it is sealed under a key, "
+        "and this ledger is kept in clear"
+    ), error
+    assert error.count("\n") == 1
+    ragw("rebuild")
+    assert "ok: read model, " in ragw("verify")
+    assert ragw("board", "--format", "json") == board
 
 
 def test_verify_refuses_to_prove_the_model_with_hashes_anyone_could_predict(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from eventsourcing.cipher import AESCipher
 
 from events import Role
 from ledger import open_ledger
@@ -83,6 +84,18 @@ def test_an_event_no_command_could_record_fails_verify_rules_on_sqlite(
 
 @pytest.fixture
 def postgres_roles(postgres: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    return roles_on(postgres, monkeypatch)
+
+
+@pytest.fixture
+def encrypted_roles(postgres: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """As ``postgres_roles``, its ledger encrypted under the key in RAGW_ENCRYPTION_KEY."""
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", AESCipher.create_key(32))
+    return roles_on(postgres, monkeypatch)
+
+
+def roles_on(postgres: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A ledger under roles on PostgreSQL: its owner's URL, and alice's (an owner)."""
     from tests.cli.test_verify import history
 
     url = postgres.create_database(f"ragw_verify_rules_{os.getpid()}_{next(_databases)}")
@@ -119,6 +132,26 @@ def test_an_owner_login_granting_herself_governance_fails_verify_on_postgres(
     assert error.startswith("Error: event ") and error.count("\n") == 1, error
     assert ("roles@" if written == "grant" else "R/1@") in error, error
     assert f"{name} could not have recorded it" in error or "GREEN needed sign-off" in error
+
+
+@pytest.mark.postgres
+def test_without_its_key_verify_checks_an_encrypted_ledger_s_chain_and_says_what_it_could_not(
+    encrypted_roles: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The logins and rules of an encrypted ledger's writers are read from its events,
+    which only the key opens: an auditor without it still checks the chain, and is told
+    the rest was not checked, rather than shown a refusal to decrypt."""
+    owner, alice = encrypted_roles["owner"], encrypted_roles["alice"]
+    cli(alice, "note", "R/1", "Contract signed")
+    assert "events replayed" in cli(owner, "verify")  # with the key
+    monkeypatch.delenv("RAGW_ENCRYPTION_KEY")
+    out = cli(owner, "verify")
+    assert out.startswith("ok: ") and "every link matches" in out, out
+    assert "replayed" not in out
+    assert "recorded under roles were not checked, as only the key reads the events" in out
+    error = cli(owner, "verify", "--rules", code=1)
+    assert error.startswith("Error: the rules are replayed through the events themselves"), error
+    assert error.count("\n") == 1
 
 
 @pytest.mark.parametrize("by_hand", [False, True])
