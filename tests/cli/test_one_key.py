@@ -339,3 +339,29 @@ def test_a_ledger_a_keyless_write_damaged_before_the_record_takes_no_more_writes
     refused(encrypted, NEEDS_KEY, *add_secret())
     monkeypatch.setenv("RAGW_ENCRYPTION_KEY", key)
     refused(encrypted, NOT_ENCRYPTED, *add_secret())
+
+
+@pytest.mark.postgres
+def test_an_encrypted_ledger_s_roles_are_set_up_only_with_its_key(
+    postgres: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`admin init-roles` makes the read model's tables before it grants them, as the
+    key the command comes with seals them: without the ledger's key it is refused before
+    it grants or makes anything, and with the key it sets the roles up."""
+    url = postgres.create_database(f"ragw_one_key_roles_{os.getpid()}")
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", new_key(url))
+    history(lambda *args, code=0: cli(url, *args, code=code))
+    key = own_key(monkeypatch)
+
+    def granted() -> Any:
+        with raw(url) as (connection, _, _):
+            return connection.execute(
+                "SELECT datacl FROM pg_database WHERE datname = current_database()"
+            ).fetchone()[0]
+
+    refused(url, NEEDS_KEY, "admin", "init-roles")
+    assert granted() is None  # no group may connect: nothing was granted
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", key)
+    assert "append-only" in cli(url, "admin", "init-roles")
+    assert "ragw_writer" in str(granted())
+    assert cli(url, "verify").startswith("ok: 11 events")
