@@ -818,14 +818,19 @@ def measure_postgresql(
     }
 
 
-def main() -> None:
+def parser_of(prog: str, description: str | None, events: int) -> argparse.ArgumentParser:
+    """The options every benchmark command takes: the register's size (``events`` by
+    default) and ``--json``."""
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog=prog, description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--events", type=int, default=200_000, help="size of the register")
+    parser.add_argument("--events", type=int, default=events, help="size of the register")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    return parser
+
+
+def main() -> None:
+    parser = parser_of("python -m benchmarks", __doc__, 200_000)
     parser.add_argument(
         "--postgresql",
         nargs="?",

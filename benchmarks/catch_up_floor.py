@@ -18,7 +18,6 @@ fewer bytes an event (``model_bytes_an_event``).
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import sqlite3
@@ -27,7 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.__main__ import build_register, timed
+from benchmarks.__main__ import build_register, parser_of, timed
 from projections.store.follower import PAGE
 from projections.store.schema import TABLES
 
@@ -124,14 +123,7 @@ def measure_floor(events: int, folder: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.catch_up_floor",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--events", type=int, default=50_000, help="size of the register")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    options = parser.parse_args()
+    options = parser_of("python -m benchmarks.catch_up_floor", __doc__, 50_000).parse_args()
     print(f"recording a register of about {options.events} events ...", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="ragw-floor-") as folder:
         results = measure_floor(options.events, Path(folder))
