@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from cli.common import parse_digest, session_of
+from cli.hints import OPTIONS
+from ledger.errors import Field
 from projections.usecases.integrity import rebuild as rebuild_model
 from projections.usecases.integrity import verify as verify_chain
 
@@ -66,7 +68,7 @@ def verify(ctx: click.Context, digest_text: str | None, events_only: bool, rules
     verified = verify_chain(
         session_of(ctx).uses, digest, events_only=events_only or digest is not None, rules=rules
     )
-    for line in verified.said():  # with a digest, no line of the model
+    for line in verified.said(OPTIONS[Field.ENCRYPTION_KEY]):  # a digest: none of the model
         click.echo(line)
     if digest is not None:
         since = verified.since

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ledger.errors import InvalidInputError, LedgerError
+from ledger.errors import Field, InvalidInputError, LedgerError
 from web.auth import signed_user
 from web.context import other_session, refused, uses
+from web.hints import LABELS
 
 if TYPE_CHECKING:
     from projections.board import BoardItem
@@ -188,4 +189,6 @@ def verify() -> Any:
         verified = verify_chain(uses())
     except LedgerError as error:
         return refused(error, "verify.html", lines=[])
-    return render_template("verify.html", lines=verified.said(), digest=str(verified.head))
+    return render_template(
+        "verify.html", lines=verified.said(LABELS[Field.ENCRYPTION_KEY]), digest=str(verified.head)
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from ledger.errors import Field, Fix, Hint, KeyRefusedError, LedgerError
+from ledger.errors import FIELD_WORDS, Field, Fix, Hint, KeyRefusedError, LedgerError
 from ledger.exchange.backup import CLOCK_TOLERANCE
 from ledger.exchange.backup.replay import first_unruled
 from ledger.storage.keycheck import hold_reading, lacks_key
@@ -40,10 +40,9 @@ class Verified:
     #: row of which is what the events give; None when it was not checked
     #: (``events_only``, or none is kept yet).
     model: Audited | None = None
-    #: Whether the ledger is encrypted and its key was not given: its chain, which needs
-    #: none, was checked; nothing that only the key opens (the read model, the events'
-    #: actors and rules) was.
-    keyless: bool = False
+    #: Whether a read model is kept, sealed, and was not checked: the ledger is
+    #: encrypted and its key was not given (its chain, which needs none, was checked).
+    unopened: bool = False
     #: Whether a read model is kept beside the events (none is until the first read).
     kept: bool = True
     #: How many events were replayed through the rules they were recorded under; None
@@ -53,21 +52,22 @@ class Verified:
     #: not checked against their actors and the rules, the key not given.
     unchecked: int = 0
 
-    def said(self) -> list[str]:
+    def said(self, key: str = FIELD_WORDS[Field.ENCRYPTION_KEY]) -> list[str]:
         """What verify says of this intact ledger, a line each, but its digest: every
-        front end (the command, the web service, the audit pack) says the same."""
-        lines = [f"ok: {self.events} events, every link matches"]
+        front end (the command, the web service, the audit pack) says the same, naming
+        the encryption key as it is given to it (``key``)."""
+        lines = [f"ok: {_events(self.events)}, every link matches"]
         if self.replayed is not None:
             lines.append(
-                f"ok: {self.replayed} events replayed, each what the rules it was recorded "
+                f"ok: {_events(self.replayed)} replayed, each what the rules it was recorded "
                 "under give"
             )
-        without = "the ledger is encrypted and its key was not given (RAGW_ENCRYPTION_KEY)"
+        without = f"the ledger is encrypted and {key} was not given"
         if self.unchecked:
             lines.append(
-                f"{without}: the logins and rules of {self.unchecked} "
-                f"event{'s' if self.unchecked != 1 else ''} recorded under roles were not "
-                "checked, as only the key reads the events; their chain was"
+                f"{without}: the logins and rules of {_events(self.unchecked)} recorded "
+                "under roles were not checked, as only the key reads the events; their "
+                "chain was"
             )
         model = self.model
         if model is not None:
@@ -81,7 +81,7 @@ class Verified:
                 f"ok: read model, {model.rows} rows, each what the events up to position "
                 f"{model.position} give{behind}"
             )
-        elif self.keyless and self.kept:
+        elif self.unopened:
             lines.append(
                 f"{without}: the read model was not checked, as only the key opens it; the "
                 "events' chain was"
@@ -92,6 +92,10 @@ class Verified:
                 "the events alone were checked"
             )
         return lines
+
+
+def _events(count: int) -> str:
+    return f"{count} event{'s' if count != 1 else ''}"
 
 
 def verify(
@@ -154,14 +158,23 @@ def _without_key(
             "--rules checks the chain without it)",
             key=Field.ENCRYPTION_KEY,
         )
-    result = replace(result, keyless=True, unchecked=len(logins_noted(session)))
+    result = replace(result, unchecked=len(logins_noted(session)))
     if events_only:
         return result
     store = Stored(session.ledger(write=False), session.target)
     try:
-        return replace(result, kept=store.kept())
+        kept = store.kept()
+        sealed = store.sealed_without_key()
     finally:
         store.close()
+    if kept and not sealed:  # kept in clear beside an encrypted ledger: not its own
+        raise LedgerError(
+            "the read model differs from the events: it is kept in clear, and this ledger "
+            "is encrypted; the events are intact, so {hint} (with {key} set to its key)",
+            hint=Hint.to(Fix.REBUILD),
+            key=Field.ENCRYPTION_KEY,
+        )
+    return replace(result, kept=kept, unopened=kept)
 
 
 def check_key_record(ledger: Ledger) -> None:

@@ -76,8 +76,8 @@ class LedgerSession:
         """Who records: on a PostgreSQL ledger under access control, the authenticated
         database login (roles are checked against it, so no flag can borrow another's);
         otherwise the name given, or the login name."""
-        # not held here: a write asks it too, and is held in the transaction that
-        # writes it (a read is held where it reads)
+        # not held here: whoever asks it opens the ledger as it reads or writes, and
+        # is held there
         if not is_postgres(self.target) or self._opened(write=False).access() is None:
             return self.named
         login = login_of(self.target)

@@ -107,7 +107,7 @@ def test_verify_of_one_organisation_checks_its_own_chain_with_its_identity(run: 
     out = run("--org", "WMP", "verify", "--rules")
     assert "ok: 2 events, every link matches" in out
     assert "ok: 2 events replayed" in out
-    assert "ok: 1 events, every link matches" in run("--org", "COLP", "verify")
+    assert "ok: 1 event, every link matches" in run("--org", "COLP", "verify")
 
 
 @pytest.mark.parametrize(

@@ -204,9 +204,46 @@ def test_an_encrypted_ledger_s_sealed_model_is_checked_with_its_key_and_its_even
     monkeypatch.delenv("RAGW_ENCRYPTION_KEY")
     out = cli(target, "verify")
     assert out.startswith("ok: 11 events, every link matches\n")
-    assert "the ledger is encrypted and its key was not given" in out
+    assert "the ledger is encrypted and RAGW_ENCRYPTION_KEY was not given" in out
     assert "the read model was not checked, as only the key opens it" in out
     assert "ok: read model" not in out
+    for events_only in (("--events-only",), ("--digest", out.splitlines()[-1].split()[-1])):
+        assert "read model" not in cli(target, "verify", *events_only)  # not asked for
+    error = cli(target, "verify", "--rules", code=1)  # asked for, and impossible
+    assert error.startswith("Error: the rules are replayed through the events themselves")
+    with raw(target) as (connection, _, _):  # a ledger written before its key's record
+        connection.execute("DROP TABLE ragw_key")
+        if not is_postgres(target):
+            connection.commit()
+    assert "the read model was not checked" in cli(target, "verify")  # its events say
+
+
+def test_without_the_key_a_model_in_clear_beside_an_encrypted_ledger_fails_verify(
+    target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model kept in clear (its seal's row deleted) cannot be an encrypted ledger's: no
+    key is needed to tell, and verify without one does not pass it unchecked."""
+    from tests.cli.test_encryption import cli
+
+    key = cli(target, "admin", "new-key").strip()
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", key)
+    history(lambda *args, code=0: cli(target, *args, code=code))
+    monkeypatch.delenv("RAGW_ENCRYPTION_KEY")
+    out = cli(target, "verify")  # no model is kept until a read derives one
+    assert "no read model is kept beside the events yet" in out and "not checked" not in out
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", key)
+    cli(target, "board")
+    falsify(target, "DELETE FROM ragw_tracking WHERE name = 'read_model_seal'")
+    monkeypatch.delenv("RAGW_ENCRYPTION_KEY")
+    error = cli(target, "verify", code=1)
+    assert error.startswith(
+        "Error: the read model differs from the events: it is kept in clear, and this "
+        "ledger is encrypted"
+    ), error
+    assert error.count("\n") == 1
+    monkeypatch.setenv("RAGW_ENCRYPTION_KEY", key)
+    cli(target, "rebuild")
+    assert "ok: read model, " in cli(target, "verify")
 
 
 def test_a_seal_forged_on_the_model_of_a_ledger_kept_in_clear_fails_verify(
