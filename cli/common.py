@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from ledger.errors import InvalidInputError, LedgerError
+from ledger.errors import InvalidInputError, LedgerError, LedgerMissingError
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -131,7 +131,7 @@ class Session:
                 org=org,
             )
         except OrganisationMissingError as error:
-            raise LedgerError(
+            raise LedgerMissingError(
                 f"{error.target} holds no organisation {error.org}; add it with `ragw org "
                 f"add {error.org} --name TEXT --kind KIND`, or check --org (RAGW_ORG)"
             ) from None

@@ -11,7 +11,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ledger.errors import Fix, Hint, InvalidInputError, KeyRefusedError, LedgerError
+from ledger.errors import (
+    Fix,
+    Hint,
+    InvalidInputError,
+    KeyRefusedError,
+    LedgerError,
+    LedgerMissingError,
+)
 from ledger.exchange.backup import read_backup
 from ledger.exchange.columns import Header, parse_mapping
 from ledger.exchange.derived import codes_for, title_key
@@ -173,8 +180,9 @@ def issuer_of(
     """What each organisation of the store issued nationally, read once; None for one
     the store does not hold. An issuer not read with the restore's key is read without
     one when it is kept in clear (a force encrypted, restoring, beside an inspectorate
-    in clear); one kept under another key cannot be read, and refuses the restore: what
-    a backup received is never left unchecked."""
+    in clear); one kept under another key, or that this login may not read (another
+    organisation's schema closed to it), cannot be read, and refuses the restore: what a
+    backup received is never left unchecked."""
     found: dict[str, IssuedReports | None] = {}
 
     def issued(org: str) -> IssuedReports | None:
@@ -194,8 +202,16 @@ def issuer_of(
                     "kept under",
                     org=org,
                 ) from None
-            except LedgerError:  # not in this store: nothing to check it against
+            except LedgerMissingError:  # not in this store: nothing to check it against
                 found[org] = None
+            except LedgerError as error:  # there, but not for this login to read
+                raise LedgerError(
+                    "the reports this backup received from {org} cannot be checked against "
+                    "{org}'s ledger, which this restore cannot read ({why}); nothing was "
+                    "recorded; restore it as a login that may read {org}'s ledger",
+                    org=org,
+                    why=str(error),
+                ) from None
             else:
                 found[org] = {
                     report.code: (report, {item.ref: item for item in items})

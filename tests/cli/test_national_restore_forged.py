@@ -7,6 +7,7 @@ nothing written."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 
 from cli.main import main
 from tests.cli.test_restore_checks import written
+from tests.integration.test_postgres_roles import as_login
 
 ACTOR = "Strategic Development"
 Lines = list[dict[str, Any]]
@@ -269,3 +271,39 @@ def test_a_force_s_restore_is_refused_when_its_issuer_is_kept_under_another_key(
     assert len(said.splitlines()) == 1 and said.startswith("Error: "), said
     assert "cannot be checked against HMICFRS's ledger" in said
     assert wmp_holds_nothing(target)
+
+
+@pytest.mark.postgres
+def test_a_force_s_restore_is_refused_when_its_login_may_not_read_its_issuer(
+    backups: dict[str, Lines], postgres: Any, tmp_path: Path
+) -> None:
+    """A login of the force's own, which the inspectorate's schema is closed to, cannot
+    check what the backup received: the restore is refused, not let through unchecked
+    as though the store held no such issuer (a reworded item would have restored)."""
+    import psycopg
+
+    url = postgres.create_database(f"ragw_closed_issuer_{os.getpid()}")
+    run(url, "--org", "HMICFRS", "restore", written(tmp_path, backups["HMICFRS"]))
+    run(url, "--org", "WMP", "restore", written(tmp_path, [], "empty.jsonl"))  # its tables
+    login = f"wmp_restorer_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as connection:  # WMP's alone, none else's
+        connection.execute(f"CREATE ROLE {login} LOGIN PASSWORD 'secret'")
+        connection.execute(f"GRANT CONNECT ON DATABASE {url.rsplit('/', 1)[1]} TO {login}")
+        connection.execute(f"GRANT USAGE ON SCHEMA org_wmp TO {login}")
+        tables = connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'org_wmp'"
+        ).fetchall()
+        for (table,) in tables:
+            connection.execute(f"ALTER TABLE org_wmp.{table} OWNER TO {login}")
+        closed = connection.execute(
+            "SELECT has_schema_privilege(%s, 'org_hmicfrs', 'USAGE')", (login,)
+        ).fetchone()
+    assert tables and closed == (False,)
+    at = next(i for i, line in enumerate(backups["WMP"]) if line["key"] == "FRAUD19/9")
+    forged = edited(backups["WMP"], backups["WMP"][at]["type"], text="FORGED: do nothing")
+    said = run(as_login(url, login), "--org", "WMP", "restore", written(tmp_path, forged), code=1)
+    assert len(said.splitlines()) == 1 and said.startswith("Error: "), said
+    assert "cannot be checked against HMICFRS's ledger, which this restore cannot read" in said
+    assert wmp_holds_nothing(url)
+    run(url, "--org", "WMP", "restore", written(tmp_path, backups["WMP"], "WMP.jsonl"))
+    assert "FRAUD19/9" in run(url, "--org", "WMP", "board", "--format", "csv")
