@@ -66,11 +66,13 @@ class Session:
         self.explicit = explicit
         self._uses: LedgerSession | None = None
         self._created: Path | None = None
-        #: Whether this command prints as it records, one record after another (each
-        #: force a national report is issued to): cut short by a closed output, it may
-        #: have left the rest unrecorded. A write of one transaction prints once it is
-        #: recorded, whole.
-        self.prints_as_it_records = False
+        #: What this command says (one Error line, exit status 1) if its output is
+        #: closed before it ends (its reader stopped reading): None when nothing is left
+        #: to say then, as for a read, or a write of one transaction, recorded whole
+        #: before it prints. A command that records (or writes files) as it prints
+        #: (:data:`DONE_AS_PRINTED`), or whose answer is its exit status and already
+        #: decided before it prints (``import --check`` with bad rows), sets it.
+        self.if_cut_short: str | None = None
         #: Other organisations' ledgers this command reads (the register, an
         #: inspectorate's verdicts), by code: opened on first use, closed with it.
         self._others: dict[tuple[str | None, bool], LedgerSession] = {}
@@ -161,6 +163,24 @@ class Session:
             other.close()
 
 
+#: What a command that records (or writes) as it prints says when its output is closed
+#: before it ends (:attr:`Session.if_cut_short`).
+DONE_AS_PRINTED = (
+    "the output was closed (its reader stopped reading) before this command ended: what it "
+    "printed was done, what came after may not be; see `ragw log` for what was recorded "
+    "(and the folder for what was written), before running it again with its output read "
+    "to the end"
+)
+
+
+def cut_short(verdict: str) -> str:
+    """What a command whose answer is its exit status, decided before it prints
+    (``verdict``), says when its output is closed before it ends."""
+    return (
+        f"the output was closed (its reader stopped reading) before this command ended: {verdict}"
+    )
+
+
 def reader_gone(error: BrokenPipeError) -> None:
     """After the reader of the output stopped reading it (``| head``): what the command
     was printing is let go now, while its store is still open (a board streamed from
@@ -214,13 +234,8 @@ class LedgerGroup(click.Group):
             # says so, and what it recorded stays recorded.
             reader_gone(error)
             session = ctx.find_object(Session)
-            if session is not None and session.prints_as_it_records:
-                raise click.ClickException(
-                    "the output was closed (its reader stopped reading) before this command "
-                    "ended: what it printed was recorded, what came after may not be; see "
-                    "`ragw log` for what was, before running it again with its output read "
-                    "to the end"
-                ) from None
+            if session is not None and session.if_cut_short is not None:
+                raise click.ClickException(session.if_cut_short) from None
             raise click.exceptions.Exit(0) from None
         except OSError as error:  # the file system's refusal: a name, a folder, a disk
             session = ctx.find_object(Session)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.common import (
+    cut_short,
     force_option,
     on_option,
     output_path,
@@ -115,14 +116,13 @@ def import_tracker(
         from projections.usecases.files import check_tracker
 
         found = check_tracker(path, on=day, sheet=sheet, mapping=mapping)
+        count = len(found.problems)
+        bad = f"{path.name} has {count} bad row{'s' if count != 1 else ''}"
+        if found.problems:  # the gate's answer, whether or not its listing is read whole
+            session_of(ctx).if_cut_short = cut_short(f"{bad}; nothing was recorded")
         show_check(path, found)
         if found.problems:  # a gate a script can use: exit 1 when the import would refuse
-            count = len(found.problems)
-            click.echo(
-                f"Error: {path.name} has {count} bad row{'s' if count != 1 else ''} "
-                "(listed above); nothing was recorded",
-                err=True,
-            )
+            click.echo(f"Error: {bad} (listed above); nothing was recorded", err=True)
             ctx.exit(1)
         return
     outcome = import_file(session_of(ctx).uses, path, on=day, sheet=sheet, mapping=mapping)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import Session, on_option, parse_day, session_of
+from cli.common import DONE_AS_PRINTED, Session, on_option, parse_day, session_of
 
 if TYPE_CHECKING:
     from projections.usecases.national_issue import Received
@@ -50,7 +50,7 @@ def _said(each: Iterable[Received]) -> int:
     """Say what each organisation recorded, as it is recorded; how many were. Then, if
     any report was not received for a force's own report of its code, refuse naming each
     (what is listed was recorded)."""
-    session_of(click.get_current_context()).prints_as_it_records = True
+    session_of(click.get_current_context()).if_cut_short = DONE_AS_PRINTED
     count = 0
     clashes: list[str] = []
     for received in each:

@@ -11,7 +11,17 @@ from pathlib import Path
 
 import click
 
-from cli.common import LedgerGroup, force_option, output_path, parse_day, record, refuse, session_of
+from cli.common import (
+    DONE_AS_PRINTED,
+    LedgerGroup,
+    cut_short,
+    force_option,
+    output_path,
+    parse_day,
+    record,
+    refuse,
+    session_of,
+)
 from cli.hints import cli_text
 from cli.mailing import (
     PASSWORD_VARIABLE,
@@ -222,6 +232,8 @@ def remind(
         f"`ragw owner contact {who!r} --email ADDR`"
         for who, keys in due.unreachable.items()
     ]
+    if missed:  # its answer (its exit status) decided before it prints
+        session.if_cut_short = cut_short(NOT_REMINDED)
     delivered = 0
     if not due.digests:
         already = (
@@ -236,6 +248,12 @@ def remind(
     if missed:
         rest = " (the rest were)" if delivered else ""
         raise click.ClickException(f"{len(missed)} not reminded: " + "; ".join(missed) + rest)
+
+
+#: What a listing of reminders cut short says when some owners cannot be reminded.
+NOT_REMINDED = (
+    "some owners could not be reminded, which it lists once its output is read to the end"
+)
 
 
 def _deliver(
@@ -254,8 +272,6 @@ def _deliver(
     from render.reminders import reminder_message
 
     address, insecure = server
-    if address is not None:  # each reminder sent is recorded, then printed, in turn
-        session_of(ctx).prints_as_it_records = True
     domain = sender.rpartition("@")[2]
     missed: list[str] = []
     messages: list[tuple[Digest, EmailMessage]] = []
@@ -268,6 +284,11 @@ def _deliver(
             missed.append(cli_text(error))
             continue
         messages.append((digest, message))
+    session = session_of(ctx)
+    if address is not None or folder is not None:  # each one sent (and recorded), or
+        session.if_cut_short = DONE_AS_PRINTED  # written, then printed, in turn
+    elif missed:  # a listing, whose answer (its exit status) is decided already
+        session.if_cut_short = cut_short(NOT_REMINDED)
     if folder is not None:
         taken: set[str] = set()
         for digest, message in messages:

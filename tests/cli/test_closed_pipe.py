@@ -104,3 +104,22 @@ def test_a_national_issue_whose_reader_stopped_says_what_may_not_be_recorded(
     assert said.count("\n") == 1
     held = [run("--org", org, "log", "--format", "csv").count("FRAUD19") for org in ("WMP", "COLP")]
     assert held[0] > 0  # the first force it printed received it
+
+
+def test_an_import_check_whose_reader_stopped_still_answers_with_its_exit_status(
+    target: str, tmp_path: Path
+) -> None:
+    """``--check`` is a gate scripts read by its exit status: with bad rows it exits 1
+    and says so whether or not its listing is read to the end (a file without them,
+    cut short, answers 0, as any read does)."""
+    rows = seed_tracker()
+    bad = [{**rows[0], "status": "PURPLE"}, {**rows[1], "status": "TEAL"}, *rows[2:]]
+    code, said = into_a_closed_pipe(
+        target, "import", str(write_csv(tmp_path / "bad.csv", bad)), "--check"
+    )
+    assert code == 1 and said == (
+        "Error: the output was closed (its reader stopped reading) before this command "
+        "ended: bad.csv has 2 bad rows; nothing was recorded\n"
+    )
+    good = str(write_csv(tmp_path / "good.csv", rows))
+    assert into_a_closed_pipe(target, "import", good, "--check") == (0, "")

@@ -472,3 +472,21 @@ def test_reminders_cut_short_by_a_closed_output_say_so_and_the_mail_server_is_no
     assert said.count("\n") == 1 and "mail server" not in said
     assert len(mailbox.received) == 1
     assert run(demo, "log", "--format", "csv").stdout.count("ReminderSent") >= 1
+
+
+def test_reminders_listed_or_written_to_a_closed_output_do_not_end_as_done(
+    demo: str, tmp_path: Path
+) -> None:
+    """A listing whose owners are not all reachable (Head of Uniform has no address)
+    answers 1 however much of it is read; messages written to a folder one by one, cut
+    short, are not said to be all written."""
+    from tests.cli.test_closed_pipe import into_a_closed_pipe
+
+    code, said = into_a_closed_pipe(demo, "remind", "--on", ON)
+    assert code == 1 and "some owners could not be reminded" in said, said
+    assert said.count("\n") == 1
+    out = tmp_path / "out"
+    out.mkdir()
+    code, said = into_a_closed_pipe(demo, "remind", "--on", ON, "--out", str(out))
+    assert code == 1 and "what it printed was done, what came after may not be" in said, said
+    assert len(list(out.iterdir())) == 1  # the one it printed, and no more
