@@ -230,8 +230,8 @@ class LedgerGroup(click.Group):
         except BrokenPipeError as error:
             # Not a refusal: the reader has read all it wanted. A read, or a write of
             # one transaction (recorded whole before it prints), ends quietly, as done; a
-            # write that prints as it records may have stopped between two records, so it
-            # says so, and what it recorded stays recorded.
+            # command that acts as it prints may have stopped between two acts, and one
+            # whose exit status is its answer keeps it: each says so (Session.if_cut_short).
             reader_gone(error)
             session = ctx.find_object(Session)
             if session is not None and session.if_cut_short is not None:
