@@ -163,8 +163,7 @@ class Session:
             other.close()
 
 
-#: What a command that records (or writes) as it prints says when its output is closed
-#: before it ends (:attr:`Session.if_cut_short`).
+#: :attr:`Session.if_cut_short` of a command that records (or writes) as it prints.
 DONE_AS_PRINTED = (
     "the output was closed (its reader stopped reading) before this command ended: what it "
     "printed was done, what came after may not be; see `ragw log` for what was recorded "
@@ -174,11 +173,8 @@ DONE_AS_PRINTED = (
 
 
 def cut_short(verdict: str) -> str:
-    """What a command whose answer is its exit status, decided before it prints
-    (``verdict``), says when its output is closed before it ends."""
-    return (
-        f"the output was closed (its reader stopped reading) before this command ended: {verdict}"
-    )
+    """:attr:`Session.if_cut_short` of a command whose answer, ``verdict``, is decided."""
+    return f"the output was closed (its reader stopped reading) before it ended: {verdict}"
 
 
 def reader_gone(error: BrokenPipeError) -> None:

@@ -154,8 +154,8 @@ def _without_key(
     if rules:
         raise KeyRefusedError(
             "the rules are replayed through the events themselves, which this ledger keeps "
-            "encrypted, and {key} is not set; set {key} to its key (`ragw verify` without "
-            "--rules checks the chain without it)",
+            "encrypted, and {key} is not set; set {key} to its key (a verify without the "
+            "replay checks the chain without it)",
             key=Field.ENCRYPTION_KEY,
         )
     result = replace(result, unchecked=len(logins_noted(session)))

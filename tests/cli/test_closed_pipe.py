@@ -118,7 +118,7 @@ def test_an_import_check_whose_reader_stopped_still_answers_with_its_exit_status
         target, "import", str(write_csv(tmp_path / "bad.csv", bad)), "--check"
     )
     assert code == 1 and said == (
-        "Error: the output was closed (its reader stopped reading) before this command "
+        "Error: the output was closed (its reader stopped reading) before it "
         "ended: bad.csv has 2 bad rows; nothing was recorded\n"
     )
     good = str(write_csv(tmp_path / "good.csv", rows))
