@@ -197,25 +197,36 @@ class KeyGuard:
         this session's key. A model alone is no proof of what the ledger is: one forged
         in clear beside an encrypted ledger would otherwise be read as its own. Whether
         the ledger said what it is (False: no record and no event, nothing to read yet)."""
-        row = self._record(cursor)
-        if row:
-            self._compare(bool(row[0]), row[1])
-            return True
-        cursor.execute(self.earliest, (EVERY,))
-        stored = _row(cursor.fetchone())
-        if stored:
-            self._compare_stored(bytes(stored[0]))
-        return bool(stored)
+        said = self._said(cursor)
+        if said is None:
+            return False
+        encrypted, check, first = said
+        if first is None:
+            self._compare(encrypted, check)
+        else:
+            self._compare_stored(first)
+        return True
 
     def says_encrypted(self, cursor: Any) -> bool:
-        """Whether the record says the events are encrypted; with no record, whether the
-        first stored event is (False when there is none)."""
+        """Whether the ledger says its events are encrypted (:meth:`_said`; False when
+        it says nothing yet)."""
+        said = self._said(cursor)
+        return said is not None and said[0]
+
+    def _said(self, cursor: Any) -> tuple[bool, str | None, bytes | None] | None:
+        """What the ledger says it is, read in one place for every reader: its record of
+        its encryption (encrypted, the key's check value), or with no record yet its
+        first stored event (encrypted unless it is in clear, and the event's stored
+        state, against which a key is tried); None when it holds neither."""
         row = self._record(cursor)
         if row:
-            return bool(row[0])
+            return bool(row[0]), row[1], None
         cursor.execute(self.earliest, (EVERY,))
         stored = _row(cursor.fetchone())
-        return bool(stored) and not _in_clear(bytes(stored[0]))
+        if not stored:
+            return None
+        state = bytes(stored[0])
+        return not _in_clear(state), None, state
 
     def hold_reader(self, datastore: Any) -> None:
         """:meth:`check_reading` in a transaction of its own, once for this recorder's

@@ -28,6 +28,8 @@ READ_MODEL = "ragw_read_model"
 
 def moment(value: datetime) -> str:
     """A recording time as fixed-width UTC text, so text order is time order."""
+    if value.tzinfo is UTC:  # as the ledger records them: the offset's text cut off
+        return value.isoformat(timespec="microseconds")[:-6]
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 

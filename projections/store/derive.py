@@ -17,17 +17,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from json.encoder import encode_basestring as _text
 from typing import Any
 
 from events import (
     CommitteeRegistered,
     InspectionEvent,
+    Kind,
     MeetingReviewsChanged,
     MeetingScheduled,
     RecommendationEvent,
     ReportRegistered,
+    Status,
     VerdictEvent,
     VerdictGiven,
 )
@@ -165,7 +167,7 @@ def span_row(
 
 def _state_columns(state: ItemState, scope: str, published: str) -> tuple[Any, ...]:
     """The columns of a span that its state gives, from ``status`` to ``relevance``."""
-    status = state.status.value if state.status else None
+    status = _STATUS_VALUES[state.status] if state.status else None
     due = _day(state.due) if state.due else None
     extended = state.last_extended_on
     head, tail = board_json(state, scope)
@@ -176,7 +178,7 @@ def _state_columns(state: ItemState, scope: str, published: str) -> tuple[Any, .
         _day(state.original_due) if state.original_due else None,
         state.times_extended,
         _day(extended) if extended else None,
-        place(date.fromisoformat(published), state.report, state.ref),
+        _place(published, state.report, state.ref),
         head,
         tail,
         STATE.dump_json(state).decode(),
@@ -193,8 +195,8 @@ def board_json(state: ItemState, scope: str) -> tuple[str, str]:
     key, status, due, pending = state.key, state.status, state.due, state.pending
     head = (
         f'{{"key":{_text(key)},"report":{_text(state.report)},"ref":{_text(state.ref)},'
-        f'"kind":{_text(state.kind.value)},"scope":{_text(scope)},'
-        f'"status":{_text(status.value) if status else "null"},'
+        f'"kind":{_VALUES[state.kind]},"scope":{_text(scope)},'
+        f'"status":{_VALUES[status] if status else "null"},'
         f'"due":{_text(_day(due)) if due else "null"},"overdue":'
     )
     tail = (
@@ -208,8 +210,14 @@ def board_json(state: ItemState, scope: str) -> tuple[str, str]:
     return head, tail
 
 
+_STATUS_VALUES = {status: status.value for status in Status}
+#: Each kind's and status's value as JSON text, made once (an enum's ``value`` is slow to
+#: read, and every state has both).
+_VALUES: dict[Kind | Status, str] = {m: _text(m.value) for m in (*Kind, *Status)}
+
+
 def _texts(texts: tuple[str, ...]) -> str:
-    return f"[{','.join(map(_text, texts))}]"
+    return f"[{','.join(map(_text, texts))}]" if texts else "[]"  # mostly none
 
 
 def _not_for_us(state: ItemState) -> str:
@@ -219,6 +227,11 @@ def _not_for_us(state: ItemState) -> str:
 
 def _maybe(text: str | None) -> str:
     return "null" if text is None else _text(text)
+
+
+@lru_cache(maxsize=1 << 16)  # every state of an item has its place
+def _place(published: str, report: str, ref: str) -> str:
+    return place(date.fromisoformat(published), report, ref)
 
 
 @cache  # a model's rows hold each of a few thousand days many times

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from hypothesis import given, settings
@@ -27,6 +27,7 @@ from ledger import Ledger, LedgerError
 from ledger.state import fold_item, later_timeline, timeline
 from projections import board_as_at
 from projections.recorded import Recorded
+from projections.store.database import moment
 from tests.conftest import memory_ledger
 
 ME = "Strategic Development"
@@ -359,3 +360,20 @@ def test_an_event_that_only_moves_the_end_of_the_timeline_gives_the_whole_timeli
                 assert ended == [s for s in spans if s not in whole]
                 assert begun == [s for s in whole if s not in spans]
             spans = whole
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 2),
+        max_value=datetime(9999, 12, 30),
+        timezones=st.one_of(st.just(UTC), st.timezones()),
+    )
+)
+def test_a_recording_moment_is_the_same_text_whatever_its_time_zone(value: datetime) -> None:
+    """The model's text of a recording time is its UTC time, fixed width, so text order
+    is time order: the same instant gives the same text from any zone."""
+    expected = value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+    assert moment(value) == expected
+    assert moment(value.astimezone(UTC)) == expected
+    assert len(expected) == len("2021-06-01T00:00:00.000000")
