@@ -24,7 +24,7 @@ from ledger.errors import (
 from ledger.inputs import (
     MAX_MAKES,
     check_name,
-    check_writable,
+    clean_inspectorates,
     clean_text,
     parse_role,
     parse_scope,
@@ -95,9 +95,7 @@ class Governance(EventLog):
             title=clean_text(title, Field.TITLE, required=True) or "",
             scope=scope if isinstance(scope, Scope) else parse_scope(scope),
             published=published,
-            inspectorates=[
-                check_writable(i.strip(), "inspectorate") for i in inspectorates if i.strip()
-            ],
+            inspectorates=clean_inspectorates(inspectorates),
             makes=makes,
             restricted=restricted,
             inspection=inspection,

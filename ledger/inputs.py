@@ -4,7 +4,7 @@ committee can require sign-off for, texts and links to evidence, and their limit
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from events import Kind, Role, Scope, SignOffFor, Status
 from ledger.errors import Field, Fix, Hint, InvalidInputError, RuleBrokenError
@@ -192,6 +192,15 @@ def clean_text(value: str | None, what: Field | str, *, required: bool) -> str |
             limit=MAX_TEXT,
         )
     return text
+
+
+def clean_inspectorates(names: Iterable[str]) -> list[str]:
+    """The inspectorates named, each trimmed and held as any text is
+    (:func:`clean_text`: writable, at most :data:`MAX_TEXT` characters); empty names left
+    out. Every way in (a command, an import's row) holds them so, so a backup of what was
+    recorded restores."""
+    cleaned = (clean_text(name, "an inspectorate", required=False) for name in names)
+    return [name for name in cleaned if name]
 
 
 def required_reason(reason: str | None, what: str, key: str) -> str:

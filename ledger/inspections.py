@@ -14,7 +14,7 @@ from ledger.aggregates.inspection import parse_expected
 from ledger.due import parse_iso_date, within_years
 from ledger.errors import AlreadyExistsError, Field, InvalidInputError
 from ledger.governance import Governance
-from ledger.inputs import check_writable, clean_text
+from ledger.inputs import clean_inspectorates, clean_text
 from ledger.keys import check_code, committee_id, inspection_id, report_id
 
 
@@ -57,7 +57,7 @@ class Inspections(Governance):
         code = check_code(code, what="inspection code")
         day = self.check_on(on)
         start, end = parse_fieldwork(fieldwork)
-        named = [check_writable(i.strip(), "inspectorate") for i in inspectorates if i.strip()]
+        named = clean_inspectorates(inspectorates)
         if not named:
             raise InvalidInputError(
                 "inspection {code} needs the inspectorate that carries it out (e.g. HMICFRS; "

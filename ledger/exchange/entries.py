@@ -21,7 +21,13 @@ from ledger.errors import InvalidInputError, LedgerError, RuleBrokenError
 from ledger.exchange.derived import codes_for, kind_of_ref, title_key
 from ledger.exchange.tracker import TrackerRow
 from ledger.exchange.values import read_day, read_ref, whole_day
-from ledger.inputs import check_writable, clean_text, parse_kind, parse_scope, parse_status
+from ledger.inputs import (
+    clean_inspectorates,
+    clean_text,
+    parse_kind,
+    parse_scope,
+    parse_status,
+)
 from ledger.keys import check_code, check_ref
 
 NEEDS_REASON = (Status.RED, Status.WHITE, Status.CLOSED)
@@ -77,11 +83,7 @@ def read_entry(row: TrackerRow, *, default_on: date | None, check_on: CheckOn) -
         raise RuleBrokenError(
             f"{status.value} needs a reason: fill in the reason (or comment) column"  # type: ignore[union-attr]
         )
-    inspectorates = tuple(
-        check_writable(i.strip(), "inspectorate")
-        for i in row.get("inspectorate").split(";")
-        if i.strip()
-    )
+    inspectorates = tuple(clean_inspectorates(row.get("inspectorate").split(";")))
     ref = read_ref(_required(row, "ref"))
     if "kind" in row.absent:
         kind, ref = kind_of_ref(ref)

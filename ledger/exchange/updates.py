@@ -21,7 +21,7 @@ from events import Request, Status
 from ledger.aggregates import fold_name
 from ledger.due import parse_due
 from ledger.errors import BatchRefusedError, LedgerError, RuleBrokenError
-from ledger.inputs import check_writable, clean_text, parse_status
+from ledger.inputs import check_name, clean_text, parse_status
 from ledger.state import fold_item
 
 if TYPE_CHECKING:
@@ -96,7 +96,8 @@ def apply_updates(
     """Record ``rows`` of ``owner``'s sheet as ``actor``'s, acting for ``owner``: all of
     them, or none and every bad row named (one ``actor`` may not change among them)."""
     day = ledger.check_on(on)
-    check_writable(owner, "the sheet's owner")
+    said = "the sheet's owner"  # a name, whom the changes are recorded as made for
+    owner = check_name(clean_text(owner, said, required=True) or "", said)
     acting_for = None if fold_name(owner) == fold_name(actor) else owner
     problems: list[tuple[int, LedgerError | str]] = []
     items: dict[str, Recommendation] = {}

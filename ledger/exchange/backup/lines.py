@@ -42,7 +42,7 @@ from ledger.chain import Digest
 from ledger.due import within_years
 from ledger.errors import LedgerError, RuleBrokenError
 from ledger.formats import iso_utc
-from ledger.inputs import MAX_TEXT, check_writable
+from ledger.inputs import MAX_TEXT, check_name, check_writable
 from ledger.keys import (
     ACCESS_ID,
     ACCESS_KEY,
@@ -178,6 +178,8 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
         check_originator_topic(cls, state)
         for name, value in state.items():
             _check_writable(value, name)
+            if name in NAMED:
+                _check_named(value, name)
         event = cls(originator_id=stream, originator_version=version, **state)
         for name, value in event:  # every date and moment, as commands bound them
             if isinstance(value, datetime):
@@ -260,6 +262,19 @@ def position_of(line: dict[str, Any]) -> int | None:
     return position
 
 
+#: The fields of an event that name someone (an actor, an owner, whom a change was made
+#: for, a user or role holder, a committee or an organisation, an item's addressees):
+#: held to the rule every command holds a name to (:func:`ledger.inputs.check_name`), so
+#: no backup restores a name that could show as another's, or run over two lines.
+NAMED = frozenset({"actor", "acting_for", "owner", "lead", "name", "acts_for", "to"})
+
+
+def _check_named(value: Any, name: str) -> None:
+    for text in value if isinstance(value, list | tuple) else (value,):
+        if isinstance(text, str):
+            check_name(text, f"its {name}")
+
+
 def _check_writable(value: Any, name: str) -> None:
     """Refuse a text no paper or sheet can hold, wherever it sits in an event."""
     if isinstance(value, str):
@@ -276,13 +291,30 @@ def _check_writable(value: Any, name: str) -> None:
             _check_writable(each, f"{name}.{key}")
 
 
+class _Repeated(ValueError):
+    """A key given twice in one object: a reader would take one value, ragw another."""
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's keys and values, refused when a key is given twice (:class:`_Repeated`)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _Repeated(json.dumps(key))
+        found[key] = value
+    return found
+
+
 def read_backup(text_lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """Numbered lines, parsed; a line that is not JSON comes back as its error."""
     for number, text in enumerate(text_lines, start=1):
         if not text.strip():
             continue
         try:
-            line = json.loads(text)
+            line = json.loads(text, object_pairs_hook=_once_each)
+        except _Repeated as repeated:
+            yield number, f"not a JSON object of one value a key ({repeated} is given twice)"
+            continue
         except json.JSONDecodeError as error:
             yield number, f"not a JSON object ({error.msg})"
             continue
