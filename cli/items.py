@@ -271,6 +271,16 @@ def complete(
     )
 
 
+def _decided(given: str) -> tuple[str, int | None]:
+    """KEY, or the id of its request (KEY@VERSION): the item, and the request's version
+    when named (the decision is then on that request alone)."""
+    if "@" not in given:
+        return given, None
+    from ledger.keys import split_event_id
+
+    return split_event_id(given)
+
+
 @click.command("sign-off")
 @click.argument("key")
 @click.option("--note", default=None, help="What the check found (optional).")
@@ -278,17 +288,21 @@ def complete(
 @click.pass_context
 def sign_off(ctx: click.Context, key: str, note: str | None, on: str | None) -> None:
     """Accept KEY's request pending sign-off: GREEN, a closure, or an extension. It
-    takes effect as of --on. Only governance signs off, never who asked.
+    takes effect as of --on. Only governance signs off, never who asked. Name the
+    request itself (KEY@VERSION, its id in `ragw board --pending --format json`) to
+    sign off that request alone: refused if another awaits by then.
 
     \b
     Examples:
       ragw board --pending
       ragw sign-off PEEL1819/4 --note "Checked the published policy"
+      ragw sign-off PEEL1819/4@6 --note "Checked the evidence of request 6"
     """
+    item, request = _decided(key)
     record(
         ctx,
         lambda ledger, actor: ledger.sign_off(
-            key, note=note, actor=actor, on=parse_day(on, "--on")
+            item, note=note, actor=actor, on=parse_day(on, "--on"), request=request
         ),
     )
 
@@ -300,15 +314,18 @@ def sign_off(ctx: click.Context, key: str, note: str | None, on: str | None) -> 
 @click.pass_context
 def reject(ctx: click.Context, key: str, reason: str | None, on: str | None) -> None:
     """Refuse KEY's request pending sign-off, with a reason; the item stays as it was.
+    Name the request itself (KEY@VERSION) to reject that request alone.
 
     \b
-    Example:
+    Examples:
       ragw reject PEEL1819/4 --reason "The policy is still in draft; attach the published one"
+      ragw reject PEEL1819/4@6 --reason "The policy attached is the draft"
     """
+    item, request = _decided(key)
     record(
         ctx,
         lambda ledger, actor: ledger.reject_sign_off(
-            key, reason=reason or "", actor=actor, on=parse_day(on, "--on")
+            item, reason=reason or "", actor=actor, on=parse_day(on, "--on"), request=request
         ),
     )
 

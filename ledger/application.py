@@ -47,6 +47,8 @@ from ledger.keys import check_ref, recommendation_id, split_event_id, split_key
 from ledger.national import National, check_own_item
 from ledger.relevance import Relevance
 from ledger.reminders import Reminders
+from ledger.requests import Requests
+from ledger.seen import check_seen
 from ledger.storage.settings import APPLICATION
 
 if TYPE_CHECKING:
@@ -58,51 +60,11 @@ if TYPE_CHECKING:
 CHANGE_ATTEMPTS = 5
 
 
-class Ledger(Accounts, Reminders, Inspections, Relevance, National):
+class Ledger(Accounts, Reminders, Requests, Inspections, Relevance, National):
     """An audit ledger of inspection reports and their recommendations."""
 
     name = APPLICATION
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
-
-    # Requests and their sign-off -------------------------------------------------------
-
-    def claim_completion(
-        self,
-        key: str,
-        *,
-        evidence: str,
-        links: Sequence[str] = (),
-        actor: str,
-        on: date | None = None,
-    ) -> list[str]:
-        """The owner says ``key`` is implemented; it is GREEN once signed off."""
-        text = clean_text(evidence, Field.EVIDENCE, required=False)
-        if not text:
-            raise RuleBrokenError(
-                "completion needs its evidence: {hint} for {key}",
-                hint=Hint.to(Fix.GIVE_EVIDENCE),
-                key=key,
-            )
-        found = clean_links(links)
-        return self._change(
-            key, on, lambda item, day: item.claim_completion(text, found, actor, day), actor
-        )
-
-    def sign_off(
-        self, key: str, *, note: str | None = None, actor: str, on: date | None = None
-    ) -> list[str]:
-        """Accept ``key``'s pending request: it takes effect as of ``on``."""
-        said = clean_text(note, Field.NOTE, required=False)
-        self.authorize(actor, what="signing off")
-        return self._change(key, on, lambda item, day: item.sign_off(said, actor, day), actor)
-
-    def reject_sign_off(
-        self, key: str, *, reason: str, actor: str, on: date | None = None
-    ) -> list[str]:
-        """Refuse ``key``'s pending request, with a reason; the item stays as it was."""
-        why = required_reason(reason, "a rejection", key)
-        self.authorize(actor, what="rejecting a sign-off")
-        return self._change(key, on, lambda item, day: item.reject_sign_off(why, actor, day), actor)
 
     # Recommendations -------------------------------------------------------------------
 
@@ -208,7 +170,10 @@ class Ledger(Accounts, Reminders, Inspections, Relevance, National):
         reason: str | None = None,
         actor: str,
         on: date | None = None,
+        seen: int | None = None,
     ) -> list[str]:
+        """Set ``key``'s status (``seen``: the item's version it was decided on, if any:
+        :mod:`ledger.seen`)."""
         status = status if isinstance(status, Status) else parse_status(status)
         reason = clean_text(reason, Field.REASON, required=False)
 
@@ -222,7 +187,7 @@ class Ledger(Accounts, Reminders, Inspections, Relevance, National):
                 )
             item.change_status(status, reason, actor, day)
 
-        return self._change(key, on, record, actor)
+        return self._change(key, on, record, actor, seen)
 
     def set_deadline(
         self,
@@ -250,6 +215,7 @@ class Ledger(Accounts, Reminders, Inspections, Relevance, National):
         links: Sequence[str] = (),
         actor: str,
         on: date | None = None,
+        seen: int | None = None,
     ) -> list[str]:
         """Move ``key``'s due date later; where a committee grants extensions, ask for it
         (an :class:`~events.ExtensionRequested` that awaits sign-off)."""
@@ -261,16 +227,19 @@ class Ledger(Accounts, Reminders, Inspections, Relevance, National):
                 on,
                 lambda item, day: item.request_extension(to, why, found, actor, day),
                 actor,
+                seen,
             )
         return self._change(
-            key, on, lambda item, day: item.extend_deadline(to, why, actor, day), actor
+            key, on, lambda item, day: item.extend_deadline(to, why, actor, day), actor, seen
         )
 
     def note_progress(
-        self, key: str, text: str, *, actor: str, on: date | None = None
+        self, key: str, text: str, *, actor: str, on: date | None = None, seen: int | None = None
     ) -> list[str]:
         note = clean_text(text, "the note", required=True) or ""
-        return self._change(key, on, lambda item, day: item.note_progress(note, actor, day), actor)
+        return self._change(
+            key, on, lambda item, day: item.note_progress(note, actor, day), actor, seen
+        )
 
     def assign_owner(
         self, key: str, owner: str, *, actor: str, on: date | None = None
@@ -382,14 +351,18 @@ class Ledger(Accounts, Reminders, Inspections, Relevance, National):
         on: date | None,
         command: Callable[[Recommendation, date], None],
         actor: str,
+        seen: int | None = None,
     ) -> list[str]:
         """Apply one change to one item. When another writer changed the item first, the
         change is checked again against the item as it now is and retried, so racing
-        changes land one after the other; only a writer that keeps losing is refused."""
+        changes land one after the other; only a writer that keeps losing is refused. A
+        change made on the item at version ``seen`` is refused once it is not
+        (:func:`ledger.seen.check_seen`), the writer that landed first included."""
         day = self.check_on(on)
         for attempt in range(1, CHANGE_ATTEMPTS + 1):
             item = self.get_recommendation(key)
             self.authorize(actor, item=item, what=f"changing {item.key}")
+            check_seen(item.key, item.version, seen)
             command(item, day)
             try:
                 return self.save_all(item, what=item.key)

@@ -48,6 +48,7 @@ class Relevance(Governance):
             on: date | None,
             command: Callable[[Recommendation, date], None],
             actor: str,
+            seen: int | None = None,
         ) -> list[str]: ...
 
     def change_relevance(

@@ -30,8 +30,21 @@ def field(name: str) -> str:
     return request.form.get(name, "")
 
 
+def version(name: str) -> int | None:
+    """A version the page was shown at (:mod:`ledger.seen`), from its hidden field
+    ``name``: None when the form carries none (a script's own form may leave it out)."""
+    given = field(name).strip()
+    if not given:
+        return None
+    if not given.isascii() or not given.isdigit():
+        from ledger.errors import InvalidInputError
+
+        raise InvalidInputError("the form is damaged: load the item's page again and resend it")
+    return int(given)
+
+
 def progress(ledger: Ledger, key: str, actor: str, on: date | None) -> list[str]:
-    return ledger.note_progress(key, field("note"), actor=actor, on=on)
+    return ledger.note_progress(key, field("note"), actor=actor, on=on, seen=version("seen"))
 
 
 def extension(ledger: Ledger, key: str, actor: str, on: date | None) -> list[str]:
@@ -40,26 +53,39 @@ def extension(ledger: Ledger, key: str, actor: str, on: date | None) -> list[str
         from ledger.errors import InvalidInputError
 
         raise InvalidInputError("New due date is needed: the date the item is now due by")
-    return ledger.extend_deadline(key, to=to, reason=field("reason"), actor=actor, on=on)
+    return ledger.extend_deadline(
+        key, to=to, reason=field("reason"), actor=actor, on=on, seen=version("seen")
+    )
 
 
 def status(ledger: Ledger, key: str, actor: str, on: date | None) -> list[str]:
     return ledger.change_status(
-        key, field("status"), reason=field("reason") or None, actor=actor, on=on
+        key,
+        field("status"),
+        reason=field("reason") or None,
+        actor=actor,
+        on=on,
+        seen=version("seen"),
     )
 
 
 def completion(ledger: Ledger, key: str, actor: str, on: date | None) -> list[str]:
     links = [link for link in (field("link").strip(),) if link]
-    return ledger.claim_completion(key, evidence=field("evidence"), links=links, actor=actor, on=on)
+    return ledger.claim_completion(
+        key, evidence=field("evidence"), links=links, actor=actor, on=on, seen=version("seen")
+    )
 
 
 def sign_off(ledger: Ledger, key: str, actor: str, on: date | None) -> list[str]:
-    return ledger.sign_off(key, note=field("note") or None, actor=actor, on=on)
+    return ledger.sign_off(
+        key, note=field("note") or None, actor=actor, on=on, request=version("request")
+    )
 
 
 def reject(ledger: Ledger, key: str, actor: str, on: date | None) -> list[str]:
-    return ledger.reject_sign_off(key, reason=field("reason"), actor=actor, on=on)
+    return ledger.reject_sign_off(
+        key, reason=field("reason"), actor=actor, on=on, request=version("request")
+    )
 
 
 #: The forms by the last part of the address they are sent to.

@@ -33,6 +33,7 @@ from ledger.aggregates.report import Report
 from ledger.due import Due
 from ledger.errors import Field, Fix, Hint, RuleBrokenError
 from ledger.keys import recommendation_id
+from ledger.seen import check_request
 from ledger.state import ItemState, Pending, corrected_version, fold_item
 
 NEEDS_REASON = frozenset({Status.RED, Status.WHITE})
@@ -281,8 +282,9 @@ class Recommendation(InOrder):
             on=on,
         )
 
-    def _awaiting(self, actor: str, on: date, what: str) -> Pending:
-        """The pending request ``actor`` may decide on as of ``on``."""
+    def _awaiting(self, actor: str, on: date, what: str, request: int | None) -> Pending:
+        """The pending request ``actor`` may decide on as of ``on``: the one of version
+        ``request``, when given (:func:`ledger.seen.check_request`)."""
         pending = self.pending()
         if pending is None:
             raise RuleBrokenError(
@@ -290,6 +292,7 @@ class Recommendation(InOrder):
                 key=self.key,
                 hint=Hint.to(Fix.SEE_PENDING),
             )
+        check_request(self.key, pending, request)
         if on < pending.on:
             raise RuleBrokenError(
                 "{key}@{version} was asked for as of {day}; {what} cannot take effect before "
@@ -307,8 +310,8 @@ class Recommendation(InOrder):
             )
         return pending
 
-    def sign_off(self, note: str | None, actor: str, on: date) -> None:
-        pending = self._awaiting(actor, on, "its sign-off")
+    def sign_off(self, note: str | None, actor: str, on: date, request: int | None = None) -> None:
+        pending = self._awaiting(actor, on, "its sign-off", request)
         state = self.state_as_at(on)
         if pending.request == Request.EXTENSION:
             assert pending.due is not None
@@ -327,8 +330,10 @@ class Recommendation(InOrder):
             on=on,
         )
 
-    def reject_sign_off(self, reason: str, actor: str, on: date) -> None:
-        pending = self._awaiting(actor, on, "its rejection")
+    def reject_sign_off(
+        self, reason: str, actor: str, on: date, request: int | None = None
+    ) -> None:
+        pending = self._awaiting(actor, on, "its rejection", request)
         self.state_as_at(on)
         self.trigger_event(
             SignOffRejected,

@@ -29,13 +29,16 @@ class ItemHistory:
     records: list[EventRecord]
     #: The item as it stands now (None if its events say nothing yet).
     state: ItemState | None
+    #: The version of its latest event: what a change made on this reading was made on
+    #: (:mod:`ledger.seen`).
+    version: int
 
 
 def history(session: LedgerSession, key: str) -> ItemHistory:
     """Every event of the item ``key``; refuses a key the ledger does not hold."""
     item = session.ledger(write=False).get_recommendation(key)
     # the item's own stream: no scan of the whole log
-    return ItemHistory(item.key, records_of(item.history), fold_item(item.history))
+    return ItemHistory(item.key, records_of(item.history), fold_item(item.history), item.version)
 
 
 def log(session: LedgerSession) -> list[EventRecord]:

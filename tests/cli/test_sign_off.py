@@ -167,6 +167,24 @@ def test_a_sign_off_cannot_take_effect_before_the_request_nor_without_one(ledger
     assert "needs its evidence" in refused(ledger, OWNER, "complete", "R/2", "--evidence", " ")
 
 
+def test_a_decision_naming_its_request_decides_that_request_alone(ledger: str) -> None:
+    """A request rejected and asked for again is another request: a sign-off or a
+    rejection naming the first (KEY@VERSION) is refused, and the second is decided."""
+    as_(ledger, OWNER, "complete", "R/1", "--evidence", "A draft", "--on", "2021-03-01")
+    as_(ledger, GOV, "reject", "R/1", "--reason", "A draft is not done", "--on", "2021-03-02")
+    as_(ledger, OWNER, "complete", "R/1", "--evidence", "Published", "--on", "2021-03-03")
+    assert "R/1@2, which this decision is on, no longer awaits sign-off: R/1@4 does" in (
+        refused(ledger, GOV, "sign-off", "R/1@2", "--on", "2021-03-04")
+    )
+    assert "no longer awaits sign-off" in refused(
+        ledger, GOV, "reject", "R/1@2", "--reason", "Still a draft", "--on", "2021-03-04"
+    )
+    assert "is not an event id" in refused(ledger, GOV, "sign-off", "R/1@x")
+    as_(ledger, GOV, "sign-off", "R/1@4", "--on", "2021-03-04")
+    last = log(ledger)[-1]
+    assert (last["type"], last["request"], last["reason"]) == ("SignedOff", "R/1@4", "Published")
+
+
 def test_a_rejection_needs_a_reason_and_leaves_the_item_as_it_was(ledger: str) -> None:
     as_(ledger, OWNER, "complete", "R/1", "--evidence", "Draft written", "--on", "2021-03-01")
     assert "needs a reason" in refused(ledger, GOV, "reject", "R/1")
