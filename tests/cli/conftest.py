@@ -29,3 +29,13 @@ def elsewhere(request: pytest.FixtureRequest, target: str, tmp_path: Path):  # t
         other = str(tmp_path / "elsewhere.db")
 
     return runner_on(other, ACTOR)
+
+
+@pytest.fixture
+def owned(ragw: Run) -> Run:
+    """``ragw`` on the demo ledger with four of its items (FRAUD19/7 GREEN) owned by DCI
+    Crime, whose update sheets the tests fill in."""
+    ragw("demo", "--format", "json")
+    for key in ("FRAUD19/2", "FRAUD19/5", "HATE18/6", "FRAUD19/7"):
+        ragw("assign", key, "DCI Crime", "--on", "2019-11-20")
+    return ragw

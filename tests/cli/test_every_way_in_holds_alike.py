@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from tests.cli.test_update_sheets import OWNER, events_in, owned  # noqa: F401 (a fixture)
+from tests.cli.test_update_sheets import OWNER, events_in
 
 LONG = "H" * 20_001
 

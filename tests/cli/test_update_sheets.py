@@ -20,14 +20,6 @@ def events_in(ragw) -> int:  # type: ignore[no-untyped-def]
     return len(json.loads(ragw("log", "--format", "json"))["events"])
 
 
-@pytest.fixture
-def owned(ragw):  # type: ignore[no-untyped-def]
-    ragw("demo", "--format", "json")
-    for key in ("FRAUD19/2", "FRAUD19/5", "HATE18/6", "FRAUD19/7"):  # FRAUD19/7 is GREEN
-        ragw("assign", key, OWNER, "--on", "2019-11-20")
-    return ragw
-
-
 def sheet_rows(path: Path) -> tuple[list[str], dict[str, dict[str, Any]]]:
     from openpyxl import load_workbook
 
