@@ -117,10 +117,13 @@ def build_national_demo(
     ``open_org(code)`` opens (creating) organisation ``code``'s ledger in it, which is
     closed here. The events recorded, by organisation (:data:`REGISTER` for the store's
     own ledger)."""
-    if register.org is not None or register.last_position():
+    held = register.ledgers_held() if register.org is None else []
+    if register.org is not None or register.last_position() or held:
+        found = f" (the ledgers of {', '.join(held)})" if held else ""
         raise RuleBrokenError(
-            "the national demo needs a store that holds no ledger yet, and this one "
-            "already holds events; give {store} a new file or an empty database",
+            f"the national demo needs a store that holds no ledger yet, and this one "
+            f"already holds events{found}; nothing was written; give {{store}} a new file "
+            "or an empty database",
             store=Field.STORE,
         )
     counts = {REGISTER: 0}

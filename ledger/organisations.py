@@ -5,9 +5,11 @@ after the history of a single ledger restored into it."""
 
 from __future__ import annotations
 
-from typing import cast
+import re
+from typing import Any, cast
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from events import OrganisationAdded
 from ledger.aggregates.organisation import Organisation, organisation_name
@@ -15,6 +17,10 @@ from ledger.errors import AlreadyExistsError, RuleBrokenError
 from ledger.governance import Governance
 from ledger.keys import organisation_id
 from ledger.storage.organisation import check_kind, check_org
+
+#: A table ragw names for an organisation: ``org_<code>`` (a schema, or a prefix), then
+#: the events table's name, in lower-case letters, digits and underscores.
+_STORED = re.compile(r"org_[a-z0-9]+(\.|__)[a-z0-9_]+")
 
 
 class Organisations(Governance):
@@ -32,6 +38,44 @@ class Organisations(Governance):
         """The organisation whose ledger this is, as its identity event names it; None for
         the single ledger, or an organisation's ledger not added yet."""
         return self.organisation(self.org) if self.org else None
+
+    def ledgers_held(self) -> list[str]:
+        """The organisations whose own ledgers in this store hold events, found by their
+        tables (``org_<code>``), whatever the register says: a ledger restored with
+        ``--org`` is found before it is added. One whose events this login may not read
+        counts as holding some."""
+        recorder: Any = self.recorder
+        postgres = not isinstance(recorder, SQLiteApplicationRecorder)
+        events = recorder.events_table_name.split(".")[-1]  # as every ledger names it
+        with recorder.datastore.transaction(commit=False) as cursor:
+            if postgres:
+                cursor.execute(
+                    "SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname "
+                    "LIKE 'org\\_%%' AND tablename = %s ORDER BY 1",
+                    (events,),
+                )
+            else:
+                cursor.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE "
+                    "'org\\_%' ESCAPE '\\' AND substr(name, instr(name, '__') + 2) = ? "
+                    "ORDER BY 1",
+                    (events,),
+                )
+            tables = [_first(row) for row in cursor.fetchall()]
+            held = []
+            for table in tables:
+                if not _STORED.fullmatch(table):  # no name ragw gives: someone else's
+                    held.append(table)
+                    continue
+                if postgres:
+                    cursor.execute("SELECT has_table_privilege(%s, 'SELECT')", (table,))
+                    if not _first(cursor.fetchone()):
+                        held.append(table)
+                        continue
+                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+                if _first(cursor.fetchone()):
+                    held.append(table)
+        return [table.removeprefix("org_").split(".")[0].split("__")[0].upper() for table in held]
 
     def organisations(self) -> list[OrganisationAdded]:
         """Every organisation this ledger recorded, in the order added."""
@@ -72,3 +116,8 @@ class Organisations(Governance):
         written, named, kinds = self.addable(code, name=name, kind=kind, actor=actor)
         added = Organisation.add(code=written, name=named, kind=kinds, actor=actor, on=self.today())
         return self.save_all(added, what=f"organisation {written}")
+
+
+def _first(row: Any) -> Any:
+    """A fetched row's first value, whichever row factory the connection uses."""
+    return next(iter(row.values())) if isinstance(row, dict) else row[0]

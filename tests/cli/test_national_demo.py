@@ -183,6 +183,42 @@ def test_the_national_demo_is_refused_on_a_store_that_holds_a_ledger(target: str
     assert [o["code"] for o in listed] == ["HMICFRS"]
 
 
+@pytest.mark.parametrize("org", ["COLP", "ABC"])
+def test_the_national_demo_is_refused_on_a_store_holding_an_organisations_ledger_alone(
+    target: str, tmp_path: Path, org: str
+) -> None:
+    """A force's ledger restored into the store (as a force joins one) is not yet in the
+    register; the demo still writes nothing into it, nor anywhere else: whether it is one
+    of the demo's organisations (COLP) or not (ABC)."""
+    single = str(tmp_path / "single.db")
+    ragw(
+        single,
+        "report",
+        "add",
+        "REAL20",
+        "--title",
+        "Real",
+        "--scope",
+        "force",
+        "--published",
+        "2020-01-01",
+        "--on",
+        "2020-01-02",
+    )
+    backup = str(tmp_path / "single.jsonl")
+    ragw(single, "export", "--out", backup)
+    ragw(target, "--org", org, "restore", backup)
+    said = ragw(target, "demo", "--national", "--db", target, code=1)
+    assert said.startswith("Error: the national demo needs a store that holds no ledger yet")
+    assert f"(the ledgers of {org})" in said and len(said.strip().splitlines()) == 1
+    assert (
+        json.loads(ragw(target, "--org", org, "log", "--format", "json"))["events"][-1]["id"]
+        == "REAL20@1"
+    )
+    assert len(json.loads(ragw(target, "--org", org, "log", "--format", "json"))["events"]) == 1
+    assert json.loads(ragw(target, "org", "list", "--format", "json"))["organisations"] == []
+
+
 def test_the_national_demo_is_refused_with_an_organisation(tmp_path: Path) -> None:
     target = str(tmp_path / "n.db")
     said = ragw(target, "--org", "COLP", "demo", "--national", code=1)
