@@ -305,14 +305,23 @@ def refuse_unless_folded(
     """Refuse to issue ``paper`` (rendered from the fold of exactly the events of its
     ``pinned`` history) unless the read model gives the very same paper as known at the
     same moment: every other read of it comes from the model, so a committee must never
-    be issued one paper while boards and summaries show another from an altered model."""
-    try:
-        recorded = session.recorded(pinned.read_at)
-        modelled = paper_of(recorded, committee, meeting, include_restricted=include_restricted)
-        same = modelled.headed(known_at=pinned.as_known_at, digest=pinned.digest).to_json()
-    except (TypeError, ValueError, KeyError, AttributeError):  # rows no event could give
-        same = None
-    if same != paper.to_json():
+    be issued one paper while boards and summaries show another from an altered model.
+    A paper issued as known now is also read as every command reads it now, from the
+    rows the model keeps for the present (its counts, lists and current spans), which a
+    reading as known at a moment never looks at: unless the ledger moved on meanwhile."""
+    readings = [session.recorded(pinned.read_at)]
+    if pinned.as_known_at is None:
+        now = session.recorded(None)
+        if now.digest == pinned.digest:
+            readings.append(now)
+    for recorded in readings:
+        try:
+            modelled = paper_of(recorded, committee, meeting, include_restricted=include_restricted)
+            same = modelled.headed(known_at=pinned.as_known_at, digest=pinned.digest).to_json()
+        except (TypeError, ValueError, KeyError, AttributeError):  # rows no event could give
+            same = None
+        if same == paper.to_json():
+            continue
         raise LedgerError(
             "the read model differs from the events, so the paper was not issued; {rebuild} "
             "({verify} to see what differed), then issue it again",

@@ -190,6 +190,32 @@ def test_a_paper_is_not_issued_from_a_model_that_differs(
     assert ragw("verify", "--events-only").startswith("ok: 12 events")
 
 
+@pytest.mark.parametrize(
+    "falsified",
+    [
+        "UPDATE ragw_paper_rows SET status = 'RED' WHERE meeting = '2021-04-01' AND key = 'R/2'",
+        "UPDATE ragw_board_open SET status = 'GREEN', head = replace(head, "
+        '\'"status":"AMBER"\', \'"status":"GREEN"\') WHERE key = \'R/2\'',
+    ],
+)
+def test_a_paper_is_not_issued_while_the_rows_kept_for_the_present_differ(
+    ragw: Any, target: str, tmp_path: Path, falsified: str
+) -> None:
+    """The counts and the current spans the model keeps for reads as known now (which
+    the summary, the appendix and a paper not issued print) are held to the events too,
+    not only the spans a reading as known at a moment comes from."""
+    in_step(ragw)
+    reads = [("summary", "C", "2021-04-01", "--format", "json"), ("board", "--format", "json")]
+    before = [ragw(*read) for read in reads]
+    falsify(target, falsified)
+    assert [ragw(*read) for read in reads] != before, "the row falsified is one printed"
+    paper = tmp_path / "paper.html"
+    error = ragw("pack", "C", "2021-04-01", "--out", str(paper), "--issue", code=1)
+    assert error.startswith("Error: the read model differs from the events, so the paper")
+    assert not paper.exists()
+    assert ragw("verify", "--events-only").startswith("ok: 11 events")  # nothing recorded
+
+
 def test_an_encrypted_ledger_s_sealed_model_is_checked_with_its_key_and_its_events_without(
     target: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
