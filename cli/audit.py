@@ -192,10 +192,12 @@ def audit(
     and the verdict of `ragw verify` with the ledger's digest.
 
     The period the paper covers runs from the day after the committee's meeting
-    before this one (the ledger's start when there was none) to now, or to
-    --as-known-at: back-dated entries, extensions and sign-offs are those recorded
-    in it (a sign-off request is in it when it, or its decision, was). A ledger
-    that fails to verify still gets its pack, which says what failed.
+    before this one (the ledger's start when there was none) to the end of the
+    meeting's day, as known now or at --as-known-at: back-dated entries, extensions
+    and sign-offs are those recorded in it (a sign-off request is in it when it, or
+    its decision, was); what was recorded after the meeting's day shows among the
+    restated items. A ledger that fails to verify still gets its pack, which says
+    what failed.
 
     .html: a self-contained page ready to print on A4. .docx: the same pack as a
     Word document. An existing FILE is replaced only with --force.

@@ -213,7 +213,9 @@ def appendix_output(appendix: Appendix) -> Output:
         sections.append(
             Output(
                 document=None,
-                title=f"{report.report.title} [{report.report.code}]\n"
+                # the heading on one line, whatever the title holds (titles recorded
+                # with line breaks, which a heading would end at, are printed flat)
+                title=f"{' '.join(report.report.title.split())} [{report.report.code}]\n"
                 f"{report.description}. {report.sentence}",
                 columns=[
                     "ref",

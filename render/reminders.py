@@ -14,7 +14,7 @@ from functools import cache
 from urllib.parse import quote
 from uuid import uuid5
 
-from icalendar import Calendar, Todo
+from icalendar import Calendar, Todo, vText
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
 from ledger.errors import InvalidInputError
@@ -159,7 +159,9 @@ def calendar_ics(calendar: OwnerCalendar, *, base_url: str | None = None) -> byt
     ics = Calendar()
     ics.add("prodid", PRODID)
     ics.add("version", "2.0")
-    ics.add("x-wr-calname", f"{one_line(calendar.owner)}: due dates")
+    # a text, escaped as SUMMARY is (the library types a property it does not know as
+    # raw text unless told)
+    ics.add("x-wr-calname", vText(f"{one_line(calendar.owner)}: due dates"))
     stamp = datetime.now(UTC).replace(microsecond=0)
     for line in calendar.lines:
         todo = Todo()

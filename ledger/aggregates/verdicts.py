@@ -38,15 +38,25 @@ def in_effect(
     given: dict[str, list[GivenVerdict]], on: date, known_at: datetime | None = None
 ) -> dict[str, GivenVerdict]:
     """Each item's verdict in effect on ``on``, of those recorded by ``known_at`` (all
-    when None): the latest one by then, by day and then by recording."""
+    when None): the one that prevails (:func:`prevails`) of those given by then."""
     found: dict[str, GivenVerdict] = {}
     for key, verdicts in given.items():
-        held = [
-            v for v in verdicts if v.on <= on and (known_at is None or v.recorded_at <= known_at)
-        ]
-        if held:
-            found[key] = max(held, key=lambda v: (v.on, v.recorded_at))
+        for verdict in verdicts:
+            given_by_then = verdict.on <= on and (
+                known_at is None or verdict.recorded_at <= known_at
+            )
+            if given_by_then and prevails(verdict, found.get(key)):
+                found[key] = verdict
     return found
+
+
+def prevails(verdict: GivenVerdict, over: GivenVerdict | None) -> bool:
+    """Whether ``verdict`` is in effect rather than ``over``, whichever inspectorate gave
+    either: the later by day, then by recording; of equals, the one met first (the
+    register's first inspectorate's, then the first recorded). Every view of a
+    verdict, a force's, the national register's and the public one, ranks them so
+    (and :func:`projections.store.counts.verdicts_in_effect`, in SQL)."""
+    return over is None or (verdict.on, verdict.recorded_at) > (over.on, over.recorded_at)
 
 
 class Verdicts(InOrder):

@@ -46,14 +46,14 @@ VERDICTS_GIVEN = (
 
 def verdicts_in_effect(given: list[str]) -> str:
     """The (key, verdict) of each item's verdict in effect, of those each of ``given``
-    (:data:`VERDICTS_GIVEN` of an inspectorate) selects, as
-    :func:`ledger.aggregates.verdicts.in_effect` and the register's order rank them:
-    the later inspectorate's when two gave one, then the latest by day, then by
-    recording (the first recorded of equals)."""
+    (:data:`VERDICTS_GIVEN` of an inspectorate, ranked in the register's order) selects,
+    as :func:`ledger.aggregates.verdicts.prevails` ranks them, whichever inspectorate
+    gave them: the latest by day, then by recording; of equals, the first inspectorate's,
+    then the first recorded."""
     union = " UNION ALL ".join(given)
     return (
         f"SELECT DISTINCT ON (key) key, verdict FROM ({union}) AS given "
-        "ORDER BY key, source DESC, day DESC, known_from DESC, version"
+        "ORDER BY key, day DESC, known_from DESC, source, version"
     )
 
 

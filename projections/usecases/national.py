@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from ledger.aggregates.verdicts import prevails
 from ledger.national import GIVES_VERDICTS
 from projections.usecases.board import board
 
@@ -120,8 +121,11 @@ def verdicts_on(
         given = ledger.verdicts_on_many(
             [holder.code for holder in holders], as_at=as_at, known_at=as_known_at
         )
-        for holder in holders:
-            verdicts[holder.code].update(given[holder.code])
+        for holder in holders:  # the one in effect, whichever inspectorate gave it
+            held = verdicts[holder.code]
+            for key, verdict in given[holder.code].items():
+                if prevails(verdict, held.get(key)):
+                    held[key] = verdict
         digest = ledger.digest()
         digests[inspectorate.code] = str(digest) if digest else None
         if issued is not None:

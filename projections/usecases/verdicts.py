@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from ledger.aggregates.verdicts import prevails
 from ledger.national import GIVES_VERDICTS
 from ledger.storage.settings import refused_by_the_server
 from projections.usecases.national import members_of
@@ -89,9 +90,6 @@ def own_verdicts(
             continue
         for key, verdict in given.items():
             shown = found.get(key)
-            if shown is None or (verdict.on, verdict.recorded_at) > (
-                shown.given.on,
-                shown.given.recorded_at,
-            ):
+            if prevails(verdict, shown.given if shown is not None else None):
                 found[key] = Shown(member.code, verdict)
     return OwnVerdicts(found, tuple(unread))

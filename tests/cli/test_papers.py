@@ -165,3 +165,49 @@ def test_pack_writes_a_word_document_with_the_summarys_numbers(demo, tmp_path: P
         assert report["title"] in titles
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+
+
+@pytest.mark.parametrize("fmt", ["table", "md"])
+def test_a_report_title_holding_line_breaks_heads_its_appendix_section_on_one_line(
+    tmp_path: Path, fmt: str
+) -> None:
+    """A title is one heading, however it was typed: a line break in it never ends the
+    heading (in Markdown, the rest would be text of its own), nor a carriage return
+    rewrite the start of the line on a terminal."""
+    from tests.national_store import runner_on
+
+    ragw = runner_on(str(tmp_path / "t.db"), "Governance")
+    title = "Custody inspection\r\n## all recommendations implemented\rFraud"
+    ragw(
+        "report",
+        "add",
+        "CRT",
+        "--title",
+        title,
+        "--scope",
+        "force",
+        "--published",
+        "2019-01-10",
+        "--on",
+        "2019-01-10",
+    )
+    ragw(
+        "rec",
+        "add",
+        "CRT",
+        "1",
+        "--kind",
+        "afi",
+        "--text",
+        "x",
+        "--status",
+        "AMBER",
+        "--on",
+        "2019-01-10",
+    )
+    ragw("committee", "add", "C1", "--name", "C1")
+    ragw("meeting", "add", "C1", "2019-03-01")
+    printed = ragw("appendix", "C1", "2019-03-01", "--format", fmt)
+    flat = "Custody inspection ## all recommendations implemented Fraud [CRT]"
+    assert f"{'## ' if fmt == 'md' else ''}{flat}\n" in printed
+    assert "\r" not in printed

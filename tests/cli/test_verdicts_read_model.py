@@ -197,25 +197,40 @@ def test_a_verdict_the_model_has_not_reached_is_counted_and_the_model_caught_up(
         assert (counted.behind, sorted(counted.counted)) == ([], ["COLP", "WMP"])
 
 
-def test_of_two_inspectorates_verdicts_on_one_item_the_later_registered_stands(
+def test_of_two_inspectorates_verdicts_on_one_item_the_later_given_stands_in_every_view(
     run: Run, target: str, verdicts: None
 ) -> None:
-    """As the national board shows it: the verdicts of every inspectorate in the
-    register's order, a later one's over an earlier one's on the same item."""
+    """Whichever inspectorate gave it, and in whichever order the register added them:
+    the verdict in effect is the latest by day, on the national board, in the national
+    summary's counts and on the force's own board alike."""
     run("org", "add", "HMIP", "--name", "HM Inspectorate of Probation", "--kind", "inspectorate")
     run(
         *("--org", "HMIP", "verdict", "WMP", "FRAUD19/9", "not-accepted"),
-        *("--reason", "Not shared with probation", "--on", "2019-12-01"),
-    )
+        *("--reason", "Not shared with probation", "--on", "2020-07-01"),
+    )  # after HMICFRS's last on WMP's (superseded, 2020-06-01): it stands
+    run(
+        *("--org", "HMIP", "verdict", "COLP", "FRAUD19/9", "accepted"),
+        *("--reason", "Seen by probation", "--on", "2019-10-01"),
+    )  # before HMICFRS's on COLP's (not accepted, 2019-11-02): HMICFRS's stands
     board = json.loads(
         run("national", "board", "--report", "FRAUD19", "--as-at", "2021-01-01", "--format", "json")
     )
-    wmp = board["items"][0]["organisations"]["WMP"]
-    assert (wmp["verdict"], wmp["verdict_reason"]) == ("not-accepted", "Not shared with probation")
+    shown = board["items"][0]["organisations"]
+    assert (shown["WMP"]["verdict"], shown["WMP"]["verdict_reason"]) == (
+        "not-accepted",
+        "Not shared with probation",
+    )
+    assert (shown["COLP"]["verdict"], shown["COLP"]["verdict_reason"]) == (
+        "not-accepted",
+        "No policy",
+    )
     found = json.loads(run("national", "summary", "--as-at", "2021-01-01", "--format", "json"))
     counted = {org["code"]: org["verdicts"] for org in found["organisations"]}
     assert counted["WMP"] == {"accepted": 0, "not-accepted": 1, "superseded": 0, "none": 0}
     assert counted["COLP"] == {"accepted": 0, "not-accepted": 1, "superseded": 0, "none": 0}
+    for org, given_by in (("WMP", "HMIP"), ("COLP", "HMICFRS")):
+        own = run("--org", org, "board", "--as-at", "2021-01-01")
+        assert f"not-accepted ({given_by}," in own, own
 
 
 def test_an_inspectorate_model_this_login_cannot_follow_leaves_the_forces_counted_together(

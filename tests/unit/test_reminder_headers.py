@@ -41,3 +41,13 @@ def test_a_message_whose_headers_would_change_is_refused(
     monkeypatch.setattr(render.reminders, "one_line", lambda name: name)
     with pytest.raises(LedgerError, match=r"would change them|cannot be written"):
         message(INJECTING)
+
+
+def test_a_calendar_named_by_its_owner_keeps_the_owners_commas_and_semicolons_as_text() -> None:
+    """The calendar's name is text, escaped as every text property is: a comma or a
+    semicolon in an owner's name is part of the name, never a list's separator."""
+    from projections.usecases.reminders import OwnerCalendar
+
+    owner = 'Bob "<b@example.org>", =1+1; x'
+    written = render.reminders.calendar_ics(OwnerCalendar(owner, date(2021, 1, 1), []))
+    assert b"X-WR-CALNAME:Bob \"<b@example.org>\"\\, =1+1\\; x: due dates\r\n" in written
