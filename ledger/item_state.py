@@ -61,7 +61,9 @@ class Pending(NamedTuple):
 
 
 class Extended(NamedTuple):
-    """One extension of the due date, as the item's state keeps it."""
+    """One extension of the due date, as the item's state keeps it: ``previous_due`` is
+    the date it moved from as the history stands (the fold's due date before it), not
+    the one its event named, which a correction since may have retracted."""
 
     due: date
     reason: str

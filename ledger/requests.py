@@ -8,7 +8,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from events import Request
 from ledger.aggregates import Recommendation
+from ledger.aggregates.extensions import check_later_moves
 from ledger.errors import Field, Fix, Hint, RuleBrokenError
 from ledger.governance import Governance
 from ledger.inputs import clean_links, clean_text, required_reason
@@ -64,9 +66,14 @@ class Requests(Governance):
         when given): it takes effect as of ``on``."""
         said = clean_text(note, Field.NOTE, required=False)
         self.authorize(actor, what="signing off")
-        return self._change(
-            key, on, lambda item, day: item.sign_off(said, actor, day, request), actor
-        )
+
+        def decide(item: Recommendation, day: date) -> None:
+            pending = item.pending()
+            if pending is not None and pending.request == Request.EXTENSION and pending.due:
+                check_later_moves(item.key, item.history, pending.due, day)  # granted now
+            item.sign_off(said, actor, day, request)
+
+        return self._change(key, on, decide, actor)
 
     def reject_sign_off(
         self,

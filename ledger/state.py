@@ -198,10 +198,11 @@ def apply_to_state(state: ItemState, event: RecommendationEvent) -> None:
         if state.original_due is None:
             state.original_due = event.due
     elif isinstance(event, DeadlineExtended):
+        # moved from the date in effect as the history now stands, which a correction of
+        # an earlier extension (or one back-dated before it) may have changed since the
+        # event said what it moved from
+        state.extensions.append(Extended(event.due, event.reason, event.on, event.actor, state.due))
         state.due = event.due
-        state.extensions.append(
-            Extended(event.due, event.reason, event.on, event.actor, event.previous_due)
-        )
     elif isinstance(event, ProgressNoted):
         state.comment, state.comment_on = event.text, event.on
     elif isinstance(event, OwnerAssigned):
@@ -256,9 +257,7 @@ def signed_off(state: ItemState, event: SignedOff) -> None:
         state.status, state.status_on, state.status_reason = Status.CLOSED, event.on, reason
         state.closed_on = event.on
     elif event.outcome == Request.EXTENSION and event.due is not None:
-        state.extensions.append(
-            Extended(event.due, reason, event.on, event.actor, event.previous_due)
-        )
+        state.extensions.append(Extended(event.due, reason, event.on, event.actor, state.due))
         state.due = event.due
 
 

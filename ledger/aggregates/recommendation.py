@@ -28,6 +28,7 @@ from events import (
     StatusChanged,
 )
 from ledger.aggregates.access import fold_name
+from ledger.aggregates.extensions import check_extension
 from ledger.aggregates.moments import InOrder, not_before
 from ledger.aggregates.report import Report
 from ledger.due import Due
@@ -213,7 +214,7 @@ class Recommendation(InOrder):
 
     def extend_deadline(self, to: date, reason: str, actor: str, on: date) -> None:
         state = self.state_as_at(on)
-        self._check_extension(state, to)
+        check_extension(self.key, state, to)
         pending = self.pending()
         if pending is not None and pending.request == Request.EXTENSION:
             raise RuleBrokenError(
@@ -232,23 +233,6 @@ class Recommendation(InOrder):
             actor=actor,
             on=on,
         )
-
-    def _check_extension(self, state: ItemState, to: date) -> None:
-        if state.due is None:
-            raise RuleBrokenError(
-                "{key} has no due date to extend; set one with {hint}",
-                key=self.key,
-                hint=Hint.to(Fix.SET_DUE, key=self.key),
-            )
-        if to <= state.due:
-            raise RuleBrokenError(
-                "{field} {to} is not later than the current due date of {key} ({due}); an "
-                "extension must move it later",
-                field=Field.TO,
-                to=to.isoformat(),
-                key=self.key,
-                due=state.due.isoformat(),
-            )
 
     def claim_completion(self, evidence: str, links: Sequence[str], actor: str, on: date) -> None:
         state = self.state_as_at(on)
@@ -270,7 +254,7 @@ class Recommendation(InOrder):
         self, to: date, reason: str, links: Sequence[str], actor: str, on: date
     ) -> None:
         state = self.state_as_at(on)
-        self._check_extension(state, to)
+        check_extension(self.key, state, to)
         self._no_pending()
         self.trigger_event(
             ExtensionRequested,
@@ -315,7 +299,7 @@ class Recommendation(InOrder):
         state = self.state_as_at(on)
         if pending.request == Request.EXTENSION:
             assert pending.due is not None
-            self._check_extension(state, pending.due)
+            check_extension(self.key, state, pending.due)
         elif pending.request == Request.CLOSED:
             self.check_closing_on(on)
         self.trigger_event(

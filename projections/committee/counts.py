@@ -52,8 +52,10 @@ class Counts(Counter[str]):
 def marks_of(now: str | None, before: str | None) -> tuple[str, ...]:
     """What a paper counts an item as, from its status now and at the meeting before
     (None when not yet assessed or not yet on the board); ``()`` when it was already
-    reported GREEN or CLOSED then."""
-    if before in REPORTED_WORDS:
+    reported GREEN or CLOSED then and is so still. An item reported GREEN and reopened
+    since (AMBER, RED or WHITE now) is no longer a reported green: it is counted, and
+    listed, as it now is (RED then counts as NEW RED), so a committee sees it again."""
+    if before in REPORTED_WORDS and now in REPORTED_WORDS:
         return ()
     if now is None:
         return (NOT_ASSESSED,)

@@ -13,7 +13,7 @@ NAME = "read_model"
 TRACKING = "ragw_tracking"
 #: The layout of the tables below. A model of another layout (an earlier ragw's) is
 #: dropped and derived again from the log, on first use.
-LAYOUT = 13
+LAYOUT = 14
 LAYOUT_ROW = "read_model_layout"
 #: The tracking row marking a sealed model (an encrypted ledger's,
 #: :mod:`projections.store.sealing`): its position is the check value of the key it was

@@ -43,7 +43,10 @@ def test_the_section_is_what_the_paper_counts_the_item_as() -> None:
     assert section_of("RED", "AMBER") == "NEW RED"
     assert section_of("RED", "RED") == "RED"
     assert section_of(None, None) == "NOT ASSESSED"
-    assert section_of("AMBER", "GREEN") == PREVIOUSLY_REPORTED
+    assert section_of("GREEN", "GREEN") == PREVIOUSLY_REPORTED
+    assert section_of("CLOSED", "GREEN") == PREVIOUSLY_REPORTED
+    assert section_of("AMBER", "GREEN") == "AMBER"  # reopened: no longer a reported green
+    assert section_of("RED", "GREEN") == "NEW RED"
     assert section_of("CLOSED", "AMBER") == "CLOSED"
 
 

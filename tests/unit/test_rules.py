@@ -436,3 +436,38 @@ def test_a_closure_is_not_signed_off_as_of_a_day_before_changes_already_recorded
     assert "close it on or after that date" in message
     ledger.sign_off(KEY, actor=ME, on=date(2020, 2, 1))
     assert state(ledger, date(2020, 2, 1)).status is Status.CLOSED
+
+
+def test_a_back_dated_extension_may_not_turn_a_later_extension_into_a_shortening(
+    ledger: Ledger,
+) -> None:
+    """Extended from April to the end of September, an item cannot be extended from
+    March to December: April's move would then bring the date forward. Extended from
+    March to August, it can; and from April on, to beyond September."""
+    key = "FRAUD19/9"
+    ledger.extend_deadline(
+        key, to=date(2020, 9, 30), reason="Supplier", actor=ME, on=date(2020, 4, 1)
+    )
+    said = refused(
+        ledger,
+        lambda: ledger.extend_deadline(
+            key, to=date(2020, 12, 31), reason="Earlier", actor=ME, on=date(2020, 3, 1)
+        ),
+        RuleBrokenError,
+    )
+    assert "FRAUD19/9's due date moves to 2020-09-30 on 2020-04-01" in said
+    ledger.extend_deadline(
+        key, to=date(2020, 8, 31), reason="Earlier", actor=ME, on=date(2020, 3, 1)
+    )
+    ledger.extend_deadline(
+        key, to=date(2020, 12, 31), reason="Later", actor=ME, on=date(2020, 5, 1)
+    )
+    dues = [
+        fold_item(ledger.get_recommendation(key).history, as_at=date(2020, m, 15))
+        for m in (3, 4, 5)
+    ]
+    assert [state.due for state in dues if state] == [
+        date(2020, 8, 31),
+        date(2020, 9, 30),
+        date(2020, 12, 31),
+    ]

@@ -1,0 +1,68 @@
+"""The rules an extension of an item's due date is held to, whether recorded at once,
+asked for, or signed off: it moves the due date later than it is on the day it takes
+effect (:func:`check_extension`, which a restore holds every history to); and, as a
+command records it, later than it is on every later day the due date moves again
+(:func:`check_later_moves`): a back-dated extension that went past a later move would
+turn that move, an extension when it was recorded, into a shortening ("extended twice",
+the deadline earlier), as closing is refused before changes already recorded. A
+history recorded before the second rule still restores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from events import RecommendationEvent
+from ledger.errors import Field, Fix, Hint, RuleBrokenError
+from ledger.state import ItemState, timeline
+
+
+def check_extension(key: str, state: ItemState, to: date) -> None:
+    """Refuse moving ``key`` (``state`` as at the day it takes effect) to ``to``, unless
+    it is later than its due date then."""
+    if state.due is None:
+        raise RuleBrokenError(
+            "{key} has no due date to extend; set one with {hint}",
+            key=key,
+            hint=Hint.to(Fix.SET_DUE, key=key),
+        )
+    if to <= state.due:
+        raise RuleBrokenError(
+            "{field} {to} is not later than the current due date of {key} ({due}); an "
+            "extension must move it later",
+            field=Field.TO,
+            to=to.isoformat(),
+            key=key,
+            due=state.due.isoformat(),
+        )
+
+
+def check_later_moves(key: str, history: Sequence[RecommendationEvent], to: date, on: date) -> None:
+    """Refuse moving ``key`` to ``to`` from ``on`` unless ``to`` is earlier than every
+    due date it moves to after ``on``."""
+    for day, due in due_moves_after(history, on):
+        if to >= due:
+            raise RuleBrokenError(
+                "{key}'s due date moves to {due} on {day}, after {field} {on}: extended to "
+                "{to} before it, that move would bring the date forward; extend it to a "
+                "date before {due}, or give {field} {day} or later",
+                key=key,
+                due=due.isoformat(),
+                day=day.isoformat(),
+                field=Field.ON,
+                on=on.isoformat(),
+                to=to.isoformat(),
+            )
+
+
+def due_moves_after(history: Sequence[RecommendationEvent], day: date) -> list[tuple[date, date]]:
+    """Each move of the item's due date (as known now) that takes effect after ``day``:
+    the day it takes effect, and the date it moves to."""
+    moves: list[tuple[date, date]] = []
+    before: ItemState | None = None
+    for start, _, state in timeline(history):
+        moved = before is not None and state.due != before.due and state.due is not None
+        if moved and start > day:
+            moves.append((start, state.due))  # type: ignore[arg-type]
+        before = state
+    return moves
