@@ -18,6 +18,8 @@ from typing import Any
 
 from psycopg import sql
 
+from ledger.aggregates.access import fold_name
+
 TABLE = "ragw_recorded_by"
 
 #: The table of notes, in the ledger's schema (formatted with its qualified name).
@@ -79,6 +81,59 @@ def install(connection: Any, schema: str, events_table: str, groups: Iterable[st
                 "FOR EACH " + each + " EXECUTE FUNCTION {}()"
             ).format(sql.Identifier(f"{TABLE}_{each.lower()}_kept"), name, refuse)
         )
+
+
+#: A link names the event it links: one for a position that holds no event (written by
+#: hand by a writer, who may insert links) would stand as the chain's head and refuse
+#: every later write. Checked once a statement, over the rows it inserted.
+LINKED = """
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM inserted WHERE NOT EXISTS (
+            SELECT 1 FROM {events} AS e WHERE e.notification_id = inserted.position
+        )
+    ) THEN
+        RAISE EXCEPTION 'ragw: a link of the chain names no stored event'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NULL;
+END $$"""
+
+
+def install_linked(connection: Any, schema: str, events_table: str) -> None:
+    """The trigger refusing a link of ``schema``'s chain for a position holding no event
+    (run by the tables' owner; running it again changes nothing)."""
+    function = sql.Identifier(schema, "ragw_link_names_event")
+    events = sql.Identifier(schema, events_table)
+    connection.execute(sql.SQL(LINKED).format(function=function, events=events))
+    connection.execute(sql.SQL("REVOKE ALL ON FUNCTION {}() FROM PUBLIC").format(function))
+    connection.execute(
+        sql.SQL(
+            "CREATE OR REPLACE TRIGGER ragw_chain_links_events AFTER INSERT ON {} "
+            "REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION {}()"
+        ).format(sql.Identifier(schema, "ragw_chain"), function)
+    )
+
+
+def server_login(ledger: Any) -> tuple[str, list[str]]:
+    """:func:`logins_read_as`, asked on the PostgreSQL ledger's own connection."""
+    with ledger.recorder.datastore.transaction(commit=False) as cursor:
+        return logins_read_as(cursor)
+
+
+def logins_read_as(cursor: Any) -> tuple[str, list[str]]:
+    """The login the server authenticated this session as (``session_user``, whatever
+    the URL named, or did not), and the other logins whose names read as the same name
+    in ragw's roles, which match names whatever their case and spacing."""
+    cursor.execute(
+        "SELECT session_user, ARRAY(SELECT rolname::text FROM pg_roles WHERE rolcanlogin "
+        "AND rolname <> session_user)"
+    )
+    row = cursor.fetchone()
+    login, others = (row["session_user"], row["array"]) if isinstance(row, dict) else row
+    folded = fold_name(str(login))
+    return str(login), sorted(str(other) for other in others if fold_name(str(other)) == folded)
 
 
 def noted(connection: Any) -> dict[int, str]:

@@ -158,6 +158,7 @@ def init_roles(
             ).format(sql.Identifier(f"{table}_no_truncate"), name, refuse)
         )
     logins.install(connection, schema, events_table, groups)
+    logins.install_linked(connection, schema, events_table)
 
 
 def add_login(

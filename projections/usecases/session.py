@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.errors import Field, LedgerError
 from ledger.storage.settings import connect as connect_to_database
-from ledger.storage.settings import is_postgres, login_of
+from ledger.storage.settings import is_postgres
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -78,9 +78,21 @@ class LedgerSession:
         otherwise the name given, or the login name."""
         # not held here: whoever asks it opens the ledger as it reads or writes, and
         # is held there
-        if not is_postgres(self.target) or self._opened(write=False).access() is None:
+        ledger = self._opened(write=False)
+        if not is_postgres(self.target) or ledger.access() is None:
             return self.named
-        login = login_of(self.target)
+        from ledger.storage.logins import server_login  # PostgreSQL's driver, now needed
+
+        login, twins = server_login(ledger)
+        if twins:
+            raise LedgerError(
+                "the database logins {login} and {twins} read as one name in this ledger's "
+                "roles (names match whatever their case and spacing), so each would act "
+                "with the other's roles; nothing was done; have the database's "
+                "administrator rename or drop all but one",
+                login=repr(login),
+                twins=", ".join(map(repr, twins)),
+            )
         if self.explicit and self.named.casefold() != login.casefold():
             raise LedgerError(
                 "on this PostgreSQL ledger you act as your database login {login}, which "

@@ -182,3 +182,54 @@ def test_only_the_tables_owner_keeps_passwords_so_a_writer_login_adds_no_user(
     assert "may not" in error
     types = [e["type"] for e in json.loads(cli(owner, "log", "--format", "json"))["events"]]
     assert types.count("UserAdded") == 1 and "PasswordChanged" not in types
+
+
+def test_a_link_naming_no_event_is_refused_by_the_server(
+    ledger_with_logins: dict[str, str],
+) -> None:
+    """Writers insert links, as their writes link their events: one written by hand for
+    a position holding no event would stand as the chain's head and refuse every later
+    write. The server refuses it; the ledger writes and verifies on."""
+    alice = ledger_with_logins["alice"]
+    with psycopg.connect(alice, autocommit=True) as connection, pytest.raises(psycopg.Error):
+        connection.execute(
+            "INSERT INTO ragw_chain VALUES ((SELECT max(position) + 1 FROM ragw_chain), "
+            "repeat('0', 64))"
+        )
+    cli(alice, "note", "R/1", "Contract signed")
+    assert cli(ledger_with_logins["owner"], "verify").startswith("ok:")
+
+
+def test_two_logins_whose_names_read_as_one_act_with_neither_ones_roles(
+    ledger_with_logins: dict[str, str],
+) -> None:
+    """ragw's roles match names whatever their case: a login ALICE beside alice would
+    act with alice's roles. Either is refused, with nothing recorded, until one goes."""
+    owner, alice = ledger_with_logins["owner"], ledger_with_logins["alice_name"]
+    cli(owner, "admin", "add-login", alice.upper(), "--role", "owner")
+    before = cli(owner, "log", "--format", "json")
+    for login in (alice.upper(), alice):
+        error = cli(as_login(owner, login), "note", "R/1", "Me too", code=1)
+        assert "read as one name in this ledger's roles" in error, error
+    assert cli(owner, "log", "--format", "json") == before
+
+
+def test_a_url_naming_no_login_acts_as_the_login_the_server_authenticated(
+    ledger_with_logins: dict[str, str],
+) -> None:
+    """With no user in the URL the driver logs in as the system's user (as peer
+    authentication and a .pgpass expect): the actor is who the server says logged in,
+    here the test's own system user, given a login and a role first."""
+    import getpass
+
+    owner, me = ledger_with_logins["owner"], getpass.getuser()
+    with psycopg.connect(owner, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (me,))
+        made = exists.fetchone() is not None
+    if not made:  # a login is the server's, not one database's: made once a server
+        cli(owner, "admin", "add-login", me, "--role", "owner")
+    cli(owner, "role", "grant", me, "owner", "--acts-for", "Head of Roads")
+    url = "postgresql://" + owner.split("@", 1)[1]
+    cli(url, "note", "R/1", "Contract signed")
+    last = json.loads(cli(url, "history", "R/1", "--format", "json"))["events"][-1]
+    assert last["actor"] == me

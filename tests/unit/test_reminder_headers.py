@@ -50,4 +50,4 @@ def test_a_calendar_named_by_its_owner_keeps_the_owners_commas_and_semicolons_as
 
     owner = 'Bob "<b@example.org>", =1+1; x'
     written = render.reminders.calendar_ics(OwnerCalendar(owner, date(2021, 1, 1), []))
-    assert b"X-WR-CALNAME:Bob \"<b@example.org>\"\\, =1+1\\; x: due dates\r\n" in written
+    assert b'X-WR-CALNAME:Bob "<b@example.org>"\\, =1+1\\; x: due dates\r\n' in written
