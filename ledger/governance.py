@@ -269,7 +269,9 @@ class Governance(EventLog):
         """Refuse ``actor`` unless the roles allow ``what`` (see :mod:`ledger.permissions`);
         an actor's name is written on every event, so it must be writable too."""
         check_name(actor, Field.ACTOR)
-        authorize(self.access(), actor, item=item, owner=owner, what=what)
+        access = self.access()
+        authorize(access, actor, item=item, owner=owner, what=what)
+        self.allowed_under(access)  # the write that follows is held to these roles
 
     def grant_role(
         self, name: str, role: str, *, acts_for: str | None = None, actor: str

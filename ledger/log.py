@@ -8,6 +8,7 @@ itself read in order, its chain verified, its head digested.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID
@@ -44,6 +45,13 @@ A = TypeVar("A", Report, Recommendation, Committee, Inspection)
 PAGE = 5000
 
 
+#: By ledger (its id), the version of its roles its next write in this context was
+#: allowed under, as its command's check noted it (:meth:`EventLog.allowed_under`): a
+#: command may write to several ledgers (a national issue). A context of its own a
+#: thread, so a web worker's requests never share one.
+_ROLES_SEEN: ContextVar[dict[int, int]] = ContextVar("ragw_roles_seen", default={})  # noqa: B039
+
+
 class EventLog(Application[UUID]):
     """Events kept in a store, chained; aggregates saved and loaded."""
 
@@ -60,6 +68,13 @@ class EventLog(Application[UUID]):
         """The organisation this ledger is kept for, among others in one store; None for
         the single-organisation ledger (:mod:`ledger.storage.organisation`)."""
         return self.env.get("ORGANISATION") or None
+
+    def allowed_under(self, access: Access | None) -> None:
+        """Note that a write about to be made was allowed under ``access`` (the roles at
+        its version; None: no roles yet): the next write of this context is held to it
+        (:mod:`ledger.storage.roles_seen`)."""
+        version = access.version if access is not None else 0
+        _ROLES_SEEN.set({**_ROLES_SEEN.get(), id(self): version})
 
     def access(self) -> Access | None:
         """The roles granted; None while the ledger is open to whoever can write it."""
@@ -227,8 +242,11 @@ class EventLog(Application[UUID]):
             # without its per-object protocol checks or the notifications it hands on to
             # followers (this ledger's read model follows the log instead): most of an
             # import's time went there.
+            seen = dict(_ROLES_SEEN.get())
+            allowed = seen.pop(id(self), None)  # this write's: never a later one's
+            _ROLES_SEEN.set(seen)
             try:
-                insert_events(self.recorder, self.mapper, events)
+                insert_events(self.recorder, self.mapper, events, allowed)
             except IntegrityError:
                 raise ConflictError(
                     f"{what} was changed by another writer at the same moment; nothing was "

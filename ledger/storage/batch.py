@@ -28,14 +28,20 @@ from eventsourcing.utils import get_topic
 from ledger.chain import Chainer
 from ledger.storage.keycheck import KeyGuard
 from ledger.storage.mapper import PydanticMapper
+from ledger.storage.roles_seen import check_roles
 
 
 def insert_events(
-    recorder: ApplicationRecorder, mapper: Mapper[Any], events: Sequence[Any]
+    recorder: ApplicationRecorder,
+    mapper: Mapper[Any],
+    events: Sequence[Any],
+    roles_at: int | None = None,
 ) -> None:
-    """Write ``events`` in one transaction (all of them or, on an error, none)."""
+    """Write ``events`` in one transaction (all of them or, on an error, none); when
+    ``roles_at`` is given, only while the roles are still at that version
+    (:mod:`ledger.storage.roles_seen`)."""
     with collector_paused():
-        _insert(recorder, mapper, events)
+        _insert(recorder, mapper, events, roles_at)
 
 
 @contextmanager
@@ -55,26 +61,36 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _insert(recorder: ApplicationRecorder, mapper: Mapper[Any], events: Sequence[Any]) -> None:
+def _insert(
+    recorder: ApplicationRecorder,
+    mapper: Mapper[Any],
+    events: Sequence[Any],
+    roles_at: int | None,
+) -> None:
     write_rows: Callable[..., object] | None = getattr(recorder, "insert_rows", None)
     if isinstance(recorder, SQLiteApplicationRecorder):
         rows = stored_rows(mapper, events, hex_ids=True)
         chainer: Chainer | None = getattr(recorder, "chainer", None)
         guard: KeyGuard | None = getattr(recorder, "key_guard", None)
+        table = recorder.events_table_name
         with recorder.datastore.transaction(commit=True) as cursor:
             cursor.executemany(recorder.insert_events_statement, rows)
-            if rows and (chainer is not None or guard is not None):
+            if rows and (chainer is not None or guard is not None or roles_at is not None):
                 # holding the write lock: these are the last rows
-                cursor.execute(f"SELECT MAX(rowid) FROM {recorder.events_table_name}")
+                cursor.execute(f"SELECT MAX(rowid) FROM {table}")
                 first = int(cursor.fetchone()[0]) - len(rows) + 1
-                if guard is not None:  # refused: the transaction rolls the rows back
+                if roles_at is not None:  # refused: the transaction rolls the rows back
+                    check_roles(cursor, table, roles_at, postgres=False, before=first)
+                if guard is not None:
                     guard.check(cursor, before=first)
                 if chainer is not None:
                     chainer.extend_from(cursor, first, rows)
     elif write_rows is not None:  # PostgreSQL's: one COPY, linked and held to the key
         # Each event encoded as it is sent, so the server stores rows meanwhile.
         encode = cast(PydanticMapper, mapper).encoder({type(event) for event in events})
-        write_rows(stored_rows(mapper, events, hex_ids=False, encoded=False), encode)
+        write_rows(
+            stored_rows(mapper, events, hex_ids=False, encoded=False), encode, roles_at=roles_at
+        )
     else:
         to_stored = mapper.to_stored_event
         recorder.insert_events([to_stored(e) for e in events])

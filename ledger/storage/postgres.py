@@ -28,6 +28,7 @@ from ledger.links import links_of
 from ledger.storage.keycheck import CREATE as CREATE_KEY
 from ledger.storage.keycheck import KeyGuard, WriteKey
 from ledger.storage.organisation import search_path_option
+from ledger.storage.roles_seen import check_roles
 
 #: The schema of the single-organisation ledger.
 PUBLIC = "public"
@@ -98,6 +99,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         self,
         rows: Sequence[tuple[Any, int, str, Any]],
         encode: Callable[[Any], bytes] | None = None,
+        roles_at: int | None = None,
     ) -> list[int]:
         """Write ``rows`` (stream, version, topic, stored bytes) in one transaction and
         return their positions: the table locked as the library locks it (writes are
@@ -106,7 +108,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         positions taken from the sequence at once, the rows written with one COPY and
         their links with another. A row already stored (another writer's, at the same
         version) fails the COPY, and the whole write with it. With ``encode``, each
-        row's last value is an event, encoded to its stored bytes as the row is sent."""
+        row's last value is an event, encoded to its stored bytes as the row is sent.
+        With ``roles_at``, only while the roles are at that version
+        (:mod:`ledger.storage.roles_seen`), checked under the lock."""
         if not rows:
             return []
         if encode is not None and len(rows) < COPY_FROM:  # sent at once: encoded first
@@ -120,6 +124,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             self._notify_channel(curs)
             self.chainer.check_head(cursor)
             self.key_guard.check(cursor)
+            if roles_at is not None:
+                check_roles(cursor, self.events_table_name, roles_at, postgres=True)
             # Under the lock nobody else takes a position: these are the next ones, in order.
             cursor.execute(self.take_positions, (self.sequence(cursor), len(rows)))
             positions = [int(at) for (at,) in cursor.fetchall()]

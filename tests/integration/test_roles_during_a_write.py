@@ -1,0 +1,80 @@
+"""A write is held to the roles it was allowed under: a role revoked between a
+command's check and its write (an import takes seconds) leaves nothing recorded, and
+the command, run again, is refused under the roles then in force; so no event stands
+as recorded by someone the roles no longer allowed, which verify and every restore
+would refuse for good."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from ledger import ForbiddenError, open_ledger
+
+GOV, OWNER, HEAD = "Grace", "Olly", "Head of Roads"
+
+
+def test_a_role_revoked_before_the_write_lands_leaves_nothing_recorded(target: str) -> None:
+    ledger = open_ledger(target, create=True)
+    other = None
+    try:
+        ledger.register_report(
+            "R",
+            title="Roads",
+            scope="force",
+            published=date(2021, 1, 4),
+            actor=GOV,
+            on=date(2021, 1, 4),
+        )
+        ledger.issue_recommendation(
+            "R", "1", kind="afi", text="Item", owner=HEAD, actor=GOV, on=date(2021, 1, 5)
+        )
+        ledger.grant_role(GOV, "governance", actor=GOV)
+        ledger.grant_role(OWNER, "owner", acts_for=HEAD, actor=GOV)
+        other = open_ledger(target, create=False)  # another writer, governance's
+        writes = ledger.save_all
+        revoked: list[Any] = []
+
+        def revoked_meanwhile(*aggregates: Any, what: str) -> list[str]:
+            if not revoked:  # after the owner's check, before the write
+                revoked.append(other.revoke_role(OWNER, "owner", acts_for=HEAD, actor=GOV))
+            return writes(*aggregates, what=what)
+
+        ledger.save_all = revoked_meanwhile  # type: ignore[method-assign]
+        before = ledger.last_position()
+        with pytest.raises(ForbiddenError, match="holds no role"):
+            ledger.note_progress("R/1", "Contract signed", actor=OWNER, on=date(2021, 2, 1))
+        assert revoked and ledger.last_position() == before + 1  # the revoke alone
+    finally:
+        ledger.close()
+        if other is not None:
+            other.close()
+    verified = CliRunner().invoke(main, ["--db", target, "verify", "--events-only"])
+    assert verified.exit_code == 0, verified.stderr
+
+
+def test_a_write_under_roles_unchanged_since_its_check_lands(target: str) -> None:
+    """The control: the same write, nobody changing the roles, is recorded."""
+    ledger = open_ledger(target, create=True)
+    try:
+        ledger.register_report(
+            "R",
+            title="Roads",
+            scope="force",
+            published=date(2021, 1, 4),
+            actor=GOV,
+            on=date(2021, 1, 4),
+        )
+        ledger.issue_recommendation(
+            "R", "1", kind="afi", text="Item", owner=HEAD, actor=GOV, on=date(2021, 1, 5)
+        )
+        ledger.grant_role(GOV, "governance", actor=GOV)
+        ledger.grant_role(OWNER, "owner", acts_for=HEAD, actor=GOV)
+        (recorded,) = ledger.note_progress("R/1", "Signed", actor=OWNER, on=date(2021, 2, 1))
+        assert recorded == "R/1@2"
+    finally:
+        ledger.close()
