@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from events import PaperIssued, ReportRegistered, Role, Scope, SignOffFor
 from ledger.aggregates import Access, Committee, Inspection, Recommendation, Report, Rules
@@ -41,6 +42,17 @@ class Governance(EventLog):
 
     #: Where "today" comes from; the future is refused against it.
     today: Callable[[], date] = staticmethod(date.today)
+
+    if TYPE_CHECKING:  # the Ledger's, which the commands on items of its parts call
+
+        def _change(
+            self,
+            key: str,
+            on: date | None,
+            command: Callable[[Recommendation, date], None],
+            actor: str,
+            seen: int | None = None,
+        ) -> list[str]: ...
 
     # Reports -------------------------------------------------------------------------
 

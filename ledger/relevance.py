@@ -42,14 +42,6 @@ class Relevance(Governance):
     if TYPE_CHECKING:  # the Ledger's (its items' commands)
 
         def get_recommendation(self, key: str) -> Recommendation: ...
-        def _change(
-            self,
-            key: str,
-            on: date | None,
-            command: Callable[[Recommendation, date], None],
-            actor: str,
-            seen: int | None = None,
-        ) -> list[str]: ...
 
     def change_relevance(
         self, key: str, *, for_us: bool, reason: str, actor: str, on: date | None = None

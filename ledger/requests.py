@@ -4,9 +4,8 @@ the request it is on (:mod:`ledger.seen`): it is refused once another awaits ins
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 from events import Request
 from ledger.aggregates import Recommendation
@@ -18,17 +17,6 @@ from ledger.inputs import clean_links, clean_text, required_reason
 
 class Requests(Governance):
     """Completion claimed, and requests signed off or rejected."""
-
-    if TYPE_CHECKING:  # the Ledger's (its items' commands)
-
-        def _change(
-            self,
-            key: str,
-            on: date | None,
-            command: Callable[[Recommendation, date], None],
-            actor: str,
-            seen: int | None = None,
-        ) -> list[str]: ...
 
     def claim_completion(
         self,

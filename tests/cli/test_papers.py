@@ -220,30 +220,7 @@ def test_an_item_reported_green_and_reopened_since_is_counted_and_listed_as_it_n
     """Only greens the committee was told of and that are green still are left out: an
     item GREEN at the meeting before and RED now is a NEW RED of this paper, in its
     counts, its headline and its appendix; one GREEN still is left out."""
-    from tests.national_store import runner_on
-
-    ragw = runner_on(str(tmp_path / "t.db"), "Governance")
-    ragw("report", "add", "P", "--title", "Peel", "--scope", "force", "--published", "2021-01-01")
-    for ref in ("1", "2", "3"):
-        ragw(
-            "rec",
-            "add",
-            "P",
-            ref,
-            "--kind",
-            "afi",
-            "--text",
-            f"Item {ref}",
-            "--due",
-            "2021-12-31",
-            "--status",
-            "AMBER",
-            "--on",
-            "2021-01-05",
-        )
-    ragw("committee", "add", "C", "--name", "Committee")
-    for day in ("2021-02-01", "2021-05-04", "2021-08-02"):
-        ragw("meeting", "add", "C", day)
+    ragw = peel_paper(tmp_path, ("1", "2", "3"), ("2021-02-01", "2021-05-04", "2021-08-02"))
     for ref in ("1", "3"):
         ragw("status", f"P/{ref}", "GREEN", "--on", "2021-04-01")
     ragw("status", "P/1", "RED", "--reason", "The evidence failed audit", "--on", "2021-06-01")
@@ -261,32 +238,26 @@ def test_an_extension_after_a_retracted_one_is_listed_as_moving_from_the_date_th
 ) -> None:
     """A corrected extension no longer counts: the next one moved the due date from the
     date before it, whatever its event said it moved from."""
-    from tests.national_store import runner_on
-
-    ragw = runner_on(str(tmp_path / "t.db"), "Governance")
-    ragw("report", "add", "P", "--title", "Peel", "--scope", "force", "--published", "2021-01-01")
-    ragw(
-        "rec",
-        "add",
-        "P",
-        "2",
-        "--kind",
-        "afi",
-        "--text",
-        "Two",
-        "--due",
-        "2021-12-31",
-        "--status",
-        "AMBER",
-        "--on",
-        "2021-01-05",
-    )
-    ragw("committee", "add", "C", "--name", "Committee")
-    ragw("meeting", "add", "C", "2021-05-04")
-    ragw("meeting", "add", "C", "2021-08-02")
+    ragw = peel_paper(tmp_path, ("2",), ("2021-05-04", "2021-08-02"))
     ragw("extend", "P/2", "--to", "2022-03-31", "--reason", "Budget", "--on", "2021-07-01")
     ragw("extend", "P/2", "--to", "2022-06-30", "--reason", "Again", "--on", "2021-07-15")
     ragw("correct", "P/2@2", "--reason", "Wrongly entered", "--on", "2021-07-20")
     printed = ragw("summary", "C", "2021-08-02")
     assert re.search(r"P/2 +2021-07-15 +2021-12-31 +2022-06-30 +Again", printed), printed
     assert "2022-03-31" not in printed
+
+
+def peel_paper(tmp_path: Path, refs: tuple[str, ...], meetings: tuple[str, ...]) -> Any:
+    """``ragw`` on a ledger of report P with items ``refs`` (AMBER, due at the end of
+    2021) and committee C meeting on each of ``meetings``."""
+    from tests.national_store import runner_on
+
+    ragw = runner_on(str(tmp_path / "t.db"), "Governance")
+    ragw("report", "add", "P", "--title", "Peel", "--scope", "force", "--published", "2021-01-01")
+    for ref in refs:
+        item = ("rec", "add", "P", ref, "--kind", "afi", "--text", f"Item {ref}")
+        ragw(*item, "--due", "2021-12-31", "--status", "AMBER", "--on", "2021-01-05")
+    ragw("committee", "add", "C", "--name", "Committee")
+    for day in meetings:
+        ragw("meeting", "add", "C", day)
+    return ragw

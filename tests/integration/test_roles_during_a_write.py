@@ -18,23 +18,28 @@ from ledger import ForbiddenError, open_ledger
 GOV, OWNER, HEAD = "Grace", "Olly", "Head of Roads"
 
 
+def under_roles(ledger: Any) -> None:
+    """R/1, owned by the Head of Roads, for whom the owner acts; governance granted."""
+    ledger.register_report(
+        "R",
+        title="Roads",
+        scope="force",
+        published=date(2021, 1, 4),
+        actor=GOV,
+        on=date(2021, 1, 4),
+    )
+    ledger.issue_recommendation(
+        "R", "1", kind="afi", text="Item", owner=HEAD, actor=GOV, on=date(2021, 1, 5)
+    )
+    ledger.grant_role(GOV, "governance", actor=GOV)
+    ledger.grant_role(OWNER, "owner", acts_for=HEAD, actor=GOV)
+
+
 def test_a_role_revoked_before_the_write_lands_leaves_nothing_recorded(target: str) -> None:
     ledger = open_ledger(target, create=True)
     other = None
     try:
-        ledger.register_report(
-            "R",
-            title="Roads",
-            scope="force",
-            published=date(2021, 1, 4),
-            actor=GOV,
-            on=date(2021, 1, 4),
-        )
-        ledger.issue_recommendation(
-            "R", "1", kind="afi", text="Item", owner=HEAD, actor=GOV, on=date(2021, 1, 5)
-        )
-        ledger.grant_role(GOV, "governance", actor=GOV)
-        ledger.grant_role(OWNER, "owner", acts_for=HEAD, actor=GOV)
+        under_roles(ledger)
         other = open_ledger(target, create=False)  # another writer, governance's
         writes = ledger.save_all
         revoked: list[Any] = []
@@ -61,19 +66,7 @@ def test_a_write_under_roles_unchanged_since_its_check_lands(target: str) -> Non
     """The control: the same write, nobody changing the roles, is recorded."""
     ledger = open_ledger(target, create=True)
     try:
-        ledger.register_report(
-            "R",
-            title="Roads",
-            scope="force",
-            published=date(2021, 1, 4),
-            actor=GOV,
-            on=date(2021, 1, 4),
-        )
-        ledger.issue_recommendation(
-            "R", "1", kind="afi", text="Item", owner=HEAD, actor=GOV, on=date(2021, 1, 5)
-        )
-        ledger.grant_role(GOV, "governance", actor=GOV)
-        ledger.grant_role(OWNER, "owner", acts_for=HEAD, actor=GOV)
+        under_roles(ledger)
         (recorded,) = ledger.note_progress("R/1", "Signed", actor=OWNER, on=date(2021, 2, 1))
         assert recorded == "R/1@2"
     finally:
