@@ -20,7 +20,6 @@ from events import Kind, SignOffFor, Status
 from ledger.accounts import Accounts
 from ledger.addressees import clean_addressees
 from ledger.aggregates import Recommendation, Report
-from ledger.aggregates.extensions import check_later_moves
 from ledger.chain import Digest
 from ledger.due import parse_due
 from ledger.errors import (
@@ -222,16 +221,17 @@ class Ledger(Accounts, Reminders, Requests, Inspections, Relevance, National):
         (an :class:`~events.ExtensionRequested` that awaits sign-off)."""
         why = required_reason(reason, "an extension", key)
         found = clean_links(links)
-        asked = self.needs_sign_off(actor, SignOffFor.EXTENSIONS)
-
-        def record(item: Recommendation, day: date) -> None:
-            check_later_moves(item.key, item.history, to, day)
-            if asked:
-                item.request_extension(to, why, found, actor, day)
-            else:
-                item.extend_deadline(to, why, actor, day)
-
-        return self._change(key, on, record, actor, seen)
+        if self.needs_sign_off(actor, SignOffFor.EXTENSIONS):
+            return self._change(
+                key,
+                on,
+                lambda item, day: item.request_extension(to, why, found, actor, day),
+                actor,
+                seen,
+            )
+        return self._change(
+            key, on, lambda item, day: item.extend_deadline(to, why, actor, day), actor, seen
+        )
 
     def note_progress(
         self, key: str, text: str, *, actor: str, on: date | None = None, seen: int | None = None

@@ -242,9 +242,9 @@ class EventLog(Application[UUID]):
             # without its per-object protocol checks or the notifications it hands on to
             # followers (this ledger's read model follows the log instead): most of an
             # import's time went there.
-            seen = dict(_ROLES_SEEN.get())
-            allowed = seen.pop(id(self), None)  # this write's: never a later one's
-            _ROLES_SEEN.set(seen)
+            # the roles this write was allowed under: kept until a write lands, so a
+            # retry that does not check the roles again is held to the same ones
+            allowed = _ROLES_SEEN.get().get(id(self))
             try:
                 insert_events(self.recorder, self.mapper, events, allowed)
             except IntegrityError:
@@ -257,4 +257,6 @@ class EventLog(Application[UUID]):
                     f"the ledger was too busy to record {what} ({' '.join(str(error).split())}); "
                     "nothing was recorded; run the command again"
                 ) from None
+            if allowed is not None:  # landed: a later write is checked for itself
+                _ROLES_SEEN.set({k: v for k, v in _ROLES_SEEN.get().items() if k != id(self)})
             return recorded

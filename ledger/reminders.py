@@ -75,12 +75,13 @@ class Reminders(Governance):
     ) -> list[str]:
         """Record that the message ``message_id`` listing the items ``keys`` was sent to
         ``owner`` at ``addresses`` as at ``on``: one event on each item, all at once."""
-        self.authorize(actor, what="sending reminders")
         day = self.check_on(on)
         sent_to = check_emails(addresses)
         if not keys:
             raise RuleBrokenError("a reminder lists at least one item")
         for attempt in range(1, RECORD_ATTEMPTS + 1):
+            # checked again each time: the roles may have changed as another wrote
+            self.authorize(actor, what="sending reminders")
             items: list[Recommendation] = [self.get_recommendation(key) for key in keys]
             listed = tuple(item.key for item in items)
             for item in items:

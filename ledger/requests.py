@@ -7,9 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from events import Request
-from ledger.aggregates import Recommendation
-from ledger.aggregates.extensions import check_later_moves
 from ledger.errors import Field, Fix, Hint, RuleBrokenError
 from ledger.governance import Governance
 from ledger.inputs import clean_links, clean_text, required_reason
@@ -55,13 +52,9 @@ class Requests(Governance):
         said = clean_text(note, Field.NOTE, required=False)
         self.authorize(actor, what="signing off")
 
-        def decide(item: Recommendation, day: date) -> None:
-            pending = item.pending()
-            if pending is not None and pending.request == Request.EXTENSION and pending.due:
-                check_later_moves(item.key, item.history, pending.due, day)  # granted now
-            item.sign_off(said, actor, day, request)
-
-        return self._change(key, on, decide, actor)
+        return self._change(
+            key, on, lambda item, day: item.sign_off(said, actor, day, request), actor
+        )
 
     def reject_sign_off(
         self,

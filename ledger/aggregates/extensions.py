@@ -1,11 +1,11 @@
 """The rules an extension of an item's due date is held to, whether recorded at once,
-asked for, or signed off: it moves the due date later than it is on the day it takes
-effect (:func:`check_extension`, which a restore holds every history to); and, as a
-command records it, later than it is on every later day the due date moves again
-(:func:`check_later_moves`): a back-dated extension that went past a later move would
-turn that move, an extension when it was recorded, into a shortening ("extended twice",
-the deadline earlier), as closing is refused before changes already recorded. A
-history recorded before the second rule still restores."""
+asked for, or signed off, whichever way it comes in (a command, an update sheet, an
+import): it moves the due date later than it is on the day it takes effect; and earlier
+than every date the due date moves to after that day (:func:`check_later_moves`): a
+back-dated extension that went past a later move would turn that move, an extension
+when it was recorded, into a shortening ("extended twice", the deadline earlier), as
+closing is refused before changes already recorded. A restore replays a history by the
+first rule alone, so a history recorded before the second still restores."""
 
 from __future__ import annotations
 
@@ -17,9 +17,16 @@ from ledger.errors import Field, Fix, Hint, RuleBrokenError
 from ledger.state import ItemState, timeline
 
 
-def check_extension(key: str, state: ItemState, to: date) -> None:
+def check_extension(
+    key: str,
+    state: ItemState,
+    to: date,
+    later: tuple[Sequence[RecommendationEvent], date] | None = None,
+) -> None:
     """Refuse moving ``key`` (``state`` as at the day it takes effect) to ``to``, unless
-    it is later than its due date then."""
+    it is later than its due date then; and, given ``later`` (the item's history and the
+    day the move takes effect; none when a restore replays a history of its day),
+    earlier than every date it moves to after (:func:`check_later_moves`)."""
     if state.due is None:
         raise RuleBrokenError(
             "{key} has no due date to extend; set one with {hint}",
@@ -35,6 +42,8 @@ def check_extension(key: str, state: ItemState, to: date) -> None:
             key=key,
             due=state.due.isoformat(),
         )
+    if later is not None:
+        check_later_moves(key, later[0], to, later[1])
 
 
 def check_later_moves(key: str, history: Sequence[RecommendationEvent], to: date, on: date) -> None:

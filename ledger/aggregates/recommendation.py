@@ -212,9 +212,11 @@ class Recommendation(InOrder):
             )
             previous = extended_to
 
-    def extend_deadline(self, to: date, reason: str, actor: str, on: date) -> None:
-        state = self.state_as_at(on)
-        check_extension(self.key, state, to)
+    def extend_deadline(
+        self, to: date, reason: str, actor: str, on: date, *, replayed: bool = False
+    ) -> None:
+        state = self.state_as_at(on)  # replayed: by a restore, to a history's day's rules
+        check_extension(self.key, state, to, None if replayed else (self.history, on))
         pending = self.pending()
         if pending is not None and pending.request == Request.EXTENSION:
             raise RuleBrokenError(
@@ -251,10 +253,17 @@ class Recommendation(InOrder):
         )
 
     def request_extension(
-        self, to: date, reason: str, links: Sequence[str], actor: str, on: date
+        self,
+        to: date,
+        reason: str,
+        links: Sequence[str],
+        actor: str,
+        on: date,
+        *,
+        replayed: bool = False,
     ) -> None:
         state = self.state_as_at(on)
-        check_extension(self.key, state, to)
+        check_extension(self.key, state, to, None if replayed else (self.history, on))
         self._no_pending()
         self.trigger_event(
             ExtensionRequested,
@@ -294,12 +303,21 @@ class Recommendation(InOrder):
             )
         return pending
 
-    def sign_off(self, note: str | None, actor: str, on: date, request: int | None = None) -> None:
+    def sign_off(
+        self,
+        note: str | None,
+        actor: str,
+        on: date,
+        request: int | None = None,
+        *,
+        replayed: bool = False,
+    ) -> None:
         pending = self._awaiting(actor, on, "its sign-off", request)
         state = self.state_as_at(on)
         if pending.request == Request.EXTENSION:
             assert pending.due is not None
-            check_extension(self.key, state, pending.due)
+            later = None if replayed else (self.history, on)
+            check_extension(self.key, state, pending.due, later)
         elif pending.request == Request.CLOSED:
             self.check_closing_on(on)
         self.trigger_event(

@@ -3,7 +3,8 @@ paper, and which history an issued paper (or one to issue) is read from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -32,7 +33,7 @@ from projections.usecases.verdicts import own_verdicts
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from events import RecommendationEvent
+    from events import LedgerEvent, RecommendationEvent
     from ledger.application import Ledger
     from projections.committee import Appendix, Paper, Summary
     from projections.usecases.session import LedgerSession
@@ -178,6 +179,26 @@ def pinned_recorded(ledger: Ledger, pinned: Pinned) -> Recorded:
     return recorded
 
 
+def settled(ledger: Ledger, pinned: Pinned) -> tuple[Pinned, Recorded]:
+    """A paper to issue now, read from every event up to its digest's position, and
+    pinned as known at the latest moment any of them was recorded, not the moment of
+    the event at the head: writers' events reach the log in the order their writes
+    commit, not always in the order of their moments, so an event before the head may
+    bear a later one, and read as known at the head's it would be left out of a paper
+    whose digest covers it (and of the read model's reading it is checked against)."""
+    latest = [pinned.read_at]
+
+    def watched() -> Iterator[LedgerEvent]:
+        for event in ledger.history_to(Digest.parse(pinned.digest)):
+            latest[0] = max(latest[0], event.timestamp)
+            yield event
+
+    recorded = Recorded.of(watched())
+    recorded.known_at = latest[0]
+    recorded.digest = pinned.digest
+    return replace(pinned, read_at=latest[0]), recorded
+
+
 @dataclass(frozen=True)
 class PaperRead:
     paper: Paper
@@ -218,7 +239,10 @@ def paper(
             as_issued=as_issued,
             as_known_at=as_known_at,
         )
-        recorded = pinned_recorded(session.ledger(write=False), pinned)
+        if to_issue and as_known_at is None:  # everything up to the head, as it stands
+            pinned, recorded = settled(session.ledger(write=False), pinned)
+        else:
+            recorded = pinned_recorded(session.ledger(write=False), pinned)
     else:
         recorded = session.recorded(as_known_at)
     read = paper_of(recorded, committee, meeting, include_restricted=include_restricted)

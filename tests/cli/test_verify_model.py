@@ -216,6 +216,38 @@ def test_a_paper_is_not_issued_while_the_rows_kept_for_the_present_differ(
     assert ragw("verify", "--events-only").startswith("ok: 11 events")  # nothing recorded
 
 
+def test_a_paper_issued_covers_an_event_whose_moment_is_later_than_the_head_s(
+    ragw: Any, target: str, tmp_path: Path
+) -> None:
+    """Two writers: one's event stamped first commits last, so the event before the head
+    bears the later moment. The paper issued covers every event up to its digest, that
+    one included (R/1 AMBER again), and its issue is not refused."""
+    import time
+    from datetime import date
+
+    from ledger import open_ledger
+
+    in_step(ragw)
+    first, second = open_ledger(target, create=False), open_ledger(target, create=False)
+    try:
+        item = first.get_recommendation("R/2")
+        item.note_progress("Supplier chased", "Strategic Development", date(2021, 3, 10))
+        time.sleep(0.01)  # the note is stamped before the change below, and lands after it
+        second.change_status(
+            "R/1", "AMBER", reason="Reopened", actor="Strategic Development", on=date(2021, 3, 15)
+        )
+        first.save_all(item, what="R/2")
+    finally:
+        first.close()
+        second.close()
+    paper = tmp_path / "paper.html"
+    ragw("pack", "C", "2021-04-01", "--out", str(paper), "--issue")
+    again = tmp_path / "again.html"
+    ragw("pack", "C", "2021-04-01", "--out", str(again), "--as-issued")
+    text = again.read_text()
+    assert "There are currently 2 outstanding" in text, text[:2000]  # R/1 reopened, R/2
+
+
 def test_an_encrypted_ledger_s_sealed_model_is_checked_with_its_key_and_its_events_without(
     target: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -71,3 +71,40 @@ def test_a_write_under_roles_unchanged_since_its_check_lands(target: str) -> Non
         assert recorded == "R/1@2"
     finally:
         ledger.close()
+
+
+def test_a_reminder_recorded_by_one_whose_role_was_revoked_meanwhile_is_refused(
+    target: str,
+) -> None:
+    """The reminder's write is tried again when another writer landed first: each try is
+    checked against the roles then in force, and none skips the check."""
+    ledger = open_ledger(target, create=True)
+    other = None
+    try:
+        under_roles(ledger)
+        ledger.grant_role("Hugo", "governance", actor=GOV)  # governance stays granted
+        other = open_ledger(target, create=False)
+        writes = ledger.save_all
+        revoked: list[Any] = []
+
+        def revoked_meanwhile(*aggregates: Any, what: str) -> list[str]:
+            if not revoked:
+                revoked.append(other.revoke_role(GOV, "governance", actor="Hugo"))
+            return writes(*aggregates, what=what)
+
+        ledger.save_all = revoked_meanwhile  # type: ignore[method-assign]
+        before = ledger.last_position()
+        with pytest.raises(ForbiddenError, match="holds no role"):
+            ledger.record_reminder(
+                HEAD,
+                addresses=["roads@example.org"],
+                keys=["R/1"],
+                message_id="<1@example.org>",
+                actor=GOV,
+                on=date(2021, 2, 1),
+            )
+        assert ledger.last_position() == before + 1  # the revoke alone
+    finally:
+        ledger.close()
+        if other is not None:
+            other.close()

@@ -471,3 +471,20 @@ def test_a_back_dated_extension_may_not_turn_a_later_extension_into_a_shortening
         date(2020, 9, 30),
         date(2020, 12, 31),
     ]
+
+
+def test_every_way_an_extension_comes_in_is_held_to_the_later_moves_but_a_restore(
+    ledger: Ledger,
+) -> None:
+    """The rule lives in the item: an update sheet or an import extends through it as a
+    command does; a restore's replay, of a history recorded before the rule, does not."""
+    key = "FRAUD19/9"
+    ledger.extend_deadline(
+        key, to=date(2020, 9, 30), reason="Supplier", actor=ME, on=date(2020, 4, 1)
+    )
+    item = ledger.get_recommendation(key)
+    with pytest.raises(RuleBrokenError, match="would bring the date forward"):
+        item.extend_deadline(date(2020, 12, 31), "Earlier", ME, date(2020, 3, 1))
+    with pytest.raises(RuleBrokenError, match="would bring the date forward"):
+        item.request_extension(date(2020, 12, 31), "Earlier", (), ME, date(2020, 3, 1))
+    item.extend_deadline(date(2020, 12, 31), "Earlier", ME, date(2020, 3, 1), replayed=True)

@@ -164,7 +164,7 @@ def remake_item_event(
                 f"{actor}'s extensions needed sign-off then; an extension recorded "
                 "without its request cannot have been"
             )
-        item.extend_deadline(event.due, event.reason, actor, on)
+        item.extend_deadline(event.due, event.reason, actor, on, replayed=True)
     elif isinstance(event, RecommendationClosed):
         if wait(SignOffFor.CLOSURES):
             raise ForbiddenError(
@@ -216,11 +216,11 @@ def remake_item_event(
     elif isinstance(event, ClosureRequested):
         item.request_closure(event.evidence, event.links, actor, on)
     elif isinstance(event, ExtensionRequested):
-        item.request_extension(event.due, event.evidence, event.links, actor, on)
+        item.request_extension(event.due, event.evidence, event.links, actor, on, replayed=True)
     elif isinstance(event, SignedOff | SignOffRejected):
         authorized(access, actor, "signing off")
         if isinstance(event, SignedOff):
-            item.sign_off(event.note, actor, on)
+            item.sign_off(event.note, actor, on, replayed=True)
         else:
             item.reject_sign_off(event.reason, actor, on)
     elif isinstance(event, ReminderSent):
