@@ -161,9 +161,12 @@ def borrowed(
     events: Iterable[tuple[int, str, str, bool]], logins: dict[int, str]
 ) -> Iterator[Borrowed]:
     """Events (position, name, actor, under access control) whose actor is not the
-    login noted for them. Before any role was granted a ledger takes any name as the
-    actor, so only events recorded under access control are held to their login."""
+    login noted for them, exactly: under access control ragw records the login the
+    server authenticated, letter for letter, and logins differing in case alone are
+    different people (``ALICE`` writing as ``alice``). Before any role was granted a
+    ledger takes any name as the actor, so only events recorded under access control
+    are held to their login."""
     for position, name, actor, controlled in events:
         login = logins.get(position)
-        if controlled and login is not None and actor.casefold() != login.casefold():
+        if controlled and login is not None and actor != login:
             yield Borrowed(position, name, actor, login)

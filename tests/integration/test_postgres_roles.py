@@ -233,3 +233,22 @@ def test_a_url_naming_no_login_acts_as_the_login_the_server_authenticated(
     cli(url, "note", "R/1", "Contract signed")
     last = json.loads(cli(url, "history", "R/1", "--format", "json"))["events"][-1]
     assert last["actor"] == me
+
+
+def test_an_event_recorded_in_a_case_variant_of_its_login_s_name_fails_verify(
+    ledger_with_logins: dict[str, str],
+) -> None:
+    """ragw records the login the server authenticated, letter for letter: an event by
+    hand naming the login's name in other letters' case (as login ALICE writing as alice
+    would) is named by verify."""
+    from ledger import open_ledger
+
+    alice, owner = ledger_with_logins["alice"], ledger_with_logins["owner"]
+    by_hand = open_ledger(alice, create=False)
+    try:
+        by_hand.note_progress("R/1", "By hand", actor=ledger_with_logins["alice_name"].upper())
+    finally:
+        by_hand.close()
+    error = cli(owner, "verify", code=1)
+    assert error.startswith("Error: event R/1@"), error
+    assert repr(ledger_with_logins["alice_name"].upper()) in error, error
