@@ -7,6 +7,7 @@ itself read in order, its chain verified, its head digested.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from datetime import datetime
@@ -49,7 +50,10 @@ PAGE = 5000
 #: allowed under, as its command's check noted it (:meth:`EventLog.allowed_under`): a
 #: command may write to several ledgers (a national issue). A context of its own a
 #: thread, so a web worker's requests never share one.
-_ROLES_SEEN: ContextVar[dict[int, int]] = ContextVar("ragw_roles_seen", default={})  # noqa: B039
+_ROLES_SEEN: ContextVar[dict[int, tuple[weakref.ref[Any], int]]] = ContextVar(
+    "ragw_roles_seen",
+    default={},  # noqa: B039 (never changed in place: each note sets a new dict)
+)
 
 
 class EventLog(Application[UUID]):
@@ -74,7 +78,10 @@ class EventLog(Application[UUID]):
         its version; None: no roles yet): the next write of this context is held to it
         (:mod:`ledger.storage.roles_seen`)."""
         version = access.version if access is not None else 0
-        _ROLES_SEEN.set({**_ROLES_SEEN.get(), id(self): version})
+        # by id, with a weak reference that tells this ledger from a later one given the
+        # same id once this one is gone (a note left by a refused command must not hold
+        # another ledger's write)
+        _ROLES_SEEN.set({**_ROLES_SEEN.get(), id(self): (weakref.ref(self), version)})
 
     def access(self) -> Access | None:
         """The roles granted; None while the ledger is open to whoever can write it."""
@@ -244,7 +251,8 @@ class EventLog(Application[UUID]):
             # import's time went there.
             # the roles this write was allowed under: kept until a write lands, so a
             # retry that does not check the roles again is held to the same ones
-            allowed = _ROLES_SEEN.get().get(id(self))
+            noted = _ROLES_SEEN.get().get(id(self))
+            allowed = noted[1] if noted is not None and noted[0]() is self else None
             try:
                 insert_events(self.recorder, self.mapper, events, allowed)
             except IntegrityError:
@@ -257,6 +265,6 @@ class EventLog(Application[UUID]):
                     f"the ledger was too busy to record {what} ({' '.join(str(error).split())}); "
                     "nothing was recorded; run the command again"
                 ) from None
-            if allowed is not None:  # landed: a later write is checked for itself
+            if noted is not None:  # landed: a later write is checked for itself
                 _ROLES_SEEN.set({k: v for k, v in _ROLES_SEEN.get().items() if k != id(self)})
             return recorded

@@ -108,3 +108,31 @@ def test_a_reminder_recorded_by_one_whose_role_was_revoked_meanwhile_is_refused(
         ledger.close()
         if other is not None:
             other.close()
+
+
+def test_a_note_of_roles_left_by_a_ledger_since_gone_never_holds_another_s_write(
+    target: str,
+) -> None:
+    """A command refused after its check leaves its note; a later ledger may be given
+    the same id once the first is gone (as the command line opens one a command): its
+    writes are held to its own checks alone."""
+    import gc
+    import weakref
+
+    from ledger.log import _ROLES_SEEN
+
+    class Gone:
+        pass
+
+    gone = Gone()
+    dead = weakref.ref(gone)
+    del gone
+    gc.collect()
+    ledger = open_ledger(target, create=True)
+    try:
+        _ROLES_SEEN.set({id(ledger): (dead, 7)})  # as a gone ledger of the same id left it
+        recorded = ledger.grant_role(GOV, "governance", actor=GOV)  # no check before it
+        assert recorded[-1].startswith("roles@")
+    finally:
+        _ROLES_SEEN.set({})
+        ledger.close()
