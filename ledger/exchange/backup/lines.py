@@ -263,10 +263,11 @@ def position_of(line: dict[str, Any]) -> int | None:
 
 
 #: The fields of an event that name someone (an actor, an owner, whom a change was made
-#: for, a user or role holder, a committee or an organisation, an item's addressees):
-#: held to the rule every command holds a name to (:func:`ledger.inputs.check_name`), so
-#: no backup restores a name that could show as another's, or run over two lines.
-NAMED = frozenset({"actor", "acting_for", "owner", "lead", "name", "acts_for", "to"})
+#: for, a user or role holder, a committee or an organisation): held to the rule every
+#: command holds a name to (:func:`ledger.inputs.check_name`), so no backup restores a
+#: name that could show as another's, or run over two lines. An item's addressees are
+#: held to it as the replay adds them (:mod:`ledger.addressees`), in their own words.
+NAMED = frozenset({"actor", "acting_for", "owner", "lead", "name", "acts_for"})
 
 
 def _check_named(value: Any, name: str) -> None:
