@@ -70,6 +70,8 @@ class LedgerSession:
         #: Whether this session reads only what needs no key (see :meth:`ledger`).
         self._keyless = False
         self._store: TimelineStore | None = None
+        #: The login the server authenticated, and its twins: asked once a session.
+        self._server_login: tuple[str, list[str]] | None = None
 
     @property
     def actor(self) -> str:
@@ -81,9 +83,11 @@ class LedgerSession:
         ledger = self._opened(write=False)
         if not is_postgres(self.target) or ledger.access() is None:
             return self.named
-        from ledger.storage.logins import server_login  # PostgreSQL's driver, now needed
+        if self._server_login is None:
+            from ledger.storage.logins import server_login  # PostgreSQL's driver, now
 
-        login, twins = server_login(ledger)
+            self._server_login = server_login(ledger)
+        login, twins = self._server_login
         if twins:
             raise LedgerError(
                 "the database logins {login} and {twins} read as one name in this ledger's "
