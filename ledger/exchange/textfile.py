@@ -75,10 +75,12 @@ def _utf16(data: bytes, encoding: str, name: str) -> str:
 
 def separator(text: str, suffix: str, utf16: bool) -> str:
     """A tab for Unicode text and tab-separated files, else a comma, unless the first
-    lines hold more tabs than commas (a .csv that is tab-separated)."""
-    if utf16 or suffix == ".tsv":
-        return "\t"
+    lines hold more tabs than commas (a .csv that is tab-separated). A UTF-16 file with
+    no tab in its first lines is a CSV saved as UTF-16 (as some tools save one), read by
+    its commas."""
     first = text[:4000]
+    if suffix == ".tsv" or (utf16 and ("\t" in first or "," not in first)):
+        return "\t"
     return "\t" if first.count("\t") > first.count(",") else ","
 
 

@@ -175,6 +175,7 @@ def text_file(path: Path, rows: list[dict[str, Any]], encoding: str, delimiter: 
         ("windows.csv", "cp1252", ","),
         ("unicode.txt", "utf-16", "\t"),
         ("unicode.csv", "utf-16", "\t"),
+        ("utf16-commas.csv", "utf-16", ","),
         ("tabs.txt", "cp1252", "\t"),
     ],
 )

@@ -230,6 +230,15 @@ def test_text_is_read_in_each_encoding_excel_saves(data: bytes, utf16: bool) -> 
     assert separator(text, ".csv", found) == ("\t" if utf16 else ",")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_csv_saved_as_utf16_is_read_by_its_commas(encoding: str) -> None:
+    text, utf16 = decoded("a,b\r\nCafé £5,2\r\n".encode(encoding), "t.csv")
+    assert utf16 and separator(text, ".csv", utf16) == ","
+    # Excel's Unicode text is tab-separated, whatever commas its cells hold
+    text, utf16 = decoded("a\tb\r\nCafé, £5\t2\r\n".encode(encoding), "t.txt")
+    assert separator(text, ".txt", utf16) == "\t"
+
+
 def test_a_csv_of_tabs_is_read_by_its_tabs() -> None:
     assert separator("a\tb, c\tc\r\n1\t2\t3", ".csv", False) == "\t"
     assert separator("a,b\r\n", ".tsv", False) == "\t"
