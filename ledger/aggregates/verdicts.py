@@ -17,7 +17,9 @@ from ledger.storage.organisation import check_org
 
 @dataclass(frozen=True)
 class GivenVerdict:
-    """One verdict as given: on ``key``, from ``on``, recorded at ``recorded_at``."""
+    """One verdict as given: on ``key``, from ``on``, recorded at ``recorded_at``; ``by``:
+    the inspectorate whose ledger holds it, where verdicts of several are read together
+    (a national read), else None."""
 
     key: str
     verdict: Verdict
@@ -25,6 +27,7 @@ class GivenVerdict:
     on: date
     recorded_at: datetime
     actor: str
+    by: str | None = None
 
 
 def given_of(event: VerdictGiven) -> GivenVerdict:

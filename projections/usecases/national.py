@@ -10,7 +10,7 @@ all made from one :func:`national_read`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -125,7 +125,7 @@ def verdicts_on(
             held = verdicts[holder.code]
             for key, verdict in given[holder.code].items():
                 if prevails(verdict, held.get(key)):
-                    held[key] = verdict
+                    held[key] = replace(verdict, by=inspectorate.code)
         digest = ledger.digest()
         digests[inspectorate.code] = str(digest) if digest else None
         if issued is not None:

@@ -60,6 +60,7 @@ class NationalCell:
             "verdict": verdict.verdict.value if verdict else None,
             "verdict_reason": verdict.reason if verdict else None,
             "verdict_on": verdict.on.isoformat() if verdict else None,
+            "verdict_by": verdict.by if verdict else None,
             "due": self.item.due.isoformat() if self.item.due else None,
             "overdue": self.item.overdue,
             "not_for_the_force": self.item.not_for_the_force,

@@ -45,6 +45,8 @@ class PublicEntry:
     verdict: str | None
     verdict_reason: str | None
     verdict_on: date | None
+    #: The inspectorate that gave the verdict (several may give one on an item).
+    verdict_by: str | None
     superseded_by: str | None
     not_for_the_force: bool
 
@@ -151,6 +153,7 @@ def published(read: NationalRead) -> PublicRegister:
                 verdict=verdict.verdict.value if verdict else None,
                 verdict_reason=verdict.reason if verdict else None,
                 verdict_on=verdict.on if verdict else None,
+                verdict_by=verdict.by if verdict else None,
                 superseded_by=_public_key(item.superseded_by, read.reports[national.org]),
                 not_for_the_force=item.not_for_the_force is not None,
             )

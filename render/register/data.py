@@ -27,6 +27,7 @@ COLUMNS = (
     "text",
     "verdict_reason",
     "verdict_on",
+    "verdict_by",
     "superseded_by",
     "as_at",
 )
@@ -47,6 +48,7 @@ def row(register: PublicRegister, entry: PublicEntry, title: str) -> dict[str, A
         "text": entry.text,
         "verdict_reason": entry.verdict_reason,
         "verdict_on": entry.verdict_on.isoformat() if entry.verdict_on else None,
+        "verdict_by": entry.verdict_by,
         "superseded_by": entry.superseded_by,
         "as_at": register.as_at.isoformat(),
     }

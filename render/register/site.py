@@ -53,9 +53,10 @@ def verdict_text(entry: PublicEntry) -> str:
     """The inspectorate's verdict as a row shows it: the word, since when, and why."""
     if entry.verdict is None:
         return "no verdict"
+    by = f" by {entry.verdict_by}" if entry.verdict_by else ""
     since = f" (from {entry.verdict_on.isoformat()})" if entry.verdict_on else ""
     why = f": {entry.verdict_reason}" if entry.verdict_reason else ""
-    return f"{entry.verdict}{since}{why}"
+    return f"{entry.verdict}{by}{since}{why}"
 
 
 class Names:

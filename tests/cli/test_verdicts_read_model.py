@@ -224,6 +224,8 @@ def test_of_two_inspectorates_verdicts_on_one_item_the_later_given_stands_in_eve
         "not-accepted",
         "No policy",
     )
+    # each named with the inspectorate that gave it
+    assert (shown["WMP"]["verdict_by"], shown["COLP"]["verdict_by"]) == ("HMIP", "HMICFRS")
     found = json.loads(run("national", "summary", "--as-at", "2021-01-01", "--format", "json"))
     counted = {org["code"]: org["verdicts"] for org in found["organisations"]}
     assert counted["WMP"] == {"accepted": 0, "not-accepted": 1, "superseded": 0, "none": 0}

@@ -61,7 +61,7 @@ def test_each_force_shows_its_own_status_beside_the_inspectorates_verdict(
     assert [
         "COLP",
         "GREEN",
-        "accepted (from 2019-11-01): The policy is published.",
+        "accepted by HMICFRS (from 2019-11-01): The policy is published.",
         "2019-09-30",
     ] in rows
     # the recommendation addressed to the Home Office alone reached no force
@@ -117,6 +117,7 @@ def test_the_open_data_holds_every_published_item_once_in_csv_and_json(
     by_json = document["recommendations"]
     assert [list(r) for r in by_json] == [list(rows[0])] * len(rows)
     assert by_json[1]["verdict_reason"] == "The policy is published."
+    assert (by_json[0]["verdict_by"], by_json[1]["verdict_by"]) == (None, "HMICFRS")
     assert by_json[0]["verdict"] is None and by_json[0]["due"] == "2019-09-30"
     # exact in JSON; in CSV written as text, never run as a spreadsheet's formula
     assert by_json[3]["text"] == HOSTILE

@@ -26,6 +26,7 @@ def entry(ref: str, **changed: object) -> PublicEntry:
         "verdict": None,
         "verdict_reason": None,
         "verdict_on": None,
+        "verdict_by": None,
         "superseded_by": None,
         "not_for_the_force": False,
     }
