@@ -321,9 +321,11 @@ def apply(ctx: click.Context, file: str, on: str | None) -> None:
 
     Each change is recorded as yours (on PostgreSQL under access control, your database
     login), for the owner the sheet names: history shows "you for OWNER". You must be
-    governance, or act for that owner and for the owner of every row's item. Only what
+    governance, or act for that owner; every row's item must be that owner's. Only what
     was filled in and differs from the item is recorded; blank rows record nothing. A
-    bad row refuses the whole sheet, every bad row listed with its line.
+    row that would change an item changed since the sheet was written (its version
+    column) is refused: ask for a new sheet. A bad row refuses the whole sheet, every
+    bad row listed with its line.
 
     The sheet is read as whoever checks it sees it: a hidden sheet, row or column,
     or a formula in any cell (type the value itself), is refused naming it. A sheet is read up to

@@ -42,7 +42,7 @@ from ledger.exchange.columns import (
 )
 from ledger.exchange.shown import concealing
 from ledger.exchange.textfile import TEXT_SUFFIXES, text_lines
-from ledger.exchange.updates import FILLED, UpdateRow
+from ledger.exchange.updates import FILLED, VERSION, UpdateRow
 from ledger.exchange.workbook import (
     LIMITS,
     MAX_ROWS,
@@ -299,7 +299,14 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
             "{name}: {problem}", name=path.name, problem=next(iter(lines[0].unreadable.values()))
         )
     header = [" ".join(cell.strip().lower().split()) for cell in lines[0].values]
-    missing = [c for c in ("key", *FILLED) if c not in header]
+    missing = [c for c in ("key", *FILLED, VERSION) if c not in header]
+    twice = [c for c in ("key", *FILLED, VERSION) if header.count(c) > 1]
+    if twice:  # which of two would be recorded is not for the reader to guess
+        raise InvalidInputError(
+            "{name} has the column {twice} more than once; keep one and save it again",
+            name=path.name,
+            twice=", ".join(twice),
+        )
     if missing:
         raise InvalidInputError(
             "{name} has lost its column {missing}; ask for a new sheet with {hint}",
@@ -312,7 +319,9 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
         cells = dict(zip(header, (v.strip() for v in line.values), strict=False))
         problem = "; ".join(line.unreadable[i] for i in sorted(line.unreadable))
         if not cells.get("key") and not problem:
-            continue
+            if not any(cells.get(column) for column in FILLED):
+                continue
+            problem = "its key is empty: a row filled in names its item; type the key back"
         rows.append(
             UpdateRow(
                 line.number,
@@ -323,6 +332,7 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
                 cells.get("new due date", ""),
                 cells.get("justification", ""),
                 problem,
+                cells.get(VERSION, ""),
             )
         )
     return owner, rows

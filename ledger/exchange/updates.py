@@ -8,7 +8,13 @@ rows or none, every bad row named with its line.
 Each event is recorded as its actor's, the one who applies the sheet (on PostgreSQL
 under access control, their database login), with the sheet's owner as whom they acted
 for when that is someone else. Every row's item must be one the actor may change (its
-owner's, for an owner; any, for governance), whatever owner the sheet names.
+owner's, for an owner; any, for governance), and the owner's the sheet names.
+
+Each row carries the item's version when the sheet was written: a row that would record
+something on an item that has changed since (a status set by someone else since, or
+the same sheet applied before and the item changed after) is refused, and the owner
+asks for a new sheet, so a sheet never undoes what was recorded after it was written.
+A sheet applied again that would record nothing records nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import TYPE_CHECKING
 from events import Request, Status
 from ledger.aggregates import fold_name
 from ledger.due import parse_due
-from ledger.errors import BatchRefusedError, LedgerError, RuleBrokenError
+from ledger.errors import BatchRefusedError, Fix, Hint, LedgerError, RuleBrokenError
 from ledger.inputs import check_name, clean_text, parse_status
 from ledger.state import fold_item
 
@@ -31,6 +37,8 @@ if TYPE_CHECKING:
 #: The sheet's columns: what the ledger says, then what the owner fills in.
 SHOWN = ("key", "report", "recommendation", "status", "due", "last comment")
 FILLED = ("new status", "reason", "progress note", "new due date", "justification")
+#: The last column: the item's version when the sheet was written (left as it is).
+VERSION = "version"
 OWNER_STATUSES = (Status.GREEN, Status.AMBER, Status.RED, Status.WHITE)
 
 
@@ -45,6 +53,8 @@ class UpdateRow:
     justification: str
     #: Why a cell of the row cannot be read (a formula without a saved value), if one cannot.
     problem: str = ""
+    #: The item's version when the sheet was written, as the sheet holds it.
+    version: str = ""
 
     @property
     def empty(self) -> bool:
@@ -113,9 +123,11 @@ def apply_updates(
                 raise RuleBrokenError(f"{row.key} has another row in this sheet; keep one")
             item = ledger.get_recommendation(row.key)
             ledger.authorize(actor, item=item, what=f"changing {item.key}")
+            _check_owner(item, owner)
             items[row.key] = item
-            before = len(item.pending_events)
+            before, version = len(item.pending_events), item.version
             if _apply(ledger, item, row, actor, day, rules or SheetRules()):
+                _check_version(item.key, version, row)
                 changed.add(row.key)
                 if acting_for is not None:
                     _acting_for(item, before, acting_for)
@@ -126,6 +138,43 @@ def apply_updates(
     pending = [item for item in items.values() if item.pending_events]
     recorded = ledger.save_all(*pending, what=f"the update sheet {source}") if pending else []
     return UpdateOutcome(len(rows), len(changed), recorded, actor, acting_for)
+
+
+def _check_owner(item: Recommendation, owner: str) -> None:
+    """Refuse a row whose item is not ``owner``'s (the key typed over another's)."""
+    state = fold_item(item.history)
+    if state is None or fold_name(state.owner or "") != fold_name(owner):
+        raise RuleBrokenError(
+            "{key} is not {owner}'s item (its owner is {now}): a sheet changes its owner's "
+            "items alone; ask for {hint}",
+            key=item.key,
+            owner=owner,
+            now=state.owner if state is not None and state.owner else "no one",
+            hint=Hint.to(Fix.NEW_SHEET),
+        )
+
+
+def _check_version(key: str, version: int, row: UpdateRow) -> None:
+    """Refuse a row that would change item ``key``, now at ``version``, when the sheet
+    was written on another (the row's)."""
+    written = row.version.removesuffix(".0")  # a number as a spreadsheet may save it
+    if not written.isdigit() or written.startswith("0"):
+        raise RuleBrokenError(
+            "its version cell holds {version}, not the item's version the sheet was written "
+            "with; ask for {hint}",
+            version=repr(row.version),
+            hint=Hint.to(Fix.NEW_SHEET),
+        )
+    if int(written) != version:
+        raise RuleBrokenError(
+            "{key} changed since this sheet was written ({was} was its latest event then, "
+            "{now} is now), and this row would change it again; ask for {hint} and fill "
+            "it in anew",
+            key=key,
+            was=f"{key}@{written}",
+            now=f"{key}@{version}",
+            hint=Hint.to(Fix.NEW_SHEET),
+        )
 
 
 def _acting_for(item: Recommendation, since: int, owner: str) -> None:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from events import Status
-from ledger.exchange.updates import FILLED, OWNER_STATUSES, SHOWN
+from ledger.exchange.updates import FILLED, OWNER_STATUSES, SHOWN, VERSION
 from projections.board import BOARD_STATUSES, board_item, board_of, stored_board
 from projections.committee import KIND_WORDS, written_due
 from projections.exceptions import NOT_ASSESSED
@@ -191,7 +191,8 @@ class UpdateSheet:
 def update_sheet(session: LedgerSession, *, owner: str, within_days: int | None) -> UpdateSheet:
     """The sheet of ``owner``'s open items due within ``within_days`` of today (all
     of them when None); it has no rows when there are none."""
-    today = session.ledger(write=False).today()
+    ledger = session.ledger(write=False)
+    today = ledger.today()
     recorded = session.recorded(None)
     states = recorded.states_as_at(today)
     items = open_items_due_within(
@@ -206,9 +207,10 @@ def update_sheet(session: LedgerSession, *, owner: str, within_days: int | None)
             written_due(states[i.key], recorded.reports[i.report].published),
             i.comment,
             *([""] * len(FILLED)),
+            str(ledger.get_recommendation(i.key).version),  # a row on it is checked by it
         ]
         for i in items
     ]
     return UpdateSheet(
-        owner, today, [*SHOWN, *FILLED], FILLED, [s.value for s in OWNER_STATUSES], rows
+        owner, today, [*SHOWN, *FILLED, VERSION], FILLED, [s.value for s in OWNER_STATUSES], rows
     )

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from ledger.exchange.updates import FILLED, SHOWN
+from ledger.exchange.updates import FILLED, SHOWN, VERSION
 from ledger.exchange.workbook import MAX_COLUMNS, MAX_ROWS
 from tests.cli.test_verify import history
 
@@ -76,7 +76,7 @@ def cell(row: int, column: int, value: str) -> str:
 def handmade(path: Path, rows: Iterable[str], *, owner: str = OWNER, dimension: str = "") -> Path:
     """An update sheet written as XML by hand, its rows streamed into the zip (so that
     a sheet of millions of rows is made without holding it)."""
-    header = "".join(cell(1, i, name) for i, name in enumerate(SHOWN + FILLED, start=1))
+    header = "".join(cell(1, i, name) for i, name in enumerate((*SHOWN, *FILLED, VERSION), start=1))
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats'
@@ -258,9 +258,14 @@ def test_a_formula_in_the_header_or_the_owner_is_refused_naming_the_cell(ragw, r
 def test_a_sheet_is_read_past_the_extent_it_states_about_itself(ragw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     history(ragw)
     note = SHOWN.__len__() + FILLED.index("progress note") + 1
+    version = str(len(json.loads(ragw("history", "R/2", "--format", "json"))["events"]))
+    last = len(SHOWN) + len(FILLED) + 1
     sheet = handmade(
         tmp_path / "roads.xlsx",
-        [f'<row r="2">{cell(2, 1, "R/2")}{cell(2, note, "Read all the same")}</row>'],
+        [
+            f'<row r="2">{cell(2, 1, "R/2")}{cell(2, note, "Read all the same")}'
+            f"{cell(2, last, version)}</row>"
+        ],
         dimension="A1:A1",
     )
     assert ragw("apply", str(sheet)).endswith("1 events recorded\n")

@@ -185,18 +185,31 @@ def test_governance_applies_any_owners_sheet_recorded_as_itself_for_that_owner(
     sheet = edit(
         sheet_of(roles, ROADS, tmp_path / "roads.xlsx"),
         {"R/1": {"new status": "GREEN", "progress note": "Policy published"}},
-        added={"R/2": {"progress note": "Chased by governance"}},
     )
     said = roles.run("gov", "apply", str(sheet))
-    assert said.startswith(f"applied roads.xlsx for {ROADS}, as {roles.names['gov']}: 2 rows: ")
+    assert said.startswith(f"applied roads.xlsx for {ROADS}, as {roles.names['gov']}: 1 rows: ")
     gov = roles.names["gov"]
     r1 = json.loads(roles.run("gov", "history", "R/1", "--format", "json"))["events"]
     assert [(e["type"], e["actor"], e["acting_for"]) for e in r1[-2:]] == [
         ("ProgressNoted", gov, ROADS),
         ("StatusChanged", gov, ROADS),  # governance's GREEN takes effect at once
     ]
-    last = roles.last("R/2")
-    assert (last["text"], last["actor"], last["acting_for"]) == ("Chased by governance", gov, ROADS)
+
+
+def test_a_sheet_records_nothing_for_its_owner_on_another_owners_item_even_by_governance(
+    roles: Roles, tmp_path: Path
+) -> None:
+    """The history would say the change was made for Head of Roads, on an item Head of
+    Roads does not own: a row typed over with another owner's key is refused."""
+    before = roles.last("R/2")
+    sheet = edit(
+        sheet_of(roles, ROADS, tmp_path / "roads.xlsx"),
+        {"R/1": {"progress note": "Policy published"}},
+        added={"R/2": {"progress note": "Chased by governance"}},
+    )
+    error = roles.refused("gov", "apply", str(sheet))
+    assert "line 3: R/2 is not Head of Roads's item (its owner is DCI Crime)" in error, error
+    assert roles.last("R/2") == before
 
 
 def test_an_owners_green_from_a_sheet_awaits_sign_off_by_someone_else(

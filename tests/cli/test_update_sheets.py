@@ -61,6 +61,7 @@ def test_a_sheet_lists_the_owners_open_items_with_columns_to_fill_in(owned, tmp_
         "progress note",
         "new due date",
         "justification",
+        "version",
     ]
     assert set(rows) == {"FRAUD19/2", "FRAUD19/5", "HATE18/6"}, "GREEN items are done"
     assert rows["HATE18/6"]["due"] == "October 2018 Now January 2020"
@@ -165,3 +166,61 @@ def test_a_spreadsheet_that_is_not_an_update_sheet_is_refused(owned, tmp_path: P
     other = tmp_path / "other.xlsx"
     Workbook().save(other)
     assert "is not an update sheet" in owned("apply", str(other), code=1)
+
+
+def test_a_sheet_never_undoes_what_was_recorded_after_it_was_written(owned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Governance sets FRAUD19/5 AMBER after the sheet was written; the owner's RED on the
+    old sheet would overturn it unseen: refused, naming the versions, nothing recorded."""
+    out = tmp_path / "crime.xlsx"
+    owned("requests", "--owner", OWNER, "--out", str(out))
+    owned("status", "FRAUD19/5", "AMBER")
+    fill(out, {"FRAUD19/5": {"new status": "RED", "reason": "Feed not delivered"}})
+    before = events_in(owned)
+    message = owned("apply", str(out), code=1)
+    assert "FRAUD19/5 changed since this sheet was written (FRAUD19/5@" in message, message
+    assert "ask for `ragw requests`" in message and message.count("\n") == 1
+    assert events_in(owned) == before
+
+
+def test_a_sheet_applied_again_after_the_item_moved_on_is_refused(owned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "crime.xlsx"
+    owned("requests", "--owner", OWNER, "--out", str(out))
+    fill(out, {"FRAUD19/5": {"new status": "RED", "reason": "Feed not delivered"}})
+    assert "1 events recorded" in owned("apply", str(out))
+    assert "0 events recorded" in owned("apply", str(out)), "again, unchanged: nothing to do"
+    owned("status", "FRAUD19/5", "AMBER", "--reason", "Feed arrived")
+    before = events_in(owned)
+    assert "FRAUD19/5 changed since this sheet was written" in owned("apply", str(out), code=1)
+    assert events_in(owned) == before
+    board = json.loads(owned("board", "--format", "json"))["items"]
+    assert {i["key"]: i["status"] for i in board}["FRAUD19/5"] == "AMBER"
+
+
+def test_a_column_given_twice_is_refused_whichever_would_be_read(owned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    out = tmp_path / "crime.xlsx"
+    owned("requests", "--owner", OWNER, "--out", str(out))
+    fill(out, {"FRAUD19/5": {"new status": "AMBER"}})
+    book = load_workbook(out)
+    sheet = book.worksheets[0]
+    sheet.cell(row=1, column=40, value="New Status")
+    sheet.cell(row=3, column=40, value="GREEN")
+    book.save(out)
+    before = events_in(owned)
+    message = owned("apply", str(out), code=1)
+    assert message == (
+        "Error: crime.xlsx has the column new status more than once; keep one and save it again\n"
+    )
+    assert events_in(owned) == before
+
+
+def test_a_row_filled_in_whose_key_was_cleared_is_a_bad_row(owned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "crime.xlsx"
+    owned("requests", "--owner", OWNER, "--out", str(out))
+    fill(out, {"FRAUD19/5": {"new status": "RED", "reason": "Feed not delivered", "key": ""}})
+    before = events_in(owned)
+    message = owned("apply", str(out), code=1)
+    line = list(sheet_rows(tmp_path / "crime.xlsx")[1]).index(None) + 2
+    assert f"line {line}: its key is empty" in message, message
+    assert events_in(owned) == before
