@@ -186,8 +186,12 @@ class Follower(PaperRows):
         self._insert(cursor, "ragw_verdicts", VERDICT_COLUMNS, verdicts)
         meetings = self._meeting_days(cursor) if rows["meeting"] else earlier
         changed: dict[str, tuple[date, list[Span], bool]] = {}
+        if self._reports is not None:  # a page of reports alone adds them too: a later
+            # page's items of them are made from them
+            for code, _, scope, published, *_ in rows["report"]:
+                self._reports[code] = (scope, published)
         if page:
-            self._follow_items(cursor, page, rows["report"], changed)
+            self._follow_items(cursor, page, changed)
         if meetings:
             self._follow_papers(cursor, meetings, earlier, changed)
         cursor.execute(
@@ -225,19 +229,16 @@ class Follower(PaperRows):
         self,
         cursor: Any,
         page: dict[UUID, list[RecommendationEvent]],
-        new_reports: list[tuple[Any, ...]],
         changed: dict[str, tuple[date, list[Span], bool]],
     ) -> None:
         """The spans this page's item events close and open, in both tables; and in
         ``changed``, each item's timeline now, by key, with the first day it changed and
         whether the model held it before this page."""
-        if self._reports is None:
+        if self._reports is None:  # this page's reports among them: written already
             cursor.execute("SELECT code, scope, published FROM ragw_reports")
             self._reports = {
                 self._opened_code(code): (scope, published) for code, scope, published in cursor
             }
-        for code, _, scope, published, *_ in new_reports:
-            self._reports[code] = (scope, published)
         closed: list[tuple[str, str, str]] = []
         opened: list[list[Any]] = []
         for stream_id, events in page.items():
