@@ -243,7 +243,9 @@ class Queries(Database):
 
     def _state_json(self, span: tuple[str, str, str | None]) -> str:
         """The whole state of the span (key, effective_from, known_from); a span
-        known now is the item's only open span that starts then."""
+        known now is the item's only open span that starts then. A span closed the
+        moment it was opened (two events of the item recorded at one moment, the second
+        from a slower clock) shares the other's start and moment, but no read sees it."""
         key, start, known_from = span
         key = self._token(key, "key")
         query = "SELECT key, state FROM ragw_spans WHERE key = ? AND effective_from = ? AND "
@@ -251,7 +253,8 @@ class Queries(Database):
             if known_from is None:
                 cursor.execute(self._sql(query + "known_until IS NULL"), (key, start))
             else:
-                cursor.execute(self._sql(query + "known_from = ?"), (key, start, known_from))
+                seen = "known_from = ? AND (known_until IS NULL OR known_until > known_from)"
+                cursor.execute(self._sql(query + seen), (key, start, known_from))
             return str(self._opened(query, [cursor.fetchone()])[0][1])
 
     def board_batches(

@@ -143,7 +143,9 @@ def _fold_over(recorded: Recorded, streams: dict[str, list[RecommendationEvent]]
     def states_as_at(day: date, known_at: datetime | None) -> Mapping[str, ItemView]:
         # Whole states, a few hundred a query: those who ask for every state (a board)
         # read their text and comment too, which a lazily read state would fetch one by one.
-        kept = [key for key, _, _ in statuses(day, known_at) if key not in streams]
+        # every item on the board: those counted, and those not the force's to act on
+        counted = [key for key, _, _ in statuses(day, known_at)]
+        kept = [key for key in (*counted, *not_for_us(day, known_at)) if key not in streams]
         return {**whole(day, known_at, kept), **folded(day)}
 
     def status_rows(day: date, known_at: datetime | None) -> list[tuple[str, str, str | None]]:

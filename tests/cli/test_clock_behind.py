@@ -68,3 +68,31 @@ def test_a_right_clock_is_not_moved(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not_before(fixed - BEHIND, RecommendationIssued) == fixed
     assert not_before(fixed + BEHIND, RecommendationIssued) == fixed + BEHIND
     assert not_before(None, RecommendationIssued) == fixed
+
+
+def test_of_two_notes_recorded_at_one_moment_the_later_is_the_papers_comment_as_known_then(
+    target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A note from a slow clock takes the moment of the note before it: as known at that
+    moment the item's comment is the later of the two, on the board and in the appendix
+    alike, whatever was recorded after."""
+    ragw = runner_for(target)
+    history(ragw)
+    ragw("meeting", "add", "C", "2021-06-01")
+    ragw("note", "R/2", "Superseded comment", "--on", "2021-03-21")
+    with clock_behind(monkeypatch):
+        ragw("note", "R/2", "Comment as known", "--on", "2021-03-21")
+    events = json.loads(ragw("history", "R/2", "--format", "json"))["events"]
+    assert events[-1]["recorded_at"] == events[-2]["recorded_at"], "one moment"
+    moment = events[-1]["recorded_at"]
+
+    def comments() -> set[str]:
+        known = ("--as-known-at", moment, "--format", "json")
+        board = json.loads(ragw("board", "--as-at", "2021-06-01", *known))["items"]
+        appendix = ragw("appendix", "C", "2021-06-01", *known)
+        assert "Comment as known" in appendix and "Superseded comment" not in appendix
+        return {i["comment"] for i in board if i["key"] == "R/2"}
+
+    assert comments() == {"Comment as known"}
+    ragw("note", "R/2", "Written later", "--on", "2021-03-22")  # ends the span read above
+    assert comments() == {"Comment as known"}

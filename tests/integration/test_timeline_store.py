@@ -418,3 +418,63 @@ def test_a_model_of_an_earlier_layout_is_derived_again_from_the_log(
             assert answers(upgraded, day, known) == expected(events, day, known)
     finally:
         upgraded.close()
+
+
+def test_a_follower_kept_running_makes_the_items_of_a_report_it_met_on_a_page_of_its_own(
+    target: str, key: str | None
+) -> None:
+    """A long-running follower (``ragw follow``) reads a page holding a report alone, then
+    a page of the report's first item: the item is made from the report it met."""
+    ledger = open_ledger(target, create=True, encryption_key=key)
+    ledger.today = lambda: TODAY  # type: ignore[method-assign]
+
+    def report(code: str, published: date) -> None:
+        ledger.register_report(
+            code, title=code, scope="force", published=published, actor=ME, on=published
+        )
+
+    def item(code: str, on: date) -> None:
+        ledger.issue_recommendation(code, "1", kind="afi", text="Item", actor=ME, on=on)
+
+    report("A", START)
+    item("A", START)
+    with contextlib.closing(TimelineStore(ledger, target)) as store:
+        assert store.catch_up() == 2
+        report("B", START + timedelta(days=10))
+        assert store.catch_up() == 1
+        item("B", START + timedelta(days=20))
+        assert store.catch_up() == 1
+        events = [e for _, e in ledger.read_log()]
+        assert answers(store, TODAY, None) == expected(events, TODAY, None)
+    ledger.close()
+
+
+def test_a_lagging_models_board_keeps_the_items_not_for_the_force_as_the_fold_does(
+    target: str, key: str | None
+) -> None:
+    """A reader whose model is an event behind folds that event over it
+    (:mod:`projections.store.tail`): an item not the force's to act on stays on its
+    board, as it does on the fold's and on the model's once caught up."""
+    from projections.store.tail import overlaid, read_tail
+
+    ledger = open_ledger(target, create=True, encryption_key=key)
+    ledger.today = lambda: TODAY  # type: ignore[method-assign]
+    published = START + timedelta(days=1)
+    ledger.register_report(
+        "A", title="A", scope="national", published=published, actor=ME, on=published
+    )
+    for ref in ("1", "2"):
+        ledger.issue_recommendation("A", ref, kind="afi", text="Item", actor=ME, on=published)
+    ledger.change_relevance(
+        "A/1", for_us=False, reason="For the Home Office", actor=ME, on=published
+    )
+    with contextlib.closing(TimelineStore(ledger, target)) as store:
+        store.catch_up()
+        ledger.note_progress("A/2", "Typed after the model", actor=ME, on=published)
+        tail = read_tail(ledger, store.position())
+        assert tail is not None and len(tail) == 1
+        events = [e for _, e in ledger.read_log()]
+        lagging = board_of(overlaid(store, ledger, tail, None), as_at=TODAY).items
+        folded = board_of(Recorded.of(events, None), as_at=TODAY).items
+        assert [i.key for i in lagging] == [i.key for i in folded] == ["A/1", "A/2"]
+    ledger.close()
