@@ -108,7 +108,8 @@ def national_board(
             rows=[
                 [row.ref, *(_cell_text(row.cells.get(org)) for org in orgs)] for row in read.rows
             ],
-            title=f"{read.report.code} ({read.report.title}) as at {day.isoformat()}, "
+            title=f"{read.report.code} ({' '.join(read.report.title.split())}) as at "
+            f"{day.isoformat()}, "
             f"{_known_text(known)}: {len(read.rows)} recommendation"
             + ("" if len(read.rows) == 1 else "s"),
             csv=Output(

@@ -18,8 +18,14 @@ def inspection_outputs(summary: Summary) -> list[Output]:
             document=None,
             title=table.heading,
             columns=list(table.headers),
-            rows=table.rows,
+            # the first column names the report or inspection, on one line whatever its
+            # title holds (a cell's later lines would start at the line's start)
+            rows=[[_flat(row[0]), *row[1:]] for row in table.rows],
             wrap={table.headers[0]: 36, table.headers[-1]: 40},
         )
         for table in section_tables(summary)
     ]
+
+
+def _flat(value: object) -> object:
+    return " ".join(value.split()) if isinstance(value, str) else value

@@ -29,7 +29,7 @@ def summary_output(summary: Summary) -> Output:
         was, now = cell(row.previous), cell(row.current)
         rows.append(
             [
-                f"{row.report.code}: {row.report.title}",
+                f"{row.report.code}: {' '.join(row.report.title.split())}",  # one line
                 was if national else "",
                 "" if national else was,
                 now if national else "",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -13,7 +12,7 @@ from typing import Any
 import click
 from tabulate import tabulate
 
-from ledger.exchange.cells import csv_row
+from ledger.exchange.cells import CsvLines, csv_row, one_cell
 from ledger.formats import compact
 from projections.text import JSONText
 
@@ -41,7 +40,7 @@ def emit(output: Output, fmt: str) -> None:
         click.echo(dump_document(output.document))
     elif fmt == "csv":
         table = output.csv or output
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = CsvLines(sys.stdout)
         writer.writerow(table.columns)
         writer.writerows([csv_row(row) for row in table.rows])
     else:
@@ -102,8 +101,8 @@ def _print_table(output: Output, fmt: str) -> None:
 def format_cell(value: Any, fmt: str) -> Any:
     if value is None:
         return ""
-    if fmt == "md" and isinstance(value, str):
-        return value.replace("|", "\\|").replace("\n", "<br>")  # a cell stays on its row
+    if isinstance(value, str) and fmt in ("md", "table"):
+        return one_cell(value, fmt == "md")  # a cell stays on its row
     return value
 
 

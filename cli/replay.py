@@ -3,7 +3,6 @@ showing after each event what then stood; on a terminal, in a pager to step thro
 
 from __future__ import annotations
 
-import csv
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from tabulate import tabulate
 from cli.common import known_at_option, meeting_day, parse_day, parse_moment, refuse, session_of
 from cli.reads import asked
 from cli.render import dump_document, format_option
-from ledger.exchange.cells import csv_row
+from ledger.exchange.cells import CsvLines, csv_row, one_cell
 from projections.committee.counts import COUNT_KEYS, NOT_ASSESSED
 from projections.log import EventRecord, describe
 from projections.replay import Step
@@ -178,12 +177,12 @@ def _cell(name: str, state: dict[str, Any], fmt: str) -> str:
     if name == "pending":
         return asked(value)
     text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", "<br>") if fmt == "md" else text
+    return one_cell(text, fmt == "md") if fmt in ("md", "table") else text
 
 
 def _csv(read: Replay) -> None:
     """One row a step for an item; a row a step, column and scope for a meeting."""
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = CsvLines(sys.stdout)
     about = ["step", "event", "type", "on", "recorded_at", "actor"]
     item = "key" in read.subject
     writer.writerow([*about, *ITEM_FIELDS] if item else [*about, "column", "scope", *COUNT_KEYS])

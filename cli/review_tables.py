@@ -21,7 +21,11 @@ def reviewed_tables(reviewed: list[ReviewedReport]) -> list[Output]:
         *(
             Output(
                 document=None,
-                title=f"{report.code}: {report.title}" if report.title else report.code,
+                # on one line, whatever the title holds: a heading ends at a line break,
+                # and what follows would print as the paper's own words
+                title=f"{report.code}: {' '.join(report.title.split())}"
+                if report.title
+                else report.code,
                 columns=["ref", "kind", "text", "status", "owner", "latest comment"],
                 rows=[
                     [item.ref, item.kind, item.text, item.status, item.owner, item.latest_comment]

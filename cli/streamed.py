@@ -5,7 +5,6 @@ at those widths, so no read holds all its rows."""
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
@@ -15,7 +14,7 @@ import click
 from tabulate import tabulate
 
 from cli.render import emit_json_rows, format_cell
-from ledger.exchange.cells import csv_row
+from ledger.exchange.cells import CsvLines, csv_row
 from ledger.formats import compact
 
 #: Rows laid out at a time in a table (tabulate lays out what it is given at once).
@@ -50,7 +49,7 @@ def _body(
     wrap: dict[str, int],
 ) -> None:
     if fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = CsvLines(sys.stdout)
         writer.writerow(columns)
         for row in rows():
             writer.writerow(csv_row(row))

@@ -14,9 +14,10 @@ one quote from those alone. ``'tis`` and ``'quoted'`` are written and read as th
 
 from __future__ import annotations
 
+import csv
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
 
 #: What makes a spreadsheet read a cell as a formula, when a cell starts with it.
 FORMULA_STARTS = "=+-@\t\r"
@@ -44,3 +45,33 @@ def csv_row(row: Sequence[Any]) -> list[Any]:
     """A row as ragw writes it to CSV, to a file or on stdout: None empty, every text
     :func:`escaped` (a CSV is opened in spreadsheets; ``--format json`` is exact)."""
     return [escaped(v) if isinstance(v, str) else "" if v is None else v for v in row]
+
+
+class CsvLines:
+    """A CSV writer of rows each ended by a newline (as ragw prints CSV), that quotes a
+    value holding a carriage return: the csv module quotes only what holds the line
+    ending it writes, and a reader ending rows at a bare carriage return would start a
+    new row there, its first cell unescaped (a note ``ok\\r=cmd|...`` read as a row of
+    its own beginning with a formula). A row holding one is written with every value
+    quoted; the values read back are the same."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self._plain = csv.writer(out, lineterminator="\n")
+        self._quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Sequence[Any]) -> None:
+        returns = any(isinstance(value, str) and "\r" in value for value in row)
+        (self._quoted if returns else self._plain).writerow(row)
+
+    def writerows(self, rows: Iterable[Sequence[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def one_cell(text: str, markdown: bool) -> str:
+    """A text as a table's cell holds it: a carriage return (alone, or before a newline)
+    is a line break, never a return to the line's start over what it printed; in
+    Markdown each break is ``<br>`` and a ``|`` escaped, so the cell stays on its row."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("|", "\\|").replace("\n", "<br>") if markdown else text

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import TYPE_CHECKING, Any
 
-from ledger.exchange.cells import csv_row
+from ledger.exchange.cells import CsvLines, csv_row
 
 if TYPE_CHECKING:
     from projections.usecases.publishing import PublicEntry, PublicRegister
@@ -66,7 +65,7 @@ def as_csv(register: PublicRegister, table: list[dict[str, Any]] | None = None) 
     """One header line, then a row per item; text a spreadsheet would run as a formula
     is written as text, as every CSV ragw writes."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvLines(out)
     writer.writerow(COLUMNS)
     table = rows(register) if table is None else table
     writer.writerows(csv_row([values[c] for c in COLUMNS]) for values in table)
