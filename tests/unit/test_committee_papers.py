@@ -408,8 +408,8 @@ def naive_counts(
     counts: Counter[str] = Counter()
     for key, (status, _, _) in now.items():
         was = before[key][0] if key in before else None
-        if was in ("GREEN", "CLOSED"):
-            continue
+        if was in ("GREEN", "CLOSED") and status in ("GREEN", "CLOSED"):
+            continue  # reported done then and still done; one reopened since is counted
         if status is None:
             counts["NOT ASSESSED"] += 1
         elif status == "GREEN":
