@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from ledger.errors import InvalidInputError, LedgerError, LedgerMissingError
+from ledger.storage.unmade import remove_if_unused
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -149,10 +150,8 @@ class Session:
         """After a refusal: a ledger file this command created holds nothing; remove it."""
         created, self._created = self._created, None
         self.close()
-        if created is not None:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                with contextlib.suppress(OSError):  # never made: its folder cannot hold it
-                    Path(f"{created}{suffix}").unlink(missing_ok=True)
+        if created is not None:  # unless another command has recorded there since
+            remove_if_unused(created)
 
     def close(self) -> None:
         if self._uses is not None:
