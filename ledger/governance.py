@@ -24,7 +24,7 @@ from ledger.errors import (
 )
 from ledger.inputs import (
     MAX_MAKES,
-    check_name,
+    check_actor,
     clean_inspectorates,
     clean_text,
     parse_role,
@@ -280,7 +280,7 @@ class Governance(EventLog):
     ) -> None:
         """Refuse ``actor`` unless the roles allow ``what`` (see :mod:`ledger.permissions`);
         an actor's name is written on every event, so it must be writable too."""
-        check_name(actor, Field.ACTOR)
+        check_actor(actor)
         access = self.access()
         authorize(access, actor, item=item, owner=owner, what=what)
         self.allowed_under(access)  # the write that follows is held to these roles
@@ -295,7 +295,7 @@ class Governance(EventLog):
         owner = clean_text(acts_for, Field.ACTS_FOR, required=False)
         access = self.access()
         if access is None:
-            check_name(actor, Field.ACTOR)
+            check_actor(actor)
             if held is not Role.GOVERNANCE:
                 raise RuleBrokenError(
                     "the first role granted turns access control on and must be governance "

@@ -33,7 +33,10 @@ MAX_LINK, MAX_LINKS = 2_000, 20
 #: return (Word and Excel files are XML, which cannot hold the others at all), DEL, and
 #: what is not a character (a lone surrogate, e.g. bytes that were not UTF-8 on a command
 #: line; U+FFFE, U+FFFF). Line breaks stay: comments and notes run over several lines.
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+#: C0 controls but line breaks and tabs, DEL, C1 controls (U+0080-U+009F: a terminal
+#: takes U+009B for the escape sequence that moves its cursor), lone surrogates, and the
+#: two non-characters no XML file (Word, Excel) can hold.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _NAMES = {0: "NUL", 0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape", 0x7F: "DEL"}
 #: Characters that reorder the text shown around them (bidirectional embeddings,
 #: overrides and isolates): in a name they make one person's read as another's
@@ -103,7 +106,7 @@ def clean_links(links: Sequence[str]) -> list[str]:
                 start=text[:40],
                 limit=MAX_LINK,
             )
-        cleaned.append(text)
+        cleaned.append(check_writable(text, Field.LINK))
     if len(cleaned) > MAX_LINKS:
         raise InvalidInputError(f"{len(cleaned)} links; give at most {MAX_LINKS}")
     return cleaned
@@ -169,6 +172,21 @@ def check_name(text: str, what: Field | str) -> str:
             at=found.start() + 1,
         )
     return text
+
+
+def check_actor(actor: str) -> str:
+    """``actor`` when it can be written on an event as who recorded it: a name
+    (:func:`check_name`), not blank, at most :data:`MAX_TEXT` characters (as a backup's
+    line is held to, so every ledger's own backup restores)."""
+    check_name(actor, Field.ACTOR)
+    if not actor.strip() or len(actor) > MAX_TEXT:
+        raise InvalidInputError(
+            "{actor} is {said}; name who records the change in at most {limit} characters",
+            actor=Field.ACTOR,
+            said="blank" if not actor.strip() else f"{len(actor)} characters long",
+            limit=f"{MAX_TEXT:,}",
+        )
+    return actor
 
 
 def clean_text(value: str | None, what: Field | str, *, required: bool) -> str | None:

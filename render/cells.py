@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from projections.committee import Counts
     from projections.log import EventRecord
 
-#: What XML (so Word and Excel) cannot hold: C0 controls but tab, line feed and return.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: What XML (so Word and Excel) cannot hold: C0 controls but tab, line feed and return,
+#: lone surrogates, and the non-characters U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str) -> str:

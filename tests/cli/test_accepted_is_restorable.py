@@ -1,0 +1,70 @@
+"""What a command accepts, its ledger's own backup restores and every writer writes:
+an actor too long or blank, a link holding a non-character, a name holding a C1
+control character (U+009B moves a terminal's cursor) are refused where they come in,
+exit 1, one line, nothing recorded. And a paper or a pack of a ledger recorded before
+holds them anyway (a non-character becomes U+FFFD in Word)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from render.cells import xml_safe
+
+
+def run(db: Path, *args: str, actor: str = "Gov", code: int = 0) -> str:
+    result = CliRunner().invoke(main, ["--db", str(db), "--actor", actor, *args])
+    assert result.exit_code == code, (args, result.stdout, result.stderr)
+    return result.stderr if code else result.stdout
+
+
+def events(db: Path) -> int:
+    return len(json.loads(run(db, "log", "--format", "json"))["events"])
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    db = tmp_path / "ragw.db"
+    run(db, "report", "add", "R1", "--title", "T", "--scope", "force", "--published", "2019-01-01")
+    run(db, "rec", "add", "R1", "1", "--kind", "afi", "--text", "t", "--on", "2019-01-02")
+    return db
+
+
+@pytest.mark.parametrize(
+    ("actor", "args", "said"),
+    [
+        ("a" * 20_001, ("note", "R1/1", "x"), "is 20001 characters long"),
+        ("   ", ("note", "R1/1", "x"), "is blank"),
+        (
+            "Gov",
+            ("complete", "R1/1", "--evidence", "x", "--link", "https://e.org/\uffff"),
+            "U+FFFF",
+        ),
+        ("Gov", ("close", "R1/1", "--reason", "x", "--link", "https://e.org/\ufffe"), "U+FFFE"),
+        ("Gov", ("assign", "R1/1", "Custody Manager\u009b2K"), "U+009B"),
+        ("Gov", ("note", "R1/1", "Moved\u0085on"), "U+0085"),
+    ],
+)
+def test_what_no_backup_could_restore_is_refused_where_it_comes_in(
+    db: Path, actor: str, args: tuple[str, ...], said: str
+) -> None:
+    before = events(db)
+    error = run(db, *args, actor=actor, code=1)
+    assert error.startswith("Error: ") and error.count("\n") == 1 and said in error, error
+    assert events(db) == before
+
+
+def test_the_ledgers_own_backup_restores(db: Path, tmp_path: Path) -> None:
+    run(db, "complete", "R1/1", "--evidence", "done", "--link", "https://example.org/ok")
+    backup = tmp_path / "backup.jsonl"
+    run(db, "export", "--out", str(backup))
+    assert "restored" in run(tmp_path / "again.db", "restore", str(backup))
+
+
+def test_a_non_character_recorded_before_is_written_as_a_replacement_in_word() -> None:
+    assert xml_safe("a\uffffb\ufffec\ud800d") == "a\ufffdb\ufffdc\ufffdd"
+    assert xml_safe("plain text\nover lines\tand tabs") == "plain text\nover lines\tand tabs"
