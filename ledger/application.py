@@ -45,6 +45,7 @@ from ledger.inputs import (
 from ledger.inspections import Inspections
 from ledger.keys import check_ref, recommendation_id, split_event_id, split_key
 from ledger.national import National, check_own_item
+from ledger.permissions import may_retract
 from ledger.relevance import Relevance
 from ledger.reminders import Reminders
 from ledger.requests import Requests
@@ -276,6 +277,7 @@ class Ledger(Accounts, Reminders, Requests, Inspections, Relevance, National):
                 "events can be corrected (ids like PEEL1819/4@3)"
             )
         why = required_reason(reason, "a correction", key)
+        may_retract(self.access(), actor, self.get_recommendation(key), version)
         if both := self.correct_supersession(key, version, reason=why, actor=actor, on=on):
             return both  # its other half, in the later item, is retracted with it
         return self._change(

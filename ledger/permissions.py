@@ -2,7 +2,9 @@
 against the actor of a command, and when a change must wait for sign-off.
 
 Governance may do anything; an owner may change the items (or apply the update sheets)
-of the owners it acts for; an auditor only reads. A ledger where no role was ever
+of the owners it acts for, and retract only the events it recorded itself (retracting
+governance's RED, sign-off or rejection would put the item back where governance moved
+it from, past every sign-off); an auditor only reads. A ledger where no role was ever
 granted is open to whoever can write it.
 """
 
@@ -65,3 +67,23 @@ def needs_sign_off(
     if change is None:
         return [ACCESS_KEY] if access is not None else []
     return rules.requiring(change) if rules is not None else []
+
+
+def may_retract(access: Access | None, actor: str, item: Recommendation, version: int) -> None:
+    """Refuse ``actor`` retracting ``item``'s event ``version`` unless it recorded the
+    event itself or is governance (an event that does not exist is the correction's to
+    refuse)."""
+    if access is None or Role.GOVERNANCE in access.roles_of(actor):
+        return
+    if not 1 <= version <= len(item.history):
+        return
+    recorded_by = item.history[version - 1].actor
+    if fold_name(recorded_by) != fold_name(actor):
+        raise ForbiddenError(
+            "{event} was recorded by {by}; {actor} may retract only the events it recorded "
+            "itself (retracting another's puts the item back past what they decided): "
+            "that needs governance; nothing was recorded",
+            event=f"{item.key}@{version}",
+            by=recorded_by,
+            actor=actor,
+        )

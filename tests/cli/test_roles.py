@@ -130,3 +130,23 @@ def test_an_owner_applies_only_their_own_update_sheet(target: str, tmp_path: Pat
     as_(target, GOV, "requests", "--owner", "DCI Crime", "--out", str(sheet))
     assert "applying DCI Crime's update sheet" in refused(target, ALICE, "apply", str(sheet))
     assert as_(target, BOB, "apply", str(sheet)).startswith("applied crime.xlsx")
+
+
+def test_an_owner_retracts_only_their_own_events_never_governances_decision(
+    target: str,
+) -> None:
+    """Governance moves R/1 from GREEN to RED; the owner, who may not set GREEN without
+    sign-off, may not retract governance's RED either (the item would be GREEN again
+    past every sign-off). Its own note it retracts."""
+    controlled(target)
+    as_(target, GOV, "status", "R/1", "RED", "--reason", "Evidence found wanting")
+    red = json.loads(as_(target, AUDIT, "history", "R/1", "--format", "json"))["events"][-1]
+    assert red["type"] == "StatusChanged" and red["actor"] == GOV
+    error = refused(target, ALICE, "correct", red["id"], "--reason", "I disagree")
+    assert f"{red['id']} was recorded by {GOV}; {ALICE} may retract only" in error
+    board = json.loads(as_(target, AUDIT, "board", "--format", "json"))["items"]
+    assert {i["key"]: i["status"] for i in board}["R/1"] == "RED"
+    as_(target, ALICE, "note", "R/1", "Typed on the wrong item")
+    mine = json.loads(as_(target, AUDIT, "history", "R/1", "--format", "json"))["events"][-1]
+    as_(target, ALICE, "correct", mine["id"], "--reason", "Wrong item")
+    as_(target, GOV, "correct", red["id"], "--reason", "Governance may")
