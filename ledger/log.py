@@ -261,6 +261,13 @@ class EventLog(Application[UUID]):
                     "recorded; run the command again"
                 ) from None
             except OperationalError as error:  # e.g. the file stayed locked past the timeout
+                said = " ".join(str(error).split())
+                if "readonly" in said or "read-only" in said:  # again would fail again
+                    raise ConflictError(
+                        f"the ledger cannot be written ({said}): the file, or its folder, "
+                        f"is read-only to this user; nothing was recorded of {what}; ask "
+                        "whoever keeps the ledger for write access, or read it as it is"
+                    ) from None
                 raise ConflictError(
                     f"the ledger was too busy to record {what} ({' '.join(str(error).split())}); "
                     "nothing was recorded; run the command again"

@@ -70,6 +70,12 @@ def open_ledger(
                 target=target,
                 store=Field.STORE,
             )
+        elif not create and path.stat().st_size == 0:  # a read never makes a ledger of it
+            raise LedgerMissingError(
+                "no ledger at {target} (the file is empty); {hint}",
+                target=target,
+                hint=Hint.to(Fix.RECORD_FIRST),
+            )
     elif held == "tables" or (held is None and _tables_exist(target, org)):
         # a login that may not create tables opens it as it is
         env = {**env, "CREATE_TABLE": "false"}

@@ -258,6 +258,17 @@ def test_reading_a_missing_ledger_says_so_and_creates_nothing(tmp_path: Path) ->
     assert result.exit_code == 1 and "no ledger" in result.stderr and not db.exists()
 
 
+@pytest.mark.parametrize("read", [("log",), ("board",), ("verify",)])
+def test_reading_an_empty_file_says_there_is_no_ledger_and_leaves_it_empty(
+    tmp_path: Path, read: tuple[str, ...]
+) -> None:
+    db = tmp_path / "empty.db"
+    db.touch()
+    result = CliRunner().invoke(main, ["--db", str(db), *read])
+    assert result.exit_code == 1 and "no ledger at" in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1 and db.stat().st_size == 0
+
+
 def test_board_filters_narrow_the_items(ragw) -> None:  # type: ignore[no-untyped-def]
     setup_fraud(ragw)
     ragw(
