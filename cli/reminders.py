@@ -190,7 +190,8 @@ def remind(
     out: str | None,
 ) -> None:
     """Email each owner one reminder of their open items overdue, or due within --within
-    of --on (the board's rules), overdue first, and record each message the mail server
+    of --on (the board's rules), overdue first, then due soon, then those past their
+    date but waiting on another body (WHITE, never overdue), and record each message the mail server
     took on every item it lists: `ragw history KEY` shows it, the board's JSON gives
     the day as "reminded", and a run repeated the same day sends nothing again.
 

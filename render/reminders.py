@@ -81,6 +81,13 @@ def _sections(digest: Digest, on: date, within_days: int) -> list[tuple[str, lis
         sections.append((f"Overdue as at {on.isoformat()}", digest.overdue))
     if digest.due_soon:
         sections.append((f"Due within {within_days} days of {on.isoformat()}", digest.due_soon))
+    if digest.waiting:
+        sections.append(
+            (
+                f"Past their date, waiting on another body (WHITE), as at {on.isoformat()}",
+                digest.waiting,
+            )
+        )
     return sections
 
 
@@ -114,7 +121,9 @@ def reminder_message(
     owner = one_line(digest.owner)
     subject = (
         f"Reminder for {owner}: {len(digest.overdue)} overdue, "
-        f"{len(digest.due_soon)} due soon ({on.isoformat()})"
+        f"{len(digest.due_soon)} due soon"
+        + (f", {len(digest.waiting)} waiting on others" if digest.waiting else "")
+        + f" ({on.isoformat()})"
     )
     greeting = (
         f"{owner}: {count} item{'s' if count != 1 else ''} on the board need "
@@ -153,9 +162,10 @@ def reminder_message(
 
 def calendar_ics(calendar: OwnerCalendar, *, base_url: str | None = None) -> bytes:
     """``calendar``'s items as iCalendar: one VTODO each, with its due date (DUE) where
-    it has one. Each to-do keeps its UID for good (made from the item's key), and its
-    SEQUENCE (times extended) and LAST-MODIFIED (when it was last extended) change when
-    the due date moves, so calendar clients update it in place."""
+    it has one. Each to-do keeps its UID for good (made from the item's key); its
+    SEQUENCE (the item's version less one) rises with every change to the item, a due
+    date moved back by a retraction too, and LAST-MODIFIED says when it was last
+    extended, so calendar clients update it in place."""
     ics = Calendar()
     ics.add("prodid", PRODID)
     ics.add("version", "2.0")
@@ -171,7 +181,7 @@ def calendar_ics(calendar: OwnerCalendar, *, base_url: str | None = None) -> byt
         todo.add("description", line.text)
         if line.due is not None:
             todo.add("due", line.due)
-        todo.add("sequence", line.times_extended)
+        todo.add("sequence", calendar.versions.get(line.key, 1) - 1)
         if line.last_moved is not None:
             todo.add("last-modified", datetime.combine(line.last_moved, time(), tzinfo=UTC))
         todo.add("status", "NEEDS-ACTION")

@@ -47,10 +47,14 @@ def feed(session: LedgerSession, token: str, *, on: date) -> OwnerCalendar | Non
     if user is None or user.disabled:
         return None
     owners = access.owners_named(user.name)
-    lines = [line for owner in owners for line in owner_calendar(session, owner=owner, on=on).lines]
+    calendars = [owner_calendar(session, owner=owner, on=on) for owner in owners]
+    lines = [line for calendar in calendars for line in calendar.lines]
+    versions = {key: n for calendar in calendars for key, n in calendar.versions.items()}
     restricted = frozenset(
         event.code
         for _, event in ledger.read_log(types=(ReportRegistered,))
         if isinstance(event, ReportRegistered) and event.restricted
     )
-    return OwnerCalendar(", ".join(owners) or user.name, on, withheld_of(lines, restricted))
+    return OwnerCalendar(
+        ", ".join(owners) or user.name, on, withheld_of(lines, restricted), versions
+    )

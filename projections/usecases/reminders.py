@@ -9,7 +9,7 @@ rules (:func:`~projections.usecases.board.open_items_due_within`, the overdue ru
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -69,10 +69,12 @@ class Digest:
     addresses: tuple[str, ...]
     overdue: list[ReminderLine]
     due_soon: list[ReminderLine]
+    #: Past their due date but not overdue: WHITE, waiting on another body to deliver.
+    waiting: list[ReminderLine] = field(default_factory=list)
 
     @property
     def keys(self) -> list[str]:
-        return [line.key for line in (*self.overdue, *self.due_soon)]
+        return [line.key for line in (*self.overdue, *self.due_soon, *self.waiting)]
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,10 @@ def _open_lines(
     return [(ReminderLine.of(item, states[item.key]), item.owner) for item in items]
 
 
+def _past(line: ReminderLine, on: date) -> bool:
+    return line.due is not None and line.due < on
+
+
 def reminders_due(session: LedgerSession, *, on: date, within_days: int) -> Reminders:
     """Each owner's digest of the open items overdue or due within ``within_days`` of
     ``on`` (the board as at ``on``), less those they were reminded of that day or by a
@@ -139,7 +145,8 @@ def reminders_due(session: LedgerSession, *, on: date, within_days: int) -> Remi
                 owner=owner,
                 addresses=addresses,
                 overdue=[line for line in chosen if line.overdue],
-                due_soon=[line for line in chosen if not line.overdue],
+                due_soon=[line for line in chosen if not line.overdue and not _past(line, on)],
+                waiting=[line for line in chosen if not line.overdue and _past(line, on)],
             )
         )
     return Reminders(on, within_days, digests, unreachable, sent_already)
@@ -152,6 +159,9 @@ class OwnerCalendar:
     owner: str
     on: date
     lines: list[ReminderLine]
+    #: Each item's version (its latest event's number), by key: it rises with every
+    #: change, a retraction too, so a calendar's to-do is revised whenever its item is.
+    versions: dict[str, int] = field(default_factory=dict)
 
 
 def owner_calendar(session: LedgerSession, *, owner: str, on: date) -> OwnerCalendar:
@@ -159,4 +169,6 @@ def owner_calendar(session: LedgerSession, *, owner: str, on: date) -> OwnerCale
     ``on``, soonest due first."""
     who = clean_text(owner, "the owner", required=True) or ""
     lines = [line for line, _ in _open_lines(session, on, who, None)]
-    return OwnerCalendar(who, on, lines)
+    ledger = session.ledger(write=False)
+    versions = {line.key: ledger.get_recommendation(line.key).version for line in lines}
+    return OwnerCalendar(who, on, lines, versions)

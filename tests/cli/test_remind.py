@@ -239,7 +239,7 @@ def test_an_owners_calendar_has_one_todo_per_open_item_that_follows_its_due_date
     todos = Calendar.from_ical(ics.read_bytes()).walk("VTODO")
     assert sorted(str(t["summary"]).split(":")[0] for t in todos) == ["FRAUD19/1", "STALKING19/8"]
     fraud = next(t for t in todos if str(t["summary"]).startswith("FRAUD19/1"))
-    assert fraud.decoded("due").isoformat() == "2019-09-30" and int(fraud["sequence"]) == 0
+    assert fraud.decoded("due").isoformat() == "2019-09-30"
 
     run(
         demo,
@@ -262,9 +262,21 @@ def test_an_owners_calendar_has_one_todo_per_open_item_that_follows_its_due_date
     assert moved["uid"] == fraud["uid"]
     assert moved.decoded("due").isoformat() == "2020-03-31"
     assert (
-        int(moved["sequence"]) == 1
+        int(moved["sequence"]) == int(fraud["sequence"]) + 1
         and moved.decoded("last-modified").date().isoformat() == "2019-11-10"
     )
+    # the extension retracted: the due date moves back, and the to-do is revised again
+    extension = json.loads(run(demo, "history", "FRAUD19/1", "--format", "json").stdout)
+    run(demo, "correct", extension["events"][-1]["id"], "--reason", "Not agreed")
+    back = tmp_path / "back.ics"
+    run(demo, "calendar", "--owner", "Head of Crime", "--on", ON, "--out", str(back))
+    retracted = next(
+        t
+        for t in Calendar.from_ical(back.read_bytes()).walk("VTODO")
+        if str(t["summary"]).startswith("FRAUD19/1")
+    )
+    assert retracted.decoded("due").isoformat() == "2019-09-30"
+    assert int(retracted["sequence"]) > int(moved["sequence"])
     # GREEN and CLOSED items are not to-dos
     run(demo, "status", "STALKING19/8", "GREEN", "--on", "2019-11-12")
     run(demo, "calendar", "--owner", "Head of Crime", "--on", ON, "--out", str(again), "--force")
@@ -490,3 +502,21 @@ def test_reminders_listed_or_written_to_a_closed_output_do_not_end_as_done(
     code, said = into_a_closed_pipe(demo, "remind", "--on", ON, "--out", str(out))
     assert code == 1 and "what it printed was done, what came after may not be" in said, said
     assert len(list(out.iterdir())) == 1  # the one it printed, and no more
+
+
+def test_an_item_past_its_date_waiting_on_another_body_is_not_chased_as_due_soon(
+    demo: str, tmp_path: Path
+) -> None:
+    """FRAUD19/1, due 2019-09-30, turned WHITE (another organisation must deliver): it is
+    not overdue, and not due within 45 days either: its owner's digest lists it apart."""
+    run(demo, "status", "FRAUD19/1", "WHITE", "--reason", "Awaits Action Fraud", "--on", ON)
+    out = tmp_path / "mail"
+    out.mkdir()
+    # Head of Uniform has no address: said, and the rest written
+    run(demo, "remind", "--on", ON, "--out", str(out), "--base-url", BASE, code=1)
+    messages = [email.message_from_bytes(p.read_bytes(), policy=default) for p in out.glob("*.eml")]
+    (crime,) = [m for m in messages if "STALKING19/8" in text_of(m, "plain")]  # type: ignore[arg-type]
+    assert str(crime["Subject"]).endswith("0 overdue, 1 due soon, 1 waiting on others (2019-11-15)")
+    plain = text_of(crime, "plain")  # type: ignore[arg-type]
+    soon, waiting = plain.split("Past their date, waiting on another body (WHITE)")
+    assert "FRAUD19/1" not in soon and "STALKING19/8" in soon and "FRAUD19/1" in waiting
