@@ -328,6 +328,7 @@ def apply(ctx: click.Context, file: str, on: str | None) -> None:
     bad row listed with its line.
 
     The sheet is read as whoever checks it sees it: a hidden sheet, row or column,
+    a cell formatted to show other than it holds (white on cream, a date shown as another),
     or a formula in any cell (type the value itself), is refused naming it. A sheet is read up to
     20,000 rows below its header, 50 columns and 20 MB (100 MB unpacked); a bigger
     file is refused before it is read.

@@ -9,7 +9,9 @@ checked the sheet did not see. The sheet's XML is read as XML (so ``hidden="&#49
 
 from __future__ import annotations
 
+import re
 import zipfile
+from datetime import date
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError, iterparse
 
@@ -82,26 +84,92 @@ def _columns(element: Any) -> str:
 
 def concealing(cell: Any) -> str | None:
     """Why ``cell``'s value does not show as typed (None when it does): a number format
-    of sections (``;;;`` hides everything; ragw's sheets use none), or text in the colour
-    of its fill (white on no fill)."""
+    of sections (``;;;`` hides everything; ragw's sheets use none), or one writing text
+    of its own (``"2027-"mm-dd`` shows a date of 2099 as 2027's); a date shown without
+    its year, month or day; or text too close in colour to its fill to be read (white
+    on cream as on white; theme and palette colours resolved as Excel draws them)."""
     if cell.value is None or cell.value == "":
         return None
     number_format = str(getattr(cell, "number_format", "") or "")
     if ";" in number_format:
         return f"its number format {number_format!r} can hide or replace what it holds"
-    font = _rgb(getattr(getattr(cell, "font", None), "color", None))
+    if _LITERAL.search(number_format):
+        return f"its number format {number_format!r} writes text of its own over what it holds"
+    if isinstance(cell.value, date) and not _shows_a_whole_date(number_format):
+        return f"its number format {number_format!r} shows its date without the whole of it"
+    font = _colour(getattr(getattr(cell, "font", None), "color", None))
     fill = getattr(cell, "fill", None)
     solid = fill is not None and getattr(fill, "fill_type", None) == "solid"
-    background = _rgb(getattr(fill, "fgColor", None)) if solid else "FFFFFF"
-    if font is not None and font == background:
-        return "its text is the colour of its background"
+    background = (_colour(getattr(fill, "fgColor", None)) if solid else None) or "FFFFFF"
+    if font is not None and _contrast(font, background) < MIN_CONTRAST:
+        return "its text is too close to the colour of its background to be read"
     return None
 
 
-def _rgb(color: Any) -> str | None:
-    """An explicit colour as six hex digits (alpha dropped); None for theme colours and
-    the default, which this does not resolve."""
-    if color is None or getattr(color, "type", None) != "rgb":
+#: Text a number format writes of its own: a quoted or backslashed letter or digit
+#: (separators written so, ``yyyy\-mm\-dd`` as some locales save dates, show nothing
+#: of their own).
+_LITERAL = re.compile(r'\\[0-9A-Za-z]|"[^"]*[0-9A-Za-z][^"]*"')
+#: The least contrast (WCAG's ratio, 1 to 21) between a cell's text and its fill that
+#: shows the text: black on white is 21, white on ragw's cream shading 1.05.
+MIN_CONTRAST = 1.5
+#: The default Office theme's colours, by theme index (background 1, text 1,
+#: background 2, text 2, accents 1 to 6, hyperlink, followed hyperlink).
+_THEME = (
+    "FFFFFF", "000000", "E7E6E6", "44546A", "4472C4", "ED7D31",
+    "A5A5A5", "FFC000", "5B9BD5", "70AD47", "0563C1", "954F72",
+)  # fmt: skip
+
+
+def _shows_a_whole_date(number_format: str) -> bool:
+    shown = number_format.lower()
+    if shown in ("general", ""):
+        return True
+    return "yy" in shown and "d" in shown and "m" in shown
+
+
+def _colour(color: Any) -> str | None:
+    """A colour as six hex digits as Excel draws it: explicit, from the palette, or from
+    the theme with its tint; None for the default (automatic) colour."""
+    if color is None:
         return None
-    value = str(getattr(color, "rgb", "") or "").upper()
-    return value[-6:] if len(value) in (6, 8) else None
+    kind = getattr(color, "type", None)
+    if kind == "rgb":
+        value = str(getattr(color, "rgb", "") or "").upper()
+        return value[-6:] if len(value) in (6, 8) else None
+    if kind == "indexed":
+        from openpyxl.styles.colors import COLOR_INDEX
+
+        index = getattr(color, "indexed", None)
+        if isinstance(index, int) and 0 <= index < len(COLOR_INDEX):
+            return str(COLOR_INDEX[index])[-6:].upper()
+        return None
+    if kind == "theme":
+        index = getattr(color, "theme", None)
+        if not isinstance(index, int) or not 0 <= index < len(_THEME):
+            return None
+        return _tinted(_THEME[index], float(getattr(color, "tint", 0.0) or 0.0))
+    return None
+
+
+def _tinted(rgb: str, tint: float) -> str:
+    channels = [int(rgb[i : i + 2], 16) for i in (0, 2, 4)]
+    if tint > 0:
+        channels = [round(c + (255 - c) * tint) for c in channels]
+    elif tint < 0:
+        channels = [round(c * (1 + tint)) for c in channels]
+    return "".join(f"{max(0, min(255, c)):02X}" for c in channels)
+
+
+def _contrast(one: str, other: str) -> float:
+    lighter, darker = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(rgb: str) -> float:
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(rgb[i : i + 2], 16)) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b

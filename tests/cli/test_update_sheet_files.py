@@ -426,13 +426,23 @@ def test_a_row_or_column_hidden_any_way_a_spreadsheet_can_is_refused(
 
 
 @pytest.mark.parametrize(
-    "disguise", ["number format ;;;", "white on white", "white on no fill", "red on red"]
+    "disguise",
+    [
+        "number format ;;;",
+        "white on white",
+        "white on no fill",
+        "red on red",
+        "white on cream",
+        "theme white on no fill",
+        "palette white on no fill",
+        "number format of its own text",
+    ],
 )
 def test_a_cell_formatted_so_its_value_does_not_show_is_a_bad_row_naming_it(
     ragw, roads: Path, disguise: str
 ) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Color, Font, PatternFill
 
     book = load_workbook(roads)
     cell = book.worksheets[0]["I2"]
@@ -445,12 +455,58 @@ def test_a_cell_formatted_so_its_value_does_not_show_is_a_bad_row_naming_it(
     elif disguise == "white on no fill":
         cell.font = Font(color="FFFFFF")
         cell.fill = PatternFill(fill_type=None)
+    elif disguise == "white on cream":  # the sheet's own shading
+        cell.font = Font(color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="FFF9E5")
+    elif disguise == "theme white on no fill":
+        cell.font = Font(color=Color(theme=0))
+    elif disguise == "palette white on no fill":
+        cell.font = Font(color=Color(indexed=9))
+    elif disguise == "number format of its own text":
+        cell.number_format = '"Contract not signed"'
     else:
         cell.font = Font(color="FFC00000")
         cell.fill = PatternFill("solid", fgColor="FFC00000")
     book.save(roads)
     error = refused(ragw, "apply", str(roads))
     assert "cell I2 does not show what it holds" in error, error
+
+
+@pytest.mark.parametrize("shown", ['"2027-"mm-dd', "mm-dd", "\\2\\0\\2\\7-mm-dd"])
+def test_a_date_shown_as_another_or_without_its_year_is_a_bad_row(
+    ragw, roads: Path, shown: str
+) -> None:  # type: ignore[no-untyped-def]
+    """2099-06-30 shown as 2027-06-30, or as 06-30: whoever checks the sheet would read
+    another date than the one recorded."""
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(roads)
+    sheet = book.worksheets[0]
+    sheet["J2"].value = datetime(2099, 6, 30)
+    sheet["J2"].number_format = shown
+    sheet["K2"].value = "The supplier is late"
+    book.save(roads)
+    error = refused(ragw, "apply", str(roads))
+    assert "cell J2 does not show what it holds" in error, error
+
+
+@pytest.mark.parametrize(
+    "shown", ["yyyy-mm-dd", "dd/mm/yyyy", "yyyy\\-mm\\-dd", "[$-809]d mmmm yyyy"]
+)
+def test_a_date_shown_whole_is_applied(ragw, roads: Path, shown: str) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(roads)
+    sheet = book.worksheets[0]
+    sheet["J2"].value = datetime(2099, 6, 30)
+    sheet["J2"].number_format = shown
+    sheet["K2"].value = "The supplier is late"
+    book.save(roads)
+    assert "1 items changed" in ragw("apply", str(roads))
 
 
 def test_a_coloured_cell_that_shows_its_text_is_applied(ragw, roads: Path) -> None:  # type: ignore[no-untyped-def]
