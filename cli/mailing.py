@@ -11,13 +11,18 @@ import ssl
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.common import refuse, session_of
 from cli.hints import cli_text
 from ledger.errors import LedgerError
+from ledger.storage.sending import sending_lock
 from projections.usecases.reminders import Digest
+
+if TYPE_CHECKING:
+    from ledger import Ledger
 
 #: Where messages go when --smtp is not given, and who signs in there.
 SMTP_VARIABLE, USER_VARIABLE, PASSWORD_VARIABLE = (
@@ -86,6 +91,19 @@ def send_all(
     # refused before anything is sent: a message sent that cannot be recorded would be
     # sent again by the next run
     ledger.authorize(session.actor, what="sending reminders")
+    with sending_lock(session.target, session.org):  # one run sends at a time
+        return _send_all(ledger, session.actor, address, messages, day, insecure=insecure)
+
+
+def _send_all(
+    ledger: Ledger,
+    actor: str,
+    address: tuple[str, int],
+    messages: list[tuple[Digest, EmailMessage]],
+    day: date,
+    *,
+    insecure: bool,
+) -> tuple[list[str], int]:
     refused: list[str] = []
     done = sent_count = 0
     host, port = address
@@ -123,7 +141,7 @@ def send_all(
                     addresses=sent.accepted,
                     keys=digest.keys,
                     message_id=str(message["Message-ID"]),
-                    actor=session.actor,
+                    actor=actor,
                     on=day,
                 )
             except LedgerError as error:

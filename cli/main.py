@@ -175,3 +175,7 @@ def main(ctx: click.Context, target: str, actor: str | None, org: str | None) ->
     session = Session(target, actor, explicit=explicit, org=org or None)
     ctx.obj = session
     ctx.call_on_close(session.close)
+
+
+if __name__ == "__main__":  # python -m cli.main, as the installed ragw
+    main()

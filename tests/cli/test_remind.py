@@ -520,3 +520,43 @@ def test_an_item_past_its_date_waiting_on_another_body_is_not_chased_as_due_soon
     plain = text_of(crime, "plain")  # type: ignore[arg-type]
     soon, waiting = plain.split("Past their date, waiting on another body (WHITE)")
     assert "FRAUD19/1" not in soon and "STALKING19/8" in soon and "FRAUD19/1" in waiting
+
+
+class SlowMailbox(Mailbox):
+    """A mail server that takes five seconds over each message."""
+
+    started = False
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import asyncio
+
+        self.started = True
+        await asyncio.sleep(5)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_two_runs_started_together_send_each_reminder_once(demo: str) -> None:
+    """A scheduled run and one by hand, the server slow: the first holds the ledger's
+    sending lock from its first message to its last record; the second sends nothing and
+    says so in one line; each owner gets one message."""
+    import sys
+    import time
+
+    mailbox = SlowMailbox()
+    for smtp in mail_server(mailbox):
+        command = [
+            sys.executable,
+            "-c",
+            "import sys; from cli.main import main; sys.argv[0] = 'ragw'; main()",
+            *("--db", demo, "--actor", ACTOR, "remind", "--on", ON, "--smtp", smtp),
+        ]
+        first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        waited = time.monotonic()
+        while not mailbox.started:  # the first is sending its first message
+            assert time.monotonic() - waited < 60 and first.poll() is None, first.stderr
+            time.sleep(0.05)
+        second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        out, _ = first.communicate(timeout=120)
+        assert "being sent by another process" in second.stderr, (second.stdout, second.stderr)
+        assert second.returncode == 1 and second.stderr.count("\n") == 1
+        assert len(mailbox.to(CRIME[0])) == 1 and len(mailbox.to(PROTECTION[0])) == 1, out
