@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from events import Status
 from ledger.exchange.updates import FILLED, OWNER_STATUSES, SHOWN, VERSION
+from ledger.state import fold_item
 from projections.board import BOARD_STATUSES, board_item, board_of, stored_board
 from projections.committee import KIND_WORDS, written_due
 from projections.exceptions import NOT_ASSESSED
@@ -194,23 +195,27 @@ def update_sheet(session: LedgerSession, *, owner: str, within_days: int | None)
     ledger = session.ledger(write=False)
     today = ledger.today()
     recorded = session.recorded(None)
-    states = recorded.states_as_at(today)
     items = open_items_due_within(
         board_of(recorded, as_at=today, owner=owner).items, today=today, days=within_days
     )
-    rows = [
-        [
-            i.key,
-            recorded.reports[i.report].title,
-            f"{KIND_WORDS[i.kind]}: {i.text}",
-            i.status or NOT_ASSESSED,
-            written_due(states[i.key], recorded.reports[i.report].published),
-            i.comment,
-            *([""] * len(FILLED)),
-            str(ledger.get_recommendation(i.key).version),  # a row on it is checked by it
-        ]
-        for i in items
-    ]
+    rows = []
+    for i in items:
+        # what the row shows and the version a row filled in on it is checked by, from
+        # one reading of the item: a change landing meanwhile is in both or in neither
+        item = ledger.get_recommendation(i.key)
+        state = fold_item(item.history, as_at=today) or recorded.states_as_at(today)[i.key]
+        rows.append(
+            [
+                i.key,
+                recorded.reports[i.report].title,
+                f"{KIND_WORDS[state.kind.value]}: {state.text}",
+                state.status.value if state.status else NOT_ASSESSED,
+                written_due(state, recorded.reports[i.report].published),
+                state.comment,
+                *([""] * len(FILLED)),
+                str(item.version),
+            ]
+        )
     return UpdateSheet(
         owner, today, [*SHOWN, *FILLED, VERSION], FILLED, [s.value for s in OWNER_STATUSES], rows
     )
