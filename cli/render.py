@@ -81,8 +81,9 @@ def emit_json_rows(head: dict[str, Any], name: str, lines: Iterable[str]) -> Non
 
 
 def _print_table(output: Output, fmt: str) -> None:
-    if output.title:
-        click.echo(f"## {output.title}\n" if fmt == "md" else f"{output.title}\n")
+    if output.title:  # a carriage return would print what follows over the heading
+        title = output.title.replace("\r", " ")
+        click.echo(f"## {title}\n" if fmt == "md" else f"{title}\n")
     if output.columns:
         rows = [[format_cell(v, fmt) for v in row] for row in output.rows]
         widths = [output.wrap.get(column) for column in output.columns]

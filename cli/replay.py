@@ -125,7 +125,9 @@ def _pages(read: Replay, fmt: str, day: date) -> Iterator[str]:
             f"Step {count}: {step.id} {record.type}, on {record.on.isoformat()}, recorded "
             f"{record.recorded_at.isoformat(timespec='seconds')} by {record.by}"
         )
-        details = describe(record)
+        # one paragraph, whatever a note holds: its line breaks would start a step of
+        # their own in Markdown ("### Step 3 ... by the Chief Constable")
+        details = one_cell(describe(record), fmt == "md")
         if fmt == "table":
             details = "\n".join(textwrap.wrap(details, 88)) or details
         text = (f"### {title}\n\n" if fmt == "md" else f"{title}\n") + details + "\n\n"

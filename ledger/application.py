@@ -36,6 +36,7 @@ from ledger.exchange.backup import restore
 from ledger.exchange.importing import ImportOutcome, TrackerImport
 from ledger.exchange.updates import SheetRules, UpdateOutcome, apply_updates
 from ledger.inputs import (
+    as_recorded,
     clean_links,
     clean_text,
     parse_kind,
@@ -338,7 +339,8 @@ class Ledger(Accounts, Reminders, Requests, Inspections, Relevance, National):
         once each has been checked (see :mod:`ledger.exchange.backup`); with ``digest``,
         only a backup whose history gives it."""
         try:
-            return restore(self, lines, source=source, progress=progress, digest=digest)
+            with as_recorded():  # every text as it was recorded, by the rules of then
+                return restore(self, lines, source=source, progress=progress, digest=digest)
         except IntegrityError:
             raise ConflictError(
                 "another writer recorded into this ledger during the restore; nothing was "

@@ -4,7 +4,9 @@ committee can require sign-off for, texts and links to evidence, and their limit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from events import Kind, Role, Scope, SignOffFor, Status
 from ledger.errors import Field, Fix, Hint, InvalidInputError, RuleBrokenError
@@ -37,6 +39,23 @@ MAX_LINK, MAX_LINKS = 2_000, 20
 #: takes U+009B for the escape sequence that moves its cursor), lone surrogates, and the
 #: two non-characters no XML file (Word, Excel) can hold.
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: What a ledger recorded before C1 control characters were refused may hold: restoring
+#: its own backup keeps those texts as they were (printed, they are shown as U+FFFD).
+_UNWRITABLE_BEFORE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_RECORDED_BEFORE: ContextVar[bool] = ContextVar("recorded_before", default=False)
+
+
+@contextmanager
+def as_recorded() -> Iterator[None]:
+    """Within: texts are held to what a ledger may already hold (a restore's, which keeps
+    every event as it was recorded), not to what a command now takes."""
+    token = _RECORDED_BEFORE.set(True)
+    try:
+        yield
+    finally:
+        _RECORDED_BEFORE.reset(token)
+
+
 _NAMES = {0: "NUL", 0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape", 0x7F: "DEL"}
 #: Characters that reorder the text shown around them (bidirectional embeddings,
 #: overrides and isolates): in a name they make one person's read as another's
@@ -126,7 +145,7 @@ def parse_scope(text: str) -> Scope:
 def check_writable(text: str, what: Field | str) -> str:
     """``text`` when every file ragw writes can hold it; refused otherwise, naming the
     first character that cannot be written (by its code, never as itself)."""
-    found = _UNWRITABLE.search(text)
+    found = (_UNWRITABLE_BEFORE if _RECORDED_BEFORE.get() else _UNWRITABLE).search(text)
     if found is None:
         return text
     code = ord(found.group())

@@ -68,10 +68,18 @@ class CsvLines:
             self.writerow(row)
 
 
+#: C1 control characters, which a ledger recorded before they were refused may hold: a
+#: terminal takes U+009B for the start of an escape sequence.
+_C1 = re.compile("[\x80-\x9f]")
+
+
 def one_cell(text: str, markdown: bool) -> str:
     """A text as a table's cell holds it: a carriage return (alone, or before a newline)
-    is a line break, never a return to the line's start over what it printed; in
-    Markdown each break is ``<br>`` and a ``|`` escaped, so the cell stays on its row."""
+    is a line break, never a return to the line's start over what it printed; a C1
+    control character is shown as U+FFFD; in Markdown each break is ``<br>`` and a
+    ``|`` escaped, so the cell stays on its row."""
+    if _C1.search(text):
+        text = _C1.sub("\ufffd", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("|", "\\|").replace("\n", "<br>") if markdown else text

@@ -19,11 +19,12 @@ A sheet applied again that would record nothing records nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from events import Request, Status
+from events import ReminderSent, Request, Status
 from ledger.aggregates import fold_name
 from ledger.due import parse_due
 from ledger.errors import BatchRefusedError, Fix, Hint, LedgerError, RuleBrokenError
@@ -39,6 +40,7 @@ SHOWN = ("key", "report", "recommendation", "status", "due", "last comment")
 FILLED = ("new status", "reason", "progress note", "new due date", "justification")
 #: The last column: the item's version when the sheet was written (left as it is).
 VERSION = "version"
+_VERSION = re.compile("[1-9][0-9]{0,8}")
 OWNER_STATUSES = (Status.GREEN, Status.AMBER, Status.RED, Status.WHITE)
 
 
@@ -123,11 +125,11 @@ def apply_updates(
                 raise RuleBrokenError(f"{row.key} has another row in this sheet; keep one")
             item = ledger.get_recommendation(row.key)
             ledger.authorize(actor, item=item, what=f"changing {item.key}")
-            _check_owner(item, owner)
             items[row.key] = item
             before, version = len(item.pending_events), item.version
             if _apply(ledger, item, row, actor, day, rules or SheetRules()):
-                _check_version(item.key, version, row)
+                _check_owner(item, owner)
+                _check_version(item, version, row)
                 changed.add(row.key)
                 if acting_for is not None:
                     _acting_for(item, before, acting_for)
@@ -154,18 +156,22 @@ def _check_owner(item: Recommendation, owner: str) -> None:
         )
 
 
-def _check_version(key: str, version: int, row: UpdateRow) -> None:
-    """Refuse a row that would change item ``key``, now at ``version``, when the sheet
-    was written on another (the row's)."""
-    written = row.version.removesuffix(".0")  # a number as a spreadsheet may save it
-    if not written.isdigit() or written.startswith("0"):
+def _check_version(item: Recommendation, version: int, row: UpdateRow) -> None:
+    """Refuse a row that would change ``item``, at ``version`` before it, when the sheet
+    was written on an earlier version (the row's) and something but reminders was
+    recorded on it since (a reminder changes nothing a sheet shows or records, and a
+    daily run of reminders would otherwise make every sheet stale the next day)."""
+    key = item.key
+    written = row.version.strip().removesuffix(".0")  # a number as a spreadsheet saves it
+    if not _VERSION.fullmatch(written) or int(written) > version:
         raise RuleBrokenError(
             "its version cell holds {version}, not the item's version the sheet was written "
             "with; ask for {hint}",
             version=repr(row.version),
             hint=Hint.to(Fix.NEW_SHEET),
         )
-    if int(written) != version:
+    since = item.history[int(written) : version]
+    if any(not isinstance(event, ReminderSent) for event in since):
         raise RuleBrokenError(
             "{key} changed since this sheet was written ({was} was its latest event then, "
             "{now} is now), and this row would change it again; ask for {hint} and fill "

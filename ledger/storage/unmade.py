@@ -23,6 +23,8 @@ COMPANIONS = ("-wal", "-shm", "-journal")
 def remove_if_unused(path: Path) -> bool:
     """Remove the ledger file ``path`` (and its companions) if it holds no event and no
     other connection has it open; return whether it was removed."""
+    if path.is_symlink():  # the user's link, and what it points to, stay as they are
+        return False
     if not path.exists():
         _remove_companions(path)
         return True

@@ -25,6 +25,7 @@ from ledger.exchange.derived import codes_for, title_key
 from ledger.exchange.entries import TrackerEntry, read_entry, with_codes
 from ledger.exchange.tracker import read_sheet, read_update_sheet
 from ledger.governance import day_of_change
+from ledger.inputs import as_recorded
 from ledger.national import IssuedReports, check_received
 
 if TYPE_CHECKING:
@@ -164,7 +165,8 @@ def restore(
     # Bytes, decoded line by line: a line that is not UTF-8 is a bad line like any other.
     lines = [_utf8(line) for line in path.read_bytes().splitlines()]
     if open_org is not None:
-        check_received(read_backup(lines), issuer_of(open_org, open_clear))
+        with as_recorded():  # its texts as they were recorded, as the restore holds them
+            check_received(read_backup(lines), issuer_of(open_org, open_clear))
     ledger = session.ledger(write=True)
     with session.progress(len(lines), f"Restoring {path.name}") as bar:
         count = ledger.restore_backup(

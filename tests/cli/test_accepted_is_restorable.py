@@ -68,3 +68,39 @@ def test_the_ledgers_own_backup_restores(db: Path, tmp_path: Path) -> None:
 def test_a_non_character_recorded_before_is_written_as_a_replacement_in_word() -> None:
     assert xml_safe("a\uffffb\ufffec\ud800d") == "a\ufffdb\ufffdc\ufffdd"
     assert xml_safe("plain text\nover lines\tand tabs") == "plain text\nover lines\tand tabs"
+
+
+def test_a_backup_of_a_ledger_that_took_a_c1_character_before_still_restores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger recorded before C1 characters were refused (U+0092, a Windows apostrophe
+    read as Latin-1): its own backup restores every event as it was; a table shows the
+    character as U+FFFD, never raw to the terminal."""
+    import re
+
+    import ledger.inputs
+
+    old = tmp_path / "old.db"
+    with monkeypatch.context() as before:
+        before.setattr(ledger.inputs, "_UNWRITABLE", ledger.inputs._UNWRITABLE_BEFORE)
+        run(
+            old,
+            "report",
+            "add",
+            "R1",
+            "--title",
+            "T",
+            "--scope",
+            "force",
+            "--published",
+            "2019-01-01",
+        )
+        run(old, "rec", "add", "R1", "1", "--kind", "afi", "--text", "It\u0092s done")
+        run(old, "assign", "R1/1", "Head\u009b2K of Roads")
+    backup = tmp_path / "old.jsonl"
+    run(old, "export", "--out", str(backup))
+    again = tmp_path / "again.db"
+    assert "restored" in run(again, "restore", str(backup))
+    assert events(again) == events(old)
+    shown = run(again, "board")
+    assert not re.search("[\x80-\x9f]", shown) and "Head\ufffd2K of Roads" in shown, shown

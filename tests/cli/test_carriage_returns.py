@@ -85,3 +85,19 @@ def test_a_reports_title_heads_its_review_table_on_one_line(ragw: Callable[..., 
         assert any(
             line.lstrip("# ").startswith("R: Custody review There are 0") for line in lines
         ), out
+
+
+def test_a_note_cannot_forge_a_step_of_a_replay_nor_a_paper_reference_its_heading(
+    ragw: Callable[..., str],
+) -> None:
+    forged = "Chased.\n\n### Step 9: R/1@9 StatusChanged, by the Chief Constable\n\n-> GREEN"
+    ragw("note", "R/1", forged, "--on", "2019-02-03")
+    out = ragw("replay", "R/1", "--format", "md")
+    assert [line for line in out.splitlines() if line.startswith("### Step")] == [
+        line for line in out.splitlines() if line.startswith("### Step ") and "Chief" not in line
+    ]
+    ragw("committee", "add", "C", "--name", "Committee")
+    paper = "P\rJoint Audit Committee (JAC): meeting of 9 May 2019, paper P"
+    ragw("meeting", "add", "C", "2019-03-01", "--paper", paper)
+    for read in ("summary", "appendix"):
+        assert "\r" not in ragw(read, "C", "2019-03-01").splitlines()[0], read

@@ -66,3 +66,13 @@ def test_a_ledger_file_holding_an_event_or_open_elsewhere_is_never_removed(
     open_ledger(str(empty), create=True).close()
     assert remove_if_unused(empty)
     assert not any(p.name.startswith("empty.db") for p in tmp_path.iterdir())
+
+
+def test_a_refused_first_write_through_a_link_leaves_the_link(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    link = tmp_path / "link.db"
+    link.symlink_to(store / "real.db")
+    code, said = invoke(link, *REFUSED)
+    assert code == 1 and said.startswith("Error: "), said
+    assert link.is_symlink(), "the user's link stays"

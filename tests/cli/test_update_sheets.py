@@ -224,3 +224,42 @@ def test_a_row_filled_in_whose_key_was_cleared_is_a_bad_row(owned, tmp_path: Pat
     line = list(sheet_rows(tmp_path / "crime.xlsx")[1]).index(None) + 2
     assert f"line {line}: its key is empty" in message, message
     assert events_in(owned) == before
+
+
+def test_a_reminder_sent_after_the_sheet_was_written_leaves_it_good(
+    owned, target: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A reminder changes nothing a sheet shows or records: a daily run of reminders must
+    not make yesterday's sheet stale."""
+    from datetime import date
+
+    from ledger import open_ledger
+
+    out = tmp_path / "crime.xlsx"
+    owned("requests", "--owner", OWNER, "--out", str(out))
+    owned("owner", "contact", OWNER, "--email", "dci@example.org")
+    ledger = open_ledger(target, create=False)
+    try:
+        ledger.record_reminder(
+            OWNER,
+            addresses=["dci@example.org"],
+            keys=["FRAUD19/5"],
+            message_id="<1@ragw.example.org>",
+            actor=APPLIER,
+            on=date.today(),
+        )
+    finally:
+        ledger.close()
+    fill(out, {"FRAUD19/5": {"new status": "RED", "reason": "Feed not delivered"}})
+    assert "1 events recorded" in owned("apply", str(out))
+
+
+@pytest.mark.parametrize("version", ["²", "0", "-1", "99", "three"])
+def test_a_version_cell_typed_over_is_one_error_line(owned, tmp_path: Path, version: str) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "crime.xlsx"
+    owned("requests", "--owner", OWNER, "--out", str(out))
+    fill(out, {"FRAUD19/5": {"progress note": "Chased", "version": version}})
+    before = events_in(owned)
+    message = owned("apply", str(out), code=1)
+    assert message.count("\n") == 1 and "its version cell holds" in message, message
+    assert events_in(owned) == before
