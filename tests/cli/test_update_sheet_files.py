@@ -472,12 +472,8 @@ def test_a_cell_formatted_so_its_value_does_not_show_is_a_bad_row_naming_it(
     assert "cell I2 does not show what it holds" in error, error
 
 
-@pytest.mark.parametrize("shown", ['"2027-"mm-dd', "mm-dd", "\\2\\0\\2\\7-mm-dd"])
-def test_a_date_shown_as_another_or_without_its_year_is_a_bad_row(
-    ragw, roads: Path, shown: str
-) -> None:  # type: ignore[no-untyped-def]
-    """2099-06-30 shown as 2027-06-30, or as 06-30: whoever checks the sheet would read
-    another date than the one recorded."""
+def dated(roads: Path, shown: str) -> Path:
+    """``roads`` asking for a new due date of 2099-06-30, its cell shown as ``shown``."""
     from datetime import datetime
 
     from openpyxl import load_workbook
@@ -488,7 +484,16 @@ def test_a_date_shown_as_another_or_without_its_year_is_a_bad_row(
     sheet["J2"].number_format = shown
     sheet["K2"].value = "The supplier is late"
     book.save(roads)
-    error = refused(ragw, "apply", str(roads))
+    return roads
+
+
+@pytest.mark.parametrize("shown", ['"2027-"mm-dd', "mm-dd", "\\2\\0\\2\\7-mm-dd"])
+def test_a_date_shown_as_another_or_without_its_year_is_a_bad_row(
+    ragw, roads: Path, shown: str
+) -> None:  # type: ignore[no-untyped-def]
+    """2099-06-30 shown as 2027-06-30, or as 06-30: whoever checks the sheet would read
+    another date than the one recorded."""
+    error = refused(ragw, "apply", str(dated(roads, shown)))
     assert "cell J2 does not show what it holds" in error, error
 
 
@@ -496,17 +501,7 @@ def test_a_date_shown_as_another_or_without_its_year_is_a_bad_row(
     "shown", ["yyyy-mm-dd", "dd/mm/yyyy", "yyyy\\-mm\\-dd", "[$-809]d mmmm yyyy"]
 )
 def test_a_date_shown_whole_is_applied(ragw, roads: Path, shown: str) -> None:  # type: ignore[no-untyped-def]
-    from datetime import datetime
-
-    from openpyxl import load_workbook
-
-    book = load_workbook(roads)
-    sheet = book.worksheets[0]
-    sheet["J2"].value = datetime(2099, 6, 30)
-    sheet["J2"].number_format = shown
-    sheet["K2"].value = "The supplier is late"
-    book.save(roads)
-    assert "1 items changed" in ragw("apply", str(roads))
+    assert "1 items changed" in ragw("apply", str(dated(roads, shown)))
 
 
 def test_a_coloured_cell_that_shows_its_text_is_applied(ragw, roads: Path) -> None:  # type: ignore[no-untyped-def]
