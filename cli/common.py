@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from ledger.errors import InvalidInputError, LedgerError, LedgerMissingError
-from ledger.storage.unmade import remove_if_unused
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -151,7 +150,9 @@ class Session:
         created, self._created = self._created, None
         self.close()
         if created is not None:  # unless another command has recorded there since
-            remove_if_unused(created)
+            from ledger.storage import unmade  # a ledger was opened: its modules are in
+
+            unmade.remove_if_unused(created)
 
     def close(self) -> None:
         if self._uses is not None:

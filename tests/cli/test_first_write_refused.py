@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import cli.common
+import ledger.storage.unmade
 from cli.main import main
 from ledger import open_ledger
 from ledger.storage.unmade import remove_if_unused
@@ -28,13 +28,13 @@ def test_a_refused_first_write_keeps_what_another_writer_recorded_meanwhile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "new.db"
-    real = cli.common.remove_if_unused
+    real = ledger.storage.unmade.remove_if_unused
 
     def another_writer_first(path: Path) -> bool:
         assert invoke(db, *REPORT)[0] == 0, "recorded R1@1, and said so"
         return real(path)
 
-    monkeypatch.setattr(cli.common, "remove_if_unused", another_writer_first)
+    monkeypatch.setattr(ledger.storage.unmade, "remove_if_unused", another_writer_first)
     code, said = invoke(db, *REFUSED)
     assert code == 1 and said.startswith("Error: "), said
     assert db.exists()
