@@ -35,13 +35,15 @@ MAX_LINK, MAX_LINKS = 2_000, 20
 #: return (Word and Excel files are XML, which cannot hold the others at all), DEL, and
 #: what is not a character (a lone surrogate, e.g. bytes that were not UTF-8 on a command
 #: line; U+FFFE, U+FFFF). Line breaks stay: comments and notes run over several lines.
-#: C0 controls but line breaks and tabs, DEL, C1 controls (U+0080-U+009F: a terminal
-#: takes U+009B for the escape sequence that moves its cursor), lone surrogates, and the
-#: two non-characters no XML file (Word, Excel) can hold.
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: C0 controls but line breaks and tabs, and DEL; lone surrogates and the two
+#: non-characters no XML file (Word, Excel) can hold.
+_CONTROLS, _NOT_TEXT = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f", "\ud800-\udfff\ufffe\uffff"
+#: What no text may hold: those, and C1 controls (U+0080-U+009F: a terminal takes U+009B
+#: for the escape sequence that moves its cursor).
+_UNWRITABLE = re.compile(f"[{_CONTROLS}\x80-\x9f{_NOT_TEXT}]")
 #: What a ledger recorded before C1 control characters were refused may hold: restoring
 #: its own backup keeps those texts as they were (printed, they are shown as U+FFFD).
-_UNWRITABLE_BEFORE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_UNWRITABLE_BEFORE = re.compile(f"[{_CONTROLS}{_NOT_TEXT}]")
 _RECORDED_BEFORE: ContextVar[bool] = ContextVar("recorded_before", default=False)
 
 

@@ -203,7 +203,9 @@ def update_sheet(session: LedgerSession, *, owner: str, within_days: int | None)
         # what the row shows and the version a row filled in on it is checked by, from
         # one reading of the item: a change landing meanwhile is in both or in neither
         item = ledger.get_recommendation(i.key)
-        state = fold_item(item.history, as_at=today) or recorded.states_as_at(today)[i.key]
+        state = fold_item(item.history, as_at=today)
+        if state is None:  # on the board as at today, so folded as at today: never so
+            continue
         rows.append(
             [
                 i.key,
