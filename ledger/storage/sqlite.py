@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 from eventsourcing.sqlite import (
@@ -59,6 +60,19 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         return KeyGuard(
             self.events_table_name, postgres=False, key=key, table=self.table_prefix + KEY
         )
+
+    def convert_originator_id(self, originator_id: str) -> UUID | str:
+        """The stream's id as read: an aggregate's events come together in the log, so
+        a run of them makes one id, not one an event (a tenth of a catch-up's reading)."""
+        last, made = self._last_id  # read once: threads may share the recorder
+        if originator_id == last:
+            return made
+        converted = super().convert_originator_id(originator_id)
+        self._last_id = (originator_id, converted)
+        return converted
+
+    #: The last stream id read, as stored and as made.
+    _last_id: tuple[object, UUID | str] = (None, "")
 
     def construct_create_table_statements(self) -> list[str]:
         chain = create_chain(self.table_prefix + CHAIN)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ledger.errors import LedgerError
@@ -26,9 +26,13 @@ if TYPE_CHECKING:
 READ_MODEL = "ragw_read_model"
 
 
+_NO_OFFSET = timedelta(0)
+
+
 def moment(value: datetime) -> str:
     """A recording time as fixed-width UTC text, so text order is time order."""
-    if value.tzinfo is UTC:  # as the ledger records them: the offset's text cut off
+    if value.tzinfo is UTC or value.utcoffset() == _NO_OFFSET:  # as the ledger records
+        # them (read back, the zone is the decoder's own UTC): the offset's text cut off
         return value.isoformat(timespec="microseconds")[:-6]
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
