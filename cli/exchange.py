@@ -249,10 +249,14 @@ def export_events(session: LedgerSession, path: Path, *, plaintext: bool = False
 
 def parse_days(text: str) -> int:
     """ "45d", "6w", "2m" (30-day months) or a bare number of days."""
-    match = re.fullmatch(r"\s*(\d+)\s*([dwm]?)\s*", text.lower())
-    if not match:
-        refuse(f"--due-within {text!r} is not a span; write e.g. 45d, 6w or 2m")
-    return int(match[1]) * {"": 1, "d": 1, "w": 7, "m": 30}[match[2]]
+    match = re.fullmatch(r"\s*([0-9]{1,5})\s*([dwm]?)\s*", text.lower())
+    days = int(match[1]) * {"": 1, "d": 1, "w": 7, "m": 30}[match[2]] if match else None
+    if days is None or days > 36_500:
+        refuse(
+            f"--due-within {text!r} is not a span of at most 100 years; write e.g. 45d, 6w "
+            "or 2m"
+        )
+    return days
 
 
 @click.command("requests")

@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.errors import Fix, Hint, LedgerError
+from ledger.inputs import whole_number
 from ledger.links import Odd, link, links_of
 
 TABLE = "ragw_chain"
@@ -82,11 +83,12 @@ class Digest:
 
     @classmethod
     def parse(cls, text: str) -> Digest:
-        position, sep, value = text.strip().partition(":")
+        written, sep, value = text.strip().partition(":")
         value = value.lower()
+        position = whole_number(written)
         if (
             not sep
-            or not position.isdigit()
+            or position is None
             or len(value) != 64
             or any(c not in "0123456789abcdef" for c in value)
         ):
@@ -94,7 +96,7 @@ class Digest:
                 f"{text!r} is not a digest; write it as printed on the paper, "
                 "POSITION:64-HEX-DIGITS (e.g. 252:9f86d0…)"
             )
-        return cls(int(position), value)
+        return cls(position, value)
 
 
 class ChainBrokenError(LedgerError):

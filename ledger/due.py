@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from ledger.errors import InvalidInputError
-from ledger.inputs import check_writable
+from ledger.inputs import check_writable, whole_number
 
 MONTHS = {
     name.lower(): number
@@ -172,7 +172,11 @@ def _mention_to_date(match: re.Match[str], written: str, published: date | None)
     if groups["immediate"]:
         return published
     count_text = groups["count"].lower()
-    count = int(count_text) if count_text.isdigit() else NUMBERS.get(count_text)
+    count = whole_number(count_text, 6) if count_text[:1].isdigit() else NUMBERS.get(count_text)
+    if count is None and count_text.isascii() and count_text.isdecimal():
+        raise InvalidInputError(
+            f"due date {written!r} falls past the year {LAST_YEAR}; check the number"
+        )
     if count is None:
         raise InvalidInputError(
             f"cannot read {groups['count']!r} in due date {written!r}; "

@@ -74,6 +74,15 @@ NAME_FIELDS: frozenset[str] = frozenset(
 )
 
 
+def whole_number(text: str, digits: int = 18) -> int | None:
+    """``text`` as a whole number when it is one written in at most ``digits`` ASCII
+    digits; None otherwise (other scripts' digits, superscripts, and numbers too long to
+    mean anything, which Python would refuse to read at all past 4,300 digits)."""
+    if text.isascii() and text.isdecimal() and len(text) <= digits:
+        return int(text)
+    return None
+
+
 def parse_kind(text: str) -> Kind:
     kind = KINDS.get(" ".join(text.lower().split()))
     if kind is None:

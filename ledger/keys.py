@@ -13,6 +13,7 @@ import re
 from uuid import UUID, uuid5
 
 from ledger.errors import Fix, Hint, InvalidInputError
+from ledger.inputs import whole_number
 
 NAMESPACE = UUID("5b0c3a56-0e0e-4d2e-9b0a-7261677700a1")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -78,14 +79,15 @@ def event_id(stream_key: str, version: int) -> str:
 
 
 def split_event_id(text: str) -> tuple[str, int]:
-    key, sep, version = text.strip().rpartition("@")
-    if not sep or not key or not version.isdigit() or int(version) < 1:
+    key, sep, written = text.strip().rpartition("@")
+    version = whole_number(written)
+    if not sep or not key or version is None or version < 1:
         raise InvalidInputError(
             "{text!r} is not an event id; ids look like PEEL1819/4@3 ({hint})",
             text=text,
             hint=Hint.to(Fix.SEE_EVENT_IDS),
         )
-    return key, int(version)
+    return key, version
 
 
 def inspection_id(code: str) -> UUID:

@@ -13,6 +13,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import login_required
 
 from ledger.errors import LedgerError
+from ledger.inputs import whole_number
 from web.auth import signed_user
 from web.context import close_session, status_of, uses
 from web.pages import day_given, item_page
@@ -36,11 +37,12 @@ def version(name: str) -> int | None:
     given = field(name).strip()
     if not given:
         return None
-    if not given.isascii() or not given.isdigit():
+    number = whole_number(given)
+    if number is None:
         from ledger.errors import InvalidInputError
 
         raise InvalidInputError("the form is damaged: load the item's page again and resend it")
-    return int(given)
+    return number
 
 
 def progress(ledger: Ledger, key: str, actor: str, on: date | None) -> list[str]:

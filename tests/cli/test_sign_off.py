@@ -351,3 +351,34 @@ def test_an_owners_update_sheet_marked_green_asks_for_sign_off(
     item = board(ledger)["R/1"]
     assert (item["status"], item["pending"]["request"]) == ("AMBER", "GREEN")
     assert item["pending"]["evidence"] == "Policy published"
+
+
+@pytest.mark.parametrize("version", ["1" * 5000, "\u00b2", "\u0661", "0"])
+def test_an_event_id_names_its_version_in_plain_digits_or_is_refused(
+    ledger: str, version: str
+) -> None:
+    """A version is written in ASCII digits, as ids are printed: a superscript, another
+    script's digits or a number thousands of digits long is a refusal, not a crash."""
+    as_(ledger, OWNER, "complete", "R/1", "--evidence", "Done", "--on", "2021-03-01")
+    for command in (("sign-off", f"R/1@{version}"), ("correct", f"R/1@{version}", "--reason", "x")):
+        assert "is not an event id" in refused(ledger, GOV, *command)
+
+
+def test_a_due_date_within_a_number_too_long_to_mean_anything_is_refused(ledger: str) -> None:
+    error = refused(
+        ledger,
+        GOV,
+        "rec",
+        "add",
+        "R",
+        "9",
+        "--kind",
+        "afi",
+        "--text",
+        "Item 9",
+        "--due",
+        f"within {'9' * 5000} months",
+        "--on",
+        ISSUED,
+    )
+    assert "falls past the year" in error

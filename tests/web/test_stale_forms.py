@@ -82,3 +82,19 @@ def test_a_form_sent_again_from_a_page_the_item_changed_since_records_nothing(
     # the page now shows the item as it is: sending from it records
     assert submit(second, "status", {"Status": "RED", "Reason": "Late"}, "Change status") == 303
     assert events_in(server.target) == before + 1
+
+
+def test_a_form_whose_hidden_version_was_altered_is_refused_and_records_nothing(
+    signed_in: Any, server: Server
+) -> None:
+    """The page's version is a plain number of a few digits: one thousands of digits
+    long is a damaged form, refused with the page's message, never a server error."""
+    owner = signed_in(OWNER)
+    item(owner, server, "FRAUD19/3")
+    owner.locator('form#progress input[name="seen"]').evaluate(
+        "field => { field.value = '1'.repeat(5000) }"
+    )
+    before = events_in(server.target)
+    assert submit(owner, "progress", {"Note": "Training booked"}, "Record note") == 422
+    assert "the form is damaged" in alert(owner)
+    assert events_in(server.target) == before
