@@ -253,8 +253,7 @@ def parse_days(text: str) -> int:
     days = int(match[1]) * {"": 1, "d": 1, "w": 7, "m": 30}[match[2]] if match else None
     if days is None or days > 36_500:
         refuse(
-            f"--due-within {text!r} is not a span of at most 100 years; write e.g. 45d, 6w "
-            "or 2m"
+            f"--due-within {text!r} is not a span of at most 100 years; write e.g. 45d, 6w or 2m"
         )
     return days
 
