@@ -63,6 +63,16 @@ _NAMES = {0: "NUL", 0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape", 0x7
 #: overrides and isolates): in a name they make one person's read as another's
 #: ("\u202eecilA" shows as "Alice" reversed), on the board, in a paper and in a history.
 _REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: What shows nothing: white space and the characters Unicode says to show as nothing
+#: when not supported (Default_Ignorable_Code_Point: zero-width spaces and joiners,
+#: the byte order mark, variation selectors, bidirectional marks), with the fillers and
+#: blanks that show as an empty cell. A text of these alone says nothing, so a reason
+#: made of them is no reason.
+_SHOWS_NOTHING = re.compile(
+    "[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]*"
+)
 #: What a name may not hold besides: line breaks and tabs (a name is one line, and an
 #: email's header built from it must stay one header), and "=?", which opens an encoded
 #: word that mail software decodes into a header of its own.
@@ -192,16 +202,23 @@ def check_name(text: str, what: Field | str) -> str:
             which=_SAID[broken.group()],
             at=broken.start() + 1,
         )
+    _refuse_reordering(text, what, "so it could show as another name")
+    return text
+
+
+def _refuse_reordering(text: str, what: Field | str, risk: str) -> None:
+    """Refuse ``text`` holding a character that reorders the text shown around it,
+    saying what that ``risk``s."""
     found = _REORDERING.search(text)
     if found is not None:
         raise InvalidInputError(
             "{what} holds U+{code} (a character that reorders the text shown around it) "
-            "at character {at}, so it could show as another name; remove it",
+            "at character {at}, {risk}; remove it",
             what=what,
             code=f"{ord(found.group()):04X}",
             at=found.start() + 1,
+            risk=risk,
         )
-    return text
 
 
 def check_actor(actor: str) -> str:
@@ -220,9 +237,10 @@ def check_actor(actor: str) -> str:
 
 
 def clean_text(value: str | None, what: Field | str, *, required: bool) -> str | None:
-    """``value`` trimmed (None when empty and not ``required``), at most :data:`MAX_TEXT`
-    characters, and writable (:func:`check_writable`; a name, :func:`check_name`);
-    ``what`` names it in a refusal."""
+    """``value`` trimmed (None when empty, or of characters that show nothing alone, and
+    not ``required``), at most :data:`MAX_TEXT` characters, and writable
+    (:func:`check_writable`, without characters that reorder the text around them; a
+    name, :func:`check_name`); ``what`` names it in a refusal."""
     text = (value or "").strip()
     if not text:
         if required:
@@ -232,6 +250,15 @@ def clean_text(value: str | None, what: Field | str, *, required: bool) -> str |
         check_name(text, what)
     else:
         check_writable(text, what)
+        _refuse_reordering(text, what, "so it could show as other text than was recorded")
+    if _SHOWS_NOTHING.fullmatch(text):  # as empty: left out unless it must be given
+        if not required:
+            return None
+        raise InvalidInputError(
+            "{what} holds only characters that show nothing (such as zero-width spaces); "
+            "give the text in visible characters",
+            what=what,
+        )
     if len(text) > MAX_TEXT:
         raise InvalidInputError(
             "{what} is {length} characters long; the limit is {limit}",

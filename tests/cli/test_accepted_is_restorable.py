@@ -104,3 +104,39 @@ def test_a_backup_of_a_ledger_that_took_a_c1_character_before_still_restores(
     assert events(again) == events(old)
     shown = run(again, "board")
     assert not re.search("[\x80-\x9f]", shown) and "Head\ufffd2K of Roads" in shown, shown
+
+
+def test_a_backup_of_a_ledger_that_took_blank_or_reordering_notes_before_still_restores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notes of zero-width spaces alone, or holding a character that reorders the text
+    around it, were taken before they were refused: the ledger's own backup restores
+    them as they were recorded."""
+    import re
+
+    import ledger.inputs
+
+    old = tmp_path / "old.db"
+    with monkeypatch.context() as before:
+        before.setattr(ledger.inputs, "_SHOWS_NOTHING", re.compile("(?!)"))
+        before.setattr(ledger.inputs, "_REORDERING", re.compile("(?!)"))
+        run(
+            old,
+            "report",
+            "add",
+            "R1",
+            "--title",
+            "T",
+            "--scope",
+            "force",
+            "--published",
+            "2019-01-01",
+        )
+        run(old, "rec", "add", "R1", "1", "--kind", "afi", "--text", "Text")
+        run(old, "note", "R1/1", "\u200b")
+        run(old, "note", "R1/1", "Done \u202etnemucod")
+    backup = tmp_path / "old.jsonl"
+    run(old, "export", "--out", str(backup))
+    again = tmp_path / "again.db"
+    assert "restored" in run(again, "restore", str(backup))
+    assert events(again) == events(old)

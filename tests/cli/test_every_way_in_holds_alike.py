@@ -98,3 +98,38 @@ def test_what_every_way_in_accepted_restores_from_its_backup(owned: Any, tmp_pat
         if line["key"] in ("R22", "R23")
     }
     assert named == {"R22": [most], "R23": ["HMICFRS", most]}
+
+
+@pytest.mark.parametrize("blank", ["\u200b", "\ufeff\u200d", "\u2060 \u3164", "\u2800"])
+def test_a_reason_that_shows_nothing_is_no_reason_on_any_way_in(
+    owned: Any, tmp_path: Path, blank: str
+) -> None:
+    """A RED's rationale, an extension's justification: zero-width spaces, joiners or
+    blank fillers alone would print as an empty reason on the paper, so they are no
+    reason; in an update sheet's cell, as in any text not required, they are as empty."""
+    before = events_in(owned)
+    message = error_line(owned, "status", "FRAUD19/2", "RED", "--reason", blank)
+    assert "RED needs a reason" in message
+    message = error_line(owned, "extend", "FRAUD19/2", "--to", "2030-01-31", "--reason", blank)
+    assert "an extension needs a reason" in message
+    assert "show nothing" in error_line(owned, "note", "FRAUD19/2", blank)
+    out = tmp_path / "crime.xlsx"
+    owned("requests", "--owner", OWNER, "--out", str(out))
+    from openpyxl import load_workbook
+
+    book = load_workbook(out)
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=header.index("progress note") + 1).value = blank
+    book.save(out)
+    assert "0 events recorded" in owned("apply", str(out))
+    assert events_in(owned) == before
+
+
+@pytest.mark.parametrize("order", ["\u202e", "\u2066", "\u202b"])
+def test_a_note_that_reorders_the_text_around_it_is_refused(owned: Any, order: str) -> None:
+    """Shown on a paper, "Done \u202etnemucod" reads as other words than were typed."""
+    before = events_in(owned)
+    message = error_line(owned, "note", "FRAUD19/2", f"Done {order}tnemucod")
+    assert f"U+{ord(order):04X}" in message and "reorders" in message
+    assert events_in(owned) == before
