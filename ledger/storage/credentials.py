@@ -9,9 +9,11 @@ with the hash its password was checked against, so one begun before it ends), an
 attempts to sign in as a name. An attempt is counted *before* its password is checked,
 in one statement, so attempts racing each other are each counted: no more than
 :data:`MOST_WRONG` passwords are ever checked for a name within :data:`WINDOW`; the
-last of them wrong, or one more attempt, locks the name for :data:`LOCK`, and nothing
-lifts a lock early but time (a new password set by governance included: it does not
-unlock). Counted in the store, so every worker of the web service agrees.
+last of them wrong, or one more attempt, locks the name for :data:`LOCK`; a right
+password does not lift a lock, only time does, or a new password (set by governance for
+a user locked out: the guesses were at the old one, and whoever locked the name, by
+guessing or to keep its user out, does not know the new). Counted in the store, so
+every worker of the web service agrees.
 
 Names are kept folded (case and spacing, as roles match them).
 """
@@ -189,9 +191,13 @@ class Credentials:
     # Passwords ------------------------------------------------------------------------
 
     def set_password(self, name: str, password: str) -> None:
-        """Keep ``password`` (hashed) as ``name``'s; every session begun before ends."""
+        """Keep ``password`` (hashed) as ``name``'s; every session begun before ends, and
+        any lock on the name is lifted, its count of wrong passwords cleared."""
         hashed = _HASHER.hash(password)
         with self._cursor(commit=True) as cursor:
+            cursor.execute(
+                self._sql(f"DELETE FROM {self.attempts} WHERE name = ?"), (fold_name(name),)
+            )
             cursor.execute(
                 self._sql(
                     f"INSERT INTO {self.passwords} (name, hash, sessions_from) VALUES (?, ?, ?) "

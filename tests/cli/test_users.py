@@ -254,6 +254,22 @@ def test_five_wrong_passwords_lock_the_name_for_fifteen_minutes(
     assert sign_in(session, "Alice Smith", PASSWORD).name == "Alice Smith"
 
 
+def test_a_new_password_set_by_governance_lifts_a_lock_as_the_refusal_says(
+    ledger_with_roles: str, session_at: Callable[[], LedgerSession]
+) -> None:
+    """Anyone may lock a name out by guessing; the refusal tells its user to ask
+    governance for a new password, which lets them in at once. The old one stays out."""
+    for _ in range(5):
+        with pytest.raises(SignInRefusedError, match="wrong name or password"):
+            sign_in(session_at(), "alice  SMITH", "wrong password!")
+    with pytest.raises(SignInRefusedError, match="ask governance to set a new password"):
+        sign_in(session_at(), "Alice Smith", PASSWORD)
+    ok(ledger_with_roles, "user", "password", "Alice Smith", password="another password")
+    with pytest.raises(SignInRefusedError, match="wrong name or password"):
+        sign_in(session_at(), "Alice Smith", PASSWORD)
+    assert sign_in(session_at(), "Alice Smith", "another password").name == "Alice Smith"
+
+
 def test_wrong_passwords_spread_beyond_the_window_do_not_lock(
     session_at: Callable[[], LedgerSession],
 ) -> None:
