@@ -4,7 +4,7 @@ paper."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 
 import click
 
@@ -24,26 +24,14 @@ from cli.streamed import emit_json_lines, emit_rows
 
 
 def recorded_moment(value: str | None, option: str, *, end: bool) -> datetime | None:
-    """A bound on recording time: an ISO 8601 moment (no zone: local time), or a date,
-    which means its first moment (``end``: its last), local time, so a day given as a
-    bound is wholly in."""
+    """A bound on recording time: an ISO 8601 moment, or a date, which means its first
+    moment (``end``: its last), so a day given as a bound is wholly in
+    (:func:`ledger.due.parse_moment`)."""
     if value is None:
         return None
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            moment = datetime.combine(date.fromisoformat(text), time.max if end else time.min)
-        else:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        refuse(
-            f"{option} {value!r} is not a date or a date-time; write ISO 8601, e.g. "
-            "2019-11-03 or 2019-11-03T10:15:00+00:00"
-        )
-    from ledger.due import within_years
+    from ledger.due import parse_moment as moment_of
 
-    within_years(moment.date(), option, value)
-    return moment if moment.tzinfo else moment.astimezone()
+    return moment_of(value, option, end=end)
 
 
 def lag_days(days: str) -> int:

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -287,25 +287,14 @@ def parse_day(value: str | None, option: str) -> date | None:
     return parse_iso_date(value, option)
 
 
-def parse_moment(value: str | None) -> datetime | None:
-    """An ISO 8601 moment; a bare date means the end of that day; no zone means local."""
+def parse_moment(value: str | None, option: str = "--as-known-at") -> datetime | None:
+    """An ISO 8601 moment given as ``option``, read as every front end reads one
+    (:func:`ledger.due.parse_moment`); None when not given."""
     if value is None:
         return None
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            moment = datetime.combine(date.fromisoformat(text), time.max)
-        else:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        refuse(
-            f"--as-known-at {value!r} is not a date-time; write ISO 8601, "
-            "e.g. 2019-11-03T10:15:00+00:00 or 2019-11-03"
-        )
-    from ledger.due import within_years
+    from ledger.due import parse_moment as moment_of
 
-    within_years(moment.date(), "--as-known-at", value)
-    return moment if moment.tzinfo else moment.astimezone()
+    return moment_of(value, option)
 
 
 def session_of(ctx: click.Context) -> Session:

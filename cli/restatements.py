@@ -9,7 +9,6 @@ import click
 
 from cli.common import meeting_day, parse_moment, refuse, session_of
 from cli.render import Output, emit, format_option
-from ledger.errors import InvalidInputError
 from ledger.formats import iso_utc
 from projections.log import describe
 from projections.restatements import Restatement, Restatements
@@ -64,12 +63,7 @@ def restatements(
     """
     if since_issue and known_at:
         refuse("--since-issue compares with the paper as issued; leave out --known-at")
-    try:
-        moment = parse_moment(known_at)
-    except InvalidInputError:
-        refuse(
-            f"--known-at {known_at!r} is not a date-time; write ISO 8601, e.g. 2021-05-04T17:00:00Z"
-        )
+    moment = parse_moment(known_at, "--known-at")
     read = restatements_read(
         session_of(ctx).uses,
         committee_code,

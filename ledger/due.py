@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
 from ledger.errors import InvalidInputError
@@ -121,6 +121,26 @@ def parse_iso_date(text: str, what: str = "date") -> date:
             f"{what} {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2019-11-01"
         ) from None
     return within_years(day, what, text)
+
+
+def parse_moment(text: str, what: str, *, end: bool = True) -> datetime:
+    """A moment given as ``what``, in ISO 8601: a bare date is the last moment of that
+    day (``end``: else its first), so a day given is wholly in; without a zone, the
+    local time of the machine ragw runs on, as ISO 8601 reads a time without one. The
+    one reading of every front end: the command line and the web read a moment alike."""
+    written = text.strip()
+    try:
+        if len(written) == 10:
+            moment = datetime.combine(date.fromisoformat(written), time.max if end else time.min)
+        else:
+            moment = datetime.fromisoformat(written.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInputError(
+            f"{what} {text!r} is not a date-time; write ISO 8601, e.g. 2019-11-03T10:15 "
+            "(local time), 2019-11-03T10:15+00:00 or 2019-11-03 (the whole day)"
+        ) from None
+    within_years(moment.date(), what, text)
+    return moment if moment.tzinfo else moment.astimezone()
 
 
 def parse_due(text: str | None, published: date | None = None) -> Due:

@@ -4,12 +4,13 @@ sign-off, and the ledger's verdict. Each reads one use case and renders it."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from ledger.due import parse_moment
 from ledger.errors import Field, InvalidInputError, LedgerError
 from web.auth import signed_user
 from web.context import other_session, refused, uses
@@ -33,25 +34,12 @@ def day_given(value: str | None, label: str) -> date | None:
 
 
 def moment_given(value: str | None, label: str) -> datetime | None:
-    """A moment typed in a field labelled ``label`` (ISO 8601; no zone: UTC; a bare
-    date: the end of that day); None when left empty."""
+    """A moment typed in a field labelled ``label``, read as the command line reads one
+    (:func:`ledger.due.parse_moment`: no zone, the server's local time; a bare date, the
+    end of that day); None when left empty."""
     if not value or not value.strip():
         return None
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            moment = datetime.combine(date.fromisoformat(text), datetime.max.time())
-        else:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidInputError(
-            f"{label} {value!r} is not a date and time; write it as YYYY-MM-DDTHH:MM "
-            "(UTC), e.g. 2019-11-10T17:00"
-        ) from None
-    from ledger.due import within_years
-
-    within_years(moment.date(), label, value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return parse_moment(value, label)
 
 
 @blueprint.route("/")
