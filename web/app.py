@@ -81,6 +81,8 @@ def create_app(
     app.register_error_handler(CSRFError, stale_or_forged)
     app.register_error_handler(LedgerError, refusal)
     app.register_error_handler(404, not_found)
+    app.register_error_handler(405, not_allowed)
+    app.register_error_handler(413, too_large)
     return app
 
 
@@ -121,3 +123,22 @@ def refusal(error: LedgerError) -> Any:
 
 def not_found(error: Exception) -> Any:
     return render_template("refused.html", refusal="There is no such page."), 404
+
+
+def not_allowed(error: Exception) -> Any:
+    """A page asked for in a way it is not used (a form's address opened as a page)."""
+    page = render_template(
+        "refused.html",
+        refusal="This address is not used that way; nothing was recorded. Open the item's "
+        "page and use its form.",
+    )
+    allowed = getattr(error, "valid_methods", None) or []
+    return page, 405, {"Allow": ", ".join(allowed)} if allowed else {}
+
+
+def too_large(error: Exception) -> Any:
+    return render_template(
+        "refused.html",
+        refusal="What was sent is larger than any form takes (1 MiB); nothing was recorded. "
+        "Shorten the text (a note holds at most 20,000 characters) and send it again.",
+    ), 413

@@ -106,7 +106,9 @@ FORMS: dict[str, Write] = {
 def record(code: str, ref: str, form: str) -> Any:
     write = FORMS.get(form)
     if write is None:
-        return item_page(code, ref), 404
+        known = ", ".join(FORMS)
+        said = f"The item's page has no form {form!r} (its forms: {known}); nothing was recorded."
+        return item_page(code, ref, refusal=said), 404
     key = f"{code}/{ref}"
     try:
         on = day_given(field("on"), "On")

@@ -213,6 +213,30 @@ def test_an_unknown_committee_or_item_is_a_404_with_the_ledgers_message(
     assert status == 404 and 'role="alert"' in page
 
 
+def test_a_request_no_page_takes_is_refused_with_the_services_alert_and_records_nothing(
+    client: Any, server: Server
+) -> None:
+    """An address used the wrong way, a form no page has, a request larger than any form:
+    each is the service's refusal page with an alert; only a write's says it recorded
+    nothing, and a read's alert does not."""
+    from tests.web.conftest import events_in
+
+    owner = client(OWNER)
+    before = events_in(server.target)
+    status, page, headers = owner.get("/items/HATE18/6/progress")
+    assert status == 405 and 'role="alert"' in page and "POST" in headers["Allow"]
+    owner.get("/items/HATE18/6")
+    status, page, _ = owner.post("/items/HATE18/6/bogus", {"note": "x"})
+    assert status == 404 and 'role="alert"' in page and "has no form &#39;bogus&#39;" in page
+    assert "Not recorded:" in page
+    owner.get("/items/HATE18/6")
+    status, page, _ = owner.post("/items/HATE18/6/progress", {"note": "x" * (1024 * 1024)})
+    assert status == 413 and 'role="alert"' in page and "larger than any form" in page
+    status, page, _ = owner.get("/board?as_at=2019-02-30")
+    assert status == 422 and 'role="alert"' in page and "Not recorded:" not in page
+    assert events_in(server.target) == before
+
+
 def test_verify_gives_the_ledgers_verdict_and_digest(signed_in: Any, server: Server) -> None:
     page = signed_in(AUDITOR)
     page.get_by_role("link", name="Verify").click()
