@@ -112,6 +112,15 @@ class Access(InOrder):
 
     def revoke(self, name: str, role: Role, acts_for: str | None, actor: str, on: date) -> None:
         held = {(r, o) for h, r, o in self.grants if h == fold_name(name)}
+        owned_for = sorted(o for r, o in held if r is Role.OWNER and o)
+        if role is Role.OWNER and not acts_for and owned_for:
+            named = (self.named[(fold_name(name), role, o)][1] for o in owned_for)
+            raise RuleBrokenError(
+                "{name} holds the owner role for {owners}; name the one to revoke with {acts_for}",
+                name=name,
+                owners=", ".join(repr(owner) for owner in named),
+                acts_for=Field.ACTS_FOR,
+            )
         if (role, _folded(acts_for)) not in held:
             raise NotFoundError(
                 "{name} does not hold that role; {hint}", name=name, hint=Hint.to(Fix.SEE_ROLES)

@@ -124,6 +124,16 @@ def test_roles_are_revoked_as_events_but_never_the_last_governance(target: str) 
     ]
 
 
+def test_revoking_an_owner_role_without_saying_for_whom_names_the_owners_it_is_held_for(
+    target: str,
+) -> None:
+    controlled(target)
+    said = refused(target, GOV, "role", "revoke", ALICE, "owner")
+    assert "Alice Smith holds the owner role for 'head of roads'" in said
+    assert "--acts-for" in said and "does not hold" not in said
+    assert "does not hold that role" in refused(target, GOV, "role", "revoke", ALICE, "auditor")
+
+
 def test_an_owner_applies_only_their_own_update_sheet(target: str, tmp_path: Path) -> None:
     controlled(target)
     sheet = tmp_path / "crime.xlsx"
