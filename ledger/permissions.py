@@ -48,7 +48,7 @@ def authorize(
     if Role.OWNER in roles and (item is not None or owner is not None):
         whose = f"owned by {owner}" if owner else "owned by nobody"
         raise ForbiddenError(
-            f"{actor} acts for {', '.join(sorted(acts_for))}; {what} ({whose}) needs "
+            f"{actor} acts for {', '.join(access.owners_named(actor))}; {what} ({whose}) needs "
             "its owner or governance; nothing was recorded"
         )
     held = " and ".join(sorted(role.value for role in roles))

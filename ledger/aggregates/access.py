@@ -112,13 +112,11 @@ class Access(InOrder):
 
     def revoke(self, name: str, role: Role, acts_for: str | None, actor: str, on: date) -> None:
         held = {(r, o) for h, r, o in self.grants if h == fold_name(name)}
-        owned_for = sorted(o for r, o in held if r is Role.OWNER and o)
-        if role is Role.OWNER and not acts_for and owned_for:
-            named = (self.named[(fold_name(name), role, o)][1] for o in owned_for)
+        if role is Role.OWNER and not acts_for and self.acts_for(name):
             raise RuleBrokenError(
                 "{name} holds the owner role for {owners}; name the one to revoke with {acts_for}",
                 name=name,
-                owners=", ".join(repr(owner) for owner in named),
+                owners=", ".join(repr(owner) for owner in self.owners_named(name)),
                 acts_for=Field.ACTS_FOR,
             )
         if (role, _folded(acts_for)) not in held:

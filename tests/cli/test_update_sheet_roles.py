@@ -154,7 +154,7 @@ def test_an_owners_sheet_with_a_row_for_another_owners_item_is_refused_naming_th
     )
     error = roles.refused("alice", "apply", str(sheet))
     assert error.startswith("Error: roads.xlsx has 1 bad row and nothing was recorded"), error
-    assert f"line 3: {roles.names['alice']} acts for head of roads; changing R/2 (owned by " in (
+    assert f"line 3: {roles.names['alice']} acts for Head of Roads; changing R/2 (owned by " in (
         error
     )
     assert "DCI Crime) needs its owner or governance" in error
