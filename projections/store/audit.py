@@ -19,7 +19,7 @@ import os
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, cast
 from uuid import UUID
@@ -39,6 +39,7 @@ from projections.store.derive import (
     span_row,
     span_steps,
 )
+from projections.store.head import HEAD_ROW, fingerprint
 from projections.store.meta_rows import made_meta
 from projections.store.paper_rows import item_paper_rows
 from projections.store.schema import LAYOUT, LAYOUT_ROW, NAME, SEAL_ROW, TRACKING
@@ -79,6 +80,8 @@ class Audit:
 
     def __init__(self, store: Database, progress: Callable[[int], object] | None = None):
         self.store, self.ledger, self.progress = store, store.ledger, progress
+        #: Whether the model keeps the fingerprint of the event at its position.
+        self._keeps_head = True
 
     def run(self) -> Audited | Difference:
         """Compare every stored row with the rows the events give. The events' rows are
@@ -94,6 +97,7 @@ class Audit:
             cursor.execute("SELECT name, position FROM ragw_tracking")
             tracking = {str(name): int(at) for name, at in cursor.fetchall()}
         last, position = self.ledger.last_position(), tracking.get(NAME)
+        self._keeps_head = HEAD_ROW in tracking  # a model followed before it was kept: none
         problem = self._tracking(tracking, position, last)
         if problem is not None:
             return problem
@@ -122,7 +126,10 @@ class Audit:
                         f"the position is {position}, but the rows are those of "
                         f"the events up to position {last}: it was moved back",
                     )
-                return self._locate(table, position)
+                found = self._locate(table, position)
+                if table == TRACKING and found.key == HEAD_ROW:
+                    found = replace(found, log_behind=True)
+                return found
         rows = sum(counted["rows"] for counted in stored.values())
         return Audited(rows, position, last - position)
 
@@ -141,7 +148,7 @@ class Audit:
             return Difference(
                 table, SEAL_ROW, None, "the model is not sealed under this ledger's key"
             )
-        for name in sorted(set(tracking) - {NAME, LAYOUT_ROW, SEAL_ROW}):
+        for name in sorted(set(tracking) - {NAME, LAYOUT_ROW, SEAL_ROW, HEAD_ROW}):
             return Difference(table, name, None, "a row the follower never writes")
         if position > last:
             return Difference(
@@ -149,6 +156,7 @@ class Audit:
                 NAME,
                 None,
                 f"the position is {position}, past the log's last event (position {last})",
+                log_behind=True,
             )
         return None
 
@@ -224,6 +232,9 @@ class Audit:
         for table, rows in made_meta(self.ledger, position):
             if table == TRACKING and self.store.seal:
                 rows = [*rows, (SEAL_ROW, self.store.seal)]
+            if table == TRACKING and self._keeps_head and position:
+                found = self.ledger.recorder.select_notifications(start=position, limit=1)
+                rows = [*rows, (HEAD_ROW, fingerprint(found[0]) if found else None)]
             yield table, rows
 
     def made_items(

@@ -43,6 +43,7 @@ from projections.store.derive import (
     span_steps,
     verdict_row,
 )
+from projections.store.head import HEAD_ROW, check_head, fingerprint
 from projections.store.paper_rows import PaperRows
 from projections.store.schema import (
     BOARD_COLUMNS,
@@ -97,9 +98,18 @@ class Follower(PaperRows):
 
     def catch_up(self, progress: Callable[[int], object] | None = None) -> int:
         """Derive rows from every event after the tracking position, a page per
-        transaction; return how many events were read."""
-        if self.position() >= self.ledger.last_position():
-            return 0  # in step: two reads, no write lock
+        transaction; return how many events were read. Refused when the log no longer
+        holds the event the model last read (:mod:`projections.store.head`)."""
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(
+                self._sql("SELECT name, position FROM ragw_tracking WHERE name IN (?, ?)"),
+                (NAME, HEAD_ROW),
+            )
+            tracked = dict(cursor.fetchall())
+        position, last = int(tracked[NAME]), self.ledger.last_position()
+        check_head(self.ledger.recorder, position, tracked.get(HEAD_ROW), last)
+        if position >= last:
+            return 0  # in step: three reads, no write lock
         done = 0
         while True:
             with self._transaction(lock=True) as cursor:
@@ -197,6 +207,11 @@ class Follower(PaperRows):
         cursor.execute(
             self._sql("UPDATE ragw_tracking SET position = ? WHERE name = ?"),
             (notifications[-1].id, NAME),
+        )
+        cursor.execute(self._sql("DELETE FROM ragw_tracking WHERE name = ?"), (HEAD_ROW,))
+        cursor.execute(
+            self._sql("INSERT INTO ragw_tracking (name, position) VALUES (?, ?)"),
+            (HEAD_ROW, fingerprint(notifications[-1])),
         )
         return len(notifications)
 

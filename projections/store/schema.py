@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ledger.errors import Field, Fix, Hint, LedgerError
+from projections.store.head import HEAD_ROW
 
 NAME = "read_model"
 #: The table of the model's position (and layout).
@@ -206,6 +207,7 @@ def reseal(cursor: Any, sql: Callable[[str], str], seal: int) -> None:
     that then drops every row and derives them again."""
     cursor.execute(sql("UPDATE ragw_tracking SET position = 0 WHERE name = ?"), (NAME,))
     cursor.execute(sql("DELETE FROM ragw_tracking WHERE name = ?"), (SEAL_ROW,))
+    cursor.execute(sql("DELETE FROM ragw_tracking WHERE name = ?"), (HEAD_ROW,))
     if seal:
         cursor.execute(
             sql("INSERT INTO ragw_tracking (name, position) VALUES (?, ?)"), (SEAL_ROW, seal)

@@ -21,6 +21,7 @@ from projections.store.prefixed import prefixed, prefixed_name
 from projections.store.schema import (
     BOARD_COLUMNS,
     LINE_COLUMNS,
+    NAME,
     PAPER_COLUMNS,
     SEAL_ROW,
     SPAN_COLUMNS,
@@ -82,6 +83,8 @@ class Difference:
     what: str
     #: What puts the table's definition right first, when rows alone cannot.
     owner_fix: str | None = None
+    #: Whether the model read events the log no longer holds: not the model's fault.
+    log_behind: bool = False
 
     def __str__(self) -> str:
         where = f"{self.table}, {self.key}" + (f" on {self.day}" if self.day else "")
@@ -106,6 +109,15 @@ class Stored(Database):
         with self._transaction(lock=False) as cursor:
             cursor.execute(exists)
             return bool(cursor.fetchone()[0])
+
+    def position_read(self) -> int:
+        """How far the model kept has read the log (0 when none is kept)."""
+        if not self.kept():
+            return 0
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(self._sql("SELECT position FROM ragw_tracking WHERE name = ?"), (NAME,))
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
 
     def sealed_without_key(self) -> bool:
         """Whether the model kept is sealed (an encrypted ledger's) while this ledger was

@@ -18,6 +18,7 @@ from ledger.errors import (
     KeyRefusedError,
     LedgerError,
     LedgerMissingError,
+    RuleBrokenError,
 )
 from ledger.exchange.backup import read_backup
 from ledger.exchange.columns import Header, parse_mapping
@@ -29,6 +30,7 @@ from ledger.inputs import as_recorded
 from ledger.national import IssuedReports, check_received
 
 if TYPE_CHECKING:
+    from ledger.application import Ledger
     from ledger.chain import Digest
     from ledger.exchange.importing import ImportOutcome
     from ledger.exchange.known import CurrentStates
@@ -168,11 +170,34 @@ def restore(
         with as_recorded():  # its texts as they were recorded, as the restore holds them
             check_received(read_backup(lines), issuer_of(open_org, open_clear))
     ledger = session.ledger(write=True)
+    _refuse_a_model_of_deleted_events(ledger, session.target)
     with session.progress(len(lines), f"Restoring {path.name}") as bar:
         count = ledger.restore_backup(
             read_backup(lines), source=path.name, progress=bar, digest=digest
         )
     return count, ledger.digest()
+
+
+def _refuse_a_model_of_deleted_events(ledger: Ledger, target: str) -> None:
+    """Refuse restoring into a ledger with no events whose read model has read some: they
+    were deleted, and the model, which restored events would follow from where it stands,
+    is the evidence of what they were."""
+    from projections.store.stored_rows import Stored
+
+    if ledger.last_position():
+        return  # the restore refuses a ledger that holds events itself
+    store = Stored(ledger, target)
+    try:
+        read = store.position_read()
+    finally:
+        store.close()
+    if read:
+        raise RuleBrokenError(
+            "this ledger holds no events, yet its read model has read its log up to "
+            "position {read}: they were deleted; nothing was restored. Restore into a new file or an empty "
+            "database, and keep this one for whoever looks into it",
+            read=read,
+        )
 
 
 def issuer_of(

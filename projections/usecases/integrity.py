@@ -244,6 +244,14 @@ def verify_model(session: LedgerSession) -> Audited | None:
                 found = Audit(store, progress=bar).run()
     finally:
         store.close()
+    if isinstance(found, Difference) and found.log_behind:
+        raise LedgerError(
+            "the read model differs from the events: {found}; it read events the log no "
+            "longer holds, so events were deleted or replaced since (the chain alone cannot "
+            "show it: their links went with them). Compare the ledger with its last backup "
+            "or the digest on its last paper before any rebuild, which would forget them",
+            found=str(found),
+        )
     if isinstance(found, Difference) and found.owner_fix:
         raise LedgerError(
             "the read model differs from the events: {found}; the events are intact, so "

@@ -143,9 +143,12 @@ def test_any_single_edit_of_the_read_model_is_named_and_rebuild_mends_it(
     falsify(target, statement)
     error = ragw("verify", code=1)
     assert error.startswith(f"Error: the read model differs from the events: {named}"), error
-    assert error.rstrip().endswith(
-        "run `ragw rebuild` to derive the read model again from the events"
-    )
+    if "past the log's last event" in named:  # as if events were deleted: look first
+        assert "it read events the log no longer holds" in error and "rebuild" in error
+    else:
+        assert error.rstrip().endswith(
+            "run `ragw rebuild` to derive the read model again from the events"
+        )
     assert error.count("\n") == 1
     assert ragw("verify", "--events-only").startswith("ok: 11 events, every link matches")
     ragw("rebuild")
