@@ -7,6 +7,7 @@ recorded digest is damaged cannot be rendered as issued, in one `Error:` line.""
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,31 @@ def test_an_issued_paper_pinned_to_its_own_position_or_later_is_refused(
         message = refused(target, written(tmp_path, bad))
         assert f"line {at + 1}" in message
         assert f"pinned to position {position}, which is not before its own ({own})" in message
+
+
+def test_an_issued_paper_repinned_to_an_earlier_link_of_its_own_history_is_refused(
+    issued: tuple[str, list[dict[str, Any]]], target: str, tmp_path: Path
+) -> None:
+    """The link at position 100 is a real link of the same chain, so the digest names a
+    real history; but the paper was read as known when the events up to its own pin had
+    been recorded, and those up to 100 were recorded earlier: ``--as-issued`` would
+    otherwise render another paper than the one issued, and every check would pass."""
+    db, lines = issued
+    at = issue_at(lines)
+    with sqlite3.connect(db) as connection:
+        (link,) = connection.execute("SELECT link FROM ragw_chain WHERE position = 100").fetchone()
+    bad = changed(lines, at, payload={"digest": f"100:{link}"})
+    message = refused(target, written(tmp_path, bad))
+    assert f"line {at + 1}" in message and "pinned to position 100" in message
+    assert "the digest or the moment was altered" in message
+    # a log with a gap (a PostgreSQL log skips the positions of rolled-back writes)
+    gapped = [
+        {**line, "position": line["position"] + 10} if i >= 50 else line
+        for i, line in enumerate(lines)
+    ]
+    bad = changed(gapped, at, payload={"digest": f"55:{link}"})
+    message = refused(target, written(tmp_path, bad))
+    assert "pinned to position 55, which holds no event of the backup" in message
 
 
 def test_a_paper_recorded_with_a_damaged_digest_is_not_rendered_as_issued(

@@ -7,6 +7,7 @@ is given, that the file's history is the one the digest pins.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -52,6 +53,8 @@ def restore(
     latest = (now or datetime.now(UTC)) + CLOCK_TOLERANCE
     events: list[LedgerEvent] = []
     positions: list[int] = []
+    #: The latest recording time of the events up to each of ``positions``.
+    recorded_by: list[datetime] = []
     problems: list[tuple[int, LedgerError | str]] = []
     versions: dict[UUID, int] = {}
     numbers: list[int] = []
@@ -119,6 +122,14 @@ def restore(
         positions.append(position)
         events.append(event)
         numbers.append(number)
+        recorded_by.append(
+            max(recorded_by[-1], event.timestamp) if recorded_by else event.timestamp
+        )
+        if isinstance(event, PaperIssued) and (
+            said := unpinned(event, positions, events, recorded_by, numbered=bool(numbered))
+        ):
+            broken.add(str(line.get("key")))
+            problems.append((number, said))
     if problems:
         raise BatchRefusedError(source, problems)
     # The rules are replayed once every line reads: a line that does not leaves a gap
@@ -135,6 +146,38 @@ def restore(
         # original (on its papers, in the issues recorded) holds on the restored ledger.
         insert_at(ledger.recorder, stored, positions, check)
     return len(events)
+
+
+def unpinned(
+    issue: PaperIssued,
+    positions: list[int],
+    events: list[LedgerEvent],
+    recorded_by: list[datetime],
+    *,
+    numbered: bool,
+) -> str | None:
+    """Why an issued paper's pin does not hold in the backup's own history (None when it
+    does): the position it is pinned to holds an event, and a paper read as known when
+    issued (not as known at an earlier moment) was read as known at the latest recording
+    time of the events up to it (as ragw before that reading: at the event there). A
+    digest edited to another position of the same history still gives a link of the
+    chain; this is what tells that it is not the history the paper was issued from."""
+    at = bisect_left(positions, issue.position)
+    if at == len(positions) or positions[at] != issue.position:
+        if not numbered:  # a backup of before positions were kept: they are guessed
+            return None
+        return (
+            f"its paper is pinned to position {issue.position}, which holds no event of "
+            "the backup: a paper is issued from the history a digest pins"
+        )
+    if issue.as_known_at is None and issue.read_at not in (recorded_by[at], events[at].timestamp):
+        return (
+            f"its paper is pinned to position {issue.position}, whose history was last "
+            f"recorded at {recorded_by[at].isoformat()}, yet says it was read as known at "
+            f"{issue.read_at.isoformat()}: a paper is read from its history as it stood when "
+            "issued; the digest or the moment was altered"
+        )
+    return None
 
 
 def restored_digest_check(ledger: Ledger, digest: Digest) -> Callable[[Any], None] | None:
