@@ -1,10 +1,11 @@
 """What counts as a restatement: the rules, written once, for ``ragw restatements`` and
 for the paper's "Restated since the last paper".
 
-A paper said, of each item on the board as at its meeting, three things: its status,
-its due date and the section of the paper it fell in (what its counts marked it as
+A paper said, of each item on the board as at its meeting, four things: its status,
+its due date, the section of the paper it fell in (what its counts marked it as
 against the meeting before: NEW GREEN, AMBER, RED, NEW RED, WHITE, CLOSED, NOT ASSESSED,
-or left out as previously reported). An item is *restated* when that row as known now
+or left out as previously reported), and its status at the meeting before (which the
+paper's Previous column counts). An item is *restated* when that row as known now
 differs from the row the paper gave (as issued, or as known at a moment). What made the
 difference are the item's events the paper did not know (recorded after it was read)
 that take effect on or before the meeting: a change typed in late and dated back, or a
@@ -48,21 +49,28 @@ PREVIOUSLY_REPORTED = "PREVIOUSLY REPORTED"
 @dataclass(frozen=True)
 class PaperRow:
     """What a paper said of one item: status (None: not yet assessed, or not on the
-    board), due date (ISO), and the section it fell in (None: not on the board)."""
+    board), due date (ISO), the section it fell in (None: not on the board), and its
+    status at the meeting before, which the paper's Previous column counted."""
 
     status: str | None
     due: str | None
     section: str | None
+    previous: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"status": self.status, "due": self.due, "section": self.section}
+        return {
+            "status": self.status,
+            "due": self.due,
+            "section": self.section,
+            "previous": self.previous,
+        }
 
     def describe(self) -> str:
         """The row as one line a committee member reads."""
         if self.section is None:
             return "not on the board"
         due = f"due {self.due}" if self.due else "no due date"
-        return f"{self.section}, {due}"
+        return f"{self.section}, {due}; {self.previous or 'no status'} at the meeting before"
 
 
 #: An item the paper did not show: not on the board as at its meeting.
@@ -91,7 +99,7 @@ def paper_rows(
     """Every item's row: ``statuses`` and ``dues`` as at the meeting, ``before`` the
     statuses as at the meeting before (an item absent there was not yet on the board)."""
     return {
-        key: PaperRow(status, dues.get(key), SECTIONS[status, before.get(key)])
+        key: PaperRow(status, dues.get(key), SECTIONS[status, before.get(key)], before.get(key))
         for key, status in statuses.items()
     }
 
@@ -308,5 +316,5 @@ def rows_before(
         status = state.status.value if state.status else None
         was = prior.status.value if prior and prior.status else None
         due = state.due.isoformat() if state.due else None
-        then[state.key] = PaperRow(status, due, SECTIONS[status, was])
+        then[state.key] = PaperRow(status, due, SECTIONS[status, was], was)
     return then, lambda event: (event.originator_id, event.originator_version) not in later

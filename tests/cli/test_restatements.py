@@ -73,14 +73,19 @@ def test_restatements_list_the_corrected_and_the_back_dated_item_with_their_even
     assert document["items"] == [
         {
             "key": "R/1",
-            "then": {"status": "GREEN", "due": "2021-06-30", "section": "NEW GREEN"},
-            "now": {"status": "AMBER", "due": "2021-06-30", "section": "AMBER"},
+            "then": {
+                "status": "GREEN",
+                "due": "2021-06-30",
+                "section": "NEW GREEN",
+                "previous": None,
+            },
+            "now": {"status": "AMBER", "due": "2021-06-30", "section": "AMBER", "previous": None},
             "events": ["R/1@4"],
         },
         {
             "key": "R/2",
-            "then": {"status": "AMBER", "due": "2021-06-30", "section": "AMBER"},
-            "now": {"status": "RED", "due": "2021-06-30", "section": "NEW RED"},
+            "then": {"status": "AMBER", "due": "2021-06-30", "section": "AMBER", "previous": None},
+            "now": {"status": "RED", "due": "2021-06-30", "section": "NEW RED", "previous": None},
             "events": ["R/2@3"],
         },
     ]
@@ -137,8 +142,13 @@ def test_a_paper_never_issued_is_compared_as_known_at_the_end_of_its_day(ragw: A
     # and each is listed with every event of it dated on or before the meeting
     assert [item["key"] for item in document["items"]] == ["R/1", "R/2", "R/3"]
     r3 = document["items"][2]
-    assert r3["then"] == {"status": None, "due": None, "section": None}
-    assert r3["now"] == {"status": "AMBER", "due": "2021-06-30", "section": "AMBER"}
+    assert r3["then"] == {"status": None, "due": None, "section": None, "previous": None}
+    assert r3["now"] == {
+        "status": "AMBER",
+        "due": "2021-06-30",
+        "section": "AMBER",
+        "previous": None,
+    }
     assert r3["events"] == ["R/3@1", "R/3@2", "R/3@3"]  # not the RED of 10 April
     assert "never issued" in ragw("restatements", "C", MEETING)
     error = ragw("restatements", "C", MEETING, "--since-issue", code=1)
@@ -191,3 +201,22 @@ def test_summary_and_appendix_end_with_what_was_restated_since_the_last_paper(
             ("R/1", ["R/1@4"]),
             ("R/2", ["R/2@3"]),
         ]
+
+
+def test_a_change_to_the_status_at_the_meeting_before_is_a_restatement(
+    ragw: Any, tmp_path: Path
+) -> None:
+    """The paper's Previous column counts each item's status at the meeting before: a
+    RED typed in late and dated before that meeting changes it, and so the paper, even
+    when the item's section this time stays the same."""
+    ledger_with_a_paper(ragw, tmp=tmp_path)
+    ragw("pack", "C", NEXT, "--out", str(tmp_path / "next.html"), "--issue")
+    ragw("status", "R/2", "RED", "--reason", "Supplier failed", "--on", "2021-03-15")
+    ragw("status", "R/2", "AMBER", "--on", "2021-05-01")
+    document = json.loads(ragw("restatements", "C", NEXT, "--format", "json"))
+    (item,) = document["items"]
+    assert item["key"] == "R/2"
+    assert (item["then"]["previous"], item["now"]["previous"]) == ("AMBER", "RED")
+    assert item["then"]["section"] == item["now"]["section"] == "AMBER"
+    assert item["events"] == ["R/2@3", "R/2@4"]
+    assert "RED at the meeting before" in ragw("restatements", "C", NEXT)
