@@ -181,12 +181,16 @@ class Restatements:
     compared_with: datetime
     issued: bool
     items: list[Restatement] = field(default_factory=list)
+    #: How the meeting the paper compares with changed since it was read (a meeting
+    #: scheduled between, or the one before moved): every item's Previous column with it.
+    meeting_before_changed: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "committee": self.committee,
             "meeting": self.meeting.isoformat(),
             "compared_with": iso_utc(self.compared_with),
+            "meeting_before_changed": self.meeting_before_changed,
             "items": [item.to_json() for item in self.items],
         }
 

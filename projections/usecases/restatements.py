@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ledger.errors import InvalidInputError
 from ledger.formats import iso_utc
+from ledger.keys import committee_id
 from projections.committee.withholding import withheld
 from projections.restatements import (
     Restatements,
@@ -26,6 +27,7 @@ from projections.usecases.papers import (
 )
 
 if TYPE_CHECKING:
+    from events import CommitteeEvent
     from projections.usecases.session import LedgerSession
 
 
@@ -101,7 +103,47 @@ def restatements(
         known_then,
         meeting,
     )
-    return Compared(Restatements(committee, meeting, compared, issued, items), basis)
+    moved = meeting_before_moved(session, committee, meeting, compared, now.known_at)
+    if moved is not None:
+        basis += f"; {moved}"
+    return Compared(Restatements(committee, meeting, compared, issued, items, moved), basis)
+
+
+def meeting_before_moved(
+    session: LedgerSession,
+    committee: str,
+    meeting: date,
+    compared: datetime,
+    known_now: datetime | None,
+) -> str | None:
+    """How the meeting the paper compares with changed between ``compared`` (when the
+    paper was read) and now (``known_now``; None: everything recorded), with the events
+    that changed it and who recorded them; None when it did not."""
+    before_now = session.recorded(known_now).committee(committee).before(meeting)
+    then = session.recorded(compared).committees.get(committee)
+    before_then = then.before(meeting) if then is not None else None
+    day_then = before_then.on if before_then else None
+    day_now = before_now.on if before_now else None
+    if day_then == day_now:
+        return None
+    stream = cast(
+        "list[CommitteeEvent]",
+        list(session.ledger(write=False).events.get(committee_id(committee))),
+    )
+    made = [
+        f"{committee}@{event.originator_version} ({type(event).__name__}, recorded at "
+        f"{iso_utc(event.timestamp)} by {event.actor})"
+        for event in stream
+        if event.timestamp > compared
+        and (known_now is None or event.timestamp <= known_now)
+        and getattr(event, "meeting", None) in (day_then, day_now)
+    ]
+    said = day_then.isoformat() if day_then else "no meeting"
+    return (
+        f"the paper compared with the meeting before it on {said}; as known now that is "
+        f"the meeting on {day_now.isoformat() if day_now else 'none'}, so every item's "
+        f"Previous column is compared anew" + (f" (changed by {', '.join(made)})" if made else "")
+    )
 
 
 def restated_since(

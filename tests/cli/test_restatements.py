@@ -68,7 +68,14 @@ def test_restatements_list_the_corrected_and_the_back_dated_item_with_their_even
     ledger_with_a_paper(ragw, tmp=tmp_path)
     restate(ragw)
     document = json.loads(ragw("restatements", "C", MEETING, "--format", "json"))
-    assert set(document) == {"committee", "meeting", "compared_with", "items"}
+    assert set(document) == {
+        "committee",
+        "meeting",
+        "compared_with",
+        "meeting_before_changed",
+        "items",
+    }
+    assert document["meeting_before_changed"] is None
     assert (document["committee"], document["meeting"]) == ("C", MEETING)
     assert document["items"] == [
         {
@@ -220,3 +227,20 @@ def test_a_change_to_the_status_at_the_meeting_before_is_a_restatement(
     assert item["then"]["section"] == item["now"]["section"] == "AMBER"
     assert item["events"] == ["R/2@3", "R/2@4"]
     assert "RED at the meeting before" in ragw("restatements", "C", NEXT)
+
+
+def test_a_meeting_scheduled_between_an_issued_paper_and_the_one_before_is_named(
+    ragw: Any, tmp_path: Path
+) -> None:
+    """The July paper compared with April's meeting; a meeting added for May makes it
+    compare with May's: every Previous column with it. Restatements says so, and which
+    event of the committee did it and who recorded it."""
+    ledger_with_a_paper(ragw, tmp=tmp_path)
+    ragw("pack", "C", NEXT, "--out", str(tmp_path / "next.html"), "--issue")
+    ragw("meeting", "add", "C", "2021-05-15")
+    document = json.loads(ragw("restatements", "C", NEXT, "--format", "json"))
+    said = document["meeting_before_changed"]
+    assert "compared with the meeting before it on 2021-04-01" in said
+    assert "the meeting on 2021-05-15" in said and "C@6 (MeetingScheduled" in said
+    table = ragw("restatements", "C", NEXT)
+    assert "as known now that is the meeting on 2021-05-15" in table
