@@ -202,10 +202,32 @@ class EventLog(Application[UUID]):
         """Whether events are stored encrypted (the ledger was opened with a key)."""
         return self.mapper.cipher is not None
 
-    def digest(self) -> Digest | None:
-        """The chain's head: the digest papers print (None for a ledger in memory)."""
+    def digest(self, known_at: datetime | None = None) -> Digest | None:
+        """The chain's head: the digest papers print (None for a ledger in memory, or
+        an empty one). As known at ``known_at``: the link of the last event recorded by
+        then, which a read as known at that moment is read from (not of events it left
+        out); found by halving the log, whose recording times rise with its positions."""
         recorder: Any = self.recorder
-        return Digest(*recorder.head()) if hasattr(recorder, "head") else None
+        if not hasattr(recorder, "head"):
+            return None
+        head = Digest(*recorder.head())
+        if known_at is None or head.position == 0:
+            return head
+        low, high = 0, head.position  # the last position recorded by then, in (low, high]
+        while low < high:
+            middle = (low + high + 1) // 2
+            (found,) = recorder.select_notifications(start=middle, limit=1)
+            event = cast(LedgerEvent, self.mapper.to_domain_event(found))
+            if event.timestamp <= known_at:
+                low = found.id  # at or past the middle: a log may skip positions
+            else:
+                high = middle - 1
+        if low == 0:
+            return None
+        found_links = recorder.select_links(low - 1, 1)
+        if not found_links or found_links[0][0] != low:  # not linked yet: no digest to give
+            return None
+        return Digest(low, str(found_links[0][1]))
 
     def event_name(self, stream: str, version: int) -> str:
         """An event's id as `history` shows it (KEY@VERSION), or its stream's id when the

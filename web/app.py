@@ -108,11 +108,15 @@ def guarded(response: Response) -> Response:
     return response
 
 
+def refusal_page(said: str) -> str:
+    """The service's own refusal page, with ``said`` in its alert."""
+    return render_template("refused.html", refusal=said)
+
+
 def stale_or_forged(error: CSRFError) -> Any:
-    return render_template(
-        "refused.html",
-        refusal="This form has expired or did not come from this service; nothing was "
-        "recorded. Open the page again and resubmit.",
+    return refusal_page(
+        "This form has expired or did not come from this service; nothing was recorded. "
+        "Open the page again and resubmit."
     ), 403
 
 
@@ -122,23 +126,21 @@ def refusal(error: LedgerError) -> Any:
 
 
 def not_found(error: Exception) -> Any:
-    return render_template("refused.html", refusal="There is no such page."), 404
+    return refusal_page("There is no such page."), 404
 
 
 def not_allowed(error: Exception) -> Any:
     """A page asked for in a way it is not used (a form's address opened as a page)."""
-    page = render_template(
-        "refused.html",
-        refusal="This address is not used that way; nothing was recorded. Open the item's "
-        "page and use its form.",
+    page = refusal_page(
+        "This address is not used that way; nothing was recorded. Open the item's page and "
+        "use its form."
     )
     allowed = getattr(error, "valid_methods", None) or []
     return page, 405, {"Allow": ", ".join(allowed)} if allowed else {}
 
 
 def too_large(error: Exception) -> Any:
-    return render_template(
-        "refused.html",
-        refusal="What was sent is larger than any form takes (1 MiB); nothing was recorded. "
-        "Shorten the text (a note holds at most 20,000 characters) and send it again.",
+    return refusal_page(
+        "What was sent is larger than any form takes (1 MiB); nothing was recorded. Shorten "
+        "the text (a note holds at most 20,000 characters) and send it again."
     ), 413

@@ -167,7 +167,7 @@ class LedgerSession:
             recorded = self._lagging(known_at) or Recorded.of(
                 (event for _, event in ledger.read_log()), known_at
             )
-        digest = ledger.digest()
+        digest = ledger.digest(known_at)
         recorded.digest = str(digest) if digest else None
         return recorded
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -70,6 +71,31 @@ def test_a_non_character_recorded_before_is_written_as_a_replacement_in_word() -
     assert xml_safe("plain text\nover lines\tand tabs") == "plain text\nover lines\tand tabs"
 
 
+def restored_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: dict[str, Any], *texts: tuple[str, ...]
+) -> Path:
+    """A ledger recorded under earlier ``rules`` (the patterns of :mod:`ledger.inputs`
+    as they were), a report, an item and the commands ``texts``; its own backup
+    restored into a new ledger, which is returned, holding every event as recorded."""
+    import ledger.inputs
+
+    old = tmp_path / "old.db"
+    with monkeypatch.context() as before:
+        for name, rule in rules.items():
+            before.setattr(ledger.inputs, name, rule)
+        report = ("report", "add", "R1", "--title", "T", "--scope", "force")
+        run(old, *report, "--published", "2019-01-01")
+        run(old, "rec", "add", "R1", "1", "--kind", "afi", "--text", "Text")
+        for command in texts:
+            run(old, *command)
+    backup = tmp_path / "old.jsonl"
+    run(old, "export", "--out", str(backup))
+    again = tmp_path / "again.db"
+    assert "restored" in run(again, "restore", str(backup))
+    assert events(again) == events(old)
+    return again
+
+
 def test_a_backup_of_a_ledger_that_took_a_c1_character_before_still_restores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -80,28 +106,13 @@ def test_a_backup_of_a_ledger_that_took_a_c1_character_before_still_restores(
 
     import ledger.inputs
 
-    old = tmp_path / "old.db"
-    with monkeypatch.context() as before:
-        before.setattr(ledger.inputs, "_UNWRITABLE", ledger.inputs._UNWRITABLE_BEFORE)
-        run(
-            old,
-            "report",
-            "add",
-            "R1",
-            "--title",
-            "T",
-            "--scope",
-            "force",
-            "--published",
-            "2019-01-01",
-        )
-        run(old, "rec", "add", "R1", "1", "--kind", "afi", "--text", "It\u0092s done")
-        run(old, "assign", "R1/1", "Head\u009b2K of Roads")
-    backup = tmp_path / "old.jsonl"
-    run(old, "export", "--out", str(backup))
-    again = tmp_path / "again.db"
-    assert "restored" in run(again, "restore", str(backup))
-    assert events(again) == events(old)
+    again = restored_after(
+        tmp_path,
+        monkeypatch,
+        {"_UNWRITABLE": ledger.inputs._UNWRITABLE_BEFORE},
+        ("note", "R1/1", "It\u0092s done"),
+        ("assign", "R1/1", "Head\u009b2K of Roads"),
+    )
     shown = run(again, "board")
     assert not re.search("[\x80-\x9f]", shown) and "Head\ufffd2K of Roads" in shown, shown
 
@@ -114,29 +125,11 @@ def test_a_backup_of_a_ledger_that_took_blank_or_reordering_notes_before_still_r
     them as they were recorded."""
     import re
 
-    import ledger.inputs
-
-    old = tmp_path / "old.db"
-    with monkeypatch.context() as before:
-        before.setattr(ledger.inputs, "_SHOWS_NOTHING", re.compile("(?!)"))
-        before.setattr(ledger.inputs, "_REORDERING", re.compile("(?!)"))
-        run(
-            old,
-            "report",
-            "add",
-            "R1",
-            "--title",
-            "T",
-            "--scope",
-            "force",
-            "--published",
-            "2019-01-01",
-        )
-        run(old, "rec", "add", "R1", "1", "--kind", "afi", "--text", "Text")
-        run(old, "note", "R1/1", "\u200b")
-        run(old, "note", "R1/1", "Done \u202etnemucod")
-    backup = tmp_path / "old.jsonl"
-    run(old, "export", "--out", str(backup))
-    again = tmp_path / "again.db"
-    assert "restored" in run(again, "restore", str(backup))
-    assert events(again) == events(old)
+    never = re.compile("(?!)")
+    restored_after(
+        tmp_path,
+        monkeypatch,
+        {"_SHOWS_NOTHING": never, "_REORDERING": never},
+        ("note", "R1/1", "\u200b"),
+        ("note", "R1/1", "Done \u202etnemucod"),
+    )

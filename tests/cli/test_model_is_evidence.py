@@ -59,18 +59,7 @@ def test_a_model_past_the_logs_last_event_refuses_reads(tmp_path: Path) -> None:
 
 def test_a_restore_into_a_ledger_whose_events_were_deleted_is_refused(tmp_path: Path) -> None:
     small, backup = tmp_path / "small.db", tmp_path / "small.jsonl"
-    ragw(
-        small,
-        "report",
-        "add",
-        "R1",
-        "--title",
-        "T",
-        "--scope",
-        "force",
-        "--published",
-        "2019-01-01",
-    )
+    ragw(small, "committee", "add", "C", "--name", "Committee")
     ragw(small, "export", "--out", str(backup))
     db = tmp_path / "ragw.db"
     ragw(db, "demo")
