@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
 from ledger.errors import InvalidInputError
-from ledger.inputs import check_writable, whole_number
+from ledger.inputs import check_shown, whole_number
 
 MONTHS = {
     name.lower(): number
@@ -130,10 +130,12 @@ def parse_moment(text: str, what: str, *, end: bool = True) -> datetime:
     one reading of every front end: the command line and the web read a moment alike."""
     written = text.strip()
     try:
-        if len(written) == 10:
-            moment = datetime.combine(date.fromisoformat(written), time.max if end else time.min)
-        else:
+        try:  # a day in any of ISO 8601's forms (2019-11-03, 20191103, 2019-W44-7)
+            day = date.fromisoformat(written)
+        except ValueError:
             moment = datetime.fromisoformat(written.replace("Z", "+00:00"))
+        else:
+            moment = datetime.combine(day, time.max if end else time.min)
     except ValueError:
         raise InvalidInputError(
             f"{what} {text!r} is not a date-time; write ISO 8601, e.g. 2019-11-03T10:15 "
@@ -145,7 +147,7 @@ def parse_moment(text: str, what: str, *, end: bool = True) -> datetime:
 
 def parse_due(text: str | None, published: date | None = None) -> Due:
     """Read a due date in any form the papers use; raise with examples if unreadable."""
-    written = check_writable(" ".join((text or "").split()), "due date")
+    written = check_shown(" ".join((text or "").split()), "due date")
     dates: list[date] = []
     for match in _MENTION.finditer(written):
         dates.append(within_years(_mention_to_date(match, written, published), "due date", written))

@@ -88,8 +88,9 @@ def whole_number(text: str, digits: int = 18) -> int | None:
     """``text`` as a whole number when it is one written in at most ``digits`` ASCII
     digits; None otherwise (other scripts' digits, superscripts, and numbers too long to
     mean anything, which Python would refuse to read at all past 4,300 digits)."""
-    if text.isascii() and text.isdecimal() and len(text) <= digits:
-        return int(text)
+    significant = text.lstrip("0")
+    if text.isascii() and text.isdecimal() and len(significant) <= digits:
+        return int(significant or "0")
     return None
 
 
@@ -146,7 +147,7 @@ def clean_links(links: Sequence[str]) -> list[str]:
                 start=text[:40],
                 limit=MAX_LINK,
             )
-        cleaned.append(check_writable(text, Field.LINK))
+        cleaned.append(check_shown(text, Field.LINK))
     if len(cleaned) > MAX_LINKS:
         raise InvalidInputError(f"{len(cleaned)} links; give at most {MAX_LINKS}")
     return cleaned
@@ -186,6 +187,15 @@ def check_writable(text: str, what: Field | str) -> str:
         name=name,
         at=found.start() + 1,
     )
+
+
+def check_shown(text: str, what: Field | str) -> str:
+    """``text`` when it is writable (:func:`check_writable`) and shows as it reads:
+    without characters that reorder the text shown around them (a link would show
+    "…exe.jpg" for "…gpj.exe")."""
+    check_writable(text, what)
+    _refuse_reordering(text, what, "so it could show as other text than was recorded")
+    return text
 
 
 def check_name(text: str, what: Field | str) -> str:
@@ -249,8 +259,7 @@ def clean_text(value: str | None, what: Field | str, *, required: bool) -> str |
     if what in NAME_FIELDS:
         check_name(text, what)
     else:
-        check_writable(text, what)
-        _refuse_reordering(text, what, "so it could show as other text than was recorded")
+        check_shown(text, what)
     if _SHOWS_NOTHING.fullmatch(text):  # as empty: left out unless it must be given
         if not required:
             return None

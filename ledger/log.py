@@ -10,7 +10,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
@@ -54,6 +54,10 @@ _ROLES_SEEN: ContextVar[dict[int, tuple[weakref.ref[Any], int]]] = ContextVar(
     "ragw_roles_seen",
     default={},  # noqa: B039 (never changed in place: each note sets a new dict)
 )
+
+
+#: How far apart in time two writers' events may reach the log out of order, at most.
+DISORDER = timedelta(minutes=1)
 
 
 class EventLog(Application[UUID]):
@@ -206,7 +210,8 @@ class EventLog(Application[UUID]):
         """The chain's head: the digest papers print (None for a ledger in memory, or
         an empty one). As known at ``known_at``: the link of the last event recorded by
         then, which a read as known at that moment is read from (not of events it left
-        out); found by halving the log, whose recording times rise with its positions."""
+        out); found by halving the log, whose recording times mostly rise with its
+        positions, then reading on past where that ended (:meth:`_last_recorded_by`)."""
         recorder: Any = self.recorder
         if not hasattr(recorder, "head"):
             return None
@@ -222,12 +227,29 @@ class EventLog(Application[UUID]):
                 low = found.id  # at or past the middle: a log may skip positions
             else:
                 high = middle - 1
+        low = self._last_recorded_by(known_at, low)
         if low == 0:
             return None
         found_links = recorder.select_links(low - 1, 1)
         if not found_links or found_links[0][0] != low:  # not linked yet: no digest to give
             return None
         return Digest(low, str(found_links[0][1]))
+
+    def _last_recorded_by(self, known_at: datetime, found: int) -> int:
+        """The last position recorded by ``known_at``, from ``found`` (where halving the
+        log ended): writers' events reach the log in the order their writes commit, not
+        always of their moments, so the events after it are read until one was recorded
+        :data:`DISORDER` past ``known_at``, and the last recorded by then is taken."""
+        last, after, until = found, found, known_at + DISORDER
+        while page := self.recorder.select_notifications(start=after + 1, limit=500):
+            for notification in page:
+                moment = cast(LedgerEvent, self.mapper.to_domain_event(notification)).timestamp
+                if moment > until:
+                    return last
+                if moment <= known_at:
+                    last = notification.id
+            after = page[-1].id
+        return last
 
     def event_name(self, stream: str, version: int) -> str:
         """An event's id as `history` shows it (KEY@VERSION), or its stream's id when the

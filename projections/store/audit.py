@@ -107,6 +107,7 @@ class Audit:
         last = max(last, self.ledger.last_position())  # read after the model's
         if tracking.get(NAME) != position:  # followed meanwhile: made again
             making()
+            self._keeps_head = HEAD_ROW in tracking  # written with the page it read
             problem = self._tracking(tracking, tracking.get(NAME), last)
             if problem is not None:
                 return problem

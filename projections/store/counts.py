@@ -221,7 +221,8 @@ def _counted_together(
         },
     )
     readable = [org for org, rows in there.items() if rows[0][0]]
-    # the model's layout and position against the log's last event
+    # the model's layout and position against the log's last event (a model past it
+    # read events since deleted: read through its own session, which refuses it)
     steps = _pipelined(
         connection,
         {
@@ -243,7 +244,7 @@ def _counted_together(
     in_step = {
         org
         for org, [(layout, position, last, sealed)] in steps.items()
-        if layout == LAYOUT and position is not None and position >= last and sealed is None
+        if layout == LAYOUT and position is not None and position == last and sealed is None
     }
     behind = [code for code in inspectorates if code not in in_step]
     if behind:  # no verdict can be counted here

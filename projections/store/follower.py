@@ -100,14 +100,7 @@ class Follower(PaperRows):
         """Derive rows from every event after the tracking position, a page per
         transaction; return how many events were read. Refused when the log no longer
         holds the event the model last read (:mod:`projections.store.head`)."""
-        with self._transaction(lock=False) as cursor:
-            cursor.execute(
-                self._sql("SELECT name, position FROM ragw_tracking WHERE name IN (?, ?)"),
-                (NAME, HEAD_ROW),
-            )
-            tracked = dict(cursor.fetchall())
-        position, last = int(tracked[NAME]), self.ledger.last_position()
-        check_head(self.ledger.recorder, position, tracked.get(HEAD_ROW), last)
+        position, last = self.check_head()
         if position >= last:
             return 0  # in step: three reads, no write lock
         done = 0
@@ -119,6 +112,20 @@ class Follower(PaperRows):
                 progress(read)
             if read < PAGE:
                 return done
+
+    def check_head(self) -> tuple[int, int]:
+        """The model's position and the log's last, once the log is proven to still
+        hold the event the model read at its position (:mod:`projections.store.head`):
+        every read checks it, whether or not its login may bring the model up to date."""
+        with self._transaction(lock=False) as cursor:
+            cursor.execute(
+                self._sql("SELECT name, position FROM ragw_tracking WHERE name IN (?, ?)"),
+                (NAME, HEAD_ROW),
+            )
+            tracked = dict(cursor.fetchall())
+        position, last = int(tracked.get(NAME, 0)), self.ledger.last_position()
+        check_head(self.ledger.recorder, position, tracked.get(HEAD_ROW), last)
+        return position, last
 
     def rebuild(self, progress: Callable[[int], object] | None = None) -> int:
         """Derive the whole model again from the first event, in one transaction, sealed

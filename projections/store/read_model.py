@@ -25,7 +25,9 @@ class TimelineStore(Follower):
     ``writable``) reads it as it is: catching up does nothing, rebuilding is refused."""
 
     def catch_up(self, progress: Callable[[int], object] | None = None) -> int:
-        if not self.writable:
+        if not self.writable:  # brought up to date by its follower; checked all the same
+            if self.ready:
+                self.check_head()
             return 0
         return super().catch_up(progress)
 

@@ -71,7 +71,10 @@ def _current_states(session: LedgerSession) -> CurrentStates | None:
     if ledger.last_position() == 0:
         return None
     store = session.store()
-    if not store.ready or store.position() < ledger.last_position():
+    if not store.ready:
+        return None
+    position, last = store.check_head()  # a model of deleted events is not read from
+    if position < last:
         return None
     from projections.store.current import states_as_at
 

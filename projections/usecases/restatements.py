@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 
+from events import MeetingScheduled
 from ledger.errors import InvalidInputError
 from ledger.formats import iso_utc
 from ledger.keys import committee_id
@@ -121,7 +122,9 @@ def meeting_before_moved(
     that changed it and who recorded them; None when it did not."""
     before_now = session.recorded(known_now).committee(committee).before(meeting)
     then = session.recorded(compared).committees.get(committee)
-    before_then = then.before(meeting) if then is not None else None
+    if then is None:  # the ledger did not hold the committee then: every item is restated
+        return None
+    before_then = then.before(meeting)
     day_then = before_then.on if before_then else None
     day_now = before_now.on if before_now else None
     if day_then == day_now:
@@ -134,9 +137,10 @@ def meeting_before_moved(
         f"{committee}@{event.originator_version} ({type(event).__name__}, recorded at "
         f"{iso_utc(event.timestamp)} by {event.actor})"
         for event in stream
-        if event.timestamp > compared
+        if isinstance(event, MeetingScheduled)  # only a meeting scheduled adds one
+        and event.timestamp > compared
         and (known_now is None or event.timestamp <= known_now)
-        and getattr(event, "meeting", None) in (day_then, day_now)
+        and event.meeting in (day_then, day_now)
     ]
     said = day_then.isoformat() if day_then else "no meeting"
     return (

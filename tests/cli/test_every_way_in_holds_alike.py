@@ -133,3 +133,16 @@ def test_a_note_that_reorders_the_text_around_it_is_refused(owned: Any, order: s
     message = error_line(owned, "note", "FRAUD19/2", f"Done {order}tnemucod")
     assert f"U+{ord(order):04X}" in message and "reorders" in message
     assert events_in(owned) == before
+
+
+def test_a_due_date_or_a_link_that_reorders_the_text_around_it_is_refused(owned: Any) -> None:
+    """A link shown as "…exe.jpg" that is "…gpj.exe"; a due date as written, which the
+    paper prints: every text ragw shows is held to the same rule as a note."""
+    before = events_in(owned)
+    args = ("rec", "add", "FRAUD19", "98", "--kind", "afi", "--text", "Text")
+    message = error_line(owned, *args, "--due", "\u202eDecember 2019")
+    assert "U+202E" in message and "reorders" in message
+    link = "https://x.example/\u202egpj.exe"
+    message = error_line(owned, "complete", "FRAUD19/2", "--evidence", "Done", "--link", link)
+    assert "U+202E" in message and "reorders" in message
+    assert events_in(owned) == before

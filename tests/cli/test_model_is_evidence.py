@@ -74,3 +74,29 @@ def test_a_restore_into_a_ledger_whose_events_were_deleted_is_refused(tmp_path: 
     # a new file takes it
     assert "restored" in ragw(tmp_path / "new.db", "restore", str(backup))
     assert json.loads(ragw(tmp_path / "new.db", "board", "--format", "json"))["items"] == []
+
+
+def test_a_login_that_may_not_bring_the_model_up_to_date_is_refused_alike(tmp_path: Path) -> None:
+    """On PostgreSQL under roles a reader's login does not follow the log; its reads
+    check what the model read all the same."""
+    from ledger import open_ledger
+    from ledger.errors import LedgerError
+    from projections.store import TimelineStore
+
+    db = tmp_path / "ragw.db"
+    ragw(db, "demo")
+    ragw(db, "board")
+    delete_last_event(db)
+    ledger = open_ledger(str(db), create=False)
+    store = TimelineStore(ledger, str(db))
+    try:
+        store.writable = False  # as a reader's login finds it
+        try:
+            store.catch_up()
+        except LedgerError as refusal:
+            assert "the log's last event is at position 273" in str(refusal)
+        else:
+            raise AssertionError("a reader read a model of deleted events")
+    finally:
+        store.close()
+        ledger.close()

@@ -145,6 +145,7 @@ def test_a_paper_never_issued_is_compared_as_known_at_the_end_of_its_day(ragw: A
     restate(ragw)
     document = json.loads(ragw("restatements", "C", MEETING, "--format", "json"))
     assert document["compared_with"] == "2021-04-01T23:59:59.999999+00:00"
+    assert document["meeting_before_changed"] is None  # no committee then: none moved
     # all of it recorded long after that day: the ledger then held none of these items,
     # and each is listed with every event of it dated on or before the meeting
     assert [item["key"] for item in document["items"]] == ["R/1", "R/2", "R/3"]

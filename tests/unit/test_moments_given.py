@@ -31,6 +31,8 @@ def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         ("2026-12-01T17:00+00:00", datetime(2026, 12, 1, 17, 0, tzinfo=UTC)),
         ("2026-12-01T17:00Z", datetime(2026, 12, 1, 17, 0, tzinfo=UTC)),
         ("2026-12-01", datetime(2026, 12, 2, 4, 59, 59, 999999, tzinfo=UTC)),
+        ("20261201", datetime(2026, 12, 2, 4, 59, 59, 999999, tzinfo=UTC)),  # a day too
+        ("2026-W49-2", datetime(2026, 12, 2, 4, 59, 59, 999999, tzinfo=UTC)),
     ],
 )
 def test_a_moment_typed_means_one_moment_on_the_command_line_and_the_web(
