@@ -275,6 +275,8 @@ MODEL_TYPES = [
         "ragw_reports, title: the column is of type character varying, not this layout's text",
     ),
     (
+        # the fingerprint of the event read is a 56-bit number no integer holds: gone first
+        "DELETE FROM ragw_tracking WHERE name = 'read_model_head'; "
         "ALTER TABLE ragw_tracking ALTER COLUMN position TYPE integer",
         "ragw_tracking, position: the column is of type integer, not this layout's bigint",
     ),
