@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -295,6 +296,13 @@ def parse_moment(value: str | None, option: str = "--as-known-at") -> datetime |
     from ledger.due import parse_moment as moment_of
 
     return moment_of(value, option)
+
+
+def span_days(text: str) -> int | None:
+    """ "45d", "6w", "2m" (30-day months) or a bare number of days, in at most five
+    digits; None when ``text`` is none of these."""
+    match = re.fullmatch(r"\s*(\d{1,5})\s*([dwm]?)\s*", text.lower())
+    return int(match[1]) * {"": 1, "d": 1, "w": 7, "m": 30}[match[2]] if match else None
 
 
 def session_of(ctx: click.Context) -> Session:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from cli.common import (
     progress,
     refuse,
     session_of,
+    span_days,
 )
 from cli.sheets import replacing, write_csv, write_xlsx
 from projections.usecases.board import board_export, update_sheet
@@ -249,8 +249,7 @@ def export_events(session: LedgerSession, path: Path, *, plaintext: bool = False
 
 def parse_days(text: str) -> int:
     """ "45d", "6w", "2m" (30-day months) or a bare number of days."""
-    match = re.fullmatch(r"\s*([0-9]{1,5})\s*([dwm]?)\s*", text.lower())
-    days = int(match[1]) * {"": 1, "d": 1, "w": 7, "m": 30}[match[2]] if match else None
+    days = span_days(text)
     if days is None or days > 36_500:
         refuse(
             f"--due-within {text!r} is not a span of at most 100 years; write e.g. 45d, 6w or 2m"

@@ -21,6 +21,7 @@ from cli.common import (
     record,
     refuse,
     session_of,
+    span_days,
 )
 from cli.hints import cli_text
 from cli.mailing import (
@@ -98,10 +99,10 @@ def owner_list(ctx: click.Context, fmt: str) -> None:
 
 def parse_within(text: str) -> int:
     """ "45d", "6w", "2m" (30-day months) or a bare number of days."""
-    match = re.fullmatch(r"\s*(\d{1,5})\s*([dwm]?)\s*", text.lower())
-    if not match:
+    days = span_days(text)
+    if days is None:
         refuse(f"--within {text!r} is not a span; write e.g. 45d, 6w or 2m")
-    return int(match[1]) * {"": 1, "d": 1, "w": 7, "m": 30}[match[2]]
+    return days
 
 
 def parse_server(text: str) -> tuple[str, int]:

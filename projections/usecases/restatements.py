@@ -29,6 +29,7 @@ from projections.usecases.papers import (
 
 if TYPE_CHECKING:
     from events import CommitteeEvent
+    from projections.recorded import Recorded
     from projections.usecases.session import LedgerSession
 
 
@@ -104,23 +105,20 @@ def restatements(
         known_then,
         meeting,
     )
-    moved = meeting_before_moved(session, committee, meeting, compared, now.known_at)
+    moved = meeting_before_moved(session, now, committee, meeting, compared)
     if moved is not None:
         basis += f"; {moved}"
     return Compared(Restatements(committee, meeting, compared, issued, items, moved), basis)
 
 
 def meeting_before_moved(
-    session: LedgerSession,
-    committee: str,
-    meeting: date,
-    compared: datetime,
-    known_now: datetime | None,
+    session: LedgerSession, now: Recorded, committee: str, meeting: date, compared: datetime
 ) -> str | None:
     """How the meeting the paper compares with changed between ``compared`` (when the
-    paper was read) and now (``known_now``; None: everything recorded), with the events
-    that changed it and who recorded them; None when it did not."""
-    before_now = session.recorded(known_now).committee(committee).before(meeting)
+    paper was read) and ``now`` (what the ledger holds as the read is made), with the
+    events that changed it and who recorded them; None when it did not."""
+    known_now = now.known_at
+    before_now = now.committee(committee).before(meeting)
     then = session.recorded(compared).committees.get(committee)
     if then is None:  # the ledger did not hold the committee then: every item is restated
         return None
