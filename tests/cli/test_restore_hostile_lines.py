@@ -1,7 +1,8 @@
 """Lines no export writes, refused by a restore in one `Error:` line naming the line,
 with nothing written, never a traceback: a moment without its time zone, a key no
-stream can be named by, brackets nested past any parser, a position past any log, and
-an issued paper whose digest or reading could not have been recorded. And a paper whose
+stream can be named by, brackets nested past any parser, a position past any log, a
+value that reads only by coercion (a number for a date, `true` for a number), and an
+issued paper whose digest or reading could not have been recorded. And a paper whose
 recorded digest is damaged cannot be rendered as issued, in one `Error:` line."""
 
 from __future__ import annotations
@@ -203,3 +204,29 @@ def test_a_paper_recorded_with_a_damaged_digest_is_not_rendered_as_issued(
     assert len(message.splitlines()) == 1, message
     assert message.startswith("Error: the paper for PRMSC's meeting on 2019-11-15 was recorded")
     assert "'garbage', which is not a digest" in message
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value", "said"),
+    [
+        ("ReportRegistered", "makes", True, "its makes is true"),
+        ("ReportRegistered", "makes", "12", 'its makes is "12"'),
+        ("MeetingScheduled", "meeting", 0, "its meeting is 0"),
+        ("ReportRegistered", "published", 20191115, "its published is 20191115"),
+    ],
+)
+def test_a_value_that_reads_only_by_coercion_is_refused_naming_its_field(
+    issued: tuple[str, list[dict[str, Any]]],
+    target: str,
+    tmp_path: Path,
+    kind: str,
+    field: str,
+    value: Any,
+    said: str,
+) -> None:
+    """A number for a date, `true` for a number, a number in text: the ledger records
+    none of them, so a backup giving one is not a backup of it."""
+    _, lines = issued
+    at = next(i for i, line in enumerate(lines) if line["type"] == kind)
+    message = refused(target, written(tmp_path, changed(lines, at, payload={field: value})))
+    assert f"line {at + 1}" in message and said in message
