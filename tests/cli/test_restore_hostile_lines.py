@@ -107,6 +107,34 @@ def test_a_position_past_any_log_is_refused(
     assert f"line {len(lines)}" in message and "is past 9007199254740992" in message
 
 
+def test_a_position_too_far_ahead_to_back_up_again_is_refused(
+    issued: tuple[str, list[dict[str, Any]]], target: str, tmp_path: Path
+) -> None:
+    """Restored at 2^53, the ledger's next event would have a position no backup may
+    give: positions may leave gaps (writers collide), never 2^40 of them."""
+    _, lines = issued
+    ahead = len(lines) + 2**40 + 1  # after len(lines) - 1 lines
+    message = refused(target, written(tmp_path, changed(lines, -1, position=ahead)))
+    assert f"line {len(lines)}" in message
+    assert f"leaves {2**40 + 1} positions unused before it" in message
+
+
+def test_a_restore_numbered_ahead_within_the_gaps_a_log_leaves_backs_up_again(
+    issued: tuple[str, list[dict[str, Any]]], target: str, tmp_path: Path
+) -> None:
+    """The control: a last line 2^40 positions ahead restores, and so does the backup
+    of the ledger it made, once it has recorded more."""
+    _, lines = issued
+    ahead = len(lines) + 2**40  # 2^40 unused: the most
+    run(target, "restore", written(tmp_path, changed(lines, -1, position=ahead)))
+    key = next(line["key"] for line in lines if line["type"] == "RecommendationIssued")
+    run(target, "note", key, "recorded after the restore")
+    again = tmp_path / "again.jsonl"
+    run(target, "export", "--out", str(again))
+    assert json.loads(again.read_text().splitlines()[-1])["position"] == ahead + 1
+    run(str(tmp_path / "again.db"), "restore", str(again))
+
+
 @pytest.mark.parametrize(
     ("payload", "said"),
     [

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 #: a second by NTP; five minutes (Kerberos's default allowance) covers one that is not,
 #: without letting anything be dated later in the day, let alone in 2099.
 CLOCK_TOLERANCE = timedelta(minutes=5)
+#: The most positions a backup may leave unused before a line, over all its lines: a
+#: PostgreSQL log skips the positions of writes rolled back (each the size of its
+#: write), never so many. A log numbered further ahead would near 2**53, the last
+#: position a backup may give, and a ledger restored from it could not be backed up.
+UNUSED = 2**40
 
 
 def restore(
@@ -91,6 +96,13 @@ def restore(
                 raise RuleBrokenError(
                     f"its position {position} does not come after the line before's "
                     f"({positions[-1]}): the backup is out of order"
+                )
+            if position - len(positions) - 1 > UNUSED:
+                raise RuleBrokenError(
+                    f"its position {position} leaves {position - len(positions) - 1} "
+                    f"positions unused before it, more than {UNUSED} (2^40): writers that "
+                    "collide leave a few unused, never so many, and a ledger numbered so far "
+                    "ahead could not be backed up again once restored"
                 )
             if isinstance(event, PaperIssued) and event.position >= position:
                 raise RuleBrokenError(
