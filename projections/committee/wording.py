@@ -109,7 +109,8 @@ def describe_report(report: ReportFacts) -> str:
 
 def count_sentence(report: ReportFacts, states: list[ItemView]) -> tuple[dict[str, int], str]:
     """ "This report makes 6 recommendations, 4 for the force: 1 complete and 3 in
-    progress". WHITE items are not the force's to deliver."""
+    progress". WHITE items are not the force's to deliver. A tracker holding more items
+    than the report makes says both numbers, never more for the force than it makes."""
     statuses = Counter(state.status for state in states)
     complete = statuses[Status.GREEN]
     closed = statuses[Status.CLOSED]
@@ -131,7 +132,15 @@ def count_sentence(report: ReportFacts, states: list[ItemView]) -> tuple[dict[st
             f"This report makes {_plural(report.makes, 'recommendation')}; "
             "none is on the tracker for the force."
         )
-    if report.makes is not None:
+    if report.makes is not None and len(states) > report.makes:
+        # areas for improvement the count left out, or an item split in parts: the
+        # tracker holds more than the report counted, and says so rather than count
+        # more for the force than the report makes
+        opening = (
+            f"This report makes {_plural(report.makes, 'recommendation')}; "
+            f"{len(states)} items from it are on the tracker"
+        )
+    elif report.makes is not None:
         opening = f"This report makes {_plural(report.makes, 'recommendation')}"
     else:
         opening = f"This report has {_plural(len(states), 'item')} on the tracker"

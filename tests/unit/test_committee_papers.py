@@ -348,6 +348,21 @@ def test_the_appendix_leaves_out_previously_reported_greens_and_marks_new_ones()
     assert report["description"] == "A national report by HMICFRS published February 2020"
 
 
+def test_a_tracker_holding_more_items_than_the_report_makes_says_both_numbers() -> None:
+    """FRAUD19 makes 18 recommendations and the force tracks 21 items of it (areas for
+    improvement besides): the sentence never counts more for the force than it makes."""
+    ledger = ledger_with_meetings(FEB, MAY)
+    for ref in "123456":
+        add(ledger, f"ROADS/{ref}")
+    add(ledger, "ROADS/7", "WHITE", reason="For the College of Policing")
+    ledger.change_status("ROADS/1", "GREEN", actor=ME, on=date(2021, 3, 5))
+    report = appendix(ledger, MAY)["reports"][0]
+    assert report["sentence"] == (
+        "This report makes 4 recommendations; 7 items from it are on the tracker, "
+        "6 for the force: 1 complete and 5 in progress."
+    )
+
+
 def test_white_items_are_not_for_the_force_in_the_count_sentence() -> None:
     ledger = ledger_with_meetings(FEB, MAY)
     add(ledger, "CUSTODY/1", "WHITE", reason="For the College of Policing")
