@@ -1,5 +1,5 @@
 """Reminders handed to a mail server: a connection over TLS when the server offers
-STARTTLS (signed in only then, unless told otherwise), each message sent and recorded
+STARTTLS (and only then, unless told otherwise), each message sent and recorded
 on the items it lists, and what was not sent or not recorded, said per owner."""
 
 from __future__ import annotations
@@ -50,9 +50,9 @@ def _send(smtp: smtplib.SMTP, message: EmailMessage, digest: Digest) -> Sent:
 
 
 def _connect(address: tuple[str, int], *, insecure: bool) -> smtplib.SMTP:
-    """A connection to the mail server at ``address``, over TLS when it offers STARTTLS,
-    signed in when RAGW_SMTP_USER is set: never in clear (a server that does not offer
-    STARTTLS could be anyone's in between) unless ``insecure``."""
+    """A connection to the mail server at ``address``, over TLS, signed in when
+    RAGW_SMTP_USER is set: never in clear (a server that does not offer STARTTLS could be
+    anyone's in between, or its offer removed by one) unless ``insecure``."""
     host, port = address
     smtp = smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT)
     try:
@@ -62,13 +62,14 @@ def _connect(address: tuple[str, int], *, insecure: bool) -> smtplib.SMTP:
             smtp.starttls(context=ssl.create_default_context())
             smtp.ehlo()
         user = os.environ.get(USER_VARIABLE)
+        if not tls and not insecure:
+            what = f"the reminders and {USER_VARIABLE}'s password" if user else "the reminders"
+            refuse(
+                f"the mail server {host}:{port} does not offer STARTTLS, so {what} would go "
+                "in clear; nothing was sent (use a server that offers it, or --smtp-insecure "
+                "on a network you trust, such as a relay on this machine)"
+            )
         if user:
-            if not tls and not insecure:
-                refuse(
-                    f"the mail server {host}:{port} does not offer STARTTLS, so "
-                    f"{USER_VARIABLE}'s password would go in clear; nothing was sent (use a "
-                    "server that offers it, or --smtp-insecure on a network you trust)"
-                )
             smtp.login(user, os.environ.get(PASSWORD_VARIABLE, ""))
     except BaseException:
         smtp.close()

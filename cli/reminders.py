@@ -33,6 +33,7 @@ from cli.mailing import (
     send_all,
 )
 from cli.render import Output, emit, format_option
+from cli.sheets import replacing
 from ledger.errors import LedgerError
 from projections.usecases.reminders import WITHIN_DAYS, Digest, owner_calendar, reminders_due
 
@@ -155,8 +156,9 @@ def _file_name(day: date, owner: str, taken: set[str]) -> str:
     "--smtp-insecure",
     "insecure",
     is_flag=True,
-    help=f"Sign in ({USER_VARIABLE}) even where the server does not offer STARTTLS, so the "
-    "password goes in clear: only on a network you trust.",
+    help="Send even where the server does not offer STARTTLS, so the messages (and "
+    f"{USER_VARIABLE}'s password, when set) go in clear: only on a network you trust, such "
+    "as to a relay on this machine.",
 )
 @click.option(
     "--from",
@@ -207,8 +209,8 @@ def remind(
       ragw remind --smtp smtp.example.org:587 --from ragw@example.org \\
           --base-url https://ragw.example.org
       ragw remind --on 2019-11-15 --within 6w --out reminders/
-      RAGW_SMTP=localhost:25 ragw remind     # e.g. daily, from cron or a systemd timer
-      RAGW_SMTP_USER=ragw ragw remind --smtp 10.0.0.5:25 --smtp-insecure  # no STARTTLS there
+      RAGW_SMTP=mail.example.org:587 ragw remind  # e.g. daily, from cron or a timer
+      ragw remind --smtp localhost:25 --smtp-insecure  # a relay on this machine, no STARTTLS
     """
     session = session_of(ctx)
     day = parse_day(on, "--on") or session.uses.ledger(write=False).today()
@@ -295,7 +297,8 @@ def _deliver(
         taken: set[str] = set()
         for digest, message in messages:
             path = folder / _file_name(day, digest.owner, taken)
-            _write_new(path, bytes(message))
+            with replacing(path, "wb") as file:
+                file.write(bytes(message))
             click.echo(f"wrote {path}")
     if address is not None:
         refused, sent = send_all(ctx, address, messages, day, insecure=insecure)
@@ -311,15 +314,6 @@ def _deliver(
             "or --out DIR to write the messages"
         )
     return missed, len(messages) if folder is not None else 0
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    """Write ``path``, replacing a file there but never following a link there."""
-    if path.is_symlink():
-        refuse(f"--out: {path} is a link; remove it, or write to another folder")
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
 
 
 @click.command("calendar")
@@ -347,5 +341,6 @@ def calendar(
     found = owner_calendar(session.uses, owner=who, on=day)
     from render.reminders import calendar_ics
 
-    path.write_bytes(calendar_ics(found, base_url=parse_base_url(base_url)))
+    with replacing(path, "wb") as file:
+        file.write(calendar_ics(found, base_url=parse_base_url(base_url)))
     click.echo(f"wrote {path}: {len(found.lines)} open items of {found.owner}")

@@ -52,6 +52,7 @@ def index() -> Any:
 @login_required
 def board() -> Any:
     from projections.usecases.board import board as board_read
+    from projections.usecases.board import open_items_due_within
     from projections.usecases.board import status_named
     from projections.usecases.verdicts import own_verdicts
 
@@ -105,6 +106,7 @@ def due_first(item: BoardItem) -> tuple[bool, date, str]:
 def mine() -> Any:
     """The items of every owner the user acts for, overdue and soonest due first."""
     from projections.usecases.board import board as board_read
+    from projections.usecases.board import open_items_due_within
 
     user = signed_user()
     today = date.today()
@@ -112,8 +114,9 @@ def mine() -> Any:
     for owner in user.signed.acts_for:
         for item in board_read(uses(), as_at=today, owner=owner).listed().items:
             items[item.key] = item
-    # an item not for the force is someone else's to act on: nobody is chased for it
-    open_items = [i for i in items.values() if i.status != "CLOSED" and i.not_for_the_force is None]
+    # open as the reminders and the calendar feed offered here count it: neither GREEN
+    # nor CLOSED, and the force's to act on
+    open_items = open_items_due_within(items.values(), today=today, days=None)
     return render_template(
         "mine.html",
         items=sorted(open_items, key=due_first),

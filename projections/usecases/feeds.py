@@ -4,9 +4,8 @@ program at a secret address (:mod:`ledger.storage.feeds`), with no session.
 Every read asks the ledger afresh: a disabled user's feed, or a token since replaced,
 answers nothing, and a role granted or revoked changes the items at the next read. The
 items are the owners' calendars as ``ragw calendar`` makes them, one owner after another,
-each item of a restricted report by its key, status and dates alone: a calendar program
-keeps a copy of the feed somewhere ragw does not control, so it gets no more of a
-restricted report than a public paper does.
+each item of a restricted report by its key, status and dates alone
+(:mod:`projections.usecases.reminders` withholds the rest for every calendar).
 """
 
 from __future__ import annotations
@@ -14,9 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from events import ReportRegistered
 from ledger.errors import Fix, Hint, NotFoundError
-from projections.committee.withholding import withheld_of
 from projections.usecases.reminders import OwnerCalendar, owner_calendar
 
 if TYPE_CHECKING:
@@ -50,11 +47,4 @@ def feed(session: LedgerSession, token: str, *, on: date) -> OwnerCalendar | Non
     calendars = [owner_calendar(session, owner=owner, on=on) for owner in owners]
     lines = [line for calendar in calendars for line in calendar.lines]
     versions = {key: n for calendar in calendars for key, n in calendar.versions.items()}
-    restricted = frozenset(
-        event.code
-        for _, event in ledger.read_log(types=(ReportRegistered,))
-        if isinstance(event, ReportRegistered) and event.restricted
-    )
-    return OwnerCalendar(
-        ", ".join(owners) or user.name, on, withheld_of(lines, restricted), versions
-    )
+    return OwnerCalendar(", ".join(owners) or user.name, on, lines, versions)

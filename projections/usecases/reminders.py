@@ -4,7 +4,12 @@ cannot be told, and an owner's open items for a calendar.
 
 Which items are due within the window, and which are overdue, are the board's own
 rules (:func:`~projections.usecases.board.open_items_due_within`, the overdue rule of
-:mod:`projections.rows`): a reminder lists exactly what the board says."""
+:mod:`projections.rows`): a reminder lists exactly what the board says.
+
+A message, a calendar file and a calendar program's copy of a feed all end up somewhere
+ragw does not control, so each item of a restricted report is given by its key, status
+and dates alone, its text withheld as a public paper withholds it
+(:mod:`projections.committee.withholding`); its page in ragw gives the rest."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from ledger.aggregates.access import fold_name
 from ledger.errors import InvalidInputError
 from ledger.inputs import clean_text
 from projections.board import board_of
+from projections.committee.withholding import restricted_codes, withheld_of
 from projections.usecases.board import open_items_due_within
 
 if TYPE_CHECKING:
@@ -106,7 +112,11 @@ def _open_lines(
     items = open_items_due_within(
         board_of(recorded, as_at=on, owner=owner).items, today=on, days=within_days
     )
-    return [(ReminderLine.of(item, states[item.key]), item.owner) for item in items]
+    restricted = restricted_codes(recorded)
+    return [
+        (withheld_of(ReminderLine.of(item, states[item.key]), restricted), item.owner)
+        for item in items
+    ]
 
 
 def _past(line: ReminderLine, on: date) -> bool:

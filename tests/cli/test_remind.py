@@ -127,7 +127,9 @@ def board(db: str) -> dict[str, dict[str, Any]]:
 def test_each_owner_with_an_address_gets_one_message_and_nothing_is_sent_twice_a_day(
     demo: str, smtp: str, mailbox: Mailbox
 ) -> None:
-    first = run(demo, "remind", "--on", ON, "--smtp", smtp, "--base-url", BASE, code=1)
+    first = run(
+        demo, "remind", "--on", ON, "--smtp", smtp, "--smtp-insecure", "--base-url", BASE, code=1
+    )
     assert "Head of Uniform" in first.stderr and "PEEL17/3" in first.stderr
     assert len(first.stderr.splitlines()) == 1
     assert len(mailbox.received) == 2
@@ -151,13 +153,13 @@ def test_each_owner_with_an_address_gets_one_message_and_nothing_is_sent_twice_a
     assert rows["FRAUD19/1"]["reminded"] == ON and rows["STALKING19/8"]["reminded"] == ON
     assert rows["PEEL17/3"]["reminded"] is None and rows["PEEL1819/1"]["reminded"] is None
 
-    again = run(demo, "remind", "--on", ON, "--smtp", smtp, code=1)
+    again = run(demo, "remind", "--on", ON, "--smtp", smtp, "--smtp-insecure", code=1)
     assert "nothing to send" in again.stdout and len(mailbox.received) == 2
 
     run(demo, "owner", "contact", "Head of Uniform", "--email", "uniform@example.org")
-    last = run(demo, "remind", "--on", ON, "--smtp", smtp)
+    last = run(demo, "remind", "--on", ON, "--smtp", smtp, "--smtp-insecure")
     assert len(mailbox.received) == 3 and "PEEL17/3" in text_of(mailbox.received[2][1], "plain")
-    quiet = run(demo, "remind", "--on", ON, "--smtp", smtp)
+    quiet = run(demo, "remind", "--on", ON, "--smtp", smtp, "--smtp-insecure")
     assert "nothing to send" in quiet.stdout and len(mailbox.received) == 3
     assert "recorded PEEL17/3@" in last.stdout
     run(demo, "verify")
@@ -166,7 +168,7 @@ def test_each_owner_with_an_address_gets_one_message_and_nothing_is_sent_twice_a
 def test_a_refusing_server_records_nothing_for_what_it_refused(demo: str) -> None:
     mailbox = Mailbox(refused=(PROTECTION[0], CRIME[1]))
     for smtp in mail_server(mailbox):
-        result = run(demo, "remind", "--on", ON, "--smtp", smtp, code=1)
+        result = run(demo, "remind", "--on", ON, "--smtp", smtp, "--smtp-insecure", code=1)
     assert "Head of Public Protection" in result.stderr and CRIME[1] in result.stderr
     # Head of Crime's went to one of the two addresses; Protection's to nobody
     assert [rcpt for rcpt, _ in mailbox.received] == [[CRIME[0]]]
@@ -180,7 +182,7 @@ def test_a_refusing_server_records_nothing_for_what_it_refused(demo: str) -> Non
     # what was refused is sent by the next run the same day; nothing else is
     retry = Mailbox()
     for smtp in mail_server(retry):
-        run(demo, "remind", "--on", ON, "--smtp", smtp, code=1)
+        run(demo, "remind", "--on", ON, "--smtp", smtp, "--smtp-insecure", code=1)
     assert [rcpt for rcpt, _ in retry.received] == [list(PROTECTION)]
 
 
@@ -290,7 +292,7 @@ def test_a_backup_with_contacts_and_reminders_restores_through_their_rules(
     out.mkdir()
     mailbox = Mailbox()
     for smtp in mail_server(mailbox):
-        run(demo, "remind", "--on", ON, "--smtp", smtp, code=1)
+        run(demo, "remind", "--on", ON, "--smtp", smtp, "--smtp-insecure", code=1)
     run(demo, "owner", "contact", "Head of Crime", "--clear")
     backup = tmp_path / "backup.jsonl"
     run(demo, "export", "--out", str(backup))
@@ -479,7 +481,7 @@ def test_reminders_cut_short_by_a_closed_output_say_so_and_the_mail_server_is_no
     reading (``| head``) stops the run after the first, which was sent and recorded."""
     from tests.cli.test_closed_pipe import into_a_closed_pipe
 
-    code, said = into_a_closed_pipe(demo, "remind", "--on", ON, "--smtp", smtp)
+    code, said = into_a_closed_pipe(demo, "remind", "--on", ON, "--smtp", smtp, "--smtp-insecure")
     assert code == 1 and said.startswith("Error: the output was closed"), said
     assert said.count("\n") == 1 and "mail server" not in said
     assert len(mailbox.received) == 1
@@ -548,7 +550,18 @@ def test_two_runs_started_together_send_each_reminder_once(demo: str) -> None:
             sys.executable,
             "-c",
             "import sys; from cli.main import main; sys.argv[0] = 'ragw'; main()",
-            *("--db", demo, "--actor", ACTOR, "remind", "--on", ON, "--smtp", smtp),
+            *(
+                "--db",
+                demo,
+                "--actor",
+                ACTOR,
+                "remind",
+                "--on",
+                ON,
+                "--smtp",
+                smtp,
+                "--smtp-insecure",
+            ),
         ]
         first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         waited = time.monotonic()

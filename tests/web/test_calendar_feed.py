@@ -112,3 +112,17 @@ def test_with_a_base_url_the_address_is_not_taken_from_the_host_a_request_names(
         assert 'value="https://ragw.example.org/calendar/' in page
     finally:
         running.stop()
+
+
+def test_my_items_lists_exactly_the_items_its_calendar_address_gives(client: Any) -> None:
+    """Open is one rule: neither GREEN nor CLOSED, and the force's. Olly's FRAUD19/3 is
+    GREEN (done), so neither the page nor the feed it offers lists it."""
+    owner = client("Olly Owner")
+    status, page, _ = owner.get("/mine")
+    assert status == 200
+    shown = set(re.findall(r'href="/items/([A-Z0-9]+/[^"/]+)"', page))
+    _, body = read(address_made(owner))
+    todos = icalendar.Calendar.from_ical(body).walk("VTODO")
+    listed = {str(todo["summary"]).split(" ", 1)[0].rstrip(":") for todo in todos}
+    assert shown == listed and "FRAUD19/3" not in shown and shown, (shown, listed)
+    assert f"{len(shown)} open" in page
