@@ -52,7 +52,6 @@ def index() -> Any:
 @login_required
 def board() -> Any:
     from projections.usecases.board import board as board_read
-    from projections.usecases.board import open_items_due_within
     from projections.usecases.board import status_named
     from projections.usecases.verdicts import own_verdicts
 
