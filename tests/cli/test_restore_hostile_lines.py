@@ -241,6 +241,8 @@ def test_a_paper_recorded_with_a_damaged_digest_is_not_rendered_as_issued(
         ("ReportRegistered", "makes", "12", 'its makes is "12"'),
         ("MeetingScheduled", "meeting", 0, "its meeting is 0"),
         ("ReportRegistered", "published", 20191115, "its published is 20191115"),
+        ("MeetingScheduled", "meeting", "0", 'its meeting is "0": a day, YYYY-MM-DD'),
+        ("ReportRegistered", "published", "1556755200", 'its published is "1556755200"'),
     ],
 )
 def test_a_value_that_reads_only_by_coercion_is_refused_naming_its_field(
@@ -258,3 +260,35 @@ def test_a_value_that_reads_only_by_coercion_is_refused_naming_its_field(
     at = next(i for i, line in enumerate(lines) if line["type"] == kind)
     message = refused(target, written(tmp_path, changed(lines, at, payload={field: value})))
     assert f"line {at + 1}" in message and said in message
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        ({"on": 20190715}, "its on is 20190715: a day, YYYY-MM-DD"),
+        ({"on": "2019-W29-1"}, 'its on is "2019-W29-1": a day, YYYY-MM-DD'),
+        ({"recorded_at": "20190715T120000Z"}, "its recorded_at is"),
+        ({"class_version": True}, "its class_version is true: a whole number"),
+    ],
+)
+def test_a_lines_own_field_not_written_as_export_writes_it_is_refused(
+    issued: tuple[str, list[dict[str, Any]]],
+    target: str,
+    tmp_path: Path,
+    fields: dict[str, Any],
+    said: str,
+) -> None:
+    """The fields of the line itself, not only its payload: every day YYYY-MM-DD, every
+    moment with its T and zone, the class version a number."""
+    _, lines = issued
+    message = refused(target, written(tmp_path, changed(lines, 0, **fields)))
+    assert "line 1: " in message and said in message
+
+
+def test_an_id_not_written_key_at_version_is_refused(
+    issued: tuple[str, list[dict[str, Any]]], target: str, tmp_path: Path
+) -> None:
+    _, lines = issued
+    key = lines[0]["key"]
+    message = refused(target, written(tmp_path, changed(lines, 0, id=f" {key}@001")))
+    assert f"line 1: its id ' {key}@001' is not written KEY@VERSION" in message

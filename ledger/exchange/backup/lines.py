@@ -41,6 +41,7 @@ from events import (
 from ledger.chain import Digest
 from ledger.due import within_years
 from ledger.errors import LedgerError, RuleBrokenError
+from ledger.exchange.backup.exact import check_days, check_envelope, check_exact, first_error
 from ledger.formats import iso_utc
 from ledger.inputs import MAX_TEXT, check_name, check_writable
 from ledger.keys import (
@@ -121,6 +122,7 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
     if cls is None:
         raise RuleBrokenError(f"type {line.get('type')!r} is not an event the ledger records")
     key, version = split_event_id(str(line.get("id", "")))
+    check_envelope(line, key, version)
     check_writable(key, "its key")  # a lone surrogate names no stream: it has no UTF-8
     if key != line.get("key"):
         raise RuleBrokenError(f"id {line.get('id')!r} does not belong to key {line.get('key')!r}")
@@ -181,7 +183,8 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
             if name in NAMED:
                 _check_named(value, name)
         event = cls(originator_id=stream, originator_version=version, **state)
-        _check_exact(cls, stream, version, state)
+        check_exact(cls, stream, version, state)
+        check_days(payload, event)
         for name, value in event:  # every date and moment, as commands bound them
             if isinstance(value, datetime):
                 _check_zone(value, "recorded_at" if name == "timestamp" else name)
@@ -194,47 +197,10 @@ def event_of(line: dict[str, Any]) -> LedgerEvent:
     except LedgerError as error:
         raise RuleBrokenError(str(error)) from None
     except ValidationError as error:
-        raise RuleBrokenError(f"the event cannot be read: {_first_error(error)}") from None
+        raise RuleBrokenError(f"the event cannot be read: {first_error(error)}") from None
     except (KeyError, ValueError, TypeError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise RuleBrokenError(f"the event cannot be read: {first}") from None
-
-
-def _check_exact(cls: type[LedgerEvent], stream: UUID, version: int, state: dict[str, Any]) -> None:
-    """Refuse a payload that only reads as the event by coercion: a number for a date,
-    ``true`` for a number, a number in text for a number. The ledger records none; each
-    value must be of its field's own JSON type, as a backup of it writes it."""
-    text = json.dumps(
-        {**state, "originator_id": str(stream), "originator_version": version},
-        default=_iso,
-    )
-    try:
-        cls.__pydantic_validator__.validate_json(text, strict=True)
-    except ValidationError as error:
-        raise RuleBrokenError(
-            f"{_first_error(error)} (an export gives every value in its field's own JSON "
-            "type: a date as text, a number as a number)"
-        ) from None
-
-
-def _first_error(error: ValidationError) -> str:
-    """The first thing wrong with an event's values, naming its field and value."""
-    found = error.errors(include_url=False)[0]
-    name = ".".join(str(part) for part in found["loc"]) or "payload"
-    if found["type"] == "missing":
-        return f"its {name} is missing"
-    try:
-        given = json.dumps(found.get("input"), default=_iso)
-    except (TypeError, ValueError):
-        given = type(found.get("input")).__name__
-    given = given if len(given) <= 40 else given[:39] + "…"
-    return f"its {name} is {given}: {found['msg'][:1].lower()}{found['msg'][1:]}"
-
-
-def _iso(value: Any) -> str:
-    if isinstance(value, date):  # and datetime
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not a JSON value")
 
 
 def _check_zone(moment: datetime, name: str) -> None:
