@@ -201,10 +201,11 @@ class Ledger(Accounts, Reminders, Requests, Inspections, Relevance, National):
         on: date | None = None,
     ) -> list[str]:
         reason = clean_text(reason, Field.REASON, required=False)
+        wait = bool(self.needs_sign_off(actor, SignOffFor.EXTENSIONS))
 
         def record(item: Recommendation, day: date) -> None:
             published = self.get_report(item.history[0].report).published  # type: ignore[attr-defined]
-            item.set_deadline(parse_due(due, published), reason, actor, day)
+            item.set_deadline(parse_due(due, published), reason, actor, day, extensions_wait=wait)
 
         return self._change(key, on, record, actor)
 

@@ -176,7 +176,12 @@ class Recommendation(InOrder):
         self.state_as_at(on)
         self.trigger_event(StatusChanged, status=status, reason=reason, actor=actor, on=on)
 
-    def set_deadline(self, due: Due, reason: str | None, actor: str, on: date) -> None:
+    def set_deadline(
+        self, due: Due, reason: str | None, actor: str, on: date, *, extensions_wait: bool = False
+    ) -> None:
+        """Give the item its first due date; a date written with later ones ("June 2020
+        now June 2021") records each later one as an extension, refused where extensions
+        wait for sign-off (``extensions_wait``): that is an extension asked for."""
         state = self.state_as_at(on)
         if state.due is not None:
             raise RuleBrokenError(
@@ -187,6 +192,17 @@ class Recommendation(InOrder):
             )
         if due.original is None:
             raise RuleBrokenError(f"{due.text!r} names no date; give the date it is due")
+        if extensions_wait and due.extensions:
+            raise RuleBrokenError(
+                "{text!r} moves {key}'s due date later ({first} to {last}), and extensions "
+                "wait for sign-off; give the first date alone, then ask for the later one "
+                "with {hint}",
+                text=due.text,
+                key=self.key,
+                first=due.original.isoformat(),
+                last=due.extensions[-1].isoformat(),
+                hint=Hint.to(Fix.EXTEND, key=self.key),
+            )
         self.trigger_event(
             DeadlineSet,
             due=due.original,

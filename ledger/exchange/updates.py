@@ -220,7 +220,8 @@ def _apply(
                 "a new due date needs a justification: fill in the justification column"
             )
         if state.due is None:
-            item.set_deadline(parse_due(row.new_due, published), justification, actor, day)
+            written = parse_due(row.new_due, published)
+            item.set_deadline(written, justification, actor, day, extensions_wait=rules.extensions)
         elif wanted != state.due and rules.extensions:
             item.request_extension(wanted, justification, (), actor, day)
         elif wanted != state.due:
