@@ -105,19 +105,20 @@ def pack(
         open_org=session.other,
     )
     paper = read.paper
-    if suffix == ".docx":
-        from render.docx import write_docx  # python-docx: for a .docx paper only
+    recorded: list[str] = []
+    with replacing(path, "wb" if suffix == ".docx" else "w") as handle:
+        if suffix == ".docx":
+            from render.docx import write_docx  # python-docx: for a .docx paper only
 
-        with replacing(path, "wb") as handle:
             write_docx(paper, handle)
-    else:
-        from render.html import render_html  # jinja2: for an HTML paper only
+        else:
+            from render.html import render_html  # jinja2: for an HTML paper only
 
-        with replacing(path) as handle:
             handle.write(render_html(paper))
-    if issue:
-        for event_id in record_issue(session.uses, committee_code, meeting, read):
-            click.echo(f"recorded {event_id}")
+        if issue:  # recorded before the file takes its name: a refused issue writes none
+            recorded = record_issue(session.uses, committee_code, meeting, read)
+    for event_id in recorded:
+        click.echo(f"recorded {event_id}")
     totals = paper.summary.totals["current"]["all"]
     click.echo(
         f"wrote {path}: {len(paper.appendix.reports)} reports, "
