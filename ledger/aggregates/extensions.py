@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from events import RecommendationEvent
+from ledger.due import Due
 from ledger.errors import Field, Fix, Hint, RuleBrokenError
 from ledger.state import ItemState, timeline
 
@@ -75,3 +76,20 @@ def due_moves_after(history: Sequence[RecommendationEvent], day: date) -> list[t
             moves.append((start, state.due))  # type: ignore[arg-type]
         before = state
     return moves
+
+
+def check_not_written_later(key: str, due: Due) -> None:
+    """Refuse a first due date written with later ones ("June 2020 now June 2021") where
+    extensions wait for sign-off: each later date would be an extension recorded at
+    once, where it is one to ask for (``ragw extend``)."""
+    if due.extensions and due.original is not None:
+        raise RuleBrokenError(
+            "{text!r} moves {key}'s due date later ({first} to {last}), and extensions "
+            "wait for sign-off; give the first date alone, then ask for the later one "
+            "with {hint}",
+            text=due.text,
+            key=key,
+            first=due.original.isoformat(),
+            last=due.extensions[-1].isoformat(),
+            hint=Hint.to(Fix.EXTEND, key=key),
+        )

@@ -28,14 +28,15 @@ from events import (
     StatusChanged,
 )
 from ledger.aggregates.access import fold_name
-from ledger.aggregates.extensions import check_extension
+from ledger.aggregates.corrections import check_correctable
+from ledger.aggregates.extensions import check_extension, check_not_written_later
 from ledger.aggregates.moments import InOrder, not_before
 from ledger.aggregates.report import Report
 from ledger.due import Due
 from ledger.errors import Field, Fix, Hint, RuleBrokenError
 from ledger.keys import recommendation_id
 from ledger.seen import check_request
-from ledger.state import ItemState, Pending, corrected_version, fold_item
+from ledger.state import ItemState, Pending, fold_item
 
 NEEDS_REASON = frozenset({Status.RED, Status.WHITE})
 
@@ -192,17 +193,8 @@ class Recommendation(InOrder):
             )
         if due.original is None:
             raise RuleBrokenError(f"{due.text!r} names no date; give the date it is due")
-        if extensions_wait and due.extensions:
-            raise RuleBrokenError(
-                "{text!r} moves {key}'s due date later ({first} to {last}), and extensions "
-                "wait for sign-off; give the first date alone, then ask for the later one "
-                "with {hint}",
-                text=due.text,
-                key=self.key,
-                first=due.original.isoformat(),
-                last=due.extensions[-1].isoformat(),
-                hint=Hint.to(Fix.EXTEND, key=self.key),
-            )
+        if extensions_wait:
+            check_not_written_later(self.key, due)
         self.trigger_event(
             DeadlineSet,
             due=due.original,
@@ -388,29 +380,6 @@ class Recommendation(InOrder):
             )
 
     def correct(self, version: int, reason: str, actor: str, on: date) -> None:
+        check_correctable(self.key, self.history, version)
         target_id = f"{self.key}@{version}"
-        if not 1 <= version <= self.version:
-            raise RuleBrokenError(
-                "there is no event {target}; {key} has events {key}@1 to {key}@{version} ({hint})",
-                target=target_id,
-                key=self.key,
-                version=self.version,
-                hint=Hint.to(Fix.SEE_HISTORY, key=self.key),
-            )
-        target = self.history[version - 1]
-        if isinstance(target, RecommendationIssued):
-            raise RuleBrokenError(
-                f"{target_id} is the item's issue and cannot be retracted; correct the "
-                "later events that are wrong, or close the item with a reason"
-            )
-        if isinstance(target, EventCorrected):
-            raise RuleBrokenError(
-                f"{target_id} is itself a correction and cannot be retracted; "
-                "record the change again instead"
-            )
-        for event in self.history:
-            if isinstance(event, EventCorrected) and corrected_version(event) == version:
-                raise RuleBrokenError(
-                    f"{target_id} was already corrected by {self.key}@{event.originator_version}"
-                )
         self.trigger_event(EventCorrected, corrects=target_id, reason=reason, actor=actor, on=on)
