@@ -211,8 +211,8 @@ def check_shown(text: str, what: Field | str) -> str:
 def check_name(text: str, what: Field | str) -> str:
     """``text`` when it can name someone: writable, and without characters that reorder
     how it is shown or show as nothing (so a name cannot display as another's), on one
-    line, without "=?" (so an email's header built from it stays the one header it
-    was)."""
+    line, without "=?"
+    (so an email's header built from it stays the one header it was)."""
     check_writable(text, what)
     broken = _NOT_IN_NAMES.search(text)
     if broken is not None:
@@ -224,24 +224,27 @@ def check_name(text: str, what: Field | str) -> str:
             at=broken.start() + 1,
         )
     _refuse_reordering(text, what, "so it could show as another name")
-    _refuse_reordering(text, what, "so it could show as another name", _INVISIBLE)
+    hidden = _INVISIBLE.search(text)
+    if hidden is not None:
+        raise InvalidInputError(
+            "{what} holds U+{code} (a character that shows as nothing), so it could show "
+            "as another name; remove it",
+            what=what,
+            code=f"{ord(hidden.group()):04X}",
+        )
     return text
 
 
-def _refuse_reordering(
-    text: str, what: Field | str, risk: str, characters: re.Pattern[str] = _REORDERING
-) -> None:
-    """Refuse ``text`` holding a character that reorders the text shown around it (or
-    one of ``characters``: those that show as nothing), saying what that ``risk``s."""
-    found = characters.search(text)
+def _refuse_reordering(text: str, what: Field | str, risk: str) -> None:
+    """Refuse ``text`` holding a character that reorders the text shown around it,
+    saying what that ``risk``s."""
+    found = _REORDERING.search(text)
     if found is not None:
         raise InvalidInputError(
-            "{what} holds U+{code} (a character that {does}) at character {at}, {risk}; remove it",
+            "{what} holds U+{code} (a character that reorders the text shown around it) "
+            "at character {at}, {risk}; remove it",
             what=what,
             code=f"{ord(found.group()):04X}",
-            does="shows as nothing"
-            if characters is _INVISIBLE
-            else "reorders the text shown around it",
             at=found.start() + 1,
             risk=risk,
         )
