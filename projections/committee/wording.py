@@ -110,7 +110,8 @@ def describe_report(report: ReportFacts) -> str:
 def count_sentence(report: ReportFacts, states: list[ItemView]) -> tuple[dict[str, int], str]:
     """ "This report makes 6 recommendations, 4 for the force: 1 complete and 3 in
     progress". WHITE items are not the force's to deliver. A tracker holding more items
-    than the report makes says both numbers, never more for the force than it makes."""
+    than the report makes gives both numbers, so the count for the force never reads as
+    a part of the smaller one."""
     statuses = Counter(state.status for state in states)
     complete = statuses[Status.GREEN]
     closed = statuses[Status.CLOSED]
@@ -134,8 +135,7 @@ def count_sentence(report: ReportFacts, states: list[ItemView]) -> tuple[dict[st
         )
     if report.makes is not None and len(states) > report.makes:
         # areas for improvement the count left out, or an item split in parts: the
-        # tracker holds more than the report counted, and says so rather than count
-        # more for the force than the report makes
+        # tracker holds more than the report counted, and the sentence says both
         opening = (
             f"This report makes {_plural(report.makes, 'recommendation')}; "
             f"{len(states)} items from it are on the tracker"

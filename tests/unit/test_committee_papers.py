@@ -350,7 +350,8 @@ def test_the_appendix_leaves_out_previously_reported_greens_and_marks_new_ones()
 
 def test_a_tracker_holding_more_items_than_the_report_makes_says_both_numbers() -> None:
     """FRAUD19 makes 18 recommendations and the force tracks 21 items of it (areas for
-    improvement besides): the sentence never counts more for the force than it makes."""
+    improvement besides): the sentence gives both numbers, so its 20 for the force does
+    not read as a part of the 18."""
     ledger = ledger_with_meetings(FEB, MAY)
     for ref in "123456":
         add(ledger, f"ROADS/{ref}")
