@@ -170,10 +170,27 @@ def rows_below(
             for field, value in zip(fields, line.values, strict=False)
             if field and value.strip()
         }
-        problem = line.problem(read)
+        problem = line.problem(read) or _unheaded(header, line)
         if cells or problem:
             rows.append(TrackerRow(line.number, cells, problem, absent))
     return rows
+
+
+def _unheaded(header: Header, line: Line) -> str:
+    """Why a row holds a value in a column with no heading ("" when it holds none): a
+    value there would be dropped unread, most often the end of a cell that a comma not
+    in quotes cut in two."""
+    names = header.names
+    for index, value in enumerate(line.values):
+        if value.strip() and (index >= len(names) or not names[index].strip()):
+            from openpyxl.utils import get_column_letter  # only for a refusal
+
+            return (
+                f"column {get_column_letter(index + 1)} holds {value.strip()!r} under no "
+                "heading, so it would be dropped: a comma not in quotes cuts a cell in two "
+                "(put the cell in double quotes), or give the column a heading"
+            )
+    return ""
 
 
 def _workbook(path: Path, sheet: str | None, mapping: Mapping[str, str]) -> Tracker:

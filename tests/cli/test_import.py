@@ -63,6 +63,34 @@ def test_a_file_with_one_bad_row_in_the_middle_is_refused_whole(ragw, tmp_path: 
     assert events_in(ragw) == before
 
 
+def test_a_value_under_no_heading_is_refused_not_dropped(ragw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    header = "report_code,report,scope,published,ref,kind,text,on,comment"
+    row = "X10,R,force,2019-01-01,{ref},recommendation,t,2019-02-01,{comment}"
+    cut = row.format(ref=1, comment="Progress made, awaiting sign-off from the ACC")
+    quoted = row.format(ref=2, comment='"Progress made, and quoted"')
+    file = tmp_path / "cut.csv"
+    file.write_text(f"{header}\n{quoted}\n{cut}\n", encoding="utf-8")
+    ragw("report", "add", "KEEP", "--title", "t", "--scope", "force", "--published", "2019-01-01")
+    before = events_in(ragw)
+    message = ragw("import", str(file), code=1)
+    assert message.startswith("Error: cut.csv has 1 bad row and nothing was recorded")
+    assert message.count("\n") == 1
+    assert "line 3: column J holds 'awaiting sign-off from the ACC' under no heading" in message
+    assert events_in(ragw) == before
+    blank = tmp_path / "blank.csv"
+    blank.write_text(
+        f"{header.replace(',kind', ',,kind')}\nX10,R,force,2019-01-01,1,zz,"
+        "recommendation,t,2019-02-01,ok\n",
+        encoding="utf-8",
+    )
+    message = ragw("import", str(blank), code=1)
+    assert "line 2: column F holds 'zz' under no heading" in message
+    assert events_in(ragw) == before
+    file.write_text(f"{header}\n{quoted}\n", encoding="utf-8")
+    ragw("import", str(file))
+    assert board(ragw, "2019-02-01")["X10/2"]["comment"] == "Progress made, and quoted"
+
+
 def test_a_header_without_a_required_column_is_refused(ragw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     rows = [{k: v for k, v in row.items() if k != "text"} for row in seed_tracker()[:3]]
     message = ragw("import", str(write_csv(tmp_path / "t.csv", rows)), code=1)
