@@ -33,6 +33,8 @@ manager = LoginManager()
 #: Where a web session keeps the moment it began (it expires counting from it), and
 #: the moment the core gave with the checked password (which it is asked about after).
 BEGAN, SINCE = "began", "since"
+#: And the mark of the password checked: a session counts only while it is the one kept.
+MARK = "mark"
 
 
 class WebUser(UserMixin):  # type: ignore[misc]
@@ -68,8 +70,8 @@ def load_user(name: str) -> WebUser | None:
     when they are unknown, disabled, signed out elsewhere, or the session is too old."""
     from projections.usecases.users import signed_in
 
-    began, since = session.get(BEGAN), session.get(SINCE)
-    if not isinstance(began, str) or not isinstance(since, str):
+    began, since, mark = session.get(BEGAN), session.get(SINCE), session.get(MARK)
+    if not (isinstance(began, str) and isinstance(since, str) and isinstance(mark, str)):
         return None
     try:
         start, checked = datetime.fromisoformat(began), datetime.fromisoformat(since)
@@ -77,7 +79,7 @@ def load_user(name: str) -> WebUser | None:
         return None
     if datetime.now(UTC) - start > current_app.permanent_session_lifetime:
         return None
-    found = signed_in(uses(), name, checked)
+    found = signed_in(uses(), name, checked, mark)
     return None if found is None else WebUser(found)
 
 
@@ -105,6 +107,7 @@ def login() -> Any:
     session.permanent = True
     session[BEGAN] = datetime.now(UTC).isoformat()
     session[SINCE] = found.since.isoformat()
+    session[MARK] = found.mark
     login_user(WebUser(found))
     return redirect(url_for("pages.board"), code=303)
 

@@ -20,6 +20,7 @@ Names are kept folded (case and spacing, as roles match them).
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -242,6 +243,23 @@ class Credentials:
                 (fold_name(name),),
             )
         return int(row[0]) if row else None
+
+    def session_mark(self, name: str) -> tuple[int, str] | None:
+        """The moment (microseconds) from which ``name``'s sessions count, and the mark
+        of the password kept for them (a digest of its salted hash): a session holds
+        the mark it began with and counts only while the password is the same, so one
+        begun on a copy of this store where the name was given another password is not
+        this store's; None: no password is kept for them."""
+        with self._cursor(commit=False) as cursor:
+            row = self._one(
+                cursor,
+                f"SELECT sessions_from, hash FROM {self.passwords} WHERE name = ?",
+                (fold_name(name),),
+            )
+        if row is None:
+            return None
+        digest = hashlib.sha256(b"ragw session of the password\0" + str(row[1]).encode())
+        return int(row[0]), digest.hexdigest()[:32]
 
     def end_sessions(self, name: str) -> None:
         """Every session of ``name`` begun before now ends (signing out)."""

@@ -10,6 +10,7 @@ asked here, never copied.
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,9 @@ class SignedIn:
     #: What a front end keeps in the session and gives :func:`signed_in` on each request:
     #: the moment the user's sessions counted from when their password was checked.
     since: datetime = EPOCH
+    #: And the mark of the password checked (:meth:`~ledger.storage.credentials.
+    #: Credentials.session_mark`), given back with it.
+    mark: str = ""
 
     @property
     def has_role(self) -> bool:
@@ -78,22 +82,27 @@ def sign_in(session: LedgerSession, name: str, password: str) -> SignedIn:
     :class:`~ledger.accounts.SignInRefusedError` otherwise)."""
     ledger = session.ledger(write=False)
     user, since = ledger.sign_in(name, password)
-    return _signed_in(ledger.access(), user.name, user.email, since)
+    kept = ledger.credentials.session_mark(user.name)
+    mark = kept[1] if kept is not None else ""  # given a new password meanwhile: its
+    # sessions_from is later than ``since``, so the session is refused on its first request
+    return _signed_in(ledger.access(), user.name, user.email, since, mark)
 
 
-def signed_in(session: LedgerSession, name: str, since: datetime) -> SignedIn | None:
-    """Who a session of ``name`` holding ``since`` (its :attr:`SignedIn.since`) is now;
-    None when the user is unknown or disabled, or signed out (or was given a new
-    password) since the password the session began with was checked."""
+def signed_in(session: LedgerSession, name: str, since: datetime, mark: str) -> SignedIn | None:
+    """Who a session of ``name`` holding ``since`` and ``mark`` (its
+    :attr:`SignedIn.since` and :attr:`SignedIn.mark`) is now; None when the user is
+    unknown or disabled, or signed out (or was given a new password) since the password
+    the session began with was checked, or that password is not the one kept here (a
+    session begun on a copy of the ledger where the user was given another)."""
     ledger = session.ledger(write=False)
     access = ledger.access()
     user = access.user(name) if access is not None else None
     if user is None or user.disabled:
         return None
-    valid_from = ledger.credentials.sessions_from(user.name)
-    if valid_from is None or _micros(since) < valid_from:
+    kept = ledger.credentials.session_mark(user.name)
+    if kept is None or _micros(since) < kept[0] or not hmac.compare_digest(kept[1], mark):
         return None
-    return _signed_in(access, user.name, user.email, valid_from)
+    return _signed_in(access, user.name, user.email, kept[0], kept[1])
 
 
 def sign_out(session: LedgerSession, name: str) -> None:
@@ -139,9 +148,11 @@ def _micros(moment: datetime) -> int:
     return (moment - EPOCH) // timedelta(microseconds=1)
 
 
-def _signed_in(access: Access | None, name: str, email: str | None, since: int) -> SignedIn:
+def _signed_in(
+    access: Access | None, name: str, email: str | None, since: int, mark: str
+) -> SignedIn:
     began = EPOCH + timedelta(microseconds=since)
     if access is None:
-        return SignedIn(name, frozenset(), (), email, began)
-    acts_for = access.owners_named(name)
-    return SignedIn(name, frozenset(access.roles_of(name)), tuple(acts_for), email, began)
+        return SignedIn(name, frozenset(), (), email, began, mark)
+    acts_for = tuple(access.owners_named(name))
+    return SignedIn(name, frozenset(access.roles_of(name)), acts_for, email, began, mark)

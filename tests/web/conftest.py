@@ -123,8 +123,11 @@ class Server:
             raise
 
 
-def start(target: str, *options: str, env: dict[str, str] | None = None) -> Server:
-    """``ragw --db TARGET serve --port 0 OPTIONS`` until it says where it listens."""
+def start(
+    target: str, *options: str, env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> Server:
+    """``ragw --db TARGET serve --port 0 OPTIONS`` (run in ``cwd``) until it says where
+    it listens."""
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "ragw"),
@@ -139,7 +142,7 @@ def start(target: str, *options: str, env: dict[str, str] | None = None) -> Serv
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-        cwd=ROOT,
+        cwd=cwd,
     )
     assert process.stdout is not None
     said = []

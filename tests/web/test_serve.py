@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from tests.web.conftest import AUDITOR, Client, start
+from tests.web.conftest import AUDITOR, Client, ragw, start
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
@@ -64,6 +64,38 @@ def test_a_session_on_one_ledger_is_not_taken_by_another_served_with_the_same_se
     finally:
         real.stop()
         training.stop()
+
+
+def test_a_session_begun_on_a_copy_where_the_password_was_changed_is_not_the_real_ones(
+    ledger_target: str, tmp_path: Path
+) -> None:
+    """A copy served under the very same ``--db`` text (``ragw.db`` in another folder) and
+    the same secret, where whoever keeps the copy gave a user a password they know: a
+    session signed in there is refused by the real service, and records nothing there."""
+    if "://" in ledger_target:
+        pytest.skip("a copy of a SQLite file shows it; the store plays no part")
+    import shutil
+
+    real_folder, copy_folder = tmp_path / "real", tmp_path / "copy"
+    for folder in (real_folder, copy_folder):
+        folder.mkdir()
+        shutil.copyfile(ledger_target, folder / "ragw.db")
+    ragw(str(copy_folder / "ragw.db"), "user", "password", AUDITOR, password="known on the copy")
+    secret = {"RAGW_SECRET_KEY": "one secret for both services, long enough"}
+    real = start("ragw.db", env=secret, cwd=real_folder)
+    copy = start("ragw.db", env=secret, cwd=copy_folder)
+    try:
+        user = Client(copy.url)
+        assert user.sign_in(AUDITOR, "known on the copy")[0] == 303
+        assert user.get("/board")[0] == 200
+        user.url = real.url  # the same cookie, presented to the real ledger
+        status, _, headers = user.get("/board")
+        assert (status, headers["Location"]) == (303, "/login")
+        assert user.sign_in(AUDITOR)[0] == 303  # its own password still signs in there
+        assert user.get("/board")[0] == 200
+    finally:
+        real.stop()
+        copy.stop()
 
 
 def test_a_short_secret_is_refused(ledger_target: str) -> None:
