@@ -263,3 +263,20 @@ def shown(names: Sequence[str]) -> str:
     """The file's columns as a list people read, each quoted, empty ones left out."""
     said = [repr(" ".join(n.split())[:60]) for n in names if n.strip()]
     return ", ".join(said) if said else "none"
+
+
+def unheaded(header: Header, line: Line) -> str:
+    """Why a row holds a value in a column with no heading ("" when it holds none): a
+    value there would be dropped unread, most often the end of a cell that a comma not
+    in quotes cut in two."""
+    names = header.names
+    for index, value in enumerate(line.values):
+        if value.strip() and (index >= len(names) or not names[index].strip()):
+            from openpyxl.utils import get_column_letter  # only for a refusal
+
+            return (
+                f"column {get_column_letter(index + 1)} holds {value.strip()!r} under no "
+                "heading, so it would be dropped: a comma not in quotes cuts a cell in two "
+                "(put the cell in double quotes), or give the column a heading"
+            )
+    return ""

@@ -22,23 +22,37 @@ MIN_WIDTH = 1.0
 _TRUE = {"1", "true"}
 
 
-def hidden_in(archive: zipfile.ZipFile) -> list[str]:
+def hidden_in(archive: zipfile.ZipFile) -> tuple[list[str], list[str]]:
     """The rows and columns the workbook's sheets do not show ("row 7", "column C",
-    "every row not given a height"), in order, once each."""
+    "every row not given a height"); and the cells drawn otherwise than each shows what
+    it holds ("cells F4:G4 merged", "cells G2:G9 formatted by condition": a merge shows
+    its first cell alone, and a rule can colour a value away); each in order, once."""
     found: list[str] = []
+    drawn: list[str] = []
     for part in archive.infolist():
         if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
             with archive.open(part) as stream:
-                found += _hidden(stream)
-    return list(dict.fromkeys(found))
+                found += _hidden(stream, drawn)
+    return list(dict.fromkeys(found)), list(dict.fromkeys(drawn))
 
 
-def _hidden(stream: IO[bytes]) -> list[str]:
+def few(found: list[str]) -> str:
+    """The first five of ``found``, and how many more."""
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    return ", ".join(found[:5]) + more
+
+
+def _hidden(stream: IO[bytes], drawn: list[str]) -> list[str]:
     found: list[str] = []
     try:
         for _, element in iterparse(stream, events=("end",)):
             name = element.tag.rpartition("}")[2]
-            if name == "row":
+            if name == "mergeCell":
+                drawn.append(f"cells {_ref(element, 'ref')} merged")
+            elif name == "conditionalFormatting":
+                drawn.append(f"cells {_ref(element, 'sqref')} formatted by condition")
+                element.clear()
+            elif name == "row":
                 if _true(element, "hidden") or _below(element, "ht", MIN_HEIGHT):
                     found.append(f"row {element.get('r', '?')}")
                 element.clear()  # a row's cells are not needed: memory stays flat
@@ -52,6 +66,12 @@ def _hidden(stream: IO[bytes]) -> list[str]:
     except ParseError as error:
         raise ValueError(f"its XML cannot be read ({error})") from None
     return found
+
+
+def _ref(element: Any, name: str) -> str:
+    """A range as the sheet names it, kept short and to letters, digits, ``:`` and
+    spaces (it is repeated in a refusal)."""
+    return re.sub(r"[^A-Za-z0-9: ]", "", str(element.get(name, "")))[:40].strip() or "?"
 
 
 def _true(element: Any, name: str) -> bool:
@@ -95,8 +115,13 @@ def concealing(cell: Any) -> str | None:
         return f"its number format {number_format!r} can hide or replace what it holds"
     if _LITERAL.search(number_format):
         return f"its number format {number_format!r} writes text of its own over what it holds"
+    if _COLOURED.search(number_format):
+        return f"its number format {number_format!r} gives its text a colour of its own"
     if isinstance(cell.value, date) and not _shows_a_whole_date(number_format):
         return f"its number format {number_format!r} shows its date without the whole of it"
+    size = getattr(getattr(cell, "font", None), "sz", None)
+    if isinstance(size, int | float) and size < MIN_POINTS:
+        return f"its text is {size:g} points high, too small to read"
     font = _colour(getattr(getattr(cell, "font", None), "color", None))
     fill = getattr(cell, "fill", None)
     solid = fill is not None and getattr(fill, "fill_type", None) == "solid"
@@ -110,6 +135,13 @@ def concealing(cell: Any) -> str | None:
 #: (separators written so, ``yyyy\-mm\-dd`` as some locales save dates, show nothing
 #: of their own).
 _LITERAL = re.compile(r'\\[0-9A-Za-z]|"[^"]*[0-9A-Za-z][^"]*"')
+#: A colour a number format gives its text (``[White]@``), which no fill is checked
+#: against; ragw's sheets use none.
+_COLOURED = re.compile(
+    r"\[\s*(black|blue|cyan|green|magenta|red|white|yellow|colou?r\s*\d+)\s*\]", re.IGNORECASE
+)
+#: Text smaller than this (in points; ragw's sheets use 11) shows nothing legible.
+MIN_POINTS = 6.0
 #: The least contrast (WCAG's ratio, 1 to 21) between a cell's text and its fill that
 #: shows the text: black on white is 21, white on ragw's cream shading 1.05.
 MIN_CONTRAST = 1.5

@@ -39,8 +39,9 @@ from ledger.exchange.columns import (
     check_header,
     find_header,
     no_header,
+    unheaded,
 )
-from ledger.exchange.shown import concealing
+from ledger.exchange.shown import concealing, few
 from ledger.exchange.textfile import TEXT_SUFFIXES, text_lines
 from ledger.exchange.updates import FILLED, VERSION, UpdateRow
 from ledger.exchange.workbook import (
@@ -170,27 +171,10 @@ def rows_below(
             for field, value in zip(fields, line.values, strict=False)
             if field and value.strip()
         }
-        problem = line.problem(read) or _unheaded(header, line)
+        problem = line.problem(read) or unheaded(header, line)
         if cells or problem:
             rows.append(TrackerRow(line.number, cells, problem, absent))
     return rows
-
-
-def _unheaded(header: Header, line: Line) -> str:
-    """Why a row holds a value in a column with no heading ("" when it holds none): a
-    value there would be dropped unread, most often the end of a cell that a comma not
-    in quotes cut in two."""
-    names = header.names
-    for index, value in enumerate(line.values):
-        if value.strip() and (index >= len(names) or not names[index].strip()):
-            from openpyxl.utils import get_column_letter  # only for a refusal
-
-            return (
-                f"column {get_column_letter(index + 1)} holds {value.strip()!r} under no "
-                "heading, so it would be dropped: a comma not in quotes cuts a cell in two "
-                "(put the cell in double quotes), or give the column a heading"
-            )
-    return ""
 
 
 def _workbook(path: Path, sheet: str | None, mapping: Mapping[str, str]) -> Tracker:
@@ -277,14 +261,21 @@ def read_update_sheet(path: Path) -> tuple[str, list[UpdateRow]]:
         )
     check_size(path)
     check_unpacked(path)
-    hidden = hidden_parts(path)
+    hidden, drawn = hidden_parts(path)
+    if drawn:
+        raise InvalidInputError(
+            "{name} has {drawn}, so a cell may not show what it would record (a merge "
+            "shows its first cell alone; a rule can colour a value away); unmerge the "
+            "cells and clear the rules, then save it again",
+            name=path.name,
+            drawn=few(drawn),
+        )
     if hidden:
-        shown = ", ".join(hidden[:5]) + (f" and {len(hidden) - 5} more" if len(hidden) > 5 else "")
         raise InvalidInputError(
             "{name} hides {hidden} (hidden, or too small to read), so whoever checks the "
             "sheet cannot see what it would record; show them and save it again",
             name=path.name,
-            hidden=shown,
+            hidden=few(hidden),
         )
     book = open_workbook(path, data_only=False, measured=True)  # formulas, to refuse them
     try:

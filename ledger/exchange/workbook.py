@@ -94,8 +94,9 @@ def check_unpacked(path: Path, *, above: int = 0) -> None:
         raise not_a_workbook(path, error) from None
 
 
-def hidden_parts(path: Path) -> list[str]:
-    """The rows and columns a workbook (already measured) does not show, if any."""
+def hidden_parts(path: Path) -> tuple[list[str], list[str]]:
+    """The rows and columns a workbook (already measured) does not show, and the cells
+    it draws otherwise than they hold (:func:`~ledger.exchange.shown.hidden_in`)."""
     try:
         with zipfile.ZipFile(path) as archive:
             return hidden_in(archive)

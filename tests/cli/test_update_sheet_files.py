@@ -185,6 +185,8 @@ def test_ragws_own_sheet_holds_no_formula_and_every_sheet_is_visible(roads: Path
         for c in r
         if c.data_type == "f"
     ]
+    for sheet in book.worksheets:  # nothing drawn otherwise than it holds
+        assert not sheet.merged_cells.ranges and not list(sheet.conditional_formatting)
 
 
 @pytest.mark.parametrize("state", ["hidden", "veryHidden"])
@@ -436,6 +438,8 @@ def test_a_row_or_column_hidden_any_way_a_spreadsheet_can_is_refused(
         "theme white on no fill",
         "palette white on no fill",
         "number format of its own text",
+        "number format of its own colour",
+        "text a point high",
     ],
 )
 def test_a_cell_formatted_so_its_value_does_not_show_is_a_bad_row_naming_it(
@@ -464,12 +468,54 @@ def test_a_cell_formatted_so_its_value_does_not_show_is_a_bad_row_naming_it(
         cell.font = Font(color=Color(indexed=9))
     elif disguise == "number format of its own text":
         cell.number_format = '"Contract not signed"'
+    elif disguise == "number format of its own colour":
+        cell.number_format = "[White]@"
+    elif disguise == "text a point high":
+        cell.font = Font(sz=1)
     else:
         cell.font = Font(color="FFC00000")
         cell.fill = PatternFill("solid", fgColor="FFC00000")
     book.save(roads)
     error = refused(ragw, "apply", str(roads))
     assert "cell I2 does not show what it holds" in error, error
+
+
+@pytest.mark.parametrize("drawn", ["merged", "formatted by condition"])
+def test_a_sheet_drawing_a_cell_otherwise_than_it_holds_is_refused_naming_the_cells(
+    ragw, roads: Path, drawn: str
+) -> None:  # type: ignore[no-untyped-def]
+    """GREEN typed as the new status, then hidden: under a merge with the cell before it
+    (a merge shows its first cell alone), or by a rule colouring it as its fill."""
+    from openpyxl import load_workbook
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Font
+
+    book = load_workbook(roads)
+    sheet = book.worksheets[0]
+    header = [str(cell.value or "").lower() for cell in sheet[1]]
+    column = next(i for i, name in enumerate(header, start=1) if name.startswith("new status"))
+    status = sheet.cell(row=2, column=column)
+    status.value = "GREEN"
+    if drawn == "formatted by condition":
+        sheet.conditional_formatting.add(
+            status.coordinate, FormulaRule(formula=["TRUE"], font=Font(color="FFF9E5"))
+        )
+    book.save(roads)
+    before = f"{chr(ord(status.column_letter) - 1)}2"
+    if drawn == "merged":  # as a spreadsheet saves a merge over a value (openpyxl drops it)
+        with zipfile.ZipFile(roads) as packed:
+            parts = {name: packed.read(name) for name in packed.namelist()}
+        sheet_xml = "xl/worksheets/sheet1.xml"
+        merge = f'</sheetData><mergeCells count="1"><mergeCell ref="{before}:{status.coordinate}"/></mergeCells>'
+        parts[sheet_xml] = parts[sheet_xml].replace(b"</sheetData>", merge.encode(), 1)
+        with zipfile.ZipFile(roads, "w") as packed:
+            for name, data in parts.items():
+                packed.writestr(name, data)
+        said = f"cells {before}:{status.coordinate} merged"
+    else:
+        said = f"cells {status.coordinate} formatted by condition"
+    error = refused(ragw, "apply", str(roads))
+    assert error.startswith(f"Error: roads.xlsx has {said}, so a cell may not show"), error
 
 
 def dated(roads: Path, shown: str) -> Path:
