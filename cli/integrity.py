@@ -55,7 +55,10 @@ def verify(ctx: click.Context, digest_text: str | None, events_only: bool, rules
     was recorded, as `ragw restore` replays a backup: an event no command could have
     recorded (a role someone granted herself, GREEN without sign-off) is named with
     the rule, exit 1. --rules asks for that replay anywhere (it takes about as long as
-    a restore); on a SQLite file whoever can write it can rewrite it whole.
+    a restore); on a SQLite file whoever can write it can rewrite it whole. With the
+    replay, an organisation's ledger has each national report it received, and each
+    item of one, held against the issuer's ledger: one its issuer never issued so is
+    named, exit 1.
 
     \b
     Examples:
@@ -65,8 +68,13 @@ def verify(ctx: click.Context, digest_text: str | None, events_only: bool, rules
       ragw verify --digest 252:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     """
     digest = parse_digest(digest_text)
+    session = session_of(ctx)
     verified = verify_chain(
-        session_of(ctx).uses, digest, events_only=events_only or digest is not None, rules=rules
+        session.uses,
+        digest,
+        events_only=events_only or digest is not None,
+        rules=rules,
+        open_org=session.other,
     )
     for line in verified.said(OPTIONS[Field.ENCRYPTION_KEY]):  # a digest: none of the model
         click.echo(line)

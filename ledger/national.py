@@ -327,11 +327,15 @@ IssuedReports = dict[str, tuple[ReportRegistered, dict[str, RecommendationIssued
 def check_received(
     lines: Iterable[tuple[int, dict[str, Any] | str]],
     issued_by: Callable[[str], IssuedReports | None],
+    *,
+    where: str = "line",
+    ending: str = "nothing was restored",
 ) -> None:
-    """Refuse, naming its line, a report a backup says it received (its ``origin``), or
-    an item of one, that differs from what the issuer's ledger issued, when the store
-    holds that ledger (``issued_by`` gives None for one it does not): a force's backup
-    cannot plant a national report, reword one, or lift its restriction."""
+    """Refuse, naming its line (``where``: or its position in a ledger's log), a report a
+    backup says it received (its ``origin``), or an item of one, that differs from what
+    the issuer's ledger issued, when the store holds that ledger (``issued_by`` gives
+    None for one it does not): a force's backup cannot plant a national report, reword
+    one, or lift its restriction."""
     received: dict[str, IssuedReports | None] = {}
     for number, line in lines:
         state = _state(line)
@@ -357,9 +361,8 @@ def check_received(
                 found[0].restricted,
             ):
                 raise RuleBrokenError(
-                    f"line {number}: report {fields.get('code')} says {fields['origin']} "
-                    "issued it, and that ledger in this store did not issue it so; nothing "
-                    "was restored"
+                    f"{where} {number}: report {fields.get('code')} says {fields['origin']} "
+                    f"issued it, and that ledger in this store did not issue it so; {ending}"
                 )
         elif kind == "RecommendationIssued" and str(fields.get("report")) in received:
             issued = received[str(fields.get("report"))]
@@ -372,8 +375,8 @@ def check_received(
                 list(item.to),
             ):
                 raise RuleBrokenError(
-                    f"line {number}: {fields['report']}/{fields.get('ref')} is not an item its "
-                    "report's issuer issued in these words; nothing was restored"
+                    f"{where} {number}: {fields['report']}/{fields.get('ref')} is not an item "
+                    f"its report's issuer issued in these words; {ending}"
                 )
 
 

@@ -3,6 +3,7 @@ it gives (every stored row), and rebuilding the read model derived from it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,9 @@ class Verified:
     #: How many events the server noted the login of (PostgreSQL under roles) that were
     #: not checked against their actors and the rules, the key not given.
     unchecked: int = 0
+    #: The issuers whose ledgers this login may not read, so the reports received from
+    #: them were not checked against what they issued (:mod:`.received`).
+    unread_issuers: tuple[str, ...] = ()
 
     def said(self, key: str = FIELD_WORDS[Field.ENCRYPTION_KEY]) -> list[str]:
         """What verify says of this intact ledger, a line each, but its digest: every
@@ -68,6 +72,12 @@ class Verified:
                 f"{without}: the logins and rules of {_events(self.unchecked)} recorded "
                 "under roles were not checked, as only the key reads the events; their "
                 "chain was"
+            )
+        for issuer in self.unread_issuers:
+            lines.append(
+                f"the reports received from {issuer} were not checked against {issuer}'s "
+                "ledger, which this login may not read; a login that may (the store's "
+                "owner) checks them"
             )
         model = self.model
         if model is not None:
@@ -104,6 +114,7 @@ def verify(
     *,
     events_only: bool = False,
     rules: bool = False,
+    open_org: Callable[[str], LedgerSession] | None = None,
 ) -> Verified:
     """Recompute the whole chain (and, given a paper's ``digest``, check that the
     history up to it is unchanged); refuses, naming the first event that no longer
@@ -118,7 +129,9 @@ def verify(
     herself, GREEN without sign-off), and the chain links it like any other. A SQLite
     file has no such writer: whoever can write it can rewrite it whole, chain and all,
     and a replay (about as slow as a restore, several times the chain's time) proves
-    nothing the chain does not."""
+    nothing the chain does not. With the replay, an organisation's ledger has the
+    reports it received held against their issuers' ledgers, opened by ``open_org``
+    (:mod:`.received`)."""
     ledger = session.ledger(write=False, keyless=True)  # the chain needs no key
     with session.progress(ledger.last_position(), "Verifying the chain") as bar:
         verdict = ledger.verify(digest, progress=bar)
@@ -133,6 +146,11 @@ def verify(
         hold_reading(ledger, even_without_key=False)
     if replaying:
         result = replace(result, replayed=check_rules(session))
+        if ledger.org is not None and open_org is not None:
+            from projections.usecases.received import check_received_reports
+
+            unread = check_received_reports(session, open_org)  # refuses a planted one
+            result = replace(result, unread_issuers=unread)
     if events_only:
         return result
     if sealed_without_key(session):  # and the ledger is kept in clear: a mark forged

@@ -179,4 +179,23 @@ def national_read(
                 )
         if release is not None:
             release(session)
+    return _as_issued(read)
+
+
+def _as_issued(read: NationalRead) -> NationalRead:
+    """``read`` without what a force says it received that its issuer's ledger did not
+    issue (a report, or an item under a report it did issue): planted past the commands,
+    as ``verify --rules`` names it, it is no recommendation of the issuer's."""
+
+    def issued(report: ReportFacts, ref: str | None = None) -> bool:
+        if report.origin is None:
+            return True
+        found = read.issued.get(report.origin, {}).get(report.code)
+        return found is not None and (ref is None or ref in found.texts)
+
+    read.reports = {
+        org: {code: facts for code, facts in held.items() if issued(facts)}
+        for org, held in read.reports.items()
+    }
+    read.items = [found for found in read.items if issued(found.report, found.item.ref)]
     return read

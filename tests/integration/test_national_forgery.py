@@ -100,6 +100,55 @@ def test_an_item_held_in_other_words_than_its_origin_issued_stops_the_receipt(
         force.close()
 
 
+@pytest.mark.parametrize("planted", ["report", "item"])
+def test_verify_names_a_report_or_item_a_force_says_it_received_that_its_issuer_never_issued(
+    run: Any, issued: str, planted: str
+) -> None:
+    """What a force's own login could insert with the library, past every command: a
+    report "issued by HMICFRS" that HMICFRS never issued, or an item of the force's own
+    under a report it did receive. The chain holds; the replay of the rules names it."""
+    assert "ok:" in run("--org", "WMP", "verify", "--rules")  # as issued: no complaint
+    force = open_ledger(issued, create=False, org="WMP")
+    try:
+        if planted == "report":
+            from datetime import date
+
+            from events import Scope
+            from ledger.aggregates import Report
+
+            made: Any = Report.register(
+                code="FAKE1",
+                title="Never issued",
+                scope=Scope.NATIONAL,
+                published=date(2019, 3, 1),
+                inspectorates=["HMICFRS"],
+                makes=1,
+                origin="HMICFRS",
+                actor=ME,
+                on=date(2019, 3, 1),
+            )
+        else:
+            made = force.prepare_recommendation(
+                "FRAUD19", "99", kind="recommendation", text="Planted", actor=ME, received=True
+            )
+        force.save_all(made, what="the planted one")
+        position = force.last_position()
+    finally:
+        force.close()
+    said = run("--org", "WMP", "verify", "--rules", code=1)
+    assert said.count("\n") == 1 and said.startswith(f"Error: position {position}: "), said
+    if planted == "report":
+        assert "report FAKE1 says HMICFRS issued it, and that ledger" in said
+    else:
+        assert "FRAUD19/99 is not an item its report's issuer issued" in said
+    assert "written outside the ledger's rules" in said
+    # nor do the national views count it as the issuer's
+    shown = json.loads(run("national", "board", "--report", "FRAUD19", "--format", "json"))
+    assert [row["ref"] for row in shown["items"]] == ["9"]
+    refused = run("national", "board", "--report", "FAKE1", code=1)
+    assert refused.startswith("Error: no organisation of the register holds report FAKE1")
+
+
 def test_the_public_register_publishes_a_received_report_as_its_issuer_issued_it(
     run: Any, issued: str, tmp_path: Path
 ) -> None:

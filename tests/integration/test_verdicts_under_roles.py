@@ -67,6 +67,14 @@ def test_a_forces_own_login_reads_its_board_without_the_verdicts_it_may_not_read
     assert document["verdicts_unread"] == ["the register"]
     table = ragw(as_force, "--org", "WMP", "board")
     assert "Verdicts not shown: this login may not read the register's ledger" in table
+    # nor the issuer's ledger: verify says what it received was not checked against it
+    verified = ragw(as_force, "--org", "WMP", "verify", "--rules")
+    assert "ok: " in verified and "replayed" in verified
+    assert (
+        "the reports received from HMICFRS were not checked against HMICFRS's ledger, "
+        "which this login may not read" in verified
+    )
+    assert "HMICFRS" not in ragw(target, "--org", "WMP", "verify", "--rules")  # the owner may
     # a paper is never issued without the verdicts this login cannot read
     writer = f"unread_verdicts_writer_{os.getpid()}"
     ragw(
