@@ -129,7 +129,7 @@ def init_roles(ctx: click.Context) -> None:
         refuse(
             "init-roles is for a PostgreSQL ledger; a SQLite file is guarded by its file permissions"
         )
-    keep_history_append_only(session.uses)
+    shared = keep_history_append_only(session.uses)
     writer, reader, follower = groups(session.uses)
     click.echo(
         f"roles {writer}, {reader} and {follower} ready; recorded events are "
@@ -137,6 +137,14 @@ def init_roles(ctx: click.Context) -> None:
         f"and only {follower} may change the read model: run `ragw follow` as a "
         "login made with `ragw admin add-login NAME --role follower`"
     )
+    if shared:
+        click.echo(
+            f"warning: {writer}, {reader} and {follower} may also connect to the "
+            f"database{'s' if len(shared) > 1 else ''} {', '.join(shared)} of this server, "
+            "where init-roles was run too: roles are the server's, so a login made for "
+            "either reaches both; a ledger that must be kept apart needs a server of its own",
+            err=True,
+        )
 
 
 @admin.command("add-login")

@@ -84,12 +84,14 @@ def group_of(role: str, org: str | None = None) -> str:
 
 def init_roles(
     connection: Any, events_table: str, read_model: list[str], org: str | None = None
-) -> None:
+) -> list[str]:
     """Create the group roles, grant them what they need and no more, make the event
     tables append-only for everyone and let only the follower write the read model
     (run as the owner of the tables; running it again sets the same grants). For
     organisation ``org`` (``connection`` on its schema) all of it in its schema, for
-    its own groups, with its schema closed to every other role."""
+    its own groups, with its schema closed to every other role. The other databases of
+    the server the groups may connect to: roles are the server's, so a login made for
+    this database reaches those too."""
     schema = schema_for(org)
     if org and connection.execute("SELECT current_schema()").fetchone()[0] != schema:
         raise LedgerError(  # a connection on another search path would grant the wrong tables
@@ -159,6 +161,16 @@ def init_roles(
         )
     logins.install(connection, schema, events_table, groups)
     logins.install_linked(connection, schema, events_table)
+    return [
+        name
+        for (name,) in connection.execute(
+            "SELECT DISTINCT d.datname FROM pg_database d, aclexplode(d.datacl) a "
+            "JOIN pg_roles r ON r.oid = a.grantee WHERE r.rolname = ANY(%s) "
+            "AND a.privilege_type = 'CONNECT' AND d.datname <> current_database() "
+            "ORDER BY d.datname",
+            (list(groups),),
+        ).fetchall()
+    ]
 
 
 def add_login(

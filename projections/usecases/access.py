@@ -29,13 +29,15 @@ def roles(session: LedgerSession) -> Roles:
     return Roles(access is not None, held)
 
 
-def keep_history_append_only(session: LedgerSession) -> None:
+def keep_history_append_only(session: LedgerSession) -> list[str]:
     """Make the PostgreSQL database refuse UPDATE, DELETE and TRUNCATE of recorded
     events and their links, to everyone, and create the group roles ragw_writer,
     ragw_reader and ragw_follower with what they need and no more, the read model being
     the follower's alone (run as the tables' owner; again after an upgrade of ragw that
     changes the read model's layout, which it migrates). For an organisation's ledger,
-    its own groups (:func:`groups`), in its schema alone, which no other role may use."""
+    its own groups (:func:`groups`), in its schema alone, which no other role may use.
+    The server's other databases the groups may also connect to (roles are the
+    server's: a login made here reaches those too)."""
     # psycopg and the read model, for this set-up only: writes load this module to say
     # what a request awaits, and need neither
     from ledger.storage.roles_postgres import init_roles
@@ -45,7 +47,7 @@ def keep_history_append_only(session: LedgerSession) -> None:
     session.store().create()  # the read model's tables, this layout's, before the grants
     with _connect(session) as connection:
         recorder: Any = ledger.recorder
-        init_roles(connection, recorder.events_table_name, [TRACKING, *TABLES], ledger.org)
+        return init_roles(connection, recorder.events_table_name, [TRACKING, *TABLES], ledger.org)
 
 
 def groups(session: LedgerSession) -> tuple[str, str, str]:

@@ -252,3 +252,22 @@ def test_an_event_recorded_in_a_case_variant_of_its_login_s_name_fails_verify(
     error = cli(owner, "verify", code=1)
     assert error.startswith("Error: event R/1@"), error
     assert repr(ledger_with_logins["alice_name"].upper()) in error, error
+
+
+def test_init_roles_warns_when_its_groups_already_reach_another_database_of_the_server(
+    postgres: Any,
+) -> None:
+    """Roles are the server's: a second ragw database set up on the same server gives its
+    groups (and every login in them) the first one too, and set-up says so."""
+    first = postgres.create_database(f"ragw_shared_a_{os.getpid()}_{next(_logins)}")
+    second = postgres.create_database(f"ragw_shared_b_{os.getpid()}_{next(_logins)}")
+    for url in (first, second):
+        history(lambda *args, code=0, url=url: cli(url, *args, actor="Governance", code=code))
+    cli(first, "admin", "init-roles")
+    result = CliRunner().invoke(main, ["--db", second, "admin", "init-roles"])
+    assert result.exit_code == 0, result.output
+    assert "append-only" in result.stdout
+    warning = result.stderr
+    assert warning.startswith("warning: ragw_writer, ragw_reader and ragw_follower may also")
+    assert first.rsplit("/", 1)[1] in warning and "a server of its own" in warning
+    assert second.rsplit("/", 1)[1] not in warning
