@@ -112,7 +112,7 @@ def backdated(
         ["actor", "id", "type", "on", "recorded at", "lag (days)", "details", "papers changed"],
         lambda: (
             [
-                entry.by,
+                str(entry.by),
                 entry.id,
                 entry.type,
                 entry.on,
@@ -158,6 +158,13 @@ def backdated(
     default=None,
     help="Print the pack as JSON instead of writing a file.",
 )
+@click.option(
+    "--include-restricted",
+    "include_restricted",
+    is_flag=True,
+    help="Show what was written of restricted reports' items (text, notes, reasons, "
+    "evidence) in full, not withheld: for a pack that goes to the committee alone.",
+)
 @click.pass_context
 def audit(
     ctx: click.Context,
@@ -168,6 +175,7 @@ def audit(
     as_known_at: str | None,
     days: str,
     fmt: str | None,
+    include_restricted: bool,
 ) -> None:
     """Write an audit pack for the paper of COMMITTEE's meeting on DATE.
 
@@ -187,6 +195,11 @@ def audit(
     restated items. A ledger that fails to verify still gets its pack, which says
     what failed.
 
+    Of the items of restricted reports the pack shows the keys, statuses, dates and
+    who recorded what, and withholds what was written of them (text, notes, reasons,
+    evidence, links) as `ragw pack` does; --include-restricted shows it in full, under
+    a banner: not for publication (a pack for the committee alone).
+
     .html: a self-contained page ready to print on A4. .docx: the same pack as a
     Word document. An existing FILE is replaced only with --force.
 
@@ -196,6 +209,7 @@ def audit(
       ragw audit PRMSC 2019-11-15 --out audit.docx --days 30
       ragw audit PRMSC 2019-11-15 --out audit.html --as-known-at 2019-12-31T17:00:00Z
       ragw audit PRMSC 2019-11-15 --format json > audit.json
+      ragw audit PRMSC 2019-11-15 --out committee-only.html --include-restricted
     """
     from projections.usecases.audit import audit_pack
 
@@ -213,6 +227,7 @@ def audit(
         meeting_day(day),
         as_known_at=parse_moment(as_known_at),
         days=lag,
+        include_restricted=include_restricted,
     )
     if path is None:
         click.echo(dump_document(pack.to_json()))

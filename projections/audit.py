@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from events import (
     ClosureRequested,
@@ -48,6 +48,9 @@ from events import (
 from ledger.formats import iso_utc
 from projections.log import stream_records
 
+if TYPE_CHECKING:
+    from projections.log import EventRecord
+
 #: What a request asks for, by the kind of its event.
 ASKS = {
     CompletionClaimed: Request.GREEN,
@@ -60,6 +63,23 @@ PENDING, SIGNED_OFF, REJECTED = "pending", "signed off", "rejected"
 def recorded_day(moment: datetime) -> date:
     """The day ``moment`` falls on where the ledger is read: local time."""
     return moment.astimezone().date()
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who recorded an event, as a person reads it: "alice", or "alice for Head of
+    Crime" when they recorded it for an item's owner (an update sheet they applied).
+    Apart, so a restricted report's owner is withheld as its text is, not the actor."""
+
+    actor: str
+    acting_for: str | None = None
+
+    @classmethod
+    def of(cls, record: EventRecord) -> Who:
+        return cls(record.actor, record.payload.get("acting_for"))
+
+    def __str__(self) -> str:
+        return f"{self.actor} for {self.acting_for}" if self.acting_for else self.actor
 
 
 @dataclass(frozen=True)
@@ -98,29 +118,29 @@ class Granted:
 
     id: str
     key: str
-    by: str
+    by: Who
     recorded_at: datetime
     on: date
     previous_due: date | None
     due: date
     justification: str
     #: The request signed off, and who asked (None: recorded outright).
-    request: str | None = None
-    requested_by: str | None = None
+    request_id: str | None = None
+    requested_by: Who | None = None
     corrected_by: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "key": self.key,
-            "by": self.by,
+            "by": str(self.by),
             "recorded_at": iso_utc(self.recorded_at),
             "on": self.on.isoformat(),
             "previous_due": self.previous_due.isoformat() if self.previous_due else None,
             "due": self.due.isoformat(),
             "justification": self.justification,
-            "request": self.request,
-            "requested_by": self.requested_by,
+            "request": self.request_id,
+            "requested_by": str(self.requested_by) if self.requested_by else None,
             "corrected_by": self.corrected_by,
         }
 
@@ -132,7 +152,7 @@ class Decision:
 
     id: str
     outcome: str
-    by: str
+    by: Who
     recorded_at: datetime
     on: date
     words: str | None
@@ -142,7 +162,7 @@ class Decision:
         return {
             "id": self.id,
             "outcome": self.outcome,
-            "by": self.by,
+            "by": str(self.by),
             "recorded_at": iso_utc(self.recorded_at),
             "on": self.on.isoformat(),
             "words": self.words,
@@ -156,8 +176,9 @@ class SignOff:
 
     id: str
     key: str
-    request: str
-    claimed_by: str
+    #: What it asks for: GREEN, CLOSED or EXTENSION.
+    asks: str
+    claimed_by: Who
     recorded_at: datetime
     on: date
     evidence: str
@@ -175,8 +196,8 @@ class SignOff:
         return {
             "id": self.id,
             "key": self.key,
-            "request": self.request,
-            "claimed_by": self.claimed_by,
+            "request": self.asks,
+            "claimed_by": str(self.claimed_by),
             "recorded_at": iso_utc(self.recorded_at),
             "on": self.on.isoformat(),
             "evidence": self.evidence,
@@ -211,7 +232,7 @@ class Audited:
 
     @property
     def extension_requests(self) -> list[SignOff]:
-        return [s for s in self.sign_offs if s.request == Request.EXTENSION]
+        return [s for s in self.sign_offs if s.asks == Request.EXTENSION]
 
 
 def audited(events: Iterable[LedgerEvent], period: Period) -> Audited:
@@ -231,7 +252,7 @@ def audited(events: Iterable[LedgerEvent], period: Period) -> Audited:
                 Granted(
                     record.id,
                     record.key,
-                    record.by,
+                    Who.of(record),
                     record.recorded_at,
                     record.on,
                     event.previous_due,
@@ -244,7 +265,7 @@ def audited(events: Iterable[LedgerEvent], period: Period) -> Audited:
                 record.id,
                 record.key,
                 ASKS.get(type(event), Request.EXTENSION).value,
-                record.by,
+                Who.of(record),
                 record.recorded_at,
                 record.on,
                 event.evidence,
@@ -257,7 +278,7 @@ def audited(events: Iterable[LedgerEvent], period: Period) -> Audited:
             decisions[event.request] = Decision(
                 record.id,
                 SIGNED_OFF if signed else REJECTED,
-                record.by,
+                Who.of(record),
                 record.recorded_at,
                 record.on,
                 event.note if isinstance(event, SignedOff) else event.reason,
@@ -268,7 +289,7 @@ def audited(events: Iterable[LedgerEvent], period: Period) -> Audited:
                     Granted(
                         record.id,
                         record.key,
-                        record.by,
+                        Who.of(record),
                         record.recorded_at,
                         record.on,
                         event.previous_due,
@@ -309,8 +330,8 @@ class AuditVerdict:
     and the digest it proved (None: the chain broke, or the ledger is empty)."""
 
     intact: bool
-    lines: list[str]
+    said: list[str]
     digest: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return {"intact": self.intact, "said": self.lines, "digest": self.digest}
+        return {"intact": self.intact, "said": self.said, "digest": self.digest}

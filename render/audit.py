@@ -105,7 +105,7 @@ def _verify(pack: AuditPack) -> Section:
         if verdict.intact
         else "FAILED when the pack was made: the ledger does not verify"
     )
-    return Section("verify", "Verification of the ledger", [state, *verdict.lines], [])
+    return Section("verify", "Verification of the ledger", [state, *verdict.said], [])
 
 
 def _restated(pack: AuditPack) -> Section:
@@ -151,7 +151,7 @@ def _backdated(pack: AuditPack) -> Section:
         ],
         [
             [
-                e.by,
+                str(e.by),
                 e.id,
                 e.type,
                 e.on.isoformat(),
@@ -187,15 +187,15 @@ def _extensions(pack: AuditPack) -> Section:
         [
             [
                 g.key,
-                g.by,
+                str(g.by),
                 iso_utc(g.recorded_at),
                 g.on.isoformat(),
                 _day(g.previous_due),
                 g.due.isoformat(),
                 g.justification,
                 (
-                    f"request {g.request} by {g.requested_by or 'unknown'}, signed off ({g.id})"
-                    if g.request
+                    f"request {g.request_id} by {g.requested_by or 'unknown'}, signed off ({g.id})"
+                    if g.request_id
                     else f"recorded outright ({g.id})"
                 )
                 + _retracted(g.corrected_by),
@@ -212,7 +212,7 @@ def _extensions(pack: AuditPack) -> Section:
         [
             [
                 s.key,
-                s.claimed_by,
+                str(s.claimed_by),
                 iso_utc(s.recorded_at),
                 _day(s.previous_due),
                 _day(s.due),
@@ -243,8 +243,8 @@ def _sign_offs(pack: AuditPack) -> Section:
         [
             [
                 s.key,
-                asks_for(Request(s.request), _day(s.due) or None),
-                s.claimed_by,
+                asks_for(Request(s.asks), _day(s.due) or None),
+                str(s.claimed_by),
                 iso_utc(s.recorded_at),
                 _evidence(s),
                 _decision(s.decision) + _retracted(s.corrected_by),

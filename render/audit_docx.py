@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from projections.committee import long_date
+from projections.committee.withholding import NOT_FOR_PUBLICATION
 from render.audit import TITLE, heading, sections
 from render.cells import xml_safe
 from render.docx import HEADER_FILL, reproducible_zip
@@ -34,6 +35,8 @@ def write_audit_docx(pack: AuditPack, out: IO[bytes]) -> None:
     document = docx.Document()
     _page(document, pack)
     document.add_heading(xml_safe(f"{TITLE}: {pack.committee_name}"), level=0)
+    if pack.includes_restricted:  # for the committee alone, under its title as a paper's
+        document.add_paragraph().add_run(NOT_FOR_PUBLICATION).bold = True
     for label, value in heading(pack):
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True

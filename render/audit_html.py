@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from projections.committee import long_date
+from projections.committee.withholding import NOT_FOR_PUBLICATION
 from render.audit import TITLE, heading, sections
 from render.html import environment
 
@@ -23,6 +24,7 @@ def render_audit_html(pack: AuditPack) -> str:
         .get_template("audit.html.j2")
         .render(
             pack=pack,
+            not_for_publication=NOT_FOR_PUBLICATION,
             title=f"{TITLE}: {pack.committee_name}, meeting of {long_date(pack.meeting)}",
             heading=heading(pack),
             sections=sections(pack),

@@ -5,7 +5,8 @@ section added later is covered without knowing of it): every free-text value of 
 of a restricted report (its text, comments, reasons, evidence, links, lead, owner, the
 due date as written, the descriptions of its events) and the report's own description
 is replaced by :data:`WITHHELD`. What identifies and counts the items (keys, refs,
-kinds, statuses, dates, numbers) is kept: the committee sees how many are outstanding.
+kinds, statuses, dates, numbers, who recorded what, the papers an event changed) is kept:
+the committee sees how many are outstanding, and an auditor who did what and when.
 """
 
 from __future__ import annotations
@@ -54,6 +55,12 @@ KEPT = frozenset(
         "recorded_at",
         "verdict",
         "given_by",
+        # an audit pack's: what a sign-off request asks for, the request an extension
+        # signed off, what was decided of it, and the issued papers an entry changed
+        "asks",
+        "request_id",
+        "outcome",
+        "papers",
     }
 )
 
@@ -101,9 +108,18 @@ def _restricted(value: Any, codes: frozenset[str]) -> bool:
 
 
 def _field(name: Any, value: Any, secret: bool, codes: frozenset[str]) -> Any:
-    if isinstance(value, str) and name in KEPT:
+    if name in KEPT and (isinstance(value, str) or _texts(value)):
         return value
     return _walk(value, secret, codes)
+
+
+def _texts(value: Any) -> bool:
+    """Whether ``value`` is a plain list of texts (the papers an entry changed)."""
+    return (
+        isinstance(value, (list, tuple))
+        and not hasattr(value, "_fields")
+        and all(isinstance(v, str) for v in value)
+    )
 
 
 def _walk(value: Any, secret: bool, codes: frozenset[str]) -> Any:

@@ -14,6 +14,7 @@ from events import RecommendationIssued
 from ledger.errors import LedgerError
 from ledger.formats import iso_utc
 from projections.audit import AUDITED_TYPES, Audited, AuditVerdict, Period, audited
+from projections.committee.withholding import withheld
 from projections.usecases.audit_log import DEFAULT_DAYS, Backdated, backdated
 from projections.usecases.integrity import verify
 from projections.usecases.restatements import Compared, restatements
@@ -44,6 +45,8 @@ class AuditPack:
     backdated: list[Backdated]
     audited: Audited
     verdict: AuditVerdict
+    #: Restricted reports shown in full: a pack for the committee alone, bannered so.
+    includes_restricted: bool = False
 
     @property
     def digest(self) -> str | None:
@@ -72,6 +75,7 @@ class AuditPack:
             "extensions": [entry.to_json() for entry in self.audited.extensions],
             "sign_offs": [entry.to_json() for entry in self.audited.sign_offs],
             "verify": self.verdict.to_json(),
+            "includes_restricted": self.includes_restricted,
         }
 
 
@@ -82,12 +86,15 @@ def audit_pack(
     *,
     as_known_at: datetime | None = None,
     days: int = DEFAULT_DAYS,
+    include_restricted: bool = False,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> AuditPack:
     """The audit pack of the paper for ``committee``'s meeting on ``meeting``, read as
     known now or at ``as_known_at``. Refuses an unknown committee or meeting (and a
     lag of days out of range) before reading anything else. A ledger that fails to
-    verify still gets its pack: the verdict says what failed."""
+    verify still gets its pack: the verdict says what failed. What a user wrote of a
+    restricted report's items is withheld as a public paper withholds it, unless
+    ``include_restricted`` (a pack for the committee alone)."""
     made_at = clock()
     recorded = session.recorded(as_known_at)
     known = recorded.committee(committee)  # refuses what the ledger does not hold
@@ -113,7 +120,7 @@ def audit_pack(
     found = audited(
         (e for _, e in ledger.read_log(types=[RecommendationIssued, *AUDITED_TYPES])), period
     )
-    return AuditPack(
+    pack = AuditPack(
         committee=known.code,
         committee_name=known.name,
         meeting=meeting,
@@ -127,7 +134,11 @@ def audit_pack(
         backdated=late,
         audited=found,
         verdict=verdict_of(session),
+        includes_restricted=include_restricted,
     )
+    # the paper's one rule, every section alike: keys, statuses, dates and who recorded
+    # them stay; the text of a restricted report's items does not
+    return withheld(pack, recorded, include_restricted=include_restricted)
 
 
 def verdict_of(session: LedgerSession) -> AuditVerdict:

@@ -32,7 +32,7 @@ from events import (
 from ledger.aggregates.access import fold_name
 from ledger.errors import InvalidInputError
 from ledger.formats import iso_utc
-from projections.audit import recorded_day
+from projections.audit import Who, recorded_day
 from projections.log import describe, stream_records
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class Backdated:
     recorded_at: datetime
     actor: str
     #: Who recorded it as a person reads it ("alice for Head of Crime").
-    by: str
+    by: Who
     #: What it says, in one line (:func:`projections.log.describe`).
     details: str
     lag_days: int
@@ -96,7 +96,7 @@ class Backdated:
             record.on,
             record.recorded_at,
             record.actor,
-            record.by,
+            Who.of(record),
             describe(record),
             lag_days,
             papers,
