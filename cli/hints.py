@@ -63,6 +63,7 @@ COMMANDS: dict[Fix, str] = {
     Fix.ASK_FOR_A_ROLE: "`ragw role grant '{name}' owner --acts-for OWNER`",
     Fix.GIVE_ACTS_FOR: "`ragw role grant {name} owner --acts-for 'Head of Roads'`",
     Fix.VERIFY: "run `ragw verify`",
+    Fix.VERIFY_ORG: "run `ragw --org {code} verify --rules` to see which event",
     Fix.NEW_KEY: "`ragw admin new-key`",
     Fix.RECORD_FIRST: (
         "record something first (e.g. `ragw report add`), or point --db / RAGW_DB at an "

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.common import DONE_AS_PRINTED, Session, on_option, parse_day, session_of
+from cli.hints import cli_text
 
 if TYPE_CHECKING:
     from projections.usecases.national_issue import Received
@@ -46,27 +47,41 @@ def server_refusal(then: str) -> Iterator[None]:
         ) from None
 
 
-def _said(each: Iterable[Received]) -> int:
+def _said(each: Iterable[Received], *, again: str) -> int:
     """Say what each organisation recorded, as it is recorded; how many were. Then, if
-    any report was not received for a force's own report of its code, refuse naming each
-    (what is listed was recorded)."""
+    any report was not received for a force's own report of its code, or any force's
+    ledger could not be read, refuse in one line naming each (what is listed was
+    recorded), and what to do: ``again``, the command to run once each is put right."""
     session_of(click.get_current_context()).if_cut_short = DONE_AS_PRINTED
     count = 0
     clashes: list[str] = []
+    unread: list[str] = []
     for received in each:
         _say(received)
         count += 1
         clashes += [f"{received.org} holds a report {code} of its own" for code in received.clashes]
+        if received.unreadable is not None:
+            unread.append(cli_text(received.unreadable))
+    said = []
     if clashes:
-        raise click.ClickException(
+        said.append(
             f"{'; '.join(clashes)}, so the national report of that code was not received "
             "there (everything listed above was recorded); the inspectorate and the force "
             "must agree which report the code names before it can be"
         )
+    if unread:
+        said.append(
+            f"{'; '.join(unread)}; then run `{again}` again, which gives each force only "
+            "what it still lacks (everything listed above was recorded)"
+        )
+    if said:
+        raise click.ClickException("; ".join(said))
     return count
 
 
 def _say(received: Received) -> None:
+    if received.unreadable is not None:  # said with the others at the end
+        return
     if not received.recorded:
         click.echo(f"{received.org} held every national report of {received.source} already")
         return
@@ -112,7 +127,7 @@ def issue(ctx: click.Context, to: tuple[str, ...], on: str | None) -> None:
             f"may: run `ragw --org {org} national issue` with that login in --db"
         ):
             forces = issue_national(session.uses, register, session.other, to=to, on=day)
-            if not _said(forces):
+            if not _said(forces, again=f"ragw --org {org} national issue"):
                 click.echo("the register holds no force to issue to; nothing was recorded")
     finally:
         register.close()
@@ -152,7 +167,7 @@ def receive(ctx: click.Context, sources: tuple[str, ...], on: str | None) -> Non
             sources_read = receive_national(
                 session.uses, register, session.other, sources=sources, on=day
             )
-            if not _said(sources_read):
+            if not _said(sources_read, again=f"ragw --org {org} national receive"):
                 click.echo(
                     "the register holds no inspectorate to receive from; nothing was recorded"
                 )

@@ -73,6 +73,7 @@ class Fix(Enum):
     ASK_FOR_A_ROLE = "an owner's role for {name}, acting for an owner"
     GIVE_ACTS_FOR = "an owner's role for {name} acting for an owner such as Head of Roads"
     VERIFY = "verify the chain"
+    VERIFY_ORG = "verify {code}'s ledger, its rules replayed"
     NEW_KEY = "a new key from the ledger"
     RECORD_FIRST = "record something first, or open an existing ledger"
     NEW_SHEET = "the requests of an owner, as an update sheet"
@@ -216,6 +217,23 @@ class ConflictError(LedgerError):
 
 class LedgerMissingError(LedgerError):
     """A read of a ledger that does not exist."""
+
+
+class LedgerUnreadableError(LedgerError):
+    """A ledger holds events its rules cannot replay (an organisation added twice, an
+    event out of turn: written around the rules), so nothing is recorded in it until
+    it is put right. ``org``: whose ledger it is; None for the single ledger."""
+
+    def __init__(self, org: str | None, what: str, why: str) -> None:
+        self.org = org
+        super().__init__(
+            "{ledger} cannot be read: {what} does not replay from its events ({why}), so "
+            "nothing was recorded in it; {hint}",
+            ledger=f"{org}'s ledger" if org else "the single ledger",
+            what=what,
+            why=why,
+            hint=Hint.to(Fix.VERIFY_ORG, code=org) if org else Hint.to(Fix.VERIFY),
+        )
 
 
 class KeyRefusedError(LedgerError):

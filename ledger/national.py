@@ -160,7 +160,8 @@ class National(Organisations):
         made: list[Any] = []
         for issued, items in source.issued_nationally():
             try:
-                report = self._received(issued.code, origin)
+                with self.replaying(f"its report {issued.code}"):
+                    report = self._received(issued.code, origin)
             except RuleBrokenError:
                 if clashes is None:
                     raise
@@ -181,9 +182,10 @@ class National(Organisations):
                 )
                 made.append(report)
             for item in items:
-                if recommendation_id(issued.code, item.ref) in self.repository:
-                    self._check_held(item)
-                    continue
+                with self.replaying(f"its recommendation {issued.code}/{item.ref}"):
+                    if recommendation_id(issued.code, item.ref) in self.repository:
+                        self._check_held(item)
+                        continue
                 made.append(
                     self.prepare_recommendation(
                         issued.code,

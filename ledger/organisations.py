@@ -6,14 +6,18 @@ after the history of a single ledger restored into it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import OriginatorIDError, OriginatorVersionError
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import TopicError
 
 from events import OrganisationAdded
 from ledger.aggregates.organisation import Organisation, organisation_name
-from ledger.errors import AlreadyExistsError, RuleBrokenError
+from ledger.errors import AlreadyExistsError, LedgerUnreadableError, RuleBrokenError
 from ledger.governance import Governance
 from ledger.keys import organisation_id
 from ledger.storage.organisation import check_kind, check_org
@@ -22,6 +26,18 @@ from ledger.storage.organisation import check_kind, check_org
 #: the events table's name, in lower-case letters, digits and underscores.
 _STORED = re.compile(r"org_[a-z0-9]+(\.|__)[a-z0-9_]+")
 
+#: What replaying a stream its rules cannot follow raises: the library's own checks (a
+#: second creation of an aggregate asserts; an event out of turn, or of another stream),
+#: and an event that cannot be made again from what is stored (pydantic's ValueError, a
+#: topic naming no class). Not the database's refusals, which are said as they are.
+REPLAY_FAILURES = (
+    AssertionError,
+    ValueError,
+    OriginatorIDError,
+    OriginatorVersionError,
+    TopicError,
+)
+
 
 class Organisations(Governance):
     """The organisations a ledger knows: every one, in the register; its own, in an
@@ -29,10 +45,26 @@ class Organisations(Governance):
 
     def organisation(self, code: str) -> Organisation | None:
         """Organisation ``code`` as this ledger recorded it; None when it holds none."""
+        written = check_org(code)
         try:
-            return cast(Organisation, self.repository.get(organisation_id(check_org(code))))
+            with self.replaying(f"its organisation {written}"):
+                return cast(Organisation, self.repository.get(organisation_id(written)))
         except AggregateNotFoundError:
             return None
+
+    @contextmanager
+    def replaying(self, what: str) -> Iterator[None]:
+        """Replay ``what`` of this ledger (its organisation WMP, its report FRAUD19...):
+        one whose events its rules cannot follow is refused, naming this ledger and what
+        to do, rather than failing as a replay fails."""
+        try:
+            yield
+        except AggregateNotFoundError:
+            raise
+        except REPLAY_FAILURES as error:
+            said = " ".join(str(error).split())[:160]
+            why = f"{type(error).__name__}: {said}" if said else type(error).__name__
+            raise LedgerUnreadableError(self.org, what, why) from error
 
     def identity(self) -> Organisation | None:
         """The organisation whose ledger this is, as its identity event names it; None for

@@ -59,6 +59,7 @@ STEPS: dict[Fix, str] = {
     Fix.ASK_FOR_A_ROLE: "an owner's role for {name}, acting for an owner (ask governance)",
     Fix.GIVE_ACTS_FOR: "an owner's role for {name} acting for an owner (ask governance)",
     Fix.VERIFY: "see Verify",
+    Fix.VERIFY_ORG: "see Verify in {code}'s ledger",
     Fix.NEW_KEY: "a new key (ask whoever runs the service)",
     Fix.RECORD_FIRST: "ask whoever runs the service to open an existing ledger",
     Fix.NEW_SHEET: "the requests of an owner, as an update sheet (ask governance)",

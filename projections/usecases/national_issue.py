@@ -4,7 +4,9 @@ the national register, as every front end asks for them.
 Issuing runs in an inspectorate's ledger and records, in each force's own ledger, what
 that force lacks of the inspectorate's national reports: one transaction a force, so a
 run stopped midway has recorded whole forces only, and run again completes the rest
-(each force takes only what it still lacks). A force may take them itself too.
+(each force takes only what it still lacks). A force whose ledger cannot be read takes
+nothing and stops no other: it is said, and the issue goes on to the rest. A force may
+take them itself too.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from ledger.errors import NotFoundError, RuleBrokenError
+from ledger.errors import LedgerUnreadableError, NotFoundError, RuleBrokenError
 from ledger.national import GIVES_VERDICTS, RECEIVES
 from ledger.storage.organisation import check_org
 from projections.usecases.national import Member, members_of
@@ -40,6 +42,8 @@ class Received:
     #: The codes of national reports not received: the organisation holds a report of
     #: its own under each.
     clashes: list[str] = field(default_factory=list)
+    #: Why nothing was received, when the organisation's ledger cannot be read.
+    unreadable: LedgerUnreadableError | None = None
 
 
 def _ledger_of_kind(session: LedgerSession, kind: str, doing: str) -> Ledger:
@@ -92,7 +96,9 @@ def issue_national(
     """Record in each force of the register (or those ``to`` names) every national
     report of ``session``'s inspectorate that it lacks, with its items addressed to
     forces: one force at a time, each in one transaction, yielded as it is recorded.
-    Every named force is checked against the register before anything is recorded."""
+    Every named force is checked against the register before anything is recorded. A
+    force whose own ledger cannot be read is yielded with why, nothing recorded in it,
+    and the issue goes on to the next."""
     source = _ledger_of_kind(session, GIVES_VERDICTS, "issuing national reports")
     forces = _named(members_of(register), to, RECEIVES)
     actor = session.actor
@@ -102,8 +108,14 @@ def issue_national(
         try:
             ledger = opened.ledger(write=True)
             clashes: list[str] = []
-            recorded = ledger.receive_national(source, actor=actor, on=on, clashes=clashes)
-            yield Received(force.code, source.org, recorded, clashes)
+            try:
+                recorded = ledger.receive_national(source, actor=actor, on=on, clashes=clashes)
+            except LedgerUnreadableError as error:
+                if error.org != force.code:  # the inspectorate's own: nothing can be issued
+                    raise
+                yield Received(force.code, source.org, [], unreadable=error)
+            else:
+                yield Received(force.code, source.org, recorded, clashes)
         finally:
             opened.close()
 
