@@ -94,10 +94,11 @@ class Accounts(Governance):
         access = self.access()
         return sorted(access.users.values(), key=lambda u: fold_name(u.name)) if access else []
 
-    def sign_in(self, name: str, password: str) -> tuple[User, int]:
+    def sign_in(self, name: str, password: str) -> tuple[User, tuple[int, str]]:
         """The user ``name`` is, when ``password`` is theirs and they may sign in, and the
-        moment (microseconds) their sessions count from, read with the password checked
-        (a session holds it: a new password or a sign-out since ends the session). The
+        moment (microseconds) their sessions count from, read with the password checked,
+        with the mark of the password (a session holds both: a new password or a
+        sign-out since ends the session, as one begun with another password is not). The
         same refusal for a wrong name, a wrong password and a disabled user (it tells
         nothing of who exists); after too many attempts, a refusal for a while whatever
         the password. The attempt is counted before the password is checked, so
@@ -114,12 +115,12 @@ class Accounts(Governance):
             )
         access = self.access()
         user = access.user(name) if access is not None else None
-        since = credentials.check_password(name, password)
-        if since is None or user is None or user.disabled:
+        kept = credentials.check_password(name, password)
+        if kept is None or user is None or user.disabled:
             credentials.wrong_password(name)
             raise SignInRefusedError("wrong name or password; nothing was recorded")
         credentials.right_password(name)
-        return user, since
+        return user, kept
 
     def _users_access(self, actor: str, what: str) -> Access:
         access = self.access()

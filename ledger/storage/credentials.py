@@ -98,6 +98,12 @@ def _refused(error: BaseException | None) -> bool:
     return False
 
 
+def _mark(hashed: str) -> str:
+    """The mark of a kept password: a digest of its salted hash, new with every
+    password set (and every hash made again)."""
+    return hashlib.sha256(b"ragw session of the password\0" + hashed.encode()).hexdigest()[:32]
+
+
 def micros(seconds: float) -> int:
     return round(seconds * _MICRO)
 
@@ -208,10 +214,12 @@ class Credentials:
                 (fold_name(name), hashed, self.now()),
             )
 
-    def check_password(self, name: str, password: str) -> int | None:
+    def check_password(self, name: str, password: str) -> tuple[int, str] | None:
         """When ``password`` is ``name``'s, the moment (microseconds) from which their
-        sessions count, read with the hash it was checked against; None otherwise (a
-        name without a password: never, in as long)."""
+        sessions count, read with the hash it was checked against, and the mark of that
+        very hash (as kept: the new one when it is hashed again), which a session holds
+        (:meth:`session_mark`); None otherwise (a name without a password: never, in as
+        long)."""
         with self._cursor(commit=False) as cursor:
             row = self._one(
                 cursor,
@@ -226,12 +234,15 @@ class Credentials:
         if row is None:
             return None
         if _HASHER.check_needs_rehash(stored):  # kept up with the library's parameters
+            rehashed = _HASHER.hash(password)
             with self._cursor(commit=True) as cursor:
                 cursor.execute(
                     self._sql(f"UPDATE {self.passwords} SET hash = ? WHERE name = ? AND hash = ?"),
-                    (_HASHER.hash(password), fold_name(name), stored),
+                    (rehashed, fold_name(name), stored),
                 )
-        return int(row[1])
+                if cursor.rowcount == 1:
+                    stored = rehashed
+        return int(row[1]), _mark(stored)
 
     def sessions_from(self, name: str) -> int | None:
         """The moment (microseconds) from which ``name``'s sessions count; None: no
@@ -256,10 +267,7 @@ class Credentials:
                 f"SELECT sessions_from, hash FROM {self.passwords} WHERE name = ?",
                 (fold_name(name),),
             )
-        if row is None:
-            return None
-        digest = hashlib.sha256(b"ragw session of the password\0" + str(row[1]).encode())
-        return int(row[0]), digest.hexdigest()[:32]
+        return (int(row[0]), _mark(str(row[1]))) if row is not None else None
 
     def end_sessions(self, name: str) -> None:
         """Every session of ``name`` begun before now ends (signing out)."""

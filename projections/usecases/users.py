@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 #: Moments a session holds, as the store keeps them: whole microseconds since this.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: How far ahead of this machine's clock another's may have set a password: a session
+#: holding a later moment was not begun by a sign-in here (it would outlive sign-outs).
+CLOCK_SKEW = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,7 @@ def sign_in(session: LedgerSession, name: str, password: str) -> SignedIn:
     """``name`` signed in with ``password`` (refused with the ledger's
     :class:`~ledger.accounts.SignInRefusedError` otherwise)."""
     ledger = session.ledger(write=False)
-    user, since = ledger.sign_in(name, password)
-    kept = ledger.credentials.session_mark(user.name)
-    mark = kept[1] if kept is not None else ""  # given a new password meanwhile: its
-    # sessions_from is later than ``since``, so the session is refused on its first request
+    user, (since, mark) = ledger.sign_in(name, password)
     return _signed_in(ledger.access(), user.name, user.email, since, mark)
 
 
@@ -100,7 +100,10 @@ def signed_in(session: LedgerSession, name: str, since: datetime, mark: str) -> 
     if user is None or user.disabled:
         return None
     kept = ledger.credentials.session_mark(user.name)
-    if kept is None or _micros(since) < kept[0] or not hmac.compare_digest(kept[1], mark):
+    latest = _micros(datetime.now(UTC) + CLOCK_SKEW)
+    if kept is None or not kept[0] <= _micros(since) <= latest:
+        return None  # signed out since, or a moment no sign-in here could have given
+    if not hmac.compare_digest(kept[1], mark):
         return None
     return _signed_in(access, user.name, user.email, kept[0], kept[1])
 

@@ -287,14 +287,26 @@ def test_a_session_begun_with_the_old_password_ends_when_a_new_one_is_set(
     ledger_with_roles: str, session_at: Callable[[], LedgerSession]
 ) -> None:
     old = sign_in(session_at(), "Alice Smith", PASSWORD)
-    assert signed_in(session_at(), "Alice Smith", old.since) is not None
+    assert signed_in(session_at(), "Alice Smith", old.since, old.mark) is not None
     ok(ledger_with_roles, "user", "password", "Alice Smith", password="another password")
     # signed in with the old password, however late the session was started
-    assert signed_in(session_at(), "Alice Smith", old.since) is None
+    assert signed_in(session_at(), "Alice Smith", old.since, old.mark) is None
     new = sign_in(session_at(), "Alice Smith", "another password")
-    assert signed_in(session_at(), "Alice Smith", new.since) is not None
+    assert signed_in(session_at(), "Alice Smith", new.since, new.mark) is not None
+    # a session holding another password's mark is not this password's, whenever begun
+    assert signed_in(session_at(), "Alice Smith", new.since, old.mark) is None
     sign_out(session_at(), "Alice Smith")
-    assert signed_in(session_at(), "Alice Smith", new.since) is None
+    assert signed_in(session_at(), "Alice Smith", new.since, new.mark) is None
+
+
+def test_a_session_holding_a_moment_no_sign_in_gave_is_refused(
+    ledger_with_roles: str, session_at: Callable[[], LedgerSession]
+) -> None:
+    """A moment ahead of the clock would outlive every sign-out: no sign-in gives one."""
+    began = sign_in(session_at(), "Alice Smith", PASSWORD)
+    ahead = datetime.now(UTC) + timedelta(hours=1)
+    assert signed_in(session_at(), "Alice Smith", began.since, began.mark) is not None
+    assert signed_in(session_at(), "Alice Smith", ahead, began.mark) is None
 
 
 def test_attempts_at_the_same_moment_check_no_more_than_five_passwords(
@@ -344,19 +356,21 @@ def test_attempts_at_the_same_moment_check_no_more_than_five_passwords(
 def test_a_session_ends_on_sign_out_new_password_or_disabling(
     ledger_with_roles: str, session_at: Callable[[], LedgerSession]
 ) -> None:
+    mark = sign_in(session_at(), "Alice Smith", PASSWORD).mark
     began = datetime.now(UTC)
-    assert signed_in(session_at(), "Alice Smith", began) is not None
+    assert signed_in(session_at(), "Alice Smith", began, mark) is not None
     sign_out(session_at(), "Alice Smith")
-    assert signed_in(session_at(), "Alice Smith", began) is None
+    assert signed_in(session_at(), "Alice Smith", began, mark) is None
     later = datetime.now(UTC)
-    assert signed_in(session_at(), "Alice Smith", later) is not None
+    assert signed_in(session_at(), "Alice Smith", later, mark) is not None
     ok(ledger_with_roles, "user", "password", "Alice Smith", password="another password")
-    assert signed_in(session_at(), "Alice Smith", later) is None
+    assert signed_in(session_at(), "Alice Smith", later, mark) is None
     with pytest.raises(SignInRefusedError):
         sign_in(session_at(), "Alice Smith", PASSWORD)
-    assert sign_in(session_at(), "Alice Smith", "another password").name == "Alice Smith"
+    renewed = sign_in(session_at(), "Alice Smith", "another password")
+    assert renewed.name == "Alice Smith"
     ok(ledger_with_roles, "user", "disable", "Alice Smith")
-    assert signed_in(session_at(), "Alice Smith", datetime.now(UTC) + timedelta(hours=1)) is None
+    assert signed_in(session_at(), "Alice Smith", renewed.since, renewed.mark) is None
     with pytest.raises(SignInRefusedError, match="wrong name or password"):
         sign_in(session_at(), "Alice Smith", "another password")
     assert "disabled" in refused(ledger_with_roles, "user", "password", "Alice Smith")
@@ -365,10 +379,10 @@ def test_a_session_ends_on_sign_out_new_password_or_disabling(
 def test_a_revoked_role_is_gone_on_the_next_request(
     ledger_with_roles: str, session_at: Callable[[], LedgerSession]
 ) -> None:
-    began = datetime.now(UTC) + timedelta(seconds=1)
+    began = sign_in(session_at(), "Alice Smith", PASSWORD)
     assert may_change(session_at(), "Alice Smith", "R/1")
     ok(ledger_with_roles, "role", "revoke", "Alice Smith", "owner", "--acts-for", "Head of Roads")
-    now = signed_in(session_at(), "Alice Smith", began)
+    now = signed_in(session_at(), "Alice Smith", began.since, began.mark)
     assert now is not None and not now.has_role
     assert not may_change(session_at(), "Alice Smith", "R/1")
 
