@@ -75,6 +75,7 @@ def verify(ctx: click.Context, digest_text: str | None, events_only: bool, rules
         events_only=events_only or digest is not None,
         rules=rules,
         open_org=session.other,
+        open_clear=lambda org: session.other(org, keyed=False),
     )
     for line in verified.said(OPTIONS[Field.ENCRYPTION_KEY]):  # a digest: none of the model
         click.echo(line)

@@ -76,8 +76,8 @@ class Verified:
         for issuer in self.unread_issuers:
             lines.append(
                 f"the reports received from {issuer} were not checked against {issuer}'s "
-                "ledger, which this login may not read; a login that may (the store's "
-                "owner) checks them"
+                "ledger, which this login may not read (its schema closed to it, or kept "
+                "under another key); a login that may (the store's owner) checks them"
             )
         model = self.model
         if model is not None:
@@ -115,6 +115,7 @@ def verify(
     events_only: bool = False,
     rules: bool = False,
     open_org: Callable[[str], LedgerSession] | None = None,
+    open_clear: Callable[[str], LedgerSession] | None = None,
 ) -> Verified:
     """Recompute the whole chain (and, given a paper's ``digest``, check that the
     history up to it is unchanged); refuses, naming the first event that no longer
@@ -131,7 +132,7 @@ def verify(
     and a replay (about as slow as a restore, several times the chain's time) proves
     nothing the chain does not. With the replay, an organisation's ledger has the
     reports it received held against their issuers' ledgers, opened by ``open_org``
-    (:mod:`.received`)."""
+    (or, kept in clear beside an encrypted one, by ``open_clear``: :mod:`.received`)."""
     ledger = session.ledger(write=False, keyless=True)  # the chain needs no key
     with session.progress(ledger.last_position(), "Verifying the chain") as bar:
         verdict = ledger.verify(digest, progress=bar)
@@ -149,7 +150,8 @@ def verify(
         if ledger.org is not None and open_org is not None:
             from projections.usecases.received import check_received_reports
 
-            unread = check_received_reports(session, open_org)  # refuses a planted one
+            unread = check_received_reports(session, open_org, open_clear)  # refuses a
+            # planted one
             result = replace(result, unread_issuers=unread)
     if events_only:
         return result

@@ -31,14 +31,18 @@ PLANTED = (
 
 
 def check_received_reports(
-    session: LedgerSession, open_org: Callable[[str], LedgerSession]
+    session: LedgerSession,
+    open_org: Callable[[str], LedgerSession],
+    open_clear: Callable[[str], LedgerSession] | None = None,
 ) -> tuple[str, ...]:
     """Refuse, naming its position in the log, a report the session's ledger says it
     received, or an item of one, that is not as the issuer's ledger (opened by
-    ``open_org``) issued it; the issuers this login may not read, whose reports were
-    left unchecked (a force's login, to whom another organisation's schema is closed)."""
+    ``open_org`` with this session's key, ``open_clear`` without one: an issuer kept in
+    clear beside an encrypted force) issued it; the issuers this login may not read,
+    whose reports were left unchecked (a force's login, to whom another organisation's
+    schema is closed; or one kept under another key)."""
     ledger = session.ledger(write=False)
-    issued = issuer_of(open_org)
+    issued = issuer_of(open_org, open_clear)
     unread: list[str] = []
 
     def readable(org: str) -> IssuedReports | None:
