@@ -72,6 +72,8 @@ def write_xlsx(
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from ledger.exchange.shown import SHADE
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -90,7 +92,7 @@ def write_xlsx(
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.alignment = wrap
         if column in editable:
-            fill = PatternFill("solid", fgColor="FFF9E5")
+            fill = PatternFill("solid", fgColor=SHADE)
             for (cell,) in sheet.iter_rows(
                 min_row=1, max_row=len(rows) + 1, min_col=index, max_col=index
             ):

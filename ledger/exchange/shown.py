@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import zipfile
 from datetime import date
+from types import SimpleNamespace
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError, iterparse
 
@@ -30,7 +31,12 @@ def hidden_in(archive: zipfile.ZipFile) -> tuple[list[str], list[str]]:
     found: list[str] = []
     drawn: list[str] = []
     for part in archive.infolist():
-        if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+        name = part.filename
+        if name.startswith("xl/tables/"):  # a table's style can colour its cells away
+            drawn.append("cells formatted as a table")
+        elif name == "xl/sharedStrings.xml" or (
+            name.startswith("xl/worksheets/") and name.endswith(".xml")
+        ):
             with archive.open(part) as stream:
                 found += _hidden(stream, drawn)
     return list(dict.fromkeys(found)), list(dict.fromkeys(drawn))
@@ -47,7 +53,11 @@ def _hidden(stream: IO[bytes], drawn: list[str]) -> list[str]:
     try:
         for _, element in iterparse(stream, events=("end",)):
             name = element.tag.rpartition("}")[2]
-            if name == "mergeCell":
+            if name == "rPr":  # a part of a cell's text formatted apart from the cell
+                why = _run(element)
+                if why is not None:
+                    drawn.append(why)
+            elif name == "mergeCell":
                 drawn.append(f"cells {_ref(element, 'ref')} merged")
             elif name == "conditionalFormatting":
                 drawn.append(f"cells {_ref(element, 'sqref')} formatted by condition")
@@ -66,6 +76,36 @@ def _hidden(stream: IO[bytes], drawn: list[str]) -> list[str]:
     except ParseError as error:
         raise ValueError(f"its XML cannot be read ({error})") from None
     return found
+
+
+def _run(properties: Any) -> str | None:
+    """Why a part of a cell's text, formatted apart (a run of rich text), does not show
+    (None when it does): smaller than :data:`MIN_POINTS`, or too pale to read on white
+    or on the sheet's cream shading. The cell's own format is :func:`concealing`'s."""
+    for child in properties:
+        tag = child.tag.rpartition("}")[2]
+        if tag == "sz" and _below(child, "val", MIN_POINTS):
+            return "a part of a cell's text too small to read"
+        if tag == "color":
+            attributes = child.attrib
+            kind = next((k for k in ("rgb", "theme", "indexed") if k in attributes), None)
+            try:
+                colour = _colour(
+                    SimpleNamespace(
+                        type=kind,
+                        rgb=attributes.get("rgb"),
+                        theme=int(attributes.get("theme", -1)),
+                        indexed=int(attributes.get("indexed", -1)),
+                        tint=float(attributes.get("tint", 0) or 0),
+                    )
+                )
+            except ValueError:
+                return "a part of a cell's text in a colour no spreadsheet draws"
+            if colour is not None and any(
+                _contrast(colour, background) < MIN_CONTRAST for background in ("FFFFFF", SHADE)
+            ):
+                return "a part of a cell's text too pale to read"
+    return None
 
 
 def _ref(element: Any, name: str) -> str:
@@ -140,6 +180,8 @@ _LITERAL = re.compile(r'\\[0-9A-Za-z]|"[^"]*[0-9A-Za-z][^"]*"')
 _COLOURED = re.compile(
     r"\[\s*(black|blue|cyan|green|magenta|red|white|yellow|colou?r\s*\d+)\s*\]", re.IGNORECASE
 )
+#: The cream ragw's update sheets shade the columns to fill in with.
+SHADE = "FFF9E5"
 #: Text smaller than this (in points; ragw's sheets use 11) shows nothing legible.
 MIN_POINTS = 6.0
 #: The least contrast (WCAG's ratio, 1 to 21) between a cell's text and its fill that

@@ -480,7 +480,7 @@ def test_a_cell_formatted_so_its_value_does_not_show_is_a_bad_row_naming_it(
     assert "cell I2 does not show what it holds" in error, error
 
 
-@pytest.mark.parametrize("drawn", ["merged", "formatted by condition"])
+@pytest.mark.parametrize("drawn", ["merged", "formatted by condition", "a table"])
 def test_a_sheet_drawing_a_cell_otherwise_than_it_holds_is_refused_naming_the_cells(
     ragw, roads: Path, drawn: str
 ) -> None:  # type: ignore[no-untyped-def]
@@ -500,6 +500,10 @@ def test_a_sheet_drawing_a_cell_otherwise_than_it_holds_is_refused_naming_the_ce
         sheet.conditional_formatting.add(
             status.coordinate, FormulaRule(formula=["TRUE"], font=Font(color="FFF9E5"))
         )
+    elif drawn == "a table":  # whose style (a custom one, say) can colour cells away
+        from openpyxl.worksheet.table import Table
+
+        sheet.add_table(Table(displayName="Updates", ref=f"A1:{status.coordinate}"))
     book.save(roads)
     before = f"{chr(ord(status.column_letter) - 1)}2"
     if drawn == "merged":  # as a spreadsheet saves a merge over a value (openpyxl drops it)
@@ -512,8 +516,43 @@ def test_a_sheet_drawing_a_cell_otherwise_than_it_holds_is_refused_naming_the_ce
             for name, data in parts.items():
                 packed.writestr(name, data)
         said = f"cells {before}:{status.coordinate} merged"
+    elif drawn == "a table":
+        said = "cells formatted as a table"
     else:
         said = f"cells {status.coordinate} formatted by condition"
+    error = refused(ragw, "apply", str(roads))
+    assert error.startswith(f"Error: roads.xlsx has {said}, so a cell may not show"), error
+
+
+@pytest.mark.parametrize(
+    ("run", "said"),
+    [
+        ({"sz": 1}, "a part of a cell's text too small to read"),
+        ({"color": "FFFFFF"}, "a part of a cell's text too pale to read"),
+        ({"color": "FFF9E5"}, "a part of a cell's text too pale to read"),
+        ({"b": True}, None),  # a word in bold shows: applied
+        ({"color": "FFC00000", "i": True}, None),
+    ],
+)
+def test_a_part_of_a_cells_text_formatted_so_it_does_not_show_is_refused(
+    ragw, roads: Path, run: dict[str, object], said: str | None
+) -> None:  # type: ignore[no-untyped-def]
+    """A note reading "Work under way" to whoever checks it, and recording more: the rest
+    of its text in a run of its own, a point high or white."""
+    from openpyxl import load_workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    book = load_workbook(roads, rich_text=True)
+    sheet = book.worksheets[0]
+    sheet["I2"].value = CellRichText(
+        "Work under way",
+        TextBlock(InlineFont(**run), " and the Chief Constable agreed to close it"),
+    )
+    book.save(roads)
+    if said is None:
+        assert "1 items changed" in ragw("apply", str(roads))
+        return
     error = refused(ragw, "apply", str(roads))
     assert error.startswith(f"Error: roads.xlsx has {said}, so a cell may not show"), error
 
