@@ -40,7 +40,36 @@ def test_rows_cut_by_a_chunks_end_are_each_counted_once(cut: int) -> None:
     ],
 )
 def test_what_a_sheet_does_not_show_is_named(xml: bytes, named: list[str]) -> None:
-    assert _hidden(io.BytesIO(SHEET % xml)) == named
+    drawn: list[str] = []
+    assert _hidden(io.BytesIO(SHEET % xml), drawn) == named
+    assert drawn == []
+
+
+@pytest.mark.parametrize(
+    ("xml", "drawn"),
+    [
+        (b'<mergeCells count="1"><mergeCell ref="F4:G4"/></mergeCells>', "cells F4:G4 merged"),
+        (
+            b'<conditionalFormatting sqref="G2:G9"><cfRule type="expression" priority="1"/>'
+            b"</conditionalFormatting>",
+            "cells G2:G9 formatted by condition",
+        ),
+        (
+            b'<sheetData><row r="2"><c r="I2" t="inlineStr"><is><r><t>Done</t></r><r><rPr>'
+            b'<sz val="1"/></rPr><t> and close it</t></r></is></c></row></sheetData>',
+            "a part of a cell's text too small to read",
+        ),
+        (
+            b'<sheetData><row r="2"><c r="I2" t="inlineStr"><is><r><rPr><color theme="0"/>'
+            b"</rPr><t>close it</t></r></is></c></row></sheetData>",
+            "a part of a cell's text too pale to read",
+        ),
+    ],
+)
+def test_what_a_sheet_draws_otherwise_than_it_holds_is_named(xml: bytes, drawn: str) -> None:
+    found: list[str] = []
+    assert _hidden(io.BytesIO(SHEET % xml), found) == []
+    assert found == [drawn]
 
 
 def test_shown_rows_and_columns_are_not_named() -> None:
@@ -48,4 +77,6 @@ def test_shown_rows_and_columns_are_not_named() -> None:
         b'<sheetFormatPr defaultRowHeight="15"/><cols><col min="1" max="1" width="12"/></cols>'
         b'<sheetData><row r="2" ht="6" hidden="0"/><row r="3"/></sheetData>'
     )
-    assert _hidden(io.BytesIO(SHEET % xml)) == []
+    drawn: list[str] = []
+    assert _hidden(io.BytesIO(SHEET % xml), drawn) == []
+    assert drawn == []
