@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from events import (
     ClosureRequested,
@@ -46,10 +46,7 @@ from events import (
     SignOffRequested,
 )
 from ledger.formats import iso_utc
-from projections.log import stream_records
-
-if TYPE_CHECKING:
-    from projections.log import EventRecord
+from projections.log import Who, stream_records
 
 #: What a request asks for, by the kind of its event.
 ASKS = {
@@ -63,23 +60,6 @@ PENDING, SIGNED_OFF, REJECTED = "pending", "signed off", "rejected"
 def recorded_day(moment: datetime) -> date:
     """The day ``moment`` falls on where the ledger is read: local time."""
     return moment.astimezone().date()
-
-
-@dataclass(frozen=True)
-class Who:
-    """Who recorded an event, as a person reads it: "alice", or "alice for Head of
-    Crime" when they recorded it for an item's owner (an update sheet they applied).
-    Apart, so a restricted report's owner is withheld as its text is, not the actor."""
-
-    actor: str
-    acting_for: str | None = None
-
-    @classmethod
-    def of(cls, record: EventRecord) -> Who:
-        return cls(record.actor, record.payload.get("acting_for"))
-
-    def __str__(self) -> str:
-        return f"{self.actor} for {self.acting_for}" if self.acting_for else self.actor
 
 
 @dataclass(frozen=True)
@@ -252,7 +232,7 @@ def audited(events: Iterable[LedgerEvent], period: Period) -> Audited:
                 Granted(
                     record.id,
                     record.key,
-                    Who.of(record),
+                    record.who,
                     record.recorded_at,
                     record.on,
                     event.previous_due,
@@ -265,7 +245,7 @@ def audited(events: Iterable[LedgerEvent], period: Period) -> Audited:
                 record.id,
                 record.key,
                 ASKS.get(type(event), Request.EXTENSION).value,
-                Who.of(record),
+                record.who,
                 record.recorded_at,
                 record.on,
                 event.evidence,
@@ -278,7 +258,7 @@ def audited(events: Iterable[LedgerEvent], period: Period) -> Audited:
             decisions[event.request] = Decision(
                 record.id,
                 SIGNED_OFF if signed else REJECTED,
-                Who.of(record),
+                record.who,
                 record.recorded_at,
                 record.on,
                 event.note if isinstance(event, SignedOff) else event.reason,
@@ -289,7 +269,7 @@ def audited(events: Iterable[LedgerEvent], period: Period) -> Audited:
                     Granted(
                         record.id,
                         record.key,
-                        Who.of(record),
+                        record.who,
                         record.recorded_at,
                         record.on,
                         event.previous_due,

@@ -26,6 +26,19 @@ from ledger.keys import ACCESS_KEY, OWNERS_KEY, RULES_KEY, organisation_key, ver
 
 
 @dataclass(frozen=True)
+class Who:
+    """Who recorded an event, as a person reads it: "alice", or "alice for Head of
+    Crime" when they recorded it for an item's owner (an update sheet they applied).
+    Apart, so a restricted report's owner is withheld as its text is, not the actor."""
+
+    actor: str
+    acting_for: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.actor} for {self.acting_for}" if self.acting_for else self.actor
+
+
+@dataclass(frozen=True)
 class EventRecord:
     """One recorded event: its id, what it is about, when, who, and its facts."""
 
@@ -40,11 +53,15 @@ class EventRecord:
     corrected_by: str | None = None
 
     @property
+    def who(self) -> Who:
+        """Who recorded it, and for whom (an owner's update sheet they applied)."""
+        return Who(self.actor, self.payload.get("acting_for"))
+
+    @property
     def by(self) -> str:
         """Who recorded it, as a person reads it: "alice for Head of Crime" when they
         recorded it for someone else (an owner's update sheet they applied)."""
-        acting_for = self.payload.get("acting_for")
-        return f"{self.actor} for {acting_for}" if acting_for else self.actor
+        return str(self.who)
 
     def to_json(self, *, with_key: bool = True) -> dict[str, Any]:
         document: dict[str, Any] = {"id": self.id, "type": self.type}

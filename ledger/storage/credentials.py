@@ -247,13 +247,8 @@ class Credentials:
     def sessions_from(self, name: str) -> int | None:
         """The moment (microseconds) from which ``name``'s sessions count; None: no
         password is kept for them."""
-        with self._cursor(commit=False) as cursor:
-            row = self._one(
-                cursor,
-                f"SELECT sessions_from FROM {self.passwords} WHERE name = ?",
-                (fold_name(name),),
-            )
-        return int(row[0]) if row else None
+        kept = self.session_mark(name)
+        return kept[0] if kept is not None else None
 
     def session_mark(self, name: str) -> tuple[int, str] | None:
         """The moment (microseconds) from which ``name``'s sessions count, and the mark

@@ -32,8 +32,8 @@ from events import (
 from ledger.aggregates.access import fold_name
 from ledger.errors import InvalidInputError
 from ledger.formats import iso_utc
-from projections.audit import Who, recorded_day
-from projections.log import describe, stream_records
+from projections.audit import recorded_day
+from projections.log import Who, describe, stream_records
 
 if TYPE_CHECKING:
     from projections.log import EventRecord
@@ -96,7 +96,7 @@ class Backdated:
             record.on,
             record.recorded_at,
             record.actor,
-            Who.of(record),
+            record.who,
             describe(record),
             lag_days,
             papers,
