@@ -82,6 +82,10 @@ class Counted:
     #: Of the keys asked about (counted without an inspectorate's verdicts), those on
     #: the board, with their reports.
     on_board: dict[str, str]
+    #: Every item on the board under a report the organisation received (:data:`RECEIVED`):
+    #: (key, report, status, relevance, verdict), for the caller to count again only
+    #: those its issuer issued.
+    received: list[tuple[str, str, str | None, str | None, str | None]]
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,9 @@ class InStep:
     counted: dict[str, Counted]
     behind: list[str]
 
+
+#: The items under the reports an organisation says it received from an issuer.
+RECEIVED = "AND report IN (SELECT code FROM ragw_reports WHERE origin IS NOT NULL) "
 
 #: The connections the counting is shared between, all reading one snapshot (as
 #: ``pg_dump --jobs`` shares one): the server counts on as many of its cores.
@@ -269,6 +276,14 @@ def _counted_together(
             (*values, *given_values),
         )
         statements[(org, "reports", 0)] = (_in(schema, reports_query), reports_values)
+        received, values = current_query(
+            day, known_at, "SELECT key, report, status, relevance", RECEIVED
+        )
+        statements[(org, "received", 0)] = (
+            f"SELECT key, report, status, relevance, verdict FROM ({_in(schema, received)}) "
+            f"AS board LEFT JOIN ({given}) AS given USING (key)",
+            (*values, *given_values),
+        )
         for index, (query, values) in enumerate(
             key_report_queries(day, known_at, keys.get(org, []))
         ):
@@ -284,6 +299,7 @@ def _counted_together(
             {report: list(numbers) for report, *numbers in found[(org, "counts", 0)]},
             report_facts(found[(org, "reports", 0)], seen),
             on_board[org],
+            [tuple(row) for row in found[(org, "received", 0)]],
         )
         for org in counted_in
     }

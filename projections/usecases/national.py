@@ -129,16 +129,52 @@ def verdicts_on(
         digest = ledger.digest()
         digests[inspectorate.code] = str(digest) if digest else None
         if issued is not None:
-            issued[inspectorate.code] = {
-                report.code: Issued(
-                    report.restricted, {item.ref: item.text for item in items}, report.title
-                )
-                for report, items in ledger.issued_nationally()
-                if as_known_at is None or report.timestamp <= as_known_at
-            }
+            issued[inspectorate.code] = issued_in(session, as_known_at)
         if release is not None:
             release(session)
     return verdicts
+
+
+def issued_in(session: LedgerSession, as_known_at: datetime | None) -> dict[str, Issued]:
+    """What an inspectorate's ledger issued nationally by ``as_known_at`` (all when
+    None), by report code."""
+    return {
+        report.code: Issued(
+            report.restricted, {item.ref: item.text for item in items}, report.title
+        )
+        for report, items in session.ledger(write=False).issued_nationally()
+        if as_known_at is None or report.timestamp <= as_known_at
+    }
+
+
+def issued_by(
+    inspectorates: list[Member],
+    open_org: Callable[[str], LedgerSession],
+    as_known_at: datetime | None,
+    release: Release = None,
+) -> dict[str, dict[str, Issued]]:
+    """What each inspectorate issued nationally by ``as_known_at``, by its code."""
+    issued = {}
+    for inspectorate in inspectorates:
+        session = open_org(inspectorate.code)
+        issued[inspectorate.code] = issued_in(session, as_known_at)
+        if release is not None:
+            release(session)
+    return issued
+
+
+def as_issued(
+    issued: dict[str, dict[str, Issued]], report: ReportFacts, ref: str | None = None
+) -> bool:
+    """Whether a force holds ``report`` (and its item ``ref``) as its issuer issued it: a
+    report of its own, or one its issuer's ledger (``issued``: :func:`issued_by`) issued
+    nationally, with that item among those issued to forces. What else a force says it
+    received was planted past the commands, as ``verify --rules`` names it: it is no
+    recommendation of the issuer's, and no national view shows or counts it."""
+    if report.origin is None:
+        return True
+    found = issued.get(report.origin, {}).get(report.code)
+    return found is not None and (ref is None or ref in found.texts)
 
 
 def national_read(
@@ -184,18 +220,12 @@ def national_read(
 
 def _as_issued(read: NationalRead) -> NationalRead:
     """``read`` without what a force says it received that its issuer's ledger did not
-    issue (a report, or an item under a report it did issue): planted past the commands,
-    as ``verify --rules`` names it, it is no recommendation of the issuer's."""
-
-    def issued(report: ReportFacts, ref: str | None = None) -> bool:
-        if report.origin is None:
-            return True
-        found = read.issued.get(report.origin, {}).get(report.code)
-        return found is not None and (ref is None or ref in found.texts)
-
+    issue (a report, or an item under a report it did issue: :func:`as_issued`)."""
     read.reports = {
-        org: {code: facts for code, facts in held.items() if issued(facts)}
+        org: {code: facts for code, facts in held.items() if as_issued(read.issued, facts)}
         for org, held in read.reports.items()
     }
-    read.items = [found for found in read.items if issued(found.report, found.item.ref)]
+    read.items = [
+        found for found in read.items if as_issued(read.issued, found.report, found.item.ref)
+    ]
     return read

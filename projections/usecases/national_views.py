@@ -25,7 +25,10 @@ from projections.rows import BOARD_STATUSES, NO_VERDICT, VERDICT_WORDS, status_w
 from projections.text import ref_order
 from projections.usecases.board import board
 from projections.usecases.national import (
+    Issued,
     Member,
+    as_issued,
+    issued_by,
     members_of,
     national_read,
     split_members,
@@ -298,18 +301,30 @@ def national_summary(
     others = [h for h in holders if h.code not in in_step]
     if others and not verdicts:
         verdicts = verdicts_on(inspectorates, others, open_org, as_at, as_known_at, {}, _close)
+    issued: dict[str, dict[str, Issued]] | None = None  # read once a force received a report
     organisations = []
     for holder in holders:
         counted = in_step.get(holder.code)
         if counted is not None:
             tallies = {code: Tally(numbers) for code, numbers in counted.tallies.items()}
-            for key, report in counted.on_board.items():  # verdicts read from a ledger
-                tallies[report].given(verdicts[holder.code][key].verdict.value)
+            placed = verdicts.get(holder.code, {})  # verdicts read from a ledger
+            for key, report in counted.on_board.items():
+                tallies[report].given(placed[key].verdict.value)
             reports = counted.reports
+            received = [
+                (key, report, status_word(status), verdict or _word(placed.get(key)), not why)
+                for key, report, status, why, verdict in counted.received
+            ]
         else:
             session = open_org(holder.code)
-            tallies, reports = _counted(session, as_at, as_known_at, verdicts[holder.code])
+            tallies, reports, received = _counted(
+                session, as_at, as_known_at, verdicts[holder.code]
+            )
             _close(session)
+        if any(facts.origin is not None for facts in reports.values()):
+            if issued is None:
+                issued = issued_by(inspectorates, open_org, as_known_at, _close)
+            _count_as_issued(tallies, reports, received, issued)
         counts = [
             ReportCount(code, facts.title, facts.scope, facts.origin or holder.code, tallies[code])
             for code, facts in sorted(reports.items(), key=lambda pair: _report_order(pair[1]))
@@ -335,29 +350,74 @@ def _report_order(report: ReportFacts) -> tuple[bool, int, str]:
     return (report.scope != "national", -report.published.toordinal(), report.code)
 
 
+#: An item on the board under a report its organisation received, as counted: (key,
+#: report, status word, verdict word, whether the force's to act on).
+Received = tuple[str, str, str, str, bool]
+
+
 def _counted(
     session: LedgerSession,
     as_at: date,
     as_known_at: datetime | None,
     given: dict[str, GivenVerdict],
-) -> tuple[dict[str, Tally], dict[str, ReportFacts]]:
-    """One organisation's items counted per report, and its reports, read through its
-    session."""
+) -> tuple[dict[str, Tally], dict[str, ReportFacts], list[Received]]:
+    """One organisation's items counted per report, its reports, and its items under
+    the reports it received (:data:`Received`), read through its session."""
     store = session.read_model()
     if store is None:  # its reads fold: count its board
         tallies: dict[str, Tally] = {}
         reports = session.recorded(as_known_at).reports
+        received: list[Received] = []
         for item in board(session, as_at=as_at, as_known_at=as_known_at).listed().items:
-            found = given.get(item.key)
-            tallies.setdefault(item.report, Tally()).count(
+            counted = (
+                item.key,
+                item.report,
                 status_word(item.status),
-                found.verdict.value if found else NO_VERDICT,
+                _word(given.get(item.key)),
                 item.not_for_the_force is None,
             )
-        return tallies, reports
+            tallies.setdefault(item.report, Tally()).count(*counted[2:])
+            if reports[item.report].origin is not None:
+                received.append(counted)
+        return tallies, reports, received
     counts = store.status_counts(as_at, as_known_at)
     on_board = store.reports_of_keys(as_at, as_known_at, list(given))
-    return _tallied(counts, on_board, given), store.reports(as_known_at)
+    reports = store.reports(as_known_at)
+    received = [
+        (
+            item.key,
+            item.report,
+            status_word(item.status),
+            _word(given.get(item.key)),
+            item.not_for_the_force is None,
+        )
+        for code, facts in reports.items()
+        if facts.origin is not None
+        for item in board(session, as_at=as_at, as_known_at=as_known_at, report=code).listed().items
+    ]
+    return _tallied(counts, on_board, given), reports, received
+
+
+def _word(verdict: GivenVerdict | None) -> str:
+    """A verdict's word as counted (none given: :data:`NO_VERDICT`)."""
+    return verdict.verdict.value if verdict is not None else NO_VERDICT
+
+
+def _count_as_issued(
+    tallies: dict[str, Tally],
+    reports: dict[str, ReportFacts],
+    received: list[Received],
+    issued: dict[str, dict[str, Issued]],
+) -> None:
+    """Each report an organisation received counted again from its items (``received``),
+    of those only what its issuer issued (:func:`projections.usecases.national.as_issued`):
+    the national board shows no other, so the counts do not either."""
+    for code, facts in reports.items():
+        if facts.origin is not None:
+            tallies.pop(code, None)
+    for key, report, status, verdict, ours in received:
+        if as_issued(issued, reports[report], key.partition("/")[2]):
+            tallies.setdefault(report, Tally()).count(status, verdict, ours)
 
 
 def _tallied(

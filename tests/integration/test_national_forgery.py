@@ -133,6 +133,11 @@ def test_verify_names_a_report_or_item_a_force_says_it_received_that_its_issuer_
             )
         force.save_all(made, what="the planted one")
         position = force.last_position()
+        if planted == "report":  # and an item under it, which verify names after it
+            under = force.prepare_recommendation(
+                "FAKE1", "1", kind="recommendation", text="Planted", actor=ME, received=True
+            )
+            force.save_all(under, what="FAKE1/1")
     finally:
         force.close()
     said = run("--org", "WMP", "verify", "--rules", code=1)
@@ -147,6 +152,11 @@ def test_verify_names_a_report_or_item_a_force_says_it_received_that_its_issuer_
     assert [row["ref"] for row in shown["items"]] == ["9"]
     refused = run("national", "board", "--report", "FAKE1", code=1)
     assert refused.startswith("Error: no organisation of the register holds report FAKE1")
+    # and the summary counts what the board shows: the issuer's one item, no other report
+    summary = json.loads(run("national", "summary", "--format", "json"))
+    wmp = next(o for o in summary["organisations"] if o["code"] == "WMP")
+    assert [(r["code"], r["items"]) for r in wmp["reports"]] == [("FRAUD19", 1)]
+    assert [r["code"] for r in summary["reports"]] == ["FRAUD19"]
 
 
 def test_the_public_register_publishes_a_received_report_as_its_issuer_issued_it(

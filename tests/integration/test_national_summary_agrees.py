@@ -3,7 +3,8 @@ grouping query a force, joined to the verdicts the inspectorate's model holds, o
 connection or shared by two in one snapshot; otherwise with only the items carrying a
 verdict looked up), gives exactly the counts of the organisations' boards it
 summarises, on random registers, days and moments; and so does its other path, which
-counts the board of an organisation whose reads fold (no read model to ask)."""
+counts the board of an organisation whose reads fold (no read model to ask). An item a
+force planted under a report it received is counted by neither."""
 
 from __future__ import annotations
 
@@ -100,6 +101,18 @@ def build(target: str, changes: list[tuple[str, str, str, date, Any]], cut: int)
             own.issue_recommendation(
                 "OWN", ref, kind="afi", text=f"own {ref}", actor=ME, on=date(2019, 6, 3)
             )
+    # an item of WMP's own planted under a report it received, past the commands: no
+    # national view shows it, nor counts it
+    planted = ledgers["WMP"].prepare_recommendation(
+        "FRAUD19",
+        "99",
+        kind="recommendation",
+        text="Planted",
+        actor=ME,
+        on=date(2019, 4, 2),
+        received=True,
+    )
+    ledgers["WMP"].save_all(planted, what="FRAUD19/99")
     # whatever is drawn: an item off COLP's list, and a verdict on WMP's item from the
     # day it reached WMP's board (none can take effect before it did)
     ledgers["COLP"].change_relevance(
