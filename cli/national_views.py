@@ -17,7 +17,8 @@ from ledger.errors import ForbiddenError
 
 if TYPE_CHECKING:
     from projections.usecases import LedgerSession
-    from projections.usecases.national_views import NationalCell, Tally
+    from projections.usecases.national_summary import Tally
+    from projections.usecases.national_views import NationalCell
 
 #: The kinds of organisation whose users read the national views (and the store's
 #: owner, without --org).
@@ -186,8 +187,8 @@ def national_summary(
       ragw national summary --format csv > national.csv
     """
     from projections.rows import BOARD_STATUSES
-    from projections.usecases.national_views import VERDICT_WORDS
-    from projections.usecases.national_views import national_summary as summary_read
+    from projections.usecases.national_summary import VERDICT_WORDS
+    from projections.usecases.national_summary import national_summary as summary_read
 
     day = parse_day(as_at, "--as-at") or date.today()
     known = parse_moment(as_known_at)

@@ -100,6 +100,12 @@ def split_members(
     return inspectorates, holders
 
 
+def close_each(session: LedgerSession) -> None:
+    """An organisation's session, closed once read: one organisation's connections
+    open at a time, however many the register holds."""
+    session.close()
+
+
 def verdicts_on(
     inspectorates: list[Member],
     holders: list[Member],

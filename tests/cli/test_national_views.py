@@ -276,7 +276,8 @@ def test_the_national_views_hold_one_organisations_ledger_open_at_a_time(
     target: str, national: datetime
 ) -> None:
     from projections.usecases import LedgerSession
-    from projections.usecases.national_views import national_board, national_summary
+    from projections.usecases.national_summary import national_summary
+    from projections.usecases.national_views import national_board
 
     live: set[int] = set()
     most = 0

@@ -24,7 +24,7 @@ from ledger.storage.organisation import schema_of, table_prefix
 from projections.store import TABLES, TRACKING, TimelineStore, counts
 from projections.store.counts import count_in_step
 from projections.usecases import LedgerSession
-from projections.usecases.national_views import national_summary
+from projections.usecases.national_summary import national_summary
 from tests.cli.test_verify import raw
 from tests.national_store import Run, add_national_store, runner_on
 

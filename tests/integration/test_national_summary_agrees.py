@@ -32,7 +32,7 @@ from projections.store import counts
 from projections.store.counts import count_in_step
 from projections.usecases import LedgerSession
 from projections.usecases.national import national_read
-from projections.usecases.national_views import NO_VERDICT, national_summary
+from projections.usecases.national_summary import NO_VERDICT, national_summary
 
 ME = "Strategic Development"
 FORCES = ("WMP", "COLP")
