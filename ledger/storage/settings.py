@@ -25,12 +25,29 @@ def is_postgres(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
 
+#: The library's settings of how an event is stored and read that ragw does not use,
+#: given as ragw wants them so the environment cannot: a stray ``COMPRESSOR_TOPIC``
+#: recorded events no read could open (the ledger then mixed compressed and plain
+#: ones), a stray cipher encrypted a ledger under a key nobody gave ragw, a transcoder
+#: or stream id type of its own wrote events in another form, and snapshots or an
+#: aggregate cache would answer reads from other than the log.
+UNUSED = {
+    "COMPRESSOR_TOPIC": "",
+    "TRANSCODER_TOPIC": "",
+    "IS_SNAPSHOTTING_ENABLED": "no",
+    "AGGREGATE_CACHE_MAXSIZE": "",
+    "POSTGRES_GET_PASSWORD_TOPIC": "",
+    "ORIGINATOR_ID_TYPE": "uuid",
+}
+
+
 def encryption_env(key: str | None) -> dict[str, str]:
     """The settings that encrypt every event's stored state with AES-GCM (the library's
-    cipher) under ``key``; none without a key."""
+    cipher) under ``key``; without a key, no cipher at all, whatever the environment
+    says."""
     key = (key or "").strip()
     if not key:
-        return {}
+        return {"CIPHER_TOPIC": "", "CIPHER_KEY": ""}
     try:
         size = len(b64decode(key, validate=True))
     except (binascii.Error, ValueError):
@@ -55,8 +72,15 @@ def storage_env(
     The library adds the process's environment to these and reads a setting under the
     application's prefixed name first; each is given under both names, so a stray
     variable (a prefixed table prefix, schema or file name) can never send the events
-    one way while the read model, which reads these settings alone, goes another."""
-    settings = {**_store_env(target), **encryption_env(encryption_key), **org_env(target, org)}
+    one way while the read model, which reads these settings alone, goes another; and
+    the settings ragw does not use are given too (:data:`UNUSED`), stream ids as the
+    store keeps them among them (the chain links the id the store holds)."""
+    settings = {
+        **UNUSED,
+        **_store_env(target),
+        **encryption_env(encryption_key),
+        **org_env(target, org),
+    }
     named = Environment(APPLICATION)
     return {key: value for name, value in settings.items() for key in named.create_keys(name)}
 
@@ -104,9 +128,6 @@ def _store_env(target: str) -> dict[str, str]:
             "POSTGRES_LOCK_TIMEOUT": "30",
             # Its recorder links every event into the chain (tamper evidence).
             "APPLICATION_RECORDER_TOPIC": "ledger.storage.postgres:ChainedPostgresRecorder",
-            # Streams' ids as the schema keeps them, whatever the environment says: the
-            # chain links the id the store holds.
-            "ORIGINATOR_ID_TYPE": "uuid",
         }
         return env
     return {
