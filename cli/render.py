@@ -12,7 +12,7 @@ from typing import Any
 import click
 from tabulate import tabulate
 
-from ledger.exchange.cells import CsvLines, csv_row, one_cell
+from ledger.exchange.cells import CsvLines, csv_row, markdown_lines, one_cell
 from ledger.formats import compact
 from projections.text import JSONText
 
@@ -83,7 +83,7 @@ def emit_json_rows(head: dict[str, Any], name: str, lines: Iterable[str]) -> Non
 def _print_table(output: Output, fmt: str) -> None:
     if output.title:  # a carriage return would print what follows over the heading
         title = output.title.replace("\r", " ")
-        click.echo(f"## {title}\n" if fmt == "md" else f"{title}\n")
+        click.echo(f"## {markdown_lines(title)}\n" if fmt == "md" else f"{title}\n")
     if output.columns:
         rows = [[format_cell(v, fmt) for v in row] for row in output.rows]
         widths = [output.wrap.get(column) for column in output.columns]

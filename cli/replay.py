@@ -117,7 +117,7 @@ def _pages(read: Replay, fmt: str, day: date) -> Iterator[str]:
     heading = f"Replay of {subject}" + (
         f", rows as at {day.isoformat()}" if "key" in read.subject else ""
     )
-    yield (f"## {heading}\n\n" if fmt == "md" else f"{heading}\n\n")
+    yield (f"## {one_cell(heading, True)}\n\n" if fmt == "md" else f"{heading}\n\n")
     shown: dict[str, Any] | None = None
     count = 0
     for count, (step, record) in enumerate(read.steps, start=1):
@@ -130,7 +130,8 @@ def _pages(read: Replay, fmt: str, day: date) -> Iterator[str]:
         details = one_cell(describe(record), fmt == "md")
         if fmt == "table":
             details = "\n".join(textwrap.wrap(details, 88)) or details
-        text = (f"### {title}\n\n" if fmt == "md" else f"{title}\n") + details + "\n\n"
+        text = (f"### {one_cell(title, True)}\n\n" if fmt == "md" else f"{title}\n") + details
+        text += "\n\n"
         text += _state_table(step, shown, fmt, "key" in read.subject) + "\n"
         yield text + ("\n" if fmt == "md" else "-" * 72 + "\n")
         shown = step.state

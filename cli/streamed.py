@@ -14,7 +14,7 @@ import click
 from tabulate import tabulate
 
 from cli.render import emit_json_rows, format_cell
-from ledger.exchange.cells import CsvLines, csv_row
+from ledger.exchange.cells import CsvLines, csv_row, markdown_lines
 from ledger.formats import compact
 
 #: Rows laid out at a time in a table (tabulate lays out what it is given at once).
@@ -36,7 +36,7 @@ def emit_rows(
     :class:`~cli.render.Output` of them (not JSON: see :func:`emit_json_lines`). A
     table calls ``rows`` twice and needs the same rows each time."""
     if fmt != "csv" and title:
-        click.echo(f"## {title}\n" if fmt == "md" else f"{title}\n")
+        click.echo(f"## {markdown_lines(title)}\n" if fmt == "md" else f"{title}\n")
     _body(columns, rows, fmt, wrap or {})
     if fmt != "csv" and footer:
         click.echo(f"\n{footer}")

@@ -73,13 +73,31 @@ class CsvLines:
 _C1 = re.compile("[\x80-\x9f]")
 
 
+#: A recorded text in Markdown, written as the text it is: ``<`` and ``&`` as entities
+#: (the renderers Markdown's ``<br>`` is for pass raw HTML on: a note holding
+#: ``<details><summary>Signed off</summary>`` would hide what it says under words of its
+#: own, an ``<img>`` would fetch from anywhere, an entity would draw a character the
+#: ledger does not hold), and Markdown's inline marks after a backslash, so no text
+#: becomes a link, an image, emphasis or code, and no ``|`` ends a table's cell.
+_MARKDOWN = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", **{mark: "\\" + mark for mark in "\\`*_[]~|"}}
+)
+
+
+def markdown_lines(text: str) -> str:
+    """A text as Markdown prints it, its line breaks kept (a heading and the line
+    under it): :data:`_MARKDOWN`, with C1 characters and carriage returns as
+    :func:`one_cell` shows them."""
+    return "\n".join(one_cell(line, True) for line in text.split("\n"))
+
+
 def one_cell(text: str, markdown: bool) -> str:
     """A text as a table's cell holds it: a carriage return (alone, or before a newline)
     is a line break, never a return to the line's start over what it printed; a C1
-    control character is shown as U+FFFD; in Markdown each break is ``<br>`` and a
-    ``|`` escaped, so the cell stays on its row."""
+    control character is shown as U+FFFD; in Markdown, written as text
+    (:data:`_MARKDOWN`), each break as ``<br>``, so the cell stays on its row."""
     if _C1.search(text):
         text = _C1.sub("\ufffd", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("|", "\\|").replace("\n", "<br>") if markdown else text
+    return text.translate(_MARKDOWN).replace("\n", "<br>") if markdown else text

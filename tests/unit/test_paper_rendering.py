@@ -170,7 +170,8 @@ def test_the_summary_prints_its_rows_totals_and_headline_in_markdown(
             "GREEN",
             "2021-04-01",
             ME,
-            'Done \\| <ok>, "really"<br>https://example.org/a?b=1',
+            # written as text: no tag, no link, no cell's end
+            'Done \\| &lt;ok>, "really"<br>https://example.org/a?b=1',
         ],
     ]
 
@@ -249,7 +250,7 @@ def test_the_appendix_prints_definitions_and_each_report_in_markdown(
         "Previously reported greens are not included.\n"
     )
     assert (
-        f"## {FRAUD_TITLE} [FRAUD]\nA force report published March 2021. This report has "
+        f"## {FRAUD_TITLE} \\[FRAUD\\]\nA force report published March 2021. This report has "
         "1 item on the tracker, 1 for the force: 0 complete and 1 in progress.\n"
     ) in text
     definitions, fraud, custody, roads = md_tables(text)
@@ -269,7 +270,7 @@ def test_the_appendix_prints_definitions_and_each_report_in_markdown(
     assert custody[1:] == [
         [
             "1",
-            'Area for improvement: Pipes \\| and <b>tags</b> & "quotes", commas',
+            'Area for improvement: Pipes \\| and &lt;b>tags&lt;/b> &amp; "quotes", commas',
             "AMBER (GREEN pending sign-off)",
             "December 2021",
             "",
