@@ -3,8 +3,8 @@ national size, on a throw-away PostgreSQL server: an inspectorate and ``N`` forc
 of ``M`` items each (2,000), each force in a schema of its own, with histories.
 
 Each force holds the inspectorate's national reports (received, naming their origin:
-the same :data:`NATIONAL_REPORTS` reports of 40 items in every force) and reports of its
-own for the rest; every item has 1 to 5 changes (statuses, extensions, notes, a few
+the same :data:`NATIONAL_REPORTS` reports of 40 items in every force, which the
+inspectorate's own ledger issued to forces) and reports of its own for the rest; every item has 1 to 5 changes (statuses, extensions, notes, a few
 closures) over three years, and the inspectorate has given a verdict on about one item
 in twenty. Each force's read model is brought up to date before anything is timed.
 
@@ -73,6 +73,56 @@ def add_organisations(target: str, forces: int) -> None:
         register.close()
 
 
+def national_published(number: int) -> date:
+    """The day national report ``number`` was published."""
+    return START + timedelta(days=91 * number)
+
+
+def build_inspectorate(target: str) -> None:
+    """The inspectorate's national reports, each item issued to forces: what every
+    force's received copy is held to (a report or item no issuer issued is planted, and
+    no national view shows or counts it)."""
+    from events import Kind, Scope
+    from ledger import open_ledger
+    from ledger.aggregates import Recommendation, Report
+    from ledger.due import parse_due
+
+    ledger = open_ledger(target, create=False, org=INSPECTORATE)
+    made: list[Any] = []
+    for number in range(1, NATIONAL_REPORTS + 1):
+        published = national_published(number)
+        report = Report.register(
+            code=f"N{number}",
+            title=f"National report {number}",
+            scope=Scope.NATIONAL,
+            published=published,
+            inspectorates=[INSPECTORATE],
+            makes=ITEMS_A_REPORT,
+            actor="bench",
+            on=published,
+        )
+        made.append(report)
+        for ref in range(1, ITEMS_A_REPORT + 1):
+            made.append(
+                Recommendation.issue(
+                    report=report,
+                    ref=str(ref),
+                    kind=Kind.RECOMMENDATION,
+                    text=f"Recommendation {ref} of report {number}",
+                    owner=None,
+                    lead=None,
+                    due=parse_due((published + timedelta(days=365)).isoformat()),
+                    status=None,
+                    reason=None,
+                    actor="bench",
+                    on=published,
+                    to=("chief constables",),
+                )
+            )
+    ledger.save_all(*made, what="the national reports")
+    ledger.close()
+
+
 def build_force(target: str, org: str, items: int, seed: int) -> list[str]:
     """One force's ledger: the national reports received, its own reports for the
     rest, every item with a short history. Returns the keys of its items."""
@@ -90,7 +140,7 @@ def build_force(target: str, org: str, items: int, seed: int) -> list[str]:
         number += 1
         national = number <= NATIONAL_REPORTS
         published = (
-            START + timedelta(days=91 * number)
+            national_published(number)
             if national
             else START + timedelta(days=rng.randrange(0, 900))
         )
@@ -273,6 +323,7 @@ def national_figures(
     log(f"PostgreSQL: an inspectorate and {forces} forces of {items} items each ...")
     started = time.perf_counter()
     add_organisations(target, forces)
+    build_inspectorate(target)
     added = time.perf_counter() - started
     # each force recorded and its model brought up to date in a process of its own,
     # two at a time (one a core), as forces record in their own schemas
