@@ -257,6 +257,23 @@ def test_a_force_encrypted_beside_an_inspectorate_in_clear_restores_what_it_rece
     assert wmp_holds_nothing(target)
     run(target, "--org", "WMP", "restore", written(tmp_path, backups["WMP"], "WMP.jsonl"))
     assert "FRAUD19/9" in run(target, "--org", "WMP", "board", "--format", "csv")
+    # and verify holds it to the inspectorate read in clear too: an item planted past
+    # the commands in the encrypted force is named, not left unchecked
+    assert "not checked" not in run(target, "--org", "WMP", "verify", "--rules")
+    from ledger import open_ledger
+
+    force = open_ledger(
+        target, create=False, org="WMP", encryption_key=os.environ["RAGW_ENCRYPTION_KEY"]
+    )
+    try:
+        planted = force.prepare_recommendation(
+            "FRAUD19", "99", kind="recommendation", text="Planted", actor="x", received=True
+        )
+        force.save_all(planted, what="FRAUD19/99")
+    finally:
+        force.close()
+    said = run(target, "--org", "WMP", "verify", "--rules", code=1)
+    assert "FRAUD19/99 is not an item its report's issuer issued" in said, said
 
 
 def test_a_force_s_restore_is_refused_when_its_issuer_is_kept_under_another_key(
