@@ -12,7 +12,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError
 
@@ -65,8 +65,9 @@ CHANGE_ATTEMPTS = 5
 class Ledger(Accounts, Reminders, Requests, Inspections, Relevance, National):
     """An audit ledger of inspection reports and their recommendations."""
 
+    #: Its settings are the storage's (:func:`ledger.storage.settings.storage_env`),
+    #: its aggregate cache's size among them, under this name.
     name = APPLICATION
-    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
 
     # Recommendations -------------------------------------------------------------------
 

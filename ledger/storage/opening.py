@@ -15,7 +15,7 @@ from pathlib import Path
 from ledger.application import Ledger
 from ledger.errors import Field, Fix, Hint, LedgerError, LedgerMissingError
 from ledger.storage.organisation import check_org, schema_of, table_prefix
-from ledger.storage.settings import connect, is_postgres, redact, storage_env
+from ledger.storage.settings import both_names, connect, is_postgres, redact, storage_env
 
 OPEN_ATTEMPTS = 5
 
@@ -78,7 +78,7 @@ def open_ledger(
             )
     elif held == "tables" or (held is None and _tables_exist(target, org)):
         # a login that may not create tables opens it as it is
-        env = {**env, "CREATE_TABLE": "false"}
+        env = {**env, **both_names({"CREATE_TABLE": "false"})}
     failure: Exception | None = None
     for attempt in range(1, OPEN_ATTEMPTS + 1):
         try:

@@ -25,20 +25,31 @@ def is_postgres(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
 
-#: The library's settings of how an event is stored and read that ragw does not use,
-#: given as ragw wants them so the environment cannot: a stray ``COMPRESSOR_TOPIC``
-#: recorded events no read could open (the ledger then mixed compressed and plain
-#: ones), a stray cipher encrypted a ledger under a key nobody gave ragw, a transcoder
-#: or stream id type of its own wrote events in another form, and snapshots or an
-#: aggregate cache would answer reads from other than the log.
-UNUSED = {
+#: The library's other settings of how events are stored and read, given as ragw wants
+#: them so the environment cannot: a stray ``COMPRESSOR_TOPIC`` recorded events no read
+#: could open (the ledger then mixed compressed and plain ones), a stray cipher
+#: encrypted a ledger under a key nobody gave ragw, a transcoder or stream id type of
+#: its own wrote events in another form, snapshots would answer reads from other than
+#: the log, ``CREATE_TABLE=no`` left a new ledger's file without its tables (a
+#: traceback, then an empty ledger), a cache of its own size or none moved the speed
+#: ragw is measured at. A ledger whose tables exist is opened without creating them
+#: (:func:`ledger.storage.opening.open_ledger`).
+PINNED = {
     "COMPRESSOR_TOPIC": "",
     "TRANSCODER_TOPIC": "",
     "IS_SNAPSHOTTING_ENABLED": "no",
-    "AGGREGATE_CACHE_MAXSIZE": "",
+    "AGGREGATE_CACHE_MAXSIZE": "1000",
     "POSTGRES_GET_PASSWORD_TOPIC": "",
     "ORIGINATOR_ID_TYPE": "uuid",
+    "CREATE_TABLE": "true",
 }
+
+
+def both_names(settings: dict[str, str]) -> dict[str, str]:
+    """``settings`` under both the names the library reads each by: prefixed with the
+    application's name (read first), and not."""
+    named = Environment(APPLICATION)
+    return {key: value for name, value in settings.items() for key in named.create_keys(name)}
 
 
 def encryption_env(key: str | None) -> dict[str, str]:
@@ -73,16 +84,11 @@ def storage_env(
     application's prefixed name first; each is given under both names, so a stray
     variable (a prefixed table prefix, schema or file name) can never send the events
     one way while the read model, which reads these settings alone, goes another; and
-    the settings ragw does not use are given too (:data:`UNUSED`), stream ids as the
+    the library's other settings are given too (:data:`PINNED`), stream ids as the
     store keeps them among them (the chain links the id the store holds)."""
-    settings = {
-        **UNUSED,
-        **_store_env(target),
-        **encryption_env(encryption_key),
-        **org_env(target, org),
-    }
-    named = Environment(APPLICATION)
-    return {key: value for name, value in settings.items() for key in named.create_keys(name)}
+    return both_names(
+        {**PINNED, **_store_env(target), **encryption_env(encryption_key), **org_env(target, org)}
+    )
 
 
 def org_env(target: str, org: str | None) -> dict[str, str]:

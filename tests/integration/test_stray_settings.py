@@ -1,11 +1,13 @@
 """How a ledger stores its events is ragw's to say: the event store's own settings left
 in the environment (a compressor, a cipher and its key, a transcoder, snapshots, an
-aggregate cache, stream ids as text), under either of their names, change nothing that
-is recorded or read, on a ledger kept in clear or encrypted, on either store."""
+aggregate cache, stream ids as text, no tables made), under either of their names,
+change nothing that is recorded or read, from a new ledger's first write on, kept in
+clear or encrypted, on either store; and the aggregate cache is the size ragw sets."""
 
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -23,6 +25,7 @@ STRAY = {
     "IS_SNAPSHOTTING_ENABLED": "yes",
     "AGGREGATE_CACHE_MAXSIZE": "100",
     "ORIGINATOR_ID_TYPE": "text",
+    "CREATE_TABLE": "no",
 }
 
 
@@ -48,11 +51,11 @@ def test_the_event_stores_own_settings_in_the_environment_change_nothing_recorde
     target: str, monkeypatch: pytest.MonkeyPatch, encrypted: bool
 ) -> None:
     key = AESCipher.create_key(32) if encrypted else None
-    run(target, "report", "add", "ROADS", "--title", "Roads", "--scope", "force",
-        "--published", "2021-01-04", key=key)  # fmt: skip
     for name, value in STRAY.items():  # under both the names the library reads
         monkeypatch.setenv(name, value)
         monkeypatch.setenv(f"RAGW_{name}", value)
+    run(target, "report", "add", "ROADS", "--title", "Roads", "--scope", "force",
+        "--published", "2021-01-04", key=key)  # fmt: skip
     run(target, "rec", "add", "ROADS", "1", "--kind", "afi", "--text", "Check the cars",
         "--on", "2021-01-05", key=key)  # fmt: skip
     run(target, "status", "ROADS/1", "AMBER", "--reason", "begun", "--on", "2021-02-01", key=key)
@@ -71,3 +74,17 @@ def test_the_event_stores_own_settings_in_the_environment_change_nothing_recorde
     assert all(state.startswith(b"{") for state in states) is not encrypted
     if encrypted:
         assert not any(state.startswith(b"{") for state in states)
+
+
+def test_the_aggregate_cache_is_the_size_ragw_sets_whatever_the_environment_says(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ledger import open_ledger
+
+    monkeypatch.setenv("RAGW_AGGREGATE_CACHE_MAXSIZE", "1")
+    ledger = open_ledger(str(tmp_path / "x.db"), create=True)
+    try:
+        assert ledger.repository.cache is not None
+        assert ledger.repository.cache.maxsize == 1000
+    finally:
+        ledger.close()
