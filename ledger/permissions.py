@@ -4,7 +4,9 @@ against the actor of a command, and when a change must wait for sign-off.
 Governance may do anything; an owner may change the items (or apply the update sheets)
 of the owners it acts for, and retract only the events it recorded itself (retracting
 governance's RED, sign-off or rejection would put the item back where governance moved
-it from, past every sign-off); an auditor only reads. A ledger where no role was ever
+it from, past every sign-off), never a due date's setting (a later date could then be
+set as if none had been, past an extension's reason and sign-off); an auditor only
+reads. A ledger where no role was ever
 granted is open to whoever can write it.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from events import Role, SignOffFor
+from events import DeadlineSet, Role, SignOffFor
 from ledger.aggregates import Access, Recommendation, Rules, fold_name
 from ledger.errors import Fix, ForbiddenError, Hint
 from ledger.keys import ACCESS_KEY
@@ -72,11 +74,23 @@ def needs_sign_off(
 def may_retract(access: Access | None, actor: str, item: Recommendation, version: int) -> None:
     """Refuse ``actor`` retracting ``item``'s event ``version`` unless it recorded the
     event itself or is governance (an event that does not exist is the correction's to
-    refuse)."""
+    refuse); and, but for governance, retracting the setting of a due date: the date
+    would be "to be set" again, and any later one could then be set with no reason and
+    no sign-off, which moving a due date later needs (an extension)."""
     if access is None or Role.GOVERNANCE in access.roles_of(actor):
         return
     if not 1 <= version <= len(item.history):
         return
+    if isinstance(item.history[version - 1], DeadlineSet):
+        raise ForbiddenError(
+            "{event} set {key}'s due date; {actor} may not retract it: the date would be to "
+            "be set again, and a later one could then be set with no reason and no "
+            "sign-off; ask governance to retract it, or record {hint}; nothing was recorded",
+            event=f"{item.key}@{version}",
+            key=item.key,
+            actor=actor,
+            hint=Hint.to(Fix.EXTEND, key=item.key),
+        )
     recorded_by = item.history[version - 1].actor
     if fold_name(recorded_by) != fold_name(actor):
         raise ForbiddenError(

@@ -142,6 +142,33 @@ def test_an_owner_applies_only_their_own_update_sheet(target: str, tmp_path: Pat
     assert as_(target, BOB, "apply", str(sheet)).startswith("applied crime.xlsx")
 
 
+def test_an_owner_may_not_retract_a_due_date_they_set_to_set_a_later_one_unjustified(
+    target: str,
+) -> None:
+    """R/3, due "to be set", gets a due date from its owner; extensions wait for the
+    committee's sign-off. Retracting that date would leave the item "to be set" again,
+    and any later date could then be set with no reason and no sign-off: refused, so a
+    later date goes through an extension. Governance may retract it."""
+    controlled(target)
+    as_(target, GOV, "rec", "add", "R", "3", "--kind", "afi", "--text", "Item 3", "--on",
+        "2021-01-05")  # fmt: skip
+    as_(target, GOV, "assign", "R/3", "Head of Roads")
+    as_(target, GOV, "committee", "sign-off", "C", "--for", "extensions")
+    as_(target, ALICE, "due", "R/3", "2021-06-30", "--on", "2021-02-01")
+    last = json.loads(as_(target, AUDIT, "history", "R/3", "--format", "json"))["events"][-1]
+    assert last["type"] == "DeadlineSet" and last["actor"] == ALICE
+    error = refused(target, ALICE, "correct", last["id"], "--reason", "wrong date")
+    assert f"{last['id']} set R/3's due date; {ALICE} may not retract it" in error
+    # the date stands, and a later one is an extension waiting for sign-off
+    refused(target, ALICE, "due", "R/3", "2030-12-31")
+    as_(target, ALICE, "extend", "R/3", "--to", "2030-12-31", "--reason", "more time")
+    board = {
+        i["key"]: i for i in json.loads(as_(target, AUDIT, "board", "--format", "json"))["items"]
+    }
+    assert board["R/3"]["due"] == "2021-06-30" and board["R/3"]["pending"] is not None
+    as_(target, GOV, "correct", last["id"], "--reason", "Governance may")
+
+
 def test_an_owner_retracts_only_their_own_events_never_governances_decision(
     target: str,
 ) -> None:
