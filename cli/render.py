@@ -96,7 +96,8 @@ def _print_table(output: Output, fmt: str) -> None:
         )
         click.echo(table if output.rows else "(nothing to show)")
     if output.footer:
-        click.echo(f"\n{output.footer}" if output.columns else output.footer)
+        footer = markdown_lines(output.footer) if fmt == "md" else output.footer
+        click.echo(f"\n{footer}" if output.columns else footer)
 
 
 def format_cell(value: Any, fmt: str) -> Any:

@@ -15,7 +15,7 @@ from tabulate import tabulate
 from cli.common import known_at_option, meeting_day, parse_day, parse_moment, refuse, session_of
 from cli.reads import asked
 from cli.render import dump_document, format_option
-from ledger.exchange.cells import CsvLines, csv_row, one_cell
+from ledger.exchange.cells import CsvLines, csv_row, markdown_paragraph, one_cell
 from projections.committee.counts import COUNT_KEYS, NOT_ASSESSED
 from projections.log import EventRecord, describe
 from projections.replay import Step
@@ -127,7 +127,11 @@ def _pages(read: Replay, fmt: str, day: date) -> Iterator[str]:
         )
         # one paragraph, whatever a note holds: its line breaks would start a step of
         # their own in Markdown ("### Step 3 ... by the Chief Constable")
-        details = one_cell(describe(record), fmt == "md")
+        details = (
+            markdown_paragraph(describe(record))
+            if fmt == "md"
+            else one_cell(describe(record), False)
+        )
         if fmt == "table":
             details = "\n".join(textwrap.wrap(details, 88)) or details
         text = (f"### {one_cell(title, True)}\n\n" if fmt == "md" else f"{title}\n") + details

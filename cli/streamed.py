@@ -39,7 +39,7 @@ def emit_rows(
         click.echo(f"## {markdown_lines(title)}\n" if fmt == "md" else f"{title}\n")
     _body(columns, rows, fmt, wrap or {})
     if fmt != "csv" and footer:
-        click.echo(f"\n{footer}")
+        click.echo(f"\n{markdown_lines(footer) if fmt == 'md' else footer}")
 
 
 def _body(

@@ -86,9 +86,28 @@ _MARKDOWN = str.maketrans(
 
 def markdown_lines(text: str) -> str:
     """A text as Markdown prints it, its line breaks kept (a heading and the line
-    under it): :data:`_MARKDOWN`, with C1 characters and carriage returns as
-    :func:`one_cell` shows them."""
-    return "\n".join(one_cell(line, True) for line in text.split("\n"))
+    under it, a footer): each line a :func:`markdown_paragraph`."""
+    return "\n".join(markdown_paragraph(line) for line in text.split("\n"))
+
+
+#: What starts a block when it starts a line: a heading, a quote, a list item, a rule
+#: or a heading's underline (``#``, ``>``, ``-``, ``+``, ``=``), or a numbered item.
+_BLOCK_START = re.compile(r"(?:[#>+=-]|\d+(?=[.)]))")
+
+
+def markdown_paragraph(text: str) -> str:
+    """A text as Markdown prints it where it starts a line (a paragraph, a line of a
+    heading or a footer): :func:`one_cell`'s, and nothing at its start makes it a block
+    of another kind (a note ``# All signed off`` or ``> Approved by the committee``
+    would print as a heading or a quote): leading spaces go (four would start code),
+    a block's mark is escaped."""
+    line = one_cell(text, True).lstrip(" \t")
+    found = _BLOCK_START.match(line)
+    if found is None:
+        return line
+    if found.group(0)[0].isdigit():  # 1. or 1): escape what follows the number
+        return found.group(0) + "\\" + line[found.end() :]
+    return "\\" + line
 
 
 def one_cell(text: str, markdown: bool) -> str:

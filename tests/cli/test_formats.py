@@ -155,7 +155,7 @@ def read_md_tables(text: str) -> list[Table]:
             rows = [md_cells(line) for line in lines[2:]]
             found.append(Table(title, md_cells(lines[0]), rows, None))
         elif found and found[-1].footer is None:
-            found[-1].footer = block
+            found[-1].footer = "\n".join(map(as_text, block.splitlines()))
         title = None
     return found
 
