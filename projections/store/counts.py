@@ -82,10 +82,9 @@ class Counted:
     #: Of the keys asked about (counted without an inspectorate's verdicts), those on
     #: the board, with their reports.
     on_board: dict[str, str]
-    #: Every item on the board under a report the organisation received (:data:`RECEIVED`):
-    #: (key, report, status, relevance, verdict), for the caller to count again only
-    #: those its issuer issued.
-    received: list[tuple[str, str, str | None, str | None, str | None]]
+    #: The items on the board under a report the organisation says it received that its
+    #: issuer did not issue (:data:`RECEIVED`): planted, for the caller to count apart.
+    planted: list[str]
 
 
 @dataclass(frozen=True)
@@ -99,6 +98,13 @@ class InStep:
 
 #: The items under the reports an organisation says it received from an issuer.
 RECEIVED = "AND report IN (SELECT code FROM ragw_reports WHERE origin IS NOT NULL) "
+#: Of those, the keys an issuer did not issue under that report: each issued item is
+#: given as its issuer's code and its key, joined by :data:`ISSUED_BY`.
+PLANTED = (
+    "SELECT board.key FROM ({board}) AS board JOIN ragw_reports AS r ON r.code = board.report "
+    "WHERE NOT (r.origin || chr(31) || board.key = ANY(?::text[]))"
+)
+ISSUED_BY = "\x1f"
 
 #: The connections the counting is shared between, all reading one snapshot (as
 #: ``pg_dump --jobs`` shares one): the server counts on as many of its cores.
@@ -115,13 +121,17 @@ def count_in_step(
     day: date,
     known_at: datetime | None,
     keys: Mapping[str, Iterable[str]] | None = None,
+    issued: Sequence[str] = (),
 ) -> InStep:
     """Each of ``orgs`` whose model is in step with its log, counted as at ``day`` as
     known at ``known_at`` with the verdicts of ``inspectorates`` (in the register's
     order: a later one's verdict on an item stands over an earlier one's); the others
     are left out, and all are when an inspectorate's model is not in step. Counted
     without inspectorates, ``keys`` (by organisation) are looked up on each board
-    instead, for the caller to place the verdicts it read itself. Each connection's
+    instead, for the caller to place the verdicts it read itself. The items under
+    reports an organisation received are held to ``issued`` (each item an issuer issued,
+    :data:`ISSUED_BY`): the keys of any planted are given (``Counted.planted``), for the caller
+    to count that organisation another way. Each connection's
     statements go to the server together (psycopg's pipeline), three round trips in
     all however many organisations there are, all in one snapshot."""
     wanted, given_by = list(orgs), list(inspectorates)
@@ -134,12 +144,12 @@ def count_in_step(
     try:
         try:
             shares = [wanted[k::ways] for k in range(ways)]
-            found = _shared(target, shares, given_by, day, known_at, asked)
+            found = _shared(target, shares, given_by, day, known_at, asked, issued)
         except psycopg.Error:
             if ways == 1:
                 raise
             # a second connection refused (a login's connection limit, say): one alone
-            found = _shared(target, [wanted], given_by, day, known_at, asked)
+            found = _shared(target, [wanted], given_by, day, known_at, asked, issued)
     except psycopg.Error:  # refused, or not as expected: each session reads its own
         return InStep({}, [])
     behind = [code for code in given_by if any(code in share.behind for share in found)]
@@ -156,6 +166,7 @@ def _shared(
     day: date,
     known_at: datetime | None,
     keys: dict[str, list[str]],
+    issued: Sequence[str],
 ) -> list[InStep]:
     """Each share of the organisations counted on a connection of its own, each
     connection in a thread of its own, the first connection's snapshot imported by the
@@ -176,7 +187,7 @@ def _shared(
                     )
                     imported[k].set()
                     found[k] = _counted_together(
-                        connection, shares[k], inspectorates, day, known_at, keys
+                        connection, shares[k], inspectorates, day, known_at, keys, issued
                     )
         except BaseException as error:  # told to the thread that waits for it
             found[k] = error
@@ -193,7 +204,7 @@ def _shared(
                         threads.append(threading.Thread(target=count, args=(k, snapshot)))
                         threads[-1].start()
                 found[0] = _counted_together(
-                    connection, shares[0], inspectorates, day, known_at, keys
+                    connection, shares[0], inspectorates, day, known_at, keys, issued
                 )
                 for k in range(1, len(shares)):  # exported until every other has it
                     imported[k].wait()
@@ -213,6 +224,7 @@ def _counted_together(
     day: date,
     known_at: datetime | None,
     keys: dict[str, list[str]],
+    issued: Sequence[str],
 ) -> InStep:
     schemas = {org: schema_of(org) for org in (*inspectorates, *orgs)}
     # which organisations this login may read a model of, in this layout
@@ -276,13 +288,10 @@ def _counted_together(
             (*values, *given_values),
         )
         statements[(org, "reports", 0)] = (_in(schema, reports_query), reports_values)
-        received, values = current_query(
-            day, known_at, "SELECT key, report, status, relevance", RECEIVED
-        )
-        statements[(org, "received", 0)] = (
-            f"SELECT key, report, status, relevance, verdict FROM ({_in(schema, received)}) "
-            f"AS board LEFT JOIN ({given}) AS given USING (key)",
-            (*values, *given_values),
+        received, values = current_query(day, known_at, "SELECT key, report", RECEIVED)
+        statements[(org, "planted", 0)] = (
+            _in(schema, PLANTED.format(board=received)),
+            (*values, list(issued)),
         )
         for index, (query, values) in enumerate(
             key_report_queries(day, known_at, keys.get(org, []))
@@ -299,7 +308,7 @@ def _counted_together(
             {report: list(numbers) for report, *numbers in found[(org, "counts", 0)]},
             report_facts(found[(org, "reports", 0)], seen),
             on_board[org],
-            [tuple(row) for row in found[(org, "received", 0)]],
+            [key for (key,) in found[(org, "planted", 0)]],
         )
         for org in counted_in
     }

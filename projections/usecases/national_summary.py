@@ -172,12 +172,20 @@ def national_summary(
     it, and the verdicts read from the inspectorates' ledgers placed on them; each
     other organisation through its own session, which brings its model up to date or
     folds."""
-    from projections.store.counts import count_in_step
+    from projections.store.counts import ISSUED_BY, count_in_step
 
     members = members_of(register, as_known_at)
     inspectorates, holders = split_members(members)
     orgs, given_by = [h.code for h in holders], [i.code for i in inspectorates]
-    found = count_in_step(register.target, orgs, given_by, as_at, as_known_at)
+    # what each issuer issued, which the reports a force received are held to
+    issued = issued_by(inspectorates, open_org, as_known_at, close_each) if holders else {}
+    allowed = sorted(
+        f"{origin}{ISSUED_BY}{code}/{ref}"
+        for origin, reports in issued.items()
+        for code, found_there in reports.items()
+        for ref in found_there.texts
+    )
+    found = count_in_step(register.target, orgs, given_by, as_at, as_known_at, issued=allowed)
     if found.behind:  # an inspectorate's model behind its log: brought up to date first
         caught_up = True
         for code in found.behind:
@@ -185,39 +193,34 @@ def national_summary(
             caught_up = session.read_model() is not None and caught_up  # None: still behind
             close_each(session)
         if caught_up:  # else counting again would find it behind again
-            found = count_in_step(register.target, orgs, given_by, as_at, as_known_at)
+            found = count_in_step(
+                register.target, orgs, given_by, as_at, as_known_at, issued=allowed
+            )
     verdicts: dict[str, dict[str, GivenVerdict]] = {}
     if found.behind:  # one this login may not bring up to date: its ledger's verdicts
         verdicts = verdicts_on(inspectorates, holders, open_org, as_at, as_known_at, {}, close_each)
         keys = {org: list(given) for org, given in verdicts.items()}
-        found = count_in_step(register.target, orgs, [], as_at, as_known_at, keys)
-    in_step = found.counted
+        found = count_in_step(register.target, orgs, [], as_at, as_known_at, keys, allowed)
+    # an organisation holding an item its issuer did not issue is counted through its
+    # session, which leaves it out
+    in_step = {org: counted for org, counted in found.counted.items() if not counted.planted}
     others = [h for h in holders if h.code not in in_step]
     if others and not verdicts:
         verdicts = verdicts_on(inspectorates, others, open_org, as_at, as_known_at, {}, close_each)
-    issued: dict[str, dict[str, Issued]] | None = None  # read once a force received a report
     organisations = []
     for holder in holders:
         counted = in_step.get(holder.code)
         if counted is not None:
             tallies = {code: Tally(numbers) for code, numbers in counted.tallies.items()}
-            placed = verdicts.get(holder.code, {})  # verdicts read from a ledger
-            for key, report in counted.on_board.items():
-                tallies[report].given(placed[key].verdict.value)
+            for key, report in counted.on_board.items():  # verdicts read from a ledger
+                tallies[report].given(verdicts[holder.code][key].verdict.value)
             reports = counted.reports
-            received = [
-                (key, report, status_word(status), verdict or _word(placed.get(key)), not why)
-                for key, report, status, why, verdict in counted.received
-            ]
         else:
             session = open_org(holder.code)
             tallies, reports, received = _counted(
                 session, as_at, as_known_at, verdicts[holder.code]
             )
             close_each(session)
-        if any(facts.origin is not None for facts in reports.values()):
-            if issued is None:
-                issued = issued_by(inspectorates, open_org, as_known_at, close_each)
             _count_as_issued(tallies, reports, received, issued)
         counts = [
             ReportCount(code, facts.title, facts.scope, facts.origin or holder.code, tallies[code])

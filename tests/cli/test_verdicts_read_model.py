@@ -263,9 +263,9 @@ def test_an_inspectorate_model_this_login_cannot_follow_leaves_the_forces_counte
 
     asked: list[list[str]] = []
 
-    def counting(target: str, orgs: Any, inspectorates: Any, *args: Any) -> Any:
+    def counting(target: str, orgs: Any, inspectorates: Any, *args: Any, **kwargs: Any) -> Any:
         asked.append(list(inspectorates))
-        return count_in_step(target, orgs, inspectorates, *args)
+        return count_in_step(target, orgs, inspectorates, *args, **kwargs)
 
     monkeypatch.setattr(counts, "count_in_step", counting)
     register = open_org(None)
