@@ -35,7 +35,7 @@ from projections.usecases.national import (
 
 if TYPE_CHECKING:
     from ledger.aggregates import GivenVerdict
-    from projections.rows import ReportFacts
+    from projections.rows import BoardItem, ReportFacts
     from projections.usecases.session import LedgerSession
 
 
@@ -260,13 +260,7 @@ def _counted(
         reports = session.recorded(as_known_at).reports
         received: list[Received] = []
         for item in board(session, as_at=as_at, as_known_at=as_known_at).listed().items:
-            counted = (
-                item.key,
-                item.report,
-                status_word(item.status),
-                _word(given.get(item.key)),
-                item.not_for_the_force is None,
-            )
+            counted = _received(item, given)
             tallies.setdefault(item.report, Tally()).count(*counted[2:])
             if reports[item.report].origin is not None:
                 received.append(counted)
@@ -275,18 +269,23 @@ def _counted(
     on_board = store.reports_of_keys(as_at, as_known_at, list(given))
     reports = store.reports(as_known_at)
     received = [
-        (
-            item.key,
-            item.report,
-            status_word(item.status),
-            _word(given.get(item.key)),
-            item.not_for_the_force is None,
-        )
+        _received(item, given)
         for code, facts in reports.items()
         if facts.origin is not None
         for item in board(session, as_at=as_at, as_known_at=as_known_at, report=code).listed().items
     ]
     return _tallied(counts, on_board, given), reports, received
+
+
+def _received(item: BoardItem, given: dict[str, GivenVerdict]) -> Received:
+    """An item on the board as counted (:data:`Received`)."""
+    return (
+        item.key,
+        item.report,
+        status_word(item.status),
+        _word(given.get(item.key)),
+        item.not_for_the_force is None,
+    )
 
 
 def _word(verdict: GivenVerdict | None) -> str:
