@@ -65,6 +65,25 @@ def check_later_moves(key: str, history: Sequence[RecommendationEvent], to: date
             )
 
 
+def check_set_before_later(key: str, history: Sequence[RecommendationEvent], on: date) -> None:
+    """Refuse setting ``key``'s first due date on ``on`` when it is given one, or moved to
+    one, after that day: set in front of it, the date would become the item's original,
+    and every later one a move from it with no reason or sign-off."""
+    later = due_moves_after(history, on)
+    if later:
+        day, due = later[0]
+        raise RuleBrokenError(
+            "{key} is due {due} from {day}, after {field} {on}: a due date set before that "
+            "day would become its original date; give {field} {day} or later (then {hint})",
+            key=key,
+            due=due.isoformat(),
+            day=day.isoformat(),
+            field=Field.ON,
+            on=on.isoformat(),
+            hint=Hint.to(Fix.EXTEND, key=key),
+        )
+
+
 def due_moves_after(history: Sequence[RecommendationEvent], day: date) -> list[tuple[date, date]]:
     """Each move of the item's due date (as known now) that takes effect after ``day``:
     the day it takes effect, and the date it moves to."""

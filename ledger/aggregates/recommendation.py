@@ -29,7 +29,11 @@ from events import (
 )
 from ledger.aggregates.access import fold_name
 from ledger.aggregates.corrections import check_correctable
-from ledger.aggregates.extensions import check_extension, check_not_written_later
+from ledger.aggregates.extensions import (
+    check_extension,
+    check_not_written_later,
+    check_set_before_later,
+)
 from ledger.aggregates.moments import InOrder, not_before
 from ledger.aggregates.report import Report
 from ledger.due import Due
@@ -178,11 +182,20 @@ class Recommendation(InOrder):
         self.trigger_event(StatusChanged, status=status, reason=reason, actor=actor, on=on)
 
     def set_deadline(
-        self, due: Due, reason: str | None, actor: str, on: date, *, extensions_wait: bool = False
+        self,
+        due: Due,
+        reason: str | None,
+        actor: str,
+        on: date,
+        *,
+        extensions_wait: bool = False,
+        replayed: bool = False,
     ) -> None:
         """Give the item its first due date; a date written with later ones ("June 2020
         now June 2021") records each later one as an extension, refused where extensions
-        wait for sign-off (``extensions_wait``): that is an extension asked for."""
+        wait for sign-off (``extensions_wait``): that is an extension asked for. Never in
+        front of a due date given later (:func:`check_set_before_later`; ``replayed``: a
+        restore, held to its history's day's rules)."""
         state = self.state_as_at(on)
         if state.due is not None:
             raise RuleBrokenError(
@@ -191,6 +204,8 @@ class Recommendation(InOrder):
                 due=state.due.isoformat(),
                 hint=Hint.to(Fix.EXTEND, key=self.key),
             )
+        if not replayed:
+            check_set_before_later(self.key, self.history, on)
         if due.original is None:
             raise RuleBrokenError(f"{due.text!r} names no date; give the date it is due")
         if extensions_wait:

@@ -169,6 +169,23 @@ def test_an_owner_may_not_retract_a_due_date_they_set_to_set_a_later_one_unjusti
     as_(target, GOV, "correct", last["id"], "--reason", "Governance may")
 
 
+def test_no_due_date_is_set_in_front_of_one_given_later(target: str) -> None:
+    """R/3 gets its due date on 1 February and is extended, signed off; a due date set
+    back-dated to January would become its original date, the signed-off extension a
+    move from it: refused, for the owner as for governance, and nothing is written."""
+    controlled(target)
+    as_(target, GOV, "rec", "add", "R", "3", "--kind", "afi", "--text", "Item 3", "--on",
+        "2021-01-05")  # fmt: skip
+    as_(target, GOV, "assign", "R/3", "Head of Roads")
+    as_(target, ALICE, "due", "R/3", "2021-06-30", "--on", "2021-02-01")
+    as_(target, ALICE, "extend", "R/3", "--to", "2021-12-31", "--reason", "late", "--on",
+        "2021-03-01")  # fmt: skip
+    for who in (ALICE, GOV):
+        error = refused(target, who, "due", "R/3", "2021-12-31", "--on", "2021-01-20")
+        assert "R/3 is due 2021-06-30 from 2021-02-01, after --on 2021-01-20" in error
+    assert "original due 2021-06-30, current due 2021-12-31" in as_(target, AUDIT, "history", "R/3")
+
+
 def test_an_owner_retracts_only_their_own_events_never_governances_decision(
     target: str,
 ) -> None:

@@ -157,7 +157,7 @@ def remake_item_event(
     elif isinstance(event, DeadlineSet):
         report = aggregates[report_id(item.history[0].report)]  # type: ignore[attr-defined]
         due = _due(event.due, event.due_text, report)
-        item.set_deadline(due, event.reason, actor, on)
+        item.set_deadline(due, event.reason, actor, on, replayed=True)
     elif isinstance(event, DeadlineExtended):
         if wait(SignOffFor.EXTENSIONS):
             raise ForbiddenError(
