@@ -39,6 +39,11 @@ PINNED = {
     "TRANSCODER_TOPIC": "",
     "IS_SNAPSHOTTING_ENABLED": "no",
     "AGGREGATE_CACHE_MAXSIZE": "1000",
+    # the cache hands out copies brought up to date, as the library's defaults do: a
+    # cached aggregate changed in place by a refused change would be saved later
+    "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
+    "AGGREGATE_CACHE_FASTFORWARD": "y",
+    "AGGREGATE_CACHE_FASTFORWARD_SKIPPING": "n",
     "POSTGRES_GET_PASSWORD_TOPIC": "",
     "ORIGINATOR_ID_TYPE": "uuid",
     "CREATE_TABLE": "true",

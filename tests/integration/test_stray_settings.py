@@ -76,15 +76,25 @@ def test_the_event_stores_own_settings_in_the_environment_change_nothing_recorde
         assert not any(state.startswith(b"{") for state in states)
 
 
-def test_the_aggregate_cache_is_the_size_ragw_sets_whatever_the_environment_says(
+def test_the_aggregate_cache_is_as_ragw_sets_it_whatever_the_environment_says(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from ledger import open_ledger
 
-    monkeypatch.setenv("RAGW_AGGREGATE_CACHE_MAXSIZE", "1")
+    for name, value in (
+        ("AGGREGATE_CACHE_MAXSIZE", "1"),
+        ("DEEPCOPY_FROM_AGGREGATE_CACHE", "n"),
+        ("AGGREGATE_CACHE_FASTFORWARD", "n"),
+        ("AGGREGATE_CACHE_FASTFORWARD_SKIPPING", "y"),
+    ):
+        monkeypatch.setenv(f"RAGW_{name}", value)
     ledger = open_ledger(str(tmp_path / "x.db"), create=True)
     try:
-        assert ledger.repository.cache is not None
-        assert ledger.repository.cache.maxsize == 1000
+        repository = ledger.repository
+        assert repository.cache is not None and repository.cache.maxsize == 1000
+        # copies, brought up to date: a cached aggregate changed by a refused change is
+        # never the one a later change saves
+        assert repository.deepcopy_from_cache and repository.fastforward
+        assert not repository.fastforward_skipping
     finally:
         ledger.close()
