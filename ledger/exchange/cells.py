@@ -119,4 +119,8 @@ def one_cell(text: str, markdown: bool) -> str:
         text = _C1.sub("\ufffd", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_MARKDOWN).replace("\n", "<br>") if markdown else text
+    if not markdown:
+        return text
+    text = text.translate(_MARKDOWN).replace("\n", "<br>")
+    # nor a bare address, which GitHub's Markdown links by itself
+    return text.replace("://", "\\://").replace("www.", "www\\.")

@@ -33,6 +33,8 @@ HIDING = (
         ("    code", "code"),
         ("2021-05-04 met", "2021-05-04 met"),
         ("Pol 1/21", "Pol 1/21"),
+        ("see https://x.example", "see https\\://x.example"),  # GitHub links bare
+        ("www.x.example", "www\\.x.example"),  # addresses by itself
     ],
 )
 def test_a_line_starting_with_a_blocks_mark_is_written_as_text(text: str, written: str) -> None:

@@ -173,7 +173,7 @@ def test_the_summary_prints_its_rows_totals_and_headline_in_markdown(
             "2021-04-01",
             ME,
             # written as text: no tag, no link, no cell's end
-            'Done \\| &lt;ok>, "really"<br>https://example.org/a?b=1',
+            'Done \\| &lt;ok>, "really"<br>https\\://example.org/a?b=1',
         ],
     ]
 
