@@ -6,8 +6,7 @@ of the owners it acts for, and retract only the events it recorded itself (retra
 governance's RED, sign-off or rejection would put the item back where governance moved
 it from, past every sign-off), never a due date's setting (a later date could then be
 set as if none had been, past an extension's reason and sign-off); an auditor only
-reads. A ledger where no role was ever
-granted is open to whoever can write it.
+reads. A ledger where no role was ever granted is open to whoever can write it.
 """
 
 from __future__ import annotations

@@ -99,10 +99,11 @@ class InStep:
 #: The items under the reports an organisation says it received from an issuer.
 RECEIVED = "AND report IN (SELECT code FROM ragw_reports WHERE origin IS NOT NULL) "
 #: Of those, the keys an issuer did not issue under that report: each issued item is
-#: given as its issuer's code and its key, joined by :data:`ISSUED_BY`.
+#: given as its issuer's code and its key, joined by :data:`ISSUED_BY` (the separator
+#: is given to the query too, so the two cannot disagree).
 PLANTED = (
     "SELECT board.key FROM ({board}) AS board JOIN ragw_reports AS r ON r.code = board.report "
-    "WHERE NOT (r.origin || chr(31) || board.key = ANY(?::text[]))"
+    "WHERE NOT (r.origin || ? || board.key = ANY(?::text[]))"
 )
 ISSUED_BY = "\x1f"
 
@@ -291,7 +292,7 @@ def _counted_together(
         received, values = current_query(day, known_at, "SELECT key, report", RECEIVED)
         statements[(org, "planted", 0)] = (
             _in(schema, PLANTED.format(board=received)),
-            (*values, list(issued)),
+            (*values, ISSUED_BY, list(issued)),
         )
         for index, (query, values) in enumerate(
             key_report_queries(day, known_at, keys.get(org, []))

@@ -256,6 +256,16 @@ def test_the_national_summary_counts_what_the_boards_show(
             assert set(counted_here.counted) == {*FORCES}
             with mock.patch.object(counts, "SHARED_FROM", 1):
                 assert count_in_step(target, FORCES, ["HMICFRS"], asked, known) == counted_here
+            # held to what HMICFRS issued, only WMP's planted item is named
+            issued = [
+                f"HMICFRS{counts.ISSUED_BY}{code}/{ref}"
+                for code in ("FRAUD19", "CYBER20")
+                for ref in REFS
+            ]
+            held = count_in_step(target, FORCES, ["HMICFRS"], asked, known, issued=issued)
+            assert held.counted["COLP"].planted == []
+            on_board = asked >= date(2019, 4, 2)
+            assert held.counted["WMP"].planted == (["FRAUD19/99"] if on_board else [])
         assert summary_counts(target, asked, known, fold=True)[0] == expected
     # the totals add up the organisations, and the reports across them
     assert found.totals.items == sum(t["items"] for t in expected.values())
